@@ -1,0 +1,76 @@
+#include "bus/replayer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <random>
+
+namespace fmn::bus {
+namespace {
+
+int current_year() {
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  return utc.tm_year + 1900;
+}
+
+double wall_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+Replayer::Replayer(const ReplayCorpus& corpus, ReplayOptions options, Clock& clock)
+    : corpus_(corpus), options_(std::move(options)), clock_(clock) {
+  while (options_.run_id == 0) options_.run_id = std::mt19937_64(std::random_device{}())();
+  std::sort(options_.skip_seq_at.begin(), options_.skip_seq_at.end());
+}
+
+std::string Replayer::make_msg_id(int year, uint64_t run_id, uint32_t loop, uint64_t number) {
+  char id[64];
+  std::snprintf(id, sizeof id, "%04d-%08x-%04x-%04x-%04x-%012llx", year,
+                static_cast<unsigned>(run_id >> 32), static_cast<unsigned>((run_id >> 16) & 0xffff),
+                static_cast<unsigned>(run_id & 0xffff), static_cast<unsigned>(loop & 0xffff),
+                static_cast<unsigned long long>(number & 0xffffffffffffULL));
+  return id;
+}
+
+ReplaySummary Replayer::run(const Send& send, const std::atomic<bool>* stop) {
+  ReplaySummary summary;
+  if (corpus_.records().empty()) return summary;
+  Pacer pacer(options_.pacing, clock_);
+  std::vector<int64_t> next_seq(corpus_.publishers().size(), 1);
+  auto skip = options_.skip_seq_at.begin();
+  int year = current_year();
+  std::string payload;
+  uint64_t number = 0;
+  Clock::time_point start = clock_.now();
+  auto stopped = [stop] { return stop != nullptr && stop->load(std::memory_order_relaxed); };
+  for (uint32_t loop = 0; loop < options_.loops && !stopped(); ++loop) {
+    ++summary.loops;
+    for (const ReplayRecord& record : corpus_.records()) {
+      if (stopped()) break;
+      ++number;
+      int64_t& seq = next_seq[record.publisher];
+      for (; skip != options_.skip_seq_at.end() && *skip <= number; ++skip) {
+        if (*skip != number) continue;
+        ++seq;
+        ++summary.skipped_seq;
+      }
+      pacer.wait(record.timestamp);
+      ReplayCorpus::render(record, make_msg_id(year, options_.run_id, loop, number), seq++,
+                           wall_seconds(), payload);
+      if (send(record.topic, payload)) {
+        ++summary.sent;
+      } else {
+        ++summary.failed;
+      }
+    }
+  }
+  summary.seconds = std::chrono::duration<double>(clock_.now() - start).count();
+  return summary;
+}
+
+}  // namespace fmn::bus

@@ -1,0 +1,182 @@
+#include "core/envelope_parser.h"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/reader.h>
+
+#include <array>
+#include <cstring>
+#include <string>
+
+#include "core/utf8.h"
+
+namespace fmn {
+namespace {
+
+// Encoding is validated up front by first_invalid_utf8(): RapidJSON's own validation disables
+// its SIMD string scanning and costs about a third of the parse. The recursive parser is
+// faster than the iterative one, and safe: DepthLimitedHandler refuses each object or array
+// before the parser descends into it, so recursion stays within max_depth.
+constexpr unsigned kParseFlags = rapidjson::kParseInsituFlag | rapidjson::kParseStopWhenDoneFlag;
+
+// Forwards SAX events to the document and refuses nesting deeper than a limit, so no later
+// recursive walk (printing, rule evaluation) can be driven into a stack overflow.
+class DepthLimitedHandler {
+ public:
+  DepthLimitedHandler(JsonDocument& doc, size_t max_depth) : doc_(doc), max_depth_(max_depth) {}
+
+  bool Null() { return doc_.Null(); }
+  bool Bool(bool b) { return doc_.Bool(b); }
+  bool Int(int i) { return doc_.Int(i); }
+  bool Uint(unsigned u) { return doc_.Uint(u); }
+  bool Int64(int64_t i) { return doc_.Int64(i); }
+  bool Uint64(uint64_t u) { return doc_.Uint64(u); }
+  bool Double(double d) { return doc_.Double(d); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
+    return doc_.RawNumber(s, n, copy);
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_.String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_.Key(s, n, copy); }
+  bool StartObject() { return ++depth_ <= max_depth_ && doc_.StartObject(); }
+  bool EndObject(rapidjson::SizeType n) {
+    --depth_;
+    return doc_.EndObject(n);
+  }
+  bool StartArray() { return ++depth_ <= max_depth_ && doc_.StartArray(); }
+  bool EndArray(rapidjson::SizeType n) {
+    --depth_;
+    return doc_.EndArray(n);
+  }
+  bool too_deep() const { return depth_ > max_depth_; }
+
+ private:
+  JsonDocument& doc_;
+  size_t max_depth_;
+  size_t depth_ = 0;
+};
+
+Error envelope_error(std::string what) { return {ErrorCode::kBadEnvelope, std::move(what)}; }
+
+const char* type_name(const JsonValue& v) {
+  static constexpr std::array<const char*, 7> kNames = {"null",  "false",  "true",  "object",
+                                                        "array", "string", "number"};
+  return kNames[v.GetType()];
+}
+
+}  // namespace
+
+void split_topic(std::string_view topic, std::string_view& env, std::string_view& suffix) {
+  static constexpr std::array<std::string_view, 4> kEnvs = {"prod", "stg", "stage", "dev"};
+  size_t start = 0;
+  while (start < topic.size()) {
+    size_t dot = topic.find('.', start);
+    if (dot == std::string_view::npos) break;
+    std::string_view part = topic.substr(start, dot - start);
+    for (std::string_view e : kEnvs) {
+      if (part == e && start > 0) {
+        env = part;
+        suffix = topic.substr(dot + 1);
+        return;
+      }
+    }
+    start = dot + 1;
+  }
+  env = {};
+  suffix = topic;
+}
+
+Result<std::unique_ptr<Message>> parse_envelope(std::string_view json, std::string_view topic_frame,
+                                                const ParseOptions& options) {
+  if (json.size() > options.max_bytes) {
+    return Error{ErrorCode::kTooLarge, "message of " + std::to_string(json.size()) +
+                                           " bytes exceeds the limit of " +
+                                           std::to_string(options.max_bytes)};
+  }
+  if (size_t bad = first_invalid_utf8(json); bad != json.size()) {
+    return Error{ErrorCode::kMalformedJson, "invalid UTF-8 at offset " + std::to_string(bad)};
+  }
+  auto m = std::make_unique<Message>();
+  m->size_bytes = json.size();
+  // RapidJSON's SSE4.2 scanning reads 16 bytes at a time: pad past the terminator so it never
+  // reads outside the buffer.
+  constexpr size_t kSimdPadding = 16;
+  m->buffer.reset(new char[json.size() + 1 + kSimdPadding]());
+  std::memcpy(m->buffer.get(), json.data(), json.size());
+
+  rapidjson::GenericInsituStringStream<rapidjson::UTF8<>> stream(m->buffer.get());
+  rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, JsonAllocator> reader(&m->pool);
+  DepthLimitedHandler handler(m->doc, options.max_depth);
+  bool ok = false;
+  auto generate = [&](JsonDocument&) {
+    ok = !reader.Parse<kParseFlags>(stream, handler).IsError();
+    return ok;
+  };
+  m->doc.Populate(generate);
+  if (!ok) {
+    if (handler.too_deep()) {
+      return Error{ErrorCode::kMalformedJson,
+                   "nesting deeper than " + std::to_string(options.max_depth) + " levels"};
+    }
+    return Error{ErrorCode::kMalformedJson,
+                 std::string(rapidjson::GetParseError_En(reader.GetParseErrorCode())) +
+                     " at offset " + std::to_string(reader.GetErrorOffset())};
+  }
+  // Anything after the value other than whitespace is an error too.
+  for (size_t at = stream.Tell(); at < json.size(); ++at) {
+    if (!std::strchr(" \t\r\n", json[at])) {
+      return Error{ErrorCode::kMalformedJson,
+                   "unexpected data after the JSON value at offset " + std::to_string(at)};
+    }
+  }
+  const JsonDocument& doc = m->doc;
+  if (!doc.IsObject())
+    return envelope_error(std::string("envelope is ") + type_name(doc) + ", expected an object");
+
+  for (const auto& member : doc.GetObject()) {
+    std::string_view key(member.name.GetString(), member.name.GetStringLength());
+    const JsonValue& v = member.value;
+    auto want_string = [&](std::string_view& out) -> bool {
+      if (v.IsNull()) return true;
+      if (!v.IsString()) return false;
+      out = std::string_view(v.GetString(), v.GetStringLength());
+      return true;
+    };
+    bool good = true;
+    if (key == "topic") {
+      good = want_string(m->topic);
+    } else if (key == "msg") {
+      m->body = &v;
+    } else if (key == "msg_id") {
+      good = want_string(m->msg_id);
+    } else if (key == "username") {
+      good = want_string(m->username);
+    } else if (key == "timestamp") {
+      if (v.IsNumber())
+        m->timestamp = v.GetDouble();
+      else
+        good = v.IsNull();
+    } else if (key == "i") {
+      if (v.IsInt64())
+        m->seq = v.GetInt64();
+      else
+        good = v.IsNull();
+    } else if (key == "crypto") {
+      good = want_string(m->crypto);
+    } else if (key == "signature") {
+      good = want_string(m->signature);
+    } else if (key == "certificate") {
+      good = want_string(m->certificate);
+    }
+    // Other fields (headers, source_name...) are accepted and ignored.
+    if (!good) {
+      return envelope_error(std::string(key) + ": unexpected " + type_name(v));
+    }
+  }
+  if (m->topic.empty()) m->topic = topic_frame;
+  if (m->topic.empty()) return envelope_error("topic: missing");
+  if (m->body == nullptr) return envelope_error("msg: missing");
+  m->is_signed = !m->signature.empty() && !m->certificate.empty();
+  split_topic(m->topic, m->topic_env, m->topic_suffix);
+  return m;
+}
+
+}  // namespace fmn

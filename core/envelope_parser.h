@@ -1,0 +1,31 @@
+// Parses one fedmsg envelope (the JSON of a bus message or a JSON-lines record) into a Message.
+//
+// Liberal in what it accepts: only "topic" (a string) and "msg" (any JSON) are required; a
+// record without a topic but with a caller-supplied one (the ZeroMQ topic frame) is fine.
+// Optional fields of the wrong type are errors, not guesses. Never throws; thread-safe.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "core/message.h"
+#include "core/result.h"
+
+namespace fmn {
+
+struct ParseOptions {
+  size_t max_bytes = 16 << 20;  // larger records are rejected as kTooLarge
+  size_t max_depth = 64;        // deeper nesting is rejected as kMalformedJson
+};
+
+// Parses `json`. `topic_frame`, when non-empty, is the topic from the transport; it is used
+// when the envelope has none. The meta is left empty: the meta extractor fills it.
+Result<std::unique_ptr<Message>> parse_envelope(std::string_view json,
+                                                std::string_view topic_frame = {},
+                                                const ParseOptions& options = {});
+
+// Splits a topic into env and suffix ("<prefix>.<env>.<suffix>"). Envs are the fedmsg ones:
+// prod, stg, stage, dev. A topic with no env component has an empty env and is its own suffix.
+void split_topic(std::string_view topic, std::string_view& env, std::string_view& suffix);
+
+}  // namespace fmn

@@ -1,0 +1,71 @@
+// The parsed fedmsg message every layer reads: the envelope, the body as a JSON tree, and the
+// metadata derived from it (what fedmsg.meta computed for the old FMN).
+//
+// A Message owns its bytes and its JSON tree (one memory pool per message, freed with it).
+// It is built once by parse_envelope() plus the meta extractor, then shared read-only between
+// pipeline stages as MessagePtr; a const Message is safe to read from any number of threads.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fmn {
+
+// What fedmsg.meta derived from a message. Lists are sorted and free of duplicates.
+struct Meta {
+  std::string category;                 // the service: "bodhi", "buildsys", "git"...
+  std::string title;                    // topic without "<prefix>.<env>."
+  std::optional<std::string> subtitle;  // one line of human text
+  std::optional<std::string> link;
+  std::optional<std::string> agent;  // who caused it
+  std::vector<std::string> usernames;
+  std::vector<std::string> packages;
+  std::vector<std::string> objects;
+  std::vector<std::string> containers;
+  std::vector<std::string> modules;
+  std::vector<std::string> flatpaks;
+};
+
+using JsonAllocator = rapidjson::MemoryPoolAllocator<rapidjson::CrtAllocator>;
+using JsonDocument = rapidjson::GenericDocument<rapidjson::UTF8<>, JsonAllocator>;
+using JsonValue = JsonDocument::ValueType;
+
+struct Message {
+  Message() : doc(&pool) {}
+  Message(const Message&) = delete;
+  Message& operator=(const Message&) = delete;
+
+  // Envelope. Views point into `buffer` (in-situ parse) and live as long as the Message.
+  std::string_view topic;
+  std::string_view msg_id;    // empty when absent
+  std::string_view username;  // the publishing process's user; empty when absent
+  std::optional<double> timestamp;
+  std::optional<int64_t> seq;  // fedmsg "i": per-publisher sequence number
+  bool is_signed = false;      // carries "signature" and "certificate"
+  std::string_view crypto, signature, certificate;
+  const JsonValue* body = nullptr;  // "msg": any JSON value; never null after parsing
+
+  // Topic anatomy, derived (no prefix is assumed): for
+  // "org.fedoraproject.prod.bodhi.update.comment": env "prod", suffix "bodhi.update.comment".
+  std::string_view topic_env;
+  std::string_view topic_suffix;
+
+  Meta meta;
+
+  size_t size_bytes = 0;  // length of the wire JSON
+
+  // Internals: the in-situ buffer and the per-message pool the tree lives in.
+  std::unique_ptr<char[]> buffer;
+  JsonAllocator pool{4096};
+  JsonDocument doc;
+};
+
+using MessagePtr = std::shared_ptr<const Message>;
+
+}  // namespace fmn

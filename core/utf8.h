@@ -1,0 +1,15 @@
+// UTF-8 validation (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
+//
+// Fast on the common case: runs of ASCII are checked eight bytes at a time, so a mostly-ASCII
+// fedmsg envelope costs a fraction of a byte-by-byte check. Pure function; thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace fmn {
+
+// The offset of the first byte that is not part of valid UTF-8, or text.size() if all is valid.
+size_t first_invalid_utf8(std::string_view text);
+
+}  // namespace fmn

@@ -1,0 +1,67 @@
+// What a rule can read: the message fields (envelope and derived meta, plus `msg` for body
+// paths) and the per-user parameters, with their static types.
+//
+// The tables are the single source of truth for name resolution (checker), the interpreter's
+// dispatch and the documentation's field list (a test compares them). Immutable; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace fmn::dsl {
+
+// The checker's static types. kAny: only known when a message arrives (body paths).
+enum class ValueType : uint8_t { kString, kNumber, kBool, kList, kAny };
+
+enum class FieldId : uint8_t {
+  kTopic,
+  kEnv,
+  kCategory,
+  kTitle,
+  kSubtitle,
+  kLink,
+  kAgent,
+  kMsgId,
+  kUsername,
+  kTimestamp,
+  kUsernames,
+  kPackages,
+  kObjects,
+  kContainers,
+  kModules,
+  kFlatpaks,
+  kBody,  // `msg`: the message body, read by path
+};
+
+struct FieldInfo {
+  FieldId id;
+  std::string_view name;
+  ValueType type;  // kList fields hold strings
+  std::string_view doc;
+};
+
+enum class ParamId : uint8_t {
+  kMe,
+  kMyPackages,
+  kMyGroups,
+  kMyGroupPackages,
+  kFollowedPackages,
+  kFollowedUsers,
+};
+
+struct ParamInfo {
+  ParamId id;
+  std::string_view name;  // without `$`
+  ValueType type;         // kString or kList (of strings)
+  std::string_view doc;
+};
+
+std::span<const FieldInfo> all_fields();
+std::span<const ParamInfo> all_params();
+const FieldInfo* find_field(std::string_view name);
+const ParamInfo* find_param(std::string_view name);
+inline const FieldInfo& field_info(FieldId id) { return all_fields()[static_cast<size_t>(id)]; }
+inline const ParamInfo& param_info(ParamId id) { return all_params()[static_cast<size_t>(id)]; }
+
+}  // namespace fmn::dsl

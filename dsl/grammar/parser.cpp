@@ -1,0 +1,487 @@
+// The only translation unit that sees PEGTL: actions build the Module, the control turns
+// must<>/raise<> failures into diagnostics through error_messages.h and bounds nesting.
+#include "dsl/grammar/parser.h"
+
+#include <cctype>
+#include <charconv>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dsl/grammar/error_messages.h"
+#include "dsl/grammar/rules.h"
+#include "dsl/limits.h"
+#include "dsl/literal_text.h"
+
+namespace fmn::dsl {
+namespace {
+
+namespace pegtl = tao::pegtl;
+namespace g = grammar;
+
+// What the actions build one statement at a time; reset after a syntax error.
+struct ParseState {
+  ParseState(const char* text, Module& m) : base(text), module(m) {}
+
+  const char* base;  // the file's first byte: offsets are relative to it
+  Module& module;
+  std::vector<Operand> operands;
+  std::vector<size_t> list_marks;  // operands.size() where each open list began
+  std::vector<ExprId> exprs;
+  std::optional<Op> op;
+  SourceRange op_range;
+  std::string name;
+  SourceRange name_range;
+  uint32_t depth = 0;
+
+  template <typename Input>
+  SourceRange range(const Input& in) const {
+    return {static_cast<uint32_t>(in.begin() - base), static_cast<uint32_t>(in.end() - base)};
+  }
+  template <typename Input>
+  Operand& push_operand(OperandKind kind, const Input& in) {
+    Operand& o = operands.emplace_back();
+    o.kind = kind;
+    o.range = range(in);
+    return o;
+  }
+  template <typename Input>
+  PathSegment& push_segment(const Input& in) {
+    PathSegment& s = operands.back().segments.emplace_back();
+    s.range = range(in);
+    return s;
+  }
+  Operand pop_operand() {
+    Operand o = std::move(operands.back());
+    operands.pop_back();
+    return o;
+  }
+  ExprId pop_expr() {
+    ExprId e = exprs.back();
+    exprs.pop_back();
+    return e;
+  }
+  void clear() {
+    operands.clear();
+    list_marks.clear();
+    exprs.clear();
+    op.reset();
+    depth = 0;
+  }
+};
+
+struct SyntaxError {
+  g::ErrorMessage info;
+  const char* at;
+};
+
+template <typename Rule>
+inline constexpr bool kNests = std::is_same_v<Rule, g::nested> || std::is_same_v<Rule, g::negation>;
+
+template <typename Rule>
+struct Control : pegtl::normal<Rule> {
+  template <typename Input, typename... States>
+  [[noreturn]] static void raise(const Input& in, States&&...) {
+    static_assert(g::kErrorMessage<Rule>.message != nullptr, "add the rule to error_messages.h");
+    throw SyntaxError{g::kErrorMessage<Rule>, in.current()};
+  }
+  template <typename Input>
+  static void start(const Input& in, ParseState& st) {
+    if constexpr (kNests<Rule>) {
+      if (++st.depth > kMaxNesting) {
+        throw SyntaxError{
+            {Code::kTooDeep, "nested too deeply", "split the test into definitions (`def`)"},
+            in.current()};
+      }
+    }
+  }
+  template <typename Input>
+  static void success(const Input&, ParseState& st) {
+    if constexpr (kNests<Rule>) --st.depth;
+  }
+  template <typename Input>
+  static void failure(const Input&, ParseState& st) {
+    if constexpr (kNests<Rule>) --st.depth;
+  }
+};
+
+template <typename Rule>
+struct Action : pegtl::nothing<Rule> {};
+
+template <>
+struct Action<g::comment> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    SourceRange r = st.range(in);
+    while (r.end > r.begin && (st.base[r.end - 1] == '\n' || st.base[r.end - 1] == '\r')) --r.end;
+    // Backtracking may read a comment twice; keep the first.
+    auto& comments = st.module.comments;
+    if (comments.empty() || comments.back().begin < r.begin) comments.push_back(r);
+  }
+};
+
+template <>
+struct Action<g::string_lit> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    Operand& o = st.push_operand(OperandKind::kString, in);
+    o.text = decode_string_literal(in.string_view());
+  }
+};
+
+template <>
+struct Action<g::number> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    Operand& o = st.push_operand(OperandKind::kNumber, in);
+    if (std::from_chars(in.begin(), in.end(), o.number).ec != std::errc()) {
+      throw SyntaxError{
+          {Code::kTooLarge, "number out of range", "numbers are 64-bit floating point"},
+          in.begin()};
+    }
+  }
+};
+
+template <>
+struct Action<g::bool_lit> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    st.push_operand(OperandKind::kBool, in).boolean = in.string_view() == "true";
+  }
+};
+
+template <>
+struct Action<g::list_open> {
+  template <typename Input>
+  static void apply(const Input&, ParseState& st) {
+    st.list_marks.push_back(st.operands.size());
+  }
+};
+
+template <>
+struct Action<g::list_lit> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    Operand list;
+    list.kind = OperandKind::kList;
+    list.range = st.range(in);
+    auto first = st.operands.begin() + static_cast<ptrdiff_t>(st.list_marks.back());
+    list.items.assign(std::make_move_iterator(first), std::make_move_iterator(st.operands.end()));
+    st.operands.erase(first, st.operands.end());
+    st.list_marks.pop_back();
+    st.operands.push_back(std::move(list));
+  }
+};
+
+template <>
+struct Action<g::param> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    st.push_operand(OperandKind::kParam, in).text = in.string_view().substr(1);
+  }
+};
+
+template <>
+struct Action<g::path_root> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    st.push_operand(OperandKind::kPath, in).text = in.string();
+  }
+};
+
+template <>
+struct Action<g::path_key> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    st.push_segment(in).key = in.string();
+    st.operands.back().range.end = st.range(in).end;
+  }
+};
+
+template <>
+struct Action<g::index_key> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    st.push_segment(in).key = decode_string_literal(in.string_view());
+  }
+};
+
+template <>
+struct Action<g::index_number> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    uint64_t index = 0;
+    auto [end, ec] = std::from_chars(in.begin(), in.end(), index);
+    if (ec != std::errc() || index > UINT32_MAX) index = UINT32_MAX;  // out of any real array
+    st.push_segment(in).index = static_cast<uint32_t>(index);
+  }
+};
+
+template <>
+struct Action<g::index_segment> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    st.operands.back().range.end = st.range(in).end;
+  }
+};
+
+template <>
+struct Action<g::cmp_op> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    std::string_view s = in.string_view();
+    static constexpr Op kOps[] = {Op::kEq,         Op::kNe,       Op::kLt,       Op::kLe,
+                                  Op::kGt,         Op::kGe,       Op::kIn,       Op::kGlob,
+                                  Op::kStartsWith, Op::kEndsWith, Op::kContains, Op::kMatches};
+    for (Op op : kOps) {
+      if (op_spelling(op) == s) st.op = op;
+    }
+    st.op_range = st.range(in);
+  }
+};
+
+template <>
+struct Action<g::comparison> {
+  template <typename Input>
+  static void apply(const Input&, ParseState& st) {
+    Expr e;
+    if (st.op) {
+      e.kind = ExprKind::kCompare;
+      e.op = *st.op;
+      e.op_range = st.op_range;
+      e.rhs = st.pop_operand();
+      e.lhs = st.pop_operand();
+      e.range = {e.lhs.range.begin, e.rhs.range.end};
+      st.op.reset();
+    } else {
+      e.lhs = st.pop_operand();
+      e.range = e.lhs.range;
+      if (e.lhs.kind == OperandKind::kBool) {
+        e.kind = ExprKind::kBool;
+        e.value = e.lhs.boolean;
+      } else {
+        e.kind = ExprKind::kName;
+      }
+    }
+    st.exprs.push_back(st.module.add(std::move(e)));
+  }
+};
+
+template <>
+struct Action<g::exists_test> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    Expr e;
+    e.kind = ExprKind::kExists;
+    e.range = st.range(in);
+    e.lhs = st.pop_operand();
+    st.exprs.push_back(st.module.add(std::move(e)));
+  }
+};
+
+template <>
+struct Action<g::negation> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    Expr e;
+    e.kind = ExprKind::kNot;
+    e.range = st.range(in);
+    e.children.push_back(st.pop_expr());
+    e.range.end = st.module.at(e.children[0]).range.end;
+    st.exprs.push_back(st.module.add(std::move(e)));
+  }
+};
+
+// `a and b` joins onto an existing chain of the same operator, keeping chains flat.
+void combine(ParseState& st, ExprKind kind) {
+  ExprId right = st.pop_expr();
+  ExprId left = st.pop_expr();
+  Expr e;
+  e.kind = kind;
+  e.range = {st.module.at(left).range.begin, st.module.at(right).range.end};
+  for (ExprId id : {left, right}) {
+    const Expr& child = st.module.at(id);
+    if (child.kind == kind) {
+      e.children.insert(e.children.end(), child.children.begin(), child.children.end());
+    } else {
+      e.children.push_back(id);
+    }
+  }
+  st.exprs.push_back(st.module.add(std::move(e)));
+}
+
+template <>
+struct Action<g::and_tail> {
+  template <typename Input>
+  static void apply(const Input&, ParseState& st) {
+    combine(st, ExprKind::kAnd);
+  }
+};
+
+template <>
+struct Action<g::or_tail> {
+  template <typename Input>
+  static void apply(const Input&, ParseState& st) {
+    combine(st, ExprKind::kOr);
+  }
+};
+
+template <>
+struct Action<g::def_name> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    st.name = in.string();
+    st.name_range = st.range(in);
+  }
+};
+
+template <>
+struct Action<g::rule_name> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    st.name = decode_string_literal(in.string_view());
+    st.name_range = st.range(in);
+  }
+};
+
+template <typename Input>
+void finish_statement(const Input& in, ParseState& st, StatementKind kind) {
+  Statement s;
+  s.kind = kind;
+  s.name = std::move(st.name);
+  s.name_range = st.name_range;
+  s.body = st.pop_expr();
+  s.range = {st.range(in).begin, st.module.at(s.body).range.end};
+  st.module.statements.push_back(std::move(s));
+}
+
+template <>
+struct Action<g::def_stmt> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    finish_statement(in, st, StatementKind::kDef);
+  }
+};
+
+template <>
+struct Action<g::rule_stmt> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    finish_statement(in, st, StatementKind::kRule);
+  }
+};
+
+bool is_ident(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// What to underline for an error at `at`: the word there, one character, or (for an
+// unterminated string) the string from its opening quote.
+SourceRange error_range(std::string_view text, uint32_t at, Code code) {
+  if (code == Code::kUnterminatedString) {
+    size_t line_begin = text.rfind('\n', at == 0 ? 0 : at - 1);
+    line_begin = line_begin == std::string_view::npos ? 0 : line_begin + 1;
+    std::optional<uint32_t> open;
+    for (size_t i = line_begin; i < at; ++i) {
+      if (open && text[i] == '\\') {
+        ++i;
+      } else if (text[i] == '"') {
+        open = open ? std::nullopt : std::optional(static_cast<uint32_t>(i));
+      } else if (!open && text[i] == '#') {
+        break;
+      }
+    }
+    if (open) return {*open, at};
+  }
+  // Something missing at the end of a line is noticed only on the next one: point right after
+  // the last token instead, where the missing part belongs.
+  bool missing = code != Code::kExpectedStatement && code != Code::kExpectedEnd &&
+                 code != Code::kNotAnOperator && code != Code::kTooDeep;
+  if (missing) {
+    uint32_t back = at;
+    while (back > 0 && std::isspace(static_cast<unsigned char>(text[back - 1]))) --back;
+    if (text.substr(back, at - back).find('\n') != std::string_view::npos) return {back, back};
+  }
+  if (at >= text.size() || text[at] == '\n' || text[at] == '\r') return {at, at};
+  uint32_t end = at + 1;
+  if (is_ident(text[at])) {
+    while (end < text.size() && is_ident(text[end])) ++end;
+  } else {
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+  }
+  return {at, end};
+}
+
+bool starts_statement(std::string_view text, size_t p) {
+  for (std::string_view kw : {"rule", "def"}) {
+    if (text.substr(p, kw.size()) == kw &&
+        (p + kw.size() >= text.size() || !is_ident(text[p + kw.size()]))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Where to go on after a statement that began at `from` failed at `at`: the next line that
+// starts a statement (its first word is `rule` or `def`) or starts in column 1 with something
+// other than a comment (continuation lines are indented). That may be the line of `at`
+// itself: a missing `)` is often noticed only at the next `rule`.
+uint32_t resynchronise(std::string_view text, uint32_t from, uint32_t at) {
+  auto starts_here = [&](size_t line) {
+    size_t p = line;
+    while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
+    if (starts_statement(text, p)) return true;
+    return p == line && p < text.size() && text[p] != '#' && text[p] != '\n' && text[p] != '\r';
+  };
+  size_t line = text.rfind('\n', at == 0 ? 0 : at - 1);
+  line = line == std::string_view::npos ? 0 : line + 1;
+  if (at > from && line > from &&
+      text.substr(line, at - line).find_first_not_of(" \t") == std::string_view::npos &&
+      starts_here(line)) {
+    return at;
+  }
+  for (size_t p = text.find('\n', at); p != std::string_view::npos; p = text.find('\n', p + 1)) {
+    if (starts_here(p + 1)) {
+      size_t q = p + 1;
+      while (q < text.size() && (text[q] == ' ' || text[q] == '\t')) ++q;
+      return static_cast<uint32_t>(q);
+    }
+  }
+  return static_cast<uint32_t>(text.size());
+}
+
+template <typename Rule>
+uint32_t run(const SourceFile& file, uint32_t pos, ParseState& st) {
+  const std::string& text = file.text();
+  pegtl::memory_input<pegtl::tracking_mode::lazy> in(text.data() + pos, text.data() + text.size(),
+                                                     file.name());
+  pegtl::parse<Rule, Action, Control>(in, st);
+  return static_cast<uint32_t>(in.current() - text.data());
+}
+
+}  // namespace
+
+Module parse(const SourceFile& file, Diagnostics& diagnostics) {
+  Module module;
+  ParseState st{file.text().data(), module};
+  uint32_t pos = run<g::ws>(file, 0, st);
+  while (pos < file.text().size()) {
+    size_t exprs_before = module.exprs.size();
+    size_t statements_before = module.statements.size();
+    try {
+      pos = run<g::statement_unit>(file, pos, st);
+    } catch (const SyntaxError& e) {
+      auto at = static_cast<uint32_t>(e.at - st.base);
+      diagnostics.report(e.info.code, error_range(file.text(), at, e.info.code), e.info.message,
+                         e.info.hint);
+      module.exprs.resize(exprs_before);
+      module.statements.resize(statements_before);
+      st.clear();
+      pos = resynchronise(file.text(), pos, at);
+    }
+    pos = run<g::ws>(file, pos, st);
+  }
+  return module;
+}
+
+}  // namespace fmn::dsl

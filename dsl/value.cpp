@@ -1,0 +1,348 @@
+#include "dsl/value.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+
+namespace fmn::dsl {
+namespace {
+
+using Kind = Value::Kind;
+
+Value string_value(std::string_view s) {
+  Value v;
+  if (!s.empty()) {
+    v.kind = Kind::kString;
+    v.string = s;
+  }
+  return v;
+}
+
+Value optional_string(const std::optional<std::string>& s) {
+  return s ? string_value(*s) : Value{};
+}
+
+Value strings_value(const std::vector<std::string>& list) {
+  Value v;
+  v.kind = Kind::kStrings;
+  v.strings = &list;
+  return v;
+}
+
+Value json_value(const JsonValue& j) {
+  Value v;
+  if (j.IsString()) {
+    v.kind = Kind::kString;
+    v.string = std::string_view(j.GetString(), j.GetStringLength());
+  } else if (j.IsNumber()) {
+    v.kind = Kind::kNumber;
+    v.number = j.GetDouble();
+  } else if (j.IsBool()) {
+    v.kind = Kind::kBool;
+    v.boolean = j.GetBool();
+  } else if (j.IsArray()) {
+    v.kind = Kind::kJsonArray;
+    v.json = &j;
+  } else if (j.IsObject()) {
+    v.kind = Kind::kJsonObject;
+    v.json = &j;
+  }
+  return v;  // null: missing
+}
+
+// The JSON node a body path leads to, or nullptr.
+const JsonValue* walk(const JsonValue* node, const std::vector<PathStep>& steps) {
+  for (const PathStep& step : steps) {
+    if (node == nullptr) return nullptr;
+    if (step.is_index) {
+      if (!node->IsArray() || step.index >= node->Size()) return nullptr;
+      node = &(*node)[step.index];
+      continue;
+    }
+    if (!node->IsObject()) return nullptr;
+    const JsonValue* found = nullptr;
+    for (auto m = node->MemberBegin(); m != node->MemberEnd(); ++m) {
+      if (m->name.GetStringLength() == step.key.size() &&
+          std::equal(step.key.begin(), step.key.end(), m->name.GetString())) {
+        found = &m->value;
+        break;
+      }
+    }
+    node = found;
+  }
+  return node;
+}
+
+Value field_value(const Message& m, FieldId id) {
+  const Meta& meta = m.meta;
+  switch (id) {
+    case FieldId::kTopic: {
+      Value v;
+      v.kind = Kind::kString;
+      v.string = m.topic;
+      return v;
+    }
+    case FieldId::kEnv:
+      return string_value(m.topic_env);
+    case FieldId::kCategory:
+      return string_value(meta.category);
+    case FieldId::kTitle:
+      return string_value(meta.title);
+    case FieldId::kSubtitle:
+      return optional_string(meta.subtitle);
+    case FieldId::kLink:
+      return optional_string(meta.link);
+    case FieldId::kAgent:
+      return optional_string(meta.agent);
+    case FieldId::kMsgId:
+      return string_value(m.msg_id);
+    case FieldId::kUsername:
+      return string_value(m.username);
+    case FieldId::kTimestamp: {
+      Value v;
+      if (m.timestamp) {
+        v.kind = Kind::kNumber;
+        v.number = *m.timestamp;
+      }
+      return v;
+    }
+    case FieldId::kUsernames:
+      return strings_value(meta.usernames);
+    case FieldId::kPackages:
+      return strings_value(meta.packages);
+    case FieldId::kObjects:
+      return strings_value(meta.objects);
+    case FieldId::kContainers:
+      return strings_value(meta.containers);
+    case FieldId::kModules:
+      return strings_value(meta.modules);
+    case FieldId::kFlatpaks:
+      return strings_value(meta.flatpaks);
+    case FieldId::kBody:
+      return m.body ? json_value(*m.body) : Value{};
+  }
+  return {};
+}
+
+bool is_list(const Value& v) {
+  return v.kind == Kind::kStrings || v.kind == Kind::kConstList || v.kind == Kind::kJsonArray;
+}
+
+// Calls f on each scalar a list holds (non-scalar array elements are skipped) until it
+// returns true.
+template <typename F>
+bool any_element(const Value& list, F&& f) {
+  switch (list.kind) {
+    case Kind::kStrings:
+      return std::any_of(list.strings->begin(), list.strings->end(),
+                         [&](const std::string& s) { return f(string_value(s)); });
+    case Kind::kConstList:
+      for (const std::string& s : list.list->strings) {
+        if (f(string_value(s))) return true;
+      }
+      for (double n : list.list->numbers) {
+        Value v;
+        v.kind = Kind::kNumber;
+        v.number = n;
+        if (f(v)) return true;
+      }
+      return false;
+    case Kind::kJsonArray:
+      for (const JsonValue& item : list.json->GetArray()) {
+        if (f(json_value(item))) return true;
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
+// A string test on a string, or on any string of a list.
+template <typename F>
+bool any_string(const Value& v, F&& f) {
+  if (v.kind == Kind::kString) return f(v.string);
+  return any_element(v, [&](const Value& e) { return e.kind == Kind::kString && f(e.string); });
+}
+
+bool equal(const Value& a, const Value& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case Kind::kString:
+      return a.string == b.string;
+    case Kind::kNumber:
+      return a.number == b.number;
+    case Kind::kBool:
+      return a.boolean == b.boolean;
+    default:
+      return false;  // missing equals nothing; lists and objects are not compared
+  }
+}
+
+bool ordered(const Value& a, const Value& b, Op op) {
+  int c;
+  if (a.kind == Kind::kNumber && b.kind == Kind::kNumber) {
+    c = a.number < b.number ? -1 : (a.number > b.number ? 1 : 0);
+  } else if (a.kind == Kind::kString && b.kind == Kind::kString) {
+    c = a.string.compare(b.string);
+  } else {
+    return false;
+  }
+  switch (op) {
+    case Op::kLt:
+      return c < 0;
+    case Op::kLe:
+      return c <= 0;
+    case Op::kGt:
+      return c > 0;
+    case Op::kGe:
+      return c >= 0;
+    default:
+      return false;
+  }
+}
+
+bool list_contains(const Value& list, const Value& item) {
+  switch (list.kind) {
+    case Kind::kStrings:
+      return item.kind == Kind::kString &&
+             std::binary_search(list.strings->begin(), list.strings->end(), item.string);
+    case Kind::kConstList:
+      if (item.kind == Kind::kString) {
+        return std::binary_search(list.list->strings.begin(), list.list->strings.end(),
+                                  item.string);
+      }
+      return item.kind == Kind::kNumber &&
+             std::binary_search(list.list->numbers.begin(), list.list->numbers.end(), item.number);
+    default:
+      return any_element(list, [&](const Value& e) { return equal(e, item); });
+  }
+}
+
+// Membership for a scalar; a non-empty intersection for a list.
+bool in(const Value& a, const Value& b) {
+  if (!is_list(b)) return false;
+  if (!is_list(a)) return list_contains(b, a);
+  if (a.kind == Kind::kStrings && b.kind == Kind::kStrings) {
+    // Both sorted. A few names against many (a message's packages against a maintainer's
+    // thousand): binary searches; lists of like sizes: one merge pass.
+    const std::vector<std::string>& small =
+        a.strings->size() <= b.strings->size() ? *a.strings : *b.strings;
+    const std::vector<std::string>& large = &small == a.strings ? *b.strings : *a.strings;
+    if (small.size() * 16 < large.size()) {
+      return std::any_of(small.begin(), small.end(), [&](const std::string& s) {
+        return std::binary_search(large.begin(), large.end(), s);
+      });
+    }
+    auto i = a.strings->begin(), j = b.strings->begin();
+    while (i != a.strings->end() && j != b.strings->end()) {
+      int c = i->compare(*j);
+      if (c == 0) return true;
+      c < 0 ? ++i : ++j;
+    }
+    return false;
+  }
+  return any_element(a, [&](const Value& e) { return list_contains(b, e); });
+}
+
+}  // namespace
+
+Value resolve(const Context& ctx, OperandRef ref) {
+  switch (ref.kind) {
+    case OperandRef::Kind::kField:
+      return field_value(ctx.message, static_cast<FieldId>(ref.index));
+    case OperandRef::Kind::kBodyPath: {
+      const JsonValue* node = walk(ctx.message.body, ctx.rule.paths[ref.index]);
+      return node ? json_value(*node) : Value{};
+    }
+    case OperandRef::Kind::kParam: {
+      auto id = static_cast<ParamId>(ref.index);
+      if (id == ParamId::kMe) return string_value(ctx.params.me);
+      return strings_value(ctx.params.list(id));
+    }
+    case OperandRef::Kind::kConstant: {
+      const Constant& c = ctx.rule.constants[ref.index];
+      Value v;
+      switch (c.kind) {
+        case Constant::Kind::kString:
+          v.kind = Kind::kString;  // "" is a value here, not a missing one
+          v.string = c.string;
+          break;
+        case Constant::Kind::kNumber:
+          v.kind = Kind::kNumber;
+          v.number = c.number;
+          break;
+        case Constant::Kind::kBool:
+          v.kind = Kind::kBool;
+          v.boolean = c.boolean;
+          break;
+        case Constant::Kind::kList:
+          v.kind = Kind::kConstList;
+          v.list = &c.list;
+          break;
+        case Constant::Kind::kGlobs:
+        case Constant::Kind::kRegex:
+          break;  // patterns are read by test_atom directly
+      }
+      return v;
+    }
+  }
+  return {};
+}
+
+bool test_atom(const Context& ctx, const Atom& atom) {
+  if (atom.kind == Atom::Kind::kExists) {
+    if (atom.lhs.kind == OperandRef::Kind::kBodyPath) {
+      return walk(ctx.message.body, ctx.rule.paths[atom.lhs.index]) != nullptr;
+    }
+    Value v = resolve(ctx, atom.lhs);
+    return v.kind == Kind::kStrings ? !v.strings->empty() : v.kind != Kind::kMissing;
+  }
+  Value a = resolve(ctx, atom.lhs);
+  if (a.kind == Kind::kMissing) return atom.op == Op::kNe;
+  switch (atom.op) {
+    case Op::kGlob: {
+      const std::vector<Glob>& globs = ctx.rule.constants[atom.rhs.index].globs;
+      return any_string(a, [&](std::string_view s) {
+        return std::any_of(globs.begin(), globs.end(), [&](const Glob& g) { return g.matches(s); });
+      });
+    }
+    case Op::kMatches: {
+      const RE2& re = *ctx.rule.constants[atom.rhs.index].regex;
+      return any_string(a, [&](std::string_view s) { return RE2::PartialMatch(s, re); });
+    }
+    default:
+      break;
+  }
+  Value b = resolve(ctx, atom.rhs);
+  switch (atom.op) {
+    case Op::kEq:
+      return equal(a, b);
+    case Op::kNe:
+      return !equal(a, b);
+    case Op::kLt:
+    case Op::kLe:
+    case Op::kGt:
+    case Op::kGe:
+      return ordered(a, b, atom.op);
+    case Op::kIn:
+      return in(a, b);
+    case Op::kStartsWith:
+      return any_string(a, [&](std::string_view s) {
+        return any_string(b, [&](std::string_view t) { return s.starts_with(t); });
+      });
+    case Op::kEndsWith:
+      return any_string(a, [&](std::string_view s) {
+        return any_string(b, [&](std::string_view t) { return s.ends_with(t); });
+      });
+    case Op::kContains:
+      return any_string(a, [&](std::string_view s) {
+        return any_string(b, [&](std::string_view t) { return s.find(t) != s.npos; });
+      });
+    case Op::kGlob:
+    case Op::kMatches:
+      break;
+  }
+  return false;
+}
+
+}  // namespace fmn::dsl

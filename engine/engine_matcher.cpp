@@ -1,0 +1,40 @@
+#include "engine/engine_matcher.h"
+
+#include <algorithm>
+
+namespace fmn::engine {
+
+void append_notifications(const MessagePtr& message, std::vector<Match>& matches,
+                          std::vector<Notification>& out) {
+  std::sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
+    return a.user != b.user ? a.user < b.user : a.rule_index < b.rule_index;
+  });
+  const UserRules* user = nullptr;
+  uint32_t sent = 0;  // destinations of `user` already notified
+  for (const Match& m : matches) {
+    if (m.user != user) {
+      user = m.user;
+      sent = 0;
+    }
+    const RuleSpec& rule = user->rules[m.rule_index];
+    uint32_t fresh = rule.destinations & ~sent;
+    sent |= rule.destinations;
+    for (uint32_t d = 0; fresh != 0 && d < user->destinations.size(); ++d) {
+      if (!(fresh & (1u << d))) continue;
+      const DestinationSpec& dest = user->destinations[d];
+      out.push_back(Notification{message, user->id, rule.rule_id, dest.kind, user->name,
+                                 rule.name.empty() ? rule.rule->name : rule.name, dest.address});
+    }
+  }
+}
+
+void EngineMatcher::match(const MessagePtr& message, std::vector<Notification>& out) const {
+  thread_local MatchScratch scratch;
+  thread_local std::vector<Match> matches;
+  std::shared_ptr<const Generation> generation = engine_.current();
+  matches.clear();
+  generation->match(*message, scratch, matches);
+  append_notifications(message, matches, out);
+}
+
+}  // namespace fmn::engine

@@ -1,0 +1,101 @@
+#include "engine/generation.h"
+
+#include <algorithm>
+
+namespace fmn::engine {
+
+Generation::Generation(std::shared_ptr<RuleTable> table, std::shared_ptr<const Segment> base,
+                       std::shared_ptr<const Segment> delta, std::vector<uint32_t> dead,
+                       bool allow_native, uint64_t serial)
+    : table_(std::move(table)),
+      base_(std::move(base)),
+      delta_(std::move(delta)),
+      dead_(std::move(dead)),
+      allow_native_(allow_native),
+      serial_(serial) {}
+
+std::shared_ptr<const Generation> Generation::with_native(bool allow) const {
+  return std::make_shared<const Generation>(table_, base_, delta_, dead_, allow, serial_);
+}
+
+bool Generation::dead(uint32_t base_user) const {
+  return !dead_.empty() && std::binary_search(dead_.begin(), dead_.end(), base_user);
+}
+
+size_t Generation::live_records() const {
+  size_t n = delta_->records().size();
+  for (const Record& r : base_->records()) n += !dead(r.user);
+  return n;
+}
+
+void Generation::match(const Message& m, MatchScratch& s, std::vector<Match>& out,
+                       MatchCounts* counts) const {
+  const auto& base_records = base_->records();
+  const auto& delta_records = delta_->records();
+  auto base_count = static_cast<uint32_t>(base_records.size());
+  size_t total = base_records.size() + delta_records.size();
+  if (s.stamps.size() < total) s.stamps.resize(total, 0);
+  if (++s.epoch == 0) {  // wrapped: old stamps could collide
+    std::fill(s.stamps.begin(), s.stamps.end(), 0);
+    std::fill(s.guard_stamps.begin(), s.guard_stamps.end(), 0);
+    s.epoch = 1;
+  }
+  s.candidates.clear();
+  uint32_t epoch = s.epoch;
+  auto collect = [&](uint32_t offset) {
+    return [&, offset](std::span<const uint32_t> ids) {
+      for (uint32_t id : ids) {
+        uint32_t& stamp = s.stamps[id + offset];
+        if (stamp == epoch) continue;
+        stamp = epoch;
+        s.candidates.push_back(id + offset);
+      }
+    };
+  };
+  base_->index().for_each_hit(m, collect(0), &s.globs);
+  if (!delta_records.empty()) delta_->index().for_each_hit(m, collect(base_count));
+
+  size_t before = out.size();
+  auto test = [&](const Record& r, const UserRules& u) {
+    const InternedRule& rule = *r.rule;
+    if (rule.has_guard()) {
+      uint32_t id = rule.id();
+      if (id >= s.guard_stamps.size()) {
+        s.guard_stamps.resize(id + 1, 0);
+        s.guards.resize(id + 1, 0);
+      }
+      if (s.guard_stamps[id] != epoch) {
+        s.guard_stamps[id] = epoch;
+        s.guards[id] = rule.guard(m);
+      }
+      if (!s.guards[id]) return;
+    }
+    if (rule.residual(m, u.params, allow_native_)) out.push_back(Match{&u, r.rule_index});
+  };
+  for (uint32_t id : s.candidates) {
+    if (id < base_count) {
+      const Record& r = base_records[id];
+      if (!dead(r.user)) test(r, *base_->users()[r.user]);
+    } else {
+      const Record& r = delta_records[id - base_count];
+      test(r, *delta_->users()[r.user]);
+    }
+  }
+  if (counts) {
+    counts->candidates += s.candidates.size();
+    counts->matches += out.size() - before;
+  }
+}
+
+void Generation::match_naive(const Message& m, std::vector<Match>& out) const {
+  for (const Segment* seg : {base_.get(), delta_.get()}) {
+    bool is_base = seg == base_.get();
+    for (const Record& r : seg->records()) {
+      if (is_base && dead(r.user)) continue;
+      const UserRules& u = *seg->users()[r.user];
+      if (r.rule->evaluate(m, u.params, allow_native_)) out.push_back(Match{&u, r.rule_index});
+    }
+  }
+}
+
+}  // namespace fmn::engine

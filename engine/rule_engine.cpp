@@ -1,0 +1,186 @@
+#include "engine/rule_engine.h"
+
+#include <algorithm>
+
+#include "dsl/codegen/shape_compiler.h"
+
+namespace fmn::engine {
+namespace {
+
+std::unordered_map<UserId, uint32_t> slots_of(const Segment& base) {
+  std::unordered_map<UserId, uint32_t> slots;
+  slots.reserve(base.users().size());
+  for (uint32_t i = 0; i < base.users().size(); ++i) slots.emplace(base.users()[i]->id, i);
+  return slots;
+}
+
+}  // namespace
+
+bool parse_engine_mode(std::string_view text, EngineMode& mode) {
+  if (text == "interp")
+    mode = EngineMode::kInterp;
+  else if (text == "jit")
+    mode = EngineMode::kJit;
+  else if (text == "auto")
+    mode = EngineMode::kAuto;
+  else
+    return false;
+  return true;
+}
+
+RuleEngine::RuleEngine(EngineOptions options) : options_(options) {}
+
+Result<std::unique_ptr<RuleEngine>> RuleEngine::create(EngineOptions options) {
+  std::unique_ptr<RuleEngine> engine(new RuleEngine(options));
+  if (options.mode != EngineMode::kInterp) {
+    auto compiler = codegen::ShapeCompiler::create(options.opt_level);
+    if (!compiler) return compiler.error();
+    engine->compiler_ = std::move(compiler).value();
+  }
+  engine->base_ = Segment::build({}, *engine->table_);
+  std::lock_guard lock(engine->mu_);
+  engine->publish_locked();
+  if (options.mode == EngineMode::kAuto) {
+    engine->compiler_thread_ = std::thread([e = engine.get()] { e->compile_loop(); });
+  }
+  return engine;
+}
+
+RuleEngine::~RuleEngine() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  if (compiler_thread_.joinable()) compiler_thread_.join();
+  if (compactor_.joinable()) compactor_.join();
+}
+
+void RuleEngine::publish_locked() {
+  std::vector<UserRulesPtr> delta_users;
+  std::vector<uint32_t> dead;
+  for (const auto& [id, d] : delta_) {
+    if (d.user) delta_users.push_back(d.user);
+    auto slot = base_slot_.find(id);
+    if (slot != base_slot_.end()) dead.push_back(slot->second);
+  }
+  std::sort(dead.begin(), dead.end());
+  auto delta = Segment::build(std::move(delta_users), *table_);
+  if (options_.mode == EngineMode::kJit) add_stats_locked(compile(table_->take_uncompiled()));
+  current_.store(
+      std::make_shared<const Generation>(table_, base_, std::move(delta), std::move(dead),
+                                         options_.mode != EngineMode::kInterp, ++serial_));
+  ++stats_.generations;
+  changed_.notify_all();
+}
+
+void RuleEngine::replace_all(std::vector<UserRules> users) {
+  std::vector<UserRulesPtr> shared;
+  shared.reserve(users.size());
+  for (UserRules& u : users) shared.push_back(std::make_shared<const UserRules>(std::move(u)));
+  auto base = Segment::build(std::move(shared), *table_);
+  auto slots = slots_of(*base);
+  std::unique_lock lock(mu_);
+  changed_.wait(lock, [&] { return !compacting_; });  // its result would be stale
+  if (compactor_.joinable()) compactor_.join();
+  base_ = std::move(base);
+  base_slot_ = std::move(slots);
+  delta_.clear();
+  publish_locked();
+}
+
+void RuleEngine::update(std::vector<UserRules> upserts, const std::vector<UserId>& removals) {
+  std::lock_guard lock(mu_);
+  for (UserRules& u : upserts) {
+    UserId id = u.id;
+    delta_[id] = Delta{std::make_shared<const UserRules>(std::move(u)), ++seq_};
+  }
+  for (UserId id : removals) delta_[id] = Delta{nullptr, ++seq_};
+  publish_locked();
+  if (delta_.size() >= options_.compact_after && !compacting_) {
+    compacting_ = true;
+    if (compactor_.joinable()) compactor_.join();
+    compactor_ = std::thread([this, base = base_, delta = delta_, seq = seq_]() mutable {
+      compact(std::move(base), std::move(delta), seq);
+    });
+  }
+}
+
+void RuleEngine::compact(std::shared_ptr<const Segment> base, std::map<UserId, Delta> delta,
+                         uint64_t seq) {
+  std::vector<UserRulesPtr> users;
+  users.reserve(base->users().size() + delta.size());
+  for (const UserRulesPtr& u : base->users()) {
+    if (!delta.count(u->id)) users.push_back(u);
+  }
+  for (const auto& [id, d] : delta) {
+    if (d.user) users.push_back(d.user);
+  }
+  auto merged = Segment::build(std::move(users), *table_);
+  auto slots = slots_of(*merged);
+  std::lock_guard lock(mu_);
+  if (base_ == base) {  // not replaced meanwhile
+    base_ = std::move(merged);
+    base_slot_ = std::move(slots);
+    // Edits made while compacting stay in the delta.
+    std::erase_if(delta_, [&](const auto& entry) { return entry.second.seq <= seq; });
+    ++stats_.compactions;
+    publish_locked();
+  }
+  compacting_ = false;
+  changed_.notify_all();
+}
+
+codegen::CompileStats RuleEngine::compile(const std::vector<InternedRule*>& pending) {
+  codegen::CompileStats cs;
+  if (pending.empty() || !compiler_) return cs;
+  std::vector<const dsl::CompiledRule*> rules;
+  for (InternedRule* r : pending) rules.push_back(r->residual_rule());
+  auto fns = compiler_->compile(rules, &cs);
+  if (!fns) return cs;  // these rules stay interpreted: same answers, slower
+  for (size_t i = 0; i < pending.size(); ++i) pending[i]->set_native(fns.value()[i]);
+  return cs;
+}
+
+void RuleEngine::add_stats_locked(const codegen::CompileStats& cs) {
+  stats_.shapes_compiled += cs.shapes_compiled;
+  stats_.compile_seconds += cs.seconds;
+}
+
+void RuleEngine::compile_loop() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    changed_.wait(lock, [&] { return stopping_ || compiled_serial_ != serial_; });
+    if (stopping_) return;
+    uint64_t serial = serial_;
+    std::vector<InternedRule*> pending = table_->take_uncompiled();
+    lock.unlock();
+    codegen::CompileStats cs = compile(pending);
+    lock.lock();
+    add_stats_locked(cs);
+    compiled_serial_ = serial;
+    changed_.notify_all();
+  }
+}
+
+void RuleEngine::wait_idle() {
+  std::unique_lock lock(mu_);
+  changed_.wait(lock, [&] {
+    return (options_.mode != EngineMode::kAuto || compiled_serial_ == serial_) && !compacting_;
+  });
+}
+
+EngineStats RuleEngine::stats() const {
+  std::lock_guard lock(mu_);
+  EngineStats s = stats_;
+  s.rules_interned = table_->size();
+  return s;
+}
+
+size_t RuleEngine::code_bytes() const {
+  // Machine code plus the JIT's bookkeeping (symbol tables, relocations), estimated per shape.
+  constexpr size_t kBytesPerShape = 2048;
+  return stats().shapes_compiled * kBytesPerShape;
+}
+
+}  // namespace fmn::engine

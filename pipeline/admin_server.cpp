@@ -1,0 +1,46 @@
+#include "pipeline/admin_server.h"
+
+#include <httplib.h>
+
+namespace fmn::pipeline {
+
+AdminServer::AdminServer(const metrics::Registry& registry, std::vector<ReadinessCheck> checks)
+    : registry_(registry), checks_(std::move(checks)) {}
+
+AdminServer::~AdminServer() { stop(); }
+
+Result<bool> AdminServer::start(const std::string& host, int port) {
+  server_ = std::make_unique<httplib::Server>();
+  server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(registry_.render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+  server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("ok\n", "text/plain");
+  });
+  server_->Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+    std::string body;
+    bool all = true;
+    for (const ReadinessCheck& c : checks_) {
+      bool ok = c.ready();
+      all = all && ok;
+      body += c.name + (ok ? ": ok\n" : ": not ready\n");
+    }
+    res.status = all ? 200 : 503;
+    res.set_content(body.empty() ? "ok\n" : body, "text/plain");
+  });
+  port_ =
+      port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
+  if (port_ < 0) {
+    return Error{ErrorCode::kIo,
+                 "admin server cannot listen on " + host + ":" + std::to_string(port)};
+  }
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  return true;
+}
+
+void AdminServer::stop() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace fmn::pipeline

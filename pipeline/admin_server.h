@@ -1,0 +1,47 @@
+// The operator's HTTP endpoint: GET /metrics (Prometheus text), /healthz (the process is alive,
+// no dependency checks) and /readyz (every registered readiness check passes, else 503 with
+// the failing ones named). Bind it to loopback unless the network in front is trusted.
+//
+// cpp-httplib is enough here: few clients, short requests (long-lived SSE feeds are served
+// elsewhere). Runs its own threads; start() returns once the socket listens.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/metrics.h"
+#include "core/result.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace fmn::pipeline {
+
+struct ReadinessCheck {
+  std::string name;             // "postgresql", "redis", "bus"
+  std::function<bool()> ready;  // cheap, non-blocking (reads cached state)
+};
+
+class AdminServer {
+ public:
+  AdminServer(const metrics::Registry& registry, std::vector<ReadinessCheck> checks);
+  ~AdminServer();
+
+  // Listens on host:port (port 0 picks a free one; see port()).
+  Result<bool> start(const std::string& host, int port);
+  void stop();
+  int port() const { return port_; }
+
+ private:
+  const metrics::Registry& registry_;
+  std::vector<ReadinessCheck> checks_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+}  // namespace fmn::pipeline

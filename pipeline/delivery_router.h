@@ -1,0 +1,33 @@
+// DeliveryRouter: the graph's last stage. Splits each batch of notifications by destination
+// kind and hands every part to that kind's SinkWorker (its own queue and thread).
+//
+// A notification for a kind with no worker (e.g. email when no SMTP server is configured) is
+// counted as unrouted, never silently lost. deliver() is called by one thread at a time; the
+// counters may be read from any thread.
+#pragma once
+
+#include <array>
+#include <atomic>
+
+#include "pipeline/sink_worker.h"
+#include "sinks/sink.h"
+
+namespace fmn::pipeline {
+
+class DeliveryRouter : public sinks::Sink {
+ public:
+  // `worker` outlives the router.
+  void route(DestinationKind kind, SinkWorker& worker);
+  bool routes(DestinationKind kind) const { return workers_[static_cast<size_t>(kind)] != nullptr; }
+
+  std::string_view name() const override { return "router"; }
+  void deliver(std::span<const Notification> batch) override;
+  uint64_t unrouted() const { return unrouted_.load(std::memory_order_relaxed); }
+
+ private:
+  static constexpr size_t kKinds = 4;
+  std::array<SinkWorker*, kKinds> workers_{};
+  std::atomic<uint64_t> unrouted_{0};
+};
+
+}  // namespace fmn::pipeline

@@ -1,0 +1,96 @@
+#include "pipeline/graph.h"
+
+#include <tbb/flow_graph.h>
+
+namespace fmn::pipeline {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void observe(metrics::Histogram* h, Clock::time_point since, Clock::time_point now) {
+  if (h != nullptr) h->observe(std::chrono::duration<double>(now - since).count());
+}
+
+}  // namespace
+
+void run_graph(bus::Source& source, const ParseStage& parse, const Matcher& matcher,
+               sinks::Sink& sink, PipelineStats& stats, const GraphOptions& options,
+               AdmissionStage* admit) {
+  namespace flow = tbb::flow;
+  flow::graph g;
+  const StageLatency& latency = options.latency;
+
+  uint64_t next_seq = 0;
+  bool more = true;
+  flow::input_node<RawBatchPtr> source_node(g, [&](tbb::flow_control& fc) -> RawBatchPtr {
+    auto batch = std::make_shared<RawBatch>();
+    if (more) more = source.next_batch(batch->items, options.batch_size);
+    if (batch->items.empty()) {
+      fc.stop();
+      return {};
+    }
+    batch->seq = next_seq++;
+    batch->read_at = Clock::now();
+    return batch;
+  });
+
+  flow::limiter_node<RawBatchPtr> limiter(g, options.max_in_flight);
+
+  flow::function_node<RawBatchPtr, ParsedBatchPtr> parse_node(
+      g, flow::unlimited, [&](const RawBatchPtr& raw) {
+        auto start = Clock::now();
+        ParsedBatchPtr out = parse(raw);
+        out->read_at = raw->read_at;
+        observe(latency.parse, start, Clock::now());
+        return out;
+      });
+
+  flow::sequencer_node<ParsedBatchPtr> parsed_order_node(
+      g, [](const ParsedBatchPtr& b) { return b->seq; });
+
+  flow::function_node<ParsedBatchPtr, ParsedBatchPtr> admit_node(g, flow::serial,
+                                                                 [&](const ParsedBatchPtr& b) {
+                                                                   if (admit != nullptr)
+                                                                     (*admit)(*b);
+                                                                   return b;
+                                                                 });
+
+  flow::function_node<ParsedBatchPtr, NotificationBatchPtr> match_node(
+      g, flow::unlimited, [&](const ParsedBatchPtr& in) {
+        auto start = Clock::now();
+        auto out = std::make_shared<NotificationBatch>();
+        out->seq = in->seq;
+        out->read_at = in->read_at;
+        for (const MessagePtr& m : in->messages) matcher.match(m, out->items);
+        stats.notifications.fetch_add(out->items.size(), std::memory_order_relaxed);
+        observe(latency.match, start, Clock::now());
+        return out;
+      });
+
+  flow::sequencer_node<NotificationBatchPtr> order_node(
+      g, [](const NotificationBatchPtr& b) { return b->seq; });
+
+  flow::function_node<NotificationBatchPtr, flow::continue_msg> sink_node(
+      g, flow::serial, [&](const NotificationBatchPtr& b) {
+        auto start = Clock::now();
+        if (!b->items.empty()) sink.deliver(b->items);
+        auto now = Clock::now();
+        observe(latency.deliver, start, now);
+        observe(latency.total, b->read_at, now);
+        return flow::continue_msg{};
+      });
+
+  flow::make_edge(source_node, limiter);
+  flow::make_edge(limiter, parse_node);
+  flow::make_edge(parse_node, parsed_order_node);
+  flow::make_edge(parsed_order_node, admit_node);
+  flow::make_edge(admit_node, match_node);
+  flow::make_edge(match_node, order_node);
+  flow::make_edge(order_node, sink_node);
+  flow::make_edge(sink_node, limiter.decrementer());
+
+  source_node.activate();
+  g.wait_for_all();
+}
+
+}  // namespace fmn::pipeline

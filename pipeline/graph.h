@@ -1,0 +1,45 @@
+// The service's data flow as one oneTBB flow graph:
+//
+//   source -> limiter -> parse (parallel) -> order -> admit -> match (parallel) -> order -> sink
+//      ^___________________________________________________________________________________|
+//                                                                  (one token back per batch)
+//
+// At most `max_in_flight` batches are between source and sink, so a slow sink slows the source
+// instead of growing queues. The sink sees batches in source order. Stage latencies, when asked
+// for, are observed once per batch (a clock read per stage and batch, not per message).
+#pragma once
+
+#include <cstddef>
+
+#include "bus/source.h"
+#include "core/metrics.h"
+#include "pipeline/admission_stage.h"
+#include "pipeline/matcher.h"
+#include "pipeline/parse_stage.h"
+#include "pipeline/pipeline_stats.h"
+#include "sinks/sink.h"
+
+namespace fmn::pipeline {
+
+// Histograms (seconds) the graph observes per batch; any may be null.
+struct StageLatency {
+  metrics::Histogram* parse = nullptr;    // parsing a batch and extracting its meta
+  metrics::Histogram* match = nullptr;    // matching a batch against every user's rules
+  metrics::Histogram* deliver = nullptr;  // handing a batch to the sink queues (waits if full)
+  metrics::Histogram* total = nullptr;    // from the source handing the batch over to its
+                                          // notifications being in the sink queues
+};
+
+struct GraphOptions {
+  size_t batch_size = 128;
+  size_t max_in_flight = 16;
+  StageLatency latency{};
+};
+
+// Runs until `source` is exhausted and every batch has reached the sink. `admit`, when given,
+// sees every parsed batch in source order (sequence tracking, duplicate removal).
+void run_graph(bus::Source& source, const ParseStage& parse, const Matcher& matcher,
+               sinks::Sink& sink, PipelineStats& stats, const GraphOptions& options,
+               AdmissionStage* admit = nullptr);
+
+}  // namespace fmn::pipeline

@@ -1,0 +1,24 @@
+#include "pipeline/parse_stage.h"
+
+namespace fmn::pipeline {
+
+ParsedBatchPtr ParseStage::operator()(const RawBatchPtr& raw) const {
+  auto out = std::make_shared<ParsedBatch>();
+  out->seq = raw->seq;
+  out->messages.reserve(raw->items.size());
+  for (const bus::RawMessage& r : raw->items) {
+    auto parsed = parse_envelope(r.payload, r.topic, options_);
+    if (!parsed) {
+      stats_.parse_errors.fetch_add(1, std::memory_order_relaxed);
+      report_("line " + std::to_string(r.origin) + ": " + parsed.error().message);
+      continue;
+    }
+    std::unique_ptr<Message> m = std::move(parsed).value();
+    meta_.extract(*m);
+    out->messages.push_back(std::move(m));
+  }
+  stats_.received.fetch_add(raw->items.size(), std::memory_order_relaxed);
+  return out;
+}
+
+}  // namespace fmn::pipeline

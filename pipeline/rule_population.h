@@ -1,0 +1,73 @@
+// RulePopulation: turns users' preferences into the rule engine's input, and answers the
+// questions delivery asks about them afterwards (which digest policy applies).
+//
+// Per user of this shard that is enabled: parameters bound ($me, $my_packages...), enabled
+// rules compiled (each distinct rule text once: a million users on the default rules cost a
+// handful of compilations), and only confirmed destinations (a pending address receives
+// nothing but its confirmation). A rule that does not compile is left out and reported; the
+// user's other rules still run. User ids are stable across reloads (by account name), so an
+// edit replaces exactly that user's rules in the engine.
+//
+// Not thread-safe: one loader thread builds; policy() is then read-only and may be called from
+// any thread once the build that produced it has been published.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/user_rules.h"
+#include "prefs/model.h"
+#include "sinks/digest_policy.h"
+
+namespace fmn::pipeline {
+
+// This instance's share of users: those whose stable hash of the account name, modulo
+// `count`, is `index`. Every instance computes the same hash, so each user has one owner.
+struct Shard {
+  uint32_t index = 0;
+  uint32_t count = 1;
+  bool owns(std::string_view user) const;
+};
+
+// The FNV-1a 64-bit hash of an account name: stable across runs, hosts and builds.
+uint64_t stable_user_hash(std::string_view user);
+
+struct BuildReport {
+  size_t users = 0;                 // users of this shard, enabled
+  size_t rules = 0;                 // rules handed to the engine
+  size_t rules_rejected = 0;        // left out: did not compile
+  size_t distinct_sources = 0;      // distinct rule texts compiled so far
+  std::vector<std::string> errors;  // "user ralph, rule 'x': <diagnostic>"
+};
+
+class RulePopulation {
+ public:
+  explicit RulePopulation(Shard shard) : shard_(shard) {}
+
+  // The engine's users for `users` (users of other shards are skipped).
+  std::vector<engine::UserRules> build(const std::vector<prefs::User>& users, BuildReport& report);
+
+  // The id `user` has (or gets) in the engine.
+  engine::UserId id_of(const std::string& user);
+
+  // Digest policy for a notification built from this population (immediate if unknown).
+  sinks::DigestPolicy policy(const Notification& n) const;
+
+  const Shard& shard() const { return shard_; }
+
+ private:
+  std::shared_ptr<const dsl::CompiledRule> compile(const std::string& source, std::string& error);
+
+  Shard shard_;
+  std::unordered_map<std::string, engine::UserId> ids_;
+  std::unordered_map<std::string, std::shared_ptr<const dsl::CompiledRule>> compiled_;
+  std::unordered_map<std::string, std::string> compile_errors_;
+  // (user id << 32 | rule id) -> per destination address, the policy of that delivery.
+  std::unordered_map<uint64_t, std::vector<std::pair<std::string, sinks::DigestPolicy>>> policies_;
+};
+
+}  // namespace fmn::pipeline

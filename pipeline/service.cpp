@@ -1,0 +1,436 @@
+#include "pipeline/service.h"
+
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "bus/file_source.h"
+#include "bus/zmq_source.h"
+#include "core/log.h"
+#include "core/meta_extractor.h"
+#include "core/metrics.h"
+#include "engine/engine_matcher.h"
+#include "engine/rule_engine.h"
+#include "pipeline/admin_server.h"
+#include "pipeline/delivery_router.h"
+#include "pipeline/endpoint_probe.h"
+#include "pipeline/graph.h"
+#include "pipeline/rule_population.h"
+#include "pipeline/systemd_notify.h"
+#include "prefs/dsl_rule_validator.h"
+#include "prefs/file_store.h"
+#include "sinks/curl_smtp_transport.h"
+#include "sinks/digest_batcher.h"
+#include "sinks/digest_store_factory.h"
+#include "sinks/email_sink.h"
+#include "sinks/irc_sink.h"
+#include "sinks/irc_transport.h"
+#include "sinks/sse_server.h"
+#include "sinks/sse_sink.h"
+#include "sinks/stdout_sink.h"
+
+namespace fmn::embedded {
+std::string_view default_preferences();
+}
+
+namespace fmn::pipeline {
+namespace {
+
+// Ends a source early when asked: the graph then drains what is in flight and returns.
+class StoppableSource : public bus::Source {
+ public:
+  StoppableSource(bus::Source& inner, const std::atomic<bool>& stop) : inner_(inner), stop_(stop) {}
+  bool next_batch(std::vector<bus::RawMessage>& out, size_t max) override {
+    if (stop_.load(std::memory_order_relaxed)) return false;
+    return inner_.next_batch(out, max) && !stop_.load(std::memory_order_relaxed);
+  }
+
+ private:
+  bus::Source& inner_;
+  const std::atomic<bool>& stop_;
+};
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+log::Level parse_level(const std::string& s) {
+  if (s == "debug") return log::Level::kDebug;
+  if (s == "warn") return log::Level::kWarn;
+  if (s == "error") return log::Level::kError;
+  return log::Level::kInfo;
+}
+
+}  // namespace
+
+struct Service::Impl {
+  ServiceConfig config;
+  metrics::Registry registry;
+  PipelineStats stats;
+  std::atomic<bool> stop{false};
+  std::atomic<bool> reload{false};
+  std::atomic<bool> bus_reachable{false}, redis_reachable{false};  // cached probe answers
+  StageLatency latency;
+
+  std::unique_ptr<MetaExtractor> meta;
+  std::unique_ptr<bus::Source> source;
+  bus::ZmqSource* zmq = nullptr;  // the source, when it is the bus
+  std::unique_ptr<engine::RuleEngine> engine;
+  std::unique_ptr<engine::EngineMatcher> matcher;
+
+  std::mutex population_mu;  // RulePopulation is rebuilt by reloads
+  RulePopulation population{Shard{}};
+  std::atomic<std::shared_ptr<const std::unordered_map<std::string, std::string>>> sse_tokens;
+  std::atomic<uint64_t> loaded_users{0}, loaded_rules{0}, rejected_rules{0};  // last load
+
+  std::unique_ptr<sinks::DigestStore> digest_store;
+  std::vector<std::unique_ptr<sinks::Sink>> sinks;  // owned sinks, batchers included
+  std::vector<std::unique_ptr<SinkWorker>> workers;
+  std::unique_ptr<sinks::SseServer> sse;
+  DeliveryRouter router;
+  std::unique_ptr<AdminServer> admin;
+
+  Result<bool> load_preferences();
+  Result<bool> open_sinks();
+  SinkWorker& add_worker(sinks::Sink& sink);
+  void register_metrics(AdmissionStage& admit);
+  void start_admin();
+  void probe_dependencies();
+  // Until `done`: reloads when asked, probes dependencies, logs progress.
+  void housekeeping(const std::atomic<bool>& done);
+};
+
+Result<bool> Service::Impl::load_preferences() {
+  auto validator = prefs::dsl_rule_validator();
+  auto population_or = config.prefs_file.empty()
+                           ? prefs::parse_preferences_text(embedded::default_preferences(),
+                                                           "default.toml", validator)
+                           : prefs::read_preferences_file(config.prefs_file, validator);
+  if (!population_or) return population_or.error();
+  BuildReport report;
+  std::vector<engine::UserRules> users;
+  auto tokens = std::make_shared<std::unordered_map<std::string, std::string>>();
+  {
+    std::lock_guard lock(population_mu);
+    users = population.build(population_or->users, report);
+  }
+  for (const prefs::User& u : population_or->users) {
+    if (!population.shard().owns(u.name)) continue;
+    for (const prefs::Destination& d : u.destinations) {
+      if (d.kind == DestinationKind::kSse && !d.token.empty()) (*tokens)[d.address] = d.token;
+    }
+  }
+  for (const std::string& e : report.errors) log::warn("rule_rejected", {{"detail", e}});
+  engine->replace_all(std::move(users));
+  sse_tokens.store(std::move(tokens));
+  loaded_users.store(report.users);
+  loaded_rules.store(report.rules);
+  rejected_rules.store(report.rules_rejected);
+  log::info(
+      "preferences_loaded",
+      {{"source", config.prefs_file.empty() ? "built-in" : config.prefs_file},
+       {"users", report.users},
+       {"rules", report.rules},
+       {"rejected", report.rules_rejected},
+       {"shard", std::to_string(config.shard_index) + "/" + std::to_string(config.shard_count)}});
+  return true;
+}
+
+SinkWorker& Service::Impl::add_worker(sinks::Sink& sink) {
+  SinkWorker* w = workers.emplace_back(std::make_unique<SinkWorker>(sink, config.sink_queue)).get();
+  registry.gauge_fn("fmn_sink_queue_batches", "Batches waiting in a destination kind's queue.",
+                    [w] { return static_cast<double>(w->depth()); },
+                    {{"sink", std::string(sink.name())}});
+  return *w;
+}
+
+Result<bool> Service::Impl::open_sinks() {
+  std::optional<sinks::RedisConfig> redis;
+  if (!config.redis.empty()) {
+    redis.emplace();
+    split_host_port(config.redis, redis->host, redis->port);
+  }
+  auto store = sinks::open_digest_store(redis);
+  if (!store) return store.error();
+  digest_store = std::move(store).value();
+
+  auto policy = [this](const Notification& n) {
+    std::lock_guard lock(population_mu);
+    return population.policy(n);
+  };
+  auto batched = [&](std::unique_ptr<sinks::Sink> inner) -> sinks::Sink& {
+    sinks::Sink& in = *sinks.emplace_back(std::move(inner));
+    auto batcher = std::make_unique<sinks::DigestBatcher>(in, *digest_store, policy);
+    batcher->recover();
+    return *sinks.emplace_back(std::move(batcher));
+  };
+
+  if (!config.smtp_url.empty()) {
+    sinks::SmtpConfig smtp;
+    smtp.url = config.smtp_url;
+    auto transport = sinks::CurlSmtpTransport::create(smtp);
+    if (!transport) return transport.error();
+    sinks::EmailSinkConfig email;
+    email.email.from_address = config.email_from;
+    router.route(DestinationKind::kEmail, add_worker(batched(std::make_unique<sinks::EmailSink>(
+                                              std::move(transport).value(), email))));
+  }
+  if (!config.irc_server.empty()) {
+    std::string host;
+    int port = 0;
+    split_host_port(config.irc_server, host, port);
+    sinks::IrcConfig irc;
+    irc.nick = config.irc_nick;
+    router.route(DestinationKind::kIrc,
+                 add_worker(batched(std::make_unique<sinks::IrcSink>(
+                     std::make_unique<sinks::TcpIrcTransport>(host, port), irc))));
+  }
+  if (!config.sse_listen.empty()) {
+    sinks::SseServerConfig sse_config;
+    split_host_port(config.sse_listen, sse_config.bind, sse_config.port);
+    auto server =
+        sinks::SseServer::start(sse_config, [this](std::string_view feed, std::string_view token) {
+          auto tokens = sse_tokens.load();
+          auto it = tokens ? tokens->find(std::string(feed)) : decltype(tokens->end()){};
+          return tokens && it != tokens->end() && constant_time_equal(it->second, token);
+        });
+    if (!server) return server.error();
+    sse = std::move(server).value();
+    router.route(DestinationKind::kSse,
+                 add_worker(*sinks.emplace_back(std::make_unique<sinks::SseSink>(*sse))));
+    log::info("sse_listening", {{"address", sse_config.bind}, {"port", sse->port()}});
+  }
+  if (config.stdout_fallback) {
+    SinkWorker& out = add_worker(*sinks.emplace_back(std::make_unique<sinks::StdoutSink>(stdout)));
+    for (DestinationKind kind : {DestinationKind::kEmail, DestinationKind::kIrc,
+                                 DestinationKind::kSse, DestinationKind::kStdout}) {
+      if (!router.routes(kind)) router.route(kind, out);
+    }
+  }
+  return true;
+}
+
+void Service::Impl::register_metrics(AdmissionStage& admit) {
+  auto counter = [&](const char* name, const char* help, std::function<double()> fn) {
+    registry.counter_fn(name, help, std::move(fn));
+  };
+  auto gauge = [&](const char* name, const char* help, std::function<double()> fn) {
+    registry.gauge_fn(name, help, std::move(fn));
+  };
+  // Counters kept by the stages themselves, exposed at scrape time.
+  counter("fmn_messages_received_total", "Messages read from the source.",
+          [this] { return static_cast<double>(stats.received.load()); });
+  counter("fmn_parse_errors_total", "Messages rejected as malformed.",
+          [this] { return static_cast<double>(stats.parse_errors.load()); });
+  counter("fmn_duplicates_total", "Messages dropped as duplicates (by msg_id).",
+          [this] { return static_cast<double>(stats.duplicates.load()); });
+  counter("fmn_notifications_total", "Notifications produced by matching.",
+          [this] { return static_cast<double>(stats.notifications.load()); });
+  counter("fmn_notifications_unrouted_total", "Notifications for a destination kind with no sink.",
+          [this] { return static_cast<double>(router.unrouted()); });
+  counter("fmn_sequence_gaps_total", "Gaps in publishers' sequence numbers.",
+          [&admit] { return static_cast<double>(admit.sequence_stats().gaps); });
+  counter("fmn_sequence_missing_total", "Messages missed according to sequence numbers.",
+          [&admit] { return static_cast<double>(admit.sequence_stats().missing); });
+  counter("fmn_sequence_restarts_total", "Publisher restarts seen in sequence numbers.",
+          [&admit] { return static_cast<double>(admit.sequence_stats().restarts); });
+  gauge("fmn_rule_generation", "Rule engine generations published.",
+        [this] { return static_cast<double>(engine->stats().generations); });
+  gauge("fmn_rules_interned", "Distinct rules held by the engine.",
+        [this] { return static_cast<double>(engine->stats().rules_interned); });
+  gauge("fmn_users", "Users of this shard whose rules are loaded.",
+        [this] { return static_cast<double>(loaded_users.load()); });
+  gauge("fmn_user_rules", "Users' rules loaded (a rule shared by many users counts for each).",
+        [this] { return static_cast<double>(loaded_rules.load()); });
+  gauge("fmn_rules_rejected", "Rules left out at the last load because they did not compile.",
+        [this] { return static_cast<double>(rejected_rules.load()); });
+  const char* stage_help = "Time a stage spends on one batch of messages.";
+  latency.parse = &registry.histogram("fmn_stage_seconds", stage_help, metrics::latency_buckets(),
+                                      {{"stage", "parse"}});
+  latency.match = &registry.histogram("fmn_stage_seconds", stage_help, metrics::latency_buckets(),
+                                      {{"stage", "match"}});
+  latency.deliver = &registry.histogram("fmn_stage_seconds", stage_help, metrics::latency_buckets(),
+                                        {{"stage", "deliver"}});
+  latency.total = &registry.histogram(
+      "fmn_pipeline_latency_seconds",
+      "From the source handing a batch over to its notifications being in the sink queues.",
+      metrics::latency_buckets());
+  for (const auto& s : sinks) {
+    sinks::Sink* sink = s.get();
+    std::string name(sink->name());
+    const sinks::SinkCounters* c = &sink->counters();
+    registry.counter_fn("fmn_delivered_total", "Notifications or digests a destination accepted.",
+                        [c] { return static_cast<double>(c->delivered.load()); }, {{"sink", name}});
+    registry.counter_fn("fmn_retried_total", "Delivery attempts that will be retried.",
+                        [c] { return static_cast<double>(c->retried.load()); }, {{"sink", name}});
+    registry.counter_fn("fmn_failed_total", "Deliveries given up.",
+                        [c] { return static_cast<double>(c->failed.load()); }, {{"sink", name}});
+    registry.counter_fn("fmn_dropped_total", "Notifications dropped by a full queue.",
+                        [c] { return static_cast<double>(c->dropped.load()); }, {{"sink", name}});
+  }
+}
+
+Service::Service(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Service::~Service() {
+  for (auto& w : impl_->workers) w->stop();
+  if (impl_->admin) impl_->admin->stop();
+  if (impl_->sse) impl_->sse->stop();
+}
+
+Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
+  if (auto ok = validate(config); !ok) return ok.error();
+  log::configure(parse_level(config.log_level),
+                 config.log_format == "json" ? log::Format::kJson : log::Format::kText);
+  auto impl = std::make_unique<Impl>();
+  impl->config = config;
+  impl->population = RulePopulation(Shard{config.shard_index, config.shard_count});
+
+  auto meta = MetaExtractor::builtin(builtin_aliases());
+  if (!meta) return meta.error();
+  impl->meta = std::move(meta).value();
+
+  engine::EngineOptions engine_options;
+  engine::parse_engine_mode(config.engine, engine_options.mode);
+  auto engine = engine::RuleEngine::create(engine_options);
+  if (!engine) return engine.error();
+  impl->engine = std::move(engine).value();
+  impl->matcher = std::make_unique<engine::EngineMatcher>(*impl->engine);
+  if (auto ok = impl->load_preferences(); !ok) return ok.error();
+  if (auto ok = impl->open_sinks(); !ok) return ok.error();
+
+  if (!config.replay.empty()) {
+    bus::PacingOptions pacing;
+    if (config.replay_rate > 0) pacing = bus::PacingOptions::fixed_rate(config.replay_rate);
+    if (config.replay_speed > 0) pacing = bus::PacingOptions::recorded(config.replay_speed);
+    auto file = bus::FileSource::open(config.replay, pacing);
+    if (!file) return file.error();
+    impl->source = std::move(file).value();
+  } else {
+    bus::ZmqSourceOptions zmq;
+    zmq.connect = config.connect;
+    zmq.topics = config.topics;
+    zmq.rcvhwm = config.high_water_mark;
+    auto source = bus::ZmqSource::create(zmq);
+    if (!source) return source.error();
+    impl->zmq = source->get();
+    impl->source = std::move(source).value();
+  }
+  return std::unique_ptr<Service>(new Service(std::move(impl)));
+}
+
+void Service::request_stop() {
+  if (!impl_->stop.exchange(true)) systemd_notify("STOPPING=1");
+  if (impl_->zmq != nullptr) impl_->zmq->stop();
+}
+
+void Service::request_reload() { impl_->reload.store(true); }
+
+void Service::Impl::start_admin() {
+  std::string host;
+  int port = 0;
+  split_host_port(config.admin_listen, host, port);
+  std::vector<ReadinessCheck> checks{{"rules", [this] { return engine->current() != nullptr; }}};
+  if (zmq != nullptr) checks.push_back({"bus", [this] { return bus_reachable.load(); }});
+  if (!config.redis.empty()) checks.push_back({"redis", [this] { return redis_reachable.load(); }});
+  admin = std::make_unique<AdminServer>(registry, std::move(checks));
+  if (auto ok = admin->start(host, port); !ok) {
+    log::error("admin_unavailable", {{"error", ok.error().message}});
+    admin.reset();
+  } else {
+    log::info("admin_listening", {{"address", host}, {"port", admin->port()}});
+  }
+}
+
+void Service::Impl::probe_dependencies() {
+  constexpr auto kTimeout = std::chrono::milliseconds(500);
+  if (zmq != nullptr) {
+    bool any = false;
+    for (const std::string& endpoint : config.connect) {
+      any = any || zmq_endpoint_reachable(endpoint, kTimeout);
+    }
+    bus_reachable.store(any);
+  }
+  if (!config.redis.empty()) {
+    std::string host;
+    int port = 0;
+    redis_reachable.store(split_host_port(config.redis, host, port) &&
+                          tcp_reachable(host, port, kTimeout));
+  }
+}
+
+void Service::Impl::housekeeping(const std::atomic<bool>& done) {
+  using Clock = std::chrono::steady_clock;
+  constexpr auto kProbeInterval = std::chrono::seconds(5);
+  auto next_probe = Clock::now() + kProbeInterval;
+  auto last_progress = Clock::now();
+  uint64_t last_received = 0;
+  while (!done.load()) {
+    // Reloads happen beside matching: the engine publishes the new rules atomically.
+    if (reload.exchange(false)) {
+      if (auto ok = load_preferences(); !ok) {
+        log::error("reload_failed", {{"error", ok.error().message}});
+      }
+    }
+    auto now = Clock::now();
+    if (now >= next_probe) {
+      probe_dependencies();
+      next_probe = now + kProbeInterval;
+    }
+    double since = std::chrono::duration<double>(now - last_progress).count();
+    if (config.progress_seconds > 0 && since >= config.progress_seconds) {
+      uint64_t received = stats.received.load();
+      if (received != last_received) {
+        log::info("progress",
+                  {{"messages", received},
+                   {"rate_per_s", static_cast<double>(received - last_received) / since},
+                   {"notifications", stats.notifications.load()},
+                   {"parse_errors", stats.parse_errors.load()}});
+      }
+      last_received = received;
+      last_progress = now;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+ServiceSummary Service::run() {
+  Impl& s = *impl_;
+  AdmissionStage admit(s.stats, s.config.dedupe_window);
+  s.register_metrics(admit);
+  s.probe_dependencies();
+  if (!s.config.admin_listen.empty()) s.start_admin();
+  systemd_notify("READY=1");
+
+  std::atomic<bool> done{false};
+  std::thread housekeeper([&] { s.housekeeping(done); });
+
+  ParseStage parse(*s.meta, s.stats, [](const std::string& what) {
+    log::warn("parse_error", {{"detail", what}});
+  });
+  StoppableSource source(*s.source, s.stop);
+  GraphOptions graph{s.config.batch_size, s.config.max_in_flight, s.latency};
+  auto start = std::chrono::steady_clock::now();
+  run_graph(source, parse, *s.matcher, s.router, s.stats, graph, &admit);
+  for (auto& w : s.workers) w->stop();  // delivers what is queued
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  done.store(true);
+  housekeeper.join();
+
+  bus::SequenceStats seq = admit.sequence_stats();
+  return ServiceSummary{s.stats.received.load(),
+                        s.stats.parse_errors.load(),
+                        s.stats.duplicates.load(),
+                        s.stats.notifications.load(),
+                        s.router.unrouted(),
+                        seq.gaps,
+                        seq.missing,
+                        seconds};
+}
+
+}  // namespace fmn::pipeline

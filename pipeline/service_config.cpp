@@ -1,0 +1,200 @@
+#include "pipeline/service_config.h"
+
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+namespace fmn::pipeline {
+namespace {
+
+std::string where(std::string_view name, const toml::source_region& src) {
+  return std::string(name) + ":" + std::to_string(src.begin.line) + ":" +
+         std::to_string(src.begin.column);
+}
+
+// One key's reader: checks the node's type and stores it; returns an error text or "".
+using KeyReader = std::function<std::string(const toml::node&)>;
+
+KeyReader text(std::string& out) {
+  return [&out](const toml::node& n) -> std::string {
+    if (auto v = n.value<std::string>()) {
+      out = *v;
+      return "";
+    }
+    return "expected a string";
+  };
+}
+
+KeyReader texts(std::vector<std::string>& out) {
+  return [&out](const toml::node& n) -> std::string {
+    const toml::array* a = n.as_array();
+    if (a == nullptr) return "expected a list of strings";
+    out.clear();
+    for (const toml::node& item : *a) {
+      auto v = item.value<std::string>();
+      if (!v) return "expected a list of strings";
+      out.push_back(*v);
+    }
+    return "";
+  };
+}
+
+template <typename T>
+KeyReader number(T& out, double min, double max) {
+  return [&out, min, max](const toml::node& n) -> std::string {
+    std::optional<double> v = n.value<double>();
+    if (!v) return "expected a number";
+    if (*v < min || *v > max) {
+      return "out of range [" + std::to_string(min) + ", " + std::to_string(max) + "]";
+    }
+    out = static_cast<T>(*v);
+    return "";
+  };
+}
+
+KeyReader flag(bool& out) {
+  return [&out](const toml::node& n) -> std::string {
+    if (auto v = n.value<bool>()) {
+      out = *v;
+      return "";
+    }
+    return "expected true or false";
+  };
+}
+
+using Section = std::map<std::string, KeyReader, std::less<>>;
+
+std::map<std::string, Section, std::less<>> schema(ServiceConfig& c) {
+  return {
+      {"source",
+       {{"replay", text(c.replay)},
+        {"replay_rate", number(c.replay_rate, 0, 1e9)},
+        {"replay_speed", number(c.replay_speed, 0, 1e9)},
+        {"connect", texts(c.connect)},
+        {"topics", texts(c.topics)},
+        {"high_water_mark", number(c.high_water_mark, 0, 1e9)},
+        {"dedupe_window", number(c.dedupe_window, 0, 1e9)}}},
+      {"prefs", {{"file", text(c.prefs_file)}}},
+      {"engine", {{"mode", text(c.engine)}}},
+      {"state", {{"redis", text(c.redis)}}},
+      {"stdout", {{"fallback", flag(c.stdout_fallback)}}},
+      {"email", {{"smtp_url", text(c.smtp_url)}, {"from", text(c.email_from)}}},
+      {"irc", {{"server", text(c.irc_server)}, {"nick", text(c.irc_nick)}}},
+      {"sse", {{"listen", text(c.sse_listen)}}},
+      {"admin", {{"listen", text(c.admin_listen)}}},
+      {"log",
+       {{"level", text(c.log_level)},
+        {"format", text(c.log_format)},
+        {"progress_seconds", number(c.progress_seconds, 0, 86400)}}},
+      {"shard",
+       {{"index", number(c.shard_index, 0, 1e6)}, {"count", number(c.shard_count, 1, 1e6)}}},
+      {"pipeline",
+       {{"batch_size", number(c.batch_size, 1, 65536)},
+        {"max_in_flight", number(c.max_in_flight, 1, 4096)},
+        {"sink_queue", number(c.sink_queue, 1, 1e7)}}},
+  };
+}
+
+}  // namespace
+
+bool split_host_port(std::string_view text, std::string& host, int& port) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) return false;
+  int p = 0;
+  for (char c : text.substr(colon + 1)) {
+    if (c < '0' || c > '9' || p > 65535) return false;
+    p = p * 10 + (c - '0');
+  }
+  if (p > 65535) return false;
+  host = std::string(text.substr(0, colon));
+  port = p;
+  return true;
+}
+
+Result<ServiceConfig> parse_service_config(std::string_view text_in, std::string_view name) {
+  toml::table root;
+  try {
+    root = toml::parse(text_in, name);
+  } catch (const toml::parse_error& e) {
+    return Error{ErrorCode::kInvalidConfig,
+                 where(name, e.source()) + ": " + std::string(e.description())};
+  }
+  ServiceConfig config;
+  auto sections = schema(config);
+  for (const auto& [section_name, node] : root) {
+    auto section = sections.find(section_name.str());
+    if (section == sections.end()) {
+      return Error{ErrorCode::kInvalidConfig, where(name, section_name.source()) +
+                                                  ": unknown section [" +
+                                                  std::string(section_name.str()) + "]"};
+    }
+    const toml::table* table = node.as_table();
+    if (table == nullptr) {
+      return Error{ErrorCode::kInvalidConfig, where(name, node.source()) + ": " +
+                                                  std::string(section_name.str()) +
+                                                  " must be a [section]"};
+    }
+    for (const auto& [key, value] : *table) {
+      auto reader = section->second.find(key.str());
+      if (reader == section->second.end()) {
+        return Error{ErrorCode::kInvalidConfig, where(name, key.source()) + ": unknown key '" +
+                                                    std::string(key.str()) + "' in [" +
+                                                    section->first + "]"};
+      }
+      if (std::string err = reader->second(value); !err.empty()) {
+        return Error{ErrorCode::kInvalidConfig, where(name, value.source()) + ": " +
+                                                    section->first + "." + std::string(key.str()) +
+                                                    ": " + err};
+      }
+    }
+  }
+  return config;
+}
+
+Result<ServiceConfig> read_service_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Error{ErrorCode::kIo, "cannot read " + path};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_service_config(text.str(), path);
+}
+
+Result<bool> validate(const ServiceConfig& c) {
+  auto bad = [](std::string what) { return Error{ErrorCode::kInvalidConfig, std::move(what)}; };
+  std::string host;
+  int port = 0;
+  for (const auto& [key, value] :
+       {std::pair{"state.redis", &c.redis}, std::pair{"irc.server", &c.irc_server},
+        std::pair{"sse.listen", &c.sse_listen}, std::pair{"admin.listen", &c.admin_listen}}) {
+    if (!value->empty() && !split_host_port(*value, host, port)) {
+      return bad(std::string(key) + ": expected host:port, got '" + *value + "'");
+    }
+  }
+  if (!c.smtp_url.empty() && c.smtp_url.rfind("smtp://", 0) != 0 &&
+      c.smtp_url.rfind("smtps://", 0) != 0) {
+    return bad("email.smtp_url: expected smtp://host:port or smtps://host:port");
+  }
+  if (c.engine != "interp" && c.engine != "jit" && c.engine != "auto") {
+    return bad("engine.mode: expected interp, jit or auto, got '" + c.engine + "'");
+  }
+  if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&
+      c.log_level != "error") {
+    return bad("log.level: expected debug, info, warn or error");
+  }
+  if (c.log_format != "text" && c.log_format != "json") {
+    return bad("log.format: expected text or json");
+  }
+  if (c.shard_index >= c.shard_count) {
+    return bad("shard: index " + std::to_string(c.shard_index) + " is not below count " +
+               std::to_string(c.shard_count));
+  }
+  if (c.replay.empty() && c.connect.empty()) {
+    return bad("source: neither a replay file nor bus endpoints (connect) are set");
+  }
+  return true;
+}
+
+}  // namespace fmn::pipeline

@@ -1,0 +1,59 @@
+#include "pipeline/sink_worker.h"
+
+namespace fmn::pipeline {
+
+SinkWorker::SinkWorker(sinks::Sink& sink, size_t capacity, std::chrono::milliseconds tick_interval)
+    : sink_(sink), capacity_(capacity > 0 ? capacity : 1), tick_interval_(tick_interval) {
+  thread_ = std::thread([this] { run(); });
+}
+
+SinkWorker::~SinkWorker() { stop(); }
+
+void SinkWorker::submit(std::shared_ptr<const std::vector<Notification>> batch) {
+  if (!batch || batch->empty()) return;
+  std::unique_lock lock(mu_);
+  not_full_.wait(lock, [&] { return queue_.size() < capacity_ || stopping_; });
+  queue_.push_back(std::move(batch));
+  not_empty_.notify_one();
+}
+
+size_t SinkWorker::depth() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+void SinkWorker::stop() {
+  if (stopped_.exchange(true)) return;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  not_empty_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void SinkWorker::run() {
+  auto next_tick = std::chrono::steady_clock::now() + tick_interval_;
+  for (;;) {
+    std::shared_ptr<const std::vector<Notification>> batch;
+    {
+      std::unique_lock lock(mu_);
+      not_empty_.wait_until(lock, next_tick, [&] { return !queue_.empty() || stopping_; });
+      if (!queue_.empty()) {
+        batch = std::move(queue_.front());
+        queue_.pop_front();
+        not_full_.notify_one();
+      } else if (stopping_) {
+        break;
+      }
+    }
+    if (batch) sink_.deliver(*batch);
+    if (auto now = std::chrono::steady_clock::now(); now >= next_tick) {
+      sink_.tick();
+      next_tick = now + tick_interval_;
+    }
+  }
+  sink_.tick();
+}
+
+}  // namespace fmn::pipeline

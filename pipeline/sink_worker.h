@@ -1,0 +1,52 @@
+// SinkWorker: one destination kind's own queue and thread, so a slow sink (an SMTP server that
+// times out, an IRC server flood-limiting us) never delays the others.
+//
+// submit() hands a batch over; when the queue holds `capacity` batches it blocks (back-pressure
+// up the graph, visible as the queue-depth gauge) rather than growing memory. The thread calls
+// the sink's deliver() for each batch and tick() at least every `tick_interval` (digest timers,
+// retries, IRC keepalive). stop() delivers what is queued, then joins.
+// Thread-safety: submit() and depth() from any thread; the sink is only touched by the worker.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/notification.h"
+#include "sinks/sink.h"
+
+namespace fmn::pipeline {
+
+class SinkWorker {
+ public:
+  // `sink` outlives the worker.
+  SinkWorker(sinks::Sink& sink, size_t capacity,
+             std::chrono::milliseconds tick_interval = std::chrono::milliseconds(200));
+  ~SinkWorker();
+
+  void submit(std::shared_ptr<const std::vector<Notification>> batch);
+  size_t depth() const;
+  // Delivers everything queued, then stops the thread. Idempotent.
+  void stop();
+  sinks::Sink& sink() { return sink_; }
+
+ private:
+  void run();
+
+  sinks::Sink& sink_;
+  const size_t capacity_;
+  const std::chrono::milliseconds tick_interval_;
+  mutable std::mutex mu_;
+  std::condition_variable not_empty_, not_full_;
+  std::deque<std::shared_ptr<const std::vector<Notification>>> queue_;
+  bool stopping_ = false;
+  std::atomic<bool> stopped_{false};
+  std::thread thread_;
+};
+
+}  // namespace fmn::pipeline

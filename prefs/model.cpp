@@ -1,0 +1,59 @@
+#include "prefs/model.h"
+
+#include <algorithm>
+
+namespace fmn::prefs {
+namespace {
+
+template <typename T>
+auto find_named(T& items, std::string_view name) -> decltype(&items.front()) {
+  auto it = std::find_if(items.begin(), items.end(), [&](const auto& x) { return x.name == name; });
+  return it == items.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+const Destination* User::find_destination(std::string_view name) const {
+  return find_named(destinations, name);
+}
+Destination* User::find_destination(std::string_view name) {
+  return find_named(destinations, name);
+}
+Rule* User::find_rule(std::string_view name) { return find_named(rules, name); }
+
+const User* Population::find(std::string_view name) const { return find_named(users, name); }
+
+bool parse_destination_kind(std::string_view text, DestinationKind& kind) {
+  for (auto k : {DestinationKind::kEmail, DestinationKind::kIrc, DestinationKind::kSse}) {
+    if (text == destination_kind_name(k)) {
+      kind = k;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string_view confirmation_state_name(ConfirmationState state) {
+  switch (state) {
+    case ConfirmationState::kPending:
+      return "pending";
+    case ConfirmationState::kConfirmed:
+      return "confirmed";
+    case ConfirmationState::kRejected:
+      return "rejected";
+  }
+  return "confirmed";
+}
+
+bool parse_confirmation_state(std::string_view text, ConfirmationState& state) {
+  for (auto s :
+       {ConfirmationState::kPending, ConfirmationState::kConfirmed, ConfirmationState::kRejected}) {
+    if (text == confirmation_state_name(s)) {
+      state = s;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace fmn::prefs

@@ -1,0 +1,106 @@
+// The preferences model: who wants which messages, where, and how often.
+//
+// A Population is every user's record; a User owns its destinations and rules by value. These are
+// plain values (copyable, comparable through their canonical file form, see toml_writer.h), built
+// by the stores and handed to the matcher. Nothing here is shared or synchronised: a User that
+// crosses threads is moved or copied. The mapping from FMN's and FMN 3's preferences onto this
+// model is documented in docs/preferences.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/notification.h"
+#include "prefs/shared_text.h"
+
+namespace fmn::prefs {
+
+// Where a value was read from (1-based; 0 when the value did not come from a file). Not part
+// of the preference: stores never persist it, and canonical output ignores it.
+struct SourcePos {
+  uint32_t line = 0;
+  uint32_t column = 0;
+};
+
+enum class ConfirmationState : uint8_t { kPending, kConfirmed, kRejected };
+
+// A destination receives nothing but its confirmation message until it is confirmed.
+struct Confirmation {
+  ConfirmationState state = ConfirmationState::kConfirmed;
+  std::string code;        // kPending only: the secret the owner sends back
+  int64_t expires_at = 0;  // kPending only: Unix seconds after which the code is void
+};
+
+struct Destination {
+  std::string name;  // unique within the user; rules refer to it ("email", "work", "irc")
+  DestinationKind kind = DestinationKind::kEmail;  // kEmail, kIrc or kSse
+  std::string address;                             // email address, IRC nick or SSE feed name
+  std::string token;                               // kSse only: the feed's secret; empty otherwise
+  Confirmation confirmation;
+  SourcePos pos;
+};
+
+// When a rule's notifications leave for one destination: at once (both zero), or as a digest
+// flushed every `every_seconds` and/or after `count` messages, whichever comes first.
+struct DigestPolicy {
+  uint32_t every_seconds = 0;
+  uint32_t count = 0;
+  bool immediate() const { return every_seconds == 0 && count == 0; }
+};
+
+// FMN's per-destination presentation options.
+struct DeliveryOptions {
+  bool include_links = true;   // FMN: the message's link in the notification
+  bool verbose = true;         // FMN: verbose (long form) vs. short (subtitle only)
+  bool triggered_by = true;    // FMN: triggered_by_links, say which rule matched
+  bool shorten_links = false;  // FMN: shorten_links
+  bool markup = false;         // FMN: markup_messages (IRC colours)
+};
+
+struct Delivery {
+  std::string destination;  // a Destination::name of the same user
+  DigestPolicy digest;
+  DeliveryOptions options;
+  SourcePos pos;
+};
+
+struct Rule {
+  std::string name;   // unique within the user; said in notifications ("why did I get this?")
+  SharedText source;  // rule-language predicate (docs/rules-language.md)
+  bool enabled = true;
+  std::vector<Delivery> deliveries;  // where matches go; a rule with none only records matches
+  SourcePos pos;
+  SourcePos source_pos;  // first character of `source` itself, inside its quotes
+};
+
+struct User {
+  std::string name;  // the account name ($me); unique
+  bool enabled = true;
+  std::vector<std::string> aliases;          // other identities: emails, IRC/GitHub names
+  std::vector<std::string> packages;         // followed packages ($my_packages)
+  std::vector<std::string> followed_users;   // ($followed_users)
+  std::vector<std::string> followed_groups;  // ($followed_groups)
+  std::vector<std::string> groups;           // memberships ($my_groups)
+  std::vector<Destination> destinations;
+  std::vector<Rule> rules;  // in order: a notification names the first rule that matched
+  SourcePos pos;
+
+  const Destination* find_destination(std::string_view name) const;
+  Destination* find_destination(std::string_view name);
+  Rule* find_rule(std::string_view name);
+};
+
+struct Population {
+  std::vector<User> users;
+
+  const User* find(std::string_view name) const;
+};
+
+// Parses destination_kind_name() (core/notification.h) text: "email", "irc", "sse"; false for
+// anything else (kStdout is not a user's).
+bool parse_destination_kind(std::string_view text, DestinationKind& kind);
+std::string_view confirmation_state_name(ConfirmationState state);
+bool parse_confirmation_state(std::string_view text, ConfirmationState& state);
+
+}  // namespace fmn::prefs

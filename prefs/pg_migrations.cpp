@@ -1,0 +1,71 @@
+#include "prefs/pg_migrations.h"
+
+#include <pqxx/transaction>
+
+namespace fmn::embedded {
+std::string_view prefs_migration_0001();
+std::string_view prefs_migration_0002();
+}  // namespace fmn::embedded
+
+namespace fmn::prefs::pg {
+namespace {
+
+constexpr const char* kCreateVersionTable =
+    "CREATE TABLE IF NOT EXISTS fmn_schema_version ("
+    " version integer PRIMARY KEY,"
+    " name text NOT NULL,"
+    " applied_at timestamptz NOT NULL DEFAULT now())";
+
+// Any constant works; it only has to be the same in every fmn process.
+constexpr const char* kLock = "SELECT pg_advisory_xact_lock(7236170851216355328)";
+
+int current_version(pqxx::transaction_base& tx) {
+  return tx.exec1("SELECT coalesce(max(version), 0) FROM fmn_schema_version")[0].as<int>();
+}
+
+}  // namespace
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> kAll = {
+      {1, "schema", embedded::prefs_migration_0001()},
+      {2, "change_notify", embedded::prefs_migration_0002()},
+  };
+  return kAll;
+}
+
+Result<int> schema_version(pqxx::connection& connection) {
+  try {
+    pqxx::read_transaction tx(connection);
+    if (tx.exec1("SELECT to_regclass('fmn_schema_version') IS NULL")[0].as<bool>()) return 0;
+    return current_version(tx);
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::kIo, std::string("reading the schema version: ") + e.what()};
+  }
+}
+
+Result<int> migrate(pqxx::connection& connection) {
+  const int newest = migrations().back().version;
+  try {
+    pqxx::work tx(connection);
+    tx.exec(kLock);
+    tx.exec0(kCreateVersionTable);
+    int version = current_version(tx);
+    if (version > newest) {
+      return Error{ErrorCode::kInvalidConfig,
+                   "the database schema is version " + std::to_string(version) +
+                       ", newer than this fmn (" + std::to_string(newest) + "): upgrade fmn"};
+    }
+    for (const auto& m : migrations()) {
+      if (m.version <= version) continue;
+      tx.exec0(std::string(m.sql));
+      tx.exec0("INSERT INTO fmn_schema_version (version, name) VALUES (" +
+               std::to_string(m.version) + ", " + tx.quote(std::string(m.name)) + ")");
+    }
+    tx.commit();
+    return newest;
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::kIo, std::string("migrating the preferences schema: ") + e.what()};
+  }
+}
+
+}  // namespace fmn::prefs::pg

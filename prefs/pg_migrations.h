@@ -1,0 +1,34 @@
+// Versioned schema migrations for the PostgreSQL store.
+//
+// The SQL files under prefs/migrations/ are compiled into the binary, numbered from 1.
+// migrate() applies the missing ones in order, in one transaction under an advisory lock, and
+// records each in fmn_schema_version: concurrent starts are safe, and a failing migration leaves
+// the database as it was. A database newer than the binary is refused (never downgraded).
+// Not thread-safe (uses the caller's connection).
+#pragma once
+
+#include <pqxx/connection>
+
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace fmn::prefs::pg {
+
+struct Migration {
+  int version;
+  std::string_view name;
+  std::string_view sql;
+};
+
+// Every migration this binary knows, by increasing version.
+const std::vector<Migration>& migrations();
+
+// The schema version of the database: 0 when fmn never touched it.
+Result<int> schema_version(pqxx::connection& connection);
+
+// Brings the schema up to the newest version; returns it.
+Result<int> migrate(pqxx::connection& connection);
+
+}  // namespace fmn::prefs::pg

@@ -1,0 +1,170 @@
+#include "prefs/pg_user_rows.h"
+
+#include <pqxx/result>
+
+#include <algorithm>
+
+#include "prefs/pg_text.h"
+
+namespace fmn::prefs::pg {
+namespace {
+
+std::vector<std::string> array_field(const pqxx::field& field) {
+  std::vector<std::string> out;
+  if (!parse_text_array(field.c_str(), out)) {
+    throw pqxx::conversion_error("malformed array in column " + std::string(field.name()));
+  }
+  return out;
+}
+
+// Rule texts no rule refers to any more, among `candidates` (an array literal of ids).
+void drop_unused_sources(pqxx::transaction_base& tx, const std::string& candidates) {
+  if (candidates != "{}") tx.exec_prepared("fmn_drop_unused_sources", candidates);
+}
+
+std::string id_array(const pqxx::result& rows) {
+  std::string out = "{";
+  for (const auto& row : rows) out += (out.size() > 1 ? "," : "") + std::string(row[0].c_str());
+  return out + "}";
+}
+
+}  // namespace
+
+void prepare_user_statements(pqxx::connection_base& c) {
+  c.prepare("fmn_user_by_name",
+            "SELECT id, enabled, aliases, packages, followed_users, followed_groups, groups "
+            "FROM fmn_users WHERE name = $1");
+  c.prepare("fmn_destinations_of",
+            "SELECT name, kind, address, coalesce(token, ''), confirmation, coalesce(code, ''), "
+            "coalesce(expires_at, 0) FROM fmn_destinations WHERE user_id = $1 ORDER BY id");
+  c.prepare("fmn_rules_of",
+            "SELECT r.id, r.name, s.source, r.enabled FROM fmn_rules r "
+            "JOIN fmn_rule_sources s ON s.id = r.source_id WHERE r.user_id = $1 ORDER BY r.id");
+  c.prepare("fmn_deliveries_of",
+            "SELECT d.rule_id, t.name, d.every_seconds, d.count, d.include_links, d.long_form, "
+            "d.triggered_by, d.shorten_links, d.markup FROM fmn_deliveries d "
+            "JOIN fmn_destinations t ON t.id = d.destination_id WHERE d.user_id = $1 "
+            "ORDER BY d.id");
+  c.prepare("fmn_upsert_user",
+            "INSERT INTO fmn_users (name, enabled, aliases, packages, followed_users, "
+            "followed_groups, groups) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+            "ON CONFLICT (name) DO UPDATE SET enabled = EXCLUDED.enabled, "
+            "aliases = EXCLUDED.aliases, packages = EXCLUDED.packages, "
+            "followed_users = EXCLUDED.followed_users, followed_groups = "
+            "EXCLUDED.followed_groups, groups = EXCLUDED.groups RETURNING id");
+  c.prepare("fmn_clear_deliveries", "DELETE FROM fmn_deliveries WHERE user_id = $1");
+  c.prepare("fmn_clear_rules", "DELETE FROM fmn_rules WHERE user_id = $1 RETURNING source_id");
+  c.prepare("fmn_clear_destinations", "DELETE FROM fmn_destinations WHERE user_id = $1");
+  c.prepare("fmn_insert_destination",
+            "INSERT INTO fmn_destinations (user_id, name, kind, address, token, confirmation, "
+            "code, expires_at) VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, NULLIF($7, ''), "
+            "NULLIF($8::bigint, 0)) RETURNING id");
+  c.prepare("fmn_intern_source",
+            "WITH added AS (INSERT INTO fmn_rule_sources (source) VALUES ($1) "
+            "ON CONFLICT (digest) DO NOTHING RETURNING id) "
+            "SELECT id FROM added UNION ALL SELECT id FROM fmn_rule_sources "
+            "WHERE digest = sha256(convert_to($1, 'UTF8')) LIMIT 1");
+  c.prepare("fmn_insert_rule",
+            "INSERT INTO fmn_rules (user_id, name, source_id, enabled) VALUES ($1, $2, $3, $4) "
+            "RETURNING id");
+  c.prepare("fmn_insert_delivery",
+            "INSERT INTO fmn_deliveries (user_id, rule_id, destination_id, every_seconds, count, "
+            "include_links, long_form, triggered_by, shorten_links, markup) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+  c.prepare("fmn_drop_unused_sources",
+            "DELETE FROM fmn_rule_sources s WHERE s.id = ANY($1::bigint[]) "
+            "AND NOT EXISTS (SELECT 1 FROM fmn_rules r WHERE r.source_id = s.id)");
+  c.prepare("fmn_delete_user", "DELETE FROM fmn_users WHERE name = $1 RETURNING id");
+  c.prepare("fmn_sources_of", "SELECT source_id FROM fmn_rules WHERE user_id = $1");
+}
+
+std::optional<User> read_user(pqxx::transaction_base& tx, const std::string& name) {
+  pqxx::result rows = tx.exec_prepared("fmn_user_by_name", name);
+  if (rows.empty()) return std::nullopt;
+  User user;
+  user.name = name;
+  const auto& row = rows[0];
+  int64_t id = row[0].as<int64_t>();
+  user.enabled = row[1].as<bool>();
+  user.aliases = array_field(row[2]);
+  user.packages = array_field(row[3]);
+  user.followed_users = array_field(row[4]);
+  user.followed_groups = array_field(row[5]);
+  user.groups = array_field(row[6]);
+  for (const auto& r : tx.exec_prepared("fmn_destinations_of", id)) {
+    Destination& d = user.destinations.emplace_back();
+    d.name = r[0].c_str();
+    if (!parse_destination_kind(r[1].c_str(), d.kind) ||
+        !parse_confirmation_state(r[4].c_str(), d.confirmation.state)) {
+      throw pqxx::conversion_error("malformed destination of " + name);
+    }
+    d.address = r[2].c_str();
+    d.token = r[3].c_str();
+    d.confirmation.code = r[5].c_str();
+    d.confirmation.expires_at = r[6].as<int64_t>();
+  }
+  std::vector<int64_t> rule_ids;
+  for (const auto& r : tx.exec_prepared("fmn_rules_of", id)) {
+    rule_ids.push_back(r[0].as<int64_t>());
+    Rule& rule = user.rules.emplace_back();
+    rule.name = r[1].c_str();
+    rule.source = std::string(r[2].c_str());
+    rule.enabled = r[3].as<bool>();
+  }
+  for (const auto& r : tx.exec_prepared("fmn_deliveries_of", id)) {
+    auto at = std::find(rule_ids.begin(), rule_ids.end(), r[0].as<int64_t>());
+    Delivery& d = user.rules[at - rule_ids.begin()].deliveries.emplace_back();
+    d.destination = r[1].c_str();
+    d.digest.every_seconds = r[2].as<uint32_t>();
+    d.digest.count = r[3].as<uint32_t>();
+    d.options = {r[4].as<bool>(), r[5].as<bool>(), r[6].as<bool>(), r[7].as<bool>(),
+                 r[8].as<bool>()};
+  }
+  return user;
+}
+
+void write_user(pqxx::transaction_base& tx, const User& user) {
+  int64_t id =
+      tx.exec_prepared1("fmn_upsert_user", user.name, user.enabled, format_text_array(user.aliases),
+                        format_text_array(user.packages), format_text_array(user.followed_users),
+                        format_text_array(user.followed_groups), format_text_array(user.groups))[0]
+          .as<int64_t>();
+  tx.exec_prepared("fmn_clear_deliveries", id);
+  std::string old_sources = id_array(tx.exec_prepared("fmn_clear_rules", id));
+  tx.exec_prepared("fmn_clear_destinations", id);
+  std::vector<int64_t> destination_ids;
+  for (const auto& d : user.destinations) {
+    destination_ids.push_back(
+        tx.exec_prepared1("fmn_insert_destination", id, d.name,
+                          std::string(destination_kind_name(d.kind)), d.address, d.token,
+                          std::string(confirmation_state_name(d.confirmation.state)),
+                          d.confirmation.code, d.confirmation.expires_at)[0]
+            .as<int64_t>());
+  }
+  for (const auto& rule : user.rules) {
+    int64_t source_id = tx.exec_prepared1("fmn_intern_source", rule.source.str())[0].as<int64_t>();
+    int64_t rule_id =
+        tx.exec_prepared1("fmn_insert_rule", id, rule.name, source_id, rule.enabled)[0]
+            .as<int64_t>();
+    for (const auto& d : rule.deliveries) {
+      size_t index = 0;
+      while (user.destinations[index].name != d.destination) ++index;
+      tx.exec_prepared("fmn_insert_delivery", id, rule_id, destination_ids[index],
+                       d.digest.every_seconds, d.digest.count, d.options.include_links,
+                       d.options.verbose, d.options.triggered_by, d.options.shorten_links,
+                       d.options.markup);
+    }
+  }
+  drop_unused_sources(tx, old_sources);
+}
+
+bool delete_user(pqxx::transaction_base& tx, const std::string& name) {
+  pqxx::result user = tx.exec_prepared("fmn_user_by_name", name);
+  if (user.empty()) return false;
+  std::string sources = id_array(tx.exec_prepared("fmn_sources_of", user[0][0].as<int64_t>()));
+  tx.exec_prepared("fmn_delete_user", name);
+  drop_unused_sources(tx, sources);
+  return true;
+}
+
+}  // namespace fmn::prefs::pg

@@ -1,0 +1,136 @@
+#include "prefs/toml_writer.h"
+
+#include <cstdio>
+
+#include "prefs/duration_text.h"
+
+namespace fmn::prefs {
+namespace {
+
+// A TOML basic string: quotes, backslashes and control characters escaped.
+std::string basic_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+bool has_control_except_newline(std::string_view s) {
+  for (char c : s) {
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f) return true;
+  }
+  return false;
+}
+
+// Rule text as written by people: a literal string (no escapes, so positions inside it match
+// the file), multi-line when the rule spans lines; a basic string only when neither fits.
+std::string rule_source(std::string_view s) {
+  if (!has_control_except_newline(s)) {
+    if (s.find('\n') == std::string_view::npos && s.find('\'') == std::string_view::npos) {
+      return "'" + std::string(s) + "'";
+    }
+    if (s.find("'''") == std::string_view::npos && s.back() != '\'') {
+      return "'''\n" + std::string(s) + "'''";
+    }
+  }
+  return basic_string(s);
+}
+
+void write_list(std::string& out, std::string_view key, const std::vector<std::string>& items) {
+  if (items.empty()) return;
+  out += std::string(key) + " = [";
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + basic_string(items[i]);
+  out += "]\n";
+}
+
+void write_delivery(std::string& out, const Delivery& d) {
+  static const DeliveryOptions kDefaults;
+  out += "{ to = " + basic_string(d.destination);
+  if (d.digest.every_seconds)
+    out += ", every = \"" + format_duration(d.digest.every_seconds) + "\"";
+  if (d.digest.count) out += ", count = " + std::to_string(d.digest.count);
+  auto flag = [&](const char* key, bool value, bool default_value) {
+    if (value != default_value) out += std::string(", ") + key + " = " + (value ? "true" : "false");
+  };
+  flag("links", d.options.include_links, kDefaults.include_links);
+  flag("verbose", d.options.verbose, kDefaults.verbose);
+  flag("triggered_by", d.options.triggered_by, kDefaults.triggered_by);
+  flag("shorten_links", d.options.shorten_links, kDefaults.shorten_links);
+  flag("markup", d.options.markup, kDefaults.markup);
+  out += " }";
+}
+
+}  // namespace
+
+std::string write_user_toml(const User& user) {
+  std::string out = "[[users]]\nname = " + basic_string(user.name) + "\n";
+  if (!user.enabled) out += "enabled = false\n";
+  write_list(out, "aliases", user.aliases);
+  write_list(out, "packages", user.packages);
+  write_list(out, "followed_users", user.followed_users);
+  write_list(out, "followed_groups", user.followed_groups);
+  write_list(out, "groups", user.groups);
+  for (const auto& d : user.destinations) {
+    out += "\n[[users.destinations]]\n";
+    if (d.name != destination_kind_name(d.kind)) out += "name = " + basic_string(d.name) + "\n";
+    out += "kind = \"" + std::string(destination_kind_name(d.kind)) + "\"\n";
+    out += "address = " + basic_string(d.address) + "\n";
+    if (!d.token.empty()) out += "token = " + basic_string(d.token) + "\n";
+    if (d.confirmation.state != ConfirmationState::kConfirmed) {
+      out +=
+          "confirmation = \"" + std::string(confirmation_state_name(d.confirmation.state)) + "\"\n";
+    }
+    if (!d.confirmation.code.empty()) out += "code = " + basic_string(d.confirmation.code) + "\n";
+    if (d.confirmation.expires_at)
+      out += "expires = " + format_utc(d.confirmation.expires_at) + "\n";
+  }
+  for (const auto& r : user.rules) {
+    out += "\n[[users.rules]]\nname = " + basic_string(r.name) + "\n";
+    out += "source = " + rule_source(r.source.view()) + "\n";
+    if (!r.enabled) out += "enabled = false\n";
+    if (!r.deliveries.empty()) {
+      out += "deliver = [";
+      for (size_t i = 0; i < r.deliveries.size(); ++i) {
+        out += i ? ", " : "";
+        write_delivery(out, r.deliveries[i]);
+      }
+      out += "]\n";
+    }
+  }
+  return out;
+}
+
+std::string write_preferences_toml(const Population& population) {
+  std::string out =
+      "# fmn preferences: users, their destinations and rules (format: docs/preferences.md).\n"
+      "version = 1\n";
+  for (const auto& user : population.users) out += "\n" + write_user_toml(user);
+  return out;
+}
+
+}  // namespace fmn::prefs

@@ -1,0 +1,255 @@
+#include "prefs/validation.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace fmn::prefs {
+namespace {
+
+constexpr size_t kMaxNameLength = 64;
+constexpr size_t kMaxRuleNameLength = 200;
+constexpr size_t kMaxRuleSourceBytes = 64 * 1024;
+constexpr size_t kMaxListEntryLength = 255;
+constexpr size_t kMaxEmailLength = 254;
+constexpr size_t kMaxNickLength = 30;
+constexpr size_t kMinTokenLength = 16;
+constexpr size_t kMinCodeLength = 8;
+
+bool is_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+bool has_control(std::string_view s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+// Account, destination and feed names: [A-Za-z0-9][A-Za-z0-9_.-]*, at most 64 characters.
+bool is_identifier(std::string_view s) {
+  if (s.empty() || s.size() > kMaxNameLength || !is_alnum(s[0])) return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return is_alnum(c) || c == '_' || c == '.' || c == '-'; });
+}
+
+bool is_token(std::string_view s, size_t min_length) {
+  return s.size() >= min_length && s.size() <= 128 && std::all_of(s.begin(), s.end(), [](char c) {
+           return is_alnum(c) || c == '_' || c == '-';
+         });
+}
+
+// Deliberately simple (RFC 5321 allows much more): one '@', non-empty local part and domain,
+// no spaces, controls or characters that would let it escape an SMTP command or a header.
+bool is_email(std::string_view s) {
+  size_t at = s.find('@');
+  if (s.size() > kMaxEmailLength || at == 0 || at == std::string_view::npos || at + 1 == s.size() ||
+      s.find('@', at + 1) != std::string_view::npos) {
+    return false;
+  }
+  return std::none_of(s.begin(), s.end(), [](char c) {
+    return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == ',' ||
+           c == ';' || c == '"' || c == '\\' || c == '(' || c == ')';
+  });
+}
+
+// RFC 2812: letter or special first, then letters, digits, specials and '-'.
+bool is_irc_nick(std::string_view s) {
+  auto special = [](char c) {
+    return std::string_view("[]\\`_^{|}").find(c) != std::string_view::npos;
+  };
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (s.empty() || s.size() > kMaxNickLength || !(alpha(s[0]) || special(s[0]))) return false;
+  return std::all_of(s.begin(), s.end(),
+                     [&](char c) { return is_alnum(c) || special(c) || c == '-'; });
+}
+
+std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+class Checker {
+ public:
+  Checker(const User& user, std::vector<Diagnostic>& out) : user_(user), out_(out) {}
+
+  void error(SourcePos pos, std::string where, std::string message, std::string hint = {}) {
+    out_.push_back({Severity::kError, pos, std::move(where), std::move(message), std::move(hint)});
+  }
+
+  std::string user_where() const { return "user " + quoted(user_.name); }
+
+  void check_user() {
+    if (!is_identifier(user_.name)) {
+      error(user_.pos, user_where(), "invalid user name",
+            "names are 1-64 characters: letters, digits, '_', '.', '-', starting with a letter "
+            "or digit");
+    }
+    check_list("aliases", user_.aliases);
+    check_list("packages", user_.packages);
+    check_list("followed_users", user_.followed_users);
+    check_list("followed_groups", user_.followed_groups);
+    check_list("groups", user_.groups);
+    std::set<std::string_view> names;
+    for (const auto& d : user_.destinations) {
+      check_destination(d);
+      if (!names.insert(d.name).second) {
+        error(d.pos, user_where(), "duplicate destination name " + quoted(d.name),
+              "give each destination of a user its own name");
+      }
+    }
+  }
+
+  void check_list(std::string_view field, const std::vector<std::string>& items) {
+    std::set<std::string_view> seen;
+    for (const auto& item : items) {
+      if (item.empty() || item.size() > kMaxListEntryLength || has_control(item)) {
+        error(user_.pos, user_where(),
+              std::string(field) + ": invalid entry " + quoted(item.substr(0, 40)),
+              "entries are 1-255 characters without control characters");
+      } else if (!seen.insert(item).second) {
+        error(user_.pos, user_where(), std::string(field) + ": duplicate entry " + quoted(item));
+      }
+    }
+  }
+
+  void check_destination(const Destination& d) {
+    std::string where = user_where() + ", destination " + quoted(d.name);
+    if (!is_identifier(d.name)) error(d.pos, where, "invalid destination name");
+    switch (d.kind) {
+      case DestinationKind::kEmail:
+        if (!is_email(d.address)) {
+          error(d.pos, where, "invalid email address " + quoted(d.address),
+                "an address is local@domain, without spaces, quotes, commas or angle brackets");
+        }
+        break;
+      case DestinationKind::kIrc:
+        if (!is_irc_nick(d.address)) {
+          error(d.pos, where, "invalid IRC nick " + quoted(d.address),
+                "nicks are up to 30 letters, digits, '-' and []\\`_^{|}, not starting with a "
+                "digit or '-'");
+        }
+        break;
+      case DestinationKind::kSse:
+        if (!is_identifier(d.address)) error(d.pos, where, "invalid SSE feed name");
+        break;
+      case DestinationKind::kStdout:
+        error(d.pos, where, "unknown destination kind", "kinds are email, irc and sse");
+        break;
+    }
+    if (d.kind == DestinationKind::kSse && !is_token(d.token, kMinTokenLength)) {
+      error(d.pos, where, "an SSE feed needs a secret token of at least 16 characters",
+            "letters, digits, '_' and '-'; `fmn-prefs dest add` makes one");
+    }
+    if (d.kind != DestinationKind::kSse && !d.token.empty()) {
+      error(d.pos, where, "only SSE feeds have a token");
+    }
+    const auto& c = d.confirmation;
+    if (c.state == ConfirmationState::kPending) {
+      if (!is_token(c.code, kMinCodeLength) || c.expires_at <= 0) {
+        error(d.pos, where,
+              "a pending confirmation needs a code (8+ letters or digits) and an "
+              "expiry time");
+      }
+    } else if (!c.code.empty() || c.expires_at != 0) {
+      error(d.pos, where, "only a pending confirmation has a code and an expiry time");
+    }
+  }
+
+  void check_rule(const Rule& rule, const RuleValidator& validator,
+                  std::unordered_map<std::string_view, std::vector<RuleDiagnostic>>& cache) {
+    std::string where = user_where() + ", rule " + quoted(rule.name);
+    if (rule.name.empty() || rule.name.size() > kMaxRuleNameLength || has_control(rule.name)) {
+      error(rule.pos, where, "invalid rule name", "1-200 characters, no control characters");
+    }
+    if (rule.source.empty() || rule.source.view().size() > kMaxRuleSourceBytes) {
+      error(rule.source_pos.line ? rule.source_pos : rule.pos, where,
+            "a rule's source must be 1 byte to 64 KiB long");
+    } else {
+      auto it = cache.find(rule.source.view());
+      if (it == cache.end())
+        it = cache.emplace(rule.source.view(), validator(rule.source.view())).first;
+      for (const auto& rd : it->second) {
+        SourcePos pos =
+            rule.source_pos.line ? file_position(rule, rd.line, rd.column) : SourcePos{};
+        std::string message = rd.message;
+        if (!rule.source_pos.line) {
+          message = "source " + std::to_string(rd.line) + ":" + std::to_string(rd.column) + ": " +
+                    message;
+        }
+        out_.push_back({rd.is_error ? Severity::kError : Severity::kWarning, pos, where,
+                        std::move(message), rd.hint});
+      }
+    }
+    std::set<std::string_view> targets;
+    for (const auto& delivery : rule.deliveries) {
+      if (user_.find_destination(delivery.destination) == nullptr) {
+        std::string names;
+        for (const auto& d : user_.destinations) names += (names.empty() ? "" : ", ") + d.name;
+        error(delivery.pos, where, "unknown destination " + quoted(delivery.destination),
+              names.empty() ? "the user has no destinations yet"
+                            : "the user's destinations are: " + names);
+      } else if (!targets.insert(delivery.destination).second) {
+        error(delivery.pos, where, "destination " + quoted(delivery.destination) + " listed twice");
+      }
+    }
+  }
+
+ private:
+  const User& user_;
+  std::vector<Diagnostic>& out_;
+};
+
+void validate_one(const User& user, const RuleValidator& validator,
+                  std::unordered_map<std::string_view, std::vector<RuleDiagnostic>>& cache,
+                  std::vector<Diagnostic>& out) {
+  Checker checker(user, out);
+  checker.check_user();
+  std::set<std::string_view> rule_names;
+  for (const auto& rule : user.rules) {
+    checker.check_rule(rule, validator, cache);
+    if (!rule_names.insert(rule.name).second) {
+      checker.error(rule.pos, checker.user_where(), "duplicate rule name " + quoted(rule.name));
+    }
+  }
+}
+
+}  // namespace
+
+SourcePos file_position(const Rule& rule, uint32_t line, uint32_t column) {
+  if (line <= 1) return {rule.source_pos.line, rule.source_pos.column + column - 1};
+  return {rule.source_pos.line + line - 1, column};
+}
+
+void validate_user(const User& user, const RuleValidator& validator, std::vector<Diagnostic>& out) {
+  std::unordered_map<std::string_view, std::vector<RuleDiagnostic>> cache;
+  validate_one(user, validator, cache, out);
+}
+
+std::vector<Diagnostic> validate_population(const Population& population,
+                                            const RuleValidator& validator) {
+  std::vector<Diagnostic> out;
+  std::unordered_map<std::string_view, std::vector<RuleDiagnostic>> cache;
+  std::unordered_map<std::string_view, const User*> names;
+  std::map<std::pair<DestinationKind, std::string_view>, const User*> addresses;
+  for (const auto& user : population.users) {
+    validate_one(user, validator, cache, out);
+    if (auto [it, fresh] = names.emplace(user.name, &user); !fresh) {
+      out.push_back({Severity::kError, user.pos, "user " + quoted(user.name), "duplicate user",
+                     it->second->pos.line
+                         ? "first defined on line " + std::to_string(it->second->pos.line)
+                         : ""});
+    }
+    for (const auto& d : user.destinations) {
+      auto [it, fresh] = addresses.emplace(std::pair{d.kind, std::string_view(d.address)}, &user);
+      if (!fresh) {
+        out.push_back({Severity::kError, d.pos,
+                       "user " + quoted(user.name) + ", destination " + quoted(d.name),
+                       "duplicate address: " + std::string(destination_kind_name(d.kind)) + " " +
+                           quoted(d.address) + " already belongs to user " +
+                           quoted(it->second->name),
+                       "an address, nick or feed belongs to one user only"});
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace fmn::prefs

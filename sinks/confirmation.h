@@ -1,0 +1,41 @@
+// A confirmation request: a new email address or IRC nick gets a message with a code and
+// links to accept or refuse, and nothing else until it is confirmed. The preferences store
+// owns the state (pending with code and expiry / confirmed / rejected); sinks only word and
+// send the request, and the SSE server's /confirm endpoint hands answers back through a
+// ConfirmationHandler.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/notification.h"
+
+namespace fmn::sinks {
+
+struct ConfirmationRequest {
+  std::string user;
+  DestinationKind kind = DestinationKind::kEmail;  // kEmail or kIrc
+  std::string address;                             // the email address or nick to confirm
+  std::string code;                                // the secret the answer must carry
+  int64_t expires_unix = 0;
+};
+
+// The page a confirmation link opens: a form that POSTs the same URL, so a mail scanner that
+// follows links does not answer for the user. `target` is the request's path and query.
+std::string confirmation_form_page(std::string_view target, bool accept);
+
+// The "<base>/confirm?user=..&kind=..&address=..&code=..&action=accept|reject" link.
+std::string confirmation_url(std::string_view base_url, const ConfirmationRequest& request,
+                             bool accept);
+
+struct ConfirmationAnswer {
+  std::string user, kind, address, code;
+  bool accept = false;
+};
+enum class ConfirmationOutcome { kDone, kUnknownOrWrongCode, kExpired };
+// Applies an answer to the preferences store. Called on the SSE server's I/O thread.
+using ConfirmationHandler = std::function<ConfirmationOutcome(const ConfirmationAnswer&)>;
+
+}  // namespace fmn::sinks

@@ -1,0 +1,126 @@
+#include "sinks/digest_batcher.h"
+
+#include <limits>
+
+#include "sinks/notification_codec.h"
+#include "sinks/renderer.h"
+
+namespace fmn::sinks {
+namespace {
+
+int64_t to_ms(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+DigestBatcher::DigestBatcher(Sink& inner, DigestStore& store, PolicyLookup policy,
+                             DigestBatcherConfig config, Clock& clock, FailureHandler on_failure)
+    : inner_(inner),
+      store_(store),
+      policy_(std::move(policy)),
+      config_(config),
+      clock_(clock),
+      on_failure_(std::move(on_failure)) {}
+
+std::string DigestBatcher::key_of(const Notification& n) {
+  std::string key(destination_kind_name(n.destination));
+  key += ':';
+  key += n.user;
+  key += ':';
+  key += n.address;
+  return key;
+}
+
+void DigestBatcher::deliver(std::span<const Notification> batch) {
+  immediate_.clear();
+  const int64_t now_ms = to_ms(clock_.wall());
+  std::vector<std::string> full;
+  for (const Notification& n : batch) {
+    const DigestPolicy policy = policy_(n);
+    const std::string id = delivery_id(n);
+    if (policy.immediate()) {
+      auto once = store_.mark_once(id);
+      if (!once) {
+        store_error(once.error());
+      } else if (once.value()) {
+        immediate_.push_back(n);
+      }
+      continue;
+    }
+    encoded_.clear();
+    encode_notification(n, encoded_);
+    const int64_t due_ms =
+        policy.every.count() > 0
+            ? now_ms + std::chrono::duration_cast<std::chrono::milliseconds>(policy.every).count()
+            : std::numeric_limits<int64_t>::max();
+    const std::string key = key_of(n);
+    auto pending = store_.add(key, id, encoded_, due_ms);
+    if (!pending) {
+      store_error(pending.error());
+    } else if (policy.count > 0 && pending.value() >= policy.count) {
+      full.push_back(key);
+    }
+  }
+  if (!immediate_.empty()) inner_.deliver(immediate_);
+  for (const std::string& key : full) flush(key);
+}
+
+void DigestBatcher::tick() {
+  auto keys = store_.due(to_ms(clock_.wall()));
+  if (!keys) {
+    store_error(keys.error());
+  } else {
+    for (const std::string& key : keys.value()) flush(key);
+  }
+  inner_.tick();
+}
+
+void DigestBatcher::recover() {
+  auto keys = store_.in_flight();
+  if (!keys) {
+    store_error(keys.error());
+    return;
+  }
+  for (const std::string& key : keys.value()) flush(key);
+}
+
+void DigestBatcher::flush_all() {
+  auto keys = store_.due(std::numeric_limits<int64_t>::max());
+  if (!keys) {
+    store_error(keys.error());
+    return;
+  }
+  for (const std::string& key : keys.value()) flush(key);
+}
+
+void DigestBatcher::flush(const std::string& key) {
+  auto items = store_.take(key);
+  if (!items) {
+    store_error(items.error());
+    return;
+  }
+  Digest digest;
+  for (const std::string& bytes : items.value()) {
+    if (digest.items.size() >= config_.max_items) {
+      ++digest.omitted;
+      continue;
+    }
+    auto n = decode_notification(bytes);
+    if (!n) {
+      store_error(n.error());
+      continue;
+    }
+    digest.items.push_back(std::move(n.value()));
+  }
+  if (!digest.items.empty()) inner_.deliver_digest(digest);
+  auto done = store_.done(key);
+  if (!done) store_error(done.error());
+}
+
+void DigestBatcher::store_error(const Error& e) {
+  counters_.failed.fetch_add(1, std::memory_order_relaxed);
+  if (on_failure_) on_failure_({"", "", false, "digest store: " + e.message});
+}
+
+}  // namespace fmn::sinks

@@ -1,0 +1,62 @@
+// Batches notifications into digests in front of a sink: per (user, destination), immediate
+// or collected until the policy's time or count is reached (digest_policy.h), with pending
+// items in a DigestStore (memory or Redis) so a restart resumes them.
+//
+// Every notification is delivered at most once per destination: its delivery_id() is marked
+// in the store's dedupe set (with TTL) before it is passed on or queued, so a replay after a
+// restart, or a message matched by two rules, is not sent again. A digest lists at most
+// `max_items` items (FMN: 1,000) and counts the rest as omitted.
+// Crash safety: take() moves a digest's items in flight before the sink sees them; done()
+// clears them after. recover() (call once at start-up) re-delivers what a stop left in flight:
+// a stop between the sink's success and done() sends that digest again (same Message-ID, so
+// mail clients fold it); nothing is lost.
+// Store errors are counted as failed and reported; the batcher keeps going. One thread at a
+// time, like every Sink.
+#pragma once
+
+#include <memory>
+
+#include "sinks/clock.h"
+#include "sinks/digest_policy.h"
+#include "sinks/digest_store.h"
+#include "sinks/sink.h"
+
+namespace fmn::sinks {
+
+struct DigestBatcherConfig {
+  size_t max_items = 1000;
+};
+
+class DigestBatcher : public Sink {
+ public:
+  // `inner`, `store` and `clock` outlive the batcher.
+  DigestBatcher(Sink& inner, DigestStore& store, PolicyLookup policy,
+                DigestBatcherConfig config = {}, Clock& clock = SystemClock::instance(),
+                FailureHandler on_failure = {});
+
+  std::string_view name() const override { return inner_.name(); }
+  void deliver(std::span<const Notification> batch) override;
+  // Flushes the digests that are due, then ticks the inner sink.
+  void tick() override;
+  // Re-delivers digests left in flight by a previous run. Call before the first deliver().
+  void recover();
+  // Flushes every pending digest now, due or not (used at shutdown when asked to).
+  void flush_all();
+
+  static std::string key_of(const Notification& n);
+
+ private:
+  void flush(const std::string& key);
+  void store_error(const Error& e);
+
+  Sink& inner_;
+  DigestStore& store_;
+  PolicyLookup policy_;
+  DigestBatcherConfig config_;
+  Clock& clock_;
+  FailureHandler on_failure_;
+  std::vector<Notification> immediate_;
+  std::string encoded_;
+};
+
+}  // namespace fmn::sinks

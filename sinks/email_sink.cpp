@@ -1,0 +1,114 @@
+#include "sinks/email_sink.h"
+
+namespace fmn::sinks {
+
+EmailSink::EmailSink(std::unique_ptr<SmtpTransport> transport, EmailSinkConfig config,
+                     std::shared_ptr<const TemplateSet> templates, Clock& clock,
+                     FailureHandler on_failure)
+    : transport_(std::move(transport)),
+      config_(std::move(config)),
+      renderer_(std::move(templates), config_.render),
+      composer_(config_.email),
+      clock_(clock),
+      on_failure_(std::move(on_failure)) {}
+
+void EmailSink::deliver(std::span<const Notification> batch) {
+  const std::time_t now = std::chrono::system_clock::to_time_t(clock_.wall());
+  for (const Notification& n : batch) {
+    renderer_.email(n, rendered_);
+    unsubscribe_url_.clear();
+    renderer_.append_unsubscribe_url(unsubscribe_url_, n);
+    auto mail = composer_.compose(n, rendered_, unsubscribe_url_, now);
+    if (!mail) {
+      reject(n, mail.error());
+      continue;
+    }
+    submit({std::move(mail.value()), n.user});
+  }
+}
+
+void EmailSink::deliver_digest(const Digest& digest) {
+  if (digest.items.empty()) return;
+  const Notification& first = digest.items.front();
+  renderer_.digest_email(digest, rendered_);
+  unsubscribe_url_.clear();
+  renderer_.append_unsubscribe_url(unsubscribe_url_, first);
+  auto mail = composer_.compose_digest(digest, rendered_, unsubscribe_url_,
+                                       std::chrono::system_clock::to_time_t(clock_.wall()));
+  if (!mail) {
+    reject(first, mail.error());
+    return;
+  }
+  submit({std::move(mail.value()), first.user});
+}
+
+void EmailSink::send_confirmation(const ConfirmationRequest& request) {
+  renderer_.confirmation_email(request, rendered_);
+  auto mail = composer_.compose_confirmation(request, rendered_,
+                                             std::chrono::system_clock::to_time_t(clock_.wall()));
+  if (!mail) {
+    counters_.rejected.fetch_add(1, std::memory_order_relaxed);
+    report(request.user, request.address, false, mail.error().message);
+    return;
+  }
+  submit({std::move(mail.value()), request.user});
+}
+
+void EmailSink::tick() { drain(); }
+
+void EmailSink::submit(Pending pending) {
+  if (queue_.size() >= config_.max_queued) {
+    counters_.dropped.fetch_add(1, std::memory_order_relaxed);
+    report(queue_.front().user, queue_.front().email.to, false, "dropped: retry queue full");
+    queue_.pop_front();
+  }
+  queue_.push_back(std::move(pending));
+  drain();
+}
+
+void EmailSink::drain() {
+  while (!queue_.empty() && clock_.steady() >= next_attempt_) {
+    Pending& head = queue_.front();
+    const SendResult result = transport_->send(head.email);
+    ++head.attempts;
+    switch (result.status) {
+      case SendStatus::kSent:
+        counters_.delivered.fetch_add(1, std::memory_order_relaxed);
+        queue_.pop_front();
+        break;
+      case SendStatus::kPermanent:
+        give_up(head, true, "refused (" + std::to_string(result.smtp_code) + "): " + result.detail);
+        queue_.pop_front();
+        break;
+      case SendStatus::kTemporary: {
+        if (head.attempts >= config_.backoff.max_attempts) {
+          give_up(head, false,
+                  "gave up after " + std::to_string(head.attempts) + " attempts: " + result.detail);
+          queue_.pop_front();
+          break;
+        }
+        counters_.retried.fetch_add(1, std::memory_order_relaxed);
+        const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+        next_attempt_ = clock_.steady() + config_.backoff.delay(head.attempts, unit);
+        return;
+      }
+    }
+  }
+}
+
+void EmailSink::give_up(const Pending& p, bool permanent, std::string detail) {
+  counters_.failed.fetch_add(1, std::memory_order_relaxed);
+  report(p.user, p.email.to, permanent, std::move(detail));
+}
+
+void EmailSink::reject(const Notification& n, const Error& error) {
+  counters_.rejected.fetch_add(1, std::memory_order_relaxed);
+  report(n.user, n.address, false, error.message);
+}
+
+void EmailSink::report(const std::string& user, const std::string& address, bool permanent,
+                       std::string detail) {
+  if (on_failure_) on_failure_({user, address, permanent, std::move(detail)});
+}
+
+}  // namespace fmn::sinks

@@ -1,0 +1,76 @@
+// The email sink: renders each notification (or digest), composes the email and sends it
+// through an SmtpTransport.
+//
+// Temporary failures (server down, 4xx) put the email in a bounded retry queue, retried with
+// exponential backoff and jitter (backoff.h) from tick(); later emails wait behind it so a
+// user's emails keep their order. A permanent refusal (5xx) or running out of attempts gives
+// the email up: counted, and reported to the FailureHandler. Invalid addresses are rejected
+// before any SMTP command. The queue is in memory: durability of pending work is the digest
+// store's job (digest_store.h).
+// One thread at a time, like every Sink.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <random>
+
+#include "sinks/backoff.h"
+#include "sinks/clock.h"
+#include "sinks/email_composer.h"
+#include "sinks/renderer.h"
+#include "sinks/sink.h"
+#include "sinks/smtp_transport.h"
+
+namespace fmn::sinks {
+
+struct EmailSinkConfig {
+  EmailConfig email;
+  RenderConfig render;
+  BackoffPolicy backoff;
+  size_t max_queued = 100'000;  // emails waiting for a retry; beyond it the oldest is dropped
+};
+
+class EmailSink : public Sink {
+ public:
+  // REQUIRES: config.email passes EmailComposer::validate(); `clock` outlives the sink.
+  EmailSink(std::unique_ptr<SmtpTransport> transport, EmailSinkConfig config,
+            std::shared_ptr<const TemplateSet> templates = TemplateSet::builtin(),
+            Clock& clock = SystemClock::instance(), FailureHandler on_failure = {});
+
+  std::string_view name() const override { return "email"; }
+  void deliver(std::span<const Notification> batch) override;
+  void deliver_digest(const Digest& digest) override;
+  void tick() override;
+  // Sends a confirmation request to a new address (the only email it gets until confirmed).
+  void send_confirmation(const ConfirmationRequest& request);
+
+  size_t queued() const { return queue_.size(); }
+
+ private:
+  struct Pending {
+    OutgoingEmail email;
+    std::string user;
+    uint32_t attempts = 0;
+  };
+  void submit(Pending pending);
+  // Sends queued emails, oldest first, until one fails or the queue is empty.
+  void drain();
+  void give_up(const Pending& p, bool permanent, std::string detail);
+  void reject(const Notification& n, const Error& error);
+  void report(const std::string& user, const std::string& address, bool permanent,
+              std::string detail);
+
+  std::unique_ptr<SmtpTransport> transport_;
+  EmailSinkConfig config_;
+  Renderer renderer_;
+  EmailComposer composer_;
+  Clock& clock_;
+  FailureHandler on_failure_;
+  std::deque<Pending> queue_;
+  std::chrono::steady_clock::time_point next_attempt_{};
+  std::mt19937_64 rng_{std::random_device{}()};
+  RenderedEmail rendered_;
+  std::string unsubscribe_url_;
+};
+
+}  // namespace fmn::sinks

@@ -1,0 +1,218 @@
+#include "sinks/irc_sink.h"
+
+#include "sinks/text_escape.h"
+
+namespace fmn::sinks {
+namespace {
+
+// The command of a server line (":prefix CMD params" or "CMD params") and its first parameter.
+struct Parsed {
+  std::string_view command, rest;
+};
+
+Parsed parse(std::string_view line) {
+  if (!line.empty() && line.front() == ':') {
+    const size_t space = line.find(' ');
+    line = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+  }
+  const size_t space = line.find(' ');
+  if (space == std::string_view::npos) return {line, {}};
+  return {line.substr(0, space), line.substr(space + 1)};
+}
+
+std::string base64(std::string_view bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (size_t i = 0; i < bytes.size(); i += 3) {
+    uint32_t v = static_cast<uint8_t>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) v |= static_cast<uint8_t>(bytes[i + 1]) << 8;
+    if (i + 2 < bytes.size()) v |= static_cast<uint8_t>(bytes[i + 2]);
+    out += kAlphabet[v >> 18];
+    out += kAlphabet[(v >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? kAlphabet[v & 63] : '=';
+  }
+  return out;
+}
+
+// Configuration text that goes into a command: one line, no spaces where a parameter ends.
+std::string parameter(std::string_view text) {
+  std::string out;
+  append_one_line(out, text);
+  for (char& c : out) {
+    if (c == ' ') c = '_';
+  }
+  return out.empty() ? "fmn" : out;
+}
+
+}  // namespace
+
+IrcSink::IrcSink(std::unique_ptr<IrcTransport> transport, IrcConfig config,
+                 std::shared_ptr<const TemplateSet> templates, Clock& clock,
+                 FailureHandler on_failure)
+    : transport_(std::move(transport)),
+      config_(std::move(config)),
+      renderer_(std::move(templates), config_.render),
+      clock_(clock),
+      on_failure_(std::move(on_failure)),
+      nick_(parameter(config_.nick)),
+      connection_bucket_(config_.connection_lines_per_second, config_.connection_burst,
+                         clock.steady()) {}
+
+size_t IrcSink::queued() const {
+  size_t n = 0;
+  for (const auto& entry : targets_) n += entry.second.lines.size();
+  return n;
+}
+
+void IrcSink::deliver(std::span<const Notification> batch) {
+  for (const Notification& n : batch) {
+    rendered_.clear();
+    renderer_.irc_line(n, rendered_);
+    if (!enqueue(n.address, rendered_)) {
+      counters_.rejected.fetch_add(1, std::memory_order_relaxed);
+      if (on_failure_) on_failure_({n.user, n.address, false, "irc: invalid nick"});
+    }
+  }
+  pump(std::chrono::milliseconds(0));
+}
+
+void IrcSink::send_confirmation(const ConfirmationRequest& request) {
+  rendered_.clear();
+  renderer_.confirmation_irc(request, rendered_);
+  if (!enqueue(request.address, rendered_)) {
+    counters_.rejected.fetch_add(1, std::memory_order_relaxed);
+    if (on_failure_) on_failure_({request.user, request.address, false, "irc: invalid nick"});
+  }
+  pump(std::chrono::milliseconds(0));
+}
+
+bool IrcSink::enqueue(const std::string& nick, std::string_view text) {
+  std::vector<std::string> lines = privmsg_lines(nick, text, config_.limits);
+  if (lines.empty()) return false;
+  auto it = targets_.find(nick);
+  if (it == targets_.end()) {
+    const TokenBucket bucket(config_.target_lines_per_second, config_.target_burst,
+                             clock_.steady());
+    it = targets_.emplace(nick, Target{{}, bucket}).first;
+  }
+  std::deque<Line>& queue = it->second.lines;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    queue.push_back({std::move(lines[i]), i + 1 == lines.size()});
+  }
+  while (queue.size() > config_.max_queued_per_target) {
+    if (queue.front().last_of_notification) {
+      counters_.dropped.fetch_add(1, std::memory_order_relaxed);
+    }
+    queue.pop_front();
+  }
+  return true;
+}
+
+void IrcSink::pump(std::chrono::milliseconds wait) {
+  auto now = clock_.steady();
+  if (state_ == State::kDisconnected) {
+    if (now < next_connect_) return;
+    connect(now);
+    if (state_ == State::kDisconnected) return;
+  }
+  incoming_.clear();
+  auto read = transport_->read_lines(wait, incoming_);
+  now = clock_.steady();
+  for (const std::string& line : incoming_) handle(line, now);
+  if (!read) {
+    disconnect(read.error().message, now);
+    return;
+  }
+  if (state_ == State::kRegistering && now >= registration_deadline_) {
+    disconnect("irc: registration timed out", now);
+    return;
+  }
+  if (state_ == State::kReady) send_queued(now);
+}
+
+void IrcSink::connect(std::chrono::steady_clock::time_point now) {
+  auto ok = transport_->connect();
+  if (!ok) {
+    disconnect(ok.error().message, now);
+    return;
+  }
+  state_ = State::kRegistering;
+  registration_deadline_ = now + config_.registration_timeout;
+  bool sent = true;
+  if (!config_.sasl_user.empty()) sent = send("CAP REQ :sasl", now);
+  sent = sent && send("NICK " + nick_, now) &&
+         send("USER " + parameter(config_.user) + " 0 * :" + parameter(config_.realname), now);
+  if (!sent) disconnect("irc: registration could not be sent", now);
+}
+
+void IrcSink::disconnect(const std::string& why, std::chrono::steady_clock::time_point now) {
+  transport_->close();
+  if (state_ == State::kReady) failed_connects_ = 0;
+  state_ = State::kDisconnected;
+  ++failed_connects_;
+  const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+  next_connect_ = now + config_.reconnect.delay(failed_connects_, unit);
+  if (on_failure_) on_failure_({"", "", false, why});
+}
+
+void IrcSink::handle(const std::string& line, std::chrono::steady_clock::time_point now) {
+  const Parsed p = parse(line);
+  if (p.command == "PING") {
+    std::string pong = "PONG ";
+    pong += p.rest;
+    send(pong, now);
+  } else if (p.command == "001") {
+    state_ = State::kReady;
+    failed_connects_ = 0;
+  } else if (p.command == "433" && state_ == State::kRegistering) {  // nick in use
+    nick_ += '_';
+    send("NICK " + nick_, now);
+  } else if (p.command == "CAP" && p.rest.find("ACK") != std::string_view::npos) {
+    send("AUTHENTICATE PLAIN", now);
+  } else if (p.command == "AUTHENTICATE" && p.rest == "+") {
+    std::string credentials = config_.sasl_user;
+    credentials += '\0';
+    credentials += config_.sasl_user;
+    credentials += '\0';
+    credentials += config_.sasl_password;
+    send("AUTHENTICATE " + base64(credentials), now);
+  } else if (p.command == "903" || p.command == "904" || p.command == "905" ||
+             (p.command == "CAP" && p.rest.find("NAK") != std::string_view::npos)) {
+    if (p.command != "903" && on_failure_) {
+      on_failure_({"", "", false, "irc: SASL authentication failed: " + line});
+    }
+    send("CAP END", now);
+  }
+}
+
+void IrcSink::send_queued(std::chrono::steady_clock::time_point now) {
+  // Round-robin over targets, one line each per round, so one busy target cannot starve others.
+  bool progress = true;
+  while (progress) {
+    progress = false;
+    for (auto& [nick, target] : targets_) {
+      if (target.lines.empty()) continue;
+      if (connection_bucket_.next_available(now) > now) return;
+      if (!target.bucket.try_take(now)) continue;
+      connection_bucket_.try_take(now);
+      const Line& line = target.lines.front();
+      if (!send(line.text, now)) return;  // disconnected: the line stays queued
+      if (line.last_of_notification) counters_.delivered.fetch_add(1, std::memory_order_relaxed);
+      target.lines.pop_front();
+      progress = true;
+    }
+  }
+}
+
+bool IrcSink::send(std::string_view line, std::chrono::steady_clock::time_point now) {
+  auto ok = transport_->send_line(line);
+  if (!ok) {
+    disconnect(ok.error().message, now);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace fmn::sinks

@@ -1,0 +1,104 @@
+// The IRC sink: one persistent client connection (NICK/USER, optional SASL PLAIN, PING/PONG,
+// reconnect with backoff) sending each notification as PRIVMSG lines to the destination's
+// nick. The preferences deliver only to confirmed nicks; this sink trusts its input there.
+//
+// Flood control: a token bucket per target (about one line a second with a small burst, as
+// FMN's bot paced itself) and one for the whole connection, so the server never disconnects
+// the bot for flooding. Lines wait in per-target queues (bounded; the oldest is dropped when
+// full) and are sent in arrival order per target as tokens allow; queues survive reconnects.
+// Lines are built by irc_text.h: under 512 bytes, split on UTF-8 boundaries, no CR/LF/NUL.
+//
+// pump() does the work: connects when due, reads server lines (answers PING, completes
+// registration), sends what the buckets allow. deliver() and tick() call it without waiting;
+// a dedicated thread may call pump(wait) in a loop for smoother pacing. One thread at a time.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <random>
+
+#include "sinks/backoff.h"
+#include "sinks/clock.h"
+#include "sinks/irc_text.h"
+#include "sinks/irc_transport.h"
+#include "sinks/renderer.h"
+#include "sinks/sink.h"
+#include "sinks/token_bucket.h"
+
+namespace fmn::sinks {
+
+struct IrcConfig {
+  std::string nick = "fmn";
+  std::string user = "fmn";
+  std::string realname = "Fedora Notifications";
+  std::string sasl_user;  // SASL PLAIN when non-empty
+  std::string sasl_password;
+  double target_lines_per_second = 1.0;
+  double target_burst = 3;
+  double connection_lines_per_second = 5.0;
+  double connection_burst = 10;
+  size_t max_queued_per_target = 1000;
+  BackoffPolicy reconnect{std::chrono::milliseconds(1000), std::chrono::milliseconds(60'000)};
+  std::chrono::milliseconds registration_timeout{30'000};
+  IrcLineLimits limits;
+  RenderConfig render;
+};
+
+class IrcSink : public Sink {
+ public:
+  // `clock` outlives the sink.
+  IrcSink(std::unique_ptr<IrcTransport> transport, IrcConfig config,
+          std::shared_ptr<const TemplateSet> templates = TemplateSet::builtin(),
+          Clock& clock = SystemClock::instance(), FailureHandler on_failure = {});
+
+  std::string_view name() const override { return "irc"; }
+  void deliver(std::span<const Notification> batch) override;
+  void tick() override { pump(std::chrono::milliseconds(0)); }
+  // Sends a confirmation request to a new nick (the only message it gets until confirmed).
+  void send_confirmation(const ConfirmationRequest& request);
+
+  // Waits up to `wait` for server input, then processes it and sends what is allowed.
+  void pump(std::chrono::milliseconds wait);
+
+  bool registered() const { return state_ == State::kReady; }
+  size_t queued() const;
+  const std::string& current_nick() const { return nick_; }
+
+ private:
+  enum class State { kDisconnected, kRegistering, kReady };
+  struct Line {
+    std::string text;
+    bool last_of_notification;
+  };
+  struct Target {
+    std::deque<Line> lines;
+    TokenBucket bucket;
+  };
+
+  void connect(std::chrono::steady_clock::time_point now);
+  void disconnect(const std::string& why, std::chrono::steady_clock::time_point now);
+  void handle(const std::string& line, std::chrono::steady_clock::time_point now);
+  void send_queued(std::chrono::steady_clock::time_point now);
+  bool send(std::string_view line, std::chrono::steady_clock::time_point now);
+  // Queues `text` for `nick` as PRIVMSG lines; false when the nick is invalid.
+  bool enqueue(const std::string& nick, std::string_view text);
+
+  std::unique_ptr<IrcTransport> transport_;
+  IrcConfig config_;
+  Renderer renderer_;
+  Clock& clock_;
+  FailureHandler on_failure_;
+  State state_ = State::kDisconnected;
+  std::string nick_;
+  uint32_t failed_connects_ = 0;
+  std::chrono::steady_clock::time_point next_connect_{};
+  std::chrono::steady_clock::time_point registration_deadline_{};
+  std::map<std::string, Target, std::less<>> targets_;
+  TokenBucket connection_bucket_;
+  std::mt19937_64 rng_{std::random_device{}()};
+  std::string rendered_;
+  std::vector<std::string> incoming_;
+};
+
+}  // namespace fmn::sinks

@@ -1,0 +1,154 @@
+#include "sinks/notification_codec.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "core/envelope_parser.h"
+#include "sinks/renderer.h"
+
+namespace fmn::sinks {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void put(Writer& w, const char* key, std::string_view value) {
+  w.Key(key);
+  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void put_list(Writer& w, const char* key, const std::vector<std::string>& values) {
+  w.Key(key);
+  w.StartArray();
+  for (const std::string& v : values)
+    w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+  w.EndArray();
+}
+
+std::string_view get(const rapidjson::Value& obj, const char* key) {
+  const auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || !it->value.IsString()) return {};
+  return {it->value.GetString(), it->value.GetStringLength()};
+}
+
+std::optional<std::string> get_optional(const rapidjson::Value& obj, const char* key) {
+  const auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || !it->value.IsString()) return std::nullopt;
+  return std::string(it->value.GetString(), it->value.GetStringLength());
+}
+
+std::vector<std::string> get_list(const rapidjson::Value& obj, const char* key) {
+  std::vector<std::string> out;
+  const auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || !it->value.IsArray()) return out;
+  for (const auto& v : it->value.GetArray()) {
+    if (v.IsString()) out.emplace_back(v.GetString(), v.GetStringLength());
+  }
+  return out;
+}
+
+}  // namespace
+
+void encode_notification(const Notification& n, std::string& out) {
+  const Message& m = *n.message;
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  put(w, "topic", m.topic);
+  put(w, "msg_id", m.msg_id);
+  if (m.timestamp) {
+    w.Key("timestamp");
+    w.Double(*m.timestamp);
+  }
+  put(w, "user", n.user);
+  put(w, "rule", n.rule_name);
+  put(w, "address", n.address);
+  w.Key("kind");
+  w.Uint(static_cast<unsigned>(n.destination));
+  w.Key("user_id");
+  w.Uint(n.user_id);
+  w.Key("rule_id");
+  w.Uint(n.rule_id);
+  put(w, "category", m.meta.category);
+  put(w, "title", m.meta.title);
+  if (m.meta.subtitle) put(w, "subtitle", *m.meta.subtitle);
+  if (m.meta.link) put(w, "link", *m.meta.link);
+  if (m.meta.agent) put(w, "agent", *m.meta.agent);
+  put_list(w, "usernames", m.meta.usernames);
+  put_list(w, "packages", m.meta.packages);
+  w.EndObject();
+  out.append(buffer.GetString(), buffer.GetSize());
+}
+
+Result<Notification> decode_notification(std::string_view bytes) {
+  // RapidJSON's SSE4.2 scanner reads whole 16-byte blocks: give it room past the end.
+  std::string padded;
+  padded.reserve(bytes.size() + 16);
+  padded.assign(bytes);
+  rapidjson::Document d;
+  d.Parse(padded.data(), padded.size());
+  if (d.HasParseError() || !d.IsObject()) {
+    return Error{ErrorCode::kMalformedJson, "stored notification: not a JSON object"};
+  }
+  // Rebuild a message through the envelope parser, so it is a Message like any other.
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  put(w, "topic", get(d, "topic"));
+  if (!get(d, "msg_id").empty()) put(w, "msg_id", get(d, "msg_id"));
+  if (d.HasMember("timestamp") && d["timestamp"].IsNumber()) {
+    w.Key("timestamp");
+    w.Double(d["timestamp"].GetDouble());
+  }
+  w.Key("msg");
+  w.StartObject();
+  w.EndObject();
+  w.EndObject();
+  auto parsed = parse_envelope({buffer.GetString(), buffer.GetSize()});
+  if (!parsed) return parsed.error();
+  std::unique_ptr<Message> m = std::move(parsed.value());
+  m->meta.category = get(d, "category");
+  m->meta.title = get(d, "title");
+  m->meta.subtitle = get_optional(d, "subtitle");
+  m->meta.link = get_optional(d, "link");
+  m->meta.agent = get_optional(d, "agent");
+  m->meta.usernames = get_list(d, "usernames");
+  m->meta.packages = get_list(d, "packages");
+  Notification n;
+  n.message = MessagePtr(std::move(m));
+  n.user = get(d, "user");
+  n.rule_name = get(d, "rule");
+  n.address = get(d, "address");
+  const auto uint_of = [&](const char* key) -> unsigned {
+    return d.HasMember(key) && d[key].IsUint() ? d[key].GetUint() : 0;
+  };
+  const unsigned kind = uint_of("kind");
+  if (kind > static_cast<unsigned>(DestinationKind::kStdout)) {
+    return Error{ErrorCode::kBadEnvelope, "stored notification: unknown destination kind"};
+  }
+  n.destination = static_cast<DestinationKind>(kind);
+  n.user_id = uint_of("user_id");
+  n.rule_id = uint_of("rule_id");
+  return n;
+}
+
+std::string delivery_id(const Notification& n) {
+  const Message& m = *n.message;
+  std::string id(destination_kind_name(n.destination));
+  id += ':';
+  id += n.address;
+  id += ':';
+  if (!m.msg_id.empty()) {
+    id += m.msg_id;
+  } else {
+    // No msg_id (old or body-only records): what the message says stands in for its identity.
+    id += m.topic;
+    id += '@';
+    id += std::to_string(m.timestamp.value_or(0));
+    id += ':';
+    id += m.meta.subtitle.value_or(m.meta.title);
+  }
+  return id;
+}
+
+}  // namespace fmn::sinks

@@ -1,0 +1,54 @@
+// A DigestStore in Redis (hiredis), shared by restarts and by every instance of a shard:
+//   <prefix>digest:<key>   list of pending items       <prefix>due      zset key -> due ms
+//   <prefix>flight:<key>   list of items in flight     <prefix>flight   set of keys in flight
+//   <prefix>seen:<id>      dedupe marker with TTL (SET NX EX)
+// Each operation is one atomic server-side script, so a crash between two commands cannot
+// lose or duplicate an item. A lost connection is retried once per call, then reported as
+// kIo. One thread at a time.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "sinks/digest_store.h"
+
+struct redisContext;
+
+namespace fmn::sinks {
+
+struct RedisConfig {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  std::string prefix = "fmn:";
+  std::chrono::seconds dedupe_ttl = std::chrono::hours(48);
+  std::chrono::milliseconds timeout{2000};
+};
+
+class RedisDigestStore : public DigestStore {
+ public:
+  // Connects and checks the server answers; kIo when it does not.
+  static Result<std::unique_ptr<RedisDigestStore>> connect(RedisConfig config);
+  ~RedisDigestStore() override;
+
+  Result<bool> mark_once(std::string_view id) override;
+  Result<size_t> add(std::string_view key, std::string_view id, std::string_view item,
+                     int64_t due_ms) override;
+  Result<std::vector<std::string>> due(int64_t now_ms) override;
+  Result<std::vector<std::string>> take(std::string_view key) override;
+  Result<bool> done(std::string_view key) override;
+  Result<std::vector<std::string>> in_flight() override;
+  std::string describe() const override;
+
+ private:
+  explicit RedisDigestStore(RedisConfig config) : config_(std::move(config)) {}
+  Result<bool> reconnect();
+  // Runs one command (argv form), reconnecting once if the connection was lost. The reply is
+  // an integer, nil, a status, or an array of strings; errors become kIo.
+  struct Reply;
+  Result<Reply> command(const std::vector<std::string_view>& argv);
+
+  RedisConfig config_;
+  redisContext* context_ = nullptr;
+};
+
+}  // namespace fmn::sinks

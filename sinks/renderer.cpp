@@ -1,0 +1,264 @@
+#include "sinks/renderer.h"
+
+#include <ctime>
+
+#include "sinks/text_escape.h"
+#include "sinks/unsubscribe_link.h"
+
+namespace fmn::sinks {
+namespace {
+
+// mIRC colour codes by category, as FMN's IRC bot coloured them when markup was on.
+std::string_view irc_color(std::string_view category) {
+  struct Entry {
+    std::string_view category, code;
+  };
+  static constexpr Entry kColors[] = {
+      {"bodhi",
+       "\x03"
+       "03"},
+      {"buildsys",
+       "\x03"
+       "06"},
+      {"git",
+       "\x03"
+       "10"},
+      {"pagure",
+       "\x03"
+       "10"},
+      {"copr",
+       "\x03"
+       "07"},
+      {"anitya",
+       "\x03"
+       "12"},
+      {"fas",
+       "\x03"
+       "13"},
+      {"wiki",
+       "\x03"
+       "11"},
+      {"ci",
+       "\x03"
+       "04"},
+      {"pkgdb",
+       "\x03"
+       "09"},
+      {"meetbot",
+       "\x03"
+       "05"},
+      {"fedbadges",
+       "\x03"
+       "08"},
+  };
+  for (const Entry& e : kColors) {
+    if (e.category == category) return e.code;
+  }
+  return "\x03"
+         "14";  // grey for the rest
+}
+constexpr std::string_view kIrcReset = "\x0f";
+
+// Cuts `value` to `max` bytes into `scratch` when needed; returns what to render.
+std::string_view bounded(std::string_view value, size_t max, std::string& scratch) {
+  if (value.size() <= max) return value;
+  scratch.clear();
+  append_truncated(scratch, value, max);
+  return scratch;
+}
+
+void join(const std::vector<std::string>& items, size_t max, std::string& out) {
+  out.clear();
+  for (const std::string& item : items) {
+    if (!out.empty()) out += ", ";
+    if (out.size() + item.size() > max) {
+      out += "…";
+      break;
+    }
+    out += item;
+  }
+}
+
+void format_date(const std::optional<double>& timestamp, std::string& out) {
+  out.clear();
+  if (!timestamp) return;
+  const auto t = static_cast<std::time_t>(*timestamp);
+  std::tm tm{};
+  if (gmtime_r(&t, &tm) == nullptr) return;
+  char buf[32];
+  const size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  out.assign(buf, n);
+}
+
+}  // namespace
+
+Renderer::Renderer(std::shared_ptr<const TemplateSet> templates, RenderConfig config)
+    : templates_(std::move(templates)), config_(std::move(config)) {}
+
+void Renderer::append_settings_url(std::string& out, std::string_view user) const {
+  out += config_.base_url;
+  out += "/settings/";
+  append_url_encoded(out, user);
+}
+
+void Renderer::append_unsubscribe_url(std::string& out, const Notification& n) const {
+  sinks::append_unsubscribe_url(out, config_.base_url, config_.unsubscribe_secret, n.user,
+                                destination_kind_name(n.destination), n.address);
+}
+
+void Renderer::fill_recipient(const Notification& n) {
+  fields_[Field::kUser] = n.user;
+  settings_url_.clear();
+  append_settings_url(settings_url_, n.user);
+  fields_[Field::kSettingsUrl] = settings_url_;
+  unsubscribe_url_.clear();
+  append_unsubscribe_url(unsubscribe_url_, n);
+  fields_[Field::kUnsubscribeUrl] = unsubscribe_url_;
+}
+
+void Renderer::fill(const Notification& n) {
+  const Message& m = *n.message;
+  const Meta& meta = m.meta;
+  const size_t max = config_.max_field_bytes;
+  fields_[Field::kRule] = n.rule_name;
+  fields_[Field::kTopic] = bounded(m.topic, max, topic_);
+  fields_[Field::kTitle] = meta.title;
+  fields_[Field::kCategory] = meta.category;
+  fields_[Field::kSubtitle] = bounded(
+      meta.subtitle && !meta.subtitle->empty() ? *meta.subtitle : meta.title, max, subtitle_);
+  fields_[Field::kLink] = meta.link ? bounded(*meta.link, max, link_) : std::string_view();
+  fields_[Field::kAgent] = meta.agent ? bounded(*meta.agent, max, agent_) : std::string_view();
+  join(meta.usernames, max, usernames_);
+  fields_[Field::kUsernames] = usernames_;
+  join(meta.packages, max, packages_);
+  fields_[Field::kPackages] = packages_;
+  fields_[Field::kMsgId] = m.msg_id;
+  format_date(m.timestamp, date_);
+  fields_[Field::kDate] = date_;
+  fields_[Field::kColor] = config_.irc_colors ? irc_color(meta.category) : std::string_view();
+  fields_[Field::kReset] = config_.irc_colors ? kIrcReset : std::string_view();
+}
+
+void Renderer::email(const Notification& n, RenderedEmail& out) {
+  fill(n);
+  fill_recipient(n);
+  out.subject.clear();
+  out.text.clear();
+  out.html.clear();
+  templates_->email_subject.render(fields_, out.subject);
+  templates_->email_text.render(fields_, out.text);
+  templates_->email_html.render(fields_, out.html);
+}
+
+void Renderer::digest_email(const Digest& digest, RenderedEmail& out) {
+  out.subject.clear();
+  out.text.clear();
+  out.html.clear();
+  const auto render_items = [&](const Template& item_template, std::string& items) {
+    items.clear();
+    for (size_t i = 0; i < digest.items.size(); ++i) {
+      fill(digest.items[i]);
+      index_ = std::to_string(i + 1);
+      fields_[Field::kIndex] = index_;
+      item_template.render(fields_, items);
+    }
+    fields_[Field::kIndex] = {};
+  };
+  fill_recipient(digest.items.front());
+  count_ = std::to_string(digest.items.size());
+  omitted_ = digest.omitted == 0 ? std::string() : std::to_string(digest.omitted);
+  const auto set_digest_fields = [&] {
+    fields_[Field::kCount] = count_;
+    fields_[Field::kOmitted] = omitted_;
+    fields_[Field::kItems] = items_;
+  };
+  render_items(templates_->digest_text_item, items_);
+  set_digest_fields();
+  templates_->digest_subject.render(fields_, out.subject);
+  templates_->digest_text.render(fields_, out.text);
+  render_items(templates_->digest_html_item, items_);
+  set_digest_fields();
+  templates_->digest_html.render(fields_, out.html);
+  fields_[Field::kCount] = fields_[Field::kOmitted] = fields_[Field::kItems] = {};
+}
+
+void Renderer::fill_confirmation(const ConfirmationRequest& request) {
+  fields_ = Fields();
+  fields_[Field::kUser] = request.user;
+  fields_[Field::kKind] = destination_kind_name(request.kind);
+  fields_[Field::kAddress] = request.address;
+  fields_[Field::kCode] = request.code;
+  confirm_url_ = confirmation_url(config_.base_url, request, true);
+  reject_url_ = confirmation_url(config_.base_url, request, false);
+  fields_[Field::kConfirmUrl] = confirm_url_;
+  fields_[Field::kRejectUrl] = reject_url_;
+  format_date(static_cast<double>(request.expires_unix), expires_);
+  fields_[Field::kExpires] = expires_;
+}
+
+void Renderer::confirmation_email(const ConfirmationRequest& request, RenderedEmail& out) {
+  fill_confirmation(request);
+  out.subject.clear();
+  out.text.clear();
+  out.html.clear();
+  templates_->confirmation_subject.render(fields_, out.subject);
+  templates_->confirmation_text.render(fields_, out.text);
+}
+
+void Renderer::confirmation_irc(const ConfirmationRequest& request, std::string& out) {
+  fill_confirmation(request);
+  templates_->confirmation_irc.render(fields_, out);
+}
+
+void Renderer::irc_line(const Notification& n, std::string& out) {
+  fill(n);
+  fields_[Field::kUser] = n.user;
+  templates_->irc_line.render(fields_, out);
+}
+
+void Renderer::sse_json(const Notification& n, std::string& out) {
+  fill(n);
+  fields_[Field::kUser] = n.user;
+  const auto string_member = [&](std::string_view key, std::string_view value) {
+    out += '"';
+    out += key;
+    out += "\":\"";
+    append_json(out, value);
+    out += "\",";
+  };
+  const auto list_member = [&](std::string_view key, const std::vector<std::string>& values) {
+    out += '"';
+    out += key;
+    out += "\":[";
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) out += ',';
+      out += '"';
+      append_json(out, values[i]);
+      out += '"';
+    }
+    out += "],";
+  };
+  const Message& m = *n.message;
+  out += '{';
+  string_member("msg_id", m.msg_id);
+  string_member("topic", fields_[Field::kTopic]);
+  string_member("category", fields_[Field::kCategory]);
+  string_member("subtitle", fields_[Field::kSubtitle]);
+  string_member("link", fields_[Field::kLink]);
+  string_member("agent", fields_[Field::kAgent]);
+  list_member("usernames", m.meta.usernames);
+  list_member("packages", m.meta.packages);
+  string_member("rule", n.rule_name);
+  if (m.timestamp) {
+    out += "\"timestamp\":";
+    out += std::to_string(static_cast<int64_t>(*m.timestamp));
+    out += ',';
+  }
+  out += "\"text\":\"";
+  scratch_.clear();
+  templates_->sse_text.render(fields_, scratch_);
+  append_json(out, scratch_);
+  out += "\"}";
+}
+
+}  // namespace fmn::sinks

@@ -1,0 +1,73 @@
+// Renders notifications for each destination from the templates: an email (subject, plain
+// text, HTML), a digest email, an IRC line and an SSE event's JSON. Every text says which rule
+// matched and where to change it.
+//
+// Fields come from the message meta (subtitle or else title, link, agent, category, topic,
+// usernames, packages) and the notification (user, rule, address); each is cut to
+// `max_field_bytes` and made safe for its medium by the templates (see template.h).
+// A Renderer keeps scratch buffers: one thread at a time (each sink owns one). The shared
+// TemplateSet is immutable.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/notification.h"
+#include "sinks/confirmation.h"
+#include "sinks/digest.h"
+#include "sinks/template_set.h"
+
+namespace fmn::sinks {
+
+struct RenderConfig {
+  std::string base_url = "http://localhost:8080";  // settings page and unsubscribe links
+  std::string unsubscribe_secret;                  // HMAC key signing unsubscribe links
+  bool irc_colors = true;                          // FMN's markup_messages
+  size_t max_field_bytes = 1000;                   // longer message fields are cut with "…"
+};
+
+struct RenderedEmail {
+  std::string subject;  // one line, UTF-8, not yet header-encoded
+  std::string text;
+  std::string html;  // empty when the templates have none
+};
+
+class Renderer {
+ public:
+  explicit Renderer(std::shared_ptr<const TemplateSet> templates = TemplateSet::builtin(),
+                    RenderConfig config = {});
+
+  void email(const Notification& n, RenderedEmail& out);
+  // REQUIRES: !digest.items.empty().
+  void digest_email(const Digest& digest, RenderedEmail& out);
+  // Appends one IRC line (no CRLF; may exceed 512 bytes: the IRC sink splits it).
+  void irc_line(const Notification& n, std::string& out);
+  // A confirmation request as an email, or as one IRC line (not yet split).
+  void confirmation_email(const ConfirmationRequest& request, RenderedEmail& out);
+  void confirmation_irc(const ConfirmationRequest& request, std::string& out);
+  // Appends one SSE event's data: a single-line JSON object with msg_id, topic, category,
+  // subtitle, link, agent, usernames, packages, timestamp, rule and text.
+  void sse_json(const Notification& n, std::string& out);
+
+  // The URLs the templates show, also used for the List-Unsubscribe header.
+  void append_settings_url(std::string& out, std::string_view user) const;
+  void append_unsubscribe_url(std::string& out, const Notification& n) const;
+
+  const RenderConfig& config() const { return config_; }
+
+ private:
+  // Fills fields_ from `n` (using the scratch strings below).
+  void fill(const Notification& n);
+  void fill_recipient(const Notification& n);
+  void fill_confirmation(const ConfirmationRequest& request);
+
+  std::shared_ptr<const TemplateSet> templates_;
+  RenderConfig config_;
+  Fields fields_;
+  std::string topic_, subtitle_, link_, agent_, usernames_, packages_, date_, settings_url_,
+      unsubscribe_url_;
+  std::string items_, count_, omitted_, index_, scratch_;
+  std::string confirm_url_, reject_url_, expires_;
+};
+
+}  // namespace fmn::sinks

@@ -1,0 +1,56 @@
+// Where notifications end: email, IRC, SSE, stdout, or a counter for benches. One interface for
+// all of them.
+//
+// The pipeline calls a sink from one thread at a time (each destination kind has its own queue
+// and thread, so a slow sink never delays another). No method throws: a failed delivery is
+// retried or recorded by the sink itself and shows in its counters. Counters may be read from
+// any thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/notification.h"
+#include "sinks/digest.h"
+
+namespace fmn::sinks {
+
+struct SinkCounters {
+  std::atomic<uint64_t> delivered{0};  // notifications (or digests) the destination accepted
+  std::atomic<uint64_t> retried{0};    // attempts that failed temporarily and will be retried
+  std::atomic<uint64_t> failed{0};     // given up: refused for good, or out of attempts
+  std::atomic<uint64_t> rejected{0};   // never attempted: invalid address or unusable content
+  std::atomic<uint64_t> dropped{0};    // discarded because a bounded queue was full
+};
+
+// Why a delivery was given up, for the operator's log and for disabling a destination that
+// refuses mail for good (FMN disabled an address on a permanent 550).
+struct DeliveryFailure {
+  std::string user;
+  std::string address;
+  bool permanent = false;  // the destination refused it; false: out of attempts, or rejected
+  std::string detail;
+};
+using FailureHandler = std::function<void(const DeliveryFailure&)>;
+
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual std::string_view name() const = 0;
+  virtual void deliver(std::span<const Notification> batch) = 0;
+  // Delivers a digest as one message where the medium allows (an email listing every item).
+  // By default each item is delivered on its own.
+  virtual void deliver_digest(const Digest& digest) { deliver(digest.items); }
+  // Called about once a second by the sink's thread: retries what is due. Default: nothing.
+  virtual void tick() {}
+  const SinkCounters& counters() const { return counters_; }
+
+ protected:
+  SinkCounters counters_;
+};
+
+}  // namespace fmn::sinks

@@ -1,0 +1,26 @@
+// The SSE sink: renders each notification as an event's JSON (Renderer::sse_json) and
+// publishes it on the SseServer to the destination's feed (the notification's address, or the
+// user's name when the address is empty). Never blocks: the server queues and fans out.
+// One thread at a time, like every Sink; the server outlives the sink.
+#pragma once
+
+#include "sinks/renderer.h"
+#include "sinks/sink.h"
+#include "sinks/sse_server.h"
+
+namespace fmn::sinks {
+
+class SseSink : public Sink {
+ public:
+  SseSink(SseServer& server, Renderer renderer = Renderer())
+      : server_(server), renderer_(std::move(renderer)) {}
+
+  std::string_view name() const override { return "sse"; }
+  void deliver(std::span<const Notification> batch) override;
+
+ private:
+  SseServer& server_;
+  Renderer renderer_;
+};
+
+}  // namespace fmn::sinks

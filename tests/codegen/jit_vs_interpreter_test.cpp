@@ -1,0 +1,88 @@
+// Differential test: native code and the reference interpreter agree on every corpus message,
+// for a large random rule set (every kind of test, negations, regexes, globs, missing fields,
+// wrong types) and several users, at every optimisation level.
+#include <gtest/gtest.h>
+
+#include "dsl/codegen/shape_compiler.h"
+#include "dsl/interpreter.h"
+#include "tests/codegen/test_corpus.h"
+
+namespace fmn::codegen {
+namespace {
+
+using testing_support::corpus_messages;
+
+class JitAtLevel : public testing::TestWithParam<OptLevel> {};
+
+TEST_P(JitAtLevel, AgreesWithTheInterpreterOnTheCorpus) {
+  testing_support::RuleSampler sampler(GetParam() == OptLevel::kO0 ? 11 : 12);
+  auto rules = sampler.rules(1500);
+  ASSERT_EQ(rules.size(), 1500u);
+  std::vector<dsl::UserParams> users;
+  for (int i = 0; i < 4; ++i) users.push_back(sampler.params());
+  auto compiler = ShapeCompiler::create(GetParam());
+  ASSERT_TRUE(compiler.ok()) << compiler.error().message;
+  std::vector<const dsl::CompiledRule*> pointers;
+  for (const auto& r : rules) pointers.push_back(r.get());
+  auto fns = (*compiler)->compile(pointers);
+  ASSERT_TRUE(fns.ok()) << fns.error().message;
+  size_t matches = 0, evaluations = 0;
+  for (size_t r = 0; r < rules.size(); ++r) {
+    for (const auto& m : corpus_messages()) {
+      for (const dsl::UserParams& p : users) {
+        bool expected = dsl::evaluate(*rules[r], *m, p);
+        bool got = fns.value()[r](m.get(), &p, rules[r].get());
+        ASSERT_EQ(got, expected) << rules[r]->canonical << "\n on " << m->topic;
+        matches += got;
+        ++evaluations;
+      }
+    }
+  }
+  // Both outcomes are well represented, or the comparison proves little.
+  EXPECT_GT(matches, evaluations / 50);
+  EXPECT_LT(matches, evaluations / 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Levels, JitAtLevel,
+                         testing::Values(OptLevel::kO0, OptLevel::kO1, OptLevel::kO2));
+
+TEST(ShapeCompiler, CompilesEachShapeOnce) {
+  auto a =
+      testing_support::compile_one("rule \"a\" = topic ~ \"*.bodhi.*\" and $me in usernames\n");
+  auto b = testing_support::compile_one("rule \"b\" = topic ~ \"*.git.*\" and $me in usernames\n");
+  auto c = testing_support::compile_one("rule \"c\" = topic == \"x\"\n");
+  auto d = testing_support::compile_one("rule \"d\" = msg.a == \"x\"\n");
+  auto e = testing_support::compile_one("rule \"e\" = msg.a == 3\n");
+  ASSERT_TRUE(a && b && c && d && e);
+  auto compiler = ShapeCompiler::create(OptLevel::kO1);
+  ASSERT_TRUE(compiler.ok());
+  CompileStats stats;
+  auto first = (*compiler)->compile({a.get(), b.get(), c.get()}, &stats);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(stats.shapes_compiled, 2u);
+  EXPECT_EQ(first.value()[0], first.value()[1]);
+  auto second = (*compiler)->compile({b.get(), d.get(), e.get()}, &stats);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(stats.shapes_compiled, 2u);  // same shape text, constants of different kinds
+  EXPECT_EQ(second.value()[0], first.value()[0]);
+  EXPECT_EQ((*compiler)->cached_shapes(), 4u);
+}
+
+TEST(ModuleText, HasOneFunctionPerShapeInIrAndAssembly) {
+  auto a =
+      testing_support::compile_one("rule \"a\" = topic ~ \"*.bodhi.*\" and not $me in usernames\n");
+  auto b =
+      testing_support::compile_one("rule \"b\" = topic ~ \"*.git.*\" and not $me in usernames\n");
+  ASSERT_TRUE(a && b);
+  std::string ir = module_ir({a.get(), b.get()}, OptLevel::kO1);
+  EXPECT_NE(ir.find("define"), std::string::npos);
+  EXPECT_NE(ir.find("fmn_shape_0"), std::string::npos);
+  EXPECT_EQ(ir.find("fmn_shape_1"), std::string::npos);
+  auto assembly = module_asm({a.get(), b.get()}, OptLevel::kO1);
+  ASSERT_TRUE(assembly.ok()) << assembly.error().message;
+  EXPECT_NE(assembly.value().find("fmn_shape_0:"), std::string::npos);
+  EXPECT_NE(assembly.value().find("fmn_rt_topic_glob"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fmn::codegen

@@ -1,0 +1,234 @@
+#include "tests/codegen/test_corpus.h"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+
+#include "core/envelope_parser.h"
+#include "core/meta_extractor.h"
+#include "dsl/compile.h"
+#include "dsl/literal_text.h"
+
+namespace fmn::testing_support {
+namespace {
+
+std::vector<std::unique_ptr<Message>> load_corpus() {
+  auto extractor = MetaExtractor::builtin(builtin_aliases());
+  std::vector<std::unique_ptr<Message>> out;
+  if (!extractor) return out;
+  for (const char* name : {"/fedmsg-real.jsonl", "/fedmsg-test-examples.jsonl"}) {
+    std::ifstream in(std::string(FMN_CORPUS_DIR) + name);
+    std::string line;
+    while (std::getline(in, line)) {
+      auto m = parse_envelope(line);
+      if (!m) continue;
+      extractor.value()->extract(*m.value());
+      out.push_back(std::move(m).value());
+    }
+  }
+  return out;
+}
+
+bool is_name(const std::string& key) {
+  if (key.empty() || !(std::isalpha(static_cast<unsigned char>(key[0])) || key[0] == '_')) {
+    return false;
+  }
+  return std::all_of(key.begin(), key.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+// Leaf paths of a body (depth-limited), with their values.
+void collect_paths(const JsonValue& v, const std::string& path, int depth,
+                   std::set<std::pair<std::string, std::string>>& strings,
+                   std::set<std::pair<std::string, double>>& numbers) {
+  if (depth > 4) return;
+  if (v.IsString() && v.GetStringLength() < 80) {
+    strings.emplace(path, std::string(v.GetString(), v.GetStringLength()));
+  } else if (v.IsNumber()) {
+    numbers.emplace(path, v.GetDouble());
+  } else if (v.IsObject()) {
+    for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
+      std::string key(m->name.GetString(), m->name.GetStringLength());
+      if (is_name(key)) collect_paths(m->value, path + "." + key, depth + 1, strings, numbers);
+    }
+  } else if (v.IsArray() && !v.Empty()) {
+    collect_paths(v[0], path + "[0]", depth + 1, strings, numbers);
+  }
+}
+
+}  // namespace
+
+const std::vector<std::unique_ptr<Message>>& corpus_messages() {
+  static const std::vector<std::unique_ptr<Message>> messages = load_corpus();
+  return messages;
+}
+
+std::shared_ptr<const dsl::CompiledRule> compile_one(const std::string& text) {
+  dsl::Diagnostics diags;
+  auto set = dsl::compile(dsl::SourceFile("sample.fmn", text), diags);
+  if (!set || set->rules.size() != 1) return nullptr;
+  return std::make_shared<const dsl::CompiledRule>(std::move(set->rules[0]));
+}
+
+RuleSampler::RuleSampler(uint32_t seed) : rng_(seed) {
+  std::set<std::string> topics, categories, usernames, packages;
+  std::set<std::pair<std::string, std::string>> strings;
+  std::set<std::pair<std::string, double>> numbers;
+  for (const auto& m : corpus_messages()) {
+    topics.emplace(m->topic);
+    categories.insert(m->meta.category);
+    usernames.insert(m->meta.usernames.begin(), m->meta.usernames.end());
+    packages.insert(m->meta.packages.begin(), m->meta.packages.end());
+    collect_paths(*m->body, "msg", 0, strings, numbers);
+  }
+  topics_.assign(topics.begin(), topics.end());
+  categories_.assign(categories.begin(), categories.end());
+  usernames_.assign(usernames.begin(), usernames.end());
+  packages_.assign(packages.begin(), packages.end());
+  usernames_.push_back("nobody-at-all");
+  packages_.push_back("no-such-package");
+  string_paths_.assign(strings.begin(), strings.end());
+  number_paths_.assign(numbers.begin(), numbers.end());
+  string_paths_.emplace_back("msg.no.such.path", "x");
+  words_ = {"bodhi", "update",  "buildsys",          "git",     "copr", "koji",   "prod", "stg",
+            "build", "comment", "org.fedoraproject", "receive", "",     "kernel", "ab"};
+}
+
+const std::string& RuleSampler::pick(const std::vector<std::string>& from) {
+  return from[std::uniform_int_distribution<size_t>(0, from.size() - 1)(rng_)];
+}
+
+std::string RuleSampler::string_list(const std::vector<std::string>& from) {
+  int n = std::uniform_int_distribution<int>(1, 4)(rng_);
+  std::string out = "[";
+  for (int i = 0; i < n; ++i) out += (i ? ", " : "") + dsl::quote(pick(from));
+  return out + "]";
+}
+
+std::string RuleSampler::atom() {
+  auto q = [](const std::string& s) { return dsl::quote(s); };
+  auto one_of = [&](std::initializer_list<const char*> xs) {
+    return std::string(
+        *(xs.begin() + std::uniform_int_distribution<size_t>(0, xs.size() - 1)(rng_)));
+  };
+  std::string topic = pick(topics_);
+  std::string tail = topic.substr(topic.find('.', topic.size() / 2) + 1);
+  const auto& [spath, svalue] =
+      string_paths_[std::uniform_int_distribution<size_t>(0, string_paths_.size() - 1)(rng_)];
+  const auto& [npath, nvalue] =
+      number_paths_[std::uniform_int_distribution<size_t>(0, number_paths_.size() - 1)(rng_)];
+  std::string lists =
+      one_of({"usernames", "packages", "containers", "modules", "flatpaks", "objects"});
+  std::string scalar =
+      one_of({"agent", "category", "env", "title", "subtitle", "link", "msg_id", "username"});
+  std::string list_param = one_of({"$my_packages", "$followed_packages", "$followed_users",
+                                   "$my_groups", "$my_group_packages"});
+  std::string str_op = one_of({"startswith", "endswith", "contains"});
+  std::string cmp = one_of({"==", "!=", "<", "<=", ">", ">="});
+  std::string regex = one_of({"\"(?i)^(failed|needs_inspection)$\"", "\".\"", "\"^r\"",
+                              "\"[0-9]+\"", "\"(?i)BODHI\"", "\"^$\""});
+  switch (std::uniform_int_distribution<int>(0, 27)(rng_)) {
+    case 0:
+      return "topic ~ " + q("*." + tail);
+    case 1:
+      return "topic ~ [" + q("*.*.*." + pick(categories_) + ".*") + ", " +
+             q("org.fedoraproject.*") + "]";
+    case 2:
+      return "topic ~ " + q("*" + pick(words_) + "?*");
+    case 3:
+      return "topic == " + q(topic);
+    case 4:
+      return "topic " + str_op + " " + (rng_() % 2 ? q(pick(words_)) : string_list(words_));
+    case 5:
+      return "topic in " + string_list(topics_);
+    case 6:
+      return "category == " + q(pick(categories_));
+    case 7:
+      return "category in " + string_list(categories_);
+    case 8:
+      return "$me in usernames";
+    case 9:
+      return rng_() % 2 ? "agent == $me" : "$me == agent";
+    case 10:
+      return scalar + " in " + list_param;
+    case 11:
+      return lists + " in " + list_param;
+    case 12:
+      return list_param + " in " + lists;
+    case 13:
+      return q(pick(packages_)) + " in packages";
+    case 14:
+      return lists + " in " + string_list(rng_() % 2 ? packages_ : usernames_);
+    case 15:
+      return spath + " " + cmp + " " + (rng_() % 4 ? q(svalue) : q(pick(words_)));
+    case 16:
+      return npath + " " + cmp + " " + dsl::format_number(nvalue + (rng_() % 3) - 1.0);
+    case 17:
+      return spath + " matches " + regex;
+    case 18:
+      return spath + " " + str_op + " " + q(svalue.substr(0, svalue.size() / 2));
+    case 19:
+      return "exists " + (rng_() % 2 ? spath : npath);
+    case 20:
+      return spath + " in [" + q(svalue) + ", " + q(pick(words_)) + ", 1]";
+    case 21:
+      return npath + " in [1, 2, " + dsl::format_number(nvalue) + "]";
+    case 22:
+      return "timestamp " + cmp + " 1400000000";
+    case 23:
+      return scalar + " " + str_op + " " + q(pick(words_));
+    case 24:
+      return scalar + " matches " + regex;
+    case 25:
+      return lists + " matches " + regex;
+    case 26:
+      return lists + " ~ " + q(pick(words_) + "*");
+    default:
+      return scalar + " " + cmp + " " + q(rng_() % 2 ? pick(usernames_) : pick(categories_));
+  }
+}
+
+std::string RuleSampler::expr(int depth) {
+  int choice = std::uniform_int_distribution<int>(0, depth > 2 ? 0 : 9)(rng_);
+  if (choice <= 3) return atom();
+  if (choice == 4) return "not " + expr(depth + 1);
+  if (choice == 5) return rng_() % 2 ? "true" : "false";
+  const char* op = choice <= 7 ? " and " : " or ";
+  int n = std::uniform_int_distribution<int>(2, 4)(rng_);
+  std::string out = "(";
+  for (int i = 0; i < n; ++i) out += (i ? op : "") + expr(depth + 1);
+  return out + ")";
+}
+
+std::string RuleSampler::rule_text(const std::string& name) {
+  return "rule " + dsl::quote(name) + " = " + expr(0) + "\n";
+}
+
+std::vector<std::shared_ptr<const dsl::CompiledRule>> RuleSampler::rules(size_t count) {
+  std::vector<std::shared_ptr<const dsl::CompiledRule>> out;
+  for (size_t attempt = 0; out.size() < count && attempt < 20 * count; ++attempt) {
+    if (auto rule = compile_one(rule_text("r" + std::to_string(out.size())))) {
+      out.push_back(std::move(rule));
+    }
+  }
+  return out;
+}
+
+dsl::UserParams RuleSampler::params() {
+  dsl::UserParams p;
+  if (rng_() % 5) p.me = pick(usernames_);
+  auto fill = [&](std::vector<std::string>& list, const std::vector<std::string>& from) {
+    int n = std::uniform_int_distribution<int>(0, 6)(rng_);
+    for (int i = 0; i < n; ++i) list.push_back(pick(from));
+  };
+  fill(p.my_packages, packages_);
+  fill(p.followed_packages, packages_);
+  fill(p.my_group_packages, packages_);
+  fill(p.followed_users, usernames_);
+  fill(p.my_groups, words_);
+  p.normalize();
+  return p;
+}
+
+}  // namespace fmn::testing_support

@@ -1,0 +1,121 @@
+#include "core/envelope_parser.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+
+namespace fmn {
+namespace {
+
+TEST(EnvelopeParser, ParsesEveryCorpusLine) {
+  for (const char* file : {"/fedmsg-real.jsonl", "/fedmsg-test-examples.jsonl"}) {
+    std::ifstream in(std::string(FMN_CORPUS_DIR) + file);
+    ASSERT_TRUE(in) << file;
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+      ++n;
+      auto m = parse_envelope(line);
+      ASSERT_TRUE(m.ok()) << file << ":" << n << ": " << m.error().message;
+      EXPECT_FALSE(m.value()->topic.empty());
+      EXPECT_NE(m.value()->body, nullptr);
+    }
+    EXPECT_GT(n, 290) << file;
+  }
+}
+
+TEST(EnvelopeParser, ReadsEnvelopeFields) {
+  auto m =
+      parse_envelope(R"({"topic":"org.fedoraproject.prod.bodhi.update.comment","msg":{"a":1},)"
+                     R"("msg_id":"2024-abc","timestamp":1700000000.5,"i":7,"username":"apache",)"
+                     R"("signature":"s","certificate":"c","crypto":"x509","headers":{}})");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  const Message& msg = *m.value();
+  EXPECT_EQ(msg.msg_id, "2024-abc");
+  EXPECT_EQ(msg.username, "apache");
+  EXPECT_DOUBLE_EQ(*msg.timestamp, 1700000000.5);
+  EXPECT_EQ(*msg.seq, 7);
+  EXPECT_TRUE(msg.is_signed);
+  EXPECT_EQ(msg.topic_env, "prod");
+  EXPECT_EQ(msg.topic_suffix, "bodhi.update.comment");
+  EXPECT_TRUE((*msg.body)["a"].IsInt());
+}
+
+TEST(EnvelopeParser, IntegerTimestampAndMissingOptionals) {
+  auto m =
+      parse_envelope(R"({"topic":"io.pagure.prod.pagure.issue.new","msg":"text","timestamp":12})");
+  ASSERT_TRUE(m.ok());
+  EXPECT_DOUBLE_EQ(*m.value()->timestamp, 12.0);
+  EXPECT_FALSE(m.value()->seq.has_value());
+  EXPECT_TRUE(m.value()->msg_id.empty());
+  EXPECT_EQ(m.value()->topic_suffix, "pagure.issue.new");
+}
+
+TEST(EnvelopeParser, TopicFromTransportFrame) {
+  auto m = parse_envelope(R"({"msg":{}})", "org.centos.prod.ci.pipeline.complete");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m.value()->topic, "org.centos.prod.ci.pipeline.complete");
+  EXPECT_EQ(m.value()->topic_suffix, "ci.pipeline.complete");
+}
+
+TEST(SplitTopic, NoEnvComponent) {
+  std::string_view env, suffix;
+  split_topic("bodhi.update.comment", env, suffix);
+  EXPECT_EQ(env, "");
+  EXPECT_EQ(suffix, "bodhi.update.comment");
+  split_topic("org.fedoraproject.stg.buildsys.tag", env, suffix);
+  EXPECT_EQ(env, "stg");
+  EXPECT_EQ(suffix, "buildsys.tag");
+}
+
+struct BadInput {
+  const char* name;
+  std::string json;
+  ErrorCode code;
+  const char* says;
+};
+
+class EnvelopeParserBadInput : public testing::TestWithParam<BadInput> {};
+
+TEST_P(EnvelopeParserBadInput, IsReportedNotThrown) {
+  auto m = parse_envelope(GetParam().json);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().code, GetParam().code);
+  EXPECT_NE(m.error().message.find(GetParam().says), std::string::npos) << m.error().message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, EnvelopeParserBadInput,
+    testing::Values(
+        BadInput{"truncated", R"({"topic":"a.prod.b","msg":{"x":)", ErrorCode::kMalformedJson,
+                 "offset"},
+        BadInput{"msg_string_is_fine_but_no_topic", R"({"msg":"x"})", ErrorCode::kBadEnvelope,
+                 "topic: missing"},
+        BadInput{"i_string", R"({"topic":"a.prod.b","msg":{},"i":"3"})", ErrorCode::kBadEnvelope,
+                 "i: unexpected string"},
+        BadInput{"topic_number", R"({"topic":5,"msg":{}})", ErrorCode::kBadEnvelope,
+                 "topic: unexpected number"},
+        BadInput{"not_object", R"([1,2])", ErrorCode::kBadEnvelope, "expected an object"},
+        BadInput{"invalid_utf8", "{\"topic\":\"a.prod.b\",\"msg\":\"\xff\xfe\"}",
+                 ErrorCode::kMalformedJson, "invalid UTF-8 at offset 27"},
+        BadInput{"trailing_garbage", R"({"topic":"a.prod.b","msg":{}} x)",
+                 ErrorCode::kMalformedJson, "after the JSON value"},
+        BadInput{
+            "too_deep",
+            R"({"topic":"a.prod.b","msg":)" + std::string(100, '[') + std::string(100, ']') + "}",
+            ErrorCode::kMalformedJson, "nesting deeper"},
+        BadInput{"too_large", R"({"topic":"a.prod.b","msg":")" + std::string(17 << 20, 'a') + "\"}",
+                 ErrorCode::kTooLarge, "exceeds the limit"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(EnvelopeParser, TenMegabyteMessageParses) {
+  std::string big = R"({"topic":"org.fedoraproject.prod.x.y","msg":{"text":")" +
+                    std::string(10 << 20, 'z') + "\"}}";
+  auto m = parse_envelope(big);
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ((*m.value()->body)["text"].GetStringLength(), 10u << 20);
+}
+
+}  // namespace
+}  // namespace fmn

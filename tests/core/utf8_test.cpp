@@ -1,0 +1,45 @@
+#include "core/utf8.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace fmn {
+namespace {
+
+TEST(Utf8, AcceptsValidText) {
+  EXPECT_EQ(first_invalid_utf8(""), 0u);
+  std::string ok = "plain ascii that is longer than eight bytes, é ü 日本語 𝄞 and more ascii";
+  EXPECT_EQ(first_invalid_utf8(ok), ok.size());
+  std::string edges =
+      "\x7f\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80\xf0\x90\x80\x80"
+      "\xf4\x8f\xbf\xbf";
+  EXPECT_EQ(first_invalid_utf8(edges), edges.size());
+}
+
+struct Bad {
+  const char* name;
+  std::string text;
+  size_t offset;
+};
+
+class Utf8Invalid : public testing::TestWithParam<Bad> {};
+
+TEST_P(Utf8Invalid, ReportsTheFirstBadByte) {
+  EXPECT_EQ(first_invalid_utf8(GetParam().text), GetParam().offset);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, Utf8Invalid,
+                         testing::Values(Bad{"lone_continuation", "abcdefghij\x80", 10},
+                                         Bad{"overlong_two_byte", "a\xc0\xaf", 1},
+                                         Bad{"overlong_three_byte", "\xe0\x80\xaf", 0},
+                                         Bad{"surrogate", "12345678\xed\xa0\x80", 8},
+                                         Bad{"above_max", "\xf4\x90\x80\x80", 0},
+                                         Bad{"f5_lead", "\xf5\x80\x80\x80", 0},
+                                         Bad{"truncated_at_end", "abc\xe2\x82", 3},
+                                         Bad{"bad_continuation", "\xe2\x28\xa1", 0},
+                                         Bad{"ff", "\xff\xfe", 0}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace fmn

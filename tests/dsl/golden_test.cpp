@@ -1,0 +1,92 @@
+// Golden diagnostics: `fmn-rulec check` on each corpus/rules/invalid/*.fmn must print exactly
+// the matching *.expected (the user-visible rendering, byte for byte).
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "tests/dsl/dsl_test_support.h"
+
+namespace fmn::dsl {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RulecRun {
+  int status;
+  std::string output;
+};
+
+// Runs fmn-rulec from the source directory, so file names print as repo-relative paths.
+RulecRun rulec(const std::string& args, const std::string& redirect = "2>&1") {
+  std::string cmd =
+      "cd '" FMN_SOURCE_DIR "' && '" FMN_BIN_DIR "/fmn-rulec' " + args + " " + redirect;
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST(Golden, InvalidFilesRenderExactly) {
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(FMN_SOURCE_DIR "/corpus/rules/invalid")) {
+    if (entry.path().extension() != ".fmn") continue;
+    ++files;
+    std::string rel = "corpus/rules/invalid/" + entry.path().filename().string();
+    fs::path expected = entry.path();
+    expected.replace_extension(".expected");
+    RulecRun run = rulec("check " + rel, "2>&1 >/dev/null");
+    EXPECT_EQ(run.output, testing::read_file(expected.string())) << rel;
+    bool only_warnings = run.output.find(": error[") == std::string::npos;
+    EXPECT_EQ(run.status, only_warnings ? 0 : 1) << rel;
+  }
+  EXPECT_GE(files, 6);
+}
+
+TEST(Golden, FiveMistakesAllReported) {
+  RulecRun run = rulec("check corpus/rules/invalid/five-mistakes.fmn --format=json", "2>/dev/null");
+  EXPECT_EQ(run.status, 1);
+  for (const char* where :
+       {R"("line":4,"column":22)", R"("line":5,"column":69)", R"("line":6,"column":81)",
+        R"("line":7,"column":42)", R"("line":8,"column":15)"}) {
+    EXPECT_NE(run.output.find(where), std::string::npos) << where << "\n" << run.output;
+  }
+  for (const char* code : {"E0101", "E0014", "E0102", "E0204", "E0201"}) {
+    EXPECT_NE(run.output.find(code), std::string::npos) << code;
+  }
+}
+
+TEST(Golden, ValidFilesPass) {
+  RulecRun run = rulec("check corpus/rules/fmn-defaults.fmn corpus/rules/fmn-classic.fmn");
+  EXPECT_EQ(run.status, 0) << run.output;
+  EXPECT_EQ(run.output, "");
+  EXPECT_EQ(rulec("check --format=json corpus/rules/fmn-defaults.fmn").output, "[]\n");
+}
+
+TEST(Golden, EvalAndExplainAnswer) {
+  // corpus line 14: ralph's planet post.
+  RulecRun eval = rulec(
+      "eval corpus/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl --param me=ralph --format=json",
+      "2>/dev/null | sed -n 14p");
+  EXPECT_EQ(eval.output, R"({"line":14,"topic":"org.fedoraproject.prod.planet.post.new","msg_id":)"
+                         R"("","matched":)"
+                         R"(["Events referring to my username"]})"
+                         "\n");
+  RulecRun explain = rulec(
+      "explain corpus/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl -p me=ralph -l 32 "
+      "-r 'Events referring to my username'");
+  EXPECT_EQ(explain.status, 0);
+  EXPECT_NE(explain.output.find("rule \"Events referring to my username\": no match"),
+            std::string::npos)
+      << explain.output;
+  EXPECT_NE(explain.output.find("usernames = [\"ralph\"]"), std::string::npos) << explain.output;
+  EXPECT_EQ(rulec("eval corpus/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl -p mee=x").status,
+            1);
+}
+
+}  // namespace
+}  // namespace fmn::dsl

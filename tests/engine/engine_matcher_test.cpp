@@ -1,0 +1,55 @@
+// The pipeline's view: notifications per destination, naming the user's first matching rule.
+#include "engine/engine_matcher.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/engine/engine_fixture.h"
+
+namespace fmn::engine {
+namespace {
+
+TEST(EngineMatcher, OneNotificationPerDestinationNamingTheFirstMatchingRule) {
+  auto engine = RuleEngine::create(EngineOptions{EngineMode::kJit});
+  ASSERT_TRUE(engine.ok());
+  auto bodhi = testing_support::compile_one("rule \"bodhi\" = topic ~ \"*.bodhi.*\"\n");
+  auto mine = testing_support::compile_one("rule \"mine\" = $me in usernames\n");
+  auto never = testing_support::compile_one("rule \"never\" = topic == \"nothing\"\n");
+  ASSERT_TRUE(bodhi && mine && never);
+  // A bodhi message about someone: that someone gets both rules' notifications.
+  const Message* both = nullptr;
+  for (const auto& m : testing_support::corpus_messages()) {
+    if (m->topic.find(".bodhi.") != std::string_view::npos && !m->meta.usernames.empty()) {
+      both = m.get();
+      break;
+    }
+  }
+  ASSERT_NE(both, nullptr);
+  UserRules u;
+  u.id = 3;
+  u.name = both->meta.usernames[0];
+  u.params.me = u.name;
+  u.destinations = {{DestinationKind::kEmail, "b@example.org"}, {DestinationKind::kIrc, "bowl"}};
+  u.rules = {{never, 30, 3}, {bodhi, 31, 1}, {mine, 32, 3}};
+  engine.value()->replace_all({u});
+  EngineMatcher matcher(*engine.value());
+
+  // A MessagePtr that does not own the corpus message.
+  MessagePtr ptr(std::shared_ptr<const Message>(), both);
+  std::vector<Notification> out;
+  matcher.match(ptr, out);
+  ASSERT_EQ(out.size(), 2u);
+  std::sort(out.begin(), out.end(), [](const Notification& a, const Notification& b) {
+    return a.destination < b.destination;
+  });
+  EXPECT_EQ(out[0].destination, DestinationKind::kEmail);
+  EXPECT_EQ(out[0].rule_name, "bodhi");
+  EXPECT_EQ(out[0].rule_id, 31u);
+  EXPECT_EQ(out[0].address, "b@example.org");
+  EXPECT_EQ(out[1].destination, DestinationKind::kIrc);
+  EXPECT_EQ(out[1].rule_name, "mine");
+  EXPECT_EQ(out[1].user, u.name);
+  EXPECT_EQ(out[1].message.get(), both);
+}
+
+}  // namespace
+}  // namespace fmn::engine

@@ -1,0 +1,72 @@
+// Index keys: what a rule, bound to a user, cannot match without.
+#include "engine/index_keys.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/codegen/test_corpus.h"
+
+namespace fmn::engine {
+namespace {
+
+using dsl::FieldId;
+using Kind = IndexKey::Kind;
+
+std::optional<std::vector<IndexKey>> keys(const std::string& test, const dsl::UserParams& p) {
+  auto rule = testing_support::compile_one("rule \"r\" = " + test + "\n");
+  EXPECT_NE(rule, nullptr) << test;
+  return rule ? rule_keys(*rule, p) : std::nullopt;
+}
+
+dsl::UserParams ralph() {
+  dsl::UserParams p;
+  p.me = "ralph";
+  p.my_packages = {"kernel", "nethack"};
+  return p;
+}
+
+TEST(RuleKeys, ParametersBecomeOneKeyPerValue) {
+  auto k = keys("packages in $my_packages and not $me in usernames", ralph());
+  ASSERT_TRUE(k);
+  EXPECT_EQ(*k, (std::vector<IndexKey>{{Kind::kField, FieldId::kPackages, "kernel"},
+                                       {Kind::kField, FieldId::kPackages, "nethack"}}));
+}
+
+TEST(RuleKeys, AndPicksTheMostSelectiveChild) {
+  auto k = keys("topic ~ \"*.bodhi.*\" and agent == $me", ralph());
+  ASSERT_TRUE(k);
+  EXPECT_EQ(*k, (std::vector<IndexKey>{{Kind::kField, FieldId::kAgent, "ralph"}}));
+}
+
+TEST(RuleKeys, OrNeedsEveryBranch) {
+  auto k = keys("category == \"git\" or topic endswith \".tag\"", ralph());
+  ASSERT_TRUE(k);
+  EXPECT_EQ(*k, (std::vector<IndexKey>{{Kind::kField, FieldId::kCategory, "git"},
+                                       {Kind::kTopicGlob, FieldId::kTopic, "*.tag"}}));
+  EXPECT_FALSE(keys("category == \"git\" or msg.a == \"b\"", ralph()));
+}
+
+TEST(RuleKeys, NegationsAndBodyTestsAreUnindexable) {
+  EXPECT_FALSE(keys("not topic ~ \"*.koji.*\"", ralph()));
+  EXPECT_FALSE(keys("msg.update.status == \"stable\"", ralph()));
+  EXPECT_FALSE(keys("topic startswith \"\"", ralph()));
+}
+
+TEST(RuleKeys, ExactGlobsAreTopicKeys) {
+  auto k = keys("topic ~ [\"org.x.prod.a\", \"*.b\"]", ralph());
+  ASSERT_TRUE(k);
+  EXPECT_EQ(*k, (std::vector<IndexKey>{{Kind::kTopicGlob, FieldId::kTopic, "*.b"},
+                                       {Kind::kField, FieldId::kTopic, "org.x.prod.a"}}));
+}
+
+TEST(RuleKeys, AMissingParameterMeansNeverAMatch) {
+  dsl::UserParams nobody;
+  auto k = keys("$me in usernames", nobody);
+  ASSERT_TRUE(k);
+  EXPECT_TRUE(k->empty());
+  k = keys("packages in $my_packages", nobody);
+  ASSERT_TRUE(k);
+  EXPECT_TRUE(k->empty());
+}
+
+}  // namespace
+}  // namespace fmn::engine

@@ -1,0 +1,60 @@
+// The indexed engine finds exactly what evaluating every rule finds, on every corpus message,
+// whichever tier evaluates the rules; and the index does prune.
+#include <gtest/gtest.h>
+
+#include "engine/rule_engine.h"
+#include "tests/engine/engine_fixture.h"
+
+namespace fmn::engine {
+namespace {
+
+using testing_support::corpus_messages;
+
+class EngineMode_ : public testing::TestWithParam<EngineMode> {};
+
+TEST_P(EngineMode_, IndexedMatchesEqualNaiveMatchesOnTheCorpus) {
+  auto engine = RuleEngine::create(EngineOptions{GetParam()});
+  ASSERT_TRUE(engine.ok()) << engine.error().message;
+  PopulationMaker maker(21);
+  engine.value()->replace_all(maker.users(2000));
+  engine.value()->wait_idle();
+  auto gen = engine.value()->current();
+  MatchScratch scratch;
+  MatchCounts counts;
+  size_t total_matches = 0;
+  for (const auto& m : corpus_messages()) {
+    std::vector<Match> indexed, naive;
+    gen->match(*m, scratch, indexed, &counts);
+    gen->match_naive(*m, naive);
+    ASSERT_EQ(indexed.size(), as_set(indexed).size()) << "a record reported twice";
+    ASSERT_EQ(as_set(indexed), as_set(naive)) << m->topic;
+    total_matches += naive.size();
+  }
+  EXPECT_GT(total_matches, corpus_messages().size());
+  // The index prunes: far fewer candidates than records.
+  size_t records = gen->live_records();
+  EXPECT_LT(counts.candidates, records * corpus_messages().size() / 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, EngineMode_,
+                         testing::Values(EngineMode::kInterp, EngineMode::kJit, EngineMode::kAuto));
+
+TEST(Generation, DefaultRulesAreIndexedNotAlwaysChecked) {
+  auto engine = RuleEngine::create(EngineOptions{EngineMode::kInterp});
+  ASSERT_TRUE(engine.ok());
+  PopulationMaker maker(5);
+  std::vector<UserRules> users = maker.users(300);
+  std::vector<UserRules> defaults_only;
+  for (UserRules& u : users) {
+    if (u.rules.size() > 3 && u.rules[0].rule->name == "Events on packages that I own") {
+      u.rules.resize(3);
+      defaults_only.push_back(std::move(u));
+    }
+  }
+  ASSERT_FALSE(defaults_only.empty());
+  engine.value()->replace_all(std::move(defaults_only));
+  EXPECT_EQ(engine.value()->current()->base().index().always_count(), 0u);
+}
+
+}  // namespace
+}  // namespace fmn::engine

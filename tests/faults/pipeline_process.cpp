@@ -1,0 +1,113 @@
+#include "tests/faults/pipeline_process.h"
+
+#include <httplib.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "tests/support/loopback.h"
+
+namespace fmn::faults {
+namespace {
+
+using namespace std::chrono_literals;
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+}  // namespace
+
+Result<PipelineProcess> PipelineProcess::start(PipelineOptions options) {
+  auto dir = test::TempDir::create("faults-pipeline");
+  if (!dir) return dir.error();
+  auto port = test::pick_free_port();
+  if (!port) return port.error();
+  write_file(dir.value() / "prefs.toml", options.prefs_toml);
+  // Only what the scenario configures: no SSE server, no printing of unrouted notifications.
+  write_file(dir.value() / "fmn.toml",
+             "[prefs]\nfile = \"" + (dir.value() / "prefs.toml").string() +
+                 "\"\n[stdout]\nfallback = false\n[sse]\nlisten = \"\"\n[admin]\nlisten = \"" +
+                 test::loopback_address(port.value()) + "\"\n" + options.config_toml);
+  PipelineProcess p(std::move(dir).value(), port.value());
+  auto launched = p.launch();
+  if (!launched) return launched.error();
+  return p;
+}
+
+test::Status PipelineProcess::launch() {
+  test::SpawnOptions spawn;
+  spawn.argv = {std::string(FMN_BIN_DIR) + "/fmn-pipeline", "--config",
+                (dir_.path() / "fmn.toml").string()};
+  spawn.log = dir_.path() / "pipeline.log";
+  auto child = test::ChildProcess::spawn(spawn);
+  if (!child) return child.error();
+  child_.emplace(std::move(child).value());
+  int port = admin_port_;
+  return child_->wait_ready(
+      "fmn-pipeline", [port] { return test::port_accepts(port); }, 60s);
+}
+
+test::Status PipelineProcess::restart() {
+  child_.reset();
+  return launch();
+}
+
+void PipelineProcess::kill() {
+  if (child_) child_->kill_now();
+}
+
+test::Status PipelineProcess::terminate(test::Duration grace) {
+  if (!child_) return Error{ErrorCode::kIo, "fmn-pipeline is not running"};
+  std::optional<int> status = child_->stop(SIGTERM, grace);
+  if (!status || !WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
+    return Error{ErrorCode::kIo, "fmn-pipeline " +
+                                     (status ? test::describe_wait_status(*status)
+                                             : std::string("was already gone")) +
+                                     "\n" + log_text()};
+  }
+  return test::ok_status();
+}
+
+std::string PipelineProcess::metrics_text() const {
+  httplib::Client client(test::kLoopback, admin_port_);
+  client.set_connection_timeout(2s);
+  client.set_read_timeout(5s);
+  auto response = client.Get("/metrics");
+  return response && response->status == 200 ? response->body : std::string();
+}
+
+std::optional<double> PipelineProcess::metric(std::string_view name,
+                                              std::string_view labels) const {
+  std::istringstream in(metrics_text());
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.starts_with(name)) continue;
+    char next = line.size() > name.size() ? line[name.size()] : '\0';
+    if (next != ' ' && next != '{') continue;
+    size_t space = line.rfind(' ');
+    if (line.substr(0, space).find(labels) == std::string::npos) continue;
+    return std::stod(line.substr(space + 1));
+  }
+  return std::nullopt;
+}
+
+test::Status PipelineProcess::wait_metric(std::string_view name, std::string_view labels,
+                                          const std::function<bool(double)>& holds,
+                                          test::Duration timeout) const {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::optional<double> value;
+  while (std::chrono::steady_clock::now() < deadline) {
+    value = metric(name, labels);
+    if (value && holds(*value)) return test::ok_status();
+    std::this_thread::sleep_for(100ms);
+  }
+  return Error{ErrorCode::kIo, "metric " + std::string(name) + "{" + std::string(labels) +
+                                   "} never reached the expected value (last: " +
+                                   (value ? std::to_string(*value) : std::string("absent")) +
+                                   ")\n--- metrics ---\n" + metrics_text() + "\n--- log ---\n" +
+                                   log_text()};
+}
+
+}  // namespace fmn::faults

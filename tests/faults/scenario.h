@@ -1,0 +1,23 @@
+// Shared set-up of the fault scenarios: one user, "ralph", with an email destination and one
+// rule whose delivery each scenario chooses; the preferences and configuration text that
+// point fmn-pipeline at the scenario's real servers.
+#pragma once
+
+#include <string>
+
+namespace fmn::faults {
+
+// The rule every email scenario uses: a corpus slice gives it a few dozen matches.
+inline constexpr const char* kWatchedRule = R"(topic ~ ["*.bodhi.*", "*.git.*", "*.buildsys.*"])";
+// The rule of digest scenarios (see numbered_items()).
+inline constexpr const char* kItemRule = R"(topic ~ "*.faults.item.*")";
+
+// Preferences: ralph <ralph@example.org>, rule `rule_source` delivered as `delivery`
+// (a TOML inline table, e.g. `{ to = "email" }` or `{ to = "email", count = 10 }`).
+std::string one_user_prefs(const std::string& rule_source, const std::string& delivery);
+
+// Configuration sections: the bus endpoint, and the SMTP and Redis servers when not empty.
+std::string servers_config(const std::string& bus_endpoint, const std::string& smtp_url,
+                           const std::string& redis_address = "");
+
+}  // namespace fmn::faults

@@ -1,0 +1,209 @@
+// The PostgreSQL preference store against a real server: migrations, round trips, bad input.
+#include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
+
+#include <fstream>
+#include <sstream>
+
+#include "prefs/file_store.h"
+#include "prefs/pg_migrations.h"
+#include "prefs/pg_store.h"
+#include "prefs/toml_writer.h"
+#include "tests/support/postgres_server.h"
+
+namespace fmn::prefs {
+namespace {
+
+// Rejects rule text containing "invalid" (at its position), so that a test can tell a stored
+// rule from a refused one without depending on the rule language's details.
+std::vector<RuleDiagnostic> reject_marked(std::string_view source) {
+  size_t at = source.find("invalid");
+  if (at == std::string_view::npos) return {};
+  return {{true, 1, static_cast<uint32_t>(at + 1), "unknown field `invalid`", ""}};
+}
+
+std::string default_file_text() {
+  std::ifstream in(std::string(FMN_CORPUS_DIR) + "/prefs/default.toml");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class PgStoreTest : public ::testing::Test {
+ protected:
+  // One server for the suite (starting one takes seconds); each test starts from an empty
+  // database.
+  static void SetUpTestSuite() {
+    auto pg = test::PostgresServer::start();
+    ASSERT_TRUE(pg.ok()) << pg.error().message;
+    pg_ = std::make_unique<test::PostgresServer>(std::move(pg).value());
+  }
+  static void TearDownTestSuite() { pg_.reset(); }
+
+  void SetUp() override {
+    ASSERT_NE(pg_, nullptr);
+    {
+      pqxx::connection db(pg_->connection_string());
+      pqxx::work tx(db);
+      tx.exec0("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+      tx.commit();
+    }
+    auto store = PgStore::open(pg_->connection_string(), reject_marked);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    store_ = std::move(store).value();
+    test::announce_real_server("PostgreSQL at " + pg_->uri() + " (preferences store)");
+  }
+
+  Population load() {
+    auto population = store_->load_all();
+    EXPECT_TRUE(population.ok()) << population.error().message;
+    return population.ok() ? std::move(population).value() : Population{};
+  }
+
+  static inline std::unique_ptr<test::PostgresServer> pg_;
+  std::unique_ptr<PgStore> store_;
+};
+
+TEST_F(PgStoreTest, MigratesAnEmptyDatabaseOnceAndRefusesANewerOne) {
+  pqxx::connection db(pg_->connection_string());
+  auto version = pg::schema_version(db);
+  ASSERT_TRUE(version.ok()) << version.error().message;
+  EXPECT_EQ(*version, pg::migrations().back().version);
+  auto again = pg::migrate(db);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(*again, *version);
+  {
+    pqxx::work tx(db);
+    EXPECT_EQ(tx.exec1("SELECT count(*) FROM fmn_schema_version")[0].as<int>(), *version);
+    tx.exec0("INSERT INTO fmn_schema_version (version, name) VALUES (999, 'future')");
+    tx.commit();
+  }
+  auto refused = pg::migrate(db);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("newer than this fmn"), std::string::npos);
+}
+
+TEST_F(PgStoreTest, FileToPostgresToFileIsIdentical) {
+  std::string text = default_file_text();
+  auto population = parse_preferences_text(text, "default.toml", reject_marked);
+  ASSERT_TRUE(population.ok()) << population.error().message;
+  ASSERT_EQ(write_preferences_toml(*population), text) << "the checked-in file is canonical";
+
+  // Bulk path (COPY).
+  ASSERT_TRUE(store_->replace_all(*population).ok());
+  EXPECT_EQ(write_preferences_toml(load()), text);
+
+  // Per-user path (prepared statements), into a fresh database state.
+  ASSERT_TRUE(store_->replace_all(Population{}).ok());
+  EXPECT_TRUE(load().users.empty());
+  for (const auto& user : population->users) {
+    auto status = store_->put_user(user);
+    ASSERT_TRUE(status.ok()) << status.error().message;
+  }
+  EXPECT_EQ(write_preferences_toml(load()), text);
+  for (const auto& user : population->users) {
+    auto one = store_->load_user(user.name);
+    ASSERT_TRUE(one.ok() && one->has_value());
+    EXPECT_EQ(write_user_toml(**one), write_user_toml(user));
+  }
+}
+
+TEST_F(PgStoreTest, EditsReplaceOneUserAndDropUnusedRuleTexts) {
+  auto population = parse_preferences_text(default_file_text(), "default.toml", reject_marked);
+  ASSERT_TRUE(population.ok());
+  ASSERT_TRUE(store_->replace_all(*population).ok());
+  User ralph = *population->find("ralph");
+  ralph.rules[0].source = "agent == $me";
+  ralph.rules.pop_back();
+  ASSERT_TRUE(store_->put_user(ralph).ok());
+
+  Population after = load();
+  ASSERT_EQ(after.users.size(), population->users.size());
+  EXPECT_EQ(write_user_toml(*after.find("ralph")), write_user_toml(ralph));
+  EXPECT_EQ(write_user_toml(*after.find("kevin")), write_user_toml(*population->find("kevin")));
+
+  auto removed = store_->remove_user("lmacken");
+  ASSERT_TRUE(removed.ok());
+  EXPECT_TRUE(*removed);
+  EXPECT_FALSE(store_->remove_user("lmacken").value());
+  EXPECT_EQ(load().find("lmacken"), nullptr);
+
+  pqxx::connection db(pg_->connection_string());
+  pqxx::read_transaction tx(db);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM fmn_rule_sources s WHERE NOT EXISTS "
+                     "(SELECT 1 FROM fmn_rules r WHERE r.source_id = s.id)")[0]
+                .as<int>(),
+            0);
+}
+
+TEST_F(PgStoreTest, BadInputIsRejectedWithNothingApplied) {
+  auto population = parse_preferences_text(default_file_text(), "default.toml", reject_marked);
+  ASSERT_TRUE(population.ok());
+  ASSERT_TRUE(store_->replace_all(*population).ok());
+  const std::string before = write_preferences_toml(load());
+
+  User ralph = *population->find("ralph");
+  ralph.rules[1].source = "packages in $my_packages and invalid";
+  auto bad_rule = store_->put_user(ralph);
+  ASSERT_FALSE(bad_rule.ok());
+  EXPECT_EQ(bad_rule.error().code, ErrorCode::kInvalidConfig);
+  EXPECT_NE(bad_rule.error().message.find("rule \"my packages\": unknown field `invalid`"),
+            std::string::npos)
+      << bad_rule.error().message;
+
+  ralph = *population->find("ralph");
+  ralph.rules[0].deliveries[0].destination = "pager";
+  auto unknown_destination = store_->put_user(ralph);
+  ASSERT_FALSE(unknown_destination.ok());
+  EXPECT_NE(unknown_destination.error().message.find("unknown destination \"pager\""),
+            std::string::npos);
+
+  ralph = *population->find("ralph");
+  ralph.destinations[0].address = "kevin@fedoraproject.org";  // kevin's
+  auto duplicate = store_->put_user(ralph);
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_EQ(duplicate.error().code, ErrorCode::kInvalidConfig);
+  EXPECT_NE(duplicate.error().message.find("duplicate address"), std::string::npos)
+      << duplicate.error().message;
+
+  Population twice = *population;
+  twice.users.push_back(twice.users[0]);
+  auto import = store_->replace_all(twice);
+  ASSERT_FALSE(import.ok());
+  EXPECT_NE(import.error().message.find("duplicate user"), std::string::npos);
+
+  EXPECT_EQ(write_preferences_toml(load()), before);
+}
+
+TEST_F(PgStoreTest, ConstraintsHoldAgainstHandWrittenSql) {
+  auto population = parse_preferences_text(default_file_text(), "default.toml", reject_marked);
+  ASSERT_TRUE(population.ok());
+  ASSERT_TRUE(store_->replace_all(*population).ok());
+  pqxx::connection db(pg_->connection_string());
+  auto rejected = [&](const std::string& sql) {
+    try {
+      pqxx::work tx(db);
+      tx.exec0(sql);
+      tx.commit();
+      return false;
+    } catch (const pqxx::integrity_constraint_violation&) {
+      return true;
+    }
+  };
+  // A rule of ralph's delivering to kevin's destination.
+  EXPECT_TRUE(rejected(
+      "INSERT INTO fmn_deliveries (user_id, rule_id, destination_id) SELECT r.user_id, r.id, "
+      "d.id FROM fmn_rules r, fmn_destinations d, fmn_users u, fmn_users k WHERE u.name = "
+      "'ralph' AND r.user_id = u.id AND k.name = 'kevin' AND d.user_id = k.id LIMIT 1"));
+  EXPECT_TRUE(
+      rejected("UPDATE fmn_destinations SET address = 'kevin@fedoraproject.org' "
+               "WHERE address = 'ralph@fedoraproject.org'"));
+  EXPECT_TRUE(
+      rejected("UPDATE fmn_destinations SET confirmation = 'pending' "
+               "WHERE address = 'ralph@fedoraproject.org'"));
+  EXPECT_TRUE(rejected("UPDATE fmn_users SET name = 'no spaces' WHERE name = 'ralph'"));
+}
+
+}  // namespace
+}  // namespace fmn::prefs

@@ -1,0 +1,234 @@
+// The SSE server with real clients: curl receives the expected events and, reconnecting with
+// Last-Event-ID, exactly the missed ones; headless Chromium's EventSource shows the live feed
+// page's events live, with hostile text inert (driven through chromedriver's WebDriver API).
+#include <curl/curl.h>
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <array>
+#include <cstdio>
+#include <future>
+#include <thread>
+
+#include "sinks/sse_server.h"
+#include "sinks/sse_sink.h"
+#include "sinks/sse_token.h"
+#include "tests/sinks/notification_fixture.h"
+#include "tests/support/child_process.h"
+#include "tests/support/loopback.h"
+#include "tests/support/temp_dir.h"
+
+namespace fmn::sinks {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Runs a shell command, returns its standard output.
+std::string run(const std::string& command) {
+  std::string out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  ::pclose(pipe);
+  return out;
+}
+
+std::unique_ptr<SseServer> start_server() {
+  auto server = SseServer::start({}, [](std::string_view feed, std::string_view token) {
+    return verify_stream_token("secret", feed, token, 0);
+  });
+  if (!server) ADD_FAILURE() << server.error().message;
+  return server ? std::move(server.value()) : nullptr;
+}
+
+std::string feed_url(const SseServer& server, const std::string& feed, bool page = false) {
+  return "http://127.0.0.1:" + std::to_string(server.port()) + "/feeds/" + feed +
+         (page ? "/page" : "") + "?token=" + make_stream_token("secret", feed, 1);
+}
+
+Notification event(int i, std::string subtitle = {}) {
+  testing::MessageSpec spec;
+  spec.msg_id = "2024-event-" + std::to_string(i);
+  spec.subtitle = subtitle.empty() ? "event " + std::to_string(i) : subtitle;
+  spec.link = "https://example.org/" + std::to_string(i);
+  return testing::make_notification(spec, DestinationKind::kSse, "alice");
+}
+
+std::vector<std::string> ids_of(const std::string& stream) {
+  std::vector<std::string> ids;
+  for (size_t at = stream.find("id: "); at != std::string::npos; at = stream.find("id: ", at + 1)) {
+    if (at != 0 && stream[at - 1] != '\n') continue;
+    ids.push_back(stream.substr(at + 4, stream.find('\n', at) - at - 4));
+  }
+  return ids;
+}
+
+TEST(SseCurl, ReceivesEventsAndResumesFromLastEventId) {
+  auto server = start_server();
+  ASSERT_NE(server, nullptr);
+  std::printf("SSE server on 127.0.0.1:%d, client: curl\n", server->port());
+  SseSink sink(*server);
+  const std::string url = feed_url(*server, "alice");
+  auto first =
+      std::async(std::launch::async, [&] { return run("curl -sN --max-time 3 '" + url + "'"); });
+  for (int i = 0; i < 300 && server->clients() < 1; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(server->clients(), 1u);
+  const std::vector<Notification> batch = {event(1), event(2)};
+  sink.deliver(batch);
+  const std::string got = first.get();
+  ASSERT_EQ(ids_of(got).size(), 2u) << got;
+  EXPECT_NE(got.find("\"subtitle\":\"event 1\""), std::string::npos);
+  EXPECT_NE(got.find("\"subtitle\":\"event 2\""), std::string::npos);
+  const std::string last_id = ids_of(got).back();
+
+  // Missed while disconnected: 3 and 4.
+  const std::vector<Notification> missed = {event(3), event(4)};
+  sink.deliver(missed);
+  for (int i = 0; i < 100 && server->clients() > 0; ++i) std::this_thread::sleep_for(10ms);
+  const std::string again =
+      run("curl -sN --max-time 2 -H 'Last-Event-ID: " + last_id + "' '" + url + "'");
+  const auto ids = ids_of(again);
+  ASSERT_EQ(ids.size(), 2u) << again;
+  EXPECT_GT(std::stoull(ids[0]), std::stoull(last_id));
+  EXPECT_NE(again.find("\"subtitle\":\"event 3\""), std::string::npos);
+  EXPECT_NE(again.find("\"subtitle\":\"event 4\""), std::string::npos);
+  EXPECT_EQ(again.find("\"subtitle\":\"event 2\""), std::string::npos);
+
+  const std::string refused = run("curl -s -o /dev/null -w '%{http_code}' 'http://127.0.0.1:" +
+                                  std::to_string(server->port()) + "/feeds/alice?token=nope'");
+  EXPECT_EQ(refused, "401");
+}
+
+// A minimal WebDriver client (W3C protocol over HTTP, libcurl) for chromedriver.
+class WebDriver {
+ public:
+  static Result<WebDriver> start() {
+    auto dir = test::TempDir::create("fmn-chromedriver");
+    if (!dir) return dir.error();
+    auto port = test::pick_free_port();
+    if (!port) return port.error();
+    auto child = test::ChildProcess::spawn(
+        {{"chromedriver", "--port=" + std::to_string(*port)}, dir->path() / "chromedriver.log"});
+    if (!child) return child.error();
+    const int p = *port;
+    auto ready = child->wait_ready(
+        "chromedriver", [p] { return test::port_accepts(p); }, 30s);
+    if (!ready) return ready.error();
+    WebDriver driver(std::move(dir.value()), std::move(child.value()), p);
+    auto session = driver.call("POST", "/session",
+                               R"({"capabilities":{"alwaysMatch":{"browserName":"chrome",)"
+                               R"("goog:chromeOptions":{"binary":"/usr/bin/chromium","args":)"
+                               R"(["--headless","--no-sandbox","--disable-gpu",)"
+                               R"("--disable-dev-shm-usage"]}}}})");
+    if (!session) return session.error();
+    rapidjson::Document d;
+    session->reserve(session->size() + 16);  // RapidJSON's SSE4.2 reads 16-byte blocks
+    d.Parse(session->c_str());
+    if (d.HasParseError() || !d.HasMember("value") || !d["value"].HasMember("sessionId")) {
+      return Error{ErrorCode::kIo, "chromedriver: no session: " + *session};
+    }
+    driver.session_ = d["value"]["sessionId"].GetString();
+    return driver;
+  }
+  ~WebDriver() {
+    if (!session_.empty()) (void)call("DELETE", "/session/" + session_, "");
+  }
+  WebDriver(WebDriver&&) = default;
+
+  Result<std::string> open(const std::string& url) {
+    return call("POST", "/session/" + session_ + "/url", R"({"url":")" + url + R"("})");
+  }
+  // Runs `script` in the page; returns the JSON reply.
+  Result<std::string> execute(const std::string& script) {
+    return call("POST", "/session/" + session_ + "/execute/sync",
+                R"({"script":")" + script + R"(","args":[]})");
+  }
+
+ private:
+  WebDriver(test::TempDir dir, test::ChildProcess child, int port)
+      : dir_(std::move(dir)), child_(std::move(child)), port_(port) {}
+
+  static size_t collect(char* data, size_t size, size_t count, void* out) {
+    static_cast<std::string*>(out)->append(data, size * count);
+    return size * count;
+  }
+
+  Result<std::string> call(const std::string& method, const std::string& path,
+                           const std::string& body) {
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+    const std::string url = "http://127.0.0.1:" + std::to_string(port_) + path;
+    std::string reply;
+    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+    curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl.get(), CURLOPT_CUSTOMREQUEST, method.c_str());
+    if (method == "POST") curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &reply);
+    curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT, 60L);
+    const CURLcode code = curl_easy_perform(curl.get());
+    curl_slist_free_all(headers);
+    if (code != CURLE_OK) {
+      return Error{ErrorCode::kIo, std::string("chromedriver: ") + curl_easy_strerror(code) + "\n" +
+                                       child_.log_text()};
+    }
+    return reply;
+  }
+
+  test::TempDir dir_;
+  test::ChildProcess child_;
+  int port_;
+  std::string session_;
+};
+
+// Polls the page's event list until it holds `count` items (or 20 s pass); returns its HTML.
+std::string wait_for_items(WebDriver& browser, size_t count) {
+  std::string html;
+  for (int i = 0; i < 200; ++i) {
+    auto reply = browser.execute("return document.getElementById('events').innerHTML");
+    rapidjson::Document d;
+    if (reply) reply->reserve(reply->size() + 16);  // RapidJSON's SSE4.2 reads 16-byte blocks
+    if (reply && !d.Parse(reply->c_str()).HasParseError() && d.HasMember("value") &&
+        d["value"].IsString()) {
+      html = d["value"].GetString();
+    }
+    size_t items = 0;
+    for (size_t at = html.find("<li"); at != std::string::npos; at = html.find("<li", at + 1)) {
+      ++items;
+    }
+    if (items >= count) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  return html;
+}
+
+TEST(SseChromium, EventSourceInAHeadlessBrowserShowsTheLiveFeed) {
+  auto server = start_server();
+  ASSERT_NE(server, nullptr);
+  SseSink sink(*server);
+  const std::vector<Notification> before = {
+      event(1), event(2, "<img src=x onerror=alert(1)> <script>alert(2)</script>")};
+  sink.deliver(before);
+  auto browser = WebDriver::start();
+  ASSERT_TRUE(browser.ok()) << browser.error().message;
+  std::printf("SSE server on 127.0.0.1:%d, client: headless Chromium EventSource\n",
+              server->port());
+  ASSERT_TRUE(browser->open(feed_url(*server, "alice", true)).ok());
+  // The recent events first, then one published while the page is open.
+  std::string html = wait_for_items(*browser, 2);
+  EXPECT_NE(html.find(">event 1<"), std::string::npos) << html;
+  EXPECT_NE(html.find("https://example.org/1"), std::string::npos) << html;
+  // Hostile text shows as text: escaped in the DOM's HTML, no element created.
+  EXPECT_NE(html.find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos) << html;
+  EXPECT_EQ(html.find("<img"), std::string::npos) << html;
+  EXPECT_EQ(html.find("<script"), std::string::npos) << html;
+  const std::vector<Notification> live = {event(3)};
+  sink.deliver(live);
+  html = wait_for_items(*browser, 3);
+  EXPECT_NE(html.find(">event 3<"), std::string::npos) << html;
+}
+
+}  // namespace
+}  // namespace fmn::sinks

@@ -1,0 +1,67 @@
+#include "pipeline/delivery_router.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/pipeline/recording_sink.h"
+
+namespace fmn::pipeline {
+namespace {
+
+using testing::RecordingSink;
+
+Notification to(DestinationKind kind, std::string user) {
+  Notification n;
+  n.destination = kind;
+  n.user = std::move(user);
+  return n;
+}
+
+TEST(DeliveryRouter, SplitsEachBatchByDestinationKindKeepingOrder) {
+  RecordingSink email, irc;
+  SinkWorker email_worker(email, 8), irc_worker(irc, 8);
+  DeliveryRouter router;
+  router.route(DestinationKind::kEmail, email_worker);
+  router.route(DestinationKind::kIrc, irc_worker);
+  EXPECT_TRUE(router.routes(DestinationKind::kEmail));
+  EXPECT_FALSE(router.routes(DestinationKind::kSse));
+
+  std::vector<Notification> batch = {
+      to(DestinationKind::kEmail, "a"), to(DestinationKind::kIrc, "b"),
+      to(DestinationKind::kEmail, "c"), to(DestinationKind::kSse, "d"),
+      to(DestinationKind::kIrc, "e"),   to(DestinationKind::kStdout, "f")};
+  router.deliver(batch);
+  router.deliver(std::vector<Notification>{to(DestinationKind::kIrc, "g")});
+  email_worker.stop();
+  irc_worker.stop();
+
+  EXPECT_EQ(email.users(), (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ(irc.users(), (std::vector<std::string>{"b", "e", "g"}));
+  EXPECT_EQ(email.batches(), std::vector<size_t>{2});  // one part per kind and batch
+  EXPECT_EQ(irc.batches(), (std::vector<size_t>{2, 1}));
+  EXPECT_EQ(router.unrouted(), 2u);  // sse and stdout have no worker
+}
+
+TEST(DeliveryRouter, OneWorkerMayServeSeveralKinds) {
+  RecordingSink out;
+  SinkWorker worker(out, 8);
+  DeliveryRouter router;
+  for (DestinationKind kind : {DestinationKind::kEmail, DestinationKind::kIrc,
+                               DestinationKind::kSse, DestinationKind::kStdout}) {
+    router.route(kind, worker);
+  }
+  router.deliver(
+      std::vector<Notification>{to(DestinationKind::kSse, "x"), to(DestinationKind::kEmail, "y")});
+  worker.stop();
+  EXPECT_EQ(out.users().size(), 2u);
+  EXPECT_EQ(router.unrouted(), 0u);
+}
+
+TEST(DeliveryRouter, EverythingIsUnroutedWithoutWorkers) {
+  DeliveryRouter router;
+  router.deliver(
+      std::vector<Notification>{to(DestinationKind::kEmail, "a"), to(DestinationKind::kIrc, "b")});
+  EXPECT_EQ(router.unrouted(), 2u);
+}
+
+}  // namespace
+}  // namespace fmn::pipeline

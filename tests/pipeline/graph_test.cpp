@@ -1,0 +1,115 @@
+#include "pipeline/graph.h"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <string>
+
+#include "pipeline/placeholder_matcher.h"
+
+namespace fmn::pipeline {
+namespace {
+
+class VectorSource : public bus::Source {
+ public:
+  explicit VectorSource(std::vector<std::string> lines) : lines_(std::move(lines)) {}
+  bool next_batch(std::vector<bus::RawMessage>& out, size_t max) override {
+    for (size_t n = 0; n < max && next_ < lines_.size(); ++n, ++next_) {
+      out.push_back({{}, lines_[next_], next_ + 1});
+    }
+    return next_ < lines_.size();
+  }
+
+ private:
+  std::vector<std::string> lines_;
+  size_t next_ = 0;
+};
+
+class RecordingSink : public sinks::Sink {
+ public:
+  std::string_view name() const override { return "recording"; }
+  void deliver(std::span<const Notification> batch) override {
+    for (const Notification& n : batch) topics.emplace_back(n.message->topic);
+  }
+  std::vector<std::string> topics;
+};
+
+std::string envelope(int n) {
+  return R"({"topic":"org.fedoraproject.prod.test.)" + std::to_string(n) + R"(","msg":{}})";
+}
+
+TEST(Graph, DeliversEveryMessageInSourceOrderAndCountsBadLines) {
+  std::vector<std::string> lines;
+  for (int n = 0; n < 1000; ++n) lines.push_back(n % 100 == 7 ? "{not json" : envelope(n));
+  VectorSource source(lines);
+  PipelineStats stats;
+  std::vector<std::string> reports;
+  std::mutex mu;
+  auto meta = MetaExtractor::builtin(builtin_aliases());
+  ASSERT_TRUE(meta.ok()) << meta.error().message;
+  ParseStage parse(**meta, stats, [&](const std::string& what) {
+    std::lock_guard lock(mu);
+    reports.push_back(what);
+  });
+  PlaceholderMatcher matcher;
+  RecordingSink sink;
+  run_graph(source, parse, matcher, sink, stats,
+            GraphOptions{.batch_size = 16, .max_in_flight = 4});
+
+  EXPECT_EQ(stats.received, 1000u);
+  EXPECT_EQ(stats.parse_errors, 10u);
+  EXPECT_EQ(stats.notifications, 990u);
+  ASSERT_EQ(sink.topics.size(), 990u);
+  std::vector<std::string> expected;
+  for (int n = 0; n < 1000; ++n) {
+    if (n % 100 != 7) expected.push_back("org.fedoraproject.prod.test." + std::to_string(n));
+  }
+  EXPECT_EQ(sink.topics, expected);
+  ASSERT_EQ(reports.size(), 10u);
+  std::sort(reports.begin(), reports.end());
+  EXPECT_EQ(reports[0].rfind("line 108: ", 0), 0u) << reports[0];
+}
+
+TEST(Graph, ObservesEachStageOncePerBatch) {
+  std::vector<std::string> lines;
+  for (int n = 0; n < 100; ++n) lines.push_back(envelope(n));
+  VectorSource source(lines);
+  PipelineStats stats;
+  auto meta = MetaExtractor::builtin();
+  ASSERT_TRUE(meta.ok()) << meta.error().message;
+  ParseStage parse(**meta, stats, [](const std::string&) {});
+  PlaceholderMatcher matcher;
+  RecordingSink sink;
+  metrics::Registry registry;
+  auto histogram = [&](const std::string& stage) {
+    return &registry.histogram("fmn_stage_seconds", "h", metrics::latency_buckets(),
+                               {{"stage", stage}});
+  };
+  StageLatency latency{histogram("parse"), histogram("match"), histogram("deliver"),
+                       histogram("total")};
+  run_graph(source, parse, matcher, sink, stats,
+            GraphOptions{.batch_size = 16, .max_in_flight = 4, .latency = latency});
+  ASSERT_EQ(sink.topics.size(), 100u);
+  for (metrics::Histogram* h : {latency.parse, latency.match, latency.deliver, latency.total}) {
+    EXPECT_EQ(h->count(), 7u);  // ceil(100 / 16) batches
+    EXPECT_GT(h->sum(), 0.0);
+  }
+  // A batch's time from the source to the sink queues includes its stages.
+  EXPECT_GE(latency.total->sum(), latency.deliver->sum());
+}
+
+TEST(Graph, EmptySourceFinishes) {
+  VectorSource source({});
+  PipelineStats stats;
+  auto meta = MetaExtractor::builtin();
+  ASSERT_TRUE(meta.ok()) << meta.error().message;
+  ParseStage parse(**meta, stats, [](const std::string&) {});
+  PlaceholderMatcher matcher;
+  RecordingSink sink;
+  run_graph(source, parse, matcher, sink, stats, GraphOptions{});
+  EXPECT_EQ(stats.received, 0u);
+  EXPECT_TRUE(sink.topics.empty());
+}
+
+}  // namespace
+}  // namespace fmn::pipeline

@@ -1,0 +1,214 @@
+#include "pipeline/rule_population.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+namespace fmn::pipeline {
+namespace {
+
+prefs::Destination destination(
+    std::string name, DestinationKind kind, std::string address,
+    prefs::ConfirmationState state = prefs::ConfirmationState::kConfirmed) {
+  prefs::Destination d;
+  d.name = std::move(name);
+  d.kind = kind;
+  d.address = std::move(address);
+  d.confirmation.state = state;
+  return d;
+}
+
+prefs::Rule rule(std::string name, std::string source, std::vector<prefs::Delivery> deliveries) {
+  prefs::Rule r;
+  r.name = std::move(name);
+  r.source = std::move(source);
+  r.deliveries = std::move(deliveries);
+  return r;
+}
+
+prefs::Delivery to(std::string destination, uint32_t every_seconds = 0, uint32_t count = 0) {
+  prefs::Delivery d;
+  d.destination = std::move(destination);
+  d.digest.every_seconds = every_seconds;
+  d.digest.count = count;
+  return d;
+}
+
+prefs::User user(std::string name) {
+  prefs::User u;
+  u.name = std::move(name);
+  u.packages = {"kernel", "bodhi"};
+  u.destinations = {destination("email", DestinationKind::kEmail, u.name + "@example.org")};
+  u.rules = {rule("mentions", "$me in usernames", {to("email")})};
+  return u;
+}
+
+std::vector<prefs::User> many_users(size_t n) {
+  std::vector<prefs::User> users;
+  for (size_t i = 0; i < n; ++i) users.push_back(user("user" + std::to_string(i)));
+  return users;
+}
+
+Notification notification(uint32_t user_id, uint32_t rule_id, std::string address) {
+  Notification n;
+  n.user_id = user_id;
+  n.rule_id = rule_id;
+  n.address = std::move(address);
+  return n;
+}
+
+TEST(RulePopulation, ShardsPartitionUsersExactly) {
+  const std::vector<prefs::User> users = many_users(500);
+  const uint32_t count = 3;
+  std::multiset<std::string> seen;
+  for (uint32_t index = 0; index < count; ++index) {
+    RulePopulation population(Shard{index, count});
+    BuildReport report;
+    std::vector<engine::UserRules> built = population.build(users, report);
+    EXPECT_EQ(report.users, built.size());
+    // Each shard gets a fair share, not all or nothing.
+    EXPECT_GT(built.size(), users.size() / count / 2);
+    for (const engine::UserRules& u : built) {
+      EXPECT_TRUE(population.shard().owns(u.name));
+      EXPECT_EQ(stable_user_hash(u.name) % count, index);
+      seen.insert(u.name);
+    }
+  }
+  ASSERT_EQ(seen.size(), users.size());
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), users.size()) << "no repeats";
+}
+
+TEST(RulePopulation, StableHashIsFnv1a) {
+  // Fixed values: instances of different builds and hosts must agree on every user's shard.
+  EXPECT_EQ(stable_user_hash(""), 14695981039346656037ULL);
+  EXPECT_EQ(stable_user_hash("a"), 0xaf63dc4c8601ec8cULL);
+  EXPECT_TRUE(Shard{}.owns("anyone"));
+}
+
+TEST(RulePopulation, PendingDestinationsReceiveNothing) {
+  prefs::User u = user("kevin");
+  u.destinations.push_back(
+      destination("irc", DestinationKind::kIrc, "kevin", prefs::ConfirmationState::kPending));
+  u.destinations.push_back(
+      destination("feed", DestinationKind::kSse, "kevin", prefs::ConfirmationState::kRejected));
+  u.rules = {rule("mentions", "$me in usernames", {to("irc"), to("email"), to("feed")}),
+             rule("irc only", "category == \"bodhi\"", {to("irc")})};
+  RulePopulation population(Shard{});
+  BuildReport report;
+  auto built = population.build({u}, report);
+  ASSERT_EQ(built.size(), 1u);
+  ASSERT_EQ(built[0].destinations.size(), 1u);
+  EXPECT_EQ(built[0].destinations[0].kind, DestinationKind::kEmail);
+  ASSERT_EQ(built[0].rules.size(), 2u);
+  EXPECT_EQ(built[0].rules[0].destinations, 1u);  // the email only
+  EXPECT_EQ(built[0].rules[1].destinations, 0u);  // its only destination is pending
+}
+
+TEST(RulePopulation, AnInvalidRuleIsLeftOutAndReportedWhileTheOthersStay) {
+  prefs::User u = user("ralph");
+  u.rules = {rule("good", "$me in usernames", {to("email")}),
+             rule("broken", "topic ~ and (", {to("email")}),
+             rule("also good", "category == \"buildsys\"", {to("email")})};
+  prefs::User other = user("lmacken");
+  other.rules.push_back(rule("same broken text", "topic ~ and (", {to("email")}));
+  RulePopulation population(Shard{});
+  BuildReport report;
+  auto built = population.build({u, other}, report);
+  ASSERT_EQ(built.size(), 2u);
+  ASSERT_EQ(built[0].rules.size(), 2u);
+  EXPECT_EQ(built[0].rules[0].name, "good");
+  EXPECT_EQ(built[0].rules[1].name, "also good");
+  EXPECT_EQ(built[0].rules[1].rule_id, 2u);  // the store's index, kept
+  ASSERT_EQ(built[1].rules.size(), 1u);
+  EXPECT_EQ(report.rules, 3u);
+  EXPECT_EQ(report.rules_rejected, 2u);
+  ASSERT_EQ(report.errors.size(), 2u);
+  EXPECT_EQ(report.errors[0].rfind("user ralph, rule 'broken': ", 0), 0u) << report.errors[0];
+  EXPECT_NE(report.errors[0].find("error"), std::string::npos) << report.errors[0];
+  EXPECT_EQ(report.errors[1].rfind("user lmacken, rule 'same broken text': ", 0), 0u);
+  EXPECT_EQ(report.distinct_sources, 2u);  // the two valid texts, each compiled once
+}
+
+TEST(RulePopulation, DisabledUsersAndRulesAreLeftOut) {
+  prefs::User off = user("off");
+  off.enabled = false;
+  prefs::User on = user("on");
+  on.rules.push_back(rule("disabled", "category == \"git\"", {to("email")}));
+  on.rules.back().enabled = false;
+  RulePopulation population(Shard{});
+  BuildReport report;
+  auto built = population.build({off, on}, report);
+  ASSERT_EQ(built.size(), 1u);
+  EXPECT_EQ(built[0].name, "on");
+  EXPECT_EQ(built[0].rules.size(), 1u);
+  EXPECT_EQ(report.rules_rejected, 0u);
+}
+
+TEST(RulePopulation, DigestPolicyPerUserRuleAndDestination) {
+  prefs::User u = user("ralph");
+  u.destinations.push_back(destination("irc", DestinationKind::kIrc, "threebean"));
+  u.rules = {rule("mentions", "$me in usernames", {to("email", 3600, 50), to("irc")}),
+             rule("packages", "packages in $my_packages", {to("email", 86400)})};
+  RulePopulation population(Shard{});
+  BuildReport report;
+  auto built = population.build({u, user("other")}, report);
+  ASSERT_EQ(built.size(), 2u);
+  const uint32_t id = built[0].id;
+
+  sinks::DigestPolicy p = population.policy(notification(id, 0, "ralph@example.org"));
+  EXPECT_EQ(p.every, std::chrono::hours(1));
+  EXPECT_EQ(p.count, 50u);
+  EXPECT_TRUE(population.policy(notification(id, 0, "threebean")).immediate());
+  p = population.policy(notification(id, 1, "ralph@example.org"));
+  EXPECT_EQ(p.every, std::chrono::hours(24));
+  EXPECT_EQ(p.count, 0u);
+  // The same rule index of another user has its own policy; unknown ones are immediate.
+  EXPECT_TRUE(population.policy(notification(built[1].id, 0, "other@example.org")).immediate());
+  EXPECT_TRUE(population.policy(notification(id, 7, "ralph@example.org")).immediate());
+  EXPECT_TRUE(population.policy(notification(999, 0, "ralph@example.org")).immediate());
+}
+
+TEST(RulePopulation, IdsAreStableAcrossRebuilds) {
+  std::vector<prefs::User> users = many_users(50);
+  RulePopulation population(Shard{});
+  BuildReport report;
+  std::map<std::string, engine::UserId> first;
+  for (const auto& u : population.build(users, report)) first[u.name] = u.id;
+  std::set<engine::UserId> distinct;
+  for (const auto& [name, id] : first) distinct.insert(id);
+  EXPECT_EQ(distinct.size(), users.size());
+
+  // A rebuild with users reordered, one removed and one added keeps everyone's id.
+  std::reverse(users.begin(), users.end());
+  users.erase(users.begin() + 10);
+  users.push_back(user("newcomer"));
+  BuildReport again;
+  for (const auto& u : population.build(users, again)) {
+    if (u.name == "newcomer") {
+      EXPECT_EQ(distinct.count(u.id), 0u) << "a new user gets a new id";
+    } else {
+      EXPECT_EQ(u.id, first.at(u.name)) << u.name;
+    }
+    EXPECT_EQ(population.id_of(u.name), u.id);
+  }
+}
+
+TEST(RulePopulation, ParametersAreBoundFromPreferences) {
+  prefs::User u = user("ralph");
+  u.packages = {"zsh", "bodhi", "bodhi"};
+  u.groups = {"infra-sig"};
+  u.followed_users = {"lmacken"};
+  RulePopulation population(Shard{});
+  BuildReport report;
+  auto built = population.build({u}, report);
+  ASSERT_EQ(built.size(), 1u);
+  const dsl::UserParams& p = built[0].params;
+  EXPECT_EQ(p.me, "ralph");
+  EXPECT_EQ(p.my_packages, (std::vector<std::string>{"bodhi", "zsh"}));  // normalised
+  EXPECT_EQ(p.my_groups, std::vector<std::string>{"infra-sig"});
+  EXPECT_EQ(p.followed_users, std::vector<std::string>{"lmacken"});
+}
+
+}  // namespace
+}  // namespace fmn::pipeline

@@ -1,0 +1,268 @@
+#include "pipeline/service_config.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace fmn::pipeline {
+namespace {
+
+// The error text of parsing `text` as "fmn.toml"; "" when it parses.
+std::string parse_error(const std::string& text) {
+  auto config = parse_service_config(text, "fmn.toml");
+  return config ? "" : config.error().message;
+}
+
+std::string validate_error(const ServiceConfig& config) {
+  auto ok = validate(config);
+  return ok ? "" : ok.error().message;
+}
+
+ServiceConfig valid_config() {
+  ServiceConfig c;
+  c.connect = {"tcp://127.0.0.1:9940"};
+  return c;
+}
+
+TEST(ServiceConfig, AnEmptyFileGivesTheDefaults) {
+  auto config = parse_service_config("", "fmn.toml");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  const ServiceConfig& c = *config;
+  EXPECT_EQ(c.replay, "");
+  EXPECT_TRUE(c.connect.empty());
+  EXPECT_EQ(c.high_water_mark, 100000);
+  EXPECT_EQ(c.dedupe_window, 100000u);
+  EXPECT_EQ(c.prefs_file, "");
+  EXPECT_EQ(c.engine, "auto");
+  EXPECT_EQ(c.redis, "");
+  EXPECT_TRUE(c.stdout_fallback);
+  EXPECT_EQ(c.email_from, "notifications@fedoraproject.org");
+  EXPECT_EQ(c.irc_nick, "fmn");
+  EXPECT_EQ(c.sse_listen, "127.0.0.1:8080");
+  EXPECT_EQ(c.admin_listen, "127.0.0.1:9090");
+  EXPECT_EQ(c.log_level, "info");
+  EXPECT_EQ(c.log_format, "text");
+  EXPECT_EQ(c.progress_seconds, 10);
+  EXPECT_EQ(c.shard_index, 0u);
+  EXPECT_EQ(c.shard_count, 1u);
+  EXPECT_EQ(c.batch_size, 128u);
+  EXPECT_EQ(c.max_in_flight, 16u);
+  EXPECT_EQ(c.sink_queue, 1024u);
+  // The defaults alone name no source: the bus or a replay must be chosen.
+  EXPECT_NE(validate_error(c).find("source:"), std::string::npos);
+}
+
+TEST(ServiceConfig, EverySectionParses) {
+  auto config = parse_service_config(R"(
+[source]
+replay = "corpus/fedmsg-real.jsonl"
+replay_rate = 250.5
+replay_speed = 4
+connect = ["tcp://hub.fedoraproject.org:9940", "tcp://127.0.0.1:9941"]
+topics = ["org.fedoraproject.prod.bodhi", "org.fedoraproject.prod.buildsys"]
+high_water_mark = 5000
+dedupe_window = 777
+
+[prefs]
+file = "/etc/fmn/preferences.toml"
+
+[engine]
+mode = "jit"
+
+[state]
+redis = "127.0.0.1:6379"
+
+[stdout]
+fallback = false
+
+[email]
+smtp_url = "smtp://127.0.0.1:2525"
+from = "fmn@example.org"
+
+[irc]
+server = "irc.libera.chat:6667"
+nick = "fedora-notifs"
+
+[sse]
+listen = "0.0.0.0:8081"
+
+[admin]
+listen = "127.0.0.1:9191"
+
+[log]
+level = "debug"
+format = "json"
+progress_seconds = 2.5
+
+[shard]
+index = 2
+count = 3
+
+[pipeline]
+batch_size = 64
+max_in_flight = 8
+sink_queue = 99
+)",
+                                     "fmn.toml");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  const ServiceConfig& c = *config;
+  EXPECT_EQ(c.replay, "corpus/fedmsg-real.jsonl");
+  EXPECT_DOUBLE_EQ(c.replay_rate, 250.5);
+  EXPECT_DOUBLE_EQ(c.replay_speed, 4);
+  EXPECT_EQ(c.connect,
+            (std::vector<std::string>{"tcp://hub.fedoraproject.org:9940", "tcp://127.0.0.1:9941"}));
+  EXPECT_EQ(c.topics, (std::vector<std::string>{"org.fedoraproject.prod.bodhi",
+                                                "org.fedoraproject.prod.buildsys"}));
+  EXPECT_EQ(c.high_water_mark, 5000);
+  EXPECT_EQ(c.dedupe_window, 777u);
+  EXPECT_EQ(c.prefs_file, "/etc/fmn/preferences.toml");
+  EXPECT_EQ(c.engine, "jit");
+  EXPECT_EQ(c.redis, "127.0.0.1:6379");
+  EXPECT_FALSE(c.stdout_fallback);
+  EXPECT_EQ(c.smtp_url, "smtp://127.0.0.1:2525");
+  EXPECT_EQ(c.email_from, "fmn@example.org");
+  EXPECT_EQ(c.irc_server, "irc.libera.chat:6667");
+  EXPECT_EQ(c.irc_nick, "fedora-notifs");
+  EXPECT_EQ(c.sse_listen, "0.0.0.0:8081");
+  EXPECT_EQ(c.admin_listen, "127.0.0.1:9191");
+  EXPECT_EQ(c.log_level, "debug");
+  EXPECT_EQ(c.log_format, "json");
+  EXPECT_EQ(c.progress_seconds, 2.5);
+  EXPECT_EQ(c.shard_index, 2u);
+  EXPECT_EQ(c.shard_count, 3u);
+  EXPECT_EQ(c.batch_size, 64u);
+  EXPECT_EQ(c.max_in_flight, 8u);
+  EXPECT_EQ(c.sink_queue, 99u);
+  EXPECT_EQ(validate_error(c), "");
+}
+
+TEST(ServiceConfig, UnknownSectionOrKeyIsAnErrorWithFileLineAndColumn) {
+  EXPECT_EQ(parse_error("[source]\nreplay = \"x\"\n\n[bogus]\nkey = 1\n"),
+            "fmn.toml:4:2: unknown section [bogus]");
+  EXPECT_EQ(parse_error("[log]\nlevel = \"info\"\n  colour = true\n"),
+            "fmn.toml:3:3: unknown key 'colour' in [log]");
+  // A top-level key is not a section.
+  EXPECT_EQ(parse_error("replay = \"x\"\n"), "fmn.toml:1:1: unknown section [replay]");
+}
+
+TEST(ServiceConfig, WrongTypesAndRangesAreErrorsWithTheirPlace) {
+  EXPECT_EQ(parse_error("[source]\nconnect = \"tcp://a:1\"\n"),
+            "fmn.toml:2:11: source.connect: expected a list of strings");
+  EXPECT_EQ(parse_error("[source]\ntopics = [\"a\", 3]\n"),
+            "fmn.toml:2:10: source.topics: expected a list of strings");
+  EXPECT_EQ(parse_error("[stdout]\nfallback = \"yes\"\n"),
+            "fmn.toml:2:12: stdout.fallback: expected true or false");
+  EXPECT_EQ(parse_error("[pipeline]\nbatch_size = \"big\"\n"),
+            "fmn.toml:2:14: pipeline.batch_size: expected a number");
+  EXPECT_EQ(parse_error("[prefs]\nfile = 3\n"), "fmn.toml:2:8: prefs.file: expected a string");
+  std::string range = parse_error("[pipeline]\nbatch_size = 0\n");
+  EXPECT_EQ(range.rfind("fmn.toml:2:14: pipeline.batch_size: out of range", 0), 0u) << range;
+  EXPECT_EQ(parse_error("log = 3\n"), "fmn.toml:1:7: log must be a [section]");
+}
+
+TEST(ServiceConfig, TomlSyntaxErrorsNameTheirPlace) {
+  std::string error = parse_error("[source]\nreplay = \n");
+  EXPECT_EQ(error.rfind("fmn.toml:2:", 0), 0u) << error;
+}
+
+TEST(ServiceConfig, ValidateRejectsBadAddresses) {
+  for (const char* bad : {"localhost", "localhost:", ":6379", "host:port", "host:99999"}) {
+    ServiceConfig c = valid_config();
+    c.redis = bad;
+    EXPECT_EQ(validate_error(c), "state.redis: expected host:port, got '" + std::string(bad) + "'");
+  }
+  ServiceConfig c = valid_config();
+  c.admin_listen = "9090";
+  EXPECT_EQ(validate_error(c), "admin.listen: expected host:port, got '9090'");
+  c = valid_config();
+  c.sse_listen = "127.0.0.1";
+  EXPECT_NE(validate_error(c).find("sse.listen"), std::string::npos);
+  c = valid_config();
+  c.irc_server = "irc.libera.chat";
+  EXPECT_NE(validate_error(c).find("irc.server"), std::string::npos);
+  c = valid_config();
+  c.smtp_url = "http://mail:25";
+  EXPECT_NE(validate_error(c).find("email.smtp_url"), std::string::npos);
+  c.smtp_url = "smtps://mail:465";
+  EXPECT_EQ(validate_error(c), "");
+  // Empty addresses switch a part off.
+  c = valid_config();
+  c.sse_listen = c.admin_listen = "";
+  EXPECT_EQ(validate_error(c), "");
+}
+
+TEST(ServiceConfig, ValidateRejectsAShardOutsideItsCount) {
+  ServiceConfig c = valid_config();
+  c.shard_index = 2;
+  c.shard_count = 2;
+  EXPECT_EQ(validate_error(c), "shard: index 2 is not below count 2");
+  c.shard_index = 1;
+  EXPECT_EQ(validate_error(c), "");
+}
+
+TEST(ServiceConfig, ValidateRejectsBadEnumValues) {
+  ServiceConfig c = valid_config();
+  c.engine = "fast";
+  EXPECT_EQ(validate_error(c), "engine.mode: expected interp, jit or auto, got 'fast'");
+  c = valid_config();
+  c.log_level = "verbose";
+  EXPECT_NE(validate_error(c).find("log.level"), std::string::npos);
+  c = valid_config();
+  c.log_format = "xml";
+  EXPECT_NE(validate_error(c).find("log.format"), std::string::npos);
+  for (const char* mode : {"interp", "jit", "auto"}) {
+    c = valid_config();
+    c.engine = mode;
+    EXPECT_EQ(validate_error(c), "") << mode;
+  }
+}
+
+TEST(ServiceConfig, SplitHostPort) {
+  std::string host;
+  int port = 0;
+  ASSERT_TRUE(split_host_port("127.0.0.1:9090", host, port));
+  EXPECT_EQ(host, "127.0.0.1");
+  EXPECT_EQ(port, 9090);
+  ASSERT_TRUE(split_host_port("[::1]:0", host, port));
+  EXPECT_EQ(host, "[::1]");
+  EXPECT_EQ(port, 0);
+  EXPECT_FALSE(split_host_port("host:65536", host, port));
+  EXPECT_FALSE(split_host_port("host:-1", host, port));
+}
+
+TEST(ServiceConfig, TheContribExampleParsesAndEqualsTheDefaults) {
+  auto config = read_service_config(std::string(FMN_SOURCE_DIR) + "/contrib/fmn.toml");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  const ServiceConfig defaults;
+  const ServiceConfig& c = *config;
+  // The example documents every key with its default value, bus endpoint aside.
+  EXPECT_EQ(c.connect, std::vector<std::string>{"tcp://hub.fedoraproject.org:9940"});
+  EXPECT_EQ(c.replay, defaults.replay);
+  EXPECT_EQ(c.replay_rate, defaults.replay_rate);
+  EXPECT_EQ(c.replay_speed, defaults.replay_speed);
+  EXPECT_EQ(c.topics, defaults.topics);
+  EXPECT_EQ(c.high_water_mark, defaults.high_water_mark);
+  EXPECT_EQ(c.dedupe_window, defaults.dedupe_window);
+  EXPECT_EQ(c.prefs_file, defaults.prefs_file);
+  EXPECT_EQ(c.engine, defaults.engine);
+  EXPECT_EQ(c.redis, defaults.redis);
+  EXPECT_EQ(c.stdout_fallback, defaults.stdout_fallback);
+  EXPECT_EQ(c.smtp_url, defaults.smtp_url);
+  EXPECT_EQ(c.email_from, defaults.email_from);
+  EXPECT_EQ(c.irc_server, defaults.irc_server);
+  EXPECT_EQ(c.irc_nick, defaults.irc_nick);
+  EXPECT_EQ(c.sse_listen, defaults.sse_listen);
+  EXPECT_EQ(c.admin_listen, defaults.admin_listen);
+  EXPECT_EQ(c.log_level, defaults.log_level);
+  EXPECT_EQ(c.log_format, defaults.log_format);
+  EXPECT_EQ(c.progress_seconds, defaults.progress_seconds);
+  EXPECT_EQ(c.shard_index, defaults.shard_index);
+  EXPECT_EQ(c.shard_count, defaults.shard_count);
+  EXPECT_EQ(c.batch_size, defaults.batch_size);
+  EXPECT_EQ(c.max_in_flight, defaults.max_in_flight);
+  EXPECT_EQ(c.sink_queue, defaults.sink_queue);
+  EXPECT_EQ(validate_error(c), "");
+}
+
+}  // namespace
+}  // namespace fmn::pipeline

@@ -1,0 +1,57 @@
+#include "prefs/dsl_rule_validator.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "prefs/file_store.h"
+
+namespace fmn::prefs {
+namespace {
+
+TEST(DslRuleValidator, AcceptsValidRulesAndTheDefaultsDefinitions) {
+  auto validate = dsl_rule_validator();
+  for (const char* ok : {"$me in usernames and agent != $me",
+                         "packages in $my_packages and not package_noise and not mutual_noise"}) {
+    auto diagnostics = validate(ok);
+    EXPECT_TRUE(std::none_of(diagnostics.begin(), diagnostics.end(),
+                             [](const RuleDiagnostic& d) { return d.is_error; }))
+        << ok << ": " << (diagnostics.empty() ? "" : diagnostics[0].message);
+  }
+}
+
+TEST(DslRuleValidator, PositionsAreInsideTheRuleText) {
+  auto diagnostics = dsl_rule_validator()("$me in usernames\n  and pakages in $my_packages");
+  ASSERT_FALSE(diagnostics.empty());
+  EXPECT_TRUE(diagnostics[0].is_error);
+  EXPECT_EQ(diagnostics[0].line, 2u);
+  EXPECT_EQ(diagnostics[0].column, 7u);
+  EXPECT_NE(diagnostics[0].message.find("pakages"), std::string::npos) << diagnostics[0].message;
+
+  diagnostics = dsl_rule_validator()("agent == )");
+  ASSERT_FALSE(diagnostics.empty());
+  EXPECT_EQ(diagnostics[0].line, 1u);
+  EXPECT_EQ(diagnostics[0].column, 10u);
+}
+
+TEST(DslRuleValidator, TheDemoPreferencesAreValid) {
+  auto population = read_preferences_file(std::string(FMN_CORPUS_DIR) + "/prefs/default.toml",
+                                          dsl_rule_validator());
+  ASSERT_TRUE(population.ok()) << population.error().message;
+  EXPECT_EQ(population->users.size(), 3u);
+}
+
+TEST(DslRuleValidator, ABadRuleInAFileIsReportedAtItsFilePosition) {
+  constexpr const char* kText =
+      "[[users]]\nname = \"u\"\n[[users.rules]]\nname = \"x\"\nsource = 'agent == $me and "
+      "pakages'\n";
+  auto population = parse_preferences_text(kText, "p.toml", dsl_rule_validator());
+  ASSERT_FALSE(population.ok());
+  EXPECT_NE(population.error().message.find("p.toml:5:28: error: user \"u\", rule \"x\": E"),
+            std::string::npos)
+      << population.error().message;
+}
+
+}  // namespace
+}  // namespace fmn::prefs

@@ -1,0 +1,113 @@
+#include "prefs/validation.h"
+
+#include <gtest/gtest.h>
+
+namespace fmn::prefs {
+namespace {
+
+std::vector<RuleDiagnostic> accept_all(std::string_view) { return {}; }
+
+User valid_user(std::string name, std::string email) {
+  User user;
+  user.name = std::move(name);
+  Destination& d = user.destinations.emplace_back();
+  d.name = "email";
+  d.address = std::move(email);
+  Rule& rule = user.rules.emplace_back();
+  rule.name = "mine";
+  rule.source = "packages in $my_packages";
+  rule.deliveries.push_back({"email", {}, {}, {}});
+  return user;
+}
+
+std::vector<std::string> messages(const std::vector<Diagnostic>& diagnostics) {
+  std::vector<std::string> out;
+  for (const auto& d : diagnostics) out.push_back(d.message);
+  return out;
+}
+
+TEST(Validation, AcceptsAValidUser) {
+  std::vector<Diagnostic> out;
+  validate_user(valid_user("ralph", "ralph@example.org"), accept_all, out);
+  EXPECT_TRUE(out.empty()) << render(out, "");
+}
+
+TEST(Validation, RejectsUnknownAndRepeatedDestinations) {
+  User user = valid_user("ralph", "ralph@example.org");
+  user.rules[0].deliveries.push_back({"mail", {}, {}, {}});
+  user.rules[0].deliveries.push_back({"email", {}, {}, {}});
+  std::vector<Diagnostic> out;
+  validate_user(user, accept_all, out);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].message, "unknown destination \"mail\"");
+  EXPECT_EQ(out[0].hint, "the user's destinations are: email");
+  EXPECT_EQ(out[1].message, "destination \"email\" listed twice");
+}
+
+TEST(Validation, RejectsBadAddressesNamesAndConfirmations) {
+  User user = valid_user("no spaces", "ralph@example.org\r\nBcc: x@y");
+  Destination irc;
+  irc.name = "irc";
+  irc.kind = DestinationKind::kIrc;
+  irc.address = "9lives";
+  irc.confirmation.state = ConfirmationState::kPending;
+  user.destinations.push_back(irc);
+  Destination feed;
+  feed.name = "feed";
+  feed.kind = DestinationKind::kSse;
+  feed.address = "feed";
+  user.destinations.push_back(feed);
+  std::vector<Diagnostic> out;
+  validate_user(user, accept_all, out);
+  EXPECT_EQ(messages(out),
+            (std::vector<std::string>{
+                "invalid user name", "invalid email address \"ralph@example.org\r\nBcc: x@y\"",
+                "invalid IRC nick \"9lives\"",
+                "a pending confirmation needs a code (8+ letters or digits) and an expiry time",
+                "an SSE feed needs a secret token of at least 16 characters"}));
+}
+
+TEST(Validation, RuleDiagnosticsWithoutAFileNameTheirSourcePosition) {
+  User user = valid_user("ralph", "ralph@example.org");
+  auto validator = [](std::string_view) {
+    return std::vector<RuleDiagnostic>{{true, 1, 13, "unknown parameter `$my_pkgs`", ""},
+                                       {false, 1, 1, "always true", ""}};
+  };
+  std::vector<Diagnostic> out;
+  validate_user(user, validator, out);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].message, "source 1:13: unknown parameter `$my_pkgs`");
+  EXPECT_EQ(out[0].where, "user \"ralph\", rule \"mine\"");
+  EXPECT_EQ(out[1].severity, Severity::kWarning);
+  EXPECT_TRUE(has_errors(out));
+}
+
+TEST(Validation, PopulationRejectsDuplicateUsersAndAddresses) {
+  Population population;
+  population.users.push_back(valid_user("ralph", "shared@example.org"));
+  population.users.push_back(valid_user("kevin", "shared@example.org"));
+  population.users.push_back(valid_user("ralph", "other@example.org"));
+  auto out = validate_population(population, accept_all);
+  EXPECT_EQ(messages(out), (std::vector<std::string>{
+                               "duplicate address: email \"shared@example.org\" already belongs "
+                               "to user \"ralph\"",
+                               "duplicate user"}));
+}
+
+TEST(Validation, ChecksEachDistinctSourceOnce) {
+  Population population;
+  for (int i = 0; i < 50; ++i) {
+    population.users.push_back(
+        valid_user("u" + std::to_string(i), "u" + std::to_string(i) + "@example.org"));
+  }
+  int calls = 0;
+  auto counting = [&](std::string_view) {
+    ++calls;
+    return std::vector<RuleDiagnostic>{};
+  };
+  EXPECT_TRUE(validate_population(population, counting).empty());
+  EXPECT_EQ(calls, 1);
+}
+
+}  // namespace
+}  // namespace fmn::prefs

@@ -1,0 +1,171 @@
+#include "sinks/digest_batcher.h"
+
+#include <gtest/gtest.h>
+
+#include "sinks/digest_store_factory.h"
+#include "sinks/memory_digest_store.h"
+#include "sinks/notification_codec.h"
+#include "sinks/renderer.h"
+#include "tests/sinks/fake_clock.h"
+#include "tests/sinks/notification_fixture.h"
+#include "tests/sinks/recording_sink.h"
+
+namespace fmn::sinks {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::FakeClock;
+using testing::make_notification;
+using testing::MessageSpec;
+using testing::RecordingSink;
+
+Notification item(int i, std::string user = "bowlofeggs", std::string address = "b@example.org") {
+  MessageSpec spec;
+  spec.msg_id = "2024-msg-" + std::to_string(i);
+  spec.subtitle = "item " + std::to_string(i);
+  Notification n = make_notification(spec, DestinationKind::kEmail, std::move(address));
+  n.user = std::move(user);
+  return n;
+}
+
+struct Fixture {
+  explicit Fixture(DigestPolicy policy, DigestBatcherConfig config = {})
+      : store(48h, clock),
+        batcher(
+            sink, store, [policy](const Notification&) { return policy; }, config, clock) {}
+  FakeClock clock;
+  RecordingSink sink;
+  MemoryDigestStore store;
+  DigestBatcher batcher;
+};
+
+std::vector<std::string> subtitles(const Digest& d) {
+  std::vector<std::string> out;
+  for (const Notification& n : d.items) out.push_back(*n.message->meta.subtitle);
+  return out;
+}
+
+TEST(DigestBatcher, ImmediatePolicyPassesThrough) {
+  Fixture f(DigestPolicy{});
+  const Notification a = item(1), b = item(2);
+  f.batcher.deliver(std::vector{a, b});
+  ASSERT_EQ(f.sink.single.size(), 2u);
+  EXPECT_TRUE(f.sink.digests.empty());
+}
+
+TEST(DigestBatcher, NeverDeliversTheSameMessageTwiceToADestination) {
+  Fixture f(DigestPolicy{});
+  const Notification a = item(1);
+  Notification other_rule = item(1);
+  other_rule.rule_name = "another rule";
+  const Notification other_address = item(1, "bowlofeggs", "c@example.org");
+  f.batcher.deliver(std::vector{a, other_rule, a, other_address});
+  ASSERT_EQ(f.sink.single.size(), 2u);
+  EXPECT_EQ(f.sink.single[1].address, "c@example.org");
+}
+
+TEST(DigestBatcher, FlushesOnCount) {
+  Fixture f(DigestPolicy{0s, 3});
+  f.batcher.deliver(std::vector{item(1), item(2)});
+  EXPECT_TRUE(f.sink.digests.empty());
+  f.batcher.deliver(std::vector{item(3), item(4)});
+  ASSERT_EQ(f.sink.digests.size(), 1u);
+  EXPECT_EQ(subtitles(f.sink.digests[0]),
+            (std::vector<std::string>{"item 1", "item 2", "item 3", "item 4"}));
+  f.clock.advance(1000h);
+  f.batcher.tick();  // a count-only policy never flushes on time
+  EXPECT_EQ(f.sink.digests.size(), 1u);
+}
+
+TEST(DigestBatcher, FlushesOnTimePerUserAndDestination) {
+  Fixture f(DigestPolicy{60s, 0});
+  f.batcher.deliver(std::vector{item(1, "a"), item(2, "b")});
+  f.clock.advance(30s);
+  f.batcher.deliver(std::vector{item(3, "a")});
+  f.batcher.tick();
+  EXPECT_TRUE(f.sink.digests.empty());
+  f.clock.advance(30s);
+  f.batcher.tick();
+  ASSERT_EQ(f.sink.digests.size(), 2u);
+  const Digest& a = f.sink.digests[0].items[0].user == "a" ? f.sink.digests[0] : f.sink.digests[1];
+  EXPECT_EQ(subtitles(a), (std::vector<std::string>{"item 1", "item 3"}));
+  EXPECT_EQ(f.sink.ticks, 2);
+  f.clock.advance(1h);
+  f.batcher.tick();
+  EXPECT_EQ(f.sink.digests.size(), 2u);  // nothing pending any more
+}
+
+TEST(DigestBatcher, CapsTheDigestAndCountsTheRest) {
+  DigestBatcherConfig config;
+  config.max_items = 2;
+  Fixture f(DigestPolicy{0s, 5}, config);
+  f.batcher.deliver(std::vector{item(1), item(2), item(3), item(4), item(5)});
+  ASSERT_EQ(f.sink.digests.size(), 1u);
+  EXPECT_EQ(f.sink.digests[0].items.size(), 2u);
+  EXPECT_EQ(f.sink.digests[0].omitted, 3u);
+}
+
+TEST(DigestBatcher, RecoverRedeliversWhatWasInFlight) {
+  FakeClock clock;
+  MemoryDigestStore store(48h, clock);
+  {
+    // A run that took a digest but stopped before the sink got it.
+    std::string bytes;
+    encode_notification(item(7), bytes);
+    ASSERT_EQ(store.add("email:bowlofeggs:b@example.org", "id-7", bytes, 0).value(), 1u);
+    ASSERT_EQ(store.take("email:bowlofeggs:b@example.org").value().size(), 1u);
+  }
+  RecordingSink sink;
+  DigestBatcher batcher(
+      sink, store,
+      [](const Notification&) {
+        return DigestPolicy{60s, 0};
+      },
+      {}, clock);
+  batcher.recover();
+  ASSERT_EQ(sink.digests.size(), 1u);
+  EXPECT_EQ(subtitles(sink.digests[0]), (std::vector<std::string>{"item 7"}));
+  batcher.recover();
+  EXPECT_EQ(sink.digests.size(), 1u);
+}
+
+TEST(NotificationCodec, RoundTripRendersTheSame) {
+  const Notification n = item(3);
+  std::string bytes;
+  encode_notification(n, bytes);
+  auto back = decode_notification(bytes);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  Renderer r;
+  RenderedEmail before, after;
+  r.email(n, before);
+  r.email(back.value(), after);
+  EXPECT_EQ(before.subject, after.subject);
+  EXPECT_EQ(before.text, after.text);
+  EXPECT_EQ(before.html, after.html);
+  EXPECT_EQ(delivery_id(n), delivery_id(back.value()));
+  EXPECT_EQ(back->user_id, n.user_id);
+  EXPECT_FALSE(decode_notification("not json").ok());
+}
+
+}  // namespace
+}  // namespace fmn::sinks
+
+namespace fmn::sinks {
+namespace {
+
+TEST(DigestStoreFactory, MemoryByDefaultAndRedisWhenConfigured) {
+  auto memory = open_digest_store(std::nullopt);
+  ASSERT_TRUE(memory.ok());
+  EXPECT_EQ((*memory)->describe(), "memory");
+  RedisConfig unreachable;
+  unreachable.port = 1;  // nothing listens there
+  unreachable.timeout = std::chrono::milliseconds(500);
+  auto redis = open_digest_store(unreachable);
+  ASSERT_FALSE(redis.ok());
+  EXPECT_EQ(redis.error().code, ErrorCode::kIo);
+  EXPECT_NE(redis.error().message.find("redis 127.0.0.1:1"), std::string::npos)
+      << redis.error().message;
+}
+
+}  // namespace
+}  // namespace fmn::sinks

@@ -1,0 +1,230 @@
+#include "sinks/sse_server.h"
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "sinks/sse_backlog.h"
+#include "sinks/sse_sink.h"
+#include "sinks/sse_token.h"
+#include "tests/sinks/notification_fixture.h"
+
+namespace fmn::sinks {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(SseFrame, EveryLineOfDataIsItsOwnDataField) {
+  EXPECT_EQ(sse_frame(7, "{\"a\":1}"), "id: 7\ndata: {\"a\":1}\n\n");
+  EXPECT_EQ(sse_frame(8, "x\r\nid: 666\revent: evil\ny"),
+            "id: 8\ndata: x\ndata: id: 666\ndata: event: evil\ndata: y\n\n");
+}
+
+TEST(SseBacklog, ReplaysWhatCameAfterAnIdAndStaysBounded) {
+  SseBacklog backlog(3);
+  const auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000));
+  std::vector<uint64_t> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(backlog.append("alice", std::to_string(i), t).id);
+  for (size_t i = 1; i < ids.size(); ++i) EXPECT_GT(ids[i], ids[i - 1]);
+  EXPECT_EQ(ids[0], 1'700'000'000'000'000u);  // ids start at the wall clock in microseconds
+  const auto after = backlog.since("alice", ids[2]);
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[0].id, ids[3]);
+  EXPECT_EQ(backlog.since("alice", 0).size(), 3u);  // bounded: the two oldest are gone
+  EXPECT_TRUE(backlog.since("bob", 0).empty());
+}
+
+TEST(SseToken, IsFeedScopedAndExpires) {
+  const std::string token = make_stream_token("k", "alice", 1000);
+  EXPECT_TRUE(verify_stream_token("k", "alice", token, 999));
+  EXPECT_FALSE(verify_stream_token("k", "alice", token, 1000));  // expired
+  EXPECT_FALSE(verify_stream_token("k", "bob", token, 999));
+  EXPECT_FALSE(verify_stream_token("other", "alice", token, 999));
+  EXPECT_FALSE(verify_stream_token("k", "alice", "2000." + token.substr(5), 999));
+  EXPECT_FALSE(verify_stream_token("k", "alice", "garbage", 999));
+}
+
+// A bare HTTP client on a socket: sends one request, reads what arrives.
+class Client {
+ public:
+  Client(int port, const std::string& request) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) std::abort();
+    (void)!::write(fd_, request.data(), request.size());
+  }
+  ~Client() { ::close(fd_); }
+  // Reads until `text` occurs `count` times in what was received, or 10 s pass.
+  const std::string& read_until(std::string_view text, size_t count = 1) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (occurrences(text) < count && std::chrono::steady_clock::now() < deadline) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 100) <= 0) continue;
+      char buf[4096];
+      const ssize_t n = ::read(fd_, buf, sizeof buf);
+      if (n <= 0) break;
+      received_.append(buf, static_cast<size_t>(n));
+    }
+    return received_;
+  }
+  size_t occurrences(std::string_view text) const {
+    size_t n = 0;
+    for (size_t at = received_.find(text); at != std::string::npos;
+         at = received_.find(text, at + 1)) {
+      ++n;
+    }
+    return n;
+  }
+
+ private:
+  int fd_;
+  std::string received_;
+};
+
+std::string get(std::string_view target, std::string_view extra_headers = {}) {
+  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: localhost\r\n" +
+         std::string(extra_headers) + "\r\n";
+}
+
+struct Server {
+  Server() {
+    SseServerConfig config;
+    config.heartbeat = 200ms;
+    auto s = SseServer::start(config, [](std::string_view feed, std::string_view token) {
+      return verify_stream_token("secret", feed, token, 0);
+    });
+    if (!s) std::abort();
+    server = std::move(s.value());
+  }
+  std::string feed_url(const std::string& feed) {
+    return "/feeds/" + feed + "?token=" + make_stream_token("secret", feed, 1);
+  }
+  void wait_for_clients(size_t n) {
+    for (int i = 0; i < 500 && server->clients() < n; ++i) std::this_thread::sleep_for(10ms);
+  }
+  std::unique_ptr<SseServer> server;
+};
+
+TEST(SseServer, RefusesMissingOrForeignTokens) {
+  Server s;
+  Client none(s.server->port(), get("/feeds/alice"));
+  EXPECT_NE(none.read_until("\r\n\r\n").find("401 Unauthorized"), std::string::npos);
+  Client foreign(s.server->port(), get(s.feed_url("bob").replace(7, 3, "alice")));
+  EXPECT_NE(foreign.read_until("\r\n\r\n").find("401 Unauthorized"), std::string::npos);
+  Client bad_path(s.server->port(), get("/feeds/../etc"));
+  EXPECT_NE(bad_path.read_until("\r\n\r\n").find("404"), std::string::npos);
+}
+
+TEST(SseServer, StreamsEventsWithIdsToTheRightFeed) {
+  Server s;
+  Client alice(s.server->port(), get(s.feed_url("alice")));
+  Client bob(
+      s.server->port(),
+      get("/feeds/bob", "Authorization: Bearer " + make_stream_token("secret", "bob", 1) + "\r\n"));
+  s.wait_for_clients(2);
+  s.server->publish("alice", "{\"n\":1}");
+  s.server->publish("bob", "{\"n\":2}");
+  s.server->publish("alice", "{\"n\":3}");
+  const std::string& a = alice.read_until("data: ", 2);
+  EXPECT_NE(a.find("Content-Type: text/event-stream"), std::string::npos);
+  EXPECT_NE(a.find("data: {\"n\":1}\n\n"), std::string::npos);
+  EXPECT_NE(a.find("data: {\"n\":3}\n\n"), std::string::npos);
+  EXPECT_EQ(a.find("{\"n\":2}"), std::string::npos);
+  EXPECT_EQ(alice.occurrences("\nid: "), 2u);
+  EXPECT_NE(bob.read_until("data: ").find("data: {\"n\":2}"), std::string::npos);
+  EXPECT_NE(alice.read_until(": ping").find(": ping\n\n"), std::string::npos);  // heartbeat
+}
+
+TEST(SseServer, ReconnectWithLastEventIdGetsExactlyTheMissedEvents) {
+  Server s;
+  std::string last_id;
+  {
+    Client first(s.server->port(), get(s.feed_url("alice")));
+    s.wait_for_clients(1);
+    s.server->publish("alice", "one");
+    s.server->publish("alice", "two");
+    const std::string& got = first.read_until("data: two");
+    const size_t at = got.find("id: ", got.find("data: one"));
+    last_id = got.substr(at + 4, got.find('\n', at) - at - 4);
+  }
+  s.server->publish("alice", "three");
+  s.server->publish("alice", "four");
+  Client again(s.server->port(), get(s.feed_url("alice"), "Last-Event-ID: " + last_id + "\r\n"));
+  const std::string& got = again.read_until("data: four");
+  EXPECT_EQ(got.find("data: one"), std::string::npos);
+  EXPECT_EQ(got.find("data: two"), std::string::npos);
+  EXPECT_NE(got.find("data: three"), std::string::npos);
+  EXPECT_LT(got.find("data: three"), got.find("data: four"));
+}
+
+TEST(SseServer, ServesTheLiveFeedPage) {
+  Server s;
+  Client page(s.server->port(), get("/feeds/alice/page?token=x"));
+  const std::string& got = page.read_until("</html>");
+  EXPECT_NE(got.find("200 OK"), std::string::npos);
+  EXPECT_NE(got.find("text/html"), std::string::npos);
+  EXPECT_NE(got.find("new EventSource("), std::string::npos);
+  EXPECT_NE(got.find("Referrer-Policy: no-referrer"), std::string::npos);
+}
+
+TEST(SseSink, PublishesRenderedNotificationsToTheFeed) {
+  Server s;
+  Client alice(s.server->port(), get(s.feed_url("alice")));
+  s.wait_for_clients(1);
+  SseSink sink(*s.server);
+  testing::MessageSpec spec;
+  spec.subtitle = "line\r\nid: 1\n\ndata: forged";
+  const Notification n = testing::make_notification(spec, DestinationKind::kSse, "alice");
+  sink.deliver({&n, 1});
+  const std::string& got = alice.read_until("\"msg_id\"");
+  EXPECT_NE(got.find("data: {\"msg_id\":\"2024-0f3c5a1e"), std::string::npos);
+  EXPECT_EQ(got.find("\ndata: forged"), std::string::npos);
+  EXPECT_EQ(alice.occurrences("\nid: "), 1u);
+}
+
+}  // namespace
+}  // namespace fmn::sinks
+
+namespace fmn::sinks {
+namespace {
+
+TEST(SseServer, ConfirmEndpointShowsAFormAndAppliesThePost) {
+  std::vector<ConfirmationAnswer> answers;
+  SseServerConfig config;
+  config.on_confirmation = [&](const ConfirmationAnswer& a) {
+    answers.push_back(a);
+    return a.code == "good" ? ConfirmationOutcome::kDone : ConfirmationOutcome::kUnknownOrWrongCode;
+  };
+  auto server = SseServer::start(config, [](std::string_view, std::string_view) { return false; });
+  ASSERT_TRUE(server.ok());
+  const int port = (*server)->port();
+  const std::string query =
+      "/confirm?user=bob&kind=email&address=b%40x.org&code=good&action=accept";
+  Client form(port, get(query));
+  const std::string& page = form.read_until("</html>");
+  EXPECT_NE(page.find("method=\"post\""), std::string::npos);
+  EXPECT_TRUE(answers.empty());  // showing the form answers nothing
+  Client post(port, "POST " + query + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_NE(post.read_until("Confirmed").find("200 OK"), std::string::npos);
+  Client wrong(port,
+               "POST /confirm?user=bob&code=bad&action=accept HTTP/1.1\r\nHost: x\r\n"
+               "Content-Length: 0\r\n\r\n");
+  EXPECT_NE(wrong.read_until("request.").find("404"), std::string::npos);
+  (*server)->stop();  // the handler ran on the I/O thread: stop before reading `answers`
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[0].user, "bob");
+  EXPECT_EQ(answers[0].kind, "email");
+  EXPECT_EQ(answers[0].address, "b@x.org");
+  EXPECT_TRUE(answers[0].accept);
+}
+
+}  // namespace
+}  // namespace fmn::sinks
