@@ -97,10 +97,14 @@ Result<std::unique_ptr<Message>> parse_envelope(std::string_view json, std::stri
   auto m = std::make_unique<Message>();
   m->size_bytes = json.size();
   // RapidJSON's SSE4.2 scanning reads 16 bytes at a time: pad past the terminator so it never
-  // reads outside the buffer.
+  // reads outside the buffer. The transport topic frame is kept after the padding, so that the
+  // message owns every byte its views point at.
   constexpr size_t kSimdPadding = 16;
-  m->buffer.reset(new char[json.size() + 1 + kSimdPadding]());
+  const size_t frame_at = json.size() + 1 + kSimdPadding;
+  m->buffer.reset(new char[frame_at + topic_frame.size()]());
   std::memcpy(m->buffer.get(), json.data(), json.size());
+  if (!topic_frame.empty())
+    std::memcpy(m->buffer.get() + frame_at, topic_frame.data(), topic_frame.size());
 
   rapidjson::GenericInsituStringStream<rapidjson::UTF8<>> stream(m->buffer.get());
   rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, JsonAllocator> reader(&m->pool);
@@ -171,7 +175,7 @@ Result<std::unique_ptr<Message>> parse_envelope(std::string_view json, std::stri
       return envelope_error(std::string(key) + ": unexpected " + type_name(v));
     }
   }
-  if (m->topic.empty()) m->topic = topic_frame;
+  if (m->topic.empty()) m->topic = std::string_view(m->buffer.get() + frame_at, topic_frame.size());
   if (m->topic.empty()) return envelope_error("topic: missing");
   if (m->body == nullptr) return envelope_error("msg: missing");
   m->is_signed = !m->signature.empty() && !m->certificate.empty();

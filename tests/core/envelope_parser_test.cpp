@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <memory>
 #include <string>
 
 namespace fmn {
@@ -55,6 +56,17 @@ TEST(EnvelopeParser, IntegerTimestampAndMissingOptionals) {
 TEST(EnvelopeParser, TopicFromTransportFrame) {
   auto m = parse_envelope(R"({"msg":{}})", "org.centos.prod.ci.pipeline.complete");
   ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m.value()->topic, "org.centos.prod.ci.pipeline.complete");
+  EXPECT_EQ(m.value()->topic_suffix, "ci.pipeline.complete");
+}
+
+TEST(EnvelopeParser, TopicFromAFrameOutlivesTheFrame) {
+  // A ZeroMQ frame is freed once parsed: the message keeps its own copy of the topic.
+  auto frame = std::make_unique<std::string>("org.centos.prod.ci.pipeline.complete");
+  auto m = parse_envelope(R"({"msg":{}})", *frame);
+  ASSERT_TRUE(m.ok());
+  frame->assign(frame->size(), 'x');
+  frame.reset();
   EXPECT_EQ(m.value()->topic, "org.centos.prod.ci.pipeline.complete");
   EXPECT_EQ(m.value()->topic_suffix, "ci.pipeline.complete");
 }
