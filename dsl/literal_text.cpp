@@ -1,5 +1,7 @@
 #include "dsl/literal_text.h"
 
+#include "core/quoted_text.h"
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -7,38 +9,7 @@
 
 namespace fmn::dsl {
 
-std::string quote(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
+std::string quote(std::string_view s) { return double_quoted(s); }
 
 namespace {
 

@@ -1,44 +1,13 @@
 #include "prefs/toml_writer.h"
 
-#include <cstdio>
-
+#include "core/quoted_text.h"
 #include "prefs/duration_text.h"
 
 namespace fmn::prefs {
 namespace {
 
 // A TOML basic string: quotes, backslashes and control characters escaped.
-std::string basic_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
+std::string basic_string(std::string_view s) { return double_quoted(s); }
 
 bool has_control_except_newline(std::string_view s) {
   for (char c : s) {
