@@ -20,9 +20,9 @@
 #include "bus/zmq_publisher.h"
 #include "bus/zmq_source.h"
 #include "core/envelope_parser.h"
-#include "engine/engine_matcher.h"
 #include "engine/rule_engine.h"
 #include "pipeline/delivery_router.h"
+#include "pipeline/engine_matcher.h"
 #include "pipeline/graph.h"
 #include "sinks/counting_sink.h"
 
@@ -216,7 +216,7 @@ void run(const E2eFlags& flags) {
   size_t rules = input->rules;
   eng.value()->replace_all(std::move(input->users));
   eng.value()->wait_idle();
-  engine::EngineMatcher matcher(**eng);
+  pipeline::EngineMatcher matcher(**eng);
   std::printf("population: %zu users, %zu rules; engine %s\n", flags.users, rules,
               flags.engine.c_str());
 

@@ -11,11 +11,11 @@
 #include "core/log.h"
 #include "core/meta_extractor.h"
 #include "core/metrics.h"
-#include "engine/engine_matcher.h"
 #include "engine/rule_engine.h"
 #include "pipeline/admin_server.h"
 #include "pipeline/delivery_router.h"
 #include "pipeline/endpoint_probe.h"
+#include "pipeline/engine_matcher.h"
 #include "pipeline/graph.h"
 #include "pipeline/rule_population.h"
 #include "pipeline/systemd_notify.h"
@@ -81,7 +81,7 @@ struct Service::Impl {
   std::unique_ptr<bus::Source> source;
   bus::ZmqSource* zmq = nullptr;  // the source, when it is the bus
   std::unique_ptr<engine::RuleEngine> engine;
-  std::unique_ptr<engine::EngineMatcher> matcher;
+  std::unique_ptr<EngineMatcher> matcher;
 
   std::mutex population_mu;  // RulePopulation is rebuilt by reloads
   RulePopulation population{Shard{}};
@@ -300,7 +300,7 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
   auto engine = engine::RuleEngine::create(engine_options);
   if (!engine) return engine.error();
   impl->engine = std::move(engine).value();
-  impl->matcher = std::make_unique<engine::EngineMatcher>(*impl->engine);
+  impl->matcher = std::make_unique<EngineMatcher>(*impl->engine);
   if (auto ok = impl->load_preferences(); !ok) return ok.error();
   if (auto ok = impl->open_sinks(); !ok) return ok.error();
 

@@ -5,7 +5,7 @@
 #include <mutex>
 #include <string>
 
-#include "pipeline/placeholder_matcher.h"
+#include "tests/pipeline/every_message_matcher.h"
 
 namespace fmn::pipeline {
 namespace {
@@ -51,7 +51,7 @@ TEST(Graph, DeliversEveryMessageInSourceOrderAndCountsBadLines) {
     std::lock_guard lock(mu);
     reports.push_back(what);
   });
-  PlaceholderMatcher matcher;
+  EveryMessageMatcher matcher;
   RecordingSink sink;
   run_graph(source, parse, matcher, sink, stats,
             GraphOptions{.batch_size = 16, .max_in_flight = 4});
@@ -78,7 +78,7 @@ TEST(Graph, ObservesEachStageOncePerBatch) {
   auto meta = MetaExtractor::builtin();
   ASSERT_TRUE(meta.ok()) << meta.error().message;
   ParseStage parse(**meta, stats, [](const std::string&) {});
-  PlaceholderMatcher matcher;
+  EveryMessageMatcher matcher;
   RecordingSink sink;
   metrics::Registry registry;
   auto histogram = [&](const std::string& stage) {
@@ -104,7 +104,7 @@ TEST(Graph, EmptySourceFinishes) {
   auto meta = MetaExtractor::builtin();
   ASSERT_TRUE(meta.ok()) << meta.error().message;
   ParseStage parse(**meta, stats, [](const std::string&) {});
-  PlaceholderMatcher matcher;
+  EveryMessageMatcher matcher;
   RecordingSink sink;
   run_graph(source, parse, matcher, sink, stats, GraphOptions{});
   EXPECT_EQ(stats.received, 0u);

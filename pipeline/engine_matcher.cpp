@@ -1,8 +1,15 @@
-#include "engine/engine_matcher.h"
+#include "pipeline/engine_matcher.h"
 
 #include <algorithm>
 
-namespace fmn::engine {
+namespace fmn::pipeline {
+
+using engine::Generation;
+using engine::Match;
+using engine::MatchScratch;
+using engine::DestinationSpec;
+using engine::RuleSpec;
+using engine::UserRules;
 
 void append_notifications(const MessagePtr& message, std::vector<Match>& matches,
                           std::vector<Notification>& out) {
@@ -37,4 +44,4 @@ void EngineMatcher::match(const MessagePtr& message, std::vector<Notification>& 
   append_notifications(message, matches, out);
 }
 
-}  // namespace fmn::engine
+}  // namespace fmn::pipeline

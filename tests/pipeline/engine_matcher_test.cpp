@@ -1,12 +1,14 @@
 // The pipeline's view: notifications per destination, naming the user's first matching rule.
-#include "engine/engine_matcher.h"
+#include "pipeline/engine_matcher.h"
 
 #include <gtest/gtest.h>
 
 #include "tests/engine/engine_fixture.h"
 
-namespace fmn::engine {
+namespace fmn::pipeline {
 namespace {
+
+using namespace fmn::engine;
 
 TEST(EngineMatcher, OneNotificationPerDestinationNamingTheFirstMatchingRule) {
   auto engine = RuleEngine::create(EngineOptions{EngineMode::kJit});
@@ -52,4 +54,4 @@ TEST(EngineMatcher, OneNotificationPerDestinationNamingTheFirstMatchingRule) {
 }
 
 }  // namespace
-}  // namespace fmn::engine
+}  // namespace fmn::pipeline

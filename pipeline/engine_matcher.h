@@ -11,19 +11,19 @@
 #include "engine/rule_engine.h"
 #include "pipeline/matcher.h"
 
-namespace fmn::engine {
+namespace fmn::pipeline {
 
 // REQUIRES: `matches` all come from one match() call (one generation, still held).
-void append_notifications(const MessagePtr& message, std::vector<Match>& matches,
+void append_notifications(const MessagePtr& message, std::vector<engine::Match>& matches,
                           std::vector<Notification>& out);
 
-class EngineMatcher : public pipeline::Matcher {
+class EngineMatcher : public Matcher {
  public:
-  explicit EngineMatcher(const RuleEngine& engine) : engine_(engine) {}
+  explicit EngineMatcher(const engine::RuleEngine& engine) : engine_(engine) {}
   void match(const MessagePtr& message, std::vector<Notification>& out) const override;
 
  private:
-  const RuleEngine& engine_;
+  const engine::RuleEngine& engine_;
 };
 
-}  // namespace fmn::engine
+}  // namespace fmn::pipeline

@@ -1,0 +1,19 @@
+// A test Matcher: one user, "demo", whose single rule "every message" matches everything, to
+// the stdout destination. Lets graph tests run end to end without a rule engine.
+#pragma once
+
+#include "pipeline/matcher.h"
+
+namespace fmn::pipeline {
+
+class EveryMessageMatcher : public Matcher {
+ public:
+  void match(const MessagePtr& message, std::vector<Notification>& out) const override {
+    out.push_back(Notification{.message = message,
+                               .destination = DestinationKind::kStdout,
+                               .user = "demo",
+                               .rule_name = "every message"});
+  }
+};
+
+}  // namespace fmn::pipeline
