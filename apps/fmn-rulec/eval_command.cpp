@@ -140,11 +140,11 @@ int run_eval(const EvalOptions& opt) {
     }
     if (opt.format == "json") {
       std::puts(json_line(line, m, matched).c_str());
-    } else if (!matched.empty()) {
-      std::string names;
-      for (const std::string& n : matched) names += (names.empty() ? "" : ", ") + dsl::quote(n);
-      std::printf("%s:%zu %.*s: %s\n", opt.messages.c_str(), line, static_cast<int>(m.topic.size()),
-                  m.topic.data(), names.c_str());
+    } else {
+      for (const std::string& name : matched) {
+        std::printf("%s:%zu %.*s: %s\n", opt.messages.c_str(), line,
+                    static_cast<int>(m.topic.size()), m.topic.data(), dsl::quote(name).c_str());
+      }
     }
   });
   if (opt.format == "text") {

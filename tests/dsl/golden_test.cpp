@@ -88,5 +88,28 @@ TEST(Golden, EvalAndExplainAnswer) {
             1);
 }
 
+TEST(Golden, EvalPrintsOneLinePerMessageAndMatchingRule) {
+  const std::string eval =
+      "eval corpus/rules/fmn-classic.fmn corpus/fedmsg-real.jsonl -p me=ralph -p my_packages=kernel";
+  RulecRun rule_by_rule = rulec(eval, "2>/dev/null");
+  ASSERT_EQ(rule_by_rule.status, 0);
+  size_t lines = 0;
+  for (size_t at = 0; (at = rule_by_rule.output.find('\n', at)) != std::string::npos; ++at) {
+    ++lines;
+  }
+  EXPECT_GT(lines, 20u);
+  EXPECT_EQ(rule_by_rule.output.find("\", \""), std::string::npos) << "one rule a line";
+  EXPECT_NE(rule_by_rule.output.find("corpus/fedmsg-real.jsonl:14 "
+                                     "org.fedoraproject.prod.planet.post.new: \""),
+            std::string::npos)
+      << rule_by_rule.output;
+  // The rule engine, interpreted or native, answers line for line the same.
+  for (const char* engine : {" --engine=interp", " --engine=jit"}) {
+    RulecRun through_engine = rulec(eval + engine, "2>/dev/null");
+    EXPECT_EQ(through_engine.status, 0) << engine;
+    EXPECT_EQ(through_engine.output, rule_by_rule.output) << engine;
+  }
+}
+
 }  // namespace
 }  // namespace fmn::dsl
