@@ -22,7 +22,9 @@ function(fmn_embed_file target file symbol)
 endfunction()
 
 # fmn_add_test(<name> SOURCES <files...> LIBS <libs...> [LABELS <labels...>])
-# A GoogleTest executable registered with CTest; LABELS default to "unit".
+# A GoogleTest executable registered with CTest; LABELS default to "unit". Executables labelled
+# "concurrency" (threads sharing state) are also built by the target concurrency_tests, which
+# the ThreadSanitizer job of scripts/test builds and runs alone.
 # Tests find the project's data under FMN_SOURCE_DIR and executables under FMN_BIN_DIR.
 function(fmn_add_test name)
   cmake_parse_arguments(T "" "" "SOURCES;LIBS;LABELS" ${ARGN})
@@ -37,4 +39,7 @@ function(fmn_add_test name)
     FMN_BIN_DIR="${PROJECT_BINARY_DIR}/bin"
     FMN_CORPUS_DIR="${PROJECT_SOURCE_DIR}/corpus")
   gtest_discover_tests(${name} PROPERTIES LABELS "${T_LABELS}" DISCOVERY_TIMEOUT 60)
+  if("concurrency" IN_LIST T_LABELS)
+    add_dependencies(concurrency_tests ${name})
+  endif()
 endfunction()
