@@ -16,6 +16,7 @@ pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 find_package(CURL REQUIRED)
+find_package(OpenSSL REQUIRED)
 
 # RapidJSON's config only sets variables; wrap it in a target.
 add_library(fmn_rapidjson INTERFACE)
