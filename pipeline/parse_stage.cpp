@@ -14,6 +14,15 @@ ParsedBatchPtr ParseStage::operator()(const RawBatchPtr& raw) const {
       continue;
     }
     std::unique_ptr<Message> m = std::move(parsed).value();
+    if (signatures_.verifier != nullptr) {
+      SignatureCheck check = signatures_.verifier->verify(r.payload);
+      if (check.outcome != SignatureOutcome::kOk) {
+        stats_.signature_rejected[static_cast<size_t>(check.outcome)].fetch_add(
+            1, std::memory_order_relaxed);
+        signatures_.rejected(*m, check);
+        continue;
+      }
+    }
     meta_.extract(*m);
     out->messages.push_back(std::move(m));
   }

@@ -1,7 +1,9 @@
 // The parse stage: raw records to parsed messages with their meta extracted. Bad records are
 // counted and reported with their origin (line number or receive counter) through `report`, then
-// skipped; the batch goes on. Stateless apart from the counters: safe to run on several threads at
-// once. The MetaExtractor must outlive the stage.
+// skipped; the batch goes on. With signature checks on, a message whose fedmsg signature does not
+// verify is counted by outcome, reported through `rejected` and skipped too. Stateless apart from
+// the counters: safe to run on several threads at once. The MetaExtractor and the verifier must
+// outlive the stage.
 #pragma once
 
 #include <functional>
@@ -9,16 +11,26 @@
 
 #include "core/envelope_parser.h"
 #include "core/meta_extractor.h"
+#include "core/signature_verifier.h"
 #include "pipeline/batches.h"
 #include "pipeline/pipeline_stats.h"
 
 namespace fmn::pipeline {
 
+struct SignatureChecks {
+  const SignatureVerifier* verifier = nullptr;  // null: off
+  std::function<void(const Message&, const SignatureCheck&)> rejected;
+};
+
 class ParseStage {
  public:
   using Report = std::function<void(const std::string&)>;
-  ParseStage(const MetaExtractor& meta, PipelineStats& stats, Report report)
-      : meta_(meta), stats_(stats), report_(std::move(report)) {}
+  ParseStage(const MetaExtractor& meta, PipelineStats& stats, Report report,
+             SignatureChecks signatures = {})
+      : meta_(meta),
+        stats_(stats),
+        report_(std::move(report)),
+        signatures_(std::move(signatures)) {}
 
   ParsedBatchPtr operator()(const RawBatchPtr& raw) const;
 
@@ -26,6 +38,7 @@ class ParseStage {
   const MetaExtractor& meta_;
   PipelineStats& stats_;
   Report report_;
+  SignatureChecks signatures_;
   ParseOptions options_;
 };
 

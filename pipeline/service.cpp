@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/meta_extractor.h"
 #include "core/metrics.h"
+#include "core/signature_verifier.h"
 #include "engine/rule_engine.h"
 #include "pipeline/admin_server.h"
 #include "pipeline/delivery_router.h"
@@ -78,6 +79,7 @@ struct Service::Impl {
   StageLatency latency;
 
   std::unique_ptr<MetaExtractor> meta;
+  std::unique_ptr<SignatureVerifier> signatures;  // null: signatures not checked
   std::unique_ptr<bus::Source> source;
   bus::ZmqSource* zmq = nullptr;  // the source, when it is the bus
   std::unique_ptr<engine::RuleEngine> engine;
@@ -239,6 +241,17 @@ void Service::Impl::register_metrics(AdmissionStage& admit) {
           [&admit] { return static_cast<double>(admit.sequence_stats().missing); });
   counter("fmn_sequence_restarts_total", "Publisher restarts seen in sequence numbers.",
           [&admit] { return static_cast<double>(admit.sequence_stats().restarts); });
+  if (signatures) {
+    for (SignatureOutcome reason :
+         {SignatureOutcome::kUnsigned, SignatureOutcome::kBadSignature,
+          SignatureOutcome::kUntrustedCertificate, SignatureOutcome::kMalformed}) {
+      const auto& rejected = stats.signature_rejected[static_cast<size_t>(reason)];
+      registry.counter_fn("fmn_signature_rejected_total",
+                          "Messages dropped because their fedmsg signature did not verify.",
+                          [&rejected] { return static_cast<double>(rejected.load()); },
+                          {{"reason", std::string(outcome_name(reason))}});
+    }
+  }
   gauge("fmn_rule_generation", "Rule engine generations published.",
         [this] { return static_cast<double>(engine->stats().generations); });
   gauge("fmn_rules_interned", "Distinct rules held by the engine.",
@@ -294,6 +307,12 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
   auto meta = MetaExtractor::builtin(builtin_aliases());
   if (!meta) return meta.error();
   impl->meta = std::move(meta).value();
+  if (config.validate_signatures) {
+    auto verifier = SignatureVerifier::create(config.ca_cert, config.crl);
+    if (!verifier) return verifier.error();
+    impl->signatures = std::move(verifier).value();
+    log::info("signatures_checked", {{"ca_cert", config.ca_cert}, {"crl", config.crl}});
+  }
 
   engine::EngineOptions engine_options;
   engine::parse_engine_mode(config.engine, engine_options.mode);
@@ -410,9 +429,14 @@ ServiceSummary Service::run() {
   std::atomic<bool> done{false};
   std::thread housekeeper([&] { s.housekeeping(done); });
 
-  ParseStage parse(*s.meta, s.stats, [](const std::string& what) {
-    log::warn("parse_error", {{"detail", what}});
-  });
+  auto parse_error = [](const std::string& what) { log::warn("parse_error", {{"detail", what}}); };
+  auto signature_rejected = [](const Message& m, const SignatureCheck& check) {
+    log::warn("signature_rejected", {{"msg_id", m.msg_id},
+                                     {"topic", m.topic},
+                                     {"reason", outcome_name(check.outcome)},
+                                     {"detail", check.detail}});
+  };
+  ParseStage parse(*s.meta, s.stats, parse_error, {s.signatures.get(), signature_rejected});
   StoppableSource source(*s.source, s.stop);
   GraphOptions graph{s.config.batch_size, s.config.max_in_flight, s.latency};
   auto start = std::chrono::steady_clock::now();

@@ -95,6 +95,10 @@ std::map<std::string, Section, std::less<>> schema(ServiceConfig& c) {
        {{"batch_size", number(c.batch_size, 1, 65536)},
         {"max_in_flight", number(c.max_in_flight, 1, 4096)},
         {"sink_queue", number(c.sink_queue, 1, 1e7)}}},
+      {"security",
+       {{"validate_signatures", flag(c.validate_signatures)},
+        {"ca_cert", text(c.ca_cert)},
+        {"crl", text(c.crl)}}},
   };
 }
 
@@ -190,6 +194,9 @@ Result<bool> validate(const ServiceConfig& c) {
   if (c.shard_index >= c.shard_count) {
     return bad("shard: index " + std::to_string(c.shard_index) + " is not below count " +
                std::to_string(c.shard_count));
+  }
+  if (c.validate_signatures && c.ca_cert.empty()) {
+    return bad("security.ca_cert: required when validate_signatures is on");
   }
   if (c.replay.empty() && c.connect.empty()) {
     return bad("source: neither a replay file nor bus endpoints (connect) are set");

@@ -52,6 +52,10 @@ struct ServiceConfig {
   size_t batch_size = 128;
   size_t max_in_flight = 16;
   size_t sink_queue = 1024;  // batches queued per destination kind
+  // [security]
+  bool validate_signatures = false;  // drop messages whose fedmsg signature does not verify
+  std::string ca_cert;               // PEM CA certificate(s) publishers' certificates chain to
+  std::string crl;                   // PEM revocation list; empty: none
 };
 
 // Reads `text` (TOML; `name` is cited in errors) over the defaults.

@@ -48,6 +48,9 @@ TEST(ServiceConfig, AnEmptyFileGivesTheDefaults) {
   EXPECT_EQ(c.batch_size, 128u);
   EXPECT_EQ(c.max_in_flight, 16u);
   EXPECT_EQ(c.sink_queue, 1024u);
+  EXPECT_FALSE(c.validate_signatures);
+  EXPECT_EQ(c.ca_cert, "");
+  EXPECT_EQ(c.crl, "");
   // The defaults alone name no source: the bus or a replay must be chosen.
   EXPECT_NE(validate_error(c).find("source:"), std::string::npos);
 }
@@ -102,6 +105,11 @@ count = 3
 batch_size = 64
 max_in_flight = 8
 sink_queue = 99
+
+[security]
+validate_signatures = true
+ca_cert = "/etc/pki/fedmsg/ca.crt"
+crl = "/var/cache/fedmsg/crl.pem"
 )",
                                      "fmn.toml");
   ASSERT_TRUE(config.ok()) << config.error().message;
@@ -133,6 +141,9 @@ sink_queue = 99
   EXPECT_EQ(c.batch_size, 64u);
   EXPECT_EQ(c.max_in_flight, 8u);
   EXPECT_EQ(c.sink_queue, 99u);
+  EXPECT_TRUE(c.validate_signatures);
+  EXPECT_EQ(c.ca_cert, "/etc/pki/fedmsg/ca.crt");
+  EXPECT_EQ(c.crl, "/var/cache/fedmsg/crl.pem");
   EXPECT_EQ(validate_error(c), "");
 }
 
@@ -200,6 +211,18 @@ TEST(ServiceConfig, ValidateRejectsAShardOutsideItsCount) {
   EXPECT_EQ(validate_error(c), "");
 }
 
+TEST(ServiceConfig, SignatureValidationNeedsACaAndUnknownSecurityKeysAreRejected) {
+  ServiceConfig c = valid_config();
+  c.validate_signatures = true;
+  EXPECT_EQ(validate_error(c), "security.ca_cert: required when validate_signatures is on");
+  c.ca_cert = "/etc/pki/fedmsg/ca.crt";
+  EXPECT_EQ(validate_error(c), "");
+  EXPECT_EQ(parse_error("[security]\nvalidate_signatures = \"yes\"\n"),
+            "fmn.toml:2:23: security.validate_signatures: expected true or false");
+  EXPECT_EQ(parse_error("[security]\nca_cert_location = \"/x\"\n"),
+            "fmn.toml:2:1: unknown key 'ca_cert_location' in [security]");
+}
+
 TEST(ServiceConfig, ValidateRejectsBadEnumValues) {
   ServiceConfig c = valid_config();
   c.engine = "fast";
@@ -261,6 +284,9 @@ TEST(ServiceConfig, TheContribExampleParsesAndEqualsTheDefaults) {
   EXPECT_EQ(c.batch_size, defaults.batch_size);
   EXPECT_EQ(c.max_in_flight, defaults.max_in_flight);
   EXPECT_EQ(c.sink_queue, defaults.sink_queue);
+  EXPECT_EQ(c.validate_signatures, defaults.validate_signatures);
+  EXPECT_EQ(c.ca_cert, defaults.ca_cert);
+  EXPECT_EQ(c.crl, defaults.crl);
   EXPECT_EQ(validate_error(c), "");
 }
 
