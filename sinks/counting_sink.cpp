@@ -27,13 +27,14 @@ void CountingSink::deliver(std::span<const Notification> batch) {
   counters_.delivered.fetch_add(batch.size(), std::memory_order_relaxed);
 }
 
-void CountingSink::deliver_digest(const Digest& digest) {
+void CountingSink::deliver_digest(const Digest& digest, DigestSettled settled) {
   ++digests_;
   if (renderer_ && !digest.items.empty()) {
     renderer_->digest_email(digest, email_);
     bytes_ += email_.subject.size() + email_.text.size() + email_.html.size();
   }
   counters_.delivered.fetch_add(digest.items.size(), std::memory_order_relaxed);
+  settled();
 }
 
 }  // namespace fmn::sinks

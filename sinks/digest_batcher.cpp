@@ -1,5 +1,7 @@
 #include "sinks/digest_batcher.h"
 
+#include <algorithm>
+#include <iterator>
 #include <limits>
 
 #include "sinks/notification_codec.h"
@@ -73,6 +75,13 @@ void DigestBatcher::tick() {
   } else {
     for (const std::string& key : keys.value()) flush(key);
   }
+  std::vector<std::string> settled;
+  std::set_difference(held_.begin(), held_.end(), unsettled_.begin(), unsettled_.end(),
+                      std::back_inserter(settled));
+  for (const std::string& key : settled) {
+    held_.erase(key);
+    flush(key);
+  }
   inner_.tick();
 }
 
@@ -95,6 +104,10 @@ void DigestBatcher::flush_all() {
 }
 
 void DigestBatcher::flush(const std::string& key) {
+  if (unsettled_.count(key) != 0) {
+    held_.insert(key);
+    return;
+  }
   auto items = store_.take(key);
   if (!items) {
     store_error(items.error());
@@ -113,7 +126,16 @@ void DigestBatcher::flush(const std::string& key) {
     }
     digest.items.push_back(std::move(n.value()));
   }
-  if (!digest.items.empty()) inner_.deliver_digest(digest);
+  if (digest.items.empty()) {
+    settle(key);
+    return;
+  }
+  unsettled_.insert(key);
+  inner_.deliver_digest(digest, [this, key] { settle(key); });
+}
+
+void DigestBatcher::settle(const std::string& key) {
+  unsettled_.erase(key);
   auto done = store_.done(key);
   if (!done) store_error(done.error());
 }

@@ -7,14 +7,18 @@
 // restart, or a message matched by two rules, is not sent again. A digest lists at most
 // `max_items` items (FMN: 1,000) and counts the rest as omitted.
 // Crash safety: take() moves a digest's items in flight before the sink sees them; done()
-// clears them after. recover() (call once at start-up) re-delivers what a stop left in flight:
-// a stop between the sink's success and done() sends that digest again (same Message-ID, so
-// mail clients fold it); nothing is lost.
+// clears them once the sink has settled the digest (sent it, or given it up), not when it
+// merely queued it for a retry. While a key's digest is unsettled, that key is not flushed
+// again: its new items stay pending and are flushed once it settles. recover() (call once at
+// start-up) re-delivers what a stop left in flight: a stop between the sink's success and
+// done() sends that digest again (same Message-ID, so mail clients fold it); nothing is lost.
 // Store errors are counted as failed and reported; the batcher keeps going. One thread at a
 // time, like every Sink.
 #pragma once
 
 #include <memory>
+#include <set>
+#include <string>
 
 #include "sinks/clock.h"
 #include "sinks/digest_policy.h"
@@ -36,7 +40,7 @@ class DigestBatcher : public Sink {
 
   std::string_view name() const override { return inner_.name(); }
   void deliver(std::span<const Notification> batch) override;
-  // Flushes the digests that are due, then ticks the inner sink.
+  // Flushes the digests that are due or were held back, then ticks the inner sink.
   void tick() override;
   // Re-delivers digests left in flight by a previous run. Call before the first deliver().
   void recover();
@@ -47,6 +51,8 @@ class DigestBatcher : public Sink {
 
  private:
   void flush(const std::string& key);
+  // The sink is finished with the key's digest: its items leave the store.
+  void settle(const std::string& key);
   void store_error(const Error& e);
 
   Sink& inner_;
@@ -57,6 +63,8 @@ class DigestBatcher : public Sink {
   FailureHandler on_failure_;
   std::vector<Notification> immediate_;
   std::string encoded_;
+  std::set<std::string> unsettled_;  // keys whose digest the sink still holds
+  std::set<std::string> held_;       // keys to flush once their digest settles
 };
 
 }  // namespace fmn::sinks

@@ -27,8 +27,11 @@ void EmailSink::deliver(std::span<const Notification> batch) {
   }
 }
 
-void EmailSink::deliver_digest(const Digest& digest) {
-  if (digest.items.empty()) return;
+void EmailSink::deliver_digest(const Digest& digest, DigestSettled settled) {
+  if (digest.items.empty()) {
+    settled();
+    return;
+  }
   const Notification& first = digest.items.front();
   renderer_.digest_email(digest, rendered_);
   unsubscribe_url_.clear();
@@ -37,9 +40,10 @@ void EmailSink::deliver_digest(const Digest& digest) {
                                        std::chrono::system_clock::to_time_t(clock_.wall()));
   if (!mail) {
     reject(first, mail.error());
+    settled();
     return;
   }
-  submit({std::move(mail.value()), first.user});
+  submit({std::move(mail.value()), first.user, 0, std::move(settled)});
 }
 
 void EmailSink::send_confirmation(const ConfirmationRequest& request) {
@@ -60,7 +64,7 @@ void EmailSink::submit(Pending pending) {
   if (queue_.size() >= config_.max_queued) {
     counters_.dropped.fetch_add(1, std::memory_order_relaxed);
     report(queue_.front().user, queue_.front().email.to, false, "dropped: retry queue full");
-    queue_.pop_front();
+    pop_and_settle();
   }
   queue_.push_back(std::move(pending));
   drain();
@@ -74,17 +78,17 @@ void EmailSink::drain() {
     switch (result.status) {
       case SendStatus::kSent:
         counters_.delivered.fetch_add(1, std::memory_order_relaxed);
-        queue_.pop_front();
+        pop_and_settle();
         break;
       case SendStatus::kPermanent:
         give_up(head, true, "refused (" + std::to_string(result.smtp_code) + "): " + result.detail);
-        queue_.pop_front();
+        pop_and_settle();
         break;
       case SendStatus::kTemporary: {
         if (head.attempts >= config_.backoff.max_attempts) {
           give_up(head, false,
                   "gave up after " + std::to_string(head.attempts) + " attempts: " + result.detail);
-          queue_.pop_front();
+          pop_and_settle();
           break;
         }
         counters_.retried.fetch_add(1, std::memory_order_relaxed);
@@ -94,6 +98,12 @@ void EmailSink::drain() {
       }
     }
   }
+}
+
+void EmailSink::pop_and_settle() {
+  DigestSettled settled = std::move(queue_.front().settled);
+  queue_.pop_front();
+  if (settled) settled();
 }
 
 void EmailSink::give_up(const Pending& p, bool permanent, std::string detail) {

@@ -6,7 +6,8 @@
 // user's emails keep their order. A permanent refusal (5xx) or running out of attempts gives
 // the email up: counted, and reported to the FailureHandler. Invalid addresses are rejected
 // before any SMTP command. The queue is in memory: durability of pending work is the digest
-// store's job (digest_store.h).
+// store's job (digest_store.h), so a digest is settled only once its email was sent or given
+// up, never while it waits for a retry.
 // One thread at a time, like every Sink.
 #pragma once
 
@@ -39,7 +40,7 @@ class EmailSink : public Sink {
 
   std::string_view name() const override { return "email"; }
   void deliver(std::span<const Notification> batch) override;
-  void deliver_digest(const Digest& digest) override;
+  void deliver_digest(const Digest& digest, DigestSettled settled) override;
   void tick() override;
   // Sends a confirmation request to a new address (the only email it gets until confirmed).
   void send_confirmation(const ConfirmationRequest& request);
@@ -51,10 +52,13 @@ class EmailSink : public Sink {
     OutgoingEmail email;
     std::string user;
     uint32_t attempts = 0;
+    DigestSettled settled;  // a digest's, called once the email is sent or given up
   };
   void submit(Pending pending);
   // Sends queued emails, oldest first, until one fails or the queue is empty.
   void drain();
+  // Removes the head of the queue, then settles it (the callback may queue more email).
+  void pop_and_settle();
   void give_up(const Pending& p, bool permanent, std::string detail);
   void reject(const Notification& n, const Error& error);
   void report(const std::string& user, const std::string& address, bool permanent,

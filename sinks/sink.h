@@ -37,14 +37,23 @@ struct DeliveryFailure {
 };
 using FailureHandler = std::function<void(const DeliveryFailure&)>;
 
+// Called by a sink, on its own thread, once it is finished with a digest: delivered, or given
+// up (refused, rejected, out of attempts, dropped from a full queue). Until then the sink may
+// still retry it, and whoever handed it over keeps it durable.
+using DigestSettled = std::function<void()>;
+
 class Sink {
  public:
   virtual ~Sink() = default;
   virtual std::string_view name() const = 0;
   virtual void deliver(std::span<const Notification> batch) = 0;
-  // Delivers a digest as one message where the medium allows (an email listing every item).
-  // By default each item is delivered on its own.
-  virtual void deliver_digest(const Digest& digest) { deliver(digest.items); }
+  // Delivers a digest as one message where the medium allows (an email listing every item),
+  // and calls `settled` once finished with it, possibly before returning. By default each item
+  // is delivered on its own and the digest is settled at once.
+  virtual void deliver_digest(const Digest& digest, DigestSettled settled) {
+    deliver(digest.items);
+    settled();
+  }
   // Called about once a second by the sink's thread: retries what is due. Default: nothing.
   virtual void tick() {}
   const SinkCounters& counters() const { return counters_; }

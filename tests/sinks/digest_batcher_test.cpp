@@ -129,6 +129,44 @@ TEST(DigestBatcher, RecoverRedeliversWhatWasInFlight) {
   EXPECT_EQ(sink.digests.size(), 1u);
 }
 
+TEST(DigestBatcher, AKeyIsHeldBackUntilTheSinkSettlesItsDigest) {
+  Fixture f(DigestPolicy{0s, 2});
+  f.sink.hold_digests = true;  // the sink queued it for a retry
+  f.batcher.deliver(std::vector{item(1), item(2)});
+  ASSERT_EQ(f.sink.digests.size(), 1u);
+  f.batcher.deliver(std::vector{item(3), item(4)});
+  f.batcher.tick();
+  EXPECT_EQ(f.sink.digests.size(), 1u);  // not sent again while the sink holds it
+  f.sink.unsettled[0]();
+  f.batcher.tick();
+  ASSERT_EQ(f.sink.digests.size(), 2u);
+  EXPECT_EQ(subtitles(f.sink.digests[1]), (std::vector<std::string>{"item 3", "item 4"}));
+}
+
+TEST(DigestBatcher, AnUnsettledDigestIsRecoveredAfterACrash) {
+  Fixture f(DigestPolicy{0s, 2});
+  f.sink.hold_digests = true;
+  f.batcher.deliver(std::vector{item(1), item(2)});
+  f.batcher.deliver(std::vector{item(3)});
+  ASSERT_EQ(f.sink.digests.size(), 1u);
+  // The process dies with the digest waiting for a retry: the next run sends it, with the
+  // item that was pending beside it, once.
+  RecordingSink after_crash;
+  DigestBatcher next_run(
+      after_crash, f.store,
+      [](const Notification&) {
+        return DigestPolicy{0s, 2};
+      },
+      {}, f.clock);
+  next_run.recover();
+  ASSERT_EQ(after_crash.digests.size(), 1u);
+  EXPECT_EQ(subtitles(after_crash.digests[0]),
+            (std::vector<std::string>{"item 1", "item 2", "item 3"}));
+  next_run.recover();
+  next_run.tick();
+  EXPECT_EQ(after_crash.digests.size(), 1u);
+}
+
 TEST(NotificationCodec, RoundTripRendersTheSame) {
   const Notification n = item(3);
   std::string bytes;

@@ -219,7 +219,9 @@ TEST(EmailSink, DigestIsOneEmailListingEveryItem) {
     spec.link = "https://example.org/" + std::to_string(i);
     digest.items.push_back(make_notification(spec));
   }
-  h.sink->deliver_digest(digest);
+  int settled = 0;
+  h.sink->deliver_digest(digest, [&] { ++settled; });
+  EXPECT_EQ(settled, 1);
   ASSERT_EQ(h.transport->attempts.size(), 1u);
   const std::string& d = h.transport->attempts[0].data;
   EXPECT_EQ(header_value(d, "Subject"), "3 Fedora notifications");
@@ -227,6 +229,31 @@ TEST(EmailSink, DigestIsOneEmailListingEveryItem) {
   for (int i = 0; i < 3; ++i) {
     EXPECT_NE(d.find("https://example.org/" + std::to_string(i)), std::string::npos);
   }
+}
+
+TEST(EmailSink, ADigestIsSettledOnlyOnceSentOrGivenUp) {
+  EmailSinkConfig config;
+  config.backoff.max_attempts = 2;
+  Harness h(config);
+  Digest digest;
+  digest.items.push_back(make_notification());
+  int sent = 0, given_up = 0;
+  h.transport->script = {{SendStatus::kTemporary, 421, "busy"}};
+  h.sink->deliver_digest(digest, [&] { ++sent; });
+  EXPECT_EQ(sent, 0);  // waiting for its retry
+  h.clock.advance(1h);
+  h.sink->tick();
+  EXPECT_EQ(sent, 1);
+
+  h.transport->script = {{SendStatus::kTemporary, 421, "busy"},
+                         {SendStatus::kTemporary, 421, "busy"}};
+  h.sink->deliver_digest(digest, [&] { ++given_up; });
+  EXPECT_EQ(given_up, 0);
+  h.clock.advance(1h);
+  h.sink->tick();
+  EXPECT_EQ(given_up, 1);
+  EXPECT_EQ(h.sink->counters().failed.load(), 1u);
+  EXPECT_EQ(sent, 1);
 }
 
 TEST(EmailComposer, ValidatesItsConfiguration) {

@@ -1,4 +1,6 @@
-// A sink that keeps what it was given, for tests of what sits in front of sinks.
+// A sink that keeps what it was given, for tests of what sits in front of sinks. Digests are
+// settled at once, unless `hold_digests` is set: then their callbacks wait in `unsettled` until
+// the test calls them, as a sink waiting to retry would.
 #pragma once
 
 #include <vector>
@@ -13,11 +15,20 @@ class RecordingSink : public Sink {
   void deliver(std::span<const Notification> batch) override {
     single.insert(single.end(), batch.begin(), batch.end());
   }
-  void deliver_digest(const Digest& digest) override { digests.push_back(digest); }
+  void deliver_digest(const Digest& digest, DigestSettled settled) override {
+    digests.push_back(digest);
+    if (hold_digests) {
+      unsettled.push_back(std::move(settled));
+    } else {
+      settled();
+    }
+  }
   void tick() override { ++ticks; }
 
+  bool hold_digests = false;
   std::vector<Notification> single;
   std::vector<Digest> digests;
+  std::vector<DigestSettled> unsettled;
   int ticks = 0;
 };
 

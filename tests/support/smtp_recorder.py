@@ -24,7 +24,8 @@ from aiosmtpd.smtp import SMTP
 class Recorder:
     def __init__(self, directory):
         self.directory = directory
-        self.count = 0
+        # A restarted server keeps numbering after the messages its predecessor recorded.
+        self.count = sum(1 for f in os.listdir(directory) if f.startswith("mail-"))
 
     def mode(self):
         try:

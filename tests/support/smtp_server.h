@@ -40,7 +40,7 @@ class SmtpServer {
   // Takes effect from the next RCPT command.
   Status set_mode(SmtpMode mode);
 
-  // Every message accepted so far, oldest first.
+  // Every message accepted so far, restarts included, oldest first.
   Result<std::vector<ReceivedMail>> received() const;
   // Waits (bounded) until at least `count` messages were accepted, then returns them all.
   Result<std::vector<ReceivedMail>> wait_for_mail(size_t count, Duration timeout) const;

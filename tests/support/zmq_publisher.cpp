@@ -28,6 +28,9 @@ Status ZmqPublisher::bind(int port) {
     auto socket = std::make_unique<zmq::socket_t>(*context_, zmq::socket_type::xpub);
     socket->set(zmq::sockopt::sndhwm, 0);
     socket->set(zmq::sockopt::linger, 0);
+    // Every subscription is reported, even one to a prefix another subscriber already has: a
+    // subscriber that replaces a killed one may subscribe before the dead one's pipe is gone.
+    socket->set(zmq::sockopt::xpub_verbose, 1);
     socket->bind("tcp://" + std::string(kLoopback) + ":" +
                  (port == 0 ? "*" : std::to_string(port)));
     endpoint_ = socket->get(zmq::sockopt::last_endpoint);

@@ -2,7 +2,8 @@
 // (two frames: topic, JSON envelope), as Fedora's bus does.
 //
 // It is an XPUB socket, so wait_for_subscriptions() can block until subscribers are connected
-// and subscribed: messages sent before that are lost, as with any PUB socket. The send queue is
+// and subscribed (each subscription counts, even to a prefix already subscribed to): messages
+// sent before that are lost, as with any PUB socket. The send queue is
 // unbounded (no high-water-mark drops) so a slow test subscriber loses nothing. stop() and
 // restart() close and rebind the socket on the same port; subscribers reconnect by themselves
 // and resend their subscriptions once their owner thread next uses the SUB socket.
