@@ -1,14 +1,12 @@
 #include "bus/replay_corpus.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <cstdio>
 #include <unordered_map>
 
 #include "bus/file_source.h"
 #include "bus/sequence_tracker.h"
 #include "core/envelope_parser.h"
+#include "core/json_writer.h"
 
 namespace fmn::bus {
 namespace {
@@ -19,15 +17,15 @@ bool rewritten(std::string_view key) {
 }
 
 std::string quote(std::string_view text) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  JsonBuffer buffer;
+  JsonWriter writer(buffer);
   writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 std::string serialise_members(const JsonDocument& doc) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  JsonBuffer buffer;
+  JsonWriter writer(buffer);
   writer.StartObject();
   for (const auto& member : doc.GetObject()) {
     std::string_view key(member.name.GetString(), member.name.GetStringLength());

@@ -1,13 +1,12 @@
 // meta_to_json() of core/meta_extractor.h: the line `fmn-rulec meta` prints.
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
+#include "core/json_writer.h"
 #include "core/meta_extractor.h"
 
 namespace fmn {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = JsonWriter;
 
 void write_string(Writer& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
@@ -32,7 +31,7 @@ void write_list(Writer& w, const char* key, const std::vector<std::string>& item
 }  // namespace
 
 std::string meta_to_json(const Meta& meta) {
-  rapidjson::StringBuffer buffer;
+  JsonBuffer buffer;
   Writer w(buffer);
   w.StartObject();
   w.Key("category");

@@ -1,7 +1,5 @@
 #include "core/meta_value.h"
-
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include "core/json_writer.h"
 
 #include <cmath>
 #include <cstdio>
@@ -120,8 +118,8 @@ void Value::append_to(std::string& out) const {
     append_python_float(out, v.GetDouble());
   } else {
     // Objects and arrays rarely reach text; compact JSON is the honest rendering.
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    JsonBuffer buffer;
+    JsonWriter writer(buffer);
     v.Accept(writer);
     out.append(buffer.GetString(), buffer.GetSize());
   }

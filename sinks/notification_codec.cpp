@@ -1,16 +1,15 @@
 #include "sinks/notification_codec.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "core/envelope_parser.h"
+#include "core/json_writer.h"
 #include "sinks/renderer.h"
 
 namespace fmn::sinks {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = JsonWriter;
 
 void put(Writer& w, const char* key, std::string_view value) {
   w.Key(key);
@@ -51,7 +50,7 @@ std::vector<std::string> get_list(const rapidjson::Value& obj, const char* key) 
 
 void encode_notification(const Notification& n, std::string& out) {
   const Message& m = *n.message;
-  rapidjson::StringBuffer buffer;
+  JsonBuffer buffer;
   Writer w(buffer);
   w.StartObject();
   put(w, "topic", m.topic);
@@ -91,7 +90,7 @@ Result<Notification> decode_notification(std::string_view bytes) {
     return Error{ErrorCode::kMalformedJson, "stored notification: not a JSON object"};
   }
   // Rebuild a message through the envelope parser, so it is a Message like any other.
-  rapidjson::StringBuffer buffer;
+  JsonBuffer buffer;
   Writer w(buffer);
   w.StartObject();
   put(w, "topic", get(d, "topic"));

@@ -2,8 +2,6 @@
 // `fmn-rulec explain RULES MESSAGES.jsonl`: why each rule did or did not match, test by test.
 // Both read fedmsg envelopes one a line, derive their meta with the built-in table, and bind
 // the rules' parameters from --param.
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <cstdio>
 #include <fstream>
@@ -15,6 +13,7 @@
 #include "apps/fmn-rulec/commands.h"
 #include "apps/fmn-rulec/engine_eval.h"
 #include "core/envelope_parser.h"
+#include "core/json_writer.h"
 #include "core/meta_extractor.h"
 #include "dsl/compile.h"
 #include "dsl/explain.h"
@@ -90,8 +89,8 @@ bool for_each_message(const std::string& path, const char* command,
 }
 
 std::string json_line(size_t line, const Message& m, const std::vector<std::string>& matched) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  JsonBuffer buffer;
+  JsonWriter w(buffer);
   w.StartObject();
   w.Key("line");
   w.Uint64(line);

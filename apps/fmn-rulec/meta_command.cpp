@@ -1,8 +1,6 @@
 // `fmn-rulec meta FILE.jsonl`: what the meta extractor derives from each message of a JSON-lines
 // file, one compact JSON object a line (see fmn::meta_to_json), or {"error": "..."} for a line
 // that is not a fedmsg envelope.
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <cstdio>
 #include <fstream>
@@ -11,6 +9,7 @@
 
 #include "apps/fmn-rulec/commands.h"
 #include "core/envelope_parser.h"
+#include "core/json_writer.h"
 #include "core/meta_extractor.h"
 
 namespace fmn::rulec {
@@ -23,8 +22,8 @@ struct MetaOptions {
 };
 
 std::string error_line(const std::string& what) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  JsonBuffer buffer;
+  JsonWriter w(buffer);
   w.StartObject();
   w.Key("error");
   w.String(what.c_str(), static_cast<rapidjson::SizeType>(what.size()));

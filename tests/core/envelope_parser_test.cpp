@@ -71,6 +71,21 @@ TEST(EnvelopeParser, TopicFromAFrameOutlivesTheFrame) {
   EXPECT_EQ(m.value()->topic_suffix, "ci.pipeline.complete");
 }
 
+TEST(EnvelopeParser, RawControlCharactersAreRefusedWhereverTheyStand) {
+  // 0x1E passes RapidJSON's SIMD string scan (it compares against 0x19), so it is checked
+  // up front; the string is long enough for the scan to run.
+  std::string record = R"({"topic":"org.fedoraproject.prod.git.receive","msg":{"text":")" +
+                       std::string(40, 'x') + "\x1e" + std::string(40, 'y') + R"("}})";
+  auto m = parse_envelope(record);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().code, ErrorCode::kMalformedJson);
+  EXPECT_NE(m.error().message.find("control character 0x1e at offset 101"), std::string::npos)
+      << m.error().message;
+  // Escaped, the same character is fine, and whitespace between tokens is too.
+  auto escaped = parse_envelope("{\"topic\":\"a.b\",\r\n\t\"msg\":{\"text\":\"\\u001e\"}}");
+  ASSERT_TRUE(escaped.ok()) << escaped.error().message;
+}
+
 TEST(SplitTopic, NoEnvComponent) {
   std::string_view env, suffix;
   split_topic("bodhi.update.comment", env, suffix);
