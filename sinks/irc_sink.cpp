@@ -20,6 +20,31 @@ Parsed parse(std::string_view line) {
   return {line.substr(0, space), line.substr(space + 1)};
 }
 
+// The last parameter of a command's parameters: the trailing one (after " :"), or the last word.
+std::string_view last_parameter(std::string_view params) {
+  if (params.starts_with(':')) return params.substr(1);
+  if (const size_t colon = params.find(" :"); colon != std::string_view::npos) {
+    return params.substr(colon + 2);
+  }
+  const size_t space = params.rfind(' ');
+  return space == std::string_view::npos ? params : params.substr(space + 1);
+}
+
+// The parameter after the first (numerics put the client's own nick first).
+std::string_view second_parameter(std::string_view params) {
+  const size_t start = params.find(' ');
+  if (start == std::string_view::npos) return {};
+  params.remove_prefix(start + 1);
+  return params.substr(0, params.find(' '));
+}
+
+template <typename Lines>
+size_t notifications_in(const Lines& lines) {
+  size_t n = 0;
+  for (const IrcPrivmsg& line : lines) n += line.last_of_notification ? 1 : 0;
+  return n;
+}
+
 std::string base64(std::string_view bytes) {
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -97,15 +122,16 @@ bool IrcSink::enqueue(const std::string& nick, std::string_view text) {
                              clock_.steady());
     it = targets_.emplace(nick, Target{{}, bucket}).first;
   }
-  std::deque<Line>& queue = it->second.lines;
+  Target& target = it->second;
   for (size_t i = 0; i < lines.size(); ++i) {
-    queue.push_back({std::move(lines[i]), i + 1 == lines.size()});
+    target.lines.push_back({nick, std::move(lines[i]), i + 1 == lines.size()});
   }
-  while (queue.size() > config_.max_queued_per_target) {
-    if (queue.front().last_of_notification) {
+  while (target.lines.size() > config_.max_queued_per_target) {
+    if (target.lines.front().last_of_notification) {
       counters_.dropped.fetch_add(1, std::memory_order_relaxed);
     }
-    queue.pop_front();
+    target.lines.pop_front();
+    if (target.put_back > 0) --target.put_back;
   }
   return true;
 }
@@ -129,6 +155,11 @@ void IrcSink::pump(std::chrono::milliseconds wait) {
     disconnect("irc: registration timed out", now);
     return;
   }
+  if (auto pinged = receipts_.oldest_checkpoint();
+      pinged && now - *pinged >= config_.confirm_timeout) {
+    disconnect("irc: the server did not answer PING", now);
+    return;
+  }
   if (state_ == State::kReady) send_queued(now);
 }
 
@@ -149,6 +180,9 @@ void IrcSink::connect(std::chrono::steady_clock::time_point now) {
 
 void IrcSink::disconnect(const std::string& why, std::chrono::steady_clock::time_point now) {
   transport_->close();
+  std::vector<IrcPrivmsg> unconfirmed = receipts_.unconfirmed();
+  counters_.retried.fetch_add(notifications_in(unconfirmed), std::memory_order_relaxed);
+  put_back(std::move(unconfirmed));
   if (state_ == State::kReady) failed_connects_ = 0;
   state_ = State::kDisconnected;
   ++failed_connects_;
@@ -163,6 +197,10 @@ void IrcSink::handle(const std::string& line, std::chrono::steady_clock::time_po
     std::string pong = "PONG ";
     pong += p.rest;
     send(pong, now);
+  } else if (p.command == "PONG") {
+    confirm(last_parameter(p.rest), now);
+  } else if (p.command == "401") {  // no such nick
+    receipts_.refused(second_parameter(p.rest));
   } else if (p.command == "001") {
     state_ = State::kReady;
     failed_connects_ = 0;
@@ -188,26 +226,80 @@ void IrcSink::handle(const std::string& line, std::chrono::steady_clock::time_po
 }
 
 void IrcSink::send_queued(std::chrono::steady_clock::time_point now) {
-  // Round-robin over targets, one line each per round, so one busy target cannot starve others.
-  bool progress = true;
-  while (progress) {
-    progress = false;
+  // Rounds of at most one line per target (so one busy target cannot starve the others, and a
+  // 401 names one line), each written at once with the PING that will confirm it: a server
+  // that reads the round handles it all, PONG included, or none of it.
+  std::vector<Target*> round;
+  std::vector<std::string> lines;
+  do {
+    round.clear();
+    lines.clear();
     for (auto& [nick, target] : targets_) {
-      if (target.lines.empty()) continue;
-      if (connection_bucket_.next_available(now) > now) return;
+      if (target.lines.empty() || now < target.not_before) continue;
+      if (connection_bucket_.next_available(now) > now) break;
       if (!target.bucket.try_take(now)) continue;
       connection_bucket_.try_take(now);
-      const Line& line = target.lines.front();
-      if (!send(line.text, now)) return;  // disconnected: the line stays queued
-      if (line.last_of_notification) counters_.delivered.fetch_add(1, std::memory_order_relaxed);
-      target.lines.pop_front();
-      progress = true;
+      round.push_back(&target);
+      lines.push_back(target.lines.front().text);
     }
+    if (round.empty()) return;
+    for (Target* target : round) {
+      receipts_.sent(std::move(target->lines.front()));
+      target->lines.pop_front();
+      if (target->put_back > 0) --target->put_back;
+    }
+    lines.push_back("PING :" + receipts_.checkpoint(now));
+  } while (send_lines(lines, now));
+}
+
+void IrcSink::confirm(std::string_view token, std::chrono::steady_clock::time_point now) {
+  IrcReceipts::Settled settled = receipts_.confirmed(token);
+  counters_.delivered.fetch_add(notifications_in(settled.accepted), std::memory_order_relaxed);
+  std::vector<IrcPrivmsg> retry;
+  for (IrcPrivmsg& line : settled.refused) {
+    if (++line.refusals > config_.absent_target.max_attempts) {
+      give_up(line);
+      continue;
+    }
+    Target& target = targets_.find(line.target)->second;
+    const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+    target.not_before =
+        std::max(target.not_before, now + config_.absent_target.delay(line.refusals, unit));
+    if (line.last_of_notification) counters_.retried.fetch_add(1, std::memory_order_relaxed);
+    retry.push_back(std::move(line));
+  }
+  put_back(std::move(retry));
+}
+
+void IrcSink::put_back(std::vector<IrcPrivmsg> lines) {
+  for (IrcPrivmsg& line : lines) {
+    Target& target = targets_.find(line.target)->second;  // targets are never removed
+    target.lines.insert(target.lines.begin() + static_cast<long>(target.put_back), std::move(line));
+    ++target.put_back;
+  }
+}
+
+void IrcSink::give_up(const IrcPrivmsg& refused) {
+  Target& target = targets_.find(refused.target)->second;
+  const size_t notifications =
+      notifications_in(target.lines) + (refused.last_of_notification ? 1 : 0);
+  counters_.failed.fetch_add(notifications, std::memory_order_relaxed);
+  target.lines.clear();
+  target.put_back = 0;
+  if (on_failure_ && notifications > 0) {
+    on_failure_({"", refused.target, false,
+                 "irc: " + refused.target + " is not on the server; " +
+                     std::to_string(notifications) + " notification(s) given up"});
   }
 }
 
 bool IrcSink::send(std::string_view line, std::chrono::steady_clock::time_point now) {
-  auto ok = transport_->send_line(line);
+  return send_lines({std::string(line)}, now);
+}
+
+bool IrcSink::send_lines(const std::vector<std::string>& lines,
+                         std::chrono::steady_clock::time_point now) {
+  auto ok = transport_->send_lines(lines);
   if (!ok) {
     disconnect(ok.error().message, now);
     return false;

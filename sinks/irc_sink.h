@@ -8,6 +8,17 @@
 // full) and are sent in arrival order per target as tokens allow; queues survive reconnects.
 // Lines are built by irc_text.h: under 512 bytes, split on UTF-8 boundaries, no CR/LF/NUL.
 //
+// Confirmation (irc_receipts.h): lines go out in rounds of at most one per target, each round
+// written at once with a PING after it. A line counts as delivered once the server's PONG
+// shows it processed it.
+// Lines unconfirmed when the connection drops are sent again, first, after reconnecting. A line
+// the server refuses because the nick is not on it (401: the user is offline, or the server
+// was restarted and they have not reconnected yet) is kept and its target retried with
+// `absent_target` backoff; a line refused more than its max_attempts times is given up with
+// every line queued for that nick (counted as failed and reported). A PING unanswered for
+// `confirm_timeout` means the server is gone: reconnect. The queues are in memory: a stopped
+// process loses them.
+//
 // pump() does the work: connects when due, reads server lines (answers PING, completes
 // registration), sends what the buckets allow. deliver() and tick() call it without waiting;
 // a dedicated thread may call pump(wait) in a loop for smoother pacing. One thread at a time.
@@ -20,6 +31,7 @@
 
 #include "sinks/backoff.h"
 #include "sinks/clock.h"
+#include "sinks/irc_receipts.h"
 #include "sinks/irc_text.h"
 #include "sinks/irc_transport.h"
 #include "sinks/renderer.h"
@@ -40,7 +52,9 @@ struct IrcConfig {
   double connection_burst = 10;
   size_t max_queued_per_target = 1000;
   BackoffPolicy reconnect{std::chrono::milliseconds(1000), std::chrono::milliseconds(60'000)};
+  BackoffPolicy absent_target{std::chrono::milliseconds(2000), std::chrono::milliseconds(60'000)};
   std::chrono::milliseconds registration_timeout{30'000};
+  std::chrono::milliseconds confirm_timeout{30'000};
   IrcLineLimits limits;
   RenderConfig render;
 };
@@ -62,25 +76,31 @@ class IrcSink : public Sink {
   void pump(std::chrono::milliseconds wait);
 
   bool registered() const { return state_ == State::kReady; }
+  // Lines waiting to be sent (not those sent and awaiting confirmation).
   size_t queued() const;
   const std::string& current_nick() const { return nick_; }
 
  private:
   enum class State { kDisconnected, kRegistering, kReady };
-  struct Line {
-    std::string text;
-    bool last_of_notification;
-  };
   struct Target {
-    std::deque<Line> lines;
+    std::deque<IrcPrivmsg> lines;
     TokenBucket bucket;
+    size_t put_back = 0;  // lines at the front that were sent before and are to be sent again
+    std::chrono::steady_clock::time_point not_before;  // retry time after a 401
   };
 
   void connect(std::chrono::steady_clock::time_point now);
   void disconnect(const std::string& why, std::chrono::steady_clock::time_point now);
   void handle(const std::string& line, std::chrono::steady_clock::time_point now);
   void send_queued(std::chrono::steady_clock::time_point now);
+  void confirm(std::string_view token, std::chrono::steady_clock::time_point now);
+  // Puts lines sent before back in front of their targets' queues, in their order.
+  void put_back(std::vector<IrcPrivmsg> lines);
+  // Gives up `refused` (refused once too often) and every line queued for its nick.
+  void give_up(const IrcPrivmsg& refused);
   bool send(std::string_view line, std::chrono::steady_clock::time_point now);
+  // Sends in one write; false (and disconnected) when it failed.
+  bool send_lines(const std::vector<std::string>& lines, std::chrono::steady_clock::time_point now);
   // Queues `text` for `nick` as PRIVMSG lines; false when the nick is invalid.
   bool enqueue(const std::string& nick, std::string_view text);
 
@@ -95,6 +115,7 @@ class IrcSink : public Sink {
   std::chrono::steady_clock::time_point next_connect_{};
   std::chrono::steady_clock::time_point registration_deadline_{};
   std::map<std::string, Target, std::less<>> targets_;
+  IrcReceipts receipts_;
   TokenBucket connection_bucket_;
   std::mt19937_64 rng_{std::random_device{}()};
   std::string rendered_;

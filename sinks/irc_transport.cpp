@@ -45,10 +45,25 @@ Result<bool> TcpIrcTransport::connect() {
   return true;
 }
 
+Result<bool> IrcTransport::send_lines(const std::vector<std::string>& lines) {
+  for (const std::string& line : lines) {
+    auto ok = send_line(line);
+    if (!ok) return ok;
+  }
+  return true;
+}
+
 Result<bool> TcpIrcTransport::send_line(std::string_view line) {
+  return send_lines({std::string(line)});
+}
+
+Result<bool> TcpIrcTransport::send_lines(const std::vector<std::string>& lines) {
   if (fd_ < 0) return Error{ErrorCode::kIo, "irc: not connected"};
-  std::string data(line);
-  data += "\r\n";
+  std::string data;
+  for (const std::string& line : lines) {
+    data += line;
+    data += "\r\n";
+  }
   size_t sent = 0;
   while (sent < data.size()) {
     const ssize_t n = ::send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
@@ -64,12 +79,21 @@ Result<bool> TcpIrcTransport::read_lines(std::chrono::milliseconds timeout,
   if (fd_ < 0) return Error{ErrorCode::kIo, "irc: not connected"};
   pollfd p{fd_, POLLIN, 0};
   int wait = static_cast<int>(timeout.count());
+  // The lines received before the connection ended are returned too: the server's last words
+  // (a PONG confirming our last lines, for one) count.
+  Result<bool> status = true;
   while (::poll(&p, 1, wait) > 0) {
     char chunk[4096];
     const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return io_error("recv");
-    if (n == 0) return Error{ErrorCode::kIo, "irc: the server closed the connection"};
+    if (n < 0) {
+      status = io_error("recv");
+      break;
+    }
+    if (n == 0) {
+      status = Error{ErrorCode::kIo, "irc: the server closed the connection"};
+      break;
+    }
     buffer_.append(chunk, static_cast<size_t>(n));
     if (buffer_.size() > kMaxBuffered) buffer_.clear();
     wait = 0;  // take what else is there, without waiting again
@@ -81,7 +105,7 @@ Result<bool> TcpIrcTransport::read_lines(std::chrono::milliseconds timeout,
     out.push_back(std::move(line));
   }
   buffer_.erase(0, start);
-  return true;
+  return status;
 }
 
 void TcpIrcTransport::close() {

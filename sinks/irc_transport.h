@@ -20,8 +20,12 @@ class IrcTransport {
   virtual Result<bool> connect() = 0;
   // Sends `line` followed by CRLF. REQUIRES: `line` holds no CR or LF.
   virtual Result<bool> send_line(std::string_view line) = 0;
+  // Sends each line followed by CRLF, in one write where the transport can, so the server
+  // reads them together. By default, one send_line() each.
+  virtual Result<bool> send_lines(const std::vector<std::string>& lines);
   // Appends the complete lines received within `timeout` (0: only those already there) to
-  // `out`, without their line ends. An error means the connection is gone.
+  // `out`, without their line ends. An error means the connection is gone; the lines received
+  // before it ended are still appended.
   virtual Result<bool> read_lines(std::chrono::milliseconds timeout,
                                   std::vector<std::string>& out) = 0;
   virtual void close() = 0;
@@ -33,6 +37,7 @@ class TcpIrcTransport : public IrcTransport {
   ~TcpIrcTransport() override { close(); }
   Result<bool> connect() override;
   Result<bool> send_line(std::string_view line) override;
+  Result<bool> send_lines(const std::vector<std::string>& lines) override;
   Result<bool> read_lines(std::chrono::milliseconds timeout,
                           std::vector<std::string>& out) override;
   void close() override;

@@ -81,6 +81,12 @@ std::vector<test::BusMessage> numbered_items(const std::string& run, size_t firs
   return out;
 }
 
+std::map<std::string, int> items_once(const std::string& run, size_t first, size_t count) {
+  std::map<std::string, int> out;
+  for (const test::BusMessage& m : numbered_items(run, first, count)) out[m.topic] = 1;
+  return out;
+}
+
 std::map<std::string, int> digest_topics(const std::vector<test::ReceivedMail>& mails) {
   static const std::regex kTopic(R"(org\.fedoraproject\.prod\.faults\.item\.[0-9]+)");
   std::map<std::string, int> out;

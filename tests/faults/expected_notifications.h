@@ -31,6 +31,9 @@ std::map<std::string, int> received_ids(const std::vector<test::ReceivedMail>& m
 // Digest items show their topic, so within a run the topic identifies an item in a digest.
 std::vector<test::BusMessage> numbered_items(const std::string& run, size_t first, size_t count);
 
+// The topics of numbered_items(run, first, count), each once: what a scenario expects.
+std::map<std::string, int> items_once(const std::string& run, size_t first, size_t count);
+
 // The item topics listed in the plain-text parts of the received digest emails, with how many
 // times each was received.
 std::map<std::string, int> digest_topics(const std::vector<test::ReceivedMail>& mails);

@@ -45,12 +45,6 @@ bool wait_pending(const test::RedisServer& redis, long long count, test::Duratio
   return false;
 }
 
-std::map<std::string, int> items_once(size_t first, size_t count) {
-  std::map<std::string, int> out;
-  for (const test::BusMessage& m : numbered_items("a", first, count)) out[m.topic] = 1;
-  return out;
-}
-
 TEST(RedisFaults, KillNineWithPendingAndInFlightDigestsLosesAndDuplicatesNothing) {
   test::RedisOptions durable;
   durable.appendonly = true;
@@ -93,7 +87,7 @@ TEST(RedisFaults, KillNineWithPendingAndInFlightDigestsLosesAndDuplicatesNothing
   auto all = smtp->received();
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->size(), 2u);
-  EXPECT_EQ(describe(digest_topics(all.value())), describe(items_once(1, 20)));
+  EXPECT_EQ(describe(digest_topics(all.value())), describe(items_once("a", 1, 20)));
 }
 
 TEST(RedisFaults, RedisRestartWhileRunningDegradesThenRecovers) {
@@ -137,14 +131,14 @@ TEST(RedisFaults, RedisRestartWhileRunningDegradesThenRecovers) {
   // once (see docs/reliability.md).
   std::map<std::string, int> outside;
   for (const auto& [topic, n] : got) {
-    if (items_once(6, 5).count(topic) != 0) {
+    if (items_once("a", 6, 5).count(topic) != 0) {
       EXPECT_EQ(n, 1) << topic;
     } else {
       outside[topic] = n;
     }
   }
-  std::map<std::string, int> expected = items_once(1, 5);
-  expected.merge(items_once(11, 5));
+  std::map<std::string, int> expected = items_once("a", 1, 5);
+  expected.merge(items_once("a", 11, 5));
   EXPECT_EQ(describe(outside), describe(expected));
 }
 

@@ -1,6 +1,6 @@
-// Shared set-up of the fault scenarios: one user, "ralph", with an email destination and one
-// rule whose delivery each scenario chooses; the preferences and configuration text that
-// point fmn-pipeline at the scenario's real servers.
+// Shared set-up of the fault scenarios: one user, "ralph", with an email address and an IRC
+// nick, and one rule whose delivery each scenario chooses; the preferences and configuration
+// text that point fmn-pipeline at the scenario's real servers.
 #pragma once
 
 #include <string>
@@ -12,12 +12,17 @@ inline constexpr const char* kWatchedRule = R"(topic ~ ["*.bodhi.*", "*.git.*", 
 // The rule of digest scenarios (see numbered_items()).
 inline constexpr const char* kItemRule = R"(topic ~ "*.faults.item.*")";
 
-// Preferences: ralph <ralph@example.org>, rule `rule_source` delivered as `delivery`
-// (a TOML inline table, e.g. `{ to = "email" }` or `{ to = "email", count = 10 }`).
+// The IRC nick of ralph's "irc" destination.
+inline constexpr const char* kIrcNick = "ralph";
+
+// Preferences: ralph <ralph@example.org> (destination "email"), IRC nick kIrcNick
+// (destination "irc"), rule `rule_source` delivered as `delivery` (a TOML inline table, e.g.
+// `{ to = "email" }` or `{ to = "email", count = 10 }`).
 std::string one_user_prefs(const std::string& rule_source, const std::string& delivery);
 
-// Configuration sections: the bus endpoint, and the SMTP and Redis servers when not empty.
+// Configuration sections: the bus endpoint, and the SMTP, Redis and IRC servers when not empty.
 std::string servers_config(const std::string& bus_endpoint, const std::string& smtp_url,
-                           const std::string& redis_address = "");
+                           const std::string& redis_address = "",
+                           const std::string& irc_address = "");
 
 }  // namespace fmn::faults

@@ -67,7 +67,8 @@ TEST(TokenBucket, BurstThenRate) {
   EXPECT_FALSE(bucket.try_take(t0 + 100s));  // never more than the burst
 }
 
-// A server played by the test: what the sink sent, and lines to give it.
+// A server played by the test: what the sink sent, and lines to give it. Like a real server it
+// answers PINGs, and refuses PRIVMSGs to the nicks in `absent` (401), in order.
 class ScriptedServer : public IrcTransport {
  public:
   Result<bool> connect() override {
@@ -79,6 +80,14 @@ class ScriptedServer : public IrcTransport {
   Result<bool> send_line(std::string_view line) override {
     if (!open) return Error{ErrorCode::kIo, "closed"};
     sent.emplace_back(line);
+    if (line.starts_with("PING :") && answer_pings) {
+      incoming.push_back(":irc.test PONG irc.test :" + std::string(line.substr(6)));
+    }
+    for (const std::string& nick : absent) {
+      if (line.starts_with("PRIVMSG " + nick + " :")) {
+        incoming.push_back(":irc.test 401 fmn " + nick + " :No such nick or channel name");
+      }
+    }
     return true;
   }
   Result<bool> read_lines(std::chrono::milliseconds, std::vector<std::string>& out) override {
@@ -102,9 +111,9 @@ class ScriptedServer : public IrcTransport {
     return out;
   }
 
-  bool open = false, refuse_connect = false, drop = false;
+  bool open = false, refuse_connect = false, drop = false, answer_pings = true;
   int connects = 0;
-  std::vector<std::string> sent, incoming;
+  std::vector<std::string> sent, incoming, absent;
 };
 
 struct Fixture {
@@ -191,7 +200,81 @@ TEST(IrcSink, PacesEachTargetAfterABurst) {
   for (int i = 0; i < 6; ++i) {
     EXPECT_NE(alice[i].find("message " + std::to_string(i) + " "), std::string::npos) << alice[i];
   }
+  f.sink->tick();  // reads the server's last PONG
   EXPECT_EQ(f.sink->counters().delivered.load(), 7u);
+}
+
+TEST(IrcSink, LinesUnconfirmedWhenTheConnectionDropsAreSentAgain) {
+  Fixture f;
+  f.welcome();
+  f.server->answer_pings = false;  // the server dies before it answers
+  f.sink->deliver(std::vector{to("alice", 1), to("alice", 2)});
+  ASSERT_EQ(f.server->privmsgs().size(), 2u);
+  f.server->drop = true;
+  f.sink->tick();
+  EXPECT_EQ(f.sink->counters().delivered.load(), 0u);
+  EXPECT_EQ(f.sink->counters().retried.load(), 2u);
+  EXPECT_EQ(f.sink->queued(), 2u);
+
+  f.server->answer_pings = true;
+  f.clock.advance(1s);
+  f.welcome();
+  f.sink->tick();
+  const auto sent = f.server->privmsgs();
+  ASSERT_EQ(sent.size(), 4u);
+  EXPECT_EQ(sent[2], sent[0]);  // in their order, before anything newer
+  EXPECT_EQ(sent[3], sent[1]);
+  EXPECT_EQ(f.sink->counters().delivered.load(), 2u);
+}
+
+TEST(IrcSink, ANickNotOnTheServerIsRetriedUntilItIsBack) {
+  IrcConfig config;
+  config.absent_target.jitter = 0;
+  Fixture f(config);
+  f.welcome();
+  f.server->absent = {"alice"};
+  f.sink->deliver(std::vector{to("alice", 1), to("bob", 2)});
+  f.sink->tick();                                      // the 401 for alice, then the PONG
+  EXPECT_EQ(f.sink->counters().delivered.load(), 1u);  // bob's
+  EXPECT_EQ(f.sink->queued(), 1u);
+  f.clock.advance(1s);
+  f.sink->tick();
+  EXPECT_EQ(f.server->privmsgs().size(), 2u);  // alice's line waits for the retry time
+  f.server->absent.clear();                    // alice reconnected
+  f.clock.advance(1s);
+  f.sink->tick();
+  f.sink->tick();
+  const auto sent = f.server->privmsgs();
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(sent[2], sent[0]);
+  EXPECT_EQ(f.sink->counters().delivered.load(), 2u);
+  EXPECT_EQ(f.sink->counters().failed.load(), 0u);
+}
+
+TEST(IrcSink, ANickThatStaysAwayIsGivenUp) {
+  IrcConfig config;
+  config.absent_target.max_attempts = 2;
+  config.absent_target.jitter = 0;
+  std::vector<DeliveryFailure> failures;
+  auto s = std::make_unique<ScriptedServer>();
+  ScriptedServer* server = s.get();
+  testing::FakeClock clock;
+  IrcSink sink(std::move(s), config, TemplateSet::builtin(), clock,
+               [&](const DeliveryFailure& f) { failures.push_back(f); });
+  sink.tick();
+  server->incoming.push_back(":irc.test 001 fmn :Welcome");
+  server->absent = {"alice"};
+  sink.tick();
+  sink.deliver(std::vector{to("alice", 1), to("alice", 2)});
+  for (int i = 0; i < 10; ++i) {
+    clock.advance(10s);
+    sink.tick();
+  }
+  EXPECT_EQ(sink.queued(), 0u);
+  EXPECT_EQ(sink.counters().failed.load(), 2u);
+  EXPECT_EQ(sink.counters().delivered.load(), 0u);
+  ASSERT_FALSE(failures.empty());
+  EXPECT_EQ(failures.back().address, "alice");
 }
 
 TEST(IrcSink, ReconnectsWithBackoffAndKeepsQueuedLines) {

@@ -43,26 +43,36 @@ Status IrcTestClient::privmsg(std::string_view target, std::string_view text) {
   return send("PRIVMSG " + std::string(target) + " :" + std::string(text));
 }
 
+Result<IrcLine> IrcTestClient::next(Duration timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left =
+        std::chrono::duration_cast<Duration>(deadline - std::chrono::steady_clock::now());
+    auto raw = lines_.read_line(std::max(left, Duration::zero()));
+    if (!raw.ok()) return raw.error();
+    IrcLine line = parse_irc_line(raw.value());
+    if (line.command != "PING") return line;
+    if (auto sent = send("PONG :" + (line.params.empty() ? "" : line.params.back())); !sent.ok()) {
+      return sent.error();
+    }
+  }
+}
+
 Result<IrcLine> IrcTestClient::wait_for(std::string_view command, Duration timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::string seen;  // what came instead, for the error message
   for (;;) {
     const auto left =
         std::chrono::duration_cast<Duration>(deadline - std::chrono::steady_clock::now());
-    auto raw = lines_.read_line(std::max(left, Duration::zero()));
-    if (!raw.ok()) {
+    auto line = next(left);
+    if (!line.ok()) {
       return Error{ErrorCode::kIo, "waiting for " + std::string(command) + " as " + nick_ + ": " +
-                                       raw.error().message + "; received instead:\n" + seen};
+                                       line.error().message + "; received instead:\n" + seen};
     }
-    IrcLine line = parse_irc_line(raw.value());
-    if (line.command == command) return line;
-    if (line.command == "PING") {
-      if (auto sent = send("PONG :" + (line.params.empty() ? "" : line.params.back()));
-          !sent.ok()) {
-        return sent.error();
-      }
-    }
-    seen += raw.value() + "\n";
+    if (line->command == command) return line;
+    seen += line->prefix + " " + line->command;
+    for (const std::string& p : line->params) seen += " " + p;
+    seen += "\n";
   }
 }
 

@@ -1,6 +1,6 @@
 // IrcTestClient: an IRC user for tests, over a LineClient: registers a nick, sends PRIVMSGs,
-// and waits for messages, answering the server's PINGs meanwhile. It plays the person who
-// receives fmn's IRC notifications. Move-only; not thread-safe.
+// and reads or waits for messages, answering the server's PINGs meanwhile. It plays the person
+// who receives fmn's IRC notifications. Move-only; not thread-safe.
 #pragma once
 
 #include <string>
@@ -30,6 +30,8 @@ class IrcTestClient {
   const std::string& nick() const { return nick_; }
   Status send(std::string_view raw_line) { return lines_.send_line(raw_line); }
   Status privmsg(std::string_view target, std::string_view text);
+  // The next line other than the server's PINGs (answered on the way).
+  Result<IrcLine> next(Duration timeout);
   // The next line whose command is `command` (e.g. "PRIVMSG"); lines before it are dropped.
   Result<IrcLine> wait_for(std::string_view command, Duration timeout);
 
