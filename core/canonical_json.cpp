@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <utility>
 
@@ -140,10 +139,11 @@ void append_float(double d, std::string& out) {
   }
 }
 
+// REQUIRES: unit <= 0xFFFF (a UTF-16 code unit).
 void append_u_escape(unsigned unit, std::string& out) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "\\u%04x", unit);
-  out += buf;
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += "\\u";
+  for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(unit >> shift) & 0xf];
 }
 
 // Python's ensure_ascii string form. The text is UTF-8 whose code points may include lone
