@@ -1,8 +1,10 @@
 #include "bench/bench_report.h"
 
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
 
 namespace fmn::bench {
 
@@ -20,6 +22,13 @@ double thread_cpu_seconds() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+double rss_mb() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t size = 0, resident = 0;
+  if (!(statm >> size >> resident)) return 0;
+  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1 << 20);
 }
 
 Run median_run(std::vector<Run> runs) {

@@ -1,0 +1,72 @@
+#include "bench/bus_pass.h"
+
+#include <atomic>
+#include <chrono>
+
+#include "bench/bus_pipeline.h"
+#include "bench/corpus_publisher.h"
+#include "sinks/counting_sink.h"
+
+namespace fmn::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// In front of the router: records, for each message reaching the sink queues, the time since
+// it was published (its number is the end of the msg_id the replayer wrote).
+class LatencySink : public sinks::Sink {
+ public:
+  LatencySink(sinks::Sink& next, const std::vector<std::atomic<int64_t>>& sent)
+      : next_(next), sent_(sent) {}
+  std::string_view name() const override { return "latency"; }
+  void deliver(std::span<const Notification> batch) override {
+    next_.deliver(batch);
+    int64_t now = Clock::now().time_since_epoch().count();
+    const Message* last = nullptr;
+    for (const Notification& n : batch) {
+      if (n.message.get() == last) continue;
+      last = n.message.get();
+      std::string id(last->msg_id);
+      if (id.size() < 12) continue;
+      size_t number = std::stoul(id.substr(id.size() - 12), nullptr, 16);
+      if (number == 0 || number > sent_.size()) continue;
+      int64_t at = sent_[number - 1].load(std::memory_order_relaxed);
+      if (at != 0) latencies_us.push_back(double(now - at) / 1e3);
+    }
+  }
+  std::vector<double> latencies_us;
+
+ private:
+  sinks::Sink& next_;
+  const std::vector<std::atomic<int64_t>>& sent_;
+};
+
+}  // namespace
+
+Result<Pass> run_pass(const EngineSetup& setup, uint64_t messages, double rate) {
+  sinks::CountingSink counting;
+  auto pipeline = BusPipeline::create(setup, counting, {.rcvhwm = 0, .messages = messages});
+  if (!pipeline) return pipeline.error();
+  BusPipeline& bus = **pipeline;
+  std::vector<std::atomic<int64_t>> sent(messages);
+  CorpusPublisher publisher(bus.endpoints(), setup.corpus(), {.rate = rate, .sndhwm = 0},
+                            [&](uint64_t n) {
+                              if (n >= messages) return false;
+                              sent[n].store(Clock::now().time_since_epoch().count());
+                              return true;
+                            });
+  LatencySink latency(bus.router(), sent);
+  Clock::time_point end = bus.run(latency);
+  publisher.join();
+  Pass pass;
+  pass.published = publisher.sent();
+  pass.received = bus.stats().received.load();
+  pass.notifications = bus.stats().notifications.load();
+  pass.seconds = std::chrono::duration<double>(end - bus.first_received()).count();
+  Clock::time_point first_sent{Clock::duration(messages > 0 ? sent[0].load() : 0)};
+  pass.drain_seconds = std::chrono::duration<double>(end - first_sent).count();
+  pass.latencies_us = std::move(latency.latencies_us);
+  return pass;
+}
+
+}  // namespace fmn::bench

@@ -1,0 +1,29 @@
+// One pass of fmn-bench e2e and burst: `messages` from the corpus published at `rate` (0: as
+// fast as possible) through a BusPipeline into a counting sink. Nothing is dropped on the way:
+// the ZeroMQ queues are unlimited.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "bench/engine_setup.h"
+#include "core/result.h"
+
+namespace fmn::bench {
+
+struct Pass {
+  uint64_t published = 0;
+  uint64_t received = 0;
+  uint64_t notifications = 0;
+  // From the first message read from the bus to the last batch of notifications in the sink
+  // queue; drain_seconds from the first message published.
+  double seconds = 0;
+  double drain_seconds = 0;
+  // From publish to the sink queue, one per message with notifications, in microseconds.
+  std::vector<double> latencies_us;
+};
+
+// Errors: the bus could not be set up.
+Result<Pass> run_pass(const EngineSetup& setup, uint64_t messages, double rate);
+
+}  // namespace fmn::bench
