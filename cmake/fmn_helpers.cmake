@@ -38,7 +38,13 @@ function(fmn_add_test name)
     FMN_SOURCE_DIR="${PROJECT_SOURCE_DIR}" FMN_BINARY_DIR="${PROJECT_BINARY_DIR}"
     FMN_BIN_DIR="${PROJECT_BINARY_DIR}/bin"
     FMN_CORPUS_DIR="${PROJECT_SOURCE_DIR}/corpus")
-  gtest_discover_tests(${name} PROPERTIES LABELS "${T_LABELS}" DISCOVERY_TIMEOUT 60)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
+  # Labels are set once the discovered tests are known (gtest_discover_tests' own PROPERTIES
+  # would split a list of labels): ${name}_TESTS lists them, in a file CTest reads after.
+  set(labels_file ${CMAKE_CURRENT_BINARY_DIR}/${name}_labels.cmake)
+  file(WRITE ${labels_file}
+    "if(${name}_TESTS)\n  set_tests_properties(\${${name}_TESTS} PROPERTIES LABELS \"${T_LABELS}\")\nendif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${labels_file})
   if("concurrency" IN_LIST T_LABELS)
     add_dependencies(concurrency_tests ${name})
   endif()
