@@ -45,57 +45,100 @@ std::shared_ptr<const dsl::CompiledRule> RulePopulation::compile(const std::stri
 
 std::vector<engine::UserRules> RulePopulation::build(const std::vector<prefs::User>& users,
                                                      BuildReport& report) {
+  totals_ = {};
+  loaded_.clear();
   std::vector<engine::UserRules> out;
   for (const prefs::User& user : users) {
-    if (!user.enabled || !shard_.owns(user.name)) continue;
-    engine::UserRules u;
-    u.id = id_of(user.name);
-    u.name = user.name;
-    u.params.me = user.name;
-    u.params.my_packages = user.packages;
-    u.params.followed_packages = user.packages;
-    u.params.my_groups = user.groups;
-    u.params.followed_users = user.followed_users;
-    u.params.normalize();
-
-    std::vector<int> slot(user.destinations.size(), -1);  // user's destination -> engine's
-    for (size_t d = 0; d < user.destinations.size() && u.destinations.size() < 32; ++d) {
-      const prefs::Destination& dest = user.destinations[d];
-      if (dest.confirmation.state != prefs::ConfirmationState::kConfirmed) continue;
-      slot[d] = static_cast<int>(u.destinations.size());
-      u.destinations.push_back({dest.kind, dest.address});
-    }
-    for (uint32_t r = 0; r < user.rules.size(); ++r) {
-      const prefs::Rule& rule = user.rules[r];
-      if (!rule.enabled) continue;
-      std::string error;
-      auto compiled = compile(rule.source.str(), error);
-      if (!compiled) {
-        ++report.rules_rejected;
-        report.errors.push_back("user " + user.name + ", rule '" + rule.name + "': " + error);
-        continue;
-      }
-      engine::RuleSpec spec{compiled, r, 0, rule.name};
-      auto& policies = policies_[(uint64_t{u.id} << 32) | r];
-      policies.clear();
-      for (const prefs::Delivery& delivery : rule.deliveries) {
-        for (size_t d = 0; d < user.destinations.size(); ++d) {
-          if (user.destinations[d].name != delivery.destination || slot[d] < 0) continue;
-          spec.destinations |= 1u << slot[d];
-          sinks::DigestPolicy policy;
-          policy.every = std::chrono::seconds(delivery.digest.every_seconds);
-          policy.count = delivery.digest.count;
-          policies.emplace_back(user.destinations[d].address, policy);
-        }
-      }
-      u.rules.push_back(std::move(spec));
-      ++report.rules;
-    }
-    ++report.users;
-    out.push_back(std::move(u));
+    if (auto u = build_user(user, report)) out.push_back(std::move(*u));
   }
   report.distinct_sources = compiled_.size();
   return out;
+}
+
+PopulationUpdate RulePopulation::update(const std::vector<prefs::UserChange>& changes,
+                                        BuildReport& report) {
+  PopulationUpdate out;
+  for (const prefs::UserChange& change : changes) {
+    auto known = ids_.find(change.name);
+    const engine::UserId id = known != ids_.end() ? known->second : 0;
+    const bool was_loaded = id != 0 && uncount(id);
+    std::optional<engine::UserRules> u;
+    if (change.user) u = build_user(*change.user, report);
+    if (u) {
+      out.upserts.push_back(std::move(*u));
+    } else if (was_loaded) {
+      out.removals.push_back(id);
+    }
+  }
+  report.distinct_sources = compiled_.size();
+  return out;
+}
+
+bool RulePopulation::uncount(engine::UserId id) {
+  auto it = loaded_.find(id);
+  if (it == loaded_.end()) return false;
+  --totals_.users;
+  totals_.rules -= it->second.rules;
+  totals_.rules_rejected -= it->second.rejected;
+  loaded_.erase(it);
+  return true;
+}
+
+std::optional<engine::UserRules> RulePopulation::build_user(const prefs::User& user,
+                                                            BuildReport& report) {
+  if (!user.enabled || !shard_.owns(user.name)) return std::nullopt;
+  engine::UserRules u;
+  u.id = id_of(user.name);
+  u.name = user.name;
+  u.params.me = user.name;
+  u.params.my_packages = user.packages;
+  u.params.followed_packages = user.packages;
+  u.params.my_groups = user.groups;
+  u.params.followed_users = user.followed_users;
+  u.params.normalize();
+
+  std::vector<int> slot(user.destinations.size(), -1);  // user's destination -> engine's
+  for (size_t d = 0; d < user.destinations.size() && u.destinations.size() < 32; ++d) {
+    const prefs::Destination& dest = user.destinations[d];
+    if (dest.confirmation.state != prefs::ConfirmationState::kConfirmed) continue;
+    slot[d] = static_cast<int>(u.destinations.size());
+    u.destinations.push_back({dest.kind, dest.address});
+  }
+  Tally tally;
+  for (uint32_t r = 0; r < user.rules.size(); ++r) {
+    const prefs::Rule& rule = user.rules[r];
+    if (!rule.enabled) continue;
+    std::string error;
+    auto compiled = compile(rule.source.str(), error);
+    if (!compiled) {
+      ++tally.rejected;
+      report.errors.push_back("user " + user.name + ", rule '" + rule.name + "': " + error);
+      continue;
+    }
+    engine::RuleSpec spec{compiled, r, 0, rule.name};
+    auto& policies = policies_[(uint64_t{u.id} << 32) | r];
+    policies.clear();
+    for (const prefs::Delivery& delivery : rule.deliveries) {
+      for (size_t d = 0; d < user.destinations.size(); ++d) {
+        if (user.destinations[d].name != delivery.destination || slot[d] < 0) continue;
+        spec.destinations |= 1u << slot[d];
+        sinks::DigestPolicy policy;
+        policy.every = std::chrono::seconds(delivery.digest.every_seconds);
+        policy.count = delivery.digest.count;
+        policies.emplace_back(user.destinations[d].address, policy);
+      }
+    }
+    u.rules.push_back(std::move(spec));
+    ++tally.rules;
+  }
+  ++report.users;
+  report.rules += tally.rules;
+  report.rules_rejected += tally.rejected;
+  ++totals_.users;
+  totals_.rules += tally.rules;
+  totals_.rules_rejected += tally.rejected;
+  loaded_[u.id] = tally;
+  return u;
 }
 
 sinks::DigestPolicy RulePopulation::policy(const Notification& n) const {

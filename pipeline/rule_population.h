@@ -1,5 +1,6 @@
-// RulePopulation: turns users' preferences into the rule engine's input, and answers the
-// questions delivery asks about them afterwards (which digest policy applies).
+// RulePopulation: turns users' preferences into the rule engine's input — all of them, or the
+// few that changed — and answers the questions delivery asks about them afterwards (which
+// digest policy applies), keeping count of what is loaded.
 //
 // Per user of this shard that is enabled: parameters bound ($me, $my_packages...), enabled
 // rules compiled (each distinct rule text once: a million users on the default rules cost a
@@ -14,12 +15,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "engine/user_rules.h"
+#include "prefs/change_sink.h"
 #include "prefs/model.h"
 #include "sinks/digest_policy.h"
 
@@ -44,12 +47,27 @@ struct BuildReport {
   std::vector<std::string> errors;  // "user ralph, rule 'x': <diagnostic>"
 };
 
+// What the engine holds after the builds and updates so far.
+struct PopulationTotals {
+  size_t users = 0, rules = 0, rules_rejected = 0;
+};
+
+// An incremental build's output: the engine's update().
+struct PopulationUpdate {
+  std::vector<engine::UserRules> upserts;
+  std::vector<engine::UserId> removals;
+};
+
 class RulePopulation {
  public:
   explicit RulePopulation(Shard shard) : shard_(shard) {}
 
   // The engine's users for `users` (users of other shards are skipped).
   std::vector<engine::UserRules> build(const std::vector<prefs::User>& users, BuildReport& report);
+  // For these users' new records (nullopt: removed): upserts for those enabled and of this
+  // shard, removals for the others that were loaded. `report` counts the changed users only.
+  PopulationUpdate update(const std::vector<prefs::UserChange>& changes, BuildReport& report);
+  PopulationTotals totals() const { return totals_; }
 
   // The id `user` has (or gets) in the engine.
   engine::UserId id_of(const std::string& user);
@@ -61,8 +79,18 @@ class RulePopulation {
 
  private:
   std::shared_ptr<const dsl::CompiledRule> compile(const std::string& source, std::string& error);
+  // The user's engine input, counted in `report` and the totals; nullopt when it has none.
+  std::optional<engine::UserRules> build_user(const prefs::User& user, BuildReport& report);
+  // Takes `id` out of the totals; false when it was not loaded.
+  bool uncount(engine::UserId id);
+
+  struct Tally {
+    uint32_t rules = 0, rejected = 0;
+  };
 
   Shard shard_;
+  PopulationTotals totals_;
+  std::unordered_map<engine::UserId, Tally> loaded_;  // users in the engine, and their rules
   std::unordered_map<std::string, engine::UserId> ids_;
   std::unordered_map<std::string, std::shared_ptr<const dsl::CompiledRule>> compiled_;
   std::unordered_map<std::string, std::string> compile_errors_;

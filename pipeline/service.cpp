@@ -2,9 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
-#include <mutex>
 #include <thread>
-#include <unordered_map>
 
 #include "bus/file_source.h"
 #include "bus/zmq_source.h"
@@ -18,10 +16,12 @@
 #include "pipeline/endpoint_probe.h"
 #include "pipeline/engine_matcher.h"
 #include "pipeline/graph.h"
-#include "pipeline/rule_population.h"
+#include "pipeline/live_preferences.h"
 #include "pipeline/systemd_notify.h"
 #include "prefs/dsl_rule_validator.h"
 #include "prefs/file_store.h"
+#include "prefs/pg_change_listener.h"
+#include "prefs/pg_store.h"
 #include "sinks/curl_smtp_transport.h"
 #include "sinks/digest_batcher.h"
 #include "sinks/digest_store_factory.h"
@@ -53,13 +53,6 @@ class StoppableSource : public bus::Source {
   const std::atomic<bool>& stop_;
 };
 
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
-
 log::Level parse_level(const std::string& s) {
   if (s == "debug") return log::Level::kDebug;
   if (s == "warn") return log::Level::kWarn;
@@ -85,10 +78,9 @@ struct Service::Impl {
   std::unique_ptr<engine::RuleEngine> engine;
   std::unique_ptr<EngineMatcher> matcher;
 
-  std::mutex population_mu;  // RulePopulation is rebuilt by reloads
-  RulePopulation population{Shard{}};
-  std::atomic<std::shared_ptr<const std::unordered_map<std::string, std::string>>> sse_tokens;
-  std::atomic<uint64_t> loaded_users{0}, loaded_rules{0}, rejected_rules{0};  // last load
+  std::unique_ptr<LivePreferences> preferences;
+  std::unique_ptr<prefs::PgStore> pg_store;  // when the preferences are in PostgreSQL
+  std::unique_ptr<prefs::PgChangeListener> pg_listener;
 
   std::unique_ptr<sinks::DigestStore> digest_store;
   std::vector<std::unique_ptr<sinks::Sink>> sinks;  // owned sinks, batchers included
@@ -97,6 +89,9 @@ struct Service::Impl {
   DeliveryRouter router;
   std::unique_ptr<AdminServer> admin;
 
+  // Connects to the preferences database and starts listening to its changes.
+  Result<bool> open_preferences_database();
+  Result<prefs::Population> read_preferences();
   Result<bool> load_preferences();
   Result<bool> open_sinks();
   SinkWorker& add_worker(sinks::Sink& sink);
@@ -107,39 +102,31 @@ struct Service::Impl {
   void housekeeping(const std::atomic<bool>& done);
 };
 
-Result<bool> Service::Impl::load_preferences() {
+Result<bool> Service::Impl::open_preferences_database() {
+  // Listening starts before the cold load, so a change committed during it is reported after.
+  auto listener = prefs::PgChangeListener::start(config.prefs_database, *preferences);
+  if (!listener) return listener.error();
+  pg_listener = std::move(listener).value();
+  auto store = prefs::PgStore::open(config.prefs_database, prefs::dsl_rule_validator());
+  if (!store) return store.error();
+  pg_store = std::move(store).value();
+  return true;
+}
+
+Result<prefs::Population> Service::Impl::read_preferences() {
+  if (pg_store) return pg_store->load_all();
   auto validator = prefs::dsl_rule_validator();
-  auto population_or = config.prefs_file.empty()
-                           ? prefs::parse_preferences_text(embedded::default_preferences(),
-                                                           "default.toml", validator)
-                           : prefs::read_preferences_file(config.prefs_file, validator);
-  if (!population_or) return population_or.error();
-  BuildReport report;
-  std::vector<engine::UserRules> users;
-  auto tokens = std::make_shared<std::unordered_map<std::string, std::string>>();
-  {
-    std::lock_guard lock(population_mu);
-    users = population.build(population_or->users, report);
+  if (config.prefs_file.empty()) {
+    return prefs::parse_preferences_text(embedded::default_preferences(), "default.toml",
+                                         validator);
   }
-  for (const prefs::User& u : population_or->users) {
-    if (!population.shard().owns(u.name)) continue;
-    for (const prefs::Destination& d : u.destinations) {
-      if (d.kind == DestinationKind::kSse && !d.token.empty()) (*tokens)[d.address] = d.token;
-    }
-  }
-  for (const std::string& e : report.errors) log::warn("rule_rejected", {{"detail", e}});
-  engine->replace_all(std::move(users));
-  sse_tokens.store(std::move(tokens));
-  loaded_users.store(report.users);
-  loaded_rules.store(report.rules);
-  rejected_rules.store(report.rules_rejected);
-  log::info(
-      "preferences_loaded",
-      {{"source", config.prefs_file.empty() ? "built-in" : config.prefs_file},
-       {"users", report.users},
-       {"rules", report.rules},
-       {"rejected", report.rules_rejected},
-       {"shard", std::to_string(config.shard_index) + "/" + std::to_string(config.shard_count)}});
+  return prefs::read_preferences_file(config.prefs_file, validator);
+}
+
+Result<bool> Service::Impl::load_preferences() {
+  auto population = read_preferences();
+  if (!population) return population.error();
+  preferences->replace(population->users);
   return true;
 }
 
@@ -161,10 +148,7 @@ Result<bool> Service::Impl::open_sinks() {
   if (!store) return store.error();
   digest_store = std::move(store).value();
 
-  auto policy = [this](const Notification& n) {
-    std::lock_guard lock(population_mu);
-    return population.policy(n);
-  };
+  auto policy = [this](const Notification& n) { return preferences->policy(n); };
   auto batched = [&](std::unique_ptr<sinks::Sink> inner) -> sinks::Sink& {
     sinks::Sink& in = *sinks.emplace_back(std::move(inner));
     auto batcher = std::make_unique<sinks::DigestBatcher>(in, *digest_store, policy);
@@ -197,9 +181,7 @@ Result<bool> Service::Impl::open_sinks() {
     split_host_port(config.sse_listen, sse_config.bind, sse_config.port);
     auto server =
         sinks::SseServer::start(sse_config, [this](std::string_view feed, std::string_view token) {
-          auto tokens = sse_tokens.load();
-          auto it = tokens ? tokens->find(std::string(feed)) : decltype(tokens->end()){};
-          return tokens && it != tokens->end() && constant_time_equal(it->second, token);
+          return preferences->feed_token_matches(feed, token);
         });
     if (!server) return server.error();
     sse = std::move(server).value();
@@ -257,11 +239,24 @@ void Service::Impl::register_metrics(AdmissionStage& admit) {
   gauge("fmn_rules_interned", "Distinct rules held by the engine.",
         [this] { return static_cast<double>(engine->stats().rules_interned); });
   gauge("fmn_users", "Users of this shard whose rules are loaded.",
-        [this] { return static_cast<double>(loaded_users.load()); });
+        [this] { return static_cast<double>(preferences->totals().users); });
   gauge("fmn_user_rules", "Users' rules loaded (a rule shared by many users counts for each).",
-        [this] { return static_cast<double>(loaded_rules.load()); });
-  gauge("fmn_rules_rejected", "Rules left out at the last load because they did not compile.",
-        [this] { return static_cast<double>(rejected_rules.load()); });
+        [this] { return static_cast<double>(preferences->totals().rules); });
+  gauge("fmn_rules_rejected", "Rules left out because they did not compile.",
+        [this] { return static_cast<double>(preferences->totals().rules_rejected); });
+  counter("fmn_preference_loads_total", "Whole populations of preferences applied.",
+          [this] { return static_cast<double>(preferences->loads()); });
+  counter("fmn_preference_user_updates_total",
+          "Users whose preferences changed and were applied one by one (change feed).",
+          [this] { return static_cast<double>(preferences->user_updates()); });
+  if (pg_listener) {
+    gauge("fmn_preferences_store_up",
+          "1 while the preferences database answers, 0 while matching runs on the last rules.",
+          [this] { return preferences->store_healthy() ? 1.0 : 0.0; });
+    counter("fmn_preferences_store_errors_total",
+            "Failures to reach or read the preferences database.",
+            [this] { return static_cast<double>(preferences->store_failures()); });
+  }
   const char* stage_help = "Time a stage spends on one batch of messages.";
   latency.parse = &registry.histogram("fmn_stage_seconds", stage_help, metrics::latency_buckets(),
                                       {{"stage", "parse"}});
@@ -302,7 +297,6 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
                  config.log_format == "json" ? log::Format::kJson : log::Format::kText);
   auto impl = std::make_unique<Impl>();
   impl->config = config;
-  impl->population = RulePopulation(Shard{config.shard_index, config.shard_count});
 
   auto meta = MetaExtractor::builtin(builtin_aliases());
   if (!meta) return meta.error();
@@ -320,6 +314,14 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
   if (!engine) return engine.error();
   impl->engine = std::move(engine).value();
   impl->matcher = std::make_unique<EngineMatcher>(*impl->engine);
+  impl->preferences = std::make_unique<LivePreferences>(
+      *impl->engine, Shard{config.shard_index, config.shard_count},
+      !config.prefs_database.empty() ? "database"
+      : config.prefs_file.empty()    ? "built-in"
+                                     : config.prefs_file);
+  if (!config.prefs_database.empty()) {
+    if (auto ok = impl->open_preferences_database(); !ok) return ok.error();
+  }
   if (auto ok = impl->load_preferences(); !ok) return ok.error();
   if (auto ok = impl->open_sinks(); !ok) return ok.error();
 
@@ -357,6 +359,7 @@ void Service::Impl::start_admin() {
   std::vector<ReadinessCheck> checks{{"rules", [this] { return engine->current() != nullptr; }}};
   if (zmq != nullptr) checks.push_back({"bus", [this] { return bus_reachable.load(); }});
   if (!config.redis.empty()) checks.push_back({"redis", [this] { return redis_reachable.load(); }});
+  if (pg_listener) checks.push_back({"prefs", [this] { return preferences->store_healthy(); }});
   admin = std::make_unique<AdminServer>(registry, std::move(checks));
   if (auto ok = admin->start(host, port); !ok) {
     log::error("admin_unavailable", {{"error", ok.error().message}});

@@ -77,7 +77,7 @@ std::map<std::string, Section, std::less<>> schema(ServiceConfig& c) {
         {"topics", texts(c.topics)},
         {"high_water_mark", number(c.high_water_mark, 0, 1e9)},
         {"dedupe_window", number(c.dedupe_window, 0, 1e9)}}},
-      {"prefs", {{"file", text(c.prefs_file)}}},
+      {"prefs", {{"file", text(c.prefs_file)}, {"database", text(c.prefs_database)}}},
       {"engine", {{"mode", text(c.engine)}}},
       {"state", {{"redis", text(c.redis)}}},
       {"stdout", {{"fallback", flag(c.stdout_fallback)}}},
@@ -197,6 +197,9 @@ Result<bool> validate(const ServiceConfig& c) {
   }
   if (c.validate_signatures && c.ca_cert.empty()) {
     return bad("security.ca_cert: required when validate_signatures is on");
+  }
+  if (!c.prefs_file.empty() && !c.prefs_database.empty()) {
+    return bad("prefs: file and database are both set; preferences come from one of them");
   }
   if (c.replay.empty() && c.connect.empty()) {
     return bad("source: neither a replay file nor bus endpoints (connect) are set");

@@ -24,7 +24,8 @@ struct ServiceConfig {
   int high_water_mark = 100000;      // messages queued per bus connection before ZeroMQ drops
   size_t dedupe_window = 100000;     // msg_ids remembered to drop duplicates
   // [prefs]
-  std::string prefs_file;  // TOML preferences; empty: the built-in demo preferences
+  std::string prefs_file;      // TOML preferences; empty: the built-in demo preferences
+  std::string prefs_database;  // PostgreSQL conninfo or URL, kept live; instead of the file
   // [engine]
   std::string engine = "auto";  // interp | jit | auto
   // [state]

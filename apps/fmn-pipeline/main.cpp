@@ -62,6 +62,8 @@ int main(int argc, char** argv) {
   app.add_option("--connect", config.connect, "Bus endpoint to subscribe to (repeatable)");
   app.add_option("--topic", config.topics, "Topic prefix to subscribe to (repeatable)");
   app.add_option("--prefs", config.prefs_file, "Preferences file (TOML)");
+  app.add_option("--prefs-db", config.prefs_database,
+                 "Preferences in PostgreSQL (conninfo or URL), followed live");
   app.add_option("--engine", config.engine, "Rule evaluation: interp, jit or auto");
   app.add_option("--redis", config.redis, "host:port of Redis for durable delivery state");
   app.add_option("--smtp", config.smtp_url, "SMTP server for email (smtp://host:port)");

@@ -59,6 +59,12 @@ std::set<std::string> matched_ids(const std::vector<test::BusMessage>& slice,
   return out;
 }
 
+std::map<std::string, int> once_each(const std::set<std::string>& ids) {
+  std::map<std::string, int> out;
+  for (const std::string& id : ids) out[id] = 1;
+  return out;
+}
+
 std::map<std::string, int> received_ids(const std::vector<test::ReceivedMail>& mails) {
   static const std::regex kId(R"(\r\nX-Fedmsg-Id: ([^\r\n]*)\r\n)", std::regex::icase);
   std::map<std::string, int> out;

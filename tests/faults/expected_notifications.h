@@ -22,6 +22,9 @@ std::vector<test::BusMessage> corpus_slice(size_t count);
 std::set<std::string> matched_ids(const std::vector<test::BusMessage>& slice,
                                   const std::string& rule_source, const std::string& me);
 
+// Each of `ids` once: what received_ids() gives when each was delivered exactly once.
+std::map<std::string, int> once_each(const std::set<std::string>& ids);
+
 // X-Fedmsg-Id header values of the received emails (a digest lists its items' ids in its
 // body instead: see digest_ids), with how many times each was received.
 std::map<std::string, int> received_ids(const std::vector<test::ReceivedMail>& mails);

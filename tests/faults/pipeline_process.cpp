@@ -17,6 +17,13 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
+httplib::Result admin_get(int port, const std::string& path) {
+  httplib::Client client(test::kLoopback, port);
+  client.set_connection_timeout(2s);
+  client.set_read_timeout(5s);
+  return client.Get(path);
+}
+
 }  // namespace
 
 Result<PipelineProcess> PipelineProcess::start(PipelineOptions options) {
@@ -25,10 +32,13 @@ Result<PipelineProcess> PipelineProcess::start(PipelineOptions options) {
   auto port = test::pick_free_port();
   if (!port) return port.error();
   write_file(dir.value() / "prefs.toml", options.prefs_toml);
+  const std::string prefs = options.prefs_database.empty()
+                                ? "file = \"" + (dir.value() / "prefs.toml").string() + "\""
+                                : "database = \"" + options.prefs_database + "\"";
   // Only what the scenario configures: no SSE server, no printing of unrouted notifications.
   write_file(dir.value() / "fmn.toml",
-             "[prefs]\nfile = \"" + (dir.value() / "prefs.toml").string() +
-                 "\"\n[stdout]\nfallback = false\n[sse]\nlisten = \"\"\n[admin]\nlisten = \"" +
+             "[prefs]\n" + prefs +
+                 "\n[stdout]\nfallback = false\n[sse]\nlisten = \"\"\n[admin]\nlisten = \"" +
                  test::loopback_address(port.value()) + "\"\n" + options.config_toml);
   PipelineProcess p(std::move(dir).value(), port.value());
   auto launched = p.launch();
@@ -71,11 +81,13 @@ test::Status PipelineProcess::terminate(test::Duration grace) {
 }
 
 std::string PipelineProcess::metrics_text() const {
-  httplib::Client client(test::kLoopback, admin_port_);
-  client.set_connection_timeout(2s);
-  client.set_read_timeout(5s);
-  auto response = client.Get("/metrics");
+  auto response = admin_get(admin_port_, "/metrics");
   return response && response->status == 200 ? response->body : std::string();
+}
+
+int PipelineProcess::readiness() const {
+  auto response = admin_get(admin_port_, "/readyz");
+  return response ? response->status : 0;
 }
 
 std::optional<double> PipelineProcess::metric(std::string_view name,

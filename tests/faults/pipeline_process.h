@@ -18,8 +18,9 @@
 namespace fmn::faults {
 
 struct PipelineOptions {
-  std::string prefs_toml;   // the preferences file's text (docs/preferences.md)
-  std::string config_toml;  // extra configuration sections, e.g. "[email]\nsmtp_url = ..."
+  std::string prefs_toml;      // the preferences file's text (docs/preferences.md)
+  std::string config_toml;     // extra configuration sections, e.g. "[email]\nsmtp_url = ..."
+  std::string prefs_database;  // when set, the preferences are read from there, not the file
 };
 
 class PipelineProcess {
@@ -42,6 +43,8 @@ class PipelineProcess {
   test::Status wait_metric(std::string_view name, std::string_view labels,
                            const std::function<bool(double)>& holds, test::Duration timeout) const;
   std::string metrics_text() const;
+  // The HTTP status of /readyz (0 when the endpoint does not answer).
+  int readiness() const;
   std::string log_text() const { return test::read_log(dir_.path() / "pipeline.log"); }
 
  private:

@@ -14,12 +14,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::map<std::string, int> once_each(const std::set<std::string>& ids) {
-  std::map<std::string, int> out;
-  for (const std::string& id : ids) out[id] = 1;
-  return out;
-}
-
 TEST(SmtpFaults, ServerDownForAWhileThenBackDeliversEachNotificationOnce) {
   auto smtp = test::SmtpServer::start();
   ASSERT_TRUE(smtp.ok()) << smtp.error().message;

@@ -194,6 +194,42 @@ TEST(RulePopulation, IdsAreStableAcrossRebuilds) {
   }
 }
 
+TEST(RulePopulation, AnUpdateRebuildsOnlyTheChangedUsersAndKeepsTheTotals) {
+  RulePopulation population(Shard{});
+  BuildReport report;
+  const std::vector<prefs::User> users = many_users(3);
+  population.build(users, report);
+  EXPECT_EQ(population.totals().users, 3u);
+  EXPECT_EQ(population.totals().rules, 3u);
+
+  prefs::User edited = users[1];
+  edited.rules.push_back(rule("broken", "topic ==", {to("email")}));
+  edited.rules.push_back(rule("builds", "topic ~ \"*.buildsys.*\"", {to("email", 3600)}));
+  prefs::User disabled = users[2];
+  disabled.enabled = false;
+  BuildReport changed;
+  PopulationUpdate update = population.update({{"user1", edited},
+                                               {"user2", disabled},
+                                               {"nobody", std::nullopt},
+                                               {"newcomer", user("newcomer")}},
+                                              changed);
+  ASSERT_EQ(update.upserts.size(), 2u);
+  EXPECT_EQ(update.upserts[0].name, "user1");
+  EXPECT_EQ(update.upserts[0].id, population.id_of("user1"));  // the same id as before
+  EXPECT_EQ(update.upserts[0].rules.size(), 2u);
+  EXPECT_EQ(update.upserts[1].name, "newcomer");
+  EXPECT_EQ(update.removals, std::vector<engine::UserId>{population.id_of("user2")});
+  EXPECT_EQ(changed.users, 2u);
+  EXPECT_EQ(changed.rules_rejected, 1u);
+  // user0 as before, user1 with two rules (one rejected), user2 gone, newcomer.
+  EXPECT_EQ(population.totals().users, 3u);
+  EXPECT_EQ(population.totals().rules, 4u);
+  EXPECT_EQ(population.totals().rules_rejected, 1u);
+  EXPECT_EQ(
+      population.policy(notification(population.id_of("user1"), 2, "user1@example.org")).every,
+      std::chrono::hours(1));
+}
+
 TEST(RulePopulation, ParametersAreBoundFromPreferences) {
   prefs::User u = user("ralph");
   u.packages = {"zsh", "bodhi", "bodhi"};

@@ -33,6 +33,7 @@ TEST(ServiceConfig, AnEmptyFileGivesTheDefaults) {
   EXPECT_EQ(c.high_water_mark, 100000);
   EXPECT_EQ(c.dedupe_window, 100000u);
   EXPECT_EQ(c.prefs_file, "");
+  EXPECT_EQ(c.prefs_database, "");
   EXPECT_EQ(c.engine, "auto");
   EXPECT_EQ(c.redis, "");
   EXPECT_TRUE(c.stdout_fallback);
@@ -53,6 +54,19 @@ TEST(ServiceConfig, AnEmptyFileGivesTheDefaults) {
   EXPECT_EQ(c.crl, "");
   // The defaults alone name no source: the bus or a replay must be chosen.
   EXPECT_NE(validate_error(c).find("source:"), std::string::npos);
+}
+
+TEST(ServiceConfig, PreferencesComeFromAFileOrADatabase) {
+  auto config = parse_service_config(
+      "[source]\nconnect = [\"tcp://127.0.0.1:9940\"]\n"
+      "[prefs]\ndatabase = \"postgresql://fmn@db.example.org/fmn\"\n",
+      "fmn.toml");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->prefs_database, "postgresql://fmn@db.example.org/fmn");
+  EXPECT_EQ(validate_error(*config), "");
+  ServiceConfig both = *config;
+  both.prefs_file = "/etc/fmn/preferences.toml";
+  EXPECT_NE(validate_error(both).find("prefs: file and database"), std::string::npos);
 }
 
 TEST(ServiceConfig, EverySectionParses) {

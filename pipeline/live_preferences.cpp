@@ -1,0 +1,132 @@
+#include "pipeline/live_preferences.h"
+
+#include <algorithm>
+
+#include "core/log.h"
+
+namespace fmn::pipeline {
+namespace {
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+}  // namespace
+
+LivePreferences::LivePreferences(engine::RuleEngine& engine, Shard shard, std::string source)
+    : engine_(engine),
+      source_(std::move(source)),
+      population_(shard),
+      feeds_(std::make_shared<const Feeds>()) {}
+
+void LivePreferences::replace(const std::vector<prefs::User>& users) {
+  std::lock_guard writer(writer_mu_);
+  BuildReport report;
+  std::vector<engine::UserRules> built;
+  {
+    std::lock_guard lock(mu_);
+    built = population_.build(users, report);
+  }
+  std::vector<const prefs::User*> all;
+  for (const prefs::User& u : users) all.push_back(&u);
+  auto feeds = feeds_of(Feeds{}, all, {});
+  // Matching goes on with the previous rules until this publishes the new ones.
+  engine_.replace_all(std::move(built));
+  feeds_.store(std::move(feeds));
+  loads_.fetch_add(1);
+  log_rejections(report);
+  const Shard& shard = population_.shard();
+  log::info("preferences_loaded",
+            {{"source", source_},
+             {"users", report.users},
+             {"rules", report.rules},
+             {"rejected", report.rules_rejected},
+             {"shard", std::to_string(shard.index) + "/" + std::to_string(shard.count)}});
+}
+
+void LivePreferences::users_changed(std::vector<prefs::UserChange> changes) {
+  std::lock_guard writer(writer_mu_);
+  BuildReport report;
+  PopulationUpdate update;
+  {
+    std::lock_guard lock(mu_);
+    update = population_.update(changes, report);
+  }
+  std::vector<const prefs::User*> changed;
+  std::vector<std::string> names;
+  for (const prefs::UserChange& c : changes) {
+    names.push_back(c.name);
+    if (c.user) changed.push_back(&*c.user);
+  }
+  auto feeds = feeds_of(*feeds_.load(), changed, names);
+  engine_.update(std::move(update.upserts), update.removals);
+  feeds_.store(std::move(feeds));
+  user_updates_.fetch_add(changes.size());
+  log_rejections(report);
+  log::info("preferences_changed", {{"source", source_},
+                                    {"users", changes.size()},
+                                    {"loaded", report.users},
+                                    {"removed", update.removals.size()}});
+}
+
+void LivePreferences::population_replaced(prefs::Population population) {
+  replace(population.users);
+}
+
+void LivePreferences::store_status(bool healthy, const std::string& message) {
+  store_healthy_.store(healthy);
+  if (healthy) {
+    log::info("preferences_store", {{"source", source_}, {"status", "ok"}, {"detail", message}});
+    return;
+  }
+  store_failures_.fetch_add(1);
+  log::warn("preferences_store", {{"source", source_},
+                                  {"status", "unavailable"},
+                                  {"detail", message},
+                                  {"matching", "goes on with the rules loaded last"}});
+}
+
+sinks::DigestPolicy LivePreferences::policy(const Notification& n) const {
+  std::lock_guard lock(mu_);
+  return population_.policy(n);
+}
+
+bool LivePreferences::feed_token_matches(std::string_view feed, std::string_view token) const {
+  std::shared_ptr<const Feeds> feeds = feeds_.load();
+  auto it = feeds->find(std::string(feed));
+  return it != feeds->end() && constant_time_equal(it->second.token, token);
+}
+
+PopulationTotals LivePreferences::totals() const {
+  std::lock_guard lock(mu_);
+  return population_.totals();
+}
+
+std::shared_ptr<const LivePreferences::Feeds> LivePreferences::feeds_of(
+    const Feeds& base, const std::vector<const prefs::User*>& users,
+    const std::vector<std::string>& replaced) const {
+  auto feeds = std::make_shared<Feeds>();
+  for (const auto& [name, feed] : base) {
+    if (std::find(replaced.begin(), replaced.end(), feed.user) == replaced.end()) {
+      feeds->emplace(name, feed);
+    }
+  }
+  for (const prefs::User* u : users) {
+    if (!population_.shard().owns(u->name)) continue;
+    for (const prefs::Destination& d : u->destinations) {
+      if (d.kind == DestinationKind::kSse && !d.token.empty()) {
+        (*feeds)[d.address] = Feed{u->name, d.token};
+      }
+    }
+  }
+  return feeds;
+}
+
+void LivePreferences::log_rejections(const BuildReport& report) const {
+  for (const std::string& e : report.errors) log::warn("rule_rejected", {{"detail", e}});
+}
+
+}  // namespace fmn::pipeline

@@ -1,0 +1,73 @@
+// LivePreferences: the service's view of its users' preferences, kept live. A whole population
+// (start-up, SIGHUP, a store's resynchronisation) or the new records of a few users (a store's
+// change feed) go through RulePopulation into the rule engine, which publishes them atomically:
+// matching never waits. It answers what delivery asks afterwards (digest policy, SSE feed
+// tokens) and counts what is loaded.
+//
+// It is the ChangeSink of a PgChangeListener: an outage of the preferences store is logged as a
+// warning and shown by store_healthy() (a metric and /readyz), and matching goes on with the
+// last rules loaded until the store is back and everyone is reloaded.
+//
+// Thread-safety: every method may be called from any thread; loads and changes are serialised.
+// REQUIRES: `engine` outlives this object.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "engine/rule_engine.h"
+#include "pipeline/rule_population.h"
+#include "prefs/change_sink.h"
+
+namespace fmn::pipeline {
+
+class LivePreferences : public prefs::ChangeSink {
+ public:
+  // `source` names where the preferences come from, for the log.
+  LivePreferences(engine::RuleEngine& engine, Shard shard, std::string source);
+
+  // Replaces every user (users of other shards are skipped).
+  void replace(const std::vector<prefs::User>& users);
+
+  // prefs::ChangeSink
+  void users_changed(std::vector<prefs::UserChange> changes) override;
+  void population_replaced(prefs::Population population) override;
+  void store_status(bool healthy, const std::string& message) override;
+
+  sinks::DigestPolicy policy(const Notification& n) const;
+  // True when `token` is the secret of SSE feed `feed` (compared in constant time).
+  bool feed_token_matches(std::string_view feed, std::string_view token) const;
+
+  PopulationTotals totals() const;
+  bool store_healthy() const { return store_healthy_.load(); }
+  uint64_t loads() const { return loads_.load(); }                // whole populations applied
+  uint64_t user_updates() const { return user_updates_.load(); }  // users changed one by one
+  uint64_t store_failures() const { return store_failures_.load(); }
+
+ private:
+  struct Feed {
+    std::string user, token;
+  };
+  using Feeds = std::unordered_map<std::string, Feed>;  // SSE feed name -> owner and secret
+
+  // `base` with the feeds of `users` (this shard's) replacing those they had.
+  std::shared_ptr<const Feeds> feeds_of(const Feeds& base,
+                                        const std::vector<const prefs::User*>& users,
+                                        const std::vector<std::string>& replaced) const;
+  void log_rejections(const BuildReport& report) const;
+
+  engine::RuleEngine& engine_;
+  const std::string source_;
+  std::mutex writer_mu_;   // one load or change at a time, engine publication included
+  mutable std::mutex mu_;  // the population, between its writers and policy lookups
+  RulePopulation population_;
+  std::atomic<std::shared_ptr<const Feeds>> feeds_;
+  std::atomic<bool> store_healthy_{true};
+  std::atomic<uint64_t> loads_{0}, user_updates_{0}, store_failures_{0};
+};
+
+}  // namespace fmn::pipeline
