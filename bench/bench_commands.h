@@ -17,6 +17,7 @@ void add_match_command(CLI::App& app);
 void add_parse_command(CLI::App& app);
 void add_render_command(CLI::App& app);
 void add_rules_command(CLI::App& app);
+void add_soak_command(CLI::App& app);
 void add_sse_command(CLI::App& app);
 void add_zmq_command(CLI::App& app);
 
@@ -28,6 +29,7 @@ inline void add_all_commands(CLI::App& app) {
   add_parse_command(app);
   add_render_command(app);
   add_rules_command(app);
+  add_soak_command(app);
   add_sse_command(app);
   add_zmq_command(app);
 }
