@@ -82,7 +82,8 @@ struct Service::Impl {
   std::unique_ptr<prefs::PgStore> pg_store;  // when the preferences are in PostgreSQL
   std::unique_ptr<prefs::PgChangeListener> pg_listener;
 
-  std::unique_ptr<sinks::DigestStore> digest_store;
+  // One per batcher: a store is used from one thread at a time, each batcher from its worker's.
+  std::vector<std::unique_ptr<sinks::DigestStore>> digest_stores;
   std::vector<std::unique_ptr<sinks::Sink>> sinks;  // owned sinks, batchers included
   std::vector<std::unique_ptr<SinkWorker>> workers;
   std::unique_ptr<sinks::SseServer> sse;
@@ -144,16 +145,15 @@ Result<bool> Service::Impl::open_sinks() {
     redis.emplace();
     split_host_port(config.redis, redis->host, redis->port);
   }
-  auto store = sinks::open_digest_store(redis);
-  if (!store) return store.error();
-  digest_store = std::move(store).value();
-
   auto policy = [this](const Notification& n) { return preferences->policy(n); };
-  auto batched = [&](std::unique_ptr<sinks::Sink> inner) -> sinks::Sink& {
+  auto batched = [&](std::unique_ptr<sinks::Sink> inner) -> Result<sinks::Sink*> {
+    auto store = sinks::open_digest_store(redis);
+    if (!store) return store.error();
+    sinks::DigestStore& own = *digest_stores.emplace_back(std::move(store).value());
     sinks::Sink& in = *sinks.emplace_back(std::move(inner));
-    auto batcher = std::make_unique<sinks::DigestBatcher>(in, *digest_store, policy);
+    auto batcher = std::make_unique<sinks::DigestBatcher>(in, own, policy);
     batcher->recover();
-    return *sinks.emplace_back(std::move(batcher));
+    return sinks.emplace_back(std::move(batcher)).get();
   };
 
   if (!config.smtp_url.empty()) {
@@ -163,8 +163,9 @@ Result<bool> Service::Impl::open_sinks() {
     if (!transport) return transport.error();
     sinks::EmailSinkConfig email;
     email.email.from_address = config.email_from;
-    router.route(DestinationKind::kEmail, add_worker(batched(std::make_unique<sinks::EmailSink>(
-                                              std::move(transport).value(), email))));
+    auto sink = batched(std::make_unique<sinks::EmailSink>(std::move(transport).value(), email));
+    if (!sink) return sink.error();
+    router.route(DestinationKind::kEmail, add_worker(**sink));
   }
   if (!config.irc_server.empty()) {
     std::string host;
@@ -172,9 +173,10 @@ Result<bool> Service::Impl::open_sinks() {
     split_host_port(config.irc_server, host, port);
     sinks::IrcConfig irc;
     irc.nick = config.irc_nick;
-    router.route(DestinationKind::kIrc,
-                 add_worker(batched(std::make_unique<sinks::IrcSink>(
-                     std::make_unique<sinks::TcpIrcTransport>(host, port), irc))));
+    auto sink = batched(std::make_unique<sinks::IrcSink>(
+        std::make_unique<sinks::TcpIrcTransport>(host, port), irc));
+    if (!sink) return sink.error();
+    router.route(DestinationKind::kIrc, add_worker(**sink));
   }
   if (!config.sse_listen.empty()) {
     sinks::SseServerConfig sse_config;
