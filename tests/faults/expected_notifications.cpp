@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cctype>
 #include <regex>
 
 #include "core/envelope_parser.h"
@@ -76,6 +77,53 @@ std::map<std::string, int> received_ids(const std::vector<test::ReceivedMail>& m
   return out;
 }
 
+std::map<std::string, std::string> ids_by_link(const std::vector<test::BusMessage>& slice,
+                                               const std::set<std::string>& ids) {
+  std::map<std::string, std::string> out;
+  auto extractor = MetaExtractor::builtin(builtin_aliases());
+  if (!extractor) return out;
+  for (const test::BusMessage& b : slice) {
+    auto m = parse_envelope(b.json, b.topic);
+    if (!m || !ids.contains(std::string(m.value()->msg_id))) continue;
+    extractor.value()->extract(*m.value());
+    const std::string link = m.value()->meta.link.value_or("");
+    auto [it, added] = out.emplace(link, m.value()->msg_id);
+    if (!added || link.empty()) it->second = "(ambiguous)";
+  }
+  return out;
+}
+
+std::vector<std::string> linked_ids(const std::string& text,
+                                    const std::map<std::string, std::string>& ids_by_link) {
+  static const std::regex kUrl(R"(https?://[^\s]+)");
+  std::vector<std::string> out;
+  for (std::sregex_iterator it(text.begin(), text.end(), kUrl), end; it != end; ++it) {
+    auto found = ids_by_link.find(it->str());
+    if (found != ids_by_link.end()) out.push_back(found->second);
+  }
+  return out;
+}
+
+std::string plain_text(const test::ReceivedMail& mail) {
+  // The plain-text part only (the HTML alternative repeats every item).
+  const std::string part = mail.data.substr(0, mail.data.find("text/html"));
+  std::string out;
+  for (size_t i = 0; i < part.size(); ++i) {
+    if (part[i] != '=' || i + 2 >= part.size()) {
+      out += part[i];
+    } else if (part.compare(i + 1, 2, "\r\n") == 0) {
+      i += 2;  // a soft line break
+    } else if (std::isxdigit(static_cast<unsigned char>(part[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(part[i + 2]))) {
+      out += static_cast<char>(std::stoi(part.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += part[i];
+    }
+  }
+  return out;
+}
+
 std::vector<test::BusMessage> numbered_items(const std::string& run, size_t first, size_t count) {
   std::vector<test::BusMessage> out;
   for (size_t n = first; n < first + count; ++n) {
@@ -97,10 +145,7 @@ std::map<std::string, int> digest_topics(const std::vector<test::ReceivedMail>& 
   static const std::regex kTopic(R"(org\.fedoraproject\.prod\.faults\.item\.[0-9]+)");
   std::map<std::string, int> out;
   for (const test::ReceivedMail& mail : mails) {
-    // The plain-text part only (the HTML alternative repeats every item), soft line breaks of
-    // quoted-printable removed.
-    std::string text = mail.data.substr(0, mail.data.find("text/html"));
-    for (size_t at; (at = text.find("=\r\n")) != std::string::npos;) text.erase(at, 3);
+    const std::string text = plain_text(mail);
     for (std::sregex_iterator it(text.begin(), text.end(), kTopic), end; it != end; ++it) {
       out[it->str()]++;
     }

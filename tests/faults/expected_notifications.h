@@ -29,6 +29,20 @@ std::map<std::string, int> once_each(const std::set<std::string>& ids);
 // body instead: see digest_ids), with how many times each was received.
 std::map<std::string, int> received_ids(const std::vector<test::ReceivedMail>& mails);
 
+// The link (message meta) of each message of `slice` whose msg_id is in `ids`, mapped to that
+// msg_id: what identifies a notification in an IRC line or a digest item, which show no msg_id.
+// A link shared by several of them, or a message without one, maps to "(ambiguous)".
+std::map<std::string, std::string> ids_by_link(const std::vector<test::BusMessage>& slice,
+                                               const std::set<std::string>& ids);
+
+// The msg_ids whose links (see ids_by_link) `text` shows as whitespace-delimited URLs, in
+// order; other URLs are left out.
+std::vector<std::string> linked_ids(const std::string& text,
+                                    const std::map<std::string, std::string>& ids_by_link);
+
+// The plain-text part of a received email, quoted-printable decoded.
+std::string plain_text(const test::ReceivedMail& mail);
+
 // Synthetic messages of one publisher run: for n in [first, first + count), topic
 // "org.fedoraproject.prod.faults.item.<n>", msg_id "2024-faults-<run>-<n>", sequence number n.
 // Digest items show their topic, so within a run the topic identifies an item in a digest.

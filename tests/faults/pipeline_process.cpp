@@ -35,10 +35,10 @@ Result<PipelineProcess> PipelineProcess::start(PipelineOptions options) {
   const std::string prefs = options.prefs_database.empty()
                                 ? "file = \"" + (dir.value() / "prefs.toml").string() + "\""
                                 : "database = \"" + options.prefs_database + "\"";
-  // Only what the scenario configures: no SSE server, no printing of unrouted notifications.
+  // Only what the scenario configures: no printing of unrouted notifications.
   write_file(dir.value() / "fmn.toml",
-             "[prefs]\n" + prefs +
-                 "\n[stdout]\nfallback = false\n[sse]\nlisten = \"\"\n[admin]\nlisten = \"" +
+             "[prefs]\n" + prefs + "\n[stdout]\nfallback = false\n[sse]\nlisten = \"" +
+                 options.sse_listen + "\"\n[admin]\nlisten = \"" +
                  test::loopback_address(port.value()) + "\"\n" + options.config_toml);
   PipelineProcess p(std::move(dir).value(), port.value());
   auto launched = p.launch();

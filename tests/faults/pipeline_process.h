@@ -21,6 +21,7 @@ struct PipelineOptions {
   std::string prefs_toml;      // the preferences file's text (docs/preferences.md)
   std::string config_toml;     // extra configuration sections, e.g. "[email]\nsmtp_url = ..."
   std::string prefs_database;  // when set, the preferences are read from there, not the file
+  std::string sse_listen;      // the SSE server's host:port; empty: no SSE server
 };
 
 class PipelineProcess {

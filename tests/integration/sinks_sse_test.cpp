@@ -1,7 +1,6 @@
 // The SSE server with real clients: curl receives the expected events and, reconnecting with
 // Last-Event-ID, exactly the missed ones; headless Chromium's EventSource shows the live feed
-// page's events live, with hostile text inert (driven through chromedriver's WebDriver API).
-#include <curl/curl.h>
+// page's events live, with hostile text inert (driven through chromedriver: web_driver.h).
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
@@ -14,9 +13,7 @@
 #include "sinks/sse_sink.h"
 #include "sinks/sse_token.h"
 #include "tests/sinks/notification_fixture.h"
-#include "tests/support/child_process.h"
-#include "tests/support/loopback.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/web_driver.h"
 
 namespace fmn::sinks {
 namespace {
@@ -101,90 +98,8 @@ TEST(SseCurl, ReceivesEventsAndResumesFromLastEventId) {
   EXPECT_EQ(refused, "401");
 }
 
-// A minimal WebDriver client (W3C protocol over HTTP, libcurl) for chromedriver.
-class WebDriver {
- public:
-  static Result<WebDriver> start() {
-    auto dir = test::TempDir::create("fmn-chromedriver");
-    if (!dir) return dir.error();
-    auto port = test::pick_free_port();
-    if (!port) return port.error();
-    auto child = test::ChildProcess::spawn(
-        {{"chromedriver", "--port=" + std::to_string(*port)}, dir->path() / "chromedriver.log"});
-    if (!child) return child.error();
-    const int p = *port;
-    auto ready = child->wait_ready(
-        "chromedriver", [p] { return test::port_accepts(p); }, 30s);
-    if (!ready) return ready.error();
-    WebDriver driver(std::move(dir.value()), std::move(child.value()), p);
-    auto session = driver.call("POST", "/session",
-                               R"({"capabilities":{"alwaysMatch":{"browserName":"chrome",)"
-                               R"("goog:chromeOptions":{"binary":"/usr/bin/chromium","args":)"
-                               R"(["--headless","--no-sandbox","--disable-gpu",)"
-                               R"("--disable-dev-shm-usage"]}}}})");
-    if (!session) return session.error();
-    rapidjson::Document d;
-    session->reserve(session->size() + 16);  // RapidJSON's SSE4.2 reads 16-byte blocks
-    d.Parse(session->c_str());
-    if (d.HasParseError() || !d.HasMember("value") || !d["value"].HasMember("sessionId")) {
-      return Error{ErrorCode::kIo, "chromedriver: no session: " + *session};
-    }
-    driver.session_ = d["value"]["sessionId"].GetString();
-    return driver;
-  }
-  ~WebDriver() {
-    if (!session_.empty()) (void)call("DELETE", "/session/" + session_, "");
-  }
-  WebDriver(WebDriver&&) = default;
-
-  Result<std::string> open(const std::string& url) {
-    return call("POST", "/session/" + session_ + "/url", R"({"url":")" + url + R"("})");
-  }
-  // Runs `script` in the page; returns the JSON reply.
-  Result<std::string> execute(const std::string& script) {
-    return call("POST", "/session/" + session_ + "/execute/sync",
-                R"({"script":")" + script + R"(","args":[]})");
-  }
-
- private:
-  WebDriver(test::TempDir dir, test::ChildProcess child, int port)
-      : dir_(std::move(dir)), child_(std::move(child)), port_(port) {}
-
-  static size_t collect(char* data, size_t size, size_t count, void* out) {
-    static_cast<std::string*>(out)->append(data, size * count);
-    return size * count;
-  }
-
-  Result<std::string> call(const std::string& method, const std::string& path,
-                           const std::string& body) {
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
-    const std::string url = "http://127.0.0.1:" + std::to_string(port_) + path;
-    std::string reply;
-    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-    curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl.get(), CURLOPT_CUSTOMREQUEST, method.c_str());
-    if (method == "POST") curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &reply);
-    curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT, 60L);
-    const CURLcode code = curl_easy_perform(curl.get());
-    curl_slist_free_all(headers);
-    if (code != CURLE_OK) {
-      return Error{ErrorCode::kIo, std::string("chromedriver: ") + curl_easy_strerror(code) + "\n" +
-                                       child_.log_text()};
-    }
-    return reply;
-  }
-
-  test::TempDir dir_;
-  test::ChildProcess child_;
-  int port_;
-  std::string session_;
-};
-
 // Polls the page's event list until it holds `count` items (or 20 s pass); returns its HTML.
-std::string wait_for_items(WebDriver& browser, size_t count) {
+std::string wait_for_items(test::WebDriver& browser, size_t count) {
   std::string html;
   for (int i = 0; i < 200; ++i) {
     auto reply = browser.execute("return document.getElementById('events').innerHTML");
@@ -211,7 +126,7 @@ TEST(SseChromium, EventSourceInAHeadlessBrowserShowsTheLiveFeed) {
   const std::vector<Notification> before = {
       event(1), event(2, "<img src=x onerror=alert(1)> <script>alert(2)</script>")};
   sink.deliver(before);
-  auto browser = WebDriver::start();
+  auto browser = test::WebDriver::start();
   ASSERT_TRUE(browser.ok()) << browser.error().message;
   std::printf("SSE server on 127.0.0.1:%d, client: headless Chromium EventSource\n",
               server->port());
