@@ -258,7 +258,7 @@ void add_soak_command(CLI::App& app) {
                   "Messages the bus queues before it drops (source.high_water_mark)")
       ->capture_default_str();
   cmd->add_option("--sink-queue", flags.pipeline.sink_queue,
-                  "Batches the sink queue holds (pipeline.sink_queue)")
+                  "Notifications the sink queue holds (pipeline.sink_queue)")
       ->capture_default_str();
   cmd->add_flag("--json", flags.json, "Last line: one JSON object");
   cmd->callback([] { run(flags); });

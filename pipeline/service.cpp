@@ -133,9 +133,9 @@ Result<bool> Service::Impl::load_preferences() {
 
 SinkWorker& Service::Impl::add_worker(sinks::Sink& sink) {
   SinkWorker* w = workers.emplace_back(std::make_unique<SinkWorker>(sink, config.sink_queue)).get();
-  registry.gauge_fn("fmn_sink_queue_batches", "Batches waiting in a destination kind's queue.",
-                    [w] { return static_cast<double>(w->depth()); },
-                    {{"sink", std::string(sink.name())}});
+  registry.gauge_fn(
+      "fmn_sink_queue_notifications", "Notifications waiting in a destination kind's queue.",
+      [w] { return static_cast<double>(w->depth()); }, {{"sink", std::string(sink.name())}});
   return *w;
 }
 

@@ -52,7 +52,7 @@ struct ServiceConfig {
   // [pipeline]
   size_t batch_size = 128;
   size_t max_in_flight = 16;
-  size_t sink_queue = 1024;  // batches queued per destination kind
+  size_t sink_queue = 65536;  // notifications queued per destination kind
   // [security]
   bool validate_signatures = false;  // drop messages whose fedmsg signature does not verify
   std::string ca_cert;               // PEM CA certificate(s) publishers' certificates chain to

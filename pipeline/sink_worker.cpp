@@ -12,14 +12,16 @@ SinkWorker::~SinkWorker() { stop(); }
 void SinkWorker::submit(std::shared_ptr<const std::vector<Notification>> batch) {
   if (!batch || batch->empty()) return;
   std::unique_lock lock(mu_);
-  not_full_.wait(lock, [&] { return queue_.size() < capacity_ || stopping_; });
+  not_full_.wait(
+      lock, [&] { return queue_.empty() || queued_ + batch->size() <= capacity_ || stopping_; });
+  queued_ += batch->size();
   queue_.push_back(std::move(batch));
   not_empty_.notify_one();
 }
 
 size_t SinkWorker::depth() const {
   std::lock_guard lock(mu_);
-  return queue_.size();
+  return queued_;
 }
 
 void SinkWorker::stop() {
@@ -42,7 +44,8 @@ void SinkWorker::run() {
       if (!queue_.empty()) {
         batch = std::move(queue_.front());
         queue_.pop_front();
-        not_full_.notify_one();
+        queued_ -= batch->size();
+        not_full_.notify_all();
       } else if (stopping_) {
         break;
       }

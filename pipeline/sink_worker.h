@@ -1,8 +1,10 @@
 // SinkWorker: one destination kind's own queue and thread, so a slow sink (an SMTP server that
 // times out, an IRC server flood-limiting us) never delays the others.
 //
-// submit() hands a batch over; when the queue holds `capacity` batches it blocks (back-pressure
-// up the graph, visible as the queue-depth gauge) rather than growing memory. The thread calls
+// submit() hands a batch over; when the batch would take the queue past `capacity`
+// notifications it blocks (back-pressure up the graph, visible as the queue-depth gauge)
+// rather than growing memory. Counting notifications, not batches, keeps the bound when a
+// backlog makes every batch full. An empty queue takes any batch, however large. The thread calls
 // the sink's deliver() for each batch and tick() at least every `tick_interval` (digest timers,
 // retries, IRC keepalive). stop() delivers what is queued, then joins.
 // Thread-safety: submit() and depth() from any thread; the sink is only touched by the worker.
@@ -30,7 +32,7 @@ class SinkWorker {
   ~SinkWorker();
 
   void submit(std::shared_ptr<const std::vector<Notification>> batch);
-  size_t depth() const;
+  size_t depth() const;  // notifications queued
   // Delivers everything queued, then stops the thread. Idempotent.
   void stop();
   sinks::Sink& sink() { return sink_; }
@@ -44,6 +46,7 @@ class SinkWorker {
   mutable std::mutex mu_;
   std::condition_variable not_empty_, not_full_;
   std::deque<std::shared_ptr<const std::vector<Notification>>> queue_;
+  size_t queued_ = 0;  // notifications in queue_
   bool stopping_ = false;
   std::atomic<bool> stopped_{false};
   std::thread thread_;

@@ -172,7 +172,7 @@ TEST(PipelineMetrics, MetricsHealthAndReadinessOverHttp) {
       {"fmn_retried_total", "counter"},
       {"fmn_failed_total", "counter"},
       {"fmn_dropped_total", "counter"},
-      {"fmn_sink_queue_batches", "gauge"},
+      {"fmn_sink_queue_notifications", "gauge"},
       {"fmn_rule_generation", "gauge"},
       {"fmn_rules_interned", "gauge"},
       {"fmn_users", "gauge"},

@@ -48,7 +48,7 @@ TEST(ServiceConfig, AnEmptyFileGivesTheDefaults) {
   EXPECT_EQ(c.shard_count, 1u);
   EXPECT_EQ(c.batch_size, 128u);
   EXPECT_EQ(c.max_in_flight, 16u);
-  EXPECT_EQ(c.sink_queue, 1024u);
+  EXPECT_EQ(c.sink_queue, 65536u);
   EXPECT_FALSE(c.validate_signatures);
   EXPECT_EQ(c.ca_cert, "");
   EXPECT_EQ(c.crl, "");

@@ -34,7 +34,7 @@ TEST(SinkWorker, StopDeliversEverythingQueued) {
   SinkWorker worker(sink, 100);
   for (int b = 0; b < 20; ++b) worker.submit(batch_of("u", 2));
   sink.wait_entered(1);
-  EXPECT_EQ(worker.depth(), 19u);  // the first batch is held inside deliver()
+  EXPECT_EQ(worker.depth(), 38u);  // notifications; the first batch is held inside deliver()
   std::thread stopper([&] { worker.stop(); });
   sink.open();
   stopper.join();
@@ -80,6 +80,30 @@ TEST(SinkWorker, AFullQueueBlocksTheProducerUntilTheSinkCatchesUp) {
   ASSERT_EQ(users.size(), capacity + 2);
   EXPECT_EQ(users.front(), "first0");
   EXPECT_EQ(users.back(), "blocked0");
+}
+
+TEST(SinkWorker, TheBoundCountsNotificationsNotBatches) {
+  RecordingSink sink;
+  sink.close();
+  SinkWorker worker(sink, 4);
+  worker.submit(batch_of("held", 10));  // larger than the bound: an empty queue takes it
+  sink.wait_entered(1);
+  worker.submit(batch_of("queued", 3));
+  ASSERT_EQ(worker.depth(), 3u);
+
+  std::atomic<bool> returned{false};
+  std::thread producer([&] {
+    worker.submit(batch_of("blocked", 2));  // 3 + 2 > 4
+    returned = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(returned.load());
+  EXPECT_EQ(worker.depth(), 3u);
+
+  sink.open();
+  producer.join();
+  worker.stop();
+  EXPECT_EQ(sink.batches(), (std::vector<size_t>{10, 3, 2}));
 }
 
 TEST(SinkWorker, TicksTheSinkWhileIdle) {
