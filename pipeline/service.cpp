@@ -146,8 +146,13 @@ Result<bool> Service::Impl::open_sinks() {
     split_host_port(config.redis, redis->host, redis->port);
   }
   auto policy = [this](const Notification& n) { return preferences->policy(n); };
-  auto batched = [&](std::unique_ptr<sinks::Sink> inner) -> Result<sinks::Sink*> {
-    auto store = sinks::open_digest_store(redis);
+  // Each destination kind's batcher has its own store, under its own key prefix in Redis: a
+  // store's due and in-flight lists are all its batcher flushes.
+  auto batched = [&](DestinationKind kind,
+                     std::unique_ptr<sinks::Sink> inner) -> Result<sinks::Sink*> {
+    std::optional<sinks::RedisConfig> own_redis = redis;
+    if (own_redis) own_redis->prefix += std::string(destination_kind_name(kind)) + ":";
+    auto store = sinks::open_digest_store(own_redis);
     if (!store) return store.error();
     sinks::DigestStore& own = *digest_stores.emplace_back(std::move(store).value());
     sinks::Sink& in = *sinks.emplace_back(std::move(inner));
@@ -163,7 +168,8 @@ Result<bool> Service::Impl::open_sinks() {
     if (!transport) return transport.error();
     sinks::EmailSinkConfig email;
     email.email.from_address = config.email_from;
-    auto sink = batched(std::make_unique<sinks::EmailSink>(std::move(transport).value(), email));
+    auto sink = batched(DestinationKind::kEmail,
+                        std::make_unique<sinks::EmailSink>(std::move(transport).value(), email));
     if (!sink) return sink.error();
     router.route(DestinationKind::kEmail, add_worker(**sink));
   }
@@ -173,8 +179,9 @@ Result<bool> Service::Impl::open_sinks() {
     split_host_port(config.irc_server, host, port);
     sinks::IrcConfig irc;
     irc.nick = config.irc_nick;
-    auto sink = batched(std::make_unique<sinks::IrcSink>(
-        std::make_unique<sinks::TcpIrcTransport>(host, port), irc));
+    auto sink = batched(DestinationKind::kIrc,
+                        std::make_unique<sinks::IrcSink>(
+                            std::make_unique<sinks::TcpIrcTransport>(host, port), irc));
     if (!sink) return sink.error();
     router.route(DestinationKind::kIrc, add_worker(**sink));
   }

@@ -19,12 +19,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Items waiting in Redis in pending digests (fmn:digest:<key> lists), -1 when unreachable.
+// Items waiting in Redis in pending digests (fmn:<kind>:digest:<key> lists), -1 when
+// unreachable.
 long long pending_items(const test::RedisServer& redis) {
   std::unique_ptr<redisContext, decltype(&redisFree)> c(
       redisConnect(redis.host().c_str(), redis.port()), &redisFree);
   if (!c || c->err) return -1;
-  auto* keys = static_cast<redisReply*>(redisCommand(c.get(), "KEYS fmn:digest:*"));
+  auto* keys = static_cast<redisReply*>(redisCommand(c.get(), "KEYS fmn:*:digest:*"));
   if (keys == nullptr) return -1;
   long long total = 0;
   for (size_t i = 0; i < keys->elements; ++i) {
