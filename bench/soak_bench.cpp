@@ -149,7 +149,7 @@ void run(const SoakFlags& flags) {
       [&](uint64_t n) { return schedule.before_send(n); });
   std::printf(
       "%.0f msg/s for %.0f s, sink %.0f notifications/s; bus high-water mark %d, sink queue %zu "
-      "batches\n",
+      "notifications\n",
       flags.rate, flags.seconds, flags.sink_rate, flags.pipeline.rcvhwm, flags.pipeline.sink_queue);
   std::printf("%6s %10s %10s %12s %12s %7s %9s %8s\n", "t", "published", "received", "matched",
               "delivered", "queue", "missing", "RSS MB");
