@@ -49,7 +49,10 @@ size_t first_raw_control(std::string_view json) {
 // recursive walk (printing, rule evaluation) can be driven into a stack overflow.
 class DepthLimitedHandler {
  public:
-  DepthLimitedHandler(JsonDocument& doc, size_t max_depth) : doc_(doc), max_depth_(max_depth) {}
+  // `escapes`: the text holds a \u escape. RapidJSON 1.1.0 decodes a lone low surrogate
+  // (\uDC00-\uDFFF) into bytes that are not UTF-8, so such strings are checked once decoded.
+  DepthLimitedHandler(JsonDocument& doc, size_t max_depth, bool escapes)
+      : doc_(doc), max_depth_(max_depth), escapes_(escapes) {}
 
   bool Null() { return doc_.Null(); }
   bool Bool(bool b) { return doc_.Bool(b); }
@@ -61,8 +64,12 @@ class DepthLimitedHandler {
   bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
     return doc_.RawNumber(s, n, copy);
   }
-  bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_.String(s, n, copy); }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_.Key(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) {
+    return valid(s, n) && doc_.String(s, n, copy);
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) {
+    return valid(s, n) && doc_.Key(s, n, copy);
+  }
   bool StartObject() { return ++depth_ <= max_depth_ && doc_.StartObject(); }
   bool EndObject(rapidjson::SizeType n) {
     --depth_;
@@ -74,11 +81,19 @@ class DepthLimitedHandler {
     return doc_.EndArray(n);
   }
   bool too_deep() const { return depth_ > max_depth_; }
+  bool bad_escape() const { return bad_escape_; }
 
  private:
+  bool valid(const char* s, rapidjson::SizeType n) {
+    if (escapes_ && first_invalid_utf8({s, n}) != n) bad_escape_ = true;
+    return !bad_escape_;
+  }
+
   JsonDocument& doc_;
   size_t max_depth_;
   size_t depth_ = 0;
+  bool escapes_;
+  bool bad_escape_ = false;
 };
 
 Error envelope_error(std::string what) { return {ErrorCode::kBadEnvelope, std::move(what)}; }
@@ -141,7 +156,8 @@ Result<std::unique_ptr<Message>> parse_envelope(std::string_view json, std::stri
 
   rapidjson::GenericInsituStringStream<rapidjson::UTF8<>> stream(m->buffer.get());
   rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, JsonAllocator> reader(&m->pool);
-  DepthLimitedHandler handler(m->doc, options.max_depth);
+  DepthLimitedHandler handler(m->doc, options.max_depth,
+                              json.find("\\u") != std::string_view::npos);
   bool ok = false;
   auto generate = [&](JsonDocument&) {
     ok = !reader.Parse<kParseFlags>(stream, handler).IsError();
@@ -149,6 +165,9 @@ Result<std::unique_ptr<Message>> parse_envelope(std::string_view json, std::stri
   };
   m->doc.Populate(generate);
   if (!ok) {
+    if (handler.bad_escape()) {
+      return Error{ErrorCode::kMalformedJson, "a \\u escape encodes a lone surrogate"};
+    }
     if (handler.too_deep()) {
       return Error{ErrorCode::kMalformedJson,
                    "nesting deeper than " + std::to_string(options.max_depth) + " levels"};

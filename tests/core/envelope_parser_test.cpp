@@ -86,6 +86,15 @@ TEST(EnvelopeParser, RawControlCharactersAreRefusedWhereverTheyStand) {
   ASSERT_TRUE(escaped.ok()) << escaped.error().message;
 }
 
+TEST(EnvelopeParser, ALoneLowSurrogateEscapeIsRefused) {
+  // RapidJSON decodes "\udfed" alone into bytes that are not UTF-8.
+  auto m = parse_envelope(R"({"topic":"a.b","msg":{"text":"x\udfedy"}})");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().code, ErrorCode::kMalformedJson);
+  auto pair = parse_envelope(R"({"topic":"a.b","msg":{"text":"\ud83d\ude00"}})");
+  ASSERT_TRUE(pair.ok()) << pair.error().message;
+}
+
 TEST(SplitTopic, NoEnvComponent) {
   std::string_view env, suffix;
   split_topic("bodhi.update.comment", env, suffix);
