@@ -4,10 +4,10 @@
 
 namespace fmn::pipeline {
 
+using engine::DestinationSpec;
 using engine::Generation;
 using engine::Match;
 using engine::MatchScratch;
-using engine::DestinationSpec;
 using engine::RuleSpec;
 using engine::UserRules;
 

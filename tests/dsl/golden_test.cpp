@@ -90,7 +90,8 @@ TEST(Golden, EvalAndExplainAnswer) {
 
 TEST(Golden, EvalPrintsOneLinePerMessageAndMatchingRule) {
   const std::string eval =
-      "eval corpus/rules/fmn-classic.fmn corpus/fedmsg-real.jsonl -p me=ralph -p my_packages=kernel";
+      "eval corpus/rules/fmn-classic.fmn corpus/fedmsg-real.jsonl -p me=ralph -p "
+      "my_packages=kernel";
   RulecRun rule_by_rule = rulec(eval, "2>/dev/null");
   ASSERT_EQ(rule_by_rule.status, 0);
   size_t lines = 0;
