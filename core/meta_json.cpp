@@ -6,13 +6,11 @@
 namespace fmn {
 namespace {
 
-using Writer = JsonWriter;
-
-void write_string(Writer& w, std::string_view s) {
+void write_string(JsonWriter& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
-void write_optional(Writer& w, const char* key, const std::optional<std::string>& v) {
+void write_optional(JsonWriter& w, const char* key, const std::optional<std::string>& v) {
   w.Key(key);
   if (v) {
     write_string(w, *v);
@@ -21,7 +19,7 @@ void write_optional(Writer& w, const char* key, const std::optional<std::string>
   }
 }
 
-void write_list(Writer& w, const char* key, const std::vector<std::string>& items) {
+void write_list(JsonWriter& w, const char* key, const std::vector<std::string>& items) {
   w.Key(key);
   w.StartArray();
   for (const std::string& item : items) write_string(w, item);
@@ -32,7 +30,7 @@ void write_list(Writer& w, const char* key, const std::vector<std::string>& item
 
 std::string meta_to_json(const Meta& meta) {
   JsonBuffer buffer;
-  Writer w(buffer);
+  JsonWriter w(buffer);
   w.StartObject();
   w.Key("category");
   if (meta.category.empty()) {

@@ -5,7 +5,13 @@
 
 namespace fmn {
 
-size_t first_invalid_utf8(std::string_view text) {
+namespace {
+
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHigh = 0x8080808080808080ULL;
+
+template <bool kRefuseControls>
+size_t first_invalid(std::string_view text) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
   size_t i = 0;
@@ -13,13 +19,18 @@ size_t first_invalid_utf8(std::string_view text) {
     if (i + 8 <= n) {
       uint64_t word;
       std::memcpy(&word, s + i, 8);
-      if ((word & 0x8080808080808080ULL) == 0) {
+      bool plain = (word & kHigh) == 0;  // ASCII only
+      if constexpr (kRefuseControls) {
+        plain = plain && ((word - 0x20 * kOnes) & ~word & kHigh) == 0;  // no byte below 0x20
+      }
+      if (plain) {
         i += 8;
         continue;
       }
     }
     unsigned char c = s[i];
     if (c < 0x80) {
+      if (kRefuseControls && c < 0x20 && c != '\t' && c != '\n' && c != '\r') return i;
       ++i;
       continue;
     }
@@ -46,5 +57,11 @@ size_t first_invalid_utf8(std::string_view text) {
   }
   return n;
 }
+
+}  // namespace
+
+size_t first_invalid_utf8(std::string_view text) { return first_invalid<false>(text); }
+
+size_t first_invalid_json_text(std::string_view text) { return first_invalid<true>(text); }
 
 }  // namespace fmn

@@ -12,4 +12,9 @@ namespace fmn {
 // The offset of the first byte that is not part of valid UTF-8, or text.size() if all is valid.
 size_t first_invalid_utf8(std::string_view text);
 
+// The same, also stopping at a raw control character other than the whitespace \t \n \r:
+// the first byte JSON text cannot hold (inside strings, a JSON parser refuses those three).
+// One pass for both checks.
+size_t first_invalid_json_text(std::string_view text);
+
 }  // namespace fmn

@@ -9,14 +9,12 @@
 namespace fmn::sinks {
 namespace {
 
-using Writer = JsonWriter;
-
-void put(Writer& w, const char* key, std::string_view value) {
+void put(JsonWriter& w, const char* key, std::string_view value) {
   w.Key(key);
   w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
-void put_list(Writer& w, const char* key, const std::vector<std::string>& values) {
+void put_list(JsonWriter& w, const char* key, const std::vector<std::string>& values) {
   w.Key(key);
   w.StartArray();
   for (const std::string& v : values)
@@ -51,7 +49,7 @@ std::vector<std::string> get_list(const rapidjson::Value& obj, const char* key) 
 void encode_notification(const Notification& n, std::string& out) {
   const Message& m = *n.message;
   JsonBuffer buffer;
-  Writer w(buffer);
+  JsonWriter w(buffer);
   w.StartObject();
   put(w, "topic", m.topic);
   put(w, "msg_id", m.msg_id);
@@ -91,7 +89,7 @@ Result<Notification> decode_notification(std::string_view bytes) {
   }
   // Rebuild a message through the envelope parser, so it is a Message like any other.
   JsonBuffer buffer;
-  Writer w(buffer);
+  JsonWriter w(buffer);
   w.StartObject();
   put(w, "topic", get(d, "topic"));
   if (!get(d, "msg_id").empty()) put(w, "msg_id", get(d, "msg_id"));

@@ -17,6 +17,16 @@ TEST(Utf8, AcceptsValidText) {
   EXPECT_EQ(first_invalid_utf8(edges), edges.size());
 }
 
+TEST(JsonText, StopsAtRawControlsButNotWhitespace) {
+  std::string text = "{\"a\":\t\"long enough for whole words\"}\r\n";
+  EXPECT_EQ(first_invalid_json_text(text), text.size());
+  EXPECT_EQ(first_invalid_json_text(text + '\x1e' + "tail"), text.size());
+  EXPECT_EQ(first_invalid_json_text(std::string("ab\0cd", 5)), 2u);
+  EXPECT_EQ(first_invalid_json_text("abcdefghij\x80"), 10u);  // and at bad UTF-8, as before
+  EXPECT_EQ(first_invalid_utf8(text + '\x1e'),
+            text.size() + 1);  // the UTF-8 check alone lets it be
+}
+
 struct Bad {
   const char* name;
   std::string text;
