@@ -68,21 +68,5 @@ TEST(ShapeCompiler, CompilesEachShapeOnce) {
   EXPECT_EQ((*compiler)->cached_shapes(), 4u);
 }
 
-TEST(ModuleText, HasOneFunctionPerShapeInIrAndAssembly) {
-  auto a =
-      testing_support::compile_one("rule \"a\" = topic ~ \"*.bodhi.*\" and not $me in usernames\n");
-  auto b =
-      testing_support::compile_one("rule \"b\" = topic ~ \"*.git.*\" and not $me in usernames\n");
-  ASSERT_TRUE(a && b);
-  std::string ir = module_ir({a.get(), b.get()}, OptLevel::kO1);
-  EXPECT_NE(ir.find("define"), std::string::npos);
-  EXPECT_NE(ir.find("fmn_shape_0"), std::string::npos);
-  EXPECT_EQ(ir.find("fmn_shape_1"), std::string::npos);
-  auto assembly = module_asm({a.get(), b.get()}, OptLevel::kO1);
-  ASSERT_TRUE(assembly.ok()) << assembly.error().message;
-  EXPECT_NE(assembly.value().find("fmn_shape_0:"), std::string::npos);
-  EXPECT_NE(assembly.value().find("fmn_rt_topic_glob"), std::string::npos);
-}
-
 }  // namespace
 }  // namespace fmn::codegen
