@@ -2,7 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "tests/pipeline/recording_sink.h"
@@ -12,6 +13,30 @@ namespace {
 
 using testing::batch_of;
 using testing::RecordingSink;
+
+// What a blocked producer saw when its submit() returned: a producer that did not block returns
+// while the sink still holds its first batch, so it sees nothing delivered.
+struct ReturnWitness {
+  // Called by the producer just before submit(); the test opens the sink only after it.
+  void submitting() {
+    std::lock_guard lock(mu);
+    started = true;
+    changed.notify_all();
+  }
+  void wait_submitting() {
+    std::unique_lock lock(mu);
+    changed.wait(lock, [&] { return started; });
+  }
+  void returned(size_t delivered, size_t depth) {
+    delivered_at_return = delivered;
+    depth_at_return = depth;
+  }
+  size_t delivered_at_return = 0;
+  size_t depth_at_return = 0;
+  std::mutex mu;
+  std::condition_variable changed;
+  bool started = false;
+};
 
 TEST(SinkWorker, DeliversBatchesInOrder) {
   RecordingSink sink;
@@ -62,19 +87,19 @@ TEST(SinkWorker, AFullQueueBlocksTheProducerUntilTheSinkCatchesUp) {
   for (size_t i = 0; i < capacity; ++i) worker.submit(batch_of("queued", 1));
   ASSERT_EQ(worker.depth(), capacity);
 
-  std::atomic<bool> returned{false};
+  // The producer's submit() can return only once the worker has freed room, which it does
+  // after the held batch is delivered: what the producer sees on return proves it waited.
+  ReturnWitness witness;
   std::thread producer([&] {
+    witness.submitting();
     worker.submit(batch_of("blocked", 1));
-    returned = true;
+    witness.returned(sink.batches().size(), worker.depth());
   });
-  // However long the producer runs, it cannot get past a full queue while the sink is held.
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  EXPECT_FALSE(returned.load());
-  EXPECT_EQ(worker.depth(), capacity);  // memory stays bounded
-
+  witness.wait_submitting();
   sink.open();
   producer.join();
-  EXPECT_TRUE(returned.load());
+  EXPECT_GE(witness.delivered_at_return, 1u);
+  EXPECT_LE(witness.depth_at_return, capacity);  // memory stays bounded
   worker.stop();
   std::vector<std::string> users = sink.users();
   ASSERT_EQ(users.size(), capacity + 2);
@@ -91,17 +116,17 @@ TEST(SinkWorker, TheBoundCountsNotificationsNotBatches) {
   worker.submit(batch_of("queued", 3));
   ASSERT_EQ(worker.depth(), 3u);
 
-  std::atomic<bool> returned{false};
+  ReturnWitness witness;
   std::thread producer([&] {
+    witness.submitting();
     worker.submit(batch_of("blocked", 2));  // 3 + 2 > 4
-    returned = true;
+    witness.returned(sink.batches().size(), worker.depth());
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  EXPECT_FALSE(returned.load());
-  EXPECT_EQ(worker.depth(), 3u);
-
+  witness.wait_submitting();
   sink.open();
   producer.join();
+  EXPECT_GE(witness.delivered_at_return, 1u);  // it waited for the held batch to go
+  EXPECT_LE(witness.depth_at_return, 4u);
   worker.stop();
   EXPECT_EQ(sink.batches(), (std::vector<size_t>{10, 3, 2}));
 }
