@@ -61,7 +61,7 @@ bool FileSource::next_batch(std::vector<RawMessage>& out, size_t max) {
       pending_due_ = pacer_.due(timestamp);
       pending_ = std::move(record);
     }
-    if (pending_due_ > pacer_.clock().now()) {
+    if (pending_due_ > pacer_.clock().steady()) {
       if (n > 0) return true;
       pacer_.clock().sleep_until(pending_due_);
     }

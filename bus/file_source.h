@@ -11,9 +11,9 @@
 #include <optional>
 #include <string>
 
-#include "bus/clock.h"
 #include "bus/pacer.h"
 #include "bus/source.h"
+#include "core/clock.h"
 #include "core/result.h"
 
 namespace fmn::bus {

@@ -12,9 +12,9 @@ bool Pacer::full_speed() const {
 Clock::time_point Pacer::due(std::optional<double> timestamp) {
   if (!started_) {
     started_ = true;
-    start_ = last_due_ = clock_.now();
+    start_ = last_due_ = clock_.steady();
   }
-  if (full_speed()) return clock_.now();
+  if (full_speed()) return clock_.steady();
   using Seconds = std::chrono::duration<double>;
   if (options_.mode == PacingOptions::Mode::kFixedRate) {
     // Computed from the start rather than the previous message so rounding never accumulates.

@@ -14,7 +14,7 @@
 #include <chrono>
 #include <optional>
 
-#include "bus/clock.h"
+#include "core/clock.h"
 
 namespace fmn::bus {
 

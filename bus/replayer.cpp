@@ -9,15 +9,15 @@
 namespace fmn::bus {
 namespace {
 
-int current_year() {
-  std::time_t now = std::time(nullptr);
+int year_of(std::chrono::system_clock::time_point t) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(t);
   std::tm utc{};
-  gmtime_r(&now, &utc);
+  gmtime_r(&seconds, &utc);
   return utc.tm_year + 1900;
 }
 
-double wall_seconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+double seconds_since_epoch(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
 }
 
 }  // namespace
@@ -43,10 +43,10 @@ ReplaySummary Replayer::run(const Send& send, const std::atomic<bool>* stop) {
   Pacer pacer(options_.pacing, clock_);
   std::vector<int64_t> next_seq(corpus_.publishers().size(), 1);
   auto skip = options_.skip_seq_at.begin();
-  int year = current_year();
+  int year = year_of(clock_.wall());
   std::string payload;
   uint64_t number = 0;
-  Clock::time_point start = clock_.now();
+  Clock::time_point start = clock_.steady();
   auto stopped = [stop] { return stop != nullptr && stop->load(std::memory_order_relaxed); };
   for (uint32_t loop = 0; loop < options_.loops && !stopped(); ++loop) {
     ++summary.loops;
@@ -61,7 +61,7 @@ ReplaySummary Replayer::run(const Send& send, const std::atomic<bool>* stop) {
       }
       pacer.wait(record.timestamp);
       ReplayCorpus::render(record, make_msg_id(year, options_.run_id, loop, number), seq++,
-                           wall_seconds(), payload);
+                           seconds_since_epoch(clock_.wall()), payload);
       if (send(record.topic, payload)) {
         ++summary.sent;
       } else {
@@ -69,7 +69,7 @@ ReplaySummary Replayer::run(const Send& send, const std::atomic<bool>* stop) {
       }
     }
   }
-  summary.seconds = std::chrono::duration<double>(clock_.now() - start).count();
+  summary.seconds = std::chrono::duration<double>(clock_.steady() - start).count();
   return summary;
 }
 

@@ -20,9 +20,9 @@
 #include <string_view>
 #include <vector>
 
-#include "bus/clock.h"
 #include "bus/pacer.h"
 #include "bus/replay_corpus.h"
+#include "core/clock.h"
 
 namespace fmn::bus {
 

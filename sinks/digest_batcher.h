@@ -20,7 +20,7 @@
 #include <set>
 #include <string>
 
-#include "sinks/clock.h"
+#include "core/clock.h"
 #include "sinks/digest_policy.h"
 #include "sinks/digest_store.h"
 #include "sinks/sink.h"

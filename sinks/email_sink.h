@@ -15,8 +15,8 @@
 #include <memory>
 #include <random>
 
+#include "core/clock.h"
 #include "sinks/backoff.h"
-#include "sinks/clock.h"
 #include "sinks/email_composer.h"
 #include "sinks/renderer.h"
 #include "sinks/sink.h"

@@ -29,8 +29,8 @@
 #include <memory>
 #include <random>
 
+#include "core/clock.h"
 #include "sinks/backoff.h"
-#include "sinks/clock.h"
 #include "sinks/irc_receipts.h"
 #include "sinks/irc_text.h"
 #include "sinks/irc_transport.h"

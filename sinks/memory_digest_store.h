@@ -6,7 +6,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "sinks/clock.h"
+#include "core/clock.h"
 #include "sinks/digest_store.h"
 
 namespace fmn::sinks {

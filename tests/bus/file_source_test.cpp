@@ -6,10 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "tests/bus/fake_clock.h"
+#include "tests/support/fake_clock.h"
 
 namespace fmn::bus {
 namespace {
+
+using test::FakeClock;
 
 std::string write_file(const std::string& name, const std::string& text) {
   std::string path = testing::TempDir() + name;

@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/bus/fake_clock.h"
+#include "tests/support/fake_clock.h"
 
 namespace fmn::bus {
 namespace {
+
+using test::FakeClock;
 
 using std::chrono::milliseconds;
 
@@ -29,7 +31,7 @@ TEST(Pacer, ZeroRateIsFullSpeed) {
 TEST(Pacer, FixedRateSpacesMessagesEvenly) {
   FakeClock clock;
   clock.advance(std::chrono::seconds(5));
-  Clock::time_point start = clock.now();
+  Clock::time_point start = clock.steady();
   Pacer pacer(PacingOptions::fixed_rate(4), clock);
   for (int i = 0; i < 5; ++i) {
     EXPECT_DOUBLE_EQ(seconds_after(pacer.due(std::nullopt), start), 0.25 * i);
@@ -38,19 +40,19 @@ TEST(Pacer, FixedRateSpacesMessagesEvenly) {
 
 TEST(Pacer, FixedRateCatchesUpAfterFallingBehind) {
   FakeClock clock;
-  Clock::time_point start = clock.now();
+  Clock::time_point start = clock.steady();
   Pacer pacer(PacingOptions::fixed_rate(10), clock);
   pacer.wait(std::nullopt);
   clock.advance(milliseconds(500));  // the consumer stalled for five messages' worth
   for (int i = 1; i <= 5; ++i) pacer.wait(std::nullopt);
-  EXPECT_DOUBLE_EQ(seconds_after(clock.now(), start), 0.5);  // no waiting while behind
+  EXPECT_DOUBLE_EQ(seconds_after(clock.steady(), start), 0.5);  // no waiting while behind
   pacer.wait(std::nullopt);
-  EXPECT_DOUBLE_EQ(seconds_after(clock.now(), start), 0.6);
+  EXPECT_DOUBLE_EQ(seconds_after(clock.steady(), start), 0.6);
 }
 
 TEST(Pacer, RecordedIntervalsScaledBySpeed) {
   FakeClock clock;
-  Clock::time_point start = clock.now();
+  Clock::time_point start = clock.steady();
   PacingOptions options = PacingOptions::recorded(2);
   Pacer pacer(options, clock);
   EXPECT_DOUBLE_EQ(seconds_after(pacer.due(1000.0), start), 0);
@@ -60,7 +62,7 @@ TEST(Pacer, RecordedIntervalsScaledBySpeed) {
 
 TEST(Pacer, RecordedGapsAreCappedAndDisorderWaitsNothing) {
   FakeClock clock;
-  Clock::time_point start = clock.now();
+  Clock::time_point start = clock.steady();
   PacingOptions options = PacingOptions::recorded(1);
   options.max_gap = std::chrono::seconds(3);
   Pacer pacer(options, clock);

@@ -8,9 +8,9 @@
 #include "sinks/digest_batcher.h"
 #include "sinks/email_sink.h"
 #include "sinks/redis_digest_store.h"
-#include "tests/sinks/fake_clock.h"
 #include "tests/sinks/notification_fixture.h"
 #include "tests/sinks/recording_sink.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/smtp_server.h"
 
@@ -18,7 +18,7 @@ namespace fmn::sinks {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::FakeClock;
+using test::FakeClock;
 using testing::make_notification;
 using testing::MessageSpec;
 

@@ -10,8 +10,8 @@
 #include "sinks/digest_batcher.h"
 #include "sinks/email_sink.h"
 #include "sinks/memory_digest_store.h"
-#include "tests/sinks/fake_clock.h"
 #include "tests/sinks/notification_fixture.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/smtp_server.h"
 
 namespace fmn::sinks {
@@ -121,7 +121,7 @@ TEST(EmailSinkSmtp, PermanentRejectionIsRecordedAndNotRetried) {
   auto smtp = SmtpServer::start();
   ASSERT_TRUE(smtp.ok()) << smtp.error().message;
   ASSERT_TRUE(smtp->set_mode(SmtpMode::kRejectPermanent).ok());
-  testing::FakeClock clock;
+  test::FakeClock clock;
   std::vector<DeliveryFailure> failures;
   EmailSink sink(transport_to(*smtp), {}, TemplateSet::builtin(), clock,
                  [&](const DeliveryFailure& f) { failures.push_back(f); });
@@ -140,7 +140,7 @@ TEST(EmailSinkSmtp, TransientFailureIsRetriedUntilDelivered) {
   auto smtp = SmtpServer::start();
   ASSERT_TRUE(smtp.ok()) << smtp.error().message;
   ASSERT_TRUE(smtp->set_mode(SmtpMode::kRejectTransient).ok());
-  testing::FakeClock clock;
+  test::FakeClock clock;
   EmailSink sink(transport_to(*smtp), {}, TemplateSet::builtin(), clock);
   const Notification n = numbered(1, "alice", "alice@example.org");
   sink.deliver({&n, 1});

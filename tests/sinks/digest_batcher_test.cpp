@@ -6,15 +6,15 @@
 #include "sinks/memory_digest_store.h"
 #include "sinks/notification_codec.h"
 #include "sinks/renderer.h"
-#include "tests/sinks/fake_clock.h"
 #include "tests/sinks/notification_fixture.h"
 #include "tests/sinks/recording_sink.h"
+#include "tests/support/fake_clock.h"
 
 namespace fmn::sinks {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::FakeClock;
+using test::FakeClock;
 using testing::make_notification;
 using testing::MessageSpec;
 using testing::RecordingSink;

@@ -4,14 +4,14 @@
 
 #include <deque>
 
-#include "tests/sinks/fake_clock.h"
 #include "tests/sinks/notification_fixture.h"
+#include "tests/support/fake_clock.h"
 
 namespace fmn::sinks {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::FakeClock;
+using test::FakeClock;
 using testing::make_notification;
 using testing::MessageSpec;
 

@@ -2,14 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/sinks/fake_clock.h"
 #include "tests/sinks/notification_fixture.h"
+#include "tests/support/fake_clock.h"
 
 namespace fmn::sinks {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::FakeClock;
+using test::FakeClock;
 using testing::make_notification;
 using testing::MessageSpec;
 
@@ -258,7 +258,7 @@ TEST(IrcSink, ANickThatStaysAwayIsGivenUp) {
   std::vector<DeliveryFailure> failures;
   auto s = std::make_unique<ScriptedServer>();
   ScriptedServer* server = s.get();
-  testing::FakeClock clock;
+  test::FakeClock clock;
   IrcSink sink(std::move(s), config, TemplateSet::builtin(), clock,
                [&](const DeliveryFailure& f) { failures.push_back(f); });
   sink.tick();
