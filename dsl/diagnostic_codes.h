@@ -9,9 +9,9 @@
 #include <span>
 #include <string_view>
 
-namespace fmn::dsl {
+#include "core/severity.h"
 
-enum class Severity : uint8_t { kError, kWarning };
+namespace fmn::dsl {
 
 enum class Code : uint8_t {
   // Syntax.

@@ -21,8 +21,6 @@ void Diagnostics::sort_by_position() {
 
 namespace {
 
-std::string_view severity_name(Severity s) { return s == Severity::kError ? "error" : "warning"; }
-
 // The underline's indentation copies the line's own tabs so the marks line up under them.
 std::string underline(std::string_view line, uint32_t column, uint32_t width) {
   std::string out;

@@ -33,7 +33,8 @@ std::string render(const Diagnostic& d, std::string_view file_name, std::string_
     }
     out += ": ";
   }
-  out += d.severity == Severity::kError ? "error: " : "warning: ";
+  out += severity_name(d.severity);
+  out += ": ";
   if (!d.where.empty()) out += d.where + ": ";
   out += d.message + "\n";
   std::string_view line = d.pos.line != 0 ? line_of(file_text, d.pos.line) : std::string_view();

@@ -8,11 +8,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/severity.h"
 #include "prefs/model.h"
 
 namespace fmn::prefs {
-
-enum class Severity : uint8_t { kError, kWarning };
 
 struct Diagnostic {
   Severity severity = Severity::kError;

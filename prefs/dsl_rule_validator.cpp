@@ -40,15 +40,15 @@ RuleValidator dsl_rule_validator() {
     const uint32_t head_columns = static_cast<uint32_t>(kRuleHead.size());
     dsl::Diagnostics diagnostics;
     dsl::parse_and_check(file, diagnostics);
-    std::vector<RuleDiagnostic> out;
+    std::vector<Diagnostic> out;
     for (const auto& d : diagnostics.all()) {
       if (d.range.begin < start && d.range.end <= start) continue;  // about the defaults
       auto at = file.position(std::max(d.range.begin, start));
       uint32_t line = at.line - head_lines;
       uint32_t column = line == 1 ? at.column - head_columns : at.column;
       const auto& info = dsl::code_info(d.code);
-      out.push_back({info.severity == dsl::Severity::kError, line, column,
-                     std::string(info.id) + ": " + d.message, d.hint});
+      out.push_back(
+          {info.severity, {line, column}, "", std::string(info.id) + ": " + d.message, d.hint});
     }
     return out;
   };

@@ -154,7 +154,7 @@ class Checker {
   }
 
   void check_rule(const Rule& rule, const RuleValidator& validator,
-                  std::unordered_map<std::string_view, std::vector<RuleDiagnostic>>& cache) {
+                  std::unordered_map<std::string_view, std::vector<Diagnostic>>& cache) {
     std::string where = user_where() + ", rule " + quoted(rule.name);
     if (rule.name.empty() || rule.name.size() > kMaxRuleNameLength || has_control(rule.name)) {
       error(rule.pos, where, "invalid rule name", "1-200 characters, no control characters");
@@ -166,16 +166,16 @@ class Checker {
       auto it = cache.find(rule.source.view());
       if (it == cache.end())
         it = cache.emplace(rule.source.view(), validator(rule.source.view())).first;
-      for (const auto& rd : it->second) {
-        SourcePos pos =
-            rule.source_pos.line ? file_position(rule, rd.line, rd.column) : SourcePos{};
-        std::string message = rd.message;
-        if (!rule.source_pos.line) {
-          message = "source " + std::to_string(rd.line) + ":" + std::to_string(rd.column) + ": " +
-                    message;
+      for (Diagnostic d : it->second) {  // positions in the rule's source, made the file's
+        if (rule.source_pos.line) {
+          d.pos = file_position(rule, d.pos.line, d.pos.column);
+        } else {
+          d.message = "source " + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column) +
+                      ": " + d.message;
+          d.pos = {};
         }
-        out_.push_back({rd.is_error ? Severity::kError : Severity::kWarning, pos, where,
-                        std::move(message), rd.hint});
+        d.where = where;
+        out_.push_back(std::move(d));
       }
     }
     std::set<std::string_view> targets;
@@ -198,7 +198,7 @@ class Checker {
 };
 
 void validate_one(const User& user, const RuleValidator& validator,
-                  std::unordered_map<std::string_view, std::vector<RuleDiagnostic>>& cache,
+                  std::unordered_map<std::string_view, std::vector<Diagnostic>>& cache,
                   std::vector<Diagnostic>& out) {
   Checker checker(user, out);
   checker.check_user();
@@ -219,14 +219,14 @@ SourcePos file_position(const Rule& rule, uint32_t line, uint32_t column) {
 }
 
 void validate_user(const User& user, const RuleValidator& validator, std::vector<Diagnostic>& out) {
-  std::unordered_map<std::string_view, std::vector<RuleDiagnostic>> cache;
+  std::unordered_map<std::string_view, std::vector<Diagnostic>> cache;
   validate_one(user, validator, cache, out);
 }
 
 std::vector<Diagnostic> validate_population(const Population& population,
                                             const RuleValidator& validator) {
   std::vector<Diagnostic> out;
-  std::unordered_map<std::string_view, std::vector<RuleDiagnostic>> cache;
+  std::unordered_map<std::string_view, std::vector<Diagnostic>> cache;
   std::unordered_map<std::string_view, const User*> names;
   std::map<std::pair<DestinationKind, std::string_view>, const User*> addresses;
   for (const auto& user : population.users) {

@@ -21,13 +21,8 @@ struct RuleFlags {
 bool check_source(const std::string& source) {
   bool ok = true;
   for (const auto& d : prefs::dsl_rule_validator()(source)) {
-    prefs::Diagnostic shown{d.is_error ? prefs::Severity::kError : prefs::Severity::kWarning,
-                            {d.line, d.column},
-                            "",
-                            d.message,
-                            d.hint};
-    std::fputs(prefs::render(shown, "rule", source).c_str(), stderr);
-    ok = ok && !d.is_error;
+    std::fputs(prefs::render(d, "rule", source).c_str(), stderr);
+    ok = ok && d.severity != Severity::kError;
   }
   if (!ok) fail("rule not stored");
   return ok;

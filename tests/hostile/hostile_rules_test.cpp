@@ -26,7 +26,7 @@ Outcome compile_text(const std::string& name, const std::string& text) {
   for (const dsl::Diagnostic& d : diags.all()) {
     EXPECT_LE(d.range.end, text.size()) << name;
     EXPECT_FALSE(dsl::render_text(file, d).empty());
-    if (d.severity() == dsl::Severity::kError) {
+    if (d.severity() == Severity::kError) {
       out.codes.emplace_back(dsl::code_info(d.code).id);
     }
   }

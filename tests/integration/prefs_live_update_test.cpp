@@ -14,7 +14,7 @@
 namespace fmn::prefs {
 namespace {
 
-std::vector<RuleDiagnostic> accept_all(std::string_view) { return {}; }
+std::vector<Diagnostic> accept_all(std::string_view) { return {}; }
 
 Population demo_population() {
   auto population =

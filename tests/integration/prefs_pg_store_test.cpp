@@ -17,10 +17,11 @@ namespace {
 
 // Rejects rule text containing "invalid" (at its position), so that a test can tell a stored
 // rule from a refused one without depending on the rule language's details.
-std::vector<RuleDiagnostic> reject_marked(std::string_view source) {
+std::vector<Diagnostic> reject_marked(std::string_view source) {
   size_t at = source.find("invalid");
   if (at == std::string_view::npos) return {};
-  return {{true, 1, static_cast<uint32_t>(at + 1), "unknown field `invalid`", ""}};
+  return {
+      {Severity::kError, {1, static_cast<uint32_t>(at + 1)}, "", "unknown field `invalid`", ""}};
 }
 
 std::string default_file_text() {

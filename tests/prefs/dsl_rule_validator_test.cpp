@@ -16,7 +16,7 @@ TEST(DslRuleValidator, AcceptsValidRulesAndTheDefaultsDefinitions) {
                          "packages in $my_packages and not package_noise and not mutual_noise"}) {
     auto diagnostics = validate(ok);
     EXPECT_TRUE(std::none_of(diagnostics.begin(), diagnostics.end(),
-                             [](const RuleDiagnostic& d) { return d.is_error; }))
+                             [](const Diagnostic& d) { return d.severity == Severity::kError; }))
         << ok << ": " << (diagnostics.empty() ? "" : diagnostics[0].message);
   }
 }
@@ -24,15 +24,15 @@ TEST(DslRuleValidator, AcceptsValidRulesAndTheDefaultsDefinitions) {
 TEST(DslRuleValidator, PositionsAreInsideTheRuleText) {
   auto diagnostics = dsl_rule_validator()("$me in usernames\n  and pakages in $my_packages");
   ASSERT_FALSE(diagnostics.empty());
-  EXPECT_TRUE(diagnostics[0].is_error);
-  EXPECT_EQ(diagnostics[0].line, 2u);
-  EXPECT_EQ(diagnostics[0].column, 7u);
+  EXPECT_EQ(diagnostics[0].severity, Severity::kError);
+  EXPECT_EQ(diagnostics[0].pos.line, 2u);
+  EXPECT_EQ(diagnostics[0].pos.column, 7u);
   EXPECT_NE(diagnostics[0].message.find("pakages"), std::string::npos) << diagnostics[0].message;
 
   diagnostics = dsl_rule_validator()("agent == )");
   ASSERT_FALSE(diagnostics.empty());
-  EXPECT_EQ(diagnostics[0].line, 1u);
-  EXPECT_EQ(diagnostics[0].column, 10u);
+  EXPECT_EQ(diagnostics[0].pos.line, 1u);
+  EXPECT_EQ(diagnostics[0].pos.column, 10u);
 }
 
 TEST(DslRuleValidator, TheDemoPreferencesAreValid) {

@@ -8,12 +8,16 @@ namespace {
 
 // Stands in for the rule-language checker where a test is about positions, not the language:
 // flags every occurrence of `pakages` at its line and column inside the rule text.
-std::vector<RuleDiagnostic> flag_misspelling(std::string_view source) {
-  std::vector<RuleDiagnostic> out;
+std::vector<Diagnostic> flag_misspelling(std::string_view source) {
+  std::vector<Diagnostic> out;
   uint32_t line = 1, column = 1;
   for (size_t i = 0; i < source.size(); ++i) {
     if (source.substr(i, 7) == "pakages") {
-      out.push_back({true, line, column, "unknown field `pakages`", "did you mean `packages`?"});
+      out.push_back({Severity::kError,
+                     {line, column},
+                     "",
+                     "unknown field `pakages`",
+                     "did you mean `packages`?"});
     }
     if (source[i] == '\n') {
       ++line;

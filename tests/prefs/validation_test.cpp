@@ -5,7 +5,7 @@
 namespace fmn::prefs {
 namespace {
 
-std::vector<RuleDiagnostic> accept_all(std::string_view) { return {}; }
+std::vector<Diagnostic> accept_all(std::string_view) { return {}; }
 
 User valid_user(std::string name, std::string email) {
   User user;
@@ -70,8 +70,9 @@ TEST(Validation, RejectsBadAddressesNamesAndConfirmations) {
 TEST(Validation, RuleDiagnosticsWithoutAFileNameTheirSourcePosition) {
   User user = valid_user("ralph", "ralph@example.org");
   auto validator = [](std::string_view) {
-    return std::vector<RuleDiagnostic>{{true, 1, 13, "unknown parameter `$my_pkgs`", ""},
-                                       {false, 1, 1, "always true", ""}};
+    return std::vector<Diagnostic>{
+        {Severity::kError, {1, 13}, "", "unknown parameter `$my_pkgs`", ""},
+        {Severity::kWarning, {1, 1}, "", "always true", ""}};
   };
   std::vector<Diagnostic> out;
   validate_user(user, validator, out);
@@ -103,7 +104,7 @@ TEST(Validation, ChecksEachDistinctSourceOnce) {
   int calls = 0;
   auto counting = [&](std::string_view) {
     ++calls;
-    return std::vector<RuleDiagnostic>{};
+    return std::vector<Diagnostic>{};
   };
   EXPECT_TRUE(validate_population(population, counting).empty());
   EXPECT_EQ(calls, 1);
