@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <thread>
 
 #include "bus/file_source.h"
@@ -277,19 +278,30 @@ void Service::Impl::register_metrics(AdmissionStage& admit) {
       "fmn_pipeline_latency_seconds",
       "From the source handing a batch over to its notifications being in the sink queues.",
       metrics::latency_buckets());
-  for (const auto& s : sinks) {
-    sinks::Sink* sink = s.get();
-    std::string name(sink->name());
-    const sinks::SinkCounters* c = &sink->counters();
-    registry.counter_fn("fmn_delivered_total", "Notifications or digests a destination accepted.",
-                        [c] { return static_cast<double>(c->delivered.load()); }, {{"sink", name}});
-    registry.counter_fn("fmn_retried_total", "Delivery attempts that will be retried.",
-                        [c] { return static_cast<double>(c->retried.load()); }, {{"sink", name}});
-    registry.counter_fn("fmn_failed_total", "Deliveries given up.",
-                        [c] { return static_cast<double>(c->failed.load()); }, {{"sink", name}});
-    registry.counter_fn("fmn_dropped_total", "Notifications dropped by a full queue.",
-                        [c] { return static_cast<double>(c->dropped.load()); }, {{"sink", name}});
-  }
+  // A destination kind's counters are kept by several sinks (its batcher and the sink behind
+  // it): each series sums them, so it appears once per kind.
+  std::map<std::string, std::vector<const sinks::SinkCounters*>> by_kind;
+  for (const auto& s : sinks) by_kind[std::string(s->name())].push_back(&s->counters());
+  using Field = std::atomic<uint64_t> sinks::SinkCounters::*;
+  auto sink_counter = [&](const char* name, const char* help, Field field) {
+    for (const auto& [kind, counters] : by_kind) {
+      registry.counter_fn(name, help,
+                          [counters, field] {
+                            uint64_t total = 0;
+                            for (const sinks::SinkCounters* c : counters)
+                              total += (c->*field).load();
+                            return static_cast<double>(total);
+                          },
+                          {{"sink", kind}});
+    }
+  };
+  sink_counter("fmn_delivered_total", "Notifications or digests a destination accepted.",
+               &sinks::SinkCounters::delivered);
+  sink_counter("fmn_retried_total", "Delivery attempts that will be retried.",
+               &sinks::SinkCounters::retried);
+  sink_counter("fmn_failed_total", "Deliveries given up.", &sinks::SinkCounters::failed);
+  sink_counter("fmn_dropped_total", "Notifications dropped by a full queue.",
+               &sinks::SinkCounters::dropped);
 }
 
 Service::Service(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

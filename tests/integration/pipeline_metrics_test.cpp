@@ -1,7 +1,7 @@
 // The operator's view of a running fmn-pipeline over HTTP: /metrics holds the counters,
 // gauges and histograms the requirements list, in a well-formed Prometheus text exposition
-// (checked here line by line, as `promtool check metrics` would: Debian ships promtool only
-// inside the whole Prometheus server); /healthz always answers, /readyz follows the bus.
+// (checked here line by line, and by `promtool check metrics` when Debian's prometheus package
+// is installed); /healthz always answers, /readyz follows the bus.
 // Started under a stand-in for systemd, the service says READY=1 and, on SIGTERM, STOPPING=1.
 #include <gtest/gtest.h>
 #include <sys/socket.h>
@@ -9,7 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -77,6 +79,33 @@ std::vector<std::string> exposition_problems(const std::string& text,
   }
   if (!text.ends_with("\n")) problems.push_back("no final newline");
   return problems;
+}
+
+// Problems `promtool check metrics` finds in `text`; empty when promtool is not installed.
+std::string promtool_problems(const std::string& text) {
+  const char* promtool = "/usr/bin/promtool";
+  if (::access(promtool, X_OK) != 0) return "";
+  const std::string path = ::testing::TempDir() + "fmn-metrics-" + std::to_string(::getpid());
+  {
+    std::ofstream out(path);
+    out << text;
+  }
+  const std::string command = std::string(promtool) + " check metrics < " + path + " 2>&1";
+  std::string output;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return "promtool did not start";
+  char buf[512];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) output.append(buf, n);
+  const int status = ::pclose(pipe);
+  std::remove(path.c_str());
+  return status == 0 ? "" : "promtool: " + output;
+}
+
+void expect_valid_exposition(const std::string& text,
+                             std::map<std::string, std::string>& families) {
+  std::vector<std::string> problems = exposition_problems(text, families);
+  EXPECT_TRUE(problems.empty()) << ::testing::PrintToString(problems) << "\n" << text;
+  EXPECT_EQ(promtool_problems(text), "") << text;
 }
 
 // A datagram socket standing in for systemd's $NOTIFY_SOCKET.
@@ -158,8 +187,7 @@ TEST(PipelineMetrics, MetricsHealthAndReadinessOverHttp) {
   auto [status, text] = p->get("/metrics");
   ASSERT_EQ(status, 200);
   std::map<std::string, std::string> families;
-  std::vector<std::string> problems = exposition_problems(text, families);
-  EXPECT_TRUE(problems.empty()) << ::testing::PrintToString(problems) << "\n" << text;
+  expect_valid_exposition(text, families);
 
   const std::map<std::string, std::string> required = {
       {"fmn_messages_received_total", "counter"},
@@ -206,6 +234,32 @@ TEST(PipelineMetrics, MetricsHealthAndReadinessOverHttp) {
   std::optional<int> exit = p->process().stop(SIGTERM, kTimeout);
   ASSERT_TRUE(exit && WIFEXITED(*exit) && WEXITSTATUS(*exit) == 0) << p->output();
   EXPECT_EQ(notify.received(), std::vector<std::string>{"STOPPING=1"});
+}
+
+// Each destination kind's email and IRC counters are kept by two sinks (the digest batcher and
+// the sink behind it); each series still appears once.
+TEST(PipelineMetrics, EverySinkSeriesAppearsOnce) {
+  auto bus = pick_free_port();
+  auto smtp = pick_free_port();
+  auto irc = pick_free_port();
+  ASSERT_TRUE(bus.ok() && smtp.ok() && irc.ok());
+  auto p = PipelineProcess::start(
+      "metrics-sinks",
+      {"--connect", "tcp://127.0.0.1:" + std::to_string(*bus), "--smtp",
+       "smtp://127.0.0.1:" + std::to_string(*smtp), "--irc", "127.0.0.1:" + std::to_string(*irc)},
+      kTimeout);
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  auto [status, text] = p->get("/metrics");
+  ASSERT_EQ(status, 200);
+  std::map<std::string, std::string> families;
+  expect_valid_exposition(text, families);
+  for (const char* kind : {"email", "irc"}) {
+    for (const char* family :
+         {"fmn_delivered_total", "fmn_retried_total", "fmn_failed_total", "fmn_dropped_total"}) {
+      const std::string series = std::string(family) + "{sink=\"" + kind + "\"}";
+      EXPECT_EQ(p->metric(series), 0) << series << " in\n" << text;
+    }
+  }
 }
 
 TEST(PipelineMetrics, TheExpositionCheckFindsMistakes) {
