@@ -2,6 +2,8 @@
 
 #include <zmq.hpp>
 
+#include "core/log.h"
+
 namespace fmn::bus {
 namespace {
 
@@ -81,11 +83,20 @@ bool ZmqSource::receive_one(std::vector<RawMessage>& out) {
   zmq::message_t second;
   (void)socket_->recv(second, zmq::recv_flags::none);
   if (second.more()) {
+    int64_t frames = 2;
+    size_t bytes = first.size() + second.size();
     zmq::message_t extra;
     do {
       (void)socket_->recv(extra, zmq::recv_flags::none);
+      ++frames;
+      bytes += extra.size();
     } while (extra.more());
     malformed_.add();
+    constexpr size_t kTopicShown = 128;  // enough to tell who sent it, not a log flood
+    log::warn("bus_malformed", {{"frames", frames},
+                                {"bytes", static_cast<uint64_t>(bytes)},
+                                {"topic", first.to_string_view().substr(0, kTopicShown)},
+                                {"dropped", malformed_.get()}});
     return true;
   }
   received_.add();

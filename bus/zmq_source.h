@@ -3,8 +3,9 @@
 // connect), filtered by topic prefixes.
 //
 // Each ZeroMQ message is the fedmsg wire form, two frames: topic, JSON envelope. A one-frame
-// message is taken as an envelope with no topic frame; frames beyond the second are dropped and
-// the message counted malformed. `origin` is a receive counter starting at 1.
+// message is taken as an envelope with no topic frame; a message of three frames or more is
+// dropped, counted malformed and logged (`bus_malformed`: frame count, size, the start of its
+// first frame). `origin` is a receive counter starting at 1.
 //
 // ZeroMQ reconnects by itself, backing off from `reconnect_ivl` to `reconnect_ivl_max`; messages
 // published while a connection is down are lost, which sequence tracking reports as gaps. Past

@@ -227,6 +227,11 @@ void Service::Impl::register_metrics(AdmissionStage& admit) {
           [this] { return static_cast<double>(stats.notifications.load()); });
   counter("fmn_notifications_unrouted_total", "Notifications for a destination kind with no sink.",
           [this] { return static_cast<double>(router.unrouted()); });
+  if (zmq != nullptr) {
+    counter("fmn_bus_malformed_total",
+            "Bus messages dropped because they had more than two frames.",
+            [this] { return static_cast<double>(zmq->stats().malformed); });
+  }
   counter("fmn_sequence_gaps_total", "Gaps in publishers' sequence numbers.",
           [&admit] { return static_cast<double>(admit.sequence_stats().gaps); });
   counter("fmn_sequence_missing_total", "Messages missed according to sequence numbers.",

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <condition_variable>
+#include <cstdio>
 #include <future>
 #include <mutex>
 #include <set>
@@ -11,6 +12,7 @@
 #include <zmq.hpp>
 
 #include "bus/zmq_publisher.h"
+#include "core/log.h"
 
 namespace fmn::bus {
 namespace {
@@ -161,6 +163,9 @@ TEST(ZmqSource, ReconnectsWhenThePublisherComesBack) {
 }
 
 TEST(ZmqSource, DropsMessagesWithExtraFramesAndAcceptsOneFrame) {
+  std::FILE* log_file = std::tmpfile();
+  ASSERT_NE(log_file, nullptr);
+  log::configure(log::Level::kInfo, log::Format::kText, log_file);
   zmq::context_t context;
   zmq::socket_t raw(context, zmq::socket_type::xpub);
   raw.bind("inproc://raw");
@@ -182,6 +187,16 @@ TEST(ZmqSource, DropsMessagesWithExtraFramesAndAcceptsOneFrame) {
   EXPECT_EQ(got[1].payload, "{}");
   EXPECT_EQ(sub->stats().malformed, 1u);
   EXPECT_EQ(sub->stats().received, 2u);
+
+  // The dropped message is logged once, with what tells the operator where it came from.
+  log::configure(log::Level::kInfo, log::Format::kText, stderr);
+  std::string logged(static_cast<size_t>(std::ftell(log_file)), '\0');
+  std::rewind(log_file);
+  logged.resize(std::fread(logged.data(), 1, logged.size(), log_file));
+  std::fclose(log_file);
+  EXPECT_NE(logged.find("bus_malformed frames=3 bytes=7 topic=t dropped=1"), std::string::npos)
+      << logged;
+  EXPECT_EQ(logged.find("bus_malformed", logged.find("bus_malformed") + 1), std::string::npos);
 }
 
 TEST(ZmqSource, StopUnblocksAWaitingReader) {

@@ -194,6 +194,7 @@ TEST(PipelineMetrics, MetricsHealthAndReadinessOverHttp) {
       {"fmn_parse_errors_total", "counter"},
       {"fmn_duplicates_total", "counter"},
       {"fmn_sequence_gaps_total", "counter"},
+      {"fmn_bus_malformed_total", "counter"},
       {"fmn_notifications_total", "counter"},
       {"fmn_notifications_unrouted_total", "counter"},
       {"fmn_delivered_total", "counter"},
