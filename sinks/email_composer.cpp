@@ -25,11 +25,14 @@ uint64_t message_hash(uint64_t h, const Message& m) {
   return h;
 }
 
-// "Name: value\r\n" with the value made one line and cut to a sane length.
+// "Name: value\r\n" with the value made one line, cut to a sane length and, when it is not
+// printable ASCII, RFC 2047 encoded: the message stays 7-bit without SMTPUTF8.
 void add_header(std::string& out, std::string_view name, std::string_view value) {
   out += name;
   out += ": ";
-  append_one_line(out, utf8_prefix(value, 500));
+  std::string line;
+  append_one_line(line, utf8_prefix(value, 500));
+  append_header_text(out, line);
   out += "\r\n";
 }
 

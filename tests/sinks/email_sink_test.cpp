@@ -126,6 +126,28 @@ TEST(EmailSink, HostileFieldsNeverReachAHeaderRaw) {
   EXPECT_LT(header_value(headers + "\r\n", "Subject").size(), 400u);
 }
 
+TEST(EmailSink, NonAsciiHeaderValuesAreEncodedWords) {
+  MessageSpec spec;
+  spec.usernames = {"zbyn\xc4\x9bk", "ralph"};
+  spec.packages = {
+      "p\xc3\xa1"
+      "ckage"};
+  spec.category =
+      "b\xc3\xb6"
+      "dhi";
+  Harness h;
+  const Notification n = make_notification(spec);
+  h.sink->deliver({&n, 1});
+  ASSERT_EQ(h.transport->attempts.size(), 1u);
+  const std::string headers = headers_of(h.transport->attempts[0].data);
+  for (char c : headers) EXPECT_LT(static_cast<unsigned char>(c), 0x80u) << headers;
+  EXPECT_NE(headers.find("\r\nX-Fedmsg-Username: =?UTF-8?B?emJ5bsSbaw==?=\r\n"), std::string::npos)
+      << headers;
+  EXPECT_NE(headers.find("\r\nX-Fedmsg-Username: ralph\r\n"), std::string::npos) << headers;
+  EXPECT_EQ(header_value(headers, "X-Fedmsg-Package"), "=?UTF-8?B?cMOhY2thZ2U=?=");
+  EXPECT_EQ(header_value(headers, "X-Fedmsg-Category"), "=?UTF-8?B?YsO2ZGhp?=");
+}
+
 TEST(EmailSink, InvalidAddressIsRejectedWithoutSending) {
   Harness h;
   const Notification n =
