@@ -4,6 +4,7 @@
 #include <iterator>
 #include <limits>
 
+#include "core/bounded_id.h"
 #include "sinks/notification_codec.h"
 #include "sinks/renderer.h"
 
@@ -31,7 +32,7 @@ std::string DigestBatcher::key_of(const Notification& n) {
   key += n.user;
   key += ':';
   key += n.address;
-  return key;
+  return bounded_id(key);
 }
 
 void DigestBatcher::deliver(std::span<const Notification> batch) {

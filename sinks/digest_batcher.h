@@ -47,6 +47,7 @@ class DigestBatcher : public Sink {
   // Flushes every pending digest now, due or not (used at shutdown when asked to).
   void flush_all();
 
+  // "kind:user:address", bounded in size (core/bounded_id.h).
   static std::string key_of(const Notification& n);
 
  private:

@@ -1,5 +1,7 @@
 #include "sinks/memory_digest_store.h"
 
+#include "core/bounded_id.h"
+
 namespace fmn::sinks {
 
 Result<bool> MemoryDigestStore::mark_once(std::string_view id) {
@@ -9,7 +11,7 @@ Result<bool> MemoryDigestStore::mark_once(std::string_view id) {
     if (it != seen_.end() && it->second <= now) seen_.erase(it);
     expiry_.pop_front();
   }
-  const auto [it, inserted] = seen_.try_emplace(std::string(id), now + ttl_);
+  const auto [it, inserted] = seen_.try_emplace(bounded_id(id), now + ttl_);
   if (!inserted) return false;
   expiry_.emplace_back(it->second, it->first);
   return true;

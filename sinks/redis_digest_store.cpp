@@ -2,6 +2,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "core/bounded_id.h"
+
 namespace fmn::sinks {
 namespace {
 
@@ -114,7 +116,7 @@ Result<RedisDigestStore::Reply> RedisDigestStore::command(
 }
 
 Result<bool> RedisDigestStore::mark_once(std::string_view id) {
-  const std::string key = config_.prefix + "seen:" + std::string(id);
+  const std::string key = config_.prefix + "seen:" + bounded_id(id);
   const std::string ttl = std::to_string(config_.dedupe_ttl.count());
   auto r = command({"SET", key, "1", "NX", "EX", ttl});
   if (!r) return r.error();
@@ -123,12 +125,13 @@ Result<bool> RedisDigestStore::mark_once(std::string_view id) {
 
 Result<size_t> RedisDigestStore::add(std::string_view key, std::string_view id,
                                      std::string_view item, int64_t due_ms) {
-  const std::string seen = config_.prefix + "seen:" + std::string(id);
-  const std::string list = config_.prefix + "digest:" + std::string(key);
+  const std::string seen = config_.prefix + "seen:" + bounded_id(id);
+  const std::string k = bounded_id(key);
+  const std::string list = config_.prefix + "digest:" + k;
   const std::string due = config_.prefix + "due";
   const std::string ttl = std::to_string(config_.dedupe_ttl.count());
   const std::string due_text = std::to_string(due_ms);
-  auto r = command({"EVAL", kAddScript, "3", seen, list, due, ttl, item, due_text, key});
+  auto r = command({"EVAL", kAddScript, "3", seen, list, due, ttl, item, due_text, k});
   if (!r) return r.error();
   return static_cast<size_t>(r->integer);
 }
@@ -140,7 +143,7 @@ Result<std::vector<std::string>> RedisDigestStore::due(int64_t now_ms) {
 }
 
 Result<std::vector<std::string>> RedisDigestStore::take(std::string_view key) {
-  const std::string k(key);
+  const std::string k = bounded_id(key);
   auto r = command({"EVAL", kTakeScript, "4", config_.prefix + "digest:" + k,
                     config_.prefix + "flight:" + k, config_.prefix + "due",
                     config_.prefix + "flight", k});
@@ -149,7 +152,7 @@ Result<std::vector<std::string>> RedisDigestStore::take(std::string_view key) {
 }
 
 Result<bool> RedisDigestStore::done(std::string_view key) {
-  const std::string k(key);
+  const std::string k = bounded_id(key);
   auto r = command(
       {"EVAL", kDoneScript, "2", config_.prefix + "flight:" + k, config_.prefix + "flight", k});
   if (!r) return r.error();

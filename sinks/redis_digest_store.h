@@ -2,9 +2,10 @@
 //   <prefix>digest:<key>   list of pending items       <prefix>due      zset key -> due ms
 //   <prefix>flight:<key>   list of items in flight     <prefix>flight   set of keys in flight
 //   <prefix>seen:<id>      dedupe marker with TTL (SET NX EX)
-// Each operation is one atomic server-side script, so a crash between two commands cannot
-// lose or duplicate an item. A lost connection is retried once per call, then reported as
-// kIo. One thread at a time.
+// Ids and keys longer than kMaxPlainId bytes are stored by their SHA-256 (core/bounded_id.h), so
+// no Redis key or set member grows with a message's msg_id. Each operation is one atomic
+// server-side script, so a crash between two commands cannot lose or duplicate an item. A lost
+// connection is retried once per call, then reported as kIo. One thread at a time.
 #pragma once
 
 #include <memory>

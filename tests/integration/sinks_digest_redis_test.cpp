@@ -2,6 +2,8 @@
 // Redis with its append-only file) and are delivered exactly once, to a real SMTP server.
 #include <gtest/gtest.h>
 
+#include <hiredis/hiredis.h>
+
 #include <cstdio>
 
 #include "sinks/curl_smtp_transport.h"
@@ -124,6 +126,67 @@ TEST(RedisDigests, SurvivesARedisRestartWithAppendOnlyFile) {
   batcher.tick();
   ASSERT_EQ(sink.digests.size(), 1u);
   EXPECT_EQ(sink.digests[0].items.size(), 2u);
+  EXPECT_EQ(batcher.counters().failed.load(), 0u);
+}
+
+// Every key in `redis`, and every member of its sets and sorted sets, with its size.
+std::vector<std::string> keys_and_members(const test::RedisServer& redis) {
+  std::vector<std::string> out;
+  redisContext* c = redisConnect(redis.host().c_str(), redis.port());
+  if (c == nullptr || c->err != 0) {
+    ADD_FAILURE() << "redis connection";
+    return out;
+  }
+  auto strings = [&](const char* format, const std::string& arg = "") {
+    std::vector<std::string> got;
+    auto* r = static_cast<redisReply*>(redisCommand(c, format, arg.data(), arg.size()));
+    if (r != nullptr && r->type == REDIS_REPLY_ARRAY) {
+      for (size_t i = 0; i < r->elements; ++i)
+        got.emplace_back(r->element[i]->str, r->element[i]->len);
+    }
+    if (r != nullptr) freeReplyObject(r);
+    return got;
+  };
+  for (const std::string& key : strings("KEYS *")) {
+    out.push_back(key);
+    for (const std::string& m : strings("SMEMBERS %b", key)) out.push_back(m);
+    for (const std::string& m : strings("ZRANGE %b 0 -1", key)) out.push_back(m);
+  }
+  redisFree(c);
+  return out;
+}
+
+TEST(RedisDigests, AHugeMsgIdMakesNoHugeKey) {
+  auto redis = test::RedisServer::start();
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  FakeClock clock;
+  auto store = connect(*redis);
+  ASSERT_NE(store, nullptr);
+  testing::RecordingSink sink;
+  MessageSpec spec;
+  spec.msg_id = "2024-" + std::string(1 << 20, 'x');
+  const Notification immediate = make_notification(spec, DestinationKind::kIrc, "alice");
+  const Notification batched =
+      make_notification(spec, DestinationKind::kEmail, "alice@example.org");
+  const PolicyLookup email_hourly = [](const Notification& n) {
+    return n.destination == DestinationKind::kEmail ? DigestPolicy{3600s, 0} : DigestPolicy{};
+  };
+  DigestBatcher batcher(sink, *store, email_hourly, {}, clock);
+  batcher.deliver(std::vector{immediate, batched});
+  ASSERT_EQ(sink.single.size(), 1u);
+  // The id still dedupes: a replay is refused, and the digest lists the message once.
+  batcher.deliver(std::vector{immediate, batched});
+  EXPECT_EQ(sink.single.size(), 1u);
+
+  const std::vector<std::string> keys = keys_and_members(*redis);
+  EXPECT_GE(keys.size(), 4u);  // both seen markers, the digest list, its due entry
+  for (const std::string& key : keys) EXPECT_LE(key.size(), 300u) << key.substr(0, 300);
+
+  clock.advance(1h);
+  batcher.tick();
+  ASSERT_EQ(sink.digests.size(), 1u);
+  ASSERT_EQ(sink.digests[0].items.size(), 1u);
+  EXPECT_EQ(sink.digests[0].items[0].message->msg_id, spec.msg_id);
   EXPECT_EQ(batcher.counters().failed.load(), 0u);
 }
 
