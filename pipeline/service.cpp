@@ -54,6 +54,10 @@ class StoppableSource : public bus::Source {
   const std::atomic<bool>& stop_;
 };
 
+std::chrono::milliseconds milliseconds(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
 log::Level parse_level(const std::string& s) {
   if (s == "debug") return log::Level::kDebug;
   if (s == "warn") return log::Level::kWarn;
@@ -133,7 +137,10 @@ Result<bool> Service::Impl::load_preferences() {
 }
 
 SinkWorker& Service::Impl::add_worker(sinks::Sink& sink) {
-  SinkWorker* w = workers.emplace_back(std::make_unique<SinkWorker>(sink, config.sink_queue)).get();
+  SinkWorker* w = workers
+                      .emplace_back(std::make_unique<SinkWorker>(
+                          sink, config.sink_queue, milliseconds(config.stop_grace_seconds)))
+                      .get();
   registry.gauge_fn(
       "fmn_sink_queue_notifications", "Notifications waiting in a destination kind's queue.",
       [w] { return static_cast<double>(w->depth()); }, {{"sink", std::string(sink.name())}});
@@ -476,14 +483,19 @@ ServiceSummary Service::run() {
   housekeeper.join();
 
   bus::SequenceStats seq = admit.sequence_stats();
-  return ServiceSummary{s.stats.received.load(),
-                        s.stats.parse_errors.load(),
-                        s.stats.duplicates.load(),
-                        s.stats.notifications.load(),
-                        s.router.unrouted(),
-                        seq.gaps,
-                        seq.missing,
-                        seconds};
+  ServiceSummary summary{s.stats.received.load(),
+                         s.stats.parse_errors.load(),
+                         s.stats.duplicates.load(),
+                         s.stats.notifications.load(),
+                         s.router.unrouted(),
+                         seq.gaps,
+                         seq.missing,
+                         seconds,
+                         {}};
+  for (const auto& w : s.workers) {
+    summary.undelivered.emplace_back(std::string(w->sink().name()), w->undelivered());
+  }
+  return summary;
 }
 
 }  // namespace fmn::pipeline

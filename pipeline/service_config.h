@@ -52,7 +52,8 @@ struct ServiceConfig {
   // [pipeline]
   size_t batch_size = 128;
   size_t max_in_flight = 16;
-  size_t sink_queue = 65536;  // notifications queued per destination kind
+  size_t sink_queue = 65536;       // notifications queued per destination kind
+  double stop_grace_seconds = 10;  // on stop, each sink delivers what it holds for this long
   // [security]
   bool validate_signatures = false;  // drop messages whose fedmsg signature does not verify
   std::string ca_cert;               // PEM CA certificate(s) publishers' certificates chain to

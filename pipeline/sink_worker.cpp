@@ -2,8 +2,12 @@
 
 namespace fmn::pipeline {
 
-SinkWorker::SinkWorker(sinks::Sink& sink, size_t capacity, std::chrono::milliseconds tick_interval)
-    : sink_(sink), capacity_(capacity > 0 ? capacity : 1), tick_interval_(tick_interval) {
+SinkWorker::SinkWorker(sinks::Sink& sink, size_t capacity, std::chrono::milliseconds stop_grace,
+                       std::chrono::milliseconds tick_interval)
+    : sink_(sink),
+      capacity_(capacity > 0 ? capacity : 1),
+      stop_grace_(stop_grace),
+      tick_interval_(tick_interval) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -57,6 +61,7 @@ void SinkWorker::run() {
     }
   }
   sink_.tick();
+  undelivered_ = sink_.drain(stop_grace_);
 }
 
 }  // namespace fmn::pipeline

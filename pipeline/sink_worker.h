@@ -6,7 +6,9 @@
 // rather than growing memory. Counting notifications, not batches, keeps the bound when a
 // backlog makes every batch full. An empty queue takes any batch, however large. The thread calls
 // the sink's deliver() for each batch and tick() at least every `tick_interval` (digest timers,
-// retries, IRC keepalive). stop() delivers what is queued, then joins.
+// retries, IRC keepalive). stop() delivers what is queued, lets the sink drain what it still
+// holds for at most `stop_grace` (Sink::drain), then joins; undelivered() then says how many
+// notifications were left.
 // Thread-safety: submit() and depth() from any thread; the sink is only touched by the worker.
 #pragma once
 
@@ -28,6 +30,7 @@ class SinkWorker {
  public:
   // `sink` outlives the worker.
   SinkWorker(sinks::Sink& sink, size_t capacity,
+             std::chrono::milliseconds stop_grace = std::chrono::milliseconds(10'000),
              std::chrono::milliseconds tick_interval = std::chrono::milliseconds(200));
   ~SinkWorker();
 
@@ -35,6 +38,8 @@ class SinkWorker {
   size_t depth() const;  // notifications queued
   // Delivers everything queued, then stops the thread. Idempotent.
   void stop();
+  // Notifications the sink still held when stop() ended its grace period.
+  size_t undelivered() const { return undelivered_; }
   sinks::Sink& sink() { return sink_; }
 
  private:
@@ -42,7 +47,9 @@ class SinkWorker {
 
   sinks::Sink& sink_;
   const size_t capacity_;
+  const std::chrono::milliseconds stop_grace_;
   const std::chrono::milliseconds tick_interval_;
+  size_t undelivered_ = 0;  // written by the thread before it ends, read after join
   mutable std::mutex mu_;
   std::condition_variable not_empty_, not_full_;
   std::deque<std::shared_ptr<const std::vector<Notification>>> queue_;

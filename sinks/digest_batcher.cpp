@@ -37,17 +37,21 @@ std::string DigestBatcher::key_of(const Notification& n) {
 
 void DigestBatcher::deliver(std::span<const Notification> batch) {
   immediate_.clear();
+  settled_.clear();
   const int64_t now_ms = to_ms(clock_.wall());
   std::vector<std::string> full;
   for (const Notification& n : batch) {
     const DigestPolicy policy = policy_(n);
     const std::string id = delivery_id(n);
     if (policy.immediate()) {
-      auto once = store_.mark_once(id);
-      if (!once) {
-        store_error(once.error());
-      } else if (once.value()) {
+      if (on_the_way_.count(id) != 0) continue;  // a repeat of one not yet confirmed
+      auto seen = store_.seen(id);
+      if (!seen) {
+        store_error(seen.error());
+      } else if (!seen.value()) {
+        on_the_way_.insert(id);
         immediate_.push_back(n);
+        settled_.push_back([this, id] { delivered(id); });
       }
       continue;
     }
@@ -65,7 +69,7 @@ void DigestBatcher::deliver(std::span<const Notification> batch) {
       full.push_back(key);
     }
   }
-  if (!immediate_.empty()) inner_.deliver(immediate_);
+  if (!immediate_.empty()) inner_.deliver_confirmed(immediate_, settled_);
   for (const std::string& key : full) flush(key);
 }
 
@@ -134,6 +138,14 @@ void DigestBatcher::flush(const std::string& key) {
   unsettled_.insert(key);
   inner_.deliver_digest(digest, [this, key] { settle(key); });
 }
+
+void DigestBatcher::delivered(const std::string& id) {
+  on_the_way_.erase(id);
+  auto once = store_.mark_once(id);
+  if (!once) store_error(once.error());
+}
+
+size_t DigestBatcher::drain(std::chrono::milliseconds grace) { return inner_.drain(grace); }
 
 void DigestBatcher::settle(const std::string& key) {
   unsettled_.erase(key);

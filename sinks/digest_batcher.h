@@ -3,8 +3,12 @@
 // items in a DigestStore (memory or Redis) so a restart resumes them.
 //
 // Every notification is delivered at most once per destination: its delivery_id() is marked
-// in the store's dedupe set (with TTL) before it is passed on or queued, so a replay after a
-// restart, or a message matched by two rules, is not sent again. A digest lists at most
+// in the store's dedupe set (with TTL), so a replay after a restart, or a message matched by
+// two rules, is not sent again. An immediate notification is marked only once the sink has
+// settled it (deliver_confirmed: for IRC, once the server confirmed its lines); until then a
+// repeat is recognised in memory. One the sink still held when the process stopped is not
+// marked: the bus replaying it after a restart delivers it. A digest's items are marked as they
+// are added (they are durable in the store until the digest settles). A digest lists at most
 // `max_items` items (FMN: 1,000) and counts the rest as omitted.
 // Crash safety: take() moves a digest's items in flight before the sink sees them; done()
 // clears them once the sink has settled the digest (sent it, or given it up), not when it
@@ -46,6 +50,7 @@ class DigestBatcher : public Sink {
   void recover();
   // Flushes every pending digest now, due or not (used at shutdown when asked to).
   void flush_all();
+  size_t drain(std::chrono::milliseconds grace) override;
 
   // "kind:user:address", bounded in size (core/bounded_id.h).
   static std::string key_of(const Notification& n);
@@ -54,6 +59,8 @@ class DigestBatcher : public Sink {
   void flush(const std::string& key);
   // The sink is finished with the key's digest: its items leave the store.
   void settle(const std::string& key);
+  // The sink settled the immediate notification `id`: mark it delivered.
+  void delivered(const std::string& id);
   void store_error(const Error& e);
 
   Sink& inner_;
@@ -63,6 +70,8 @@ class DigestBatcher : public Sink {
   Clock& clock_;
   FailureHandler on_failure_;
   std::vector<Notification> immediate_;
+  std::vector<NotificationSettled> settled_;  // one per immediate_ notification
+  std::set<std::string> on_the_way_;          // immediate ids handed over, not yet settled
   std::string encoded_;
   std::set<std::string> unsettled_;  // keys whose digest the sink still holds
   std::set<std::string> held_;       // keys to flush once their digest settles

@@ -28,6 +28,8 @@ class DigestStore {
 
   // Records `id` as delivered unless it already was within the TTL. Returns false for a repeat.
   virtual Result<bool> mark_once(std::string_view id) = 0;
+  // Whether `id` was recorded as delivered within the TTL (records nothing).
+  virtual Result<bool> seen(std::string_view id) = 0;
 
   // Appends `item` to `key` unless `id` was seen (then returns 0). Sets the key's due time to
   // `due_ms` if it has none. Returns how many items are now pending for the key.

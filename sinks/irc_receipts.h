@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,7 +28,8 @@ struct IrcPrivmsg {
   std::string target;  // the nick
   std::string text;    // the whole command, "PRIVMSG nick :..."
   bool last_of_notification = false;
-  uint32_t refusals = 0;  // 401s so far: the target was not on the server
+  uint32_t refusals = 0;          // 401s so far: the target was not on the server
+  std::function<void()> settled;  // on a last line: called once the sink is finished with it
 };
 
 class IrcReceipts {

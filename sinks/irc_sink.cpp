@@ -1,5 +1,8 @@
 #include "sinks/irc_sink.h"
 
+#include <thread>
+#include <utility>
+
 #include "sinks/text_escape.h"
 
 namespace fmn::sinks {
@@ -92,15 +95,40 @@ size_t IrcSink::queued() const {
 }
 
 void IrcSink::deliver(std::span<const Notification> batch) {
-  for (const Notification& n : batch) {
-    rendered_.clear();
-    renderer_.irc_line(n, rendered_);
-    if (!enqueue(n.address, rendered_)) {
-      counters_.rejected.fetch_add(1, std::memory_order_relaxed);
-      if (on_failure_) on_failure_({n.user, n.address, false, "irc: invalid nick"});
+  for (const Notification& n : batch) enqueue_notification(n, {});
+  pump(std::chrono::milliseconds(0));
+}
+
+void IrcSink::deliver_confirmed(std::span<const Notification> batch,
+                                std::span<NotificationSettled> settled) {
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (!enqueue_notification(batch[i], settled[i])) settled[i]();  // never deliverable
+  }
+  pump(std::chrono::milliseconds(0));
+}
+
+void IrcSink::deliver_digest(const Digest& digest, DigestSettled settled) {
+  // Every item in order; the digest settles with the last item's last line.
+  for (size_t i = 0; i < digest.items.size(); ++i) {
+    const bool last = i + 1 == digest.items.size();
+    if (!enqueue_notification(digest.items[i], last ? settled : DigestSettled()) && last) {
+      settled();
     }
   }
   pump(std::chrono::milliseconds(0));
+}
+
+bool IrcSink::enqueue_notification(const Notification& n, NotificationSettled settled) {
+  rendered_.clear();
+  renderer_.irc_line(n, rendered_);
+  if (enqueue(n.address, rendered_, std::move(settled))) return true;
+  counters_.rejected.fetch_add(1, std::memory_order_relaxed);
+  if (on_failure_) on_failure_({n.user, n.address, false, "irc: invalid nick"});
+  return false;
+}
+
+void IrcSink::finished(IrcPrivmsg& line) {
+  if (line.settled) std::exchange(line.settled, {})();
 }
 
 void IrcSink::send_confirmation(const ConfirmationRequest& request) {
@@ -113,7 +141,7 @@ void IrcSink::send_confirmation(const ConfirmationRequest& request) {
   pump(std::chrono::milliseconds(0));
 }
 
-bool IrcSink::enqueue(const std::string& nick, std::string_view text) {
+bool IrcSink::enqueue(const std::string& nick, std::string_view text, NotificationSettled settled) {
   std::vector<std::string> lines = privmsg_lines(nick, text, config_.limits);
   if (lines.empty()) return false;
   auto it = targets_.find(nick);
@@ -126,10 +154,12 @@ bool IrcSink::enqueue(const std::string& nick, std::string_view text) {
   for (size_t i = 0; i < lines.size(); ++i) {
     target.lines.push_back({nick, std::move(lines[i]), i + 1 == lines.size()});
   }
+  target.lines.back().settled = std::move(settled);
   while (target.lines.size() > config_.max_queued_per_target) {
     if (target.lines.front().last_of_notification) {
       counters_.dropped.fetch_add(1, std::memory_order_relaxed);
     }
+    finished(target.lines.front());
     target.lines.pop_front();
     if (target.put_back > 0) --target.put_back;
   }
@@ -160,7 +190,7 @@ void IrcSink::pump(std::chrono::milliseconds wait) {
     disconnect("irc: the server did not answer PING", now);
     return;
   }
-  if (state_ == State::kReady) send_queued(now);
+  if (state_ == State::kReady && !holding_back_) send_queued(now);
 }
 
 void IrcSink::connect(std::chrono::steady_clock::time_point now) {
@@ -255,6 +285,7 @@ void IrcSink::send_queued(std::chrono::steady_clock::time_point now) {
 void IrcSink::confirm(std::string_view token, std::chrono::steady_clock::time_point now) {
   IrcReceipts::Settled settled = receipts_.confirmed(token);
   counters_.delivered.fetch_add(notifications_in(settled.accepted), std::memory_order_relaxed);
+  for (IrcPrivmsg& line : settled.accepted) finished(line);
   std::vector<IrcPrivmsg> retry;
   for (IrcPrivmsg& line : settled.refused) {
     if (++line.refusals > config_.absent_target.max_attempts) {
@@ -279,11 +310,13 @@ void IrcSink::put_back(std::vector<IrcPrivmsg> lines) {
   }
 }
 
-void IrcSink::give_up(const IrcPrivmsg& refused) {
+void IrcSink::give_up(IrcPrivmsg& refused) {
   Target& target = targets_.find(refused.target)->second;
   const size_t notifications =
       notifications_in(target.lines) + (refused.last_of_notification ? 1 : 0);
   counters_.failed.fetch_add(notifications, std::memory_order_relaxed);
+  finished(refused);
+  for (IrcPrivmsg& line : target.lines) finished(line);
   target.lines.clear();
   target.put_back = 0;
   if (on_failure_ && notifications > 0) {
@@ -291,6 +324,34 @@ void IrcSink::give_up(const IrcPrivmsg& refused) {
                  "irc: " + refused.target + " is not on the server; " +
                      std::to_string(notifications) + " notification(s) given up"});
   }
+}
+
+size_t IrcSink::drain(std::chrono::milliseconds grace) {
+  // The grace period is real time (the process is stopping); pacing still follows the clock.
+  // Lines go out during its first three quarters; the last quarter only waits for the PONGs,
+  // so a line is rarely left sent but unconfirmed (it would be sent again after a restart).
+  using Steady = std::chrono::steady_clock;
+  const auto start = Steady::now();
+  const auto stop_sending = start + grace * 3 / 4;
+  const auto deadline = start + grace;
+  constexpr auto kStep = std::chrono::milliseconds(50);
+  for (auto now = start; now < deadline; now = Steady::now()) {
+    holding_back_ = now >= stop_sending;
+    if (receipts_.empty() && (holding_back_ || queued() == 0)) break;
+    if (state_ == State::kDisconnected && clock_.steady() < next_connect_) {
+      std::this_thread::sleep_for(kStep);  // waiting to reconnect
+    }
+    pump(kStep);
+  }
+  holding_back_ = true;
+  if (state_ != State::kDisconnected) {
+    (void)transport_->send_lines({"QUIT :fmn is stopping"});
+    transport_->close();
+    state_ = State::kDisconnected;
+  }
+  size_t left = notifications_in(receipts_.unconfirmed());
+  for (const auto& entry : targets_) left += notifications_in(entry.second.lines);
+  return left;
 }
 
 bool IrcSink::send(std::string_view line, std::chrono::steady_clock::time_point now) {

@@ -16,8 +16,12 @@
 // was restarted and they have not reconnected yet) is kept and its target retried with
 // `absent_target` backoff; a line refused more than its max_attempts times is given up with
 // every line queued for that nick (counted as failed and reported). A PING unanswered for
-// `confirm_timeout` means the server is gone: reconnect. The queues are in memory: a stopped
-// process loses them.
+// `confirm_timeout` means the server is gone: reconnect. A notification handed over by
+// deliver_confirmed() (or a digest) is settled once its last line is confirmed, given up or
+// dropped from a full queue, never before.
+// Stopping, drain() keeps pumping until every line is confirmed or the grace period ends, then
+// sends QUIT; what is left (queued or unconfirmed) is reported and never settled, so whoever
+// handed it over has not marked it delivered.
 //
 // pump() does the work: connects when due, reads server lines (answers PING, completes
 // registration), sends what the buckets allow. deliver() and tick() call it without waiting;
@@ -68,7 +72,11 @@ class IrcSink : public Sink {
 
   std::string_view name() const override { return "irc"; }
   void deliver(std::span<const Notification> batch) override;
+  void deliver_confirmed(std::span<const Notification> batch,
+                         std::span<NotificationSettled> settled) override;
+  void deliver_digest(const Digest& digest, DigestSettled settled) override;
   void tick() override { pump(std::chrono::milliseconds(0)); }
+  size_t drain(std::chrono::milliseconds grace) override;
   // Sends a confirmation request to a new nick (the only message it gets until confirmed).
   void send_confirmation(const ConfirmationRequest& request);
 
@@ -97,12 +105,17 @@ class IrcSink : public Sink {
   // Puts lines sent before back in front of their targets' queues, in their order.
   void put_back(std::vector<IrcPrivmsg> lines);
   // Gives up `refused` (refused once too often) and every line queued for its nick.
-  void give_up(const IrcPrivmsg& refused);
+  void give_up(IrcPrivmsg& refused);
   bool send(std::string_view line, std::chrono::steady_clock::time_point now);
   // Sends in one write; false (and disconnected) when it failed.
   bool send_lines(const std::vector<std::string>& lines, std::chrono::steady_clock::time_point now);
-  // Queues `text` for `nick` as PRIVMSG lines; false when the nick is invalid.
-  bool enqueue(const std::string& nick, std::string_view text);
+  // Queues `text` for `nick` as PRIVMSG lines, `settled` on the last; false when the nick is
+  // invalid (`settled` is not called then).
+  bool enqueue(const std::string& nick, std::string_view text, NotificationSettled settled = {});
+  // Renders and queues one notification; counts and reports it when its nick is invalid.
+  bool enqueue_notification(const Notification& n, NotificationSettled settled);
+  // A line leaves the sink for good (confirmed, given up, dropped).
+  static void finished(IrcPrivmsg& line);
 
   std::unique_ptr<IrcTransport> transport_;
   IrcConfig config_;
@@ -110,6 +123,7 @@ class IrcSink : public Sink {
   Clock& clock_;
   FailureHandler on_failure_;
   State state_ = State::kDisconnected;
+  bool holding_back_ = false;  // draining: no new lines, only confirmations awaited
   std::string nick_;
   uint32_t failed_connects_ = 0;
   std::chrono::steady_clock::time_point next_connect_{};

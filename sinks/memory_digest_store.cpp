@@ -17,6 +17,11 @@ Result<bool> MemoryDigestStore::mark_once(std::string_view id) {
   return true;
 }
 
+Result<bool> MemoryDigestStore::seen(std::string_view id) {
+  const auto it = seen_.find(bounded_id(id));
+  return it != seen_.end() && it->second > clock_.steady();
+}
+
 Result<size_t> MemoryDigestStore::add(std::string_view key, std::string_view id,
                                       std::string_view item, int64_t due_ms) {
   auto once = mark_once(id);

@@ -123,6 +123,12 @@ Result<bool> RedisDigestStore::mark_once(std::string_view id) {
   return !r->nil;
 }
 
+Result<bool> RedisDigestStore::seen(std::string_view id) {
+  auto r = command({"EXISTS", config_.prefix + "seen:" + bounded_id(id)});
+  if (!r) return r.error();
+  return r->integer > 0;
+}
+
 Result<size_t> RedisDigestStore::add(std::string_view key, std::string_view id,
                                      std::string_view item, int64_t due_ms) {
   const std::string seen = config_.prefix + "seen:" + bounded_id(id);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -41,6 +42,8 @@ using FailureHandler = std::function<void(const DeliveryFailure&)>;
 // up (refused, rejected, out of attempts, dropped from a full queue). Until then the sink may
 // still retry it, and whoever handed it over keeps it durable.
 using DigestSettled = std::function<void()>;
+// The same for one notification handed to deliver_confirmed().
+using NotificationSettled = std::function<void()>;
 
 class Sink {
  public:
@@ -54,8 +57,24 @@ class Sink {
     deliver(digest.items);
     settled();
   }
+  // Like deliver(), and calls `settled[i]` once finished with `batch[i]`: for a sink that
+  // confirms deliveries (IRC: the server's PONG after the lines), only then; never for a
+  // notification still held when the sink stops. By default right after deliver().
+  // REQUIRES: settled.size() == batch.size().
+  virtual void deliver_confirmed(std::span<const Notification> batch,
+                                 std::span<NotificationSettled> settled) {
+    deliver(batch);
+    for (NotificationSettled& s : settled) s();
+  }
   // Called about once a second by the sink's thread: retries what is due. Default: nothing.
   virtual void tick() {}
+  // The service is stopping: delivers what the sink still holds, for at most `grace`, then
+  // closes its connections. Returns how many notifications (or digests) are left undelivered;
+  // their settled callbacks are never called. Default: nothing held, 0.
+  virtual size_t drain(std::chrono::milliseconds grace) {
+    (void)grace;
+    return 0;
+  }
   const SinkCounters& counters() const { return counters_; }
 
  protected:

@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <string>
 #include <thread>
 
 #include "core/version.h"
@@ -114,5 +115,10 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(s.notifications), static_cast<unsigned long long>(s.unrouted),
       static_cast<unsigned long long>(s.sequence_gaps), static_cast<unsigned long long>(s.missing),
       s.seconds);
+  std::string left;
+  for (const auto& [sink, count] : s.undelivered) {
+    left += " " + sink + "=" + std::to_string(count);
+  }
+  if (!left.empty()) std::fprintf(stderr, "fmn-pipeline: undelivered at stop:%s\n", left.c_str());
   return 0;
 }

@@ -64,6 +64,23 @@ TEST(DigestBatcher, NeverDeliversTheSameMessageTwiceToADestination) {
   EXPECT_EQ(f.sink.single[1].address, "c@example.org");
 }
 
+TEST(DigestBatcher, AnImmediateNotificationIsMarkedDeliveredOnlyOnceTheSinkConfirmedIt) {
+  Fixture f(DigestPolicy{});
+  f.sink.hold_notifications = true;
+  const Notification a = item(1);
+  const std::string id = delivery_id(a);
+  f.batcher.deliver({&a, 1});
+  ASSERT_EQ(f.sink.single.size(), 1u);
+  EXPECT_FALSE(f.store.seen(id).value());  // a stop now leaves it unmarked: replayed later
+  f.batcher.deliver({&a, 1});              // a repeat while it is on its way
+  EXPECT_EQ(f.sink.single.size(), 1u);
+  ASSERT_EQ(f.sink.unconfirmed.size(), 1u);
+  f.sink.unconfirmed[0]();  // the server confirmed it
+  EXPECT_TRUE(f.store.seen(id).value());
+  f.batcher.deliver({&a, 1});
+  EXPECT_EQ(f.sink.single.size(), 1u);
+}
+
 TEST(DigestBatcher, FlushesOnCount) {
   Fixture f(DigestPolicy{0s, 3});
   f.batcher.deliver(std::vector{item(1), item(2)});

@@ -227,6 +227,49 @@ TEST(IrcSink, LinesUnconfirmedWhenTheConnectionDropsAreSentAgain) {
   EXPECT_EQ(f.sink->counters().delivered.load(), 2u);
 }
 
+// The PING the sink sent last, answered by the server.
+std::string pong_to_last_ping(const ScriptedServer& server) {
+  for (auto it = server.sent.rbegin(); it != server.sent.rend(); ++it) {
+    if (it->starts_with("PING :")) return ":irc.test PONG irc.test :" + it->substr(6);
+  }
+  return "";
+}
+
+TEST(IrcSink, ANotificationSettlesOnlyOnceTheServerConfirmedIt) {
+  Fixture f;
+  f.welcome();
+  f.server->answer_pings = false;
+  int settled = 0;
+  std::vector<NotificationSettled> callbacks{[&] { ++settled; }};
+  f.sink->deliver_confirmed(std::vector{to("alice", 1)}, callbacks);
+  ASSERT_EQ(f.server->privmsgs().size(), 1u);
+  f.sink->tick();
+  EXPECT_EQ(settled, 0);  // written, not yet confirmed
+  f.server->incoming.push_back(pong_to_last_ping(*f.server));
+  f.sink->tick();
+  EXPECT_EQ(settled, 1);
+}
+
+TEST(IrcSink, StoppingSendsWhatItCanWaitsForConfirmationThenQuits) {
+  Fixture f;
+  f.welcome();
+  int settled = 0;
+  std::vector<Notification> batch;
+  std::vector<NotificationSettled> callbacks;
+  for (int i = 0; i < 5; ++i) {
+    batch.push_back(to("alice", i));
+    callbacks.emplace_back([&] { ++settled; });
+  }
+  f.sink->deliver_confirmed(batch, callbacks);
+  // The burst went out; the fake clock never lets the pacing send the other two.
+  EXPECT_EQ(f.server->privmsgs().size(), 3u);
+  EXPECT_EQ(f.sink->drain(200ms), 2u);
+  EXPECT_EQ(settled, 3);  // the confirmed ones; the two left are not settled
+  EXPECT_EQ(f.server->sent.back(), "QUIT :fmn is stopping");
+  EXPECT_FALSE(f.server->open);
+  EXPECT_EQ(f.sink->counters().delivered.load(), 3u);
+}
+
 TEST(IrcSink, ANickNotOnTheServerIsRetriedUntilItIsBack) {
   IrcConfig config;
   config.absent_target.jitter = 0;

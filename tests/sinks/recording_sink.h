@@ -1,6 +1,8 @@
 // A sink that keeps what it was given, for tests of what sits in front of sinks. Digests are
 // settled at once, unless `hold_digests` is set: then their callbacks wait in `unsettled` until
-// the test calls them, as a sink waiting to retry would.
+// the test calls them, as a sink waiting to retry would; `hold_notifications` does the same for
+// notifications handed over by deliver_confirmed() (in `unconfirmed`), as a sink waiting for
+// its server's confirmation would.
 #pragma once
 
 #include <vector>
@@ -23,12 +25,24 @@ class RecordingSink : public Sink {
       settled();
     }
   }
+  void deliver_confirmed(std::span<const Notification> batch,
+                         std::span<NotificationSettled> settled) override {
+    deliver(batch);
+    for (NotificationSettled& s : settled) {
+      if (hold_notifications) {
+        unconfirmed.push_back(std::move(s));
+      } else {
+        s();
+      }
+    }
+  }
   void tick() override { ++ticks; }
 
-  bool hold_digests = false;
+  bool hold_digests = false, hold_notifications = false;
   std::vector<Notification> single;
   std::vector<Digest> digests;
   std::vector<DigestSettled> unsettled;
+  std::vector<NotificationSettled> unconfirmed;
   int ticks = 0;
 };
 
