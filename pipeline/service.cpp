@@ -187,6 +187,7 @@ Result<bool> Service::Impl::open_sinks() {
     split_host_port(config.irc_server, host, port);
     sinks::IrcConfig irc;
     irc.nick = config.irc_nick;
+    irc.max_event_bytes = config.irc_max_event_bytes;
     auto sink = batched(DestinationKind::kIrc,
                         std::make_unique<sinks::IrcSink>(
                             std::make_unique<sinks::TcpIrcTransport>(host, port), irc));
@@ -196,6 +197,7 @@ Result<bool> Service::Impl::open_sinks() {
   if (!config.sse_listen.empty()) {
     sinks::SseServerConfig sse_config;
     split_host_port(config.sse_listen, sse_config.bind, sse_config.port);
+    sse_config.max_event_bytes = config.sse_max_event_bytes;
     auto server =
         sinks::SseServer::start(sse_config, [this](std::string_view feed, std::string_view token) {
           return preferences->feed_token_matches(feed, token);
@@ -314,6 +316,14 @@ void Service::Impl::register_metrics(AdmissionStage& admit) {
   sink_counter("fmn_failed_total", "Deliveries given up.", &sinks::SinkCounters::failed);
   sink_counter("fmn_dropped_total", "Notifications dropped by a full queue.",
                &sinks::SinkCounters::dropped);
+  sink_counter("fmn_truncated_total",
+               "Notifications delivered cut short: larger than the sink's event size limit.",
+               &sinks::SinkCounters::truncated);
+  if (sse) {
+    counter("fmn_sse_oversized_events_total",
+            "SSE events dropped for exceeding the event size limit.",
+            [this] { return static_cast<double>(sse->oversized_events()); });
+  }
 }
 
 Service::Service(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -38,8 +38,10 @@ struct ServiceConfig {
   // [irc]
   std::string irc_server;  // host:port; empty: no IRC sink
   std::string irc_nick = "fmn";
+  size_t irc_max_event_bytes = 2048;  // one notification's text; longer is cut, with a link
   // [sse]
   std::string sse_listen = "127.0.0.1:8080";  // empty: no SSE server
+  size_t sse_max_event_bytes = 65536;         // one event's data; longer is cut, with a link
   // [admin]
   std::string admin_listen = "127.0.0.1:9090";  // /metrics, /healthz, /readyz; empty: off
   // [log]

@@ -121,6 +121,14 @@ void IrcSink::deliver_digest(const Digest& digest, DigestSettled settled) {
 bool IrcSink::enqueue_notification(const Notification& n, NotificationSettled settled) {
   rendered_.clear();
   renderer_.irc_line(n, rendered_);
+  if (rendered_.size() > config_.max_event_bytes) {
+    std::string link;
+    renderer_.append_message_url(link, n);
+    rendered_.resize(utf8_prefix(rendered_, config_.max_event_bytes / 2).size());
+    rendered_ += " [\u2026] ";
+    rendered_ += utf8_prefix(link, config_.max_event_bytes / 2);
+    counters_.truncated.fetch_add(1, std::memory_order_relaxed);
+  }
   if (enqueue(n.address, rendered_, std::move(settled))) return true;
   counters_.rejected.fetch_add(1, std::memory_order_relaxed);
   if (on_failure_) on_failure_({n.user, n.address, false, "irc: invalid nick"});

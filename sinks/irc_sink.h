@@ -21,7 +21,8 @@
 // dropped from a full queue, never before.
 // Stopping, drain() keeps pumping until every line is confirmed or the grace period ends, then
 // sends QUIT; what is left (queued or unconfirmed) is reported and never settled, so whoever
-// handed it over has not marked it delivered.
+// handed it over has not marked it delivered. Lines longer than `max_event_bytes` of text are
+// cut short with a link to the whole message, counted as truncated.
 //
 // pump() does the work: connects when due, reads server lines (answers PING, completes
 // registration), sends what the buckets allow. deliver() and tick() call it without waiting;
@@ -55,6 +56,7 @@ struct IrcConfig {
   double connection_lines_per_second = 5.0;
   double connection_burst = 10;
   size_t max_queued_per_target = 1000;
+  size_t max_event_bytes = 2048;  // of one notification's text: about five lines
   BackoffPolicy reconnect{std::chrono::milliseconds(1000), std::chrono::milliseconds(60'000)};
   BackoffPolicy absent_target{std::chrono::milliseconds(2000), std::chrono::milliseconds(60'000)};
   std::chrono::milliseconds registration_timeout{30'000};

@@ -1,6 +1,9 @@
 #include "sinks/renderer.h"
 
+#include <algorithm>
 #include <ctime>
+
+#include "core/bounded_id.h"
 
 #include "sinks/text_escape.h"
 #include "sinks/unsubscribe_link.h"
@@ -216,9 +219,10 @@ void Renderer::irc_line(const Notification& n, std::string& out) {
   templates_->irc_line.render(fields_, out);
 }
 
-void Renderer::sse_json(const Notification& n, std::string& out) {
+bool Renderer::sse_json(const Notification& n, std::string& out, size_t max_bytes) {
   fill(n);
   fields_[Field::kUser] = n.user;
+  const size_t start = out.size();
   const auto string_member = [&](std::string_view key, std::string_view value) {
     out += '"';
     out += key;
@@ -238,7 +242,15 @@ void Renderer::sse_json(const Notification& n, std::string& out) {
     }
     out += "],";
   };
+  const auto timestamp_member = [&](const Message& m) {
+    if (!m.timestamp) return;
+    out += "\"timestamp\":";
+    out += std::to_string(static_cast<int64_t>(*m.timestamp));
+    out += ',';
+  };
   const Message& m = *n.message;
+  scratch_.clear();
+  templates_->sse_text.render(fields_, scratch_);
   out += '{';
   string_member("msg_id", m.msg_id);
   string_member("topic", fields_[Field::kTopic]);
@@ -249,16 +261,48 @@ void Renderer::sse_json(const Notification& n, std::string& out) {
   list_member("usernames", m.meta.usernames);
   list_member("packages", m.meta.packages);
   string_member("rule", n.rule_name);
-  if (m.timestamp) {
-    out += "\"timestamp\":";
-    out += std::to_string(static_cast<int64_t>(*m.timestamp));
-    out += ',';
-  }
+  timestamp_member(m);
   out += "\"text\":\"";
-  scratch_.clear();
-  templates_->sse_text.render(fields_, scratch_);
   append_json(out, scratch_);
   out += "\"}";
+  const size_t full = out.size() - start;
+  if (full <= max_bytes) return false;
+
+  // Too large: the same event with every field cut to a share of the limit (escaping makes a
+  // byte at most 6), no lists, and a link to the whole message.
+  out.resize(start);
+  const size_t share = std::max<size_t>(16, max_bytes / 64);
+  const auto cut = [&](std::string_view key, std::string_view value) {
+    string_member(key, utf8_prefix(value, share));
+  };
+  out += '{';
+  cut("msg_id", m.msg_id.size() <= kMaxPlainId ? m.msg_id : bounded_id(m.msg_id));
+  cut("topic", fields_[Field::kTopic]);
+  cut("category", fields_[Field::kCategory]);
+  cut("subtitle", fields_[Field::kSubtitle]);
+  cut("link", fields_[Field::kLink]);
+  cut("agent", fields_[Field::kAgent]);
+  cut("rule", n.rule_name);
+  timestamp_member(m);
+  std::string url;
+  append_message_url(url, n);
+  cut("full_message", url);
+  out += "\"truncated\":true,\"bytes\":";
+  out += std::to_string(full);
+  out += ",\"text\":\"";
+  append_json(out, utf8_prefix(scratch_, share));
+  out += "\"}";
+  return true;
+}
+
+void Renderer::append_message_url(std::string& out, const Notification& n) const {
+  const Message& m = *n.message;
+  if (m.msg_id.empty() || m.msg_id.size() > kMaxPlainId) {
+    if (m.meta.link) out += *m.meta.link;
+    return;
+  }
+  out += config_.message_url;
+  append_url_encoded(out, m.msg_id);
 }
 
 }  // namespace fmn::sinks

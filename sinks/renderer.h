@@ -9,6 +9,7 @@
 // TemplateSet is immutable.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,8 @@ struct RenderConfig {
   std::string unsubscribe_secret;                  // HMAC key signing unsubscribe links
   bool irc_colors = true;                          // FMN's markup_messages
   size_t max_field_bytes = 1000;                   // longer message fields are cut with "…"
+  // Where the whole of a message is shown, by msg_id (Fedora's datagrepper), for events cut short.
+  std::string message_url = "https://apps.fedoraproject.org/datagrepper/v2/id?id=";
 };
 
 struct RenderedEmail {
@@ -46,8 +49,13 @@ class Renderer {
   void confirmation_email(const ConfirmationRequest& request, RenderedEmail& out);
   void confirmation_irc(const ConfirmationRequest& request, std::string& out);
   // Appends one SSE event's data: a single-line JSON object with msg_id, topic, category,
-  // subtitle, link, agent, usernames, packages, timestamp, rule and text.
-  void sse_json(const Notification& n, std::string& out);
+  // subtitle, link, agent, usernames, packages, timestamp, rule and text. When that would
+  // exceed `max_bytes` (REQUIRES: >= 4096), appends instead the event cut short (no lists,
+  // fields shortened, "truncated": true, "bytes": the full size, "full_message": a link to the
+  // whole message) and returns true.
+  bool sse_json(const Notification& n, std::string& out, size_t max_bytes = SIZE_MAX);
+  // The whole message: message_url and its msg_id, or its own link when the msg_id is too long.
+  void append_message_url(std::string& out, const Notification& n) const;
 
   // The URLs the templates show, also used for the List-Unsubscribe header.
   void append_settings_url(std::string& out, std::string_view user) const;

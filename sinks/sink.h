@@ -26,6 +26,7 @@ struct SinkCounters {
   std::atomic<uint64_t> failed{0};     // given up: refused for good, or out of attempts
   std::atomic<uint64_t> rejected{0};   // never attempted: invalid address or unusable content
   std::atomic<uint64_t> dropped{0};    // discarded because a bounded queue was full
+  std::atomic<uint64_t> truncated{0};  // delivered cut short: larger than the sink's event limit
 };
 
 // Why a delivery was given up, for the operator's log and for disabling a destination that

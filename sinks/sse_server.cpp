@@ -99,6 +99,7 @@ class SseServer::Impl {
   std::unordered_map<std::string, std::vector<std::shared_ptr<Session>>> feeds_;
   std::atomic<size_t> clients_{0};
   std::atomic<uint64_t> frames_{0};
+  std::atomic<uint64_t> oversized_{0};
   std::atomic<bool> stopped_{false};
   int port_ = 0;
 
@@ -107,7 +108,8 @@ class SseServer::Impl {
   void beat();
 };
 
-// One client connection: reads a request, answers it, and for a feed stays open writing events.
+// One client connection: reads a request, answers it, and for a feed stays open
+// writing events.
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, SseServer::Impl& server)
@@ -185,10 +187,20 @@ class Session : public std::enable_shared_from_this<Session> {
     feed_ = feed;
     server_.clients_.fetch_add(1, std::memory_order_relaxed);
     send(std::make_shared<const std::string>(
-             "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-             "Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\nretry: 2000\n\n"),
+             "HTTP/1.1 200 OK\r\nContent-Type: "
+             "text/event-stream\r\nCache-Control: no-cache\r\n"
+             "Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\nretry: "
+             "2000\n\n"),
          false);
-    for (const SseEvent& e : server_.backlog_.since(feed_, last_id)) send(e.frame, true);
+    // The newest events that fit in half the queue: a long gap never
+    // disconnects the client.
+    const std::vector<SseEvent> missed = server_.backlog_.since(feed_, last_id);
+    size_t first = missed.size(), bytes = 0;
+    while (first > 0 &&
+           bytes + missed[first - 1].frame->size() <= server_.config_.max_queued_bytes / 2) {
+      bytes += missed[--first].frame->size();
+    }
+    for (size_t i = first; i < missed.size(); ++i) send(missed[i].frame, true);
     server_.subscribe(feed_, shared_from_this());
     watch_for_close();
   }
@@ -299,11 +311,16 @@ void SseServer::Impl::beat() {
 }
 
 void SseServer::Impl::publish(std::string feed, std::string data) {
+  if (data.size() > config_.max_event_bytes) {
+    oversized_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
   asio::post(io_, [this, feed = std::move(feed), data = std::move(data)] {
     const SseEvent& event = backlog_.append(feed, data, std::chrono::system_clock::now());
     const auto it = feeds_.find(feed);
     if (it == feeds_.end()) return;
-    // A copy: a send may close a slow session, which unsubscribes it from this vector.
+    // A copy: a send may close a slow session, which unsubscribes it from this
+    // vector.
     for (const auto& session : std::vector(it->second)) session->send(event.frame, true);
   });
 }
@@ -350,6 +367,8 @@ void SseServer::publish(std::string feed, std::string data) {
 }
 size_t SseServer::clients() const { return impl_->clients_.load(std::memory_order_relaxed); }
 uint64_t SseServer::frames_sent() const { return impl_->frames_.load(std::memory_order_relaxed); }
+uint64_t SseServer::oversized_events() const { return impl_->oversized_.load(); }
+size_t SseServer::max_event_bytes() const { return impl_->config_.max_event_bytes; }
 void SseServer::stop() { impl_->stop(); }
 
 }  // namespace fmn::sinks

@@ -10,7 +10,9 @@ void SseSink::deliver(std::span<const Notification> batch) {
       continue;
     }
     std::string json;
-    renderer_.sse_json(n, json);
+    if (renderer_.sse_json(n, json, server_.max_event_bytes())) {
+      counters_.truncated.fetch_add(1, std::memory_order_relaxed);
+    }
     server_.publish(feed, std::move(json));
     counters_.delivered.fetch_add(1, std::memory_order_relaxed);
   }

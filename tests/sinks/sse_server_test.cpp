@@ -1,10 +1,6 @@
 #include "sinks/sse_server.h"
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <thread>
@@ -13,11 +9,15 @@
 #include "sinks/sse_sink.h"
 #include "sinks/sse_token.h"
 #include "tests/sinks/notification_fixture.h"
+#include "tests/sinks/sse_test_client.h"
 
 namespace fmn::sinks {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::Client;
+using testing::get;
+using testing::Server;
 
 TEST(SseFrame, EveryLineOfDataIsItsOwnDataField) {
   EXPECT_EQ(sse_frame(7, "{\"a\":1}"), "id: 7\ndata: {\"a\":1}\n\n");
@@ -48,70 +48,6 @@ TEST(SseToken, IsFeedScopedAndExpires) {
   EXPECT_FALSE(verify_stream_token("k", "alice", "2000." + token.substr(5), 999));
   EXPECT_FALSE(verify_stream_token("k", "alice", "garbage", 999));
 }
-
-// A bare HTTP client on a socket: sends one request, reads what arrives.
-class Client {
- public:
-  Client(int port, const std::string& request) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) std::abort();
-    (void)!::write(fd_, request.data(), request.size());
-  }
-  ~Client() { ::close(fd_); }
-  // Reads until `text` occurs `count` times in what was received, or 10 s pass.
-  const std::string& read_until(std::string_view text, size_t count = 1) {
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (occurrences(text) < count && std::chrono::steady_clock::now() < deadline) {
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 100) <= 0) continue;
-      char buf[4096];
-      const ssize_t n = ::read(fd_, buf, sizeof buf);
-      if (n <= 0) break;
-      received_.append(buf, static_cast<size_t>(n));
-    }
-    return received_;
-  }
-  size_t occurrences(std::string_view text) const {
-    size_t n = 0;
-    for (size_t at = received_.find(text); at != std::string::npos;
-         at = received_.find(text, at + 1)) {
-      ++n;
-    }
-    return n;
-  }
-
- private:
-  int fd_;
-  std::string received_;
-};
-
-std::string get(std::string_view target, std::string_view extra_headers = {}) {
-  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: localhost\r\n" +
-         std::string(extra_headers) + "\r\n";
-}
-
-struct Server {
-  Server() {
-    SseServerConfig config;
-    config.heartbeat = 200ms;
-    auto s = SseServer::start(config, [](std::string_view feed, std::string_view token) {
-      return verify_stream_token("secret", feed, token, 0);
-    });
-    if (!s) std::abort();
-    server = std::move(s.value());
-  }
-  std::string feed_url(const std::string& feed) {
-    return "/feeds/" + feed + "?token=" + make_stream_token("secret", feed, 1);
-  }
-  void wait_for_clients(size_t n) {
-    for (int i = 0; i < 500 && server->clients() < n; ++i) std::this_thread::sleep_for(10ms);
-  }
-  std::unique_ptr<SseServer> server;
-};
 
 TEST(SseServer, RefusesMissingOrForeignTokens) {
   Server s;
