@@ -4,13 +4,17 @@
 
 namespace fmn::pipeline {
 
-AdminServer::AdminServer(const metrics::Registry& registry, std::vector<ReadinessCheck> checks)
-    : registry_(registry), checks_(std::move(checks)) {}
+AdminServer::AdminServer(const metrics::Registry& registry, std::vector<ReadinessCheck> checks,
+                         AdminLimits limits)
+    : registry_(registry), checks_(std::move(checks)), limits_(limits) {}
 
 AdminServer::~AdminServer() { stop(); }
 
 Result<bool> AdminServer::start(const std::string& host, int port) {
   server_ = std::make_unique<httplib::Server>();
+  server_->set_read_timeout(limits_.header_timeout);
+  server_->set_keep_alive_timeout(
+      std::chrono::duration_cast<std::chrono::seconds>(limits_.idle_timeout).count());
   server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(registry_.render(), "text/plain; version=0.0.4; charset=utf-8");
   });

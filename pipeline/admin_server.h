@@ -4,8 +4,12 @@
 //
 // cpp-httplib is enough here: few clients, short requests (long-lived SSE feeds are served
 // elsewhere). Runs its own threads; start() returns once the socket listens.
+// Bounded: a connection must send its request within `header_timeout`, and a kept-alive one
+// idle for `idle_timeout` is closed; cpp-httplib serves at most a fixed pool of connections at
+// once (the rest wait in the listen queue).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -26,9 +30,15 @@ struct ReadinessCheck {
   std::function<bool()> ready;  // cheap, non-blocking (reads cached state)
 };
 
+struct AdminLimits {
+  std::chrono::milliseconds header_timeout{5000};
+  std::chrono::milliseconds idle_timeout{5000};
+};
+
 class AdminServer {
  public:
-  AdminServer(const metrics::Registry& registry, std::vector<ReadinessCheck> checks);
+  AdminServer(const metrics::Registry& registry, std::vector<ReadinessCheck> checks,
+              AdminLimits limits = {});
   ~AdminServer();
 
   // Listens on host:port (port 0 picks a free one; see port()).
@@ -39,6 +49,7 @@ class AdminServer {
  private:
   const metrics::Registry& registry_;
   std::vector<ReadinessCheck> checks_;
+  AdminLimits limits_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;

@@ -198,6 +198,9 @@ Result<bool> Service::Impl::open_sinks() {
     sinks::SseServerConfig sse_config;
     split_host_port(config.sse_listen, sse_config.bind, sse_config.port);
     sse_config.max_event_bytes = config.sse_max_event_bytes;
+    sse_config.max_connections_per_ip = config.sse_max_connections_per_ip;
+    sse_config.header_timeout = milliseconds(config.sse_header_timeout_seconds);
+    sse_config.idle_timeout = milliseconds(config.sse_idle_timeout_seconds);
     auto server =
         sinks::SseServer::start(sse_config, [this](std::string_view feed, std::string_view token) {
           return preferences->feed_token_matches(feed, token);
@@ -320,6 +323,12 @@ void Service::Impl::register_metrics(AdmissionStage& admit) {
                "Notifications delivered cut short: larger than the sink's event size limit.",
                &sinks::SinkCounters::truncated);
   if (sse) {
+    counter("fmn_sse_accept_errors_total",
+            "Failed accepts on the SSE listener (out of descriptors...), retried with backoff.",
+            [this] { return static_cast<double>(sse->accept_errors()); });
+    counter("fmn_sse_connections_refused_total",
+            "SSE connections closed at once: their address had too many open.",
+            [this] { return static_cast<double>(sse->connections_refused()); });
     counter("fmn_sse_oversized_events_total",
             "SSE events dropped for exceeding the event size limit.",
             [this] { return static_cast<double>(sse->oversized_events()); });
@@ -403,7 +412,9 @@ void Service::Impl::start_admin() {
   if (zmq != nullptr) checks.push_back({"bus", [this] { return bus_reachable.load(); }});
   if (!config.redis.empty()) checks.push_back({"redis", [this] { return redis_reachable.load(); }});
   if (pg_listener) checks.push_back({"prefs", [this] { return preferences->store_healthy(); }});
-  admin = std::make_unique<AdminServer>(registry, std::move(checks));
+  AdminLimits limits{milliseconds(config.admin_header_timeout_seconds),
+                     milliseconds(config.admin_idle_timeout_seconds)};
+  admin = std::make_unique<AdminServer>(registry, std::move(checks), limits);
   if (auto ok = admin->start(host, port); !ok) {
     log::error("admin_unavailable", {{"error", ok.error().message}});
     admin.reset();

@@ -42,8 +42,13 @@ struct ServiceConfig {
   // [sse]
   std::string sse_listen = "127.0.0.1:8080";  // empty: no SSE server
   size_t sse_max_event_bytes = 65536;         // one event's data; longer is cut, with a link
+  size_t sse_max_connections_per_ip = 64;
+  double sse_header_timeout_seconds = 10;  // to send the request headers, or be closed
+  double sse_idle_timeout_seconds = 120;   // a stream whose writes make no progress is closed
   // [admin]
   std::string admin_listen = "127.0.0.1:9090";  // /metrics, /healthz, /readyz; empty: off
+  double admin_header_timeout_seconds = 5;      // to send a request
+  double admin_idle_timeout_seconds = 5;        // between requests on a kept-alive connection
   // [log]
   std::string log_level = "info";   // debug | info | warn | error
   std::string log_format = "text";  // text | json

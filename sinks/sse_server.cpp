@@ -1,5 +1,6 @@
 #include "sinks/sse_server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -9,6 +10,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "core/log.h"
 #include "sinks/sse_backlog.h"
 
 namespace fmn::embedded {
@@ -77,6 +79,7 @@ class SseServer::Impl {
       : config_(std::move(config)),
         auth_(std::move(auth)),
         acceptor_(io_),
+        accept_retry_(io_),
         heartbeat_(io_),
         backlog_(config_.backlog_per_feed) {}
 
@@ -88,34 +91,47 @@ class SseServer::Impl {
   void publish(std::string feed, std::string data);
   void subscribe(const std::string& feed, const std::shared_ptr<Session>& s);
   void unsubscribe(const std::string& feed, const Session* s);
+  // A session from `address` ended.
+  void release(const std::string& address);
 
   SseServerConfig config_;
   FeedAuth auth_;
+  // Open connections per client address. Declared before io_: sessions still held by pending
+  // handlers release their address when the io_context is destroyed.
+  std::unordered_map<std::string, size_t> per_address_;
   asio::io_context io_;
   tcp::acceptor acceptor_;
+  asio::steady_timer accept_retry_;
+  std::chrono::milliseconds accept_delay_{0};  // 0: the last accept succeeded
   asio::steady_timer heartbeat_;
   std::thread thread_;
   SseBacklog backlog_;
   std::unordered_map<std::string, std::vector<std::shared_ptr<Session>>> feeds_;
   std::atomic<size_t> clients_{0};
   std::atomic<uint64_t> frames_{0};
-  std::atomic<uint64_t> oversized_{0};
+  std::atomic<uint64_t> accept_errors_{0}, refused_{0}, oversized_{0};
   std::atomic<bool> stopped_{false};
   int port_ = 0;
 
  private:
   void accept();
+  void accepted(tcp::socket socket);
+  void accept_failed(const beast::error_code& ec);
   void beat();
 };
 
-// One client connection: reads a request, answers it, and for a feed stays open
-// writing events.
+// One client connection: reads a request, answers it, and for a feed stays open writing events.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, SseServer::Impl& server)
-      : socket_(std::move(socket)), server_(server) {}
+  Session(tcp::socket socket, SseServer::Impl& server, std::string address)
+      : socket_(std::move(socket)),
+        server_(server),
+        address_(std::move(address)),
+        deadline_(socket_.get_executor()) {}
+  ~Session() { server_.release(address_); }
 
   void start() {
+    close_unless_done_within(server_.config_.header_timeout);
     parser_.header_limit(8 * 1024);
     parser_.body_limit(0);
     http::async_read(socket_, buffer_, parser_,
@@ -140,6 +156,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void close() {
     if (closed_) return;
     closed_ = true;
+    deadline_.cancel();
     beast::error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
@@ -185,15 +202,13 @@ class Session : public std::enable_shared_from_this<Session> {
       last_id = parse_id({header->value().data(), header->value().size()});
     }
     feed_ = feed;
+    close_unless_done_within(server_.config_.idle_timeout);
     server_.clients_.fetch_add(1, std::memory_order_relaxed);
     send(std::make_shared<const std::string>(
-             "HTTP/1.1 200 OK\r\nContent-Type: "
-             "text/event-stream\r\nCache-Control: no-cache\r\n"
-             "Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\nretry: "
-             "2000\n\n"),
+             "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+             "Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\nretry: 2000\n\n"),
          false);
-    // The newest events that fit in half the queue: a long gap never
-    // disconnects the client.
+    // The newest events that fit in half the queue: a long gap never disconnects the client.
     const std::vector<SseEvent> missed = server_.backlog_.since(feed_, last_id);
     size_t first = missed.size(), bytes = 0;
     while (first > 0 &&
@@ -235,13 +250,24 @@ class Session : public std::enable_shared_from_this<Session> {
                            "Connection: close\r\n\r\n" +
                            std::string(body);
     closing_after_write_ = true;
+    close_unless_done_within(server_.config_.idle_timeout);
     send(std::make_shared<const std::string>(std::move(response)), false);
+  }
+
+  // Closes the connection unless it is re-armed (or closed) within `timeout`.
+  void close_unless_done_within(std::chrono::milliseconds timeout) {
+    deadline_.expires_after(timeout);
+    deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      if (ec) return;  // re-armed or cancelled
+      if (auto self = weak.lock()) self->close();
+    });
   }
 
   void write_next() {
     asio::async_write(socket_, asio::buffer(*queue_.front()),
                       [self = shared_from_this()](beast::error_code ec, size_t) {
                         if (ec) return self->close();
+                        self->close_unless_done_within(self->server_.config_.idle_timeout);
                         self->queued_bytes_ -= self->queue_.front()->size();
                         self->queue_.pop_front();
                         if (!self->queue_.empty()) return self->write_next();
@@ -260,6 +286,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   tcp::socket socket_;
   SseServer::Impl& server_;
+  std::string address_;
+  asio::steady_timer deadline_;
   beast::flat_buffer buffer_;
   http::request_parser<http::empty_body> parser_;
   std::deque<std::shared_ptr<const std::string>> queue_;
@@ -291,11 +319,50 @@ Result<bool> SseServer::Impl::listen() {
 
 void SseServer::Impl::accept() {
   acceptor_.async_accept([this](beast::error_code ec, tcp::socket socket) {
-    if (ec) return;  // the acceptor was closed: stopping
-    socket.set_option(tcp::no_delay(true), ec);
-    std::make_shared<Session>(std::move(socket), *this)->start();
+    if (stopped_.load()) return;
+    if (ec) return accept_failed(ec);
+    if (accept_delay_.count() > 0) log::info("sse_accept_recovered");
+    accept_delay_ = std::chrono::milliseconds(0);
+    accepted(std::move(socket));
     accept();
   });
+}
+
+void SseServer::Impl::accepted(tcp::socket socket) {
+  beast::error_code ec;
+  const tcp::endpoint peer = socket.remote_endpoint(ec);
+  if (ec) return;  // already gone
+  std::string address = peer.address().to_string();
+  size_t& open = per_address_[address];
+  if (open >= config_.max_connections_per_ip) {
+    refused_.fetch_add(1, std::memory_order_relaxed);
+    socket.close(ec);
+    return;
+  }
+  ++open;
+  socket.set_option(tcp::no_delay(true), ec);
+  std::make_shared<Session>(std::move(socket), *this, std::move(address))->start();
+}
+
+void SseServer::Impl::accept_failed(const beast::error_code& ec) {
+  // Out of descriptors (EMFILE/ENFILE), or the like: the pending connection waits in the
+  // listen queue; try again once some may have been closed.
+  accept_errors_.fetch_add(1, std::memory_order_relaxed);
+  if (accept_delay_.count() == 0) {
+    log::warn("sse_accept_failed", {{"error", ec.message()}});
+    accept_delay_ = std::chrono::milliseconds(10);
+  } else {
+    accept_delay_ = std::min(accept_delay_ * 2, config_.accept_retry_max);
+  }
+  accept_retry_.expires_after(accept_delay_);
+  accept_retry_.async_wait([this](beast::error_code wait) {
+    if (!wait && !stopped_.load()) accept();
+  });
+}
+
+void SseServer::Impl::release(const std::string& address) {
+  const auto it = per_address_.find(address);
+  if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
 }
 
 void SseServer::Impl::beat() {
@@ -319,8 +386,7 @@ void SseServer::Impl::publish(std::string feed, std::string data) {
     const SseEvent& event = backlog_.append(feed, data, std::chrono::system_clock::now());
     const auto it = feeds_.find(feed);
     if (it == feeds_.end()) return;
-    // A copy: a send may close a slow session, which unsubscribes it from this
-    // vector.
+    // A copy: a send may close a slow session, which unsubscribes it from this vector.
     for (const auto& session : std::vector(it->second)) session->send(event.frame, true);
   });
 }
@@ -341,6 +407,7 @@ void SseServer::Impl::stop() {
   asio::post(io_, [this] {
     beast::error_code ignored;
     acceptor_.close(ignored);
+    accept_retry_.cancel();
     heartbeat_.cancel();
     auto feeds = std::move(feeds_);
     for (auto& [feed, sessions] : feeds) {
@@ -367,6 +434,8 @@ void SseServer::publish(std::string feed, std::string data) {
 }
 size_t SseServer::clients() const { return impl_->clients_.load(std::memory_order_relaxed); }
 uint64_t SseServer::frames_sent() const { return impl_->frames_.load(std::memory_order_relaxed); }
+uint64_t SseServer::accept_errors() const { return impl_->accept_errors_.load(); }
+uint64_t SseServer::connections_refused() const { return impl_->refused_.load(); }
 uint64_t SseServer::oversized_events() const { return impl_->oversized_.load(); }
 size_t SseServer::max_event_bytes() const { return impl_->config_.max_event_bytes; }
 void SseServer::stop() { impl_->stop(); }

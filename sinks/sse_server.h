@@ -1,24 +1,27 @@
-// The SSE server: GET /feeds/<feed> streams a feed's events as
-// text/event-stream to any number of clients, and GET /feeds/<feed>/page serves
-// a small HTML page showing the feed live with EventSource.
+// The SSE server: GET /feeds/<feed> streams a feed's events as text/event-stream to any number
+// of clients, and GET /feeds/<feed>/page serves a small HTML page showing the feed live with
+// EventSource.
 //
-// Boost.Beast/Asio (Debian libboost-dev): every client is an asynchronous
-// socket on one I/O thread, so thousands of idle EventSource connections cost
-// memory, not threads (cpp-httplib would hold a pool thread per open stream).
-// Authentication: a feed-scoped token in the query (?token=, see sse_token.h)
-// or an "Authorization: Bearer" header, checked by the FeedAuth callback;
-// tokens are never logged. POST /confirm answers a confirmation request
-// (confirmation.h). Each event has an "id:"; a client reconnecting with
-// Last-Event-ID (header, or ?lastEventId=) first gets exactly the events after
-// it that are still in the backlog (sse_backlog.h); a new client first gets the
-// feed's recent events. Heartbeats (": ping") keep idle connections and proxies
-// alive. A client that cannot keep up (more than `max_queued_bytes` unsent) is
-// disconnected; its EventSource reconnects and resumes from its last id. An
-// event's data is at most `max_event_bytes` (the SSE sink cuts longer ones
-// short; the server drops one that is still longer, counted), so one event
-// alone never disconnects anyone; a replay sends only the newest events that
-// fit in half the client queue. publish(), clients() and stop() are
-// thread-safe; the backlog lives on the I/O thread.
+// Boost.Beast/Asio (Debian libboost-dev): every client is an asynchronous socket on one I/O
+// thread, so thousands of idle EventSource connections cost memory, not threads (cpp-httplib
+// would hold a pool thread per open stream).
+// Authentication: a feed-scoped token in the query (?token=, see sse_token.h) or an
+// "Authorization: Bearer" header, checked by the FeedAuth callback; tokens are never logged.
+// POST /confirm answers a confirmation request (confirmation.h).
+// Each event has an "id:"; a client reconnecting with Last-Event-ID (header, or ?lastEventId=)
+// first gets exactly the events after it that are still in the backlog (sse_backlog.h); a new
+// client first gets the feed's recent events.
+// Heartbeats (": ping") keep idle connections and proxies alive. A client that cannot keep up
+// (more than `max_queued_bytes` unsent) is disconnected; its EventSource reconnects and resumes
+// from its last id. An event's data is at most `max_event_bytes` (the SSE sink cuts longer ones
+// short; the server drops one that is still longer, counted), so one event alone never
+// disconnects anyone; a replay sends only the newest events that fit in half the client queue.
+// Bounded connections: at most `max_connections_per_ip` open per client address (more are
+// closed at once, counted); a connection that has not sent its request headers within
+// `header_timeout`, or whose writes make no progress for `idle_timeout`, is closed. A failed
+// accept (EMFILE/ENFILE: out of descriptors) is counted, logged once per streak and retried
+// with backoff up to `accept_retry_max`: the server keeps accepting once descriptors are free.
+// publish(), clients() and stop() are thread-safe; the backlog lives on the I/O thread.
 #pragma once
 
 #include <chrono>
@@ -39,8 +42,12 @@ struct SseServerConfig {
   size_t backlog_per_feed = 200;
   size_t max_queued_bytes = 1 << 20;
   size_t max_event_bytes = 64 * 1024;  // REQUIRES: 4096 <= max_event_bytes <= max_queued_bytes / 4
-  // Answers to confirmation requests (GET /confirm shows a form, POST /confirm
-  // applies it); without a handler /confirm is not served.
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{120'000};  // REQUIRES: > heartbeat
+  size_t max_connections_per_ip = 64;
+  std::chrono::milliseconds accept_retry_max{1000};
+  // Answers to confirmation requests (GET /confirm shows a form, POST /confirm applies it);
+  // without a handler /confirm is not served.
   ConfirmationHandler on_confirmation;
 };
 
@@ -49,20 +56,21 @@ using FeedAuth = std::function<bool(std::string_view feed, std::string_view toke
 
 class SseServer {
  public:
-  // Binds, listens and starts the I/O thread. kIo when the address cannot be
-  // bound.
+  // Binds, listens and starts the I/O thread. kIo when the address cannot be bound.
   static Result<std::unique_ptr<SseServer>> start(SseServerConfig config, FeedAuth auth);
   ~SseServer();  // stops
 
   int port() const;
-  // Queues an event for `feed` (its data: usually one line of JSON).
-  // Thread-safe.
+  // Queues an event for `feed` (its data: usually one line of JSON). Thread-safe.
   void publish(std::string feed, std::string data);
   // Connected streaming clients.
   size_t clients() const;
   // Events written to clients (one per client per event, replays included).
   uint64_t frames_sent() const;
-  // Events dropped for exceeding max_event_bytes. Thread-safe.
+  // Failed accepts (retried), connections closed for the per-address limit, events dropped
+  // for exceeding max_event_bytes. Thread-safe.
+  uint64_t accept_errors() const;
+  uint64_t connections_refused() const;
   uint64_t oversized_events() const;
   size_t max_event_bytes() const;
   void stop();

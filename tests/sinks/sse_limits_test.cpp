@@ -1,5 +1,7 @@
-// The SSE server's bounds: one huge event never takes a feed down.
+// The SSE server's bounds: one huge event never takes a feed down, running out of descriptors
+// never stops the acceptor, and silent or surplus connections are closed.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <vector>
 
@@ -15,6 +17,13 @@ using namespace std::chrono_literals;
 using testing::Client;
 using testing::get;
 using testing::Server;
+
+// Waits for `done`, checking every 10 ms for at most 10 s.
+template <typename Condition>
+bool wait_for(Condition done) {
+  for (int i = 0; i < 1000 && !done(); ++i) std::this_thread::sleep_for(10ms);
+  return done();
+}
 
 TEST(SseSink, AnOversizedEventIsCutShortAndTheFeedStaysUp) {
   Server s;
@@ -43,8 +52,7 @@ TEST(SseSink, AnOversizedEventIsCutShortAndTheFeedStaysUp) {
   EXPECT_EQ(sink.counters().truncated.load(), 1u);
   EXPECT_EQ(sink.counters().delivered.load(), 2u);
 
-  // A client resuming from the start gets both from the backlog and stays
-  // subscribed.
+  // A client resuming from the start gets both from the backlog and stays subscribed.
   Client again(s.server->port(), get(s.feed_url("alice"), "Last-Event-ID: 1\r\n"));
   EXPECT_NE(again.read_until("2024-next").find("\"truncated\":true"), std::string::npos);
   s.wait_for_clients(2);
@@ -63,6 +71,62 @@ TEST(SseServer, DropsAnEventOverTheLimitInsteadOfDisconnecting) {
   EXPECT_EQ(alice.occurrences("xxxx"), 0u);
   EXPECT_EQ(s.server->oversized_events(), 1u);
   EXPECT_EQ(s.server->clients(), 1u);
+}
+
+TEST(SseServer, KeepsAcceptingAfterRunningOutOfDescriptors) {
+  Server s;
+  // The client's socket exists before descriptors run out: connecting needs no new one, but
+  // the server's accept() does.
+  Client client(s.server->port());
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+  const int lowest_free = ::dup(0);
+  ASSERT_GE(lowest_free, 0);
+  ::close(lowest_free);
+  rlimit low = saved;
+  low.rlim_cur = static_cast<rlim_t>(lowest_free + 8);
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  std::vector<int> hogs;
+  for (int fd; (fd = ::dup(0)) >= 0;) hogs.push_back(fd);
+  client.connect();
+  const bool failed = wait_for([&] { return s.server->accept_errors() > 0; });
+  for (int fd : hogs) ::close(fd);
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &saved), 0);
+  ASSERT_TRUE(failed) << "accept never failed";
+
+  client.send(get("/feeds/alice/page"));
+  EXPECT_NE(client.read_until("</html>").find("200 OK"), std::string::npos);
+  Client later(s.server->port(), get("/feeds/alice/page"));
+  EXPECT_NE(later.read_until("</html>").find("200 OK"), std::string::npos);
+}
+
+TEST(SseServer, ClosesAConnectionThatSendsNoRequest) {
+  SseServerConfig config;
+  config.header_timeout = 100ms;
+  Server s(config);
+  Client silent(s.server->port(), "");
+  silent.read_until("never sent");
+  EXPECT_TRUE(silent.closed());
+  Client prompt(s.server->port(), get("/feeds/alice/page"));
+  EXPECT_NE(prompt.read_until("</html>").find("200 OK"), std::string::npos);
+}
+
+TEST(SseServer, LimitsConnectionsPerAddress) {
+  SseServerConfig config;
+  config.max_connections_per_ip = 2;
+  Server s(config);
+  auto first = std::make_unique<Client>(s.server->port(), get(s.feed_url("alice")));
+  Client second(s.server->port(), get(s.feed_url("bob")));
+  s.wait_for_clients(2);
+  Client third(s.server->port(), "");
+  third.read_until("never sent");
+  EXPECT_TRUE(third.closed());
+  EXPECT_EQ(s.server->connections_refused(), 1u);
+
+  first.reset();  // a place frees up once the server sees it closed
+  ASSERT_TRUE(wait_for([&] { return s.server->clients() == 1; }));
+  Client fourth(s.server->port(), get("/feeds/alice/page"));
+  EXPECT_NE(fourth.read_until("</html>").find("200 OK"), std::string::npos);
 }
 
 }  // namespace
