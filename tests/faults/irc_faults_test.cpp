@@ -83,16 +83,38 @@ class Recipient {
   size_t total_ = 0;
 };
 
+// What every scenario starts with: ngIRCd, a bus publisher, and ralph on the server.
+struct IrcScenario {
+  IrcScenario()
+      : irc(test::IrcServer::start()),
+        bus(test::ZmqPublisher::start()),
+        ralph(irc.ok() ? Recipient::connect(irc->port()) : Result<Recipient>(irc.error())) {}
+  // The first thing that failed to start, if any.
+  test::Status ready() const {
+    if (!irc.ok()) return irc.error();
+    if (!bus.ok()) return bus.error();
+    if (!ralph.ok()) return ralph.error();
+    return test::ok_status();
+  }
+  // fmn-pipeline sending ralph's items to the server; state in Redis at `redis` if not empty.
+  Result<PipelineProcess> start_pipeline(const std::string& redis = "",
+                                         const std::string& more_config = "") {
+    return PipelineProcess::start(
+        {one_user_prefs(kItemRule, "{ to = \"irc\" }"),
+         servers_config(bus->endpoint(), "", redis, test::loopback_address(irc->port())) +
+             more_config});
+  }
+
+  Result<test::IrcServer> irc;
+  Result<test::ZmqPublisher> bus;
+  Result<Recipient> ralph;
+};
+
 TEST(IrcFaults, ServerRestartWhileNotificationsFlowLosesAndDuplicatesNothing) {
-  auto irc = test::IrcServer::start();
-  ASSERT_TRUE(irc.ok()) << irc.error().message;
-  auto bus = test::ZmqPublisher::start();
-  ASSERT_TRUE(bus.ok()) << bus.error().message;
-  auto ralph = Recipient::connect(irc->port());
-  ASSERT_TRUE(ralph.ok()) << ralph.error().message;
-  auto pipeline = PipelineProcess::start(
-      {one_user_prefs(kItemRule, "{ to = \"irc\" }"),
-       servers_config(bus->endpoint(), "", "", test::loopback_address(irc->port()))});
+  IrcScenario s;
+  ASSERT_TRUE(s.ready().ok()) << s.ready().error().message;
+  auto& [irc, bus, ralph] = s;
+  auto pipeline = s.start_pipeline();
   ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
   ASSERT_TRUE(bus->wait_for_subscriptions(1, 30s).ok());
 
@@ -145,19 +167,13 @@ int undelivered_at_stop(const std::string& log, const std::string& sink) {
 // summary and, never marked delivered in Redis, goes out after a restart when the bus replays
 // it: the recipient gets each notification exactly once across both runs.
 TEST(IrcFaults, SigtermAfterABurstLeavesTheRestForTheNextStart) {
-  auto irc = test::IrcServer::start();
-  ASSERT_TRUE(irc.ok()) << irc.error().message;
+  IrcScenario s;
+  ASSERT_TRUE(s.ready().ok()) << s.ready().error().message;
+  auto& [irc, bus, ralph] = s;
   auto redis = test::RedisServer::start();
   ASSERT_TRUE(redis.ok()) << redis.error().message;
-  auto bus = test::ZmqPublisher::start();
-  ASSERT_TRUE(bus.ok()) << bus.error().message;
-  auto ralph = Recipient::connect(irc->port());
-  ASSERT_TRUE(ralph.ok()) << ralph.error().message;
-  auto pipeline = PipelineProcess::start(
-      {one_user_prefs(kItemRule, "{ to = \"irc\" }"),
-       servers_config(bus->endpoint(), "", test::loopback_address(redis->port()),
-                      test::loopback_address(irc->port())) +
-           "[pipeline]\nstop_grace_seconds = 2\n"});
+  auto pipeline = s.start_pipeline(test::loopback_address(redis->port()),
+                                   "[pipeline]\nstop_grace_seconds = 2\n");
   ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
   ASSERT_TRUE(bus->wait_for_subscriptions(1, 30s).ok());
 
