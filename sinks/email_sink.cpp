@@ -1,5 +1,8 @@
 #include "sinks/email_sink.h"
 
+#include <algorithm>
+#include <thread>
+
 namespace fmn::sinks {
 
 EmailSink::EmailSink(std::unique_ptr<SmtpTransport> transport, EmailSinkConfig config,
@@ -12,18 +15,24 @@ EmailSink::EmailSink(std::unique_ptr<SmtpTransport> transport, EmailSinkConfig c
       clock_(clock),
       on_failure_(std::move(on_failure)) {}
 
-void EmailSink::deliver(std::span<const Notification> batch) {
+void EmailSink::deliver(std::span<const Notification> batch) { deliver_confirmed(batch, {}); }
+
+void EmailSink::deliver_confirmed(std::span<const Notification> batch,
+                                  std::span<NotificationSettled> settled) {
   const std::time_t now = std::chrono::system_clock::to_time_t(clock_.wall());
-  for (const Notification& n : batch) {
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const Notification& n = batch[i];
+    NotificationSettled done = i < settled.size() ? std::move(settled[i]) : NotificationSettled();
     renderer_.email(n, rendered_);
     unsubscribe_url_.clear();
     renderer_.append_unsubscribe_url(unsubscribe_url_, n);
     auto mail = composer_.compose(n, rendered_, unsubscribe_url_, now);
     if (!mail) {
       reject(n, mail.error());
+      if (done) done();
       continue;
     }
-    submit({std::move(mail.value()), n.user});
+    submit({std::move(mail.value()), n.user, 0, std::move(done)});
   }
 }
 
@@ -58,7 +67,20 @@ void EmailSink::send_confirmation(const ConfirmationRequest& request) {
   submit({std::move(mail.value()), request.user});
 }
 
-void EmailSink::tick() { drain(); }
+void EmailSink::tick() { send_queued(); }
+
+size_t EmailSink::drain(std::chrono::milliseconds grace) {
+  // Real time: the process is stopping. Retries follow their backoff, as in tick().
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  send_queued();
+  for (auto now = std::chrono::steady_clock::now(); !queue_.empty() && now < deadline;
+       now = std::chrono::steady_clock::now()) {
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+        std::chrono::milliseconds(50), deadline - now));
+    send_queued();
+  }
+  return queue_.size();
+}
 
 void EmailSink::submit(Pending pending) {
   if (queue_.size() >= config_.max_queued) {
@@ -67,10 +89,10 @@ void EmailSink::submit(Pending pending) {
     pop_and_settle();
   }
   queue_.push_back(std::move(pending));
-  drain();
+  send_queued();
 }
 
-void EmailSink::drain() {
+void EmailSink::send_queued() {
   while (!queue_.empty() && clock_.steady() >= next_attempt_) {
     Pending& head = queue_.front();
     const SendResult result = transport_->send(head.email);

@@ -6,8 +6,10 @@
 // user's emails keep their order. A permanent refusal (5xx) or running out of attempts gives
 // the email up: counted, and reported to the FailureHandler. Invalid addresses are rejected
 // before any SMTP command. The queue is in memory: durability of pending work is the digest
-// store's job (digest_store.h), so a digest is settled only once its email was sent or given
-// up, never while it waits for a retry.
+// store's job (digest_store.h), so a digest — and a notification handed over by
+// deliver_confirmed() — is settled only once its email was sent or given up, never while it
+// waits for a retry. drain() (stopping) keeps retrying what is due for the grace period and
+// reports what is still queued.
 // One thread at a time, like every Sink.
 #pragma once
 
@@ -40,8 +42,11 @@ class EmailSink : public Sink {
 
   std::string_view name() const override { return "email"; }
   void deliver(std::span<const Notification> batch) override;
+  void deliver_confirmed(std::span<const Notification> batch,
+                         std::span<NotificationSettled> settled) override;
   void deliver_digest(const Digest& digest, DigestSettled settled) override;
   void tick() override;
+  size_t drain(std::chrono::milliseconds grace) override;
   // Sends a confirmation request to a new address (the only email it gets until confirmed).
   void send_confirmation(const ConfirmationRequest& request);
 
@@ -52,11 +57,11 @@ class EmailSink : public Sink {
     OutgoingEmail email;
     std::string user;
     uint32_t attempts = 0;
-    DigestSettled settled;  // a digest's, called once the email is sent or given up
+    DigestSettled settled;  // called once the email is sent or given up
   };
   void submit(Pending pending);
   // Sends queued emails, oldest first, until one fails or the queue is empty.
-  void drain();
+  void send_queued();
   // Removes the head of the queue, then settles it (the callback may queue more email).
   void pop_and_settle();
   void give_up(const Pending& p, bool permanent, std::string detail);

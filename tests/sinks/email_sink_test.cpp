@@ -188,6 +188,22 @@ TEST(EmailSink, TemporaryFailuresAreRetriedWithBackoffInOrder) {
   EXPECT_EQ(h.sink->queued(), 0u);
 }
 
+TEST(EmailSink, AnEmailWaitingForARetryIsSettledOnlyOnceSentAndReportedAtStop) {
+  Harness h;
+  h.transport->script = {{SendStatus::kTemporary, 421, "try later"}};
+  int settled = 0;
+  std::vector<NotificationSettled> callbacks{[&] { ++settled; }};
+  const Notification n = make_notification();
+  h.sink->deliver_confirmed({&n, 1}, callbacks);
+  EXPECT_EQ(settled, 0);
+  EXPECT_EQ(h.sink->drain(0ms), 1u);  // stopping now would leave it: reported, not settled
+  EXPECT_EQ(settled, 0);
+  h.clock.advance(1h);
+  h.sink->tick();
+  EXPECT_EQ(settled, 1);
+  EXPECT_EQ(h.sink->drain(0ms), 0u);
+}
+
 TEST(EmailSink, PermanentFailureIsRecordedNotRetried) {
   Harness h;
   h.transport->script = {{SendStatus::kPermanent, 550, "no such user"}};
