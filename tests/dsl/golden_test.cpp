@@ -60,6 +60,17 @@ TEST(Golden, FiveMistakesAllReported) {
   }
 }
 
+TEST(Golden, WarningsFailOnlyWithWerror) {
+  EXPECT_EQ(rulec("check corpus/rules/invalid/dead-rules.fmn").status, 0);
+  EXPECT_EQ(rulec("check --werror corpus/rules/invalid/dead-rules.fmn").status, 1);
+  EXPECT_EQ(rulec("check --werror corpus/rules/fmn-defaults.fmn").status, 0);
+  RulecRun json = rulec("check --format=json corpus/rules/invalid/dead-rules.fmn", "2>/dev/null");
+  EXPECT_EQ(json.status, 0);
+  EXPECT_NE(json.output.find(R"("severity":"warning","code":"W0005")"), std::string::npos)
+      << json.output;
+  EXPECT_EQ(json.output.find(R"("severity":"error")"), std::string::npos) << json.output;
+}
+
 TEST(Golden, ValidFilesPass) {
   RulecRun run = rulec("check corpus/rules/fmn-defaults.fmn corpus/rules/fmn-classic.fmn");
   EXPECT_EQ(run.status, 0) << run.output;
