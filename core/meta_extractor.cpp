@@ -42,9 +42,20 @@ struct MetaExtractor::Impl {
   TopicIndex exact;
   // Glob rules by the literal first part of their pattern; those starting with '*' under "".
   TopicIndex globs;
+  // The fallback: rules whose only topic is "**", tried when no other rule matches a title.
+  RuleIds fallback;
+  mutable std::atomic<uint64_t> fallback_messages{0};
+
+  static bool is_fallback(const Rule& rule) {
+    return rule.topics.size() == 1 && rule.topics[0] == "**";
+  }
 
   void index() {
     for (uint32_t id = 0; id < table->rules.size(); ++id) {
+      if (is_fallback(table->rules[id])) {
+        fallback.push_back(id);
+        continue;
+      }
       for (const std::string& pattern : table->rules[id].topics) {
         if (!meta::is_glob(pattern)) {
           exact[pattern];
@@ -57,6 +68,7 @@ struct MetaExtractor::Impl {
     }
     for (auto& [topic, ids] : exact) {
       for (uint32_t id = 0; id < table->rules.size(); ++id) {
+        if (is_fallback(table->rules[id])) continue;
         for (const std::string& pattern : table->rules[id].topics) {
           if (meta::topic_matches(pattern, topic)) {
             ids.push_back(id);
@@ -151,12 +163,25 @@ Result<std::unique_ptr<MetaExtractor>> MetaExtractor::from_directory(const std::
 
 size_t MetaExtractor::rule_count() const { return impl_->table->rules.size(); }
 
+bool MetaExtractor::falls_back(std::string_view title) const {
+  return impl_->candidates(title).empty();
+}
+
+uint64_t MetaExtractor::fallback_count() const {
+  return impl_->fallback_messages.load(std::memory_order_relaxed);
+}
+
 void MetaExtractor::extract(Message& m) const {
   Meta& out = m.meta;
   out.title.assign(m.topic_suffix);
   out.category.assign(meta::category_of(m.topic_suffix));
 
-  const RuleIds& ids = impl_->candidates(m.topic_suffix);
+  const RuleIds* matched = &impl_->candidates(m.topic_suffix);
+  if (matched->empty()) {
+    impl_->fallback_messages.fetch_add(1, std::memory_order_relaxed);
+    matched = &impl_->fallback;
+  }
+  const RuleIds& ids = *matched;
   const size_t n = std::min(ids.size(), kMaxCandidates);
   enum : uint8_t { kUnknown, kHolds, kFails };
   std::array<uint8_t, kMaxCandidates> when{};  // each rule's condition, evaluated at most once

@@ -14,6 +14,7 @@
 // any number of threads at once.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -52,12 +53,18 @@ class MetaExtractor {
   MetaExtractor& operator=(const MetaExtractor&) = delete;
 
   // Fills m.meta (category, title, subtitle, link, agent, lists sorted and unique). Never throws.
-  // Unknown topics get category and title from the topic and empty lists.
+  // A topic no rule names gets category and title from the topic and the rest from the fallback
+  // rules (topic "**", corpus/meta/fallback.toml), and is counted (fallback_count()).
   // REQUIRES: m was produced by parse_envelope (m.body is not null).
   void extract(Message& m) const;
 
   // Number of compiled rules, for start-up logs.
   size_t rule_count() const;
+  // True when no rule but the fallback names `title` (a topic without its `<prefix>.<env>.`,
+  // as in Message::topic_suffix): such messages get only the fallback's generic meta.
+  bool falls_back(std::string_view title) const;
+  // Messages extract() handed to the fallback since create(); read at scrape time.
+  uint64_t fallback_count() const;
 
   struct Impl;
 

@@ -360,6 +360,12 @@ Value h_nonempty(const Value& in, const HelperCall&, const EvalContext&) {
   return in.truthy() ? in : Value::missing();
 }
 
+// text: the value when it is non-empty text, else missing; keeps objects, arrays, numbers and null
+// out of names where a key's type is not known (the fallback table reads whatever a body holds).
+Value h_text(const Value& in, const HelperCall&, const EvalContext&) {
+  return in.is_text() && !in.str().empty() ? in : Value::missing();
+}
+
 // strip_chars(x): the text without leading and trailing characters found in x (Python's
 // s.strip(x): x is a set of characters, not a suffix).
 Value h_strip_chars(const Value& in, const HelperCall& call, const EvalContext&) {
@@ -432,7 +438,7 @@ Value h_oxford(const Value& in, const HelperCall& call, const EvalContext&) {
   return Value::of_text(std::move(out));
 }
 
-constexpr std::array<HelperSpec, 33> kHelpers = {{
+constexpr std::array<HelperSpec, 34> kHelpers = {{
     {"account", 0, "", true, h_account},
     {"known_account", 0, "", true, h_known_account},
     {"nvr_to_name", 0, "", true, h_nvr_to_name},
@@ -462,6 +468,7 @@ constexpr std::array<HelperSpec, 33> kHelpers = {{
     {"capitalize", 0, "", true, h_capitalize},
     {"is_digits", 0, "", true, h_is_digits},
     {"nonempty", 0, "", true, h_nonempty},
+    {"text", 0, "", false, h_text},
     {"strip_chars", 1, "t", true, h_strip_chars},
     {"lookup", 1, "t", true, h_lookup},
     {"within", 1, "t", true, h_within},

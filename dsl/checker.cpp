@@ -8,6 +8,8 @@
 #include <set>
 #include <vector>
 
+#include "dsl/checker_text.h"
+#include "dsl/checker_warnings.h"
 #include "dsl/fields.h"
 #include "dsl/limits.h"
 #include "dsl/literal_text.h"
@@ -452,6 +454,8 @@ class Checker {
 
 void check(const SourceFile& file, Module& module, Diagnostics& diagnostics) {
   Checker(file, module, diagnostics).run();
+  check_text(file, module, diagnostics);
+  warn_dead_tests(file, module, diagnostics);
 }
 
 }  // namespace fmn::dsl

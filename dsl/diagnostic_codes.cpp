@@ -43,6 +43,12 @@ constexpr std::array kCodes = {
     CodeInfo{Code::kAlwaysFalse, "W0002", W, "a test that is always false"},
     CodeInfo{Code::kUnusedDefinition, "W0003", W, "a definition no rule uses"},
     CodeInfo{Code::kRepeatedTest, "W0004", W, "the same test twice in one `and`/`or`"},
+    CodeInfo{Code::kBadText, "E0016", E, "text that is not UTF-8, or holds a NUL character"},
+    CodeInfo{Code::kTopicNeverMatches, "W0005", W, "a topic pattern that no full topic matches"},
+    CodeInfo{Code::kEmptyText, "W0006", W, "an empty pattern or rule name"},
+    CodeInfo{Code::kNeverTrueForField, "W0007", W,
+             "a value the field never has, so the comparison is never true"},
+    CodeInfo{Code::kNotEqualsMissing, "W0008", W, "`!=` on a field the message may lack"},
 };
 
 // code_info() indexes the table by the enum's value.

@@ -52,6 +52,12 @@ enum class Code : uint8_t {
   kAlwaysFalse,
   kUnusedDefinition,
   kRepeatedTest,
+  // Added later; the table's order follows the enum, the codes their families.
+  kBadText,
+  kTopicNeverMatches,
+  kEmptyText,
+  kNeverTrueForField,
+  kNotEqualsMissing,
 };
 
 struct CodeInfo {

@@ -8,8 +8,11 @@
 //        |            ~~~~~~~
 //      hint: did you mean `packages`?
 //
-// Columns are 1-based code points; the text form's range is inclusive ("12-18" is seven
-// characters), the JSON form's end_column is exclusive. Not thread-safe (one per compilation).
+// Columns are 1-based code points and ranges inclusive in both forms ("12-18" is seven
+// characters, as is column 12 to end_column 18 in JSON; a one-character range is one column,
+// "12" and 12 to 12). A line longer than 160 characters is shown as a window around the
+// diagnostic, cut with "…"; bytes that are not UTF-8 (and NUL) print as U+FFFD, so the JSON
+// form is always valid JSON. Not thread-safe (one per compilation).
 #pragma once
 
 #include <string>
@@ -47,7 +50,7 @@ class Diagnostics {
 // The text form above, ending with a newline.
 std::string render_text(const SourceFile& file, const Diagnostic& d);
 // One JSON object: {"file","line","column","end_line","end_column","severity","code",
-// "message","hint"}.
+// "message","hint"}; end_line:end_column is the last character, as in the text form.
 std::string render_json(const SourceFile& file, const Diagnostic& d);
 
 }  // namespace fmn::dsl

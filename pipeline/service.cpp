@@ -233,6 +233,9 @@ void Service::Impl::register_metrics(AdmissionStage& admit) {
           [this] { return static_cast<double>(stats.received.load()); });
   counter("fmn_parse_errors_total", "Messages rejected as malformed.",
           [this] { return static_cast<double>(stats.parse_errors.load()); });
+  counter("fmn_meta_fallback_messages_total",
+          "Messages whose topic no meta table names: their meta came from the fallback rules.",
+          [this] { return static_cast<double>(meta->fallback_count()); });
   counter("fmn_duplicates_total", "Messages dropped as duplicates (by msg_id).",
           [this] { return static_cast<double>(stats.duplicates.load()); });
   counter("fmn_notifications_total", "Notifications produced by matching.",

@@ -1,5 +1,6 @@
 // `fmn-rulec check FILE...`: parse and check rule files; every diagnostic on stderr (or, with
-// --format=json, one JSON array of them on stdout); exit 1 if any file has an error.
+// --format=json, one JSON array of them on stdout); exit 1 if any file has an error (with
+// --werror, any diagnostic).
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@ namespace {
 struct CheckOptions {
   std::vector<std::string> files;
   std::string format = "text";
+  bool werror = false;
 };
 
 int run_check(const CheckOptions& opt) {
@@ -28,7 +30,7 @@ int run_check(const CheckOptions& opt) {
     }
     dsl::Diagnostics diags;
     dsl::compile(file.value(), diags);
-    failed = failed || diags.has_errors();
+    failed = failed || diags.has_errors() || (opt.werror && !diags.all().empty());
     for (const dsl::Diagnostic& d : diags.all()) {
       if (json) {
         out += (out.size() > 1 ? ",\n" : "\n") + dsl::render_json(file.value(), d);
@@ -48,13 +50,14 @@ void add_check_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "check",
       "Check rule files: report every syntax and semantic error and warning, with its position "
-      "and a hint. Exit status 1 if any file has an error (warnings do not count).");
+      "and a hint. Exit status 1 if any file has an error (warnings count only with --werror).");
   cmd->add_option("files", opt->files, "Rule files (.fmn)")->required();
   cmd->add_option("--format", opt->format,
                   "text: diagnostics on stderr; json: a JSON array on stdout, one object per "
-                  "diagnostic (file, line, column, end_line, end_column (exclusive), severity, "
-                  "code, message, hint)")
+                  "diagnostic (file, line, column, end_line, end_column (the last character), "
+                  "severity, code, message, hint)")
       ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_flag("--werror", opt->werror, "Warnings fail the check too (exit status 1)");
   cmd->footer(
       "Example: fmn-rulec check my-rules.fmn\nThe language and every diagnostic: "
       "docs/rules-language.md");

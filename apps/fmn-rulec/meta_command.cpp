@@ -1,11 +1,15 @@
 // `fmn-rulec meta FILE.jsonl`: what the meta extractor derives from each message of a JSON-lines
 // file, one compact JSON object a line (see fmn::meta_to_json), or {"error": "..."} for a line
-// that is not a fedmsg envelope.
+// that is not a fedmsg envelope. With --coverage, a report instead: how many messages and
+// topics no table names (their meta came from the fallback rules alone), and which topics.
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
+#include <vector>
 
 #include "apps/fmn-rulec/commands.h"
 #include "core/envelope_parser.h"
@@ -19,6 +23,39 @@ struct MetaOptions {
   std::string file;
   std::string tables_dir;
   std::string aliases_file;
+  bool coverage = false;
+};
+
+// Messages and topics seen, and those only the fallback rules described.
+struct Coverage {
+  size_t messages = 0;
+  size_t fallback_messages = 0;
+  std::map<std::string, size_t, std::less<>> topics;     // title -> messages
+  std::map<std::string, size_t, std::less<>> fallbacks;  // title -> messages
+
+  void add(const MetaExtractor& extractor, std::string_view title) {
+    ++messages;
+    ++topics[std::string(title)];
+    if (!extractor.falls_back(title)) return;
+    ++fallback_messages;
+    ++fallbacks[std::string(title)];
+  }
+
+  void print() const {
+    auto share = [](size_t part, size_t whole) {
+      return whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+    };
+    std::printf("messages: %zu, handled by the fallback only: %zu (%.1f%%)\n", messages,
+                fallback_messages, share(fallback_messages, messages));
+    std::printf("topics: %zu, handled by the fallback only: %zu (%.1f%%)\n", topics.size(),
+                fallbacks.size(), share(fallbacks.size(), topics.size()));
+    std::vector<std::pair<std::string_view, size_t>> sorted(fallbacks.begin(), fallbacks.end());
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    for (const auto& [title, count] : sorted) {
+      std::printf("%8zu  %.*s\n", count, static_cast<int>(title.size()), title.data());
+    }
+  }
 };
 
 std::string error_line(const std::string& what) {
@@ -63,15 +100,21 @@ int run_meta(const MetaOptions& opt) {
   }
   std::istream& in = opt.file == "-" ? std::cin : file;
   std::string line;
+  Coverage coverage;
   while (std::getline(in, line)) {
     auto m = parse_envelope(line);
     if (!m) {
-      std::puts(error_line(m.error().message).c_str());
+      if (!opt.coverage) std::puts(error_line(m.error().message).c_str());
+      continue;
+    }
+    if (opt.coverage) {
+      coverage.add(*extractor.value(), m.value()->topic_suffix);
       continue;
     }
     extractor.value()->extract(*m.value());
     std::puts(meta_to_json(m.value()->meta).c_str());
   }
+  if (opt.coverage) coverage.print();
   if (in.bad()) {
     std::fprintf(stderr, "fmn-rulec meta: %s: read error\n", opt.file.c_str());
     return 1;
@@ -94,6 +137,9 @@ void add_meta_command(CLI::App& app) {
   cmd->add_option("--aliases", opt->aliases_file,
                   "Account alias file ([aliases] email-or-nick = account) instead of the "
                   "built-in one");
+  cmd->add_flag("--coverage", opt->coverage,
+                "Instead of the metadata, report which topics no meta table names (their "
+                "messages get only the fallback's generic metadata), most frequent first");
   cmd->callback([opt] { exit_status() = run_meta(*opt); });
 }
 

@@ -12,6 +12,7 @@
 #include "dsl/grammar/rules.h"
 #include "dsl/limits.h"
 #include "dsl/literal_text.h"
+#include "dsl/syntax_hints.h"
 
 namespace fmn::dsl {
 namespace {
@@ -472,8 +473,10 @@ Module parse(const SourceFile& file, Diagnostics& diagnostics) {
       pos = run<g::statement_unit>(file, pos, st);
     } catch (const SyntaxError& e) {
       auto at = static_cast<uint32_t>(e.at - st.base);
-      diagnostics.report(e.info.code, error_range(file.text(), at, e.info.code), e.info.message,
-                         e.info.hint);
+      std::optional<SyntaxMessage> refined = refine_syntax_error(file.text(), at, e.info.code);
+      diagnostics.report(e.info.code, error_range(file.text(), at, e.info.code),
+                         refined ? refined->message : e.info.message,
+                         refined ? refined->hint : e.info.hint);
       module.exprs.resize(exprs_before);
       module.statements.resize(statements_before);
       st.clear();

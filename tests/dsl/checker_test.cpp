@@ -40,7 +40,8 @@ TEST(Checker, AcceptsValidRules) {
     rule "c" = msg.update.title startswith "kernel-" and msg.update.status in ["stable", "testing"]
     rule "d" = msg.build.owner matches "^(ralph|kevin)$" and msg.new >= 3 and exists msg.x[0]["k"]
     rule "e" = usernames contains "bot" and packages ~ ["python-*", "rust-*"] and timestamp > 0
-    rule "f" = msg.a == msg.b and msg.c in msg.d and msg.e != false and $me in $my_groups
+    rule "f" = msg.a == msg.b and msg.c in msg.d and exists msg.e and msg.e != false
+               and $me in $my_groups
   )"),
             Codes{});
 }
@@ -51,7 +52,7 @@ TEST(Checker, ResolvesNames) {
   EXPECT_EQ(codes("rule \"a\" = mine"), Codes{"E0103"});
   EXPECT_EQ(codes("rule \"a\" = mine\ndef mine = true"), (Codes{"E0104", "W0003"}));
   EXPECT_EQ(codes("def a = true\ndef a = false\nrule \"x\" = a"), Codes{"E0105"});
-  EXPECT_EQ(codes("rule \"x\" = true\nrule \"x\" = false"), Codes{"E0106"});
+  EXPECT_EQ(codes("rule \"x\" = agent == $me\nrule \"x\" = $me in usernames"), Codes{"E0106"});
   EXPECT_EQ(codes("def agent = true\nrule \"x\" = agent"), (Codes{"E0107", "W0003", "E0202"}));
   EXPECT_EQ(codes("rule \"x\" = topic.x == 1"), Codes{"E0108"});
   EXPECT_EQ(codes("def a = true\nrule \"x\" = a == true"), (Codes{"W0003", "E0109"}));
@@ -88,24 +89,24 @@ TEST(Checker, EnforcesLimits) {
   for (int i = 0; i < 1001; ++i) list += "\"p" + std::to_string(i) + "\",";
   EXPECT_EQ(codes(list + "]"), Codes{"E0301"});
   std::string many;
-  for (int i = 0; i < 1001; ++i) many += "rule \"r" + std::to_string(i) + "\" = true\n";
+  for (int i = 0; i < 1001; ++i) many += "rule \"r" + std::to_string(i) + "\" = agent == $me\n";
   EXPECT_EQ(codes(many), Codes{"E0301"});
   EXPECT_EQ(codes("rule \"a\" = msg.x == \"" + std::string(5000, 'x') + "\""), Codes{"E0301"});
   EXPECT_EQ(codes(std::string(kMaxFileBytes + 1, ' ')), Codes{"E0301"});
 }
 
 TEST(Checker, WarnsWhereItIsCheap) {
-  EXPECT_EQ(codes("rule \"a\" = topic == \"x\" and false"), Codes{"W0002"});
-  EXPECT_EQ(codes("rule \"a\" = topic == \"x\" or not false"), Codes{"W0001"});
-  EXPECT_EQ(codes("rule \"a\" = topic == \"x\" or topic==\"x\""), Codes{"W0004"});
+  EXPECT_EQ(codes("rule \"a\" = category == \"x\" and false"), Codes{"W0002"});
+  EXPECT_EQ(codes("rule \"a\" = category == \"x\" or not false"), Codes{"W0001"});
+  EXPECT_EQ(codes("rule \"a\" = category == \"x\" or category==\"x\""), Codes{"W0004"});
   EXPECT_EQ(codes("rule \"a\" = msg.s == \"a\" and msg.s == \"b\""), Codes{"W0002"});
   EXPECT_EQ(codes("rule \"a\" = exists msg"), Codes{"W0001"});
-  EXPECT_EQ(codes("def unused = true\nrule \"a\" = true"), Codes{"W0003"});
-  // A rule that is plainly `true` or `false` is a choice, not a mistake.
-  EXPECT_EQ(codes("rule \"everything\" = true"), Codes{});
+  EXPECT_EQ(codes("def unused = true\nrule \"a\" = agent == $me"), Codes{"W0003"});
+  // A rule that is plainly `true` matches the whole bus: almost never what was meant.
+  EXPECT_EQ(codes("rule \"everything\" = true"), Codes{"W0001"});
   // Warnings do not stop compilation.
   Diagnostics diags;
-  EXPECT_TRUE(compile(SourceFile("t", "rule \"a\" = topic == \"x\" and false"), diags));
+  EXPECT_TRUE(compile(SourceFile("t", "rule \"a\" = category == \"x\" and false"), diags));
 }
 
 TEST(Checker, CollectsManyErrorsInOneRun) {
@@ -124,7 +125,7 @@ TEST(Checker, CollectsManyErrorsInOneRun) {
 TEST(Checker, RendersJson) {
   auto c = check_text("rule \"a\" = pakages in $my_packages");
   EXPECT_EQ(render_json(c->file, c->diags.all()[0]),
-            R"({"file":"t.fmn","line":1,"column":12,"end_line":1,"end_column":19,)"
+            R"({"file":"t.fmn","line":1,"column":12,"end_line":1,"end_column":18,)"
             R"("severity":"error","code":"E0101","message":"unknown field `pakages`",)"
             R"("hint":"did you mean `packages`?"})");
 }

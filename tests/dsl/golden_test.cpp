@@ -60,6 +60,41 @@ TEST(Golden, FiveMistakesAllReported) {
   }
 }
 
+TEST(Golden, WarningsFailOnlyWithWerror) {
+  EXPECT_EQ(rulec("check corpus/rules/invalid/dead-rules.fmn").status, 0);
+  EXPECT_EQ(rulec("check --werror corpus/rules/invalid/dead-rules.fmn").status, 1);
+  EXPECT_EQ(rulec("check --werror corpus/rules/fmn-defaults.fmn").status, 0);
+  RulecRun json = rulec("check --format=json corpus/rules/invalid/dead-rules.fmn", "2>/dev/null");
+  EXPECT_EQ(json.status, 0);
+  EXPECT_NE(json.output.find(R"("severity":"warning","code":"W0005")"), std::string::npos)
+      << json.output;
+  EXPECT_EQ(json.output.find(R"("severity":"error")"), std::string::npos) << json.output;
+}
+
+TEST(Golden, MetaCoverageListsTopicsThatFellThrough) {
+  std::string path = ::testing::TempDir() + "coverage.jsonl";
+  FILE* f = std::fopen(path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  for (const char* topic :
+       {"org.fedoraproject.prod.bodhi.update.comment", "org.fedoraproject.prod.newsvc.a",
+        "org.fedoraproject.prod.newsvc.a", "org.fedoraproject.prod.other.b"}) {
+    std::fprintf(f, "{\"topic\":\"%s\",\"msg\":{}}\n", topic);
+  }
+  std::fputs("not json\n", f);
+  std::fclose(f);
+  RulecRun run = rulec("meta --coverage '" + path + "'", "2>&1");
+  EXPECT_EQ(run.status, 0);
+  EXPECT_EQ(run.output,
+            "messages: 4, handled by the fallback only: 3 (75.0%)\n"
+            "topics: 3, handled by the fallback only: 2 (66.7%)\n"
+            "       2  newsvc.a\n"
+            "       1  other.b\n");
+  // The recorded corpus is covered by the tables.
+  run = rulec("meta --coverage corpus/fedmsg-real.jsonl", "2>&1");
+  EXPECT_NE(run.output.find("handled by the fallback only: 0 (0.0%)"), std::string::npos)
+      << run.output;
+}
+
 TEST(Golden, ValidFilesPass) {
   RulecRun run = rulec("check corpus/rules/fmn-defaults.fmn corpus/rules/fmn-classic.fmn");
   EXPECT_EQ(run.status, 0) << run.output;

@@ -193,6 +193,7 @@ TEST(PipelineMetrics, MetricsHealthAndReadinessOverHttp) {
       {"fmn_messages_received_total", "counter"},
       {"fmn_parse_errors_total", "counter"},
       {"fmn_duplicates_total", "counter"},
+      {"fmn_meta_fallback_messages_total", "counter"},
       {"fmn_sequence_gaps_total", "counter"},
       {"fmn_bus_malformed_total", "counter"},
       {"fmn_notifications_total", "counter"},
@@ -214,6 +215,7 @@ TEST(PipelineMetrics, MetricsHealthAndReadinessOverHttp) {
   }
   EXPECT_EQ(p->metric("fmn_messages_received_total"), kCorpusMessages);
   EXPECT_EQ(p->metric("fmn_parse_errors_total"), 0);
+  EXPECT_EQ(p->metric("fmn_meta_fallback_messages_total"), 0);  // the tables cover the corpus
   EXPECT_GT(p->metric("fmn_sequence_gaps_total"), 0);  // the recorded corpus has gaps in `i`
   std::optional<double> notifications = p->metric("fmn_notifications_total");
   ASSERT_TRUE(notifications.has_value());
