@@ -3,7 +3,9 @@
 // the failing ones named). Bind it to loopback unless the network in front is trusted.
 //
 // cpp-httplib is enough here: few clients, short requests (long-lived SSE feeds are served
-// elsewhere). Runs its own threads; start() returns once the socket listens.
+// elsewhere). listen() takes the port, serve() starts answering on the server's own threads; the
+// port is exclusive (no SO_REUSEPORT): a second instance on a taken port fails in listen()
+// instead of sharing it and splitting the scrapes between two processes.
 #pragma once
 
 #include <functional>
@@ -31,8 +33,10 @@ class AdminServer {
   AdminServer(const metrics::Registry& registry, std::vector<ReadinessCheck> checks);
   ~AdminServer();
 
-  // Listens on host:port (port 0 picks a free one; see port()).
-  Result<bool> start(const std::string& host, int port);
+  // Binds host:port (port 0 picks a free one; see port()); an error when the port is taken.
+  Result<bool> listen(const std::string& host, int port);
+  // REQUIRES: listen() succeeded. Returns once requests are answered, until stop().
+  void serve();
   void stop();
   int port() const { return port_; }
 

