@@ -69,6 +69,9 @@ struct Service::Impl {
   std::atomic<bool> stop{false};
   std::atomic<bool> reload{false};
   std::atomic<bool> bus_reachable{false}, redis_reachable{false};  // cached probe answers
+  std::atomic<uint64_t> reload_failures{0};
+  std::atomic<bool> last_reload_ok{true};  // false from a failed reload until one succeeds
+  bool probed = false;  // probe_dependencies() ran once; housekeeping thread after run() starts
   StageLatency latency;
 
   std::unique_ptr<MetaExtractor> meta;
@@ -389,9 +392,19 @@ void Service::Impl::probe_dependencies() {
   if (!config.redis.empty()) {
     std::string host;
     int port = 0;
-    redis_reachable.store(split_host_port(config.redis, host, port) &&
-                          tcp_reachable(host, port, kTimeout));
+    bool up = split_host_port(config.redis, host, port) && tcp_reachable(host, port, kTimeout);
+    // Said at start and on each change, so an operator sees it without polling /readyz.
+    if (up != redis_reachable.exchange(up) || !probed) {
+      if (up) {
+        log::info("redis_reachable", {{"address", config.redis}});
+      } else {
+        log::warn("redis_unreachable",
+                  {{"address", config.redis},
+                   {"effect", "/readyz reports redis not ready until it answers"}});
+      }
+    }
   }
+  probed = true;
 }
 
 void Service::Impl::housekeeping(const std::atomic<bool>& done) {

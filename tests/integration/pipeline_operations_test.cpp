@@ -47,5 +47,19 @@ TEST(PipelineOperations, ASecondInstanceOnATakenAdminPortRefusesToStart) {
   EXPECT_EQ(first->get("/healthz").first, 200);
 }
 
+TEST(PipelineOperations, AnUnreachableRedisIsLoggedAtStartAndFailsReadiness) {
+  auto dead = pick_free_port();
+  ASSERT_TRUE(dead.ok()) << dead.error().message;
+  const std::string redis = loopback_address(*dead);
+  auto p =
+      PipelineProcess::start("redis-down", {"--connect", free_bus(), "--redis", redis}, kTimeout);
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_NE(p->output().find("WARN redis_unreachable address=" + redis), std::string::npos)
+      << p->output();
+  auto [status, body] = p->get("/readyz");
+  EXPECT_EQ(status, 503);
+  EXPECT_NE(body.find("redis: not ready\n"), std::string::npos) << body;
+}
+
 }  // namespace
 }  // namespace fmn::test
