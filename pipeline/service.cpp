@@ -259,6 +259,11 @@ void Service::Impl::register_metrics(AdmissionStage& admit) {
         [this] { return static_cast<double>(preferences->totals().rules_rejected); });
   counter("fmn_preference_loads_total", "Whole populations of preferences applied.",
           [this] { return static_cast<double>(preferences->loads()); });
+  counter("fmn_reload_failures_total", "Reloads (SIGHUP) whose preferences could not be read.",
+          [this] { return static_cast<double>(reload_failures.load()); });
+  gauge("fmn_last_reload_success",
+        "0 while the last reload failed (matching runs on the rules loaded before), else 1.",
+        [this] { return last_reload_ok.load() ? 1.0 : 0.0; });
   counter("fmn_preference_user_updates_total",
           "Users whose preferences changed and were applied one by one (change feed).",
           [this] { return static_cast<double>(preferences->user_updates()); });
@@ -373,6 +378,7 @@ Result<bool> Service::Impl::listen_admin() {
   int port = 0;
   split_host_port(config.admin_listen, host, port);
   std::vector<ReadinessCheck> checks{{"rules", [this] { return engine->current() != nullptr; }}};
+  checks.push_back({"reload", [this] { return last_reload_ok.load(); }});
   if (zmq != nullptr) checks.push_back({"bus", [this] { return bus_reachable.load(); }});
   if (!config.redis.empty()) checks.push_back({"redis", [this] { return redis_reachable.load(); }});
   if (pg_listener) checks.push_back({"prefs", [this] { return preferences->store_healthy(); }});
@@ -416,8 +422,12 @@ void Service::Impl::housekeeping(const std::atomic<bool>& done) {
   while (!done.load()) {
     // Reloads happen beside matching: the engine publishes the new rules atomically.
     if (reload.exchange(false)) {
-      if (auto ok = load_preferences(); !ok) {
-        log::error("reload_failed", {{"error", ok.error().message}});
+      auto ok = load_preferences();
+      last_reload_ok.store(ok.ok());
+      if (!ok) {
+        reload_failures.fetch_add(1);
+        log::error("reload_failed", {{"error", ok.error().message},
+                                     {"effect", "matching goes on with the rules loaded last"}});
       }
     }
     auto now = Clock::now();

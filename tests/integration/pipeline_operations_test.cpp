@@ -61,5 +61,34 @@ TEST(PipelineOperations, AnUnreachableRedisIsLoggedAtStartAndFailsReadiness) {
   EXPECT_NE(body.find("redis: not ready\n"), std::string::npos) << body;
 }
 
+TEST(PipelineOperations, AFailedReloadShowsInMetricsAndReadinessUntilOneSucceeds) {
+  auto dir = TempDir::create("reload-metric");
+  ASSERT_TRUE(dir.ok()) << dir.error().message;
+  const std::string prefs = (*dir / "prefs.toml").string();
+  const std::string good = "version = 1\n[[users]]\nname = \"alice\"\n";
+  ASSERT_TRUE(prefs::write_file_atomically(prefs, good).ok());
+  auto p = PipelineProcess::start("reload-metric", {"--connect", free_bus(), "--prefs", prefs},
+                                  kTimeout);
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ(p->metric("fmn_reload_failures_total"), 0.0);
+  EXPECT_EQ(p->metric("fmn_last_reload_success"), 1.0);
+
+  ASSERT_TRUE(prefs::write_file_atomically(prefs, "version = 1\n[[users]\n").ok());
+  ASSERT_EQ(::kill(p->process().pid(), SIGHUP), 0);
+  Status failed = p->wait_metric("fmn_reload_failures_total", 1, kTimeout);
+  ASSERT_TRUE(failed.ok()) << failed.error().message;
+  EXPECT_EQ(p->metric("fmn_last_reload_success"), 0.0);
+  auto [status, body] = p->get("/readyz");
+  EXPECT_EQ(status, 503);
+  EXPECT_NE(body.find("reload: not ready\n"), std::string::npos) << body;
+
+  ASSERT_TRUE(prefs::write_file_atomically(prefs, good).ok());
+  ASSERT_EQ(::kill(p->process().pid(), SIGHUP), 0);
+  Status succeeded = p->wait_metric("fmn_last_reload_success", 1, kTimeout);
+  ASSERT_TRUE(succeeded.ok()) << succeeded.error().message;
+  EXPECT_NE(p->get("/readyz").second.find("reload: ok\n"), std::string::npos);
+  EXPECT_EQ(p->metric("fmn_reload_failures_total"), 1.0);
+}
+
 }  // namespace
 }  // namespace fmn::test
