@@ -368,7 +368,7 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
 
 void Service::request_stop() {
   if (!impl_->stop.exchange(true)) systemd_notify("STOPPING=1");
-  if (impl_->zmq != nullptr) impl_->zmq->stop();
+  impl_->source->stop();  // an idle bus or stdin does not hold the stop up
 }
 
 void Service::request_reload() { impl_->reload.store(true); }

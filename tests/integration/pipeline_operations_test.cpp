@@ -90,5 +90,24 @@ TEST(PipelineOperations, AFailedReloadShowsInMetricsAndReadinessUntilOneSucceeds
   EXPECT_EQ(p->metric("fmn_reload_failures_total"), 1.0);
 }
 
+TEST(PipelineOperations, SigtermStopsAReplayOfAnIdlePipeThatStaysOpen) {
+  auto dir = TempDir::create("idle-pipe");
+  ASSERT_TRUE(dir.ok()) << dir.error().message;
+  const std::string fifo = (*dir / "input").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // Held open for writing (and reading, so the open does not wait) until the test ends: the
+  // pipeline's input is idle, as a `--replay -` from a quiet producer is.
+  int held = ::open(fifo.c_str(), O_RDWR);
+  ASSERT_GE(held, 0);
+  auto p = PipelineProcess::start("idle-pipe", {"--replay", fifo}, kTimeout);
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  ASSERT_EQ(::kill(p->process().pid(), SIGTERM), 0);
+  auto exited = wait_exit(p->process(), kTimeout);
+  ::close(held);
+  ASSERT_TRUE(exited.ok()) << exited.error().message;
+  EXPECT_EQ(WEXITSTATUS(*exited), 0) << p->output();
+  EXPECT_TRUE(p->summary().has_value()) << p->output();
+}
+
 }  // namespace
 }  // namespace fmn::test
