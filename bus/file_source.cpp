@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +18,24 @@ Result<std::unique_ptr<FileSource>> FileSource::open(const std::string& path,
   int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Error{ErrorCode::kIo, "cannot open " + path + ": " + std::strerror(errno)};
   return from_fd(fd, path, pacing, clock);
+}
+
+Result<std::unique_ptr<FileSource>> FileSource::from_text(std::string_view text,
+                                                          const PacingOptions& pacing,
+                                                          Clock& clock) {
+  int fd = ::memfd_create("fmn-replay", MFD_CLOEXEC);
+  if (fd < 0) return Error{ErrorCode::kIo, std::string("memfd_create: ") + std::strerror(errno)};
+  for (size_t done = 0; done < text.size();) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      return Error{ErrorCode::kIo, std::string("memfd write: ") + std::strerror(errno)};
+    }
+    done += static_cast<size_t>(n);
+  }
+  ::lseek(fd, 0, SEEK_SET);
+  return from_fd(fd, "memory", pacing, clock);
 }
 
 Result<std::unique_ptr<FileSource>> FileSource::from_fd(int fd, const std::string& name,

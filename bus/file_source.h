@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "bus/clock.h"
 #include "bus/pacer.h"
@@ -26,6 +27,10 @@ class FileSource : public Source {
   static Result<std::unique_ptr<FileSource>> open(const std::string& path,
                                                   const PacingOptions& pacing = {},
                                                   Clock& clock = SystemClock::instance());
+  // Reads `text` (copied: it need not outlive the source) as if it were a file.
+  static Result<std::unique_ptr<FileSource>> from_text(std::string_view text,
+                                                       const PacingOptions& pacing = {},
+                                                       Clock& clock = SystemClock::instance());
   ~FileSource() override;
 
   bool next_batch(std::vector<RawMessage>& out, size_t max) override;

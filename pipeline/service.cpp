@@ -34,7 +34,8 @@
 
 namespace fmn::embedded {
 std::string_view default_preferences();
-}
+std::string_view demo_corpus();
+}  // namespace fmn::embedded
 
 namespace fmn::pipeline {
 namespace {
@@ -343,10 +344,18 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
   if (auto ok = impl->load_preferences(); !ok) return ok.error();
   if (auto ok = impl->open_sinks(); !ok) return ok.error();
 
-  if (!config.replay.empty()) {
-    bus::PacingOptions pacing;
-    if (config.replay_rate > 0) pacing = bus::PacingOptions::fixed_rate(config.replay_rate);
-    if (config.replay_speed > 0) pacing = bus::PacingOptions::recorded(config.replay_speed);
+  bus::PacingOptions pacing;
+  if (config.replay_rate > 0) pacing = bus::PacingOptions::fixed_rate(config.replay_rate);
+  if (config.replay_speed > 0) pacing = bus::PacingOptions::recorded(config.replay_speed);
+  if (config.replay.empty() && config.connect.empty()) {
+    // The demo (validate() allows no source only without a configuration file).
+    auto corpus = bus::FileSource::from_text(embedded::demo_corpus(), pacing);
+    if (!corpus) return corpus.error();
+    impl->source = std::move(corpus).value();
+    log::info("demo",
+              {{"source", "the embedded recorded corpus (corpus/fedmsg-real.jsonl)"},
+               {"hint", "--connect ENDPOINT subscribes to a bus, --replay FILE reads one"}});
+  } else if (!config.replay.empty()) {
     auto file = bus::FileSource::open(config.replay, pacing);
     if (!file) return file.error();
     impl->source = std::move(file).value();

@@ -229,8 +229,10 @@ Result<bool> validate(const ServiceConfig& c) {
   if (!c.prefs_file.empty() && !c.prefs_database.empty()) {
     return bad("prefs.database", "prefs.file is set too; preferences come from one of them");
   }
-  if (c.replay.empty() && c.connect.empty()) {
-    return bad("source.connect", "neither bus endpoints nor a replay file (source.replay) are set");
+  if (c.replay.empty() && c.connect.empty() && !c.file.empty()) {
+    return bad("source.connect",
+               "neither bus endpoints nor a replay file (source.replay) are set; without a "
+               "configuration file fmn-pipeline replays its embedded demo corpus instead");
   }
   return true;
 }

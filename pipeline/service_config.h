@@ -17,7 +17,7 @@
 namespace fmn::pipeline {
 
 struct ServiceConfig {
-  // [source]
+  // [source]; neither `replay` nor `connect`: the demo corpus (allowed only without a file)
   std::string replay;                // JSON-lines file ("-": stdin); empty: the bus
   double replay_rate = 0;            // messages per second; 0: as fast as possible
   double replay_speed = 0;           // pace by recorded timestamps, this many times faster

@@ -49,8 +49,9 @@ int main(int argc, char** argv) {
   CLI::App app{
       "fmn-pipeline: matches fedmsg bus messages against users' notification rules and "
       "delivers the notifications (email, IRC, SSE, stdout).\n"
-      "Without a configuration file it runs the embedded demo: built-in preferences, state in "
-      "memory, notifications printed. SIGTERM/SIGINT drain and stop; SIGHUP reloads the "
+      "Without a configuration file, bus endpoints or a replay file it runs the embedded demo: "
+      "the recorded corpus replayed through built-in preferences, state in memory, "
+      "notifications printed. SIGTERM/SIGINT drain and stop; SIGHUP reloads the "
       "preferences."};
   std::string config_file;
   app.add_option("-c,--config", config_file, "TOML configuration (see contrib/fmn.toml)");

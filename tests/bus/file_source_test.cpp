@@ -65,6 +65,15 @@ TEST(FileSource, StopEndsAReadOfAnIdlePipeWhoseWriterStaysOpen) {
   ::close(fds[1]);
 }
 
+TEST(FileSource, ReadsTextHeldInMemoryAsAFile) {
+  auto source = FileSource::from_text(record("1") + "\n" + record("2"));
+  ASSERT_TRUE(source.ok()) << source.error().message;
+  std::vector<RawMessage> out;
+  EXPECT_FALSE((*source)->next_batch(out, 10));
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1].origin, 3u);
+}
+
 TEST(FileSource, MissingFileIsAnError) {
   auto source = FileSource::open(testing::TempDir() + "does-not-exist.jsonl");
   ASSERT_FALSE(source.ok());

@@ -25,6 +25,16 @@ std::string free_bus() {
   return port.ok() ? "tcp://127.0.0.1:" + std::to_string(*port) : "";
 }
 
+TEST(PipelineOperations, WithoutArgumentsTheEmbeddedDemoReplaysTheCorpus) {
+  auto output = run_pipeline("demo", {}, kTimeout);
+  ASSERT_TRUE(output.ok()) << output.error().message;
+  std::optional<PipelineSummary> summary = parse_summary(*output);
+  ASSERT_TRUE(summary.has_value()) << *output;
+  EXPECT_EQ(summary->received, kCorpusMessages);
+  EXPECT_GT(summary->notifications, 0u);
+  EXPECT_EQ(notification_lines(*output).size(), summary->notifications);
+}
+
 TEST(PipelineOperations, ASecondInstanceOnATakenAdminPortRefusesToStart) {
   const std::string bus = free_bus();
   auto first = PipelineProcess::start("admin-first", {"--connect", bus}, kTimeout);

@@ -52,10 +52,12 @@ TEST(ServiceConfig, AnEmptyFileGivesTheDefaults) {
   EXPECT_FALSE(c.validate_signatures);
   EXPECT_EQ(c.ca_cert, "");
   EXPECT_EQ(c.crl, "");
-  // The defaults alone name no source: the bus or a replay must be chosen.
+  // A file must name a source (the bus or a replay); without any file the demo corpus plays.
   EXPECT_EQ(validate_error(c),
-            "fmn.toml:1:1: source.connect: neither bus endpoints nor a replay file "
-            "(source.replay) are set");
+            "fmn.toml:1:1: source.connect: neither bus endpoints nor a replay "
+            "file (source.replay) are set; without a configuration file "
+            "fmn-pipeline replays its embedded demo corpus instead");
+  EXPECT_EQ(validate_error(ServiceConfig{}), "");
 }
 
 TEST(ServiceConfig, PreferencesComeFromAFileOrADatabase) {
