@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "core/log.h"
 #include "core/version.h"
 #include "pipeline/service.h"
 
@@ -18,8 +19,10 @@ void handle_signals(fmn::pipeline::Service& service, sigset_t set) {
     if (sig == SIGHUP) {
       service.request_reload();
     } else {
-      service.request_stop();
       if (sig == SIGUSR2) return;  // our own wake-up at exit
+      fmn::log::info("shutdown", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
+                                  {"effect", "draining in-flight messages and sink queues"}});
+      service.request_stop();
     }
   }
 }
@@ -106,14 +109,31 @@ int main(int argc, char** argv) {
   fmn::pipeline::ServiceSummary s = (*service)->run();
   pthread_kill(signals.native_handle(), SIGUSR2);
   signals.join();
+  // A recorded sample skips the sequence numbers of the messages not kept in it.
+  const bool replayed = !config.replay.empty() || config.connect.empty();  // or the demo
+  const char* gaps_note = replayed && s.sequence_gaps > 0
+                              ? "sequence gaps are expected when replaying a recorded sample"
+                              : "";
+  if (config.log_format == "json") {
+    fmn::log::info("stopped", {{"messages", s.received},
+                               {"parse_errors", s.parse_errors},
+                               {"duplicates", s.duplicates},
+                               {"notifications", s.notifications},
+                               {"unrouted", s.unrouted},
+                               {"sequence_gaps", s.sequence_gaps},
+                               {"missing", s.missing},
+                               {"seconds", s.seconds},
+                               {"note", gaps_note}});
+    return 0;
+  }
   std::fprintf(
       stderr,
       "fmn-pipeline: %llu messages read, %llu parse errors, %llu duplicates, %llu "
-      "notifications (%llu unrouted), %llu sequence gaps (%llu missing) in %.3f s\n",
+      "notifications (%llu unrouted), %llu sequence gaps (%llu missing) in %.3f s%s%s\n",
       static_cast<unsigned long long>(s.received), static_cast<unsigned long long>(s.parse_errors),
       static_cast<unsigned long long>(s.duplicates),
       static_cast<unsigned long long>(s.notifications), static_cast<unsigned long long>(s.unrouted),
       static_cast<unsigned long long>(s.sequence_gaps), static_cast<unsigned long long>(s.missing),
-      s.seconds);
+      s.seconds, *gaps_note != '\0' ? "; " : "", gaps_note);
   return 0;
 }
