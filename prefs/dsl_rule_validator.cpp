@@ -31,6 +31,28 @@ std::string rule_file_text(std::string_view name, std::string_view source) {
   return text;
 }
 
+std::optional<dsl::CompiledRule> compile_stored_rule(std::string_view source, std::string& error) {
+  dsl::SourceFile file("rule", rule_file_text("r", source));
+  dsl::Diagnostics diagnostics;
+  std::optional<dsl::RuleSet> set = dsl::compile(file, diagnostics);
+  if (!set || set->rules.empty()) {
+    for (const dsl::Diagnostic& d : diagnostics.all()) error += dsl::render_text(file, d);
+    return std::nullopt;
+  }
+  return std::move(set->rules.back());
+}
+
+dsl::UserParams rule_params(const User& user) {
+  dsl::UserParams params;
+  params.me = user.name;
+  params.my_packages = user.packages;
+  params.followed_packages = user.packages;
+  params.my_groups = user.groups;
+  params.followed_users = user.followed_users;
+  params.normalize();
+  return params;
+}
+
 RuleValidator dsl_rule_validator() {
   return [](std::string_view source) {
     const std::string& head = prelude();
