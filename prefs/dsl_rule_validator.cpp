@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "dsl/compile.h"
+#include "dsl/fields.h"
 
 namespace fmn::prefs {
 namespace {
@@ -45,10 +46,10 @@ std::optional<dsl::CompiledRule> compile_stored_rule(std::string_view source, st
 dsl::UserParams rule_params(const User& user) {
   dsl::UserParams params;
   params.me = user.name;
-  params.my_packages = user.packages;
-  params.followed_packages = user.packages;
-  params.my_groups = user.groups;
-  params.followed_users = user.followed_users;
+  for (const dsl::ParamInfo& p : dsl::all_params()) {
+    if (p.type != dsl::ValueType::kList) continue;
+    if (const std::vector<std::string>* list = user.list(p.filled_from)) params.list(p.id) = *list;
+  }
   params.normalize();
   return params;
 }

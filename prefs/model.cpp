@@ -13,6 +13,15 @@ auto find_named(T& items, std::string_view name) -> decltype(&items.front()) {
 
 }  // namespace
 
+const std::vector<std::string>* User::list(std::string_view key) const {
+  if (key == "aliases") return &aliases;
+  if (key == "packages") return &packages;
+  if (key == "followed_users") return &followed_users;
+  if (key == "followed_groups") return &followed_groups;
+  if (key == "groups") return &groups;
+  return nullptr;
+}
+
 const Destination* User::find_destination(std::string_view name) const {
   return find_named(destinations, name);
 }
