@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "core/version.h"
+#include "pipeline/config_check.h"
 #include "pipeline/service.h"
 
 namespace {
@@ -36,9 +37,11 @@ int main(int argc, char** argv) {
     CLI::App pre;
     pre.set_help_flag();
     pre.allow_extras();
-    std::string config_file;
+    std::string config_file, checked_file;
     pre.add_option("-c,--config", config_file);
+    pre.add_option("--check-config", checked_file)->expected(0, 1);
     pre.parse(argc, argv);
+    if (config_file.empty()) config_file = checked_file;
     if (!config_file.empty()) {
       auto from_file = fmn::pipeline::read_service_config(config_file);
       if (!from_file) {
@@ -58,6 +61,12 @@ int main(int argc, char** argv) {
       "preferences."};
   std::string config_file;
   app.add_option("-c,--config", config_file, "TOML configuration (see contrib/fmn.toml)");
+  std::string checked_file;
+  app.add_option("--check-config", checked_file,
+                 "Check the configuration (FILE, or --config's) and flags, the preferences and "
+                 "every configured server, print what would run, and exit: 0 if a start should "
+                 "succeed, 1 otherwise")
+      ->expected(0, 1);
   app.add_option("--replay", config.replay,
                  "Read messages from a JSON-lines file (- for stdin) instead of the bus");
   app.add_option("--replay-rate", config.replay_rate, "Replay at this many messages per second");
@@ -93,6 +102,10 @@ int main(int argc, char** argv) {
     }
     config.shard_index = index;
     config.shard_count = count;
+  }
+
+  if (app.count("--check-config") > 0) {
+    return fmn::pipeline::check_config(config, stdout) == 0 ? 0 : 1;
   }
 
   sigset_t set;
