@@ -43,6 +43,22 @@ std::optional<dsl::CompiledRule> compile_stored_rule(std::string_view source, st
   return std::move(set->rules.back());
 }
 
+CompiledUserRules compile_user_rules(const User& user) {
+  CompiledUserRules out;
+  for (size_t r = 0; r < user.rules.size(); ++r) {
+    std::string error;
+    auto compiled = compile_stored_rule(user.rules[r].source.str(), error);
+    if (!compiled) {
+      out.errors.push_back("rule \"" + user.rules[r].name + "\" does not compile:\n" + error);
+      continue;
+    }
+    compiled->name = user.rules[r].name;
+    out.rules.rules.push_back(std::move(*compiled));
+    out.rule_of.push_back(r);
+  }
+  return out;
+}
+
 dsl::UserParams rule_params(const User& user) {
   dsl::UserParams params;
   params.me = user.name;

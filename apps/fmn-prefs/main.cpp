@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
   add_user_commands(app);
   add_rule_commands(app);
   add_destination_commands(app);
+  add_explain_command(app);
   CLI11_PARSE(app, argc, argv);
   return exit_status();
 }

@@ -21,6 +21,7 @@
 #include "dsl/explain.h"
 #include "dsl/interpreter.h"
 #include "dsl/literal_text.h"
+#include "prefs/delivery_outlook.h"
 
 namespace fmn::rulec {
 namespace {
@@ -201,7 +202,7 @@ int run_explain(EvalOptions& opt) {
       std::vector<dsl::ExplainLine> lines = dsl::explain(rule, m, params);
       std::fputs(dsl::render_explanation(rule, lines).c_str(), stdout);
       if (!opt.prefs.empty() && !lines.empty() && lines[0].result) {
-        std::fputs(describe_delivery(loaded->user, loaded->rule_of[r]).c_str(), stdout);
+        std::fputs(prefs::describe_delivery(loaded->user, loaded->rule_of[r]).c_str(), stdout);
       }
     }
     std::puts("");

@@ -1,7 +1,6 @@
 // One user's rules and parameters read from a preferences file (docs/preferences.md), for
-// `eval` and `explain --prefs FILE --user NAME`: the rules as the service compiles them, and
-// what would become of a match (delivered at once, held for a digest, held for a confirmation,
-// nothing because the rule or the user is disabled).
+// `eval` and `explain --prefs FILE --user NAME`: the rules as the service compiles them (what
+// becomes of a match: prefs/delivery_outlook.h).
 #pragma once
 
 #include <optional>
@@ -26,8 +25,5 @@ struct UserRules {
 // reported and left out.
 std::optional<UserRules> load_user_rules(const std::string& path, const std::string& name,
                                          const char* command);
-
-// What a match of user.rules[rule] would turn into, one indented line per delivery.
-std::string describe_delivery(const prefs::User& user, size_t rule);
 
 }  // namespace fmn::rulec
