@@ -91,36 +91,10 @@ TEST(Golden, EvalAndExplainAnswer) {
 
 TEST(Golden, ExplainReadsAUsersPreferencesAndSaysWhatBecomesOfEachMatch) {
   const std::string dir = ::testing::TempDir();
-  std::ofstream(dir + "explain-prefs.toml") << R"(version = 1
-[[users]]
-name = "alice"
-[[users.destinations]]
-kind = "email"
-address = "alice@example.org"
-[[users.destinations]]
-kind = "irc"
-address = "alice"
-confirmation = "pending"
-code = "abc12345"
-expires = 2030-01-01T00:00:00Z
-[[users.rules]]
-name = "now"
-source = 'topic ~ "*.x.y" and $me == "alice"'
-deliver = [{ to = "email" }, { to = "irc" }]
-[[users.rules]]
-name = "later"
-source = 'topic ~ "*.x.y"'
-deliver = [{ to = "email", every = "1d", count = 20 }]
-[[users.rules]]
-name = "off"
-enabled = false
-source = 'topic ~ "*.x.y"'
-deliver = [{ to = "email" }]
-)";
   std::ofstream(dir + "explain-msgs.jsonl") << R"({"topic":"org.fedoraproject.prod.x.y","msg":{}})"
                                             << "\n";
   const std::string files =
-      "--prefs '" + dir + "explain-prefs.toml' --user alice '" + dir + "explain-msgs.jsonl'";
+      "--prefs corpus/prefs/explain.toml --user alice '" + dir + "explain-msgs.jsonl'";
   RulecRun explain = rulec("explain " + files);
   EXPECT_EQ(explain.status, 0) << explain.output;
   for (const char* expected :
@@ -134,8 +108,8 @@ deliver = [{ to = "email" }]
     EXPECT_NE(explain.output.find(expected), std::string::npos) << expected << "\n"
                                                                 << explain.output;
   }
-  RulecRun unknown = rulec("explain --prefs '" + dir + "explain-prefs.toml' --user bob '" + dir +
-                           "explain-msgs.jsonl'");
+  RulecRun unknown =
+      rulec("explain --prefs corpus/prefs/explain.toml --user bob '" + dir + "explain-msgs.jsonl'");
   EXPECT_EQ(unknown.status, 1);
   EXPECT_NE(unknown.output.find("no user \"bob\""), std::string::npos) << unknown.output;
   EXPECT_EQ(rulec("explain corpus/rules/fmn-defaults.fmn " + files).status, 1);
