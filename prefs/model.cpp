@@ -13,12 +13,21 @@ auto find_named(T& items, std::string_view name) -> decltype(&items.front()) {
 
 }  // namespace
 
+std::span<const UserListField> user_list_fields() {
+  static constexpr UserListField kFields[] = {
+      {"aliases", &User::aliases},
+      {"packages", &User::packages},
+      {"followed_users", &User::followed_users},
+      {"followed_groups", &User::followed_groups},
+      {"groups", &User::groups},
+  };
+  return kFields;
+}
+
 const std::vector<std::string>* User::list(std::string_view key) const {
-  if (key == "aliases") return &aliases;
-  if (key == "packages") return &packages;
-  if (key == "followed_users") return &followed_users;
-  if (key == "followed_groups") return &followed_groups;
-  if (key == "groups") return &groups;
+  for (const UserListField& f : user_list_fields()) {
+    if (f.key == key) return &(this->*f.member);
+  }
   return nullptr;
 }
 

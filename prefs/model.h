@@ -8,7 +8,9 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/notification.h"
@@ -94,6 +96,15 @@ struct User {
   Destination* find_destination(std::string_view name);
   Rule* find_rule(std::string_view name);
 };
+
+// The user's string lists, in file order: each one's key in the preferences file, its column
+// in fmn_users and its member. The file reader and writer and the validation walk this table;
+// dsl/fields.h names these keys to say which list fills which rule parameter.
+struct UserListField {
+  std::string_view key;
+  std::vector<std::string> User::*member;
+};
+std::span<const UserListField> user_list_fields();
 
 struct Population {
   std::vector<User> users;
