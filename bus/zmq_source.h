@@ -64,7 +64,7 @@ class ZmqSource : public Source {
   // Returns false once stopped.
   bool next_batch(std::vector<RawMessage>& out, size_t max) override;
 
-  void stop() { stopping_.store(true, std::memory_order_relaxed); }
+  void stop() override { stopping_.store(true, std::memory_order_relaxed); }
   ZmqSourceStats stats() const { return {received_.get(), malformed_.get()}; }
   // The bound endpoints, with OS-chosen ports resolved ("tcp://127.0.0.1:41234").
   const std::vector<std::string>& endpoints() const { return endpoints_; }

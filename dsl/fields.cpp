@@ -30,13 +30,16 @@ constexpr std::array kFields = {
 };
 
 constexpr std::array kParams = {
-    ParamInfo{ParamId::kMe, "me", kString, "the user's account name"},
-    ParamInfo{ParamId::kMyPackages, "my_packages", kList, "packages the user maintains"},
-    ParamInfo{ParamId::kMyGroups, "my_groups", kList, "groups the user belongs to"},
+    ParamInfo{ParamId::kMe, "me", kString, "the user's account name", "name"},
+    ParamInfo{ParamId::kMyPackages, "my_packages", kList, "packages the user maintains",
+              "packages"},
+    ParamInfo{ParamId::kMyGroups, "my_groups", kList, "groups the user belongs to", "groups"},
     ParamInfo{ParamId::kMyGroupPackages, "my_group_packages", kList,
-              "packages maintained by the user's groups"},
-    ParamInfo{ParamId::kFollowedPackages, "followed_packages", kList, "packages the user follows"},
-    ParamInfo{ParamId::kFollowedUsers, "followed_users", kList, "accounts the user follows"},
+              "packages maintained by the user's groups", ""},
+    ParamInfo{ParamId::kFollowedPackages, "followed_packages", kList, "packages the user follows",
+              "packages"},
+    ParamInfo{ParamId::kFollowedUsers, "followed_users", kList, "accounts the user follows",
+              "followed_users"},
 };
 
 template <typename Table>

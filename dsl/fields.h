@@ -55,6 +55,9 @@ struct ParamInfo {
   std::string_view name;  // without `$`
   ValueType type;         // kString or kList (of strings)
   std::string_view doc;
+  // The user record's field that fills it: the same key in the preferences file, column of
+  // fmn_users and fmn-prefs option (prefs/model.h). Empty: nothing fills it yet (always empty).
+  std::string_view filled_from;
 };
 
 std::span<const FieldInfo> all_fields();

@@ -1,6 +1,7 @@
 #include "pipeline/admin_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 namespace fmn::pipeline {
 
@@ -10,7 +11,7 @@ AdminServer::AdminServer(const metrics::Registry& registry, std::vector<Readines
 
 AdminServer::~AdminServer() { stop(); }
 
-Result<bool> AdminServer::start(const std::string& host, int port) {
+Result<bool> AdminServer::listen(const std::string& host, int port) {
   server_ = std::make_unique<httplib::Server>();
   server_->set_read_timeout(limits_.header_timeout);
   server_->set_keep_alive_timeout(
@@ -32,14 +33,25 @@ Result<bool> AdminServer::start(const std::string& host, int port) {
     res.status = all ? 200 : 503;
     res.set_content(body.empty() ? "ok\n" : body, "text/plain");
   });
+  // httplib's default options add SO_REUSEPORT, which lets two processes listen on one port.
+  server_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   port_ =
       port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
   if (port_ < 0) {
-    return Error{ErrorCode::kIo,
-                 "admin server cannot listen on " + host + ":" + std::to_string(port)};
+    return Error{ErrorCode::kIo, "admin server cannot listen on " + host + ":" +
+                                     std::to_string(port) +
+                                     " (is another fmn-pipeline using it? see admin.listen)"};
   }
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
   return true;
+}
+
+void AdminServer::serve() {
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // httplib forgets a stop() that comes before its accept loop runs: wait for the loop.
+  while (!server_->is_running()) std::this_thread::yield();
 }
 
 void AdminServer::stop() {

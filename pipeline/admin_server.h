@@ -3,7 +3,9 @@
 // the failing ones named). Bind it to loopback unless the network in front is trusted.
 //
 // cpp-httplib is enough here: few clients, short requests (long-lived SSE feeds are served
-// elsewhere). Runs its own threads; start() returns once the socket listens.
+// elsewhere). listen() takes the port, serve() starts answering on the server's own threads; the
+// port is exclusive (no SO_REUSEPORT): a second instance on a taken port fails in listen()
+// instead of sharing it and splitting the scrapes between two processes.
 // Bounded: a connection must send its request within `header_timeout`, and a kept-alive one
 // idle for `idle_timeout` is closed; cpp-httplib serves at most a fixed pool of connections at
 // once (the rest wait in the listen queue).
@@ -41,8 +43,10 @@ class AdminServer {
               AdminLimits limits = {});
   ~AdminServer();
 
-  // Listens on host:port (port 0 picks a free one; see port()).
-  Result<bool> start(const std::string& host, int port);
+  // Binds host:port (port 0 picks a free one; see port()); an error when the port is taken.
+  Result<bool> listen(const std::string& host, int port);
+  // REQUIRES: listen() succeeded. Returns once requests are answered, until stop().
+  void serve();
   void stop();
   int port() const { return port_; }
 

@@ -30,15 +30,12 @@ std::shared_ptr<const dsl::CompiledRule> RulePopulation::compile(const std::stri
     error = it->second;
     return nullptr;
   }
-  dsl::SourceFile file("rule", prefs::rule_file_text("r", source));
-  dsl::Diagnostics diagnostics;
-  std::optional<dsl::RuleSet> set = dsl::compile(file, diagnostics);
-  if (!set || set->rules.empty()) {
-    for (const dsl::Diagnostic& d : diagnostics.all()) error += dsl::render_text(file, d);
+  std::optional<dsl::CompiledRule> compiled = prefs::compile_stored_rule(source, error);
+  if (!compiled) {
     compile_errors_.emplace(source, error);
     return nullptr;
   }
-  auto rule = std::make_shared<const dsl::CompiledRule>(std::move(set->rules.back()));
+  auto rule = std::make_shared<const dsl::CompiledRule>(std::move(*compiled));
   compiled_.emplace(source, rule);
   return rule;
 }
@@ -90,12 +87,7 @@ std::optional<engine::UserRules> RulePopulation::build_user(const prefs::User& u
   engine::UserRules u;
   u.id = id_of(user.name);
   u.name = user.name;
-  u.params.me = user.name;
-  u.params.my_packages = user.packages;
-  u.params.followed_packages = user.packages;
-  u.params.my_groups = user.groups;
-  u.params.followed_users = user.followed_users;
-  u.params.normalize();
+  u.params = prefs::rule_params(user);
 
   std::vector<int> slot(user.destinations.size(), -1);  // user's destination -> engine's
   for (size_t d = 0; d < user.destinations.size() && u.destinations.size() < 32; ++d) {

@@ -35,7 +35,8 @@
 
 namespace fmn::embedded {
 std::string_view default_preferences();
-}
+std::string_view demo_corpus();
+}  // namespace fmn::embedded
 
 namespace fmn::pipeline {
 namespace {
@@ -74,6 +75,9 @@ struct Service::Impl {
   std::atomic<bool> stop{false};
   std::atomic<bool> reload{false};
   std::atomic<bool> bus_reachable{false}, redis_reachable{false};  // cached probe answers
+  std::atomic<uint64_t> reload_failures{0};
+  std::atomic<bool> last_reload_ok{true};  // false from a failed reload until one succeeds
+  bool probed = false;  // probe_dependencies() ran once; housekeeping thread after run() starts
   StageLatency latency;
 
   std::unique_ptr<MetaExtractor> meta;
@@ -102,7 +106,8 @@ struct Service::Impl {
   Result<bool> open_sinks();
   SinkWorker& add_worker(sinks::Sink& sink);
   void register_metrics(AdmissionStage& admit);
-  void start_admin();
+  // Takes the admin port, so that a taken port stops the start-up; serving begins in run().
+  Result<bool> listen_admin();
   void probe_dependencies();
   // Until `done`: reloads when asked, probes dependencies, logs progress.
   void housekeeping(const std::atomic<bool>& done);
@@ -276,6 +281,11 @@ void Service::Impl::register_metrics(AdmissionStage& admit) {
         [this] { return static_cast<double>(preferences->totals().rules_rejected); });
   counter("fmn_preference_loads_total", "Whole populations of preferences applied.",
           [this] { return static_cast<double>(preferences->loads()); });
+  counter("fmn_reload_failures_total", "Reloads (SIGHUP) whose preferences could not be read.",
+          [this] { return static_cast<double>(reload_failures.load()); });
+  gauge("fmn_last_reload_success",
+        "0 while the last reload failed (matching runs on the rules loaded before), else 1.",
+        [this] { return last_reload_ok.load() ? 1.0 : 0.0; });
   counter("fmn_preference_user_updates_total",
           "Users whose preferences changed and were applied one by one (change feed).",
           [this] { return static_cast<double>(preferences->user_updates()); });
@@ -380,10 +390,18 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
   if (auto ok = impl->load_preferences(); !ok) return ok.error();
   if (auto ok = impl->open_sinks(); !ok) return ok.error();
 
-  if (!config.replay.empty()) {
-    bus::PacingOptions pacing;
-    if (config.replay_rate > 0) pacing = bus::PacingOptions::fixed_rate(config.replay_rate);
-    if (config.replay_speed > 0) pacing = bus::PacingOptions::recorded(config.replay_speed);
+  bus::PacingOptions pacing;
+  if (config.replay_rate > 0) pacing = bus::PacingOptions::fixed_rate(config.replay_rate);
+  if (config.replay_speed > 0) pacing = bus::PacingOptions::recorded(config.replay_speed);
+  if (config.replay.empty() && config.connect.empty()) {
+    // The demo (validate() allows no source only without a configuration file).
+    auto corpus = bus::FileSource::from_text(embedded::demo_corpus(), pacing);
+    if (!corpus) return corpus.error();
+    impl->source = std::move(corpus).value();
+    log::info("demo",
+              {{"source", "the embedded recorded corpus (corpus/fedmsg-real.jsonl)"},
+               {"hint", "--connect ENDPOINT subscribes to a bus, --replay FILE reads one"}});
+  } else if (!config.replay.empty()) {
     auto file = bus::FileSource::open(config.replay, pacing);
     if (!file) return file.error();
     impl->source = std::move(file).value();
@@ -397,33 +415,32 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
     impl->zmq = source->get();
     impl->source = std::move(source).value();
   }
+  if (!config.admin_listen.empty()) {
+    if (auto ok = impl->listen_admin(); !ok) return ok.error();
+  }
   return std::unique_ptr<Service>(new Service(std::move(impl)));
 }
 
 void Service::request_stop() {
   if (!impl_->stop.exchange(true)) systemd_notify("STOPPING=1");
-  if (impl_->zmq != nullptr) impl_->zmq->stop();
+  impl_->source->stop();  // an idle bus or stdin does not hold the stop up
 }
 
 void Service::request_reload() { impl_->reload.store(true); }
 
-void Service::Impl::start_admin() {
+Result<bool> Service::Impl::listen_admin() {
   std::string host;
   int port = 0;
   split_host_port(config.admin_listen, host, port);
   std::vector<ReadinessCheck> checks{{"rules", [this] { return engine->current() != nullptr; }}};
+  checks.push_back({"reload", [this] { return last_reload_ok.load(); }});
   if (zmq != nullptr) checks.push_back({"bus", [this] { return bus_reachable.load(); }});
   if (!config.redis.empty()) checks.push_back({"redis", [this] { return redis_reachable.load(); }});
   if (pg_listener) checks.push_back({"prefs", [this] { return preferences->store_healthy(); }});
   AdminLimits limits{milliseconds(config.admin_header_timeout_seconds),
                      milliseconds(config.admin_idle_timeout_seconds)};
   admin = std::make_unique<AdminServer>(registry, std::move(checks), limits);
-  if (auto ok = admin->start(host, port); !ok) {
-    log::error("admin_unavailable", {{"error", ok.error().message}});
-    admin.reset();
-  } else {
-    log::info("admin_listening", {{"address", host}, {"port", admin->port()}});
-  }
+  return admin->listen(host, port);
 }
 
 void Service::Impl::probe_dependencies() {
@@ -438,9 +455,19 @@ void Service::Impl::probe_dependencies() {
   if (!config.redis.empty()) {
     std::string host;
     int port = 0;
-    redis_reachable.store(split_host_port(config.redis, host, port) &&
-                          tcp_reachable(host, port, kTimeout));
+    bool up = split_host_port(config.redis, host, port) && tcp_reachable(host, port, kTimeout);
+    // Said at start and on each change, so an operator sees it without polling /readyz.
+    if (up != redis_reachable.exchange(up) || !probed) {
+      if (up) {
+        log::info("redis_reachable", {{"address", config.redis}});
+      } else {
+        log::warn("redis_unreachable",
+                  {{"address", config.redis},
+                   {"effect", "/readyz reports redis not ready until it answers"}});
+      }
+    }
   }
+  probed = true;
 }
 
 void Service::Impl::housekeeping(const std::atomic<bool>& done) {
@@ -452,8 +479,12 @@ void Service::Impl::housekeeping(const std::atomic<bool>& done) {
   while (!done.load()) {
     // Reloads happen beside matching: the engine publishes the new rules atomically.
     if (reload.exchange(false)) {
-      if (auto ok = load_preferences(); !ok) {
-        log::error("reload_failed", {{"error", ok.error().message}});
+      auto ok = load_preferences();
+      last_reload_ok.store(ok.ok());
+      if (!ok) {
+        reload_failures.fetch_add(1);
+        log::error("reload_failed", {{"error", ok.error().message},
+                                     {"effect", "matching goes on with the rules loaded last"}});
       }
     }
     auto now = Clock::now();
@@ -483,7 +514,12 @@ ServiceSummary Service::run() {
   AdmissionStage admit(s.stats, s.config.dedupe_window);
   s.register_metrics(admit);
   s.probe_dependencies();
-  if (!s.config.admin_listen.empty()) s.start_admin();
+  if (s.admin) {
+    s.admin->serve();
+    log::info("admin_listening",
+              {{"address", s.config.admin_listen.substr(0, s.config.admin_listen.rfind(':'))},
+               {"port", s.admin->port()}});
+  }
   systemd_notify("READY=1");
 
   std::atomic<bool> done{false};

@@ -7,6 +7,8 @@
 #include <map>
 #include <sstream>
 
+#include "dsl/suggest.h"
+
 namespace fmn::pipeline {
 namespace {
 
@@ -66,6 +68,15 @@ KeyReader flag(bool& out) {
 }
 
 using Section = std::map<std::string, KeyReader, std::less<>>;
+
+// " (did you mean 'x'?)" when one of `known`'s keys is close to `wrong`, else "".
+template <typename Map>
+std::string did_you_mean(std::string_view wrong, const Map& known) {
+  std::vector<std::string_view> names;
+  for (const auto& [name, unused] : known) names.push_back(name);
+  std::optional<std::string> guess = dsl::closest_name(wrong, names);
+  return guess ? " (did you mean '" + *guess + "'?)" : "";
+}
 
 std::map<std::string, Section, std::less<>> schema(ServiceConfig& c) {
   return {
@@ -139,14 +150,17 @@ Result<ServiceConfig> parse_service_config(std::string_view text_in, std::string
                  where(name, e.source()) + ": " + std::string(e.description())};
   }
   ServiceConfig config;
+  config.file = std::string(name);
   auto sections = schema(config);
   for (const auto& [section_name, node] : root) {
     auto section = sections.find(section_name.str());
     if (section == sections.end()) {
       return Error{ErrorCode::kInvalidConfig, where(name, section_name.source()) +
                                                   ": unknown section [" +
-                                                  std::string(section_name.str()) + "]"};
+                                                  std::string(section_name.str()) + "]" +
+                                                  did_you_mean(section_name.str(), sections)};
     }
+    config.positions[section->first] = where(name, section_name.source());
     const toml::table* table = node.as_table();
     if (table == nullptr) {
       return Error{ErrorCode::kInvalidConfig, where(name, node.source()) + ": " +
@@ -158,8 +172,10 @@ Result<ServiceConfig> parse_service_config(std::string_view text_in, std::string
       if (reader == section->second.end()) {
         return Error{ErrorCode::kInvalidConfig, where(name, key.source()) + ": unknown key '" +
                                                     std::string(key.str()) + "' in [" +
-                                                    section->first + "]"};
+                                                    section->first + "]" +
+                                                    did_you_mean(key.str(), section->second)};
       }
+      config.positions[section->first + "." + std::string(key.str())] = where(name, value.source());
       if (std::string err = reader->second(value); !err.empty()) {
         return Error{ErrorCode::kInvalidConfig, where(name, value.source()) + ": " +
                                                     section->first + "." + std::string(key.str()) +
@@ -179,42 +195,56 @@ Result<ServiceConfig> read_service_config(const std::string& path) {
 }
 
 Result<bool> validate(const ServiceConfig& c) {
-  auto bad = [](std::string what) { return Error{ErrorCode::kInvalidConfig, std::move(what)}; };
+  // "file:line:col: key: what", from the value's place, else its section's, else the file's.
+  auto bad = [&c](std::string_view key, std::string what) {
+    std::string at;
+    if (auto p = c.positions.find(key); p != c.positions.end()) {
+      at = p->second;
+    } else if (auto s = c.positions.find(key.substr(0, key.find('.'))); s != c.positions.end()) {
+      at = s->second;
+    } else if (!c.file.empty()) {
+      at = c.file + ":1:1";
+    }
+    return Error{ErrorCode::kInvalidConfig,
+                 (at.empty() ? "" : at + ": ") + std::string(key) + ": " + std::move(what)};
+  };
   std::string host;
   int port = 0;
   for (const auto& [key, value] :
        {std::pair{"state.redis", &c.redis}, std::pair{"irc.server", &c.irc_server},
         std::pair{"sse.listen", &c.sse_listen}, std::pair{"admin.listen", &c.admin_listen}}) {
     if (!value->empty() && !split_host_port(*value, host, port)) {
-      return bad(std::string(key) + ": expected host:port, got '" + *value + "'");
+      return bad(key, "expected host:port, got '" + *value + "'");
     }
   }
   if (!c.smtp_url.empty() && c.smtp_url.rfind("smtp://", 0) != 0 &&
       c.smtp_url.rfind("smtps://", 0) != 0) {
-    return bad("email.smtp_url: expected smtp://host:port or smtps://host:port");
+    return bad("email.smtp_url", "expected smtp://host:port or smtps://host:port");
   }
   if (c.engine != "interp" && c.engine != "jit" && c.engine != "auto") {
-    return bad("engine.mode: expected interp, jit or auto, got '" + c.engine + "'");
+    return bad("engine.mode", "expected interp, jit or auto, got '" + c.engine + "'");
   }
   if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&
       c.log_level != "error") {
-    return bad("log.level: expected debug, info, warn or error");
+    return bad("log.level", "expected debug, info, warn or error");
   }
   if (c.log_format != "text" && c.log_format != "json") {
-    return bad("log.format: expected text or json");
+    return bad("log.format", "expected text or json");
   }
   if (c.shard_index >= c.shard_count) {
-    return bad("shard: index " + std::to_string(c.shard_index) + " is not below count " +
-               std::to_string(c.shard_count));
+    return bad("shard.index", std::to_string(c.shard_index) + " is not below shard.count " +
+                                  std::to_string(c.shard_count));
   }
   if (c.validate_signatures && c.ca_cert.empty()) {
-    return bad("security.ca_cert: required when validate_signatures is on");
+    return bad("security.ca_cert", "required when validate_signatures is on");
   }
   if (!c.prefs_file.empty() && !c.prefs_database.empty()) {
-    return bad("prefs: file and database are both set; preferences come from one of them");
+    return bad("prefs.database", "prefs.file is set too; preferences come from one of them");
   }
-  if (c.replay.empty() && c.connect.empty()) {
-    return bad("source: neither a replay file nor bus endpoints (connect) are set");
+  if (c.replay.empty() && c.connect.empty() && !c.file.empty()) {
+    return bad("source.connect",
+               "neither bus endpoints nor a replay file (source.replay) are set; without a "
+               "configuration file fmn-pipeline replays its embedded demo corpus instead");
   }
   return true;
 }

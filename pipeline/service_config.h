@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,7 +17,7 @@
 namespace fmn::pipeline {
 
 struct ServiceConfig {
-  // [source]
+  // [source]; neither `replay` nor `connect`: the demo corpus (allowed only without a file)
   std::string replay;                // JSON-lines file ("-": stdin); empty: the bus
   double replay_rate = 0;            // messages per second; 0: as fast as possible
   double replay_speed = 0;           // pace by recorded timestamps, this many times faster
@@ -65,13 +67,19 @@ struct ServiceConfig {
   bool validate_signatures = false;  // drop messages whose fedmsg signature does not verify
   std::string ca_cert;               // PEM CA certificate(s) publishers' certificates chain to
   std::string crl;                   // PEM revocation list; empty: none
+
+  // Where the file set each value: "section.key" and "section" -> "file:line:col", so that an
+  // error found later (by validate()) still names its place. Empty without a file.
+  std::string file;
+  std::map<std::string, std::string, std::less<>> positions;
 };
 
 // Reads `text` (TOML; `name` is cited in errors) over the defaults.
 Result<ServiceConfig> parse_service_config(std::string_view text, std::string_view name);
 Result<ServiceConfig> read_service_config(const std::string& path);
 
-// Checks values that do not depend on the file format (addresses, ranges, enums).
+// Checks values that do not depend on the file format (addresses, ranges, enums). Errors start
+// with the file:line:col where the file set the value, when it did.
 Result<bool> validate(const ServiceConfig& config);
 
 // "host:port" split; false when malformed.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "dsl/compile.h"
+#include "dsl/fields.h"
 
 namespace fmn::prefs {
 namespace {
@@ -29,6 +30,44 @@ std::string rule_file_text(std::string_view name, std::string_view source) {
   text += source;
   text += "\n";
   return text;
+}
+
+std::optional<dsl::CompiledRule> compile_stored_rule(std::string_view source, std::string& error) {
+  dsl::SourceFile file("rule", rule_file_text("r", source));
+  dsl::Diagnostics diagnostics;
+  std::optional<dsl::RuleSet> set = dsl::compile(file, diagnostics);
+  if (!set || set->rules.empty()) {
+    for (const dsl::Diagnostic& d : diagnostics.all()) error += dsl::render_text(file, d);
+    return std::nullopt;
+  }
+  return std::move(set->rules.back());
+}
+
+CompiledUserRules compile_user_rules(const User& user) {
+  CompiledUserRules out;
+  for (size_t r = 0; r < user.rules.size(); ++r) {
+    std::string error;
+    auto compiled = compile_stored_rule(user.rules[r].source.str(), error);
+    if (!compiled) {
+      out.errors.push_back("rule \"" + user.rules[r].name + "\" does not compile:\n" + error);
+      continue;
+    }
+    compiled->name = user.rules[r].name;
+    out.rules.rules.push_back(std::move(*compiled));
+    out.rule_of.push_back(r);
+  }
+  return out;
+}
+
+dsl::UserParams rule_params(const User& user) {
+  dsl::UserParams params;
+  params.me = user.name;
+  for (const dsl::ParamInfo& p : dsl::all_params()) {
+    if (p.type != dsl::ValueType::kList) continue;
+    if (const std::vector<std::string>* list = user.list(p.filled_from)) params.list(p.id) = *list;
+  }
+  params.normalize();
+  return params;
 }
 
 RuleValidator dsl_rule_validator() {

@@ -13,6 +13,24 @@ auto find_named(T& items, std::string_view name) -> decltype(&items.front()) {
 
 }  // namespace
 
+std::span<const UserListField> user_list_fields() {
+  static constexpr UserListField kFields[] = {
+      {"aliases", &User::aliases},
+      {"packages", &User::packages},
+      {"followed_users", &User::followed_users},
+      {"followed_groups", &User::followed_groups},
+      {"groups", &User::groups},
+  };
+  return kFields;
+}
+
+const std::vector<std::string>* User::list(std::string_view key) const {
+  for (const UserListField& f : user_list_fields()) {
+    if (f.key == key) return &(this->*f.member);
+  }
+  return nullptr;
+}
+
 const Destination* User::find_destination(std::string_view name) const {
   return find_named(destinations, name);
 }

@@ -8,7 +8,9 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/notification.h"
@@ -77,19 +79,32 @@ struct Rule {
 struct User {
   std::string name;  // the account name ($me); unique
   bool enabled = true;
-  std::vector<std::string> aliases;          // other identities: emails, IRC/GitHub names
-  std::vector<std::string> packages;         // followed packages ($my_packages)
-  std::vector<std::string> followed_users;   // ($followed_users)
-  std::vector<std::string> followed_groups;  // ($followed_groups)
-  std::vector<std::string> groups;           // memberships ($my_groups)
+  std::vector<std::string> aliases;  // other identities: emails, IRC/GitHub names
+  // Which $parameter each list fills is said once, in dsl/fields.h (ParamInfo::filled_from).
+  std::vector<std::string> packages;         // maintained or followed packages
+  std::vector<std::string> followed_users;   // accounts followed
+  std::vector<std::string> followed_groups;  // groups followed (no rule parameter reads it yet)
+  std::vector<std::string> groups;           // memberships
   std::vector<Destination> destinations;
   std::vector<Rule> rules;  // in order: a notification names the first rule that matched
   SourcePos pos;
 
+  // The list stored under `key` ("aliases", "packages", "followed_users", "followed_groups",
+  // "groups": the file's keys, fmn_users' columns); null for any other key.
+  const std::vector<std::string>* list(std::string_view key) const;
   const Destination* find_destination(std::string_view name) const;
   Destination* find_destination(std::string_view name);
   Rule* find_rule(std::string_view name);
 };
+
+// The user's string lists, in file order: each one's key in the preferences file, its column
+// in fmn_users and its member. The file reader and writer and the validation walk this table;
+// dsl/fields.h names these keys to say which list fills which rule parameter.
+struct UserListField {
+  std::string_view key;
+  std::vector<std::string> User::*member;
+};
+std::span<const UserListField> user_list_fields();
 
 struct Population {
   std::vector<User> users;

@@ -28,7 +28,8 @@ const std::vector<Migration>& migrations();
 // The schema version of the database: 0 when fmn never touched it.
 Result<int> schema_version(pqxx::connection& connection);
 
-// Brings the schema up to the newest version; returns it.
+// Brings the schema up to the newest version; returns it. Reads only (no lock, no DDL) when
+// the schema is current already.
 Result<int> migrate(pqxx::connection& connection);
 
 }  // namespace fmn::prefs::pg

@@ -44,12 +44,30 @@ PgStore::PgStore(std::string conninfo, RuleValidator validator)
 
 PgStore::~PgStore() = default;
 
-Result<std::unique_ptr<PgStore>> PgStore::open(std::string conninfo, RuleValidator validator) {
+Result<std::unique_ptr<PgStore>> PgStore::open(std::string conninfo, RuleValidator validator,
+                                               SchemaPolicy schema) {
   std::unique_ptr<PgStore> store(new PgStore(std::move(conninfo), std::move(validator)));
   auto connection = store->connection();
   if (!connection) return connection.error();
-  auto version = pg::migrate((*connection)->db);
+  if (schema == SchemaPolicy::kMigrate) {
+    auto version = pg::migrate((*connection)->db);
+    if (!version) return version.error();
+    return store;
+  }
+  auto version = pg::schema_version((*connection)->db);
   if (!version) return version.error();
+  const int newest = pg::migrations().back().version;
+  if (*version == 0) {
+    return Error{ErrorCode::kInvalidConfig,
+                 "the database has no fmn preferences schema: run `fmn-prefs migrate` first "
+                 "(as a role that may create tables), or check the connection string"};
+  }
+  if (*version != newest) {
+    return Error{ErrorCode::kInvalidConfig,
+                 "the database schema is version " + std::to_string(*version) + ", this fmn uses " +
+                     std::to_string(newest) +
+                     (*version < newest ? ": run `fmn-prefs migrate` first" : ": upgrade fmn")};
+  }
   return store;
 }
 

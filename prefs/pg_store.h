@@ -1,11 +1,12 @@
 // PgStore: the preferences in PostgreSQL (schema: prefs/migrations/), through libpqxx.
 //
-// open() connects and applies pending migrations. Single-user operations run prepared
-// statements in one transaction each; load_all() streams every table with COPY from one
-// REPEATABLE READ snapshot. Writes validate first; the database's constraints (unique
-// addresses, same-user foreign keys) back that up, and their violations come back as
-// kInvalidConfig errors naming the conflict. libpqxx exceptions never escape: a lost connection
-// is a kIo error, and the next call reconnects. Not thread-safe: one PgStore per thread.
+// open() connects and, as asked, applies pending migrations or requires the schema to be
+// current already (tools that only read or edit must not create tables in a wrong database).
+// Single-user operations run prepared statements in one transaction each; load_all() streams every
+// table with COPY from one REPEATABLE READ snapshot. Writes validate first; the database's
+// constraints (unique addresses, same-user foreign keys) back that up, and their violations come
+// back as kInvalidConfig errors naming the conflict. libpqxx exceptions never escape: a lost
+// connection is a kIo error, and the next call reconnects. Not thread-safe: one PgStore per thread.
 #pragma once
 
 #include <memory>
@@ -16,10 +17,17 @@
 
 namespace fmn::prefs {
 
+// What open() does about the schema.
+enum class SchemaPolicy {
+  kMigrate,  // apply pending migrations (needs a role that may create tables, unless current)
+  kExisting  // refuse a database whose schema is missing or older, pointing to fmn-prefs migrate
+};
+
 class PgStore : public PreferenceStore {
  public:
   // `conninfo`: libpq keywords or URI ("host=... port=... dbname=...").
-  static Result<std::unique_ptr<PgStore>> open(std::string conninfo, RuleValidator validator);
+  static Result<std::unique_ptr<PgStore>> open(std::string conninfo, RuleValidator validator,
+                                               SchemaPolicy schema = SchemaPolicy::kMigrate);
   ~PgStore() override;
 
   Result<Population> load_all() override;

@@ -55,6 +55,9 @@ class Reader {
 
   // Reports keys of `table` not in `known`, with a suggestion when one is close.
   void check_keys(const toml::table& table, std::initializer_list<std::string_view> known) {
+    check_keys(table, std::vector<std::string_view>(known));
+  }
+  void check_keys(const toml::table& table, const std::vector<std::string_view>& known) {
     for (auto&& [key, value] : table) {
       if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
       std::string hint;
@@ -172,14 +175,11 @@ class Reader {
     where_.clear();
     read_string(t, "name", user.pos, user.name, true);
     where_ = "user \"" + user.name + "\"";
-    check_keys(t, {"name", "enabled", "aliases", "packages", "followed_users", "followed_groups",
-                   "groups", "destinations", "rules"});
+    std::vector<std::string_view> keys{"name", "enabled", "destinations", "rules"};
+    for (const UserListField& f : user_list_fields()) keys.push_back(f.key);
+    check_keys(t, keys);
     read_bool(t, "enabled", user.enabled);
-    read_strings(t, "aliases", user.aliases);
-    read_strings(t, "packages", user.packages);
-    read_strings(t, "followed_users", user.followed_users);
-    read_strings(t, "followed_groups", user.followed_groups);
-    read_strings(t, "groups", user.groups);
+    for (const UserListField& f : user_list_fields()) read_strings(t, f.key, user.*f.member);
     for_each_table(t, "destinations",
                    [&](const toml::table& d) { user.destinations.push_back(read_destination(d)); });
     for_each_table(t, "rules", [&](const toml::table& r) { user.rules.push_back(read_rule(r)); });

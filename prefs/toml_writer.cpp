@@ -59,11 +59,7 @@ void write_delivery(std::string& out, const Delivery& d) {
 std::string write_user_toml(const User& user) {
   std::string out = "[[users]]\nname = " + basic_string(user.name) + "\n";
   if (!user.enabled) out += "enabled = false\n";
-  write_list(out, "aliases", user.aliases);
-  write_list(out, "packages", user.packages);
-  write_list(out, "followed_users", user.followed_users);
-  write_list(out, "followed_groups", user.followed_groups);
-  write_list(out, "groups", user.groups);
+  for (const UserListField& f : user_list_fields()) write_list(out, f.key, user.*f.member);
   for (const auto& d : user.destinations) {
     out += "\n[[users.destinations]]\n";
     if (d.name != destination_kind_name(d.kind)) out += "name = " + basic_string(d.name) + "\n";

@@ -82,11 +82,7 @@ class Checker {
             "names are 1-64 characters: letters, digits, '_', '.', '-', starting with a letter "
             "or digit");
     }
-    check_list("aliases", user_.aliases);
-    check_list("packages", user_.packages);
-    check_list("followed_users", user_.followed_users);
-    check_list("followed_groups", user_.followed_groups);
-    check_list("groups", user_.groups);
+    for (const UserListField& f : user_list_fields()) check_list(f.key, user_.*f.member);
     std::set<std::string_view> names;
     for (const auto& d : user_.destinations) {
       check_destination(d);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "prefs/pg_store.h"
 #include "prefs/preference_store.h"
 
 namespace fmn::prefs_cli {
@@ -16,9 +17,10 @@ namespace fmn::prefs_cli {
 // The process exit status a subcommand callback sets (0 unless it says otherwise).
 int& exit_status();
 
-// The store chosen with --db / --file, opened on first use (PostgreSQL migrations applied);
-// null after printing why when it cannot be opened.
-prefs::PreferenceStore* store();
+// The store chosen with --db / --file, opened on first use; null after printing why when it
+// cannot be opened. PostgreSQL: only `migrate` passes kMigrate; every other command needs the
+// schema to be there already, so pointing one at the wrong database creates nothing.
+prefs::PreferenceStore* store(prefs::SchemaPolicy schema = prefs::SchemaPolicy::kExisting);
 
 // Prints `message` to stderr prefixed with "fmn-prefs: " and sets the exit status to 1.
 void fail(const std::string& message);
@@ -32,5 +34,6 @@ void add_store_commands(CLI::App& app);
 void add_user_commands(CLI::App& app);
 void add_rule_commands(CLI::App& app);
 void add_destination_commands(CLI::App& app);
+void add_explain_command(CLI::App& app);
 
 }  // namespace fmn::prefs_cli

@@ -31,7 +31,7 @@ void fail(const std::string& message) {
   exit_status() = 1;
 }
 
-prefs::PreferenceStore* store() {
+prefs::PreferenceStore* store(prefs::SchemaPolicy schema) {
   if (opened) return opened.get();
   const char* env_db = std::getenv("FMN_DB");
   if (db_option.empty() && file_option.empty() && env_db != nullptr) db_option = env_db;
@@ -43,7 +43,7 @@ prefs::PreferenceStore* store() {
     opened = std::make_unique<prefs::FileStore>(file_option, prefs::dsl_rule_validator());
     return opened.get();
   }
-  auto pg = prefs::PgStore::open(db_option, prefs::dsl_rule_validator());
+  auto pg = prefs::PgStore::open(db_option, prefs::dsl_rule_validator(), schema);
   if (!pg) {
     fail(pg.error().message);
     return nullptr;
@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
   add_user_commands(app);
   add_rule_commands(app);
   add_destination_commands(app);
+  add_explain_command(app);
   CLI11_PARSE(app, argc, argv);
   return exit_status();
 }

@@ -33,10 +33,11 @@ void write_output(const std::string& path, const std::string& text) {
 
 void add_store_commands(CLI::App& app) {
   auto* migrate = app.add_subcommand(
-      "migrate", "Apply pending PostgreSQL schema migrations (the service also does on start)");
+      "migrate",
+      "Apply pending PostgreSQL schema migrations (the service also does on start); the other "
+      "commands need a migrated database");
   migrate->callback([] {
-    // Opening the store migrates; report where the schema stands.
-    if (store() == nullptr) return;
+    if (store(prefs::SchemaPolicy::kMigrate) == nullptr) return;
     std::printf("preferences schema at version %d\n", prefs::pg::migrations().back().version);
   });
 

@@ -24,7 +24,9 @@ void add_user_commands(CLI::App& app) {
   static bool defaults = false;
   add->add_option("name", added.name, "Account name")->required();
   add->add_option("--email", email, "An email destination (confirmed: the account's own)");
-  add->add_option("--package", added.packages, "A followed package ($my_packages); repeatable");
+  add->add_option(
+      "--package", added.packages,
+      "A maintained or followed package ($my_packages, $followed_packages); repeatable");
   add->add_option("--group", added.groups, "A group membership ($my_groups); repeatable");
   add->add_option("--alias", added.aliases, "Another identity (email, IRC nick); repeatable");
   add->add_flag("--defaults", defaults,

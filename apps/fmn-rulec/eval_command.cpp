@@ -1,7 +1,8 @@
 // `fmn-rulec eval RULES MESSAGES.jsonl`: which rules match which messages, for one user.
 // `fmn-rulec explain RULES MESSAGES.jsonl`: why each rule did or did not match, test by test.
 // Both read fedmsg envelopes one a line, derive their meta with the built-in table, and bind
-// the rules' parameters from --param.
+// the rules' parameters from --param; or take a user's rules and parameters from a preferences
+// file (--prefs FILE --user NAME), and explain then says what would become of each match.
 
 #include <cstdio>
 #include <fstream>
@@ -12,6 +13,7 @@
 
 #include "apps/fmn-rulec/commands.h"
 #include "apps/fmn-rulec/engine_eval.h"
+#include "apps/fmn-rulec/user_rules.h"
 #include "core/envelope_parser.h"
 #include "core/json_writer.h"
 #include "core/meta_extractor.h"
@@ -19,6 +21,7 @@
 #include "dsl/explain.h"
 #include "dsl/interpreter.h"
 #include "dsl/literal_text.h"
+#include "prefs/delivery_outlook.h"
 
 namespace fmn::rulec {
 namespace {
@@ -31,11 +34,28 @@ struct EvalOptions {
   std::vector<std::string> rule_names;  // explain: only these
   std::vector<size_t> lines;            // explain: only these
   std::string engine;                   // eval: empty (rule by rule), or the engine's mode
+  std::string prefs, user;              // instead of `rules` and --param
 };
 
-// Compiled rules and bound parameters, or a message on stderr and nullopt.
-std::optional<std::pair<dsl::RuleSet, dsl::UserParams>> load(const EvalOptions& opt,
-                                                             const char* command) {
+// Compiled rules and bound parameters (with the user, from --prefs), or a message on stderr
+// and nullopt.
+std::optional<UserRules> load(EvalOptions& opt, const char* command) {
+  if (!opt.prefs.empty() || !opt.user.empty()) {
+    // The one positional argument given is the messages file.
+    if (opt.messages.empty()) std::swap(opt.rules, opt.messages);
+    if (opt.prefs.empty() || opt.user.empty() || !opt.rules.empty() || !opt.params.empty() ||
+        opt.messages.empty()) {
+      std::fprintf(stderr,
+                   "fmn-rulec %s: --prefs FILE --user NAME MESSAGES replaces RULES and --param\n",
+                   command);
+      return std::nullopt;
+    }
+    return load_user_rules(opt.prefs, opt.user, command);
+  }
+  if (opt.rules.empty() || opt.messages.empty()) {
+    std::fprintf(stderr, "fmn-rulec %s: expected RULES MESSAGES (see --help)\n", command);
+    return std::nullopt;
+  }
   auto file = dsl::read_source_file(opt.rules);
   if (!file) {
     std::fprintf(stderr, "fmn-rulec %s: %s\n", command, file.error().message.c_str());
@@ -56,7 +76,7 @@ std::optional<std::pair<dsl::RuleSet, dsl::UserParams>> load(const EvalOptions& 
     }
   }
   params.normalize();
-  return std::pair{std::move(*rules), std::move(params)};
+  return UserRules{{}, std::move(*rules), {}, std::move(params)};
 }
 
 // Calls `each` with every message of the file (meta filled) and its 1-based line number;
@@ -108,10 +128,11 @@ std::string json_line(size_t line, const Message& m, const std::vector<std::stri
   return buffer.GetString();
 }
 
-int run_eval(const EvalOptions& opt) {
+int run_eval(EvalOptions& opt) {
   auto loaded = load(opt, "eval");
   if (!loaded) return 1;
-  const auto& [rules, params] = *loaded;
+  const dsl::RuleSet& rules = loaded->rules;
+  const dsl::UserParams& params = loaded->params;
   RuleMatcher matcher = [&](const Message& m, std::vector<size_t>& hits) {
     hits.clear();
     for (size_t r = 0; r < rules.rules.size(); ++r) {
@@ -155,10 +176,11 @@ int run_eval(const EvalOptions& opt) {
   return ok ? 0 : 1;
 }
 
-int run_explain(const EvalOptions& opt) {
+int run_explain(EvalOptions& opt) {
   auto loaded = load(opt, "explain");
   if (!loaded) return 1;
-  const auto& [rules, params] = *loaded;
+  const dsl::RuleSet& rules = loaded->rules;
+  const dsl::UserParams& params = loaded->params;
   for (const std::string& name : opt.rule_names) {
     bool known = false;
     for (const dsl::CompiledRule& r : rules.rules) known = known || r.name == name;
@@ -174,9 +196,14 @@ int run_explain(const EvalOptions& opt) {
     if (!wanted(opt.lines, line)) return;
     std::printf("%s:%zu %.*s\n", opt.messages.c_str(), line, static_cast<int>(m.topic.size()),
                 m.topic.data());
-    for (const dsl::CompiledRule& rule : rules.rules) {
+    for (size_t r = 0; r < rules.rules.size(); ++r) {
+      const dsl::CompiledRule& rule = rules.rules[r];
       if (!wanted(opt.rule_names, rule.name)) continue;
-      std::fputs(dsl::render_explanation(rule, dsl::explain(rule, m, params)).c_str(), stdout);
+      std::vector<dsl::ExplainLine> lines = dsl::explain(rule, m, params);
+      std::fputs(dsl::render_explanation(rule, lines).c_str(), stdout);
+      if (!opt.prefs.empty() && !lines.empty() && lines[0].result) {
+        std::fputs(prefs::describe_delivery(loaded->user, loaded->rule_of[r]).c_str(), stdout);
+      }
     }
     std::puts("");
   });
@@ -184,9 +211,12 @@ int run_explain(const EvalOptions& opt) {
 }
 
 void add_common_options(CLI::App* cmd, EvalOptions& opt) {
-  cmd->add_option("rules", opt.rules, "Rule file (.fmn)")->required();
-  cmd->add_option("messages", opt.messages, "JSON-lines file of fedmsg envelopes (- for stdin)")
-      ->required();
+  cmd->add_option("rules", opt.rules, "Rule file (.fmn); not with --prefs");
+  cmd->add_option("messages", opt.messages, "JSON-lines file of fedmsg envelopes (- for stdin)");
+  cmd->add_option("--prefs", opt.prefs,
+                  "Take the rules and parameters of --user from this preferences file (TOML) "
+                  "instead of RULES and --param");
+  cmd->add_option("--user", opt.user, "The user of --prefs");
   std::string names;
   for (const dsl::ParamInfo& p : dsl::all_params()) {
     names += (names.empty() ? "" : ", ") + std::string("$") + std::string(p.name);
@@ -230,8 +260,12 @@ void add_explain_command(CLI::App& app) {
   cmd->add_option("-l,--line", opt->lines, "Only the message on this line (repeatable)");
   cmd->footer(
       "Example: fmn-rulec explain corpus/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl "
-      "-p me=ralph -l 32 -r \"Events referring to my username\"\nA result in parentheses was "
-      "not needed: an earlier test had already decided.");
+      "-p me=ralph -l 32 -r \"Events referring to my username\"\n"
+      "   or: fmn-rulec explain --prefs corpus/prefs/default.toml --user ralph "
+      "corpus/fedmsg-real.jsonl -l 32\nA result in parentheses was not needed: an earlier test "
+      "had already decided. With --prefs, each match is followed by what would become of it: "
+      "delivered at once, held for a digest, held until the destination is confirmed, or "
+      "nothing (rule or user disabled).");
   cmd->callback([opt] { exit_status() = run_explain(*opt); });
 }
 

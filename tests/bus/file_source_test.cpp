@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/fake_clock.h"
@@ -40,6 +43,37 @@ TEST(FileSource, FullSpeedInBatchesSkippingBlankLines) {
   EXPECT_FALSE((*source)->next_batch(out, 3));
   ASSERT_EQ(out.size(), 4u);
   EXPECT_EQ(out[3].origin, 5u);
+}
+
+TEST(FileSource, StopEndsAReadOfAnIdlePipeWhoseWriterStaysOpen) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  auto source = FileSource::open("/dev/fd/" + std::to_string(fds[0]));
+  ASSERT_TRUE(source.ok()) << source.error().message;
+  std::string line = record("1");
+  ASSERT_EQ(::write(fds[1], line.data(), line.size()), static_cast<ssize_t>(line.size()));
+
+  // A batch holds what is there: one line, not the 100 asked for.
+  std::vector<RawMessage> out;
+  EXPECT_TRUE((*source)->next_batch(out, 100));
+  EXPECT_EQ(out.size(), 1u);
+  bool more = true;
+  std::thread reader([&] { more = (*source)->next_batch(out, 100); });
+  (*source)->stop();
+  reader.join();  // returns although the writer never closed the pipe
+  EXPECT_FALSE(more);
+  EXPECT_EQ(out.size(), 1u);
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
+TEST(FileSource, ReadsTextHeldInMemoryAsAFile) {
+  auto source = FileSource::from_text(record("1") + "\n" + record("2"));
+  ASSERT_TRUE(source.ok()) << source.error().message;
+  std::vector<RawMessage> out;
+  EXPECT_FALSE((*source)->next_batch(out, 10));
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1].origin, 3u);
 }
 
 TEST(FileSource, MissingFileIsAnError) {

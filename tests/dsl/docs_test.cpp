@@ -178,6 +178,16 @@ TEST(Docs, TranscriptsMatchTheTool) {
   EXPECT_GE(transcripts, 2);
 }
 
+TEST(Docs, ThePreferencesGuideSaysWhatFillsEachParameter) {
+  const std::string prefs = testing::read_file(FMN_SOURCE_DIR "/docs/preferences.md");
+  for (const ParamInfo& p : all_params()) {
+    std::string row = "| `$" + std::string(p.name) + "` | " +
+                      (p.filled_from.empty() ? std::string("nothing yet")
+                                             : "`" + std::string(p.filled_from) + "`");
+    EXPECT_NE(prefs.find(row), std::string::npos) << row;
+  }
+}
+
 TEST(Docs, EveryFieldAndParameterIsListed) {
   for (const FieldInfo& f : all_fields()) {
     EXPECT_NE(doc().find("| `" + std::string(f.name) + "` |"), std::string::npos) << f.name;

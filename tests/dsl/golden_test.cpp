@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "tests/dsl/dsl_test_support.h"
@@ -121,6 +122,32 @@ TEST(Golden, EvalAndExplainAnswer) {
   EXPECT_NE(explain.output.find("usernames = [\"ralph\"]"), std::string::npos) << explain.output;
   EXPECT_EQ(rulec("eval corpus/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl -p mee=x").status,
             1);
+}
+
+TEST(Golden, ExplainReadsAUsersPreferencesAndSaysWhatBecomesOfEachMatch) {
+  const std::string dir = ::testing::TempDir();
+  std::ofstream(dir + "explain-msgs.jsonl") << R"({"topic":"org.fedoraproject.prod.x.y","msg":{}})"
+                                            << "\n";
+  const std::string files =
+      "--prefs corpus/prefs/explain.toml --user alice '" + dir + "explain-msgs.jsonl'";
+  RulecRun explain = rulec("explain " + files);
+  EXPECT_EQ(explain.status, 0) << explain.output;
+  for (const char* expected :
+       {"rule \"now\": match\n", "$me = \"alice\"",
+        "  -> email (email alice@example.org): delivered at once\n",
+        "  -> irc (irc alice): held: the destination awaits its confirmation",
+        "  -> email (email alice@example.org): held for a digest, sent 1d after its first "
+        "notification or once 20 are waiting\n",
+        "rule \"off\": match\n  true    topic ~ \"*.x.y\"",
+        "  -> nothing: the rule is disabled\n"}) {
+    EXPECT_NE(explain.output.find(expected), std::string::npos) << expected << "\n"
+                                                                << explain.output;
+  }
+  RulecRun unknown =
+      rulec("explain --prefs corpus/prefs/explain.toml --user bob '" + dir + "explain-msgs.jsonl'");
+  EXPECT_EQ(unknown.status, 1);
+  EXPECT_NE(unknown.output.find("no user \"bob\""), std::string::npos) << unknown.output;
+  EXPECT_EQ(rulec("explain corpus/rules/fmn-defaults.fmn " + files).status, 1);
 }
 
 TEST(Golden, EvalPrintsOneLinePerMessageAndMatchingRule) {

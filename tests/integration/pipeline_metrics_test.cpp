@@ -169,14 +169,14 @@ TEST(PipelineMetrics, MetricsHealthAndReadinessOverHttp) {
   EXPECT_EQ(p->get("/healthz").first, 200);
   auto ready = p->get("/readyz");
   EXPECT_EQ(ready.first, 503);
-  EXPECT_EQ(ready.second, "rules: ok\nbus: not ready\n");
+  EXPECT_EQ(ready.second, "rules: ok\nreload: ok\nbus: not ready\n");
 
   // The publisher comes up: ready once the bus probe sees it (every few seconds).
   auto publisher = ZmqPublisher::start(*port);
   ASSERT_TRUE(publisher.ok()) << publisher.error().message;
   Status is_ready = wait_ready_status(*p, 200);
   ASSERT_TRUE(is_ready.ok()) << is_ready.error().message;
-  EXPECT_EQ(p->get("/readyz").second, "rules: ok\nbus: ok\n");
+  EXPECT_EQ(p->get("/readyz").second, "rules: ok\nreload: ok\nbus: ok\n");
   auto messages = read_bus_messages(kCorpusFile);
   ASSERT_TRUE(messages.ok()) << messages.error().message;
   ASSERT_TRUE(publisher->wait_for_subscriptions(1, kTimeout).ok());

@@ -66,6 +66,41 @@ class PgStoreTest : public ::testing::Test {
   std::unique_ptr<PgStore> store_;
 };
 
+TEST_F(PgStoreTest, ToolsRefuseADatabaseWithoutTheSchemaAndAReadOnlyRoleOpensACurrentOne) {
+  store_.reset();
+  {
+    pqxx::connection db(pg_->connection_string());
+    pqxx::work tx(db);
+    tx.exec0("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    tx.commit();
+  }
+  auto refused = PgStore::open(pg_->connection_string(), reject_marked, SchemaPolicy::kExisting);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("run `fmn-prefs migrate` first"), std::string::npos)
+      << refused.error().message;
+  pqxx::connection db(pg_->connection_string());
+  EXPECT_EQ(pg::schema_version(db).value(), 0) << "the refusal created nothing";
+
+  ASSERT_TRUE(PgStore::open(pg_->connection_string(), reject_marked).ok());  // migrates
+  ASSERT_TRUE(PgStore::open(pg_->connection_string(), reject_marked, SchemaPolicy::kExisting).ok());
+  {
+    // The service's role needs no more than reading the tables once the schema is current.
+    pqxx::work tx(db);
+    tx.exec0(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fmn_reader') THEN "
+        "CREATE ROLE fmn_reader LOGIN; END IF; END $$");
+    tx.exec0("GRANT USAGE ON SCHEMA public TO fmn_reader");
+    tx.exec0("GRANT SELECT ON ALL TABLES IN SCHEMA public TO fmn_reader");
+    tx.commit();
+  }
+  std::string reader = pg_->connection_string();
+  reader.replace(reader.find("user=postgres"), 13, "user=fmn_reader");
+  auto read_only = PgStore::open(reader, reject_marked);
+  ASSERT_TRUE(read_only.ok()) << read_only.error().message;
+  auto population = (*read_only)->load_all();
+  EXPECT_TRUE(population.ok()) << population.error().message;
+}
+
 TEST_F(PgStoreTest, MigratesAnEmptyDatabaseOnceAndRefusesANewerOne) {
   pqxx::connection db(pg_->connection_string());
   auto version = pg::schema_version(db);

@@ -14,8 +14,9 @@ TEST(AdminServer, ServesMetricsHealthAndReadiness) {
   std::atomic<bool> redis_up{true};
   AdminServer server(registry,
                      {{"redis", [&] { return redis_up.load(); }}, {"bus", [] { return true; }}});
-  auto started = server.start("127.0.0.1", 0);
+  auto started = server.listen("127.0.0.1", 0);
   ASSERT_TRUE(started.ok()) << started.error().message;
+  server.serve();
 
   httplib::Client client("127.0.0.1", server.port());
   auto metrics = client.Get("/metrics");
@@ -40,6 +41,20 @@ TEST(AdminServer, ServesMetricsHealthAndReadiness) {
   // Health does not depend on dependencies.
   EXPECT_EQ(client.Get("/healthz")->status, 200);
   server.stop();
+}
+
+TEST(AdminServer, RefusesAPortAnotherServerListensOn) {
+  metrics::Registry registry;
+  AdminServer first(registry, {});
+  ASSERT_TRUE(first.listen("127.0.0.1", 0).ok());
+  first.serve();
+  AdminServer second(registry, {});
+  auto taken = second.listen("127.0.0.1", first.port());
+  ASSERT_FALSE(taken.ok());
+  EXPECT_NE(
+      taken.error().message.find("cannot listen on 127.0.0.1:" + std::to_string(first.port())),
+      std::string::npos);
+  first.stop();
 }
 
 }  // namespace

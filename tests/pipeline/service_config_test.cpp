@@ -52,8 +52,12 @@ TEST(ServiceConfig, AnEmptyFileGivesTheDefaults) {
   EXPECT_FALSE(c.validate_signatures);
   EXPECT_EQ(c.ca_cert, "");
   EXPECT_EQ(c.crl, "");
-  // The defaults alone name no source: the bus or a replay must be chosen.
-  EXPECT_NE(validate_error(c).find("source:"), std::string::npos);
+  // A file must name a source (the bus or a replay); without any file the demo corpus plays.
+  EXPECT_EQ(validate_error(c),
+            "fmn.toml:1:1: source.connect: neither bus endpoints nor a replay "
+            "file (source.replay) are set; without a configuration file "
+            "fmn-pipeline replays its embedded demo corpus instead");
+  EXPECT_EQ(validate_error(ServiceConfig{}), "");
 }
 
 TEST(ServiceConfig, PreferencesComeFromAFileOrADatabase) {
@@ -66,7 +70,9 @@ TEST(ServiceConfig, PreferencesComeFromAFileOrADatabase) {
   EXPECT_EQ(validate_error(*config), "");
   ServiceConfig both = *config;
   both.prefs_file = "/etc/fmn/preferences.toml";
-  EXPECT_NE(validate_error(both).find("prefs: file and database"), std::string::npos);
+  EXPECT_EQ(
+      validate_error(both),
+      "fmn.toml:4:12: prefs.database: prefs.file is set too; preferences come from one of them");
 }
 
 TEST(ServiceConfig, EverySectionParses) {
@@ -220,7 +226,7 @@ TEST(ServiceConfig, ValidateRejectsAShardOutsideItsCount) {
   ServiceConfig c = valid_config();
   c.shard_index = 2;
   c.shard_count = 2;
-  EXPECT_EQ(validate_error(c), "shard: index 2 is not below count 2");
+  EXPECT_EQ(validate_error(c), "shard.index: 2 is not below shard.count 2");
   c.shard_index = 1;
   EXPECT_EQ(validate_error(c), "");
 }
@@ -235,6 +241,18 @@ TEST(ServiceConfig, SignatureValidationNeedsACaAndUnknownSecurityKeysAreRejected
             "fmn.toml:2:23: security.validate_signatures: expected true or false");
   EXPECT_EQ(parse_error("[security]\nca_cert_location = \"/x\"\n"),
             "fmn.toml:2:1: unknown key 'ca_cert_location' in [security]");
+}
+
+TEST(ServiceConfig, UnknownNamesGetADidYouMeanAndValueErrorsNameTheirPlace) {
+  EXPECT_EQ(parse_error("[state]\nredsi = \"127.0.0.1:6379\"\n"),
+            "fmn.toml:2:1: unknown key 'redsi' in [state] (did you mean 'redis'?)");
+  EXPECT_EQ(parse_error("[sources]\nconnect = []\n"),
+            "fmn.toml:1:2: unknown section [sources] (did you mean 'source'?)");
+  auto config = parse_service_config(
+      "[source]\nconnect = [\"tcp://127.0.0.1:9940\"]\n[state]\nredis = \"no-port\"\n", "fmn.toml");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(validate_error(*config),
+            "fmn.toml:4:9: state.redis: expected host:port, got 'no-port'");
 }
 
 TEST(ServiceConfig, ValidateRejectsBadEnumValues) {

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "dsl/fields.h"
 #include "prefs/file_store.h"
 
 namespace fmn::prefs {
@@ -51,6 +52,33 @@ TEST(DslRuleValidator, ABadRuleInAFileIsReportedAtItsFilePosition) {
   EXPECT_NE(population.error().message.find("p.toml:5:28: error: user \"u\", rule \"x\": E"),
             std::string::npos)
       << population.error().message;
+}
+
+TEST(RuleParams, EveryParameterIsFilledFromAFieldOfTheUserRecord) {
+  User user;
+  for (const dsl::ParamInfo& p : dsl::all_params()) {
+    if (p.filled_from.empty()) continue;  // nothing fills it yet; the guide says so
+    if (p.type == dsl::ValueType::kString) {
+      EXPECT_EQ(p.filled_from, "name") << p.name;
+    } else {
+      EXPECT_NE(user.list(p.filled_from), nullptr) << p.name << " <- " << p.filled_from;
+    }
+  }
+}
+
+TEST(RuleParams, AUsersListsBindTheParametersTheTableNames) {
+  User user;
+  user.name = "ralph";
+  user.packages = {"fedmsg", "bodhi"};
+  user.groups = {"infra-sig"};
+  user.followed_users = {"kevin"};
+  dsl::UserParams params = rule_params(user);
+  EXPECT_EQ(params.me, "ralph");
+  EXPECT_EQ(params.my_packages, (std::vector<std::string>{"bodhi", "fedmsg"}));
+  EXPECT_EQ(params.followed_packages, params.my_packages);
+  EXPECT_EQ(params.my_groups, std::vector<std::string>{"infra-sig"});
+  EXPECT_EQ(params.followed_users, std::vector<std::string>{"kevin"});
+  EXPECT_TRUE(params.my_group_packages.empty());
 }
 
 }  // namespace

@@ -1,0 +1,163 @@
+#include "pipeline/config_check.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+
+#include "pipeline/endpoint_probe.h"
+#include "prefs/dsl_rule_validator.h"
+#include "prefs/file_store.h"
+#include "prefs/pg_store.h"
+
+namespace fmn::embedded {
+std::string_view default_preferences();
+}
+
+namespace fmn::pipeline {
+namespace {
+
+constexpr auto kTimeout = std::chrono::seconds(2);
+
+class Report {
+ public:
+  explicit Report(std::FILE* out) : out_(out) {}
+  void ok(const std::string& what) { std::fprintf(out_, "ok: %s\n", what.c_str()); }
+  void error(const std::string& what) {
+    std::fprintf(out_, "error: %s\n", what.c_str());
+    ++problems_;
+  }
+  void run(const std::string& what) { std::fprintf(out_, "would run: %s\n", what.c_str()); }
+  int problems() const { return problems_; }
+
+ private:
+  std::FILE* out_;
+  int problems_ = 0;
+};
+
+// True when `host:port` can be bound now (IPv4 literal or "localhost"; port 0 always can).
+bool port_free(const std::string& host, int port) {
+  if (port == 0) return true;
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  const std::string ip = host == "localhost" ? "127.0.0.1" : host;
+  bool ok = ::inet_pton(AF_INET, ip.c_str(), &addr.sin_addr) == 1 &&
+            ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
+
+void check_reachable(Report& r, const char* what, const std::string& address) {
+  std::string host;
+  int port = 0;
+  if (split_host_port(address, host, port) && tcp_reachable(host, port, kTimeout)) {
+    r.ok(std::string(what) + " " + address + " answers");
+  } else {
+    r.error(std::string(what) + " " + address + " does not accept connections");
+  }
+}
+
+void check_listen(Report& r, const char* what, const std::string& address) {
+  std::string host;
+  int port = 0;
+  split_host_port(address, host, port);
+  if (port_free(host, port)) {
+    r.ok(std::string(what) + " port " + address + " is free");
+  } else {
+    r.error(std::string(what) + " port " + address +
+            " cannot be bound (taken by another process, or not a local IPv4 address)");
+  }
+}
+
+void check_preferences(Report& r, const ServiceConfig& c) {
+  Result<prefs::Population> population = Error{ErrorCode::kIo, ""};
+  std::string from;
+  if (!c.prefs_database.empty()) {
+    from = "the database";
+    auto store = prefs::PgStore::open(c.prefs_database, prefs::dsl_rule_validator(),
+                                      prefs::SchemaPolicy::kExisting);
+    population = store ? (*store)->load_all() : Result<prefs::Population>(store.error());
+  } else if (!c.prefs_file.empty()) {
+    from = c.prefs_file;
+    population = prefs::read_preferences_file(c.prefs_file, prefs::dsl_rule_validator());
+  } else {
+    from = "the built-in demo preferences";
+    population = prefs::parse_preferences_text(embedded::default_preferences(), "default.toml",
+                                               prefs::dsl_rule_validator());
+  }
+  if (!population) {
+    r.error("preferences from " + from + ": " + population.error().message);
+    return;
+  }
+  size_t rules = 0;
+  for (const prefs::User& u : population->users) rules += u.rules.size();
+  r.ok("preferences from " + from + ": " + std::to_string(population->users.size()) + " users, " +
+       std::to_string(rules) + " rules");
+}
+
+std::string smtp_host_port(const std::string& url) {
+  std::string rest = url.substr(url.find("://") + 3);
+  rest = rest.substr(rest.find('@') == std::string::npos ? 0 : rest.find('@') + 1);
+  rest = rest.substr(0, rest.find('/'));
+  if (rest.find(':') == std::string::npos) rest += url.rfind("smtps", 0) == 0 ? ":465" : ":25";
+  return rest;
+}
+
+void describe(Report& r, const ServiceConfig& c) {
+  if (!c.replay.empty()) {
+    r.run("source: replay " + c.replay);
+  } else if (c.connect.empty()) {
+    r.run("source: the embedded demo corpus");
+  } else {
+    std::string endpoints;
+    for (const std::string& e : c.connect) endpoints += (endpoints.empty() ? "" : ", ") + e;
+    r.run("source: the bus at " + endpoints);
+  }
+  r.run("engine: " + c.engine + "; shard " + std::to_string(c.shard_index) + "/" +
+        std::to_string(c.shard_count));
+  r.run("delivery state: " + (c.redis.empty() ? std::string("in memory") : "Redis " + c.redis));
+  if (!c.smtp_url.empty())
+    r.run("email via " + smtp_host_port(c.smtp_url) + " from " + c.email_from);
+  if (!c.irc_server.empty()) r.run("IRC via " + c.irc_server + " as " + c.irc_nick);
+  if (!c.sse_listen.empty()) r.run("SSE feeds on " + c.sse_listen);
+  if (c.stdout_fallback) r.run("notifications without a sink printed on standard output");
+  if (!c.admin_listen.empty()) r.run("/metrics, /healthz, /readyz on " + c.admin_listen);
+}
+
+}  // namespace
+
+int check_config(const ServiceConfig& c, std::FILE* out) {
+  Report r(out);
+  if (auto ok = validate(c); !ok) {
+    r.error(ok.error().message);
+    return r.problems();
+  }
+  r.ok(c.file.empty() ? std::string("configuration (defaults and flags)")
+                      : "configuration " + c.file);
+  check_preferences(r, c);
+  if (!c.replay.empty() && c.replay != "-" && ::access(c.replay.c_str(), R_OK) != 0) {
+    r.error("replay file " + c.replay + " cannot be read");
+  }
+  for (const std::string& endpoint : c.connect) {
+    if (zmq_endpoint_reachable(endpoint, kTimeout)) {
+      r.ok("bus " + endpoint + " answers");
+    } else {
+      r.error("bus " + endpoint + " does not accept connections (the service would wait for it)");
+    }
+  }
+  if (!c.redis.empty()) check_reachable(r, "Redis", c.redis);
+  if (!c.smtp_url.empty()) check_reachable(r, "SMTP server", smtp_host_port(c.smtp_url));
+  if (!c.irc_server.empty()) check_reachable(r, "IRC server", c.irc_server);
+  if (!c.sse_listen.empty()) check_listen(r, "SSE", c.sse_listen);
+  if (!c.admin_listen.empty()) check_listen(r, "admin", c.admin_listen);
+  if (r.problems() == 0) describe(r, c);
+  return r.problems();
+}
+
+}  // namespace fmn::pipeline
