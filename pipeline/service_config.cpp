@@ -76,6 +76,14 @@ std::map<std::string, Section, std::less<>> schema(ServiceConfig& c) {
         {"connect", texts(c.connect)},
         {"topics", texts(c.topics)},
         {"high_water_mark", number(c.high_water_mark, 0, 1e9)},
+        {"amqp", texts(c.amqp)},
+        {"amqp_queue", text(c.amqp_queue)},
+        {"amqp_bindings", texts(c.amqp_bindings)},
+        {"amqp_prefetch", number(c.amqp_prefetch, 1, 65535)},
+        {"amqp_heartbeat", number(c.amqp_heartbeat, 0, 3600)},
+        {"amqp_ca_cert", text(c.amqp_ca_cert)},
+        {"amqp_cert", text(c.amqp_cert)},
+        {"amqp_key", text(c.amqp_key)},
         {"dedupe_window", number(c.dedupe_window, 0, 1e9)}}},
       {"prefs", {{"file", text(c.prefs_file)}, {"database", text(c.prefs_database)}}},
       {"engine", {{"mode", text(c.engine)}}},
@@ -201,8 +209,14 @@ Result<bool> validate(const ServiceConfig& c) {
   if (!c.prefs_file.empty() && !c.prefs_database.empty()) {
     return bad("prefs: file and database are both set; preferences come from one of them");
   }
-  if (c.replay.empty() && c.connect.empty()) {
-    return bad("source: neither a replay file nor bus endpoints (connect) are set");
+  if (c.replay.empty() && c.connect.empty() && c.amqp.empty()) {
+    return bad("source: neither a replay file nor bus endpoints (connect or amqp) are set");
+  }
+  if (!c.connect.empty() && !c.amqp.empty()) {
+    return bad("source: connect (ZeroMQ) and amqp are both set; messages come from one bus");
+  }
+  if (c.amqp_cert.empty() != c.amqp_key.empty()) {
+    return bad("source: amqp_cert and amqp_key go together");
   }
   return true;
 }

@@ -61,6 +61,9 @@ int main(int argc, char** argv) {
                  "Replay following recorded timestamps, this many times faster");
   app.add_option("--connect", config.connect, "Bus endpoint to subscribe to (repeatable)");
   app.add_option("--topic", config.topics, "Topic prefix to subscribe to (repeatable)");
+  app.add_option("--amqp", config.amqp,
+                 "fedora-messaging broker URL, amqp:// or amqps:// (repeatable; instead of "
+                 "--connect)");
   app.add_option("--prefs", config.prefs_file, "Preferences file (TOML)");
   app.add_option("--prefs-db", config.prefs_database,
                  "Preferences in PostgreSQL (conninfo or URL), followed live");

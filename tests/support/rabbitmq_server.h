@@ -9,7 +9,7 @@
 //
 //   auto rabbit = RabbitMqServer::start();
 //   ASSERT_TRUE(rabbit.ok()) << rabbit.error().message;
-//   publish_to(rabbit->url());  // "amqp://guest:guest@127.0.0.1:<port>/"
+//   publish_to(rabbit->url());  // "amqp://guest:guest@127.0.0.1:<port>", vhost "/"
 #pragma once
 
 #include <string>
@@ -25,7 +25,7 @@ class RabbitMqServer {
   static Result<RabbitMqServer> start();
 
   int port() const { return port_; }
-  std::string url() const { return "amqp://guest:guest@" + loopback_address(port_) + "/"; }
+  std::string url() const { return "amqp://guest:guest@" + loopback_address(port_); }
   const std::filesystem::path& dir() const { return dir_.path(); }
 
   Status stop() { return broker_.stop(); }
