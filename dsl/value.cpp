@@ -118,6 +118,14 @@ Value field_value(const Message& m, FieldId id) {
       return strings_value(meta.modules);
     case FieldId::kFlatpaks:
       return strings_value(meta.flatpaks);
+    case FieldId::kSeverity: {
+      Value v;
+      if (meta.severity) {
+        v.kind = Kind::kNumber;
+        v.number = *meta.severity;
+      }
+      return v;
+    }
     case FieldId::kBody:
       return m.body ? json_value(*m.body) : Value{};
   }
