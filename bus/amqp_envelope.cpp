@@ -5,8 +5,12 @@
 #include <rapidjson/reader.h>
 
 #include <cctype>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <ctime>
 
+#include "core/fedora_messaging_headers.h"
 #include "core/json_writer.h"
 
 namespace fmn::bus {
@@ -109,6 +113,52 @@ std::optional<double> parse_iso8601(std::string_view text) {
   tm.tm_min = minute;
   tm.tm_sec = second;
   return static_cast<double>(timegm(&tm) - offset) + fraction;
+}
+
+std::string format_iso8601(double seconds) {
+  auto whole = static_cast<time_t>(std::floor(seconds));
+  auto micros = static_cast<int>(std::lround((seconds - static_cast<double>(whole)) * 1e6));
+  if (micros == 1000000) {
+    ++whole;
+    micros = 0;
+  }
+  std::tm tm{};
+  gmtime_r(&whole, &tm);
+  char text[80];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06d+00:00", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
+  return text;
+}
+
+AmqpDelivery fedora_messaging_of(const Message& m, std::string& body) {
+  JsonBuffer buffer;
+  JsonWriter w(buffer);
+  m.body->Accept(w);
+  body.assign(buffer.GetString(), buffer.GetSize());
+  AmqpDelivery d;
+  d.routing_key = m.topic;
+  d.message_id = m.msg_id;
+  d.content_encoding = "utf-8";
+  double sent =
+      m.timestamp
+          ? *m.timestamp
+          : std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
+  d.headers.emplace_back("fedora_messaging_schema", std::string("base.message"));
+  d.headers.emplace_back("sent-at", format_iso8601(sent));
+  d.headers.emplace_back("fedora_messaging_severity",
+                         int64_t{m.meta.severity.value_or(kSeverityInfo)});
+  const std::pair<const char*, const std::vector<std::string>*> lists[] = {
+      {"fedora_messaging_user_", &m.meta.usernames},
+      {"fedora_messaging_rpm_", &m.meta.packages},
+      {"fedora_messaging_container_", &m.meta.containers},
+      {"fedora_messaging_module_", &m.meta.modules},
+      {"fedora_messaging_flatpak_", &m.meta.flatpaks}};
+  for (const auto& [prefix, names] : lists) {
+    for (const std::string& name : *names) d.headers.emplace_back(prefix + name, true);
+  }
+  d.body = body;
+  return d;
 }
 
 Result<std::string> fedmsg_envelope(const AmqpDelivery& d) {

@@ -17,6 +17,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/message.h"
 #include "core/result.h"
 
 namespace fmn::bus {
@@ -36,6 +37,17 @@ struct AmqpDelivery {
 // The envelope as JSON text ({"topic", "msg_id", "timestamp", "headers", "msg"}), or
 // kMalformedJson / kBadEnvelope saying why the delivery is poison.
 Result<std::string> fedmsg_envelope(const AmqpDelivery& delivery);
+
+// The other way, for publishing: a parsed fedmsg message as fedora-messaging would send it.
+// Routing key = topic, message_id = msg_id, the body is `msg` (written into `body`, which the
+// result's body views), headers fedora_messaging_schema ("base.message"), sent-at (from the
+// timestamp, else now), fedora_messaging_severity (the message's own, else INFO) and one
+// fedora_messaging_user_/rpm_/container_/module_/flatpak_<name> per entry of the meta lists.
+// REQUIRES: `m` parsed and its meta extracted.
+AmqpDelivery fedora_messaging_of(const Message& m, std::string& body);
+
+// ISO 8601 in UTC with microseconds, as fedora-messaging writes sent-at.
+std::string format_iso8601(double seconds);
 
 // Seconds since the epoch for an ISO 8601 date-time with an optional fraction and offset
 // ("2024-05-01T12:00:00.5+02:00", "...Z"); no offset means UTC. nullopt when malformed.

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/envelope_parser.h"
+#include "core/fedora_messaging_headers.h"
 #include "core/meta_extractor.h"
 
 namespace fmn::bus {
@@ -78,6 +79,35 @@ TEST(AmqpEnvelope, PoisonIsRefused) {
   AmqpDelivery latin1 = bodhi_comment("{}");
   latin1.content_encoding = "iso-8859-1";
   EXPECT_FALSE(fedmsg_envelope(latin1));
+}
+
+TEST(AmqpEnvelope, PublishingAndConsumingKeepTheMessage) {
+  auto meta = MetaExtractor::builtin();
+  ASSERT_TRUE(meta);
+  auto original = parse_envelope(
+      R"({"topic":"org.fedoraproject.prod.bodhi.update.comment","msg_id":"2024-abc",)"
+      R"("timestamp":1714557600.5,"msg":{"comment":{"user":{"name":"carol"},"text":"ok"},)"
+      R"("update":{"title":"kernel-6.8.1-1.fc40","user":{"name":"dave"}}}})",
+      "");
+  ASSERT_TRUE(original) << original.error().message;
+  (*meta)->extract(**original);
+  std::string body;
+  AmqpDelivery d = fedora_messaging_of(**original, body);
+  EXPECT_EQ(d.routing_key, "org.fedoraproject.prod.bodhi.update.comment");
+  EXPECT_EQ(d.message_id, "2024-abc");
+  auto json = fedmsg_envelope(d);
+  ASSERT_TRUE(json) << json.error().message;
+  auto consumed = parse_envelope(*json, "");
+  ASSERT_TRUE(consumed) << consumed.error().message;
+  (*meta)->extract(**consumed);
+  const Meta& a = (*original)->meta;
+  const Meta& b = (*consumed)->meta;
+  EXPECT_EQ(b.usernames, a.usernames);
+  EXPECT_EQ(b.packages, a.packages);
+  EXPECT_EQ(b.subtitle, a.subtitle);
+  EXPECT_EQ(b.severity, kSeverityInfo);
+  EXPECT_DOUBLE_EQ(*(*consumed)->timestamp, 1714557600.5);
+  EXPECT_EQ(format_iso8601(1714557600.5), "2024-05-01T10:00:00.500000+00:00");
 }
 
 TEST(AmqpEnvelope, Iso8601) {

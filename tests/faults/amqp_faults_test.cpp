@@ -3,8 +3,10 @@
 // at a real SMTP server. Only the fedora_messaging_user_ralph header says a message concerns
 // ralph (the body names nobody), so every delivery also proves the headers reached the meta.
 // Scenarios: fmn down while 10,000 messages are published; kill -9 mid-stream; RabbitMQ
-// restarted mid-stream; poison among good messages.
+// restarted mid-stream; poison among good messages; a corpus published by fmn-replay --amqp.
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 #include "tests/faults/expected_notifications.h"
 #include "tests/faults/pipeline_process.h"
@@ -13,6 +15,7 @@
 #include "tests/support/rabbitmq_server.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/smtp_server.h"
+#include "tests/support/temp_dir.h"
 
 namespace fmn::faults {
 namespace {
@@ -199,6 +202,45 @@ TEST(AmqpFaults, PoisonIsRejectedOnceAndTheGoodOnesDelivered) {
   auto expected = ralphs("p", 1, 40, 4);
   expected[item_id("p", 41)] = 1;
   EXPECT_EQ(describe(received_ids(*all)), describe(expected));
+}
+
+// fmn-replay --amqp publishes a recorded fedmsg corpus as fedora-messaging messages; fmn consumes
+// all of it and the rule matches the same messages it matches on the recorded envelopes.
+TEST(AmqpReplay, CorpusPublishedByFmnReplayIsMatchedAsRecorded) {
+  auto s = start_servers();
+  ASSERT_TRUE(s);
+  auto pipeline = PipelineProcess::start(
+      {one_user_prefs(kWatchedRule, "{ to = \"email\" }"), config(s->rabbit, s->smtp, &s->redis)});
+  ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+  ASSERT_TRUE(pipeline
+                  ->wait_metric(
+                      "fmn_amqp_connected", "", [](double v) { return v == 1; }, 60s)
+                  .ok());
+  auto slice = corpus_slice(300);
+  const size_t expected = matched_ids(slice, kWatchedRule, "ralph").size();
+  ASSERT_GT(expected, 10u);
+  auto dir = test::TempDir::create("amqp-replay");
+  ASSERT_TRUE(dir.ok());
+  {
+    std::ofstream corpus(dir.value() / "slice.jsonl");
+    for (const test::BusMessage& m : slice) corpus << m.json << "\n";
+  }
+  auto replayed = test::ChildProcess::run(
+      {.argv = {std::string(FMN_BIN_DIR) + "/fmn-replay", (dir.value() / "slice.jsonl").string(),
+                "--amqp", s->rabbit.url()},
+       .log = dir.value() / "replay.log"},
+      120s);
+  ASSERT_TRUE(replayed.ok()) << replayed.error().message;
+  auto acked = pipeline->wait_metric(
+      "fmn_amqp_acked_total", "", [&](double v) { return v == slice.size(); }, 120s);
+  ASSERT_TRUE(acked.ok()) << acked.error().message;
+  auto mail = s->smtp.wait_for_mail(expected, 120s);
+  ASSERT_TRUE(mail.ok()) << mail.error().message;
+  ASSERT_TRUE(pipeline->terminate().ok());
+  auto all = s->smtp.received();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), expected);
+  for (const auto& [id, n] : received_ids(*all)) EXPECT_EQ(n, 1) << id;
 }
 
 }  // namespace
