@@ -17,6 +17,8 @@ namespace {
 // channel, and only the current channel can ack its own.
 constexpr int kTagBits = 40;
 constexpr uint64_t kTagMask = (uint64_t{1} << kTagBits) - 1;
+// How long a settled message may wait for its ack while the source waits for deliveries.
+constexpr std::chrono::milliseconds kAckLatency{1};
 
 std::string text_of(amqp_bytes_t b) {
   return std::string(static_cast<const char*>(b.bytes), b.len);
@@ -295,8 +297,10 @@ bool AmqpSource::next_batch(std::vector<RawMessage>& out, size_t max) {
     }
     flush_settled();
     if (!conn_) continue;
-    // Waits for the first delivery, then takes what has already arrived.
-    bool got = receive_one(out, options_.poll_interval);
+    // Waits for the first delivery, then takes what has already arrived. While deliveries are
+    // in the pipeline their settlement, not the broker, is what comes next: the wait is short,
+    // so acks leave soon after they are due and the broker can send beyond the prefetch window.
+    bool got = receive_one(out, in_flight_.empty() ? options_.poll_interval : kAckLatency);
     while (got && conn_ && out.size() - before < max) {
       got = receive_one(out, std::chrono::milliseconds(0));
     }
