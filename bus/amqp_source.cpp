@@ -91,6 +91,9 @@ Result<std::unique_ptr<AmqpSource>> AmqpSource::create(AmqpSourceOptions options
                  " is not amqp://... or amqps://...");
   }
   if (options.queue.empty()) return bad("amqp: the queue name is empty");
+  if (options.queue_type != "classic" && options.queue_type != "quorum") {
+    return bad("amqp: the queue type is classic or quorum, not '" + options.queue_type + "'");
+  }
   if (options.client_key.empty() != options.client_cert.empty()) {
     return bad("amqp: a client certificate needs its key, and a key its certificate");
   }
@@ -124,7 +127,14 @@ bool AmqpSource::connect() {
   AmqpConnection& c = **opened;
   amqp_connection_state_t s = c.state();
   amqp_bytes_t queue = amqp_cstring_bytes(options_.queue.c_str());
-  amqp_queue_declare(s, AmqpConnection::kChannel, queue, 0, 1, 0, 0, amqp_empty_table);
+  // A quorum queue is only ever declared with its type; a classic one with no argument at all,
+  // which any existing classic queue (whatever its policies) accepts.
+  amqp_table_entry_t type{amqp_cstring_bytes("x-queue-type"), {}};
+  type.value.kind = AMQP_FIELD_KIND_UTF8;
+  type.value.value.bytes = amqp_cstring_bytes(options_.queue_type.c_str());
+  amqp_table_t arguments =
+      options_.queue_type == "quorum" ? amqp_table_t{1, &type} : amqp_empty_table;
+  amqp_queue_declare(s, AmqpConnection::kChannel, queue, 0, 1, 0, 0, arguments);
   if (amqp_get_rpc_reply(s).reply_type != AMQP_RESPONSE_NORMAL) {
     return fail(c.last_error("queue.declare " + options_.queue));
   }

@@ -43,6 +43,7 @@ struct AmqpSourceOptions {
   std::vector<std::string> urls;  // amqp://user:pass@host:port/vhost or amqps://...
   std::string queue = "fmn";      // durable; one per instance or shard
   std::string exchange = "amq.topic";
+  std::string queue_type = "classic";      // or "quorum" (x-queue-type, fixed at declaration)
   std::vector<std::string> bindings{"#"};  // routing-key patterns
   uint16_t prefetch = 1000;                // unacknowledged deliveries at most
   std::chrono::seconds heartbeat{30};      // 0: none

@@ -12,6 +12,7 @@ Result<AmqpIntake> open_amqp_intake(const ServiceConfig& c) {
   bus::AmqpSourceOptions options;
   options.urls = c.amqp;
   options.queue = amqp_queue_name(c);
+  options.queue_type = c.amqp_queue_type;
   options.bindings = c.amqp_bindings;
   options.prefetch = static_cast<uint16_t>(c.amqp_prefetch);
   options.heartbeat = std::chrono::seconds(static_cast<int64_t>(c.amqp_heartbeat));

@@ -78,6 +78,7 @@ std::map<std::string, Section, std::less<>> schema(ServiceConfig& c) {
         {"high_water_mark", number(c.high_water_mark, 0, 1e9)},
         {"amqp", texts(c.amqp)},
         {"amqp_queue", text(c.amqp_queue)},
+        {"amqp_queue_type", text(c.amqp_queue_type)},
         {"amqp_bindings", texts(c.amqp_bindings)},
         {"amqp_prefetch", number(c.amqp_prefetch, 1, 65535)},
         {"amqp_heartbeat", number(c.amqp_heartbeat, 0, 3600)},
@@ -214,6 +215,9 @@ Result<bool> validate(const ServiceConfig& c) {
   }
   if (!c.connect.empty() && !c.amqp.empty()) {
     return bad("source: connect (ZeroMQ) and amqp are both set; messages come from one bus");
+  }
+  if (c.amqp_queue_type != "classic" && c.amqp_queue_type != "quorum") {
+    return bad("source.amqp_queue_type: expected classic or quorum");
   }
   if (c.amqp_cert.empty() != c.amqp_key.empty()) {
     return bad("source: amqp_cert and amqp_key go together");

@@ -23,8 +23,9 @@ struct ServiceConfig {
   std::vector<std::string> topics;   // topic prefixes subscribed to; empty: everything
   int high_water_mark = 100000;      // messages queued per bus connection before ZeroMQ drops
   // fedora-messaging (AMQP) instead of ZeroMQ: broker URLs, tried in turn
-  std::vector<std::string> amqp;  // amqp://user:pass@host:5672/vhost, amqps://...
-  std::string amqp_queue;         // durable queue; empty: fmn.shard-<index>-of-<count>
+  std::vector<std::string> amqp;            // amqp://user:pass@host:5672/vhost, amqps://...
+  std::string amqp_queue;                   // durable queue; empty: fmn.shard-<index>-of-<count>
+  std::string amqp_queue_type = "classic";  // classic | quorum
   std::vector<std::string> amqp_bindings{"#"};    // routing-key patterns bound on amq.topic
   size_t amqp_prefetch = 1000;                    // unacknowledged deliveries at most
   double amqp_heartbeat = 30;                     // seconds; 0: none

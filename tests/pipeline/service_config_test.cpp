@@ -284,6 +284,7 @@ TEST(ServiceConfig, TheContribExampleParsesAndEqualsTheDefaults) {
   EXPECT_EQ(c.dedupe_window, defaults.dedupe_window);
   EXPECT_EQ(c.amqp, defaults.amqp);
   EXPECT_EQ(c.amqp_queue, defaults.amqp_queue);
+  EXPECT_EQ(c.amqp_queue_type, defaults.amqp_queue_type);
   EXPECT_EQ(c.amqp_bindings, defaults.amqp_bindings);
   EXPECT_EQ(c.amqp_prefetch, defaults.amqp_prefetch);
   EXPECT_EQ(c.amqp_heartbeat, defaults.amqp_heartbeat);
@@ -333,6 +334,9 @@ TEST(ServiceConfig, FedoraMessagingIsTheOtherBus) {
   config->amqp_key.clear();
   EXPECT_NE(validate_error(*config), "");  // a certificate without its key
   EXPECT_NE(parse_error("[source]\namqp_prefetch = 0\n"), "");
+  config->amqp_key = "/etc/fmn/fmn.key";
+  config->amqp_queue_type = "stream";
+  EXPECT_NE(validate_error(*config), "");
 }
 
 }  // namespace
