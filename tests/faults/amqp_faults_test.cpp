@@ -81,6 +81,25 @@ std::optional<Servers> start_servers() {
   return Servers{std::move(rabbit).value(), std::move(smtp).value(), std::move(redis).value()};
 }
 
+// Publishes item `n` of `run` (it concerns ralph) and waits for it as the `mails`-th mail: the
+// broker delivers in order, so everything published before it has been handled.
+void deliver_last(Servers& s, const PipelineProcess& pipeline, const std::string& run, size_t n,
+                  size_t mails) {
+  ASSERT_TRUE(test::publish_fedora_messages(s.rabbit.url(), items(run, n, 1, 1)).ok());
+  auto last = s.smtp.wait_for_mail(mails, 60s);
+  ASSERT_TRUE(last.ok()) << last.error().message << "\n" << pipeline.log_text();
+}
+
+// The ids of every mail received, each once, are exactly `expected` and the last item, `n` of
+// `run` (see deliver_last).
+void expect_exactly(const Servers& s, std::map<std::string, int> expected, const std::string& run,
+                    size_t n) {
+  expected[item_id(run, n)] = 1;
+  auto all = s.smtp.received();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(describe(received_ids(*all)), describe(expected));
+}
+
 // The queue must exist before anything is published to amq.topic, or the broker drops it: the
 // first start declares and binds it, as an operator's first deployment does.
 Result<PipelineProcess> start_pipeline(const Servers& s, const std::string& delivery) {
@@ -135,6 +154,8 @@ TEST(AmqpFaults, KillNineMidStreamLosesAndDuplicatesNothing) {
   ASSERT_TRUE(pipeline->restart().ok());
   auto mail = s->smtp.wait_for_mail(1, 120s);
   ASSERT_TRUE(mail.ok()) << mail.error().message << "\n" << pipeline->log_text();
+  // The crash left deliveries unacknowledged, and the broker handed them out again.
+  EXPECT_GE(pipeline->metric("fmn_amqp_redelivered_total").value_or(0), 1.0);
   ASSERT_TRUE(pipeline->terminate().ok());
   auto all = s->smtp.received();
   ASSERT_TRUE(all.ok());
@@ -155,16 +176,9 @@ TEST(AmqpFaults, BrokerRestartMidStreamResumes) {
   auto reconnected = pipeline->wait_metric(
       "fmn_amqp_reconnects_total", "", [](double v) { return v >= 1; }, 60s);
   EXPECT_TRUE(reconnected.ok()) << reconnected.error().message;
-  // A last message behind the others: once it is delivered, everything before it was handled.
-  auto last = items("r", 4001, 1, 1);
-  ASSERT_TRUE(test::publish_fedora_messages(s->rabbit.url(), last).ok());
-  ASSERT_TRUE(s->smtp.wait_for_mail(81, 60s).ok());
+  deliver_last(*s, *pipeline, "r", 4001, 81);
   ASSERT_TRUE(pipeline->terminate().ok());
-  auto all = s->smtp.received();
-  ASSERT_TRUE(all.ok());
-  auto expected = ralphs("r", 1, 4000, 50);
-  expected[item_id("r", 4001)] = 1;
-  EXPECT_EQ(describe(received_ids(*all)), describe(expected));
+  expect_exactly(*s, ralphs("r", 1, 4000, 50), "r", 4001);
 }
 
 TEST(AmqpFaults, PoisonIsRejectedOnceAndTheGoodOnesDelivered) {
@@ -190,27 +204,30 @@ TEST(AmqpFaults, PoisonIsRejectedOnceAndTheGoodOnesDelivered) {
   // Rejected for good: after a restart nothing comes back but a last good message.
   ASSERT_TRUE(pipeline->terminate().ok());
   ASSERT_TRUE(pipeline->restart().ok());
-  ASSERT_TRUE(test::publish_fedora_messages(s->rabbit.url(), items("p", 41, 1, 1)).ok());
-  ASSERT_TRUE(s->smtp.wait_for_mail(11, 60s).ok());
+  auto consuming = pipeline->wait_metric(
+      "fmn_amqp_connected", "", [](double v) { return v == 1; }, 60s);
+  ASSERT_TRUE(consuming.ok()) << consuming.error().message;
+  deliver_last(*s, *pipeline, "p", 41, 11);
+  // Anything redelivered would come before the last message, and be settled before it.
   auto settled = pipeline->wait_metric(
       "fmn_amqp_acked_total", "", [](double v) { return v == 1; }, 60s);
   EXPECT_TRUE(settled.ok()) << settled.error().message;
   EXPECT_EQ(pipeline->metric("fmn_amqp_rejected_total"), 0.0);
   ASSERT_TRUE(pipeline->terminate().ok());
-  auto all = s->smtp.received();
-  ASSERT_TRUE(all.ok());
-  auto expected = ralphs("p", 1, 40, 4);
-  expected[item_id("p", 41)] = 1;
-  EXPECT_EQ(describe(received_ids(*all)), describe(expected));
+  expect_exactly(*s, ralphs("p", 1, 40, 4), "p", 41);
 }
 
 // fmn-replay --amqp publishes a recorded fedmsg corpus as fedora-messaging messages; fmn consumes
-// all of it and the rule matches the same messages it matches on the recorded envelopes.
+// all of it from a quorum queue and the rule matches the same messages it matches on the recorded
+// envelopes.
 TEST(AmqpReplay, CorpusPublishedByFmnReplayIsMatchedAsRecorded) {
   auto s = start_servers();
   ASSERT_TRUE(s);
-  auto pipeline = PipelineProcess::start(
-      {one_user_prefs(kWatchedRule, "{ to = \"email\" }"), config(s->rabbit, s->smtp, &s->redis)});
+  // On a quorum queue, which fmn declares with its type.
+  std::string quorum = config(s->rabbit, s->smtp, &s->redis);
+  quorum.insert(quorum.find('\n') + 1, "amqp_queue_type = \"quorum\"\n");
+  auto pipeline =
+      PipelineProcess::start({one_user_prefs(kWatchedRule, "{ to = \"email\" }"), quorum});
   ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
   ASSERT_TRUE(pipeline
                   ->wait_metric(
