@@ -153,6 +153,7 @@ std::optional<Run> consume_fmn(const AmqpFlags& flags, const EngineSetup& setup,
   bus::AmqpSource& amqp = **source;
   pipeline::Settlement settlement({&worker},
                                   [&amqp](std::span<const uint64_t> done) { amqp.settle(done); });
+  amqp.set_waiting_hook([&settlement] { settlement.poll(); });
   CountedSource counted(amqp, count);
   pipeline::GraphOptions graph;
   graph.settlement = &settlement;

@@ -305,6 +305,7 @@ bool AmqpSource::next_batch(std::vector<RawMessage>& out, size_t max) {
       }
       if (!connect()) continue;
     }
+    if (waiting_hook_) waiting_hook_();
     flush_settled();
     if (!conn_) continue;
     // Waits for the first delivery, then takes what has already arrived. While deliveries are

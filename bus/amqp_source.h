@@ -26,6 +26,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -78,6 +79,10 @@ class AmqpSource : public Source {
 
   // The messages with these origins have fully passed the pipeline. Any thread.
   void settle(std::span<const uint64_t> origins);
+  // Called by next_batch() before each wait for deliveries (every millisecond or so while
+  // messages are in flight): where the pipeline checks what has settled, so acks follow the
+  // sinks closely. REQUIRES: next_batch() is not running (set it before the pipeline starts).
+  void set_waiting_hook(std::function<void()> hook) { waiting_hook_ = std::move(hook); }
   // Sends the acks settled so far and closes the connection. Call once the pipeline is drained.
   void finish();
 
@@ -103,6 +108,7 @@ class AmqpSource : public Source {
   int failures_ = 0;
   std::chrono::steady_clock::time_point next_attempt_{};
   std::map<uint64_t, std::string> in_flight_;  // origin -> msg_id, handed out, not settled
+  std::function<void()> waiting_hook_;
 
   std::mutex settled_mu_;
   std::vector<uint64_t> settled_;  // guarded by settled_mu_

@@ -461,6 +461,7 @@ ServiceSummary Service::run() {
     settlement.emplace(std::move(workers),
                        [amqp = s.amqp](std::span<const uint64_t> done) { amqp->settle(done); });
     s.settlement = &*settlement;
+    s.amqp->set_waiting_hook([&settlement] { settlement->poll(); });
   }
 
   std::atomic<bool> done{false};
@@ -480,6 +481,7 @@ ServiceSummary Service::run() {
   run_graph(source, parse, *s.matcher, s.router, s.stats, graph, &admit);
   for (auto& w : s.workers) w->stop();  // delivers what is queued
   if (settlement) {
+    s.amqp->set_waiting_hook({});
     settlement->poll();
     s.amqp->finish();  // the last acks
   }
