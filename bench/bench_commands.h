@@ -10,6 +10,7 @@ namespace fmn::bench {
 // The process exit status a subcommand callback sets (0 unless it says otherwise).
 int& exit_status();
 
+void add_amqp_command(CLI::App& app);
 void add_burst_command(CLI::App& app);
 void add_e2e_command(CLI::App& app);
 void add_load_command(CLI::App& app);
@@ -22,6 +23,7 @@ void add_sse_command(CLI::App& app);
 void add_zmq_command(CLI::App& app);
 
 inline void add_all_commands(CLI::App& app) {
+  add_amqp_command(app);
   add_burst_command(app);
   add_e2e_command(app);
   add_load_command(app);

@@ -15,6 +15,8 @@ pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# rabbitmq-c: the AMQP 0-9-1 client for the fedora-messaging source (bus/amqp_source.h)
+pkg_check_modules(RABBITMQ REQUIRED IMPORTED_TARGET librabbitmq)
 find_package(CURL REQUIRED)
 find_package(OpenSSL REQUIRED)
 

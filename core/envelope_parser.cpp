@@ -178,6 +178,8 @@ Result<std::unique_ptr<Message>> parse_envelope(std::string_view json, std::stri
       good = want_string(m->topic);
     } else if (key == "msg") {
       m->body = &v;
+    } else if (key == "headers") {
+      if (v.IsObject()) m->headers = &v;  // anything else: ignored, as fedmsg did
     } else if (key == "msg_id") {
       good = want_string(m->msg_id);
     } else if (key == "username") {
@@ -199,7 +201,7 @@ Result<std::unique_ptr<Message>> parse_envelope(std::string_view json, std::stri
     } else if (key == "certificate") {
       good = want_string(m->certificate);
     }
-    // Other fields (headers, source_name...) are accepted and ignored.
+    // Other fields (source_name...) are accepted and ignored.
     if (!good) {
       return envelope_error(std::string(key) + ": unexpected " + type_name(v));
     }

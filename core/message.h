@@ -30,6 +30,8 @@ struct Meta {
   std::vector<std::string> containers;
   std::vector<std::string> modules;
   std::vector<std::string> flatpaks;
+  // fedora-messaging's severity header (10 DEBUG ... 40 ERROR); absent for fedmsg messages.
+  std::optional<int> severity;
 };
 
 using JsonAllocator = rapidjson::MemoryPoolAllocator<rapidjson::CrtAllocator>;
@@ -49,7 +51,8 @@ struct Message {
   std::optional<int64_t> seq;  // fedmsg "i": per-publisher sequence number
   bool is_signed = false;      // carries "signature" and "certificate"
   std::string_view crypto, signature, certificate;
-  const JsonValue* body = nullptr;  // "msg": any JSON value; never null after parsing
+  const JsonValue* body = nullptr;     // "msg": any JSON value; never null after parsing
+  const JsonValue* headers = nullptr;  // "headers": fedora-messaging's AMQP headers, if any
 
   // Topic anatomy, derived (no prefix is assumed): for
   // "org.fedoraproject.prod.bodhi.update.comment": env "prod", suffix "bodhi.update.comment".

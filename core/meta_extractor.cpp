@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/embedded_meta_tables.h"
+#include "core/fedora_messaging_headers.h"
 #include "core/meta_table.h"
 
 namespace fmn {
@@ -215,6 +216,7 @@ void MetaExtractor::extract(Message& m) const {
       break;
     }
   }
+  apply_fedora_messaging_headers(m);
 }
 
 }  // namespace fmn

@@ -1,6 +1,9 @@
 #include "dsl/fields.h"
 
 #include <array>
+#include <utility>
+
+#include "core/fedora_messaging_headers.h"
 
 namespace fmn::dsl {
 namespace {
@@ -26,6 +29,8 @@ constexpr std::array kFields = {
     FieldInfo{FieldId::kContainers, "containers", kList, "containers it involves"},
     FieldInfo{FieldId::kModules, "modules", kList, "modules it involves"},
     FieldInfo{FieldId::kFlatpaks, "flatpaks", kList, "flatpaks it involves"},
+    FieldInfo{FieldId::kSeverity, "severity", kNumber,
+              "fedora-messaging's severity: debug 10, info 20, warning 30, error 40"},
     FieldInfo{FieldId::kBody, "msg", kAny, "the message body; read parts with msg.a.b[0]"},
 };
 
@@ -61,6 +66,17 @@ const FieldInfo* find_field(std::string_view name) {
     if (f.name == name) return &f;
   }
   return nullptr;
+}
+
+std::optional<double> severity_level(std::string_view name) {
+  static constexpr std::pair<std::string_view, int> kLevels[] = {{"debug", kSeverityDebug},
+                                                                 {"info", kSeverityInfo},
+                                                                 {"warning", kSeverityWarning},
+                                                                 {"error", kSeverityError}};
+  for (const auto& [level, value] : kLevels) {
+    if (level == name) return value;
+  }
+  return std::nullopt;
 }
 
 const ParamInfo* find_param(std::string_view name) {

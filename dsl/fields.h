@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -31,6 +32,7 @@ enum class FieldId : uint8_t {
   kContainers,
   kModules,
   kFlatpaks,
+  kSeverity,
   kBody,  // `msg`: the message body, read by path
 };
 
@@ -64,6 +66,10 @@ std::span<const FieldInfo> all_fields();
 std::span<const ParamInfo> all_params();
 const FieldInfo* find_field(std::string_view name);
 const ParamInfo* find_param(std::string_view name);
+// The value of a severity name (`debug` 10, `info` 20, `warning` 30, `error` 40, as
+// fedora-messaging numbers them), which a rule may write instead of the number after
+// `severity <op>`; nullopt for any other name.
+std::optional<double> severity_level(std::string_view name);
 inline const FieldInfo& field_info(FieldId id) { return all_fields()[static_cast<size_t>(id)]; }
 inline const ParamInfo& param_info(ParamId id) { return all_params()[static_cast<size_t>(id)]; }
 

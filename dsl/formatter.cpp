@@ -31,7 +31,7 @@ std::string operand_text(const Operand& o) {
     case OperandKind::kString:
       return quote(o.text);
     case OperandKind::kNumber:
-      return format_number(o.number);
+      return o.text.empty() ? format_number(o.number) : o.text;  // a name: `warning`
     case OperandKind::kBool:
       return o.boolean ? "true" : "false";
     case OperandKind::kParam:

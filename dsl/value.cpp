@@ -18,6 +18,16 @@ Value string_value(std::string_view s) {
   return v;
 }
 
+template <typename Number>
+Value optional_number(const std::optional<Number>& n) {
+  Value v;
+  if (n) {
+    v.kind = Kind::kNumber;
+    v.number = static_cast<double>(*n);
+  }
+  return v;
+}
+
 Value optional_string(const std::optional<std::string>& s) {
   return s ? string_value(*s) : Value{};
 }
@@ -98,14 +108,8 @@ Value field_value(const Message& m, FieldId id) {
       return string_value(m.msg_id);
     case FieldId::kUsername:
       return string_value(m.username);
-    case FieldId::kTimestamp: {
-      Value v;
-      if (m.timestamp) {
-        v.kind = Kind::kNumber;
-        v.number = *m.timestamp;
-      }
-      return v;
-    }
+    case FieldId::kTimestamp:
+      return optional_number(m.timestamp);
     case FieldId::kUsernames:
       return strings_value(meta.usernames);
     case FieldId::kPackages:
@@ -118,6 +122,8 @@ Value field_value(const Message& m, FieldId id) {
       return strings_value(meta.modules);
     case FieldId::kFlatpaks:
       return strings_value(meta.flatpaks);
+    case FieldId::kSeverity:
+      return optional_number(meta.severity);
     case FieldId::kBody:
       return m.body ? json_value(*m.body) : Value{};
   }

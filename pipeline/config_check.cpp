@@ -110,10 +110,13 @@ std::string smtp_host_port(const std::string& url) {
 }
 
 void describe(Report& r, const ServiceConfig& c) {
-  if (!c.replay.empty()) {
+  const SourceKind kind = source_kind(c);
+  if (kind == SourceKind::kReplay) {
     r.run("source: replay " + c.replay);
-  } else if (c.connect.empty()) {
+  } else if (kind == SourceKind::kDemo) {
     r.run("source: the embedded demo corpus");
+  } else if (kind == SourceKind::kAmqp) {
+    r.run("source: fedora-messaging, " + std::to_string(c.amqp.size()) + " broker URL(s)");
   } else {
     std::string endpoints;
     for (const std::string& e : c.connect) endpoints += (endpoints.empty() ? "" : ", ") + e;

@@ -31,6 +31,7 @@ void run_graph(bus::Source& source, const ParseStage& parse, const Matcher& matc
     }
     batch->seq = next_seq++;
     batch->read_at = Clock::now();
+    if (options.settlement != nullptr) options.settlement->read(batch->seq, batch->items);
     return batch;
   });
 
@@ -74,6 +75,10 @@ void run_graph(bus::Source& source, const ParseStage& parse, const Matcher& matc
       g, flow::serial, [&](const NotificationBatchPtr& b) {
         auto start = Clock::now();
         if (!b->items.empty()) sink.deliver(b->items);
+        if (options.settlement != nullptr) {
+          options.settlement->handed_over(b->seq);
+          options.settlement->poll();
+        }
         auto now = Clock::now();
         observe(latency.deliver, start, now);
         observe(latency.total, b->read_at, now);

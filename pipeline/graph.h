@@ -17,6 +17,7 @@
 #include "pipeline/matcher.h"
 #include "pipeline/parse_stage.h"
 #include "pipeline/pipeline_stats.h"
+#include "pipeline/settlement.h"
 #include "sinks/sink.h"
 
 namespace fmn::pipeline {
@@ -34,6 +35,9 @@ struct GraphOptions {
   size_t batch_size = 128;
   size_t max_in_flight = 16;
   StageLatency latency{};
+  // When given, told of each batch as the source hands it over and as the last stage hands it
+  // to the sink workers, and polled after each batch (a broker source acks what settled).
+  Settlement* settlement = nullptr;
 };
 
 // Runs until `source` is exhausted and every batch has reached the sink. `admit`, when given,

@@ -13,11 +13,13 @@
 #include "core/signature_verifier.h"
 #include "engine/rule_engine.h"
 #include "pipeline/admin_server.h"
+#include "pipeline/amqp_intake.h"
 #include "pipeline/delivery_router.h"
 #include "pipeline/endpoint_probe.h"
 #include "pipeline/engine_matcher.h"
 #include "pipeline/graph.h"
 #include "pipeline/live_preferences.h"
+#include "pipeline/settlement.h"
 #include "pipeline/systemd_notify.h"
 #include "prefs/dsl_rule_validator.h"
 #include "prefs/file_store.h"
@@ -83,7 +85,10 @@ struct Service::Impl {
   std::unique_ptr<MetaExtractor> meta;
   std::unique_ptr<SignatureVerifier> signatures;  // null: signatures not checked
   std::unique_ptr<bus::Source> source;
-  bus::ZmqSource* zmq = nullptr;  // the source, when it is the bus
+  bus::ZmqSource* zmq = nullptr;                       // the source, when it is the bus
+  bus::AmqpSource* amqp = nullptr;                     // the source, when it is fedora-messaging
+  std::unique_ptr<RedisCompletionLog> completion_log;  // the AMQP source's, with Redis
+  Settlement* settlement = nullptr;                    // while run() runs, for an AMQP source
   std::unique_ptr<engine::RuleEngine> engine;
   std::unique_ptr<EngineMatcher> matcher;
 
@@ -269,6 +274,7 @@ void Service::Impl::register_metrics(AdmissionStage& admit) {
                           {{"reason", std::string(outcome_name(reason))}});
     }
   }
+  if (amqp != nullptr) register_amqp_metrics(registry, *amqp);
   gauge("fmn_rule_generation", "Rule engine generations published.",
         [this] { return static_cast<double>(engine->stats().generations); });
   gauge("fmn_rules_interned", "Distinct rules held by the engine.",
@@ -393,18 +399,25 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
   bus::PacingOptions pacing;
   if (config.replay_rate > 0) pacing = bus::PacingOptions::fixed_rate(config.replay_rate);
   if (config.replay_speed > 0) pacing = bus::PacingOptions::recorded(config.replay_speed);
-  if (config.replay.empty() && config.connect.empty()) {
-    // The demo (validate() allows no source only without a configuration file).
+  const SourceKind kind = source_kind(config);
+  if (kind == SourceKind::kDemo) {
+    // validate() allows no source only without a configuration file.
     auto corpus = bus::FileSource::from_text(embedded::demo_corpus(), pacing);
     if (!corpus) return corpus.error();
     impl->source = std::move(corpus).value();
     log::info("demo",
               {{"source", "the embedded recorded corpus (corpus/fedmsg-real.jsonl)"},
                {"hint", "--connect ENDPOINT subscribes to a bus, --replay FILE reads one"}});
-  } else if (!config.replay.empty()) {
+  } else if (kind == SourceKind::kReplay) {
     auto file = bus::FileSource::open(config.replay, pacing);
     if (!file) return file.error();
     impl->source = std::move(file).value();
+  } else if (kind == SourceKind::kAmqp) {
+    auto intake = open_amqp_intake(config);
+    if (!intake) return intake.error();
+    impl->completion_log = std::move(intake->completion_log);
+    impl->amqp = intake->source.get();
+    impl->source = std::move(intake->source);
   } else {
     bus::ZmqSourceOptions zmq;
     zmq.connect = config.connect;
@@ -435,6 +448,7 @@ Result<bool> Service::Impl::listen_admin() {
   std::vector<ReadinessCheck> checks{{"rules", [this] { return engine->current() != nullptr; }}};
   checks.push_back({"reload", [this] { return last_reload_ok.load(); }});
   if (zmq != nullptr) checks.push_back({"bus", [this] { return bus_reachable.load(); }});
+  if (amqp != nullptr) checks.push_back({"bus", [this] { return amqp->connected(); }});
   if (!config.redis.empty()) checks.push_back({"redis", [this] { return redis_reachable.load(); }});
   if (pg_listener) checks.push_back({"prefs", [this] { return preferences->store_healthy(); }});
   AdminLimits limits{milliseconds(config.admin_header_timeout_seconds),
@@ -487,6 +501,7 @@ void Service::Impl::housekeeping(const std::atomic<bool>& done) {
                                      {"effect", "matching goes on with the rules loaded last"}});
       }
     }
+    if (settlement != nullptr) settlement->poll();  // workers may finish after the last batch
     auto now = Clock::now();
     if (now >= next_probe) {
       probe_dependencies();
@@ -522,6 +537,17 @@ ServiceSummary Service::run() {
   }
   systemd_notify("READY=1");
 
+  // A broker source acknowledges a message only once its notifications are with the sinks.
+  std::optional<Settlement> settlement;
+  if (s.amqp != nullptr) {
+    std::vector<const SinkWorker*> workers;
+    for (const auto& w : s.workers) workers.push_back(w.get());
+    settlement.emplace(std::move(workers),
+                       [amqp = s.amqp](std::span<const uint64_t> done) { amqp->settle(done); });
+    s.settlement = &*settlement;
+    s.amqp->set_waiting_hook([&settlement] { settlement->poll(); });
+  }
+
   std::atomic<bool> done{false};
   std::thread housekeeper([&] { s.housekeeping(done); });
 
@@ -534,13 +560,19 @@ ServiceSummary Service::run() {
   };
   ParseStage parse(*s.meta, s.stats, parse_error, {s.signatures.get(), signature_rejected});
   StoppableSource source(*s.source, s.stop);
-  GraphOptions graph{s.config.batch_size, s.config.max_in_flight, s.latency};
+  GraphOptions graph{s.config.batch_size, s.config.max_in_flight, s.latency, s.settlement};
   auto start = std::chrono::steady_clock::now();
   run_graph(source, parse, *s.matcher, s.router, s.stats, graph, &admit);
   for (auto& w : s.workers) w->stop();  // delivers what is queued
+  if (settlement) {
+    s.amqp->set_waiting_hook({});
+    settlement->poll();
+    s.amqp->finish();  // the last acks
+  }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   done.store(true);
   housekeeper.join();
+  s.settlement = nullptr;
 
   bus::SequenceStats seq = admit.sequence_stats();
   ServiceSummary summary{s.stats.received.load(),

@@ -87,6 +87,15 @@ std::map<std::string, Section, std::less<>> schema(ServiceConfig& c) {
         {"connect", texts(c.connect)},
         {"topics", texts(c.topics)},
         {"high_water_mark", number(c.high_water_mark, 0, 1e9)},
+        {"amqp", texts(c.amqp)},
+        {"amqp_queue", text(c.amqp_queue)},
+        {"amqp_queue_type", text(c.amqp_queue_type)},
+        {"amqp_bindings", texts(c.amqp_bindings)},
+        {"amqp_prefetch", number(c.amqp_prefetch, 1, 65535)},
+        {"amqp_heartbeat", number(c.amqp_heartbeat, 0, 3600)},
+        {"amqp_ca_cert", text(c.amqp_ca_cert)},
+        {"amqp_cert", text(c.amqp_cert)},
+        {"amqp_key", text(c.amqp_key)},
         {"dedupe_window", number(c.dedupe_window, 0, 1e9)}}},
       {"prefs", {{"file", text(c.prefs_file)}, {"database", text(c.prefs_database)}}},
       {"engine", {{"mode", text(c.engine)}}},
@@ -194,6 +203,13 @@ Result<ServiceConfig> read_service_config(const std::string& path) {
   return parse_service_config(text.str(), path);
 }
 
+SourceKind source_kind(const ServiceConfig& c) {
+  if (!c.replay.empty()) return SourceKind::kReplay;
+  if (!c.amqp.empty()) return SourceKind::kAmqp;
+  if (!c.connect.empty()) return SourceKind::kZmq;
+  return SourceKind::kDemo;
+}
+
 Result<bool> validate(const ServiceConfig& c) {
   // "file:line:col: key: what", from the value's place, else its section's, else the file's.
   auto bad = [&c](std::string_view key, std::string what) {
@@ -241,10 +257,20 @@ Result<bool> validate(const ServiceConfig& c) {
   if (!c.prefs_file.empty() && !c.prefs_database.empty()) {
     return bad("prefs.database", "prefs.file is set too; preferences come from one of them");
   }
-  if (c.replay.empty() && c.connect.empty() && !c.file.empty()) {
-    return bad("source.connect",
-               "neither bus endpoints nor a replay file (source.replay) are set; without a "
-               "configuration file fmn-pipeline replays its embedded demo corpus instead");
+  if (source_kind(c) == SourceKind::kDemo && !c.file.empty()) {
+    return bad(
+        "source.connect",
+        "neither bus endpoints (connect or amqp) nor a replay file (source.replay) are set; "
+        "without a configuration file fmn-pipeline replays its embedded demo corpus instead");
+  }
+  if (!c.connect.empty() && !c.amqp.empty()) {
+    return bad("source.amqp", "connect (ZeroMQ) is set too; messages come from one bus");
+  }
+  if (c.amqp_queue_type != "classic" && c.amqp_queue_type != "quorum") {
+    return bad("source.amqp_queue_type", "expected classic or quorum");
+  }
+  if (c.amqp_cert.empty() != c.amqp_key.empty()) {
+    return bad("source.amqp_cert", "amqp_cert and amqp_key go together");
   }
   return true;
 }

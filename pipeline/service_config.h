@@ -24,7 +24,15 @@ struct ServiceConfig {
   std::vector<std::string> connect;  // bus endpoints, e.g. tcp://hub.fedoraproject.org:9940
   std::vector<std::string> topics;   // topic prefixes subscribed to; empty: everything
   int high_water_mark = 100000;      // messages queued per bus connection before ZeroMQ drops
-  size_t dedupe_window = 100000;     // msg_ids remembered to drop duplicates
+  // fedora-messaging (AMQP) instead of ZeroMQ: broker URLs, tried in turn
+  std::vector<std::string> amqp;            // amqp://user:pass@host:5672/vhost, amqps://...
+  std::string amqp_queue;                   // durable queue; empty: fmn.shard-<index>-of-<count>
+  std::string amqp_queue_type = "classic";  // classic | quorum
+  std::vector<std::string> amqp_bindings{"#"};    // routing-key patterns bound on amq.topic
+  size_t amqp_prefetch = 1000;                    // unacknowledged deliveries at most
+  double amqp_heartbeat = 30;                     // seconds; 0: none
+  std::string amqp_ca_cert, amqp_cert, amqp_key;  // amqps: CA, client certificate and key (PEM)
+  size_t dedupe_window = 100000;                  // msg_ids remembered to drop duplicates
   // [prefs]
   std::string prefs_file;      // TOML preferences; empty: the built-in demo preferences
   std::string prefs_database;  // PostgreSQL conninfo or URL, kept live; instead of the file
@@ -77,6 +85,11 @@ struct ServiceConfig {
 // Reads `text` (TOML; `name` is cited in errors) over the defaults.
 Result<ServiceConfig> parse_service_config(std::string_view text, std::string_view name);
 Result<ServiceConfig> read_service_config(const std::string& path);
+
+// Where messages come from: a replay file wins, then fedora-messaging, then ZeroMQ; none of them
+// is the embedded demo corpus.
+enum class SourceKind { kDemo, kReplay, kAmqp, kZmq };
+SourceKind source_kind(const ServiceConfig& config);
 
 // Checks values that do not depend on the file format (addresses, ranges, enums). Errors start
 // with the file:line:col where the file set the value, when it did.

@@ -20,6 +20,7 @@ void SinkWorker::submit(std::shared_ptr<const std::vector<Notification>> batch) 
       lock, [&] { return queue_.empty() || queued_ + batch->size() <= capacity_ || stopping_; });
   queued_ += batch->size();
   queue_.push_back(std::move(batch));
+  submitted_.fetch_add(1, std::memory_order_release);
   not_empty_.notify_one();
 }
 
@@ -54,7 +55,10 @@ void SinkWorker::run() {
         break;
       }
     }
-    if (batch) sink_.deliver(*batch);
+    if (batch) {
+      sink_.deliver(*batch);
+      completed_.fetch_add(1, std::memory_order_release);
+    }
     if (auto now = std::chrono::steady_clock::now(); now >= next_tick) {
       sink_.tick();
       next_tick = now + tick_interval_;

@@ -36,6 +36,10 @@ class SinkWorker {
 
   void submit(std::shared_ptr<const std::vector<Notification>> batch);
   size_t depth() const;  // notifications queued
+  // Batches taken by submit(), and batches the sink has finished deliver() for: once
+  // completed() reaches a value submitted() had, every batch submitted until then is delivered.
+  uint64_t submitted() const { return submitted_.load(std::memory_order_acquire); }
+  uint64_t completed() const { return completed_.load(std::memory_order_acquire); }
   // Delivers everything queued, then stops the thread. Idempotent.
   void stop();
   // Notifications the sink still held when stop() ended its grace period.
@@ -56,6 +60,7 @@ class SinkWorker {
   size_t queued_ = 0;  // notifications in queue_
   bool stopping_ = false;
   std::atomic<bool> stopped_{false};
+  std::atomic<uint64_t> submitted_{0}, completed_{0};
   std::thread thread_;
 };
 

@@ -75,6 +75,9 @@ int main(int argc, char** argv) {
                  "Replay following recorded timestamps, this many times faster");
   app.add_option("--connect", config.connect, "Bus endpoint to subscribe to (repeatable)");
   app.add_option("--topic", config.topics, "Topic prefix to subscribe to (repeatable)");
+  app.add_option("--amqp", config.amqp,
+                 "fedora-messaging broker URL, amqp:// or amqps:// (repeatable; instead of "
+                 "--connect)");
   app.add_option("--prefs", config.prefs_file, "Preferences file (TOML)");
   app.add_option("--prefs-db", config.prefs_database,
                  "Preferences in PostgreSQL (conninfo or URL), followed live");
@@ -124,7 +127,9 @@ int main(int argc, char** argv) {
   pthread_kill(signals.native_handle(), SIGUSR2);
   signals.join();
   // A recorded sample skips the sequence numbers of the messages not kept in it.
-  const bool replayed = !config.replay.empty() || config.connect.empty();  // or the demo
+  const auto kind = fmn::pipeline::source_kind(config);
+  const bool replayed =
+      kind == fmn::pipeline::SourceKind::kReplay || kind == fmn::pipeline::SourceKind::kDemo;
   const char* gaps_note = replayed && s.sequence_gaps > 0
                               ? "sequence gaps are expected when replaying a recorded sample"
                               : "";

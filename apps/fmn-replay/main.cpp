@@ -1,11 +1,13 @@
 // fmn-replay: plays a recorded JSON-lines corpus onto a ZeroMQ PUB endpoint as fedmsg traffic,
-// like fedmsg-logger/fedmsg-relay, for demos, tests and benches. Flags only; the work is in
-// bus/replayer.h.
+// like fedmsg-logger/fedmsg-relay, or onto a RabbitMQ broker as fedora-messaging messages
+// (--amqp), for demos, tests and benches. Flags only; the work is in bus/replayer.h and
+// bus/amqp_publisher.h.
 #include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cstdio>
 
+#include "bus/amqp_publisher.h"
 #include "bus/replayer.h"
 #include "bus/zmq_publisher.h"
 #include "core/version.h"
@@ -30,6 +32,13 @@ int main(int argc, char** argv) {
                  "Endpoint to bind, e.g. tcp://127.0.0.1:9940 (tcp://127.0.0.1:* picks a port; "
                  "the bound endpoint is printed)");
   app.add_option("--connect", publisher.connect, "Endpoint to connect to, e.g. a relay's SUB");
+  fmn::bus::AmqpPublisherOptions amqp;
+  app.add_option("--amqp", amqp.url,
+                 "Publish to this RabbitMQ broker instead (amqp:// or amqps://), as "
+                 "fedora-messaging does: amq.topic, routing key = topic, persistent, headers");
+  app.add_option("--amqp-ca", amqp.tls.ca_cert, "amqps: CA certificate (PEM) of the broker");
+  app.add_option("--amqp-cert", amqp.tls.client_cert, "amqps: client certificate (PEM)");
+  app.add_option("--amqp-key", amqp.tls.client_key, "amqps: the client certificate's key (PEM)");
   app.add_option("--rate", rate, "Messages per second; 0 sends as fast as possible")
       ->capture_default_str();
   app.add_option("--speed", speed,
@@ -67,6 +76,30 @@ int main(int argc, char** argv) {
   if (!corpus) {
     std::fprintf(stderr, "fmn-replay: %s\n", corpus.error().message.c_str());
     return 1;
+  }
+  if (!amqp.url.empty()) {
+    auto meta = fmn::MetaExtractor::builtin(fmn::builtin_aliases());
+    if (!meta) {
+      std::fprintf(stderr, "fmn-replay: %s\n", meta.error().message.c_str());
+      return 1;
+    }
+    auto broker = fmn::bus::AmqpPublisher::create(amqp, **meta);
+    if (!broker) {
+      std::fprintf(stderr, "fmn-replay: %s\n", broker.error().message.c_str());
+      return 1;
+    }
+    fmn::bus::Replayer replayer(*corpus, replay);
+    fmn::bus::AmqpPublisher& out = **broker;
+    auto summary = replayer.run(
+        [&](std::string_view topic, std::string_view payload) { return out.send(topic, payload); });
+    bool confirmed = out.flush();
+    if (!quiet) {
+      std::printf("fmn-replay: published %llu messages to the broker, %llu failed, %s, in %.3f s\n",
+                  static_cast<unsigned long long>(summary.sent),
+                  static_cast<unsigned long long>(summary.failed),
+                  confirmed ? "all confirmed" : "NOT all confirmed", summary.seconds);
+    }
+    return summary.failed == 0 && confirmed ? 0 : 2;
   }
   auto pub = fmn::bus::ZmqPublisher::create(publisher);
   if (!pub) {

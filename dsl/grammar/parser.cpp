@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "dsl/fields.h"
 #include "dsl/grammar/error_messages.h"
 #include "dsl/grammar/rules.h"
 #include "dsl/limits.h"
@@ -254,6 +255,14 @@ struct Action<g::comparison> {
       e.lhs = st.pop_operand();
       e.range = {e.lhs.range.begin, e.rhs.range.end};
       st.op.reset();
+      // `severity >= warning`: the name stands for its number (and is kept for printing).
+      if (e.lhs.kind == OperandKind::kPath && e.lhs.segments.empty() && e.lhs.text == "severity" &&
+          e.rhs.kind == OperandKind::kPath && e.rhs.segments.empty()) {
+        if (std::optional<double> level = severity_level(e.rhs.text)) {
+          e.rhs.kind = OperandKind::kNumber;
+          e.rhs.number = *level;
+        }
+      }
     } else {
       e.lhs = st.pop_operand();
       e.range = e.lhs.range;

@@ -3,6 +3,8 @@
 // wrong types) and several users, at every optimisation level.
 #include <gtest/gtest.h>
 
+#include "core/envelope_parser.h"
+#include "core/meta_extractor.h"
 #include "dsl/codegen/shape_compiler.h"
 #include "dsl/interpreter.h"
 #include "tests/codegen/test_corpus.h"
@@ -45,6 +47,44 @@ TEST_P(JitAtLevel, AgreesWithTheInterpreterOnTheCorpus) {
 
 INSTANTIATE_TEST_SUITE_P(Levels, JitAtLevel,
                          testing::Values(OptLevel::kO0, OptLevel::kO1, OptLevel::kO2));
+
+// fedora-messaging's severity, by name and by number, on messages with each level and none.
+TEST(JitSeverity, AgreesWithTheInterpreter) {
+  auto extractor = MetaExtractor::builtin();
+  ASSERT_TRUE(extractor.ok());
+  std::vector<std::unique_ptr<Message>> messages;
+  for (std::string headers : {"", R"("headers":{"fedora_messaging_severity":10},)",
+                              R"("headers":{"fedora_messaging_severity":20},)",
+                              R"("headers":{"fedora_messaging_severity":30},)",
+                              R"("headers":{"fedora_messaging_severity":40},)"}) {
+    auto m = parse_envelope(
+        "{" + headers + R"("topic":"org.fedoraproject.prod.bodhi.update.comment","msg":{}})", "");
+    ASSERT_TRUE(m.ok()) << m.error().message;
+    (*extractor)->extract(**m);
+    messages.push_back(std::move(m).value());
+  }
+  const std::vector<std::pair<std::string, std::vector<bool>>> cases = {
+      {"severity >= warning", {false, false, false, true, true}},
+      {"severity == info", {false, false, true, false, false}},
+      {"severity < 30", {false, true, true, false, false}},
+      {"not severity < error", {true, false, false, false, true}},
+      {"severity != debug and category == \"bodhi\"", {true, false, true, true, true}},
+  };
+  auto compiler = ShapeCompiler::create(OptLevel::kO1);
+  ASSERT_TRUE(compiler.ok());
+  dsl::UserParams params;
+  for (const auto& [text, expected] : cases) {
+    auto rule = testing_support::compile_one("rule \"r\" = " + text + "\n");
+    ASSERT_NE(rule, nullptr) << text;
+    auto fns = (*compiler)->compile({rule.get()});
+    ASSERT_TRUE(fns.ok()) << fns.error().message;
+    for (size_t i = 0; i < messages.size(); ++i) {
+      EXPECT_EQ(dsl::evaluate(*rule, *messages[i], params), expected[i]) << text << " #" << i;
+      EXPECT_EQ(fns.value()[0](messages[i].get(), &params, rule.get()), expected[i])
+          << text << " #" << i;
+    }
+  }
+}
 
 TEST(ShapeCompiler, CompilesEachShapeOnce) {
   auto a =

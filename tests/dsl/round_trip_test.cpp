@@ -41,6 +41,13 @@ rule "p" = not (msg.a == 1 or msg.b == 2) and (msg.c == 3 or not msg.d == 4) or 
 )");
 }
 
+TEST(RoundTrip, SeverityNamesStayNames) {
+  expect_round_trips("s", "rule \"loud\" = severity >= warning and not severity == 40\n");
+  SourceFile file("s", "rule \"loud\" = severity >= warning\n");
+  Diagnostics diags;
+  EXPECT_EQ(format_module(file, parse(file, diags)), "rule \"loud\" = severity >= warning\n");
+}
+
 TEST(Formatter, StandardLayoutKeepsComments) {
   std::string messy =
       "# Leading comment.\n"

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "pipeline/amqp_intake.h"
+
 namespace fmn::pipeline {
 namespace {
 
@@ -298,6 +300,15 @@ TEST(ServiceConfig, TheContribExampleParsesAndEqualsTheDefaults) {
   EXPECT_EQ(c.topics, defaults.topics);
   EXPECT_EQ(c.high_water_mark, defaults.high_water_mark);
   EXPECT_EQ(c.dedupe_window, defaults.dedupe_window);
+  EXPECT_EQ(c.amqp, defaults.amqp);
+  EXPECT_EQ(c.amqp_queue, defaults.amqp_queue);
+  EXPECT_EQ(c.amqp_queue_type, defaults.amqp_queue_type);
+  EXPECT_EQ(c.amqp_bindings, defaults.amqp_bindings);
+  EXPECT_EQ(c.amqp_prefetch, defaults.amqp_prefetch);
+  EXPECT_EQ(c.amqp_heartbeat, defaults.amqp_heartbeat);
+  EXPECT_EQ(c.amqp_ca_cert, defaults.amqp_ca_cert);
+  EXPECT_EQ(c.amqp_cert, defaults.amqp_cert);
+  EXPECT_EQ(c.amqp_key, defaults.amqp_key);
   EXPECT_EQ(c.prefs_file, defaults.prefs_file);
   EXPECT_EQ(c.engine, defaults.engine);
   EXPECT_EQ(c.redis, defaults.redis);
@@ -320,6 +331,30 @@ TEST(ServiceConfig, TheContribExampleParsesAndEqualsTheDefaults) {
   EXPECT_EQ(c.ca_cert, defaults.ca_cert);
   EXPECT_EQ(c.crl, defaults.crl);
   EXPECT_EQ(validate_error(c), "");
+}
+
+TEST(ServiceConfig, FedoraMessagingIsTheOtherBus) {
+  auto config = parse_service_config(
+      "[source]\namqp = [\"amqps://fmn@rabbitmq.example.org/%2Fpubsub\"]\n"
+      "amqp_bindings = [\"org.fedoraproject.prod.bodhi.#\"]\namqp_prefetch = 50\n"
+      "amqp_ca_cert = \"/etc/fmn/ca.pem\"\namqp_cert = \"/etc/fmn/fmn.crt\"\n"
+      "amqp_key = \"/etc/fmn/fmn.key\"\n[shard]\nindex = 2\ncount = 4\n",
+      "fmn.toml");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(validate_error(*config), "");
+  EXPECT_EQ(config->amqp_prefetch, 50u);
+  EXPECT_EQ(amqp_queue_name(*config), "fmn.shard-2-of-4");
+  config->amqp_queue = "fmn-staging";
+  EXPECT_EQ(amqp_queue_name(*config), "fmn-staging");
+  config->connect = {"tcp://hub.fedoraproject.org:9940"};
+  EXPECT_NE(validate_error(*config), "");  // one bus, not two
+  config->connect.clear();
+  config->amqp_key.clear();
+  EXPECT_NE(validate_error(*config), "");  // a certificate without its key
+  EXPECT_NE(parse_error("[source]\namqp_prefetch = 0\n"), "");
+  config->amqp_key = "/etc/fmn/fmn.key";
+  config->amqp_queue_type = "stream";
+  EXPECT_NE(validate_error(*config), "");
 }
 
 }  // namespace

@@ -1,0 +1,264 @@
+// fedora-messaging against the real fmn-pipeline: a real rabbitmq-server, messages published
+// by pika exactly as fedora-messaging shapes them, and the exact set of notifications checked
+// at a real SMTP server. Only the fedora_messaging_user_ralph header says a message concerns
+// ralph (the body names nobody), so every delivery also proves the headers reached the meta.
+// Scenarios: fmn down while 10,000 messages are published; kill -9 mid-stream; RabbitMQ
+// restarted mid-stream; poison among good messages; a corpus published by fmn-replay --amqp.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "tests/faults/expected_notifications.h"
+#include "tests/faults/pipeline_process.h"
+#include "tests/faults/scenario.h"
+#include "tests/support/fedora_messaging_publisher.h"
+#include "tests/support/rabbitmq_server.h"
+#include "tests/support/redis_server.h"
+#include "tests/support/smtp_server.h"
+#include "tests/support/temp_dir.h"
+
+namespace fmn::faults {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kMentionsMe = "$me in usernames";
+
+std::string item_topic(size_t n) {
+  return "org.fedoraproject.prod.faults.item." + std::to_string(n);
+}
+std::string item_id(const std::string& run, size_t n) {
+  return "fm-" + run + "-" + std::to_string(n);
+}
+
+// Messages n in [first, first + count); every `every`-th names ralph in its headers.
+std::vector<test::FedoraMessage> items(const std::string& run, size_t first, size_t count,
+                                       size_t every) {
+  std::vector<test::FedoraMessage> out;
+  for (size_t n = first; n < first + count; ++n) {
+    test::FedoraMessage m{item_topic(n), item_id(run, n), "{\"n\":" + std::to_string(n) + "}"};
+    if (n % every == 0) m.users = {"ralph", "someone_else"};
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+// The ids (or, for digests, topics) of items() that concern ralph, each once.
+std::map<std::string, int> ralphs(const std::string& run, size_t first, size_t count, size_t every,
+                                  bool topics = false) {
+  std::map<std::string, int> out;
+  for (size_t n = first; n < first + count; ++n) {
+    if (n % every == 0) out[topics ? item_topic(n) : item_id(run, n)] = 1;
+  }
+  return out;
+}
+
+std::string config(const test::RabbitMqServer& rabbit, const test::SmtpServer& smtp,
+                   const test::RedisServer* redis) {
+  std::string out = "[source]\namqp = [\"" + rabbit.url() + "\"]\namqp_queue = \"fmn-test\"\n";
+  out += "[email]\nsmtp_url = \"" + smtp.url() + "\"\n";
+  if (redis != nullptr)
+    out += "[state]\nredis = \"" + test::loopback_address(redis->port()) + "\"\n";
+  return out;
+}
+
+struct Servers {
+  test::RabbitMqServer rabbit;
+  test::SmtpServer smtp;
+  test::RedisServer redis;
+};
+
+std::optional<Servers> start_servers() {
+  auto rabbit = test::RabbitMqServer::start();
+  EXPECT_TRUE(rabbit.ok()) << rabbit.error().message;
+  auto smtp = test::SmtpServer::start();
+  EXPECT_TRUE(smtp.ok()) << smtp.error().message;
+  test::RedisOptions durable;
+  durable.appendonly = true;
+  auto redis = test::RedisServer::start(durable);
+  EXPECT_TRUE(redis.ok()) << redis.error().message;
+  if (!rabbit.ok() || !smtp.ok() || !redis.ok()) return std::nullopt;
+  return Servers{std::move(rabbit).value(), std::move(smtp).value(), std::move(redis).value()};
+}
+
+// Publishes item `n` of `run` (it concerns ralph) and waits for it as the `mails`-th mail: the
+// broker delivers in order, so everything published before it has been handled.
+void deliver_last(Servers& s, const PipelineProcess& pipeline, const std::string& run, size_t n,
+                  size_t mails) {
+  ASSERT_TRUE(test::publish_fedora_messages(s.rabbit.url(), items(run, n, 1, 1)).ok());
+  auto last = s.smtp.wait_for_mail(mails, 60s);
+  ASSERT_TRUE(last.ok()) << last.error().message << "\n" << pipeline.log_text();
+}
+
+// The ids of every mail received, each once, are exactly `expected` and the last item, `n` of
+// `run` (see deliver_last).
+void expect_exactly(const Servers& s, std::map<std::string, int> expected, const std::string& run,
+                    size_t n) {
+  expected[item_id(run, n)] = 1;
+  auto all = s.smtp.received();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(describe(received_ids(*all)), describe(expected));
+}
+
+// The queue must exist before anything is published to amq.topic, or the broker drops it: the
+// first start declares and binds it, as an operator's first deployment does.
+Result<PipelineProcess> start_pipeline(const Servers& s, const std::string& delivery) {
+  auto pipeline = PipelineProcess::start(
+      {one_user_prefs(kMentionsMe, delivery), config(s.rabbit, s.smtp, &s.redis)});
+  if (!pipeline.ok()) return pipeline;
+  auto up = pipeline->wait_metric(
+      "fmn_amqp_connected", "", [](double v) { return v == 1; }, 60s);
+  if (!up.ok()) return up.error();
+  return pipeline;
+}
+
+TEST(AmqpFaults, TenThousandPublishedWhileDownAreAllProcessedAfterStart) {
+  auto s = start_servers();
+  ASSERT_TRUE(s);
+  auto pipeline = start_pipeline(*s, "{ to = \"email\" }");
+  ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+  ASSERT_TRUE(pipeline->terminate().ok());
+
+  constexpr size_t kCount = 10'000;
+  ASSERT_TRUE(test::publish_fedora_messages(s->rabbit.url(), items("a", 1, kCount, 100)).ok());
+  ASSERT_TRUE(pipeline->restart().ok());
+  auto acked = pipeline->wait_metric(
+      "fmn_amqp_acked_total", "", [](double v) { return v == kCount; }, 120s);
+  ASSERT_TRUE(acked.ok()) << acked.error().message;
+  auto mail = s->smtp.wait_for_mail(kCount / 100, 120s);
+  ASSERT_TRUE(mail.ok()) << mail.error().message << "\n" << pipeline->log_text();
+  ASSERT_TRUE(pipeline->terminate().ok());
+  auto all = s->smtp.received();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(describe(received_ids(*all)), describe(ralphs("a", 1, kCount, 100)));
+}
+
+TEST(AmqpFaults, KillNineMidStreamLosesAndDuplicatesNothing) {
+  auto s = start_servers();
+  ASSERT_TRUE(s);
+  // One digest of all of ralph's items: they wait in Redis, so the crash finds none of them
+  // half-sent to the SMTP server, and the digest shows each item it carries.
+  constexpr size_t kCount = 10'000, kEvery = 100;
+  const std::string digest =
+      "{ to = \"email\", every = \"1h\", count = " + std::to_string(kCount / kEvery) + " }";
+  auto pipeline = start_pipeline(*s, digest);
+  ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+  ASSERT_TRUE(pipeline->terminate().ok());
+  ASSERT_TRUE(test::publish_fedora_messages(s->rabbit.url(), items("k", 1, kCount, kEvery)).ok());
+
+  ASSERT_TRUE(pipeline->restart().ok());
+  auto midway = pipeline->wait_metric(
+      "fmn_messages_received_total", "", [](double v) { return v >= 1000; }, 120s);
+  ASSERT_TRUE(midway.ok()) << midway.error().message;
+  pipeline->kill();
+  ASSERT_TRUE(pipeline->restart().ok());
+  auto mail = s->smtp.wait_for_mail(1, 120s);
+  ASSERT_TRUE(mail.ok()) << mail.error().message << "\n" << pipeline->log_text();
+  // The crash left deliveries unacknowledged, and the broker handed them out again.
+  EXPECT_GE(pipeline->metric("fmn_amqp_redelivered_total").value_or(0), 1.0);
+  ASSERT_TRUE(pipeline->terminate().ok());
+  auto all = s->smtp.received();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 1u);
+  EXPECT_EQ(describe(digest_topics(*all)), describe(ralphs("k", 1, kCount, kEvery, true)));
+}
+
+TEST(AmqpFaults, BrokerRestartMidStreamResumes) {
+  auto s = start_servers();
+  ASSERT_TRUE(s);
+  auto pipeline = start_pipeline(*s, "{ to = \"email\" }");
+  ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+  ASSERT_TRUE(test::publish_fedora_messages(s->rabbit.url(), items("r", 1, 2000, 50)).ok());
+  ASSERT_TRUE(s->rabbit.restart().ok()) << s->rabbit.log_text();
+  ASSERT_TRUE(test::publish_fedora_messages(s->rabbit.url(), items("r", 2001, 2000, 50)).ok());
+  auto mail = s->smtp.wait_for_mail(80, 120s);
+  ASSERT_TRUE(mail.ok()) << mail.error().message << "\n" << pipeline->log_text();
+  auto reconnected = pipeline->wait_metric(
+      "fmn_amqp_reconnects_total", "", [](double v) { return v >= 1; }, 60s);
+  EXPECT_TRUE(reconnected.ok()) << reconnected.error().message;
+  deliver_last(*s, *pipeline, "r", 4001, 81);
+  ASSERT_TRUE(pipeline->terminate().ok());
+  expect_exactly(*s, ralphs("r", 1, 4000, 50), "r", 4001);
+}
+
+TEST(AmqpFaults, PoisonIsRejectedOnceAndTheGoodOnesDelivered) {
+  auto s = start_servers();
+  ASSERT_TRUE(s);
+  auto pipeline = start_pipeline(*s, "{ to = \"email\" }");
+  ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+  auto messages = items("p", 1, 40, 4);
+  test::FedoraMessage not_json{item_topic(100), "fm-p-bad-json", "{\"n\": 1, oops", {"ralph"}};
+  test::FedoraMessage latin1{item_topic(101), "fm-p-latin1", "{\"n\":2}", {"ralph"}};
+  latin1.encoding = "iso-8859-1";
+  messages.insert(messages.begin() + 10, not_json);
+  messages.insert(messages.begin() + 30, latin1);
+  ASSERT_TRUE(test::publish_fedora_messages(s->rabbit.url(), messages).ok());
+
+  auto acked = pipeline->wait_metric(
+      "fmn_amqp_acked_total", "", [](double v) { return v == 40; }, 60s);
+  ASSERT_TRUE(acked.ok()) << acked.error().message;
+  EXPECT_EQ(pipeline->metric("fmn_amqp_rejected_total"), 2.0);
+  auto mail = s->smtp.wait_for_mail(10, 60s);
+  ASSERT_TRUE(mail.ok()) << mail.error().message;
+
+  // Rejected for good: after a restart nothing comes back but a last good message.
+  ASSERT_TRUE(pipeline->terminate().ok());
+  ASSERT_TRUE(pipeline->restart().ok());
+  auto consuming = pipeline->wait_metric(
+      "fmn_amqp_connected", "", [](double v) { return v == 1; }, 60s);
+  ASSERT_TRUE(consuming.ok()) << consuming.error().message;
+  deliver_last(*s, *pipeline, "p", 41, 11);
+  // Anything redelivered would come before the last message, and be settled before it.
+  auto settled = pipeline->wait_metric(
+      "fmn_amqp_acked_total", "", [](double v) { return v == 1; }, 60s);
+  EXPECT_TRUE(settled.ok()) << settled.error().message;
+  EXPECT_EQ(pipeline->metric("fmn_amqp_rejected_total"), 0.0);
+  ASSERT_TRUE(pipeline->terminate().ok());
+  expect_exactly(*s, ralphs("p", 1, 40, 4), "p", 41);
+}
+
+// fmn-replay --amqp publishes a recorded fedmsg corpus as fedora-messaging messages; fmn consumes
+// all of it from a quorum queue and the rule matches the same messages it matches on the recorded
+// envelopes.
+TEST(AmqpReplay, CorpusPublishedByFmnReplayIsMatchedAsRecorded) {
+  auto s = start_servers();
+  ASSERT_TRUE(s);
+  // On a quorum queue, which fmn declares with its type.
+  std::string quorum = config(s->rabbit, s->smtp, &s->redis);
+  quorum.insert(quorum.find('\n') + 1, "amqp_queue_type = \"quorum\"\n");
+  auto pipeline =
+      PipelineProcess::start({one_user_prefs(kWatchedRule, "{ to = \"email\" }"), quorum});
+  ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+  ASSERT_TRUE(pipeline
+                  ->wait_metric(
+                      "fmn_amqp_connected", "", [](double v) { return v == 1; }, 60s)
+                  .ok());
+  auto slice = corpus_slice(300);
+  const size_t expected = matched_ids(slice, kWatchedRule, "ralph").size();
+  ASSERT_GT(expected, 10u);
+  auto dir = test::TempDir::create("amqp-replay");
+  ASSERT_TRUE(dir.ok());
+  {
+    std::ofstream corpus(dir.value() / "slice.jsonl");
+    for (const test::BusMessage& m : slice) corpus << m.json << "\n";
+  }
+  auto replayed = test::ChildProcess::run(
+      {.argv = {std::string(FMN_BIN_DIR) + "/fmn-replay", (dir.value() / "slice.jsonl").string(),
+                "--amqp", s->rabbit.url()},
+       .log = dir.value() / "replay.log"},
+      120s);
+  ASSERT_TRUE(replayed.ok()) << replayed.error().message;
+  auto acked = pipeline->wait_metric(
+      "fmn_amqp_acked_total", "", [&](double v) { return v == slice.size(); }, 120s);
+  ASSERT_TRUE(acked.ok()) << acked.error().message;
+  auto mail = s->smtp.wait_for_mail(expected, 120s);
+  ASSERT_TRUE(mail.ok()) << mail.error().message;
+  ASSERT_TRUE(pipeline->terminate().ok());
+  auto all = s->smtp.received();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), expected);
+  for (const auto& [id, n] : received_ids(*all)) EXPECT_EQ(n, 1) << id;
+}
+
+}  // namespace
+}  // namespace fmn::faults

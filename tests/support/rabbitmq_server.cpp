@@ -1,0 +1,100 @@
+#include "tests/support/rabbitmq_server.h"
+
+#include <amqp.h>
+#include <amqp_tcp_socket.h>
+
+#include <fstream>
+
+namespace fmn::test {
+namespace {
+
+Status write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  if (!out) return Error{ErrorCode::kIo, "cannot write " + path.string()};
+  return ok_status();
+}
+
+}  // namespace
+
+bool amqp_login_works(int port) {
+  amqp_connection_state_t conn = amqp_new_connection();
+  amqp_socket_t* socket = amqp_tcp_socket_new(conn);
+  timeval timeout{1, 0};
+  bool ok =
+      socket != nullptr &&
+      amqp_socket_open_noblock(socket, kLoopback, port, &timeout) == AMQP_STATUS_OK &&
+      amqp_login(conn, "/", 0, 131072, 0, AMQP_SASL_METHOD_PLAIN, "guest", "guest").reply_type ==
+          AMQP_RESPONSE_NORMAL;
+  if (ok) amqp_connection_close(conn, AMQP_REPLY_SUCCESS);
+  amqp_destroy_connection(conn);
+  return ok;
+}
+
+Result<RabbitMqServer> RabbitMqServer::start() {
+  auto dir = TempDir::create("rabbitmq");
+  if (!dir.ok()) return dir.error();
+  const std::filesystem::path& d = dir.value().path();
+  int ports[3] = {0, 0, 0};  // AMQP, epmd, Erlang distribution
+  for (int& p : ports) {
+    auto port = pick_free_port();
+    if (!port.ok()) return port.error();
+    p = port.value();
+  }
+  const int port = ports[0];
+  const std::string epmd_port = std::to_string(ports[1]);
+  // A stale Erlang cookie or a world-readable one makes the CLI tools refuse to talk to the node.
+  if (auto ok = write_file(d / ".erlang.cookie", "fmntest" + std::to_string(port)); !ok.ok()) {
+    return ok.error();
+  }
+  std::filesystem::permissions(d / ".erlang.cookie", std::filesystem::perms::owner_read);
+  if (auto ok = write_file(d / "rabbitmq.conf",
+                           "listeners.tcp.default = 127.0.0.1:" + std::to_string(port) +
+                               "\nloopback_users = none\n"
+                               "log.console = true\nlog.file = false\n");
+      !ok.ok()) {
+    return ok.error();
+  }
+  if (auto ok = write_file(d / "enabled_plugins", "[].\n"); !ok.ok()) return ok.error();
+
+  ServerSpec epmd{
+      .name = "epmd",
+      .address = loopback_address(ports[1]),
+      .spawn = {.argv = {"epmd", "-port", epmd_port, "-address", kLoopback}, .log = d / "epmd.log"},
+      .ready = [p = ports[1]] { return port_accepts(p); },
+  };
+  auto epmd_process = ServerProcess::start(std::move(epmd));
+  if (!epmd_process.ok()) return epmd_process.error();
+
+  const std::string node = "fmntest" + std::to_string(port) + "@localhost";
+  // RABBITMQ_ALLOW_INPUT makes the start script exec the Erlang VM (no signal-forwarding shell in
+  // between), so a kill reaches the broker itself; -noinput keeps the shell off stdin.
+  ServerSpec broker{
+      .name = "rabbitmq-server",
+      .address = loopback_address(port),
+      .spawn = {.argv = {"env", "HOME=" + d.string(), "ERL_EPMD_PORT=" + epmd_port,
+                         "ERL_EPMD_ADDRESS=127.0.0.1", "RABBITMQ_NODENAME=" + node,
+                         "RABBITMQ_NODE_IP_ADDRESS=127.0.0.1",
+                         "RABBITMQ_NODE_PORT=" + std::to_string(port),
+                         "RABBITMQ_DIST_PORT=" + std::to_string(ports[2]),
+                         "RABBITMQ_MNESIA_BASE=" + (d / "mnesia").string(),
+                         "RABBITMQ_LOG_BASE=" + (d / "log").string(),
+                         "RABBITMQ_CONFIG_FILE=" + (d / "rabbitmq.conf").string(),
+                         "RABBITMQ_ADVANCED_CONFIG_FILE=" + (d / "advanced.config").string(),
+                         "RABBITMQ_CONF_ENV_FILE=" + (d / "rabbitmq-env.conf").string(),
+                         "RABBITMQ_ENABLED_PLUGINS_FILE=" + (d / "enabled_plugins").string(),
+                         "RABBITMQ_PLUGINS_EXPAND_DIR=" + (d / "plugins").string(),
+                         "RABBITMQ_PID_FILE=" + (d / "rabbitmq.pid").string(),
+                         "RABBITMQ_ALLOW_INPUT=1", "RABBITMQ_SERVER_START_ARGS=-noinput",
+                         "/usr/lib/rabbitmq/bin/rabbitmq-server"},
+                .log = d / "rabbitmq.log"},
+      .ready = [port] { return amqp_login_works(port); },
+      .ready_timeout = std::chrono::seconds(90),
+  };
+  auto broker_process = ServerProcess::start(std::move(broker));
+  if (!broker_process.ok()) return broker_process.error();
+  return RabbitMqServer(std::move(dir).value(), std::move(epmd_process).value(),
+                        std::move(broker_process).value(), port);
+}
+
+}  // namespace fmn::test
