@@ -120,5 +120,10 @@ int main(int argc, char** argv) {
     left += " " + sink + "=" + std::to_string(count);
   }
   if (!left.empty()) std::fprintf(stderr, "fmn-pipeline: undelivered at stop:%s\n", left.c_str());
+  std::string kept;
+  for (const auto& [sink, count] : s.left_in_outbox) {
+    kept += " " + sink + "=" + std::to_string(count);
+  }
+  if (!kept.empty()) std::fprintf(stderr, "fmn-pipeline: left in the outbox:%s\n", kept.c_str());
   return 0;
 }

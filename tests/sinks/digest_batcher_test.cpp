@@ -81,6 +81,32 @@ TEST(DigestBatcher, AnImmediateNotificationIsMarkedDeliveredOnlyOnceTheSinkConfi
   EXPECT_EQ(f.sink.single.size(), 1u);
 }
 
+// What sits in front of the batcher (the outbox) learns when each notification is safe: an
+// immediate one once the sink settled it, a repeat of a delivered one at once, a digest item
+// once the store holds it.
+TEST(DigestBatcher, SettlesWhatItWasGivenOnlyOnceItIsSafe) {
+  Fixture immediate(DigestPolicy{});
+  immediate.sink.hold_notifications = true;
+  const Notification a = item(1);
+  int settled = 0;
+  std::vector<NotificationSettled> callbacks{[&] { ++settled; }};
+  immediate.batcher.deliver_confirmed({&a, 1}, callbacks);
+  EXPECT_EQ(settled, 0);
+  ASSERT_EQ(immediate.sink.unconfirmed.size(), 1u);
+  immediate.sink.unconfirmed[0]();  // the server confirmed it
+  EXPECT_EQ(settled, 1);
+  callbacks = {[&] { ++settled; }};
+  immediate.batcher.deliver_confirmed({&a, 1}, callbacks);  // redelivered after a crash
+  EXPECT_EQ(settled, 2);
+  EXPECT_EQ(immediate.sink.single.size(), 1u);
+
+  Fixture digest(DigestPolicy{60s, 0});
+  callbacks = {[&] { ++settled; }};
+  digest.batcher.deliver_confirmed({&a, 1}, callbacks);
+  EXPECT_EQ(settled, 3);
+  EXPECT_TRUE(digest.sink.digests.empty());
+}
+
 TEST(DigestBatcher, FlushesOnCount) {
   Fixture f(DigestPolicy{0s, 3});
   f.batcher.deliver(std::vector{item(1), item(2)});
