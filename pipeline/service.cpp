@@ -157,11 +157,12 @@ SinkWorker& Service::Impl::add_worker(sinks::Sink& sink, sinks::RedisOutbox* out
   if (outbox != nullptr) {
     registry.counter_fn(
         "fmn_outbox_recovered_total",
-        "Outbox entries a previous run left unconfirmed, taken back at start-up and delivered.",
+        "Notifications a previous run left unconfirmed in the outbox, taken back at start-up and "
+        "delivered.",
         [w] { return static_cast<double>(w->recovered()); }, kind);
     registry.counter_fn(
         "fmn_outbox_dead_letters_total",
-        "Outbox entries moved to the dead letters: handed out too often without confirmation.",
+        "Outbox entries (batches) moved to the dead letters: handed out too often unconfirmed.",
         [outbox] { return static_cast<double>(outbox->dead_lettered_total()); }, kind);
     registry.counter_fn(
         "fmn_outbox_errors_total",

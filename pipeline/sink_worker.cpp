@@ -3,12 +3,6 @@
 #include "core/log.h"
 
 namespace fmn::pipeline {
-namespace {
-
-constexpr size_t kRecoveryBatch = 256;
-
-}  // namespace
-
 SinkWorker::SinkWorker(sinks::Sink& sink, size_t capacity, std::chrono::milliseconds stop_grace,
                        std::chrono::milliseconds tick_interval, sinks::RedisOutbox* outbox)
     : sink_(sink),
@@ -28,22 +22,17 @@ void SinkWorker::recover() {
     outbox_error(recovery.error());
     return;
   }
-  auto& entries = recovery->entries;
-  for (size_t start = 0; start < entries.size(); start += kRecoveryBatch) {
-    auto part = std::make_shared<std::vector<Notification>>();
-    Batch batch;
-    for (size_t i = start; i < entries.size() && i < start + kRecoveryBatch; ++i) {
-      part->push_back(std::move(entries[i].notification));
-      batch.entry_ids.push_back(std::move(entries[i].id));
-    }
-    batch.notifications = std::move(part);
-    queued_ += batch.entry_ids.size();
-    queue_.push_back(std::move(batch));  // before the thread starts: no lock needed
+  for (sinks::OutboxEntry& entry : recovery->entries) {
+    if (entry.notifications.empty()) continue;
+    recovered_ += entry.notifications.size();
+    queued_ += entry.notifications.size();
+    queue_.push_back(
+        {std::make_shared<const std::vector<Notification>>(std::move(entry.notifications)),
+         std::move(entry.id)});  // before the thread starts: no lock needed
   }
-  recovered_ = entries.size();
   if (recovered_ > 0 || recovery->dead_lettered > 0 || recovery->undecodable > 0) {
     log::info("outbox_recovered", {{"sink", std::string(sink_.name())},
-                                   {"entries", std::to_string(recovered_)},
+                                   {"notifications", std::to_string(recovered_)},
                                    {"dead_lettered", std::to_string(recovery->dead_lettered)},
                                    {"undecodable", std::to_string(recovery->undecodable)}});
   }
@@ -53,11 +42,11 @@ void SinkWorker::submit(std::shared_ptr<const std::vector<Notification>> batch) 
   if (!batch || batch->empty()) return;
   Batch b{std::move(batch), {}};
   if (outbox_ != nullptr) {
-    auto ids = outbox_->append(*b.notifications);
-    if (ids) {
-      b.entry_ids = std::move(ids).value();
+    auto id = outbox_->append(*b.notifications);
+    if (id) {
+      b.entry_id = std::move(id).value();
     } else {
-      outbox_error(ids.error());
+      outbox_error(id.error());
     }
   }
   enqueue(std::move(b));
@@ -88,16 +77,18 @@ void SinkWorker::stop() {
 }
 
 void SinkWorker::deliver(const Batch& batch) {
-  if (batch.entry_ids.empty()) {
+  if (batch.entry_id.empty()) {
     sink_.deliver(*batch.notifications);
     return;
   }
-  std::vector<sinks::NotificationSettled> settled;
-  settled.reserve(batch.entry_ids.size());
-  for (const std::string& id : batch.entry_ids) {
-    settled.push_back([this, id] { settled_ids_.push_back(id); });
-  }
-  unsettled_ += batch.entry_ids.size();
+  // The entry leaves the outbox once every notification in it is settled.
+  const size_t n = batch.notifications->size();
+  auto left = std::make_shared<size_t>(n);
+  std::vector<sinks::NotificationSettled> settled(n, [this, left, id = batch.entry_id] {
+    --unsettled_;
+    if (--*left == 0) settled_ids_.push_back(id);
+  });
+  unsettled_ += n;
   sink_.deliver_confirmed(*batch.notifications, settled);
 }
 
@@ -108,7 +99,6 @@ void SinkWorker::remove_settled() {
     outbox_error(removed.error());  // kept: removed with the next ones
     return;
   }
-  unsettled_ -= settled_ids_.size();
   settled_ids_.clear();
 }
 

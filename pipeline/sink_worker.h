@@ -51,7 +51,8 @@ class SinkWorker {
   void stop();
   // Notifications the sink still held when stop() ended its grace period.
   size_t undelivered() const { return undelivered_; }
-  // Entries this run took from the outbox and left there unsettled at stop. After stop().
+  // Notifications this run took from the outbox and left there unsettled at stop (their
+  // entries stay). After stop().
   size_t left_in_outbox() const { return unsettled_; }
   bool has_outbox() const { return outbox_ != nullptr; }
   uint64_t recovered() const { return recovered_; }
@@ -61,7 +62,7 @@ class SinkWorker {
  private:
   struct Batch {
     std::shared_ptr<const std::vector<Notification>> notifications;
-    std::vector<std::string> entry_ids;  // empty: not in the outbox
+    std::string entry_id;  // empty: not in the outbox
   };
   void recover();
   void enqueue(Batch batch);
@@ -84,7 +85,7 @@ class SinkWorker {
   std::atomic<bool> stopped_{false};
   sinks::RedisOutbox* outbox_;
   std::vector<std::string> settled_ids_;  // worker thread only
-  size_t unsettled_ = 0;                  // worker thread only; read after join
+  size_t unsettled_ = 0;                  // notifications; worker thread only; read after join
   uint64_t recovered_ = 0;                // written before the thread starts
   std::atomic<uint64_t> outbox_errors_{0};
   std::thread thread_;

@@ -1,5 +1,7 @@
 #include "sinks/redis_outbox.h"
 
+#include <algorithm>
+
 #include "sinks/notification_codec.h"
 
 namespace fmn::sinks {
@@ -7,11 +9,12 @@ namespace {
 
 constexpr std::string_view kGroup = "fmn";
 
-// KEYS: stream. ARGV: group, consumer, item... Returns the new entries' ids.
+constexpr size_t kMaxIdsPerCall = 1000;  // Lua's unpack() takes a few thousand at most
+
+// KEYS: stream. ARGV: group, consumer, items. Returns {the new entry's id}.
 constexpr std::string_view kAppendScript = R"(
-for i = 3, #ARGV do redis.call('XADD', KEYS[1], '*', 'n', ARGV[i]) end
-local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', #ARGV - 2,
-                     'STREAMS', KEYS[1], '>')
+redis.call('XADD', KEYS[1], '*', 'n', ARGV[3])
+local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1, 'STREAMS', KEYS[1], '>')
 local ids = {}
 if r then for _, e in ipairs(r[1][2]) do ids[#ids + 1] = e[1] end end
 return ids)";
@@ -70,33 +73,30 @@ Result<std::unique_ptr<RedisOutbox>> RedisOutbox::open(const RedisConfig& redis,
       new RedisOutbox(std::move(connection).value(), std::move(stream), std::move(config)));
 }
 
-Result<std::vector<std::string>> RedisOutbox::append(std::span<const Notification> batch) {
+Result<std::string> RedisOutbox::append(std::span<const Notification> batch) {
   std::lock_guard lock(mu_);
-  std::vector<std::string> items;
-  items.reserve(batch.size());
+  encoded_.clear();
   for (const Notification& n : batch) {
-    encoded_.clear();
-    encode_notification(n, encoded_);
-    items.push_back(encoded_);
+    encode_notification(n, encoded_);  // compact JSON: never a newline inside
+    encoded_ += '\n';
   }
-  std::vector<std::string_view> argv{"EVAL", kAppendScript, "1", stream_, kGroup, config_.consumer};
-  for (const std::string& item : items) argv.push_back(item);
-  auto r = redis_->command(argv);
+  auto r =
+      redis_->command({"EVAL", kAppendScript, "1", stream_, kGroup, config_.consumer, encoded_});
   if (!r) return r.error();
-  if (r->elements.size() != batch.size()) {
-    return Error{ErrorCode::kIo, "redis outbox: appended " + std::to_string(batch.size()) +
-                                     ", read back " + std::to_string(r->elements.size())};
-  }
-  return std::move(r->elements);
+  if (r->elements.size() != 1) return Error{ErrorCode::kIo, "redis outbox: entry not read back"};
+  return std::move(r->elements[0]);
 }
 
 Result<bool> RedisOutbox::remove(std::span<const std::string> ids) {
-  if (ids.empty()) return true;
   std::lock_guard lock(mu_);
-  std::vector<std::string_view> argv{"EVAL", kRemoveScript, "1", stream_, kGroup};
-  for (const std::string& id : ids) argv.push_back(id);
-  auto r = redis_->command(argv);
-  if (!r) return r.error();
+  for (size_t start = 0; start < ids.size(); start += kMaxIdsPerCall) {
+    std::vector<std::string_view> argv{"EVAL", kRemoveScript, "1", stream_, kGroup};
+    for (size_t i = start; i < ids.size() && i < start + kMaxIdsPerCall; ++i) {
+      argv.push_back(ids[i]);
+    }
+    auto r = redis_->command(argv);
+    if (!r) return r.error();
+  }
   return true;
 }
 
@@ -111,20 +111,30 @@ Result<OutboxRecovery> RedisOutbox::recover() {
   if (!r->elements.empty()) recovery.dead_lettered = std::stoul(r->elements[0]);
   std::vector<std::string> bad;
   for (size_t i = 1; i + 1 < r->elements.size(); i += 2) {
-    auto n = decode_notification(r->elements[i + 1]);
-    if (!n) {
-      bad.push_back(r->elements[i]);
-      auto moved = redis_->command({"XADD", dead_, "*", "n", r->elements[i + 1], "id",
-                                    r->elements[i], "deliveries", "undecodable"});
-      if (!moved) return moved.error();
+    OutboxEntry entry{r->elements[i], {}};
+    bool undecodable = false;
+    std::string_view items = r->elements[i + 1];
+    while (!items.empty() && !undecodable) {
+      const size_t end = std::min(items.find('\n'), items.size());
+      auto n = decode_notification(items.substr(0, end));
+      if (n) {
+        entry.notifications.push_back(std::move(n.value()));
+      } else {
+        undecodable = true;
+      }
+      items.remove_prefix(std::min(end + 1, items.size()));
+    }
+    if (!undecodable) {
+      recovery.entries.push_back(std::move(entry));
       continue;
     }
-    recovery.entries.push_back({r->elements[i], std::move(n.value())});
+    bad.push_back(entry.id);
+    auto moved = redis_->command(
+        {"XADD", dead_, "*", "n", r->elements[i + 1], "id", entry.id, "deliveries", "undecodable"});
+    if (!moved) return moved.error();
   }
-  if (!bad.empty()) {
-    std::vector<std::string_view> argv{"EVAL", kRemoveScript, "1", stream_, kGroup};
-    for (const std::string& id : bad) argv.push_back(id);
-    auto removed = redis_->command(argv);
+  for (const std::string& id : bad) {
+    auto removed = redis_->command({"EVAL", kRemoveScript, "1", stream_, kGroup, id});
     if (!removed) return removed.error();
   }
   recovery.undecodable = bad.size();

@@ -1,7 +1,9 @@
 // RedisOutbox: one destination kind's durable outbox, a Redis stream read through a consumer
 // group, so a notification the pipeline accepted survives a crash until its sink confirmed it.
 //
-//   <prefix>outbox:<kind>        stream of entries (field `n`: notification_codec bytes)
+//   <prefix>outbox:<kind>        stream of entries, one per batch handed to the kind's queue
+//                                (field `n`: the notifications' notification_codec bytes, one
+//                                per line)
 //   <prefix>outbox:<kind>:dead   stream of dead letters (fields `n`, `id`, `deliveries`)
 //   group `fmn`, one consumer per instance (`consumer`, stable across restarts)
 //
@@ -11,6 +13,11 @@
 // `claim_idle`; an entry handed out `max_deliveries` times becomes a dead letter), and one stream
 // per kind keeps the kinds independent. A list would need those three records kept by hand.
 //
+// An entry is a batch, not a notification: one Redis round trip and one stream entry per batch
+// keeps the cost per notification small at the fan-out of a large population (docs/
+// reliability.md has the figure). An entry is removed once all its notifications are settled;
+// after a crash its notifications are all delivered again, and the "already delivered" marks
+// (DigestBatcher) skip the ones that were.
 // append() adds a batch and reads it into this consumer's pending list in one atomic script (so
 // no entry is ever unowned); it returns once Redis has answered, i.e. the batch is in Redis
 // (as durable as Redis' own persistence, docs/reliability.md). remove() acknowledges and deletes
@@ -40,7 +47,7 @@ struct OutboxConfig {
 
 struct OutboxEntry {
   std::string id;  // the stream entry id
-  Notification notification;
+  std::vector<Notification> notifications;
 };
 
 struct OutboxRecovery {
@@ -54,8 +61,8 @@ class RedisOutbox {
   static Result<std::unique_ptr<RedisOutbox>> open(const RedisConfig& redis, std::string_view kind,
                                                    OutboxConfig config);
 
-  // The entry ids of `batch`, in order, once Redis holds them.
-  Result<std::vector<std::string>> append(std::span<const Notification> batch);
+  // The entry id of `batch` (not empty), once Redis holds it.
+  Result<std::string> append(std::span<const Notification> batch);
   Result<bool> remove(std::span<const std::string> ids);
   Result<OutboxRecovery> recover();
   // Entries in the outbox (every consumer's), and dead letters.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <hiredis/hiredis.h>
 
+#include <algorithm>
 #include <memory>
 #include <thread>
 
@@ -19,23 +20,32 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Entries in a destination kind's outbox stream, -1 when Redis is unreachable.
-long long outbox_entries(const test::RedisServer& redis, const std::string& kind) {
+// Notifications in a destination kind's outbox stream (one line each in an entry's `n` field),
+// -1 when Redis is unreachable.
+long long outbox_notifications(const test::RedisServer& redis, const std::string& kind) {
   std::unique_ptr<redisContext, decltype(&redisFree)> c(
       redisConnect(redis.host().c_str(), redis.port()), &redisFree);
   if (!c || c->err) return -1;
-  auto* len = static_cast<redisReply*>(redisCommand(c.get(), "XLEN fmn:outbox:%s", kind.c_str()));
-  if (len == nullptr) return -1;
-  long long n = len->integer;
-  freeReplyObject(len);
+  auto* entries =
+      static_cast<redisReply*>(redisCommand(c.get(), "XRANGE fmn:outbox:%s - +", kind.c_str()));
+  if (entries == nullptr) return -1;
+  long long n = 0;
+  for (size_t i = 0; i < entries->elements; ++i) {
+    const redisReply* fields = entries->element[i]->element[1];
+    for (size_t f = 1; f < fields->elements; f += 2) {
+      std::string_view items(fields->element[f]->str, fields->element[f]->len);
+      n += static_cast<long long>(std::count(items.begin(), items.end(), '\n'));
+    }
+  }
+  freeReplyObject(entries);
   return n;
 }
 
-bool wait_entries(const test::RedisServer& redis, const std::string& kind, long long count,
-                  test::Duration timeout) {
+bool wait_notifications(const test::RedisServer& redis, const std::string& kind, long long count,
+                        test::Duration timeout) {
   for (auto deadline = std::chrono::steady_clock::now() + timeout;
        std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(50ms)) {
-    if (outbox_entries(redis, kind) == count) return true;
+    if (outbox_notifications(redis, kind) == count) return true;
   }
   return false;
 }
@@ -63,7 +73,7 @@ TEST(OutboxFaults, KillNineAfterABurstWithSmtpDownDeliversEachNotificationOnceAf
 
   // Every notification is in the outbox and the sink is retrying when the service crashes.
   const auto count = static_cast<long long>(expected.size());
-  ASSERT_TRUE(wait_entries(*redis, "email", count, 60s)) << pipeline->log_text();
+  ASSERT_TRUE(wait_notifications(*redis, "email", count, 60s)) << pipeline->log_text();
   auto retried = pipeline->wait_metric(
       "fmn_retried_total", "sink=\"email\"", [](double v) { return v >= 1; }, 60s);
   ASSERT_TRUE(retried.ok()) << retried.error().message;
@@ -75,7 +85,7 @@ TEST(OutboxFaults, KillNineAfterABurstWithSmtpDownDeliversEachNotificationOnceAf
   ASSERT_TRUE(mail.ok()) << mail.error().message << "\n" << pipeline->log_text();
   EXPECT_EQ(pipeline->metric("fmn_outbox_recovered_total", "sink=\"email\""),
             static_cast<double>(count));
-  EXPECT_TRUE(wait_entries(*redis, "email", 0, 60s)) << pipeline->log_text();
+  EXPECT_TRUE(wait_notifications(*redis, "email", 0, 60s)) << pipeline->log_text();
   ASSERT_TRUE(pipeline->terminate().ok());
   EXPECT_NE(pipeline->log_text().find("left in the outbox: email=0"), std::string::npos)
       << pipeline->log_text();
