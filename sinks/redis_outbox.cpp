@@ -1,7 +1,5 @@
 #include "sinks/redis_outbox.h"
 
-#include <algorithm>
-
 #include "sinks/notification_codec.h"
 
 namespace fmn::sinks {
@@ -76,10 +74,7 @@ Result<std::unique_ptr<RedisOutbox>> RedisOutbox::open(const RedisConfig& redis,
 Result<std::string> RedisOutbox::append(std::span<const Notification> batch) {
   std::lock_guard lock(mu_);
   encoded_.clear();
-  for (const Notification& n : batch) {
-    encode_notification(n, encoded_);  // compact JSON: never a newline inside
-    encoded_ += '\n';
-  }
+  encode_notifications(batch, encoded_);
   auto r =
       redis_->command({"EVAL", kAppendScript, "1", stream_, kGroup, config_.consumer, encoded_});
   if (!r) return r.error();
@@ -111,26 +106,15 @@ Result<OutboxRecovery> RedisOutbox::recover() {
   if (!r->elements.empty()) recovery.dead_lettered = std::stoul(r->elements[0]);
   std::vector<std::string> bad;
   for (size_t i = 1; i + 1 < r->elements.size(); i += 2) {
-    OutboxEntry entry{r->elements[i], {}};
-    bool undecodable = false;
-    std::string_view items = r->elements[i + 1];
-    while (!items.empty() && !undecodable) {
-      const size_t end = std::min(items.find('\n'), items.size());
-      auto n = decode_notification(items.substr(0, end));
-      if (n) {
-        entry.notifications.push_back(std::move(n.value()));
-      } else {
-        undecodable = true;
-      }
-      items.remove_prefix(std::min(end + 1, items.size()));
-    }
-    if (!undecodable) {
-      recovery.entries.push_back(std::move(entry));
+    auto notifications = decode_notifications(r->elements[i + 1]);
+    if (notifications) {
+      recovery.entries.push_back({r->elements[i], std::move(notifications).value()});
       continue;
     }
-    bad.push_back(entry.id);
+    const std::string& id = r->elements[i];
+    bad.push_back(id);
     auto moved = redis_->command(
-        {"XADD", dead_, "*", "n", r->elements[i + 1], "id", entry.id, "deliveries", "undecodable"});
+        {"XADD", dead_, "*", "n", r->elements[i + 1], "id", id, "deliveries", "undecodable"});
     if (!moved) return moved.error();
   }
   for (const std::string& id : bad) {

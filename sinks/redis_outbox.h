@@ -2,8 +2,7 @@
 // group, so a notification the pipeline accepted survives a crash until its sink confirmed it.
 //
 //   <prefix>outbox:<kind>        stream of entries, one per batch handed to the kind's queue
-//                                (field `n`: the notifications' notification_codec bytes, one
-//                                per line)
+//                                (field `n`: encode_notifications(), notification_codec.h)
 //   <prefix>outbox:<kind>:dead   stream of dead letters (fields `n`, `id`, `deliveries`)
 //   group `fmn`, one consumer per instance (`consumer`, stable across restarts)
 //

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "sinks/digest_store_factory.h"
 #include "sinks/memory_digest_store.h"
 #include "sinks/notification_codec.h"
@@ -226,6 +228,24 @@ TEST(NotificationCodec, RoundTripRendersTheSame) {
   EXPECT_EQ(delivery_id(n), delivery_id(back.value()));
   EXPECT_EQ(back->user_id, n.user_id);
   EXPECT_FALSE(decode_notification("not json").ok());
+}
+
+TEST(NotificationCodec, ABatchWritesEachMessageOnceAndComesBackWhole) {
+  Notification a = item(1), b = a, c = item(2);  // a and b: one message, two users
+  b.user = "bob";
+  b.address = "bob@example.org";
+  const std::vector<Notification> batch{a, b, c};
+  std::string bytes;
+  encode_notifications(batch, bytes);
+  EXPECT_EQ(std::count(bytes.begin(), bytes.end(), '\n'), 3);
+  EXPECT_EQ(bytes.find(a.message->msg_id), bytes.rfind(a.message->msg_id));  // written once
+  auto back = decode_notifications(bytes);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  ASSERT_EQ(back->size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(delivery_id((*back)[i]), delivery_id(batch[i]));
+  EXPECT_EQ((*back)[1].user, "bob");
+  EXPECT_EQ((*back)[0].message, (*back)[1].message);
+  EXPECT_FALSE(decode_notifications("N{}\n").ok());  // a recipient without a message
 }
 
 }  // namespace
