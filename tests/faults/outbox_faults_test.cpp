@@ -43,11 +43,7 @@ long long outbox_notifications(const test::RedisServer& redis, const std::string
 
 bool wait_notifications(const test::RedisServer& redis, const std::string& kind, long long count,
                         test::Duration timeout) {
-  for (auto deadline = std::chrono::steady_clock::now() + timeout;
-       std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(50ms)) {
-    if (outbox_notifications(redis, kind) == count) return true;
-  }
-  return false;
+  return wait_for_count([&] { return outbox_notifications(redis, kind); }, count, timeout);
 }
 
 TEST(OutboxFaults, KillNineAfterABurstWithSmtpDownDeliversEachNotificationOnceAfterRestart) {
