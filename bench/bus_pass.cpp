@@ -43,9 +43,11 @@ class LatencySink : public sinks::Sink {
 
 }  // namespace
 
-Result<Pass> run_pass(const EngineSetup& setup, uint64_t messages, double rate) {
+Result<Pass> run_pass(const EngineSetup& setup, uint64_t messages, double rate,
+                      sinks::RedisOutbox* outbox) {
   sinks::CountingSink counting;
-  auto pipeline = BusPipeline::create(setup, counting, {.rcvhwm = 0, .messages = messages});
+  auto pipeline =
+      BusPipeline::create(setup, counting, {.rcvhwm = 0, .messages = messages, .outbox = outbox});
   if (!pipeline) return pipeline.error();
   BusPipeline& bus = **pipeline;
   std::vector<std::atomic<int64_t>> sent(messages);

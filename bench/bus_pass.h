@@ -8,6 +8,7 @@
 
 #include "bench/engine_setup.h"
 #include "core/result.h"
+#include "sinks/redis_outbox.h"
 
 namespace fmn::bench {
 
@@ -23,7 +24,8 @@ struct Pass {
   std::vector<double> latencies_us;
 };
 
-// Errors: the bus could not be set up.
-Result<Pass> run_pass(const EngineSetup& setup, uint64_t messages, double rate);
+// Errors: the bus could not be set up. `outbox`: the sink queue's, or null (memory only).
+Result<Pass> run_pass(const EngineSetup& setup, uint64_t messages, double rate,
+                      sinks::RedisOutbox* outbox = nullptr);
 
 }  // namespace fmn::bench

@@ -53,7 +53,8 @@ BusPipeline::BusPipeline(const EngineSetup& setup, sinks::Sink& sink,
       limited_(std::make_unique<LimitedSource>(*source_, options.messages)),
       parse_(setup.meta(), stats_, [](const std::string&) {}),
       admit_(stats_, 100000),
-      worker_(sink, options.sink_queue) {
+      worker_(sink, options.sink_queue, std::chrono::milliseconds(10'000),
+              std::chrono::milliseconds(200), options.outbox) {
   for (DestinationKind kind : {DestinationKind::kEmail, DestinationKind::kIrc,
                                DestinationKind::kSse, DestinationKind::kStdout}) {
     router_.route(kind, worker_);

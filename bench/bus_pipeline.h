@@ -29,6 +29,7 @@ struct BusPipelineOptions {
   int rcvhwm = 100000;        // messages ZeroMQ queues before it drops; 0: unlimited
   size_t sink_queue = 65536;  // notifications the sink queue holds before the graph waits
   uint64_t messages = 0;      // the source ends after this many; 0: only at stop()
+  sinks::RedisOutbox* outbox = nullptr;  // the sink queue's durable outbox; null: memory only
 };
 
 class BusPipeline {

@@ -4,7 +4,9 @@
 // router and one sink queue and thread in front of a counting sink. Throughput at full speed
 // (first message received to the last batch in the sink queue); then latency from publish to
 // the sink queue at half that rate; RSS; the naive evaluate-every-rule baseline on the same
-// rules. With --json the last line is one JSON object.
+// rules. With --outbox-redis the sink queue keeps a durable outbox in that Redis (each batch is
+// in Redis before the graph moves on), to measure what it costs. With --json the last line is
+// one JSON object.
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -14,6 +16,8 @@
 #include "bench/bus_pass.h"
 #include "bench/engine_setup.h"
 #include "core/envelope_parser.h"
+#include "pipeline/service_config.h"
+#include "sinks/redis_outbox.h"
 
 namespace fmn::bench {
 namespace {
@@ -25,6 +29,7 @@ struct E2eFlags {
   int repetitions = 3;
   double naive_seconds = 1;
   bool json = false;
+  std::string outbox_redis;  // host:port: the sink queue keeps a durable outbox there
 };
 
 double percentile(std::vector<double> v, double p) {
@@ -64,18 +69,30 @@ void run(const E2eFlags& flags) {
   auto setup = EngineSetup::create(flags.setup);
   if (!setup) return fail(setup.error().message);
   (*setup)->print_population(stdout);
+  std::unique_ptr<sinks::RedisOutbox> outbox;
+  if (!flags.outbox_redis.empty()) {
+    sinks::RedisConfig redis;
+    redis.prefix = "fmn-bench:";
+    if (!pipeline::split_host_port(flags.outbox_redis, redis.host, redis.port)) {
+      return fail("--outbox-redis: expected host:port");
+    }
+    auto opened = sinks::RedisOutbox::open(redis, "e2e", {.consumer = "fmn-bench"});
+    if (!opened) return fail(opened.error().message);
+    outbox = std::move(opened).value();
+    std::printf("outbox: redis %s\n", flags.outbox_redis.c_str());
+  }
 
   std::vector<Run> runs;
   double per_msg = 0;
   for (int rep = 0; rep < flags.repetitions; ++rep) {
-    auto pass = run_pass(**setup, flags.messages, 0);
+    auto pass = run_pass(**setup, flags.messages, 0, outbox.get());
     if (!pass) return fail(pass.error().message);
     per_msg = double(pass->notifications) / double(std::max<uint64_t>(1, pass->received));
     runs.push_back({.messages = pass->received, .seconds = pass->seconds});
   }
   std::printf("notifications per message: %.1f\n", per_msg);
   double full = median_run(runs).msgs_per_s();
-  auto half = run_pass(**setup, flags.latency_messages, full / 2);
+  auto half = run_pass(**setup, flags.latency_messages, full / 2, outbox.get());
   if (!half) return fail(half.error().message);
   double p50 = percentile(half->latencies_us, 0.5), p99 = percentile(half->latencies_us, 0.99);
   std::printf(
@@ -112,6 +129,8 @@ void add_e2e_command(CLI::App& app) {
   cmd->add_option("--repetitions", flags.repetitions, "Throughput repetitions")
       ->capture_default_str();
   cmd->add_flag("--json", flags.json, "Last line: one JSON object");
+  cmd->add_option("--outbox-redis", flags.outbox_redis,
+                  "host:port: keep the sink queue's durable outbox in this Redis");
   cmd->callback([] { run(flags); });
 }
 

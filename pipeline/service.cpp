@@ -5,6 +5,8 @@
 #include <map>
 #include <thread>
 
+#include <unistd.h>
+
 #include "bus/file_source.h"
 #include "bus/zmq_source.h"
 #include "core/log.h"
@@ -31,6 +33,7 @@
 #include "sinks/email_sink.h"
 #include "sinks/irc_sink.h"
 #include "sinks/irc_transport.h"
+#include "sinks/redis_outbox.h"
 #include "sinks/sse_server.h"
 #include "sinks/sse_sink.h"
 #include "sinks/stdout_sink.h"
@@ -99,6 +102,8 @@ struct Service::Impl {
   // One per batcher: a store is used from one thread at a time, each batcher from its worker's.
   std::vector<std::unique_ptr<sinks::DigestStore>> digest_stores;
   std::vector<std::unique_ptr<sinks::Sink>> sinks;  // owned sinks, batchers included
+  // One per destination kind with a sink, when Redis is configured; outlive the workers.
+  std::vector<std::unique_ptr<sinks::RedisOutbox>> outboxes;
   std::vector<std::unique_ptr<SinkWorker>> workers;
   std::unique_ptr<sinks::SseServer> sse;
   DeliveryRouter router;
@@ -109,7 +114,10 @@ struct Service::Impl {
   Result<prefs::Population> read_preferences();
   Result<bool> load_preferences();
   Result<bool> open_sinks();
-  SinkWorker& add_worker(sinks::Sink& sink);
+  // `outbox`: that kind's, or null to keep its queue in memory only.
+  SinkWorker& add_worker(sinks::Sink& sink, sinks::RedisOutbox* outbox = nullptr);
+  Result<sinks::RedisOutbox*> open_outbox(const std::optional<sinks::RedisConfig>& redis,
+                                          DestinationKind kind);
   void register_metrics(AdmissionStage& admit);
   // Takes the admin port, so that a taken port stops the start-up; serving begins in run().
   Result<bool> listen_admin();
@@ -146,15 +154,50 @@ Result<bool> Service::Impl::load_preferences() {
   return true;
 }
 
-SinkWorker& Service::Impl::add_worker(sinks::Sink& sink) {
+SinkWorker& Service::Impl::add_worker(sinks::Sink& sink, sinks::RedisOutbox* outbox) {
   SinkWorker* w = workers
                       .emplace_back(std::make_unique<SinkWorker>(
-                          sink, config.sink_queue, milliseconds(config.stop_grace_seconds)))
+                          sink, config.sink_queue, milliseconds(config.stop_grace_seconds),
+                          std::chrono::milliseconds(200), outbox))
                       .get();
+  const metrics::Labels kind{{"sink", std::string(sink.name())}};
   registry.gauge_fn(
       "fmn_sink_queue_notifications", "Notifications waiting in a destination kind's queue.",
-      [w] { return static_cast<double>(w->depth()); }, {{"sink", std::string(sink.name())}});
+      [w] { return static_cast<double>(w->depth()); }, kind);
+  if (outbox != nullptr) {
+    registry.counter_fn(
+        "fmn_outbox_recovered_total",
+        "Notifications a previous run left unconfirmed in the outbox, taken back at start-up and "
+        "delivered.",
+        [w] { return static_cast<double>(w->recovered()); }, kind);
+    registry.counter_fn(
+        "fmn_outbox_dead_letters_total",
+        "Outbox entries (batches) moved to the dead letters: handed out too often unconfirmed.",
+        [outbox] { return static_cast<double>(outbox->dead_lettered_total()); }, kind);
+    registry.counter_fn(
+        "fmn_outbox_errors_total",
+        "Failed outbox operations (Redis unreachable): such batches go on from "
+        "memory only.",
+        [w] { return static_cast<double>(w->outbox_errors()); }, kind);
+  }
   return *w;
+}
+
+Result<sinks::RedisOutbox*> Service::Impl::open_outbox(
+    const std::optional<sinks::RedisConfig>& redis, DestinationKind kind) {
+  if (!redis || !config.outbox) return nullptr;
+  sinks::OutboxConfig outbox;
+  outbox.consumer = config.outbox_consumer;
+  if (outbox.consumer.empty()) {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    outbox.consumer = std::string(host) + "-" + std::to_string(config.shard_index);
+  }
+  outbox.max_deliveries = static_cast<int>(config.outbox_max_deliveries);
+  outbox.claim_idle = milliseconds(config.outbox_claim_idle_seconds);
+  auto opened = sinks::RedisOutbox::open(*redis, destination_kind_name(kind), outbox);
+  if (!opened) return opened.error();
+  return outboxes.emplace_back(std::move(opened).value()).get();
 }
 
 Result<bool> Service::Impl::open_sinks() {
@@ -189,7 +232,9 @@ Result<bool> Service::Impl::open_sinks() {
     auto sink = batched(DestinationKind::kEmail,
                         std::make_unique<sinks::EmailSink>(std::move(transport).value(), email));
     if (!sink) return sink.error();
-    router.route(DestinationKind::kEmail, add_worker(**sink));
+    auto outbox = open_outbox(redis, DestinationKind::kEmail);
+    if (!outbox) return outbox.error();
+    router.route(DestinationKind::kEmail, add_worker(**sink, *outbox));
   }
   if (!config.irc_server.empty()) {
     std::string host;
@@ -202,7 +247,9 @@ Result<bool> Service::Impl::open_sinks() {
                         std::make_unique<sinks::IrcSink>(
                             std::make_unique<sinks::TcpIrcTransport>(host, port), irc));
     if (!sink) return sink.error();
-    router.route(DestinationKind::kIrc, add_worker(**sink));
+    auto outbox = open_outbox(redis, DestinationKind::kIrc);
+    if (!outbox) return outbox.error();
+    router.route(DestinationKind::kIrc, add_worker(**sink, *outbox));
   }
   if (!config.sse_listen.empty()) {
     sinks::SseServerConfig sse_config;
@@ -217,8 +264,10 @@ Result<bool> Service::Impl::open_sinks() {
         });
     if (!server) return server.error();
     sse = std::move(server).value();
+    auto outbox = open_outbox(redis, DestinationKind::kSse);
+    if (!outbox) return outbox.error();
     router.route(DestinationKind::kSse,
-                 add_worker(*sinks.emplace_back(std::make_unique<sinks::SseSink>(*sse))));
+                 add_worker(*sinks.emplace_back(std::make_unique<sinks::SseSink>(*sse)), *outbox));
     log::info("sse_listening", {{"address", sse_config.bind}, {"port", sse->port()}});
   }
   if (config.stdout_fallback) {
@@ -586,6 +635,9 @@ ServiceSummary Service::run() {
                          {}};
   for (const auto& w : s.workers) {
     summary.undelivered.emplace_back(std::string(w->sink().name()), w->undelivered());
+    if (w->has_outbox()) {
+      summary.left_in_outbox.emplace_back(std::string(w->sink().name()), w->left_in_outbox());
+    }
   }
   return summary;
 }

@@ -31,6 +31,8 @@ struct ServiceSummary {
   double seconds = 0;
   // Per sink (destination kind): notifications still held when its stop grace period ended.
   std::vector<std::pair<std::string, uint64_t>> undelivered;
+  // Per sink with an outbox: entries left there unconfirmed, delivered by the next start.
+  std::vector<std::pair<std::string, uint64_t>> left_in_outbox;
 };
 
 class Service {

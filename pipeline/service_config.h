@@ -40,6 +40,11 @@ struct ServiceConfig {
   std::string engine = "auto";  // interp | jit | auto
   // [state]
   std::string redis;  // host:port keeping pending digests and dedupe state; empty: memory
+  // [outbox] (only with state.redis)
+  bool outbox = true;                // keep every accepted notification in Redis until confirmed
+  std::string outbox_consumer;       // stable per instance; empty: <hostname>-<shard.index>
+  size_t outbox_max_deliveries = 5;  // handed out this often unconfirmed: a dead letter
+  double outbox_claim_idle_seconds = 300;  // another instance's entry idle this long is taken
   // [stdout]
   bool stdout_fallback = true;  // print notifications for destinations with no sink configured
   // [email]

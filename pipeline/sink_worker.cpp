@@ -1,24 +1,63 @@
 #include "pipeline/sink_worker.h"
 
-namespace fmn::pipeline {
+#include "core/log.h"
 
+namespace fmn::pipeline {
 SinkWorker::SinkWorker(sinks::Sink& sink, size_t capacity, std::chrono::milliseconds stop_grace,
-                       std::chrono::milliseconds tick_interval)
+                       std::chrono::milliseconds tick_interval, sinks::RedisOutbox* outbox)
     : sink_(sink),
       capacity_(capacity > 0 ? capacity : 1),
       stop_grace_(stop_grace),
-      tick_interval_(tick_interval) {
+      tick_interval_(tick_interval),
+      outbox_(outbox) {
+  if (outbox_ != nullptr) recover();
   thread_ = std::thread([this] { run(); });
 }
 
 SinkWorker::~SinkWorker() { stop(); }
 
+void SinkWorker::recover() {
+  auto recovery = outbox_->recover();
+  if (!recovery) {
+    outbox_error(recovery.error());
+    return;
+  }
+  for (sinks::OutboxEntry& entry : recovery->entries) {
+    if (entry.notifications.empty()) continue;
+    recovered_ += entry.notifications.size();
+    queued_ += entry.notifications.size();
+    queue_.push_back(
+        {std::make_shared<const std::vector<Notification>>(std::move(entry.notifications)),
+         std::move(entry.id)});                          // before the thread starts: no lock needed
+    submitted_.fetch_add(1, std::memory_order_release);  // completed() counts it when delivered
+  }
+  if (recovered_ > 0 || recovery->dead_lettered > 0 || recovery->undecodable > 0) {
+    log::info("outbox_recovered", {{"sink", std::string(sink_.name())},
+                                   {"notifications", std::to_string(recovered_)},
+                                   {"dead_lettered", std::to_string(recovery->dead_lettered)},
+                                   {"undecodable", std::to_string(recovery->undecodable)}});
+  }
+}
+
 void SinkWorker::submit(std::shared_ptr<const std::vector<Notification>> batch) {
   if (!batch || batch->empty()) return;
+  Batch b{std::move(batch), {}};
+  if (outbox_ != nullptr) {
+    auto id = outbox_->append(*b.notifications);
+    if (id) {
+      b.entry_id = std::move(id).value();
+    } else {
+      outbox_error(id.error());
+    }
+  }
+  enqueue(std::move(b));
+}
+
+void SinkWorker::enqueue(Batch batch) {
+  const size_t n = batch.notifications->size();
   std::unique_lock lock(mu_);
-  not_full_.wait(
-      lock, [&] { return queue_.empty() || queued_ + batch->size() <= capacity_ || stopping_; });
-  queued_ += batch->size();
+  not_full_.wait(lock, [&] { return queue_.empty() || queued_ + n <= capacity_ || stopping_; });
+  queued_ += n;
   queue_.push_back(std::move(batch));
   submitted_.fetch_add(1, std::memory_order_release);
   not_empty_.notify_one();
@@ -39,33 +78,67 @@ void SinkWorker::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void SinkWorker::deliver(const Batch& batch) {
+  if (batch.entry_id.empty()) {
+    sink_.deliver(*batch.notifications);
+    return;
+  }
+  // The entry leaves the outbox once every notification in it is settled.
+  const size_t n = batch.notifications->size();
+  auto left = std::make_shared<size_t>(n);
+  std::vector<sinks::NotificationSettled> settled(n, [this, left, id = batch.entry_id] {
+    --unsettled_;
+    if (--*left == 0) settled_ids_.push_back(id);
+  });
+  unsettled_ += n;
+  sink_.deliver_confirmed(*batch.notifications, settled);
+}
+
+void SinkWorker::remove_settled() {
+  if (settled_ids_.empty()) return;
+  auto removed = outbox_->remove(settled_ids_);
+  if (!removed) {
+    outbox_error(removed.error());  // kept: removed with the next ones
+    return;
+  }
+  settled_ids_.clear();
+}
+
+void SinkWorker::outbox_error(const Error& e) {
+  if (outbox_errors_.fetch_add(1, std::memory_order_relaxed) == 0) {
+    log::warn("outbox_error", {{"sink", std::string(sink_.name())}, {"detail", e.message}});
+  }
+}
+
 void SinkWorker::run() {
   auto next_tick = std::chrono::steady_clock::now() + tick_interval_;
   for (;;) {
-    std::shared_ptr<const std::vector<Notification>> batch;
+    std::optional<Batch> batch;
     {
       std::unique_lock lock(mu_);
       not_empty_.wait_until(lock, next_tick, [&] { return !queue_.empty() || stopping_; });
       if (!queue_.empty()) {
         batch = std::move(queue_.front());
         queue_.pop_front();
-        queued_ -= batch->size();
+        queued_ -= batch->notifications->size();
         not_full_.notify_all();
       } else if (stopping_) {
         break;
       }
     }
     if (batch) {
-      sink_.deliver(*batch);
+      deliver(*batch);
       completed_.fetch_add(1, std::memory_order_release);
     }
     if (auto now = std::chrono::steady_clock::now(); now >= next_tick) {
       sink_.tick();
       next_tick = now + tick_interval_;
     }
+    if (outbox_ != nullptr) remove_settled();
   }
   sink_.tick();
   undelivered_ = sink_.drain(stop_grace_);
+  if (outbox_ != nullptr) remove_settled();
 }
 
 }  // namespace fmn::pipeline

@@ -9,7 +9,14 @@
 // retries, IRC keepalive). stop() delivers what is queued, lets the sink drain what it still
 // holds for at most `stop_grace` (Sink::drain), then joins; undelivered() then says how many
 // notifications were left.
-// Thread-safety: submit() and depth() from any thread; the sink is only touched by the worker.
+// With an outbox (sinks/redis_outbox.h), submit() returns only once the batch is in it: that is
+// the point where a source may acknowledge its messages. Entries leave the outbox once the sink
+// settled them (Sink::deliver_confirmed); what a previous run left there is claimed when the
+// worker is built and delivered first. Whatever the sink has not settled when stop() ends stays
+// in the outbox for the next start (left_in_outbox()). Should the outbox fail (Redis down), the
+// batch is delivered from memory as without one, and counted (outbox_errors()).
+// Thread-safety: submit(), depth() and the counters from any thread; the sink is only touched by
+// the worker.
 #pragma once
 
 #include <atomic>
@@ -18,20 +25,24 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "core/notification.h"
+#include "sinks/redis_outbox.h"
 #include "sinks/sink.h"
 
 namespace fmn::pipeline {
 
 class SinkWorker {
  public:
-  // `sink` outlives the worker.
+  // `sink` and `outbox` (may be null: memory only) outlive the worker.
   SinkWorker(sinks::Sink& sink, size_t capacity,
              std::chrono::milliseconds stop_grace = std::chrono::milliseconds(10'000),
-             std::chrono::milliseconds tick_interval = std::chrono::milliseconds(200));
+             std::chrono::milliseconds tick_interval = std::chrono::milliseconds(200),
+             sinks::RedisOutbox* outbox = nullptr);
   ~SinkWorker();
 
   void submit(std::shared_ptr<const std::vector<Notification>> batch);
@@ -44,10 +55,26 @@ class SinkWorker {
   void stop();
   // Notifications the sink still held when stop() ended its grace period.
   size_t undelivered() const { return undelivered_; }
+  // Notifications this run took from the outbox and left there unsettled at stop (their
+  // entries stay). After stop().
+  size_t left_in_outbox() const { return unsettled_; }
+  bool has_outbox() const { return outbox_ != nullptr; }
+  uint64_t recovered() const { return recovered_; }
+  uint64_t outbox_errors() const { return outbox_errors_.load(std::memory_order_relaxed); }
   sinks::Sink& sink() { return sink_; }
 
  private:
+  struct Batch {
+    std::shared_ptr<const std::vector<Notification>> notifications;
+    std::string entry_id;  // empty: not in the outbox
+  };
+  void recover();
+  void enqueue(Batch batch);
   void run();
+  void deliver(const Batch& batch);
+  // Removes the entries settled since the last call from the outbox.
+  void remove_settled();
+  void outbox_error(const Error& e);
 
   sinks::Sink& sink_;
   const size_t capacity_;
@@ -56,11 +83,16 @@ class SinkWorker {
   size_t undelivered_ = 0;  // written by the thread before it ends, read after join
   mutable std::mutex mu_;
   std::condition_variable not_empty_, not_full_;
-  std::deque<std::shared_ptr<const std::vector<Notification>>> queue_;
+  std::deque<Batch> queue_;
   size_t queued_ = 0;  // notifications in queue_
   bool stopping_ = false;
   std::atomic<bool> stopped_{false};
   std::atomic<uint64_t> submitted_{0}, completed_{0};
+  sinks::RedisOutbox* outbox_;
+  std::vector<std::string> settled_ids_;  // worker thread only
+  size_t unsettled_ = 0;                  // notifications; worker thread only; read after join
+  uint64_t recovered_ = 0;                // written before the thread starts
+  std::atomic<uint64_t> outbox_errors_{0};
   std::thread thread_;
 };
 

@@ -35,23 +35,39 @@ std::string DigestBatcher::key_of(const Notification& n) {
   return bounded_id(key);
 }
 
-void DigestBatcher::deliver(std::span<const Notification> batch) {
+void DigestBatcher::deliver(std::span<const Notification> batch) { deliver_confirmed(batch, {}); }
+
+void DigestBatcher::deliver_confirmed(std::span<const Notification> batch,
+                                      std::span<NotificationSettled> settled) {
   immediate_.clear();
   settled_.clear();
   const int64_t now_ms = to_ms(clock_.wall());
   std::vector<std::string> full;
-  for (const Notification& n : batch) {
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const Notification& n = batch[i];
+    NotificationSettled outer = i < settled.size() ? std::move(settled[i]) : NotificationSettled();
+    auto settle_now = [&outer] {
+      if (outer) outer();
+    };
     const DigestPolicy policy = policy_(n);
     const std::string id = delivery_id(n);
     if (policy.immediate()) {
-      if (on_the_way_.count(id) != 0) continue;  // a repeat of one not yet confirmed
+      if (on_the_way_.count(id) != 0) {  // a repeat of one not yet confirmed
+        settle_now();
+        continue;
+      }
       auto seen = store_.seen(id);
       if (!seen) {
-        store_error(seen.error());
-      } else if (!seen.value()) {
+        store_error(seen.error());  // left unsettled: kept wherever it is durable
+      } else if (seen.value()) {
+        settle_now();  // already delivered: a redelivery after a crash
+      } else {
         on_the_way_.insert(id);
         immediate_.push_back(n);
-        settled_.push_back([this, id] { delivered(id); });
+        settled_.push_back([this, id, outer = std::move(outer)] {
+          delivered(id);
+          if (outer) outer();
+        });
       }
       continue;
     }
@@ -65,9 +81,10 @@ void DigestBatcher::deliver(std::span<const Notification> batch) {
     auto pending = store_.add(key, id, encoded_, due_ms);
     if (!pending) {
       store_error(pending.error());
-    } else if (policy.count > 0 && pending.value() >= policy.count) {
-      full.push_back(key);
+      continue;
     }
+    settle_now();  // the digest store holds it from here on
+    if (policy.count > 0 && pending.value() >= policy.count) full.push_back(key);
   }
   if (!immediate_.empty()) inner_.deliver_confirmed(immediate_, settled_);
   for (const std::string& key : full) flush(key);

@@ -44,6 +44,11 @@ class DigestBatcher : public Sink {
 
   std::string_view name() const override { return inner_.name(); }
   void deliver(std::span<const Notification> batch) override;
+  // Settles a notification once it is safe elsewhere: an immediate one once the sink settled
+  // it (or at once when it was already delivered), a digest item once the store holds it. One
+  // the store could not be asked about is never settled.
+  void deliver_confirmed(std::span<const Notification> batch,
+                         std::span<NotificationSettled> settled) override;
   // Flushes the digests that are due or were held back, then ticks the inner sink.
   void tick() override;
   // Re-delivers digests left in flight by a previous run. Call before the first deliver().

@@ -2,6 +2,8 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
+
 #include "core/envelope_parser.h"
 #include "core/json_writer.h"
 #include "sinks/renderer.h"
@@ -44,6 +46,35 @@ std::vector<std::string> get_list(const rapidjson::Value& obj, const char* key) 
   return out;
 }
 
+void put_recipient(JsonWriter& w, const Notification& n) {
+  put(w, "user", n.user);
+  put(w, "rule", n.rule_name);
+  put(w, "address", n.address);
+  w.Key("kind");
+  w.Uint(static_cast<unsigned>(n.destination));
+  w.Key("user_id");
+  w.Uint(n.user_id);
+  w.Key("rule_id");
+  w.Uint(n.rule_id);
+}
+
+Result<bool> get_recipient(const rapidjson::Value& d, Notification& n) {
+  n.user = get(d, "user");
+  n.rule_name = get(d, "rule");
+  n.address = get(d, "address");
+  const auto uint_of = [&](const char* key) -> unsigned {
+    return d.HasMember(key) && d[key].IsUint() ? d[key].GetUint() : 0;
+  };
+  const unsigned kind = uint_of("kind");
+  if (kind > static_cast<unsigned>(DestinationKind::kStdout)) {
+    return Error{ErrorCode::kBadEnvelope, "stored notification: unknown destination kind"};
+  }
+  n.destination = static_cast<DestinationKind>(kind);
+  n.user_id = uint_of("user_id");
+  n.rule_id = uint_of("rule_id");
+  return true;
+}
+
 }  // namespace
 
 void encode_notification(const Notification& n, std::string& out) {
@@ -57,15 +88,7 @@ void encode_notification(const Notification& n, std::string& out) {
     w.Key("timestamp");
     w.Double(*m.timestamp);
   }
-  put(w, "user", n.user);
-  put(w, "rule", n.rule_name);
-  put(w, "address", n.address);
-  w.Key("kind");
-  w.Uint(static_cast<unsigned>(n.destination));
-  w.Key("user_id");
-  w.Uint(n.user_id);
-  w.Key("rule_id");
-  w.Uint(n.rule_id);
+  put_recipient(w, n);
   put(w, "category", m.meta.category);
   put(w, "title", m.meta.title);
   if (m.meta.subtitle) put(w, "subtitle", *m.meta.subtitle);
@@ -113,20 +136,62 @@ Result<Notification> decode_notification(std::string_view bytes) {
   m->meta.packages = get_list(d, "packages");
   Notification n;
   n.message = MessagePtr(std::move(m));
-  n.user = get(d, "user");
-  n.rule_name = get(d, "rule");
-  n.address = get(d, "address");
-  const auto uint_of = [&](const char* key) -> unsigned {
-    return d.HasMember(key) && d[key].IsUint() ? d[key].GetUint() : 0;
-  };
-  const unsigned kind = uint_of("kind");
-  if (kind > static_cast<unsigned>(DestinationKind::kStdout)) {
-    return Error{ErrorCode::kBadEnvelope, "stored notification: unknown destination kind"};
-  }
-  n.destination = static_cast<DestinationKind>(kind);
-  n.user_id = uint_of("user_id");
-  n.rule_id = uint_of("rule_id");
+  auto recipient = get_recipient(d, n);
+  if (!recipient) return recipient.error();
   return n;
+}
+
+void encode_notifications(std::span<const Notification> batch, std::string& out) {
+  const Message* previous = nullptr;
+  for (const Notification& n : batch) {
+    if (n.message.get() == previous) {
+      JsonBuffer buffer;
+      JsonWriter w(buffer);
+      w.StartObject();
+      put_recipient(w, n);
+      w.EndObject();
+      out += 'N';
+      out.append(buffer.GetString(), buffer.GetSize());
+    } else {
+      out += 'M';
+      encode_notification(n, out);
+      previous = n.message.get();
+    }
+    out += '\n';  // compact JSON: never a newline inside
+  }
+}
+
+Result<std::vector<Notification>> decode_notifications(std::string_view bytes) {
+  std::vector<Notification> out;
+  std::string padded;
+  while (!bytes.empty()) {
+    const size_t end = std::min(bytes.find('\n'), bytes.size());
+    const std::string_view line = bytes.substr(0, end);
+    bytes.remove_prefix(std::min(end + 1, bytes.size()));
+    if (line.empty()) continue;
+    if (line[0] == 'M') {
+      auto n = decode_notification(line.substr(1));
+      if (!n) return n.error();
+      out.push_back(std::move(n.value()));
+      continue;
+    }
+    if (line[0] != 'N' || out.empty()) {
+      return Error{ErrorCode::kMalformedJson, "stored notifications: bad line"};
+    }
+    padded.reserve(line.size() + 16);  // RapidJSON's SSE4.2 scanner reads past the end
+    padded.assign(line.substr(1));
+    rapidjson::Document d;
+    d.Parse(padded.data(), padded.size());
+    if (d.HasParseError() || !d.IsObject()) {
+      return Error{ErrorCode::kMalformedJson, "stored notification: not a JSON object"};
+    }
+    Notification n;
+    n.message = out.back().message;
+    auto recipient = get_recipient(d, n);
+    if (!recipient) return recipient.error();
+    out.push_back(std::move(n));
+  }
+  return out;
 }
 
 std::string delivery_id(const Notification& n) {

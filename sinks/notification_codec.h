@@ -5,8 +5,10 @@
 // decode(encode(n)) renders exactly like n. Pure functions; thread-safe; decode never throws.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/notification.h"
 #include "core/result.h"
@@ -15,6 +17,12 @@ namespace fmn::sinks {
 
 void encode_notification(const Notification& n, std::string& out);
 Result<Notification> decode_notification(std::string_view bytes);
+
+// A batch, one line per notification; a notification about the same message as the one before
+// it keeps only its recipient (user, rule, address, kind), so a message matched for many users
+// is written once. decode_notifications(encode) gives the batch back, sharing the messages.
+void encode_notifications(std::span<const Notification> batch, std::string& out);
+Result<std::vector<Notification>> decode_notifications(std::string_view bytes);
 
 // The identity used to deliver a message at most once to a destination: kind, address and
 // msg_id (or, for the rare message without one, its topic, timestamp and subtitle).

@@ -1,7 +1,5 @@
 #include "sinks/redis_digest_store.h"
 
-#include <hiredis/hiredis.h>
-
 #include "core/bounded_id.h"
 
 namespace fmn::sinks {
@@ -31,100 +29,27 @@ return 1)";
 
 }  // namespace
 
-struct RedisDigestStore::Reply {
-  long long integer = 0;
-  bool nil = false;
-  std::vector<std::string> elements;
-};
-
 Result<std::unique_ptr<RedisDigestStore>> RedisDigestStore::connect(RedisConfig config) {
-  std::unique_ptr<RedisDigestStore> store(new RedisDigestStore(std::move(config)));
-  auto ok = store->reconnect();
-  if (!ok) return ok.error();
-  auto ping = store->command({"PING"});
-  if (!ping) return ping.error();
-  return store;
+  auto connection = RedisConnection::open(config);
+  if (!connection) return connection.error();
+  return std::unique_ptr<RedisDigestStore>(
+      new RedisDigestStore(std::move(config), std::move(connection).value()));
 }
 
-RedisDigestStore::~RedisDigestStore() {
-  if (context_ != nullptr) redisFree(context_);
-}
+RedisDigestStore::~RedisDigestStore() = default;
 
-std::string RedisDigestStore::describe() const {
-  return "redis " + config_.host + ":" + std::to_string(config_.port);
-}
-
-Result<bool> RedisDigestStore::reconnect() {
-  if (context_ != nullptr) redisFree(context_);
-  const auto ms = config_.timeout.count();
-  const timeval tv{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)};
-  context_ = redisConnectWithTimeout(config_.host.c_str(), config_.port, tv);
-  if (context_ == nullptr || context_->err != 0) {
-    std::string why = context_ != nullptr ? context_->errstr : "out of memory";
-    if (context_ != nullptr) redisFree(context_);
-    context_ = nullptr;
-    return Error{ErrorCode::kIo,
-                 "redis " + config_.host + ":" + std::to_string(config_.port) + ": " + why};
-  }
-  redisSetTimeout(context_, tv);
-  return true;
-}
-
-Result<RedisDigestStore::Reply> RedisDigestStore::command(
-    const std::vector<std::string_view>& argv) {
-  std::vector<const char*> args;
-  std::vector<size_t> lengths;
-  for (std::string_view a : argv) {
-    args.push_back(a.data());
-    lengths.push_back(a.size());
-  }
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    if (context_ == nullptr || context_->err != 0) {
-      auto ok = reconnect();
-      if (!ok) return ok.error();
-    }
-    auto* r = static_cast<redisReply*>(
-        redisCommandArgv(context_, static_cast<int>(args.size()), args.data(), lengths.data()));
-    if (r == nullptr) continue;  // connection lost: reconnect and try once more
-    Reply reply;
-    std::string error;
-    switch (r->type) {
-      case REDIS_REPLY_INTEGER:
-        reply.integer = r->integer;
-        break;
-      case REDIS_REPLY_NIL:
-        reply.nil = true;
-        break;
-      case REDIS_REPLY_ERROR:
-        error.assign(r->str, r->len);
-        break;
-      case REDIS_REPLY_ARRAY:
-        for (size_t i = 0; i < r->elements; ++i) {
-          const redisReply* e = r->element[i];
-          if (e->type == REDIS_REPLY_STRING) reply.elements.emplace_back(e->str, e->len);
-        }
-        break;
-      default:
-        break;  // status replies carry nothing the store needs
-    }
-    freeReplyObject(r);
-    if (!error.empty()) return Error{ErrorCode::kIo, "redis: " + error};
-    return reply;
-  }
-  return Error{ErrorCode::kIo,
-               "redis: " + std::string(context_ ? context_->errstr : "no connection")};
-}
+std::string RedisDigestStore::describe() const { return redis_->describe(); }
 
 Result<bool> RedisDigestStore::mark_once(std::string_view id) {
   const std::string key = config_.prefix + "seen:" + bounded_id(id);
   const std::string ttl = std::to_string(config_.dedupe_ttl.count());
-  auto r = command({"SET", key, "1", "NX", "EX", ttl});
+  auto r = redis_->command({"SET", key, "1", "NX", "EX", ttl});
   if (!r) return r.error();
   return !r->nil;
 }
 
 Result<bool> RedisDigestStore::seen(std::string_view id) {
-  auto r = command({"EXISTS", config_.prefix + "seen:" + bounded_id(id)});
+  auto r = redis_->command({"EXISTS", config_.prefix + "seen:" + bounded_id(id)});
   if (!r) return r.error();
   return r->integer > 0;
 }
@@ -137,36 +62,37 @@ Result<size_t> RedisDigestStore::add(std::string_view key, std::string_view id,
   const std::string due = config_.prefix + "due";
   const std::string ttl = std::to_string(config_.dedupe_ttl.count());
   const std::string due_text = std::to_string(due_ms);
-  auto r = command({"EVAL", kAddScript, "3", seen, list, due, ttl, item, due_text, k});
+  auto r = redis_->command({"EVAL", kAddScript, "3", seen, list, due, ttl, item, due_text, k});
   if (!r) return r.error();
   return static_cast<size_t>(r->integer);
 }
 
 Result<std::vector<std::string>> RedisDigestStore::due(int64_t now_ms) {
-  auto r = command({"ZRANGEBYSCORE", config_.prefix + "due", "-inf", std::to_string(now_ms)});
+  auto r =
+      redis_->command({"ZRANGEBYSCORE", config_.prefix + "due", "-inf", std::to_string(now_ms)});
   if (!r) return r.error();
   return std::move(r->elements);
 }
 
 Result<std::vector<std::string>> RedisDigestStore::take(std::string_view key) {
   const std::string k = bounded_id(key);
-  auto r = command({"EVAL", kTakeScript, "4", config_.prefix + "digest:" + k,
-                    config_.prefix + "flight:" + k, config_.prefix + "due",
-                    config_.prefix + "flight", k});
+  auto r = redis_->command({"EVAL", kTakeScript, "4", config_.prefix + "digest:" + k,
+                            config_.prefix + "flight:" + k, config_.prefix + "due",
+                            config_.prefix + "flight", k});
   if (!r) return r.error();
   return std::move(r->elements);
 }
 
 Result<bool> RedisDigestStore::done(std::string_view key) {
   const std::string k = bounded_id(key);
-  auto r = command(
+  auto r = redis_->command(
       {"EVAL", kDoneScript, "2", config_.prefix + "flight:" + k, config_.prefix + "flight", k});
   if (!r) return r.error();
   return true;
 }
 
 Result<std::vector<std::string>> RedisDigestStore::in_flight() {
-  auto r = command({"SMEMBERS", config_.prefix + "flight"});
+  auto r = redis_->command({"SMEMBERS", config_.prefix + "flight"});
   if (!r) return r.error();
   return std::move(r->elements);
 }

@@ -12,18 +12,9 @@
 #include <string>
 
 #include "sinks/digest_store.h"
-
-struct redisContext;
+#include "sinks/redis_connection.h"
 
 namespace fmn::sinks {
-
-struct RedisConfig {
-  std::string host = "127.0.0.1";
-  int port = 6379;
-  std::string prefix = "fmn:";
-  std::chrono::seconds dedupe_ttl = std::chrono::hours(48);
-  std::chrono::milliseconds timeout{2000};
-};
 
 class RedisDigestStore : public DigestStore {
  public:
@@ -42,15 +33,11 @@ class RedisDigestStore : public DigestStore {
   std::string describe() const override;
 
  private:
-  explicit RedisDigestStore(RedisConfig config) : config_(std::move(config)) {}
-  Result<bool> reconnect();
-  // Runs one command (argv form), reconnecting once if the connection was lost. The reply is
-  // an integer, nil, a status, or an array of strings; errors become kIo.
-  struct Reply;
-  Result<Reply> command(const std::vector<std::string_view>& argv);
+  RedisDigestStore(RedisConfig config, std::unique_ptr<RedisConnection> redis)
+      : config_(std::move(config)), redis_(std::move(redis)) {}
 
   RedisConfig config_;
-  redisContext* context_ = nullptr;
+  std::unique_ptr<RedisConnection> redis_;
 };
 
 }  // namespace fmn::sinks

@@ -137,6 +137,10 @@ int main(int argc, char** argv) {
   for (const auto& [sink, count] : s.undelivered) {
     undelivered += (undelivered.empty() ? "" : " ") + sink + "=" + std::to_string(count);
   }
+  std::string kept;  // what stays in the Redis outbox for the next start
+  for (const auto& [sink, count] : s.left_in_outbox) {
+    kept += (kept.empty() ? "" : " ") + sink + "=" + std::to_string(count);
+  }
   if (config.log_format == "json") {
     fmn::log::info("stopped", {{"messages", s.received},
                                {"parse_errors", s.parse_errors},
@@ -147,6 +151,7 @@ int main(int argc, char** argv) {
                                {"missing", s.missing},
                                {"seconds", s.seconds},
                                {"undelivered", undelivered},
+                               {"left_in_outbox", kept},
                                {"note", gaps_note}});
     return 0;
   }
@@ -162,5 +167,6 @@ int main(int argc, char** argv) {
   if (!undelivered.empty()) {
     std::fprintf(stderr, "fmn-pipeline: undelivered at stop: %s\n", undelivered.c_str());
   }
+  if (!kept.empty()) std::fprintf(stderr, "fmn-pipeline: left in the outbox: %s\n", kept.c_str());
   return 0;
 }

@@ -38,12 +38,7 @@ long long pending_items(const test::RedisServer& redis) {
 }
 
 bool wait_pending(const test::RedisServer& redis, long long count, test::Duration timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pending_items(redis) == count) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return false;
+  return wait_for_count([&] { return pending_items(redis); }, count, timeout);
 }
 
 TEST(RedisFaults, KillNineWithPendingAndInFlightDigestsLosesAndDuplicatesNothing) {

@@ -1,5 +1,7 @@
 #include "tests/faults/scenario.h"
 
+#include <thread>
+
 namespace fmn::faults {
 
 std::string one_user_prefs(const std::string& rule_source, const std::string& delivery) {
@@ -20,6 +22,16 @@ std::string servers_config(const std::string& bus_endpoint, const std::string& s
   if (!redis_address.empty()) out += "[state]\nredis = \"" + redis_address + "\"\n";
   if (!irc_address.empty()) out += "[irc]\nserver = \"" + irc_address + "\"\n";
   return out;
+}
+
+bool wait_for_count(const std::function<long long()>& count, long long want,
+                    test::Duration timeout) {
+  for (auto deadline = std::chrono::steady_clock::now() + timeout;
+       std::chrono::steady_clock::now() < deadline;
+       std::this_thread::sleep_for(std::chrono::milliseconds(50))) {
+    if (count() == want) return true;
+  }
+  return false;
 }
 
 }  // namespace fmn::faults

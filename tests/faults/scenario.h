@@ -3,7 +3,10 @@
 // text that point fmn-pipeline at the scenario's real servers.
 #pragma once
 
+#include <functional>
 #include <string>
+
+#include "tests/support/child_process.h"
 
 namespace fmn::faults {
 
@@ -24,5 +27,9 @@ std::string one_user_prefs(const std::string& rule_source, const std::string& de
 std::string servers_config(const std::string& bus_endpoint, const std::string& smtp_url,
                            const std::string& redis_address = "",
                            const std::string& irc_address = "");
+
+// Polls `count` (every 50 ms) until it returns `want`; false when `timeout` passed first.
+bool wait_for_count(const std::function<long long()>& count, long long want,
+                    test::Duration timeout);
 
 }  // namespace fmn::faults

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "sinks/digest_store_factory.h"
 #include "sinks/memory_digest_store.h"
 #include "sinks/notification_codec.h"
@@ -79,6 +81,32 @@ TEST(DigestBatcher, AnImmediateNotificationIsMarkedDeliveredOnlyOnceTheSinkConfi
   EXPECT_TRUE(f.store.seen(id).value());
   f.batcher.deliver({&a, 1});
   EXPECT_EQ(f.sink.single.size(), 1u);
+}
+
+// What sits in front of the batcher (the outbox) learns when each notification is safe: an
+// immediate one once the sink settled it, a repeat of a delivered one at once, a digest item
+// once the store holds it.
+TEST(DigestBatcher, SettlesWhatItWasGivenOnlyOnceItIsSafe) {
+  Fixture immediate(DigestPolicy{});
+  immediate.sink.hold_notifications = true;
+  const Notification a = item(1);
+  int settled = 0;
+  std::vector<NotificationSettled> callbacks{[&] { ++settled; }};
+  immediate.batcher.deliver_confirmed({&a, 1}, callbacks);
+  EXPECT_EQ(settled, 0);
+  ASSERT_EQ(immediate.sink.unconfirmed.size(), 1u);
+  immediate.sink.unconfirmed[0]();  // the server confirmed it
+  EXPECT_EQ(settled, 1);
+  callbacks = {[&] { ++settled; }};
+  immediate.batcher.deliver_confirmed({&a, 1}, callbacks);  // redelivered after a crash
+  EXPECT_EQ(settled, 2);
+  EXPECT_EQ(immediate.sink.single.size(), 1u);
+
+  Fixture digest(DigestPolicy{60s, 0});
+  callbacks = {[&] { ++settled; }};
+  digest.batcher.deliver_confirmed({&a, 1}, callbacks);
+  EXPECT_EQ(settled, 3);
+  EXPECT_TRUE(digest.sink.digests.empty());
 }
 
 TEST(DigestBatcher, FlushesOnCount) {
@@ -200,6 +228,24 @@ TEST(NotificationCodec, RoundTripRendersTheSame) {
   EXPECT_EQ(delivery_id(n), delivery_id(back.value()));
   EXPECT_EQ(back->user_id, n.user_id);
   EXPECT_FALSE(decode_notification("not json").ok());
+}
+
+TEST(NotificationCodec, ABatchWritesEachMessageOnceAndComesBackWhole) {
+  Notification a = item(1), b = a, c = item(2);  // a and b: one message, two users
+  b.user = "bob";
+  b.address = "bob@example.org";
+  const std::vector<Notification> batch{a, b, c};
+  std::string bytes;
+  encode_notifications(batch, bytes);
+  EXPECT_EQ(std::count(bytes.begin(), bytes.end(), '\n'), 3);
+  EXPECT_EQ(bytes.find(a.message->msg_id), bytes.rfind(a.message->msg_id));  // written once
+  auto back = decode_notifications(bytes);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  ASSERT_EQ(back->size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(delivery_id((*back)[i]), delivery_id(batch[i]));
+  EXPECT_EQ((*back)[1].user, "bob");
+  EXPECT_EQ((*back)[0].message, (*back)[1].message);
+  EXPECT_FALSE(decode_notifications("N{}\n").ok());  // a recipient without a message
 }
 
 }  // namespace

@@ -1,0 +1,58 @@
+// RedisConnection: one hiredis connection, shared by every Redis-backed component (digest store,
+// outbox), so they connect, time out, reconnect and report errors the same way.
+//
+// command() runs one command in argv form (binary-safe), reconnecting once if the connection was
+// lost; a second failure, or an error reply, is reported as kIo. The reply is flattened: an
+// integer, nil, or the string elements of an array (scripts return flat arrays). Not
+// thread-safe: one thread at a time.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+struct redisContext;
+
+namespace fmn::sinks {
+
+struct RedisConfig {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  std::string prefix = "fmn:";
+  std::chrono::seconds dedupe_ttl = std::chrono::hours(48);
+  std::chrono::milliseconds timeout{2000};
+};
+
+struct RedisReply {
+  long long integer = 0;
+  bool nil = false;
+  std::vector<std::string> elements;
+};
+
+class RedisConnection {
+ public:
+  // Connects and checks the server answers PING; kIo when it does not.
+  static Result<std::unique_ptr<RedisConnection>> open(const RedisConfig& config);
+  ~RedisConnection();
+  RedisConnection(const RedisConnection&) = delete;
+  RedisConnection& operator=(const RedisConnection&) = delete;
+
+  Result<RedisReply> command(const std::vector<std::string_view>& argv);
+  std::string describe() const;
+
+ private:
+  RedisConnection(std::string host, int port, std::chrono::milliseconds timeout)
+      : host_(std::move(host)), port_(port), timeout_(timeout) {}
+  Result<bool> reconnect();
+
+  std::string host_;
+  int port_;
+  std::chrono::milliseconds timeout_;
+  redisContext* context_ = nullptr;
+};
+
+}  // namespace fmn::sinks

@@ -1,0 +1,143 @@
+#include "sinks/redis_outbox.h"
+
+#include "sinks/notification_codec.h"
+
+namespace fmn::sinks {
+namespace {
+
+constexpr std::string_view kGroup = "fmn";
+
+constexpr size_t kMaxIdsPerCall = 1000;  // Lua's unpack() takes a few thousand at most
+
+// KEYS: stream. ARGV: group, consumer, items. Returns {the new entry's id}.
+constexpr std::string_view kAppendScript = R"(
+redis.call('XADD', KEYS[1], '*', 'n', ARGV[3])
+local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1, 'STREAMS', KEYS[1], '>')
+local ids = {}
+if r then for _, e in ipairs(r[1][2]) do ids[#ids + 1] = e[1] end end
+return ids)";
+
+// KEYS: stream. ARGV: group, id...
+constexpr std::string_view kRemoveScript = R"(
+local ids = {}
+for i = 2, #ARGV do ids[#ids + 1] = ARGV[i] end
+redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
+redis.call('XDEL', KEYS[1], unpack(ids))
+return #ids)";
+
+// KEYS: stream, dead stream. ARGV: group, consumer, claim idle ms, max deliveries.
+// Claims this consumer's pending entries and others' idle ones (XCLAIM counts a delivery),
+// moves those handed out more than max deliveries times to the dead stream, and returns
+// {dead count, id, item, id, item...} for the rest. Entries deleted meanwhile are acknowledged.
+constexpr std::string_view kRecoverScript = R"(
+local out = {0}
+local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 100000)
+for _, p in ipairs(pending) do
+  local id, owner, idle, count = p[1], p[2], p[3], p[4]
+  if owner == ARGV[2] or idle >= tonumber(ARGV[3]) then
+    local claimed = redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, id)
+    local e = claimed[1]
+    if not e or not e[2] then
+      redis.call('XACK', KEYS[1], ARGV[1], id)
+    else
+      local item = e[2][2]
+      if count + 1 > tonumber(ARGV[4]) then
+        redis.call('XADD', KEYS[2], '*', 'n', item, 'id', id, 'deliveries', count)
+        redis.call('XACK', KEYS[1], ARGV[1], id)
+        redis.call('XDEL', KEYS[1], id)
+        out[1] = out[1] + 1
+      else
+        out[#out + 1] = id
+        out[#out + 1] = item
+      end
+    end
+  end
+end
+out[1] = tostring(out[1])
+return out)";
+
+}  // namespace
+
+Result<std::unique_ptr<RedisOutbox>> RedisOutbox::open(const RedisConfig& redis,
+                                                       std::string_view kind, OutboxConfig config) {
+  auto connection = RedisConnection::open(redis);
+  if (!connection) return connection.error();
+  std::string stream = redis.prefix + "outbox:" + std::string(kind);
+  auto group = (*connection)->command({"XGROUP", "CREATE", stream, kGroup, "0", "MKSTREAM"});
+  if (!group && group.error().message.find("BUSYGROUP") == std::string::npos) {
+    return group.error();
+  }
+  return std::unique_ptr<RedisOutbox>(
+      new RedisOutbox(std::move(connection).value(), std::move(stream), std::move(config)));
+}
+
+Result<std::string> RedisOutbox::append(std::span<const Notification> batch) {
+  std::lock_guard lock(mu_);
+  encoded_.clear();
+  encode_notifications(batch, encoded_);
+  auto r =
+      redis_->command({"EVAL", kAppendScript, "1", stream_, kGroup, config_.consumer, encoded_});
+  if (!r) return r.error();
+  if (r->elements.size() != 1) return Error{ErrorCode::kIo, "redis outbox: entry not read back"};
+  return std::move(r->elements[0]);
+}
+
+Result<bool> RedisOutbox::remove(std::span<const std::string> ids) {
+  std::lock_guard lock(mu_);
+  for (size_t start = 0; start < ids.size(); start += kMaxIdsPerCall) {
+    std::vector<std::string_view> argv{"EVAL", kRemoveScript, "1", stream_, kGroup};
+    for (size_t i = start; i < ids.size() && i < start + kMaxIdsPerCall; ++i) {
+      argv.push_back(ids[i]);
+    }
+    auto r = redis_->command(argv);
+    if (!r) return r.error();
+  }
+  return true;
+}
+
+Result<OutboxRecovery> RedisOutbox::recover() {
+  std::lock_guard lock(mu_);
+  const std::string idle = std::to_string(config_.claim_idle.count());
+  const std::string max = std::to_string(config_.max_deliveries);
+  auto r = redis_->command(
+      {"EVAL", kRecoverScript, "2", stream_, dead_, kGroup, config_.consumer, idle, max});
+  if (!r) return r.error();
+  OutboxRecovery recovery;
+  if (!r->elements.empty()) recovery.dead_lettered = std::stoul(r->elements[0]);
+  std::vector<std::string> bad;
+  for (size_t i = 1; i + 1 < r->elements.size(); i += 2) {
+    auto notifications = decode_notifications(r->elements[i + 1]);
+    if (notifications) {
+      recovery.entries.push_back({r->elements[i], std::move(notifications).value()});
+      continue;
+    }
+    const std::string& id = r->elements[i];
+    bad.push_back(id);
+    auto moved = redis_->command(
+        {"XADD", dead_, "*", "n", r->elements[i + 1], "id", id, "deliveries", "undecodable"});
+    if (!moved) return moved.error();
+  }
+  for (const std::string& id : bad) {
+    auto removed = redis_->command({"EVAL", kRemoveScript, "1", stream_, kGroup, id});
+    if (!removed) return removed.error();
+  }
+  recovery.undecodable = bad.size();
+  dead_lettered_.fetch_add(recovery.dead_lettered + bad.size(), std::memory_order_relaxed);
+  return recovery;
+}
+
+Result<size_t> RedisOutbox::size() {
+  std::lock_guard lock(mu_);
+  auto r = redis_->command({"XLEN", stream_});
+  if (!r) return r.error();
+  return static_cast<size_t>(r->integer);
+}
+
+Result<size_t> RedisOutbox::dead_letters() {
+  std::lock_guard lock(mu_);
+  auto r = redis_->command({"XLEN", dead_});
+  if (!r) return r.error();
+  return static_cast<size_t>(r->integer);
+}
+
+}  // namespace fmn::sinks

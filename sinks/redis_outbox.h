@@ -1,0 +1,88 @@
+// RedisOutbox: one destination kind's durable outbox, a Redis stream read through a consumer
+// group, so a notification the pipeline accepted survives a crash until its sink confirmed it.
+//
+//   <prefix>outbox:<kind>        stream of entries, one per batch handed to the kind's queue
+//                                (field `n`: encode_notifications(), notification_codec.h)
+//   <prefix>outbox:<kind>:dead   stream of dead letters (fields `n`, `id`, `deliveries`)
+//   group `fmn`, one consumer per instance (`consumer`, stable across restarts)
+//
+// Why a stream and a group rather than a list and a processing list: the group's pending list
+// records per entry who holds it, since when and how many times it was handed out, which is what
+// recovery needs (an instance takes back its own entries at once and a dead instance's after
+// `claim_idle`; an entry handed out `max_deliveries` times becomes a dead letter), and one stream
+// per kind keeps the kinds independent. A list would need those three records kept by hand.
+//
+// An entry is a batch, not a notification: one Redis round trip and one stream entry per batch
+// keeps the cost per notification small at the fan-out of a large population (docs/
+// reliability.md has the figure). An entry is removed once all its notifications are settled;
+// after a crash its notifications are all delivered again, and the "already delivered" marks
+// (DigestBatcher) skip the ones that were.
+// append() adds a batch and reads it into this consumer's pending list in one atomic script (so
+// no entry is ever unowned); it returns once Redis has answered, i.e. the batch is in Redis
+// (as durable as Redis' own persistence, docs/reliability.md). remove() acknowledges and deletes
+// entries whose sink confirmed them. recover() (at start-up) claims this consumer's entries from
+// a previous run and other consumers' entries idle for `claim_idle`, dead-letters those handed
+// out more than `max_deliveries` times, and returns the rest for delivery again.
+// Thread-safety: every method may be called from any thread (one connection, under a mutex).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/notification.h"
+#include "sinks/redis_connection.h"
+
+namespace fmn::sinks {
+
+struct OutboxConfig {
+  std::string consumer = "fmn";  // stable per instance: a restart takes its own entries back
+  int max_deliveries = 5;        // handed out this many times without confirmation: dead letter
+  std::chrono::milliseconds claim_idle = std::chrono::minutes(5);
+};
+
+struct OutboxEntry {
+  std::string id;  // the stream entry id
+  std::vector<Notification> notifications;
+};
+
+struct OutboxRecovery {
+  std::vector<OutboxEntry> entries;  // to deliver again
+  size_t dead_lettered = 0;
+  size_t undecodable = 0;  // entries that were not notifications: dead-lettered too
+};
+
+class RedisOutbox {
+ public:
+  static Result<std::unique_ptr<RedisOutbox>> open(const RedisConfig& redis, std::string_view kind,
+                                                   OutboxConfig config);
+
+  // The entry id of `batch` (not empty), once Redis holds it.
+  Result<std::string> append(std::span<const Notification> batch);
+  Result<bool> remove(std::span<const std::string> ids);
+  Result<OutboxRecovery> recover();
+  // Entries in the outbox (every consumer's), and dead letters.
+  Result<size_t> size();
+  Result<size_t> dead_letters();
+
+  uint64_t dead_lettered_total() const { return dead_lettered_.load(std::memory_order_relaxed); }
+
+ private:
+  RedisOutbox(std::unique_ptr<RedisConnection> redis, std::string stream, OutboxConfig config)
+      : redis_(std::move(redis)),
+        stream_(std::move(stream)),
+        dead_(stream_ + ":dead"),
+        config_(std::move(config)) {}
+
+  std::mutex mu_;
+  std::unique_ptr<RedisConnection> redis_;
+  const std::string stream_, dead_;
+  const OutboxConfig config_;
+  std::atomic<uint64_t> dead_lettered_{0};
+  std::string encoded_;
+};
+
+}  // namespace fmn::sinks

@@ -1,0 +1,95 @@
+// The durable outbox against the real fmn-pipeline: kill -9 right after a burst, with the SMTP
+// server down, then a restart — every notification the pipeline had accepted arrives exactly
+// once, from the outbox alone (the bus does not bring the burst again).
+#include <gtest/gtest.h>
+#include <hiredis/hiredis.h>
+
+#include <algorithm>
+#include <memory>
+#include <thread>
+
+#include "tests/faults/expected_notifications.h"
+#include "tests/faults/pipeline_process.h"
+#include "tests/faults/scenario.h"
+#include "tests/support/redis_server.h"
+#include "tests/support/smtp_server.h"
+#include "tests/support/zmq_publisher.h"
+
+namespace fmn::faults {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Notifications in a destination kind's outbox stream (one line each in an entry's `n` field),
+// -1 when Redis is unreachable.
+long long outbox_notifications(const test::RedisServer& redis, const std::string& kind) {
+  std::unique_ptr<redisContext, decltype(&redisFree)> c(
+      redisConnect(redis.host().c_str(), redis.port()), &redisFree);
+  if (!c || c->err) return -1;
+  auto* entries =
+      static_cast<redisReply*>(redisCommand(c.get(), "XRANGE fmn:outbox:%s - +", kind.c_str()));
+  if (entries == nullptr) return -1;
+  long long n = 0;
+  for (size_t i = 0; i < entries->elements; ++i) {
+    const redisReply* fields = entries->element[i]->element[1];
+    for (size_t f = 1; f < fields->elements; f += 2) {
+      std::string_view items(fields->element[f]->str, fields->element[f]->len);
+      n += static_cast<long long>(std::count(items.begin(), items.end(), '\n'));
+    }
+  }
+  freeReplyObject(entries);
+  return n;
+}
+
+bool wait_notifications(const test::RedisServer& redis, const std::string& kind, long long count,
+                        test::Duration timeout) {
+  return wait_for_count([&] { return outbox_notifications(redis, kind); }, count, timeout);
+}
+
+TEST(OutboxFaults, KillNineAfterABurstWithSmtpDownDeliversEachNotificationOnceAfterRestart) {
+  test::RedisOptions durable;
+  durable.appendonly = true;
+  auto redis = test::RedisServer::start(durable);
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  auto smtp = test::SmtpServer::start();
+  ASSERT_TRUE(smtp.ok()) << smtp.error().message;
+  auto bus = test::ZmqPublisher::start();
+  ASSERT_TRUE(bus.ok()) << bus.error().message;
+  ASSERT_TRUE(smtp->stop().ok());  // down: connections are refused
+
+  auto pipeline = PipelineProcess::start(
+      {one_user_prefs(kWatchedRule, "{ to = \"email\" }"),
+       servers_config(bus->endpoint(), smtp->url(), test::loopback_address(redis->port()))});
+  ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+  ASSERT_TRUE(bus->wait_for_subscriptions(1, 30s).ok());
+  auto slice = corpus_slice(150);
+  std::set<std::string> expected = matched_ids(slice, kWatchedRule, "ralph");
+  ASSERT_GE(expected.size(), 10u);
+  ASSERT_TRUE(bus->play(slice).ok());
+
+  // Every notification is in the outbox and the sink is retrying when the service crashes.
+  const auto count = static_cast<long long>(expected.size());
+  ASSERT_TRUE(wait_notifications(*redis, "email", count, 60s)) << pipeline->log_text();
+  auto retried = pipeline->wait_metric(
+      "fmn_retried_total", "sink=\"email\"", [](double v) { return v >= 1; }, 60s);
+  ASSERT_TRUE(retried.ok()) << retried.error().message;
+  pipeline->kill();
+
+  ASSERT_TRUE(smtp->restart().ok());
+  ASSERT_TRUE(pipeline->restart().ok());
+  auto mail = smtp->wait_for_mail(expected.size(), 120s);
+  ASSERT_TRUE(mail.ok()) << mail.error().message << "\n" << pipeline->log_text();
+  EXPECT_EQ(pipeline->metric("fmn_outbox_recovered_total", "sink=\"email\""),
+            static_cast<double>(count));
+  EXPECT_TRUE(wait_notifications(*redis, "email", 0, 60s)) << pipeline->log_text();
+  ASSERT_TRUE(pipeline->terminate().ok());
+  EXPECT_NE(pipeline->log_text().find("left in the outbox: email=0"), std::string::npos)
+      << pipeline->log_text();
+
+  auto all = smtp->received();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(describe(received_ids(all.value())), describe(once_each(expected)));
+}
+
+}  // namespace
+}  // namespace fmn::faults

@@ -1,0 +1,155 @@
+// The durable outbox in a real Redis: entries stay until their sink confirmed them, a restart
+// takes its own back, another instance takes a dead one's once idle, an entry handed out too
+// often becomes a dead letter, and a sink worker leaves what it could not settle for the next
+// start, which delivers it.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "pipeline/sink_worker.h"
+#include "sinks/redis_outbox.h"
+#include "tests/sinks/notification_fixture.h"
+#include "tests/sinks/recording_sink.h"
+#include "tests/support/redis_server.h"
+
+namespace fmn::sinks {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::make_notification;
+using testing::MessageSpec;
+
+std::vector<Notification> numbered(int count, DestinationKind kind = DestinationKind::kEmail) {
+  std::vector<Notification> out;
+  for (int i = 0; i < count; ++i) {
+    MessageSpec spec;
+    spec.msg_id = "2024-outbox-" + std::to_string(i);
+    out.push_back(make_notification(spec, kind, "alice@example.org"));
+  }
+  return out;
+}
+
+class OutboxTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto redis = test::RedisServer::start();
+    ASSERT_TRUE(redis.ok()) << redis.error().message;
+    redis_.emplace(std::move(redis).value());
+    std::printf("Redis at %s\n", redis_->url().c_str());
+  }
+  std::unique_ptr<RedisOutbox> open(std::string consumer, std::chrono::milliseconds idle = 1h,
+                                    int max_deliveries = 5, std::string_view kind = "email") {
+    RedisConfig config;
+    config.host = redis_->host();
+    config.port = redis_->port();
+    auto outbox = RedisOutbox::open(config, kind, {std::move(consumer), max_deliveries, idle});
+    if (!outbox) ADD_FAILURE() << outbox.error().message;
+    return outbox ? std::move(outbox).value() : nullptr;
+  }
+  static size_t size(RedisOutbox& outbox) {
+    auto n = outbox.size();
+    EXPECT_TRUE(n.ok());
+    return n ? *n : 0;
+  }
+
+  std::optional<test::RedisServer> redis_;
+};
+
+TEST_F(OutboxTest, AnEntryStaysUntilRemovedAndARestartTakesItsOwnBack) {
+  const auto batch = numbered(3);
+  {
+    auto first = open("instance-a");
+    ASSERT_NE(first, nullptr);
+    auto settled = first->append(std::span(batch).first(1));
+    ASSERT_TRUE(settled.ok()) << settled.error().message;
+    ASSERT_TRUE(first->append(std::span(batch).subspan(1)).ok());
+    EXPECT_EQ(size(*first), 2u);
+    ASSERT_TRUE(first->remove(std::vector<std::string>{*settled}).ok());
+    EXPECT_EQ(size(*first), 1u);
+  }
+  auto restarted = open("instance-a");
+  ASSERT_NE(restarted, nullptr);
+  auto recovery = restarted->recover();
+  ASSERT_TRUE(recovery.ok()) << recovery.error().message;
+  ASSERT_EQ(recovery->entries.size(), 1u);
+  const auto& taken = recovery->entries[0].notifications;
+  ASSERT_EQ(taken.size(), 2u);
+  EXPECT_EQ(taken[0].message->msg_id, batch[1].message->msg_id);
+  EXPECT_EQ(taken[1].message->msg_id, batch[2].message->msg_id);
+  EXPECT_EQ(taken[1].address, "alice@example.org");
+  ASSERT_TRUE(restarted->remove(std::vector<std::string>{recovery->entries[0].id}).ok());
+  EXPECT_EQ(size(*restarted), 0u);
+}
+
+TEST_F(OutboxTest, AnotherInstanceTakesADeadInstancesEntriesOnlyOnceIdleLongEnough) {
+  auto dead = open("instance-a");
+  ASSERT_NE(dead, nullptr);
+  ASSERT_TRUE(dead->append(numbered(2)).ok());
+
+  auto patient = open("instance-b", 1h);
+  auto recovery = patient->recover();
+  ASSERT_TRUE(recovery.ok()) << recovery.error().message;
+  EXPECT_TRUE(recovery->entries.empty());
+
+  auto taker = open("instance-c", 0ms);
+  recovery = taker->recover();
+  ASSERT_TRUE(recovery.ok()) << recovery.error().message;
+  ASSERT_EQ(recovery->entries.size(), 1u);
+  EXPECT_EQ(recovery->entries[0].notifications.size(), 2u);
+  // Now instance-c's: instance-b still does not see them, instance-c after a restart does.
+  EXPECT_TRUE(patient->recover()->entries.empty());
+  EXPECT_EQ(open("instance-c")->recover()->entries.size(), 1u);
+}
+
+TEST_F(OutboxTest, AnEntryHandedOutTooOftenBecomesADeadLetter) {
+  auto outbox = open("instance-a", 1h, 2);
+  ASSERT_TRUE(outbox->append(numbered(1)).ok());     // handed out once
+  EXPECT_EQ(outbox->recover()->entries.size(), 1u);  // twice
+  auto recovery = outbox->recover();                 // a third time: too often
+  ASSERT_TRUE(recovery.ok()) << recovery.error().message;
+  EXPECT_TRUE(recovery->entries.empty());
+  EXPECT_EQ(recovery->dead_lettered, 1u);
+  EXPECT_EQ(outbox->dead_lettered_total(), 1u);
+  EXPECT_EQ(size(*outbox), 0u);
+  auto dead = outbox->dead_letters();
+  ASSERT_TRUE(dead.ok());
+  EXPECT_EQ(*dead, 1u);
+}
+
+TEST_F(OutboxTest, EachDestinationKindHasItsOwnStream) {
+  auto email = open("instance-a", 1h, 5, "email");
+  auto irc = open("instance-a", 1h, 5, "irc");
+  ASSERT_TRUE(irc->append(numbered(4, DestinationKind::kIrc)).ok());
+  ASSERT_TRUE(email->append(numbered(1)).ok());
+  EXPECT_EQ(size(*email), 1u);
+  EXPECT_EQ(size(*irc), 1u);
+  EXPECT_EQ(open("instance-a", 1h, 5, "email")->recover()->entries.size(), 1u);
+}
+
+TEST_F(OutboxTest, AWorkerLeavesWhatItsSinkDidNotConfirmAndTheNextStartDeliversIt) {
+  auto batch = std::make_shared<std::vector<Notification>>(numbered(3));
+  {
+    auto outbox = open("instance-a");
+    testing::RecordingSink unconfirming;
+    unconfirming.hold_notifications = true;  // the server never confirms
+    pipeline::SinkWorker worker(unconfirming, 100, 0ms, 200ms, outbox.get());
+    worker.submit(batch);
+    EXPECT_EQ(size(*outbox), 1u);  // in Redis once submit() returned: one entry per batch
+    worker.stop();
+    EXPECT_EQ(unconfirming.single.size(), 3u);
+    EXPECT_EQ(worker.left_in_outbox(), 3u);
+    EXPECT_EQ(size(*outbox), 1u);
+  }
+  auto outbox = open("instance-a");
+  testing::RecordingSink confirming;
+  pipeline::SinkWorker worker(confirming, 100, 0ms, 200ms, outbox.get());
+  EXPECT_EQ(worker.recovered(), 3u);
+  worker.stop();
+  ASSERT_EQ(confirming.single.size(), 3u);
+  EXPECT_EQ(confirming.single[2].message->msg_id, (*batch)[2].message->msg_id);
+  EXPECT_EQ(worker.left_in_outbox(), 0u);
+  EXPECT_EQ(size(*outbox), 0u);
+}
+
+}  // namespace
+}  // namespace fmn::sinks
