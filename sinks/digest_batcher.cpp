@@ -16,11 +16,10 @@ int64_t to_ms(std::chrono::system_clock::time_point t) {
 
 }  // namespace
 
-DigestBatcher::DigestBatcher(Sink& inner, DigestStore& store, PolicyLookup policy,
-                             DigestBatcherConfig config, Clock& clock, FailureHandler on_failure)
+DigestBatcher::DigestBatcher(Sink& inner, DigestStore& store, DigestBatcherConfig config,
+                             Clock& clock, FailureHandler on_failure)
     : inner_(inner),
       store_(store),
-      policy_(std::move(policy)),
       config_(config),
       clock_(clock),
       on_failure_(std::move(on_failure)) {}
@@ -39,7 +38,7 @@ void DigestBatcher::deliver(std::span<const Notification> batch) {
   const int64_t now_ms = to_ms(clock_.wall());
   std::vector<std::string> full;
   for (const Notification& n : batch) {
-    const DigestPolicy policy = policy_(n);
+    const DigestPolicy& policy = n.digest;
     const std::string id = delivery_id(n);
     if (policy.immediate()) {
       auto once = store_.mark_once(id);
