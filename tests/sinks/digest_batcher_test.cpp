@@ -68,6 +68,22 @@ TEST(DigestBatcher, NeverDeliversTheSameMessageTwiceToADestination) {
   EXPECT_EQ(f.sink.single[1].address, "c@example.org");
 }
 
+TEST(DigestBatcher, EachNotificationFollowsThePolicyItCarries) {
+  Fixture f(DigestPolicy{});
+  Notification at_once = item(1, "a", "a@example.org");
+  Notification in_pairs = item(2, "b", "b@example.org");
+  in_pairs.digest = DigestPolicy{0s, 2};
+  Notification second = item(3, "b", "b@example.org");
+  second.digest = in_pairs.digest;
+  f.batcher.deliver(std::vector{at_once, in_pairs});
+  ASSERT_EQ(f.sink.single.size(), 1u);
+  EXPECT_EQ(f.sink.single[0].user, "a");
+  EXPECT_TRUE(f.sink.digests.empty());
+  f.batcher.deliver(std::vector{second});
+  ASSERT_EQ(f.sink.digests.size(), 1u);
+  EXPECT_EQ(subtitles(f.sink.digests[0]), (std::vector<std::string>{"item 2", "item 3"}));
+}
+
 TEST(DigestBatcher, FlushesOnCount) {
   Fixture f(DigestPolicy{0s, 3});
   f.deliver(std::vector{item(1), item(2)});
