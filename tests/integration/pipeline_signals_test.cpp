@@ -1,5 +1,6 @@
 // Signals on the real fmn-pipeline: SIGHUP reloads the preferences file while the bus keeps
-// flowing (messages after the reload follow the new rules, those before it the old ones), and
+// flowing (messages after the reload follow the new rules, those before it the old ones), a
+// changed preferences file is followed without a signal, and
 // SIGTERM in the middle of a paced replay stops promptly, drains what is in flight and prints
 // every notification it counted before its summary.
 #include <gtest/gtest.h>
@@ -92,6 +93,35 @@ TEST(PipelineSignals, SighupReloadsPreferencesAndLaterMessagesFollowTheNewRules)
   std::string output = p->output();
   EXPECT_NE(output.find("preferences_loaded"), output.rfind("preferences_loaded"))
       << "loaded at start-up and on SIGHUP";
+}
+
+TEST(PipelineSignals, AChangedPreferencesFileIsFollowedWithoutASignal) {
+  auto dir = TempDir::create("follow");
+  ASSERT_TRUE(dir.ok()) << dir.error().message;
+  const std::string prefs = (*dir / "prefs.toml").string();
+  ASSERT_TRUE(prefs::write_file_atomically(prefs, one_rule_prefs("updates", "*.bodhi.*")).ok());
+  auto port = pick_free_port();
+  ASSERT_TRUE(port.ok()) << port.error().message;
+  const std::string bus = "tcp://127.0.0.1:" + std::to_string(*port);
+  auto p = PipelineProcess::start("follow", {"--connect", bus, "--prefs", prefs}, kTimeout);
+  ASSERT_TRUE(p.ok()) << p.error().message;
+
+  std::optional<double> generation = p->metric("fmn_rule_generation");
+  ASSERT_TRUE(generation.has_value());
+  ASSERT_TRUE(prefs::write_file_atomically(prefs, one_rule_prefs("builds", "*.buildsys.*")).ok());
+  Status followed = p->wait_metric("fmn_rule_generation", *generation + 1, kTimeout);
+  ASSERT_TRUE(followed.ok()) << followed.error().message;
+
+  Status replayed = replay_once("follow-replay", bus);
+  ASSERT_TRUE(replayed.ok()) << replayed.error().message;
+  Status all = p->wait_metric("fmn_messages_received_total", kCorpusMessages, kTimeout);
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  std::optional<int> status = p->process().stop(SIGTERM, kTimeout);
+  ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << p->output();
+  std::vector<std::string> lines = p->notifications();
+  ASSERT_EQ(lines.size(), corpus_topics_with(".buildsys.")) << p->output();
+  for (const std::string& line : lines) EXPECT_NE(line.find("<- [builds] "), std::string::npos);
+  EXPECT_NE(p->output().find("preferences_changed"), std::string::npos) << p->output();
 }
 
 TEST(PipelineSignals, AReloadOfABrokenFileKeepsTheRulesRunning) {
