@@ -37,7 +37,7 @@ struct RuleDiagnostic {
 struct StoredRuleResult {
   std::shared_ptr<const CompiledRule> rule;  // nullptr when the text has errors
   std::vector<RuleDiagnostic> diagnostics;   // about the text only, warnings included
-  std::string errors;                        // the errors on one line, for logs: "1:5: error E0101: ..."
+  std::string errors;  // the errors on one line, for logs: "1:5: error E0101: ..."
 };
 
 class RuleCompiler {
