@@ -1,17 +1,17 @@
 #include "bench/match_population.h"
 
 #include <fstream>
+#include <limits>
 #include <map>
 #include <sstream>
 
-#include "dsl/compile.h"
-#include "prefs/dsl_rule_validator.h"
+#include "dsl/rule_compiler.h"
 
 namespace fmn::bench {
 
 Result<EngineInput> engine_input(const prefs::Population& population) {
   EngineInput input;
-  std::map<std::pair<std::string, std::string>, std::shared_ptr<const dsl::CompiledRule>> compiled;
+  dsl::RuleCompiler compiler(std::numeric_limits<size_t>::max());  // counts every distinct text
   input.users.reserve(population.users.size());
   engine::UserId next_id = 1;
   for (const prefs::User& u : population.users) {
@@ -30,15 +30,9 @@ Result<EngineInput> engine_input(const prefs::Population& population) {
       out.destinations.push_back({d.kind, d.address});
     for (const prefs::Rule& r : u.rules) {
       if (!r.enabled) continue;
-      auto& rule = compiled[{r.name, r.source.str()}];
-      if (!rule) {
-        dsl::Diagnostics diags;
-        auto set = dsl::compile(
-            dsl::SourceFile(r.name, prefs::rule_file_text(r.name, r.source.view())), diags);
-        if (!set || set->rules.empty()) {
-          return Error{ErrorCode::kInvalidConfig, "rule \"" + r.name + "\" does not compile"};
-        }
-        rule = std::make_shared<const dsl::CompiledRule>(std::move(set->rules.back()));
+      auto compiled = compiler.compile(r.source.view());
+      if (!compiled->rule) {
+        return Error{ErrorCode::kInvalidConfig, "rule \"" + r.name + "\" does not compile"};
       }
       uint32_t destinations = 0;
       for (const prefs::Delivery& d : r.deliveries) {
@@ -46,11 +40,12 @@ Result<EngineInput> engine_input(const prefs::Population& population) {
           if (u.destinations[i].name == d.destination) destinations |= 1u << i;
         }
       }
-      out.rules.push_back(engine::RuleSpec{rule, static_cast<uint32_t>(input.rules), destinations});
+      out.rules.push_back(
+          engine::RuleSpec{compiled->rule, static_cast<uint32_t>(input.rules), destinations});
       ++input.rules;
     }
   }
-  input.distinct_rules = compiled.size();
+  input.distinct_rules = compiler.stats().compilations;
   return input;
 }
 

@@ -4,6 +4,7 @@
 // consumed by batchers and sinks; sinks know notifications, never rules.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -17,6 +18,16 @@ enum class DestinationKind : uint8_t { kEmail, kIrc, kSse, kStdout };
 // "email", "irc", "sse", "stdout": the kind's name in files, logs, keys and URLs.
 std::string_view destination_kind_name(DestinationKind kind);
 
+// How a (user, destination) wants a rule's notifications: at once, or collected into digests
+// flushed on time and/or count (FMN's batch_delta and batch_count). Set by the preferences when
+// the rule is loaded and carried by each notification, so delivery never looks it up.
+struct DigestPolicy {
+  std::chrono::seconds every{0};  // batch_delta: flush this long after the first pending item
+  uint32_t count = 0;             // batch_count: flush when this many items are pending
+  // Both zero: immediate. Both set: whichever comes first.
+  bool immediate() const { return every.count() <= 0 && count == 0; }
+};
+
 struct Notification {
   MessagePtr message;
   uint32_t user_id = 0;
@@ -25,6 +36,7 @@ struct Notification {
   std::string user;       // account name
   std::string rule_name;  // the rule that matched, said in the notification
   std::string address;    // the destination: email address, IRC nick or SSE feed; may be empty
+  DigestPolicy digest;    // immediate unless the user asked for digests
 };
 
 }  // namespace fmn

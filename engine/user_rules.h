@@ -24,12 +24,27 @@ struct DestinationSpec {
   std::string address;
 };
 
+// A destination of a rule that wants digests (the others are immediate).
+struct DigestSpec {
+  uint32_t destination = 0;  // index in UserRules::destinations
+  DigestPolicy policy;
+};
+
 struct RuleSpec {
   std::shared_ptr<const dsl::CompiledRule> rule;
   uint32_t rule_id = 0;       // the store's id, reported in notifications
   uint32_t destinations = 0;  // bit i: UserRules::destinations[i] receives this rule's matches
   std::string name;           // the user's name for it, said in notifications (rules with
                               // equal tests share `rule`, whatever their users call them)
+  std::vector<DigestSpec> digests;  // carried by the notifications (usually empty)
+
+  // The policy of this rule's notifications to destination `d`.
+  DigestPolicy digest_for(uint32_t d) const {
+    for (const DigestSpec& s : digests) {
+      if (s.destination == d) return s.policy;
+    }
+    return {};
+  }
 };
 
 struct UserRules {

@@ -30,7 +30,8 @@ void append_notifications(const MessagePtr& message, std::vector<Match>& matches
       if (!(fresh & (1u << d))) continue;
       const DestinationSpec& dest = user->destinations[d];
       out.push_back(Notification{message, user->id, rule.rule_id, dest.kind, user->name,
-                                 rule.name.empty() ? rule.rule->name : rule.name, dest.address});
+                                 rule.name.empty() ? rule.rule->name : rule.name, dest.address,
+                                 rule.digest_for(d)});
     }
   }
 }

@@ -16,26 +16,24 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-LivePreferences::LivePreferences(engine::RuleEngine& engine, Shard shard, std::string source)
+LivePreferences::LivePreferences(engine::RuleEngine& engine, Shard shard, std::string source,
+                                 std::shared_ptr<dsl::RuleCompiler> compiler)
     : engine_(engine),
       source_(std::move(source)),
-      population_(shard),
+      population_(shard, std::move(compiler)),
       feeds_(std::make_shared<const Feeds>()) {}
 
 void LivePreferences::replace(const std::vector<prefs::User>& users) {
   std::lock_guard writer(writer_mu_);
   BuildReport report;
-  std::vector<engine::UserRules> built;
-  {
-    std::lock_guard lock(mu_);
-    built = population_.build(users, report);
-  }
+  std::vector<engine::UserRules> built = population_.build(users, report);
   std::vector<const prefs::User*> all;
   for (const prefs::User& u : users) all.push_back(&u);
   auto feeds = feeds_of(Feeds{}, all, {});
   // Matching goes on with the previous rules until this publishes the new ones.
   engine_.replace_all(std::move(built));
   feeds_.store(std::move(feeds));
+  publish_totals();
   loads_.fetch_add(1);
   log_rejections(report);
   const Shard& shard = population_.shard();
@@ -50,11 +48,7 @@ void LivePreferences::replace(const std::vector<prefs::User>& users) {
 void LivePreferences::users_changed(std::vector<prefs::UserChange> changes) {
   std::lock_guard writer(writer_mu_);
   BuildReport report;
-  PopulationUpdate update;
-  {
-    std::lock_guard lock(mu_);
-    update = population_.update(changes, report);
-  }
+  PopulationUpdate update = population_.update(changes, report);
   std::vector<const prefs::User*> changed;
   std::vector<std::string> names;
   for (const prefs::UserChange& c : changes) {
@@ -64,6 +58,7 @@ void LivePreferences::users_changed(std::vector<prefs::UserChange> changes) {
   auto feeds = feeds_of(*feeds_.load(), changed, names);
   engine_.update(std::move(update.upserts), update.removals);
   feeds_.store(std::move(feeds));
+  publish_totals();
   user_updates_.fetch_add(changes.size());
   log_rejections(report);
   log::info("preferences_changed", {{"source", source_},
@@ -89,11 +84,6 @@ void LivePreferences::store_status(bool healthy, const std::string& message) {
                                   {"matching", "goes on with the rules loaded last"}});
 }
 
-sinks::DigestPolicy LivePreferences::policy(const Notification& n) const {
-  std::lock_guard lock(mu_);
-  return population_.policy(n);
-}
-
 bool LivePreferences::feed_token_matches(std::string_view feed, std::string_view token) const {
   std::shared_ptr<const Feeds> feeds = feeds_.load();
   auto it = feeds->find(std::string(feed));
@@ -101,8 +91,14 @@ bool LivePreferences::feed_token_matches(std::string_view feed, std::string_view
 }
 
 PopulationTotals LivePreferences::totals() const {
-  std::lock_guard lock(mu_);
-  return population_.totals();
+  std::lock_guard lock(totals_mu_);
+  return totals_;
+}
+
+void LivePreferences::publish_totals() {
+  PopulationTotals totals = population_.totals();
+  std::lock_guard lock(totals_mu_);
+  totals_ = totals;
 }
 
 std::shared_ptr<const LivePreferences::Feeds> LivePreferences::feeds_of(

@@ -1,8 +1,9 @@
 // LivePreferences: the service's view of its users' preferences, kept live. A whole population
 // (start-up, SIGHUP, a store's resynchronisation) or the new records of a few users (a store's
 // change feed) go through RulePopulation into the rule engine, which publishes them atomically:
-// matching never waits. It answers what delivery asks afterwards (digest policy, SSE feed
-// tokens) and counts what is loaded.
+// matching never waits. Delivery asks it nothing per notification (each carries its digest
+// policy); the SSE server asks for feed tokens, read from an atomically swapped map. A load,
+// which compiles every rule, therefore never blocks delivery. It counts what is loaded.
 //
 // It is the ChangeSink of a PgChangeListener: an outage of the preferences store is logged as a
 // warning and shown by store_healthy() (a metric and /readyz), and matching goes on with the
@@ -27,8 +28,11 @@ namespace fmn::pipeline {
 
 class LivePreferences : public prefs::ChangeSink {
  public:
-  // `source` names where the preferences come from, for the log.
-  LivePreferences(engine::RuleEngine& engine, Shard shard, std::string source);
+  // `source` names where the preferences come from, for the log; `compiler` is shared with
+  // the validation of the preferences, so what it checked is not compiled again.
+  LivePreferences(
+      engine::RuleEngine& engine, Shard shard, std::string source,
+      std::shared_ptr<dsl::RuleCompiler> compiler = std::make_shared<dsl::RuleCompiler>());
 
   // Replaces every user (users of other shards are skipped).
   void replace(const std::vector<prefs::User>& users);
@@ -38,7 +42,6 @@ class LivePreferences : public prefs::ChangeSink {
   void population_replaced(prefs::Population population) override;
   void store_status(bool healthy, const std::string& message) override;
 
-  sinks::DigestPolicy policy(const Notification& n) const;
   // True when `token` is the secret of SSE feed `feed` (compared in constant time).
   bool feed_token_matches(std::string_view feed, std::string_view token) const;
 
@@ -59,12 +62,14 @@ class LivePreferences : public prefs::ChangeSink {
                                         const std::vector<const prefs::User*>& users,
                                         const std::vector<std::string>& replaced) const;
   void log_rejections(const BuildReport& report) const;
+  void publish_totals();
 
   engine::RuleEngine& engine_;
   const std::string source_;
-  std::mutex writer_mu_;   // one load or change at a time, engine publication included
-  mutable std::mutex mu_;  // the population, between its writers and policy lookups
+  std::mutex writer_mu_;  // one load or change at a time: the population and its publication
   RulePopulation population_;
+  mutable std::mutex totals_mu_;  // held only to copy: the totals of the last publication
+  PopulationTotals totals_;
   std::atomic<std::shared_ptr<const Feeds>> feeds_;
   std::atomic<bool> store_healthy_{true};
   std::atomic<uint64_t> loads_{0}, user_updates_{0}, store_failures_{0};

@@ -1,8 +1,5 @@
 #include "pipeline/rule_population.h"
 
-#include "dsl/compile.h"
-#include "prefs/dsl_rule_validator.h"
-
 namespace fmn::pipeline {
 
 uint64_t stable_user_hash(std::string_view user) {
@@ -23,23 +20,6 @@ engine::UserId RulePopulation::id_of(const std::string& user) {
   return it->second;
 }
 
-std::shared_ptr<const dsl::CompiledRule> RulePopulation::compile(const std::string& source,
-                                                                 std::string& error) {
-  if (auto it = compiled_.find(source); it != compiled_.end()) return it->second;
-  if (auto it = compile_errors_.find(source); it != compile_errors_.end()) {
-    error = it->second;
-    return nullptr;
-  }
-  std::optional<dsl::CompiledRule> compiled = prefs::compile_stored_rule(source, error);
-  if (!compiled) {
-    compile_errors_.emplace(source, error);
-    return nullptr;
-  }
-  auto rule = std::make_shared<const dsl::CompiledRule>(std::move(*compiled));
-  compiled_.emplace(source, rule);
-  return rule;
-}
-
 std::vector<engine::UserRules> RulePopulation::build(const std::vector<prefs::User>& users,
                                                      BuildReport& report) {
   totals_ = {};
@@ -48,7 +28,6 @@ std::vector<engine::UserRules> RulePopulation::build(const std::vector<prefs::Us
   for (const prefs::User& user : users) {
     if (auto u = build_user(user, report)) out.push_back(std::move(*u));
   }
-  report.distinct_sources = compiled_.size();
   return out;
 }
 
@@ -67,7 +46,6 @@ PopulationUpdate RulePopulation::update(const std::vector<prefs::UserChange>& ch
       out.removals.push_back(id);
     }
   }
-  report.distinct_sources = compiled_.size();
   return out;
 }
 
@@ -100,24 +78,21 @@ std::optional<engine::UserRules> RulePopulation::build_user(const prefs::User& u
   for (uint32_t r = 0; r < user.rules.size(); ++r) {
     const prefs::Rule& rule = user.rules[r];
     if (!rule.enabled) continue;
-    std::string error;
-    auto compiled = compile(rule.source.str(), error);
-    if (!compiled) {
+    std::shared_ptr<const dsl::StoredRuleResult> compiled = compiler_->compile(rule.source.view());
+    if (!compiled->rule) {
       ++tally.rejected;
-      report.errors.push_back("user " + user.name + ", rule '" + rule.name + "': " + error);
+      report.errors.push_back("user " + user.name + ", rule '" + rule.name +
+                              "': " + compiled->errors);
       continue;
     }
-    engine::RuleSpec spec{compiled, r, 0, rule.name};
-    auto& policies = policies_[(uint64_t{u.id} << 32) | r];
-    policies.clear();
+    engine::RuleSpec spec{compiled->rule, r, 0, rule.name};
     for (const prefs::Delivery& delivery : rule.deliveries) {
       for (size_t d = 0; d < user.destinations.size(); ++d) {
         if (user.destinations[d].name != delivery.destination || slot[d] < 0) continue;
         spec.destinations |= 1u << slot[d];
-        sinks::DigestPolicy policy;
-        policy.every = std::chrono::seconds(delivery.digest.every_seconds);
-        policy.count = delivery.digest.count;
-        policies.emplace_back(user.destinations[d].address, policy);
+        DigestPolicy policy{std::chrono::seconds(delivery.digest.every_seconds),
+                            delivery.digest.count};
+        if (!policy.immediate()) spec.digests.push_back({static_cast<uint32_t>(slot[d]), policy});
       }
     }
     u.rules.push_back(std::move(spec));
@@ -131,15 +106,6 @@ std::optional<engine::UserRules> RulePopulation::build_user(const prefs::User& u
   totals_.rules_rejected += tally.rejected;
   loaded_[u.id] = tally;
   return u;
-}
-
-sinks::DigestPolicy RulePopulation::policy(const Notification& n) const {
-  auto it = policies_.find((uint64_t{n.user_id} << 32) | n.rule_id);
-  if (it == policies_.end()) return {};
-  for (const auto& [address, policy] : it->second) {
-    if (address == n.address) return policy;
-  }
-  return {};
 }
 
 }  // namespace fmn::pipeline

@@ -1,16 +1,15 @@
 // RulePopulation: turns users' preferences into the rule engine's input — all of them, or the
-// few that changed — and answers the questions delivery asks about them afterwards (which
-// digest policy applies), keeping count of what is loaded.
+// few that changed — keeping count of what is loaded.
 //
 // Per user of this shard that is enabled: parameters bound ($me, $my_packages...), enabled
-// rules compiled (each distinct rule text once: a million users on the default rules cost a
-// handful of compilations), and only confirmed destinations (a pending address receives
-// nothing but its confirmation). A rule that does not compile is left out and reported; the
-// user's other rules still run. User ids are stable across reloads (by account name), so an
-// edit replaces exactly that user's rules in the engine.
+// rules compiled by the shared dsl::RuleCompiler (each distinct rule text once, and not again
+// if validation compiled it already), and only confirmed destinations (a pending address
+// receives nothing but its confirmation). Each rule carries the digest policy of each of its
+// destinations (engine::RuleSpec::digests), so its notifications take it to the sinks. A rule
+// that does not compile is left out and reported; the user's other rules still run. User ids
+// are stable across reloads (by account name), so an edit replaces exactly that user's rules.
 //
-// Not thread-safe: one loader thread builds; policy() is then read-only and may be called from
-// any thread once the build that produced it has been published.
+// Not thread-safe: one loader thread at a time.
 #pragma once
 
 #include <cstdint>
@@ -21,10 +20,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "dsl/rule_compiler.h"
 #include "engine/user_rules.h"
 #include "prefs/change_sink.h"
 #include "prefs/model.h"
-#include "sinks/digest_policy.h"
 
 namespace fmn::pipeline {
 
@@ -43,7 +42,6 @@ struct BuildReport {
   size_t users = 0;                 // users of this shard, enabled
   size_t rules = 0;                 // rules handed to the engine
   size_t rules_rejected = 0;        // left out: did not compile
-  size_t distinct_sources = 0;      // distinct rule texts compiled so far
   std::vector<std::string> errors;  // "user ralph, rule 'x': <diagnostic>"
 };
 
@@ -60,7 +58,9 @@ struct PopulationUpdate {
 
 class RulePopulation {
  public:
-  explicit RulePopulation(Shard shard) : shard_(shard) {}
+  explicit RulePopulation(Shard shard, std::shared_ptr<dsl::RuleCompiler> compiler =
+                                           std::make_shared<dsl::RuleCompiler>())
+      : shard_(shard), compiler_(std::move(compiler)) {}
 
   // The engine's users for `users` (users of other shards are skipped).
   std::vector<engine::UserRules> build(const std::vector<prefs::User>& users, BuildReport& report);
@@ -72,13 +72,9 @@ class RulePopulation {
   // The id `user` has (or gets) in the engine.
   engine::UserId id_of(const std::string& user);
 
-  // Digest policy for a notification built from this population (immediate if unknown).
-  sinks::DigestPolicy policy(const Notification& n) const;
-
   const Shard& shard() const { return shard_; }
 
  private:
-  std::shared_ptr<const dsl::CompiledRule> compile(const std::string& source, std::string& error);
   // The user's engine input, counted in `report` and the totals; nullopt when it has none.
   std::optional<engine::UserRules> build_user(const prefs::User& user, BuildReport& report);
   // Takes `id` out of the totals; false when it was not loaded.
@@ -89,13 +85,10 @@ class RulePopulation {
   };
 
   Shard shard_;
+  std::shared_ptr<dsl::RuleCompiler> compiler_;
   PopulationTotals totals_;
   std::unordered_map<engine::UserId, Tally> loaded_;  // users in the engine, and their rules
   std::unordered_map<std::string, engine::UserId> ids_;
-  std::unordered_map<std::string, std::shared_ptr<const dsl::CompiledRule>> compiled_;
-  std::unordered_map<std::string, std::string> compile_errors_;
-  // (user id << 32 | rule id) -> per destination address, the policy of that delivery.
-  std::unordered_map<uint64_t, std::vector<std::pair<std::string, sinks::DigestPolicy>>> policies_;
 };
 
 }  // namespace fmn::pipeline

@@ -25,6 +25,7 @@
 #include "pipeline/systemd_notify.h"
 #include "prefs/dsl_rule_validator.h"
 #include "prefs/file_store.h"
+#include "prefs/file_watcher.h"
 #include "prefs/pg_change_listener.h"
 #include "prefs/pg_store.h"
 #include "sinks/curl_smtp_transport.h"
@@ -95,9 +96,12 @@ struct Service::Impl {
   std::unique_ptr<engine::RuleEngine> engine;
   std::unique_ptr<EngineMatcher> matcher;
 
+  // Compiles stored rules once for validation and the population alike.
+  std::shared_ptr<dsl::RuleCompiler> rule_compiler;
   std::unique_ptr<LivePreferences> preferences;
-  std::unique_ptr<prefs::PgStore> pg_store;  // when the preferences are in PostgreSQL
+  std::unique_ptr<prefs::PreferenceStore> store;  // PostgreSQL or a file; none: built-in
   std::unique_ptr<prefs::PgChangeListener> pg_listener;
+  std::unique_ptr<prefs::FileWatcher> file_watcher;  // follows the preferences file
 
   // One per batcher: a store is used from one thread at a time, each batcher from its worker's.
   std::vector<std::unique_ptr<sinks::DigestStore>> digest_stores;
@@ -111,8 +115,11 @@ struct Service::Impl {
 
   // Connects to the preferences database and starts listening to its changes.
   Result<bool> open_preferences_database();
+  // Loads the preferences; a file is then followed as it changes.
+  Result<bool> open_preferences();
   Result<prefs::Population> read_preferences();
-  Result<bool> load_preferences();
+  // Reads the preferences and hands them to `preferences`; returns what it read.
+  Result<prefs::Population> load_preferences();
   Result<bool> open_sinks();
   // `outbox`: that kind's, or null to keep its queue in memory only.
   SinkWorker& add_worker(sinks::Sink& sink, sinks::RedisOutbox* outbox = nullptr);
@@ -131,27 +138,39 @@ Result<bool> Service::Impl::open_preferences_database() {
   auto listener = prefs::PgChangeListener::start(config.prefs_database, *preferences);
   if (!listener) return listener.error();
   pg_listener = std::move(listener).value();
-  auto store = prefs::PgStore::open(config.prefs_database, prefs::dsl_rule_validator());
-  if (!store) return store.error();
-  pg_store = std::move(store).value();
+  auto pg = prefs::PgStore::open(config.prefs_database, prefs::dsl_rule_validator(rule_compiler));
+  if (!pg) return pg.error();
+  store = std::move(pg).value();
+  return true;
+}
+
+Result<bool> Service::Impl::open_preferences() {
+  if (!config.prefs_database.empty()) {
+    if (auto ok = open_preferences_database(); !ok) return ok.error();
+  } else if (!config.prefs_file.empty()) {
+    store = std::make_unique<prefs::FileStore>(config.prefs_file,
+                                               prefs::dsl_rule_validator(rule_compiler));
+  }
+  auto population = load_preferences();
+  if (!population) return population.error();
+  if (!config.prefs_file.empty() && config.prefs_database.empty()) {
+    file_watcher = std::make_unique<prefs::FileWatcher>(
+        config.prefs_file, prefs::dsl_rule_validator(rule_compiler), *population, *preferences);
+  }
   return true;
 }
 
 Result<prefs::Population> Service::Impl::read_preferences() {
-  if (pg_store) return pg_store->load_all();
-  auto validator = prefs::dsl_rule_validator();
-  if (config.prefs_file.empty()) {
-    return prefs::parse_preferences_text(embedded::default_preferences(), "default.toml",
-                                         validator);
-  }
-  return prefs::read_preferences_file(config.prefs_file, validator);
+  if (store) return store->load_all();
+  return prefs::parse_preferences_text(embedded::default_preferences(), "default.toml",
+                                       prefs::dsl_rule_validator(rule_compiler));
 }
 
-Result<bool> Service::Impl::load_preferences() {
+Result<prefs::Population> Service::Impl::load_preferences() {
   auto population = read_preferences();
   if (!population) return population.error();
   preferences->replace(population->users);
-  return true;
+  return population;
 }
 
 SinkWorker& Service::Impl::add_worker(sinks::Sink& sink, sinks::RedisOutbox* outbox) {
@@ -206,7 +225,6 @@ Result<bool> Service::Impl::open_sinks() {
     redis.emplace();
     split_host_port(config.redis, redis->host, redis->port);
   }
-  auto policy = [this](const Notification& n) { return preferences->policy(n); };
   // Each destination kind's batcher has its own store, under its own key prefix in Redis: a
   // store's due and in-flight lists are all its batcher flushes.
   auto batched = [&](DestinationKind kind,
@@ -217,7 +235,7 @@ Result<bool> Service::Impl::open_sinks() {
     if (!store) return store.error();
     sinks::DigestStore& own = *digest_stores.emplace_back(std::move(store).value());
     sinks::Sink& in = *sinks.emplace_back(std::move(inner));
-    auto batcher = std::make_unique<sinks::DigestBatcher>(in, own, policy);
+    auto batcher = std::make_unique<sinks::DigestBatcher>(in, own);
     batcher->recover();
     return sinks.emplace_back(std::move(batcher)).get();
   };
@@ -434,15 +452,14 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
   if (!engine) return engine.error();
   impl->engine = std::move(engine).value();
   impl->matcher = std::make_unique<EngineMatcher>(*impl->engine);
+  impl->rule_compiler = std::make_shared<dsl::RuleCompiler>(config.rule_cache);
   impl->preferences = std::make_unique<LivePreferences>(
       *impl->engine, Shard{config.shard_index, config.shard_count},
       !config.prefs_database.empty() ? "database"
       : config.prefs_file.empty()    ? "built-in"
-                                     : config.prefs_file);
-  if (!config.prefs_database.empty()) {
-    if (auto ok = impl->open_preferences_database(); !ok) return ok.error();
-  }
-  if (auto ok = impl->load_preferences(); !ok) return ok.error();
+                                     : config.prefs_file,
+      impl->rule_compiler);
+  if (auto ok = impl->open_preferences(); !ok) return ok.error();
   if (auto ok = impl->open_sinks(); !ok) return ok.error();
 
   bus::PacingOptions pacing;

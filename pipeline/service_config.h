@@ -36,6 +36,7 @@ struct ServiceConfig {
   // [prefs]
   std::string prefs_file;      // TOML preferences; empty: the built-in demo preferences
   std::string prefs_database;  // PostgreSQL conninfo or URL, kept live; instead of the file
+  size_t rule_cache = 4096;    // distinct rule texts whose compilation is kept (LRU)
   // [engine]
   std::string engine = "auto";  // interp | jit | auto
   // [state]

@@ -38,8 +38,7 @@ void FileWatcher::run() {
   std::unique_lock lock(mutex_);
   while (!wake_.wait_for(lock, poll_interval_, [this] { return stopping_; })) {
     FileStamp now = stamp();
-    bool requested = reload_requested_.exchange(false, std::memory_order_relaxed);
-    if (!requested && now == last_stamp_) continue;
+    if (now == last_stamp_) continue;
     last_stamp_ = now;
     lock.unlock();
     reload();

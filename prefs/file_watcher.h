@@ -1,14 +1,13 @@
 // FileWatcher: keeps a running service in step with its preferences file.
 //
 // A background thread re-reads the file when it changes (checked every `poll_interval`; an
-// editor's atomic rename counts) or when request_reload() is called (the service's SIGHUP
-// handler calls it; it is async-signal-safe). A valid new file is compared user by user with the
-// last good one and only the users that differ are reported to the sink; an invalid file is
-// reported through store_status() with its diagnostics and changes nothing.
-// Construction and destruction on one thread; request_reload() from anywhere.
+// editor's atomic rename counts). A valid new file is compared user by user with the last good
+// one and only the users that differ are reported to the sink; an invalid file is reported
+// through store_status() with its diagnostics and changes nothing. The service runs one when
+// its preferences are a file (SIGHUP still reloads every user). Construction and destruction
+// on one thread.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -32,8 +31,6 @@ class FileWatcher {
   FileWatcher(const FileWatcher&) = delete;
   FileWatcher& operator=(const FileWatcher&) = delete;
 
-  void request_reload() { reload_requested_.store(true, std::memory_order_relaxed); }
-
  private:
   struct FileStamp {
     int64_t mtime_ns = 0, ctime_ns = 0, size = -1;
@@ -50,7 +47,6 @@ class FileWatcher {
   std::chrono::milliseconds poll_interval_;
   std::map<std::string, std::string> users_;  // name -> canonical text of the last good record
   FileStamp last_stamp_;
-  std::atomic<bool> reload_requested_{false};
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -149,8 +149,7 @@ class Checker {
     }
   }
 
-  void check_rule(const Rule& rule, const RuleValidator& validator,
-                  std::unordered_map<std::string_view, std::vector<Diagnostic>>& cache) {
+  void check_rule(const Rule& rule, const RuleValidator& validator) {
     std::string where = user_where() + ", rule " + quoted(rule.name);
     if (rule.name.empty() || rule.name.size() > kMaxRuleNameLength || has_control(rule.name)) {
       error(rule.pos, where, "invalid rule name", "1-200 characters, no control characters");
@@ -159,10 +158,8 @@ class Checker {
       error(rule.source_pos.line ? rule.source_pos : rule.pos, where,
             "a rule's source must be 1 byte to 64 KiB long");
     } else {
-      auto it = cache.find(rule.source.view());
-      if (it == cache.end())
-        it = cache.emplace(rule.source.view(), validator(rule.source.view())).first;
-      for (Diagnostic d : it->second) {  // positions in the rule's source, made the file's
+      for (Diagnostic d :
+           validator(rule.source.view())) {  // positions in the rule's source, made the file's
         if (rule.source_pos.line) {
           d.pos = file_position(rule, d.pos.line, d.pos.column);
         } else {
@@ -193,14 +190,12 @@ class Checker {
   std::vector<Diagnostic>& out_;
 };
 
-void validate_one(const User& user, const RuleValidator& validator,
-                  std::unordered_map<std::string_view, std::vector<Diagnostic>>& cache,
-                  std::vector<Diagnostic>& out) {
+void validate_one(const User& user, const RuleValidator& validator, std::vector<Diagnostic>& out) {
   Checker checker(user, out);
   checker.check_user();
   std::set<std::string_view> rule_names;
   for (const auto& rule : user.rules) {
-    checker.check_rule(rule, validator, cache);
+    checker.check_rule(rule, validator);
     if (!rule_names.insert(rule.name).second) {
       checker.error(rule.pos, checker.user_where(), "duplicate rule name " + quoted(rule.name));
     }
@@ -215,18 +210,16 @@ SourcePos file_position(const Rule& rule, uint32_t line, uint32_t column) {
 }
 
 void validate_user(const User& user, const RuleValidator& validator, std::vector<Diagnostic>& out) {
-  std::unordered_map<std::string_view, std::vector<Diagnostic>> cache;
-  validate_one(user, validator, cache, out);
+  validate_one(user, validator, out);
 }
 
 std::vector<Diagnostic> validate_population(const Population& population,
                                             const RuleValidator& validator) {
   std::vector<Diagnostic> out;
-  std::unordered_map<std::string_view, std::vector<Diagnostic>> cache;
   std::unordered_map<std::string_view, const User*> names;
   std::map<std::pair<DestinationKind, std::string_view>, const User*> addresses;
   for (const auto& user : population.users) {
-    validate_one(user, validator, cache, out);
+    validate_one(user, validator, out);
     if (auto [it, fresh] = names.emplace(user.name, &user); !fresh) {
       out.push_back({Severity::kError, user.pos, "user " + quoted(user.name), "duplicate user",
                      it->second->pos.line

@@ -19,7 +19,7 @@ namespace fmn::prefs {
 void validate_user(const User& user, const RuleValidator& validator, std::vector<Diagnostic>& out);
 
 // Every user, plus what spans users: unique user names and unique (kind, address) pairs.
-// Identical rule sources are checked once.
+// Each rule's source goes to the validator (dsl_rule_validator() remembers what it compiled).
 std::vector<Diagnostic> validate_population(const Population& population,
                                             const RuleValidator& validator);
 

@@ -17,11 +17,10 @@ int64_t to_ms(std::chrono::system_clock::time_point t) {
 
 }  // namespace
 
-DigestBatcher::DigestBatcher(Sink& inner, DigestStore& store, PolicyLookup policy,
-                             DigestBatcherConfig config, Clock& clock, FailureHandler on_failure)
+DigestBatcher::DigestBatcher(Sink& inner, DigestStore& store, DigestBatcherConfig config,
+                             Clock& clock, FailureHandler on_failure)
     : inner_(inner),
       store_(store),
-      policy_(std::move(policy)),
       config_(config),
       clock_(clock),
       on_failure_(std::move(on_failure)) {}
@@ -49,7 +48,7 @@ void DigestBatcher::deliver_confirmed(std::span<const Notification> batch,
     auto settle_now = [&outer] {
       if (outer) outer();
     };
-    const DigestPolicy policy = policy_(n);
+    const DigestPolicy& policy = n.digest;
     const std::string id = delivery_id(n);
     if (policy.immediate()) {
       if (on_the_way_.count(id) != 0) {  // a repeat of one not yet confirmed

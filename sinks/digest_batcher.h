@@ -1,5 +1,5 @@
 // Batches notifications into digests in front of a sink: per (user, destination), immediate
-// or collected until the policy's time or count is reached (digest_policy.h), with pending
+// or collected until the time or count of the notification's DigestPolicy is reached, with pending
 // items in a DigestStore (memory or Redis) so a restart resumes them.
 //
 // Every notification is delivered at most once per destination: its delivery_id() is marked
@@ -25,7 +25,6 @@
 #include <string>
 
 #include "core/clock.h"
-#include "sinks/digest_policy.h"
 #include "sinks/digest_store.h"
 #include "sinks/sink.h"
 
@@ -38,9 +37,8 @@ struct DigestBatcherConfig {
 class DigestBatcher : public Sink {
  public:
   // `inner`, `store` and `clock` outlive the batcher.
-  DigestBatcher(Sink& inner, DigestStore& store, PolicyLookup policy,
-                DigestBatcherConfig config = {}, Clock& clock = SystemClock::instance(),
-                FailureHandler on_failure = {});
+  DigestBatcher(Sink& inner, DigestStore& store, DigestBatcherConfig config = {},
+                Clock& clock = SystemClock::instance(), FailureHandler on_failure = {});
 
   std::string_view name() const override { return inner_.name(); }
   void deliver(std::span<const Notification> batch) override;
@@ -70,7 +68,6 @@ class DigestBatcher : public Sink {
 
   Sink& inner_;
   DigestStore& store_;
-  PolicyLookup policy_;
   DigestBatcherConfig config_;
   Clock& clock_;
   FailureHandler on_failure_;

@@ -76,7 +76,8 @@ void run_explain(const ExplainOptions& opt) {
   const std::string msg_id = m->msg_id.empty() ? "none" : std::string(m->msg_id);
   std::printf("%s %.*s (msg_id %s)\n", where.c_str(), static_cast<int>(m->topic.size()),
               m->topic.data(), msg_id.c_str());
-  prefs::CompiledUserRules compiled = prefs::compile_user_rules(user);
+  dsl::RuleCompiler compiler;
+  prefs::CompiledUserRules compiled = prefs::compile_user_rules(user, compiler);
   for (const std::string& error : compiled.errors) std::fputs(error.c_str(), stdout);
   const dsl::UserParams params = prefs::rule_params(user);
   bool any = false;

@@ -472,9 +472,13 @@ uint32_t run(const SourceFile& file, uint32_t pos, ParseState& st) {
 }  // namespace
 
 Module parse(const SourceFile& file, Diagnostics& diagnostics) {
-  Module module;
+  return parse_after(file, Module{}, 0, diagnostics);
+}
+
+Module parse_after(const SourceFile& file, Module module, uint32_t start,
+                   Diagnostics& diagnostics) {
   ParseState st{file.text().data(), module};
-  uint32_t pos = run<g::ws>(file, 0, st);
+  uint32_t pos = run<g::ws>(file, start, st);
   while (pos < file.text().size()) {
     size_t exprs_before = module.exprs.size();
     size_t statements_before = module.statements.size();

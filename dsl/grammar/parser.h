@@ -13,4 +13,9 @@ namespace fmn::dsl {
 
 Module parse(const SourceFile& file, Diagnostics& diagnostics);
 
+// Goes on parsing `file` from byte `start`, appending to `module`, which holds the statements
+// of the text before `start` (parsed earlier, from a file that began with the same bytes), so
+// a common head is parsed once. REQUIRES: `start` is the end of a statement or of the text.
+Module parse_after(const SourceFile& file, Module module, uint32_t start, Diagnostics& diagnostics);
+
 }  // namespace fmn::dsl

@@ -1,5 +1,6 @@
 // Signals on the real fmn-pipeline: SIGHUP reloads the preferences file while the bus keeps
-// flowing (messages after the reload follow the new rules, those before it the old ones), and
+// flowing (messages after the reload follow the new rules, those before it the old ones), a
+// changed preferences file is followed without a signal, and
 // SIGTERM in the middle of a paced replay stops promptly, drains what is in flight and prints
 // every notification it counted before its summary.
 #include <gtest/gtest.h>
@@ -49,17 +50,35 @@ Status replay_once(const std::string& name, const std::string& bus) {
   return ok_status();
 }
 
-TEST(PipelineSignals, SighupReloadsPreferencesAndLaterMessagesFollowTheNewRules) {
-  auto dir = TempDir::create("sighup");
-  ASSERT_TRUE(dir.ok()) << dir.error().message;
-  const std::string prefs = (*dir / "prefs.toml").string();
-  ASSERT_TRUE(prefs::write_file_atomically(prefs, one_rule_prefs("updates", "*.bodhi.*")).ok());
-  auto port = pick_free_port();
-  ASSERT_TRUE(port.ok()) << port.error().message;
-  const std::string bus = "tcp://127.0.0.1:" + std::to_string(*port);
+// fmn-pipeline on a bus of its own, its preferences a file in a directory of its own that
+// starts with one rule, "updates", for bodhi topics.
+struct OnPrefsFile {
+  TempDir dir;
+  std::string prefs, bus;
+  PipelineProcess process;
+};
 
-  auto p = PipelineProcess::start("sighup", {"--connect", bus, "--prefs", prefs}, kTimeout);
-  ASSERT_TRUE(p.ok()) << p.error().message;
+Result<OnPrefsFile> start_on_prefs_file(const std::string& name) {
+  auto dir = TempDir::create(name);
+  if (!dir) return dir.error();
+  std::string prefs = (*dir / "prefs.toml").string();
+  if (auto ok = prefs::write_file_atomically(prefs, one_rule_prefs("updates", "*.bodhi.*")); !ok) {
+    return ok.error();
+  }
+  auto port = pick_free_port();
+  if (!port) return port.error();
+  std::string bus = "tcp://127.0.0.1:" + std::to_string(*port);
+  auto p = PipelineProcess::start(name, {"--connect", bus, "--prefs", prefs}, kTimeout);
+  if (!p) return p.error();
+  return OnPrefsFile{std::move(dir).value(), prefs, bus, std::move(p).value()};
+}
+
+TEST(PipelineSignals, SighupReloadsPreferencesAndLaterMessagesFollowTheNewRules) {
+  auto started = start_on_prefs_file("sighup");
+  ASSERT_TRUE(started.ok()) << started.error().message;
+  const std::string& prefs = started->prefs;
+  const std::string& bus = started->bus;
+  PipelineProcess* p = &started->process;
   Status first = replay_once("sighup-replay-1", bus);
   ASSERT_TRUE(first.ok()) << first.error().message;
   Status all = p->wait_metric("fmn_messages_received_total", kCorpusMessages, kTimeout);
@@ -94,16 +113,37 @@ TEST(PipelineSignals, SighupReloadsPreferencesAndLaterMessagesFollowTheNewRules)
       << "loaded at start-up and on SIGHUP";
 }
 
+TEST(PipelineSignals, AChangedPreferencesFileIsFollowedWithoutASignal) {
+  auto started = start_on_prefs_file("follow");
+  ASSERT_TRUE(started.ok()) << started.error().message;
+  const std::string& prefs = started->prefs;
+  const std::string& bus = started->bus;
+  PipelineProcess* p = &started->process;
+
+  std::optional<double> generation = p->metric("fmn_rule_generation");
+  ASSERT_TRUE(generation.has_value());
+  ASSERT_TRUE(prefs::write_file_atomically(prefs, one_rule_prefs("builds", "*.buildsys.*")).ok());
+  Status followed = p->wait_metric("fmn_rule_generation", *generation + 1, kTimeout);
+  ASSERT_TRUE(followed.ok()) << followed.error().message;
+
+  Status replayed = replay_once("follow-replay", bus);
+  ASSERT_TRUE(replayed.ok()) << replayed.error().message;
+  Status all = p->wait_metric("fmn_messages_received_total", kCorpusMessages, kTimeout);
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  std::optional<int> status = p->process().stop(SIGTERM, kTimeout);
+  ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << p->output();
+  std::vector<std::string> lines = p->notifications();
+  ASSERT_EQ(lines.size(), corpus_topics_with(".buildsys.")) << p->output();
+  for (const std::string& line : lines) EXPECT_NE(line.find("<- [builds] "), std::string::npos);
+  EXPECT_NE(p->output().find("preferences_changed"), std::string::npos) << p->output();
+}
+
 TEST(PipelineSignals, AReloadOfABrokenFileKeepsTheRulesRunning) {
-  auto dir = TempDir::create("sighup-broken");
-  ASSERT_TRUE(dir.ok()) << dir.error().message;
-  const std::string prefs = (*dir / "prefs.toml").string();
-  ASSERT_TRUE(prefs::write_file_atomically(prefs, one_rule_prefs("updates", "*.bodhi.*")).ok());
-  auto port = pick_free_port();
-  ASSERT_TRUE(port.ok()) << port.error().message;
-  const std::string bus = "tcp://127.0.0.1:" + std::to_string(*port);
-  auto p = PipelineProcess::start("sighup-broken", {"--connect", bus, "--prefs", prefs}, kTimeout);
-  ASSERT_TRUE(p.ok()) << p.error().message;
+  auto started = start_on_prefs_file("sighup-broken");
+  ASSERT_TRUE(started.ok()) << started.error().message;
+  const std::string& prefs = started->prefs;
+  const std::string& bus = started->bus;
+  PipelineProcess* p = &started->process;
 
   ASSERT_TRUE(prefs::write_file_atomically(prefs, "version = 1\n[[users]\n").ok());
   ASSERT_EQ(::kill(p->process().pid(), SIGHUP), 0);

@@ -28,7 +28,9 @@ Notification numbered(int i) {
   MessageSpec spec;
   spec.msg_id = "2024-item-" + std::to_string(i);
   spec.subtitle = "item " + std::to_string(i);
-  return make_notification(spec, DestinationKind::kEmail, "alice@example.org");
+  Notification n = make_notification(spec, DestinationKind::kEmail, "alice@example.org");
+  n.digest = DigestPolicy{3600s, 0};  // hourly
+  return n;
 }
 
 std::unique_ptr<RedisDigestStore> connect(const test::RedisServer& redis) {
@@ -39,8 +41,6 @@ std::unique_ptr<RedisDigestStore> connect(const test::RedisServer& redis) {
   if (!store) ADD_FAILURE() << store.error().message;
   return store ? std::move(store.value()) : nullptr;
 }
-
-const PolicyLookup kHourly = [](const Notification&) { return DigestPolicy{3600s, 0}; };
 
 TEST(RedisDigests, PendingDigestSurvivesASenderRestartAndIsSentOnce) {
   auto redis = test::RedisServer::start();
@@ -57,7 +57,7 @@ TEST(RedisDigests, PendingDigestSurvivesASenderRestartAndIsSentOnce) {
     ASSERT_NE(store, nullptr);
     EmailSink sink(std::move(CurlSmtpTransport::create(smtp_config).value()), {},
                    TemplateSet::builtin(), clock);
-    DigestBatcher batcher(sink, *store, kHourly, {}, clock);
+    DigestBatcher batcher(sink, *store, {}, clock);
     batcher.deliver(std::vector{numbered(1), numbered(2), numbered(3)});
     batcher.tick();
   }
@@ -67,7 +67,7 @@ TEST(RedisDigests, PendingDigestSurvivesASenderRestartAndIsSentOnce) {
     ASSERT_NE(store, nullptr);
     EmailSink sink(std::move(CurlSmtpTransport::create(smtp_config).value()), {},
                    TemplateSet::builtin(), clock);
-    DigestBatcher batcher(sink, *store, kHourly, {}, clock);
+    DigestBatcher batcher(sink, *store, {}, clock);
     batcher.recover();
     batcher.deliver(std::vector{numbered(2)});
     batcher.tick();
@@ -92,14 +92,14 @@ TEST(RedisDigests, InFlightDigestIsRedeliveredOnceAfterACrash) {
     auto store = connect(*redis);
     ASSERT_NE(store, nullptr);
     testing::RecordingSink sink;
-    DigestBatcher batcher(sink, *store, kHourly, {}, clock);
+    DigestBatcher batcher(sink, *store, {}, clock);
     batcher.deliver(std::vector{numbered(1), numbered(2)});
     ASSERT_EQ(store->take(DigestBatcher::key_of(numbered(1))).value().size(), 2u);
   }
   auto store = connect(*redis);
   ASSERT_NE(store, nullptr);
   testing::RecordingSink sink;
-  DigestBatcher batcher(sink, *store, kHourly, {}, clock);
+  DigestBatcher batcher(sink, *store, {}, clock);
   batcher.recover();
   ASSERT_EQ(sink.digests.size(), 1u);
   EXPECT_EQ(sink.digests[0].items.size(), 2u);
@@ -118,7 +118,7 @@ TEST(RedisDigests, SurvivesARedisRestartWithAppendOnlyFile) {
   auto store = connect(*redis);
   ASSERT_NE(store, nullptr);
   testing::RecordingSink sink;
-  DigestBatcher batcher(sink, *store, kHourly, {}, clock);
+  DigestBatcher batcher(sink, *store, {}, clock);
   batcher.deliver(std::vector{numbered(1)});
   ASSERT_TRUE(redis->restart().ok()) << redis->log_text();
   batcher.deliver(std::vector{numbered(2), numbered(1)});  // the store reconnects

@@ -93,12 +93,13 @@ TEST(EmailSinkSmtp, DigestsAreGroupedPerUser) {
   ASSERT_TRUE(smtp.ok()) << smtp.error().message;
   EmailSink sink(transport_to(*smtp), {});
   MemoryDigestStore store;
-  DigestBatcher batcher(sink, store, [](const Notification&) { return DigestPolicy{0s, 3}; });
+  DigestBatcher batcher(sink, store);
   std::vector<Notification> batch;
   for (int i = 0; i < 3; ++i) {
     batch.push_back(numbered(i, "alice", "alice@example.org"));
     batch.push_back(numbered(10 + i, "bob", "bob@example.org"));
   }
+  for (Notification& n : batch) n.digest = DigestPolicy{0s, 3};
   batcher.deliver(batch);
   auto mail = smtp->wait_for_mail(2, 30s);
   ASSERT_TRUE(mail.ok()) << mail.error().message;

@@ -1,4 +1,5 @@
-// The pipeline's view: notifications per destination, naming the user's first matching rule.
+// The pipeline's view: notifications per destination, naming the user's first matching rule
+// and carrying its digest policy.
 #include "pipeline/engine_matcher.h"
 
 #include <gtest/gtest.h>
@@ -32,6 +33,9 @@ TEST(EngineMatcher, OneNotificationPerDestinationNamingTheFirstMatchingRule) {
   u.params.me = u.name;
   u.destinations = {{DestinationKind::kEmail, "b@example.org"}, {DestinationKind::kIrc, "bowl"}};
   u.rules = {{never, 30, 3}, {bodhi, 31, 1}, {mine, 32, 3}};
+  // Each notification carries the digest policy of its rule and destination.
+  u.rules[1].digests = {{0, DigestPolicy{std::chrono::hours(1), 0}}};
+  u.rules[2].digests = {{0, DigestPolicy{std::chrono::minutes(1), 0}}, {1, DigestPolicy{{}, 5}}};
   engine.value()->replace_all({u});
   EngineMatcher matcher(*engine.value());
 
@@ -47,9 +51,12 @@ TEST(EngineMatcher, OneNotificationPerDestinationNamingTheFirstMatchingRule) {
   EXPECT_EQ(out[0].rule_name, "bodhi");
   EXPECT_EQ(out[0].rule_id, 31u);
   EXPECT_EQ(out[0].address, "b@example.org");
+  EXPECT_EQ(out[0].digest.every, std::chrono::hours(1));
   EXPECT_EQ(out[1].destination, DestinationKind::kIrc);
   EXPECT_EQ(out[1].rule_name, "mine");
   EXPECT_EQ(out[1].user, u.name);
+  EXPECT_EQ(out[1].digest.count, 5u);
+  EXPECT_EQ(out[1].digest.every.count(), 0);
   EXPECT_EQ(out[1].message.get(), both);
 }
 

@@ -50,14 +50,6 @@ std::vector<prefs::User> many_users(size_t n) {
   return users;
 }
 
-Notification notification(uint32_t user_id, uint32_t rule_id, std::string address) {
-  Notification n;
-  n.user_id = user_id;
-  n.rule_id = rule_id;
-  n.address = std::move(address);
-  return n;
-}
-
 TEST(RulePopulation, ShardsPartitionUsersExactly) {
   const std::vector<prefs::User> users = many_users(500);
   const uint32_t count = 3;
@@ -112,7 +104,8 @@ TEST(RulePopulation, AnInvalidRuleIsLeftOutAndReportedWhileTheOthersStay) {
              rule("also good", "category == \"buildsys\"", {to("email")})};
   prefs::User other = user("lmacken");
   other.rules.push_back(rule("same broken text", "topic ~ and (", {to("email")}));
-  RulePopulation population(Shard{});
+  auto compiler = std::make_shared<dsl::RuleCompiler>();
+  RulePopulation population(Shard{}, compiler);
   BuildReport report;
   auto built = population.build({u, other}, report);
   ASSERT_EQ(built.size(), 2u);
@@ -127,7 +120,7 @@ TEST(RulePopulation, AnInvalidRuleIsLeftOutAndReportedWhileTheOthersStay) {
   EXPECT_EQ(report.errors[0].rfind("user ralph, rule 'broken': ", 0), 0u) << report.errors[0];
   EXPECT_NE(report.errors[0].find("error"), std::string::npos) << report.errors[0];
   EXPECT_EQ(report.errors[1].rfind("user lmacken, rule 'same broken text': ", 0), 0u);
-  EXPECT_EQ(report.distinct_sources, 2u);  // the two valid texts, each compiled once
+  EXPECT_EQ(compiler->stats().compilations, 3u);  // each distinct text once, rejections included
 }
 
 TEST(RulePopulation, DisabledUsersAndRulesAreLeftOut) {
@@ -154,19 +147,19 @@ TEST(RulePopulation, DigestPolicyPerUserRuleAndDestination) {
   BuildReport report;
   auto built = population.build({u, user("other")}, report);
   ASSERT_EQ(built.size(), 2u);
-  const uint32_t id = built[0].id;
-
-  sinks::DigestPolicy p = population.policy(notification(id, 0, "ralph@example.org"));
+  // Destination 0 is the email, 1 the IRC nick; the policy travels with each rule.
+  const engine::RuleSpec& mentions = built[0].rules[0];
+  EXPECT_EQ(mentions.destinations, 3u);
+  DigestPolicy p = mentions.digest_for(0);
   EXPECT_EQ(p.every, std::chrono::hours(1));
   EXPECT_EQ(p.count, 50u);
-  EXPECT_TRUE(population.policy(notification(id, 0, "threebean")).immediate());
-  p = population.policy(notification(id, 1, "ralph@example.org"));
+  EXPECT_TRUE(mentions.digest_for(1).immediate());
+  p = built[0].rules[1].digest_for(0);
   EXPECT_EQ(p.every, std::chrono::hours(24));
   EXPECT_EQ(p.count, 0u);
-  // The same rule index of another user has its own policy; unknown ones are immediate.
-  EXPECT_TRUE(population.policy(notification(built[1].id, 0, "other@example.org")).immediate());
-  EXPECT_TRUE(population.policy(notification(id, 7, "ralph@example.org")).immediate());
-  EXPECT_TRUE(population.policy(notification(999, 0, "ralph@example.org")).immediate());
+  // The same rule of another user has its own policy.
+  EXPECT_TRUE(built[1].rules[0].digest_for(0).immediate());
+  EXPECT_TRUE(built[1].rules[0].digests.empty());
 }
 
 TEST(RulePopulation, IdsAreStableAcrossRebuilds) {
@@ -225,9 +218,7 @@ TEST(RulePopulation, AnUpdateRebuildsOnlyTheChangedUsersAndKeepsTheTotals) {
   EXPECT_EQ(population.totals().users, 3u);
   EXPECT_EQ(population.totals().rules, 4u);
   EXPECT_EQ(population.totals().rules_rejected, 1u);
-  EXPECT_EQ(
-      population.policy(notification(population.id_of("user1"), 2, "user1@example.org")).every,
-      std::chrono::hours(1));
+  EXPECT_EQ(update.upserts[0].rules[1].digest_for(0).every, std::chrono::hours(1));
 }
 
 TEST(RulePopulation, ParametersAreBoundFromPreferences) {

@@ -74,22 +74,9 @@ TEST_F(FileWatcherTest, KeepsTheLastGoodPreferencesWhenTheFileIsBroken) {
 
   // Fixing the file reports the difference from the last good version, not from the broken one.
   ASSERT_TRUE(write_file_atomically(path_, kTwoUsers).ok());
-  watcher.request_reload();
   ASSERT_TRUE(sink.wait_for([](const auto& c) { return c.statuses.size() >= 2; }));
   EXPECT_TRUE(sink.calls().statuses[1].first);
   EXPECT_TRUE(sink.calls().changes.empty());
-}
-
-TEST_F(FileWatcherTest, ReloadsOnRequestEvenWhenTheFileLooksUnchanged) {
-  auto initial = read_preferences_file(path_, accept_all);
-  ASSERT_TRUE(initial.ok());
-  initial->users.pop_back();  // the service's view lacks kevin
-  RecordingSink sink;
-  FileWatcher watcher(path_, accept_all, *initial, sink, std::chrono::milliseconds(20));
-  watcher.request_reload();
-  ASSERT_TRUE(sink.wait_for([](const auto& c) { return !c.changes.empty(); }));
-  ASSERT_EQ(sink.calls().changes[0].size(), 1u);
-  EXPECT_EQ(sink.calls().changes[0][0].name, "kevin");
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "prefs/dsl_rule_validator.h"
+
 namespace fmn::prefs {
 namespace {
 
@@ -95,19 +97,16 @@ TEST(Validation, PopulationRejectsDuplicateUsersAndAddresses) {
                                "duplicate user"}));
 }
 
-TEST(Validation, ChecksEachDistinctSourceOnce) {
+TEST(Validation, CompilesEachDistinctSourceOnce) {
   Population population;
   for (int i = 0; i < 50; ++i) {
     population.users.push_back(
         valid_user("u" + std::to_string(i), "u" + std::to_string(i) + "@example.org"));
   }
-  int calls = 0;
-  auto counting = [&](std::string_view) {
-    ++calls;
-    return std::vector<Diagnostic>{};
-  };
-  EXPECT_TRUE(validate_population(population, counting).empty());
-  EXPECT_EQ(calls, 1);
+  auto compiler = std::make_shared<dsl::RuleCompiler>();
+  EXPECT_TRUE(validate_population(population, dsl_rule_validator(compiler)).empty());
+  EXPECT_EQ(compiler->stats().compilations, 1u);
+  EXPECT_EQ(compiler->stats().hits, 49u);
 }
 
 }  // namespace

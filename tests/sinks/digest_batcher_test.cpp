@@ -30,11 +30,15 @@ Notification item(int i, std::string user = "bowlofeggs", std::string address = 
   return n;
 }
 
+// A batcher in front of a recording sink, given notifications that all carry `policy`.
 struct Fixture {
   explicit Fixture(DigestPolicy policy, DigestBatcherConfig config = {})
-      : store(48h, clock),
-        batcher(
-            sink, store, [policy](const Notification&) { return policy; }, config, clock) {}
+      : policy(policy), store(48h, clock), batcher(sink, store, config, clock) {}
+  void deliver(std::vector<Notification> batch) {
+    for (Notification& n : batch) n.digest = policy;
+    batcher.deliver(batch);
+  }
+  DigestPolicy policy;
   FakeClock clock;
   RecordingSink sink;
   MemoryDigestStore store;
@@ -50,7 +54,7 @@ std::vector<std::string> subtitles(const Digest& d) {
 TEST(DigestBatcher, ImmediatePolicyPassesThrough) {
   Fixture f(DigestPolicy{});
   const Notification a = item(1), b = item(2);
-  f.batcher.deliver(std::vector{a, b});
+  f.deliver(std::vector{a, b});
   ASSERT_EQ(f.sink.single.size(), 2u);
   EXPECT_TRUE(f.sink.digests.empty());
 }
@@ -61,7 +65,7 @@ TEST(DigestBatcher, NeverDeliversTheSameMessageTwiceToADestination) {
   Notification other_rule = item(1);
   other_rule.rule_name = "another rule";
   const Notification other_address = item(1, "bowlofeggs", "c@example.org");
-  f.batcher.deliver(std::vector{a, other_rule, a, other_address});
+  f.deliver(std::vector{a, other_rule, a, other_address});
   ASSERT_EQ(f.sink.single.size(), 2u);
   EXPECT_EQ(f.sink.single[1].address, "c@example.org");
 }
@@ -103,17 +107,35 @@ TEST(DigestBatcher, SettlesWhatItWasGivenOnlyOnceItIsSafe) {
   EXPECT_EQ(immediate.sink.single.size(), 1u);
 
   Fixture digest(DigestPolicy{60s, 0});
+  Notification in_digest = a;
+  in_digest.digest = digest.policy;
   callbacks = {[&] { ++settled; }};
-  digest.batcher.deliver_confirmed({&a, 1}, callbacks);
+  digest.batcher.deliver_confirmed({&in_digest, 1}, callbacks);
   EXPECT_EQ(settled, 3);
   EXPECT_TRUE(digest.sink.digests.empty());
 }
 
+TEST(DigestBatcher, EachNotificationFollowsThePolicyItCarries) {
+  Fixture f(DigestPolicy{});
+  Notification at_once = item(1, "a", "a@example.org");
+  Notification in_pairs = item(2, "b", "b@example.org");
+  in_pairs.digest = DigestPolicy{0s, 2};
+  Notification second = item(3, "b", "b@example.org");
+  second.digest = in_pairs.digest;
+  f.batcher.deliver(std::vector{at_once, in_pairs});
+  ASSERT_EQ(f.sink.single.size(), 1u);
+  EXPECT_EQ(f.sink.single[0].user, "a");
+  EXPECT_TRUE(f.sink.digests.empty());
+  f.batcher.deliver(std::vector{second});
+  ASSERT_EQ(f.sink.digests.size(), 1u);
+  EXPECT_EQ(subtitles(f.sink.digests[0]), (std::vector<std::string>{"item 2", "item 3"}));
+}
+
 TEST(DigestBatcher, FlushesOnCount) {
   Fixture f(DigestPolicy{0s, 3});
-  f.batcher.deliver(std::vector{item(1), item(2)});
+  f.deliver(std::vector{item(1), item(2)});
   EXPECT_TRUE(f.sink.digests.empty());
-  f.batcher.deliver(std::vector{item(3), item(4)});
+  f.deliver(std::vector{item(3), item(4)});
   ASSERT_EQ(f.sink.digests.size(), 1u);
   EXPECT_EQ(subtitles(f.sink.digests[0]),
             (std::vector<std::string>{"item 1", "item 2", "item 3", "item 4"}));
@@ -124,9 +146,9 @@ TEST(DigestBatcher, FlushesOnCount) {
 
 TEST(DigestBatcher, FlushesOnTimePerUserAndDestination) {
   Fixture f(DigestPolicy{60s, 0});
-  f.batcher.deliver(std::vector{item(1, "a"), item(2, "b")});
+  f.deliver(std::vector{item(1, "a"), item(2, "b")});
   f.clock.advance(30s);
-  f.batcher.deliver(std::vector{item(3, "a")});
+  f.deliver(std::vector{item(3, "a")});
   f.batcher.tick();
   EXPECT_TRUE(f.sink.digests.empty());
   f.clock.advance(30s);
@@ -144,7 +166,7 @@ TEST(DigestBatcher, CapsTheDigestAndCountsTheRest) {
   DigestBatcherConfig config;
   config.max_items = 2;
   Fixture f(DigestPolicy{0s, 5}, config);
-  f.batcher.deliver(std::vector{item(1), item(2), item(3), item(4), item(5)});
+  f.deliver(std::vector{item(1), item(2), item(3), item(4), item(5)});
   ASSERT_EQ(f.sink.digests.size(), 1u);
   EXPECT_EQ(f.sink.digests[0].items.size(), 2u);
   EXPECT_EQ(f.sink.digests[0].omitted, 3u);
@@ -161,12 +183,7 @@ TEST(DigestBatcher, RecoverRedeliversWhatWasInFlight) {
     ASSERT_EQ(store.take("email:bowlofeggs:b@example.org").value().size(), 1u);
   }
   RecordingSink sink;
-  DigestBatcher batcher(
-      sink, store,
-      [](const Notification&) {
-        return DigestPolicy{60s, 0};
-      },
-      {}, clock);
+  DigestBatcher batcher(sink, store, {}, clock);
   batcher.recover();
   ASSERT_EQ(sink.digests.size(), 1u);
   EXPECT_EQ(subtitles(sink.digests[0]), (std::vector<std::string>{"item 7"}));
@@ -177,9 +194,9 @@ TEST(DigestBatcher, RecoverRedeliversWhatWasInFlight) {
 TEST(DigestBatcher, AKeyIsHeldBackUntilTheSinkSettlesItsDigest) {
   Fixture f(DigestPolicy{0s, 2});
   f.sink.hold_digests = true;  // the sink queued it for a retry
-  f.batcher.deliver(std::vector{item(1), item(2)});
+  f.deliver(std::vector{item(1), item(2)});
   ASSERT_EQ(f.sink.digests.size(), 1u);
-  f.batcher.deliver(std::vector{item(3), item(4)});
+  f.deliver(std::vector{item(3), item(4)});
   f.batcher.tick();
   EXPECT_EQ(f.sink.digests.size(), 1u);  // not sent again while the sink holds it
   f.sink.unsettled[0]();
@@ -191,18 +208,13 @@ TEST(DigestBatcher, AKeyIsHeldBackUntilTheSinkSettlesItsDigest) {
 TEST(DigestBatcher, AnUnsettledDigestIsRecoveredAfterACrash) {
   Fixture f(DigestPolicy{0s, 2});
   f.sink.hold_digests = true;
-  f.batcher.deliver(std::vector{item(1), item(2)});
-  f.batcher.deliver(std::vector{item(3)});
+  f.deliver(std::vector{item(1), item(2)});
+  f.deliver(std::vector{item(3)});
   ASSERT_EQ(f.sink.digests.size(), 1u);
   // The process dies with the digest waiting for a retry: the next run sends it, with the
   // item that was pending beside it, once.
   RecordingSink after_crash;
-  DigestBatcher next_run(
-      after_crash, f.store,
-      [](const Notification&) {
-        return DigestPolicy{0s, 2};
-      },
-      {}, f.clock);
+  DigestBatcher next_run(after_crash, f.store, {}, f.clock);
   next_run.recover();
   ASSERT_EQ(after_crash.digests.size(), 1u);
   EXPECT_EQ(subtitles(after_crash.digests[0]),
