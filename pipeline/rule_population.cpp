@@ -1,5 +1,7 @@
 #include "pipeline/rule_population.h"
 
+#include "prefs/dsl_rule_validator.h"
+
 namespace fmn::pipeline {
 
 uint64_t stable_user_hash(std::string_view user) {
