@@ -11,6 +11,7 @@ namespace fmn::bench {
 int& exit_status();
 
 void add_burst_command(CLI::App& app);
+void add_chaos_command(CLI::App& app);
 void add_e2e_command(CLI::App& app);
 void add_load_command(CLI::App& app);
 void add_match_command(CLI::App& app);
@@ -23,6 +24,7 @@ void add_zmq_command(CLI::App& app);
 
 inline void add_all_commands(CLI::App& app) {
   add_burst_command(app);
+  add_chaos_command(app);
   add_e2e_command(app);
   add_load_command(app);
   add_match_command(app);
