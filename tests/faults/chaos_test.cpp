@@ -1,5 +1,8 @@
 // The randomized fault campaign in CI: three seeds of fmn-bench chaos's runs (chaos_run.h), each
-// judged by the history checker (chaos_history.h). What it asserts is what docs/reliability.md
+// judged by the history checker (chaos_history.h). The seeds are chosen for what their
+// schedules hold: 9 a kill -9 while a slow SMTP server has emails waiting (the known limit
+// shows: those are lost, with that reason), 11 a SIGTERM, a Redis and an ngIRCd restart, 23 a
+// SIGTERM, SMTP answering 5xx, then a kill -9. What it asserts is what docs/reliability.md
 // promises today under kill -9 and SIGTERM of fmn-pipeline, restarts of Redis, PostgreSQL, the
 // SMTP server, ngIRCd and the publisher, SMTP answering 4xx or 5xx for a while, and a slow SMTP
 // server:
@@ -36,7 +39,7 @@ TEST(ChaosSchedule, TheSameSeedGivesTheSameScheduleAndItsJsonReplaysIt) {
 
 TEST(Chaos, ThreeSeedsLoseNothingBeyondTheKnownLimitsAndDuplicateNothingConfirmed) {
   const ChaosShape shape{.messages = 100, .rate = 20, .faults = 3};
-  for (uint64_t seed : {1, 2, 3}) {
+  for (uint64_t seed : {9, 11, 23}) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     auto history = run_chaos(draw_schedule(seed, shape));
     ASSERT_TRUE(history.ok()) << history.error().message;
