@@ -33,43 +33,21 @@ struct ChaosFlags {
 };
 
 struct Totals {
-  size_t runs = 0, broken_runs = 0, expected = 0, delivered = 0, not_received = 0, refused = 0,
-         lost = 0, lost_known_limit = 0, duplicated = 0, duplicated_unconfirmed = 0, late = 0,
-         unexpected = 0;
+  size_t runs = 0;
+  size_t broken_runs = 0;
+  faults::ChaosVerdict counts;
 
   void add(const faults::ChaosVerdict& v) {
     ++runs;
     broken_runs += v.broken();
-    expected += v.expected;
-    delivered += v.delivered;
-    not_received += v.not_received;
-    refused += v.refused;
-    lost += v.lost;
-    lost_known_limit += v.lost_known_limit;
-    duplicated += v.duplicated;
-    duplicated_unconfirmed += v.duplicated_unconfirmed;
-    late += v.late;
-    unexpected += v.unexpected;
+    counts.add_counts(v);
   }
 
   std::string json_fields() const {
-    const std::pair<const char*, size_t> fields[] = {
-        {"runs", runs},
-        {"broken_runs", broken_runs},
-        {"expected", expected},
-        {"delivered", delivered},
-        {"not_received", not_received},
-        {"refused", refused},
-        {"lost", lost},
-        {"lost_known_limit", lost_known_limit},
-        {"duplicated", duplicated},
-        {"duplicated_unconfirmed", duplicated_unconfirmed},
-        {"late", late},
-        {"unexpected", unexpected},
-    };
-    std::string out;
-    for (const auto& [key, n] : fields) {
-      out += std::string(out.empty() ? "" : ",") + "\"" + key + "\":" + std::to_string(n);
+    std::string out =
+        "\"runs\":" + std::to_string(runs) + ",\"broken_runs\":" + std::to_string(broken_runs);
+    for (const auto& [key, n] : counts.counts()) {
+      out += std::string(",\"") + key + "\":" + std::to_string(n);
     }
     return out;
   }

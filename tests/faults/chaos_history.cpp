@@ -116,11 +116,40 @@ void check_sink(const ChaosHistory& h, const Sink& sink, ChaosVerdict& v) {
   }
 }
 
+// The counts of a verdict, once: what counts() lists and add_counts() sums.
+struct CountField {
+  const char* name;
+  size_t ChaosVerdict::*field;
+};
+
+constexpr CountField kCountFields[] = {
+    {"expected", &ChaosVerdict::expected},
+    {"delivered", &ChaosVerdict::delivered},
+    {"not_received", &ChaosVerdict::not_received},
+    {"refused", &ChaosVerdict::refused},
+    {"lost", &ChaosVerdict::lost},
+    {"lost_known_limit", &ChaosVerdict::lost_known_limit},
+    {"duplicated", &ChaosVerdict::duplicated},
+    {"duplicated_unconfirmed", &ChaosVerdict::duplicated_unconfirmed},
+    {"late", &ChaosVerdict::late},
+    {"unexpected", &ChaosVerdict::unexpected},
+};
+
 void write_string(JsonWriter& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
 }  // namespace
+
+std::vector<std::pair<const char*, size_t>> ChaosVerdict::counts() const {
+  std::vector<std::pair<const char*, size_t>> out;
+  for (const CountField& f : kCountFields) out.emplace_back(f.name, this->*f.field);
+  return out;
+}
+
+void ChaosVerdict::add_counts(const ChaosVerdict& other) {
+  for (const CountField& f : kCountFields) this->*f.field += other.*f.field;
+}
 
 ChaosVerdict check_history(const ChaosHistory& h) {
   ChaosVerdict v;
@@ -143,19 +172,7 @@ std::string run_json(const ChaosHistory& h, const ChaosVerdict& v) {
   w.Key("schedule");
   const std::string schedule = schedule_json(h.schedule);
   w.RawValue(schedule.data(), schedule.size(), rapidjson::kObjectType);
-  const std::pair<const char*, size_t> counts[] = {
-      {"expected", v.expected},
-      {"delivered", v.delivered},
-      {"not_received", v.not_received},
-      {"refused", v.refused},
-      {"lost", v.lost},
-      {"lost_known_limit", v.lost_known_limit},
-      {"duplicated", v.duplicated},
-      {"duplicated_unconfirmed", v.duplicated_unconfirmed},
-      {"late", v.late},
-      {"unexpected", v.unexpected},
-  };
-  for (const auto& [key, n] : counts) {
+  for (const auto& [key, n] : v.counts()) {
     w.Key(key);
     w.Uint64(n);
   }

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/faults/chaos_run.h"
@@ -44,6 +45,11 @@ struct ChaosVerdict {
   size_t late = 0;
   size_t unexpected = 0;  // delivered but not expected at all
   std::vector<ChaosFinding> findings;
+
+  // Each count above by its JSON name, in declaration order.
+  std::vector<std::pair<const char*, size_t>> counts() const;
+  // Adds `other`'s counts to these (findings stay apart: they name one run's notifications).
+  void add_counts(const ChaosVerdict& other);
 
   // A promise broken: a loss that is not a known limit, a duplicate with a confirmation, or an
   // unexpected delivery.
