@@ -1,6 +1,7 @@
 #include "tests/faults/chaos_history.h"
 
 #include <map>
+#include <regex>
 
 #include "core/json_writer.h"
 
@@ -28,9 +29,12 @@ bool published_while_down(const ChaosHistory& h, size_t index) {
   return false;
 }
 
-// Why a notification published before message `index + 1` was never delivered, and whether
-// docs/reliability.md lists that as a known limit.
-std::pair<std::string, bool> loss_reason(const ChaosHistory& h, size_t index) {
+// Why a notification to `sink` published before message `index + 1` was never delivered, and
+// whether docs/reliability.md lists that as a known limit.
+std::pair<std::string, bool> loss_reason(const ChaosHistory& h, const std::string& sink,
+                                         size_t index) {
+  // The exit summary names how many each sink left: "undelivered at stop: email=2 irc=0".
+  const std::regex left_some("undelivered at stop:.* " + sink + "=[1-9]");
   bool first = true;
   for (const ChaosEvent& e : h.events) {
     if (e.before <= index) continue;
@@ -39,7 +43,7 @@ std::pair<std::string, bool> loss_reason(const ChaosHistory& h, size_t index) {
       return {"in memory at kill -9" + where + ": no durable outbox yet", true};
     }
     if (e.action == ChaosAction::kStopPipeline) {
-      const bool reported = e.note.find("undelivered at stop") != std::string::npos;
+      const bool reported = std::regex_search(e.note, left_some);
       return {"left undelivered at SIGTERM" + where + ", " +
                   (reported ? "reported: " + e.note : std::string("not reported")),
               reported};
@@ -89,7 +93,7 @@ void check_sink(const ChaosHistory& h, const Sink& sink, ChaosVerdict& v) {
       } else if (std::string(sink.name) == "email" && h.refused.contains(id)) {
         ++v.refused;
       } else {
-        auto [reason, known] = loss_reason(h, i);
+        auto [reason, known] = loss_reason(h, sink.name, i);
         ++v.lost;
         v.lost_known_limit += known;
         v.findings.push_back({"lost", sink.name, id, reason, known});

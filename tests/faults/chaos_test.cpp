@@ -37,6 +37,39 @@ TEST(ChaosSchedule, TheSameSeedGivesTheSameScheduleAndItsJsonReplaysIt) {
   }
 }
 
+// The checker alone, on a hand-made history: each kind of difference lands in its count.
+TEST(ChaosHistory, EachDifferenceIsCountedAsWhatExplainsIt) {
+  using A = ChaosAction;
+  ChaosHistory h;
+  h.published = {"up", "down", "refused", "killed", "twice-restart", "twice-plain", "stopped"};
+  h.email_expected = {"up", "down", "refused", "killed", "twice-restart", "twice-plain", "stopped"};
+  h.down = {{1, 2}};
+  h.refused = {"refused"};
+  h.events = {{1, A::kKillPipeline, 0, ""},
+              {2, A::kStartPipeline, 0, ""},
+              {5, A::kRestartSmtp, 0, ""},
+              {7, A::kStopPipeline, 0, "undelivered at stop: email=1 irc=0"}};
+  // "killed" (index 3) was published after the kill -9: only the final stop, which reported
+  // an email left, explains its loss; "stopped" likewise. A reception's second number is how
+  // many actions were taken before the driver saw it: "twice-plain" came twice before any.
+  h.email = {{"up", 0},          {"twice-restart", 2}, {"twice-restart", 4},
+             {"twice-plain", 0}, {"twice-plain", 0},   {"unasked", 4}};
+  const ChaosVerdict v = check_history(h);
+  EXPECT_EQ(v.expected, 7u);
+  EXPECT_EQ(v.delivered, 3u);
+  EXPECT_EQ(v.not_received, 1u);
+  EXPECT_EQ(v.refused, 1u);
+  EXPECT_EQ(v.lost, 2u);
+  EXPECT_EQ(v.lost_known_limit, 2u);
+  EXPECT_EQ(v.duplicated, 2u);
+  EXPECT_EQ(v.duplicated_unconfirmed, 1u);  // twice-restart: the SMTP server restarted between
+  EXPECT_EQ(v.unexpected, 1u);
+  EXPECT_TRUE(v.broken());  // twice-plain, unasked
+  // A stop that reported nothing left explains no loss.
+  h.events.back().note = "undelivered at stop: email=0 irc=0";
+  EXPECT_EQ(check_history(h).lost_known_limit, 0u);
+}
+
 TEST(Chaos, ThreeSeedsLoseNothingBeyondTheKnownLimitsAndDuplicateNothingConfirmed) {
   const ChaosShape shape{.messages = 100, .rate = 20, .faults = 3};
   for (uint64_t seed : {9, 11, 23}) {
