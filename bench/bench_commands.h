@@ -12,6 +12,7 @@ int& exit_status();
 
 void add_amqp_command(CLI::App& app);
 void add_burst_command(CLI::App& app);
+void add_chaos_command(CLI::App& app);
 void add_e2e_command(CLI::App& app);
 void add_load_command(CLI::App& app);
 void add_match_command(CLI::App& app);
@@ -26,6 +27,7 @@ void add_zmq_command(CLI::App& app);
 inline void add_all_commands(CLI::App& app) {
   add_amqp_command(app);
   add_burst_command(app);
+  add_chaos_command(app);
   add_e2e_command(app);
   add_load_command(app);
   add_match_command(app);

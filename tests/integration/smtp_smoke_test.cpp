@@ -96,5 +96,28 @@ TEST(SmtpSmoke, ModesRejectPermanentlyOrTransiently) {
   EXPECT_EQ(mails->size(), 1u);  // only the accepted one
 }
 
+TEST(SmtpSmoke, RefusedMessagesAreRecordedApartAndSlowModeStillAccepts) {
+  auto smtp = SmtpServer::start();
+  ASSERT_TRUE(smtp.ok()) << smtp.error().message;
+
+  ASSERT_TRUE(smtp->set_mode(SmtpMode::kRefuseData).ok());
+  SendResult sent = send_mail(*smtp, "n@fedoraproject.org", "alice@example.org", kMessage);
+  EXPECT_NE(sent.code, CURLE_OK);
+  EXPECT_EQ(sent.response, 554);
+  auto refused = smtp->refused();
+  ASSERT_TRUE(refused.ok()) << refused.error().message;
+  ASSERT_EQ(refused->size(), 1u);
+  EXPECT_EQ(refused->front().data, kMessage);
+
+  ASSERT_TRUE(smtp->set_mode(SmtpMode::kSlow).ok());
+  sent = send_mail(*smtp, "n@fedoraproject.org", "alice@example.org", kMessage);
+  EXPECT_EQ(sent.code, CURLE_OK) << curl_easy_strerror(sent.code);
+  EXPECT_EQ(sent.response, 250);
+
+  auto mails = smtp->received();
+  ASSERT_TRUE(mails.ok()) << mails.error().message;
+  EXPECT_EQ(mails->size(), 1u);  // the slow one; the refused one only in refused()
+}
+
 }  // namespace
 }  // namespace fmn::test

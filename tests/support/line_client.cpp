@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -79,10 +80,13 @@ Result<std::string> LineClient::read_line(Duration timeout) {
       buffer_.erase(0, end + 1);
       return line;
     }
+    // Polled at least once, so a short or zero timeout still reads what has arrived.
     const auto left = std::chrono::duration_cast<Duration>(deadline - Clock::now());
-    if (left <= Duration::zero()) return io_error("no complete line within the timeout");
     pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+    if (::poll(&p, 1, static_cast<int>(std::max(left, Duration::zero()).count())) <= 0) {
+      if (left <= Duration::zero()) return io_error("no complete line within the timeout");
+      continue;
+    }
     char chunk[4096];
     const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
     if (n == 0) return io_error("the server closed the connection");

@@ -8,7 +8,9 @@ the line is written last, so a reader never sees a half-written message.
 
 Before each RCPT the server reads DIR/mode, so a test can change its behaviour while it runs:
 "accept" (or no file), "reject" (550: a permanent failure) or "tempfail" (421, then the
-server closes the connection: a transient failure).
+server closes the connection: a transient failure). Before answering DATA it reads it again:
+"reject-data" refuses the message with 554 once its content is known and records it like an
+accepted one, but in DIR/refused.jsonl; "slow" waits SLOW_SECONDS, then accepts it.
 """
 
 import argparse
@@ -17,6 +19,8 @@ import json
 import logging
 import os
 import signal
+
+SLOW_SECONDS = 2.0
 
 from aiosmtpd.smtp import SMTP
 
@@ -45,15 +49,24 @@ class Recorder:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):
+    def record(self, envelope, index):
         self.count += 1
         name = "mail-%06d.eml" % self.count
         with open(os.path.join(self.directory, name), "wb") as f:
             f.write(envelope.original_content)
         record = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos, "file": name}
-        with open(os.path.join(self.directory, "received.jsonl"), "a", encoding="utf-8") as f:
+        with open(os.path.join(self.directory, index), "a", encoding="utf-8") as f:
             f.write(json.dumps(record) + "\n")
-        logging.info("recorded %s from %s to %s", name, envelope.mail_from, envelope.rcpt_tos)
+        logging.info("%s: %s from %s to %s", index, name, envelope.mail_from, envelope.rcpt_tos)
+
+    async def handle_DATA(self, server, session, envelope):
+        mode = self.mode()
+        if mode == "reject-data":
+            self.record(envelope, "refused.jsonl")
+            return "554 5.6.0 Message refused (test server in reject-data mode)"
+        if mode == "slow":
+            await asyncio.sleep(SLOW_SECONDS)
+        self.record(envelope, "received.jsonl")
         return "250 2.0.0 Message accepted"
 
 

@@ -48,6 +48,19 @@ Result<ReceivedMail> parse_record(const std::filesystem::path& dir, const std::s
   return mail;
 }
 
+// The messages an index file of the recorder lists, oldest first.
+Result<std::vector<ReceivedMail>> read_index(const std::filesystem::path& dir, const char* name) {
+  std::vector<ReceivedMail> mails;
+  std::ifstream index(dir / name);
+  for (std::string line; std::getline(index, line);) {
+    if (index.eof()) break;  // no newline yet: the recorder is still writing this line
+    auto mail = parse_record(dir, line);
+    if (!mail.ok()) return mail.error();
+    mails.push_back(std::move(mail).value());
+  }
+  return mails;
+}
+
 }  // namespace
 
 Result<SmtpServer> SmtpServer::start(int port) {
@@ -76,22 +89,32 @@ Result<SmtpServer> SmtpServer::start(int port) {
 }
 
 Status SmtpServer::set_mode(SmtpMode mode) {
-  const char* text = mode == SmtpMode::kAccept            ? "accept\n"
-                     : mode == SmtpMode::kRejectPermanent ? "reject\n"
-                                                          : "tempfail\n";
+  const char* text = "accept\n";
+  switch (mode) {
+    case SmtpMode::kAccept:
+      break;
+    case SmtpMode::kRejectPermanent:
+      text = "reject\n";
+      break;
+    case SmtpMode::kRejectTransient:
+      text = "tempfail\n";
+      break;
+    case SmtpMode::kRefuseData:
+      text = "reject-data\n";
+      break;
+    case SmtpMode::kSlow:
+      text = "slow\n";
+      break;
+  }
   return write_file(dir_ / "mode", text);
 }
 
 Result<std::vector<ReceivedMail>> SmtpServer::received() const {
-  std::vector<ReceivedMail> mails;
-  std::ifstream index(dir_ / "received.jsonl");
-  for (std::string line; std::getline(index, line);) {
-    if (index.eof()) break;  // no newline yet: the recorder is still writing this line
-    auto mail = parse_record(dir_.path(), line);
-    if (!mail.ok()) return mail.error();
-    mails.push_back(std::move(mail).value());
-  }
-  return mails;
+  return read_index(dir_.path(), "received.jsonl");
+}
+
+Result<std::vector<ReceivedMail>> SmtpServer::refused() const {
+  return read_index(dir_.path(), "refused.jsonl");
 }
 
 Result<std::vector<ReceivedMail>> SmtpServer::wait_for_mail(size_t count, Duration timeout) const {

@@ -3,8 +3,9 @@
 //
 // The recorder script is compiled into the library and written to the server's temp dir at
 // start, so the tests need no source tree. set_mode() switches the server, while it runs,
-// between accepting, rejecting recipients with 550 (permanent) and answering 421 then
-// disconnecting (transient). The destructor kills the server and removes the directory.
+// between accepting, rejecting recipients with 550 (permanent), answering 421 then
+// disconnecting (transient), refusing messages with 554 once sent (recorded apart) and
+// accepting slowly. The destructor kills the server and removes the directory.
 // Move-only; not thread-safe.
 //
 //   auto smtp = SmtpServer::start();
@@ -27,7 +28,13 @@ struct ReceivedMail {
   std::string data;                  // the DATA bytes: headers, blank line, body (CRLF)
 };
 
-enum class SmtpMode { kAccept, kRejectPermanent, kRejectTransient };
+enum class SmtpMode {
+  kAccept,
+  kRejectPermanent,  // 550 to RCPT TO
+  kRejectTransient,  // 421 to RCPT TO, then the connection closes
+  kRefuseData,       // 554 once the message is sent; it is recorded, see refused()
+  kSlow,             // each message accepted two seconds after it is sent
+};
 
 class SmtpServer {
  public:
@@ -42,6 +49,8 @@ class SmtpServer {
 
   // Every message accepted so far, restarts included, oldest first.
   Result<std::vector<ReceivedMail>> received() const;
+  // Every message refused in SmtpMode::kRefuseData, oldest first.
+  Result<std::vector<ReceivedMail>> refused() const;
   // Waits (bounded) until at least `count` messages were accepted, then returns them all.
   Result<std::vector<ReceivedMail>> wait_for_mail(size_t count, Duration timeout) const;
 

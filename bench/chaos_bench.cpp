@@ -1,0 +1,141 @@
+// fmn-bench chaos: the randomized fault campaign. Each run starts the real servers and
+// fmn-pipeline, publishes the corpus over ZeroMQ at --rate while faults drawn from its seed hit
+// fmn and the servers (tests/faults/chaos_schedule.h lists them), then checks every delivered
+// notification against the reference interpreter's expected set
+// (tests/faults/chaos_history.h says how each difference is counted). Run k uses seed
+// --seed + k; --replay FILE runs the schedule a failing run wrote instead.
+//
+// A run with any loss, duplicate or late delivery writes chaos-seed-<seed>.json in
+// --failures-dir: its schedule (replayable), the events as taken, the counts and each finding
+// with its reason. The exit status is 1 when a run broke a promise (a loss beyond the known
+// limits, a confirmed duplicate, an unexpected delivery). With --json the last line is one
+// JSON object: the totals (runs, lost, duplicated, late, not_received...) and every run.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "bench/bench_commands.h"
+#include "tests/faults/chaos_history.h"
+#include "tests/faults/chaos_run.h"
+
+namespace fmn::bench {
+namespace {
+
+struct ChaosFlags {
+  size_t runs = 10;
+  uint64_t seed = 1;
+  faults::ChaosShape shape;
+  std::string replay;
+  std::string failures_dir = ".";
+  bool json = false;
+};
+
+struct Totals {
+  size_t runs = 0;
+  size_t broken_runs = 0;
+  faults::ChaosVerdict counts;
+
+  void add(const faults::ChaosVerdict& v) {
+    ++runs;
+    broken_runs += v.broken();
+    counts.add_counts(v);
+  }
+
+  std::string json_fields() const {
+    std::string out =
+        "\"runs\":" + std::to_string(runs) + ",\"broken_runs\":" + std::to_string(broken_runs);
+    for (const auto& [key, n] : counts.counts()) {
+      out += std::string(",\"") + key + "\":" + std::to_string(n);
+    }
+    return out;
+  }
+};
+
+void print_run(const faults::ChaosHistory& h, const faults::ChaosVerdict& v) {
+  std::printf(
+      "seed %llu: expected %zu delivered %zu not_received %zu refused %zu lost %zu "
+      "(known limit %zu) duplicated %zu (unconfirmed %zu) late %zu unexpected %zu  [%.1f s]%s\n",
+      static_cast<unsigned long long>(h.schedule.seed), v.expected, v.delivered, v.not_received,
+      v.refused, v.lost, v.lost_known_limit, v.duplicated, v.duplicated_unconfirmed, v.late,
+      v.unexpected, h.seconds, v.broken() ? "  BROKEN" : "");
+  std::printf("  faults:");
+  for (const faults::ChaosEvent& e : h.events) {
+    std::printf(" %s@%zu", std::string(faults::action_name(e.action)).c_str(), e.before);
+  }
+  std::printf("\n");
+  for (const faults::ChaosFinding& f : v.findings) {
+    std::printf("  %s %s %s: %s\n", f.kind.c_str(), f.sink.c_str(), f.id.c_str(), f.reason.c_str());
+  }
+  std::fflush(stdout);
+}
+
+void run(const ChaosFlags& flags) {
+  std::vector<faults::ChaosSchedule> schedules;
+  if (!flags.replay.empty()) {
+    std::ifstream in(flags.replay, std::ios::binary);
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    auto schedule = faults::parse_schedule(text);
+    if (!schedule) {
+      std::fprintf(stderr, "%s: %s\n", flags.replay.c_str(), schedule.error().message.c_str());
+      exit_status() = 2;
+      return;
+    }
+    schedules.push_back(std::move(schedule).value());
+  } else {
+    for (size_t k = 0; k < flags.runs; ++k) {
+      schedules.push_back(faults::draw_schedule(flags.seed + k, flags.shape));
+    }
+  }
+  Totals totals;
+  std::string runs_json;
+  for (const faults::ChaosSchedule& schedule : schedules) {
+    auto history = faults::run_chaos(schedule);
+    if (!history) {
+      std::fprintf(stderr, "seed %llu: %s\n", static_cast<unsigned long long>(schedule.seed),
+                   history.error().message.c_str());
+      exit_status() = 2;
+      return;
+    }
+    const faults::ChaosVerdict v = faults::check_history(history.value());
+    totals.add(v);
+    const std::string record = faults::run_json(history.value(), v);
+    runs_json += (runs_json.empty() ? "" : ",") + record;
+    print_run(history.value(), v);
+    if (v.failed()) {
+      const auto file = std::filesystem::path(flags.failures_dir) /
+                        ("chaos-seed-" + std::to_string(schedule.seed) + ".json");
+      std::ofstream(file, std::ios::binary) << record << "\n";
+      std::printf("  timeline written to %s (replay: fmn-bench chaos --replay %s)\n", file.c_str(),
+                  file.c_str());
+    }
+  }
+  std::printf("total: %s\n", totals.json_fields().c_str());
+  if (flags.json)
+    std::printf("{\"bench\":\"chaos\",%s,\"per_run\":[%s]}\n", totals.json_fields().c_str(),
+                runs_json.c_str());
+  if (totals.broken_runs > 0) exit_status() = 1;
+}
+
+}  // namespace
+
+void add_chaos_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "chaos", "Randomized fault runs against the real servers, checked against the rules");
+  static ChaosFlags flags;
+  cmd->add_option("--runs", flags.runs, "Runs, seeds --seed, --seed + 1, ...")
+      ->capture_default_str();
+  cmd->add_option("--seed", flags.seed, "Seed of the first run")->capture_default_str();
+  cmd->add_option("--messages", flags.shape.messages, "Corpus messages published per run")
+      ->capture_default_str();
+  cmd->add_option("--rate", flags.shape.rate, "Messages published a second")->capture_default_str();
+  cmd->add_option("--faults", flags.shape.faults, "Faults per run")->capture_default_str();
+  cmd->add_option("--replay", flags.replay, "Run the schedule of a failing run's JSON file");
+  cmd->add_option("--failures-dir", flags.failures_dir, "Where failing runs' timelines go")
+      ->capture_default_str();
+  cmd->add_flag("--json", flags.json, "Last line: one JSON object");
+  cmd->callback([] { run(flags); });
+}
+
+}  // namespace fmn::bench

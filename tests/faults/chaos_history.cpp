@@ -1,0 +1,224 @@
+#include "tests/faults/chaos_history.h"
+
+#include <map>
+#include <regex>
+
+#include "core/json_writer.h"
+
+namespace fmn::faults {
+namespace {
+
+struct Sink {
+  const char* name;
+  const std::set<std::string>& expected;
+  const std::vector<ChaosReception>& received;
+  std::vector<ChaosAction> unconfirming;  // faults that can hide a server's confirmation
+};
+
+struct Seen {
+  int count = 0;
+  size_t first_epoch = 0;
+  size_t last_epoch = 0;
+  bool late = false;  // the first reception was late
+};
+
+bool published_while_down(const ChaosHistory& h, size_t index) {
+  for (const auto& [first, end] : h.down) {
+    if (index >= first && index < end) return true;
+  }
+  return false;
+}
+
+// Why a notification to `sink` published before message `index + 1` was never delivered, and
+// whether docs/reliability.md lists that as a known limit.
+std::pair<std::string, bool> loss_reason(const ChaosHistory& h, const std::string& sink,
+                                         size_t index) {
+  // The exit summary names how many each sink left: "undelivered at stop: email=2 irc=0".
+  const std::regex left_some("undelivered at stop:.* " + sink + "=[1-9]");
+  bool first = true;
+  for (const ChaosEvent& e : h.events) {
+    if (e.before <= index) continue;
+    const std::string where = " (before message " + std::to_string(e.before) + ")";
+    if (e.action == ChaosAction::kKillPipeline) {
+      return {"in memory at kill -9" + where + ": no durable outbox yet", true};
+    }
+    if (e.action == ChaosAction::kStopPipeline) {
+      const bool reported = std::regex_search(e.note, left_some);
+      return {"left undelivered at SIGTERM" + where + ", " +
+                  (reported ? "reported: " + e.note : std::string("not reported")),
+              reported};
+    }
+    if (first && e.action == ChaosAction::kRestartRedis) {
+      return {"processed while Redis restarted" + where + ": at most once", true};
+    }
+    first = false;
+  }
+  return {"unexplained", false};
+}
+
+bool unconfirmed(const ChaosHistory& h, const Sink& sink, const Seen& seen) {
+  const size_t from = seen.first_epoch > 0 ? seen.first_epoch - 1 : 0;
+  for (size_t k = from; k < seen.last_epoch && k < h.events.size(); ++k) {
+    for (ChaosAction a : sink.unconfirming) {
+      if (h.events[k].action == a) return true;
+    }
+  }
+  return false;
+}
+
+void check_sink(const ChaosHistory& h, const Sink& sink, ChaosVerdict& v) {
+  std::map<std::string, Seen> seen;
+  for (const ChaosReception& r : sink.received) {
+    Seen& s = seen[r.id];
+    if (s.count++ == 0) {
+      s.first_epoch = r.epoch;
+      s.late = r.late;
+    }
+    s.last_epoch = r.epoch;
+  }
+  for (const auto& [id, s] : seen) {
+    if (!sink.expected.contains(id)) {
+      ++v.unexpected;
+      v.findings.push_back({"unexpected", sink.name, id, "delivered but not expected", false});
+    }
+  }
+  for (size_t i = 0; i < h.published.size(); ++i) {
+    const std::string& id = h.published[i];
+    if (!sink.expected.contains(id)) continue;
+    ++v.expected;
+    auto found = seen.find(id);
+    if (found == seen.end()) {
+      if (published_while_down(h, i)) {
+        ++v.not_received;
+      } else if (std::string(sink.name) == "email" && h.refused.contains(id)) {
+        ++v.refused;
+      } else {
+        auto [reason, known] = loss_reason(h, sink.name, i);
+        ++v.lost;
+        v.lost_known_limit += known;
+        v.findings.push_back({"lost", sink.name, id, reason, known});
+      }
+      continue;
+    }
+    ++v.delivered;
+    const Seen& s = found->second;
+    if (s.late) {
+      ++v.late;
+      v.findings.push_back({"late", sink.name, id, "delivered during the final stop", false});
+    }
+    if (s.count > 1) {
+      const bool allowed = unconfirmed(h, sink, s);
+      ++v.duplicated;
+      v.duplicated_unconfirmed += allowed;
+      v.findings.push_back(
+          {"duplicated", sink.name, id,
+           std::to_string(s.count) + " times" +
+               (allowed ? ", a fault between the deliveries could hide the confirmation"
+                        : ", with no fault between the deliveries"),
+           allowed});
+    }
+  }
+}
+
+// The counts of a verdict, once: what counts() lists and add_counts() sums.
+struct CountField {
+  const char* name;
+  size_t ChaosVerdict::*field;
+};
+
+constexpr CountField kCountFields[] = {
+    {"expected", &ChaosVerdict::expected},
+    {"delivered", &ChaosVerdict::delivered},
+    {"not_received", &ChaosVerdict::not_received},
+    {"refused", &ChaosVerdict::refused},
+    {"lost", &ChaosVerdict::lost},
+    {"lost_known_limit", &ChaosVerdict::lost_known_limit},
+    {"duplicated", &ChaosVerdict::duplicated},
+    {"duplicated_unconfirmed", &ChaosVerdict::duplicated_unconfirmed},
+    {"late", &ChaosVerdict::late},
+    {"unexpected", &ChaosVerdict::unexpected},
+};
+
+void write_string(JsonWriter& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+}  // namespace
+
+std::vector<std::pair<const char*, size_t>> ChaosVerdict::counts() const {
+  std::vector<std::pair<const char*, size_t>> out;
+  for (const CountField& f : kCountFields) out.emplace_back(f.name, this->*f.field);
+  return out;
+}
+
+void ChaosVerdict::add_counts(const ChaosVerdict& other) {
+  for (const CountField& f : kCountFields) this->*f.field += other.*f.field;
+}
+
+ChaosVerdict check_history(const ChaosHistory& h) {
+  ChaosVerdict v;
+  using A = ChaosAction;
+  check_sink(h,
+             {"email",
+              h.email_expected,
+              h.email,
+              {A::kKillPipeline, A::kStopPipeline, A::kRestartSmtp, A::kSmtpSlow}},
+             v);
+  check_sink(
+      h, {"irc", h.irc_expected, h.irc, {A::kKillPipeline, A::kStopPipeline, A::kRestartIrc}}, v);
+  return v;
+}
+
+std::string run_json(const ChaosHistory& h, const ChaosVerdict& v) {
+  JsonBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("schedule");
+  const std::string schedule = schedule_json(h.schedule);
+  w.RawValue(schedule.data(), schedule.size(), rapidjson::kObjectType);
+  for (const auto& [key, n] : v.counts()) {
+    w.Key(key);
+    w.Uint64(n);
+  }
+  w.Key("broken");
+  w.Bool(v.broken());
+  w.Key("seconds");
+  w.Double(h.seconds);
+  w.Key("events");
+  w.StartArray();
+  for (const ChaosEvent& e : h.events) {
+    w.StartObject();
+    w.Key("before");
+    w.Uint64(e.before);
+    w.Key("action");
+    write_string(w, action_name(e.action));
+    w.Key("at_seconds");
+    w.Double(e.at_seconds);
+    if (!e.note.empty()) {
+      w.Key("note");
+      write_string(w, e.note);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("findings");
+  w.StartArray();
+  for (const ChaosFinding& f : v.findings) {
+    w.StartObject();
+    for (const auto& [key, value] : {std::pair<const char*, const std::string&>{"kind", f.kind},
+                                     {"sink", f.sink},
+                                     {"id", f.id},
+                                     {"reason", f.reason}}) {
+      w.Key(key);
+      write_string(w, value);
+    }
+    w.Key("allowed");
+    w.Bool(f.allowed);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return buffer.GetString();
+}
+
+}  // namespace fmn::faults

@@ -1,0 +1,330 @@
+#include "tests/faults/chaos_run.h"
+
+#include <rapidjson/document.h>
+
+#include <optional>
+#include <regex>
+#include <thread>
+
+#include "prefs/dsl_rule_validator.h"
+#include "prefs/file_store.h"
+#include "prefs/pg_store.h"
+#include "tests/faults/expected_notifications.h"
+#include "tests/faults/pipeline_process.h"
+#include "tests/faults/scenario.h"
+#include "tests/support/irc_server.h"
+#include "tests/support/irc_test_client.h"
+#include "tests/support/postgres_server.h"
+#include "tests/support/redis_server.h"
+#include "tests/support/smtp_server.h"
+#include "tests/support/zmq_publisher.h"
+
+namespace fmn::faults {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+// ralph gets most of the corpus by email (about two messages in five), decause the builds and
+// Pagure activity on IRC (paced at about a line a second, so a few only).
+constexpr const char* kEmailRule =
+    R"(topic ~ ["*.bodhi.*", "*.git.*", "*.buildsys.*", "*.copr.*", "*.github.*", "*.anitya.*",)"
+    R"( "*.pkgdb.*"])";
+constexpr const char* kIrcRule = R"(topic ~ ["*.buildsys.*", "*.pagure.*"])";
+constexpr const char* kIrcUser = "decause";
+
+std::string chaos_prefs() {
+  return std::string("version = 1\n") +
+         "[[users]]\nname = \"ralph\"\n"
+         "[[users.destinations]]\nkind = \"email\"\naddress = \"ralph@example.org\"\n"
+         "[[users.rules]]\nname = \"updates\"\nsource = '" +
+         kEmailRule +
+         "'\ndeliver = [{ to = \"email\" }]\n"
+         "[[users]]\nname = \"decause\"\n"
+         "[[users.destinations]]\nkind = \"irc\"\naddress = \"" +
+         kIrcUser +
+         "\"\n"
+         "[[users.rules]]\nname = \"builds\"\nsource = '" +
+         kIrcRule + "'\ndeliver = [{ to = \"irc\" }]\n";
+}
+
+std::string msg_id(const test::BusMessage& m) {
+  rapidjson::Document d;
+  d.Parse(m.json.data(), m.json.size());
+  return !d.HasParseError() && d.IsObject() && d.HasMember("msg_id") && d["msg_id"].IsString()
+             ? d["msg_id"].GetString()
+             : std::string("(no msg_id)");
+}
+
+Error failed(const std::string& what, const Error& error) {
+  return Error{error.code, what + ": " + error.message};
+}
+
+// The servers of a run and what the driver saw of them.
+class ChaosDriver {
+ public:
+  ChaosDriver(test::PostgresServer pg, test::RedisServer redis, test::SmtpServer smtp,
+              test::IrcServer irc, test::ZmqPublisher bus, test::IrcTestClient recipient,
+              std::map<std::string, std::string> irc_links, ChaosHistory& history)
+      : pg_(std::move(pg)),
+        redis_(std::move(redis)),
+        smtp_(std::move(smtp)),
+        irc_(std::move(irc)),
+        bus_(std::move(bus)),
+        recipient_(std::move(recipient)),
+        irc_links_(std::move(irc_links)),
+        history_(history) {}
+
+  test::Status start_pipeline() {
+    PipelineOptions options;
+    options.config_toml =
+        servers_config(bus_.endpoint(), smtp_.url(), test::loopback_address(redis_.port()),
+                       test::loopback_address(irc_.port())) +
+        "[pipeline]\nstop_grace_seconds = 3\n";
+    options.prefs_database = pg_.connection_string();
+    auto pipeline = PipelineProcess::start(options);
+    if (!pipeline) return failed("fmn-pipeline", pipeline.error());
+    pipeline_.emplace(std::move(pipeline).value());
+    return wait_subscribed();
+  }
+
+  // Takes `a` before message `before`; the note says how it went when not plainly.
+  std::string take(ChaosAction a, size_t before) {
+    observe();
+    switch (a) {
+      case ChaosAction::kKillPipeline:
+        pipeline_->kill();
+        down_from_ = before;
+        return {};
+      case ChaosAction::kStopPipeline: {
+        down_from_ = before;
+        auto stopped = pipeline_->terminate();
+        return stopped ? exit_summary() : "unclean stop: " + stopped.error().message;
+      }
+      case ChaosAction::kStartPipeline: {
+        auto restarted = pipeline_->restart();
+        if (!restarted) return "restart failed: " + restarted.error().message;
+        auto subscribed = wait_subscribed();
+        history_.down.emplace_back(down_from_, before);
+        return subscribed ? "" : subscribed.error().message;
+      }
+      case ChaosAction::kRestartRedis:
+        return note(redis_.restart());
+      case ChaosAction::kRestartPostgres:
+        return note(pg_.restart());
+      case ChaosAction::kRestartSmtp:
+        return note(smtp_.restart());
+      case ChaosAction::kRestartIrc:
+        return restart_irc();
+      case ChaosAction::kRestartPublisher: {
+        if (auto s = bus_.stop(); !s) return s.error().message;
+        if (auto s = bus_.restart(); !s) return s.error().message;
+        subscriptions_ = 0;
+        return note(wait_subscribed());
+      }
+      case ChaosAction::kSmtpTempfail:
+        return note(smtp_.set_mode(test::SmtpMode::kRejectTransient));
+      case ChaosAction::kSmtpRefuse:
+        return note(smtp_.set_mode(test::SmtpMode::kRefuseData));
+      case ChaosAction::kSmtpSlow:
+        return note(smtp_.set_mode(test::SmtpMode::kSlow));
+      case ChaosAction::kSmtpAccept:
+        return note(smtp_.set_mode(test::SmtpMode::kAccept));
+    }
+    return {};
+  }
+
+  test::Status publish(const test::BusMessage& m) { return bus_.publish(m.topic, m.json); }
+
+  // Reads what the servers recorded since the last call, each reception tagged with the number
+  // of actions taken so far.
+  void observe(bool late = false) {
+    drain_irc(late);
+    if (auto mails = smtp_.received(); mails) {
+      for (size_t i = history_.email.size(); i < mails->size(); ++i) {
+        auto ids = received_ids({(*mails)[i]});
+        history_.email.push_back({ids.begin()->first, history_.events.size(), late});
+      }
+    }
+  }
+
+  // Waits until every expected notification not yet seen has arrived (or was refused) or none
+  // arrived for
+  // `options.quiet`, within `options.settle`.
+  void settle(const ChaosRunOptions& options, size_t expected) {
+    const auto end = Clock::now() + options.settle;
+    auto last_change = Clock::now();
+    size_t seen = 0;
+    while (Clock::now() < end && Clock::now() - last_change < options.quiet) {
+      observe();
+      auto refused = smtp_.refused();
+      const size_t now =
+          history_.email.size() + history_.irc.size() + (refused ? refused->size() : 0);
+      if (now != seen) last_change = Clock::now();
+      seen = now;
+      if (seen >= expected) break;
+      std::this_thread::sleep_for(100ms);
+    }
+  }
+
+  // SIGTERM, then whatever the stop still delivered: late.
+  std::string finish() {
+    observe();
+    auto stopped = pipeline_->terminate();
+    sync_irc(true);
+    observe(true);
+    if (auto refused = smtp_.refused(); refused) {
+      for (const auto& [id, n] : received_ids(refused.value())) history_.refused.insert(id);
+    }
+    return stopped ? exit_summary() : "unclean stop: " + stopped.error().message;
+  }
+
+ private:
+  static std::string note(const test::Status& s) { return s ? "" : s.error().message; }
+
+  test::Status wait_subscribed() { return bus_.wait_for_subscriptions(++subscriptions_, 60s); }
+
+  // The last "undelivered at stop" summary in fmn-pipeline's log, if the last stop wrote one.
+  std::string exit_summary() {
+    static const std::regex kSummary("undelivered at stop:[^\n]*");
+    const std::string log = pipeline_->log_text();
+    std::string last;
+    for (std::sregex_iterator it(log.begin(), log.end(), kSummary), e; it != e; ++it) {
+      last = it->str();
+    }
+    return last == last_summary_ ? std::string() : (last_summary_ = last);
+  }
+
+  void record_irc(const test::IrcLine& line, bool late) {
+    if (line.command != "PRIVMSG") return;
+    auto ids = linked_ids(line.params.back(), irc_links_);
+    history_.irc.push_back({ids.size() == 1 ? ids[0] : "(unexpected: " + line.params.back() + ")",
+                            history_.events.size(), late});
+  }
+
+  void drain_irc(bool late) {
+    if (!recipient_) return;
+    for (auto line = recipient_->next(1ms); line; line = recipient_->next(1ms)) {
+      record_irc(*line, late);
+    }
+  }
+
+  // Every line the server sent before our PING.
+  void sync_irc(bool late) {
+    if (!recipient_ || !recipient_->send("PING :chaos-sync")) return;
+    for (auto line = recipient_->next(10s); line && line->command != "PONG";
+         line = recipient_->next(10s)) {
+      record_irc(*line, late);
+    }
+  }
+
+  std::string restart_irc() {
+    sync_irc(false);
+    // ngIRCd stopped with SIGTERM sends what it handled; read it to the close.
+    if (auto s = irc_.stop(); !s) return s.error().message;
+    for (auto line = recipient_->next(5s); line; line = recipient_->next(5s)) {
+      record_irc(*line, false);
+    }
+    recipient_.reset();
+    if (auto s = irc_.restart(); !s) return s.error().message;
+    auto client = test::IrcTestClient::connect(irc_.port(), kIrcUser, 30s);
+    if (!client) return "recipient: " + client.error().message;
+    recipient_.emplace(std::move(client).value());
+    return {};
+  }
+
+  test::PostgresServer pg_;
+  test::RedisServer redis_;
+  test::SmtpServer smtp_;
+  test::IrcServer irc_;
+  test::ZmqPublisher bus_;
+  std::optional<test::IrcTestClient> recipient_;
+  std::map<std::string, std::string> irc_links_;
+  ChaosHistory& history_;
+  std::optional<PipelineProcess> pipeline_;
+  size_t subscriptions_ = 0;
+  size_t down_from_ = 0;
+  std::string last_summary_;
+};
+
+}  // namespace
+
+Result<ChaosHistory> run_chaos(const ChaosSchedule& schedule, const ChaosRunOptions& options) {
+  const auto run_start = Clock::now();
+  ChaosHistory history;
+  history.schedule = schedule;
+  const std::vector<test::BusMessage> slice = corpus_slice(schedule.messages);
+  if (slice.size() != schedule.messages) {
+    return Error{ErrorCode::kInvalidConfig,
+                 "the corpus has only " + std::to_string(slice.size()) + " messages with a msg_id"};
+  }
+  history.email_expected = matched_ids(slice, kEmailRule, "ralph");
+  history.irc_expected = matched_ids(slice, kIrcRule, kIrcUser);
+  for (const test::BusMessage& m : slice) history.published.push_back(msg_id(m));
+
+  auto pg = test::PostgresServer::start();
+  if (!pg) return failed("PostgreSQL", pg.error());
+  test::RedisOptions redis_options;
+  redis_options.appendonly = true;
+  auto redis = test::RedisServer::start(redis_options);
+  if (!redis) return failed("Redis", redis.error());
+  auto smtp = test::SmtpServer::start();
+  if (!smtp) return failed("SMTP recorder", smtp.error());
+  auto irc = test::IrcServer::start();
+  if (!irc) return failed("ngIRCd", irc.error());
+  auto bus = test::ZmqPublisher::start();
+  if (!bus) return failed("ZeroMQ publisher", bus.error());
+  auto store = prefs::PgStore::open(pg->connection_string(), prefs::dsl_rule_validator());
+  if (!store) return failed("preferences database", store.error());
+  auto population =
+      prefs::parse_preferences_text(chaos_prefs(), "prefs.toml", prefs::dsl_rule_validator());
+  if (!population) return failed("preferences", population.error());
+  if (auto replaced = (*store)->replace_all(population.value()); !replaced) {
+    return failed("preferences import", replaced.error());
+  }
+  store.value().reset();
+  auto recipient = test::IrcTestClient::connect(irc->port(), kIrcUser, 30s);
+  if (!recipient) return failed("IRC recipient", recipient.error());
+
+  ChaosDriver driver(std::move(pg).value(), std::move(redis).value(), std::move(smtp).value(),
+                     std::move(irc).value(), std::move(bus).value(), std::move(recipient).value(),
+                     ids_by_link(slice, history.irc_expected), history);
+  if (auto started = driver.start_pipeline(); !started) return started.error();
+
+  const auto t0 = Clock::now();
+  const auto interval = std::chrono::duration<double>(1.0 / schedule.rate);
+  auto next_publish = t0;
+  size_t next_action = 0;
+  for (size_t i = 0; i <= slice.size(); ++i) {
+    while (next_action < schedule.actions.size() && schedule.actions[next_action].before <= i) {
+      const ScheduledAction& a = schedule.actions[next_action++];
+      const double at = std::chrono::duration<double>(Clock::now() - t0).count();
+      std::string note = driver.take(a.action, i);
+      history.events.push_back({i, a.action, at, std::move(note)});
+      next_publish = Clock::now();
+    }
+    if (i == slice.size()) break;
+    std::this_thread::sleep_until(next_publish);
+    if (auto published = driver.publish(slice[i]); !published) {
+      return failed("publish", published.error());
+    }
+    next_publish += std::chrono::duration_cast<Clock::duration>(interval);
+    driver.observe();
+  }
+  size_t reachable = 0;
+  for (size_t i = 0; i < history.published.size(); ++i) {
+    bool down = false;
+    for (const auto& [first, end] : history.down) down = down || (i >= first && i < end);
+    if (down) continue;
+    reachable += history.email_expected.count(history.published[i]) +
+                 history.irc_expected.count(history.published[i]);
+  }
+  driver.settle(options, reachable);
+  const double at = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::string summary = driver.finish();
+  history.events.push_back({slice.size(), ChaosAction::kStopPipeline, at, std::move(summary)});
+  history.seconds = std::chrono::duration<double>(Clock::now() - run_start).count();
+  return history;
+}
+
+}  // namespace fmn::faults

@@ -1,0 +1,69 @@
+// ChaosSchedule: the faults of one randomized run, drawn from a seed, as a list of actions
+// placed between the messages the driver publishes ("before message 17: kill -9 fmn-pipeline").
+// Placing faults by message index rather than by wall-clock time makes a run replayable
+// exactly: the same seed, or the same saved schedule, gives the same actions at the same points
+// of the stream. Plain values; thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace fmn::faults {
+
+// One action of the driver. Faults that last (fmn down, SMTP refusing, SMTP slow) are a pair
+// of actions: the fault, then its end.
+#define FMN_CHAOS_ACTIONS(X)                                                                \
+  X(kKillPipeline, "kill-9-pipeline")     /* SIGKILL fmn-pipeline (stays down) */           \
+  X(kStopPipeline, "sigterm-pipeline")    /* SIGTERM, wait for its exit */                  \
+  X(kStartPipeline, "start-pipeline")     /* start it again, wait for its subscription */   \
+  X(kRestartRedis, "restart-redis")       /* clean stop, then start on the same data */     \
+  X(kRestartPostgres, "restart-postgres") /* fast shutdown, then start */                   \
+  X(kRestartSmtp, "restart-smtp")                                                           \
+  X(kRestartIrc, "restart-ngircd")          /* the recipient reconnects after */            \
+  X(kRestartPublisher, "restart-publisher") /* rebind, wait for fmn to resubscribe */       \
+  X(kSmtpTempfail, "smtp-4xx")              /* 421 to every RCPT until kSmtpAccept */       \
+  X(kSmtpRefuse, "smtp-5xx")                /* 554 to every message until kSmtpAccept */    \
+  X(kSmtpSlow, "smtp-slow")                 /* two seconds per message until kSmtpAccept */ \
+  X(kSmtpAccept, "smtp-accept")
+
+enum class ChaosAction {
+#define FMN_CHAOS_ENUM(name, text) name,
+  FMN_CHAOS_ACTIONS(FMN_CHAOS_ENUM)
+#undef FMN_CHAOS_ENUM
+};
+
+std::string_view action_name(ChaosAction action);
+Result<ChaosAction> parse_action(std::string_view name);
+
+struct ScheduledAction {
+  size_t before = 0;  // taken before publishing message `before` (0-based); messages: at the end
+  ChaosAction action = ChaosAction::kSmtpAccept;
+};
+
+struct ChaosSchedule {
+  uint64_t seed = 0;
+  size_t messages = 0;                   // corpus messages published
+  double rate = 0;                       // messages per second
+  std::vector<ScheduledAction> actions;  // ordered by `before`; lasting faults never overlap
+};
+
+struct ChaosShape {
+  size_t messages = 150;
+  double rate = 20;
+  size_t faults = 4;  // faults per run (a lasting one counts once)
+};
+
+// The schedule seed `seed` gives: `shape.faults` faults drawn uniformly among the kinds above,
+// at points drawn uniformly in the stream, one after another (a lasting fault ends before the
+// next begins, within 5 to 40 messages of its start).
+ChaosSchedule draw_schedule(uint64_t seed, const ChaosShape& shape);
+
+// {"seed", "messages", "rate", "actions": [{"before", "action"}]}, and back.
+std::string schedule_json(const ChaosSchedule& schedule);
+Result<ChaosSchedule> parse_schedule(std::string_view json);
+
+}  // namespace fmn::faults
