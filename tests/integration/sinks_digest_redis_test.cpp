@@ -166,12 +166,9 @@ TEST(RedisDigests, AHugeMsgIdMakesNoHugeKey) {
   MessageSpec spec;
   spec.msg_id = "2024-" + std::string(1 << 20, 'x');
   const Notification immediate = make_notification(spec, DestinationKind::kIrc, "alice");
-  const Notification batched =
-      make_notification(spec, DestinationKind::kEmail, "alice@example.org");
-  const PolicyLookup email_hourly = [](const Notification& n) {
-    return n.destination == DestinationKind::kEmail ? DigestPolicy{3600s, 0} : DigestPolicy{};
-  };
-  DigestBatcher batcher(sink, *store, email_hourly, {}, clock);
+  Notification batched = make_notification(spec, DestinationKind::kEmail, "alice@example.org");
+  batched.digest = DigestPolicy{3600s, 0};  // hourly email digests, IRC at once
+  DigestBatcher batcher(sink, *store, {}, clock);
   batcher.deliver(std::vector{immediate, batched});
   ASSERT_EQ(sink.single.size(), 1u);
   // The id still dedupes: a replay is refused, and the digest lists the message once.
