@@ -56,8 +56,8 @@ TEST(ServiceConfig, AnEmptyFileGivesTheDefaults) {
   EXPECT_EQ(c.crl, "");
   // A file must name a source (the bus or a replay); without any file the demo corpus plays.
   EXPECT_EQ(validate_error(c),
-            "fmn.toml:1:1: source.connect: neither bus endpoints nor a replay "
-            "file (source.replay) are set; without a configuration file "
+            "fmn.toml:1:1: source.connect: neither bus endpoints (connect or amqp) nor a "
+            "replay file (source.replay) are set; without a configuration file "
             "fmn-pipeline replays its embedded demo corpus instead");
   EXPECT_EQ(validate_error(ServiceConfig{}), "");
 }
@@ -355,6 +355,19 @@ TEST(ServiceConfig, FedoraMessagingIsTheOtherBus) {
   config->amqp_key = "/etc/fmn/fmn.key";
   config->amqp_queue_type = "stream";
   EXPECT_NE(validate_error(*config), "");
+}
+
+// fedora-messaging alone is a source: it must not fall back to the demo corpus.
+TEST(ServiceConfig, TheSourceIsTheReplayThenFedoraMessagingThenZeroMqElseTheDemo) {
+  ServiceConfig c;
+  EXPECT_EQ(source_kind(c), SourceKind::kDemo);
+  c.connect = {"tcp://127.0.0.1:9940"};
+  EXPECT_EQ(source_kind(c), SourceKind::kZmq);
+  c.connect.clear();
+  c.amqp = {"amqp://guest:guest@127.0.0.1:5672/%2F"};
+  EXPECT_EQ(source_kind(c), SourceKind::kAmqp);
+  c.replay = "corpus/fedmsg-real.jsonl";
+  EXPECT_EQ(source_kind(c), SourceKind::kReplay);
 }
 
 }  // namespace
