@@ -56,6 +56,12 @@ void put_recipient(JsonWriter& w, const Notification& n) {
   w.Uint(n.user_id);
   w.Key("rule_id");
   w.Uint(n.rule_id);
+  if (!n.digest.immediate()) {  // a recovered notification keeps its rule's digest policy
+    w.Key("every");
+    w.Int64(n.digest.every.count());
+    w.Key("count");
+    w.Uint(n.digest.count);
+  }
 }
 
 Result<bool> get_recipient(const rapidjson::Value& d, Notification& n) {
@@ -72,6 +78,10 @@ Result<bool> get_recipient(const rapidjson::Value& d, Notification& n) {
   n.destination = static_cast<DestinationKind>(kind);
   n.user_id = uint_of("user_id");
   n.rule_id = uint_of("rule_id");
+  if (d.HasMember("every") && d["every"].IsInt64()) {
+    n.digest.every = std::chrono::seconds(d["every"].GetInt64());
+  }
+  n.digest.count = uint_of("count");
   return true;
 }
 

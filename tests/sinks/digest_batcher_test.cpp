@@ -260,6 +260,24 @@ TEST(NotificationCodec, ABatchWritesEachMessageOnceAndComesBackWhole) {
   EXPECT_FALSE(decode_notifications("N{}\n").ok());  // a recipient without a message
 }
 
+// An outbox entry recovered after a crash must still wait for its digest, not go out at once.
+TEST(NotificationCodec, ANotificationKeepsTheDigestPolicyItCarries) {
+  Notification hourly = item(1), pairs = item(2), at_once = item(3);
+  hourly.digest = DigestPolicy{3600s, 0};
+  pairs.digest = DigestPolicy{0s, 2};
+  const std::vector<Notification> batch{hourly, pairs, at_once};
+  std::string bytes;
+  encode_notifications(batch, bytes);
+  auto back = decode_notifications(bytes);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  ASSERT_EQ(back->size(), 3u);
+  EXPECT_EQ((*back)[0].digest.every, 3600s);
+  EXPECT_EQ((*back)[0].digest.count, 0u);
+  EXPECT_EQ((*back)[1].digest.every, 0s);
+  EXPECT_EQ((*back)[1].digest.count, 2u);
+  EXPECT_TRUE((*back)[2].digest.immediate());
+}
+
 }  // namespace
 }  // namespace fmn::sinks
 
