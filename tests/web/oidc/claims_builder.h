@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-namespace fmn::oidc::test {
+namespace fmn::test {
 
 inline constexpr char kIssuer[] = "https://id.example.org";
 inline constexpr char kClientId[] = "fmn-web";
@@ -36,4 +36,4 @@ struct Claims {
   }
 };
 
-}  // namespace fmn::oidc::test
+}  // namespace fmn::test

@@ -7,37 +7,38 @@
 
 #include "web/oidc/http_client.h"
 
-namespace fmn::oidc::test {
+namespace fmn::test {
 
 struct RecordedRequest {
   std::string url;
   std::string body;    // the form, for POSTs
   std::string bearer;  // for get_with_bearer
-  BasicAuth auth;
+  oidc::BasicAuth auth;
 };
 
-class FakeHttpClient : public HttpClient {
+class FakeHttpClient : public oidc::HttpClient {
  public:
   // Shared between the test and the client under test (which owns a FakeHttpClient handle).
   struct State {
-    std::map<std::string, HttpResponse> answers;  // by URL; others: a transport error
+    std::map<std::string, oidc::HttpResponse> answers;  // by URL; others: a transport error
     std::vector<RecordedRequest> requests;
     size_t count(const std::string& url) const;
   };
   explicit FakeHttpClient(State& state) : state_(state) {}
 
-  Result<HttpResponse> get(const std::string& url) override { return answer({url}); }
-  Result<HttpResponse> get_with_bearer(const std::string& url, const std::string& token) override {
+  Result<oidc::HttpResponse> get(const std::string& url) override { return answer({url}); }
+  Result<oidc::HttpResponse> get_with_bearer(const std::string& url,
+                                             const std::string& token) override {
     return answer({url, "", token, {}});
   }
-  Result<HttpResponse> post_form(const std::string& url, const std::string& form,
-                                 const BasicAuth& auth) override {
+  Result<oidc::HttpResponse> post_form(const std::string& url, const std::string& form,
+                                       const oidc::BasicAuth& auth) override {
     return answer({url, form, "", auth});
   }
 
  private:
-  Result<HttpResponse> answer(RecordedRequest request);
+  Result<oidc::HttpResponse> answer(RecordedRequest request);
   State& state_;
 };
 
-}  // namespace fmn::oidc::test
+}  // namespace fmn::test

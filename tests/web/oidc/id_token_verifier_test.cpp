@@ -49,7 +49,7 @@ class IdTokenVerifierTest : public ::testing::Test {
 
   static TestKey* rsa_;
   static TestKey* ec_;
-  fmn::test::FakeClock clock_;
+  test::FakeClock clock_;
   test::FakeHttpClient::State http_state_;
   test::FakeHttpClient http_{http_state_};
   JwksCache cache_{http_, kJwksUri, clock_};

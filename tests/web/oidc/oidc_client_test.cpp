@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <map>
 
 #include "core/log.h"
 #include "tests/support/fake_clock.h"
 #include "tests/web/oidc/claims_builder.h"
 #include "tests/web/oidc/fake_http_client.h"
+#include "tests/web/oidc/query_params.h"
 #include "tests/web/oidc/test_keys.h"
 #include "web/oidc/random_token.h"
 
@@ -24,21 +24,6 @@ const std::string kToken = kBase + "/token";
 const std::string kUserinfo = kBase + "/userinfo";
 constexpr char kSecret[] = "s3cr3t-client-secret";
 constexpr char kCode[] = "SplxlOBeZQQYbYS6WxSbIA";
-
-std::map<std::string, std::string> query_of(const std::string& url) {
-  std::map<std::string, std::string> out;
-  std::string rest = url.substr(url.find('?') + 1);
-  size_t start = 0;
-  while (start <= rest.size()) {
-    size_t end = rest.find('&', start);
-    if (end == std::string::npos) end = rest.size();
-    const std::string pair = rest.substr(start, end - start);
-    const size_t eq = pair.find('=');
-    out[pair.substr(0, eq)] = eq == std::string::npos ? "" : pair.substr(eq + 1);
-    start = end + 1;
-  }
-  return out;
-}
 
 class OidcClientTest : public ::testing::Test {
  protected:
@@ -76,7 +61,7 @@ class OidcClientTest : public ::testing::Test {
   }
 
   static TestKey* key_;
-  fmn::test::FakeClock clock_;
+  test::FakeClock clock_;
   test::FakeHttpClient::State http_;
   metrics::Registry registry_;
   OidcConfig config_;
@@ -88,11 +73,12 @@ TEST_F(OidcClientTest, BeginAsksForACodeWithPkceStateAndNonce) {
   auto start = client->begin();
   ASSERT_TRUE(start.ok()) << start.error().message;
   EXPECT_TRUE(start->url.starts_with(kBase + "/auth?"));
-  auto q = query_of(start->url);
+  auto q = test::query_params(start->url);
   EXPECT_EQ(q["response_type"], "code");
   EXPECT_EQ(q["client_id"], "fmn-web");
-  EXPECT_EQ(q["redirect_uri"], "https%3A%2F%2Ffmn.example.org%2Foidc%2Fcallback");
-  EXPECT_EQ(q["scope"], "openid%20profile");
+  EXPECT_EQ(q["redirect_uri"], "https://fmn.example.org/oidc/callback");
+  EXPECT_EQ(q["scope"], "openid profile");
+  EXPECT_NE(start->url.find("scope=openid%20profile&"), std::string::npos);
   EXPECT_EQ(q["state"], start->pending.state);
   EXPECT_EQ(q["nonce"], start->pending.nonce);
   EXPECT_EQ(q["code_challenge"], pkce_challenge_s256(start->pending.code_verifier));
@@ -120,11 +106,11 @@ TEST_F(OidcClientTest, FinishExchangesTheCodeAndNamesTheUser) {
                                    [](const auto& r) { return r.url == kToken; });
   EXPECT_EQ(post.auth.user, "fmn-web");
   EXPECT_EQ(post.auth.password, kSecret);
-  auto form = query_of("?" + post.body);
+  auto form = test::query_params("?" + post.body);
   EXPECT_EQ(form["grant_type"], "authorization_code");
   EXPECT_EQ(form["code"], kCode);
   EXPECT_EQ(form["code_verifier"], start->pending.code_verifier);
-  EXPECT_EQ(form["redirect_uri"], "https%3A%2F%2Ffmn.example.org%2Foidc%2Fcallback");
+  EXPECT_EQ(form["redirect_uri"], "https://fmn.example.org/oidc/callback");
   EXPECT_NE(registry_.render().find(R"(fmn_oidc_sign_ins_total{outcome="ok"} 1)"),
             std::string::npos);
 }

@@ -1,12 +1,10 @@
 // Sign-in against a real OpenID provider (npm's oidc-provider, tests/support/oidc_provider.h):
 // the whole authorization-code flow with PKCE, through the provider's login and consent forms.
-#include <curl/curl.h>
 #include <gtest/gtest.h>
-
-#include <map>
 
 #include "tests/support/oidc_form_login.h"
 #include "tests/support/oidc_provider.h"
+#include "tests/web/oidc/query_params.h"
 #include "web/oidc/oidc_client.h"
 
 namespace fmn::oidc {
@@ -15,24 +13,8 @@ namespace {
 // Nobody listens there: the form sign-in stops at the redirect, as a browser would hand it over.
 constexpr char kRedirectUri[] = "http://127.0.0.1:9/oidc/callback";
 
-std::string url_decode(const std::string& text) {
-  int n = 0;
-  char* d = curl_easy_unescape(nullptr, text.data(), static_cast<int>(text.size()), &n);
-  std::string out(d, static_cast<size_t>(n));
-  curl_free(d);
-  return out;
-}
-
 Callback callback_of(const std::string& url) {
-  std::map<std::string, std::string> q;
-  std::string rest = url.substr(url.find('?') + 1);
-  for (size_t start = 0; start <= rest.size();) {
-    size_t end = std::min(rest.find('&', start), rest.size());
-    const std::string pair = rest.substr(start, end - start);
-    const size_t eq = pair.find('=');
-    if (eq != std::string::npos) q[pair.substr(0, eq)] = url_decode(pair.substr(eq + 1));
-    start = end + 1;
-  }
+  auto q = test::query_params(url);
   return {q["code"], q["state"], q["iss"]};
 }
 

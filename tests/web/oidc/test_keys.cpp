@@ -10,8 +10,10 @@
 
 #include "web/oidc/base64url.h"
 
-namespace fmn::oidc::test {
+namespace fmn::test {
 namespace {
+
+using oidc::base64url_encode;
 
 std::string bn_param(EVP_PKEY* key, const char* name, size_t width = 0) {
   BIGNUM* bn = nullptr;
@@ -110,4 +112,4 @@ std::string unsigned_token(const std::string& header_json, const std::string& pa
   return signing_input(header_json, payload_json) + ".";
 }
 
-}  // namespace fmn::oidc::test
+}  // namespace fmn::test

@@ -8,7 +8,7 @@
 
 struct evp_pkey_st;
 
-namespace fmn::oidc::test {
+namespace fmn::test {
 
 class TestKey {
  public:
@@ -42,4 +42,4 @@ std::string sign_hs256(const std::string& header_json, const std::string& payloa
 // An unsigned token: "<header>.<payload>." (RFC 7519 §6).
 std::string unsigned_token(const std::string& header_json, const std::string& payload_json);
 
-}  // namespace fmn::oidc::test
+}  // namespace fmn::test
