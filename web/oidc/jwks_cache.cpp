@@ -30,18 +30,21 @@ Result<std::vector<Jwk>> JwksCache::fetch() {
 
 Result<std::vector<Jwk>> JwksCache::keys_for(const std::string& kid, KeyType type) {
   std::lock_guard lock(mu_);
-  if (last_fetch_) {
-    std::vector<Jwk> found = matching(kid, type);
-    if (!found.empty() || clock_.steady() - *last_fetch_ < min_refetch_interval_) return found;
+  std::vector<Jwk> found = matching(kid, type);
+  const bool may_fetch = !last_fetch_ || clock_.steady() - *last_fetch_ >= min_refetch_interval_;
+  if (!found.empty() || !may_fetch) {
+    if (found.empty() && keys_.empty() && last_error_) return *last_error_;
+    return found;
   }
-  const bool first = !last_fetch_;
   last_fetch_ = clock_.steady();
   auto keys = fetch();
   if (!keys) {
     log::warn("oidc_jwks_fetch_failed", {{"error", keys.error().message}});
-    if (first) return keys.error();
-    return matching(kid, type);
+    last_error_ = keys.error();
+    if (keys_.empty()) return keys.error();
+    return found;  // the cached keys stay; none has this kid
   }
+  last_error_.reset();
   keys_ = std::move(keys).value();
   log::info("oidc_jwks_fetched", {{"keys", static_cast<int64_t>(keys_.size())}});
   return matching(kid, type);

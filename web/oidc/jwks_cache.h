@@ -28,8 +28,8 @@ class JwksCache {
 
   // The keys a token with this `kid` may have been signed with: the one key with that id, or
   // when `kid` is empty every key of `type` (a provider with a single key may omit kids). Empty
-  // when none matches even after a permitted refetch. An Error (kIo, kMalformedJson) when a
-  // needed fetch fails and nothing usable is cached.
+  // when none matches even after a permitted refetch. An Error (kIo, kMalformedJson) while no
+  // fetch has succeeded yet: the last fetch's, repeated until the next one is permitted.
   Result<std::vector<Jwk>> keys_for(const std::string& kid, KeyType type);
 
  private:
@@ -44,6 +44,7 @@ class JwksCache {
   std::mutex mu_;
   std::vector<Jwk> keys_;
   std::optional<Clock::time_point> last_fetch_;
+  std::optional<Error> last_error_;  // of the last fetch, when it failed
 };
 
 }  // namespace fmn::oidc

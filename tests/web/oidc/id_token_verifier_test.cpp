@@ -18,13 +18,14 @@ constexpr char kJwksUri[] = "https://id.example.org/jwks";
 
 class IdTokenVerifierTest : public ::testing::Test {
  protected:
+  // Made once: RSA key generation takes a while.
   static void SetUpTestSuite() {
-    rsa_ = new TestKey(TestKey::rsa("rsa-1"));
-    ec_ = new TestKey(TestKey::ec_p256("ec-1"));
+    rsa_ = std::make_unique<TestKey>(TestKey::rsa("rsa-1"));
+    ec_ = std::make_unique<TestKey>(TestKey::ec_p256("ec-1"));
   }
   static void TearDownTestSuite() {
-    delete rsa_;
-    delete ec_;
+    rsa_.reset();
+    ec_.reset();
   }
 
   void SetUp() override { publish(test::jwk_set({rsa_->public_jwk(), ec_->public_jwk()})); }
@@ -47,15 +48,13 @@ class IdTokenVerifierTest : public ::testing::Test {
     EXPECT_NE(result.error().message.find(why), std::string::npos) << result.error().message;
   }
 
-  static TestKey* rsa_;
-  static TestKey* ec_;
+  static inline std::unique_ptr<TestKey> rsa_;
+  static inline std::unique_ptr<TestKey> ec_;
   test::FakeClock clock_;
   test::FakeHttpClient::State http_state_;
   test::FakeHttpClient http_{http_state_};
   JwksCache cache_{http_, kJwksUri, clock_};
 };
-TestKey* IdTokenVerifierTest::rsa_ = nullptr;
-TestKey* IdTokenVerifierTest::ec_ = nullptr;
 
 TEST_F(IdTokenVerifierTest, AcceptsATokenSignedWithRs256) {
   auto result = verify(rsa_->sign(rsa_->header(), Claims(now()).json()));
@@ -200,9 +199,18 @@ TEST_F(IdTokenVerifierTest, WithoutKidEveryKeyOfTheAlgorithmsTypeIsTried) {
 
 TEST_F(IdTokenVerifierTest, AProviderThatCannotBeReachedIsNotARefusal) {
   http_state_.answers.clear();
-  auto result = verify(rsa_->sign(rsa_->header(), Claims(now()).json()));
+  const std::string token = rsa_->sign(rsa_->header(), Claims(now()).json());
+  auto result = verify(token);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::kIo);
+  auto again = verify(token);  // within the refetch interval: the same answer, no fetch
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kIo);
+  EXPECT_EQ(http_state_.count(kJwksUri), 1u);
+
+  publish(test::jwk_set({rsa_->public_jwk(), ec_->public_jwk()}));  // the provider is back
+  clock_.advance(std::chrono::seconds(11));
+  EXPECT_TRUE(verify(token).ok());
 }
 
 }  // namespace

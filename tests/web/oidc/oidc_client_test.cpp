@@ -27,8 +27,8 @@ constexpr char kCode[] = "SplxlOBeZQQYbYS6WxSbIA";
 
 class OidcClientTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { key_ = new TestKey(TestKey::rsa("k1")); }
-  static void TearDownTestSuite() { delete key_; }
+  static void SetUpTestSuite() { key_ = std::make_unique<TestKey>(TestKey::rsa("k1")); }
+  static void TearDownTestSuite() { key_.reset(); }
 
   void SetUp() override {
     http_.answers[kBase + "/.well-known/openid-configuration"] = {
@@ -60,13 +60,12 @@ class OidcClientTest : public ::testing::Test {
     return claims;
   }
 
-  static TestKey* key_;
+  static inline std::unique_ptr<TestKey> key_;
   test::FakeClock clock_;
   test::FakeHttpClient::State http_;
   metrics::Registry registry_;
   OidcConfig config_;
 };
-TestKey* OidcClientTest::key_ = nullptr;
 
 TEST_F(OidcClientTest, BeginAsksForACodeWithPkceStateAndNonce) {
   auto client = make_client();
