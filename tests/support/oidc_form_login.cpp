@@ -3,7 +3,7 @@
 #include <curl/curl.h>
 
 #include <memory>
-#include <regex>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -22,18 +22,35 @@ size_t append(char* data, size_t size, size_t count, void* out) {
 std::string html_unescape(std::string text) {
   for (const auto& [entity, c] : std::vector<std::pair<std::string, std::string>>{
            {"&quot;", "\""}, {"&#39;", "'"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}}) {
-    for (size_t at; (at = text.find(entity)) != std::string::npos;)
+    for (size_t at; (at = text.find(entity)) != std::string::npos;) {
       text.replace(at, entity.size(), c);
+    }
   }
   return text;
 }
 
-std::string attribute(const std::string& tag, const std::string& name) {
-  std::smatch m;
-  if (std::regex_search(tag, m, std::regex("\\s" + name + "=\"([^\"]*)\""))) {
-    return html_unescape(m[1]);
+// The value of attribute `name` in one HTML tag (double-quoted, as the provider writes them).
+std::string attribute(std::string_view tag, const std::string& name) {
+  const std::string key = " " + name + "=\"";
+  const size_t at = tag.find(key);
+  if (at == std::string_view::npos) return "";
+  const size_t start = at + key.size();
+  const size_t end = tag.find('"', start);
+  if (end == std::string_view::npos) return "";
+  return html_unescape(std::string(tag.substr(start, end - start)));
+}
+
+// The tags `<name ...>` of `html` from `from` on.
+std::vector<std::string_view> tags(std::string_view html, const std::string& name, size_t from) {
+  std::vector<std::string_view> out;
+  const std::string open = "<" + name + " ";
+  for (size_t at = html.find(open, from); at != std::string_view::npos;
+       at = html.find(open, at + 1)) {
+    const size_t end = html.find('>', at);
+    if (end == std::string_view::npos) break;
+    out.push_back(html.substr(at, end - at + 1));
   }
-  return "";
+  return out;
 }
 
 std::string escape(CURL* curl, const std::string& text) {
@@ -47,17 +64,12 @@ std::string escape(CURL* curl, const std::string& text) {
 Result<std::pair<std::string, std::string>> fill_form(CURL* curl, const std::string& html,
                                                       const std::string& login,
                                                       const std::string& password) {
-  std::smatch form;
-  if (!std::regex_search(html, form, std::regex("<form[^>]*>"))) {
-    return fail("no form on the page: " + html.substr(0, 400));
-  }
-  const std::string action = attribute(form[0], "action");
+  const size_t form = html.find("<form ");
+  const auto form_tags = tags(html, "form", form == std::string::npos ? html.size() : form);
+  if (form_tags.empty()) return fail("no form on the page: " + html.substr(0, 400));
+  const std::string action = attribute(form_tags.front(), "action");
   std::string body;
-  const std::string rest = html.substr(form.position(0));
-  const std::regex input("<input[^>]*>");
-  for (auto it = std::sregex_iterator(rest.begin(), rest.end(), input);
-       it != std::sregex_iterator(); ++it) {
-    const std::string tag = (*it)[0];
+  for (std::string_view tag : tags(html, "input", form)) {
     const std::string name = attribute(tag, "name");
     if (name.empty()) continue;
     std::string value = attribute(tag, "value");
