@@ -10,6 +10,7 @@ size_t FakeHttpClient::State::count(const std::string& url) const {
 }
 
 Result<oidc::HttpResponse> FakeHttpClient::answer(RecordedRequest request) {
+  std::lock_guard lock(state_.mu);
   state_.requests.push_back(request);
   auto it = state_.answers.find(request.url);
   if (it == state_.answers.end()) return Error{ErrorCode::kIo, request.url + ": unreachable"};

@@ -1,7 +1,9 @@
-// An HttpClient answering from a table, recording every request; for unit tests.
+// An HttpClient answering from a table, recording every request; for unit tests. Requests may
+// come from several threads; the test reads State once they are done.
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,7 @@ class FakeHttpClient : public oidc::HttpClient {
   struct State {
     std::map<std::string, oidc::HttpResponse> answers;  // by URL; others: a transport error
     std::vector<RecordedRequest> requests;
+    std::mutex mu;  // held while a request is answered
     size_t count(const std::string& url) const;
   };
   explicit FakeHttpClient(State& state) : state_(state) {}
