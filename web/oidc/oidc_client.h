@@ -13,10 +13,11 @@
 // endpoint when the ID token lacks it (its "sub" must match). A pending sign-in must be used
 // once: the caller drops it from the session whatever finish() returns.
 //
-// Errors: kIo when the provider could not be reached or answered with a server error (a retry
-// may help); kBadEnvelope when the sign-in is refused (state, token, claims). Messages name the
-// failed step, never a code, token, verifier or the client secret. Each outcome is logged and
-// counted in fmn_oidc_sign_ins_total{outcome="ok|refused|provider_error"}.
+// Errors: kBadEnvelope when the sign-in is refused (state, code, token, claims: start again);
+// any other code when the provider failed — kIo unreachable or a server error, kTooLarge or
+// kMalformedJson a document it should not have sent (a later retry may help). Messages name
+// the failed step, never a code, token, verifier or the client secret. Each outcome is logged
+// and counted in fmn_oidc_sign_ins_total{outcome="ok|refused|provider_error"}.
 //
 // Thread-safe: begin() and finish() may run on any number of threads. The Clock and Registry
 // outlive the client.
@@ -71,8 +72,6 @@ class OidcClient {
 
   Result<SignInStart> begin() const;
   Result<Identity> finish(const Callback& callback, const PendingSignIn& pending);
-
-  const ProviderMetadata& provider() const { return provider_; }
 
  private:
   OidcClient(OidcConfig config, std::unique_ptr<HttpClient> http, ProviderMetadata provider,
