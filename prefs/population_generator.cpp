@@ -167,7 +167,7 @@ class Generator {
         follow_rank_(std::max<size_t>(1, packages_.size()), 0.9),
         user_rank_(
             std::max<size_t>(1, fedora_ ? std::min(packagers_, options.users) : v.usernames.size()),
-            fedora_ ? 0.8 : 1.1),
+            fedora_ ? 0 : 1.1),
         group_rank_(std::max<size_t>(1, v.groups.size()), 1.1),
         topic_rank_(std::max<size_t>(1, v.topics.size()), fedora_ ? 0 : 1.1) {}
 
