@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "bench/bench_report.h"
 #include "core/envelope_parser.h"
 #include "pipeline/engine_matcher.h"
 
@@ -19,6 +20,19 @@ Result<std::vector<MessagePtr>> load_messages(const std::string& path, const Met
     out.push_back(std::move(m).value());
   }
   return out;
+}
+
+double naive_msgs_per_s(const engine::Generation& generation,
+                        const std::vector<MessagePtr>& messages, double budget) {
+  std::vector<engine::Match> out;
+  double start = thread_cpu_seconds();
+  uint64_t n = 0;
+  while (!messages.empty() && (n == 0 || thread_cpu_seconds() - start < budget)) {
+    out.clear();
+    generation.match_naive(*messages[n % messages.size()], out);
+    ++n;
+  }
+  return double(n) / (thread_cpu_seconds() - start);
 }
 
 FanOut measure_fan_out(const engine::Generation& generation,

@@ -1,12 +1,13 @@
 // fmn-bench e2e: the service's data path end to end. A publisher thread plays the corpus
 // (rewritten, as fmn-replay does) over ZeroMQ tcp loopback into the pipeline's graph: parse +
-// meta, admission, the rule engine over a generated population of --users users, the delivery
-// router and one sink queue and thread in front of a counting sink. Throughput at full speed
-// (first message received to the last batch in the sink queue); then latency from publish to
-// the sink queue at half that rate; RSS; the naive evaluate-every-rule baseline on the same
-// rules. With --outbox-redis the sink queue keeps a durable outbox in that Redis (each batch is
-// in Redis before the graph moves on), to measure what it costs. With --json the last line is
-// one JSON object.
+// meta, admission, the rule engine over a generated population of --users users in a --profile
+// (fedora or stress), the delivery router and one sink queue and thread in front of a counting
+// sink. Throughput at full speed (first message received to the last batch in the sink queue);
+// then latency from publish to the sink queue at half that rate (or --latency-rate), with bus
+// batches waiting at most --batch-wait-us to fill; RSS; the naive evaluate-every-rule baseline on
+// the same rules. With --outbox-redis the sink queue keeps a durable outbox in that Redis (each
+// batch is in Redis before the graph moves on), to measure what it costs. With --json the last
+// line is one JSON object.
 #include <algorithm>
 #include <cstdio>
 
@@ -25,6 +26,7 @@ struct E2eFlags {
   EngineSetupFlags setup;
   uint64_t messages = 200000;         // per throughput repetition
   uint64_t latency_messages = 20000;  // at half load
+  double latency_rate = 0;            // msg/s of the latency pass; 0: half the measured rate
   int repetitions = 3;
   double naive_seconds = 1;
   bool json = false;
@@ -37,20 +39,6 @@ double percentile(std::vector<double> v, double p) {
   size_t i = std::min(v.size() - 1, static_cast<size_t>(p * double(v.size())));
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
   return v[i];
-}
-
-// The naive baseline: every rule for every message, on one core, for about `budget` seconds.
-double naive_msgs_per_s(const engine::Generation& gen, const std::vector<MessagePtr>& msgs,
-                        double budget) {
-  std::vector<engine::Match> out;
-  double start = thread_cpu_seconds();
-  uint64_t n = 0;
-  while (!msgs.empty() && (n == 0 || thread_cpu_seconds() - start < budget)) {
-    out.clear();
-    gen.match_naive(*msgs[n % msgs.size()], out);
-    ++n;
-  }
-  return double(n) / (thread_cpu_seconds() - start);
 }
 
 void run(const E2eFlags& flags) {
@@ -90,13 +78,14 @@ void run(const E2eFlags& flags) {
   const FanOut& fan_out = (*setup)->fan_out();
   std::printf("notifications per message: mean %.2f (corpus p99 %.0f); %.0f notifications/s\n",
               per_msg, fan_out.p99, full * per_msg);
-  auto half = run_pass(**setup, flags.latency_messages, full / 2, pass_options);
+  double half_rate = flags.latency_rate > 0 ? flags.latency_rate : full / 2;
+  auto half = run_pass(**setup, flags.latency_messages, half_rate, pass_options);
   if (!half) return fail(half.error().message);
   double p50 = percentile(half->latencies_us, 0.5), p99 = percentile(half->latencies_us, 0.99);
   std::printf(
       "half load (%.0f msg/s): bus -> sink queue latency p50 %.1f us, p99 %.1f us (%zu "
       "messages with notifications)\n",
-      full / 2, p50, p99, half->latencies_us.size());
+      half_rate, p50, p99, half->latencies_us.size());
   double naive =
       naive_msgs_per_s(*(*setup)->engine().current(), (*setup)->messages(), flags.naive_seconds);
   double rss = rss_mb();
@@ -127,6 +116,9 @@ void add_e2e_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--latency-messages", flags.latency_messages, "Messages at half load")
       ->capture_default_str();
+  cmd->add_option("--latency-rate", flags.latency_rate,
+                  "msg/s of the latency pass (0: half the measured rate), to compare settings at "
+                  "one rate");
   cmd->add_option("--repetitions", flags.repetitions, "Throughput repetitions")
       ->capture_default_str();
   cmd->add_option("--batch-wait-us", flags.batch_wait_us,

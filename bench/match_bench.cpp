@@ -82,20 +82,6 @@ Throughput measure(const engine::Generation& gen, const std::vector<MessagePtr>&
   return t;
 }
 
-// The naive baseline: every record for every message, for about flags.naive_seconds.
-double naive_msgs_per_s(const engine::Generation& gen, const std::vector<MessagePtr>& msgs,
-                        double budget) {
-  std::vector<engine::Match> out;
-  double start = thread_cpu_seconds();
-  uint64_t n = 0;
-  while (n == 0 || thread_cpu_seconds() - start < budget) {
-    out.clear();
-    gen.match_naive(*msgs[n % msgs.size()], out);
-    ++n;
-  }
-  return double(n) / (thread_cpu_seconds() - start);
-}
-
 void run(const MatchFlags& flags) {
   auto fail = [](const std::string& what) {
     std::fprintf(stderr, "fmn-bench match: %s\n", what.c_str());
