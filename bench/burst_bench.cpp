@@ -35,8 +35,11 @@ void run(const BurstFlags& flags) {
               static_cast<unsigned long long>(pass->published),
               static_cast<unsigned long long>(pass->received),
               static_cast<unsigned long long>(pass->notifications));
-  std::printf("drain_s %.3f (first publish to last notification in the sink queue), %.0f msg/s\n",
-              pass->drain_seconds, run.msgs_per_s());
+  double notifications_per_s = double(pass->notifications) / pass->drain_seconds;
+  std::printf(
+      "drain_s %.3f (first publish to last notification in the sink queue), %.0f msg/s, %.0f "
+      "notifications/s\n",
+      pass->drain_seconds, run.msgs_per_s(), notifications_per_s);
   std::printf("target: drained in <= %.0f s at %zu users: %s\n", kTargetSeconds, flags.setup.users,
               pass->drain_seconds <= kTargetSeconds ? "met" : "missed");
   print_report(stdout, "burst", {run}, flags.json,
@@ -44,6 +47,7 @@ void run(const BurstFlags& flags) {
                 {"published", double(pass->published)},
                 {"drain_s", pass->drain_seconds},
                 {"notifications", double(pass->notifications)},
+                {"notifications_per_s", notifications_per_s},
                 {"rss_mb", rss_mb()}});
 }
 

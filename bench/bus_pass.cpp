@@ -44,10 +44,13 @@ class LatencySink : public sinks::Sink {
 }  // namespace
 
 Result<Pass> run_pass(const EngineSetup& setup, uint64_t messages, double rate,
-                      sinks::RedisOutbox* outbox) {
+                      const PassOptions& options) {
   sinks::CountingSink counting;
-  auto pipeline =
-      BusPipeline::create(setup, counting, {.rcvhwm = 0, .messages = messages, .outbox = outbox});
+  auto pipeline = BusPipeline::create(setup, counting,
+                                      {.rcvhwm = 0,
+                                       .messages = messages,
+                                       .outbox = options.outbox,
+                                       .batch_wait = options.batch_wait});
   if (!pipeline) return pipeline.error();
   BusPipeline& bus = **pipeline;
   std::vector<std::atomic<int64_t>> sent(messages);

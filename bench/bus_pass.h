@@ -3,10 +3,12 @@
 // the ZeroMQ queues are unlimited.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <vector>
 
 #include "bench/engine_setup.h"
+#include "bus/zmq_source.h"
 #include "core/result.h"
 #include "sinks/redis_outbox.h"
 
@@ -24,8 +26,13 @@ struct Pass {
   std::vector<double> latencies_us;
 };
 
-// Errors: the bus could not be set up. `outbox`: the sink queue's, or null (memory only).
+struct PassOptions {
+  sinks::RedisOutbox* outbox = nullptr;  // the sink queue's, or null (memory only)
+  std::chrono::microseconds batch_wait = bus::ZmqSourceOptions{}.batch_wait;
+};
+
+// Errors: the bus could not be set up.
 Result<Pass> run_pass(const EngineSetup& setup, uint64_t messages, double rate,
-                      sinks::RedisOutbox* outbox = nullptr);
+                      const PassOptions& options = {});
 
 }  // namespace fmn::bench

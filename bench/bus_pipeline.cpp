@@ -40,6 +40,7 @@ Result<std::unique_ptr<BusPipeline>> BusPipeline::create(const EngineSetup& setu
   bus::ZmqSourceOptions source_options;
   source_options.bind = {"tcp://127.0.0.1:*"};
   source_options.rcvhwm = options.rcvhwm;
+  source_options.batch_wait = options.batch_wait;
   auto source = bus::ZmqSource::create(source_options);
   if (!source) return source.error();
   return std::unique_ptr<BusPipeline>(

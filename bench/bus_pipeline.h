@@ -30,6 +30,7 @@ struct BusPipelineOptions {
   size_t sink_queue = 65536;  // notifications the sink queue holds before the graph waits
   uint64_t messages = 0;      // the source ends after this many; 0: only at stop()
   sinks::RedisOutbox* outbox = nullptr;  // the sink queue's durable outbox; null: memory only
+  std::chrono::microseconds batch_wait = bus::ZmqSourceOptions{}.batch_wait;  // to fill a batch
 };
 
 class BusPipeline {

@@ -1,21 +1,21 @@
 // fmn-bench e2e: the service's data path end to end. A publisher thread plays the corpus
 // (rewritten, as fmn-replay does) over ZeroMQ tcp loopback into the pipeline's graph: parse +
-// meta, admission, the rule engine over a generated population of --users users, the delivery
-// router and one sink queue and thread in front of a counting sink. Throughput at full speed
-// (first message received to the last batch in the sink queue); then latency from publish to
-// the sink queue at half that rate; RSS; the naive evaluate-every-rule baseline on the same
-// rules. With --outbox-redis the sink queue keeps a durable outbox in that Redis (each batch is
-// in Redis before the graph moves on), to measure what it costs. With --json the last line is
-// one JSON object.
+// meta, admission, the rule engine over a generated population of --users users in a --profile
+// (fedora or stress), the delivery router and one sink queue and thread in front of a counting
+// sink. Throughput at full speed (first message received to the last batch in the sink queue);
+// then latency from publish to the sink queue at half that rate (or --latency-rate), with bus
+// batches waiting at most --batch-wait-us to fill; RSS; the naive evaluate-every-rule baseline on
+// the same rules. With --outbox-redis the sink queue keeps a durable outbox in that Redis (each
+// batch is in Redis before the graph moves on), to measure what it costs. With --json the last
+// line is one JSON object.
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 
 #include "bench/bench_commands.h"
 #include "bench/bench_report.h"
 #include "bench/bus_pass.h"
 #include "bench/engine_setup.h"
-#include "core/envelope_parser.h"
+#include "pipeline/graph.h"
 #include "pipeline/service_config.h"
 #include "sinks/redis_outbox.h"
 
@@ -26,10 +26,12 @@ struct E2eFlags {
   EngineSetupFlags setup;
   uint64_t messages = 200000;         // per throughput repetition
   uint64_t latency_messages = 20000;  // at half load
+  double latency_rate = 0;            // msg/s of the latency pass; 0: half the measured rate
   int repetitions = 3;
   double naive_seconds = 1;
   bool json = false;
   std::string outbox_redis;  // host:port: the sink queue keeps a durable outbox there
+  int64_t batch_wait_us = bus::ZmqSourceOptions{}.batch_wait.count();
 };
 
 double percentile(std::vector<double> v, double p) {
@@ -37,28 +39,6 @@ double percentile(std::vector<double> v, double p) {
   size_t i = std::min(v.size() - 1, static_cast<size_t>(p * double(v.size())));
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
   return v[i];
-}
-
-// The naive baseline: every rule for every message, on one core, for about `budget` seconds.
-double naive_msgs_per_s(const engine::Generation& gen, const std::string& corpus,
-                        const MetaExtractor& meta, double budget) {
-  std::vector<std::unique_ptr<Message>> msgs;
-  std::ifstream in(corpus);
-  for (std::string line; std::getline(in, line);) {
-    auto m = parse_envelope(line);
-    if (!m) continue;
-    meta.extract(*m.value());
-    msgs.push_back(std::move(m).value());
-  }
-  std::vector<engine::Match> out;
-  double start = thread_cpu_seconds();
-  uint64_t n = 0;
-  while (!msgs.empty() && (n == 0 || thread_cpu_seconds() - start < budget)) {
-    out.clear();
-    gen.match_naive(*msgs[n % msgs.size()], out);
-    ++n;
-  }
-  return double(n) / (thread_cpu_seconds() - start);
 }
 
 void run(const E2eFlags& flags) {
@@ -82,25 +62,32 @@ void run(const E2eFlags& flags) {
     std::printf("outbox: redis %s\n", flags.outbox_redis.c_str());
   }
 
+  PassOptions pass_options{.outbox = outbox.get(),
+                           .batch_wait = std::chrono::microseconds(flags.batch_wait_us)};
+  std::printf("batches: up to %zu messages, waiting at most %lld us to fill\n",
+              pipeline::GraphOptions{}.batch_size, static_cast<long long>(flags.batch_wait_us));
   std::vector<Run> runs;
   double per_msg = 0;
   for (int rep = 0; rep < flags.repetitions; ++rep) {
-    auto pass = run_pass(**setup, flags.messages, 0, outbox.get());
+    auto pass = run_pass(**setup, flags.messages, 0, pass_options);
     if (!pass) return fail(pass.error().message);
     per_msg = double(pass->notifications) / double(std::max<uint64_t>(1, pass->received));
     runs.push_back({.messages = pass->received, .seconds = pass->seconds});
   }
-  std::printf("notifications per message: %.1f\n", per_msg);
   double full = median_run(runs).msgs_per_s();
-  auto half = run_pass(**setup, flags.latency_messages, full / 2, outbox.get());
+  const FanOut& fan_out = (*setup)->fan_out();
+  std::printf("notifications per message: mean %.2f (corpus p99 %.0f); %.0f notifications/s\n",
+              per_msg, fan_out.p99, full * per_msg);
+  double half_rate = flags.latency_rate > 0 ? flags.latency_rate : full / 2;
+  auto half = run_pass(**setup, flags.latency_messages, half_rate, pass_options);
   if (!half) return fail(half.error().message);
   double p50 = percentile(half->latencies_us, 0.5), p99 = percentile(half->latencies_us, 0.99);
   std::printf(
       "half load (%.0f msg/s): bus -> sink queue latency p50 %.1f us, p99 %.1f us (%zu "
       "messages with notifications)\n",
-      full / 2, p50, p99, half->latencies_us.size());
-  double naive = naive_msgs_per_s(*(*setup)->engine().current(), flags.setup.corpus,
-                                  (*setup)->meta(), flags.naive_seconds);
+      half_rate, p50, p99, half->latencies_us.size());
+  double naive =
+      naive_msgs_per_s(*(*setup)->engine().current(), (*setup)->messages(), flags.naive_seconds);
   double rss = rss_mb();
   std::printf("naive baseline (one core, matching only): %.1f msg/s; end to end / naive %.0fx\n",
               naive, full / naive);
@@ -109,8 +96,11 @@ void run(const E2eFlags& flags) {
                {{"users", double(flags.setup.users)},
                 {"p50_us", p50},
                 {"p99_us", p99},
+                {"batch_wait_us", double(flags.batch_wait_us)},
                 {"rss_mb", rss},
                 {"notifications_per_msg", per_msg},
+                {"notifications_per_msg_p99", fan_out.p99},
+                {"notifications_per_s", full * per_msg},
                 {"naive_msgs_per_s", naive},
                 {"speedup_vs_naive", full / naive}});
 }
@@ -126,7 +116,13 @@ void add_e2e_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--latency-messages", flags.latency_messages, "Messages at half load")
       ->capture_default_str();
+  cmd->add_option("--latency-rate", flags.latency_rate,
+                  "msg/s of the latency pass (0: half the measured rate), to compare settings at "
+                  "one rate");
   cmd->add_option("--repetitions", flags.repetitions, "Throughput repetitions")
+      ->capture_default_str();
+  cmd->add_option("--batch-wait-us", flags.batch_wait_us,
+                  "Longest wait for a bus batch to fill (0: hand over what is queued)")
       ->capture_default_str();
   cmd->add_flag("--json", flags.json, "Last line: one JSON object");
   cmd->add_option("--outbox-redis", flags.outbox_redis,

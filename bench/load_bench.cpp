@@ -30,6 +30,7 @@ using Clock = std::chrono::steady_clock;
 
 struct LoadFlags {
   size_t users = 100000;
+  std::string profile = "fedora";
   std::string db;
   std::string corpus = "corpus";
   int edits = 9;
@@ -94,8 +95,13 @@ bool run(const LoadFlags& flags) {
   auto vocabulary = prefs::vocabulary_from_expected(
       read_text(flags.corpus + "/fedmsg-real.expected.jsonl") +
       read_text(flags.corpus + "/fedmsg-test-examples.expected.jsonl"));
+  prefs::GeneratorOptions generator{.users = flags.users};
+  if (!prefs::parse_profile(flags.profile, generator.profile)) {
+    return fail("--profile: fedora or stress");
+  }
+  std::printf("population: profile %s, %zu users\n", flags.profile.c_str(), flags.users);
   auto start = Clock::now();
-  prefs::Population generated = prefs::generate_population(vocabulary, {.users = flags.users});
+  prefs::Population generated = prefs::generate_population(vocabulary, generator);
   double generate_s = seconds_since(start);
 
   auto store = prefs::PgStore::open(conninfo, prefs::dsl_rule_validator());
@@ -185,6 +191,8 @@ void add_load_command(CLI::App& app) {
       "Preferences cold start from PostgreSQL (load, compile, index) and rule-edit "
       "latency through LISTEN/NOTIFY");
   cmd->add_option("--users", flags->users, "Users to generate")->capture_default_str();
+  cmd->add_option("--profile", flags->profile, "Population: fedora or stress")
+      ->capture_default_str();
   cmd->add_option("--db", flags->db,
                   "PostgreSQL to use (its fmn tables are replaced); default: a private server");
   cmd->add_option("--corpus", flags->corpus, "Corpus directory")->capture_default_str();

@@ -1,18 +1,17 @@
 // fmn-bench match: the rule engine's match stage alone, over the corpus, for a generated
-// population (prefs/population_generator.h) of --users users: indexed matching (native code or
-// the interpreter), the naive evaluate-every-rule baseline in the same run, the build time of a
-// full generation, the time for a single-user edit to be live, compile time per shape at O0/O1/O2,
-// and the engine's memory. One core, timed by the thread's CPU clock.
+// population (prefs/population_generator.h, --profile fedora or stress) of --users users: indexed
+// matching (native code or the interpreter), the naive evaluate-every-rule baseline in the same
+// run, the build time of a full generation, the time for a single-user edit to be live, compile
+// time per shape at O0/O1/O2, and the engine's memory. One core, timed by the thread's CPU clock.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <random>
 
 #include "bench/bench_commands.h"
 #include "bench/bench_report.h"
+#include "bench/corpus_fan_out.h"
 #include "bench/match_population.h"
-#include "core/envelope_parser.h"
 #include "core/meta_extractor.h"
 #include "dsl/codegen/shape_compiler.h"
 #include "engine/rule_engine.h"
@@ -24,7 +23,7 @@ using Clock = std::chrono::steady_clock;
 
 struct MatchFlags {
   size_t users = 10000;
-  double skew = 0;  // Zipf exponent of popularity; 0: uniform
+  std::string profile = "fedora";
   std::string engine = "jit";
   std::string corpus = "corpus/fedmsg-real.jsonl";
   std::string opt = "O1";
@@ -37,22 +36,6 @@ struct MatchFlags {
 
 double since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-Result<std::vector<std::unique_ptr<Message>>> load_messages(const std::string& path) {
-  auto extractor = MetaExtractor::builtin(builtin_aliases());
-  if (!extractor) return extractor.error();
-  std::ifstream in(path);
-  if (!in) return Error{ErrorCode::kIo, path + ": cannot open"};
-  std::vector<std::unique_ptr<Message>> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    auto m = parse_envelope(line);
-    if (!m) continue;
-    extractor.value()->extract(*m.value());
-    out.push_back(std::move(m).value());
-  }
-  return out;
 }
 
 bool parse_opt(const std::string& text, codegen::OptLevel& level) {
@@ -73,7 +56,7 @@ struct Throughput {
   double matches_per_msg = 0;
 };
 
-Throughput measure(const engine::Generation& gen, const std::vector<std::unique_ptr<Message>>& msgs,
+Throughput measure(const engine::Generation& gen, const std::vector<MessagePtr>& msgs,
                    const MatchFlags& flags) {
   Throughput t;
   engine::MatchScratch scratch;
@@ -99,20 +82,6 @@ Throughput measure(const engine::Generation& gen, const std::vector<std::unique_
   return t;
 }
 
-// The naive baseline: every record for every message, for about flags.naive_seconds.
-double naive_msgs_per_s(const engine::Generation& gen,
-                        const std::vector<std::unique_ptr<Message>>& msgs, double budget) {
-  std::vector<engine::Match> out;
-  double start = thread_cpu_seconds();
-  uint64_t n = 0;
-  while (n == 0 || thread_cpu_seconds() - start < budget) {
-    out.clear();
-    gen.match_naive(*msgs[n % msgs.size()], out);
-    ++n;
-  }
-  return double(n) / (thread_cpu_seconds() - start);
-}
-
 void run(const MatchFlags& flags) {
   auto fail = [](const std::string& what) {
     std::fprintf(stderr, "fmn-bench match: %s\n", what.c_str());
@@ -122,20 +91,26 @@ void run(const MatchFlags& flags) {
   codegen::OptLevel level;
   if (!engine::parse_engine_mode(flags.engine, mode)) return fail("--engine: interp, jit or auto");
   if (!parse_opt(flags.opt, level)) return fail("--opt: O0, O1 or O2");
-  auto msgs = load_messages(flags.corpus);
+  prefs::PopulationProfile profile;
+  if (!prefs::parse_profile(flags.profile, profile)) return fail("--profile: fedora or stress");
+  auto extractor = MetaExtractor::builtin(builtin_aliases());
+  if (!extractor) return fail(extractor.error().message);
+  auto msgs = load_messages(flags.corpus, **extractor);
   if (!msgs || msgs->empty()) return fail(msgs ? "the corpus is empty" : msgs.error().message);
   auto vocabulary = bench_vocabulary(flags.corpus, flags.packages);
   if (!vocabulary) return fail(vocabulary.error().message);
 
   auto t0 = Clock::now();
-  prefs::Population population = prefs::generate_population(
-      *vocabulary, {.users = flags.users, .seed = 1, .zipf_exponent = flags.skew});
-  auto input = engine_input(population);
+  prefs::GeneratorOptions generator{.users = flags.users, .seed = 1, .profile = profile};
+  prefs::Population population = prefs::generate_population(*vocabulary, generator);
+  auto input = engine_input(population, prefs::group_packages(*vocabulary, generator));
   if (!input) return fail(input.error().message);
   population = {};
   std::printf(
-      "population: %zu users, %zu rules (%zu distinct texts), %zu postings; generated in %.2f s\n",
-      input->users.size(), input->rules, input->distinct_rules, input->postings, since(t0));
+      "population: profile %s, %zu users, %zu rules (%zu distinct texts), %zu postings; "
+      "generated in %.2f s\n",
+      flags.profile.c_str(), input->users.size(), input->rules, input->distinct_rules,
+      input->postings, since(t0));
 
   // A few users to edit later, and the rules to give them.
   std::mt19937 rng(7);
@@ -190,6 +165,9 @@ void run(const MatchFlags& flags) {
   double naive = naive_msgs_per_s(main_gen, *msgs, flags.naive_seconds);
   double rate = median_run(main.runs).msgs_per_s();
   std::printf("naive baseline: %.1f msg/s; speedup %.0fx\n", naive, rate / naive);
+  FanOut fan_out = measure_fan_out(main_gen, *msgs);
+  std::printf("notifications per message: mean %.2f, p99 %.0f, max %.0f; %.0f notifications/s\n",
+              fan_out.mean, fan_out.p99, fan_out.max, rate * fan_out.mean);
 
   // Single-user edits, live when update() returns (the new generation is published).
   std::vector<double> edit_ms;
@@ -218,7 +196,10 @@ void run(const MatchFlags& flags) {
   double ns_per_match =
       main.matches_per_msg > 0 ? median_run(main.runs).ns_per_msg() / main.matches_per_msg : 0;
   extras.insert(extras.begin(), {{"users", double(flags.users)},
-                                 {"skew", flags.skew},
+                                 {"stress_profile", profile == prefs::PopulationProfile::kStress},
+                                 {"notifications_per_msg", fan_out.mean},
+                                 {"notifications_per_msg_p99", fan_out.p99},
+                                 {"notifications_per_s", rate * fan_out.mean},
                                  {"rules", double(rules)},
                                  {"naive_msgs_per_s", naive},
                                  {"speedup_vs_naive", rate / naive},
@@ -249,7 +230,8 @@ void add_match_command(CLI::App& app) {
       "Rule engine match stage: indexed (native or interpreted) vs the naive baseline, "
       "build time, edit latency, memory, for a generated population");
   cmd->add_option("--users", flags->users, "Users in the generated population");
-  cmd->add_option("--skew", flags->skew, "Zipf exponent of package/user popularity (0: uniform)");
+  cmd->add_option("--profile", flags->profile, "Population: fedora or stress")
+      ->capture_default_str();
   cmd->add_option("--engine", flags->engine, "interp, jit or auto: the tier of the main figure");
   cmd->add_option("--opt", flags->opt, "Optimisation level of native code: O0, O1 or O2");
   cmd->add_option("--corpus", flags->corpus, "JSON-lines messages (with .expected.jsonl beside)");

@@ -1,15 +1,30 @@
 #include "bench/match_population.h"
 
+#include <algorithm>
 #include <fstream>
 #include <limits>
 #include <map>
 #include <sstream>
 
 #include "dsl/rule_compiler.h"
+#include "prefs/dsl_rule_validator.h"
 
 namespace fmn::bench {
+namespace {
 
-Result<EngineInput> engine_input(const prefs::Population& population) {
+bool reads_param(const dsl::CompiledRule& rule, dsl::ParamId id) {
+  auto is = [id](const dsl::OperandRef& o) {
+    return o.kind == dsl::OperandRef::Kind::kParam && o.index == static_cast<uint32_t>(id);
+  };
+  return std::any_of(rule.atoms.begin(), rule.atoms.end(),
+                     [&](const dsl::Atom& a) { return is(a.lhs) || is(a.rhs); });
+}
+
+}  // namespace
+
+Result<EngineInput> engine_input(
+    const prefs::Population& population,
+    const std::map<std::string, std::vector<std::string>>& group_packages) {
   EngineInput input;
   dsl::RuleCompiler compiler(std::numeric_limits<size_t>::max());  // counts every distinct text
   input.users.reserve(population.users.size());
@@ -19,13 +34,7 @@ Result<EngineInput> engine_input(const prefs::Population& population) {
     engine::UserRules& out = input.users.emplace_back();
     out.id = next_id++;
     out.name = u.name;
-    out.params.me = u.name;
-    out.params.my_packages = u.packages;
-    out.params.followed_users = u.followed_users;
-    out.params.my_groups = u.groups;
-    out.params.normalize();
-    input.postings +=
-        u.packages.size() + u.followed_users.size() + u.groups.size() + u.followed_groups.size();
+    out.params = prefs::rule_params(u);
     for (const prefs::Destination& d : u.destinations)
       out.destinations.push_back({d.kind, d.address});
     for (const prefs::Rule& r : u.rules) {
@@ -44,6 +53,19 @@ Result<EngineInput> engine_input(const prefs::Population& population) {
           engine::RuleSpec{compiled->rule, static_cast<uint32_t>(input.rules), destinations});
       ++input.rules;
     }
+    // Bound only for users whose rules read it, as the store has no such data for anyone.
+    bool reads_group_packages = std::any_of(out.rules.begin(), out.rules.end(), [](const auto& r) {
+      return reads_param(*r.rule, dsl::ParamId::kMyGroupPackages);
+    });
+    for (const std::string& g : u.groups) {
+      auto owned = group_packages.find(g);
+      if (!reads_group_packages || owned == group_packages.end()) continue;
+      out.params.my_group_packages.insert(out.params.my_group_packages.end(), owned->second.begin(),
+                                          owned->second.end());
+    }
+    out.params.normalize();
+    input.postings += u.packages.size() + u.followed_users.size() + u.groups.size() +
+                      u.followed_groups.size() + out.params.my_group_packages.size();
   }
   input.distinct_rules = compiler.stats().compilations;
   return input;

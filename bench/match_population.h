@@ -3,6 +3,7 @@
 // has that text; parameters from the user's followed packages, users and groups).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,13 @@ struct EngineInput {
   size_t postings = 0;        // followed packages, users and groups, and memberships
 };
 
-// Disabled users and rules are left out. Fails if a rule text does not compile.
-Result<EngineInput> engine_input(const prefs::Population& population);
+// Disabled users and rules are left out; parameters are bound as the service binds them
+// (prefs::rule_params), with $my_group_packages from `group_packages` (group -> packages) for
+// the users whose rules read it.
+// Fails if a rule text does not compile.
+Result<EngineInput> engine_input(
+    const prefs::Population& population,
+    const std::map<std::string, std::vector<std::string>>& group_packages);
 
 // The corpus' vocabulary (from the .expected.jsonl beside `corpus_file`) with its packages
 // padded with synthetic names to `packages` in all: the corpus names only ~100 packages, Fedora

@@ -40,6 +40,7 @@ constexpr size_t kBatch = 256;  // notifications per delivery at most
 
 struct ReloadFlags {
   size_t users = 100000;
+  std::string profile = "fedora";
   std::string corpus = "corpus/fedmsg-real.jsonl";
   int reloads = 3;
   int idle_seconds = 5;
@@ -106,7 +107,11 @@ void run(const ReloadFlags& flags) {
   if (!messages) return fail(messages.error().message);
   auto vocabulary = bench_vocabulary(flags.corpus, 25000);
   if (!vocabulary) return fail(vocabulary.error().message);
-  prefs::Population population = prefs::generate_population(*vocabulary, {.users = flags.users});
+  prefs::GeneratorOptions generator{.users = flags.users};
+  if (!prefs::parse_profile(flags.profile, generator.profile)) {
+    return fail("--profile: fedora or stress");
+  }
+  prefs::Population population = prefs::generate_population(*vocabulary, generator);
   engine::EngineOptions options;
   options.mode = engine::EngineMode::kInterp;  // the reload's cost is compiling rule text
   auto engine = engine::RuleEngine::create(options);
@@ -154,8 +159,9 @@ void run(const ReloadFlags& flags) {
 
   std::sort(reload_s.begin(), reload_s.end());
   const double median_reload = reload_s[reload_s.size() / 2];
-  std::printf("population: %zu users; %d reloads, median %.3f s each (every rule compiled)\n",
-              flags.users, flags.reloads, median_reload);
+  std::printf(
+      "population: profile %s, %zu users; %d reloads, median %.3f s each (every rule compiled)\n",
+      flags.profile.c_str(), flags.users, flags.reloads, median_reload);
   std::printf(
       "delivered %llu notifications; longest delivery of one batch (<= %zu): %.2f ms during "
       "reloads, %.2f ms without\n",
@@ -163,6 +169,7 @@ void run(const ReloadFlags& flags) {
       gaps.longest_idle_ms);
   // Throughput over the whole measured time (the notifications delivered, as "msg").
   Run run{.messages = gaps.delivered, .seconds = measured_s};
+  std::printf("%.0f notifications/s\n", double(gaps.delivered) / measured_s);
   print_report(stdout, "reload", {run}, flags.json,
                {{"users", double(flags.users)},
                 {"reload_s", median_reload},
@@ -177,6 +184,8 @@ void add_reload_command(CLI::App& app) {
       "reload", "Whole-population reloads while notifications flow: the longest delivery stall");
   static ReloadFlags flags;
   cmd->add_option("--users", flags.users, "Generated users")->capture_default_str();
+  cmd->add_option("--profile", flags.profile, "Population: fedora or stress")
+      ->capture_default_str();
   cmd->add_option("--corpus", flags.corpus, "JSON-lines corpus")->capture_default_str();
   cmd->add_option("--reloads", flags.reloads, "Reloads measured")->capture_default_str();
   cmd->add_option("--idle-seconds", flags.idle_seconds, "Time measured first, with no reload")

@@ -223,6 +223,9 @@ void run(const SoakFlags& flags) {
               accounted ? "" : " (the bus went quiet before every message was accounted for)");
   Run whole{.messages = received,
             .seconds = std::chrono::duration<double>(Clock::now() - start).count()};
+  std::printf("notifications per message %.2f, %.0f notifications/s\n",
+              double(notifications) / double(std::max<uint64_t>(1, received)),
+              double(notifications) / whole.seconds);
   print_report(stdout, "soak", {whole}, flags.json,
                {{"users", double(flags.setup.users)},
                 {"rate", flags.rate},

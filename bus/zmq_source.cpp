@@ -1,5 +1,7 @@
 #include "bus/zmq_source.h"
 
+#include <poll.h>
+
 #include <zmq.hpp>
 
 #include "core/log.h"
@@ -16,10 +18,11 @@ Error zmq_error(const std::string& what, const zmq::error_t& e) {
 }  // namespace
 
 ZmqSource::ZmqSource(std::unique_ptr<zmq::context_t> owned, zmq::context_t& context,
-                     std::chrono::milliseconds poll_interval)
+                     std::chrono::milliseconds poll_interval, std::chrono::microseconds batch_wait)
     : owned_context_(std::move(owned)),
       socket_(std::make_unique<zmq::socket_t>(context, zmq::socket_type::sub)),
-      poll_interval_(poll_interval) {}
+      poll_interval_(poll_interval),
+      batch_wait_(batch_wait) {}
 
 ZmqSource::~ZmqSource() {
   // The socket must close before the context it belongs to.
@@ -38,7 +41,7 @@ Result<std::unique_ptr<ZmqSource>> ZmqSource::create(const ZmqSourceOptions& opt
     context = owned.get();
   }
   std::unique_ptr<ZmqSource> source(
-      new ZmqSource(std::move(owned), *context, options.poll_interval));
+      new ZmqSource(std::move(owned), *context, options.poll_interval, options.batch_wait));
   zmq::socket_t& s = *source->socket_;
   try {
     s.set(zmq::sockopt::rcvhwm, options.rcvhwm);
@@ -112,13 +115,35 @@ bool ZmqSource::next_batch(std::vector<RawMessage>& out, size_t max) {
     for (;;) {
       while (out.size() - before < max && receive_one(out)) {
       }
-      if (out.size() > before) return true;
+      if (out.size() > before) {
+        fill(out, before + max);
+        return true;
+      }
       if (stopping_.load(std::memory_order_relaxed)) return false;
       zmq::poll(&item, 1, poll_interval_);
     }
   } catch (const zmq::error_t&) {
     // Only the context being terminated under us gets here: the source is finished.
     return false;
+  }
+}
+
+void ZmqSource::fill(std::vector<RawMessage>& out, size_t limit) {
+  using Clock = std::chrono::steady_clock;
+  if (batch_wait_.count() <= 0 || out.size() >= limit) return;
+  const Clock::time_point deadline = Clock::now() + batch_wait_;
+  const int fd = socket_->get(zmq::sockopt::fd);
+  while (out.size() < limit) {
+    if (receive_one(out)) continue;
+    auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - Clock::now());
+    if (left.count() <= 0 || stopping_.load(std::memory_order_relaxed)) return;
+    // ZMQ_FD signals edges, not levels: reading ZMQ_EVENTS re-arms it and says whether a
+    // message came in since the last receive, so only then is it safe to sleep on it.
+    if (socket_->get(zmq::sockopt::events) & ZMQ_POLLIN) continue;
+    pollfd item{fd, POLLIN, 0};
+    timespec timeout{static_cast<time_t>(left.count() / 1'000'000'000),
+                     static_cast<long>(left.count() % 1'000'000'000)};
+    ::ppoll(&item, 1, &timeout, nullptr);
   }
 }
 

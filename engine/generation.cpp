@@ -70,7 +70,9 @@ void Generation::match(const Message& m, MatchScratch& s, std::vector<Match>& ou
       }
       if (!s.guards[id]) return;
     }
-    if (rule.residual(m, u.params, allow_native_)) out.push_back(Match{&u, r.rule_index});
+    if (rule.residual_proven_by_keys() || rule.residual(m, u.params, allow_native_)) {
+      out.push_back(Match{&u, r.rule_index});
+    }
   };
   for (uint32_t id : s.candidates) {
     if (id < base_count) {

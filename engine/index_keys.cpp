@@ -200,7 +200,36 @@ Keys node_keys(const dsl::CompiledRule& rule, const dsl::UserParams& params, siz
   return kUnindexable;
 }
 
+bool is_membership(const dsl::CompiledRule& rule, const dsl::Atom& atom) {
+  static const dsl::UserParams kAnyParams;  // operand kinds do not depend on the values
+  if (atom.kind != dsl::Atom::Kind::kCompare || (atom.op != Op::kEq && atom.op != Op::kIn)) {
+    return false;
+  }
+  return membership_keys(classify(rule, kAnyParams, atom.lhs), classify(rule, kAnyParams, atom.rhs),
+                         atom.op)
+      .has_value();
+}
+
 }  // namespace
+
+bool keys_prove(const dsl::CompiledRule& rule) {
+  size_t i = 0;
+  while (i < rule.nodes.size() && rule.nodes[i].kind == dsl::NodeKind::kAnd &&
+         rule.nodes[i].size == 1 + rule.nodes[i + 1].size) {
+    ++i;  // an `and` of one child is that child
+  }
+  if (i >= rule.nodes.size()) return false;
+  const dsl::Node& n = rule.nodes[i];
+  if (n.kind == dsl::NodeKind::kAtom) return is_membership(rule, rule.atoms[n.atom]);
+  if (n.kind != dsl::NodeKind::kOr) return false;
+  for (size_t j = i + 1; j < i + n.size; j += rule.nodes[j].size) {
+    if (rule.nodes[j].kind != dsl::NodeKind::kAtom ||
+        !is_membership(rule, rule.atoms[rule.nodes[j].atom])) {
+      return false;
+    }
+  }
+  return true;
+}
 
 double key_cost(const IndexKey& key) {
   if (key.kind == IndexKey::Kind::kTopicGlob) return 50;

@@ -31,6 +31,12 @@ struct IndexKey {
 std::optional<std::vector<IndexKey>> rule_keys(const dsl::CompiledRule& rule,
                                                const dsl::UserParams& params);
 
+// True when any message reaching one of the rule's keys satisfies the rule, whatever the
+// user's parameters: the rule is one `==`/`in` membership test between a field and values
+// (`packages in $my_packages`, `$me in usernames`), or an `or` of such tests (under `and`s of
+// one child). The engine then skips evaluating it for the records the index collected.
+bool keys_prove(const dsl::CompiledRule& rule);
+
 // How many messages a key is expected to let through, relative to a username or package key:
 // what `and` minimises when it picks a child.
 double key_cost(const IndexKey& key);

@@ -1,20 +1,25 @@
 #include "engine/rule_table.h"
 
+#include "engine/index_keys.h"
 #include "engine/rule_split.h"
 
 namespace fmn::engine {
+namespace {
+
+const dsl::UserParams kNoParams;  // what a guard is given: it reads none
+
+}  // namespace
 
 InternedRule::InternedRule(std::shared_ptr<const dsl::CompiledRule> rule, uint32_t id)
     : rule_(std::move(rule)), id_(id) {
   SplitRule split = split_rule(rule_);
   guard_ = std::move(split.guard);
   residual_ = std::move(split.residual);
+  residual_proven_ =
+      residual_ && keys_prove(*residual_) && (!guard_ || !rule_keys(*guard_, kNoParams));
 }
 
-bool InternedRule::guard(const Message& m) const {
-  static const dsl::UserParams kNoParams;  // the guard reads none
-  return dsl::evaluate(*guard_, m, kNoParams);
-}
+bool InternedRule::guard(const Message& m) const { return dsl::evaluate(*guard_, m, kNoParams); }
 
 const InternedRule* RuleTable::intern(const std::shared_ptr<const dsl::CompiledRule>& rule) {
   std::lock_guard lock(mu_);

@@ -31,6 +31,10 @@ class InternedRule {
   // The part evaluated per user (rule_split.h); nullptr when the rule reads no parameter.
   const dsl::CompiledRule* residual_rule() const { return residual_.get(); }
   bool has_guard() const { return guard_ != nullptr; }
+  // Whether a record the index collected satisfies the residual without evaluating it: the
+  // residual is a membership test the index keys already checked (index_keys.h, keys_prove),
+  // and no part of the guard could have been chosen as the keys instead.
+  bool residual_proven_by_keys() const { return residual_proven_; }
   bool is_native() const { return native_.load(std::memory_order_acquire) != nullptr; }
   void set_native(codegen::RuleFn fn) { native_.store(fn, std::memory_order_release); }
 
@@ -54,6 +58,7 @@ class InternedRule {
  private:
   std::shared_ptr<const dsl::CompiledRule> rule_, guard_, residual_;
   uint32_t id_;
+  bool residual_proven_ = false;
   std::atomic<codegen::RuleFn> native_{nullptr};  // residual_'s
 };
 

@@ -489,6 +489,7 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
     zmq.connect = config.connect;
     zmq.topics = config.topics;
     zmq.rcvhwm = config.high_water_mark;
+    zmq.batch_wait = std::chrono::microseconds(static_cast<int64_t>(config.batch_wait_us));
     auto source = bus::ZmqSource::create(zmq);
     if (!source) return source.error();
     impl->zmq = source->get();

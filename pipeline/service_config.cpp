@@ -132,6 +132,7 @@ std::map<std::string, Section, std::less<>> schema(ServiceConfig& c) {
        {{"index", number(c.shard_index, 0, 1e6)}, {"count", number(c.shard_count, 1, 1e6)}}},
       {"pipeline",
        {{"batch_size", number(c.batch_size, 1, 65536)},
+        {"batch_wait_us", number(c.batch_wait_us, 0, 100000)},
         {"max_in_flight", number(c.max_in_flight, 1, 4096)},
         {"sink_queue", number(c.sink_queue, 1, 1e7)},
         {"stop_grace_seconds", number(c.stop_grace_seconds, 0, 3600)}}},

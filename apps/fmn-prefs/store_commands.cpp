@@ -96,10 +96,13 @@ auto* generate =
                        "as a file with -o, or loads it into the store (COPY) with --load");
 static prefs::GeneratorOptions options;
 static std::string corpus_dir = "corpus";
+static std::string profile = "fedora";
 static std::string generate_file;
 static bool load = false;
 generate->add_option("--users", options.users, "How many users")->capture_default_str();
 generate->add_option("--seed", options.seed, "Random seed")->capture_default_str();
+generate->add_option("--profile", profile, "fedora (Fedora's shape) or stress (fan-out stress)")
+    ->capture_default_str();
 generate->add_option("--corpus", corpus_dir, "The corpus directory")->capture_default_str();
 generate->add_option("-o,--output", generate_file, "Write a preferences file");
 generate->add_flag("--load", load, "Replace the store's users with the population");
@@ -107,6 +110,7 @@ generate->callback([] {
   std::string expected = read_text(corpus_dir + "/fedmsg-real.expected.jsonl") +
                          read_text(corpus_dir + "/fedmsg-test-examples.expected.jsonl");
   if (expected.empty()) return fail("no corpus ground truth under " + corpus_dir);
+  if (!prefs::parse_profile(profile, options.profile)) return fail("--profile: fedora or stress");
   auto population = prefs::generate_population(prefs::vocabulary_from_expected(expected), options);
   if (!generate_file.empty())
     write_output(generate_file, prefs::write_preferences_toml(population));

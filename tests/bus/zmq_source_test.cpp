@@ -214,6 +214,28 @@ TEST(ZmqSource, StopUnblocksAWaitingReader) {
   stopper.join();
 }
 
+TEST(ZmqSource, ABatchTakesWhatArrivesWhileItWaitsAndEndsWhenFull) {
+  zmq::context_t context;
+  auto pub = publisher(pub_at({"inproc://bus"}), &context);
+  ZmqSourceOptions options = sub_at({}, {"inproc://bus"});
+  options.batch_wait = std::chrono::minutes(1);  // only a full batch ends it in time
+  auto sub = source(options, &context);
+  ASSERT_TRUE(pub && sub);
+  ASSERT_EQ(pub->wait_for_subscriptions(1, milliseconds(5000)), 1u);
+  ASSERT_TRUE(pub->send("a.prod.x.y", "first"));
+  // The rest go out once the source has the first one, i.e. while its batch waits.
+  std::thread later([&] {
+    while (sub->stats().received == 0) std::this_thread::yield();
+    pub->send("a.prod.x.y", "second");
+    pub->send("a.prod.x.y", "third");
+  });
+  std::vector<RawMessage> out;
+  EXPECT_TRUE(sub->next_batch(out, 3));
+  later.join();
+  ASSERT_EQ(out.size(), 3u) << "one batch";
+  EXPECT_EQ(out[2].payload, "third");
+}
+
 TEST(ZmqSource, BadEndpointIsAnError) {
   auto sub = ZmqSource::create(sub_at({}, {"nonsense://x"}));
   ASSERT_FALSE(sub.ok());

@@ -68,5 +68,28 @@ TEST(RuleKeys, AMissingParameterMeansNeverAMatch) {
   EXPECT_TRUE(k->empty());
 }
 
+bool proven(const std::string& test) {
+  auto rule = testing_support::compile_one("rule \"r\" = " + test + "\n");
+  EXPECT_NE(rule, nullptr) << test;
+  return rule && keys_prove(*rule);
+}
+
+TEST(KeysProve, MembershipTestsAndOrsOfThemAreProvenByTheirKeys) {
+  EXPECT_TRUE(proven("packages in $my_packages"));
+  EXPECT_TRUE(proven("$me in usernames"));
+  EXPECT_TRUE(proven("agent == $me"));
+  EXPECT_TRUE(proven("agent in $followed_users or usernames in $followed_users"));
+  EXPECT_TRUE(proven("category == \"git\""));
+}
+
+TEST(KeysProve, AnythingElseIsEvaluated) {
+  EXPECT_FALSE(proven("packages in $my_packages and $me in usernames"));
+  EXPECT_FALSE(proven("not $me in usernames"));
+  EXPECT_FALSE(proven("topic ~ \"*.bodhi.*\""));
+  EXPECT_FALSE(proven("topic endswith \".tag\" or $me in usernames"));
+  EXPECT_FALSE(proven("msg.update.status == \"stable\""));
+  EXPECT_FALSE(proven("agent in usernames"));
+}
+
 }  // namespace
 }  // namespace fmn::engine

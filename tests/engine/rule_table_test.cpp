@@ -91,6 +91,16 @@ TEST(InternedRule, EvaluatesLikeTheInterpreterAndSwitchesToNativeCodeWhenGiven) 
   }
 }
 
+TEST(InternedRule, TheResidualIsProvenByTheKeysOnlyWhenTheGuardCannotBeTheKeys) {
+  InternedRule defaults(rule("d", "packages in $my_packages and not topic endswith \".tag\""), 0);
+  EXPECT_TRUE(defaults.residual_proven_by_keys());
+  // The topic would be chosen as the key: a message reaching it proves nothing about packages.
+  InternedRule topic_first(rule("t", "topic == \"a.b\" and packages in $my_packages"), 1);
+  EXPECT_FALSE(topic_first.residual_proven_by_keys());
+  InternedRule no_residual(rule("n", "topic == \"a.b\""), 2);
+  EXPECT_FALSE(no_residual.residual_proven_by_keys());
+}
+
 TEST(RuleTable, ThreadsInterningTheSameRulesGetOneEntryEach) {
   testing_support::RuleSampler sampler(7);
   auto rules = sampler.rules(300);

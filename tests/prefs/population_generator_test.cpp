@@ -34,7 +34,8 @@ TEST(PopulationGenerator, VocabularyComesFromTheCorpus) {
 
 TEST(PopulationGenerator, ProducesValidSkewedDeterministicPopulations) {
   Vocabulary v = corpus_vocabulary();
-  Population population = generate_population(v, {.users = 3000, .seed = 7});
+  GeneratorOptions stress{.users = 3000, .seed = 7, .profile = PopulationProfile::kStress};
+  Population population = generate_population(v, stress);
   ASSERT_EQ(population.users.size(), 3000u);
   auto diagnostics = validate_population(population, dsl_rule_validator());
   ASSERT_FALSE(has_errors(diagnostics)) << render(diagnostics, "");
@@ -52,10 +53,53 @@ TEST(PopulationGenerator, ProducesValidSkewedDeterministicPopulations) {
   EXPECT_GT(counts.front(), 10 * counts[counts.size() / 2]) << "popularity is skewed";
   EXPECT_LT(sources.size() * 5, rules) << "most rules share their text";
 
-  Population again = generate_population(v, {.users = 3000, .seed = 7});
+  Population again = generate_population(v, stress);
   EXPECT_EQ(write_preferences_toml(again), write_preferences_toml(population));
-  Population other = generate_population(v, {.users = 3000, .seed = 8});
+  Population other = generate_population(v, {.users = 3000, .seed = 8, .profile = stress.profile});
   EXPECT_NE(write_preferences_toml(other), write_preferences_toml(population));
+}
+
+// Fedora's shape (docs/rule-engine.md, "Populations"), over a universe of Fedora's size.
+TEST(PopulationGenerator, FedoraProfileHasFewFollowersPerPackageAndMentionsTheCorpusPeople) {
+  Vocabulary v = corpus_vocabulary();
+  for (size_t i = 0; v.packages.size() < 25000; ++i)
+    v.packages.push_back("pkg-" + std::to_string(i));
+  GeneratorOptions options{.users = 20000, .seed = 3};
+  ASSERT_EQ(options.profile, PopulationProfile::kFedora) << "the default";
+  Population population = generate_population(v, options);
+  auto diagnostics = validate_population(population, dsl_rule_validator());
+  ASSERT_FALSE(has_errors(diagnostics)) << render(diagnostics, "");
+
+  std::map<std::string, size_t> followers;
+  std::map<std::string, size_t> rules_named;
+  size_t following_nothing = 0;
+  for (const auto& u : population.users) {
+    for (const auto& p : u.packages) ++followers[p];
+    if (u.packages.empty()) ++following_nothing;
+    for (const auto& r : u.rules) ++rules_named[r.name];
+  }
+  std::vector<size_t> counts;
+  for (const auto& [p, n] : followers) counts.push_back(n);
+  std::sort(counts.begin(), counts.end());
+  EXPECT_LE(counts[counts.size() / 2], 3u) << "a package has a handful of followers";
+  EXPECT_GT(counts.back(), 10 * counts[counts.size() / 2]) << "heavy-tailed";
+  EXPECT_GT(following_nothing, population.users.size() / 2) << "most follow no package";
+  for (const std::string& name : v.usernames) {
+    EXPECT_NE(population.find(name), nullptr) << name << " is mentioned on the bus";
+  }
+  // About 1% watch a topic; some follow people and their groups' packages.
+  EXPECT_GT(rules_named["topic watch"], population.users.size() / 200);
+  EXPECT_LT(rules_named["topic watch"], population.users.size() / 50);
+  EXPECT_GT(rules_named["people I follow"], 0u);
+  EXPECT_GT(rules_named["my groups' packages"], 0u);
+  auto owned = group_packages(v, options);
+  EXPECT_FALSE(owned.empty());
+  EXPECT_TRUE(group_packages(v, {.profile = PopulationProfile::kStress}).empty());
+
+  PopulationProfile parsed = PopulationProfile::kFedora;
+  EXPECT_TRUE(parse_profile("stress", parsed));
+  EXPECT_EQ(profile_name(parsed), "stress");
+  EXPECT_FALSE(parse_profile("fedora-ish", parsed));
 }
 
 }  // namespace
