@@ -277,6 +277,10 @@ Result<bool> Service::Impl::open_sinks() {
     sse_config.header_timeout = milliseconds(config.sse_header_timeout_seconds);
     sse_config.idle_timeout = milliseconds(config.sse_idle_timeout_seconds);
     sinks::apply_memory_budget(sse_config, config.sse_memory_budget_mb << 20);
+    if (redis) {
+      sse_config.redis.emplace();
+      sse_config.redis->redis = *redis;
+    }
     auto server =
         sinks::SseServer::start(sse_config, [this](std::string_view feed, std::string_view token) {
           return preferences->feed_token_matches(feed, token);
@@ -437,6 +441,9 @@ void Service::Impl::register_metrics(AdmissionStage& admit) {
     counter("fmn_sse_slow_disconnects_total",
             "SSE clients disconnected because their socket took no data for the idle timeout.",
             [this] { return static_cast<double>(sse->slow_disconnects()); });
+    counter("fmn_sse_backlog_store_errors_total",
+            "Events not written to the SSE backlog in Redis, and failed reads of it.",
+            [this] { return static_cast<double>(sse->store_errors()); });
     counter("fmn_sse_publish_waits_total",
             "SSE publishes that waited for the server to catch up (back-pressure).",
             [this] { return static_cast<double>(sse->publish_waits()); });

@@ -79,6 +79,11 @@ void SseBacklog::compact() {
   order_ = std::move(kept);
 }
 
+bool SseBacklog::reaches_back_to(const std::string& feed, uint64_t last_id) const {
+  const auto it = feeds_.find(feed);
+  return it != feeds_.end() && it->second.events.front().id <= last_id;
+}
+
 std::vector<SseEvent> SseBacklog::since(const std::string& feed, uint64_t last_id) const {
   std::vector<SseEvent> out;
   const auto it = feeds_.find(feed);

@@ -36,6 +36,8 @@ class SseBacklog {
                   std::chrono::system_clock::time_point now);
   // The events of `feed` with an id greater than `last_id`, oldest first.
   std::vector<SseEvent> since(const std::string& feed, uint64_t last_id) const;
+  // Whether `feed` still holds the event `last_id` or an older one: since() is then complete.
+  bool reaches_back_to(const std::string& feed, uint64_t last_id) const;
   // What the events held cost, bookkeeping included; at most the budget after an append
   // (unless one event alone is larger).
   size_t bytes() const { return bytes_; }

@@ -151,6 +151,7 @@ void SseServer::Impl::fan_out() {
   for (Published& p : taken_) {
     bytes += p.feed.capacity() + p.data.capacity() + sizeof(Published);
     const SseEvent event = backlog_.append(p.feed, p.data, now);
+    if (stored_) stored_->append(p.feed, event.id, p.data);
     const auto it = feeds_.find(p.feed);
     if (it == feeds_.end()) continue;
     // No session closes while it is offered an event: the vector stays as it is.
@@ -164,6 +165,17 @@ void SseServer::Impl::fan_out() {
     pending_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
   }
   room_.notify_all();
+}
+
+std::vector<SseEvent> SseServer::Impl::recent(const std::string& feed, uint64_t last_id) {
+  std::vector<SseEvent> events = backlog_.since(feed, last_id);
+  if (!stored_ || backlog_.reaches_back_to(feed, last_id)) return events;
+  std::vector<SseEvent> older = stored_->since(feed, last_id);
+  // Redis is written behind memory: from memory's first event on, memory's copy is complete.
+  const uint64_t first = events.empty() ? UINT64_MAX : events.front().id;
+  std::erase_if(older, [first](const SseEvent& e) { return e.id >= first; });
+  older.insert(older.end(), events.begin(), events.end());
+  return older;
 }
 
 void SseServer::Impl::note_memory() {
@@ -208,6 +220,11 @@ void SseServer::Impl::stop() {
 
 Result<std::unique_ptr<SseServer>> SseServer::start(SseServerConfig config, FeedAuth auth) {
   auto impl = std::make_unique<Impl>(std::move(config), std::move(auth));
+  if (impl->config_.redis) {
+    auto stored = SseRedisBacklog::open(*impl->config_.redis);
+    if (!stored) return stored.error();
+    impl->stored_ = std::move(stored).value();
+  }
   auto ok = impl->listen();
   if (!ok) return ok.error();
   impl->run();
@@ -230,6 +247,10 @@ uint64_t SseServer::lag_notices() const { return impl_->lag_notices_.load(); }
 uint64_t SseServer::missed_events() const { return impl_->missed_.load(); }
 uint64_t SseServer::slow_disconnects() const { return impl_->slow_.load(); }
 uint64_t SseServer::publish_waits() const { return impl_->publish_waits_.load(); }
+uint64_t SseServer::stored_events() const { return impl_->stored_ ? impl_->stored_->written() : 0; }
+uint64_t SseServer::store_errors() const {
+  return impl_->stored_ ? impl_->stored_->errors() + impl_->stored_->dropped() : 0;
+}
 size_t SseServer::memory_bytes() const {
   return impl_->pending_bytes_.load() + impl_->backlog_bytes_.load() + impl_->queued_.load();
 }

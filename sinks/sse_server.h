@@ -10,7 +10,8 @@
 // POST /confirm answers a confirmation request (confirmation.h).
 // Each event has an "id:"; a client reconnecting with Last-Event-ID (header, or ?lastEventId=)
 // first gets exactly the events after it that are still in the backlog (sse_backlog.h); a new
-// client first gets the feed's recent events.
+// client first gets the feed's recent events. With Redis configured the backlog is kept there
+// too, so resuming reaches further back and survives a restart.
 // Heartbeats (": ping") keep idle connections and proxies alive.
 // Memory is bounded by design: each event is serialized once into a buffer every client's queue
 // shares; the backlog holds at most `backlog_bytes` over all feeds; publish() waits while more
@@ -38,11 +39,13 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/result.h"
 #include "sinks/confirmation.h"
+#include "sinks/sse_redis_backlog.h"
 
 namespace fmn::sinks {
 
@@ -61,6 +64,9 @@ struct SseServerConfig {
   std::chrono::milliseconds idle_timeout{120'000};  // REQUIRES: > heartbeat
   size_t max_connections_per_ip = 64;
   std::chrono::milliseconds accept_retry_max{1000};
+  // With Redis, the backlog is also kept there (sse_redis_backlog.h): a client resuming from an
+  // id the memory store no longer reaches gets the rest from Redis, across restarts too.
+  std::optional<SseRedisConfig> redis;
   // Answers to confirmation requests (GET /confirm shows a form, POST /confirm applies it);
   // without a handler /confirm is not served.
   ConfirmationHandler on_confirmation;
@@ -91,6 +97,9 @@ class SseServer {
   uint64_t missed_events() const;
   uint64_t slow_disconnects() const;
   uint64_t publish_waits() const;
+  // With Redis: events written to it, and failed reads or writes.
+  uint64_t stored_events() const;
+  uint64_t store_errors() const;
   // Bytes held for events: pending publishes, the backlog and every client's unsent queue
   // (shared buffers counted once per client, so an upper bound), now and at most so far.
   size_t memory_bytes() const;

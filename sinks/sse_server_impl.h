@@ -39,6 +39,9 @@ class SseServer::Impl {
     return queued_.load(std::memory_order_relaxed) + bytes <= config_.queued_budget_bytes;
   }
   void note_memory();
+  // The feed's events after `last_id`: from memory, and from Redis when memory does not reach
+  // back that far.
+  std::vector<SseEvent> recent(const std::string& feed, uint64_t last_id);
 
   SseServerConfig config_;
   FeedAuth auth_;
@@ -52,6 +55,7 @@ class SseServer::Impl {
   boost::asio::steady_timer heartbeat_;
   std::thread thread_;
   SseBacklog backlog_;
+  std::unique_ptr<SseRedisBacklog> stored_;  // null: memory only
   std::unordered_map<std::string, std::vector<std::shared_ptr<SseSession>>> feeds_;
   std::atomic<size_t> clients_{0};
   std::atomic<size_t> queued_{0};  // all sessions' unsent bytes

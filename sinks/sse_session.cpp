@@ -220,7 +220,7 @@ void SseSession::enqueue(Frame frame) {
 }
 
 size_t SseSession::catch_up(size_t room, uint64_t skipped) {
-  const std::vector<SseEvent> events = server_.backlog_.since(feed_, last_id_);
+  const std::vector<SseEvent> events = server_.recent(feed_, last_id_);
   size_t first = events.size(), bytes = 0;
   while (first > 0 && bytes + events[first - 1].frame->size() <= room) {
     bytes += events[--first].frame->size();
