@@ -169,7 +169,9 @@ void SseServer::Impl::fan_out() {
 
 std::vector<SseEvent> SseServer::Impl::recent(const std::string& feed, uint64_t last_id) {
   std::vector<SseEvent> events = backlog_.since(feed, last_id);
-  if (!stored_ || backlog_.reaches_back_to(feed, last_id)) return events;
+  // A new client (no id) is shown what memory has; Redis only when memory has nothing.
+  const bool fresh = last_id == 0 && !events.empty();
+  if (!stored_ || fresh || backlog_.reaches_back_to(feed, last_id)) return events;
   std::vector<SseEvent> older = stored_->since(feed, last_id);
   // Redis is written behind memory: from memory's first event on, memory's copy is complete.
   const uint64_t first = events.empty() ? UINT64_MAX : events.front().id;

@@ -40,7 +40,7 @@ class SseServer::Impl {
   }
   void note_memory();
   // The feed's events after `last_id`: from memory, and from Redis when memory does not reach
-  // back that far.
+  // back that far (for a new client, last_id 0: when memory has none).
   std::vector<SseEvent> recent(const std::string& feed, uint64_t last_id);
 
   SseServerConfig config_;
