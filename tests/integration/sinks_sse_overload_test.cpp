@@ -97,13 +97,18 @@ TEST(SseOverload, AStoppedClientLagsIsToldWhatItMissedAndResumes) {
     return slurp(*dir / "curl.out").find("data: last") != std::string::npos;
   })) << "curl never got the newest event";
   const std::string got = slurp(*dir / "curl.out");
-  const size_t notice = got.find("event: missed\ndata: {\"missed\":");
-  ASSERT_NE(notice, std::string::npos);
-  const std::string_view key = "{\"missed\":";
-  const uint64_t missed = std::stoull(got.substr(got.find(key, notice) + key.size()));
-  EXPECT_GT(missed, 0u);
+  // One notice, or more when it lagged again while the last events were still being handed out.
+  uint64_t missed = 0, notices = 0;
+  const std::string_view key = "event: missed\ndata: {\"missed\":";
+  for (size_t at = got.find(key); at != std::string::npos; at = got.find(key, at + 1)) {
+    const uint64_t n = std::stoull(got.substr(at + key.size()));
+    EXPECT_GT(n, 0u);
+    missed += n;
+    ++notices;
+  }
+  EXPECT_GE(notices, 1u);
+  EXPECT_EQ(server->lag_notices(), notices);
   EXPECT_EQ(server->missed_events(), missed);
-  EXPECT_EQ(server->lag_notices(), 1u);
   // Every event arrived or was announced as missed; none was dropped silently, none twice.
   const size_t received = occurrences(got, "data: e");
   EXPECT_EQ(received + missed, static_cast<size_t>(published));
@@ -134,7 +139,7 @@ TEST(SseOverload, MemoryStaysWithinTheBudgetWhileConsumersStopReading) {
   }
   ASSERT_TRUE(wait_for([&] { return server->clients() == stopped.size(); }));
   for (auto& curl : stopped) ASSERT_EQ(::kill(curl.pid(), SIGSTOP), 0);
-  const size_t rss_before = rss_bytes();
+  [[maybe_unused]] const size_t rss_before = rss_bytes();
 
   // 200 MB through the sink, 25 times the budget.
   SseSink sink(*server);
@@ -148,7 +153,10 @@ TEST(SseOverload, MemoryStaysWithinTheBudgetWhileConsumersStopReading) {
   for (int round = 0; round < 200'000 / 8; ++round) sink.deliver(batch);
 
   EXPECT_LE(server->peak_memory_bytes(), budget);
+#if !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
+  // Sanitizers keep shadow memory for every address ever used: the process's RSS says nothing.
   EXPECT_LT(rss_bytes(), rss_before + 4 * budget);
+#endif
   EXPECT_EQ(server->clients(), stopped.size());
   EXPECT_EQ(server->slow_disconnects(), 0u);
   EXPECT_EQ(sink.counters().delivered.load(), 200'000u);
