@@ -1,177 +1,208 @@
-// fmn-bench sse: SSE fan-out. --clients streaming clients connect to the SSE server, each on
-// its own feed; events are published round-robin over the feeds at --rate a second for
-// --seconds (0: as fast as possible), and one reader thread (epoll) counts what arrives and
-// the publish-to-receive latency carried in each event.
-#include <arpa/inet.h>
-#include <sys/epoll.h>
-#include <sys/socket.h>
+// fmn-bench sse: SSE fan-out measured from outside. The SSE server runs here; the clients run
+// in a separate process (`fmn-bench sse-load`, epoll): --clients streaming connections spread
+// over --feeds feeds. Events of --bytes bytes, each starting with its publish time, are
+// published round-robin over the feeds at --rate a second in all for --seconds; the load
+// generator counts what arrives (and what "missed" notices announce) and the publish-to-receive
+// latency. Both processes raise their soft descriptor limit to the hard one. Reports clients,
+// events_per_s (delivered to clients), missed, dropped_slow, rss_mb (the server process's
+// peak), p50_ms, p99_ms and the CPU seconds of each side.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "bench/bench_commands.h"
 #include "bench/bench_report.h"
+#include "bench/sse_load.h"
 #include "sinks/sse_server.h"
+
+extern char** environ;
 
 namespace fmn::bench {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 struct SseFlags {
   int clients = 1000;
+  int feeds = 0;  // 0: one per client
   double rate = 10'000;
-  double seconds = 5;
+  double seconds = 10;
+  int bytes = 300;
+  size_t budget_mb = 512;
   bool json = false;
 };
 
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
-      .count();
-}
-
-int connect_client(int port, int feed) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  const std::string request =
-      "GET /feeds/f" + std::to_string(feed) + "?token=bench HTTP/1.1\r\nHost: localhost\r\n\r\n";
-  if (::write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-// Reads every client; counts "data: <ns>" events and records their latency.
-struct Reader {
-  std::atomic<uint64_t> events{0};
-  std::atomic<bool> stop{false};
-  std::vector<int64_t> latencies_ns;
-
-  void run(const std::vector<int>& fds) {
-    const int ep = epoll_create1(0);
-    std::vector<std::string> partial(fds.size());
-    for (size_t i = 0; i < fds.size(); ++i) {
-      epoll_event ev{};
-      ev.events = EPOLLIN;
-      ev.data.u64 = i;
-      epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev);
-    }
-    std::vector<epoll_event> ready(256);
-    char buf[65536];
-    while (!stop.load(std::memory_order_relaxed)) {
-      const int n = epoll_wait(ep, ready.data(), static_cast<int>(ready.size()), 50);
-      for (int k = 0; k < n; ++k) {
-        const size_t i = ready[k].data.u64;
-        const ssize_t got = ::read(fds[i], buf, sizeof buf);
-        if (got <= 0) continue;
-        std::string& text = partial[i];
-        text.append(buf, static_cast<size_t>(got));
-        size_t start = 0;
-        for (size_t at; (at = text.find("data: ", start)) != std::string::npos;) {
-          const size_t end = text.find('\n', at);
-          if (end == std::string::npos) break;
-          const int64_t sent = std::atoll(text.c_str() + at + 6);
-          if (sent > 0) latencies_ns.push_back(now_ns() - sent);
-          events.fetch_add(1, std::memory_order_relaxed);
-          start = end + 1;
-        }
-        text.erase(0, start);
-      }
-    }
-    ::close(ep);
-  }
+// The load generator: its pid, and pipes to its stdin and from its stdout.
+struct LoadGenerator {
+  pid_t pid = -1;
+  FILE* in = nullptr;
+  FILE* out = nullptr;
 };
 
-void run(const SseFlags& flags) {
+LoadGenerator spawn_load(int port, const SseFlags& flags) {
+  int to_child[2], from_child[2];
+  LoadGenerator load;
+  if (::pipe(to_child) != 0 || ::pipe(from_child) != 0) return load;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, to_child[0], 0);
+  posix_spawn_file_actions_adddup2(&actions, from_child[1], 1);
+  posix_spawn_file_actions_addclose(&actions, to_child[1]);
+  posix_spawn_file_actions_addclose(&actions, from_child[0]);
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  std::vector<std::string> args = {self,        "sse-load",
+                                   "--port",    std::to_string(port),
+                                   "--clients", std::to_string(flags.clients),
+                                   "--feeds",   std::to_string(flags.feeds)};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  if (posix_spawn(&load.pid, self.c_str(), &actions, nullptr, argv.data(), environ) != 0) {
+    load.pid = -1;
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(to_child[0]);
+  ::close(from_child[1]);
+  load.in = ::fdopen(to_child[1], "w");
+  load.out = ::fdopen(from_child[0], "r");
+  return load;
+}
+
+// The peak resident set of this process (VmHWM), in MB.
+double peak_rss_mb() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with("VmHWM:")) return std::stod(line.substr(6)) / 1024;
+  }
+  return 0;
+}
+
+double cpu_seconds(int who) {
+  rusage usage{};
+  ::getrusage(who, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+void fail(const char* what) {
+  std::fprintf(stderr, "fmn-bench sse: %s\n", what);
+  exit_status() = 1;
+}
+
+void run(SseFlags flags) {
+  if (flags.feeds <= 0 || flags.feeds > flags.clients) flags.feeds = flags.clients;
+  raise_descriptor_limit();
   sinks::SseServerConfig config;
-  config.backlog_per_feed = 16;
+  config.max_connections_per_ip = static_cast<size_t>(flags.clients) + 1;  // all from 127.0.0.1
+  sinks::apply_memory_budget(config, flags.budget_mb << 20);
   auto server = sinks::SseServer::start(
       config, [](std::string_view, std::string_view token) { return token == "bench"; });
-  if (!server) {
-    std::fprintf(stderr, "fmn-bench sse: %s\n", server.error().message.c_str());
-    exit_status() = 1;
-    return;
+  if (!server) return fail(server.error().message.c_str());
+  LoadGenerator load = spawn_load((*server)->port(), flags);
+  if (load.pid < 0 || load.in == nullptr || load.out == nullptr) {
+    return fail("cannot start the load generator");
   }
-  std::vector<int> fds;
-  for (int i = 0; i < flags.clients; ++i) {
-    const int fd = connect_client((*server)->port(), i);
-    if (fd < 0) {
-      std::fprintf(stderr, "fmn-bench sse: client %d could not connect\n", i);
-      exit_status() = 1;
-      break;
-    }
-    fds.push_back(fd);
+  size_t connected = 0;
+  if (std::fscanf(load.out, "connected %zu", &connected) != 1 ||
+      connected != static_cast<size_t>(flags.clients)) {
+    std::fprintf(stderr, "fmn-bench sse: %zu of %d clients connected (descriptor limit?)\n",
+                 connected, flags.clients);
   }
-  while ((*server)->clients() < fds.size())
+  const auto wait_until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while ((*server)->clients() < connected && std::chrono::steady_clock::now() < wait_until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  Reader reader;
-  std::thread reading([&] { reader.run(fds); });
+  }
+  const double rss_idle = rss_mb();
+  const double cpu_before = cpu_seconds(RUSAGE_SELF);
 
-  const uint64_t total = static_cast<uint64_t>(flags.rate * flags.seconds) > 0
-                             ? static_cast<uint64_t>(flags.rate * flags.seconds)
-                             : 100'000;
-  const auto start = Clock::now();
-  for (uint64_t i = 0; i < total; ++i) {
-    if (flags.rate > 0) {
-      const auto due =
-          start + std::chrono::duration_cast<Clock::duration>(
-                      std::chrono::duration<double>(static_cast<double>(i) / flags.rate));
-      std::this_thread::sleep_until(due);
+  // Clients per feed: client i reads feed i mod feeds.
+  std::vector<uint64_t> readers(static_cast<size_t>(flags.feeds), 0);
+  for (size_t i = 0; i < connected; ++i) ++readers[i % readers.size()];
+  const auto total = static_cast<uint64_t>(flags.rate * flags.seconds);
+  const std::string padding(static_cast<size_t>(std::max(flags.bytes - 20, 1)), 'p');
+  uint64_t expected = 0;
+  const int64_t start = monotonic_ns();
+  for (uint64_t i = 0; i < total;) {
+    const auto due =
+        static_cast<uint64_t>(static_cast<double>(monotonic_ns() - start) / 1e9 * flags.rate);
+    if (i >= due) {
+      std::this_thread::sleep_for(std::chrono::microseconds(500));
+      continue;
     }
-    (*server)->publish("f" + std::to_string(i % fds.size()), std::to_string(now_ns()));
+    for (; i < std::min(due, total); ++i) {
+      const size_t feed = i % readers.size();
+      expected += readers[feed];
+      (*server)->publish("f" + std::to_string(feed),
+                         std::to_string(monotonic_ns()) + " " + padding);
+    }
   }
-  const auto deadline = Clock::now() + std::chrono::seconds(10);
-  while (reader.events.load() < total && Clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  reader.stop = true;
-  reading.join();
-  for (int fd : fds) ::close(fd);
+  const double publish_s = static_cast<double>(monotonic_ns() - start) / 1e9;
+  std::fprintf(load.in, "%llu\n", static_cast<unsigned long long>(expected));
+  std::fflush(load.in);
+  unsigned long long received = 0, missed = 0, notices = 0, closed = 0;
+  long long p50 = 0, p99 = 0, last_ns = 0;
+  const int fields = std::fscanf(load.out, "%llu %llu %llu %llu %lld %lld %lld", &received, &missed,
+                                 &notices, &closed, &p50, &p99, &last_ns);
+  int status = 0;
+  ::waitpid(load.pid, &status, 0);
+  std::fclose(load.in);
+  std::fclose(load.out);
+  if (fields != 7) return fail("the load generator gave no figures");
+  const double server_cpu = cpu_seconds(RUSAGE_SELF) - cpu_before;
+  const double seconds = std::max(static_cast<double>(last_ns - start) / 1e9, publish_s);
 
-  std::vector<int64_t>& lat = reader.latencies_ns;
-  std::sort(lat.begin(), lat.end());
-  const auto pct = [&](double p) {
-    return lat.empty() ? 0.0
-                       : static_cast<double>(lat[static_cast<size_t>(p * (lat.size() - 1))]) / 1e3;
-  };
   std::printf(
-      "sse fan-out: %zu clients, %llu events published at %s, %llu received\n", fds.size(),
-      static_cast<unsigned long long>(total),
-      flags.rate > 0 ? (std::to_string(static_cast<int>(flags.rate)) + "/s").c_str() : "full speed",
-      static_cast<unsigned long long>(reader.events.load()));
-  print_report(stdout, "sse", {Run{reader.events.load(), 0, seconds}}, flags.json,
-               {{"clients", static_cast<double>(fds.size())},
-                {"published", static_cast<double>(total)},
-                {"latency_p50_us", pct(0.5)},
-                {"latency_p99_us", pct(0.99)}});
+      "sse fan-out: %zu clients on %d feeds, %llu events published at %.0f/s for %.1f s; "
+      "%llu of %llu deliveries received, %llu announced missed\n",
+      connected, flags.feeds, static_cast<unsigned long long>(total), flags.rate, publish_s,
+      received, static_cast<unsigned long long>(expected), missed);
+  print_report(
+      stdout, "sse", {Run{received, 0, seconds}}, flags.json,
+      {{"clients", static_cast<double>(connected)},
+       {"feeds", static_cast<double>(flags.feeds)},
+       {"rate", flags.rate},
+       {"events_per_s", static_cast<double>(received) / seconds},
+       {"expected", static_cast<double>(expected)},
+       {"missed", static_cast<double>(missed)},
+       {"lost", static_cast<double>(expected - std::min<uint64_t>(expected, received + missed))},
+       {"lag_notices", static_cast<double>(notices)},
+       {"dropped_slow", static_cast<double>((*server)->slow_disconnects())},
+       {"closed", static_cast<double>(closed)},
+       {"publish_waits", static_cast<double>((*server)->publish_waits())},
+       {"rss_idle_mb", rss_idle},
+       {"rss_mb", peak_rss_mb()},
+       {"peak_held_mb", static_cast<double>((*server)->peak_memory_bytes()) / (1 << 20)},
+       {"p50_ms", static_cast<double>(p50) / 1e6},
+       {"p99_ms", static_cast<double>(p99) / 1e6},
+       {"server_cpu_s", server_cpu},
+       {"client_cpu_s", cpu_seconds(RUSAGE_CHILDREN)}});
 }
 
 }  // namespace
 
 void add_sse_command(CLI::App& app) {
   auto flags = std::make_shared<SseFlags>();
-  CLI::App* cmd = app.add_subcommand("sse", "SSE fan-out to many connected clients");
-  cmd->add_option("--clients", flags->clients, "Streaming clients, one feed each")
+  CLI::App* cmd = app.add_subcommand("sse", "SSE fan-out to many clients in another process");
+  cmd->add_option("--clients", flags->clients, "Streaming clients")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--rate", flags->rate, "Events published a second (0: as fast as possible)")
-      ->capture_default_str();
+  cmd->add_option("--feeds", flags->feeds, "Feeds the clients spread over (default: one each)");
+  cmd->add_option("--rate", flags->rate, "Events published a second, over all feeds")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--seconds", flags->seconds, "How long to publish")->capture_default_str();
+  cmd->add_option("--bytes", flags->bytes, "Bytes of data per event")->capture_default_str();
+  cmd->add_option("--budget-mb", flags->budget_mb,
+                  "The server's memory budget (sse.memory_budget_mb)")
+      ->capture_default_str();
   cmd->add_flag("--json", flags->json, "End with one JSON line of the figures");
   cmd->callback([flags] { run(*flags); });
 }

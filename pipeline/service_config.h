@@ -61,6 +61,7 @@ struct ServiceConfig {
   size_t sse_max_connections_per_ip = 64;
   double sse_header_timeout_seconds = 10;  // to send the request headers, or be closed
   double sse_idle_timeout_seconds = 120;   // a stream whose writes make no progress is closed
+  size_t sse_memory_budget_mb = 512;       // events held: backlog, client queues, pending
   // [admin]
   std::string admin_listen = "127.0.0.1:9090";  // /metrics, /healthz, /readyz; empty: off
   double admin_header_timeout_seconds = 5;      // to send a request

@@ -21,15 +21,67 @@ std::string sse_frame(uint64_t id, std::string_view data) {
   return frame;
 }
 
-const SseEvent& SseBacklog::append(const std::string& feed, std::string_view data,
-                                   std::chrono::system_clock::time_point now) {
-  Feed& f = feeds_[feed];
+size_t sse_event_cost(const std::string& frame) {
+  // The string's heap block, the shared_ptr control block with the string in it, the
+  // SseEvent and its order_ entry.
+  return frame.capacity() + 64 + sizeof(SseEvent) + sizeof(void*);
+}
+
+SseEvent SseBacklog::append(const std::string& feed, std::string_view data,
+                            std::chrono::system_clock::time_point now) {
+  auto it = feeds_.try_emplace(feed).first;
+  Feed& f = it->second;
   const auto us = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count());
   f.last_id = std::max(f.last_id + 1, us);
-  f.events.push_back({f.last_id, std::make_shared<const std::string>(sse_frame(f.last_id, data))});
-  while (f.events.size() > per_feed_) f.events.pop_front();
-  return f.events.back();
+  SseEvent event{f.last_id, std::make_shared<const std::string>(sse_frame(f.last_id, data))};
+  f.events.push_back(event);
+  order_.push_back(it);
+  ++held_;
+  bytes_ += sse_event_cost(*event.frame);
+  if (f.events.size() > per_feed_) {
+    drop(f);
+    ++f.stale;
+  }
+  // Never evicts the event just added: it is the newest, and at least one event stays.
+  while (bytes_ > budget_bytes_ && held_ > 1) evict_oldest();
+  if (order_.size() > 2 * held_ + 64) compact();
+  return event;
+}
+
+void SseBacklog::drop(Feed& f) {
+  bytes_ -= sse_event_cost(*f.events.front().frame);
+  f.events.pop_front();
+  --held_;
+}
+
+void SseBacklog::evict_oldest() {
+  const Feeds::iterator it = order_.front();
+  order_.pop_front();
+  Feed& f = it->second;
+  if (f.stale > 0) {
+    --f.stale;  // that event is gone already
+    return;
+  }
+  drop(f);
+  if (f.events.empty()) feeds_.erase(it);
+}
+
+void SseBacklog::compact() {
+  std::deque<Feeds::iterator> kept;
+  for (const Feeds::iterator it : order_) {
+    if (it->second.stale > 0) {
+      --it->second.stale;
+    } else {
+      kept.push_back(it);
+    }
+  }
+  order_ = std::move(kept);
+}
+
+bool SseBacklog::reaches_back_to(const std::string& feed, uint64_t last_id) const {
+  const auto it = feeds_.find(feed);
+  return it != feeds_.end() && it->second.events.front().id <= last_id;
 }
 
 std::vector<SseEvent> SseBacklog::since(const std::string& feed, uint64_t last_id) const {

@@ -10,28 +10,42 @@
 // POST /confirm answers a confirmation request (confirmation.h).
 // Each event has an "id:"; a client reconnecting with Last-Event-ID (header, or ?lastEventId=)
 // first gets exactly the events after it that are still in the backlog (sse_backlog.h); a new
-// client first gets the feed's recent events.
-// Heartbeats (": ping") keep idle connections and proxies alive. A client that cannot keep up
-// (more than `max_queued_bytes` unsent) is disconnected; its EventSource reconnects and resumes
-// from its last id. An event's data is at most `max_event_bytes` (the SSE sink cuts longer ones
-// short; the server drops one that is still longer, counted), so one event alone never
-// disconnects anyone; a replay sends only the newest events that fit in half the client queue.
+// client first gets the feed's recent events. With Redis configured the backlog is kept there
+// too, so resuming reaches further back and survives a restart.
+// Heartbeats (": ping") keep idle connections and proxies alive.
+// Memory is bounded by design: each event is serialized once into a buffer every client's queue
+// shares; the backlog holds at most `backlog_bytes` over all feeds; publish() waits while more
+// than `pending_budget_bytes` are published but not yet handed to the clients, so a publisher
+// faster than the network slows down instead of filling memory; the unsent events of one client
+// are at most `max_queued_bytes`, of all clients at most `queued_budget_bytes`.
+// Overload is shed fairly: a client whose queue is full, or finds the shared budget used up,
+// lags: it is sent no live events until its queue has drained, then gets an "event: missed"
+// (data {"missed":N}: events it will never see, reload to catch up) if the backlog no longer
+// holds all it skipped, and resumes from the backlog. Only a client whose socket has taken no
+// data for `idle_timeout` while data waits is disconnected as slow (its EventSource reconnects
+// with its last id). All queued events of a client go out in one gathered write.
+// An event's data is at most `max_event_bytes` (the SSE sink cuts longer ones short; the server
+// drops one that is still longer, counted), so one event alone never makes a client lag; a
+// replay sends only the newest events that fit in half the client queue.
 // Bounded connections: at most `max_connections_per_ip` open per client address (more are
 // closed at once, counted); a connection that has not sent its request headers within
-// `header_timeout`, or whose writes make no progress for `idle_timeout`, is closed. A failed
-// accept (EMFILE/ENFILE: out of descriptors) is counted, logged once per streak and retried
-// with backoff up to `accept_retry_max`: the server keeps accepting once descriptors are free.
-// publish(), clients() and stop() are thread-safe; the backlog lives on the I/O thread.
+// `header_timeout` is closed. A failed accept (EMFILE/ENFILE: out of descriptors) is counted,
+// logged once per streak and retried with backoff up to `accept_retry_max`: the server keeps
+// accepting once descriptors are free.
+// publish(), the counters and stop() are thread-safe; the backlog and the sessions live on the
+// I/O thread.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/result.h"
 #include "sinks/confirmation.h"
+#include "sinks/sse_redis_backlog.h"
 
 namespace fmn::sinks {
 
@@ -40,12 +54,19 @@ struct SseServerConfig {
   int port = 0;  // 0: any free port (see port())
   std::chrono::milliseconds heartbeat{15'000};
   size_t backlog_per_feed = 200;
-  size_t max_queued_bytes = 1 << 20;
+  size_t backlog_bytes = size_t{128} << 20;        // all feeds' recent events together
+  size_t max_queued_bytes = 1 << 20;               // one client's unsent events
+  size_t queued_budget_bytes = size_t{256} << 20;  // all clients' unsent events
+  size_t pending_budget_bytes = size_t{32} << 20;  // published, not yet handed to the clients
   size_t max_event_bytes = 64 * 1024;  // REQUIRES: 4096 <= max_event_bytes <= max_queued_bytes / 4
   std::chrono::milliseconds header_timeout{10'000};
+  // A client whose socket takes nothing this long while data waits is disconnected as slow.
   std::chrono::milliseconds idle_timeout{120'000};  // REQUIRES: > heartbeat
   size_t max_connections_per_ip = 64;
   std::chrono::milliseconds accept_retry_max{1000};
+  // With Redis, the backlog is also kept there (sse_redis_backlog.h): a client resuming from an
+  // id the memory store no longer reaches gets the rest from Redis, across restarts too.
+  std::optional<SseRedisConfig> redis;
   // Answers to confirmation requests (GET /confirm shows a form, POST /confirm applies it);
   // without a handler /confirm is not served.
   ConfirmationHandler on_confirmation;
@@ -61,12 +82,28 @@ class SseServer {
   ~SseServer();  // stops
 
   int port() const;
-  // Queues an event for `feed` (its data: usually one line of JSON). Thread-safe.
+  // Queues an event for `feed` (its data: usually one line of JSON). Thread-safe. Waits while
+  // pending_budget_bytes are already waiting for the I/O thread (back-pressure); returns at
+  // once after stop(), dropping the event.
   void publish(std::string feed, std::string data);
   // Connected streaming clients.
   size_t clients() const;
-  // Events written to clients (one per client per event, replays included).
+  // Events queued for clients (one per client per event, replays included).
   uint64_t frames_sent() const;
+  // Overload: times a client began to lag, "missed" notices sent, the events they announced,
+  // clients disconnected because their socket stopped draining, publish() calls that waited.
+  uint64_t lags() const;
+  uint64_t lag_notices() const;
+  uint64_t missed_events() const;
+  uint64_t slow_disconnects() const;
+  uint64_t publish_waits() const;
+  // With Redis: events written to it, and failed reads or writes.
+  uint64_t stored_events() const;
+  uint64_t store_errors() const;
+  // Bytes held for events: pending publishes, the backlog and every client's unsent queue
+  // (shared buffers counted once per client, so an upper bound), now and at most so far.
+  size_t memory_bytes() const;
+  size_t peak_memory_bytes() const;
   // Failed accepts (retried), connections closed for the per-address limit, events dropped
   // for exceeding max_event_bytes. Thread-safe.
   uint64_t accept_errors() const;
@@ -81,6 +118,10 @@ class SseServer {
   explicit SseServer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// Splits `bytes` between the backlog (a quarter), the clients' queues (a half) and pending
+// publishes (a sixteenth); the rest is left for the connections themselves.
+void apply_memory_budget(SseServerConfig& config, size_t bytes);
 
 // A feed name usable in a URL path: 1-64 of [A-Za-z0-9._-].
 bool is_valid_feed_name(std::string_view feed);

@@ -1,6 +1,8 @@
 // The SSE sink: renders each notification as an event's JSON (Renderer::sse_json) and
 // publishes it on the SseServer to the destination's feed (the notification's address, or the
-// user's name when the address is empty). Never blocks: the server queues and fans out.
+// user's name when the address is empty). Waits while the server is behind with its fan-out
+// (SseServer::publish), so the pipeline's sink_queue bounds what waits for SSE, like for every
+// other sink.
 // An event larger than the server's max_event_bytes is published cut short, with a link to the
 // whole message (Renderer::sse_json), and counted as truncated: one huge message never
 // disconnects a feed's clients nor fills its backlog.

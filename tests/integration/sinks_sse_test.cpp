@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include <array>
 #include <cstdio>
 #include <future>
 #include <thread>
@@ -13,6 +12,7 @@
 #include "sinks/sse_sink.h"
 #include "sinks/sse_token.h"
 #include "tests/sinks/notification_fixture.h"
+#include "tests/support/command_output.h"
 #include "tests/support/web_driver.h"
 
 namespace fmn::sinks {
@@ -20,17 +20,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Runs a shell command, returns its standard output.
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  ::pclose(pipe);
-  return out;
-}
+using test::command_output;
 
 std::unique_ptr<SseServer> start_server() {
   auto server = SseServer::start({}, [](std::string_view feed, std::string_view token) {
@@ -68,8 +58,8 @@ TEST(SseCurl, ReceivesEventsAndResumesFromLastEventId) {
   std::printf("SSE server on 127.0.0.1:%d, client: curl\n", server->port());
   SseSink sink(*server);
   const std::string url = feed_url(*server, "alice");
-  auto first =
-      std::async(std::launch::async, [&] { return run("curl -sN --max-time 3 '" + url + "'"); });
+  auto first = std::async(std::launch::async,
+                          [&] { return command_output("curl -sN --max-time 3 '" + url + "'"); });
   for (int i = 0; i < 300 && server->clients() < 1; ++i) std::this_thread::sleep_for(10ms);
   ASSERT_EQ(server->clients(), 1u);
   const std::vector<Notification> batch = {event(1), event(2)};
@@ -85,7 +75,7 @@ TEST(SseCurl, ReceivesEventsAndResumesFromLastEventId) {
   sink.deliver(missed);
   for (int i = 0; i < 100 && server->clients() > 0; ++i) std::this_thread::sleep_for(10ms);
   const std::string again =
-      run("curl -sN --max-time 2 -H 'Last-Event-ID: " + last_id + "' '" + url + "'");
+      command_output("curl -sN --max-time 2 -H 'Last-Event-ID: " + last_id + "' '" + url + "'");
   const auto ids = ids_of(again);
   ASSERT_EQ(ids.size(), 2u) << again;
   EXPECT_GT(std::stoull(ids[0]), std::stoull(last_id));
@@ -93,8 +83,9 @@ TEST(SseCurl, ReceivesEventsAndResumesFromLastEventId) {
   EXPECT_NE(again.find("\"subtitle\":\"event 4\""), std::string::npos);
   EXPECT_EQ(again.find("\"subtitle\":\"event 2\""), std::string::npos);
 
-  const std::string refused = run("curl -s -o /dev/null -w '%{http_code}' 'http://127.0.0.1:" +
-                                  std::to_string(server->port()) + "/feeds/alice?token=nope'");
+  const std::string refused = command_output(
+      "curl -s -o /dev/null -w '%{http_code}' 'http://127.0.0.1:" + std::to_string(server->port()) +
+      "/feeds/alice?token=nope'");
   EXPECT_EQ(refused, "401");
 }
 

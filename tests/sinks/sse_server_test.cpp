@@ -26,7 +26,7 @@ TEST(SseFrame, EveryLineOfDataIsItsOwnDataField) {
 }
 
 TEST(SseBacklog, ReplaysWhatCameAfterAnIdAndStaysBounded) {
-  SseBacklog backlog(3);
+  SseBacklog backlog(3, 1 << 20);
   const auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000));
   std::vector<uint64_t> ids;
   for (int i = 0; i < 5; ++i) ids.push_back(backlog.append("alice", std::to_string(i), t).id);
@@ -37,6 +37,25 @@ TEST(SseBacklog, ReplaysWhatCameAfterAnIdAndStaysBounded) {
   EXPECT_EQ(after[0].id, ids[3]);
   EXPECT_EQ(backlog.since("alice", 0).size(), 3u);  // bounded: the two oldest are gone
   EXPECT_TRUE(backlog.since("bob", 0).empty());
+}
+
+TEST(SseBacklog, HoldsAtMostItsByteBudgetOverAllFeedsOldestGoingFirst) {
+  const size_t budget = 64 * 1024;
+  SseBacklog backlog(200, budget);
+  const auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000));
+  const std::string data(1000, 'x');
+  for (int i = 0; i < 10'000; ++i) {
+    backlog.append("feed" + std::to_string(i % 1000), data, t);
+    ASSERT_LE(backlog.bytes(), budget);
+  }
+  EXPECT_GT(backlog.events(), 40u);                // the budget is used, not wasted on bookkeeping
+  EXPECT_TRUE(backlog.since("feed0", 0).empty());  // quiet for longest: gone first
+  EXPECT_EQ(backlog.since("feed999", 0).size(), 1u);
+  // The per-feed cap still holds one busy feed, and the budget stays exact with it.
+  SseBacklog capped(3, budget);
+  for (int i = 0; i < 1000; ++i) capped.append(i % 2 ? "busy" : "other", data, t);
+  EXPECT_EQ(capped.since("busy", 0).size(), 3u);
+  EXPECT_EQ(capped.events(), 6u);
 }
 
 TEST(SseToken, IsFeedScopedAndExpires) {

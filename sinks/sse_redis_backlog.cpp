@@ -1,0 +1,126 @@
+#include "sinks/sse_redis_backlog.h"
+
+#include <charconv>
+
+#include "core/log.h"
+
+namespace fmn::sinks {
+namespace {
+
+// ARGV: key prefix, MAXLEN, TTL in ms, then (feed, id, data) for each event. One event with an
+// id the stream already passed (a clock step back) fails alone.
+constexpr std::string_view kAppendScript = R"lua(
+for i = 4, #ARGV, 3 do
+  local key = ARGV[1] .. ARGV[i]
+  redis.pcall('XADD', key, 'MAXLEN', '~', ARGV[2], ARGV[i + 1] .. '-0', 'd', ARGV[i + 2])
+  redis.call('PEXPIRE', key, ARGV[3])
+end
+return 0
+)lua";
+
+// KEYS[1]: the feed's stream; ARGV: the last id seen, how many at most. The newest first,
+// flat: id, data, ...
+constexpr std::string_view kSinceScript = R"lua(
+local out = {}
+for _, e in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '(' .. ARGV[1] .. '-0', 'COUNT', ARGV[2])) do
+  out[#out + 1] = e[1]
+  out[#out + 1] = e[2][2]
+end
+return out
+)lua";
+
+constexpr size_t kBatch = 512;
+
+}  // namespace
+
+Result<std::unique_ptr<SseRedisBacklog>> SseRedisBacklog::open(SseRedisConfig config) {
+  auto writer = RedisConnection::open(config.redis);
+  if (!writer) return writer.error();
+  auto reader = RedisConnection::open(config.redis);
+  if (!reader) return reader.error();
+  return std::unique_ptr<SseRedisBacklog>(
+      new SseRedisBacklog(std::move(config), std::move(*writer), std::move(*reader)));
+}
+
+SseRedisBacklog::SseRedisBacklog(SseRedisConfig config, std::unique_ptr<RedisConnection> writer,
+                                 std::unique_ptr<RedisConnection> reader)
+    : config_(std::move(config)), writer_(std::move(writer)), reader_(std::move(reader)) {
+  thread_ = std::thread([this] { write_loop(); });
+}
+
+SseRedisBacklog::~SseRedisBacklog() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void SseRedisBacklog::append(const std::string& feed, uint64_t id, std::string_view data) {
+  const size_t bytes = feed.size() + data.size() + sizeof(Entry) + 24;
+  {
+    std::lock_guard lock(mutex_);
+    if (queued_bytes_ + bytes > config_.max_pending_bytes) {
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    queued_bytes_ += bytes;
+    queue_.push_back({feed, std::to_string(id), std::string(data)});
+  }
+  wake_.notify_one();
+}
+
+void SseRedisBacklog::write_loop() {
+  std::vector<Entry> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, all written
+      const size_t n = std::min(queue_.size(), kBatch);
+      batch.assign(std::make_move_iterator(queue_.begin()),
+                   std::make_move_iterator(queue_.begin() + static_cast<ptrdiff_t>(n)));
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+      for (const Entry& e : batch)
+        queued_bytes_ -= e.feed.size() + e.data.size() + sizeof(Entry) + 24;
+    }
+    write(batch);
+  }
+}
+
+void SseRedisBacklog::write(const std::vector<Entry>& batch) {
+  const std::string prefix = config_.redis.prefix + "sse:";
+  const std::string maxlen = std::to_string(config_.per_feed);
+  const std::string ttl = std::to_string(config_.ttl.count() * 1000);
+  std::vector<std::string_view> argv = {"EVAL", kAppendScript, "0", prefix, maxlen, ttl};
+  for (const Entry& e : batch) argv.insert(argv.end(), {e.feed, e.id, e.data});
+  if (auto ok = writer_->command(argv); !ok) {
+    if (errors_.fetch_add(1, std::memory_order_relaxed) == 0) {
+      log::warn("sse_redis_write_failed", {{"error", ok.error().message}});
+    }
+    return;
+  }
+  written_.fetch_add(batch.size(), std::memory_order_relaxed);
+}
+
+std::vector<SseEvent> SseRedisBacklog::since(const std::string& feed, uint64_t last_id) {
+  std::vector<SseEvent> events;
+  const std::string key = config_.redis.prefix + "sse:" + feed;
+  const std::string after = std::to_string(last_id);
+  const std::string count = std::to_string(config_.per_feed);
+  auto reply = reader_->command({"EVAL", kSinceScript, "1", key, after, count});
+  if (!reply) {
+    errors_.fetch_add(1, std::memory_order_relaxed);
+    return events;
+  }
+  const auto& e = reply->elements;
+  for (size_t i = e.size() & ~size_t{1}; i >= 2; i -= 2) {
+    uint64_t id = 0;
+    std::from_chars(e[i - 2].data(), e[i - 2].data() + e[i - 2].size(), id);  // "<id>-0"
+    events.push_back({id, std::make_shared<const std::string>(sse_frame(id, e[i - 1]))});
+  }
+  return events;
+}
+
+}  // namespace fmn::sinks

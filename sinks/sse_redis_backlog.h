@@ -1,0 +1,70 @@
+// The SSE backlog's copy in Redis, so Last-Event-ID resumes reach further back than the memory
+// store's budget and survive a restart: one stream a feed, "<prefix>sse:<feed>", entries
+// "<event id>-0" with the event's data in field "d", capped with XADD MAXLEN ~ `per_feed` and
+// expiring `ttl` after the feed's last event (nobody listening for a day costs nothing).
+//
+// append() never blocks the caller (the SSE server's I/O thread): events queue for a writer
+// thread that sends them in batches (one EVAL a batch); past `max_pending_bytes` waiting, an
+// event is dropped from the Redis copy (counted; the memory store still has it). since() reads
+// synchronously on the caller's thread, with its own connection; on error it returns nothing
+// (counted) and the memory store answers alone.
+// append() is thread-safe; since() is for one thread (the I/O thread).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/result.h"
+#include "sinks/redis_connection.h"
+#include "sinks/sse_backlog.h"
+
+namespace fmn::sinks {
+
+struct SseRedisConfig {
+  RedisConfig redis;
+  size_t per_feed = 200;
+  std::chrono::seconds ttl = std::chrono::hours(24);
+  size_t max_pending_bytes = size_t{16} << 20;
+};
+
+class SseRedisBacklog {
+ public:
+  // Connects twice (writer, reader) and starts the writer thread; kIo when Redis does not answer.
+  static Result<std::unique_ptr<SseRedisBacklog>> open(SseRedisConfig config);
+  ~SseRedisBacklog();  // writes what is queued (one last batch), stops the writer
+
+  void append(const std::string& feed, uint64_t id, std::string_view data);
+  // The events of `feed` after `last_id` held in Redis, oldest first.
+  std::vector<SseEvent> since(const std::string& feed, uint64_t last_id);
+
+  uint64_t written() const { return written_.load(); }
+  uint64_t dropped() const { return dropped_.load(); }
+  uint64_t errors() const { return errors_.load(); }
+
+ private:
+  struct Entry {
+    std::string feed, id, data;
+  };
+  SseRedisBacklog(SseRedisConfig config, std::unique_ptr<RedisConnection> writer,
+                  std::unique_ptr<RedisConnection> reader);
+  void write_loop();
+  void write(const std::vector<Entry>& batch);
+
+  SseRedisConfig config_;
+  std::unique_ptr<RedisConnection> writer_, reader_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<Entry> queue_;  // guarded by mutex_
+  size_t queued_bytes_ = 0;   // guarded by mutex_
+  bool stopping_ = false;     // guarded by mutex_
+  std::atomic<uint64_t> written_{0}, dropped_{0}, errors_{0};
+  std::thread thread_;
+};
+
+}  // namespace fmn::sinks

@@ -1,0 +1,84 @@
+// The SSE server's inside, shared by sse_server.cpp (listening, publishing, fan-out) and
+// sse_session.cpp (one client). Everything but the atomics and the inbox is owned by the I/O
+// thread.
+#pragma once
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "sinks/sse_backlog.h"
+#include "sinks/sse_server.h"
+
+namespace fmn::sinks {
+
+class SseSession;
+
+class SseServer::Impl {
+ public:
+  Impl(SseServerConfig config, FeedAuth auth);
+
+  Result<bool> listen();
+  void run() {
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  void stop();
+  void publish(std::string feed, std::string data);
+  void subscribe(const std::string& feed, const std::shared_ptr<SseSession>& s);
+  void unsubscribe(const std::string& feed, const SseSession* s);
+  // A session from `address` ended.
+  void release(const std::string& address);
+  // Whether `bytes` more fit in all clients' queues.
+  bool queues_have_room(size_t bytes) const {
+    return queued_.load(std::memory_order_relaxed) + bytes <= config_.queued_budget_bytes;
+  }
+  void note_memory();
+  // The feed's events after `last_id`: from memory, and from Redis when memory does not reach
+  // back that far (for a new client, last_id 0: when memory has none).
+  std::vector<SseEvent> recent(const std::string& feed, uint64_t last_id);
+
+  SseServerConfig config_;
+  FeedAuth auth_;
+  // Open connections per client address. Declared before io_: sessions still held by pending
+  // handlers release their address when the io_context is destroyed.
+  std::unordered_map<std::string, size_t> per_address_;
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer accept_retry_;
+  std::chrono::milliseconds accept_delay_{0};  // 0: the last accept succeeded
+  boost::asio::steady_timer heartbeat_;
+  std::thread thread_;
+  SseBacklog backlog_;
+  std::unique_ptr<SseRedisBacklog> stored_;  // null: memory only
+  std::unordered_map<std::string, std::vector<std::shared_ptr<SseSession>>> feeds_;
+  std::atomic<size_t> clients_{0};
+  std::atomic<size_t> queued_{0};  // all sessions' unsent bytes
+  std::atomic<size_t> backlog_bytes_{0}, pending_bytes_{0}, peak_memory_{0};
+  std::atomic<uint64_t> frames_{0};
+  std::atomic<uint64_t> accept_errors_{0}, refused_{0}, oversized_{0};
+  std::atomic<uint64_t> lags_{0}, lag_notices_{0}, missed_{0}, slow_{0}, publish_waits_{0};
+  std::atomic<bool> stopped_{false};
+  int port_ = 0;
+
+ private:
+  struct Published {
+    std::string feed, data;
+  };
+  void accept();
+  void accepted(boost::asio::ip::tcp::socket socket);
+  void accept_failed(const boost::system::error_code& ec);
+  void beat();
+  void fan_out();  // hands the inbox to the clients
+
+  std::mutex inbox_mutex_;
+  std::condition_variable room_;          // pending_bytes_ fell
+  std::vector<Published> inbox_, taken_;  // inbox_ guarded by inbox_mutex_
+};
+
+}  // namespace fmn::sinks

@@ -1,0 +1,75 @@
+// One client connection of the SSE server: reads a request, answers it, and for a feed stays
+// open, writing events. Its queue holds shared event buffers (never copies); all of them go out
+// in one gathered write. A full queue, or the server's queue budget used up, makes it lag (see
+// sse_server.h): live events are skipped until the queue has drained, then it is told what it
+// missed and resumes from the backlog.
+// Lives on the server's I/O thread only; owned by shared_ptr (its pending handlers and the
+// feed it is subscribed to).
+#pragma once
+
+#include <utility>  // before Asio: its awaitable.hpp uses std::exchange without it
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sinks/sse_server_impl.h"
+
+namespace fmn::sinks {
+
+class SseSession : public std::enable_shared_from_this<SseSession> {
+ public:
+  SseSession(boost::asio::ip::tcp::socket socket, SseServer::Impl& server, std::string address);
+  ~SseSession();
+
+  void start();
+  // A live event of its feed.
+  void offer(const SseEvent& event);
+  // The heartbeat: a ping when idle, resume when lagging, close when the socket stopped
+  // draining for idle_timeout.
+  void tick(std::chrono::steady_clock::time_point now);
+  void close();
+
+ private:
+  using Frame = std::shared_ptr<const std::string>;
+  void route();
+  void confirm(boost::beast::http::verb method, std::string_view target, std::string_view query);
+  void respond(std::string_view status, std::string_view type, std::string_view body);
+  void close_unless_done_within(std::chrono::milliseconds timeout);
+  void enqueue(Frame frame);
+  // Queues the newest events of the feed after last_id_ that fit in `room` bytes, after a
+  // "missed" notice when fewer than `skipped` (events skipped while lagging) fit or remain;
+  // returns how many it queued.
+  size_t catch_up(size_t room, uint64_t skipped);
+  void resume();
+  void write_next();
+  void written(size_t bytes);
+  void watch_for_close();
+
+  boost::asio::ip::tcp::socket socket_;
+  SseServer::Impl& server_;
+  std::string address_;
+  boost::asio::steady_timer deadline_;
+  boost::beast::flat_buffer buffer_;
+  boost::beast::http::request_parser<boost::beast::http::empty_body> parser_;
+  std::deque<Frame> queue_;
+  size_t written_of_front_ = 0;  // bytes of queue_.front() already sent
+  size_t queued_bytes_ = 0;
+  std::vector<boost::asio::const_buffer> gather_;  // reused by every write
+  bool writing_ = false;
+  std::chrono::steady_clock::time_point last_progress_;
+  std::string feed_;
+  uint64_t last_id_ = 0;  // the newest event queued (or known to the client)
+  bool lagging_ = false;
+  uint64_t skipped_ = 0;  // live events not queued since it began to lag
+  bool closed_ = false;
+  bool closing_after_write_ = false;
+  char scratch_[512];
+};
+
+}  // namespace fmn::sinks

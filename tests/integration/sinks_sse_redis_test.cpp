@@ -1,0 +1,85 @@
+// The SSE backlog kept in Redis: with a memory store too small to hold a feed's history, curl
+// resuming with Last-Event-ID still gets exactly the events after it, and so it does from a new
+// server process's memory-less start.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "sinks/sse_server.h"
+#include "sinks/sse_token.h"
+#include "tests/support/command_output.h"
+#include "tests/support/redis_server.h"
+
+namespace fmn::sinks {
+namespace {
+
+using namespace std::chrono_literals;
+
+using test::command_output;
+
+// curl reading `feed` for a second, resuming after `last_id`.
+std::string curl(const SseServer& server, const std::string& feed, const std::string& last_id) {
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/feeds/" + feed +
+                          "?token=" + make_stream_token("secret", feed, 1);
+  return command_output("curl -sN --max-time 1 -H 'Last-Event-ID: " + last_id + "' '" + url + "'");
+}
+
+// (id, data) of each event in a stream, in order.
+std::vector<std::pair<std::string, std::string>> events_of(const std::string& stream) {
+  std::vector<std::pair<std::string, std::string>> events;
+  for (size_t at = stream.find("\nid: "); at != std::string::npos;
+       at = stream.find("\nid: ", at + 1)) {
+    const size_t id_end = stream.find('\n', at + 1);
+    const size_t data = id_end + 1 + 6;  // "data: "
+    events.emplace_back(stream.substr(at + 5, id_end - at - 5),
+                        stream.substr(data, stream.find('\n', data) - data));
+  }
+  return events;
+}
+
+std::unique_ptr<SseServer> start(const test::RedisServer& redis) {
+  SseServerConfig config;
+  config.backlog_bytes = 1024;  // memory holds a few events
+  config.redis.emplace();
+  config.redis->redis.host = redis.host();
+  config.redis->redis.port = redis.port();
+  auto server = SseServer::start(config, [](std::string_view feed, std::string_view token) {
+    return verify_stream_token("secret", feed, token, 0);
+  });
+  if (!server) ADD_FAILURE() << server.error().message;
+  return server ? std::move(server.value()) : nullptr;
+}
+
+TEST(SseRedis, ResumesFromRedisPastTheMemoryBudgetAndAcrossARestart) {
+  auto redis = test::RedisServer::start();
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  auto server = start(*redis);
+  ASSERT_NE(server, nullptr);
+  for (int i = 0; i < 50; ++i) server->publish("alice", "e" + std::to_string(i));
+  for (int i = 0; i < 1000 && server->stored_events() < 50; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(server->stored_events(), 50u);
+
+  const auto all = events_of(curl(*server, "alice", "1"));  // from the very first
+  ASSERT_EQ(all.size(), 50u);                               // more than the memory store holds
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(all[i].second, "e" + std::to_string(i));
+  const auto after = events_of(curl(*server, "alice", all[9].first));
+  ASSERT_EQ(after.size(), 40u);
+  EXPECT_EQ(after.front().second, "e10");
+  EXPECT_EQ(after.back().second, "e49");
+
+  server.reset();  // a restart: the new server's memory is empty
+  server = start(*redis);
+  ASSERT_NE(server, nullptr);
+  server->publish("alice", "new");
+  for (int i = 0; i < 1000 && server->stored_events() < 1; ++i) std::this_thread::sleep_for(10ms);
+  const auto resumed = events_of(curl(*server, "alice", all[44].first));
+  ASSERT_EQ(resumed.size(), 6u);
+  EXPECT_EQ(resumed.front().second, "e45");
+  EXPECT_EQ(resumed[4].second, "e49");
+  EXPECT_EQ(resumed.back().second, "new");
+  EXPECT_GT(std::stoull(resumed.back().first), std::stoull(resumed[4].first));
+  EXPECT_EQ(server->store_errors(), 0u);
+}
+
+}  // namespace
+}  // namespace fmn::sinks
