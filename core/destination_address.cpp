@@ -10,6 +10,7 @@ constexpr size_t kMaxEmailBytes = 254;
 constexpr size_t kMaxLocalPartBytes = 64;
 constexpr size_t kMaxNickBytes = 30;
 constexpr size_t kMaxNameBytes = 64;
+constexpr size_t kMaxUrlBytes = 2000;
 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -94,6 +95,26 @@ bool is_plain_name(std::string_view name) {
   if (name.empty() || name.size() > kMaxNameBytes || !is_alnum(name[0])) return false;
   return std::all_of(name.begin(), name.end(),
                      [](char c) { return is_alnum(c) || c == '_' || c == '.' || c == '-'; });
+}
+
+bool is_webhook_url(std::string_view url) {
+  if (url.size() > kMaxUrlBytes) return false;
+  size_t scheme = 0;
+  if (url.starts_with("https://")) {
+    scheme = 8;
+  } else if (url.starts_with("http://")) {
+    scheme = 7;
+  } else {
+    return false;
+  }
+  const bool printable = std::all_of(url.begin(), url.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u > 0x20 && u < 0x7f && c != '"' && c != '<' && c != '>' && c != '\\';
+  });
+  if (!printable) return false;
+  const std::string_view authority = url.substr(scheme, url.find_first_of("/?#", scheme) - scheme);
+  return !authority.empty() && authority.front() != ':' &&
+         authority.find('@') == std::string_view::npos;
 }
 
 }  // namespace fmn

@@ -24,4 +24,9 @@ bool is_irc_nick(std::string_view nick);
 // Account, destination and SSE feed names: [A-Za-z0-9][A-Za-z0-9_.-]*, at most 64 bytes.
 bool is_plain_name(std::string_view name);
 
+// http:// or https:// URL with a host, at most 2000 bytes, printable ASCII without spaces,
+// quotes, angle brackets or backslashes, and without user:password@ (the URL is logged as the
+// destination's address, so it may hold no credential).
+bool is_webhook_url(std::string_view url);
+
 }  // namespace fmn

@@ -24,6 +24,9 @@ constexpr std::array<DestinationKindInfo, kDestinationKindCount> kKinds{{
     // Where notifications go when their kind has no sink; no user names it.
     {DestinationKind::kStdout, "stdout", "stdout", "stdout", TemplateSlot::kEventJson, false,
      &no_address, "", "", ""},
+    {DestinationKind::kWebhook, "webhook", "webhook", "webhook", TemplateSlot::kEventJson, true,
+     &is_webhook_url, "webhook URL",
+     "an http:// or https:// URL without spaces, quotes or user:password@", "a webhook"},
 }};
 
 constexpr bool in_enumerator_order() {

@@ -24,8 +24,8 @@
 
 namespace fmn {
 
-enum class DestinationKind : uint8_t { kEmail, kIrc, kSse, kStdout };
-inline constexpr size_t kDestinationKindCount = 4;
+enum class DestinationKind : uint8_t { kEmail, kIrc, kSse, kStdout, kWebhook };
+inline constexpr size_t kDestinationKindCount = 5;
 
 // Which of the renderer's templates a kind is rendered with (sinks/renderer.h).
 enum class TemplateSlot : uint8_t {

@@ -40,6 +40,19 @@ TEST(PlainName, AcceptsIdentifiers) {
   EXPECT_FALSE(is_plain_name(std::string(65, 'a')));
 }
 
+TEST(WebhookUrl, AcceptsHttpUrlsWithoutCredentials) {
+  for (const char* u :
+       {"https://hooks.example.org/fmn", "http://127.0.0.1:8080/x?y=1", "https://example.org"}) {
+    EXPECT_TRUE(is_webhook_url(u)) << u;
+  }
+  for (const char* u : {"", "ftp://example.org/", "https://", "https:///path", "https://:80/",
+                        "https://user:pw@example.org/", "https://a.org/x y",
+                        "https://a.org/\r\nHost: b", "https://a.org/\"x\"", "example.org"}) {
+    EXPECT_FALSE(is_webhook_url(u)) << u;
+  }
+  EXPECT_FALSE(is_webhook_url("https://a.org/" + std::string(2000, 'x')));
+}
+
 TEST(DestinationKinds, TableNamesEveryKindOnceInEnumeratorOrder) {
   ASSERT_EQ(destination_kinds().size(), kDestinationKindCount);
   for (size_t i = 0; i < kDestinationKindCount; ++i) {
