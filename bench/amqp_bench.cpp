@@ -143,10 +143,7 @@ std::optional<Run> consume_fmn(const AmqpFlags& flags, const EngineSetup& setup,
   sinks::CountingSink sink;
   pipeline::SinkWorker worker(sink, 65536);
   pipeline::DeliveryRouter router;
-  for (DestinationKind kind : {DestinationKind::kEmail, DestinationKind::kIrc,
-                               DestinationKind::kSse, DestinationKind::kStdout}) {
-    router.route(kind, worker);
-  }
+  router.route_unrouted(worker);
   pipeline::PipelineStats stats;
   pipeline::ParseStage parse(setup.meta(), stats, [](const std::string&) {});
   pipeline::AdmissionStage admit(stats, 100000);

@@ -56,10 +56,7 @@ BusPipeline::BusPipeline(const EngineSetup& setup, sinks::Sink& sink,
       admit_(stats_, 100000),
       worker_(sink, options.sink_queue, std::chrono::milliseconds(10'000),
               std::chrono::milliseconds(200), options.outbox) {
-  for (DestinationKind kind : {DestinationKind::kEmail, DestinationKind::kIrc,
-                               DestinationKind::kSse, DestinationKind::kStdout}) {
-    router_.route(kind, worker_);
-  }
+  router_.route_unrouted(worker_);
 }
 
 BusPipeline::~BusPipeline() { worker_.stop(); }

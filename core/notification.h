@@ -9,14 +9,10 @@
 #include <string>
 #include <string_view>
 
+#include "core/destination_kinds.h"
 #include "core/message.h"
 
 namespace fmn {
-
-enum class DestinationKind : uint8_t { kEmail, kIrc, kSse, kStdout };
-
-// "email", "irc", "sse", "stdout": the kind's name in files, logs, keys and URLs.
-std::string_view destination_kind_name(DestinationKind kind);
 
 // How a (user, destination) wants a rule's notifications: at once, or collected into digests
 // flushed on time and/or count (FMN's batch_delta and batch_count). Set by the preferences when

@@ -2,6 +2,12 @@
 
 namespace fmn::pipeline {
 
+void DeliveryRouter::route_unrouted(SinkWorker& worker) {
+  for (SinkWorker*& w : workers_) {
+    if (w == nullptr) w = &worker;
+  }
+}
+
 void DeliveryRouter::route(DestinationKind kind, SinkWorker& worker) {
   workers_[static_cast<size_t>(kind)] = &worker;
 }

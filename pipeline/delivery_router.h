@@ -19,13 +19,15 @@ class DeliveryRouter : public sinks::Sink {
   // `worker` outlives the router.
   void route(DestinationKind kind, SinkWorker& worker);
   bool routes(DestinationKind kind) const { return workers_[static_cast<size_t>(kind)] != nullptr; }
+  // Routes every kind that has no worker yet (every kind of core/destination_kinds.h) to `worker`.
+  void route_unrouted(SinkWorker& worker);
 
   std::string_view name() const override { return "router"; }
   void deliver(std::span<const Notification> batch) override;
   uint64_t unrouted() const { return unrouted_.load(std::memory_order_relaxed); }
 
  private:
-  static constexpr size_t kKinds = 4;
+  static constexpr size_t kKinds = kDestinationKindCount;
   std::array<SinkWorker*, kKinds> workers_{};
   std::atomic<uint64_t> unrouted_{0};
 };

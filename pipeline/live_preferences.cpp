@@ -14,6 +14,14 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
+// Kind names have no ':', so "<kind>:<address>" names one destination.
+std::string secret_key(DestinationKind kind, std::string_view address) {
+  std::string key(destination_kind_name(kind));
+  key += ':';
+  key += address;
+  return key;
+}
+
 }  // namespace
 
 LivePreferences::LivePreferences(engine::RuleEngine& engine, Shard shard, std::string source,
@@ -21,7 +29,7 @@ LivePreferences::LivePreferences(engine::RuleEngine& engine, Shard shard, std::s
     : engine_(engine),
       source_(std::move(source)),
       population_(shard, std::move(compiler)),
-      feeds_(std::make_shared<const Feeds>()) {}
+      secrets_(std::make_shared<const Secrets>()) {}
 
 void LivePreferences::replace(const std::vector<prefs::User>& users) {
   std::lock_guard writer(writer_mu_);
@@ -29,10 +37,10 @@ void LivePreferences::replace(const std::vector<prefs::User>& users) {
   std::vector<engine::UserRules> built = population_.build(users, report);
   std::vector<const prefs::User*> all;
   for (const prefs::User& u : users) all.push_back(&u);
-  auto feeds = feeds_of(Feeds{}, all, {});
+  auto secrets = secrets_of(Secrets{}, all, {});
   // Matching goes on with the previous rules until this publishes the new ones.
   engine_.replace_all(std::move(built));
-  feeds_.store(std::move(feeds));
+  secrets_.store(std::move(secrets));
   publish_totals();
   loads_.fetch_add(1);
   log_rejections(report);
@@ -55,9 +63,9 @@ void LivePreferences::users_changed(std::vector<prefs::UserChange> changes) {
     names.push_back(c.name);
     if (c.user) changed.push_back(&*c.user);
   }
-  auto feeds = feeds_of(*feeds_.load(), changed, names);
+  auto secrets = secrets_of(*secrets_.load(), changed, names);
   engine_.update(std::move(update.upserts), update.removals);
-  feeds_.store(std::move(feeds));
+  secrets_.store(std::move(secrets));
   publish_totals();
   user_updates_.fetch_add(changes.size());
   log_rejections(report);
@@ -85,9 +93,23 @@ void LivePreferences::store_status(bool healthy, const std::string& message) {
 }
 
 bool LivePreferences::feed_token_matches(std::string_view feed, std::string_view token) const {
-  std::shared_ptr<const Feeds> feeds = feeds_.load();
-  auto it = feeds->find(std::string(feed));
-  return it != feeds->end() && constant_time_equal(it->second.token, token);
+  std::shared_ptr<const Secrets> secrets = secrets_.load();
+  const Secret* secret = find_secret(*secrets, DestinationKind::kSse, feed);
+  return secret != nullptr && constant_time_equal(secret->token, token);
+}
+
+std::string LivePreferences::destination_secret(DestinationKind kind,
+                                                std::string_view address) const {
+  std::shared_ptr<const Secrets> secrets = secrets_.load();
+  const Secret* secret = find_secret(*secrets, kind, address);
+  return secret != nullptr ? secret->token : std::string();
+}
+
+const LivePreferences::Secret* LivePreferences::find_secret(const Secrets& secrets,
+                                                            DestinationKind kind,
+                                                            std::string_view address) const {
+  auto it = secrets.find(secret_key(kind, address));
+  return it != secrets.end() ? &it->second : nullptr;
 }
 
 PopulationTotals LivePreferences::totals() const {
@@ -101,24 +123,24 @@ void LivePreferences::publish_totals() {
   totals_ = totals;
 }
 
-std::shared_ptr<const LivePreferences::Feeds> LivePreferences::feeds_of(
-    const Feeds& base, const std::vector<const prefs::User*>& users,
+std::shared_ptr<const LivePreferences::Secrets> LivePreferences::secrets_of(
+    const Secrets& base, const std::vector<const prefs::User*>& users,
     const std::vector<std::string>& replaced) const {
-  auto feeds = std::make_shared<Feeds>();
-  for (const auto& [name, feed] : base) {
-    if (std::find(replaced.begin(), replaced.end(), feed.user) == replaced.end()) {
-      feeds->emplace(name, feed);
+  auto secrets = std::make_shared<Secrets>();
+  for (const auto& [key, secret] : base) {
+    if (std::find(replaced.begin(), replaced.end(), secret.user) == replaced.end()) {
+      secrets->emplace(key, secret);
     }
   }
   for (const prefs::User* u : users) {
     if (!population_.shard().owns(u->name)) continue;
     for (const prefs::Destination& d : u->destinations) {
-      if (d.kind == DestinationKind::kSse && !d.token.empty()) {
-        (*feeds)[d.address] = Feed{u->name, d.token};
+      if (prefs::has_secret(d.kind) && !d.token.empty()) {
+        (*secrets)[secret_key(d.kind, d.address)] = Secret{u->name, d.token};
       }
     }
   }
-  return feeds;
+  return secrets;
 }
 
 void LivePreferences::log_rejections(const BuildReport& report) const {

@@ -2,7 +2,8 @@
 // (start-up, SIGHUP, a store's resynchronisation) or the new records of a few users (a store's
 // change feed) go through RulePopulation into the rule engine, which publishes them atomically:
 // matching never waits. Delivery asks it nothing per notification (each carries its digest
-// policy); the SSE server asks for feed tokens, read from an atomically swapped map. A load,
+// policy); the SSE server asks for feed tokens and the sinks of kinds with a secret (webhooks)
+// for their destinations' secrets, both read from an atomically swapped map. A load,
 // which compiles every rule, therefore never blocks delivery. It counts what is loaded.
 //
 // It is the ChangeSink of a PgChangeListener: an outage of the preferences store is logged as a
@@ -44,6 +45,9 @@ class LivePreferences : public prefs::ChangeSink {
 
   // True when `token` is the secret of SSE feed `feed` (compared in constant time).
   bool feed_token_matches(std::string_view feed, std::string_view token) const;
+  // The secret token of destination `address` of `kind` (a kind with a secret holder, see
+  // core/destination_kinds.h); empty when none of this shard's users has it.
+  std::string destination_secret(DestinationKind kind, std::string_view address) const;
 
   PopulationTotals totals() const;
   bool store_healthy() const { return store_healthy_.load(); }
@@ -52,15 +56,18 @@ class LivePreferences : public prefs::ChangeSink {
   uint64_t store_failures() const { return store_failures_.load(); }
 
  private:
-  struct Feed {
+  struct Secret {
     std::string user, token;
   };
-  using Feeds = std::unordered_map<std::string, Feed>;  // SSE feed name -> owner and secret
+  // "<kind name>:<address>" -> owner and secret, for every destination that has a token.
+  using Secrets = std::unordered_map<std::string, Secret>;
 
-  // `base` with the feeds of `users` (this shard's) replacing those they had.
-  std::shared_ptr<const Feeds> feeds_of(const Feeds& base,
-                                        const std::vector<const prefs::User*>& users,
-                                        const std::vector<std::string>& replaced) const;
+  // `base` with the secrets of `users` (this shard's) replacing those they had.
+  std::shared_ptr<const Secrets> secrets_of(const Secrets& base,
+                                            const std::vector<const prefs::User*>& users,
+                                            const std::vector<std::string>& replaced) const;
+  const Secret* find_secret(const Secrets& secrets, DestinationKind kind,
+                            std::string_view address) const;
   void log_rejections(const BuildReport& report) const;
   void publish_totals();
 
@@ -70,7 +77,7 @@ class LivePreferences : public prefs::ChangeSink {
   RulePopulation population_;
   mutable std::mutex totals_mu_;  // held only to copy: the totals of the last publication
   PopulationTotals totals_;
-  std::atomic<std::shared_ptr<const Feeds>> feeds_;
+  std::atomic<std::shared_ptr<const Secrets>> secrets_;
   std::atomic<bool> store_healthy_{true};
   std::atomic<uint64_t> loads_{0}, user_updates_{0}, store_failures_{0};
 };

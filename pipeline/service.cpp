@@ -29,6 +29,7 @@
 #include "prefs/pg_change_listener.h"
 #include "prefs/pg_store.h"
 #include "sinks/curl_smtp_transport.h"
+#include "sinks/destination_sinks.h"
 #include "sinks/digest_batcher.h"
 #include "sinks/digest_store_factory.h"
 #include "sinks/email_sink.h"
@@ -293,12 +294,28 @@ Result<bool> Service::Impl::open_sinks() {
                  add_worker(*sinks.emplace_back(std::make_unique<sinks::SseSink>(*sse)), *outbox));
     log::info("sse_listening", {{"address", sse_config.bind}, {"port", sse->port()}});
   }
+  // The kinds opened from the table: each with its section's settings, a batcher and an outbox.
+  sinks::SinkContext context;
+  context.secret = [this](DestinationKind kind, std::string_view address) {
+    return preferences->destination_secret(kind, address);
+  };
+  for (const sinks::DestinationSink& kind : sinks::destination_sinks()) {
+    auto section = config.sink_sections.find(destination_kind_info(kind.kind).config_section);
+    auto opened =
+        kind.open(section != config.sink_sections.end() ? section->second
+                                                        : sinks::SinkSettings(kind.settings),
+                  context);
+    if (!opened) return opened.error();
+    if (*opened == nullptr) continue;
+    auto sink = batched(kind.kind, std::move(opened).value());
+    if (!sink) return sink.error();
+    auto outbox = open_outbox(redis, kind.kind);
+    if (!outbox) return outbox.error();
+    router.route(kind.kind, add_worker(**sink, *outbox));
+  }
   if (config.stdout_fallback) {
     SinkWorker& out = add_worker(*sinks.emplace_back(std::make_unique<sinks::StdoutSink>(stdout)));
-    for (DestinationKind kind : {DestinationKind::kEmail, DestinationKind::kIrc,
-                                 DestinationKind::kSse, DestinationKind::kStdout}) {
-      if (!router.routes(kind)) router.route(kind, out);
-    }
+    router.route_unrouted(out);
   }
   return true;
 }

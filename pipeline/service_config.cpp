@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "dsl/suggest.h"
+#include "sinks/destination_sinks.h"
 
 namespace fmn::pipeline {
 namespace {
@@ -67,6 +68,34 @@ KeyReader flag(bool& out) {
   };
 }
 
+// A key of a destination kind's section, stored in its SinkSettings.
+KeyReader setting(sinks::SinkSettings& out, const sinks::SinkSetting& key) {
+  using Type = sinks::SinkSetting::Type;
+  return [&out, &key](const toml::node& n) -> std::string {
+    switch (key.type) {
+      case Type::kText: {
+        std::string v;
+        std::string err = text(v)(n);
+        if (err.empty()) out.set(key.key, std::move(v));
+        return err;
+      }
+      case Type::kNumber: {
+        double v = 0;
+        std::string err = number(v, key.min, key.max)(n);
+        if (err.empty()) out.set(key.key, v);
+        return err;
+      }
+      case Type::kFlag: {
+        bool v = false;
+        std::string err = flag(v)(n);
+        if (err.empty()) out.set(key.key, v);
+        return err;
+      }
+    }
+    return "unknown key type";
+  };
+}
+
 using Section = std::map<std::string, KeyReader, std::less<>>;
 
 // " (did you mean 'x'?)" when one of `known`'s keys is close to `wrong`, else "".
@@ -78,8 +107,20 @@ std::string did_you_mean(std::string_view wrong, const Map& known) {
   return guess ? " (did you mean '" + *guess + "'?)" : "";
 }
 
+// Adds the section of every kind that sinks/destination_sinks.h opens.
+void add_sink_sections(std::map<std::string, Section, std::less<>>& sections, ServiceConfig& c) {
+  for (const sinks::DestinationSink& sink : sinks::destination_sinks()) {
+    const std::string name(destination_kind_info(sink.kind).config_section);
+    sinks::SinkSettings& settings = c.sink_sections.try_emplace(name, sink.settings).first->second;
+    Section& section = sections[name];
+    for (const sinks::SinkSetting& key : sink.settings) {
+      section.emplace(std::string(key.key), setting(settings, key));
+    }
+  }
+}
+
 std::map<std::string, Section, std::less<>> schema(ServiceConfig& c) {
-  return {
+  std::map<std::string, Section, std::less<>> sections{
       {"source",
        {{"replay", text(c.replay)},
         {"replay_rate", number(c.replay_rate, 0, 1e9)},
@@ -142,6 +183,8 @@ std::map<std::string, Section, std::less<>> schema(ServiceConfig& c) {
         {"ca_cert", text(c.ca_cert)},
         {"crl", text(c.crl)}}},
   };
+  add_sink_sections(sections, c);
+  return sections;
 }
 
 }  // namespace

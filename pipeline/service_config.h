@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "sinks/sink_settings.h"
 
 namespace fmn::pipeline {
 
@@ -62,6 +63,9 @@ struct ServiceConfig {
   double sse_header_timeout_seconds = 10;  // to send the request headers, or be closed
   double sse_idle_timeout_seconds = 120;   // a stream whose writes make no progress is closed
   size_t sse_memory_budget_mb = 512;       // events held: backlog, client queues, pending
+  // The sections of the kinds opened through sinks/destination_sinks.h ([webhook]...), by
+  // section name; their keys come from that table. A kind absent here has its defaults.
+  std::map<std::string, sinks::SinkSettings, std::less<>> sink_sections;
   // [admin]
   std::string admin_listen = "127.0.0.1:9090";  // /metrics, /healthz, /readyz; empty: off
   double admin_header_timeout_seconds = 5;      // to send a request

@@ -1,6 +1,7 @@
 #include "prefs/model.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace fmn::prefs {
 namespace {
@@ -42,13 +43,23 @@ Rule* User::find_rule(std::string_view name) { return find_named(rules, name); }
 const User* Population::find(std::string_view name) const { return find_named(users, name); }
 
 bool parse_destination_kind(std::string_view text, DestinationKind& kind) {
-  for (auto k : {DestinationKind::kEmail, DestinationKind::kIrc, DestinationKind::kSse}) {
-    if (text == destination_kind_name(k)) {
-      kind = k;
-      return true;
-    }
+  std::optional<DestinationKind> named = destination_kind_named(text);
+  if (!named || !destination_kind_info(*named).user_destination) return false;
+  kind = *named;
+  return true;
+}
+
+std::string user_destination_kind_names() {
+  std::vector<std::string_view> names;
+  for (const DestinationKindInfo& info : destination_kinds()) {
+    if (info.user_destination) names.push_back(info.name);
   }
-  return false;
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
+    out += names[i];
+  }
+  return out;
 }
 
 std::string_view confirmation_state_name(ConfirmationState state) {

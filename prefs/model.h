@@ -36,9 +36,9 @@ struct Confirmation {
 
 struct Destination {
   std::string name;  // unique within the user; rules refer to it ("email", "work", "irc")
-  DestinationKind kind = DestinationKind::kEmail;  // kEmail, kIrc or kSse
-  std::string address;                             // email address, IRC nick or SSE feed name
-  std::string token;                               // kSse only: the feed's secret; empty otherwise
+  DestinationKind kind = DestinationKind::kEmail;  // a user_destination kind
+  std::string address;                             // email address, IRC nick, SSE feed name...
+  std::string token;  // kinds with a secret only (has_secret()): the secret; empty otherwise
   Confirmation confirmation;
   SourcePos pos;
 };
@@ -112,9 +112,15 @@ struct Population {
   const User* find(std::string_view name) const;
 };
 
-// Parses destination_kind_name() (core/notification.h) text: "email", "irc", "sse"; false for
-// anything else (kStdout is not a user's).
+// Parses the name of a kind users may name (core/destination_kinds.h: "email", "irc", ...); false
+// for anything else (kStdout is not a user's).
 bool parse_destination_kind(std::string_view text, DestinationKind& kind);
+// Those names for messages: "email, irc and sse".
+std::string user_destination_kind_names();
+// True when destinations of this kind have a secret token (SSE feeds...).
+inline bool has_secret(DestinationKind kind) {
+  return !destination_kind_info(kind).secret_holder.empty();
+}
 std::string_view confirmation_state_name(ConfirmationState state);
 bool parse_confirmation_state(std::string_view text, ConfirmationState& state);
 

@@ -279,11 +279,11 @@ void copy_population_in(pqxx::transaction_base& tx, const Population& population
       for (const auto& d : u.destinations) {
         bool pending = d.confirmation.state == ConfirmationState::kPending;
         std::string expires = std::to_string(d.confirmation.expires_at);
-        out << std::make_tuple(
-            ++id, user_id, d.name, text(destination_kind_name(d.kind)), d.address,
-            d.kind == DestinationKind::kSse ? d.token.c_str() : nullptr,
-            text(confirmation_state_name(d.confirmation.state)),
-            pending ? d.confirmation.code.c_str() : nullptr, pending ? expires.c_str() : nullptr);
+        out << std::make_tuple(++id, user_id, d.name, text(destination_kind_name(d.kind)),
+                               d.address, has_secret(d.kind) ? d.token.c_str() : nullptr,
+                               text(confirmation_state_name(d.confirmation.state)),
+                               pending ? d.confirmation.code.c_str() : nullptr,
+                               pending ? expires.c_str() : nullptr);
       }
     }
     out.complete();

@@ -193,7 +193,7 @@ class Reader {
     std::string kind;
     if (read_string(t, "kind", d.pos, kind, true) && !parse_destination_kind(kind, d.kind)) {
       error(pos_of(*t.get("kind")), "unknown destination kind \"" + kind + "\"",
-            "kinds are email, irc and sse");
+            "kinds are " + user_destination_kind_names());
     }
     if (!read_string(t, "name", d.pos, d.name)) d.name = destination_kind_name(d.kind);
     read_string(t, "address", d.pos, d.address, true);

@@ -5,15 +5,14 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/destination_address.h"
+
 namespace fmn::prefs {
 namespace {
 
-constexpr size_t kMaxNameLength = 64;
 constexpr size_t kMaxRuleNameLength = 200;
 constexpr size_t kMaxRuleSourceBytes = 64 * 1024;
 constexpr size_t kMaxListEntryLength = 255;
-constexpr size_t kMaxEmailLength = 254;
-constexpr size_t kMaxNickLength = 30;
 constexpr size_t kMinTokenLength = 16;
 constexpr size_t kMinCodeLength = 8;
 
@@ -26,42 +25,10 @@ bool has_control(std::string_view s) {
                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
-// Account, destination and feed names: [A-Za-z0-9][A-Za-z0-9_.-]*, at most 64 characters.
-bool is_identifier(std::string_view s) {
-  if (s.empty() || s.size() > kMaxNameLength || !is_alnum(s[0])) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return is_alnum(c) || c == '_' || c == '.' || c == '-'; });
-}
-
 bool is_token(std::string_view s, size_t min_length) {
   return s.size() >= min_length && s.size() <= 128 && std::all_of(s.begin(), s.end(), [](char c) {
            return is_alnum(c) || c == '_' || c == '-';
          });
-}
-
-// Deliberately simple (RFC 5321 allows much more): one '@', non-empty local part and domain,
-// no spaces, controls or characters that would let it escape an SMTP command or a header.
-bool is_email(std::string_view s) {
-  size_t at = s.find('@');
-  if (s.size() > kMaxEmailLength || at == 0 || at == std::string_view::npos || at + 1 == s.size() ||
-      s.find('@', at + 1) != std::string_view::npos) {
-    return false;
-  }
-  return std::none_of(s.begin(), s.end(), [](char c) {
-    return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == ',' ||
-           c == ';' || c == '"' || c == '\\' || c == '(' || c == ')';
-  });
-}
-
-// RFC 2812: letter or special first, then letters, digits, specials and '-'.
-bool is_irc_nick(std::string_view s) {
-  auto special = [](char c) {
-    return std::string_view("[]\\`_^{|}").find(c) != std::string_view::npos;
-  };
-  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
-  if (s.empty() || s.size() > kMaxNickLength || !(alpha(s[0]) || special(s[0]))) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [&](char c) { return is_alnum(c) || special(c) || c == '-'; });
 }
 
 std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
@@ -77,7 +44,7 @@ class Checker {
   std::string user_where() const { return "user " + quoted(user_.name); }
 
   void check_user() {
-    if (!is_identifier(user_.name)) {
+    if (!is_plain_name(user_.name)) {
       error(user_.pos, user_where(), "invalid user name",
             "names are 1-64 characters: letters, digits, '_', '.', '-', starting with a letter "
             "or digit");
@@ -108,34 +75,21 @@ class Checker {
 
   void check_destination(const Destination& d) {
     std::string where = user_where() + ", destination " + quoted(d.name);
-    if (!is_identifier(d.name)) error(d.pos, where, "invalid destination name");
-    switch (d.kind) {
-      case DestinationKind::kEmail:
-        if (!is_email(d.address)) {
-          error(d.pos, where, "invalid email address " + quoted(d.address),
-                "an address is local@domain, without spaces, quotes, commas or angle brackets");
-        }
-        break;
-      case DestinationKind::kIrc:
-        if (!is_irc_nick(d.address)) {
-          error(d.pos, where, "invalid IRC nick " + quoted(d.address),
-                "nicks are up to 30 letters, digits, '-' and []\\`_^{|}, not starting with a "
-                "digit or '-'");
-        }
-        break;
-      case DestinationKind::kSse:
-        if (!is_identifier(d.address)) error(d.pos, where, "invalid SSE feed name");
-        break;
-      case DestinationKind::kStdout:
-        error(d.pos, where, "unknown destination kind", "kinds are email, irc and sse");
-        break;
+    if (!is_plain_name(d.name)) error(d.pos, where, "invalid destination name");
+    const DestinationKindInfo& kind = destination_kind_info(d.kind);
+    if (!kind.user_destination) {
+      error(d.pos, where, "unknown destination kind", "kinds are " + user_destination_kind_names());
+    } else if (!kind.address_valid(d.address)) {
+      error(d.pos, where, "invalid " + std::string(kind.address_noun) + " " + quoted(d.address),
+            std::string(kind.address_hint));
     }
-    if (d.kind == DestinationKind::kSse && !is_token(d.token, kMinTokenLength)) {
-      error(d.pos, where, "an SSE feed needs a secret token of at least 16 characters",
+    if (has_secret(d.kind) && !is_token(d.token, kMinTokenLength)) {
+      error(d.pos, where,
+            std::string(kind.secret_holder) + " needs a secret token of at least 16 characters",
             "letters, digits, '_' and '-'; `fmn-prefs dest add` makes one");
     }
-    if (d.kind != DestinationKind::kSse && !d.token.empty()) {
-      error(d.pos, where, "only SSE feeds have a token");
+    if (!has_secret(d.kind) && !d.token.empty()) {
+      error(d.pos, where, quoted(kind.name) + " destinations have no token");
     }
     const auto& c = d.confirmation;
     if (c.state == ConfirmationState::kPending) {

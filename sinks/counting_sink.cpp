@@ -5,18 +5,17 @@ namespace fmn::sinks {
 void CountingSink::deliver(std::span<const Notification> batch) {
   if (renderer_) {
     for (const Notification& n : batch) {
-      switch (n.destination) {
-        case DestinationKind::kEmail:
+      switch (destination_kind_info(n.destination).template_slot) {
+        case TemplateSlot::kEmail:
           renderer_->email(n, email_);
           bytes_ += email_.subject.size() + email_.text.size() + email_.html.size();
           break;
-        case DestinationKind::kIrc:
+        case TemplateSlot::kIrcLine:
           line_.clear();
           renderer_->irc_line(n, line_);
           bytes_ += line_.size();
           break;
-        case DestinationKind::kSse:
-        case DestinationKind::kStdout:
+        case TemplateSlot::kEventJson:
           line_.clear();
           renderer_->sse_json(n, line_);
           bytes_ += line_.size();

@@ -13,8 +13,9 @@ namespace fmn::sinks {
 
 class CountingSink : public Sink {
  public:
-  // With a renderer, each notification is rendered for its destination kind (email: subject
-  // and bodies; IRC: the line; SSE and stdout: the event JSON) and the text discarded.
+  // With a renderer, each notification is rendered with its kind's template slot
+  // (core/destination_kinds.h: email subject and bodies, an IRC line, or the event JSON) and
+  // the text discarded.
   CountingSink() = default;
   explicit CountingSink(Renderer renderer) : renderer_(std::move(renderer)) {}
 

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "sinks/email_address.h"
+#include "core/destination_address.h"
 #include "sinks/mime.h"
 #include "sinks/text_escape.h"
 
@@ -53,7 +53,7 @@ void append_body_part(std::string& out, std::string_view content_type, std::stri
 }  // namespace
 
 Result<bool> EmailComposer::validate() const {
-  if (!is_valid_email_address(config_.from_address)) {
+  if (!is_email_address(config_.from_address)) {
     return Error{ErrorCode::kInvalidConfig,
                  "email: from address '" + config_.from_address + "' is not valid"};
   }
@@ -110,7 +110,7 @@ Result<OutgoingEmail> EmailComposer::compose_common(std::string_view to, const R
                                                     std::string_view unsubscribe_url,
                                                     std::time_t now, uint64_t id_hash,
                                                     const std::string& extra_headers) const {
-  if (!is_valid_email_address(to)) {
+  if (!is_email_address(to)) {
     std::string shown;
     append_one_line(shown, utf8_prefix(to, 100));
     return Error{ErrorCode::kBadEnvelope, "email: invalid recipient address '" + shown + "'"};

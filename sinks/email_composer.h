@@ -3,8 +3,8 @@
 //
 // Headers are written from structured fields, never by pasting text: every value is made one
 // line (CR, LF, NUL, controls, U+2028/2029 neutralised) and encoded; addresses are validated
-// (email_address.h) and a notification to an invalid one is refused, not sent. Headers: From,
-// To, Subject, Date, Message-ID, MIME-Version, Precedence: bulk, Auto-Submitted, List-Id,
+// (core/destination_address.h) and a notification to an invalid one is refused, not sent. Headers:
+// From, To, Subject, Date, Message-ID, MIME-Version, Precedence: bulk, Auto-Submitted, List-Id,
 // List-Unsubscribe + List-Unsubscribe-Post (RFC 8058), and FMN's X-Fedmsg-Topic, -Category,
 // -Id, -Username (one per username), -Package (one per package), -Num-Packages; digests carry
 // X-Fedmsg-Digest-Count instead of per-message ones. Bodies are quoted-printable, with an HTML

@@ -1,22 +1,14 @@
 #include "sinks/irc_text.h"
 
+#include "core/destination_address.h"
 #include "sinks/text_escape.h"
 
 namespace fmn::sinks {
 
-bool is_valid_irc_target(std::string_view nick) {
-  if (nick.empty() || nick.size() > 64 || nick.front() == ':') return false;
-  for (char c : nick) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7F || c == ',') return false;
-  }
-  return true;
-}
-
 std::vector<std::string> privmsg_lines(std::string_view target, std::string_view text,
                                        const IrcLineLimits& limits) {
   std::vector<std::string> lines;
-  if (!is_valid_irc_target(target)) return lines;
+  if (!is_irc_nick(target)) return lines;
   std::string clean;
   clean.reserve(text.size());
   for (char c : text) {

@@ -19,12 +19,10 @@ struct IrcLineLimits {
   size_t max_lines = 4;         // a notification longer than this is cut, ending with "…"
 };
 
-// The "PRIVMSG <target> :<text>" lines (without CRLF) for `text`. An invalid target (empty,
-// or with space, comma, colon or control characters) gives no lines.
+// The "PRIVMSG <target> :<text>" lines (without CRLF) for `text`. A target that is not a valid
+// nick (is_irc_nick(), core/destination_address.h: no space, comma, colon or control character
+// can pass) gives no lines.
 std::vector<std::string> privmsg_lines(std::string_view target, std::string_view text,
                                        const IrcLineLimits& limits = {});
-
-// True when `nick` can be a PRIVMSG target without changing the command.
-bool is_valid_irc_target(std::string_view nick);
 
 }  // namespace fmn::sinks

@@ -72,7 +72,7 @@ Result<bool> get_recipient(const rapidjson::Value& d, Notification& n) {
     return d.HasMember(key) && d[key].IsUint() ? d[key].GetUint() : 0;
   };
   const unsigned kind = uint_of("kind");
-  if (kind > static_cast<unsigned>(DestinationKind::kStdout)) {
+  if (kind >= kDestinationKindCount) {
     return Error{ErrorCode::kBadEnvelope, "stored notification: unknown destination kind"};
   }
   n.destination = static_cast<DestinationKind>(kind);

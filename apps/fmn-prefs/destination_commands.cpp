@@ -57,10 +57,12 @@ void add_destination_commands(CLI::App& app) {
     prefs::User user;
     if (!load_user(f.user, user)) return;
     prefs::Destination d;
-    if (!prefs::parse_destination_kind(f.kind, d.kind)) return fail("kinds are email, irc, sse");
+    if (!prefs::parse_destination_kind(f.kind, d.kind)) {
+      return fail("kinds are " + prefs::user_destination_kind_names());
+    }
     d.name = f.name.empty() ? f.kind : f.name;
     d.address = f.address;
-    if (d.kind == DestinationKind::kSse) d.token = prefs::random_token(32);
+    if (prefs::has_secret(d.kind)) d.token = prefs::random_token(32);
     prefs::start_confirmation(d, now());
     user.destinations.push_back(d);
     if (save_user(user)) print_pending(d);

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/destination_kinds.h"
 #include "prefs/file_store.h"
 #include "prefs/pg_migrations.h"
 #include "prefs/pg_store.h"
@@ -118,6 +119,48 @@ TEST_F(PgStoreTest, MigratesAnEmptyDatabaseOnceAndRefusesANewerOne) {
   auto refused = pg::migrate(db);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("newer than this fmn"), std::string::npos);
+}
+
+TEST_F(PgStoreTest, TheKindCheckIsWrittenFromTheTableOfKinds) {
+  pqxx::connection db(pg_->connection_string());
+  // Whether a destination row of `kind`, with or without a token, passes the constraints.
+  auto accepted = [&](std::string_view kind, bool token) {
+    pqxx::work tx(db);
+    try {
+      const int64_t user =
+          tx.exec1("INSERT INTO fmn_users (name) VALUES ('kinds') RETURNING id")[0].as<int64_t>();
+      tx.exec0("INSERT INTO fmn_destinations (user_id, name, kind, address, token) VALUES (" +
+               std::to_string(user) + ", 'd', " + tx.quote(std::string(kind)) + ", 'x', " +
+               (token ? "'secret-secret-secret'" : "NULL") + ")");
+      return true;  // rolled back with tx
+    } catch (const pqxx::check_violation&) {
+      return false;
+    }
+  };
+  auto check_everything = [&] {
+    for (const DestinationKindInfo& kind : destination_kinds()) {
+      const bool secret = !kind.secret_holder.empty();
+      EXPECT_EQ(accepted(kind.name, secret), kind.user_destination) << kind.name;
+      if (kind.user_destination) {
+        EXPECT_FALSE(accepted(kind.name, !secret)) << kind.name;
+      }
+    }
+    EXPECT_FALSE(accepted("pager", false));
+  };
+  check_everything();
+
+  // A database whose check a binary with other kinds wrote is rewritten at the next start.
+  {
+    pqxx::work tx(db);
+    tx.exec0("ALTER TABLE fmn_destinations DROP CONSTRAINT fmn_destinations_kinds");
+    tx.exec0(
+        "ALTER TABLE fmn_destinations ADD CONSTRAINT fmn_destinations_kinds CHECK (kind = "
+        "'email')");
+    tx.commit();
+  }
+  auto migrated = pg::migrate(db);
+  ASSERT_TRUE(migrated.ok()) << migrated.error().message;
+  check_everything();
 }
 
 TEST_F(PgStoreTest, FileToPostgresToFileIsIdentical) {

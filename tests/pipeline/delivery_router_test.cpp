@@ -41,18 +41,22 @@ TEST(DeliveryRouter, SplitsEachBatchByDestinationKindKeepingOrder) {
   EXPECT_EQ(router.unrouted(), 2u);  // sse and stdout have no worker
 }
 
-TEST(DeliveryRouter, OneWorkerMayServeSeveralKinds) {
-  RecordingSink out;
-  SinkWorker worker(out, 8);
+TEST(DeliveryRouter, OneWorkerMayServeEveryKindLeftUnrouted) {
+  RecordingSink email, out;
+  SinkWorker email_worker(email, 8), worker(out, 8);
   DeliveryRouter router;
-  for (DestinationKind kind : {DestinationKind::kEmail, DestinationKind::kIrc,
-                               DestinationKind::kSse, DestinationKind::kStdout}) {
-    router.route(kind, worker);
+  router.route(DestinationKind::kEmail, email_worker);
+  router.route_unrouted(worker);
+  std::vector<Notification> batch;
+  for (const DestinationKindInfo& kind : destination_kinds()) {
+    EXPECT_TRUE(router.routes(kind.kind)) << kind.name;
+    batch.push_back(to(kind.kind, std::string(kind.name)));
   }
-  router.deliver(
-      std::vector<Notification>{to(DestinationKind::kSse, "x"), to(DestinationKind::kEmail, "y")});
+  router.deliver(batch);
+  email_worker.stop();
   worker.stop();
-  EXPECT_EQ(out.users().size(), 2u);
+  EXPECT_EQ(email.users(), (std::vector<std::string>{"email"}));
+  EXPECT_EQ(out.users().size(), kDestinationKindCount - 1);
   EXPECT_EQ(router.unrouted(), 0u);
 }
 

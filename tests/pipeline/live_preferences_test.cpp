@@ -58,11 +58,14 @@ TEST(LivePreferences, AnEditOfOneUserIsLiveAndTheOthersStay) {
   EXPECT_EQ(live.loads(), 1u);
   EXPECT_TRUE(live.feed_token_matches("ralph-feed", "secret-of-ralph"));
   EXPECT_FALSE(live.feed_token_matches("ralph-feed", "secret-of-someone"));
+  EXPECT_EQ(live.destination_secret(DestinationKind::kSse, "ralph-feed"), "secret-of-ralph");
+  EXPECT_EQ(live.destination_secret(DestinationKind::kIrc, "ralph-feed"), "");
 
   // ralph narrows his rule and drops his feed; bowlofeggs is not touched.
   live.users_changed({{"ralph", user("ralph", R"(topic == "nothing")")}});
   EXPECT_EQ(bodhi_notifications(*engine.value()), 1u);
   EXPECT_FALSE(live.feed_token_matches("ralph-feed", "secret-of-ralph"));
+  EXPECT_EQ(live.destination_secret(DestinationKind::kSse, "ralph-feed"), "");
   EXPECT_EQ(live.user_updates(), 1u);
   EXPECT_EQ(live.totals().users, 2u);
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "pipeline/amqp_intake.h"
+#include "sinks/destination_sinks.h"
 
 namespace fmn::pipeline {
 namespace {
@@ -333,7 +334,57 @@ TEST(ServiceConfig, TheContribExampleParsesAndEqualsTheDefaults) {
   EXPECT_EQ(c.validate_signatures, defaults.validate_signatures);
   EXPECT_EQ(c.ca_cert, defaults.ca_cert);
   EXPECT_EQ(c.crl, defaults.crl);
+  // Every key of the kinds opened from sinks/destination_sinks.h, set to its default.
+  for (const sinks::DestinationSink& sink : sinks::destination_sinks()) {
+    const std::string section(destination_kind_info(sink.kind).config_section);
+    ASSERT_TRUE(c.sink_sections.contains(section)) << section;
+    const sinks::SinkSettings& settings = c.sink_sections.at(section);
+    for (const sinks::SinkSetting& key : sink.settings) {
+      const std::string name = section + "." + std::string(key.key);
+      EXPECT_TRUE(c.positions.contains(name)) << name << " is not in contrib/fmn.toml";
+      EXPECT_EQ(settings.text(key.key), key.text) << name;
+      EXPECT_EQ(settings.number(key.key), key.number) << name;
+      EXPECT_EQ(settings.flag(key.key), key.flag) << name;
+    }
+  }
   EXPECT_EQ(validate_error(c), "");
+}
+
+TEST(ServiceConfig, TheSectionsOfTheKindsOpenedFromTheTableAreReadAndChecked) {
+  using Type = sinks::SinkSetting::Type;
+  for (const sinks::DestinationSink& sink : sinks::destination_sinks()) {
+    const std::string section(destination_kind_info(sink.kind).config_section);
+    EXPECT_NE(parse_error("[" + section + "]\nnot_a_key = 1\n").find("unknown key 'not_a_key'"),
+              std::string::npos)
+        << section;
+    for (const sinks::SinkSetting& key : sink.settings) {
+      const std::string head = "[" + section + "]\n" + std::string(key.key) + " = ";
+      switch (key.type) {
+        case Type::kText: {
+          auto c = parse_service_config(head + "\"set\"\n", "fmn.toml");
+          ASSERT_TRUE(c.ok()) << c.error().message;
+          EXPECT_EQ(c->sink_sections.at(section).text(key.key), "set");
+          break;
+        }
+        case Type::kNumber: {
+          auto c = parse_service_config(head + std::to_string(key.max) + "\n", "fmn.toml");
+          ASSERT_TRUE(c.ok()) << c.error().message;
+          EXPECT_EQ(c->sink_sections.at(section).number(key.key), key.max);
+          EXPECT_NE(parse_error(head + std::to_string(key.max + 1) + "\n").find("out of range"),
+                    std::string::npos);
+          break;
+        }
+        case Type::kFlag: {
+          auto c = parse_service_config(head + (key.flag ? "false" : "true") + "\n", "fmn.toml");
+          ASSERT_TRUE(c.ok()) << c.error().message;
+          EXPECT_EQ(c->sink_sections.at(section).flag(key.key), !key.flag);
+          break;
+        }
+      }
+      EXPECT_NE(parse_error(head + "[]\n").find(section + "." + std::string(key.key)),
+                std::string::npos);
+    }
+  }
 }
 
 TEST(ServiceConfig, FedoraMessagingIsTheOtherBus) {

@@ -69,6 +69,32 @@ TEST(Validation, RejectsBadAddressesNamesAndConfirmations) {
                 "an SSE feed needs a secret token of at least 16 characters"}));
 }
 
+TEST(Validation, WebhooksNeedAnHttpUrlAndASecretAndOnlyKindsWithSecretsHaveTokens) {
+  User user = valid_user("ralph", "ralph@example.org");
+  user.destinations[0].token = "a-token-nobody-asked-for";
+  Destination hook;
+  hook.name = "hook";
+  hook.kind = DestinationKind::kWebhook;
+  hook.address = "https://user:pw@hooks.example.org/fmn";
+  user.destinations.push_back(hook);
+  Destination good = hook;
+  good.name = "good";
+  good.address = "https://hooks.example.org/fmn";
+  good.token = "0123456789abcdef0123";
+  user.destinations.push_back(good);
+  std::vector<Diagnostic> out;
+  validate_user(user, accept_all, out);
+  EXPECT_EQ(messages(out), (std::vector<std::string>{
+                               "\"email\" destinations have no token",
+                               "invalid webhook URL \"https://user:pw@hooks.example.org/fmn\"",
+                               "a webhook needs a secret token of at least 16 characters"}));
+  DestinationKind kind = DestinationKind::kEmail;
+  EXPECT_TRUE(parse_destination_kind("webhook", kind));
+  EXPECT_EQ(kind, DestinationKind::kWebhook);
+  EXPECT_FALSE(parse_destination_kind("stdout", kind));
+  EXPECT_EQ(user_destination_kind_names(), "email, irc, sse and webhook");
+}
+
 TEST(Validation, RuleDiagnosticsWithoutAFileNameTheirSourcePosition) {
   User user = valid_user("ralph", "ralph@example.org");
   auto validator = [](std::string_view) {

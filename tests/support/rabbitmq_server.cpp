@@ -6,16 +6,6 @@
 #include <fstream>
 
 namespace fmn::test {
-namespace {
-
-Status write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  if (!out) return Error{ErrorCode::kIo, "cannot write " + path.string()};
-  return ok_status();
-}
-
-}  // namespace
 
 bool amqp_login_works(int port) {
   amqp_connection_state_t conn = amqp_new_connection();

@@ -16,19 +16,6 @@ namespace {
 
 Error io_error(std::string message) { return Error{ErrorCode::kIo, std::move(message)}; }
 
-Status write_file(const std::filesystem::path& path, std::string_view text) {
-  const auto temp = path.string() + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) return io_error("cannot write " + temp);
-  }
-  std::error_code error;
-  std::filesystem::rename(temp, path, error);  // readers see the old or the new text, whole
-  if (error) return io_error("cannot rename " + temp + ": " + error.message());
-  return ok_status();
-}
-
 Result<ReceivedMail> parse_record(const std::filesystem::path& dir, const std::string& line) {
   rapidjson::Document doc;
   doc.Parse(line.data(), line.size());

@@ -6,9 +6,23 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <system_error>
 
 namespace fmn::test {
+
+Status write_file(const std::filesystem::path& path, std::string_view text) {
+  const auto temp = path.string() + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) return Error{ErrorCode::kIo, "cannot write " + temp};
+  }
+  std::error_code error;
+  std::filesystem::rename(temp, path, error);
+  if (error) return Error{ErrorCode::kIo, "cannot rename " + temp + ": " + error.message()};
+  return ok_status();
+}
 
 Result<TempDir> TempDir::create(const std::string& prefix, const std::string& owner) {
   const char* tmp = std::getenv("TMPDIR");

@@ -4,8 +4,10 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "core/result.h"
+#include "tests/support/status.h"
 
 namespace fmn::test {
 
@@ -30,5 +32,9 @@ class TempDir {
 
   std::filesystem::path path_;
 };
+
+// Writes `text` to `path` through a temporary file and a rename: a reader (a server polling
+// its mode file) sees the old text or the new one, whole.
+Status write_file(const std::filesystem::path& path, std::string_view text);
 
 }  // namespace fmn::test

@@ -37,14 +37,6 @@ default_md = sha256
 default_crl_days = 2
 )";
 
-Status write_file(const std::filesystem::path& path, std::string_view text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  out.close();
-  if (!out) return Error{ErrorCode::kIo, "cannot write " + path.string()};
-  return ok_status();
-}
-
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
