@@ -104,9 +104,11 @@ void Renderer::append_settings_url(std::string& out, std::string_view user) cons
   append_url_encoded(out, user);
 }
 
-void Renderer::append_unsubscribe_url(std::string& out, const Notification& n) const {
-  sinks::append_unsubscribe_url(out, config_.base_url, config_.unsubscribe_secret, n.user,
-                                destination_kind_name(n.destination), n.address);
+void Renderer::append_unsubscribe_url(std::string& out, const Notification& n,
+                                      bool every_rule) const {
+  sinks::append_unsubscribe_url(out, config_.base_url, config_.unsubscribe_secret,
+                                {n.user, every_rule ? std::string() : n.rule_name,
+                                 std::string(destination_kind_name(n.destination)), n.address});
 }
 
 void Renderer::fill_recipient(const Notification& n) {

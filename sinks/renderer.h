@@ -59,7 +59,10 @@ class Renderer {
 
   // The URLs the templates show, also used for the List-Unsubscribe header.
   void append_settings_url(std::string& out, std::string_view user) const;
-  void append_unsubscribe_url(std::string& out, const Notification& n) const;
+  // The link stops the delivery of n's rule to n's destination; with `every_rule`, of all the
+  // user's rules to it (a digest's link: its items may come from several rules).
+  void append_unsubscribe_url(std::string& out, const Notification& n,
+                              bool every_rule = false) const;
 
   const RenderConfig& config() const { return config_; }
 
