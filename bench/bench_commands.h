@@ -22,6 +22,7 @@ void add_render_command(CLI::App& app);
 void add_rules_command(CLI::App& app);
 void add_soak_command(CLI::App& app);
 void add_sse_command(CLI::App& app);
+void add_web_command(CLI::App& app);
 void add_zmq_command(CLI::App& app);
 
 inline void add_all_commands(CLI::App& app) {
@@ -37,6 +38,7 @@ inline void add_all_commands(CLI::App& app) {
   add_rules_command(app);
   add_soak_command(app);
   add_sse_command(app);
+  add_web_command(app);
   add_zmq_command(app);
 }
 

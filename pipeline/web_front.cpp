@@ -89,9 +89,7 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(const ServiceConfig& config, s
                {"effect", "anyone reaching it may sign in as any user (loopback listeners only)"}});
   }
   log::info("web_listening",
-            {{"address", server.bind},
-             {"port", web->port()},
-             {"url", "http://" + server.bind + ":" + std::to_string(web->port())}});
+            {{"address", server.bind}, {"port", web->port()}, {"public_url", config.public_url}});
   return started;
 }
 
