@@ -18,6 +18,7 @@
 #include "bench/bench_commands.h"
 #include "bench/bench_report.h"
 #include "sinks/sse_server.h"
+#include "tests/support/loopback.h"
 
 namespace fmn::bench {
 namespace {
@@ -37,15 +38,8 @@ int64_t now_ns() {
 }
 
 int connect_client(int port, int feed) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
+  const int fd = test::connect_loopback(port);
+  if (fd < 0) return -1;
   const std::string request =
       "GET /feeds/f" + std::to_string(feed) + "?token=bench HTTP/1.1\r\nHost: localhost\r\n\r\n";
   if (::write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {

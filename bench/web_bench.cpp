@@ -2,9 +2,6 @@
 // one connection alive and send checks back to back for --seconds; every request's latency is
 // recorded. Each text is new (a counter in a string literal, as typing makes new texts), so every
 // check compiles; --repeat sends one text over and over (the checker's cache answers).
-#include <arpa/inet.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,6 +17,7 @@
 #include "bench/bench_report.h"
 #include "prefs/dsl_rule_validator.h"
 #include "prefs/file_store.h"
+#include "tests/support/loopback.h"
 #include "tests/support/temp_dir.h"
 #include "web/web_app.h"
 
@@ -35,21 +33,6 @@ struct WebFlags {
   bool json = false;
   std::string prefs = "corpus/prefs/default.toml";
 };
-
-int connect_to(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  return fd;
-}
 
 // Sends `request` and reads one response with a Content-Length; false on any failure or a
 // status other than 200.
@@ -108,7 +91,7 @@ int run_web(const WebFlags& flags) {
   const int port = (*app)->port();
   for (int c = 0; c < flags.clients; ++c) {
     threads.emplace_back([&, c] {
-      const int fd = connect_to(port);
+      const int fd = test::connect_loopback(port);
       if (fd < 0) {
         failures.fetch_add(1);
         return;

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/query_string.h"
 #include "sinks/sse_backlog.h"
+#include "sinks/tcp_acceptor.h"
 
 namespace fmn::embedded {
 std::string_view sse_page_html();
@@ -273,18 +274,7 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 Result<bool> SseServer::Impl::listen() {
-  beast::error_code ec;
-  const auto address = asio::ip::make_address(config_.bind, ec);
-  if (ec) return Error{ErrorCode::kInvalidConfig, "sse: bad bind address '" + config_.bind + "'"};
-  const tcp::endpoint endpoint(address, static_cast<unsigned short>(config_.port));
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return Error{ErrorCode::kIo, "sse: cannot listen on " + config_.bind + ":" +
-                                     std::to_string(config_.port) + ": " + ec.message()};
-  }
+  if (auto ok = open_acceptor(acceptor_, config_.bind, config_.port, "sse"); !ok) return ok;
   port_ = acceptor_.local_endpoint().port();
   accept();
   beat();

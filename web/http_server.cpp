@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/log.h"
+#include "sinks/tcp_acceptor.h"
 
 namespace fmn::web {
 
@@ -122,22 +123,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
 class HttpServer::Impl {
  public:
   Impl(HttpServerConfig config, HttpHandler handler)
-      : config_(std::move(config)), handler_(std::move(handler)), acceptor_(io_) {}
+      : config_(std::move(config)),
+        handler_(std::move(handler)),
+        acceptor_(asio::make_strand(io_)),  // accepts, retries and stop() one at a time
+        accept_retry_(acceptor_.get_executor()) {}
 
   Result<bool> listen() {
-    beast::error_code ec;
-    const auto address = asio::ip::make_address(config_.bind, ec);
-    if (ec) return Error{ErrorCode::kInvalidConfig, "web: bad bind address '" + config_.bind + "'"};
-    loopback_ = address.is_loopback();
-    const tcp::endpoint endpoint(address, static_cast<unsigned short>(config_.port));
-    acceptor_.open(endpoint.protocol(), ec);
-    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) acceptor_.bind(endpoint, ec);
-    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) {
-      return Error{ErrorCode::kIo, "web: cannot listen on " + config_.bind + ":" +
-                                       std::to_string(config_.port) + ": " + ec.message()};
+    if (auto ok = sinks::open_acceptor(acceptor_, config_.bind, config_.port, "web"); !ok) {
+      return ok;
     }
+    loopback_ = acceptor_.local_endpoint().address().is_loopback();
     port_ = acceptor_.local_endpoint().port();
     accept();
     for (int i = 0; i < std::max(1, config_.threads); ++i) {
@@ -161,6 +156,7 @@ class HttpServer::Impl {
   HttpHandler handler_;
   asio::io_context io_;
   tcp::acceptor acceptor_;
+  asio::steady_timer accept_retry_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stopped_{false};
   bool loopback_ = false;
@@ -177,7 +173,13 @@ class HttpServer::Impl {
       } else if (ec == asio::error::operation_aborted) {
         return;
       } else {
+        // Out of descriptors, or the like: the connection waits in the listen queue; try
+        // again once some may have been closed rather than spinning.
         log::warn("web_accept_failed", {{"error", ec.message()}});
+        accept_retry_.expires_after(std::chrono::milliseconds(100));
+        return accept_retry_.async_wait([this](beast::error_code wait) {
+          if (!wait && !stopped_.load()) accept();
+        });
       }
       accept();
     });
