@@ -473,7 +473,11 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
   impl->link_secret = std::move(secret).value();
   if (auto ok = impl->open_sinks(); !ok) return ok.error();
   if (!config.web_listen.empty()) {
-    auto web = open_web_app(config, impl->link_secret, impl->rule_compiler, impl->registry);
+    Impl* self = impl.get();
+    auto web = open_web_app(
+        config, impl->link_secret, impl->rule_compiler,
+        [self](const sinks::ConfirmationRequest& r) { return self->router.send_confirmation(r); },
+        impl->registry);
     if (!web) return web.error();
     impl->web = std::move(web).value();
   }

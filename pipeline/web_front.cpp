@@ -56,6 +56,7 @@ Result<std::string> link_secret(const ServiceConfig& config) {
 
 Result<std::unique_ptr<web::WebApp>> open_web_app(const ServiceConfig& config, std::string secret,
                                                   std::shared_ptr<dsl::RuleCompiler> compiler,
+                                                  web::ConfirmationSender send,
                                                   metrics::Registry& registry) {
   auto store = open_store(config, compiler);
   if (!store) return store.error();
@@ -65,6 +66,7 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(const ServiceConfig& config, s
   app.public_url = config.public_url;
   app.unsubscribe_secret = std::move(secret);
   app.demo_sign_in = config.web_demo;
+  app.send_confirmation = std::move(send);
   auto started =
       web::WebApp::start(std::move(app), server, std::move(store).value(), std::move(compiler));
   if (!started) return started.error();

@@ -22,8 +22,10 @@ Result<std::string> link_secret(const ServiceConfig& config);
 
 // Starts the web app on config.web_listen and registers its counters.
 // REQUIRES: !config.web_listen.empty(); validate(config) passed. `registry` outlives the app.
+// `send` hands new destinations' confirmation requests to the sinks.
 Result<std::unique_ptr<web::WebApp>> open_web_app(const ServiceConfig& config, std::string secret,
                                                   std::shared_ptr<dsl::RuleCompiler> compiler,
+                                                  web::ConfirmationSender send,
                                                   metrics::Registry& registry);
 
 }  // namespace fmn::pipeline

@@ -1,6 +1,9 @@
 #include "web/web_app.h"
 
+#include <chrono>
+
 #include "web/check_api.h"
+#include "web/confirm_page.h"
 #include "web/rules_api.h"
 #include "web/sign_in.h"
 #include "web/unsubscribe_page.h"
@@ -10,6 +13,15 @@ std::string_view web_app_html();
 }
 
 namespace fmn::web {
+namespace {
+
+int64_t now_unix() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
 
 Result<std::unique_ptr<WebApp>> WebApp::start(WebAppConfig config, HttpServerConfig server,
                                               std::unique_ptr<prefs::PreferenceStore> store,
@@ -26,7 +38,10 @@ Result<std::unique_ptr<WebApp>> WebApp::start(WebAppConfig config, HttpServerCon
 
 WebApp::WebApp(WebAppConfig config, std::unique_ptr<prefs::PreferenceStore> store,
                std::shared_ptr<dsl::RuleCompiler> compiler)
-    : config_(std::move(config)), store_(std::move(store)), compiler_(std::move(compiler)) {}
+    : config_(std::move(config)),
+      store_(std::move(store)),
+      compiler_(std::move(compiler)),
+      confirmation_limits_(config_.confirmation_limits) {}
 
 WebApp::~WebApp() {
   if (server_) server_->stop();
@@ -42,6 +57,10 @@ HttpResponse WebApp::handle(const HttpRequest& request) {
     if (response.status == 403) counters_.unsubscribe_refused.fetch_add(1);
     if (response.status == 200 && request.method == "POST") counters_.unsubscribes.fetch_add(1);
     return response;
+  }
+  if (path == "/confirm") {
+    std::lock_guard lock(store_mu_);
+    return confirm_page(*store_, request, now_unix());
   }
   if (request.method == "GET" && (path == "/" || path.starts_with("/settings/"))) {
     return html_page(200, std::string(embedded::web_app_html()));
@@ -78,6 +97,11 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
   if (rest == "/rules" || rest.starts_with("/rules/")) {
     std::lock_guard lock(store_mu_);
     return rules_api(*store_, *compiler_, session->user, rest.substr(6), request);
+  }
+  if (rest == "/destinations" || rest.starts_with("/destinations/")) {
+    std::lock_guard lock(store_mu_);
+    return destinations_api({*store_, config_.send_confirmation, confirmation_limits_, now_unix()},
+                            session->user, rest.substr(13), request);
   }
   return json_error(404, "not found");
 }

@@ -1,5 +1,6 @@
 // The web app: the page and the JSON API (/api/v1/, docs/web.md) through which users sign in
-// and change their own preferences, and the /unsubscribe links of notifications.
+// and change their own preferences, and the links of notifications and confirmation requests
+// (/unsubscribe, /confirm).
 //
 // Every /api/v1/ request but the sign-in needs a session cookie (401 without), and every one
 // that is not a GET also needs the session's CSRF token in X-CSRF-Token (403 without), so a
@@ -17,6 +18,8 @@
 
 #include "dsl/rule_compiler.h"
 #include "prefs/preference_store.h"
+#include "web/confirmation_limits.h"
+#include "web/destinations_api.h"
 #include "web/http_server.h"
 #include "web/session_store.h"
 
@@ -27,6 +30,10 @@ struct WebAppConfig {
   std::string unsubscribe_secret;                    // HMAC key of unsubscribe links
   bool demo_sign_in = false;  // POST /api/v1/session/demo; refused unless on loopback
   bool secure_cookies = true;
+  // Sends new destinations their confirmation request (destinations_api.h); none: adding a
+  // destination is answered 503.
+  ConfirmationSender send_confirmation;
+  ConfirmationLimitsConfig confirmation_limits;
 };
 
 struct WebCounters {
@@ -60,6 +67,7 @@ class WebApp {
   std::unique_ptr<prefs::PreferenceStore> store_;
   std::shared_ptr<dsl::RuleCompiler> compiler_;
   SessionStore sessions_;
+  ConfirmationLimits confirmation_limits_;
   WebCounters counters_;
   bool loopback_ = false;
   std::unique_ptr<HttpServer> server_;  // last: stopped first, before what handlers use

@@ -6,8 +6,10 @@
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "prefs/dsl_rule_validator.h"
 #include "prefs/file_store.h"
@@ -45,6 +47,11 @@ class WebAppTest : public ::testing::Test {
     WebAppConfig config;
     config.unsubscribe_secret = kSecret;
     config.demo_sign_in = demo;
+    config.send_confirmation = [this](const sinks::ConfirmationRequest& request) {
+      std::lock_guard lock(sent_mu_);
+      sent_.push_back(request);
+      return true;
+    };
     HttpServerConfig server;
     server.bind = bind;
     auto app = WebApp::start(
@@ -76,6 +83,8 @@ class WebAppTest : public ::testing::Test {
 
   std::optional<test::TempDir> dir_;
   std::string prefs_, base_;
+  std::mutex sent_mu_;
+  std::vector<sinks::ConfirmationRequest> sent_;  // what the app asked the sinks to send
   std::unique_ptr<WebApp> app_;
 };
 
