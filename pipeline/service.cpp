@@ -296,7 +296,8 @@ Result<bool> Service::Impl::open_sinks() {
     log::info("sse_listening", {{"address", sse_config.bind}, {"port", sse->port()}});
   }
   if (config.stdout_fallback) {
-    SinkWorker& out = add_worker(*sinks.emplace_back(std::make_unique<sinks::StdoutSink>(stdout)));
+    SinkWorker& out = add_worker(
+        *sinks.emplace_back(std::make_unique<sinks::StdoutSink>(stdout, config.public_url)));
     for (DestinationKind kind : {DestinationKind::kEmail, DestinationKind::kIrc,
                                  DestinationKind::kSse, DestinationKind::kStdout}) {
       if (!router.routes(kind)) router.route(kind, out);
