@@ -4,7 +4,8 @@
 Starts fmn-pipeline with the web app on a free loopback port over a copy of the demo
 preferences, signs in with the demo sign-in, types a rule with a typo and waits for the
 diagnostic at its position, fixes it, saves it, and checks the rule is stored in the
-preferences file. Screenshots of each step are written to OUT_DIR (for a person to look at).
+preferences file; then adds an email address, follows the confirmation link fmn-pipeline
+printed (no SMTP server: the stdout sink) and sees the address confirmed. Screenshots of each step are written to OUT_DIR (for a person to look at).
 
     web_browser_test.py BIN_DIR PREFS_FILE OUT_DIR
 """
@@ -42,6 +43,15 @@ def wait_for_port(port, process):
     sys.exit("the web app never listened on port %d" % port)
 
 
+def confirmation_link(path):
+    """The link of the first confirmation request fmn-pipeline printed, or None."""
+    with open(path) as f:
+        for line in f:
+            if " <- confirm at " in line:
+                return line.split(" <- confirm at ", 1)[1].strip()
+    return None
+
+
 def main():
     bin_dir, prefs_source, out_dir = sys.argv[1:4]
     os.makedirs(out_dir, exist_ok=True)
@@ -51,9 +61,11 @@ def main():
     port = free_port()
     pipeline = subprocess.Popen(
         [os.path.join(bin_dir, "fmn-pipeline"), "--prefs", prefs, "--web-demo",
-         "--web-listen", "127.0.0.1:%d" % port, "--connect", "tcp://127.0.0.1:%d" % free_port(),
+         "--web-listen", "127.0.0.1:%d" % port, "--public-url", "http://localhost:%d" % port,
+         "--connect", "tcp://127.0.0.1:%d" % free_port(),
          "--sse-listen", "", "--admin-listen", ""],
-        stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "pipeline.log"), "w"))
+        stdout=open(os.path.join(work, "pipeline.out"), "w"),
+        stderr=open(os.path.join(work, "pipeline.log"), "w"))
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -102,6 +114,21 @@ def main():
             stored = f.read()
         assert 'name = "koji builds"' in stored, stored
         assert "packages in $my_packages" in stored
+
+        browser.find_element(By.ID, "destination-name").send_keys("work")
+        browser.find_element(By.ID, "destination-address").send_keys("ralph@example.org")
+        browser.find_element(By.ID, "add-destination").click()
+        wait.until(ec.text_to_be_present_in_element((By.ID, "destinations"), "(pending)"))
+        shot("5-pending-destination")
+        link = wait.until(lambda _: confirmation_link(os.path.join(work, "pipeline.out")))
+        browser.get(link)
+        browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "body"), "Confirmed"))
+        shot("6-confirmed")
+        browser.get("http://localhost:%d/" % port)
+        wait.until(ec.text_to_be_present_in_element((By.ID, "destinations"), "ralph@example.org"))
+        listed = browser.find_element(By.ID, "destinations").text
+        assert "work: email ralph@example.org" in listed and "(pending)" not in listed, listed
         print("web browser test: passed; screenshots in", out_dir)
     finally:
         if browser is not None:
