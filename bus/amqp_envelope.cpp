@@ -148,14 +148,10 @@ AmqpDelivery fedora_messaging_of(const Message& m, std::string& body) {
   d.headers.emplace_back("sent-at", format_iso8601(sent));
   d.headers.emplace_back("fedora_messaging_severity",
                          int64_t{m.meta.severity.value_or(kSeverityInfo)});
-  const std::pair<const char*, const std::vector<std::string>*> lists[] = {
-      {"fedora_messaging_user_", &m.meta.usernames},
-      {"fedora_messaging_rpm_", &m.meta.packages},
-      {"fedora_messaging_container_", &m.meta.containers},
-      {"fedora_messaging_module_", &m.meta.modules},
-      {"fedora_messaging_flatpak_", &m.meta.flatpaks}};
-  for (const auto& [prefix, names] : lists) {
-    for (const std::string& name : *names) d.headers.emplace_back(prefix + name, true);
+  for (const auto& [prefix, list] : fedora_messaging_list_headers()) {
+    for (const std::string& name : m.meta.*list) {
+      d.headers.emplace_back(std::string(prefix) + name, true);
+    }
   }
   d.body = body;
   return d;

@@ -7,33 +7,39 @@
 namespace fmn {
 namespace {
 
-struct ListHeader {
-  std::string_view prefix;
-  std::vector<std::string> Meta::*list;
+constexpr std::array kListHeaders = {
+#define FMN_META_LIST(Id, member, header, doc) FedoraMessagingListHeader{header, &Meta::member},
+#include "core/message_fields.def"
 };
 
-constexpr std::array kListHeaders = {
-    ListHeader{"fedora_messaging_user_", &Meta::usernames},
-    ListHeader{"fedora_messaging_rpm_", &Meta::packages},
-    ListHeader{"fedora_messaging_container_", &Meta::containers},
-    ListHeader{"fedora_messaging_module_", &Meta::modules},
-    ListHeader{"fedora_messaging_flatpak_", &Meta::flatpaks},
-};
+// Lists without a header are not fedora-messaging's to replace.
+constexpr auto kHeaders = [] {
+  constexpr size_t n = std::count_if(kListHeaders.begin(), kListHeaders.end(),
+                                     [](const auto& h) { return !h.prefix.empty(); });
+  std::array<FedoraMessagingListHeader, n> out{};
+  size_t i = 0;
+  for (const auto& h : kListHeaders) {
+    if (!h.prefix.empty()) out[i++] = h;
+  }
+  return out;
+}();
 
 }  // namespace
 
+std::span<const FedoraMessagingListHeader> fedora_messaging_list_headers() { return kHeaders; }
+
 void apply_fedora_messaging_headers(Message& m) {
   if (m.headers == nullptr || !m.headers->IsObject()) return;
-  std::array<std::vector<std::string>, kListHeaders.size()> found;
-  std::array<bool, kListHeaders.size()> seen{};
+  std::array<std::vector<std::string>, kHeaders.size()> found;
+  std::array<bool, kHeaders.size()> seen{};
   for (const auto& member : m.headers->GetObject()) {
     std::string_view key(member.name.GetString(), member.name.GetStringLength());
     if (key == "fedora_messaging_severity") {
       if (member.value.IsInt()) m.meta.severity = member.value.GetInt();
       continue;
     }
-    for (size_t k = 0; k < kListHeaders.size(); ++k) {
-      std::string_view prefix = kListHeaders[k].prefix;
+    for (size_t k = 0; k < kHeaders.size(); ++k) {
+      std::string_view prefix = kHeaders[k].prefix;
       if (key.size() <= prefix.size() || key.substr(0, prefix.size()) != prefix) continue;
       seen[k] = true;
       if (member.value.IsBool() && member.value.GetBool()) {
@@ -42,9 +48,9 @@ void apply_fedora_messaging_headers(Message& m) {
       break;
     }
   }
-  for (size_t k = 0; k < kListHeaders.size(); ++k) {
+  for (size_t k = 0; k < kHeaders.size(); ++k) {
     if (!seen[k]) continue;
-    std::vector<std::string>& list = m.meta.*kListHeaders[k].list;
+    std::vector<std::string>& list = m.meta.*kHeaders[k].list;
     list = std::move(found[k]);
     std::sort(list.begin(), list.end());
     list.erase(std::unique(list.begin(), list.end()), list.end());

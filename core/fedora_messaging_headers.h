@@ -8,6 +8,11 @@
 // Thread-safe (pure).
 #pragma once
 
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "core/message.h"
 
 namespace fmn {
@@ -17,6 +22,14 @@ inline constexpr int kSeverityDebug = 10;
 inline constexpr int kSeverityInfo = 20;
 inline constexpr int kSeverityWarning = 30;
 inline constexpr int kSeverityError = 40;
+
+// A meta list's flag header: `<prefix><name>` = true names `name` (core/message_fields.def).
+struct FedoraMessagingListHeader {
+  std::string_view prefix;
+  std::vector<std::string> Meta::*list;
+};
+// Every meta list that has such a header, in the order of core/message_fields.def.
+std::span<const FedoraMessagingListHeader> fedora_messaging_list_headers();
 
 // Reads m.headers (if any) into m.meta: the lists above (sorted, unique) and the severity.
 void apply_fedora_messaging_headers(Message& m);

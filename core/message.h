@@ -17,21 +17,15 @@
 
 namespace fmn {
 
-// What fedmsg.meta derived from a message. Lists are sorted and free of duplicates.
+// What fedmsg.meta derived from a message: one member per meta row of core/message_fields.def
+// (category, title, subtitle, link, agent, usernames, packages, objects, containers, modules,
+// flatpaks, severity). Lists are sorted and free of duplicates.
 struct Meta {
-  std::string category;                 // the service: "bodhi", "buildsys", "git"...
-  std::string title;                    // topic without "<prefix>.<env>."
-  std::optional<std::string> subtitle;  // one line of human text
-  std::optional<std::string> link;
-  std::optional<std::string> agent;  // who caused it
-  std::vector<std::string> usernames;
-  std::vector<std::string> packages;
-  std::vector<std::string> objects;
-  std::vector<std::string> containers;
-  std::vector<std::string> modules;
-  std::vector<std::string> flatpaks;
-  // fedora-messaging's severity header (10 DEBUG ... 40 ERROR); absent for fedmsg messages.
-  std::optional<int> severity;
+#define FMN_META_TEXT(Id, member, doc) std::string member;
+#define FMN_META_SCALAR(Id, member, doc) std::optional<std::string> member;
+#define FMN_META_LIST(Id, member, header, doc) std::vector<std::string> member;
+#define FMN_META_NUMBER(Id, member, doc) std::optional<int> member;
+#include "core/message_fields.def"
 };
 
 using JsonAllocator = rapidjson::MemoryPoolAllocator<rapidjson::CrtAllocator>;

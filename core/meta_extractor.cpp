@@ -13,7 +13,6 @@
 
 namespace fmn {
 
-using meta::Field;
 using meta::Rule;
 
 namespace {
@@ -189,10 +188,15 @@ void MetaExtractor::extract(Message& m) const {
   const meta::EvalContext ctx{m, impl_->aliases};
   const std::vector<Rule>& rules = impl_->table->rules;
 
-  std::array<std::optional<std::string>*, meta::kFirstListField> scalars = {&out.subtitle,
-                                                                            &out.link, &out.agent};
-  std::array<std::vector<std::string>*, meta::kFieldCount - meta::kFirstListField> lists = {
-      &out.usernames, &out.packages, &out.objects, &out.containers, &out.modules, &out.flatpaks};
+  // Indexed as meta::kFieldNames.
+  const std::array<std::optional<std::string>*, meta::kFirstListField> scalars = {
+#define FMN_META_SCALAR(Id, member, doc) &out.member,
+#include "core/message_fields.def"
+  };
+  const std::array<std::vector<std::string>*, meta::kFieldCount - meta::kFirstListField> lists = {
+#define FMN_META_LIST(Id, member, header, doc) &out.member,
+#include "core/message_fields.def"
+  };
 
   for (size_t f = 0; f < meta::kFieldCount; ++f) {
     for (size_t i = 0; i < n; ++i) {

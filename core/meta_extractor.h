@@ -81,8 +81,9 @@ Result<AliasMap> parse_aliases(std::string_view toml_text, std::string_view name
 // assumes.
 AliasMap builtin_aliases();
 
-// The compact JSON line `fmn-rulec meta` prints for a Meta: exactly the keys category, usernames,
-// packages, agent, objects, link, subtitle, title; absent values are null.
+// The compact JSON line `fmn-rulec meta` prints for a Meta: one key per meta field of
+// core/message_fields.def, in its order; absent values (and empty category or title) are null,
+// lists are arrays.
 std::string meta_to_json(const Meta& meta);
 
 }  // namespace fmn

@@ -6,24 +6,35 @@
 namespace fmn {
 namespace {
 
-void write_string(JsonWriter& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+// A meta field's value, by the type of its member (core/message_fields.def).
+void write(JsonWriter& w, std::string_view s) {
+  if (s.empty()) {
+    w.Null();  // missing, as rules see it
+  } else {
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  }
 }
-
-void write_optional(JsonWriter& w, const char* key, const std::optional<std::string>& v) {
-  w.Key(key);
+void write(JsonWriter& w, const std::string& s) { write(w, std::string_view(s)); }
+void write(JsonWriter& w, const std::optional<std::string>& v) {
   if (v) {
-    write_string(w, *v);
+    w.String(v->data(), static_cast<rapidjson::SizeType>(v->size()));
   } else {
     w.Null();
   }
 }
-
-void write_list(JsonWriter& w, const char* key, const std::vector<std::string>& items) {
-  w.Key(key);
+void write(JsonWriter& w, const std::vector<std::string>& items) {
   w.StartArray();
-  for (const std::string& item : items) write_string(w, item);
+  for (const std::string& item : items) {
+    w.String(item.data(), static_cast<rapidjson::SizeType>(item.size()));
+  }
   w.EndArray();
+}
+void write(JsonWriter& w, const std::optional<int>& n) {
+  if (n) {
+    w.Int(*n);
+  } else {
+    w.Null();
+  }
 }
 
 }  // namespace
@@ -32,20 +43,10 @@ std::string meta_to_json(const Meta& meta) {
   JsonBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
-  w.Key("category");
-  if (meta.category.empty()) {
-    w.Null();
-  } else {
-    write_string(w, meta.category);
-  }
-  write_list(w, "usernames", meta.usernames);
-  write_list(w, "packages", meta.packages);
-  write_optional(w, "agent", meta.agent);
-  write_list(w, "objects", meta.objects);
-  write_optional(w, "link", meta.link);
-  write_optional(w, "subtitle", meta.subtitle);
-  w.Key("title");
-  write_string(w, meta.title);
+#define FMN_META_FIELD(Id, member, doc) \
+  w.Key(#member);                       \
+  write(w, meta.member);
+#include "core/message_fields.def"
   w.EndObject();
   return {buffer.GetString(), buffer.GetSize()};
 }

@@ -5,10 +5,6 @@
 namespace fmn::meta {
 namespace {
 
-constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
-    "subtitle", "link",       "agent",   "usernames", "packages",
-    "objects",  "containers", "modules", "flatpaks"};
-
 Error config_error(std::string what) { return {ErrorCode::kInvalidConfig, std::move(what)}; }
 
 std::optional<std::string> check_pattern(std::string_view pattern) {

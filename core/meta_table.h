@@ -23,6 +23,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/meta_extractor.h"
@@ -30,19 +31,19 @@
 
 namespace fmn::meta {
 
-enum class Field : uint8_t {
-  kSubtitle,
-  kLink,
-  kAgent,
-  kUsernames,
-  kPackages,
-  kObjects,
-  kContainers,
-  kModules,
-  kFlatpaks,
+// The keys a rule may set, indexing Rule::fields: the meta scalars, then the meta lists, each
+// in the order of core/message_fields.def.
+inline constexpr std::array kFieldNames = {
+#define FMN_META_SCALAR(Id, member, doc) std::string_view(#member),
+#include "core/message_fields.def"
+#define FMN_META_LIST(Id, member, header, doc) std::string_view(#member),
+#include "core/message_fields.def"
 };
-constexpr size_t kFieldCount = 9;
-constexpr size_t kFirstListField = static_cast<size_t>(Field::kUsernames);
+inline constexpr size_t kFieldCount = kFieldNames.size();
+inline constexpr size_t kFirstListField = 0
+#define FMN_META_SCALAR(Id, member, doc) +1
+#include "core/message_fields.def"
+    ;
 
 struct Rule {
   std::string where;                // "bodhi.toml: rule 3", for messages

@@ -1,37 +1,47 @@
 #include "dsl/fields.h"
 
 #include <array>
+#include <optional>
+#include <string>
+#include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "core/fedora_messaging_headers.h"
+#include "core/message.h"
 
 namespace fmn::dsl {
 namespace {
 
 using enum ValueType;
 
+template <typename T>
+constexpr bool kIsOptionalNumber = false;
+template <typename N>
+constexpr bool kIsOptionalNumber<std::optional<N>> = std::is_arithmetic_v<N>;
+
+// A field's type in rules, from the C++ type of the member it reads.
+template <typename T>
+constexpr ValueType type_of() {
+  if constexpr (std::is_convertible_v<T, std::string_view> ||
+                std::is_same_v<T, std::optional<std::string>>) {
+    return kString;
+  } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    return kList;
+  } else if constexpr (kIsOptionalNumber<T>) {
+    return kNumber;
+  } else {
+    static_assert(std::is_same_v<T, const JsonValue*>, "a field of a type rules cannot read");
+    return kAny;
+  }
+}
+
 constexpr std::array kFields = {
-    FieldInfo{FieldId::kTopic, "topic", kString, "the full topic"},
-    FieldInfo{FieldId::kEnv, "env", kString, "the topic's environment: prod, stg, stage or dev"},
-    FieldInfo{FieldId::kCategory, "category", kString,
-              "the service that sent the message: bodhi, buildsys, git..."},
-    FieldInfo{FieldId::kTitle, "title", kString, "the topic without `<prefix>.<env>.`"},
-    FieldInfo{FieldId::kSubtitle, "subtitle", kString, "one line of human text"},
-    FieldInfo{FieldId::kLink, "link", kString, "a URL about the message"},
-    FieldInfo{FieldId::kAgent, "agent", kString, "the account that caused the message"},
-    FieldInfo{FieldId::kMsgId, "msg_id", kString, "the envelope's unique id"},
-    FieldInfo{FieldId::kUsername, "username", kString,
-              "the envelope's username: the publishing process's system user"},
-    FieldInfo{FieldId::kTimestamp, "timestamp", kNumber, "seconds since the epoch"},
-    FieldInfo{FieldId::kUsernames, "usernames", kList, "accounts the message involves"},
-    FieldInfo{FieldId::kPackages, "packages", kList, "packages the message involves"},
-    FieldInfo{FieldId::kObjects, "objects", kList, "paths of the objects it is about"},
-    FieldInfo{FieldId::kContainers, "containers", kList, "containers it involves"},
-    FieldInfo{FieldId::kModules, "modules", kList, "modules it involves"},
-    FieldInfo{FieldId::kFlatpaks, "flatpaks", kList, "flatpaks it involves"},
-    FieldInfo{FieldId::kSeverity, "severity", kNumber,
-              "fedora-messaging's severity: debug 10, info 20, warning 30, error 40"},
-    FieldInfo{FieldId::kBody, "msg", kAny, "the message body; read parts with msg.a.b[0]"},
+#define FMN_ENVELOPE_FIELD(Id, member, name, doc) \
+  FieldInfo{FieldId::k##Id, name, type_of<decltype(Message::member)>(), doc},
+#define FMN_META_FIELD(Id, member, doc) \
+  FieldInfo{FieldId::k##Id, #member, type_of<decltype(Meta::member)>(), doc},
+#include "core/message_fields.def"
 };
 
 constexpr std::array kParams = {

@@ -1,7 +1,8 @@
 // What a rule can read: the message fields (envelope and derived meta, plus `msg` for body
 // paths) and the per-user parameters, with their static types.
 //
-// The tables are the single source of truth for name resolution (checker), the interpreter's
+// The fields come from core/message_fields.def, their types from the members they read. The
+// tables are the single source of truth for name resolution (checker), the interpreter's
 // dispatch and the documentation's field list (a test compares them). Immutable; thread-safe.
 #pragma once
 
@@ -10,31 +11,15 @@
 #include <span>
 #include <string_view>
 
+#include "core/message_fields.h"
+
 namespace fmn::dsl {
 
 // The checker's static types. kAny: only known when a message arrives (body paths).
 enum class ValueType : uint8_t { kString, kNumber, kBool, kList, kAny };
 
-enum class FieldId : uint8_t {
-  kTopic,
-  kEnv,
-  kCategory,
-  kTitle,
-  kSubtitle,
-  kLink,
-  kAgent,
-  kMsgId,
-  kUsername,
-  kTimestamp,
-  kUsernames,
-  kPackages,
-  kObjects,
-  kContainers,
-  kModules,
-  kFlatpaks,
-  kSeverity,
-  kBody,  // `msg`: the message body, read by path
-};
+// The message's fields: one per row of core/message_fields.def (kBody is `msg`).
+using FieldId = MessageField;
 
 struct FieldInfo {
   FieldId id;

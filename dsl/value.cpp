@@ -3,6 +3,10 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <optional>
+#include <string>
+
+#include "core/message_fields.h"
 
 namespace fmn::dsl {
 namespace {
@@ -26,10 +30,6 @@ Value optional_number(const std::optional<Number>& n) {
     v.number = static_cast<double>(*n);
   }
   return v;
-}
-
-Value optional_string(const std::optional<std::string>& s) {
-  return s ? string_value(*s) : Value{};
 }
 
 Value strings_value(const std::vector<std::string>& list) {
@@ -83,49 +83,32 @@ const JsonValue* walk(const JsonValue* node, const std::vector<PathStep>& steps)
   return node;
 }
 
+// A field's value, by the type of the member it reads (core/message_fields.def).
+Value field_of(FieldId id, std::string_view s) {
+  if (empty_is_missing(id)) return string_value(s);
+  Value v;
+  v.kind = Kind::kString;
+  v.string = s;
+  return v;
+}
+Value field_of(FieldId id, const std::string& s) { return field_of(id, std::string_view(s)); }
+Value field_of(FieldId, const std::optional<std::string>& s) {
+  return s ? string_value(*s) : Value{};
+}
+Value field_of(FieldId, const std::vector<std::string>& list) { return strings_value(list); }
+Value field_of(FieldId, const std::optional<double>& n) { return optional_number(n); }
+Value field_of(FieldId, const std::optional<int>& n) { return optional_number(n); }
+Value field_of(FieldId, const JsonValue* body) { return body ? json_value(*body) : Value{}; }
+
 Value field_value(const Message& m, FieldId id) {
-  const Meta& meta = m.meta;
   switch (id) {
-    case FieldId::kTopic: {
-      Value v;
-      v.kind = Kind::kString;
-      v.string = m.topic;
-      return v;
-    }
-    case FieldId::kEnv:
-      return string_value(m.topic_env);
-    case FieldId::kCategory:
-      return string_value(meta.category);
-    case FieldId::kTitle:
-      return string_value(meta.title);
-    case FieldId::kSubtitle:
-      return optional_string(meta.subtitle);
-    case FieldId::kLink:
-      return optional_string(meta.link);
-    case FieldId::kAgent:
-      return optional_string(meta.agent);
-    case FieldId::kMsgId:
-      return string_value(m.msg_id);
-    case FieldId::kUsername:
-      return string_value(m.username);
-    case FieldId::kTimestamp:
-      return optional_number(m.timestamp);
-    case FieldId::kUsernames:
-      return strings_value(meta.usernames);
-    case FieldId::kPackages:
-      return strings_value(meta.packages);
-    case FieldId::kObjects:
-      return strings_value(meta.objects);
-    case FieldId::kContainers:
-      return strings_value(meta.containers);
-    case FieldId::kModules:
-      return strings_value(meta.modules);
-    case FieldId::kFlatpaks:
-      return strings_value(meta.flatpaks);
-    case FieldId::kSeverity:
-      return optional_number(meta.severity);
-    case FieldId::kBody:
-      return m.body ? json_value(*m.body) : Value{};
+#define FMN_ENVELOPE_FIELD(Id, member, name, doc) \
+  case FieldId::k##Id:                            \
+    return field_of(id, m.member);
+#define FMN_META_FIELD(Id, member, doc) \
+  case FieldId::k##Id:                  \
+    return field_of(id, m.meta.member);
+#include "core/message_fields.def"
   }
   return {};
 }

@@ -10,19 +10,22 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
 #include "core/message.h"
+#include "core/message_fields.h"
 #include "dsl/glob.h"
 #include "engine/index_keys.h"
 
 namespace fmn::engine {
 
-inline constexpr size_t kFieldCount = static_cast<size_t>(dsl::FieldId::kBody);
+inline constexpr size_t kFieldCount = kMessageFieldCount;
 
 // Hashes std::string keys so maps can be searched with a string_view, without a copy.
 struct StringHash {
@@ -81,6 +84,20 @@ class PostingIndex {
     if (it != map.end()) hit(list(it->second));
   }
 
+  // Looks up a field's values: each string of a list; a missing value (empty_is_missing) is
+  // looked up under nothing; number fields and the body are not indexed.
+  template <typename T, typename Hit>
+  void post(dsl::FieldId field, const T& value, Hit& hit) const {
+    if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+      std::string_view v = value;
+      if (!v.empty() || !empty_is_missing(field)) lookup(field, v, hit);
+    } else if constexpr (std::is_same_v<T, std::optional<std::string>>) {
+      if (value && !value->empty()) lookup(field, *value, hit);
+    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+      for (const std::string& v : value) lookup(field, v, hit);
+    }
+  }
+
   const std::vector<uint32_t>& cached_globs(std::string_view topic, GlobCache& cache) const;
 
   uint64_t id_ = 0;  // unique per built index: what a GlobCache belongs to
@@ -93,31 +110,10 @@ class PostingIndex {
 
 template <typename Hit>
 void PostingIndex::for_each_hit(const Message& m, Hit&& hit, GlobCache* cache) const {
-  using dsl::FieldId;
-  const Meta& meta = m.meta;
-  // The topic is a value even when empty; other scalar fields are missing when empty, and a
-  // missing value never equals or belongs to anything.
-  lookup(FieldId::kTopic, m.topic, hit);
-  auto scalar = [&](FieldId f, std::string_view v) {
-    if (!v.empty()) lookup(f, v, hit);
-  };
-  scalar(FieldId::kEnv, m.topic_env);
-  scalar(FieldId::kCategory, meta.category);
-  scalar(FieldId::kTitle, meta.title);
-  if (meta.subtitle) scalar(FieldId::kSubtitle, *meta.subtitle);
-  if (meta.link) scalar(FieldId::kLink, *meta.link);
-  if (meta.agent) scalar(FieldId::kAgent, *meta.agent);
-  scalar(FieldId::kMsgId, m.msg_id);
-  scalar(FieldId::kUsername, m.username);
-  auto each = [&](FieldId f, const std::vector<std::string>& values) {
-    for (const std::string& v : values) lookup(f, v, hit);
-  };
-  each(FieldId::kUsernames, meta.usernames);
-  each(FieldId::kPackages, meta.packages);
-  each(FieldId::kObjects, meta.objects);
-  each(FieldId::kContainers, meta.containers);
-  each(FieldId::kModules, meta.modules);
-  each(FieldId::kFlatpaks, meta.flatpaks);
+  // Every string and list field of core/message_fields.def, in its order.
+#define FMN_ENVELOPE_FIELD(Id, member, name, doc) post(dsl::FieldId::k##Id, m.member, hit);
+#define FMN_META_FIELD(Id, member, doc) post(dsl::FieldId::k##Id, m.meta.member, hit);
+#include "core/message_fields.def"
   constexpr size_t kCacheFrom = 8;  // fewer globs are cheaper to test than to look up
   if (cache != nullptr && globs_.size() >= kCacheFrom) {
     for (uint32_t key : cached_globs(m.topic, *cache)) hit(list(key));

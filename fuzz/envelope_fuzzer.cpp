@@ -42,10 +42,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   require(!m.topic.empty() && m.body != nullptr, "an accepted record has a topic and a body");
   extractor.value()->extract(m);
   const fmn::Meta& meta = m.meta;
-  for (const auto* list : {&meta.usernames, &meta.packages, &meta.objects, &meta.containers,
-                           &meta.modules, &meta.flatpaks}) {
-    require(sorted_unique(*list), "meta lists are sorted and unique");
-  }
+#define FMN_META_LIST(Id, member, header, doc) \
+  require(sorted_unique(meta.member), "meta lists are sorted and unique");
+#include "core/message_fields.def"
   std::string printed = fmn::meta_to_json(meta);
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseValidateEncodingFlag>(printed.data(), printed.size());

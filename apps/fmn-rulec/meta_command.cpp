@@ -128,8 +128,8 @@ void add_meta_command(CLI::App& app) {
   auto opt = std::make_shared<MetaOptions>();
   CLI::App* cmd = app.add_subcommand(
       "meta",
-      "Print the metadata (category, usernames, packages, agent, objects, link, subtitle, title) "
-      "derived from each message of a JSON-lines file, one JSON object a line");
+      "Print the meta fields derived from each message of a JSON-lines file, one JSON object a "
+      "line with a key per field as rules name it (category, title, usernames, packages...)");
   cmd->add_option("file", opt->file, "JSON-lines file of fedmsg envelopes (- for stdin)")
       ->required();
   cmd->add_option("--tables", opt->tables_dir,

@@ -81,8 +81,29 @@ TEST(MetaExtractor, UnknownTopicGetsCategoryAndTitleOnly) {
   EXPECT_EQ(meta.subtitle, std::nullopt);
   EXPECT_TRUE(meta.usernames.empty());
   EXPECT_EQ(meta_to_json(meta),
-            R"({"category":"elsewhere","usernames":[],"packages":[],"agent":null,"objects":[],)"
-            R"("link":null,"subtitle":null,"title":"elsewhere.thing"})");
+            R"({"category":"elsewhere","title":"elsewhere.thing","subtitle":null,"link":null,)"
+            R"("agent":null,"usernames":[],"packages":[],"objects":[],"containers":[],)"
+            R"("modules":[],"flatpaks":[],"severity":null})");
+}
+
+TEST(MetaExtractor, JsonLineCarriesContainersModulesFlatpaksAndSeverity) {
+  auto x = make(R"toml(
+[[rule]]
+topic = "svc.image.built"
+containers = ["{msg.image}"]
+modules = ["{msg.module}"]
+flatpaks = ["{msg.app}", "{msg.runtime}"]
+)toml");
+  auto m = parse_envelope(
+      R"({"topic":"org.fedoraproject.prod.svc.image.built",)"
+      R"("msg":{"image":"httpd","module":"nodejs:20","app":"org.gnome.Maps","runtime":"f40"},)"
+      R"("headers":{"fedora_messaging_severity":30}})");
+  ASSERT_TRUE(m.ok());
+  x->extract(*m.value());
+  EXPECT_EQ(meta_to_json(m.value()->meta),
+            R"({"category":"svc","title":"svc.image.built","subtitle":null,"link":null,)"
+            R"("agent":null,"usernames":[],"packages":[],"objects":[],"containers":["httpd"],)"
+            R"("modules":["nodejs:20"],"flatpaks":["f40","org.gnome.Maps"],"severity":30})");
 }
 
 TEST(MetaExtractor, BodyOfAnyShapeIsSafe) {
