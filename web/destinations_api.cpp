@@ -10,18 +10,7 @@ namespace {
 HttpResponse created(const prefs::Destination& d) {
   JsonBuffer buffer;
   JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("name");
-  write_string(w, d.name);
-  w.Key("kind");
-  write_string(w, destination_kind_name(d.kind));
-  w.Key("address");
-  write_string(w, d.address);
-  w.Key("state");
-  write_string(w, prefs::confirmation_state_name(d.confirmation.state));
-  w.Key("expires_at");
-  w.Int64(d.confirmation.expires_at);
-  w.EndObject();
+  write_destination(w, d);
   return {201, "application/json", buffer.GetString(), {}};
 }
 
@@ -62,6 +51,23 @@ HttpResponse add(const DestinationsContext& c, prefs::User& user, const HttpRequ
 }
 
 }  // namespace
+
+void write_destination(JsonWriter& w, const prefs::Destination& d) {
+  w.StartObject();
+  w.Key("name");
+  write_string(w, d.name);
+  w.Key("kind");
+  write_string(w, destination_kind_name(d.kind));
+  w.Key("address");
+  write_string(w, d.address);
+  w.Key("state");
+  write_string(w, prefs::confirmation_state_name(d.confirmation.state));
+  if (d.confirmation.state == prefs::ConfirmationState::kPending) {
+    w.Key("expires_at");
+    w.Int64(d.confirmation.expires_at);
+  }
+  w.EndObject();
+}
 
 HttpResponse destinations_api(const DestinationsContext& c, std::string_view user_name,
                               std::string_view rest, const HttpRequest& request) {

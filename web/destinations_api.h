@@ -14,6 +14,7 @@
 #include <functional>
 #include <string_view>
 
+#include "core/json_writer.h"
 #include "prefs/preference_store.h"
 #include "sinks/confirmation.h"
 #include "web/confirmation_limits.h"
@@ -30,6 +31,10 @@ struct DestinationsContext {
   ConfirmationLimits& limits;
   int64_t now_unix;
 };
+
+// {"name", "kind", "address", "state", "expires_at" (pending only)}: how the API shows a
+// destination (never its code or feed token).
+void write_destination(JsonWriter& w, const prefs::Destination& destination);
 
 // `rest` is the path after "/api/v1/destinations" ("" or "/<name>").
 HttpResponse destinations_api(const DestinationsContext& context, std::string_view user,

@@ -2,6 +2,7 @@
 
 #include "core/query_string.h"
 #include "web/check_api.h"
+#include "web/destinations_api.h"
 #include "web/json_body.h"
 
 namespace fmn::web {
@@ -43,18 +44,7 @@ HttpResponse list(const prefs::User& user) {
   w.EndArray();
   w.Key("destinations");
   w.StartArray();
-  for (const prefs::Destination& d : user.destinations) {
-    w.StartObject();
-    w.Key("name");
-    write_string(w, d.name);
-    w.Key("kind");
-    write_string(w, destination_kind_name(d.kind));
-    w.Key("address");
-    write_string(w, d.address);
-    w.Key("state");
-    write_string(w, prefs::confirmation_state_name(d.confirmation.state));
-    w.EndObject();
-  }
+  for (const prefs::Destination& d : user.destinations) write_destination(w, d);
   w.EndArray();
   w.EndObject();
   return {200, "application/json", buffer.GetString(), {}};
