@@ -23,6 +23,7 @@ void add_rules_command(CLI::App& app);
 void add_soak_command(CLI::App& app);
 void add_sse_command(CLI::App& app);
 void add_sse_load_command(CLI::App& app);
+void add_web_command(CLI::App& app);
 void add_zmq_command(CLI::App& app);
 
 inline void add_all_commands(CLI::App& app) {
@@ -39,6 +40,7 @@ inline void add_all_commands(CLI::App& app) {
   add_soak_command(app);
   add_sse_command(app);
   add_sse_load_command(app);
+  add_web_command(app);
   add_zmq_command(app);
 }
 

@@ -24,6 +24,7 @@
 #include "bench/bench_report.h"
 #include "bench/sse_load.h"
 #include "sinks/sse_server.h"
+#include "tests/support/loopback.h"
 
 extern char** environ;
 

@@ -26,7 +26,12 @@ foreach(folder IN LISTS folders)
   foreach(source IN LISTS sources)
     file(STRINGS ${SOURCE_DIR}/${source} includes REGEX "^#include \"[a-z_]+/")
     foreach(line IN LISTS includes)
+      # The folder named by the include: "web/oidc" when that is a folder, else "web".
       string(REGEX REPLACE "^#include \"([a-z_]+)/.*" "\\1" target "${line}")
+      string(REGEX REPLACE "^#include \"([a-z_]+/[a-z_]+)/.*" "\\1" nested "${line}")
+      if(nested IN_LIST folders)
+        set(target ${nested})
+      endif()
       if(NOT target IN_LIST folders)
         continue()  # generated headers and the like
       endif()

@@ -61,9 +61,13 @@ StoredRuleResult compile_text(std::string_view source) {
   const auto head_columns = static_cast<uint32_t>(kRuleHead.size());
   for (const Diagnostic& d : diagnostics.all()) {
     if (d.range.begin < start && d.range.end <= start) continue;  // about the defaults
-    auto at = file.position(std::max(d.range.begin, start));
-    RuleDiagnostic rd{d.code, at.line - head_lines, 0, d.message, d.hint};
+    const uint32_t begin = std::max(d.range.begin, start);
+    uint32_t last = std::max(d.range.end > 0 ? d.range.end - 1 : 0, begin);
+    while (last > begin && (static_cast<unsigned char>(file.text()[last]) & 0xC0) == 0x80) --last;
+    const LineColumn at = file.position(begin), end = file.position(last);
+    RuleDiagnostic rd{d.code, at.line - head_lines, 0, end.line - head_lines, 0, d.message, d.hint};
     rd.column = rd.line == 1 ? at.column - head_columns : at.column;
+    rd.end_column = rd.end_line == 1 ? end.column - head_columns : end.column;
     if (d.severity() == Severity::kError) {
       out.errors += fmt::format("{}{}:{}: error {}: {}", out.errors.empty() ? "" : "; ", rd.line,
                                 rd.column, code_info(d.code).id, d.message);

@@ -27,10 +27,12 @@
 
 namespace fmn::dsl {
 
-// A diagnostic about a stored rule's text; line and column are 1-based, in that text.
+// A diagnostic about a stored rule's text; line and column are 1-based, in that text, and
+// end_line:end_column is its last character (as in render_json()).
 struct RuleDiagnostic {
   Code code;
   uint32_t line = 1, column = 1;
+  uint32_t end_line = 1, end_column = 1;
   std::string message, hint;
 };
 

@@ -129,6 +129,7 @@ void describe(Report& r, const ServiceConfig& c) {
     r.run("email via " + smtp_host_port(c.smtp_url) + " from " + c.email_from);
   if (!c.irc_server.empty()) r.run("IRC via " + c.irc_server + " as " + c.irc_nick);
   if (!c.sse_listen.empty()) r.run("SSE feeds on " + c.sse_listen);
+  if (!c.web_listen.empty()) r.run("web app on " + c.web_listen + ", public at " + c.public_url);
   if (c.stdout_fallback) r.run("notifications without a sink printed on standard output");
   if (!c.admin_listen.empty()) r.run("/metrics, /healthz, /readyz on " + c.admin_listen);
 }
@@ -158,6 +159,7 @@ int check_config(const ServiceConfig& c, std::FILE* out) {
   if (!c.smtp_url.empty()) check_reachable(r, "SMTP server", smtp_host_port(c.smtp_url));
   if (!c.irc_server.empty()) check_reachable(r, "IRC server", c.irc_server);
   if (!c.sse_listen.empty()) check_listen(r, "SSE", c.sse_listen);
+  if (!c.web_listen.empty()) check_listen(r, "web", c.web_listen);
   if (!c.admin_listen.empty()) check_listen(r, "admin", c.admin_listen);
   if (r.problems() == 0) describe(r, c);
   return r.problems();

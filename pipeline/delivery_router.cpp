@@ -28,4 +28,11 @@ void DeliveryRouter::deliver(std::span<const Notification> batch) {
   }
 }
 
+bool DeliveryRouter::send_confirmation(sinks::ConfirmationRequest request) {
+  const auto kind = static_cast<size_t>(request.kind);
+  if (kind >= kKinds || workers_[kind] == nullptr) return false;
+  workers_[kind]->send_confirmation(std::move(request));
+  return true;
+}
+
 }  // namespace fmn::pipeline

@@ -25,6 +25,9 @@ class DeliveryRouter : public sinks::Sink {
   std::string_view name() const override { return "router"; }
   void deliver(std::span<const Notification> batch) override;
   uint64_t unrouted() const { return unrouted_.load(std::memory_order_relaxed); }
+  // Hands a confirmation request to its kind's worker; false when the kind has none.
+  // Thread-safe once the routes are set.
+  bool send_confirmation(sinks::ConfirmationRequest request);
 
  private:
   static constexpr size_t kKinds = kDestinationKindCount;

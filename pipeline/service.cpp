@@ -23,6 +23,7 @@
 #include "pipeline/live_preferences.h"
 #include "pipeline/settlement.h"
 #include "pipeline/systemd_notify.h"
+#include "pipeline/web_front.h"
 #include "prefs/dsl_rule_validator.h"
 #include "prefs/file_store.h"
 #include "prefs/file_watcher.h"
@@ -113,6 +114,8 @@ struct Service::Impl {
   std::unique_ptr<sinks::SseServer> sse;
   DeliveryRouter router;
   std::unique_ptr<AdminServer> admin;
+  std::string link_secret;  // signs unsubscribe links; never logged
+  std::unique_ptr<web::WebApp> web;
 
   // Connects to the preferences database and starts listening to its changes.
   Result<bool> open_preferences_database();
@@ -248,6 +251,8 @@ Result<bool> Service::Impl::open_sinks() {
     if (!transport) return transport.error();
     sinks::EmailSinkConfig email;
     email.email.from_address = config.email_from;
+    email.render.base_url = config.public_url;
+    email.render.unsubscribe_secret = link_secret;
     auto sink = batched(DestinationKind::kEmail,
                         std::make_unique<sinks::EmailSink>(std::move(transport).value(), email));
     if (!sink) return sink.error();
@@ -262,6 +267,8 @@ Result<bool> Service::Impl::open_sinks() {
     sinks::IrcConfig irc;
     irc.nick = config.irc_nick;
     irc.max_event_bytes = config.irc_max_event_bytes;
+    irc.render.base_url = config.public_url;
+    irc.render.unsubscribe_secret = link_secret;
     auto sink = batched(DestinationKind::kIrc,
                         std::make_unique<sinks::IrcSink>(
                             std::make_unique<sinks::TcpIrcTransport>(host, port), irc));
@@ -314,7 +321,8 @@ Result<bool> Service::Impl::open_sinks() {
     router.route(kind.kind, add_worker(**sink, *outbox));
   }
   if (config.stdout_fallback) {
-    SinkWorker& out = add_worker(*sinks.emplace_back(std::make_unique<sinks::StdoutSink>(stdout)));
+    SinkWorker& out = add_worker(
+        *sinks.emplace_back(std::make_unique<sinks::StdoutSink>(stdout, config.public_url)));
     router.route_unrouted(out);
   }
   return true;
@@ -472,6 +480,7 @@ Service::Service(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Service::~Service() {
   for (auto& w : impl_->workers) w->stop();
   if (impl_->admin) impl_->admin->stop();
+  if (impl_->web) impl_->web->stop();
   if (impl_->sse) impl_->sse->stop();
 }
 
@@ -506,7 +515,19 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
                                      : config.prefs_file,
       impl->rule_compiler);
   if (auto ok = impl->open_preferences(); !ok) return ok.error();
+  auto secret = link_secret(config);
+  if (!secret) return secret.error();
+  impl->link_secret = std::move(secret).value();
   if (auto ok = impl->open_sinks(); !ok) return ok.error();
+  if (!config.web_listen.empty()) {
+    Impl* self = impl.get();
+    auto web = open_web_app(
+        config, impl->link_secret, impl->rule_compiler,
+        [self](const sinks::ConfirmationRequest& r) { return self->router.send_confirmation(r); },
+        impl->registry);
+    if (!web) return web.error();
+    impl->web = std::move(web).value();
+  }
 
   bus::PacingOptions pacing;
   if (config.replay_rate > 0) pacing = bus::PacingOptions::fixed_rate(config.replay_rate);

@@ -162,6 +162,11 @@ std::map<std::string, Section, std::less<>> schema(ServiceConfig& c) {
         {"header_timeout_seconds", number(c.sse_header_timeout_seconds, 0.1, 3600)},
         {"idle_timeout_seconds", number(c.sse_idle_timeout_seconds, 30, 86400)},
         {"memory_budget_mb", number(c.sse_memory_budget_mb, 16, 1 << 20)}}},
+      {"web",
+       {{"listen", text(c.web_listen)},
+        {"public_url", text(c.public_url)},
+        {"secret_key_file", text(c.secret_key_file)},
+        {"demo", flag(c.web_demo)}}},
       {"admin",
        {{"listen", text(c.admin_listen)},
         {"header_timeout_seconds", number(c.admin_header_timeout_seconds, 0.1, 3600)},
@@ -263,6 +268,17 @@ SourceKind source_kind(const ServiceConfig& c) {
   return SourceKind::kDemo;
 }
 
+bool public_url_is_loopback(const ServiceConfig& config) {
+  std::string_view rest = config.public_url;
+  const size_t scheme = rest.find("://");
+  if (scheme == std::string_view::npos) return false;
+  rest.remove_prefix(scheme + 3);
+  if (rest.starts_with("[::1]")) return true;
+  const std::string_view host = rest.substr(0, rest.find_first_of(":/"));
+  const bool numeric = host.find_first_not_of("0123456789.") == std::string_view::npos;
+  return host == "localhost" || (numeric && host.starts_with("127."));
+}
+
 Result<bool> validate(const ServiceConfig& c) {
   // "file:line:col: key: what", from the value's place, else its section's, else the file's.
   auto bad = [&c](std::string_view key, std::string what) {
@@ -281,7 +297,8 @@ Result<bool> validate(const ServiceConfig& c) {
   int port = 0;
   for (const auto& [key, value] :
        {std::pair{"state.redis", &c.redis}, std::pair{"irc.server", &c.irc_server},
-        std::pair{"sse.listen", &c.sse_listen}, std::pair{"admin.listen", &c.admin_listen}}) {
+        std::pair{"sse.listen", &c.sse_listen}, std::pair{"web.listen", &c.web_listen},
+        std::pair{"admin.listen", &c.admin_listen}}) {
     if (!value->empty() && !split_host_port(*value, host, port)) {
       return bad(key, "expected host:port, got '" + *value + "'");
     }
@@ -321,6 +338,18 @@ Result<bool> validate(const ServiceConfig& c) {
   }
   if (c.amqp_queue_type != "classic" && c.amqp_queue_type != "quorum") {
     return bad("source.amqp_queue_type", "expected classic or quorum");
+  }
+  if (!c.web_listen.empty() && c.prefs_file.empty() && c.prefs_database.empty()) {
+    return bad("web.listen", "the web app changes preferences: set prefs.file or prefs.database");
+  }
+  if (!c.public_url.starts_with("http://") && !c.public_url.starts_with("https://")) {
+    return bad("web.public_url", "expected an http:// or https:// URL");
+  }
+  if (!c.smtp_url.empty() && c.secret_key_file.empty() && !public_url_is_loopback(c)) {
+    return bad("web.secret_key_file",
+               "email to " + c.public_url +
+                   " needs a key to sign its unsubscribe links (only a loopback public_url, a "
+                   "demo, may do with a key made for each run)");
   }
   if (c.amqp_cert.empty() != c.amqp_key.empty()) {
     return bad("source.amqp_cert", "amqp_cert and amqp_key go together");

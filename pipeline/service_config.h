@@ -66,6 +66,14 @@ struct ServiceConfig {
   // The sections of the kinds opened through sinks/destination_sinks.h ([webhook]...), by
   // section name; their keys come from that table. A kind absent here has its defaults.
   std::map<std::string, sinks::SinkSettings, std::less<>> sink_sections;
+  // [web]
+  std::string web_listen;  // host:port of the web app (docs/web.md); empty: off
+  // Where users reach the app: the base of the settings and unsubscribe links in notifications.
+  std::string public_url = "http://localhost:8081";
+  // The key signing unsubscribe links (at least 32 bytes). Required for email unless public_url
+  // is on loopback (a demo): then, without a file, a random key is made for each run.
+  std::string secret_key_file;
+  bool web_demo = false;  // the demo sign-in (refused unless web.listen is on loopback)
   // [admin]
   std::string admin_listen = "127.0.0.1:9090";  // /metrics, /healthz, /readyz; empty: off
   double admin_header_timeout_seconds = 5;      // to send a request
@@ -106,6 +114,9 @@ SourceKind source_kind(const ServiceConfig& config);
 // Checks values that do not depend on the file format (addresses, ranges, enums). Errors start
 // with the file:line:col where the file set the value, when it did.
 Result<bool> validate(const ServiceConfig& config);
+
+// True when public_url names localhost or a loopback address: links only this machine follows.
+bool public_url_is_loopback(const ServiceConfig& config);
 
 // "host:port" split; false when malformed.
 bool split_host_port(std::string_view text, std::string& host, int& port);

@@ -110,21 +110,35 @@ void SinkWorker::outbox_error(const Error& e) {
   }
 }
 
+void SinkWorker::send_confirmation(sinks::ConfirmationRequest request) {
+  {
+    std::lock_guard lock(mu_);
+    confirmations_.push_back(std::move(request));
+  }
+  not_empty_.notify_one();
+}
+
 void SinkWorker::run() {
   auto next_tick = std::chrono::steady_clock::now() + tick_interval_;
   for (;;) {
     std::optional<Batch> batch;
+    std::deque<sinks::ConfirmationRequest> confirmations;
     {
       std::unique_lock lock(mu_);
-      not_empty_.wait_until(lock, next_tick, [&] { return !queue_.empty() || stopping_; });
+      not_empty_.wait_until(
+          lock, next_tick, [&] { return !queue_.empty() || !confirmations_.empty() || stopping_; });
+      confirmations.swap(confirmations_);
       if (!queue_.empty()) {
         batch = std::move(queue_.front());
         queue_.pop_front();
         queued_ -= batch->notifications->size();
         not_full_.notify_all();
-      } else if (stopping_) {
+      } else if (stopping_ && confirmations.empty()) {
         break;
       }
+    }
+    for (const sinks::ConfirmationRequest& request : confirmations) {
+      sink_.send_confirmation(request);
     }
     if (batch) {
       deliver(*batch);

@@ -47,6 +47,9 @@ class SinkWorker {
 
   void submit(std::shared_ptr<const std::vector<Notification>> batch);
   size_t depth() const;  // notifications queued
+  // Queues a confirmation request for the sink (Sink::send_confirmation), sent on the worker's
+  // thread before the next batch. Thread-safe; never blocks.
+  void send_confirmation(sinks::ConfirmationRequest request);
   // Batches taken by submit(), and batches the sink has finished deliver() for: once
   // completed() reaches a value submitted() had, every batch submitted until then is delivered.
   uint64_t submitted() const { return submitted_.load(std::memory_order_acquire); }
@@ -84,6 +87,7 @@ class SinkWorker {
   mutable std::mutex mu_;
   std::condition_variable not_empty_, not_full_;
   std::deque<Batch> queue_;
+  std::deque<sinks::ConfirmationRequest> confirmations_;
   size_t queued_ = 0;  // notifications in queue_
   bool stopping_ = false;
   std::atomic<bool> stopped_{false};

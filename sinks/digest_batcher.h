@@ -49,6 +49,9 @@ class DigestBatcher : public Sink {
                          std::span<NotificationSettled> settled) override;
   // Flushes the digests that are due or were held back, then ticks the inner sink.
   void tick() override;
+  void send_confirmation(const ConfirmationRequest& request) override {
+    inner_.send_confirmation(request);
+  }
   // Re-delivers digests left in flight by a previous run. Call before the first deliver().
   void recover();
   // Flushes every pending digest now, due or not (used at shutdown when asked to).

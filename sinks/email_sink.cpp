@@ -44,7 +44,7 @@ void EmailSink::deliver_digest(const Digest& digest, DigestSettled settled) {
   const Notification& first = digest.items.front();
   renderer_.digest_email(digest, rendered_);
   unsubscribe_url_.clear();
-  renderer_.append_unsubscribe_url(unsubscribe_url_, first);
+  renderer_.append_unsubscribe_url(unsubscribe_url_, first, /*every_rule=*/true);
   auto mail = composer_.compose_digest(digest, rendered_, unsubscribe_url_,
                                        std::chrono::system_clock::to_time_t(clock_.wall()));
   if (!mail) {

@@ -48,7 +48,7 @@ class EmailSink : public Sink {
   void tick() override;
   size_t drain(std::chrono::milliseconds grace) override;
   // Sends a confirmation request to a new address (the only email it gets until confirmed).
-  void send_confirmation(const ConfirmationRequest& request);
+  void send_confirmation(const ConfirmationRequest& request) override;
 
   size_t queued() const { return queue_.size(); }
 

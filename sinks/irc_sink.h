@@ -80,7 +80,7 @@ class IrcSink : public Sink {
   void tick() override { pump(std::chrono::milliseconds(0)); }
   size_t drain(std::chrono::milliseconds grace) override;
   // Sends a confirmation request to a new nick (the only message it gets until confirmed).
-  void send_confirmation(const ConfirmationRequest& request);
+  void send_confirmation(const ConfirmationRequest& request) override;
 
   // Waits up to `wait` for server input, then processes it and sends what is allowed.
   void pump(std::chrono::milliseconds wait);

@@ -98,24 +98,30 @@ void format_date(const std::optional<double>& timestamp, std::string& out) {
 Renderer::Renderer(std::shared_ptr<const TemplateSet> templates, RenderConfig config)
     : templates_(std::move(templates)), config_(std::move(config)) {}
 
-void Renderer::append_settings_url(std::string& out, std::string_view user) const {
+void Renderer::append_settings_url(std::string& out, std::string_view user,
+                                   std::string_view rule) const {
   out += config_.base_url;
   out += "/settings/";
   append_url_encoded(out, user);
+  if (rule.empty()) return;
+  out += "#rule=";
+  append_url_encoded(out, rule);
 }
 
-void Renderer::append_unsubscribe_url(std::string& out, const Notification& n) const {
-  sinks::append_unsubscribe_url(out, config_.base_url, config_.unsubscribe_secret, n.user,
-                                destination_kind_name(n.destination), n.address);
+void Renderer::append_unsubscribe_url(std::string& out, const Notification& n,
+                                      bool every_rule) const {
+  sinks::append_unsubscribe_url(out, config_.base_url, config_.unsubscribe_secret,
+                                {n.user, every_rule ? std::string() : n.rule_name,
+                                 std::string(destination_kind_name(n.destination)), n.address});
 }
 
-void Renderer::fill_recipient(const Notification& n) {
+void Renderer::fill_recipient(const Notification& n, bool every_rule) {
   fields_[Field::kUser] = n.user;
   settings_url_.clear();
-  append_settings_url(settings_url_, n.user);
+  append_settings_url(settings_url_, n.user, every_rule ? std::string_view() : n.rule_name);
   fields_[Field::kSettingsUrl] = settings_url_;
   unsubscribe_url_.clear();
-  append_unsubscribe_url(unsubscribe_url_, n);
+  append_unsubscribe_url(unsubscribe_url_, n, every_rule);
   fields_[Field::kUnsubscribeUrl] = unsubscribe_url_;
 }
 
@@ -144,7 +150,7 @@ void Renderer::fill(const Notification& n) {
 
 void Renderer::email(const Notification& n, RenderedEmail& out) {
   fill(n);
-  fill_recipient(n);
+  fill_recipient(n, false);
   out.subject.clear();
   out.text.clear();
   out.html.clear();
@@ -167,7 +173,7 @@ void Renderer::digest_email(const Digest& digest, RenderedEmail& out) {
     }
     fields_[Field::kIndex] = {};
   };
-  fill_recipient(digest.items.front());
+  fill_recipient(digest.items.front(), true);
   count_ = std::to_string(digest.items.size());
   omitted_ = digest.omitted == 0 ? std::string() : std::to_string(digest.omitted);
   const auto set_digest_fields = [&] {

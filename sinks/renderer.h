@@ -58,15 +58,21 @@ class Renderer {
   void append_message_url(std::string& out, const Notification& n) const;
 
   // The URLs the templates show, also used for the List-Unsubscribe header.
-  void append_settings_url(std::string& out, std::string_view user) const;
-  void append_unsubscribe_url(std::string& out, const Notification& n) const;
+  // The settings page opens at `rule` when one is given ("<base>/settings/<user>#rule=<rule>").
+  void append_settings_url(std::string& out, std::string_view user,
+                           std::string_view rule = {}) const;
+  // The link stops the delivery of n's rule to n's destination; with `every_rule`, of all the
+  // user's rules to it (a digest's link: its items may come from several rules).
+  void append_unsubscribe_url(std::string& out, const Notification& n,
+                              bool every_rule = false) const;
 
   const RenderConfig& config() const { return config_; }
 
  private:
   // Fills fields_ from `n` (using the scratch strings below).
   void fill(const Notification& n);
-  void fill_recipient(const Notification& n);
+  // `every_rule`: a digest's links, which name no one rule.
+  void fill_recipient(const Notification& n, bool every_rule);
   void fill_confirmation(const ConfirmationRequest& request);
 
   std::shared_ptr<const TemplateSet> templates_;

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "core/notification.h"
+#include "sinks/confirmation.h"
 #include "sinks/digest.h"
 
 namespace fmn::sinks {
@@ -66,6 +67,12 @@ class Sink {
                                  std::span<NotificationSettled> settled) {
     deliver(batch);
     for (NotificationSettled& s : settled) s();
+  }
+  // Sends a confirmation request to a new address of this sink's kind (the only message it gets
+  // until confirmed). Default: the sink has no way to ask; the request is dropped, counted.
+  virtual void send_confirmation(const ConfirmationRequest& request) {
+    (void)request;
+    counters_.rejected.fetch_add(1, std::memory_order_relaxed);
   }
   // Called about once a second by the sink's thread: retries what is due. Default: nothing.
   virtual void tick() {}

@@ -5,6 +5,7 @@
 #include "core/log.h"
 #include "sinks/sse_server_impl.h"
 #include "sinks/sse_session.h"
+#include "sinks/tcp_acceptor.h"
 
 namespace fmn::sinks {
 
@@ -37,18 +38,7 @@ SseServer::Impl::Impl(SseServerConfig config, FeedAuth auth)
       backlog_(config_.backlog_per_feed, config_.backlog_bytes) {}
 
 Result<bool> SseServer::Impl::listen() {
-  error_code ec;
-  const auto address = asio::ip::make_address(config_.bind, ec);
-  if (ec) return Error{ErrorCode::kInvalidConfig, "sse: bad bind address '" + config_.bind + "'"};
-  const tcp::endpoint endpoint(address, static_cast<unsigned short>(config_.port));
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return Error{ErrorCode::kIo, "sse: cannot listen on " + config_.bind + ":" +
-                                     std::to_string(config_.port) + ": " + ec.message()};
-  }
+  if (auto ok = open_acceptor(acceptor_, config_.bind, config_.port, "sse"); !ok) return ok;
   port_ = acceptor_.local_endpoint().port();
   accept();
   beat();

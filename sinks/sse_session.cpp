@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/query_string.h"
+
 namespace fmn::embedded {
 std::string_view sse_page_html();
 }
@@ -15,33 +17,6 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-// The value of `key` in a query string "a=1&b=2" (percent-decoded), or empty.
-std::string query_param(std::string_view query, std::string_view key) {
-  while (!query.empty()) {
-    const size_t amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const size_t eq = pair.find('=');
-    if (pair.substr(0, eq) == key && eq != std::string_view::npos) {
-      std::string out;
-      const std::string_view v = pair.substr(eq + 1);
-      for (size_t i = 0; i < v.size(); ++i) {
-        if (v[i] == '%' && i + 2 < v.size()) {
-          unsigned value = 0;
-          std::from_chars(v.data() + i + 1, v.data() + i + 3, value, 16);
-          out.push_back(static_cast<char>(value));
-          i += 2;
-        } else {
-          out.push_back(v[i] == '+' ? ' ' : v[i]);
-        }
-      }
-      return out;
-    }
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return {};
-}
 
 uint64_t parse_id(std::string_view text) {
   uint64_t id = 0;

@@ -4,21 +4,26 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <initializer_list>
+
 namespace fmn::sinks {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
+// Starts the signed data of unsubscribe links, so that no other signature made with the same
+// secret (an SSE stream token) is a valid unsubscribe signature.
+constexpr std::string_view kUnsubscribePurpose = "unsubscribe";
 
-}  // namespace
-
-std::string sign_destination(std::string_view secret, std::string_view user, std::string_view kind,
-                             std::string_view address) {
-  // NUL separators keep ("ab", "c") and ("a", "bc") apart; NUL never occurs in the values.
+// HMAC-SHA256 of the fields joined by NUL (which never occurs in them, so ("ab", "c") and
+// ("a", "bc") stay apart), as hex of its first 128 bits.
+std::string sign_fields(std::string_view secret, std::initializer_list<std::string_view> fields) {
   std::string data;
-  data.reserve(user.size() + kind.size() + address.size() + 2);
-  data.append(user).push_back('\0');
-  data.append(kind).push_back('\0');
-  data.append(address);
+  bool first = true;
+  for (std::string_view field : fields) {
+    if (!first) data.push_back('\0');
+    first = false;
+    data.append(field);
+  }
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_len = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
@@ -29,6 +34,33 @@ std::string sign_destination(std::string_view secret, std::string_view user, std
     hex.push_back(kHex[mac[i] & 0xF]);
   }
   return hex;
+}
+
+bool same_signature(const std::string& expected, std::string_view signature) {
+  return signature.size() == expected.size() &&
+         CRYPTO_memcmp(expected.data(), signature.data(), expected.size()) == 0;
+}
+
+}  // namespace
+
+std::string sign_destination(std::string_view secret, std::string_view user, std::string_view kind,
+                             std::string_view address) {
+  return sign_fields(secret, {user, kind, address});
+}
+
+bool verify_destination(std::string_view secret, std::string_view user, std::string_view kind,
+                        std::string_view address, std::string_view signature) {
+  return same_signature(sign_destination(secret, user, kind, address), signature);
+}
+
+std::string sign_unsubscribe(std::string_view secret, const UnsubscribeTarget& target) {
+  return sign_fields(secret,
+                     {kUnsubscribePurpose, target.user, target.rule, target.kind, target.address});
+}
+
+bool verify_unsubscribe(std::string_view secret, const UnsubscribeTarget& target,
+                        std::string_view signature) {
+  return same_signature(sign_unsubscribe(secret, target), signature);
 }
 
 void append_url_encoded(std::string& out, std::string_view text) {
@@ -47,24 +79,18 @@ void append_url_encoded(std::string& out, std::string_view text) {
 }
 
 void append_unsubscribe_url(std::string& out, std::string_view base_url, std::string_view secret,
-                            std::string_view user, std::string_view kind,
-                            std::string_view address) {
+                            const UnsubscribeTarget& target) {
   out.append(base_url);
   out += "/unsubscribe?user=";
-  append_url_encoded(out, user);
+  append_url_encoded(out, target.user);
+  out += "&rule=";
+  append_url_encoded(out, target.rule);
   out += "&kind=";
-  append_url_encoded(out, kind);
+  append_url_encoded(out, target.kind);
   out += "&address=";
-  append_url_encoded(out, address);
+  append_url_encoded(out, target.address);
   out += "&sig=";
-  out += sign_destination(secret, user, kind, address);
-}
-
-bool verify_destination(std::string_view secret, std::string_view user, std::string_view kind,
-                        std::string_view address, std::string_view signature) {
-  const std::string expected = sign_destination(secret, user, kind, address);
-  return signature.size() == expected.size() &&
-         CRYPTO_memcmp(expected.data(), signature.data(), expected.size()) == 0;
+  out += sign_unsubscribe(secret, target);
 }
 
 }  // namespace fmn::sinks

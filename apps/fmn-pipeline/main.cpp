@@ -86,6 +86,13 @@ int main(int argc, char** argv) {
   app.add_option("--smtp", config.smtp_url, "SMTP server for email (smtp://host:port)");
   app.add_option("--irc", config.irc_server, "IRC server (host:port)");
   app.add_option("--sse-listen", config.sse_listen, "host:port of the SSE feed server");
+  app.add_option("--web-listen", config.web_listen, "host:port of the web app");
+  app.add_option("--public-url", config.public_url,
+                 "Base URL of the web app, for links in notifications");
+  app.add_option("--secret-key-file", config.secret_key_file,
+                 "File holding the key that signs unsubscribe links");
+  app.add_flag("--web-demo", config.web_demo,
+               "Demo: sign in as any user of the preferences (loopback only)");
   app.add_option("--admin-listen", config.admin_listen, "host:port of /metrics and health");
   std::string shard;
   app.add_option("--shard", shard, "This instance's share of users, I/N (0-based I)");

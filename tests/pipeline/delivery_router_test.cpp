@@ -67,5 +67,17 @@ TEST(DeliveryRouter, EverythingIsUnroutedWithoutWorkers) {
   EXPECT_EQ(router.unrouted(), 2u);
 }
 
+TEST(DeliveryRouter, ConfirmationRequestsGoToTheirKindsWorker) {
+  RecordingSink email_sink;
+  SinkWorker email(email_sink, 8);
+  DeliveryRouter router;
+  router.route(DestinationKind::kEmail, email);
+  EXPECT_TRUE(
+      router.send_confirmation({"ralph", DestinationKind::kEmail, "r@example.org", "c", 0}));
+  EXPECT_FALSE(router.send_confirmation({"ralph", DestinationKind::kIrc, "rbean", "c", 0}));
+  email.stop();
+  EXPECT_EQ(email_sink.confirmations(), std::vector<std::string>{"r@example.org"});
+}
+
 }  // namespace
 }  // namespace fmn::pipeline

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sinks/sink.h"
@@ -23,6 +24,11 @@ class RecordingSink : public sinks::Sink {
     for (const Notification& n : batch) users_.push_back(n.user);
     batches_.push_back(batch.size());
     counters_.delivered.fetch_add(batch.size(), std::memory_order_relaxed);
+  }
+  void send_confirmation(const sinks::ConfirmationRequest& request) override {
+    std::lock_guard lock(mu_);
+    confirmations_.push_back(request.address);
+    confirmation_threads_.push_back(std::this_thread::get_id());
   }
   void tick() override {
     std::lock_guard lock(mu_);
@@ -59,14 +65,25 @@ class RecordingSink : public sinks::Sink {
     return batches_;
   }
 
+  std::vector<std::string> confirmations() const {
+    std::lock_guard lock(mu_);
+    return confirmations_;
+  }
+  std::vector<std::thread::id> confirmation_threads() const {
+    std::lock_guard lock(mu_);
+    return confirmation_threads_;
+  }
+
  private:
   mutable std::mutex mu_;
   std::condition_variable changed_;
   bool open_ = true;
   int entered_ = 0;
   int ticks_ = 0;
-  std::vector<std::string> users_;  // in delivery order
-  std::vector<size_t> batches_;     // sizes, in delivery order
+  std::vector<std::string> users_;          // in delivery order
+  std::vector<size_t> batches_;             // sizes, in delivery order
+  std::vector<std::string> confirmations_;  // addresses asked, in order
+  std::vector<std::thread::id> confirmation_threads_;
 };
 
 // A batch of notifications for users "<prefix>0", "<prefix>1"... of one destination kind.

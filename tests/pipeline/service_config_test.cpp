@@ -228,6 +228,36 @@ TEST(ServiceConfig, ValidateRejectsBadAddresses) {
   EXPECT_EQ(validate_error(c), "");
 }
 
+TEST(ServiceConfig, EmailToAPublicUrlNeedsAKeyForItsUnsubscribeLinks) {
+  ServiceConfig c = valid_config();
+  c.smtp_url = "smtp://mail:25";
+  for (const char* demo : {"http://localhost:8081", "http://127.0.0.1:8081/fmn", "http://[::1]"}) {
+    c.public_url = demo;
+    EXPECT_EQ(validate_error(c), "") << demo;
+  }
+  for (const char* pub : {"https://notifications.fedoraproject.org", "http://127.evil.example"}) {
+    c.public_url = pub;
+    EXPECT_NE(validate_error(c).find("web.secret_key_file: email to"), std::string::npos) << pub;
+  }
+  c.secret_key_file = "/etc/fmn/link.key";
+  EXPECT_EQ(validate_error(c), "");
+  c.public_url = "notifications.fedoraproject.org";
+  EXPECT_EQ(validate_error(c), "web.public_url: expected an http:// or https:// URL");
+}
+
+TEST(ServiceConfig, TheWebAppNeedsAPreferenceStoreItCanChange) {
+  ServiceConfig c = valid_config();
+  c.web_listen = "127.0.0.1:8081";
+  c.prefs_file.clear();
+  c.prefs_database.clear();
+  EXPECT_NE(validate_error(c).find("web.listen: the web app changes preferences"),
+            std::string::npos);
+  c.prefs_file = "prefs.toml";
+  EXPECT_EQ(validate_error(c), "");
+  c.web_listen = "8081";
+  EXPECT_EQ(validate_error(c), "web.listen: expected host:port, got '8081'");
+}
+
 TEST(ServiceConfig, ValidateRejectsAShardOutsideItsCount) {
   ServiceConfig c = valid_config();
   c.shard_index = 2;
@@ -323,6 +353,10 @@ TEST(ServiceConfig, TheContribExampleParsesAndEqualsTheDefaults) {
   EXPECT_EQ(c.irc_nick, defaults.irc_nick);
   EXPECT_EQ(c.sse_listen, defaults.sse_listen);
   EXPECT_EQ(c.admin_listen, defaults.admin_listen);
+  EXPECT_EQ(c.web_listen, defaults.web_listen);
+  EXPECT_EQ(c.public_url, defaults.public_url);
+  EXPECT_EQ(c.secret_key_file, defaults.secret_key_file);
+  EXPECT_EQ(c.web_demo, defaults.web_demo);
   EXPECT_EQ(c.log_level, defaults.log_level);
   EXPECT_EQ(c.log_format, defaults.log_format);
   EXPECT_EQ(c.progress_seconds, defaults.progress_seconds);

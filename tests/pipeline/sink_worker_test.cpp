@@ -68,6 +68,16 @@ TEST(SinkWorker, StopDeliversEverythingQueued) {
   worker.stop();  // idempotent
 }
 
+TEST(SinkWorker, ConfirmationRequestsAreSentOnTheWorkersThread) {
+  RecordingSink sink;
+  SinkWorker worker(sink, 100);
+  worker.send_confirmation({"ralph", DestinationKind::kEmail, "r@example.org", "code", 0});
+  worker.send_confirmation({"ralph", DestinationKind::kEmail, "s@example.org", "code", 0});
+  worker.stop();  // sends what is queued first
+  EXPECT_EQ(sink.confirmations(), (std::vector<std::string>{"r@example.org", "s@example.org"}));
+  for (std::thread::id id : sink.confirmation_threads()) EXPECT_NE(id, std::this_thread::get_id());
+}
+
 TEST(SinkWorker, EmptyBatchesAreNotQueued) {
   RecordingSink sink;
   SinkWorker worker(sink, 1);

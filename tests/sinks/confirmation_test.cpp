@@ -5,6 +5,7 @@
 #include "sinks/email_sink.h"
 #include "sinks/irc_sink.h"
 #include "sinks/renderer.h"
+#include "sinks/stdout_sink.h"
 
 namespace fmn::sinks {
 namespace {
@@ -66,6 +67,19 @@ TEST(Confirmation, EmailSinkSendsItWithoutListHeaders) {
   sink.send_confirmation(request(DestinationKind::kEmail, "not an address"));
   EXPECT_EQ(recorder->sent.size(), 1u);
   EXPECT_EQ(sink.counters().rejected.load(), 1u);
+}
+
+TEST(StdoutSink, PrintsAConfirmationRequestWithItsLink) {
+  char buffer[512] = {};
+  std::FILE* out = fmemopen(buffer, sizeof buffer - 1, "w");
+  ASSERT_NE(out, nullptr);
+  StdoutSink sink(out, "http://localhost:8081");
+  sink.send_confirmation({"ralph", DestinationKind::kEmail, "r@example.org", "c0de", 0});
+  std::fclose(out);
+  EXPECT_EQ(std::string(buffer),
+            "ralph (email r@example.org) <- confirm at http://localhost:8081/confirm?user=ralph&"
+            "kind=email&address=r%40example.org&code=c0de&action=accept\n");
+  EXPECT_EQ(sink.counters().delivered.load(), 1u);
 }
 
 }  // namespace

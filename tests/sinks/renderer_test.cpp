@@ -29,7 +29,7 @@ TEST(Renderer, EmailSaysWhatHappenedAndWhichRuleMatched) {
   EXPECT_NE(e.text.find("By ralph."), std::string::npos);
   EXPECT_NE(e.text.find("Sent: 2024-05-01 12:00:00 UTC"), std::string::npos);
   EXPECT_NE(e.text.find("your rule \"my updates\" matched this bodhi message"), std::string::npos);
-  EXPECT_NE(e.text.find("https://notifications.example.org/settings/bowlofeggs"),
+  EXPECT_NE(e.text.find("https://notifications.example.org/settings/bowlofeggs#rule=my%20updates"),
             std::string::npos);
   std::string unsubscribe;
   r.append_unsubscribe_url(unsubscribe, make_notification());
@@ -138,21 +138,34 @@ TEST(Renderer, DigestListsEveryItemWithItsLink) {
     EXPECT_NE(e.html.find("<a href=\"https://koji.example.org/b/" + n + "\">build " + n),
               std::string::npos);
   }
+  // A digest's items may come from several rules: its links name none.
+  EXPECT_NE(e.text.find("https://notifications.example.org/settings/bowlofeggs\n"),
+            std::string::npos);
+  EXPECT_EQ(e.text.find("#rule="), std::string::npos);
+  EXPECT_NE(e.text.find("unsubscribe?user=bowlofeggs&rule=&kind="), std::string::npos);
 }
 
-TEST(Renderer, UnsubscribeLinksAreSignedPerDestination) {
-  const std::string sig = sign_destination("s3cret", "bowlofeggs", "email", "b@example.org");
+TEST(Renderer, UnsubscribeLinksAreSignedPerRuleAndDestination) {
+  const UnsubscribeTarget target{"bowlofeggs", "my updates", "email", "b+x@example.org"};
+  const std::string sig = sign_unsubscribe("s3cret", target);
   EXPECT_EQ(sig.size(), 32u);
-  EXPECT_TRUE(verify_destination("s3cret", "bowlofeggs", "email", "b@example.org", sig));
-  EXPECT_FALSE(verify_destination("s3cret", "bowlofeggs", "email", "c@example.org", sig));
-  EXPECT_FALSE(verify_destination("other", "bowlofeggs", "email", "b@example.org", sig));
+  EXPECT_TRUE(verify_unsubscribe("s3cret", target, sig));
+  EXPECT_FALSE(verify_unsubscribe("other", target, sig));
+  for (auto altered : {&UnsubscribeTarget::user, &UnsubscribeTarget::rule, &UnsubscribeTarget::kind,
+                       &UnsubscribeTarget::address}) {
+    UnsubscribeTarget changed = target;
+    changed.*altered += "x";
+    EXPECT_FALSE(verify_unsubscribe("s3cret", changed, sig));
+  }
+  // A signature made for another purpose with the same secret is no unsubscribe signature.
+  EXPECT_FALSE(verify_unsubscribe(
+      "s3cret", target, sign_destination("s3cret", target.user, target.kind, target.address)));
   std::string url;
-  append_unsubscribe_url(url, "https://n.example.org", "s3cret", "bowlofeggs", "email",
-                         "b+x@example.org");
+  append_unsubscribe_url(url, "https://n.example.org", "s3cret", target);
   EXPECT_EQ(url,
-            "https://n.example.org/unsubscribe?user=bowlofeggs&kind=email&address="
-            "b%2Bx%40example.org&sig=" +
-                sign_destination("s3cret", "bowlofeggs", "email", "b+x@example.org"));
+            "https://n.example.org/unsubscribe?user=bowlofeggs&rule=my%20updates&kind=email&"
+            "address=b%2Bx%40example.org&sig=" +
+                sig);
 }
 
 TEST(TemplateSet, RejectsFilesWithMissingOrBrokenTemplates) {

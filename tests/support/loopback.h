@@ -14,6 +14,10 @@ inline constexpr const char* kLoopback = "127.0.0.1";
 // before the server binds it; the kernel spreads its choices, so the window is small.
 Result<int> pick_free_port();
 
+// A blocking TCP connection to 127.0.0.1:`port` with TCP_NODELAY: its descriptor (the caller
+// closes it), or -1.
+int connect_loopback(int port);
+
 // True when a TCP connection to 127.0.0.1:`port` succeeds (it is closed again at once).
 bool port_accepts(int port);
 

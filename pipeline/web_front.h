@@ -1,0 +1,31 @@
+// The service's front door: the key that signs the links in notifications, and the web app
+// (web/web_app.h) started beside the pipeline with its own preference store (the same file or
+// database the pipeline follows, so an edit in the app reaches matching through the file
+// watcher or the change feed).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/metrics.h"
+#include "core/result.h"
+#include "dsl/rule_compiler.h"
+#include "pipeline/service_config.h"
+#include "web/web_app.h"
+
+namespace fmn::pipeline {
+
+// The key of secret_key_file (surrounding whitespace dropped; at least 32 bytes), or, without a
+// file, a random key for this run (validate() allows that only for a loopback public_url).
+// The key itself is never logged.
+Result<std::string> link_secret(const ServiceConfig& config);
+
+// Starts the web app on config.web_listen and registers its counters.
+// REQUIRES: !config.web_listen.empty(); validate(config) passed. `registry` outlives the app.
+// `send` hands new destinations' confirmation requests to the sinks.
+Result<std::unique_ptr<web::WebApp>> open_web_app(const ServiceConfig& config, std::string secret,
+                                                  std::shared_ptr<dsl::RuleCompiler> compiler,
+                                                  web::ConfirmationSender send,
+                                                  metrics::Registry& registry);
+
+}  // namespace fmn::pipeline

@@ -1,0 +1,23 @@
+// A blocking HTTP client for tests (libcurl): one request, its status, headers and body.
+// Cookies are not kept: tests send the Cookie header they mean to send. Not thread-safe.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace fmn::test {
+
+struct HttpReply {
+  long status = 0;      // 0: no answer (connection refused...)
+  std::string headers;  // the raw header block
+  std::string body;
+
+  // The value of the first header `name` (case-insensitive), or empty.
+  std::string header(const std::string& name) const;
+};
+
+HttpReply http_request(const std::string& method, const std::string& url,
+                       const std::vector<std::string>& headers = {}, const std::string& body = "");
+
+}  // namespace fmn::test

@@ -1,0 +1,86 @@
+// The JSON API used as the page uses it: check a rule with a typo, save the fixed one, edit,
+// disable and delete it; the page itself is served at / and at the settings links.
+#include "tests/web/web_app_fixture.h"
+
+namespace fmn::web {
+namespace {
+
+using WebApi = WebAppTest;
+
+TEST_F(WebApi, CheckReportsDiagnosticsWithPositionsAndDidYouMean) {
+  const Client ralph = sign_in("ralph");
+  const HttpReply r =
+      http_request("POST", base_ + "/api/v1/check", {ralph.cookie, ralph.csrf, kJson},
+                   R"({"source":"agent == $me and pakages in $my_packages"})");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find(R"("ok":false)"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"("line":1,"column":18,"end_line":1,"end_column":24)"), std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find(R"("code":"E0101")"), std::string::npos);
+  EXPECT_NE(r.body.find("did you mean `packages`?"), std::string::npos);
+
+  const HttpReply fine =
+      http_request("POST", base_ + "/api/v1/check", {ralph.cookie, ralph.csrf, kJson},
+                   R"({"source":"packages in $my_packages"})");
+  EXPECT_EQ(fine.body, R"({"ok":true,"diagnostics":[]})");
+  EXPECT_EQ(
+      http_request("POST", base_ + "/api/v1/check", {ralph.cookie, ralph.csrf, kJson}, "[").status,
+      400);
+}
+
+TEST_F(WebApi, RulesAreAddedEditedDisabledAndDeleted) {
+  const Client ralph = sign_in("ralph");
+  const std::vector<std::string> as_ralph{ralph.cookie, ralph.csrf, kJson};
+  const std::string rules = base_ + "/api/v1/rules";
+  const HttpReply typo =
+      http_request("POST", rules, as_ralph, R"({"name":"koji","source":"topik ~ \"*.koji.*\""})");
+  EXPECT_EQ(typo.status, 422);
+  EXPECT_NE(typo.body.find("did you mean `topic`?"), std::string::npos) << typo.body;
+  EXPECT_EQ(stored("ralph").rules.size(), 3u);
+
+  EXPECT_EQ(http_request("POST", rules, as_ralph,
+                         R"({"name":"koji","source":"topic ~ \"*.koji.*\"",)"
+                         R"("deliveries":[{"destination":"email","every_seconds":3600}]})")
+                .status,
+            201);
+  EXPECT_EQ(
+      http_request("POST", rules, as_ralph, R"({"name":"koji","source":"topic ~ \"*\""})").status,
+      409);
+  prefs::User ralph_now = stored("ralph");
+  ASSERT_EQ(ralph_now.rules.size(), 4u);
+  EXPECT_EQ(ralph_now.rules[3].source.str(), "topic ~ \"*.koji.*\"");
+  EXPECT_EQ(ralph_now.rules[3].deliveries.at(0).digest.every_seconds, 3600u);
+
+  EXPECT_EQ(http_request("PUT", rules + "/koji", as_ralph,
+                         R"({"name":"koji builds","source":"topic ~ \"*.buildsys.*\""})")
+                .status,
+            200);
+  EXPECT_EQ(http_request("POST", rules + "/koji%20builds/disable", as_ralph).status, 200);
+  ralph_now = stored("ralph");
+  EXPECT_EQ(ralph_now.rules[3].name, "koji builds");
+  EXPECT_EQ(ralph_now.rules[3].source.str(), "topic ~ \"*.buildsys.*\"");
+  EXPECT_FALSE(ralph_now.rules[3].enabled);
+  EXPECT_EQ(ralph_now.rules[3].deliveries.size(), 1u);  // kept: the edit did not name them
+
+  // A delivery to a destination the user does not have is refused by the store.
+  EXPECT_EQ(http_request("PUT", rules + "/koji%20builds", as_ralph,
+                         R"({"deliveries":[{"destination":"pager"}]})")
+                .status,
+            422);
+  EXPECT_EQ(http_request("DELETE", rules + "/koji%20builds", as_ralph).status, 204);
+  EXPECT_EQ(stored("ralph").rules.size(), 3u);
+  EXPECT_EQ(http_request("DELETE", rules + "/koji%20builds", as_ralph).status, 404);
+}
+
+TEST_F(WebApi, ThePageIsServedAtTheRootAndTheSettingsLinks) {
+  for (const std::string path : {"/", "/settings/ralph"}) {
+    const HttpReply r = http_request("GET", base_ + path);
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.header("Content-Type"), "text/html; charset=utf-8");
+    EXPECT_NE(r.body.find("Fedora notifications"), std::string::npos);
+  }
+  EXPECT_EQ(http_request("GET", base_ + "/nothing").status, 404);
+}
+
+}  // namespace
+}  // namespace fmn::web

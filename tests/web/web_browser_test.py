@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+"""The web app in real headless Chromium (selenium + chromedriver) against fmn-pipeline.
+
+Starts fmn-pipeline with the web app on a free loopback port over a copy of the demo
+preferences, signs in with the demo sign-in, types a rule with a typo and waits for the
+diagnostic at its position, fixes it, saves it, and checks the rule is stored in the
+preferences file; then adds an email address, follows the confirmation link fmn-pipeline
+printed (no SMTP server: the stdout sink) and sees the address confirmed. Screenshots of each step are written to OUT_DIR (for a person to look at).
+
+    web_browser_test.py BIN_DIR PREFS_FILE OUT_DIR
+"""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, process):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit("fmn-pipeline exited with %s" % process.returncode)
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    sys.exit("the web app never listened on port %d" % port)
+
+
+def confirmation_link(path):
+    """The link of the first confirmation request fmn-pipeline printed, or None."""
+    with open(path) as f:
+        for line in f:
+            if " <- confirm at " in line:
+                return line.split(" <- confirm at ", 1)[1].strip()
+    return None
+
+
+def main():
+    bin_dir, prefs_source, out_dir = sys.argv[1:4]
+    os.makedirs(out_dir, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="fmn-web-browser-")
+    prefs = os.path.join(work, "prefs.toml")
+    shutil.copy(prefs_source, prefs)
+    port = free_port()
+    pipeline = subprocess.Popen(
+        [os.path.join(bin_dir, "fmn-pipeline"), "--prefs", prefs, "--web-demo",
+         "--web-listen", "127.0.0.1:%d" % port, "--public-url", "http://localhost:%d" % port,
+         "--connect", "tcp://127.0.0.1:%d" % free_port(),
+         "--sse-listen", "", "--admin-listen", ""],
+        stdout=open(os.path.join(work, "pipeline.out"), "w"),
+        stderr=open(os.path.join(work, "pipeline.log"), "w"))
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--no-first-run", "--disable-dev-shm-usage", "--window-size=1000,900",
+                "--user-data-dir=" + os.path.join(work, "chromium")):
+        options.add_argument(arg)
+    browser = None
+    try:
+        wait_for_port(port, pipeline)
+        browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        wait = WebDriverWait(browser, 30)
+        shot = lambda name: browser.save_screenshot(os.path.join(out_dir, name + ".png"))
+
+        browser.get("http://localhost:%d/" % port)
+        wait.until(ec.visibility_of_element_located((By.ID, "demo-user")))
+        shot("1-sign-in")
+        user = browser.find_element(By.ID, "demo-user")
+        user.clear()
+        user.send_keys("ralph")
+        browser.find_element(By.ID, "demo-sign-in").click()
+        wait.until(ec.text_to_be_present_in_element((By.ID, "me"), "ralph"))
+        wait.until(ec.text_to_be_present_in_element((By.ID, "rules"), "mentions me"))
+        shot("2-rules")
+
+        browser.find_element(By.ID, "rule-name").send_keys("koji builds")
+        browser.find_element(By.ID, "rule-source").send_keys(
+            'topic ~ "*.buildsys.build.state.change" and pakages in $my_packages')
+        diagnostic = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".diag")))
+        wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".diag"), "E0101"))
+        assert diagnostic.get_attribute("data-line") == "1", diagnostic.get_attribute("data-line")
+        assert diagnostic.get_attribute("data-column") == "45", diagnostic.get_attribute("data-column")
+        assert "did you mean `packages`?" in diagnostic.text, diagnostic.text
+        browser.execute_script("arguments[0].scrollIntoView()", diagnostic)
+        shot("3-diagnostic")
+
+        source = browser.find_element(By.ID, "rule-source")
+        source.clear()
+        source.send_keys('topic ~ "*.buildsys.build.state.change" and packages in $my_packages')
+        wait.until(ec.text_to_be_present_in_element((By.ID, "check-result"), "No problems found."))
+        browser.find_element(By.ID, "save").click()
+        wait.until(ec.text_to_be_present_in_element((By.ID, "save-status"), "Saved."))
+        wait.until(ec.text_to_be_present_in_element((By.ID, "rules"), "koji builds"))
+        shot("4-saved")
+
+        with open(prefs) as f:
+            stored = f.read()
+        assert 'name = "koji builds"' in stored, stored
+        assert "packages in $my_packages" in stored
+
+        browser.find_element(By.ID, "destination-name").send_keys("work")
+        browser.find_element(By.ID, "destination-address").send_keys("ralph@example.org")
+        browser.find_element(By.ID, "add-destination").click()
+        wait.until(ec.text_to_be_present_in_element((By.ID, "destinations"), "(pending)"))
+        shot("5-pending-destination")
+        link = wait.until(lambda _: confirmation_link(os.path.join(work, "pipeline.out")))
+        browser.get(link)
+        browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "body"), "Confirmed"))
+        shot("6-confirmed")
+        browser.get("http://localhost:%d/" % port)
+        wait.until(ec.text_to_be_present_in_element((By.ID, "destinations"), "ralph@example.org"))
+        listed = browser.find_element(By.ID, "destinations").text
+        assert "work: email ralph@example.org" in listed and "(pending)" not in listed, listed
+        print("web browser test: passed; screenshots in", out_dir)
+    finally:
+        if browser is not None:
+            browser.quit()
+        pipeline.terminate()
+        pipeline.wait(timeout=60)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+// /api/v1/destinations: the signed-in user adds and removes email addresses and IRC nicks.
+//
+//   POST   /api/v1/destinations          {"name", "kind": "email"|"irc", "address"} -> 201
+//   DELETE /api/v1/destinations/<name>   -> 204 (the rules' deliveries to it go too)
+//
+// A new destination is stored pending with a fresh code (prefs/confirmation.h) and a
+// confirmation request goes to the address itself through its kind's sink; nothing else is
+// sent there until its owner follows the link (confirm_page.h). The code is never in an answer.
+// Requests are rate-limited per user and per address (429). The destination list itself is part
+// of GET /api/v1/rules.
+// REQUIRES: the caller gives each call exclusive use of `store`.
+#pragma once
+
+#include <functional>
+#include <string_view>
+
+#include "core/json_writer.h"
+#include "prefs/preference_store.h"
+#include "sinks/confirmation.h"
+#include "web/confirmation_limits.h"
+#include "web/http_message.h"
+
+namespace fmn::web {
+
+// Hands a confirmation request to the sink of its kind; false when there is none.
+using ConfirmationSender = std::function<bool(const sinks::ConfirmationRequest&)>;
+
+struct DestinationsContext {
+  prefs::PreferenceStore& store;
+  const ConfirmationSender& send;
+  ConfirmationLimits& limits;
+  int64_t now_unix;
+};
+
+// {"name", "kind", "address", "state", "expires_at" (pending only)}: how the API shows a
+// destination (never its code or feed token).
+void write_destination(JsonWriter& w, const prefs::Destination& destination);
+
+// `rest` is the path after "/api/v1/destinations" ("" or "/<name>").
+HttpResponse destinations_api(const DestinationsContext& context, std::string_view user,
+                              std::string_view rest, const HttpRequest& request);
+
+}  // namespace fmn::web

@@ -1,0 +1,203 @@
+#include "web/http_server.h"
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <cctype>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "core/log.h"
+#include "sinks/tcp_acceptor.h"
+
+namespace fmn::web {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+HttpRequest to_request(const http::request<http::string_body>& in) {
+  HttpRequest out;
+  out.method = std::string(in.method_string());
+  const std::string_view target(in.target().data(), in.target().size());
+  const size_t question = target.find('?');
+  out.path = target.substr(0, question);
+  if (question != std::string_view::npos) out.query = target.substr(question + 1);
+  for (const auto& field : in) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  out.body = in.body();
+  return out;
+}
+
+http::response<http::string_body> to_response(HttpResponse&& in, unsigned version,
+                                              bool keep_alive) {
+  http::response<http::string_body> out{static_cast<http::status>(in.status), version};
+  out.set(http::field::content_type, in.content_type);
+  out.set(http::field::cache_control, "no-store");
+  out.set("X-Content-Type-Options", "nosniff");
+  out.set("X-Frame-Options", "DENY");
+  out.set("Referrer-Policy", "no-referrer");
+  for (auto& [name, value] : in.headers) out.insert(name, value);
+  out.body() = std::move(in.body);
+  out.keep_alive(keep_alive);
+  out.prepare_payload();
+  return out;
+}
+
+// One connection: read a request, answer it, and again while the client keeps it alive.
+// Its operations run on its own strand, one at a time.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(tcp::socket socket, const HttpServerConfig& config, const HttpHandler& handler)
+      : stream_(std::move(socket)), config_(config), handler_(handler) {}
+
+  void start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->header_limit(8 * 1024);
+    parser_->body_limit(config_.max_body_bytes);
+    stream_.expires_after(first_ ? config_.header_timeout : config_.idle_timeout);
+    first_ = false;
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       if (ec == http::error::body_limit) {
+                         return self->write(json_error(413, "request body too large"), 11, false);
+                       }
+                       if (ec) return self->close();
+                       self->answer();
+                     });
+  }
+
+  void answer() {
+    http::request<http::string_body> request = parser_->release();
+    HttpResponse response;
+    try {
+      response = handler_(to_request(request));
+    } catch (const std::exception& e) {
+      // Handlers return errors as responses; this is a bug, not bad input: say so and go on.
+      log::error("web_handler_exception", {{"error", e.what()}});
+      response = json_error(500, "internal error");
+    }
+    write(std::move(response), request.version(), request.keep_alive());
+  }
+
+  void write(HttpResponse&& response, unsigned version, bool keep_alive) {
+    response_ = to_response(std::move(response), version, keep_alive);
+    stream_.expires_after(config_.idle_timeout);
+    http::async_write(stream_, response_,
+                      [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                        if (ec || !keep_alive) return self->close();
+                        self->read();
+                      });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  beast::tcp_stream stream_;
+  const HttpServerConfig& config_;
+  const HttpHandler& handler_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+class HttpServer::Impl {
+ public:
+  Impl(HttpServerConfig config, HttpHandler handler)
+      : config_(std::move(config)),
+        handler_(std::move(handler)),
+        acceptor_(asio::make_strand(io_)),  // accepts, retries and stop() one at a time
+        accept_retry_(acceptor_.get_executor()) {}
+
+  Result<bool> listen() {
+    if (auto ok = sinks::open_acceptor(acceptor_, config_.bind, config_.port, "web"); !ok) {
+      return ok;
+    }
+    loopback_ = acceptor_.local_endpoint().address().is_loopback();
+    port_ = acceptor_.local_endpoint().port();
+    accept();
+    for (int i = 0; i < std::max(1, config_.threads); ++i) {
+      threads_.emplace_back([this] { io_.run(); });
+    }
+    return true;
+  }
+
+  void stop() {
+    if (stopped_.exchange(true)) return;
+    asio::post(acceptor_.get_executor(), [this] {
+      beast::error_code ignored;
+      acceptor_.close(ignored);
+    });
+    io_.stop();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+  }
+
+  HttpServerConfig config_;
+  HttpHandler handler_;
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  asio::steady_timer accept_retry_;
+  std::vector<std::thread> threads_;
+  std::atomic<bool> stopped_{false};
+  bool loopback_ = false;
+  int port_ = 0;
+
+ private:
+  void accept() {
+    acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket s) {
+      if (stopped_.load()) return;
+      if (!ec) {
+        beast::error_code ignored;
+        s.set_option(tcp::no_delay(true), ignored);
+        std::make_shared<Connection>(std::move(s), config_, handler_)->start();
+      } else if (ec == asio::error::operation_aborted) {
+        return;
+      } else {
+        // Out of descriptors, or the like: the connection waits in the listen queue; try
+        // again once some may have been closed rather than spinning.
+        log::warn("web_accept_failed", {{"error", ec.message()}});
+        accept_retry_.expires_after(std::chrono::milliseconds(100));
+        return accept_retry_.async_wait([this](beast::error_code wait) {
+          if (!wait && !stopped_.load()) accept();
+        });
+      }
+      accept();
+    });
+  }
+};
+
+Result<std::unique_ptr<HttpServer>> HttpServer::start(HttpServerConfig config,
+                                                      HttpHandler handler) {
+  auto impl = std::make_unique<Impl>(std::move(config), std::move(handler));
+  auto ok = impl->listen();
+  if (!ok) return ok.error();
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpServer::~HttpServer() { stop(); }
+int HttpServer::port() const { return impl_->port_; }
+bool HttpServer::loopback() const { return impl_->loopback_; }
+void HttpServer::stop() { impl_->stop(); }
+
+}  // namespace fmn::web

@@ -1,0 +1,30 @@
+// /api/v1/rules: the signed-in user's rules, listed and changed through a PreferenceStore (the
+// file in the demo, PostgreSQL in production). Every handler reads and writes only the record
+// of `user`, the session's user: no request names whose preferences it touches.
+//
+//   GET    /api/v1/rules                    {"user", "rules": [...], "destinations": [...]}
+//   POST   /api/v1/rules                    {"name", "source", "enabled"?, "deliveries"?} -> 201
+//   PUT    /api/v1/rules/<name>             any of those members -> 200
+//   POST   /api/v1/rules/<name>/enable      -> 200
+//   POST   /api/v1/rules/<name>/disable     -> 200
+//   DELETE /api/v1/rules/<name>             -> 204
+//
+// A rule is {"name", "source", "enabled", "deliveries": [{"destination", "every_seconds",
+// "count"}]}. A source that does not compile is answered 422 with the check's diagnostics
+// (check_api.h); anything else the store refuses, 422 with its message. Unknown rule: 404.
+// REQUIRES: the caller gives each call exclusive use of `store` (stores are not thread-safe).
+#pragma once
+
+#include <string_view>
+
+#include "dsl/rule_compiler.h"
+#include "prefs/preference_store.h"
+#include "web/http_message.h"
+
+namespace fmn::web {
+
+// `rest` is the path after "/api/v1/rules" ("", "/<name>", "/<name>/enable"...).
+HttpResponse rules_api(prefs::PreferenceStore& store, dsl::RuleCompiler& compiler,
+                       std::string_view user, std::string_view rest, const HttpRequest& request);
+
+}  // namespace fmn::web

@@ -1,0 +1,109 @@
+#include "web/web_app.h"
+
+#include <chrono>
+
+#include "web/check_api.h"
+#include "web/confirm_page.h"
+#include "web/rules_api.h"
+#include "web/sign_in.h"
+#include "web/unsubscribe_page.h"
+
+namespace fmn::embedded {
+std::string_view web_app_html();
+}
+
+namespace fmn::web {
+namespace {
+
+int64_t now_unix() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<WebApp>> WebApp::start(WebAppConfig config, HttpServerConfig server,
+                                              std::unique_ptr<prefs::PreferenceStore> store,
+                                              std::shared_ptr<dsl::RuleCompiler> compiler) {
+  std::unique_ptr<WebApp> app(new WebApp(std::move(config), std::move(store), std::move(compiler)));
+  WebApp* self = app.get();
+  auto started = HttpServer::start(std::move(server),
+                                   [self](const HttpRequest& r) { return self->handle(r); });
+  if (!started) return started.error();
+  app->server_ = std::move(started).value();
+  app->loopback_ = app->server_->loopback();
+  return app;
+}
+
+WebApp::WebApp(WebAppConfig config, std::unique_ptr<prefs::PreferenceStore> store,
+               std::shared_ptr<dsl::RuleCompiler> compiler)
+    : config_(std::move(config)),
+      store_(std::move(store)),
+      compiler_(std::move(compiler)),
+      confirmation_limits_(config_.confirmation_limits) {}
+
+WebApp::~WebApp() {
+  if (server_) server_->stop();
+}
+
+HttpResponse WebApp::handle(const HttpRequest& request) {
+  counters_.requests.fetch_add(1, std::memory_order_relaxed);
+  const std::string_view path = request.path;
+  if (path.starts_with("/api/v1/")) return api(request, path.substr(7));
+  if (path == "/unsubscribe") {
+    std::lock_guard lock(store_mu_);
+    HttpResponse response = unsubscribe_page(config_.unsubscribe_secret, *store_, request);
+    if (response.status == 403) counters_.unsubscribe_refused.fetch_add(1);
+    if (response.status == 200 && request.method == "POST") counters_.unsubscribes.fetch_add(1);
+    return response;
+  }
+  if (path == "/confirm") {
+    std::lock_guard lock(store_mu_);
+    return confirm_page(*store_, request, now_unix());
+  }
+  if (request.method == "GET" && (path == "/" || path.starts_with("/settings/"))) {
+    return html_page(200, std::string(embedded::web_app_html()));
+  }
+  return json_error(404, "not found");
+}
+
+HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
+  const std::string_view method = request.method;
+  if (rest == "/session/demo" && method == "POST") {
+    std::lock_guard lock(store_mu_);
+    return demo_sign_in({config_.demo_sign_in, loopback_, config_.secure_cookies}, sessions_,
+                        *store_, request);
+  }
+  const std::string_view id = request.cookie(kSessionCookie);
+  const std::optional<Session> session = sessions_.find(id);
+  if (!session) {
+    counters_.unauthenticated.fetch_add(1, std::memory_order_relaxed);
+    return json_error(401, "sign in first");
+  }
+  if (method != "GET" && !same_secret(request.header("x-csrf-token"), session->csrf_token)) {
+    counters_.csrf_refused.fetch_add(1, std::memory_order_relaxed);
+    return json_error(403, "missing or wrong X-CSRF-Token");
+  }
+  if (rest == "/session") {
+    if (method == "GET") return session_json(*session);
+    if (method == "DELETE") return end_session(sessions_, id, config_.secure_cookies);
+    return json_error(405, "method not allowed");
+  }
+  if (rest == "/check") {
+    if (method != "POST") return json_error(405, "method not allowed");
+    return check_rule(*compiler_, request);
+  }
+  if (rest == "/rules" || rest.starts_with("/rules/")) {
+    std::lock_guard lock(store_mu_);
+    return rules_api(*store_, *compiler_, session->user, rest.substr(6), request);
+  }
+  if (rest == "/destinations" || rest.starts_with("/destinations/")) {
+    std::lock_guard lock(store_mu_);
+    return destinations_api({*store_, config_.send_confirmation, confirmation_limits_, now_unix()},
+                            session->user, rest.substr(13), request);
+  }
+  return json_error(404, "not found");
+}
+
+}  // namespace fmn::web

@@ -1,0 +1,76 @@
+// The web app: the page and the JSON API (/api/v1/, docs/web.md) through which users sign in
+// and change their own preferences, and the links of notifications and confirmation requests
+// (/unsubscribe, /confirm).
+//
+// Every /api/v1/ request but the sign-in needs a session cookie (401 without), and every one
+// that is not a GET also needs the session's CSRF token in X-CSRF-Token (403 without), so a
+// page on another site can neither read nor change anything. Handlers only ever see the
+// session's user. The preference store is used by one request at a time (stores are not
+// thread-safe); the rule checker is shared, and its cache makes repeated checks cheap.
+// Refusals are counted (counters()) and never log secrets.
+// Thread-safety: handle() may be called from any thread (the server's).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "dsl/rule_compiler.h"
+#include "prefs/preference_store.h"
+#include "web/confirmation_limits.h"
+#include "web/destinations_api.h"
+#include "web/http_server.h"
+#include "web/session_store.h"
+
+namespace fmn::web {
+
+struct WebAppConfig {
+  std::string public_url = "http://localhost:8081";  // where links in notifications point
+  std::string unsubscribe_secret;                    // HMAC key of unsubscribe links
+  bool demo_sign_in = false;  // POST /api/v1/session/demo; refused unless on loopback
+  bool secure_cookies = true;
+  // Sends new destinations their confirmation request (destinations_api.h); none: adding a
+  // destination is answered 503.
+  ConfirmationSender send_confirmation;
+  ConfirmationLimitsConfig confirmation_limits;
+};
+
+struct WebCounters {
+  std::atomic<uint64_t> requests{0};
+  std::atomic<uint64_t> unauthenticated{0};      // API requests without a live session
+  std::atomic<uint64_t> csrf_refused{0};         // state-changing requests without the token
+  std::atomic<uint64_t> unsubscribe_refused{0};  // links whose signature did not match
+  std::atomic<uint64_t> unsubscribes{0};         // deliveries stopped by a valid link
+};
+
+class WebApp {
+ public:
+  // Starts serving on `server` (its address decides whether the demo sign-in may work).
+  static Result<std::unique_ptr<WebApp>> start(WebAppConfig config, HttpServerConfig server,
+                                               std::unique_ptr<prefs::PreferenceStore> store,
+                                               std::shared_ptr<dsl::RuleCompiler> compiler);
+  ~WebApp();
+
+  HttpResponse handle(const HttpRequest& request);
+  int port() const { return server_->port(); }
+  const WebCounters& counters() const { return counters_; }
+  void stop() { server_->stop(); }
+
+ private:
+  WebApp(WebAppConfig config, std::unique_ptr<prefs::PreferenceStore> store,
+         std::shared_ptr<dsl::RuleCompiler> compiler);
+  HttpResponse api(const HttpRequest& request, std::string_view rest);
+
+  const WebAppConfig config_;
+  std::mutex store_mu_;  // one request at a time uses store_
+  std::unique_ptr<prefs::PreferenceStore> store_;
+  std::shared_ptr<dsl::RuleCompiler> compiler_;
+  SessionStore sessions_;
+  ConfirmationLimits confirmation_limits_;
+  WebCounters counters_;
+  bool loopback_ = false;
+  std::unique_ptr<HttpServer> server_;  // last: stopped first, before what handlers use
+};
+
+}  // namespace fmn::web
