@@ -118,7 +118,7 @@ size_t WebhookSink::drain(std::chrono::milliseconds grace) {
   return queued_;
 }
 
-bool WebhookSink::send_confirmation(const ConfirmationRequest& request) {
+bool WebhookSink::challenge(const ConfirmationRequest& request) {
   const std::string secret = secrets_(request.address);
   if (secret.empty() || !is_webhook_url(request.address)) {
     counters_.rejected.fetch_add(1, std::memory_order_relaxed);

@@ -64,7 +64,8 @@ class WebhookSink : public Sink {
 
   // POSTs the challenge of `request` (kind webhook, address its URL); true when the receiver
   // echoed it and the destination was confirmed. Not retried: the owner starts it again.
-  bool send_confirmation(const ConfirmationRequest& request);
+  bool challenge(const ConfirmationRequest& request);
+  void send_confirmation(const ConfirmationRequest& request) override { challenge(request); }
 
   size_t queued() const { return queued_; }
 

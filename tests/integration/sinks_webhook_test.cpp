@@ -123,7 +123,7 @@ TEST_F(WebhookSinkTest, ConfirmsADestinationWhoseReceiverEchoesTheChallenge) {
     answers.push_back(a);
     return ConfirmationOutcome::kDone;
   });
-  EXPECT_TRUE(hooks->send_confirmation(challenge(url_)));
+  EXPECT_TRUE(hooks->challenge(challenge(url_)));
   const auto got = requests(1);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].event, "confirmation");
@@ -146,7 +146,7 @@ TEST_F(WebhookSinkTest, AReceiverThatDoesNotEchoTheChallengeIsNotConfirmed) {
     return ConfirmationOutcome::kDone;
   });
   ASSERT_TRUE(server_->set_mode(WebhookMode::kNoEcho).ok());
-  EXPECT_FALSE(hooks->send_confirmation(challenge(url_)));
+  EXPECT_FALSE(hooks->challenge(challenge(url_)));
   EXPECT_EQ(requests(1).size(), 1u);
   EXPECT_EQ(answers, 0);
 }
