@@ -3,16 +3,10 @@
 #include <algorithm>
 
 #include "core/log.h"
+#include "core/secret_equal.h"
 
 namespace fmn::pipeline {
 namespace {
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
 
 // Kind names have no ':', so "<kind>:<address>" names one destination.
 std::string secret_key(DestinationKind kind, std::string_view address) {
@@ -95,7 +89,7 @@ void LivePreferences::store_status(bool healthy, const std::string& message) {
 bool LivePreferences::feed_token_matches(std::string_view feed, std::string_view token) const {
   std::shared_ptr<const Secrets> secrets = secrets_.load();
   const Secret* secret = find_secret(*secrets, DestinationKind::kSse, feed);
-  return secret != nullptr && constant_time_equal(secret->token, token);
+  return secret != nullptr && secrets_equal(secret->token, token);
 }
 
 std::string LivePreferences::destination_secret(DestinationKind kind,

@@ -1,10 +1,11 @@
 #include "sinks/unsubscribe_link.h"
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #include <initializer_list>
+
+#include "core/secret_equal.h"
 
 namespace fmn::sinks {
 namespace {
@@ -36,11 +37,6 @@ std::string sign_fields(std::string_view secret, std::initializer_list<std::stri
   return hex;
 }
 
-bool same_signature(const std::string& expected, std::string_view signature) {
-  return signature.size() == expected.size() &&
-         CRYPTO_memcmp(expected.data(), signature.data(), expected.size()) == 0;
-}
-
 }  // namespace
 
 std::string sign_destination(std::string_view secret, std::string_view user, std::string_view kind,
@@ -50,7 +46,7 @@ std::string sign_destination(std::string_view secret, std::string_view user, std
 
 bool verify_destination(std::string_view secret, std::string_view user, std::string_view kind,
                         std::string_view address, std::string_view signature) {
-  return same_signature(sign_destination(secret, user, kind, address), signature);
+  return secrets_equal(sign_destination(secret, user, kind, address), signature);
 }
 
 std::string sign_unsubscribe(std::string_view secret, const UnsubscribeTarget& target) {
@@ -60,7 +56,7 @@ std::string sign_unsubscribe(std::string_view secret, const UnsubscribeTarget& t
 
 bool verify_unsubscribe(std::string_view secret, const UnsubscribeTarget& target,
                         std::string_view signature) {
-  return same_signature(sign_unsubscribe(secret, target), signature);
+  return secrets_equal(sign_unsubscribe(secret, target), signature);
 }
 
 void append_url_encoded(std::string& out, std::string_view text) {

@@ -1,7 +1,5 @@
 #include "sinks/webhook_sink.h"
 
-#include <openssl/crypto.h>
-
 #include <algorithm>
 #include <memory>
 #include <thread>
@@ -9,6 +7,7 @@
 #include "core/destination_address.h"
 #include "core/json_writer.h"
 #include "core/log.h"
+#include "core/secret_equal.h"
 #include "sinks/webhook_signature.h"
 
 namespace fmn::sinks {
@@ -30,10 +29,6 @@ std::string_view trimmed(std::string_view s) {
     s.remove_suffix(1);
   }
   return s;
-}
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 std::string confirmation_body(const ConfirmationRequest& request) {
@@ -130,8 +125,8 @@ bool WebhookSink::challenge(const ConfirmationRequest& request) {
   const std::string body = confirmation_body(request);
   const HttpReply reply =
       transport_->post(request.address, headers("confirmation", secret, body), body);
-  const bool echoed = reply.status >= 200 && reply.status < 300 &&
-                      constant_time_equal(trimmed(reply.body), request.code);
+  const bool echoed =
+      reply.status >= 200 && reply.status < 300 && secrets_equal(trimmed(reply.body), request.code);
   if (!echoed) {
     log::warn("webhook_confirmation",
               {{"user", request.user},

@@ -1,8 +1,8 @@
 #include "web/session_store.h"
 
-#include <openssl/crypto.h>
 #include <openssl/sha.h>
 
+#include "core/secret_equal.h"
 #include "prefs/confirmation.h"
 
 namespace fmn::web {
@@ -17,10 +17,6 @@ std::string digest_of(std::string_view id) {
 }
 
 }  // namespace
-
-bool same_secret(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
 
 SessionStore::SessionStore(std::chrono::seconds lifetime, Clock& clock)
     : lifetime_(lifetime), clock_(clock) {}
@@ -43,7 +39,7 @@ std::optional<Session> SessionStore::find(std::string_view id) {
   const std::string digest = digest_of(id);
   std::lock_guard lock(mu_);
   const auto it = by_digest_.find(digest);
-  if (it == by_digest_.end() || !same_secret(it->second.id_digest, digest)) return std::nullopt;
+  if (it == by_digest_.end() || !secrets_equal(it->second.id_digest, digest)) return std::nullopt;
   if (it->second.expires <= clock_.steady()) {
     by_digest_.erase(it);
     return std::nullopt;

@@ -55,7 +55,4 @@ class SessionStore {
   std::unordered_map<std::string, Entry> by_digest_;
 };
 
-// Constant-time equality of two secrets (tokens, ids); false when the lengths differ.
-bool same_secret(std::string_view a, std::string_view b);
-
 }  // namespace fmn::web

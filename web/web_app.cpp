@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "core/secret_equal.h"
 #include "web/check_api.h"
 #include "web/confirm_page.h"
 #include "web/rules_api.h"
@@ -81,7 +82,7 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
     counters_.unauthenticated.fetch_add(1, std::memory_order_relaxed);
     return json_error(401, "sign in first");
   }
-  if (method != "GET" && !same_secret(request.header("x-csrf-token"), session->csrf_token)) {
+  if (method != "GET" && !secrets_equal(request.header("x-csrf-token"), session->csrf_token)) {
     counters_.csrf_refused.fetch_add(1, std::memory_order_relaxed);
     return json_error(403, "missing or wrong X-CSRF-Token");
   }

@@ -1,7 +1,6 @@
 #include "web/oidc/id_token_verifier.h"
 
-#include <openssl/crypto.h>
-
+#include "core/secret_equal.h"
 #include "web/oidc/json_object.h"
 #include "web/oidc/jws.h"
 
@@ -10,10 +9,6 @@ namespace {
 
 Error refused(const std::string& why) {
   return Error{ErrorCode::kBadEnvelope, "ID token refused: " + why};
-}
-
-bool same_secret(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 // An empty string when the audience and authorized-party claims name this client.
@@ -76,7 +71,7 @@ Result<VerifiedIdToken> verify_id_token(std::string_view token, const IdTokenExp
     return refused(problem);
   }
   const auto nonce = string_member(*claims, "nonce");
-  if (!nonce || want.nonce.empty() || !same_secret(*nonce, want.nonce)) {
+  if (!nonce || want.nonce.empty() || !secrets_equal(*nonce, want.nonce)) {
     return refused("wrong nonce");
   }
   auto subject = string_member(*claims, "sub");

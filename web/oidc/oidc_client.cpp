@@ -1,10 +1,9 @@
 #include "web/oidc/oidc_client.h"
 
-#include <openssl/crypto.h>
-
 #include <algorithm>
 
 #include "core/log.h"
+#include "core/secret_equal.h"
 #include "web/oidc/id_token_verifier.h"
 #include "web/oidc/json_object.h"
 #include "web/oidc/random_token.h"
@@ -52,10 +51,6 @@ std::string provider_error_code(const HttpResponse& response) {
   if (!code) return what;
   code->resize(std::min<size_t>(code->size(), 64));
   return what + ", error " + *code;
-}
-
-bool equal_secrets(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace
@@ -121,7 +116,7 @@ Result<Identity> OidcClient::finish(const Callback& callback, const PendingSignI
 }
 
 Result<Identity> OidcClient::sign_in(const Callback& callback, const PendingSignIn& pending) {
-  if (pending.state.empty() || !equal_secrets(callback.state, pending.state)) {
+  if (pending.state.empty() || !secrets_equal(callback.state, pending.state)) {
     return refused("the state does not match this browser's sign-in");
   }
   if (!callback.iss.empty() && callback.iss != provider_.issuer) {
