@@ -9,6 +9,7 @@
 #include <string>
 
 #include "pipeline/endpoint_probe.h"
+#include "pipeline/web_front.h"
 #include "prefs/dsl_rule_validator.h"
 #include "prefs/file_store.h"
 #include "prefs/pg_store.h"
@@ -109,6 +110,16 @@ std::string smtp_host_port(const std::string& url) {
   return rest;
 }
 
+// Reads the client secret and runs the provider's discovery, as a start would.
+void check_oidc(Report& r, const ServiceConfig& c) {
+  metrics::Registry registry;
+  if (auto client = open_oidc_client(c, registry); !client) {
+    r.error(client.error().message);
+  } else {
+    r.ok("OpenID provider " + c.oidc_issuer + " answers discovery");
+  }
+}
+
 void describe(Report& r, const ServiceConfig& c) {
   const SourceKind kind = source_kind(c);
   if (kind == SourceKind::kReplay) {
@@ -130,6 +141,10 @@ void describe(Report& r, const ServiceConfig& c) {
   if (!c.irc_server.empty()) r.run("IRC via " + c.irc_server + " as " + c.irc_nick);
   if (!c.sse_listen.empty()) r.run("SSE feeds on " + c.sse_listen);
   if (!c.web_listen.empty()) r.run("web app on " + c.web_listen + ", public at " + c.public_url);
+  if (!c.oidc_issuer.empty()) {
+    r.run("sign-in with OpenID Connect at " + c.oidc_issuer + " as " + c.oidc_client_id +
+          ", user names from " + c.oidc_username_claim);
+  }
   if (c.stdout_fallback) r.run("notifications without a sink printed on standard output");
   if (!c.admin_listen.empty()) r.run("/metrics, /healthz, /readyz on " + c.admin_listen);
 }
@@ -160,6 +175,7 @@ int check_config(const ServiceConfig& c, std::FILE* out) {
   if (!c.irc_server.empty()) check_reachable(r, "IRC server", c.irc_server);
   if (!c.sse_listen.empty()) check_listen(r, "SSE", c.sse_listen);
   if (!c.web_listen.empty()) check_listen(r, "web", c.web_listen);
+  if (!c.oidc_issuer.empty()) check_oidc(r, c);
   if (!c.admin_listen.empty()) check_listen(r, "admin", c.admin_listen);
   if (r.problems() == 0) describe(r, c);
   return r.problems();

@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -167,6 +168,13 @@ std::map<std::string, Section, std::less<>> schema(ServiceConfig& c) {
         {"public_url", text(c.public_url)},
         {"secret_key_file", text(c.secret_key_file)},
         {"demo", flag(c.web_demo)}}},
+      {"oidc",
+       {{"issuer", text(c.oidc_issuer)},
+        {"client_id", text(c.oidc_client_id)},
+        {"client_secret_file", text(c.oidc_client_secret_file)},
+        {"redirect_path", text(c.oidc_redirect_path)},
+        {"username_claim", text(c.oidc_username_claim)},
+        {"scopes", texts(c.oidc_scopes)}}},
       {"admin",
        {{"listen", text(c.admin_listen)},
         {"header_timeout_seconds", number(c.admin_header_timeout_seconds, 0.1, 3600)},
@@ -279,6 +287,40 @@ bool public_url_is_loopback(const ServiceConfig& config) {
   return host == "localhost" || (numeric && host.starts_with("127."));
 }
 
+namespace {
+
+// The [oidc] section; OidcClient::create() checks the rest (the issuer's discovery document).
+template <typename Bad>
+Result<bool> validate_oidc(const ServiceConfig& c, const Bad& bad) {
+  if (c.oidc_issuer.empty()) {
+    if (!c.oidc_client_id.empty() || !c.oidc_client_secret_file.empty()) {
+      return bad("oidc.issuer", "required with oidc.client_id and oidc.client_secret_file");
+    }
+    return true;
+  }
+  if (!c.oidc_issuer.starts_with("https://") && !c.oidc_issuer.starts_with("http://")) {
+    return bad("oidc.issuer", "expected an https:// URL (http:// on a loopback host only)");
+  }
+  if (c.web_listen.empty()) return bad("oidc.issuer", "signs in to the web app: set web.listen");
+  if (c.oidc_client_id.empty()) return bad("oidc.client_id", "required with oidc.issuer");
+  if (c.oidc_client_secret_file.empty()) {
+    return bad("oidc.client_secret_file",
+               "required with oidc.issuer (a file holding the secret the provider issued)");
+  }
+  if (!c.oidc_redirect_path.starts_with("/") || c.oidc_redirect_path == "/" ||
+      c.oidc_redirect_path.starts_with("/api/") || c.oidc_redirect_path == "/oidc/login") {
+    return bad("oidc.redirect_path",
+               "expected a path of its own starting with /, e.g. /oidc/callback");
+  }
+  if (c.oidc_username_claim.empty()) return bad("oidc.username_claim", "must not be empty");
+  if (std::find(c.oidc_scopes.begin(), c.oidc_scopes.end(), "openid") == c.oidc_scopes.end()) {
+    return bad("oidc.scopes", "must contain \"openid\"");
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<bool> validate(const ServiceConfig& c) {
   // "file:line:col: key: what", from the value's place, else its section's, else the file's.
   auto bad = [&c](std::string_view key, std::string what) {
@@ -351,6 +393,7 @@ Result<bool> validate(const ServiceConfig& c) {
                    " needs a key to sign its unsubscribe links (only a loopback public_url, a "
                    "demo, may do with a key made for each run)");
   }
+  if (auto ok = validate_oidc(c, bad); !ok) return ok.error();
   if (c.amqp_cert.empty() != c.amqp_key.empty()) {
     return bad("source.amqp_cert", "amqp_cert and amqp_key go together");
   }

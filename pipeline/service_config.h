@@ -74,6 +74,13 @@ struct ServiceConfig {
   // is on loopback (a demo): then, without a file, a random key is made for each run.
   std::string secret_key_file;
   bool web_demo = false;  // the demo sign-in (refused unless web.listen is on loopback)
+  // [oidc] sign-in with OpenID Connect (docs/web.md); an empty issuer: none
+  std::string oidc_issuer;
+  std::string oidc_client_id;
+  std::string oidc_client_secret_file;  // holds the client secret, which is never logged
+  std::string oidc_redirect_path = "/oidc/callback";  // the redirect URI is public_url + this
+  std::string oidc_username_claim = "preferred_username";
+  std::vector<std::string> oidc_scopes{"openid", "profile"};
   // [admin]
   std::string admin_listen = "127.0.0.1:9090";  // /metrics, /healthz, /readyz; empty: off
   double admin_header_timeout_seconds = 5;      // to send a request

@@ -25,6 +25,19 @@ Result<std::unique_ptr<prefs::PreferenceStore>> open_store(
       std::make_unique<prefs::FileStore>(config.prefs_file, prefs::dsl_rule_validator(compiler)));
 }
 
+// The text of a file holding a secret, surrounding whitespace dropped. Errors name `key` and
+// the file, never its content.
+Result<std::string> read_secret_file(std::string_view key, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{ErrorCode::kInvalidConfig, std::string(key) + ": cannot read " + path};
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string secret = text.str();
+  const size_t first = secret.find_first_not_of(" \t\r\n");
+  const size_t last = secret.find_last_not_of(" \t\r\n");
+  return first == std::string::npos ? std::string() : secret.substr(first, last - first + 1);
+}
+
 }  // namespace
 
 Result<std::string> link_secret(const ServiceConfig& config) {
@@ -34,18 +47,9 @@ Result<std::string> link_secret(const ServiceConfig& config) {
                {"hint", "set web.secret_key_file"}});
     return prefs::random_token(52);
   }
-  std::ifstream in(config.secret_key_file, std::ios::binary);
-  if (!in) {
-    return Error{ErrorCode::kInvalidConfig,
-                 "web.secret_key_file: cannot read " + config.secret_key_file};
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string key = text.str();
-  const size_t first = key.find_first_not_of(" \t\r\n");
-  const size_t last = key.find_last_not_of(" \t\r\n");
-  key = first == std::string::npos ? std::string() : key.substr(first, last - first + 1);
-  if (key.size() < kMinKeyBytes) {
+  auto key = read_secret_file("web.secret_key_file", config.secret_key_file);
+  if (!key) return key.error();
+  if (key->size() < kMinKeyBytes) {
     return Error{ErrorCode::kInvalidConfig,
                  "web.secret_key_file: " + config.secret_key_file + " holds fewer than " +
                      std::to_string(kMinKeyBytes) +
@@ -54,12 +58,38 @@ Result<std::string> link_secret(const ServiceConfig& config) {
   return key;
 }
 
+Result<std::shared_ptr<oidc::OidcClient>> open_oidc_client(const ServiceConfig& config,
+                                                           metrics::Registry& registry) {
+  if (config.oidc_issuer.empty()) return std::shared_ptr<oidc::OidcClient>();
+  auto secret = read_secret_file("oidc.client_secret_file", config.oidc_client_secret_file);
+  if (!secret) return secret.error();
+  if (secret->empty()) {
+    return Error{ErrorCode::kInvalidConfig,
+                 "oidc.client_secret_file: " + config.oidc_client_secret_file + " is empty"};
+  }
+  std::string base = config.public_url;
+  while (base.ends_with('/')) base.pop_back();
+  oidc::OidcConfig oidc;
+  oidc.issuer = config.oidc_issuer;
+  oidc.client_id = config.oidc_client_id;
+  oidc.client_secret = std::move(secret).value();
+  oidc.redirect_uri = base + config.oidc_redirect_path;
+  oidc.username_claim = config.oidc_username_claim;
+  oidc.scopes = config.oidc_scopes;
+  auto client = oidc::OidcClient::create(std::move(oidc), oidc::make_curl_http_client(),
+                                         SystemClock::instance(), &registry);
+  if (!client) return Error{client.error().code, "oidc: " + client.error().message};
+  return std::shared_ptr<oidc::OidcClient>(std::move(client).value());
+}
+
 Result<std::unique_ptr<web::WebApp>> open_web_app(const ServiceConfig& config, std::string secret,
                                                   std::shared_ptr<dsl::RuleCompiler> compiler,
                                                   web::ConfirmationSender send,
                                                   metrics::Registry& registry) {
   auto store = open_store(config, compiler);
   if (!store) return store.error();
+  auto oidc = open_oidc_client(config, registry);
+  if (!oidc) return oidc.error();
   web::HttpServerConfig server;
   split_host_port(config.web_listen, server.bind, server.port);
   web::WebAppConfig app;
@@ -67,6 +97,8 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(const ServiceConfig& config, s
   app.unsubscribe_secret = std::move(secret);
   app.demo_sign_in = config.web_demo;
   app.send_confirmation = std::move(send);
+  app.oidc = std::move(oidc).value();
+  app.oidc_callback_path = config.oidc_redirect_path;
   auto started =
       web::WebApp::start(std::move(app), server, std::move(store).value(), std::move(compiler));
   if (!started) return started.error();
@@ -85,6 +117,9 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(const ServiceConfig& config, s
           c.unsubscribe_refused);
   counter("fmn_web_unsubscribes_total", "Deliveries stopped through unsubscribe links.",
           c.unsubscribes);
+  counter("fmn_web_oidc_refused_total",
+          "OpenID Connect callbacks refused: unknown, used or expired state, or a refused sign-in.",
+          c.oidc_refused);
   if (config.web_demo) {
     log::warn("web_demo_sign_in",
               {{"listen", config.web_listen},

@@ -20,9 +20,15 @@ namespace fmn::pipeline {
 // The key itself is never logged.
 Result<std::string> link_secret(const ServiceConfig& config);
 
+// The OpenID Connect client of the [oidc] section (discovery runs here), or null without an
+// issuer. The client secret is read from oidc.client_secret_file; errors never quote it.
+Result<std::shared_ptr<oidc::OidcClient>> open_oidc_client(const ServiceConfig& config,
+                                                           metrics::Registry& registry);
+
 // Starts the web app on config.web_listen and registers its counters.
 // REQUIRES: !config.web_listen.empty(); validate(config) passed. `registry` outlives the app.
-// `send` hands new destinations' confirmation requests to the sinks.
+// `send` hands new destinations' confirmation requests to the sinks. Signs in with OpenID
+// Connect when config.oidc_issuer is set (open_oidc_client()).
 Result<std::unique_ptr<web::WebApp>> open_web_app(const ServiceConfig& config, std::string secret,
                                                   std::shared_ptr<dsl::RuleCompiler> compiler,
                                                   web::ConfirmationSender send,

@@ -5,18 +5,6 @@
 #include "sinks/confirmation.h"
 
 namespace fmn::web {
-namespace {
-
-HttpResponse text_page(int status, std::string_view text) {
-  std::string page =
-      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Fedora "
-      "notifications</title></head><body><p>";
-  page += text;
-  page += "</p></body></html>\n";
-  return html_page(status, std::move(page));
-}
-
-}  // namespace
 
 HttpResponse confirm_page(prefs::PreferenceStore& store, const HttpRequest& request,
                           int64_t now_unix) {

@@ -39,4 +39,13 @@ HttpResponse html_page(int status, std::string body) {
   return {status, "text/html; charset=utf-8", std::move(body), {}};
 }
 
+HttpResponse text_page(int status, std::string_view text) {
+  std::string page =
+      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Fedora "
+      "notifications</title></head><body><p>";
+  page += text;
+  page += "</p></body></html>\n";
+  return html_page(status, std::move(page));
+}
+
 }  // namespace fmn::web

@@ -34,5 +34,7 @@ struct HttpResponse {
 HttpResponse json_error(int status, std::string_view message);
 // An HTML page, never cached.
 HttpResponse html_page(int status, std::string body);
+// A page of one paragraph, `text` (trusted HTML: the caller's own words), never cached.
+HttpResponse text_page(int status, std::string_view text);
 
 }  // namespace fmn::web

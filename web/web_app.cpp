@@ -5,6 +5,8 @@
 #include "core/secret_equal.h"
 #include "web/check_api.h"
 #include "web/confirm_page.h"
+#include "web/json_body.h"
+#include "web/oidc_sign_in.h"
 #include "web/rules_api.h"
 #include "web/sign_in.h"
 #include "web/unsubscribe_page.h"
@@ -42,6 +44,7 @@ WebApp::WebApp(WebAppConfig config, std::unique_ptr<prefs::PreferenceStore> stor
     : config_(std::move(config)),
       store_(std::move(store)),
       compiler_(std::move(compiler)),
+      pending_sign_ins_(config_.pending_sign_ins),
       confirmation_limits_(config_.confirmation_limits) {}
 
 WebApp::~WebApp() {
@@ -63,6 +66,16 @@ HttpResponse WebApp::handle(const HttpRequest& request) {
     std::lock_guard lock(store_mu_);
     return confirm_page(*store_, request, now_unix());
   }
+  if (config_.oidc && (path == "/oidc/login" || path == config_.oidc_callback_path)) {
+    const OidcSignIn oidc{*config_.oidc, pending_sign_ins_, sessions_, config_.secure_cookies};
+    if (path == config_.oidc_callback_path) {
+      HttpResponse response = oidc_callback(oidc, request);
+      if (response.status >= 400 && response.status < 500) counters_.oidc_refused.fetch_add(1);
+      return response;
+    }
+    if (request.method != "GET") return text_page(405, "Method not allowed.");
+    return oidc_login(oidc);
+  }
   if (request.method == "GET" && (path == "/" || path.starts_with("/settings/"))) {
     return html_page(200, std::string(embedded::web_app_html()));
   }
@@ -76,6 +89,7 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
     return demo_sign_in({config_.demo_sign_in, loopback_, config_.secure_cookies}, sessions_,
                         *store_, request);
   }
+  if (rest == "/session/options" && method == "GET") return sign_in_options();
   const std::string_view id = request.cookie(kSessionCookie);
   const std::optional<Session> session = sessions_.find(id);
   if (!session) {
@@ -105,6 +119,19 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
                             session->user, rest.substr(13), request);
   }
   return json_error(404, "not found");
+}
+
+// The ways in the page offers before anyone is signed in.
+HttpResponse WebApp::sign_in_options() const {
+  JsonBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("demo");
+  w.Bool(config_.demo_sign_in && loopback_);
+  w.Key("oidc");
+  w.Bool(config_.oidc != nullptr);
+  w.EndObject();
+  return {200, "application/json", buffer.GetString(), {}};
 }
 
 }  // namespace fmn::web

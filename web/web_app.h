@@ -1,6 +1,7 @@
 // The web app: the page and the JSON API (/api/v1/, docs/web.md) through which users sign in
 // and change their own preferences, and the links of notifications and confirmation requests
-// (/unsubscribe, /confirm).
+// (/unsubscribe, /confirm). With an OpenID Connect client, /oidc/login and the callback sign
+// people in (oidc_sign_in.h).
 //
 // Every /api/v1/ request but the sign-in needs a session cookie (401 without), and every one
 // that is not a GET also needs the session's CSRF token in X-CSRF-Token (403 without), so a
@@ -21,6 +22,8 @@
 #include "web/confirmation_limits.h"
 #include "web/destinations_api.h"
 #include "web/http_server.h"
+#include "web/oidc/oidc_client.h"
+#include "web/pending_sign_ins.h"
 #include "web/session_store.h"
 
 namespace fmn::web {
@@ -34,6 +37,10 @@ struct WebAppConfig {
   // destination is answered 503.
   ConfirmationSender send_confirmation;
   ConfirmationLimitsConfig confirmation_limits;
+  // Sign-in with OpenID Connect; none: /oidc/login is 404 and the page offers no such button.
+  std::shared_ptr<oidc::OidcClient> oidc;
+  std::string oidc_callback_path = "/oidc/callback";  // the path of the client's redirect_uri
+  PendingSignInsConfig pending_sign_ins;
 };
 
 struct WebCounters {
@@ -42,6 +49,7 @@ struct WebCounters {
   std::atomic<uint64_t> csrf_refused{0};         // state-changing requests without the token
   std::atomic<uint64_t> unsubscribe_refused{0};  // links whose signature did not match
   std::atomic<uint64_t> unsubscribes{0};         // deliveries stopped by a valid link
+  std::atomic<uint64_t> oidc_refused{0};         // OpenID Connect callbacks answered 4xx
 };
 
 class WebApp {
@@ -61,12 +69,14 @@ class WebApp {
   WebApp(WebAppConfig config, std::unique_ptr<prefs::PreferenceStore> store,
          std::shared_ptr<dsl::RuleCompiler> compiler);
   HttpResponse api(const HttpRequest& request, std::string_view rest);
+  HttpResponse sign_in_options() const;
 
   const WebAppConfig config_;
   std::mutex store_mu_;  // one request at a time uses store_
   std::unique_ptr<prefs::PreferenceStore> store_;
   std::shared_ptr<dsl::RuleCompiler> compiler_;
   SessionStore sessions_;
+  PendingSignIns pending_sign_ins_;
   ConfirmationLimits confirmation_limits_;
   WebCounters counters_;
   bool loopback_ = false;

@@ -1,7 +1,8 @@
 // `fmn-pipeline --check-config FILE` against real files and servers: a good configuration
 // prints what would run and exits 0; each class of problem (the file's syntax and keys, a bad
 // value, broken preferences, a database without the schema, an unreachable server, a taken
-// port) is reported and exits non-zero, without starting anything.
+// port, an OpenID provider without its client secret) is reported and exits non-zero, without
+// starting anything.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -12,6 +13,7 @@
 
 #include "tests/integration/pipeline_process.h"
 #include "tests/support/loopback.h"
+#include "tests/support/oidc_provider.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/temp_dir.h"
 
@@ -104,6 +106,37 @@ TEST(PipelineCheckConfig, EveryUnreachableServerIsReported) {
     EXPECT_NE(c.output.find(line), std::string::npos) << line << "\n" << c.output;
   }
   EXPECT_EQ(c.output.find("would run:"), std::string::npos) << c.output;
+}
+
+TEST(PipelineCheckConfig, TheOpenIdProviderIsAskedAndItsClientSecretReadButNeverPrinted) {
+  auto idp = OidcProvider::start({"http://127.0.0.1:8081/oidc/callback"});
+  ASSERT_TRUE(idp.ok()) << idp.error().message;
+  auto dir = TempDir::create("check-oidc-secret");
+  ASSERT_TRUE(dir.ok());
+  const std::string secret_file = (*dir / "oidc.secret").string();
+  std::ofstream(secret_file) << kOidcRs256Client.secret << "\n";
+  const std::string web = kBase + "[prefs]\nfile = \"prefs.toml\"\n[web]\nlisten = \"" +
+                          dead_address() + "\"\npublic_url = \"http://127.0.0.1:8081\"\n" +
+                          "[oidc]\nissuer = \"" + idp->issuer() + "\"\nclient_id = \"" +
+                          kOidcRs256Client.id + "\"\nclient_secret_file = ";
+  const std::string prefs = "version = 1\n";
+
+  Checked good = check("oidc", web + "\"" + secret_file + "\"\n", prefs);
+  EXPECT_EQ(good.status, 0) << good.output;
+  EXPECT_NE(good.output.find("ok: OpenID provider " + idp->issuer() + " answers discovery\n"),
+            std::string::npos)
+      << good.output;
+  EXPECT_NE(good.output.find("would run: sign-in with OpenID Connect at " + idp->issuer()),
+            std::string::npos)
+      << good.output;
+  EXPECT_EQ(good.output.find(kOidcRs256Client.secret), std::string::npos) << good.output;
+
+  Checked missing = check("oidc-missing", web + "\"" + secret_file + ".absent\"\n", prefs);
+  EXPECT_EQ(missing.status, 1) << missing.output;
+  EXPECT_NE(
+      missing.output.find("error: oidc.client_secret_file: cannot read " + secret_file + ".absent"),
+      std::string::npos)
+      << missing.output;
 }
 
 TEST(PipelineCheckConfig, ATakenAdminPortIsReported) {

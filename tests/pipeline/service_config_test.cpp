@@ -258,6 +258,48 @@ TEST(ServiceConfig, TheWebAppNeedsAPreferenceStoreItCanChange) {
   EXPECT_EQ(validate_error(c), "web.listen: expected host:port, got '8081'");
 }
 
+TEST(ServiceConfig, OpenIdConnectNeedsTheWebAppAClientAndItsSecretFile) {
+  auto config = parse_service_config(R"([source]
+connect = ["tcp://127.0.0.1:9940"]
+[prefs]
+file = "prefs.toml"
+[web]
+listen = "127.0.0.1:8081"
+[oidc]
+issuer = "https://id.fedoraproject.org/openidc/"
+client_id = "fmn"
+)",
+                                     "fmn.toml");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  ServiceConfig c = *config;
+  EXPECT_EQ(validate_error(c),
+            "fmn.toml:7:2: oidc.client_secret_file: required with oidc.issuer (a file holding "
+            "the secret the provider issued)");
+  c.oidc_client_secret_file = "/etc/fmn/oidc.secret";
+  EXPECT_EQ(validate_error(c), "");
+  c.oidc_client_id.clear();
+  EXPECT_EQ(validate_error(c), "fmn.toml:9:13: oidc.client_id: required with oidc.issuer");
+  c.oidc_client_id = "fmn";
+  c.oidc_scopes = {"profile"};
+  EXPECT_EQ(validate_error(c), "fmn.toml:7:2: oidc.scopes: must contain \"openid\"");
+  c.oidc_scopes = {"openid"};
+  c.oidc_redirect_path = "oidc/callback";
+  EXPECT_NE(validate_error(c).find("oidc.redirect_path: expected a path of its own"),
+            std::string::npos);
+  c.oidc_redirect_path = "/oidc/callback";
+  c.oidc_issuer = "id.fedoraproject.org";
+  EXPECT_NE(validate_error(c).find("oidc.issuer: expected an https:// URL"), std::string::npos);
+  c.oidc_issuer = "https://id.fedoraproject.org/openidc/";
+  c.web_listen.clear();
+  EXPECT_EQ(validate_error(c),
+            "fmn.toml:8:10: oidc.issuer: signs in to the web app: set web.listen");
+  c.web_listen = "127.0.0.1:8081";
+  c.oidc_issuer.clear();
+  EXPECT_EQ(validate_error(c),
+            "fmn.toml:8:10: oidc.issuer: required with oidc.client_id and "
+            "oidc.client_secret_file");
+}
+
 TEST(ServiceConfig, ValidateRejectsAShardOutsideItsCount) {
   ServiceConfig c = valid_config();
   c.shard_index = 2;
@@ -357,6 +399,16 @@ TEST(ServiceConfig, TheContribExampleParsesAndEqualsTheDefaults) {
   EXPECT_EQ(c.public_url, defaults.public_url);
   EXPECT_EQ(c.secret_key_file, defaults.secret_key_file);
   EXPECT_EQ(c.web_demo, defaults.web_demo);
+  for (const char* key :
+       {"issuer", "client_id", "client_secret_file", "redirect_path", "username_claim", "scopes"}) {
+    EXPECT_TRUE(c.positions.contains(std::string("oidc.") + key)) << key;
+  }
+  EXPECT_EQ(c.oidc_issuer, defaults.oidc_issuer);
+  EXPECT_EQ(c.oidc_client_id, defaults.oidc_client_id);
+  EXPECT_EQ(c.oidc_client_secret_file, defaults.oidc_client_secret_file);
+  EXPECT_EQ(c.oidc_redirect_path, defaults.oidc_redirect_path);
+  EXPECT_EQ(c.oidc_username_claim, defaults.oidc_username_claim);
+  EXPECT_EQ(c.oidc_scopes, defaults.oidc_scopes);
   EXPECT_EQ(c.log_level, defaults.log_level);
   EXPECT_EQ(c.log_format, defaults.log_format);
   EXPECT_EQ(c.progress_seconds, defaults.progress_seconds);
