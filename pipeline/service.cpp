@@ -16,6 +16,7 @@
 #include "engine/rule_engine.h"
 #include "pipeline/admin_server.h"
 #include "pipeline/amqp_intake.h"
+#include "pipeline/delivery_failures.h"
 #include "pipeline/delivery_router.h"
 #include "pipeline/endpoint_probe.h"
 #include "pipeline/engine_matcher.h"
@@ -79,6 +80,7 @@ log::Level parse_level(const std::string& s) {
 struct Service::Impl {
   ServiceConfig config;
   metrics::Registry registry;
+  DeliveryFailures failures{registry};  // logs and counts the deliveries the sinks give up
   PipelineStats stats;
   std::atomic<bool> stop{false};
   std::atomic<bool> reload{false};
@@ -239,7 +241,8 @@ Result<bool> Service::Impl::open_sinks() {
     if (!store) return store.error();
     sinks::DigestStore& own = *digest_stores.emplace_back(std::move(store).value());
     sinks::Sink& in = *sinks.emplace_back(std::move(inner));
-    auto batcher = std::make_unique<sinks::DigestBatcher>(in, own);
+    auto batcher = std::make_unique<sinks::DigestBatcher>(
+        in, own, sinks::DigestBatcherConfig{}, SystemClock::instance(), failures.handler(kind));
     batcher->recover();
     return sinks.emplace_back(std::move(batcher)).get();
   };
@@ -254,7 +257,9 @@ Result<bool> Service::Impl::open_sinks() {
     email.render.base_url = config.public_url;
     email.render.unsubscribe_secret = link_secret;
     auto sink = batched(DestinationKind::kEmail,
-                        std::make_unique<sinks::EmailSink>(std::move(transport).value(), email));
+                        std::make_unique<sinks::EmailSink>(
+                            std::move(transport).value(), email, sinks::TemplateSet::builtin(),
+                            SystemClock::instance(), failures.handler(DestinationKind::kEmail)));
     if (!sink) return sink.error();
     auto outbox = open_outbox(redis, DestinationKind::kEmail);
     if (!outbox) return outbox.error();
@@ -269,9 +274,11 @@ Result<bool> Service::Impl::open_sinks() {
     irc.max_event_bytes = config.irc_max_event_bytes;
     irc.render.base_url = config.public_url;
     irc.render.unsubscribe_secret = link_secret;
-    auto sink = batched(DestinationKind::kIrc,
-                        std::make_unique<sinks::IrcSink>(
-                            std::make_unique<sinks::TcpIrcTransport>(host, port), irc));
+    auto sink = batched(
+        DestinationKind::kIrc,
+        std::make_unique<sinks::IrcSink>(std::make_unique<sinks::TcpIrcTransport>(host, port), irc,
+                                         sinks::TemplateSet::builtin(), SystemClock::instance(),
+                                         failures.handler(DestinationKind::kIrc)));
     if (!sink) return sink.error();
     auto outbox = open_outbox(redis, DestinationKind::kIrc);
     if (!outbox) return outbox.error();
@@ -308,6 +315,7 @@ Result<bool> Service::Impl::open_sinks() {
   };
   for (const sinks::DestinationSink& kind : sinks::destination_sinks()) {
     auto section = config.sink_sections.find(destination_kind_info(kind.kind).config_section);
+    context.on_failure = failures.handler(kind.kind);
     auto opened =
         kind.open(section != config.sink_sections.end() ? section->second
                                                         : sinks::SinkSettings(kind.settings),

@@ -28,6 +28,8 @@ struct SinkContext {
   // by kind and address; empty when there is none. Called from the sink's thread; must not
   // block on a reload.
   std::function<std::string(DestinationKind, std::string_view address)> secret;
+  // Where the kind's sink reports the deliveries it gives up; may be empty.
+  FailureHandler on_failure;
 };
 
 struct DestinationSink {
