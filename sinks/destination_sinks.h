@@ -4,7 +4,7 @@
 // each kind's sink with its settings, puts a digest batcher and an outbox in front of it and
 // routes the kind to it: a kind added here needs no change in pipeline/.
 //
-// Email, IRC and SSE are still opened by pipeline/service.cpp from typed configuration fields
+// Email, IRC and SSE are still opened by pipeline/service_sinks.cpp from typed configuration fields
 // (and command-line flags); kinds added since are opened from this table only.
 // Immutable; thread-safe.
 #pragma once
