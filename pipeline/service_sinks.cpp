@@ -68,10 +68,11 @@ Result<bool> Service::Impl::open_sinks() {
     redis.emplace();
     split_host_port(config.redis, redis->host, redis->port);
   }
-  // Each destination kind's batcher has its own store, under its own key prefix in Redis: a
-  // store's due and in-flight lists are all its batcher flushes.
-  auto batched = [&](DestinationKind kind,
-                     std::unique_ptr<sinks::Sink> inner) -> Result<sinks::Sink*> {
+  // A kind's sink behind a digest batcher, its outbox and its worker, routed to. Each kind's
+  // batcher has its own store, under its own key prefix in Redis: a store's due and in-flight
+  // lists are all its batcher flushes.
+  auto route_batched = [&](DestinationKind kind,
+                           std::unique_ptr<sinks::Sink> inner) -> Result<bool> {
     std::optional<sinks::RedisConfig> own_redis = redis;
     if (own_redis) own_redis->prefix += std::string(destination_kind_name(kind)) + ":";
     auto store = sinks::open_digest_store(own_redis);
@@ -81,7 +82,11 @@ Result<bool> Service::Impl::open_sinks() {
     auto batcher = std::make_unique<sinks::DigestBatcher>(
         in, own, sinks::DigestBatcherConfig{}, SystemClock::instance(), failures.handler(kind));
     batcher->recover();
-    return sinks.emplace_back(std::move(batcher)).get();
+    sinks::Sink& batched = *sinks.emplace_back(std::move(batcher));
+    auto outbox = open_outbox(redis, kind);
+    if (!outbox) return outbox.error();
+    router.route(kind, add_worker(batched, *outbox));
+    return true;
   };
 
   if (!config.smtp_url.empty()) {
@@ -93,14 +98,12 @@ Result<bool> Service::Impl::open_sinks() {
     email.email.from_address = config.email_from;
     email.render.base_url = config.public_url;
     email.render.unsubscribe_secret = link_secret;
-    auto sink = batched(DestinationKind::kEmail,
-                        std::make_unique<sinks::EmailSink>(
-                            std::move(transport).value(), email, sinks::TemplateSet::builtin(),
-                            SystemClock::instance(), failures.handler(DestinationKind::kEmail)));
-    if (!sink) return sink.error();
-    auto outbox = open_outbox(redis, DestinationKind::kEmail);
-    if (!outbox) return outbox.error();
-    router.route(DestinationKind::kEmail, add_worker(**sink, *outbox));
+    auto routed =
+        route_batched(DestinationKind::kEmail,
+                      std::make_unique<sinks::EmailSink>(
+                          std::move(transport).value(), email, sinks::TemplateSet::builtin(),
+                          SystemClock::instance(), failures.handler(DestinationKind::kEmail)));
+    if (!routed) return routed.error();
   }
   if (!config.irc_server.empty()) {
     std::string host;
@@ -111,15 +114,12 @@ Result<bool> Service::Impl::open_sinks() {
     irc.max_event_bytes = config.irc_max_event_bytes;
     irc.render.base_url = config.public_url;
     irc.render.unsubscribe_secret = link_secret;
-    auto sink = batched(
+    auto routed = route_batched(
         DestinationKind::kIrc,
         std::make_unique<sinks::IrcSink>(std::make_unique<sinks::TcpIrcTransport>(host, port), irc,
                                          sinks::TemplateSet::builtin(), SystemClock::instance(),
                                          failures.handler(DestinationKind::kIrc)));
-    if (!sink) return sink.error();
-    auto outbox = open_outbox(redis, DestinationKind::kIrc);
-    if (!outbox) return outbox.error();
-    router.route(DestinationKind::kIrc, add_worker(**sink, *outbox));
+    if (!routed) return routed.error();
   }
   if (!config.sse_listen.empty()) {
     sinks::SseServerConfig sse_config;
@@ -159,11 +159,9 @@ Result<bool> Service::Impl::open_sinks() {
                   context);
     if (!opened) return opened.error();
     if (*opened == nullptr) continue;
-    auto sink = batched(kind.kind, std::move(opened).value());
-    if (!sink) return sink.error();
-    auto outbox = open_outbox(redis, kind.kind);
-    if (!outbox) return outbox.error();
-    router.route(kind.kind, add_worker(**sink, *outbox));
+    if (auto routed = route_batched(kind.kind, std::move(opened).value()); !routed) {
+      return routed.error();
+    }
   }
   if (config.stdout_fallback) {
     SinkWorker& out = add_worker(
