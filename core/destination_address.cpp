@@ -117,4 +117,15 @@ bool is_webhook_url(std::string_view url) {
          authority.find('@') == std::string_view::npos;
 }
 
+std::string redacted_address(std::string_view address) {
+  if (const size_t scheme = address.find("://"); scheme != std::string_view::npos) {
+    const size_t host_end = address.find_first_of("/?#", scheme + 3);
+    return std::string(address.substr(0, host_end)) + "/...";
+  }
+  if (const size_t at = address.rfind('@'); at != std::string_view::npos && at > 0) {
+    return std::string(address.substr(0, 1)) + "***" + std::string(address.substr(at));
+  }
+  return std::string(address);
+}
+
 }  // namespace fmn

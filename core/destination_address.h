@@ -8,6 +8,7 @@
 // an HTTP request line. Pure functions; thread-safe.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace fmn {
@@ -28,5 +29,10 @@ bool is_plain_name(std::string_view name);
 // quotes, angle brackets or backslashes, and without user:password@ (the URL is logged as the
 // destination's address, so it may hold no credential).
 bool is_webhook_url(std::string_view url);
+
+// The address as logs may show it: an email's local part is masked after its first character
+// ("a***@example.org"), a URL keeps only its scheme and host (a path or query may hold a token),
+// a nick or feed name is kept (public names).
+std::string redacted_address(std::string_view address);
 
 }  // namespace fmn

@@ -4,7 +4,7 @@
 // each kind's sink with its settings, puts a digest batcher and an outbox in front of it and
 // routes the kind to it: a kind added here needs no change in pipeline/.
 //
-// Email, IRC and SSE are still opened by pipeline/service.cpp from typed configuration fields
+// Email, IRC and SSE are still opened by pipeline/service_sinks.cpp from typed configuration fields
 // (and command-line flags); kinds added since are opened from this table only.
 // Immutable; thread-safe.
 #pragma once
@@ -28,6 +28,8 @@ struct SinkContext {
   // by kind and address; empty when there is none. Called from the sink's thread; must not
   // block on a reload.
   std::function<std::string(DestinationKind, std::string_view address)> secret;
+  // Where the kind's sink reports the deliveries it gives up; may be empty.
+  FailureHandler on_failure;
 };
 
 struct DestinationSink {

@@ -53,6 +53,15 @@ TEST(WebhookUrl, AcceptsHttpUrlsWithoutCredentials) {
   EXPECT_FALSE(is_webhook_url("https://a.org/" + std::string(2000, 'x')));
 }
 
+TEST(DestinationAddress, RedactedAddressHidesWhatMayIdentifyOrAuthorize) {
+  EXPECT_EQ(redacted_address("alice.smith@example.org"), "a***@example.org");
+  EXPECT_EQ(redacted_address("https://hooks.example.org:8443/fmn?token=s3cret"),
+            "https://hooks.example.org:8443/...");
+  EXPECT_EQ(redacted_address("http://127.0.0.1"), "http://127.0.0.1/...");
+  EXPECT_EQ(redacted_address("alice_"), "alice_");
+  EXPECT_EQ(redacted_address(""), "");
+}
+
 TEST(DestinationKinds, TableNamesEveryKindOnceInEnumeratorOrder) {
   ASSERT_EQ(destination_kinds().size(), kDestinationKindCount);
   for (size_t i = 0; i < kDestinationKindCount; ++i) {

@@ -1,0 +1,174 @@
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "core/log.h"
+#include "pipeline/service_impl.h"
+#include "sinks/curl_smtp_transport.h"
+#include "sinks/destination_sinks.h"
+#include "sinks/digest_batcher.h"
+#include "sinks/digest_store_factory.h"
+#include "sinks/email_sink.h"
+#include "sinks/irc_sink.h"
+#include "sinks/irc_transport.h"
+#include "sinks/sse_sink.h"
+#include "sinks/stdout_sink.h"
+
+namespace fmn::pipeline {
+
+SinkWorker& Service::Impl::add_worker(sinks::Sink& sink, sinks::RedisOutbox* outbox) {
+  SinkWorker* w = workers
+                      .emplace_back(std::make_unique<SinkWorker>(
+                          sink, config.sink_queue, milliseconds(config.stop_grace_seconds),
+                          std::chrono::milliseconds(200), outbox))
+                      .get();
+  const metrics::Labels kind{{"sink", std::string(sink.name())}};
+  registry.gauge_fn(
+      "fmn_sink_queue_notifications", "Notifications waiting in a destination kind's queue.",
+      [w] { return static_cast<double>(w->depth()); }, kind);
+  if (outbox != nullptr) {
+    registry.counter_fn(
+        "fmn_outbox_recovered_total",
+        "Notifications a previous run left unconfirmed in the outbox, taken back at start-up and "
+        "delivered.",
+        [w] { return static_cast<double>(w->recovered()); }, kind);
+    registry.counter_fn(
+        "fmn_outbox_dead_letters_total",
+        "Outbox entries (batches) moved to the dead letters: handed out too often unconfirmed.",
+        [outbox] { return static_cast<double>(outbox->dead_lettered_total()); }, kind);
+    registry.counter_fn(
+        "fmn_outbox_errors_total",
+        "Failed outbox operations (Redis unreachable): such batches go on from "
+        "memory only.",
+        [w] { return static_cast<double>(w->outbox_errors()); }, kind);
+  }
+  return *w;
+}
+
+Result<sinks::RedisOutbox*> Service::Impl::open_outbox(
+    const std::optional<sinks::RedisConfig>& redis, DestinationKind kind) {
+  if (!redis || !config.outbox) return nullptr;
+  sinks::OutboxConfig outbox;
+  outbox.consumer = config.outbox_consumer;
+  if (outbox.consumer.empty()) {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    outbox.consumer = std::string(host) + "-" + std::to_string(config.shard_index);
+  }
+  outbox.max_deliveries = static_cast<int>(config.outbox_max_deliveries);
+  outbox.claim_idle = milliseconds(config.outbox_claim_idle_seconds);
+  auto opened = sinks::RedisOutbox::open(*redis, destination_kind_name(kind), outbox);
+  if (!opened) return opened.error();
+  return outboxes.emplace_back(std::move(opened).value()).get();
+}
+
+Result<bool> Service::Impl::open_sinks() {
+  std::optional<sinks::RedisConfig> redis;
+  if (!config.redis.empty()) {
+    redis.emplace();
+    split_host_port(config.redis, redis->host, redis->port);
+  }
+  // A kind's sink behind a digest batcher, its outbox and its worker, routed to. Each kind's
+  // batcher has its own store, under its own key prefix in Redis: a store's due and in-flight
+  // lists are all its batcher flushes.
+  auto route_batched = [&](DestinationKind kind,
+                           std::unique_ptr<sinks::Sink> inner) -> Result<bool> {
+    std::optional<sinks::RedisConfig> own_redis = redis;
+    if (own_redis) own_redis->prefix += std::string(destination_kind_name(kind)) + ":";
+    auto store = sinks::open_digest_store(own_redis);
+    if (!store) return store.error();
+    sinks::DigestStore& own = *digest_stores.emplace_back(std::move(store).value());
+    sinks::Sink& in = *sinks.emplace_back(std::move(inner));
+    auto batcher = std::make_unique<sinks::DigestBatcher>(
+        in, own, sinks::DigestBatcherConfig{}, SystemClock::instance(), failures.handler(kind));
+    batcher->recover();
+    sinks::Sink& batched = *sinks.emplace_back(std::move(batcher));
+    auto outbox = open_outbox(redis, kind);
+    if (!outbox) return outbox.error();
+    router.route(kind, add_worker(batched, *outbox));
+    return true;
+  };
+
+  if (!config.smtp_url.empty()) {
+    sinks::SmtpConfig smtp;
+    smtp.url = config.smtp_url;
+    auto transport = sinks::CurlSmtpTransport::create(smtp);
+    if (!transport) return transport.error();
+    sinks::EmailSinkConfig email;
+    email.email.from_address = config.email_from;
+    email.render.base_url = config.public_url;
+    email.render.unsubscribe_secret = link_secret;
+    auto routed =
+        route_batched(DestinationKind::kEmail,
+                      std::make_unique<sinks::EmailSink>(
+                          std::move(transport).value(), email, sinks::TemplateSet::builtin(),
+                          SystemClock::instance(), failures.handler(DestinationKind::kEmail)));
+    if (!routed) return routed.error();
+  }
+  if (!config.irc_server.empty()) {
+    std::string host;
+    int port = 0;
+    split_host_port(config.irc_server, host, port);
+    sinks::IrcConfig irc;
+    irc.nick = config.irc_nick;
+    irc.max_event_bytes = config.irc_max_event_bytes;
+    irc.render.base_url = config.public_url;
+    irc.render.unsubscribe_secret = link_secret;
+    auto routed = route_batched(
+        DestinationKind::kIrc,
+        std::make_unique<sinks::IrcSink>(std::make_unique<sinks::TcpIrcTransport>(host, port), irc,
+                                         sinks::TemplateSet::builtin(), SystemClock::instance(),
+                                         failures.handler(DestinationKind::kIrc)));
+    if (!routed) return routed.error();
+  }
+  if (!config.sse_listen.empty()) {
+    sinks::SseServerConfig sse_config;
+    split_host_port(config.sse_listen, sse_config.bind, sse_config.port);
+    sse_config.max_event_bytes = config.sse_max_event_bytes;
+    sse_config.max_connections_per_ip = config.sse_max_connections_per_ip;
+    sse_config.header_timeout = milliseconds(config.sse_header_timeout_seconds);
+    sse_config.idle_timeout = milliseconds(config.sse_idle_timeout_seconds);
+    sinks::apply_memory_budget(sse_config, config.sse_memory_budget_mb << 20);
+    if (redis) {
+      sse_config.redis.emplace();
+      sse_config.redis->redis = *redis;
+    }
+    auto server =
+        sinks::SseServer::start(sse_config, [this](std::string_view feed, std::string_view token) {
+          return preferences->feed_token_matches(feed, token);
+        });
+    if (!server) return server.error();
+    sse = std::move(server).value();
+    auto outbox = open_outbox(redis, DestinationKind::kSse);
+    if (!outbox) return outbox.error();
+    router.route(DestinationKind::kSse,
+                 add_worker(*sinks.emplace_back(std::make_unique<sinks::SseSink>(*sse)), *outbox));
+    log::info("sse_listening", {{"address", sse_config.bind}, {"port", sse->port()}});
+  }
+  // The kinds opened from the table: each with its section's settings, a batcher and an outbox.
+  sinks::SinkContext context;
+  context.secret = [this](DestinationKind kind, std::string_view address) {
+    return preferences->destination_secret(kind, address);
+  };
+  for (const sinks::DestinationSink& kind : sinks::destination_sinks()) {
+    auto section = config.sink_sections.find(destination_kind_info(kind.kind).config_section);
+    context.on_failure = failures.handler(kind.kind);
+    auto opened =
+        kind.open(section != config.sink_sections.end() ? section->second
+                                                        : sinks::SinkSettings(kind.settings),
+                  context);
+    if (!opened) return opened.error();
+    if (*opened == nullptr) continue;
+    if (auto routed = route_batched(kind.kind, std::move(opened).value()); !routed) {
+      return routed.error();
+    }
+  }
+  if (config.stdout_fallback) {
+    SinkWorker& out = add_worker(
+        *sinks.emplace_back(std::make_unique<sinks::StdoutSink>(stdout, config.public_url)));
+    router.route_unrouted(out);
+  }
+  return true;
+}
+
+}  // namespace fmn::pipeline
