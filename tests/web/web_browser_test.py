@@ -18,6 +18,7 @@ import tempfile
 import time
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
@@ -123,7 +124,10 @@ def main():
         link = wait.until(lambda _: confirmation_link(os.path.join(work, "pipeline.out")))
         browser.get(link)
         browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "body"), "Confirmed"))
+        # The form's POST replaces the document: an element found in the old one may be gone by
+        # the time it is read, so this wait reads the page afresh and retries across the swap.
+        WebDriverWait(browser, 30, ignored_exceptions=(WebDriverException,)).until(
+            lambda b: "Confirmed" in b.find_element(By.TAG_NAME, "body").text)
         shot("6-confirmed")
         browser.get("http://localhost:%d/" % port)
         wait.until(ec.text_to_be_present_in_element((By.ID, "destinations"), "ralph@example.org"))
