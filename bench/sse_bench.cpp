@@ -103,6 +103,7 @@ void run(SseFlags flags) {
   raise_descriptor_limit();
   sinks::SseServerConfig config;
   config.max_connections_per_ip = static_cast<size_t>(flags.clients) + 1;  // all from 127.0.0.1
+  config.max_connections = config.max_connections_per_ip;
   sinks::apply_memory_budget(config, flags.budget_mb << 20);
   auto server = sinks::SseServer::start(
       config, [](std::string_view, std::string_view token) { return token == "bench"; });

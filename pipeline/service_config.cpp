@@ -159,6 +159,7 @@ std::map<std::string, Section, std::less<>> schema(ServiceConfig& c) {
       {"sse",
        {{"listen", text(c.sse_listen)},
         {"max_event_bytes", number(c.sse_max_event_bytes, 4096, 262144)},
+        {"max_connections", number(c.sse_max_connections, 1, 1e7)},
         {"max_connections_per_ip", number(c.sse_max_connections_per_ip, 1, 1e6)},
         {"header_timeout_seconds", number(c.sse_header_timeout_seconds, 0.1, 3600)},
         {"idle_timeout_seconds", number(c.sse_idle_timeout_seconds, 30, 86400)},

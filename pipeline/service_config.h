@@ -59,6 +59,7 @@ struct ServiceConfig {
   // [sse]
   std::string sse_listen = "127.0.0.1:8080";  // empty: no SSE server
   size_t sse_max_event_bytes = 65536;         // one event's data; longer is cut, with a link
+  size_t sse_max_connections = 16384;         // open connections in all; more are answered 503
   size_t sse_max_connections_per_ip = 64;
   double sse_header_timeout_seconds = 10;  // to send the request headers, or be closed
   double sse_idle_timeout_seconds = 120;   // a stream whose writes make no progress is closed

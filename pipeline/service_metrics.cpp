@@ -121,9 +121,14 @@ void Service::Impl::register_metrics(AdmissionStage& admit) {
     counter("fmn_sse_accept_errors_total",
             "Failed accepts on the SSE listener (out of descriptors...), retried with backoff.",
             [this] { return static_cast<double>(sse->accept_errors()); });
-    counter("fmn_sse_connections_refused_total",
-            "SSE connections closed at once: their address had too many open.",
-            [this] { return static_cast<double>(sse->connections_refused()); });
+    for (sinks::SseRefusal reason : sinks::kSseRefusals) {
+      registry.counter_fn(
+          "fmn_sse_connections_refused_total",
+          "SSE connections answered 503 and closed at once: too many open (per address, in "
+          "all) or no descriptor left.",
+          [this, reason] { return static_cast<double>(sse->connections_refused(reason)); },
+          {{"reason", std::string(sinks::refusal_name(reason))}});
+    }
     counter("fmn_sse_oversized_events_total",
             "SSE events dropped for exceeding the event size limit.",
             [this] { return static_cast<double>(sse->oversized_events()); });

@@ -23,6 +23,18 @@ bool is_valid_feed_name(std::string_view feed) {
   return true;
 }
 
+std::string_view refusal_name(SseRefusal reason) {
+  switch (reason) {
+    case SseRefusal::kPerAddress:
+      return "per_address";
+    case SseRefusal::kTotal:
+      return "total";
+    case SseRefusal::kNoDescriptors:
+      return "no_descriptors";
+  }
+  return "unknown";
+}
+
 void apply_memory_budget(SseServerConfig& config, size_t bytes) {
   config.backlog_bytes = bytes / 4;
   config.queued_budget_bytes = bytes / 2;
@@ -60,28 +72,41 @@ void SseServer::Impl::accepted(tcp::socket socket) {
   error_code ec;
   const tcp::endpoint peer = socket.remote_endpoint(ec);
   if (ec) return;  // already gone
+  if (connections_ >= config_.max_connections) return refuse(socket, SseRefusal::kTotal);
   std::string address = peer.address().to_string();
   size_t& open = per_address_[address];
   if (open >= config_.max_connections_per_ip) {
-    refused_.fetch_add(1, std::memory_order_relaxed);
-    socket.close(ec);
-    return;
+    if (open == 0) per_address_.erase(address);
+    return refuse(socket, SseRefusal::kPerAddress);
   }
   ++open;
+  ++connections_;
   socket.set_option(tcp::no_delay(true), ec);
   std::make_shared<SseSession>(std::move(socket), *this, std::move(address))->start();
 }
 
+void SseServer::Impl::refuse(tcp::socket& socket, SseRefusal reason) {
+  refused_[static_cast<size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
+  refuse_busy(socket, config_.retry_after);
+}
+
 void SseServer::Impl::accept_failed(const error_code& ec) {
   // Out of descriptors (EMFILE/ENFILE), or the like: the pending connection waits in the
-  // listen queue; try again once some may have been closed.
+  // listen queue. Out of descriptors, it is answered 503 through the reserve descriptor (its
+  // client backs off instead of hanging) and the next one is accepted at once; otherwise, or
+  // without a reserve, accepting is tried again once some descriptors may have been closed.
   accept_errors_.fetch_add(1, std::memory_order_relaxed);
-  if (accept_delay_.count() == 0) {
-    log::warn("sse_accept_failed", {{"error", ec.message()}});
-    accept_delay_ = std::chrono::milliseconds(10);
-  } else {
-    accept_delay_ = std::min(accept_delay_ * 2, config_.accept_retry_max);
+  const bool first = accept_delay_.count() == 0;
+  if (first) log::warn("sse_accept_failed", {{"error", ec.message()}});
+  const bool no_descriptors = ec.value() == EMFILE || ec.value() == ENFILE;
+  if (no_descriptors && shed_with_reserve(acceptor_, reserve_, config_.retry_after)) {
+    refused_[static_cast<size_t>(SseRefusal::kNoDescriptors)].fetch_add(1,
+                                                                        std::memory_order_relaxed);
+    if (first) accept_delay_ = std::chrono::milliseconds(10);
+    return accept();
   }
+  accept_delay_ =
+      first ? std::chrono::milliseconds(10) : std::min(accept_delay_ * 2, config_.accept_retry_max);
   accept_retry_.expires_after(accept_delay_);
   accept_retry_.async_wait([this](error_code wait) {
     if (!wait && !stopped_.load()) accept();
@@ -89,6 +114,7 @@ void SseServer::Impl::accept_failed(const error_code& ec) {
 }
 
 void SseServer::Impl::release(const std::string& address) {
+  --connections_;
   const auto it = per_address_.find(address);
   if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
 }
@@ -124,7 +150,7 @@ void SseServer::Impl::publish(std::string feed, std::string data) {
   }
   if (stopped_.load()) return;
   pending_bytes_.fetch_add(bytes, std::memory_order_relaxed);
-  inbox_.push_back({std::move(feed), std::move(data)});
+  inbox_.push_back({std::move(feed), std::move(data), std::chrono::steady_clock::now()});
   const bool first = inbox_.size() == 1;
   lock.unlock();
   note_memory();
@@ -145,7 +171,7 @@ void SseServer::Impl::fan_out() {
     const auto it = feeds_.find(p.feed);
     if (it == feeds_.end()) continue;
     // No session closes while it is offered an event: the vector stays as it is.
-    for (const auto& session : it->second) session->offer(event);
+    for (const auto& session : it->second) session->offer(event, p.at);
   }
   backlog_bytes_.store(backlog_.bytes(), std::memory_order_relaxed);
   note_memory();
@@ -232,7 +258,9 @@ void SseServer::publish(std::string feed, std::string data) {
 size_t SseServer::clients() const { return impl_->clients_.load(std::memory_order_relaxed); }
 uint64_t SseServer::frames_sent() const { return impl_->frames_.load(std::memory_order_relaxed); }
 uint64_t SseServer::accept_errors() const { return impl_->accept_errors_.load(); }
-uint64_t SseServer::connections_refused() const { return impl_->refused_.load(); }
+uint64_t SseServer::connections_refused(SseRefusal reason) const {
+  return impl_->refused_[static_cast<size_t>(reason)].load();
+}
 uint64_t SseServer::oversized_events() const { return impl_->oversized_.load(); }
 uint64_t SseServer::lags() const { return impl_->lags_.load(); }
 uint64_t SseServer::lag_notices() const { return impl_->lag_notices_.load(); }

@@ -27,11 +27,16 @@
 // An event's data is at most `max_event_bytes` (the SSE sink cuts longer ones short; the server
 // drops one that is still longer, counted), so one event alone never makes a client lag; a
 // replay sends only the newest events that fit in half the client queue.
-// Bounded connections: at most `max_connections_per_ip` open per client address (more are
-// closed at once, counted); a connection that has not sent its request headers within
-// `header_timeout` is closed. A failed accept (EMFILE/ENFILE: out of descriptors) is counted,
-// logged once per streak and retried with backoff up to `accept_retry_max`: the server keeps
-// accepting once descriptors are free.
+// Bounded connections: at most `max_connections` open in all and `max_connections_per_ip` per
+// client address; a connection beyond either is answered "503 Service Unavailable" with
+// `Retry-After` and closed at once, counted per reason. A connection that has not sent its
+// request headers within `header_timeout` is closed. A failed accept (EMFILE/ENFILE: out of
+// descriptors) is counted, logged once per streak and retried with backoff up to
+// `accept_retry_max`; while descriptors lack, the waiting connections are answered 503 one by
+// one through a reserve descriptor (connection_shedding.h) instead of being left hanging, and
+// the server accepts again once descriptors are free.
+// Event latency (publish() to the event written to a client's socket, once per client) is
+// observed into `event_latency` when set.
 // publish(), the counters and stop() are thread-safe; the backlog and the sessions live on the
 // I/O thread.
 #pragma once
@@ -43,6 +48,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/metrics.h"
 #include "core/result.h"
 #include "sinks/confirmation.h"
 #include "sinks/sse_redis_backlog.h"
@@ -62,7 +68,9 @@ struct SseServerConfig {
   std::chrono::milliseconds header_timeout{10'000};
   // A client whose socket takes nothing this long while data waits is disconnected as slow.
   std::chrono::milliseconds idle_timeout{120'000};  // REQUIRES: > heartbeat
+  size_t max_connections = 16384;                   // open connections in all, streams or not
   size_t max_connections_per_ip = 64;
+  std::chrono::seconds retry_after{5};  // told to a client turned away (503)
   std::chrono::milliseconds accept_retry_max{1000};
   // With Redis, the backlog is also kept there (sse_redis_backlog.h): a client resuming from an
   // id the memory store no longer reaches gets the rest from Redis, across restarts too.
@@ -70,7 +78,17 @@ struct SseServerConfig {
   // Answers to confirmation requests (GET /confirm shows a form, POST /confirm applies it);
   // without a handler /confirm is not served.
   ConfirmationHandler on_confirmation;
+  // Seconds from publish() to a live event written to a client's socket; not owned, outlives
+  // the server. Null: not measured.
+  metrics::Histogram* event_latency = nullptr;
 };
+
+// Why a connection was turned away (503).
+enum class SseRefusal { kPerAddress, kTotal, kNoDescriptors };
+inline constexpr SseRefusal kSseRefusals[] = {SseRefusal::kPerAddress, SseRefusal::kTotal,
+                                              SseRefusal::kNoDescriptors};
+// "per_address", "total", "no_descriptors": the metric label.
+std::string_view refusal_name(SseRefusal reason);
 
 // True when `token` grants reading `feed`. Called on the I/O thread.
 using FeedAuth = std::function<bool(std::string_view feed, std::string_view token)>;
@@ -104,10 +122,10 @@ class SseServer {
   // (shared buffers counted once per client, so an upper bound), now and at most so far.
   size_t memory_bytes() const;
   size_t peak_memory_bytes() const;
-  // Failed accepts (retried), connections closed for the per-address limit, events dropped
-  // for exceeding max_event_bytes. Thread-safe.
+  // Failed accepts (retried), connections turned away (503) for `reason`, events dropped for
+  // exceeding max_event_bytes. Thread-safe.
   uint64_t accept_errors() const;
-  uint64_t connections_refused() const;
+  uint64_t connections_refused(SseRefusal reason) const;
   uint64_t oversized_events() const;
   size_t max_event_bytes() const;
   void stop();

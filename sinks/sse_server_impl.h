@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sinks/connection_shedding.h"
 #include "sinks/sse_backlog.h"
 #include "sinks/sse_server.h"
 
@@ -45,9 +46,11 @@ class SseServer::Impl {
 
   SseServerConfig config_;
   FeedAuth auth_;
-  // Open connections per client address. Declared before io_: sessions still held by pending
-  // handlers release their address when the io_context is destroyed.
+  // Open connections, per client address and in all. Declared before io_: sessions still held
+  // by pending handlers release their address when the io_context is destroyed.
   std::unordered_map<std::string, size_t> per_address_;
+  size_t connections_ = 0;
+  ReserveDescriptor reserve_;
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer accept_retry_;
@@ -61,7 +64,8 @@ class SseServer::Impl {
   std::atomic<size_t> queued_{0};  // all sessions' unsent bytes
   std::atomic<size_t> backlog_bytes_{0}, pending_bytes_{0}, peak_memory_{0};
   std::atomic<uint64_t> frames_{0};
-  std::atomic<uint64_t> accept_errors_{0}, refused_{0}, oversized_{0};
+  std::atomic<uint64_t> accept_errors_{0}, oversized_{0};
+  std::atomic<uint64_t> refused_[std::size(kSseRefusals)] = {};
   std::atomic<uint64_t> lags_{0}, lag_notices_{0}, missed_{0}, slow_{0}, publish_waits_{0};
   std::atomic<bool> stopped_{false};
   int port_ = 0;
@@ -69,10 +73,12 @@ class SseServer::Impl {
  private:
   struct Published {
     std::string feed, data;
+    std::chrono::steady_clock::time_point at;
   };
   void accept();
   void accepted(boost::asio::ip::tcp::socket socket);
   void accept_failed(const boost::system::error_code& ec);
+  void refuse(boost::asio::ip::tcp::socket& socket, SseRefusal reason);
   void beat();
   void fan_out();  // hands the inbox to the clients
 

@@ -52,7 +52,7 @@ void SseSession::start() {
                    });
 }
 
-void SseSession::offer(const SseEvent& event) {
+void SseSession::offer(const SseEvent& event, Clock::time_point published) {
   if (closed_) return;
   const size_t size = event.frame->size();
   if (!lagging_ && (queued_bytes_ + size > server_.config_.max_queued_bytes ||
@@ -68,7 +68,7 @@ void SseSession::offer(const SseEvent& event) {
   }
   server_.frames_.fetch_add(1, std::memory_order_relaxed);
   last_id_ = event.id;
-  enqueue(event.frame);
+  enqueue(event.frame, published);
 }
 
 void SseSession::tick(std::chrono::steady_clock::time_point now) {
@@ -187,10 +187,10 @@ void SseSession::close_unless_done_within(std::chrono::milliseconds timeout) {
   });
 }
 
-void SseSession::enqueue(Frame frame) {
+void SseSession::enqueue(Frame frame, Clock::time_point published) {
   queued_bytes_ += frame->size();
   server_.queued_.fetch_add(frame->size(), std::memory_order_relaxed);
-  queue_.push_back(std::move(frame));
+  queue_.push_back({std::move(frame), published});
   write_next();
 }
 
@@ -228,9 +228,9 @@ void SseSession::write_next() {
   if (writing_ || closed_ || queue_.empty()) return;
   gather_.clear();
   auto it = queue_.begin();
-  gather_.push_back(asio::buffer(**it) + written_of_front_);
+  gather_.push_back(asio::buffer(*it->frame) + written_of_front_);
   for (++it; it != queue_.end() && gather_.size() < kMaxGather; ++it) {
-    gather_.push_back(asio::buffer(**it));
+    gather_.push_back(asio::buffer(*it->frame));
   }
   writing_ = true;
   socket_.async_write_some(beast::buffers_range_ref(gather_),
@@ -243,9 +243,10 @@ void SseSession::write_next() {
 }
 
 void SseSession::written(size_t bytes) {
-  last_progress_ = std::chrono::steady_clock::now();
+  last_progress_ = Clock::now();
+  metrics::Histogram* latency = server_.config_.event_latency;
   while (bytes > 0) {
-    const size_t size = queue_.front()->size();
+    const size_t size = queue_.front().frame->size();
     const size_t left = size - written_of_front_;
     if (bytes < left) {
       written_of_front_ += bytes;
@@ -255,6 +256,10 @@ void SseSession::written(size_t bytes) {
     written_of_front_ = 0;
     queued_bytes_ -= size;
     server_.queued_.fetch_sub(size, std::memory_order_relaxed);
+    const Clock::time_point published = queue_.front().published;
+    if (latency != nullptr && published != Clock::time_point{}) {
+      latency->observe(std::chrono::duration<double>(last_progress_ - published).count());
+    }
     queue_.pop_front();
   }
   if (!queue_.empty()) return write_next();

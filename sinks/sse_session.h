@@ -28,8 +28,8 @@ class SseSession : public std::enable_shared_from_this<SseSession> {
   ~SseSession();
 
   void start();
-  // A live event of its feed.
-  void offer(const SseEvent& event);
+  // A live event of its feed, published at `published` (its latency is measured from then).
+  void offer(const SseEvent& event, std::chrono::steady_clock::time_point published);
   // The heartbeat: a ping when idle, resume when lagging, close when the socket stopped
   // draining for idle_timeout.
   void tick(std::chrono::steady_clock::time_point now);
@@ -37,11 +37,16 @@ class SseSession : public std::enable_shared_from_this<SseSession> {
 
  private:
   using Frame = std::shared_ptr<const std::string>;
+  using Clock = std::chrono::steady_clock;
+  struct Queued {
+    Frame frame;
+    Clock::time_point published;  // a live event's; default (not measured) for the rest
+  };
   void route();
   void confirm(boost::beast::http::verb method, std::string_view target, std::string_view query);
   void respond(std::string_view status, std::string_view type, std::string_view body);
   void close_unless_done_within(std::chrono::milliseconds timeout);
-  void enqueue(Frame frame);
+  void enqueue(Frame frame, Clock::time_point published = {});
   // Queues the newest events of the feed after last_id_ that fit in `room` bytes, after a
   // "missed" notice when fewer than `skipped` (events skipped while lagging) fit or remain;
   // returns how many it queued.
@@ -57,7 +62,7 @@ class SseSession : public std::enable_shared_from_this<SseSession> {
   boost::asio::steady_timer deadline_;
   boost::beast::flat_buffer buffer_;
   boost::beast::http::request_parser<boost::beast::http::empty_body> parser_;
-  std::deque<Frame> queue_;
+  std::deque<Queued> queue_;
   size_t written_of_front_ = 0;  // bytes of queue_.front() already sent
   size_t queued_bytes_ = 0;
   std::vector<boost::asio::const_buffer> gather_;  // reused by every write

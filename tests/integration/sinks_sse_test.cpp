@@ -1,5 +1,6 @@
 // The SSE server with real clients: curl receives the expected events and, reconnecting with
-// Last-Event-ID, exactly the missed ones; headless Chromium's EventSource shows the live feed
+// Last-Event-ID, exactly the missed ones, and is told 503 + Retry-After over the per-address
+// limit; headless Chromium's EventSource shows the live feed
 // page's events live, with hostile text inert (driven through chromedriver: web_driver.h).
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -12,6 +13,7 @@
 #include "sinks/sse_sink.h"
 #include "sinks/sse_token.h"
 #include "tests/sinks/notification_fixture.h"
+#include "tests/sinks/sse_test_client.h"
 #include "tests/support/command_output.h"
 #include "tests/support/web_driver.h"
 
@@ -108,6 +110,21 @@ std::string wait_for_items(test::WebDriver& browser, size_t count) {
     std::this_thread::sleep_for(100ms);
   }
   return html;
+}
+
+TEST(SseCurl, IsToldToRetryLaterOverThePerAddressLimit) {
+  SseServerConfig config;
+  config.max_connections_per_ip = 1;
+  testing::Server s(config);
+  testing::Client holder(s.server->port(), testing::get(s.feed_url("alice")));
+  s.wait_for_clients(1);
+  const std::string url = feed_url(*s.server, "alice");
+  const std::string got = command_output("curl -sS -i --max-time 10 '" + url + "' 2>&1");
+  EXPECT_NE(got.find("HTTP/1.1 503 Service Unavailable"), std::string::npos) << got;
+  EXPECT_NE(got.find("Retry-After: 5"), std::string::npos) << got;
+  EXPECT_EQ(got.find("curl:"), std::string::npos) << got;  // no reset, no timeout
+  EXPECT_EQ(s.server->connections_refused(SseRefusal::kPerAddress), 1u);
+  EXPECT_EQ(s.server->clients(), 1u);
 }
 
 TEST(SseChromium, EventSourceInAHeadlessBrowserShowsTheLiveFeed) {

@@ -1,5 +1,6 @@
 // The SSE server's bounds: one huge event never takes a feed down, running out of descriptors
-// never stops the acceptor, and silent or surplus connections are closed.
+// turns clients away (503) without stopping the acceptor, silent connections are closed and
+// surplus ones turned away.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
@@ -17,13 +18,7 @@ using namespace std::chrono_literals;
 using testing::Client;
 using testing::get;
 using testing::Server;
-
-// Waits for `done`, checking every 10 ms for at most 10 s.
-template <typename Condition>
-bool wait_for(Condition done) {
-  for (int i = 0; i < 1000 && !done(); ++i) std::this_thread::sleep_for(10ms);
-  return done();
-}
+using testing::wait_for;
 
 TEST(SseSink, AnOversizedEventIsCutShortAndTheFeedStaysUp) {
   Server s;
@@ -73,7 +68,7 @@ TEST(SseServer, DropsAnEventOverTheLimitInsteadOfDisconnecting) {
   EXPECT_EQ(s.server->clients(), 1u);
 }
 
-TEST(SseServer, KeepsAcceptingAfterRunningOutOfDescriptors) {
+TEST(SseServer, AnswersBusyWhenOutOfDescriptorsAndAcceptsAgainOnceFree) {
   Server s;
   // The client's socket exists before descriptors run out: connecting needs no new one, but
   // the server's accept() does.
@@ -89,15 +84,23 @@ TEST(SseServer, KeepsAcceptingAfterRunningOutOfDescriptors) {
   std::vector<int> hogs;
   for (int fd; (fd = ::dup(0)) >= 0;) hogs.push_back(fd);
   client.connect();
-  const bool failed = wait_for([&] { return s.server->accept_errors() > 0; });
+  client.send(get(s.feed_url("alice")));
+  const std::string got = client.read_until("never sent");  // until the server closes it
+  const bool closed = client.closed();
+  const uint64_t errors = s.server->accept_errors();
   for (int fd : hogs) ::close(fd);
   ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &saved), 0);
-  ASSERT_TRUE(failed) << "accept never failed";
 
-  client.send(get("/feeds/alice/page"));
-  EXPECT_NE(client.read_until("</html>").find("200 OK"), std::string::npos);
+  EXPECT_NE(got.find("HTTP/1.1 503 Service Unavailable\r\n"), std::string::npos) << got;
+  EXPECT_NE(got.find("\r\nRetry-After: 5\r\n"), std::string::npos) << got;
+  EXPECT_TRUE(closed);
+  EXPECT_GE(errors, 1u);
+  EXPECT_TRUE(
+      wait_for([&] { return s.server->connections_refused(SseRefusal::kNoDescriptors) == 1; }));
   Client later(s.server->port(), get("/feeds/alice/page"));
   EXPECT_NE(later.read_until("</html>").find("200 OK"), std::string::npos);
+  Client streaming(s.server->port(), get(s.feed_url("alice")));
+  EXPECT_NE(streaming.read_until("retry: 2000").find("200 OK"), std::string::npos);
 }
 
 TEST(SseServer, ClosesAConnectionThatSendsNoRequest) {
@@ -111,22 +114,48 @@ TEST(SseServer, ClosesAConnectionThatSendsNoRequest) {
   EXPECT_NE(prompt.read_until("</html>").find("200 OK"), std::string::npos);
 }
 
-TEST(SseServer, LimitsConnectionsPerAddress) {
-  SseServerConfig config;
-  config.max_connections_per_ip = 2;
+// Connects a third client to a server that has room for two, which is turned away.
+void expect_busy(Server& s, SseRefusal reason) {
+  Client third(s.server->port(), get(s.feed_url("carol")));
+  const std::string& got = third.read_until("retry later");
+  EXPECT_NE(got.find("HTTP/1.1 503 Service Unavailable\r\n"), std::string::npos) << got;
+  EXPECT_NE(got.find("\r\nRetry-After: 7\r\n"), std::string::npos) << got;
+  third.read_until("never sent");
+  EXPECT_TRUE(third.closed());
+  EXPECT_EQ(s.server->connections_refused(reason), 1u);
+  EXPECT_EQ(s.server->clients(), 2u);
+}
+
+// Two streaming clients fill the server; a third is turned away until one of them leaves.
+void expect_limit(SseServerConfig config, SseRefusal reason) {
+  config.retry_after = std::chrono::seconds(7);
   Server s(config);
   auto first = std::make_unique<Client>(s.server->port(), get(s.feed_url("alice")));
   Client second(s.server->port(), get(s.feed_url("bob")));
   s.wait_for_clients(2);
-  Client third(s.server->port(), "");
-  third.read_until("never sent");
-  EXPECT_TRUE(third.closed());
-  EXPECT_EQ(s.server->connections_refused(), 1u);
+  expect_busy(s, reason);
 
   first.reset();  // a place frees up once the server sees it closed
   ASSERT_TRUE(wait_for([&] { return s.server->clients() == 1; }));
   Client fourth(s.server->port(), get("/feeds/alice/page"));
   EXPECT_NE(fourth.read_until("</html>").find("200 OK"), std::string::npos);
+  for (SseRefusal other : kSseRefusals) {
+    if (other != reason) {
+      EXPECT_EQ(s.server->connections_refused(other), 0u);
+    }
+  }
+}
+
+TEST(SseServer, LimitsConnectionsPerAddressWith503AndRetryAfter) {
+  SseServerConfig config;
+  config.max_connections_per_ip = 2;
+  expect_limit(config, SseRefusal::kPerAddress);
+}
+
+TEST(SseServer, LimitsConnectionsInAllWith503AndRetryAfter) {
+  SseServerConfig config;
+  config.max_connections = 2;
+  expect_limit(config, SseRefusal::kTotal);
 }
 
 }  // namespace

@@ -98,6 +98,30 @@ TEST(SseServer, StreamsEventsWithIdsToTheRightFeed) {
   EXPECT_NE(alice.read_until(": ping").find(": ping\n\n"), std::string::npos);  // heartbeat
 }
 
+TEST(SseServer, MeasuresEachLiveEventOncePerClientFromPublishToSocket) {
+  metrics::Histogram latency(metrics::latency_buckets());
+  SseServerConfig config;
+  config.event_latency = &latency;
+  Server s(config);
+  Client alice(s.server->port(), get(s.feed_url("alice")));
+  Client also_alice(s.server->port(), get(s.feed_url("alice")));
+  s.wait_for_clients(2);
+  s.server->publish("alice", "one");
+  s.server->publish("alice", "two");
+  alice.read_until("data: two");
+  also_alice.read_until("data: two");
+  ASSERT_TRUE(testing::wait_for([&] { return latency.count() == 4; })) << latency.count();
+  EXPECT_GT(latency.sum(), 0.0);
+
+  // A replay and heartbeats are not live events: not measured.
+  Client late(s.server->port(), get(s.feed_url("alice")));
+  late.read_until("data: two");
+  EXPECT_NE(late.read_until(": ping").find(": ping"), std::string::npos);
+  s.server->publish("alice", "three");
+  late.read_until("data: three");
+  ASSERT_TRUE(testing::wait_for([&] { return latency.count() == 7; })) << latency.count();
+}
+
 TEST(SseServer, ReconnectWithLastEventIdGetsExactlyTheMissedEvents) {
   Server s;
   std::string last_id;

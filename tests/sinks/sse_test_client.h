@@ -72,6 +72,14 @@ class Client {
   bool closed_ = false;
 };
 
+// Waits for `done`, checking every 10 ms for at most 10 s.
+template <typename Condition>
+bool wait_for(Condition done) {
+  for (int i = 0; i < 1000 && !done(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return done();
+}
+
 inline std::string get(std::string_view target, std::string_view extra_headers = {}) {
   return "GET " + std::string(target) + " HTTP/1.1\r\nHost: localhost\r\n" +
          std::string(extra_headers) + "\r\n";
