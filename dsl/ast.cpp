@@ -2,6 +2,9 @@
 
 namespace fmn::dsl {
 
+static_assert(case_sensitive(Op::kEqFold) == Op::kEq && case_sensitive(Op::kInFold) == Op::kIn &&
+              case_sensitive(Op::kContainsFold) == Op::kContains && !ignores_case(Op::kMatches));
+
 std::string_view op_spelling(Op op) {
   switch (op) {
     case Op::kEq:
@@ -44,29 +47,6 @@ std::string_view op_spelling(Op op) {
       return "contains*";
   }
   return "?";
-}
-
-bool ignores_case(Op op) { return case_sensitive(op) != op; }
-
-Op case_sensitive(Op op) {
-  switch (op) {
-    case Op::kEqFold:
-      return Op::kEq;
-    case Op::kNeFold:
-      return Op::kNe;
-    case Op::kInFold:
-      return Op::kIn;
-    case Op::kGlobFold:
-      return Op::kGlob;
-    case Op::kStartsWithFold:
-      return Op::kStartsWith;
-    case Op::kEndsWithFold:
-      return Op::kEndsWith;
-    case Op::kContainsFold:
-      return Op::kContains;
-    default:
-      return op;
-  }
 }
 
 }  // namespace fmn::dsl

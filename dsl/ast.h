@@ -49,11 +49,15 @@ enum class Op : uint8_t {
 };
 inline constexpr int kOpCount = static_cast<int>(Op::kContainsFold) + 1;
 std::string_view op_spelling(Op op);
-// True for the `*` operators, which ignore ASCII case.
-bool ignores_case(Op op);
+// True for the `*` operators, which ignore ASCII case. Inline: test_atom asks on every test.
+constexpr bool ignores_case(Op op) { return op >= Op::kEqFold; }
 // The operator whose semantics a `*` operator folds (kEqFold -> kEq); any other is itself. The
 // checker and the lowering reason about this one and then handle case on their own.
-Op case_sensitive(Op op);
+constexpr Op case_sensitive(Op op) {
+  constexpr Op kBase[] = {Op::kEq,         Op::kNe,       Op::kIn,      Op::kGlob,
+                          Op::kStartsWith, Op::kEndsWith, Op::kContains};
+  return ignores_case(op) ? kBase[static_cast<int>(op) - static_cast<int>(Op::kEqFold)] : op;
+}
 
 struct PathSegment {
   std::string key;                // a member name, when !index
