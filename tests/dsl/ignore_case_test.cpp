@@ -13,14 +13,7 @@ namespace {
 
 using testing::compile_ok;
 
-std::vector<std::string> codes(const std::string& text) {
-  SourceFile file("t.fmn", text);
-  Diagnostics diags;
-  compile(file, diags);
-  std::vector<std::string> out;
-  for (const Diagnostic& d : diags.all()) out.emplace_back(code_info(d.code).id);
-  return out;
-}
+using testing::codes;
 using Codes = std::vector<std::string>;
 
 TEST(FoldCase, OnlyAsciiLettersFold) {
@@ -132,11 +125,7 @@ class IgnoreCaseSemantics : public ::testing::Test {
     params_ = testing::params("KEVIN", {"KERNEL", "systemd"});
   }
 
-  bool eval(const std::string& test) {
-    RuleSet rules = compile_ok("rule \"t\" = " + test);
-    if (rules.rules.empty()) return false;
-    return evaluate(rules.rules[0], *msg_, params_);
-  }
+  bool eval(const std::string& test) { return testing::evaluates(test, *msg_, params_); }
 
   std::unique_ptr<Message> msg_;
   UserParams params_;
