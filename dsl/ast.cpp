@@ -2,6 +2,9 @@
 
 namespace fmn::dsl {
 
+static_assert(case_sensitive(Op::kEqFold) == Op::kEq && case_sensitive(Op::kInFold) == Op::kIn &&
+              case_sensitive(Op::kContainsFold) == Op::kContains && !ignores_case(Op::kMatches));
+
 std::string_view op_spelling(Op op) {
   switch (op) {
     case Op::kEq:
@@ -28,6 +31,20 @@ std::string_view op_spelling(Op op) {
       return "contains";
     case Op::kMatches:
       return "matches";
+    case Op::kEqFold:
+      return "==*";
+    case Op::kNeFold:
+      return "!=*";
+    case Op::kInFold:
+      return "in*";
+    case Op::kGlobFold:
+      return "~*";
+    case Op::kStartsWithFold:
+      return "startswith*";
+    case Op::kEndsWithFold:
+      return "endswith*";
+    case Op::kContainsFold:
+      return "contains*";
   }
   return "?";
 }

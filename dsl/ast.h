@@ -24,7 +24,8 @@ namespace fmn::dsl {
 
 using ExprId = uint32_t;
 
-// Binary comparison operators, in the order the docs list them.
+// Binary comparison operators, in the order the docs list them. The `*` forms (`==*`...) are
+// their case-sensitive operator with ASCII letters compared without case (see fold_case.h).
 enum class Op : uint8_t {
   kEq,
   kNe,
@@ -38,8 +39,25 @@ enum class Op : uint8_t {
   kEndsWith,
   kContains,
   kMatches,
+  kEqFold,    // ==*
+  kNeFold,    // !=*
+  kInFold,    // in*
+  kGlobFold,  // ~*
+  kStartsWithFold,
+  kEndsWithFold,
+  kContainsFold,
 };
+inline constexpr int kOpCount = static_cast<int>(Op::kContainsFold) + 1;
 std::string_view op_spelling(Op op);
+// True for the `*` operators, which ignore ASCII case. Inline: test_atom asks on every test.
+constexpr bool ignores_case(Op op) { return op >= Op::kEqFold; }
+// The operator whose semantics a `*` operator folds (kEqFold -> kEq); any other is itself. The
+// checker and the lowering reason about this one and then handle case on their own.
+constexpr Op case_sensitive(Op op) {
+  constexpr Op kBase[] = {Op::kEq,         Op::kNe,       Op::kIn,      Op::kGlob,
+                          Op::kStartsWith, Op::kEndsWith, Op::kContains};
+  return ignores_case(op) ? kBase[static_cast<int>(op) - static_cast<int>(Op::kEqFold)] : op;
+}
 
 struct PathSegment {
   std::string key;                // a member name, when !index

@@ -338,14 +338,15 @@ class Checker {
     std::string left(file_.slice(e.lhs.range));
     std::string right(file_.slice(e.rhs.range));
     std::string_view op = op_spelling(e.op);
-    switch (e.op) {
+    if (ignores_case(e.op) && !check_case_ignored(e, *lhs, *rhs)) return;
+    switch (case_sensitive(e.op)) {
       case Op::kEq:
       case Op::kNe:
       case Op::kLt:
       case Op::kLe:
       case Op::kGt:
       case Op::kGe: {
-        bool ordering = e.op != Op::kEq && e.op != Op::kNe;
+        bool ordering = case_sensitive(e.op) != Op::kEq && case_sensitive(e.op) != Op::kNe;
         if (lhs->is_list() || rhs->is_list()) {
           const std::string& list = lhs->is_list() ? left : right;
           const std::string& item = lhs->is_list() ? right : left;
@@ -398,12 +399,30 @@ class Checker {
           }
         }
         return;
+      default:
+        return;  // case_sensitive() returns none of the `*` operators
     }
+  }
+
+  // A `*` operator on a value known not to be text: the case it ignores is not there.
+  bool check_case_ignored(const Expr& e, const Type& lhs, const Type& rhs) {
+    for (const auto& [t, o] : {std::pair{lhs, &e.lhs}, std::pair{rhs, &e.rhs}}) {
+      if (!known(t.scalar()) || t.scalar() == ValueType::kString) continue;
+      std::string_view op = op_spelling(e.op);
+      type_error(
+          e,
+          fmt::format(
+              "`{}` ignores the case of strings, but `{}` is {}", op, file_.slice(o->range),
+              t.is_list() ? fmt::format("a list of {}s", word(t.element)) : type_name(t.kind)),
+          fmt::format("write `{}`", op.substr(0, op.size() - 1)));
+      return false;
+    }
+    return true;
   }
 
   // `~` takes a string or a list of strings, `matches` a string: literals, compiled now.
   bool check_pattern(Expr& e, const Type& rhs) {
-    bool glob = e.op == Op::kGlob;
+    bool glob = case_sensitive(e.op) == Op::kGlob;
     bool literal = e.rhs.kind == OperandKind::kString ||
                    (glob && e.rhs.kind == OperandKind::kList && rhs.element == ValueType::kString);
     if (!literal) {

@@ -118,7 +118,7 @@ class Warner {
   // Tests in an `and` that are false when a body path is missing guard `!=` on that path.
   static void add_guards(const Expr& e, std::vector<const Operand*>& guards) {
     if (e.kind == ExprKind::kExists) guards.push_back(&e.lhs);
-    if (e.kind != ExprKind::kCompare || e.op == Op::kNe) return;
+    if (e.kind != ExprKind::kCompare || case_sensitive(e.op) == Op::kNe) return;
     if (is_body_path(e.lhs)) guards.push_back(&e.lhs);
     if (is_body_path(e.rhs)) guards.push_back(&e.rhs);
   }
@@ -127,13 +127,14 @@ class Warner {
     warn_empty(e);
     if (is_field(e.lhs, FieldId::kTopic)) warn_topic(e);
     if (is_field(e.lhs, FieldId::kCategory)) warn_category(e);
-    if (e.op == Op::kNe) warn_not_equals(e, guards);
+    if (case_sensitive(e.op) == Op::kNe) warn_not_equals(e, guards);
   }
 
   void warn_empty(const Expr& e) {
     if (e.rhs.kind != OperandKind::kString || !e.rhs.text.empty()) return;
     std::string_view op = op_spelling(e.op);
-    switch (e.op) {
+    Op base = case_sensitive(e.op);
+    switch (base) {
       case Op::kGlob:
         return diags_.report(Code::kEmptyText, e.rhs.range,
                              "the empty pattern matches only an empty value",
@@ -146,8 +147,8 @@ class Warner {
             Code::kEmptyText, e.rhs.range,
             fmt::format("every string {} the empty string, so this test is always true "
                         "for a string",
-                        e.op == Op::kStartsWith ? "starts with"
-                        : e.op == Op::kEndsWith ? "ends with"
+                        base == Op::kStartsWith ? "starts with"
+                        : base == Op::kEndsWith ? "ends with"
                                                 : op),
             "write the text you are looking for, or `exists ...` to test for presence");
       default:
@@ -156,11 +157,12 @@ class Warner {
   }
 
   void warn_topic(const Expr& e) {
-    if (e.op != Op::kGlob && e.op != Op::kEq && e.op != Op::kIn) return;
+    Op base = case_sensitive(e.op);
+    if (base != Op::kGlob && base != Op::kEq && base != Op::kIn) return;
     for (const Operand* p : strings_of(e.rhs)) {
       const std::string& s = p->text;
       if (s.empty()) continue;  // W0006
-      if (e.op == Op::kGlob && s.find_first_of("*?") != std::string::npos) continue;
+      if (base == Op::kGlob && s.find_first_of("*?") != std::string::npos) continue;
       if (could_be_full_topic(s)) continue;
       diags_.report(Code::kTopicNeverMatches, p->range,
                     fmt::format("no topic is {}: topics are whole, like "
@@ -171,11 +173,13 @@ class Warner {
   }
 
   void warn_category(const Expr& e) {
-    if (e.op != Op::kEq && e.op != Op::kIn && e.op != Op::kGlob) return;
+    Op base = case_sensitive(e.op);
+    if (base != Op::kEq && base != Op::kIn && base != Op::kGlob) return;
+    bool any_case = ignores_case(e.op);
     for (const Operand* p : strings_of(e.rhs)) {
       const std::string& s = p->text;
-      bool lower = std::none_of(s.begin(), s.end(), [](char c) {
-        return std::isupper(static_cast<unsigned char>(c)) || c == '.' || c == ' ';
+      bool lower = std::none_of(s.begin(), s.end(), [&](char c) {
+        return (!any_case && std::isupper(static_cast<unsigned char>(c))) || c == '.' || c == ' ';
       });
       if (lower) continue;
       std::string hint;
@@ -211,7 +215,7 @@ class Warner {
     std::string text(file_.slice(path->range));
     diags_.report(
         Code::kNotEqualsMissing, e.range,
-        fmt::format("`!=` is also true when the message has no `{}`", text),
+        fmt::format("`{}` is also true when the message has no `{}`", op_spelling(e.op), text),
         fmt::format("if it must be there, write `exists {} and {}`", text, file_.slice(e.range)));
   }
 

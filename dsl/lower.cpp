@@ -6,6 +6,7 @@
 #include <map>
 
 #include "dsl/canonical.h"
+#include "dsl/fold_case.h"
 #include "dsl/limits.h"
 #include "dsl/literal_text.h"
 
@@ -84,21 +85,25 @@ class RuleLowering {
 
   Atom atom(const Expr& e) {
     Atom a;
-    a.lhs = operand(e.lhs);
     if (e.kind == ExprKind::kExists) {
       a.kind = Atom::Kind::kExists;
+      a.lhs = operand(e.lhs);
       return a;
     }
     a.op = e.op;
-    if (e.op == Op::kGlob) {
-      a.rhs = globs(e.rhs);
+    // The `*` operators read their literals folded, once, here: test_atom folds only what comes
+    // from the message and the parameters, and `==* "Ralph"` prints as `==* "ralph"`.
+    bool fold = ignores_case(e.op);
+    a.lhs = operand(e.lhs, fold);
+    if (case_sensitive(e.op) == Op::kGlob) {
+      a.rhs = globs(e.rhs, fold);
     } else if (e.op == Op::kMatches) {
       Constant c;
       c.kind = Constant::Kind::kRegex;
       c.regex = e.regex;
       a.rhs = add(std::move(c));
     } else {
-      a.rhs = operand(e.rhs);
+      a.rhs = operand(e.rhs, fold);
     }
     return a;
   }
@@ -108,10 +113,12 @@ class RuleLowering {
     return {OperandRef::Kind::kConstant, static_cast<uint16_t>(rule_.constants.size() - 1)};
   }
 
-  OperandRef globs(const Operand& o) {
+  static std::string text(const Operand& o, bool fold) { return fold ? fold_case(o.text) : o.text; }
+
+  OperandRef globs(const Operand& o, bool fold) {
     std::vector<std::string> patterns;
-    if (o.kind == OperandKind::kString) patterns.push_back(o.text);
-    for (const Operand& item : o.items) patterns.push_back(item.text);
+    if (o.kind == OperandKind::kString) patterns.push_back(text(o, fold));
+    for (const Operand& item : o.items) patterns.push_back(text(item, fold));
     std::sort(patterns.begin(), patterns.end());
     patterns.erase(std::unique(patterns.begin(), patterns.end()), patterns.end());
     Constant c;
@@ -120,11 +127,11 @@ class RuleLowering {
     return add(std::move(c));
   }
 
-  OperandRef operand(const Operand& o) {
+  OperandRef operand(const Operand& o, bool fold = false) {
     Constant c;
     switch (o.kind) {
       case OperandKind::kString:
-        c.string = o.text;
+        c.string = text(o, fold);
         return add(std::move(c));
       case OperandKind::kNumber:
         c.kind = Constant::Kind::kNumber;
@@ -137,7 +144,7 @@ class RuleLowering {
       case OperandKind::kList:
         c.kind = Constant::Kind::kList;
         for (const Operand& item : o.items) {
-          if (item.kind == OperandKind::kString) c.list.strings.push_back(item.text);
+          if (item.kind == OperandKind::kString) c.list.strings.push_back(text(item, fold));
           if (item.kind == OperandKind::kNumber) c.list.numbers.push_back(item.number);
         }
         sort_unique(c.list.strings);

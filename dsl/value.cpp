@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/message_fields.h"
+#include "dsl/fold_case.h"
 
 namespace fmn::dsl {
 namespace {
@@ -233,6 +234,71 @@ bool in(const Value& a, const Value& b) {
   return any_element(a, [&](const Value& e) { return list_contains(b, e); });
 }
 
+// The `*` operators: the same tests as their case-sensitive ones, with strings compared by
+// fold_case.h's rule (numbers and booleans as before).
+bool equal_folded(const Value& a, const Value& b) {
+  if (a.kind == Kind::kString && b.kind == Kind::kString) {
+    return equal_ignoring_case(a.string, b.string);
+  }
+  return equal(a, b);
+}
+
+bool list_contains_folded(const Value& list, const Value& item) {
+  if (item.kind != Kind::kString) return list_contains(list, item);
+  auto same = [&](const std::string& s) { return equal_ignoring_case(s, item.string); };
+  switch (list.kind) {
+    case Kind::kStrings:
+      return std::any_of(list.strings->begin(), list.strings->end(), same);
+    case Kind::kConstList:
+      return std::any_of(list.list->strings.begin(), list.list->strings.end(), same);
+    default:
+      return any_element(list, [&](const Value& e) { return equal_folded(e, item); });
+  }
+}
+
+bool in_folded(const Value& a, const Value& b) {
+  if (!is_list(b)) return false;
+  if (!is_list(a)) return list_contains_folded(b, a);
+  return any_element(a, [&](const Value& e) { return list_contains_folded(b, e); });
+}
+
+template <typename Test>
+bool any_pair(const Value& a, const Value& b, Test test) {
+  return any_string(a, [&](std::string_view s) {
+    return any_string(b, [&](std::string_view t) { return test(s, t); });
+  });
+}
+
+// `a` is present.
+bool test_folded(const Context& ctx, const Atom& atom, const Value& a) {
+  if (atom.op == Op::kGlobFold) {
+    // The patterns were folded when the rule was lowered.
+    const std::vector<Glob>& globs = ctx.rule.constants[atom.rhs.index].globs;
+    return any_string(a, [&](std::string_view s) {
+      std::string folded = fold_case(s);
+      return std::any_of(globs.begin(), globs.end(),
+                         [&](const Glob& g) { return g.matches(folded); });
+    });
+  }
+  Value b = resolve(ctx, atom.rhs);
+  switch (atom.op) {
+    case Op::kEqFold:
+      return equal_folded(a, b);
+    case Op::kNeFold:
+      return !equal_folded(a, b);
+    case Op::kInFold:
+      return in_folded(a, b);
+    case Op::kStartsWithFold:
+      return any_pair(a, b, starts_with_ignoring_case);
+    case Op::kEndsWithFold:
+      return any_pair(a, b, ends_with_ignoring_case);
+    case Op::kContainsFold:
+      return any_pair(a, b, contains_ignoring_case);
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 Value resolve(const Context& ctx, OperandRef ref) {
@@ -287,7 +353,8 @@ bool test_atom(const Context& ctx, const Atom& atom) {
     return v.kind == Kind::kStrings ? !v.strings->empty() : v.kind != Kind::kMissing;
   }
   Value a = resolve(ctx, atom.lhs);
-  if (a.kind == Kind::kMissing) return atom.op == Op::kNe;
+  if (a.kind == Kind::kMissing) return case_sensitive(atom.op) == Op::kNe;
+  if (ignores_case(atom.op)) return test_folded(ctx, atom, a);
   switch (atom.op) {
     case Op::kGlob: {
       const std::vector<Glob>& globs = ctx.rule.constants[atom.rhs.index].globs;
@@ -327,9 +394,8 @@ bool test_atom(const Context& ctx, const Atom& atom) {
       return any_string(a, [&](std::string_view s) {
         return any_string(b, [&](std::string_view t) { return s.find(t) != s.npos; });
       });
-    case Op::kGlob:
-    case Op::kMatches:
-      break;
+    default:
+      break;  // patterns above; the `*` operators in test_folded
   }
   return false;
 }

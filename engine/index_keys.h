@@ -6,7 +6,8 @@
 // least one of its keys: for `and` the most selective child's set, for `or` the union of every
 // branch's, none for `not`. A rule with no such set (e.g. `not topic ~ "*.koji.*"`) is
 // unindexable and goes to the always-check list; an empty set means the rule never matches for
-// this user (e.g. `$me in usernames` with no $me). Thread-safe; pure functions.
+// this user (e.g. `$me in usernames` with no $me). The tests that ignore case (`==*`...) give no
+// keys: the index holds values as messages spell them. Thread-safe; pure functions.
 #pragma once
 
 #include <optional>

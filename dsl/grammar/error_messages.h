@@ -68,6 +68,10 @@ FMN_DSL_ERROR(statement_end, kExpectedEnd, "expected `and`, `or`, or the next st
               "tests are joined with `and` and `or`; a new statement starts with `rule` or "
               "`def`");
 FMN_DSL_ERROR(single_equals, kNotAnOperator, "`=` does not compare", "write `==`");
+FMN_DSL_ERROR(stray_star, kNotAnOperator, "a value cannot start with `*`",
+              "to ignore case write the `*` against the operator: `==*`, `!=*`, `in*`, `~*`, "
+              "`startswith*`, `endswith*` or `contains*`; for `matches`, start the pattern "
+              "with `(?i)`");
 FMN_DSL_ERROR(c_and, kNotAnOperator, "`&&` is not an operator here", "write `and`");
 FMN_DSL_ERROR(c_or, kNotAnOperator, "`||` is not an operator here", "write `or`");
 FMN_DSL_ERROR(c_not, kNotAnOperator, "`!` is not an operator here", "write `not`");

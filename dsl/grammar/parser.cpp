@@ -232,11 +232,8 @@ struct Action<g::cmp_op> {
   template <typename Input>
   static void apply(const Input& in, ParseState& st) {
     std::string_view s = in.string_view();
-    static constexpr Op kOps[] = {Op::kEq,         Op::kNe,       Op::kLt,       Op::kLe,
-                                  Op::kGt,         Op::kGe,       Op::kIn,       Op::kGlob,
-                                  Op::kStartsWith, Op::kEndsWith, Op::kContains, Op::kMatches};
-    for (Op op : kOps) {
-      if (op_spelling(op) == s) st.op = op;
+    for (int i = 0; i < kOpCount; ++i) {
+      if (op_spelling(static_cast<Op>(i)) == s) st.op = static_cast<Op>(i);
     }
     st.op_range = st.range(in);
   }

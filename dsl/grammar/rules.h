@@ -76,16 +76,23 @@ struct op_lt : one<'<'> {};
 struct op_ge : string<'>', '='> {};
 struct op_gt : one<'>'> {};
 struct op_glob : one<'~'> {};
-struct cmp_op : sor<op_eq, op_ne, op_le, op_lt, op_ge, op_gt, op_glob, kw_in, kw_startswith,
-                    kw_endswith, kw_contains, kw_matches> {};
+// `==*`, `in*`...: the same test ignoring case. No value starts with `*`, so the suffix is
+// unambiguous; it must touch the operator.
+struct op_ignoring_case
+    : seq<sor<op_eq, op_ne, op_glob, kw_in, kw_startswith, kw_endswith, kw_contains>, one<'*'>> {};
+struct cmp_op : sor<op_ignoring_case, op_eq, op_ne, op_le, op_lt, op_ge, op_gt, op_glob, kw_in,
+                    kw_startswith, kw_endswith, kw_contains, kw_matches> {};
+struct stray_star : one<'*'> {};
 struct single_equals : seq<one<'='>, not_at<one<'='>>> {};
 struct c_and : string<'&', '&'> {};
 struct c_or : string<'|', '|'> {};
 struct c_not : seq<one<'!'>, not_at<one<'='>>> {};
 struct rhs : operand {};
 struct comparison
-    : seq<operand, opt<ws, sor<seq<cmp_op, ws, must<rhs>>,
-                               seq<at<single_equals>, tao::pegtl::raise<single_equals>>>>> {};
+    : seq<operand,
+          opt<ws, sor<seq<cmp_op, ws,
+                          sor<seq<at<stray_star>, tao::pegtl::raise<stray_star>>, must<rhs>>>,
+                      seq<at<single_equals>, tao::pegtl::raise<single_equals>>>>> {};
 
 // Tests, loosest-binding last. `test` is what must follow `and`, `or`, `not` and `=`.
 struct expression;

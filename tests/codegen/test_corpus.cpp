@@ -1,6 +1,7 @@
 #include "tests/codegen/test_corpus.h"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 
@@ -128,7 +129,16 @@ std::string RuleSampler::atom() {
   std::string cmp = one_of({"==", "!=", "<", "<=", ">", ">="});
   std::string regex = one_of({"\"(?i)^(failed|needs_inspection)$\"", "\".\"", "\"^r\"",
                               "\"[0-9]+\"", "\"(?i)BODHI\"", "\"^$\""});
-  switch (std::uniform_int_distribution<int>(0, 27)(rng_)) {
+  // The operators that ignore case, against values whose ASCII letters' case was shuffled.
+  auto shuffle_case = [&](std::string s) {
+    for (char& c : s) {
+      if (std::isalpha(static_cast<unsigned char>(c)) && rng_() % 2) c ^= 0x20;
+    }
+    return s;
+  };
+  auto sq = [&](const std::string& s) { return q(shuffle_case(s)); };
+  std::string eq_fold = one_of({"==*", "!=*"});
+  switch (std::uniform_int_distribution<int>(0, 33)(rng_)) {
     case 0:
       return "topic ~ " + q("*." + tail);
     case 1:
@@ -184,6 +194,19 @@ std::string RuleSampler::atom() {
       return lists + " matches " + regex;
     case 26:
       return lists + " ~ " + q(pick(words_) + "*");
+    case 27:
+      return scalar + " " + eq_fold + " " + sq(rng_() % 2 ? pick(usernames_) : pick(categories_));
+    case 28:
+      return rng_() % 2 ? lists + " in* [" + sq(pick(packages_)) + ", " + sq(pick(usernames_)) + "]"
+                        : scalar + " in* " + list_param;
+    case 29:
+      return rng_() % 2 ? "topic ~* " + sq("*." + tail) : lists + " ~* " + sq(pick(words_) + "*");
+    case 30:
+      return spath + " " + str_op + "* " + sq(svalue.substr(0, svalue.size() / 2));
+    case 31:
+      return (rng_() % 2 ? scalar : lists) + " " + str_op + "* " + sq(pick(words_));
+    case 32:
+      return spath + " " + eq_fold + " " + (rng_() % 4 ? sq(svalue) : "$me");
     default:
       return scalar + " " + cmp + " " + q(rng_() % 2 ? pick(usernames_) : pick(categories_));
   }
@@ -217,10 +240,17 @@ std::vector<std::shared_ptr<const dsl::CompiledRule>> RuleSampler::rules(size_t 
 
 dsl::UserParams RuleSampler::params() {
   dsl::UserParams p;
-  if (rng_() % 5) p.me = pick(usernames_);
+  // Now and then a name in capitals, as a user might type it, for the operators ignoring case.
+  auto typed = [&](const std::string& s) {
+    if (rng_() % 4) return s;
+    std::string out = s;
+    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+  };
+  if (rng_() % 5) p.me = typed(pick(usernames_));
   auto fill = [&](std::vector<std::string>& list, const std::vector<std::string>& from) {
     int n = std::uniform_int_distribution<int>(0, 6)(rng_);
-    for (int i = 0; i < n; ++i) list.push_back(pick(from));
+    for (int i = 0; i < n; ++i) list.push_back(typed(pick(from)));
   };
   fill(p.my_packages, packages_);
   fill(p.followed_packages, packages_);

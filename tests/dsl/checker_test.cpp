@@ -7,6 +7,7 @@
 
 #include "dsl/compile.h"
 #include "dsl/limits.h"
+#include "tests/dsl/dsl_test_support.h"
 
 namespace fmn::dsl {
 namespace {
@@ -22,12 +23,7 @@ std::unique_ptr<Checked> check_text(const std::string& text) {
   return c;
 }
 
-std::vector<std::string> codes(const std::string& text) {
-  auto c = check_text(text);
-  std::vector<std::string> out;
-  for (const Diagnostic& d : c->diags.all()) out.emplace_back(code_info(d.code).id);
-  return out;
-}
+using testing::codes;
 
 using Codes = std::vector<std::string>;
 

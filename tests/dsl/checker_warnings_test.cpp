@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dsl/compile.h"
+#include "tests/dsl/dsl_test_support.h"
 
 namespace fmn::dsl {
 namespace {
@@ -19,11 +20,7 @@ std::vector<Diagnostic> diagnose(const std::string& text) {
   return diags.all();
 }
 
-std::vector<std::string> codes(const std::string& text) {
-  std::vector<std::string> out;
-  for (const Diagnostic& d : diagnose(text)) out.emplace_back(code_info(d.code).id);
-  return out;
-}
+using testing::codes;
 
 using Codes = std::vector<std::string>;
 

@@ -9,6 +9,7 @@
 #include "core/meta_extractor.h"
 #include "dsl/formatter.h"
 #include "dsl/grammar/parser.h"
+#include "dsl/interpreter.h"
 #include "dsl/syntax_equal.h"
 
 namespace fmn::dsl::testing {
@@ -21,6 +22,20 @@ RuleSet compile_ok(const std::string& text) {
     if (d.severity() == Severity::kError) ADD_FAILURE() << render_text(file, d);
   }
   return rules ? std::move(*rules) : RuleSet{};
+}
+
+std::vector<std::string> codes(const std::string& text) {
+  SourceFile file("t.fmn", text);
+  Diagnostics diags;
+  compile(file, diags);
+  std::vector<std::string> out;
+  for (const Diagnostic& d : diags.all()) out.emplace_back(code_info(d.code).id);
+  return out;
+}
+
+bool evaluates(const std::string& test, const Message& m, const UserParams& params) {
+  RuleSet rules = compile_ok("rule \"t\" = " + test);
+  return !rules.rules.empty() && evaluate(rules.rules[0], m, params);
 }
 
 const CompiledRule& rule_named(const RuleSet& rules, const std::string& name) {

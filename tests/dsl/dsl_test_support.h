@@ -14,6 +14,10 @@ namespace fmn::dsl::testing {
 
 // Compiles `text`; fails the current test (and returns no rules) on any error.
 RuleSet compile_ok(const std::string& text);
+// The ids (E0201, W0005...) of every diagnostic compiling `text` reports, in order.
+std::vector<std::string> codes(const std::string& text);
+// Whether `rule "t" = <test>` matches `m` for `params`; fails the test if it does not compile.
+bool evaluates(const std::string& test, const Message& m, const UserParams& params);
 // The rule named `name` of `rules`; fails the test if there is none.
 const CompiledRule& rule_named(const RuleSet& rules, const std::string& name);
 

@@ -27,11 +27,7 @@ class Semantics : public ::testing::Test {
     params_ = testing::params("ralph", {"kernel", "systemd"});
   }
 
-  bool eval(const std::string& test) {
-    RuleSet rules = compile_ok("rule \"t\" = " + test);
-    if (rules.rules.empty()) return false;
-    return evaluate(rules.rules[0], *msg_, params_);
-  }
+  bool eval(const std::string& test) { return testing::evaluates(test, *msg_, params_); }
 
   std::unique_ptr<Message> msg_;
   UserParams params_;

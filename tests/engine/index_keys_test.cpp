@@ -68,6 +68,19 @@ TEST(RuleKeys, AMissingParameterMeansNeverAMatch) {
   EXPECT_TRUE(k->empty());
 }
 
+// The index holds values as messages spell them: a test ignoring case narrows nothing, and an
+// `and` takes its keys from another child.
+TEST(RuleKeys, TestsIgnoringCaseGiveNoKeys) {
+  for (const char* test :
+       {"agent ==* $me", "packages in* $my_packages", "$me in* usernames", "topic ~* \"*.bodhi.*\"",
+        "topic startswith* \"org.\"", "category ==* \"git\" or $me in usernames"}) {
+    EXPECT_FALSE(keys(test, ralph())) << test;
+  }
+  auto k = keys("agent ==* $me and category == \"git\"", ralph());
+  ASSERT_TRUE(k);
+  EXPECT_EQ(*k, (std::vector<IndexKey>{{Kind::kField, FieldId::kCategory, "git"}}));
+}
+
 bool proven(const std::string& test) {
   auto rule = testing_support::compile_one("rule \"r\" = " + test + "\n");
   EXPECT_NE(rule, nullptr) << test;
@@ -89,6 +102,8 @@ TEST(KeysProve, AnythingElseIsEvaluated) {
   EXPECT_FALSE(proven("topic endswith \".tag\" or $me in usernames"));
   EXPECT_FALSE(proven("msg.update.status == \"stable\""));
   EXPECT_FALSE(proven("agent in usernames"));
+  EXPECT_FALSE(proven("packages in* $my_packages"));
+  EXPECT_FALSE(proven("agent ==* $me"));
 }
 
 }  // namespace

@@ -98,6 +98,29 @@ TEST(HostileRules, PathologicalRegexesAreRejectedOrLinear) {
   EXPECT_EQ(matched, (std::vector<bool>{false, true, false}));
 }
 
+TEST(HostileRules, TestsIgnoringCaseStayBoundedOnLongText) {
+  Outcome ok = compile_text("ignore-case.fmn", R"(
+rule "near misses" = msg.comment.text contains* "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"
+rule "backtracking glob" = msg.comment.text ~* "*a*a*a*a*a*a*a*b"
+rule "non-ascii is not folded" = msg.comment.text endswith* "aé"
+rule "ascii around it is" = msg.comment.text endswith* "aÉ" and agent ==* $me
+)");
+  ASSERT_TRUE(ok.rules.has_value()) << testing::PrintToString(ok.codes);
+  std::string json =
+      R"({"topic":"org.fedoraproject.prod.bodhi.update.comment","msg":{"comment":{"text":")" +
+      std::string(1 << 20, 'A') + R"(É"}},"msg_id":"2024-case"})";
+  auto m = parse_envelope(json);
+  ASSERT_TRUE(m.ok());
+  m.value()->meta.agent = std::string(1 << 20, 'x');
+  dsl::UserParams me;
+  me.me = std::string(1 << 20, 'X');
+  std::vector<bool> matched;
+  for (const dsl::CompiledRule& r : ok.rules->rules) {
+    matched.push_back(dsl::evaluate(r, *m.value(), me));
+  }
+  EXPECT_EQ(matched, (std::vector<bool>{false, false, false, true}));
+}
+
 std::string repeat(const std::string& s, size_t n) {
   std::string out;
   for (size_t i = 0; i < n; ++i) out += s;
