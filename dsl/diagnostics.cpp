@@ -11,9 +11,51 @@
 
 namespace fmn::dsl {
 
+namespace {
+
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";
+
+bool starts_code_point(char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }
+
+// Byte offset of each code point of `s`.
+std::vector<size_t> code_point_starts(std::string_view s) {
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (starts_code_point(s[i])) starts.push_back(i);
+  }
+  return starts;
+}
+
+// `s` if it has at most `limit` code points, else its first `keep_front` and last `keep_back`
+// joined by "…".
+std::string cut_middle(std::string_view s, size_t limit, size_t keep_front, size_t keep_back) {
+  std::vector<size_t> starts = code_point_starts(s);
+  if (starts.size() <= limit) return std::string(s);
+  std::string out(s.substr(0, starts[keep_front]));
+  out += kEllipsis;
+  out += s.substr(starts[starts.size() - keep_back]);
+  return out;
+}
+
+// Messages quote the source (`name`, "string"): a quoted 100 KB string or name is cut in its
+// middle, keeping its closing quote, and so is a message that stays too long.
+std::string shortened(std::string_view message) {
+  constexpr size_t kMaxWord = 80, kMaxMessage = 400;
+  std::string out;
+  while (!message.empty()) {
+    size_t space = message.find(' ');
+    size_t word_end = space == std::string_view::npos ? message.size() : space + 1;
+    out += cut_middle(message.substr(0, word_end), kMaxWord, 60, 10);
+    message.remove_prefix(word_end);
+  }
+  return cut_middle(out, kMaxMessage, 300, 80);
+}
+
+}  // namespace
+
 void Diagnostics::report(Code code, SourceRange range, std::string message, std::string hint) {
   if (code_info(code).severity == Severity::kError) ++errors_;
-  items_.push_back({code, range, std::move(message), std::move(hint)});
+  items_.push_back({code, range, shortened(message), shortened(hint)});
 }
 
 void Diagnostics::sort_by_position() {
@@ -28,10 +70,7 @@ namespace {
 constexpr uint32_t kMaxShownColumns = 160;
 constexpr uint32_t kWindowColumns = 120;
 constexpr uint32_t kWindowBefore = 40;  // columns kept before the diagnostic's first column
-constexpr std::string_view kEllipsis = "\xE2\x80\xA6";
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-
-bool starts_code_point(char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }
 
 // `s` with every byte that is not valid UTF-8, and every NUL, replaced by U+FFFD: what a
 // terminal or a JSON parser can take.
@@ -55,10 +94,7 @@ struct Excerpt {
 };
 
 Excerpt excerpt(std::string_view line, uint32_t column) {
-  std::vector<size_t> starts;  // byte offset of each code point
-  for (size_t i = 0; i < line.size(); ++i) {
-    if (starts_code_point(line[i])) starts.push_back(i);
-  }
+  std::vector<size_t> starts = code_point_starts(line);
   if (starts.size() <= kMaxShownColumns) return {displayable(line), 1, false};
   uint32_t first = column > kWindowBefore ? column - kWindowBefore : 1;
   first = std::min<uint32_t>(first, static_cast<uint32_t>(starts.size()) - kWindowColumns + 1);

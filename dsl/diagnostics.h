@@ -11,8 +11,10 @@
 // Columns are 1-based code points and ranges inclusive in both forms ("12-18" is seven
 // characters, as is column 12 to end_column 18 in JSON; a one-character range is one column,
 // "12" and 12 to 12). A line longer than 160 characters is shown as a window around the
-// diagnostic, cut with "…"; bytes that are not UTF-8 (and NUL) print as U+FFFD, so the JSON
-// form is always valid JSON. Not thread-safe (one per compilation).
+// diagnostic, cut with "…"; a message or hint quoting a very long name or string keeps the
+// quote's first 60 and last 10 characters (and at most 400 in all); bytes that are not UTF-8 (and
+// NUL) print as U+FFFD, so the JSON form is always valid JSON. Not thread-safe (one per
+// compilation).
 #pragma once
 
 #include <string>

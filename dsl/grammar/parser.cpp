@@ -484,9 +484,14 @@ Module parse_after(const SourceFile& file, Module module, uint32_t start,
     } catch (const SyntaxError& e) {
       auto at = static_cast<uint32_t>(e.at - st.base);
       std::optional<SyntaxMessage> refined = refine_syntax_error(file.text(), at, e.info.code);
-      diagnostics.report(e.info.code, error_range(file.text(), at, e.info.code),
-                         refined ? refined->message : e.info.message,
-                         refined ? refined->hint : e.info.hint);
+      SourceRange range = error_range(file.text(), at, e.info.code);
+      std::string message = refined ? refined->message : std::string(e.info.message);
+      // The statement before and the one after can both stop at the same mistake: say it once.
+      if (diagnostics.all().empty() || diagnostics.all().back().range != range ||
+          diagnostics.all().back().message != message) {
+        diagnostics.report(e.info.code, range, std::move(message),
+                           refined ? refined->hint : e.info.hint);
+      }
       module.exprs.resize(exprs_before);
       module.statements.resize(statements_before);
       st.clear();

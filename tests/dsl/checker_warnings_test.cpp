@@ -112,10 +112,22 @@ TEST(SyntaxHints, FunctionCalls) {
   Hinted h = first(R"(rule "a" = lower(topic) == "x")");
   EXPECT_EQ(h.message,
             "`lower(...)` looks like a function call, but the language has no functions");
-  EXPECT_NE(h.hint.find(R"(did you mean `matches "(?i)...")"), std::string::npos) << h.hint;
+  EXPECT_TRUE(h.hint.starts_with(R"(did you mean `topic ==* "..."` or `topic matches "(?i)..."`?)"))
+      << h.hint;
+  // The field comes from the call, whichever way it is written.
+  h = first(R"(rule "a" = msg.title.toLowerCase() == "x")");
+  EXPECT_EQ(h.id, "E0013");
+  EXPECT_EQ(h.message,
+            "`toLowerCase(...)` looks like a function call, but the language has no functions");
+  EXPECT_TRUE(h.hint.starts_with("did you mean `msg.title ==* ")) << h.hint;
+  h = first(R"(rule "a" = agent == upper("RALPH"))");
+  EXPECT_TRUE(h.hint.starts_with("did you mean `msg.title ==* ")) << h.hint;
   h = first(R"(rule "a" = len (msg.x) == 1)");
   EXPECT_NE(h.message.find("`len(...)`"), std::string::npos);
   EXPECT_EQ(h.hint.find("(?i)"), std::string::npos);
+  // Operators written as methods.
+  h = first(R"(rule "a" = msg.title.startswith("kernel-"))");
+  EXPECT_EQ(h.hint, R"(`startswith` is an operator: write `msg.title startswith "kernel-"`)");
 }
 
 TEST(SyntaxHints, RegexEscapes) {
@@ -135,9 +147,19 @@ TEST(SyntaxHints, TypographicQuotesAndByteOrderMark) {
     EXPECT_NE(h.message.find("typographic quote"), std::string::npos) << q;
     EXPECT_NE(h.hint.find("plain double quotes"), std::string::npos) << q;
   }
+  // Guillemets and the full-width quote of East Asian input methods.
+  for (const char* q : {"\xC2\xAB", "\xC2\xBB", "\xEF\xBC\x82"}) {
+    Hinted h = first(std::string("rule \"a\" = agent == ") + q + "ralph" + q);
+    EXPECT_EQ(h.message, std::string("`") + q + "` is a typographic quote, not `\"`") << q;
+  }
   Hinted h = first("\xEF\xBB\xBFrule \"a\" = agent == $me");
   EXPECT_EQ(h.id, "E0001");
   EXPECT_EQ(h.hint, "save the file as UTF-8 without a BOM");
+  // Files joined together: a BOM starts the second one, and is reported once.
+  auto joined = diagnose("rule \"a\" = agent == $me\n\xEF\xBB\xBFrule \"b\" = agent == $me\n");
+  ASSERT_EQ(joined.size(), 1u);
+  EXPECT_EQ(joined[0].message, "an invisible byte order mark (U+FEFF) is here");
+  EXPECT_NE(joined[0].hint.find("remove it"), std::string::npos) << joined[0].hint;
   // A quote inside a string is just text.
   EXPECT_EQ(codes("rule \"a\" = msg.t contains \"\xE2\x80\x9Cx\xE2\x80\x9D\""), Codes{});
 }

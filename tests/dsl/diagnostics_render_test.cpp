@@ -56,6 +56,34 @@ TEST(DiagnosticsRender, LongLineIsCutAroundTheMistake) {
   EXPECT_EQ(line.substr(caret + 2, 4), "= 2 ") << line << "\n" << under;
 }
 
+TEST(DiagnosticsRender, LongNamesAndStringsInMessagesAreCut) {
+  // Messages quote the source: a 100 KB name or string is cut in its middle, both forms.
+  std::string name(100'000, 'n');
+  std::string value(100'000, 'X');
+  for (const std::string& source :
+       {"rule \"" + name + "\" = agent == $me\nrule \"" + name + "\" = agent == $me\n",
+        "rule \"a\" = msg.x == 1 and " + name + "\n",
+        "rule \"a\" = category == \"" + value + "\"\n"}) {
+    Rendered r = render_all(source);
+    ASSERT_FALSE(r.json.empty());
+    EXPECT_LT(r.text.size(), 3'000u) << r.text.substr(0, 500);
+    for (const std::string& json : r.json) {
+      EXPECT_LT(json.size(), 1'000u) << json.substr(0, 500);
+      rapidjson::Document doc = parse_json(json);
+      std::string message = doc["message"].GetString();
+      if (message.find_first_of("`\"") == std::string::npos) continue;  // quotes nothing
+      // The quote is cut in its middle: what the message says after it is still there.
+      EXPECT_NE(message.find("\xE2\x80\xA6"), std::string::npos) << message;
+      EXPECT_TRUE(message.ends_with("already exists") || message.ends_with("n`") ||
+                  message.ends_with("\"buildsys\""))
+          << message;
+    }
+  }
+  // Short quotes are left alone.
+  Rendered r = render_all("rule \"a\" = pakages in $my_packages\n");
+  EXPECT_NE(r.text.find("unknown field `pakages`"), std::string::npos) << r.text;
+}
+
 TEST(DiagnosticsRender, ShortLinesAreShownWhole) {
   Rendered r = render_all("rule \"a\" = msg.x === 2\n");
   EXPECT_NE(r.text.find("   1 | rule \"a\" = msg.x === 2\n"), std::string::npos) << r.text;
@@ -66,6 +94,11 @@ TEST(DiagnosticsRender, TextAndJsonGiveTheSameRange) {
   for (auto [source, where, column, end_column] :
        {std::tuple{"rule \"a\" = agent == \xE2\x80\x98x\xE2\x80\x99\n", "1:21:", 21, 21},
         std::tuple{"rule \"a\" = agent == $\n", "1:22:", 22, 22},
+        // After a tab, at the end of the file, and on a CRLF line.
+        std::tuple{"rule \"a\" = agent ==\t$\n", "1:22:", 22, 22},
+        std::tuple{"rule \"a\" =", "1:11:", 11, 11},
+        std::tuple{"rule \"a\" = agent == $me\r\nrule \"b\" = agent == \xE2\x82\xAC\r\n",
+                   "2:21:", 21, 21},
         std::tuple{"rule \"a\" = pakages in $my_packages\n", "1:12-18:", 12, 18}}) {
     Rendered r = render_all(source);
     ASSERT_FALSE(r.json.empty()) << source;
