@@ -1,0 +1,42 @@
+#include "web/test_notification.h"
+
+#include "core/envelope_parser.h"
+#include "core/json_writer.h"
+#include "prefs/confirmation.h"
+#include "web/json_body.h"
+
+namespace fmn::web {
+
+Result<Notification> test_notification(std::string_view user, const prefs::Destination& destination,
+                                       std::string_view app_url) {
+  JsonBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("topic");
+  write_string(w, kTestTopic);
+  w.Key("msg_id");
+  write_string(w, "fmn-test-" + prefs::random_token(24));
+  w.Key("msg");
+  w.StartObject();
+  w.EndObject();
+  w.EndObject();
+  auto parsed = parse_envelope({buffer.GetString(), buffer.GetSize()});
+  if (!parsed) return parsed.error();
+  std::unique_ptr<Message> m = std::move(parsed).value();
+  m->meta.category = "fmn";
+  m->meta.title = "fmn.test";
+  m->meta.subtitle = "This is a test notification for " + std::string(user) +
+                     ", sent to the destination \"" + destination.name +
+                     "\" as asked in the notifications app.";
+  m->meta.link = std::string(app_url);
+  m->meta.usernames = {std::string(user)};
+  Notification n;
+  n.message = MessagePtr(std::move(m));
+  n.destination = destination.kind;
+  n.user = user;
+  n.rule_name = kTestRuleName;
+  n.address = destination.address;
+  return n;
+}
+
+}  // namespace fmn::web
