@@ -60,7 +60,7 @@ HttpResponse send_test(const DestinationsContext& c, const prefs::User& user,
   if (!c.test_limits.try_take(user.name)) {
     return json_error(429, "too many test notifications; try again in a minute");
   }
-  auto notification = test_notification(user.name, d, c.app_url);
+  auto notification = test_notification(user.name, d, c.app_url, c.now_unix);
   if (!notification) return json_error(500, notification.error().message);
   if (!c.send_test(*notification)) {
     return json_error(503, "no sink sends to this kind of destination");

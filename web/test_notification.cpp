@@ -8,7 +8,7 @@
 namespace fmn::web {
 
 Result<Notification> test_notification(std::string_view user, const prefs::Destination& destination,
-                                       std::string_view app_url) {
+                                       std::string_view app_url, int64_t now_unix) {
   JsonBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
@@ -16,6 +16,8 @@ Result<Notification> test_notification(std::string_view user, const prefs::Desti
   write_string(w, kTestTopic);
   w.Key("msg_id");
   write_string(w, "fmn-test-" + prefs::random_token(24));
+  w.Key("timestamp");
+  w.Int64(now_unix);
   w.Key("msg");
   w.StartObject();
   w.EndObject();

@@ -3,6 +3,7 @@
 // msg_id fresh, so a delivery log never takes it for one already sent.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include "core/notification.h"
@@ -15,6 +16,6 @@ inline constexpr std::string_view kTestTopic = "org.fedoraproject.fmn.test";
 inline constexpr std::string_view kTestRuleName = "test notification";
 
 Result<Notification> test_notification(std::string_view user, const prefs::Destination& destination,
-                                       std::string_view app_url);
+                                       std::string_view app_url, int64_t now_unix);
 
 }  // namespace fmn::web
