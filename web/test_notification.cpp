@@ -1,28 +1,14 @@
 #include "web/test_notification.h"
 
 #include "core/envelope_parser.h"
-#include "core/json_writer.h"
 #include "prefs/confirmation.h"
-#include "web/json_body.h"
 
 namespace fmn::web {
 
 Result<Notification> test_notification(std::string_view user, const prefs::Destination& destination,
                                        std::string_view app_url, int64_t now_unix) {
-  JsonBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("topic");
-  write_string(w, kTestTopic);
-  w.Key("msg_id");
-  write_string(w, "fmn-test-" + prefs::random_token(24));
-  w.Key("timestamp");
-  w.Int64(now_unix);
-  w.Key("msg");
-  w.StartObject();
-  w.EndObject();
-  w.EndObject();
-  auto parsed = parse_envelope({buffer.GetString(), buffer.GetSize()});
+  auto parsed = bodyless_message(kTestTopic, "fmn-test-" + prefs::random_token(24),
+                                 static_cast<double>(now_unix));
   if (!parsed) return parsed.error();
   std::unique_ptr<Message> m = std::move(parsed).value();
   m->meta.category = "fmn";
