@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "core/json_writer.h"
 #include "core/utf8.h"
 
 namespace fmn {
@@ -212,6 +213,28 @@ Result<std::unique_ptr<Message>> parse_envelope(std::string_view json, std::stri
   m->is_signed = !m->signature.empty() && !m->certificate.empty();
   split_topic(m->topic, m->topic_env, m->topic_suffix);
   return m;
+}
+
+Result<std::unique_ptr<Message>> bodyless_message(std::string_view topic, std::string_view msg_id,
+                                                  std::optional<double> timestamp) {
+  JsonBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("topic");
+  w.String(topic.data(), static_cast<rapidjson::SizeType>(topic.size()));
+  if (!msg_id.empty()) {
+    w.Key("msg_id");
+    w.String(msg_id.data(), static_cast<rapidjson::SizeType>(msg_id.size()));
+  }
+  if (timestamp) {
+    w.Key("timestamp");
+    w.Double(*timestamp);
+  }
+  w.Key("msg");
+  w.StartObject();
+  w.EndObject();
+  w.EndObject();
+  return parse_envelope({buffer.GetString(), buffer.GetSize()});
 }
 
 }  // namespace fmn

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "core/message.h"
@@ -23,6 +24,12 @@ struct ParseOptions {
 Result<std::unique_ptr<Message>> parse_envelope(std::string_view json,
                                                 std::string_view topic_frame = {},
                                                 const ParseOptions& options = {});
+
+// A message made outside the bus, with an envelope (topic; msg_id and timestamp unless empty or
+// absent), an empty body and an empty meta for the caller to fill: a stored notification
+// rebuilt, a test notification.
+Result<std::unique_ptr<Message>> bodyless_message(std::string_view topic, std::string_view msg_id,
+                                                  std::optional<double> timestamp);
 
 // Splits a topic into env and suffix ("<prefix>.<env>.<suffix>"). Envs are the fedmsg ones:
 // prod, stg, stage, dev. A topic with no env component has an empty env and is its own suffix.

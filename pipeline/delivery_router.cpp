@@ -28,11 +28,21 @@ void DeliveryRouter::deliver(std::span<const Notification> batch) {
   }
 }
 
+SinkWorker* DeliveryRouter::worker(DestinationKind kind) const {
+  const auto k = static_cast<size_t>(kind);
+  return k < kKinds ? workers_[k] : nullptr;
+}
+
 bool DeliveryRouter::send_confirmation(sinks::ConfirmationRequest request) {
-  const auto kind = static_cast<size_t>(request.kind);
-  if (kind >= kKinds || workers_[kind] == nullptr) return false;
-  workers_[kind]->send_confirmation(std::move(request));
-  return true;
+  SinkWorker* w = worker(request.kind);
+  if (w != nullptr) w->send_confirmation(std::move(request));
+  return w != nullptr;
+}
+
+bool DeliveryRouter::send_single(Notification notification) {
+  SinkWorker* w = worker(notification.destination);
+  if (w != nullptr) w->send_single(std::move(notification));
+  return w != nullptr;
 }
 
 }  // namespace fmn::pipeline

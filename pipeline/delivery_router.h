@@ -28,8 +28,13 @@ class DeliveryRouter : public sinks::Sink {
   // Hands a confirmation request to its kind's worker; false when the kind has none.
   // Thread-safe once the routes are set.
   bool send_confirmation(sinks::ConfirmationRequest request);
+  // Hands one notification to its kind's worker beside the batches (SinkWorker::send_single);
+  // false when the kind has none. Thread-safe once the routes are set.
+  bool send_single(Notification notification);
 
  private:
+  SinkWorker* worker(DestinationKind kind) const;  // null: none routed
+
   static constexpr size_t kKinds = kDestinationKindCount;
   std::array<SinkWorker*, kKinds> workers_{};
   std::atomic<uint64_t> unrouted_{0};

@@ -83,7 +83,7 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
     auto web = open_web_app(
         config, impl->link_secret, impl->rule_compiler,
         [self](const sinks::ConfirmationRequest& r) { return self->router.send_confirmation(r); },
-        impl->registry);
+        [self](const Notification& n) { return self->router.send_single(n); }, impl->registry);
     if (!web) return web.error();
     impl->web = std::move(web).value();
   }

@@ -118,28 +118,40 @@ void SinkWorker::send_confirmation(sinks::ConfirmationRequest request) {
   not_empty_.notify_one();
 }
 
+void SinkWorker::send_single(Notification notification) {
+  {
+    std::lock_guard lock(mu_);
+    singles_.push_back(std::move(notification));
+  }
+  not_empty_.notify_one();
+}
+
 void SinkWorker::run() {
   auto next_tick = std::chrono::steady_clock::now() + tick_interval_;
   for (;;) {
     std::optional<Batch> batch;
     std::deque<sinks::ConfirmationRequest> confirmations;
+    std::vector<Notification> singles;
     {
       std::unique_lock lock(mu_);
-      not_empty_.wait_until(
-          lock, next_tick, [&] { return !queue_.empty() || !confirmations_.empty() || stopping_; });
+      not_empty_.wait_until(lock, next_tick, [&] {
+        return !queue_.empty() || !confirmations_.empty() || !singles_.empty() || stopping_;
+      });
       confirmations.swap(confirmations_);
+      singles.swap(singles_);
       if (!queue_.empty()) {
         batch = std::move(queue_.front());
         queue_.pop_front();
         queued_ -= batch->notifications->size();
         not_full_.notify_all();
-      } else if (stopping_ && confirmations.empty()) {
+      } else if (stopping_ && confirmations.empty() && singles.empty()) {
         break;
       }
     }
     for (const sinks::ConfirmationRequest& request : confirmations) {
       sink_.send_confirmation(request);
     }
+    if (!singles.empty()) sink_.deliver(singles);
     if (batch) {
       deliver(*batch);
       completed_.fetch_add(1, std::memory_order_release);

@@ -50,6 +50,10 @@ class SinkWorker {
   // Queues a confirmation request for the sink (Sink::send_confirmation), sent on the worker's
   // thread before the next batch. Thread-safe; never blocks.
   void send_confirmation(sinks::ConfirmationRequest request);
+  // Queues one notification beside the batches (a user's test notification): delivered on the
+  // worker's thread before the next batch, outside the outbox and the queue's bound. Thread-safe;
+  // never blocks.
+  void send_single(Notification notification);
   // Batches taken by submit(), and batches the sink has finished deliver() for: once
   // completed() reaches a value submitted() had, every batch submitted until then is delivered.
   uint64_t submitted() const { return submitted_.load(std::memory_order_acquire); }
@@ -88,6 +92,7 @@ class SinkWorker {
   std::condition_variable not_empty_, not_full_;
   std::deque<Batch> queue_;
   std::deque<sinks::ConfirmationRequest> confirmations_;
+  std::vector<Notification> singles_;
   size_t queued_ = 0;  // notifications in queue_
   bool stopping_ = false;
   std::atomic<bool> stopped_{false};

@@ -85,6 +85,7 @@ Result<std::shared_ptr<oidc::OidcClient>> open_oidc_client(const ServiceConfig& 
 Result<std::unique_ptr<web::WebApp>> open_web_app(const ServiceConfig& config, std::string secret,
                                                   std::shared_ptr<dsl::RuleCompiler> compiler,
                                                   web::ConfirmationSender send,
+                                                  web::NotificationSender send_test,
                                                   metrics::Registry& registry) {
   auto store = open_store(config, compiler);
   if (!store) return store.error();
@@ -97,6 +98,7 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(const ServiceConfig& config, s
   app.unsubscribe_secret = std::move(secret);
   app.demo_sign_in = config.web_demo;
   app.send_confirmation = std::move(send);
+  app.send_test = std::move(send_test);
   app.oidc = std::move(oidc).value();
   app.oidc_callback_path = config.oidc_redirect_path;
   auto started =

@@ -121,20 +121,9 @@ Result<Notification> decode_notification(std::string_view bytes) {
     return Error{ErrorCode::kMalformedJson, "stored notification: not a JSON object"};
   }
   // Rebuild a message through the envelope parser, so it is a Message like any other.
-  JsonBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  put(w, "topic", get(d, "topic"));
-  if (!get(d, "msg_id").empty()) put(w, "msg_id", get(d, "msg_id"));
-  if (d.HasMember("timestamp") && d["timestamp"].IsNumber()) {
-    w.Key("timestamp");
-    w.Double(d["timestamp"].GetDouble());
-  }
-  w.Key("msg");
-  w.StartObject();
-  w.EndObject();
-  w.EndObject();
-  auto parsed = parse_envelope({buffer.GetString(), buffer.GetSize()});
+  std::optional<double> timestamp;
+  if (d.HasMember("timestamp") && d["timestamp"].IsNumber()) timestamp = d["timestamp"].GetDouble();
+  auto parsed = bodyless_message(get(d, "topic"), get(d, "msg_id"), timestamp);
   if (!parsed) return parsed.error();
   std::unique_ptr<Message> m = std::move(parsed.value());
   m->meta.category = get(d, "category");

@@ -1,17 +1,15 @@
-// How often the app may send confirmation requests: per user (so one account cannot use the app
-// to mail strangers in bulk) and per address (so a stranger's address is not flooded by many
-// accounts). Token buckets: `per_user` requests a day with bursts of `user_burst`, and
-// `per_address` a day with bursts of `address_burst`. Thread-safe.
+// How often the app may send messages the user asks for. Confirmation requests: per user (so one
+// account cannot use the app to mail strangers in bulk) and per address (so a stranger's address is
+// not flooded by many accounts). Token buckets: `per_user` requests a day with bursts of
+// `user_burst`, and `per_address` a day with bursts of `address_burst`. Test notifications
+// (destinations_api.h): `per_minute` a minute per user, with bursts of `burst`. Thread-safe.
 #pragma once
 
-#include <chrono>
 #include <mutex>
-#include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "core/clock.h"
-#include "sinks/token_bucket.h"
+#include "web/keyed_buckets.h"
 
 namespace fmn::web {
 
@@ -29,14 +27,27 @@ class ConfirmationLimits {
   bool try_take(std::string_view user, std::string_view address);
 
  private:
-  sinks::TokenBucket& bucket(std::unordered_map<std::string, sinks::TokenBucket>& buckets,
-                             std::string_view key, double per_day, double burst,
-                             Clock::time_point now);
-
-  const ConfirmationLimitsConfig config_;
   Clock& clock_;
   std::mutex mu_;
-  std::unordered_map<std::string, sinks::TokenBucket> users_, addresses_;
+  KeyedBuckets users_, addresses_;
+};
+
+struct TestNotificationLimitsConfig {
+  double per_minute = 5, burst = 5;
+};
+
+class TestNotificationLimits {
+ public:
+  explicit TestNotificationLimits(TestNotificationLimitsConfig config = {},
+                                  Clock& clock = SystemClock::instance());
+
+  // True (and counted) when `user` may ask for one more test notification now.
+  bool try_take(std::string_view user);
+
+ private:
+  Clock& clock_;
+  std::mutex mu_;
+  KeyedBuckets users_;
 };
 
 }  // namespace fmn::web

@@ -3,6 +3,7 @@
 #include "core/query_string.h"
 #include "prefs/confirmation.h"
 #include "web/json_body.h"
+#include "web/test_notification.h"
 
 namespace fmn::web {
 namespace {
@@ -50,6 +51,31 @@ HttpResponse add(const DestinationsContext& c, prefs::User& user, const HttpRequ
   return created(d);
 }
 
+HttpResponse send_test(const DestinationsContext& c, const prefs::User& user,
+                       const prefs::Destination& d) {
+  if (d.confirmation.state != prefs::ConfirmationState::kConfirmed) {
+    return json_error(409, "this destination is not confirmed");
+  }
+  if (!c.send_test) return json_error(503, "test notifications cannot be sent by this server");
+  if (!c.test_limits.try_take(user.name)) {
+    return json_error(429, "too many test notifications; try again in a minute");
+  }
+  auto notification = test_notification(user.name, d, c.app_url, c.now_unix);
+  if (!notification) return json_error(500, notification.error().message);
+  if (!c.send_test(*notification)) {
+    return json_error(503, "no sink sends to this kind of destination");
+  }
+  JsonBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("sent");
+  w.Bool(true);
+  w.Key("destination");
+  write_string(w, d.name);
+  w.EndObject();
+  return {202, "application/json", buffer.GetString(), {}};
+}
+
 }  // namespace
 
 void write_destination(JsonWriter& w, const prefs::Destination& d) {
@@ -79,8 +105,15 @@ HttpResponse destinations_api(const DestinationsContext& c, std::string_view use
     if (request.method != "POST") return json_error(405, "method not allowed");
     return add(c, user, request);
   }
-  const std::string name = url_decode(rest.substr(1));
-  if (user.find_destination(name) == nullptr) return json_error(404, "no such destination");
+  constexpr std::string_view kTest = "/test";
+  const bool test = rest.size() > kTest.size() + 1 && rest.ends_with(kTest);
+  const std::string name = url_decode(rest.substr(1, rest.size() - 1 - (test ? kTest.size() : 0)));
+  const prefs::Destination* destination = user.find_destination(name);
+  if (destination == nullptr) return json_error(404, "no such destination");
+  if (test) {
+    if (request.method != "POST") return json_error(405, "method not allowed");
+    return send_test(c, user, *destination);
+  }
   if (request.method != "DELETE") return json_error(405, "method not allowed");
   std::erase_if(user.destinations, [&](const prefs::Destination& d) { return d.name == name; });
   for (prefs::Rule& rule : user.rules) {

@@ -2,13 +2,15 @@
 //
 //   POST   /api/v1/destinations          {"name", "kind": "email"|"irc", "address"} -> 201
 //   DELETE /api/v1/destinations/<name>   -> 204 (the rules' deliveries to it go too)
+//   POST   /api/v1/destinations/<name>/test  -> 202 (a test notification, test_notification.h)
 //
 // A new destination is stored pending with a fresh code (prefs/confirmation.h) and a
 // confirmation request goes to the address itself through its kind's sink; nothing else is
 // sent there until its owner follows the link (confirm_page.h). The code is never in an answer.
-// Requests are rate-limited per user and per address (429). The destination list itself is part
-// of GET /api/v1/rules.
-// REQUIRES: the caller gives each call exclusive use of `store`.
+// Requests are rate-limited per user and per address (429). A test notification goes only to a
+// confirmed destination (409 otherwise), at most a few a minute per user (429). The destination
+// list itself is part of GET /api/v1/rules. REQUIRES: the caller gives each call exclusive use of
+// `store`.
 #pragma once
 
 #include <functional>
@@ -25,10 +27,17 @@ namespace fmn::web {
 // Hands a confirmation request to the sink of its kind; false when there is none.
 using ConfirmationSender = std::function<bool(const sinks::ConfirmationRequest&)>;
 
+// Hands a notification to the sink of its kind, beside the pipeline's batches; false when
+// there is none.
+using NotificationSender = std::function<bool(const Notification&)>;
+
 struct DestinationsContext {
   prefs::PreferenceStore& store;
   const ConfirmationSender& send;
   ConfirmationLimits& limits;
+  const NotificationSender& send_test;
+  TestNotificationLimits& test_limits;
+  std::string_view app_url;  // linked from test notifications
   int64_t now_unix;
 };
 

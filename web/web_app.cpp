@@ -45,7 +45,8 @@ WebApp::WebApp(WebAppConfig config, std::unique_ptr<prefs::PreferenceStore> stor
       store_(std::move(store)),
       compiler_(std::move(compiler)),
       pending_sign_ins_(config_.pending_sign_ins),
-      confirmation_limits_(config_.confirmation_limits) {}
+      confirmation_limits_(config_.confirmation_limits),
+      test_limits_(config_.test_limits) {}
 
 WebApp::~WebApp() {
   if (server_) server_->stop();
@@ -115,8 +116,14 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
   }
   if (rest == "/destinations" || rest.starts_with("/destinations/")) {
     std::lock_guard lock(store_mu_);
-    return destinations_api({*store_, config_.send_confirmation, confirmation_limits_, now_unix()},
-                            session->user, rest.substr(13), request);
+    const DestinationsContext context{*store_,
+                                      config_.send_confirmation,
+                                      confirmation_limits_,
+                                      config_.send_test,
+                                      test_limits_,
+                                      config_.public_url,
+                                      now_unix()};
+    return destinations_api(context, session->user, rest.substr(13), request);
   }
   return json_error(404, "not found");
 }

@@ -37,6 +37,9 @@ struct WebAppConfig {
   // destination is answered 503.
   ConfirmationSender send_confirmation;
   ConfirmationLimitsConfig confirmation_limits;
+  // Sends the test notifications users ask for; none: such requests are answered 503.
+  NotificationSender send_test;
+  TestNotificationLimitsConfig test_limits;
   // Sign-in with OpenID Connect; none: /oidc/login is 404 and the page offers no such button.
   std::shared_ptr<oidc::OidcClient> oidc;
   std::string oidc_callback_path = "/oidc/callback";  // the path of the client's redirect_uri
@@ -78,6 +81,7 @@ class WebApp {
   SessionStore sessions_;
   PendingSignIns pending_sign_ins_;
   ConfirmationLimits confirmation_limits_;
+  TestNotificationLimits test_limits_;
   WebCounters counters_;
   bool loopback_ = false;
   std::unique_ptr<HttpServer> server_;  // last: stopped first, before what handlers use

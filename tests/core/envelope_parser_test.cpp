@@ -43,6 +43,20 @@ TEST(EnvelopeParser, ReadsEnvelopeFields) {
   EXPECT_TRUE((*msg.body)["a"].IsInt());
 }
 
+TEST(EnvelopeParser, ABodylessMessageHasItsEnvelopeAndAnEmptyBody) {
+  auto m = bodyless_message("org.fedoraproject.fmn.test", "id-1", 1700000000.5);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ((*m)->topic, "org.fedoraproject.fmn.test");
+  EXPECT_EQ((*m)->msg_id, "id-1");
+  EXPECT_EQ((*m)->timestamp, 1700000000.5);
+  ASSERT_NE((*m)->body, nullptr);
+  EXPECT_TRUE((*m)->body->IsObject() && (*m)->body->ObjectEmpty());
+  auto bare = bodyless_message("a.b", "", std::nullopt);
+  ASSERT_TRUE(bare.ok());
+  EXPECT_TRUE((*bare)->msg_id.empty());
+  EXPECT_FALSE((*bare)->timestamp.has_value());
+}
+
 TEST(EnvelopeParser, IntegerTimestampAndMissingOptionals) {
   auto m =
       parse_envelope(R"({"topic":"io.pagure.prod.pagure.issue.new","msg":"text","timestamp":12})");

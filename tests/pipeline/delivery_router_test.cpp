@@ -79,5 +79,17 @@ TEST(DeliveryRouter, ConfirmationRequestsGoToTheirKindsWorker) {
   EXPECT_EQ(email_sink.confirmations(), std::vector<std::string>{"r@example.org"});
 }
 
+TEST(DeliveryRouter, ASingleNotificationGoesToItsKindsWorker) {
+  RecordingSink email_sink;
+  SinkWorker email(email_sink, 8);
+  DeliveryRouter router;
+  router.route(DestinationKind::kEmail, email);
+  EXPECT_TRUE(router.send_single(to(DestinationKind::kEmail, "ralph")));
+  EXPECT_FALSE(router.send_single(to(DestinationKind::kIrc, "ralph")));
+  email.stop();
+  EXPECT_EQ(email_sink.users(), std::vector<std::string>{"ralph"});
+  EXPECT_EQ(router.unrouted(), 0u);  // refused, not counted as lost pipeline traffic
+}
+
 }  // namespace
 }  // namespace fmn::pipeline

@@ -78,6 +78,19 @@ TEST(SinkWorker, ConfirmationRequestsAreSentOnTheWorkersThread) {
   for (std::thread::id id : sink.confirmation_threads()) EXPECT_NE(id, std::this_thread::get_id());
 }
 
+TEST(SinkWorker, SingleNotificationsPassAFullQueue) {
+  RecordingSink sink;
+  sink.close();
+  SinkWorker worker(sink, 1);
+  worker.submit(batch_of("held", 1));
+  sink.wait_entered(1);
+  worker.submit(batch_of("queued", 1));             // the queue is now full
+  worker.send_single((*batch_of("single", 1))[0]);  // returns at once all the same
+  sink.open();
+  worker.stop();
+  EXPECT_EQ(sink.users(), (std::vector<std::string>{"held0", "single0", "queued0"}));
+}
+
 TEST(SinkWorker, EmptyBatchesAreNotQueued) {
   RecordingSink sink;
   SinkWorker worker(sink, 1);

@@ -52,6 +52,12 @@ class WebAppTest : public ::testing::Test {
       sent_.push_back(request);
       return true;
     };
+    config.send_test = [this](const Notification& n) {
+      std::lock_guard lock(sent_mu_);
+      tests_sent_.push_back(n);
+      return true;
+    };
+    config.test_limits.per_minute = 1e-3;  // the burst only, whatever the test's speed
     HttpServerConfig server;
     server.bind = bind;
     auto app = WebApp::start(
@@ -85,6 +91,7 @@ class WebAppTest : public ::testing::Test {
   std::string prefs_, base_;
   std::mutex sent_mu_;
   std::vector<sinks::ConfirmationRequest> sent_;  // what the app asked the sinks to send
+  std::vector<Notification> tests_sent_;          // test notifications handed to the sinks
   std::unique_ptr<WebApp> app_;
 };
 

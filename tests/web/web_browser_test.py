@@ -5,7 +5,8 @@ Starts fmn-pipeline with the web app on a free loopback port over a copy of the 
 preferences, signs in with the demo sign-in, types a rule with a typo and waits for the
 diagnostic at its position, fixes it, saves it, and checks the rule is stored in the
 preferences file; then adds an email address, follows the confirmation link fmn-pipeline
-printed (no SMTP server: the stdout sink) and sees the address confirmed. Screenshots of each step are written to OUT_DIR (for a person to look at).
+printed (no SMTP server: the stdout sink), sees the address confirmed and asks for a test
+notification, which fmn-pipeline prints. Screenshots of each step are written to OUT_DIR (for a person to look at).
 
     web_browser_test.py BIN_DIR PREFS_FILE OUT_DIR
 """
@@ -51,6 +52,12 @@ def confirmation_link(path):
             if " <- confirm at " in line:
                 return line.split(" <- confirm at ", 1)[1].strip()
     return None
+
+
+def printed(path, text):
+    """Whether fmn-pipeline printed a line containing `text`."""
+    with open(path) as f:
+        return any(text in line for line in f)
 
 
 def main():
@@ -133,6 +140,13 @@ def main():
         wait.until(ec.text_to_be_present_in_element((By.ID, "destinations"), "ralph@example.org"))
         listed = browser.find_element(By.ID, "destinations").text
         assert "work: email ralph@example.org" in listed and "(pending)" not in listed, listed
+
+        browser.find_element(
+            By.CSS_SELECTOR, "button[aria-label='Send me a test notification at work']").click()
+        wait.until(ec.text_to_be_present_in_element((By.ID, "destination-status"), "on its way"))
+        shot("7-test-sent")
+        wait.until(lambda _: printed(os.path.join(work, "pipeline.out"),
+                                     "ralph (email ralph@example.org) <- [test notification]"))
         print("web browser test: passed; screenshots in", out_dir)
     finally:
         if browser is not None:

@@ -65,6 +65,7 @@ TEST_F(WebSecurity, EveryApiEndpointNeedsASession) {
            {"PUT", "/api/v1/rules/mentions%20me"},
            {"DELETE", "/api/v1/rules/mentions%20me"},
            {"POST", "/api/v1/rules/mentions%20me/disable"},
+           {"POST", "/api/v1/destinations/email/test"},
            {"POST", "/api/v1/check"}}) {
     EXPECT_EQ(
         http_request(method, base_ + path, {kJson, "Cookie: fmn_session=guessed"}, "{}").status,
