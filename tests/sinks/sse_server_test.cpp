@@ -171,39 +171,3 @@ TEST(SseSink, PublishesRenderedNotificationsToTheFeed) {
 
 }  // namespace
 }  // namespace fmn::sinks
-
-namespace fmn::sinks {
-namespace {
-
-TEST(SseServer, ConfirmEndpointShowsAFormAndAppliesThePost) {
-  std::vector<ConfirmationAnswer> answers;
-  SseServerConfig config;
-  config.on_confirmation = [&](const ConfirmationAnswer& a) {
-    answers.push_back(a);
-    return a.code == "good" ? ConfirmationOutcome::kDone : ConfirmationOutcome::kUnknownOrWrongCode;
-  };
-  auto server = SseServer::start(config, [](std::string_view, std::string_view) { return false; });
-  ASSERT_TRUE(server.ok());
-  const int port = (*server)->port();
-  const std::string query =
-      "/confirm?user=bob&kind=email&address=b%40x.org&code=good&action=accept";
-  Client form(port, get(query));
-  const std::string& page = form.read_until("</html>");
-  EXPECT_NE(page.find("method=\"post\""), std::string::npos);
-  EXPECT_TRUE(answers.empty());  // showing the form answers nothing
-  Client post(port, "POST " + query + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
-  EXPECT_NE(post.read_until("Confirmed").find("200 OK"), std::string::npos);
-  Client wrong(port,
-               "POST /confirm?user=bob&code=bad&action=accept HTTP/1.1\r\nHost: x\r\n"
-               "Content-Length: 0\r\n\r\n");
-  EXPECT_NE(wrong.read_until("request.").find("404"), std::string::npos);
-  (*server)->stop();  // the handler ran on the I/O thread: stop before reading `answers`
-  ASSERT_EQ(answers.size(), 2u);
-  EXPECT_EQ(answers[0].user, "bob");
-  EXPECT_EQ(answers[0].kind, "email");
-  EXPECT_EQ(answers[0].address, "b@x.org");
-  EXPECT_TRUE(answers[0].accept);
-}
-
-}  // namespace
-}  // namespace fmn::sinks
