@@ -5,8 +5,8 @@
 // Boost.Beast/Asio (Debian libboost-dev): every client is an asynchronous socket on one I/O
 // thread, so thousands of idle EventSource connections cost memory, not threads (cpp-httplib
 // would hold a pool thread per open stream).
-// Authentication: a feed-scoped token in the query (?token=, see sse_token.h) or an
-// "Authorization: Bearer" header, checked by the FeedAuth callback; tokens are never logged.
+// Authentication: the feed's token in the query (?token=) or an "Authorization: Bearer"
+// header, checked by the FeedAuth callback; tokens are never logged.
 // Each event has an "id:"; a client reconnecting with Last-Event-ID (header, or ?lastEventId=)
 // first gets exactly the events after it that are still in the backlog (sse_backlog.h); a new
 // client first gets the feed's recent events. With Redis configured the backlog is kept there

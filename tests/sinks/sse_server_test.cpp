@@ -7,7 +7,7 @@
 
 #include "sinks/sse_backlog.h"
 #include "sinks/sse_sink.h"
-#include "sinks/sse_token.h"
+#include "tests/sinks/feed_token.h"
 #include "tests/sinks/notification_fixture.h"
 #include "tests/sinks/sse_test_client.h"
 
@@ -58,16 +58,6 @@ TEST(SseBacklog, HoldsAtMostItsByteBudgetOverAllFeedsOldestGoingFirst) {
   EXPECT_EQ(capped.events(), 6u);
 }
 
-TEST(SseToken, IsFeedScopedAndExpires) {
-  const std::string token = make_stream_token("k", "alice", 1000);
-  EXPECT_TRUE(verify_stream_token("k", "alice", token, 999));
-  EXPECT_FALSE(verify_stream_token("k", "alice", token, 1000));  // expired
-  EXPECT_FALSE(verify_stream_token("k", "bob", token, 999));
-  EXPECT_FALSE(verify_stream_token("other", "alice", token, 999));
-  EXPECT_FALSE(verify_stream_token("k", "alice", "2000." + token.substr(5), 999));
-  EXPECT_FALSE(verify_stream_token("k", "alice", "garbage", 999));
-}
-
 TEST(SseServer, RefusesMissingOrForeignTokens) {
   Server s;
   Client none(s.server->port(), get("/feeds/alice"));
@@ -81,9 +71,8 @@ TEST(SseServer, RefusesMissingOrForeignTokens) {
 TEST(SseServer, StreamsEventsWithIdsToTheRightFeed) {
   Server s;
   Client alice(s.server->port(), get(s.feed_url("alice")));
-  Client bob(
-      s.server->port(),
-      get("/feeds/bob", "Authorization: Bearer " + make_stream_token("secret", "bob", 1) + "\r\n"));
+  Client bob(s.server->port(),
+             get("/feeds/bob", "Authorization: Bearer " + test_feed_token("bob") + "\r\n"));
   s.wait_for_clients(2);
   s.server->publish("alice", "{\"n\":1}");
   s.server->publish("bob", "{\"n\":2}");
