@@ -101,6 +101,7 @@ void run(const RenderFlags& flags) {
     return;
   }
   sinks::RenderConfig config;
+  config.base_url = "http://localhost:8081";
   config.unsubscribe_secret = "bench";
   sinks::Renderer renderer(sinks::TemplateSet::builtin(), config);
   Ring ring(4096);

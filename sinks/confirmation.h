@@ -1,8 +1,9 @@
 // A confirmation request: a new email address or IRC nick gets a message with a code and
 // links to accept or refuse, and nothing else until it is confirmed. The preferences store
 // owns the state (pending with code and expiry / confirmed / rejected); sinks only word and
-// send the request, and the SSE server's /confirm endpoint hands answers back through a
-// ConfirmationHandler.
+// send the request. The web app's /confirm page applies a followed link (web/confirm_page.h);
+// a sink whose receiver answers by itself (the webhook's echoed challenge) hands the answer
+// back through a ConfirmationHandler.
 #pragma once
 
 #include <cstdint>
@@ -35,7 +36,7 @@ struct ConfirmationAnswer {
   bool accept = false;
 };
 enum class ConfirmationOutcome { kDone, kUnknownOrWrongCode, kExpired };
-// Applies an answer to the preferences store. Called on the SSE server's I/O thread.
+// Applies an answer to the preferences store. Called on the thread of the sink that got it.
 using ConfirmationHandler = std::function<ConfirmationOutcome(const ConfirmationAnswer&)>;
 
 }  // namespace fmn::sinks

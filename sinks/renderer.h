@@ -21,10 +21,12 @@
 namespace fmn::sinks {
 
 struct RenderConfig {
-  std::string base_url = "http://localhost:8080";  // settings page and unsubscribe links
-  std::string unsubscribe_secret;                  // HMAC key signing unsubscribe links
-  bool irc_colors = true;                          // FMN's markup_messages
-  size_t max_field_bytes = 1000;                   // longer message fields are cut with "…"
+  // The web app's public URL (web.public_url), where settings, unsubscribe and confirmation
+  // links point. No default: whoever renders links sets it.
+  std::string base_url;
+  std::string unsubscribe_secret;  // HMAC key signing unsubscribe links
+  bool irc_colors = true;          // FMN's markup_messages
+  size_t max_field_bytes = 1000;   // longer message fields are cut with "…"
   // Where the whole of a message is shown, by msg_id (Fedora's datagrepper), for events cut short.
   std::string message_url = "https://apps.fedoraproject.org/datagrepper/v2/id?id=";
 };

@@ -5,9 +5,8 @@
 // Boost.Beast/Asio (Debian libboost-dev): every client is an asynchronous socket on one I/O
 // thread, so thousands of idle EventSource connections cost memory, not threads (cpp-httplib
 // would hold a pool thread per open stream).
-// Authentication: a feed-scoped token in the query (?token=, see sse_token.h) or an
-// "Authorization: Bearer" header, checked by the FeedAuth callback; tokens are never logged.
-// POST /confirm answers a confirmation request (confirmation.h).
+// Authentication: the feed's token in the query (?token=) or an "Authorization: Bearer"
+// header, checked by the FeedAuth callback; tokens are never logged.
 // Each event has an "id:"; a client reconnecting with Last-Event-ID (header, or ?lastEventId=)
 // first gets exactly the events after it that are still in the backlog (sse_backlog.h); a new
 // client first gets the feed's recent events. With Redis configured the backlog is kept there
@@ -50,7 +49,6 @@
 
 #include "core/metrics.h"
 #include "core/result.h"
-#include "sinks/confirmation.h"
 #include "sinks/sse_redis_backlog.h"
 
 namespace fmn::sinks {
@@ -75,9 +73,6 @@ struct SseServerConfig {
   // With Redis, the backlog is also kept there (sse_redis_backlog.h): a client resuming from an
   // id the memory store no longer reaches gets the rest from Redis, across restarts too.
   std::optional<SseRedisConfig> redis;
-  // Answers to confirmation requests (GET /confirm shows a form, POST /confirm applies it);
-  // without a handler /confirm is not served.
-  ConfirmationHandler on_confirmation;
   // Seconds from publish() to a live event written to a client's socket; not owned, outlives
   // the server. Null: not measured.
   metrics::Histogram* event_latency = nullptr;

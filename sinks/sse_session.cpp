@@ -106,9 +106,6 @@ void SseSession::route() {
   const std::string_view path = target.substr(0, question);
   const std::string_view query =
       question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
-  if (path == "/confirm" && server_.config_.on_confirmation) {
-    return confirm(request.method(), target, query);
-  }
   if (request.method() != http::verb::get || !path.starts_with("/feeds/")) {
     return respond("404 Not Found", "text/plain", "not found\n");
   }
@@ -143,28 +140,6 @@ void SseSession::route() {
   catch_up(server_.config_.max_queued_bytes / 2, 0);
   server_.subscribe(feed_, shared_from_this());
   watch_for_close();
-}
-
-void SseSession::confirm(http::verb method, std::string_view target, std::string_view query) {
-  ConfirmationAnswer answer{query_param(query, "user"), query_param(query, "kind"),
-                            query_param(query, "address"), query_param(query, "code"),
-                            query_param(query, "action") == "accept"};
-  if (method == http::verb::get) {
-    return respond("200 OK", "text/html; charset=utf-8",
-                   confirmation_form_page(target, answer.accept));
-  }
-  if (method != http::verb::post) return respond("405 Method Not Allowed", "text/plain", "");
-  switch (server_.config_.on_confirmation(answer)) {
-    case ConfirmationOutcome::kDone:
-      return respond("200 OK", "text/plain",
-                     answer.accept ? "Confirmed: notifications will be sent here.\n"
-                                   : "Refused: nothing will be sent here.\n");
-    case ConfirmationOutcome::kExpired:
-      return respond("410 Gone", "text/plain", "This confirmation request has expired.\n");
-    case ConfirmationOutcome::kUnknownOrWrongCode:
-      break;
-  }
-  return respond("404 Not Found", "text/plain", "No such confirmation request.\n");
 }
 
 void SseSession::respond(std::string_view status, std::string_view type, std::string_view body) {

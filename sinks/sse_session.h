@@ -43,7 +43,6 @@ class SseSession : public std::enable_shared_from_this<SseSession> {
     Clock::time_point published;  // a live event's; default (not measured) for the rest
   };
   void route();
-  void confirm(boost::beast::http::verb method, std::string_view target, std::string_view query);
   void respond(std::string_view status, std::string_view type, std::string_view body);
   void close_unless_done_within(std::chrono::milliseconds timeout);
   void enqueue(Frame frame, Clock::time_point published = {});

@@ -3,7 +3,7 @@
 // server secret, so only the recipient of a notification can stop that rule's delivery to that
 // destination (an empty rule: every rule's, as a digest's link says). RFC 8058 one-click POSTs
 // the same URL; the web app (web/unsubscribe_page.h) answers it.
-// sign_destination() is the underlying signature of a few fields, also used by sse_token.h.
+// sign_destination() is the underlying signature of a few fields.
 // Pure functions; thread-safe.
 #pragma once
 

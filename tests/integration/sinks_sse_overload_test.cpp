@@ -12,7 +12,7 @@
 
 #include "sinks/sse_server.h"
 #include "sinks/sse_sink.h"
-#include "sinks/sse_token.h"
+#include "tests/sinks/feed_token.h"
 #include "tests/sinks/notification_fixture.h"
 #include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
@@ -23,9 +23,7 @@ namespace {
 using namespace std::chrono_literals;
 
 std::unique_ptr<SseServer> start_server(SseServerConfig config) {
-  auto server = SseServer::start(std::move(config), [](std::string_view feed, std::string_view t) {
-    return verify_stream_token("secret", feed, t, 0);
-  });
+  auto server = SseServer::start(std::move(config), test_feed_auth);
   if (!server) ADD_FAILURE() << server.error().message;
   return server ? std::move(server.value()) : nullptr;
 }
@@ -34,7 +32,7 @@ std::unique_ptr<SseServer> start_server(SseServerConfig config) {
 Result<test::ChildProcess> start_curl(const SseServer& server, const std::string& feed,
                                       const std::filesystem::path& out) {
   const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/feeds/" + feed +
-                          "?token=" + make_stream_token("secret", feed, 1);
+                          "?token=" + test_feed_token(feed);
   return test::ChildProcess::spawn({.argv = {"curl", "-sN", url}, .log = out});
 }
 

@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "sinks/sse_server.h"
-#include "sinks/sse_token.h"
+#include "tests/sinks/feed_token.h"
 #include "tests/support/command_output.h"
 #include "tests/support/redis_server.h"
 
@@ -20,7 +20,7 @@ using test::command_output;
 // curl reading `feed` for a second, resuming after `last_id`.
 std::string curl(const SseServer& server, const std::string& feed, const std::string& last_id) {
   const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/feeds/" + feed +
-                          "?token=" + make_stream_token("secret", feed, 1);
+                          "?token=" + test_feed_token(feed);
   return command_output("curl -sN --max-time 1 -H 'Last-Event-ID: " + last_id + "' '" + url + "'");
 }
 
@@ -43,9 +43,7 @@ std::unique_ptr<SseServer> start(const test::RedisServer& redis) {
   config.redis.emplace();
   config.redis->redis.host = redis.host();
   config.redis->redis.port = redis.port();
-  auto server = SseServer::start(config, [](std::string_view feed, std::string_view token) {
-    return verify_stream_token("secret", feed, token, 0);
-  });
+  auto server = SseServer::start(config, test_feed_auth);
   if (!server) ADD_FAILURE() << server.error().message;
   return server ? std::move(server.value()) : nullptr;
 }

@@ -11,7 +11,7 @@
 
 #include "sinks/sse_server.h"
 #include "sinks/sse_sink.h"
-#include "sinks/sse_token.h"
+#include "tests/sinks/feed_token.h"
 #include "tests/sinks/notification_fixture.h"
 #include "tests/sinks/sse_test_client.h"
 #include "tests/support/command_output.h"
@@ -25,16 +25,14 @@ using namespace std::chrono_literals;
 using test::command_output;
 
 std::unique_ptr<SseServer> start_server() {
-  auto server = SseServer::start({}, [](std::string_view feed, std::string_view token) {
-    return verify_stream_token("secret", feed, token, 0);
-  });
+  auto server = SseServer::start({}, test_feed_auth);
   if (!server) ADD_FAILURE() << server.error().message;
   return server ? std::move(server.value()) : nullptr;
 }
 
 std::string feed_url(const SseServer& server, const std::string& feed, bool page = false) {
   return "http://127.0.0.1:" + std::to_string(server.port()) + "/feeds/" + feed +
-         (page ? "/page" : "") + "?token=" + make_stream_token("secret", feed, 1);
+         (page ? "/page" : "") + "?token=" + test_feed_token(feed);
 }
 
 Notification event(int i, std::string subtitle = {}) {

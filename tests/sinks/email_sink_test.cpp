@@ -33,6 +33,7 @@ struct Harness {
   explicit Harness(EmailSinkConfig config = {}) {
     auto t = std::make_unique<ScriptedTransport>();
     transport = t.get();
+    config.render.base_url = "https://notifications.example.org";
     config.render.unsubscribe_secret = "k";
     config.backoff.jitter = 0;  // exact delays
     sink = std::make_unique<EmailSink>(std::move(t), config, TemplateSet::builtin(), clock,
@@ -77,7 +78,8 @@ TEST(EmailSink, SendsOneEmailWithTheExpectedHeaders) {
             std::string::npos);
   EXPECT_EQ(header_value(d, "List-Id"), "<notifications.fedoraproject.org>");
   EXPECT_EQ(header_value(d, "List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
-  EXPECT_EQ(header_value(d, "List-Unsubscribe").rfind("<http://localhost:8080/unsubscribe?", 0),
+  EXPECT_EQ(header_value(d, "List-Unsubscribe")
+                .rfind("<https://notifications.example.org/unsubscribe?", 0),
             0u);
   EXPECT_EQ(header_value(d, "Precedence"), "bulk");
   EXPECT_EQ(header_value(d, "Auto-Submitted"), "auto-generated");

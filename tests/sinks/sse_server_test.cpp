@@ -7,7 +7,7 @@
 
 #include "sinks/sse_backlog.h"
 #include "sinks/sse_sink.h"
-#include "sinks/sse_token.h"
+#include "tests/sinks/feed_token.h"
 #include "tests/sinks/notification_fixture.h"
 #include "tests/sinks/sse_test_client.h"
 
@@ -58,16 +58,6 @@ TEST(SseBacklog, HoldsAtMostItsByteBudgetOverAllFeedsOldestGoingFirst) {
   EXPECT_EQ(capped.events(), 6u);
 }
 
-TEST(SseToken, IsFeedScopedAndExpires) {
-  const std::string token = make_stream_token("k", "alice", 1000);
-  EXPECT_TRUE(verify_stream_token("k", "alice", token, 999));
-  EXPECT_FALSE(verify_stream_token("k", "alice", token, 1000));  // expired
-  EXPECT_FALSE(verify_stream_token("k", "bob", token, 999));
-  EXPECT_FALSE(verify_stream_token("other", "alice", token, 999));
-  EXPECT_FALSE(verify_stream_token("k", "alice", "2000." + token.substr(5), 999));
-  EXPECT_FALSE(verify_stream_token("k", "alice", "garbage", 999));
-}
-
 TEST(SseServer, RefusesMissingOrForeignTokens) {
   Server s;
   Client none(s.server->port(), get("/feeds/alice"));
@@ -81,9 +71,8 @@ TEST(SseServer, RefusesMissingOrForeignTokens) {
 TEST(SseServer, StreamsEventsWithIdsToTheRightFeed) {
   Server s;
   Client alice(s.server->port(), get(s.feed_url("alice")));
-  Client bob(
-      s.server->port(),
-      get("/feeds/bob", "Authorization: Bearer " + make_stream_token("secret", "bob", 1) + "\r\n"));
+  Client bob(s.server->port(),
+             get("/feeds/bob", "Authorization: Bearer " + test_feed_token("bob") + "\r\n"));
   s.wait_for_clients(2);
   s.server->publish("alice", "{\"n\":1}");
   s.server->publish("bob", "{\"n\":2}");
@@ -167,42 +156,6 @@ TEST(SseSink, PublishesRenderedNotificationsToTheFeed) {
   EXPECT_NE(got.find("data: {\"msg_id\":\"2024-0f3c5a1e"), std::string::npos);
   EXPECT_EQ(got.find("\ndata: forged"), std::string::npos);
   EXPECT_EQ(alice.occurrences("\nid: "), 1u);
-}
-
-}  // namespace
-}  // namespace fmn::sinks
-
-namespace fmn::sinks {
-namespace {
-
-TEST(SseServer, ConfirmEndpointShowsAFormAndAppliesThePost) {
-  std::vector<ConfirmationAnswer> answers;
-  SseServerConfig config;
-  config.on_confirmation = [&](const ConfirmationAnswer& a) {
-    answers.push_back(a);
-    return a.code == "good" ? ConfirmationOutcome::kDone : ConfirmationOutcome::kUnknownOrWrongCode;
-  };
-  auto server = SseServer::start(config, [](std::string_view, std::string_view) { return false; });
-  ASSERT_TRUE(server.ok());
-  const int port = (*server)->port();
-  const std::string query =
-      "/confirm?user=bob&kind=email&address=b%40x.org&code=good&action=accept";
-  Client form(port, get(query));
-  const std::string& page = form.read_until("</html>");
-  EXPECT_NE(page.find("method=\"post\""), std::string::npos);
-  EXPECT_TRUE(answers.empty());  // showing the form answers nothing
-  Client post(port, "POST " + query + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
-  EXPECT_NE(post.read_until("Confirmed").find("200 OK"), std::string::npos);
-  Client wrong(port,
-               "POST /confirm?user=bob&code=bad&action=accept HTTP/1.1\r\nHost: x\r\n"
-               "Content-Length: 0\r\n\r\n");
-  EXPECT_NE(wrong.read_until("request.").find("404"), std::string::npos);
-  (*server)->stop();  // the handler ran on the I/O thread: stop before reading `answers`
-  ASSERT_EQ(answers.size(), 2u);
-  EXPECT_EQ(answers[0].user, "bob");
-  EXPECT_EQ(answers[0].kind, "email");
-  EXPECT_EQ(answers[0].address, "b@x.org");
-  EXPECT_TRUE(answers[0].accept);
 }
 
 }  // namespace

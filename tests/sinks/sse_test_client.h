@@ -1,5 +1,5 @@
-// A bare HTTP client on a socket and an SseServer accepting "secret"-signed stream tokens, for
-// the SSE server's tests.
+// A bare HTTP client on a socket and an SseServer accepting the test feed tokens
+// (feed_token.h), for the SSE server's tests.
 #pragma once
 
 #include <netinet/in.h>
@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "sinks/sse_server.h"
-#include "sinks/sse_token.h"
+#include "tests/sinks/feed_token.h"
 
 namespace fmn::sinks::testing {
 
@@ -88,14 +88,12 @@ inline std::string get(std::string_view target, std::string_view extra_headers =
 struct Server {
   explicit Server(SseServerConfig config = {}) {
     config.heartbeat = std::chrono::milliseconds(200);
-    auto s = SseServer::start(config, [](std::string_view feed, std::string_view token) {
-      return verify_stream_token("secret", feed, token, 0);
-    });
+    auto s = SseServer::start(config, test_feed_auth);
     if (!s) std::abort();
     server = std::move(s.value());
   }
   std::string feed_url(const std::string& feed) {
-    return "/feeds/" + feed + "?token=" + make_stream_token("secret", feed, 1);
+    return "/feeds/" + feed + "?token=" + test_feed_token(feed);
   }
   void wait_for_clients(size_t n) {
     for (int i = 0; i < 500 && server->clients() < n; ++i)
