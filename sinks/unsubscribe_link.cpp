@@ -1,18 +1,15 @@
 #include "sinks/unsubscribe_link.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <initializer_list>
 
+#include "core/hmac.h"
 #include "core/secret_equal.h"
 
 namespace fmn::sinks {
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
 // Starts the signed data of unsubscribe links, so that no other signature made with the same
-// secret (an SSE stream token) is a valid unsubscribe signature.
+// secret (a destination confirmation link) is a valid unsubscribe signature.
 constexpr std::string_view kUnsubscribePurpose = "unsubscribe";
 
 // HMAC-SHA256 of the fields joined by NUL (which never occurs in them, so ("ab", "c") and
@@ -25,16 +22,7 @@ std::string sign_fields(std::string_view secret, std::initializer_list<std::stri
     first = false;
     data.append(field);
   }
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &mac_len);
-  std::string hex;
-  for (unsigned int i = 0; i < 16 && i < mac_len; ++i) {
-    hex.push_back(kHex[mac[i] >> 4]);
-    hex.push_back(kHex[mac[i] & 0xF]);
-  }
-  return hex;
+  return hmac_sha256_hex(secret, data, 16);
 }
 
 }  // namespace
