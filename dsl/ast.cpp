@@ -5,6 +5,18 @@ namespace fmn::dsl {
 static_assert(case_sensitive(Op::kEqFold) == Op::kEq && case_sensitive(Op::kInFold) == Op::kIn &&
               case_sensitive(Op::kContainsFold) == Op::kContains && !ignores_case(Op::kMatches));
 
+std::string_view quantifier_spelling(Quantifier q) {
+  switch (q) {
+    case Quantifier::kAny:
+      return "any";
+    case Quantifier::kAll:
+      return "all";
+    case Quantifier::kNone:
+      break;
+  }
+  return "";
+}
+
 std::string_view op_spelling(Op op) {
   switch (op) {
     case Op::kEq:

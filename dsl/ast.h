@@ -60,10 +60,16 @@ constexpr Op case_sensitive(Op op) {
 }
 
 struct PathSegment {
-  std::string key;                // a member name, when !index
+  std::string key;                // a member name, when !index and !every
   std::optional<uint32_t> index;  // an array position: msg.builds[0]
+  bool every = false;             // `[*]`: each element of an array (only under any/all)
   SourceRange range;
 };
+
+// `any`/`all` before a comparison: the test holds for some element of the left side, or for
+// every element (and there is at least one). See docs/rules-language.md.
+enum class Quantifier : uint8_t { kNone, kAny, kAll };
+std::string_view quantifier_spelling(Quantifier q);  // "any", "all"; "" for kNone
 
 enum class OperandKind : uint8_t { kString, kNumber, kBool, kList, kParam, kPath };
 
@@ -93,6 +99,7 @@ struct Expr {
   bool value = false;  // kBool
   Op op = Op::kEq;     // kCompare
   SourceRange op_range;
+  Quantifier quantifier = Quantifier::kNone;  // kCompare
   std::vector<ExprId> children;
   Operand lhs, rhs;
   // Set by the checker on a valid `matches`: the compiled regex, shared with the lowered rule.

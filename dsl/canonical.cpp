@@ -87,7 +87,9 @@ class Printer {
 
   std::string atom(const Atom& a) const {
     if (a.kind == Atom::Kind::kExists) return "exists " + operand(a.lhs);
-    return fmt::format("{} {} {}", operand(a.lhs), op_spelling(a.op), operand(a.rhs));
+    return fmt::format("{}{}{} {} {}", quantifier_spelling(a.quantifier),
+                       a.quantifier == Quantifier::kNone ? "" : " ", operand(a.lhs),
+                       op_spelling(a.op), operand(a.rhs));
   }
 
   std::string operand(OperandRef ref) const {
@@ -99,7 +101,7 @@ class Printer {
       case OperandRef::Kind::kBodyPath: {
         std::string out = "msg";
         for (const PathStep& s : rule_.paths[ref.index]) {
-          append_path_step(out, s.key, s.is_index, s.index);
+          append_path_step(out, s.key, s.is_index, s.index, s.every);
         }
         return out;
       }

@@ -180,8 +180,9 @@ class Checker {
   // `x == "a" and x == "b"`.
   bool contradicts(const Expr& a, const Expr& b) const {
     auto literal_eq = [](const Expr& e) {
-      return e.kind == ExprKind::kCompare && e.op == Op::kEq && is_literal(e.rhs) &&
-             e.rhs.kind != OperandKind::kList && e.lhs.kind == OperandKind::kPath;
+      return e.kind == ExprKind::kCompare && e.quantifier == Quantifier::kNone && e.op == Op::kEq &&
+             is_literal(e.rhs) && e.rhs.kind != OperandKind::kList &&
+             e.lhs.kind == OperandKind::kPath;
     };
     return literal_eq(a) && literal_eq(b) && syntax_equal(a.lhs, b.lhs) &&
            !syntax_equal(a.rhs, b.rhs);
@@ -317,6 +318,15 @@ class Checker {
       }
       return Type{f->type, f->type == ValueType::kList ? ValueType::kString : ValueType::kAny};
     }
+    for (const PathSegment& s : o.segments) {
+      if (!s.every || every_allowed_) continue;
+      std::string text(file_.slice(o.range));
+      diags_.report(
+          Code::kStrayEvery, s.range,
+          "`[*]` stands for each element, so it needs `any` or `all` before the test",
+          fmt::format("write `any {} ...` (some element) or `all {} ...` (every one)", text, text));
+      return std::nullopt;
+    }
     if (o.segments.size() > kMaxPathSegments) {
       diags_.report(
           Code::kTooLarge, o.range,
@@ -330,10 +340,25 @@ class Checker {
     diags_.report(Code::kTypeMismatch, e.range, std::move(message), std::move(hint));
   }
 
+  // What `any`/`all` test: each element of a list, or of a body path's array.
+  std::optional<Type> quantified_element(const Expr& e, const Type& left) {
+    if (left.is_list()) return Type{left.element};
+    if (!known(left.kind)) return Type{};  // the body: arrays are known when a message comes
+    std::string_view q = quantifier_spelling(e.quantifier);
+    diags_.report(Code::kQuantifierNeedsList, e.lhs.range,
+                  fmt::format("`{}` ranges over the elements of a list, but `{}` is {}", q,
+                              file_.slice(e.lhs.range), type_name(left.kind)),
+                  fmt::format("drop `{}` to test the value itself", q));
+    return std::nullopt;
+  }
+
   void check_compare(ExprId id) {
     Expr& e = module_.at(id);
+    every_allowed_ = e.quantifier != Quantifier::kNone;
     std::optional<Type> lhs = check_operand(e.lhs);
+    every_allowed_ = false;
     std::optional<Type> rhs = check_operand(e.rhs);
+    if (lhs && e.quantifier != Quantifier::kNone) lhs = quantified_element(e, *lhs);
     if (!lhs || !rhs) return;
     std::string left(file_.slice(e.lhs.range));
     std::string right(file_.slice(e.rhs.range));
@@ -466,7 +491,8 @@ class Checker {
   std::map<std::string, size_t, std::less<>> all_defs_;  // anywhere in the file
   std::set<std::string, std::less<>> used_defs_;
   std::set<std::string, std::less<>> rule_names_;
-  size_t current_ = 0;  // the statement being checked
+  size_t current_ = 0;          // the statement being checked
+  bool every_allowed_ = false;  // checking the left side of `any`/`all`: `[*]` may appear
 };
 
 }  // namespace

@@ -125,6 +125,9 @@ class Warner {
 
   void warn_compare(const Expr& e, const std::vector<const Operand*>& guards) {
     warn_empty(e);
+    // The rest read the left side as one value. Under `any`/`all` it is a list (and without
+    // elements even `!=` is false).
+    if (e.quantifier != Quantifier::kNone) return;
     if (is_field(e.lhs, FieldId::kTopic)) warn_topic(e);
     if (is_field(e.lhs, FieldId::kCategory)) warn_category(e);
     if (case_sensitive(e.op) == Op::kNe) warn_not_equals(e, guards);

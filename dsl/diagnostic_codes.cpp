@@ -49,6 +49,8 @@ constexpr std::array kCodes = {
     CodeInfo{Code::kNeverTrueForField, "W0007", W,
              "a value the field never has, so the comparison is never true"},
     CodeInfo{Code::kNotEqualsMissing, "W0008", W, "`!=` on a field the message may lack"},
+    CodeInfo{Code::kQuantifierNeedsList, "E0205", E, "`any` or `all` over a value that is no list"},
+    CodeInfo{Code::kStrayEvery, "E0206", E, "`[*]` outside the left side of `any` or `all`"},
 };
 
 // code_info() indexes the table by the enum's value.

@@ -58,6 +58,8 @@ enum class Code : uint8_t {
   kEmptyText,
   kNeverTrueForField,
   kNotEqualsMissing,
+  kQuantifierNeedsList,
+  kStrayEvery,
 };
 
 struct CodeInfo {

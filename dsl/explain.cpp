@@ -96,10 +96,14 @@ class Explainer {
   }
 
  private:
-  // The values the test read, except constants, which its text already shows.
+  // The values the test read, except constants, which its text already shows, and the elements
+  // `any`/`all` read from the body (as many as the message has).
   std::string values(const Atom& atom) const {
     std::string out;
-    std::vector<OperandRef> refs{atom.lhs};
+    std::vector<OperandRef> refs;
+    if (atom.quantifier == Quantifier::kNone || atom.lhs.kind != OperandRef::Kind::kBodyPath) {
+      refs.push_back(atom.lhs);
+    }
     if (atom.kind == Atom::Kind::kCompare) refs.push_back(atom.rhs);
     for (OperandRef ref : refs) {
       if (ref.kind == OperandRef::Kind::kConstant) continue;

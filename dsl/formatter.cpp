@@ -44,12 +44,18 @@ std::string operand_text(const Operand& o) {
     case OperandKind::kPath: {
       std::string out = o.text;
       for (const PathSegment& s : o.segments) {
-        append_path_step(out, s.key, s.index.has_value(), s.index.value_or(0));
+        append_path_step(out, s.key, s.index.has_value(), s.index.value_or(0), s.every);
       }
       return out;
     }
   }
   return {};
+}
+
+// A comparison up to its right side: `any msg.builds[*].nvr startswith`.
+std::string compare_head(const Expr& e) {
+  std::string_view q = quantifier_spelling(e.quantifier);
+  return fmt::format("{}{}{} {}", q, q.empty() ? "" : " ", operand_text(e.lhs), op_spelling(e.op));
 }
 
 std::string flat(const Module& m, ExprId id, int outer) {
@@ -63,7 +69,7 @@ std::string flat(const Module& m, ExprId id, int outer) {
     case ExprKind::kExists:
       return "exists " + operand_text(e.lhs);
     case ExprKind::kCompare:
-      return fmt::format("{} {} {}", operand_text(e.lhs), op_spelling(e.op), operand_text(e.rhs));
+      return compare_head(e) + " " + operand_text(e.rhs);
     case ExprKind::kNot:
       out = "not " + flat(m, e.children[0], precedence(ExprKind::kNot));
       break;
@@ -220,7 +226,7 @@ class Formatter {
       return line(indent, ")");
     }
     if (e.kind == ExprKind::kCompare && e.rhs.kind == OperandKind::kList && !e.rhs.items.empty()) {
-      line(indent, fmt::format("{}{} {} [", prefix, operand_text(e.lhs), op_spelling(e.op)));
+      line(indent, prefix + compare_head(e) + " [");
       std::vector<Element> items;
       for (const Operand& item : e.rhs.items) {
         items.push_back({item.range, [this, &item](int i) { line(i, operand_text(item) + ","); }});

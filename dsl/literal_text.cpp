@@ -95,7 +95,12 @@ std::string format_number(double n) {
   return std::string(buf, end);
 }
 
-void append_path_step(std::string& out, std::string_view key, bool is_index, uint32_t index) {
+void append_path_step(std::string& out, std::string_view key, bool is_index, uint32_t index,
+                      bool every) {
+  if (every) {
+    out += "[*]";
+    return;
+  }
   if (is_index) {
     out += fmt::format("[{}]", index);
     return;

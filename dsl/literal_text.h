@@ -21,7 +21,8 @@ std::string decode_string_literal(std::string_view literal);
 // The shortest text that parses back to `n`: integers without a fraction ("3", not "3.0").
 std::string format_number(double n);
 
-// One step of a body path: `.key` for keys that are names, `["key"]` for others, `[3]`.
-void append_path_step(std::string& out, std::string_view key, bool is_index, uint32_t index);
+// One step of a body path: `.key` for keys that are names, `["key"]` for others, `[3]`, `[*]`.
+void append_path_step(std::string& out, std::string_view key, bool is_index, uint32_t index,
+                      bool every = false);
 
 }  // namespace fmn::dsl

@@ -91,10 +91,18 @@ class RuleLowering {
       return a;
     }
     a.op = e.op;
+    a.quantifier = e.quantifier;
     // The `*` operators read their literals folded, once, here: test_atom folds only what comes
     // from the message and the parameters, and `==* "Ralph"` prints as `==* "ralph"`.
     bool fold = ignores_case(e.op);
     a.lhs = operand(e.lhs, fold);
+    if (e.quantifier != Quantifier::kNone && a.lhs.kind == OperandRef::Kind::kBodyPath) {
+      // `any msg.tags == "x"` ranges over msg.tags[*].
+      std::vector<PathStep>& steps = rule_.paths[a.lhs.index];
+      if (std::none_of(steps.begin(), steps.end(), [](const PathStep& s) { return s.every; })) {
+        steps.push_back({"", 0, false, true});
+      }
+    }
     if (case_sensitive(e.op) == Op::kGlob) {
       a.rhs = globs(e.rhs, fold);
     } else if (e.op == Op::kMatches) {
@@ -158,7 +166,7 @@ class RuleLowering {
           return {OperandRef::Kind::kField, static_cast<uint16_t>(field)};
         std::vector<PathStep>& steps = rule_.paths.emplace_back();
         for (const PathSegment& s : o.segments) {
-          steps.push_back({s.key, s.index.value_or(0), s.index.has_value()});
+          steps.push_back({s.key, s.index.value_or(0), s.index.has_value(), s.every});
         }
         return {OperandRef::Kind::kBodyPath, static_cast<uint16_t>(rule_.paths.size() - 1)};
       }

@@ -43,9 +43,10 @@ struct Constant {
 };
 
 struct PathStep {
-  std::string key;     // a member name, unless is_index
+  std::string key;     // a member name, unless is_index or every
   uint32_t index = 0;  // an array position, if is_index
   bool is_index = false;
+  bool every = false;  // `[*]`: each element of an array
 };
 
 struct OperandRef {
@@ -59,6 +60,10 @@ struct Atom {
   Kind kind = Kind::kCompare;
   Op op = Op::kEq;      // kCompare
   OperandRef lhs, rhs;  // kExists: lhs only (a field or a body path)
+  // kCompare: `any`/`all` test each element of lhs (a list field, a list parameter or a body
+  // path, which then holds at least one `every` step: the lowering adds a last one if the rule
+  // wrote none).
+  Quantifier quantifier = Quantifier::kNone;
 };
 
 enum class NodeKind : uint8_t { kTrue, kFalse, kAnd, kOr, kNot, kAtom };

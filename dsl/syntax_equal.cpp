@@ -17,7 +17,7 @@ bool syntax_equal(const Operand& a, const Operand& b) {
     case OperandKind::kPath:
       return std::equal(a.segments.begin(), a.segments.end(), b.segments.begin(), b.segments.end(),
                         [](const PathSegment& x, const PathSegment& y) {
-                          return x.key == y.key && x.index == y.index;
+                          return x.key == y.key && x.index == y.index && x.every == y.every;
                         });
     case OperandKind::kString:
     case OperandKind::kParam:
@@ -34,7 +34,8 @@ bool syntax_equal(const Module& a, ExprId x, const Module& b, ExprId y) {
     case ExprKind::kBool:
       return e.value == f.value;
     case ExprKind::kCompare:
-      return e.op == f.op && syntax_equal(e.lhs, f.lhs) && syntax_equal(e.rhs, f.rhs);
+      return e.op == f.op && e.quantifier == f.quantifier && syntax_equal(e.lhs, f.lhs) &&
+             syntax_equal(e.rhs, f.rhs);
     case ExprKind::kExists:
     case ExprKind::kName:
       return syntax_equal(e.lhs, f.lhs);

@@ -61,27 +61,49 @@ Value json_value(const JsonValue& j) {
   return v;  // null: missing
 }
 
+// The node one step leads to from `node`, or nullptr. An `every` step leads nowhere alone:
+// each_at() expands it.
+const JsonValue* step_into(const JsonValue& node, const PathStep& step) {
+  if (step.every) return nullptr;
+  if (step.is_index) {
+    return node.IsArray() && step.index < node.Size() ? &node[step.index] : nullptr;
+  }
+  if (!node.IsObject()) return nullptr;
+  for (auto m = node.MemberBegin(); m != node.MemberEnd(); ++m) {
+    if (m->name.GetStringLength() == step.key.size() &&
+        std::equal(step.key.begin(), step.key.end(), m->name.GetString())) {
+      return &m->value;
+    }
+  }
+  return nullptr;
+}
+
 // The JSON node a body path leads to, or nullptr.
 const JsonValue* walk(const JsonValue* node, const std::vector<PathStep>& steps) {
   for (const PathStep& step : steps) {
     if (node == nullptr) return nullptr;
-    if (step.is_index) {
-      if (!node->IsArray() || step.index >= node->Size()) return nullptr;
-      node = &(*node)[step.index];
-      continue;
-    }
-    if (!node->IsObject()) return nullptr;
-    const JsonValue* found = nullptr;
-    for (auto m = node->MemberBegin(); m != node->MemberEnd(); ++m) {
-      if (m->name.GetStringLength() == step.key.size() &&
-          std::equal(step.key.begin(), step.key.end(), m->name.GetString())) {
-        found = &m->value;
-        break;
-      }
-    }
-    node = found;
+    node = step_into(*node, step);
   }
   return node;
+}
+
+// Calls f on the value of each node the path leads to from steps[from] on, an `every` step
+// going into each element of an array (anything else, or nothing, has no elements), until f
+// returns true. A path that ends past the message after its last `every` gives a missing value.
+// Each node is visited at most once.
+template <typename F>
+bool each_at(const JsonValue* node, const std::vector<PathStep>& steps, size_t from, F& f) {
+  for (size_t i = from; i < steps.size(); ++i) {
+    if (steps[i].every) {
+      if (node == nullptr || !node->IsArray()) return false;
+      for (const JsonValue& item : node->GetArray()) {
+        if (each_at(&item, steps, i + 1, f)) return true;
+      }
+      return false;
+    }
+    if (node != nullptr) node = step_into(*node, steps[i]);
+  }
+  return f(node ? json_value(*node) : Value{});
 }
 
 // A field's value, by the type of the member it reads (core/message_fields.def).
@@ -344,15 +366,10 @@ Value resolve(const Context& ctx, OperandRef ref) {
   return {};
 }
 
-bool test_atom(const Context& ctx, const Atom& atom) {
-  if (atom.kind == Atom::Kind::kExists) {
-    if (atom.lhs.kind == OperandRef::Kind::kBodyPath) {
-      return walk(ctx.message.body, ctx.rule.paths[atom.lhs.index]) != nullptr;
-    }
-    Value v = resolve(ctx, atom.lhs);
-    return v.kind == Kind::kStrings ? !v.strings->empty() : v.kind != Kind::kMissing;
-  }
-  Value a = resolve(ctx, atom.lhs);
+namespace {
+
+// A comparison with `a` as its left side.
+bool test_value(const Context& ctx, const Atom& atom, const Value& a) {
   if (a.kind == Kind::kMissing) return case_sensitive(atom.op) == Op::kNe;
   if (ignores_case(atom.op)) return test_folded(ctx, atom, a);
   switch (atom.op) {
@@ -398,6 +415,35 @@ bool test_atom(const Context& ctx, const Atom& atom) {
       break;  // patterns above; the `*` operators in test_folded
   }
   return false;
+}
+
+// `any`: some element passes; `all`: there are elements and every one passes.
+bool test_quantified(const Context& ctx, const Atom& atom) {
+  bool all = atom.quantifier == Quantifier::kAll;
+  bool seen = false;
+  // Stops at the first element that decides: one that passes for `any`, one that fails for `all`.
+  auto decides = [&](const Value& e) {
+    seen = true;
+    return test_value(ctx, atom, e) != all;
+  };
+  bool stopped = atom.lhs.kind == OperandRef::Kind::kBodyPath
+                     ? each_at(ctx.message.body, ctx.rule.paths[atom.lhs.index], 0, decides)
+                     : any_element(resolve(ctx, atom.lhs), decides);
+  return all ? seen && !stopped : stopped;
+}
+
+}  // namespace
+
+bool test_atom(const Context& ctx, const Atom& atom) {
+  if (atom.kind == Atom::Kind::kExists) {
+    if (atom.lhs.kind == OperandRef::Kind::kBodyPath) {
+      return walk(ctx.message.body, ctx.rule.paths[atom.lhs.index]) != nullptr;
+    }
+    Value v = resolve(ctx, atom.lhs);
+    return v.kind == Kind::kStrings ? !v.strings->empty() : v.kind != Kind::kMissing;
+  }
+  if (atom.quantifier != Quantifier::kNone) return test_quantified(ctx, atom);
+  return test_value(ctx, atom, resolve(ctx, atom.lhs));
 }
 
 }  // namespace fmn::dsl

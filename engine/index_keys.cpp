@@ -126,10 +126,21 @@ Keys affix_keys(const dsl::CompiledRule& rule, const dsl::Atom& atom) {
   return keys;
 }
 
+// `any L == v` is `v in L`, and `any L in R` is `L in R`. `all` gives no keys.
+Keys quantified_keys(const Operand& a, const Operand& b, const dsl::Atom& atom) {
+  if (atom.quantifier != dsl::Quantifier::kAny) return kUnindexable;
+  if (atom.op == Op::kEq) return membership_keys(b, a, Op::kIn);
+  if (atom.op == Op::kIn) return membership_keys(a, b, Op::kIn);
+  return kUnindexable;
+}
+
 Keys atom_keys(const dsl::CompiledRule& rule, const dsl::UserParams& params,
                const dsl::Atom& atom) {
   if (atom.kind != dsl::Atom::Kind::kCompare) return kUnindexable;
   Operand a = classify(rule, params, atom.lhs);
+  if (atom.quantifier != dsl::Quantifier::kNone) {
+    return quantified_keys(a, classify(rule, params, atom.rhs), atom);
+  }
   switch (atom.op) {
     case Op::kEq:
     case Op::kIn:
@@ -202,7 +213,8 @@ Keys node_keys(const dsl::CompiledRule& rule, const dsl::UserParams& params, siz
 
 bool is_membership(const dsl::CompiledRule& rule, const dsl::Atom& atom) {
   static const dsl::UserParams kAnyParams;  // operand kinds do not depend on the values
-  if (atom.kind != dsl::Atom::Kind::kCompare || (atom.op != Op::kEq && atom.op != Op::kIn)) {
+  if (atom.kind != dsl::Atom::Kind::kCompare || (atom.op != Op::kEq && atom.op != Op::kIn) ||
+      atom.quantifier != dsl::Quantifier::kNone) {
     return false;
   }
   return membership_keys(classify(rule, kAnyParams, atom.lhs), classify(rule, kAnyParams, atom.rhs),

@@ -7,7 +7,9 @@
 // branch's, none for `not`. A rule with no such set (e.g. `not topic ~ "*.koji.*"`) is
 // unindexable and goes to the always-check list; an empty set means the rule never matches for
 // this user (e.g. `$me in usernames` with no $me). The tests that ignore case (`==*`...) give no
-// keys: the index holds values as messages spell them. Thread-safe; pure functions.
+// keys: the index holds values as messages spell them. `any` over a list field gives the keys of
+// the `in` it amounts to (`any packages == "a"` is `"a" in packages`); `all` gives none.
+// Thread-safe; pure functions.
 #pragma once
 
 #include <optional>

@@ -71,7 +71,8 @@ std::optional<HelperCall> topic_test(const dsl::CompiledRule& rule, const dsl::A
 
 HelperCall choose_helper(const dsl::CompiledRule& rule, uint32_t atom_index) {
   const dsl::Atom& atom = rule.atoms[atom_index];
-  if (atom.kind == dsl::Atom::Kind::kCompare) {
+  // `any`/`all` go through test_atom: a loop over elements is no shortcut's business.
+  if (atom.kind == dsl::Atom::Kind::kCompare && atom.quantifier == dsl::Quantifier::kNone) {
     std::optional<HelperCall> call;
     if (atom.op == Op::kIn) call = membership(atom.lhs, atom.rhs);
     if (!call) call = topic_test(rule, atom);

@@ -50,6 +50,10 @@ FMN_DSL_ERROR(expression, kExpectedTest, "expected a test after `(`", "");
 FMN_DSL_ERROR(rhs, kExpectedValue, "expected a value after the operator", kValueHint);
 FMN_DSL_ERROR(exists_path, kExpectedValue, "expected a field after `exists`",
               "for example: exists msg.update.title");
+FMN_DSL_ERROR(quantified_left, kExpectedValue, "expected what `any` or `all` ranges over",
+              "for example: any msg.update.builds[*].nvr startswith \"kernel-\"");
+FMN_DSL_ERROR(quantified_op, kExpectedTest, "expected an operator after `any ...`/`all ...`",
+              "`any` and `all` come before a comparison: all packages startswith \"python-\"");
 FMN_DSL_ERROR(param_name, kExpectedParameterName, "expected a parameter name after `$`",
               "for example: $me, $my_packages");
 FMN_DSL_ERROR(close_paren, kUnclosedParen, "expected `)`", "every `(` needs a matching `)`");
@@ -62,7 +66,8 @@ FMN_DSL_ERROR(escape_code, kBadEscape, "unknown escape sequence",
 FMN_DSL_ERROR(path_key, kBadPath, "expected a field name after `.`",
               "names with other characters go in brackets: msg[\"pull-request\"]");
 FMN_DSL_ERROR(index_value, kBadPath, "expected an array index or a quoted key after `[`",
-              "for example: msg.builds[0] or msg[\"pull-request\"]");
+              "for example: msg.builds[0], msg.builds[*] (under `any`/`all`) or "
+              "msg[\"pull-request\"]");
 FMN_DSL_ERROR(index_close, kBadPath, "expected `]`", "");
 FMN_DSL_ERROR(statement_end, kExpectedEnd, "expected `and`, `or`, or the next statement",
               "tests are joined with `and` and `or`; a new statement starts with `rule` or "

@@ -32,6 +32,7 @@ struct ParseState {
   std::vector<ExprId> exprs;
   std::optional<Op> op;
   SourceRange op_range;
+  Quantifier quantifier = Quantifier::kNone;
   std::string name;
   SourceRange name_range;
   uint32_t depth = 0;
@@ -68,6 +69,7 @@ struct ParseState {
     list_marks.clear();
     exprs.clear();
     op.reset();
+    quantifier = Quantifier::kNone;
     depth = 0;
   }
 };
@@ -220,6 +222,14 @@ struct Action<g::index_number> {
 };
 
 template <>
+struct Action<g::index_every> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    st.push_segment(in).every = true;
+  }
+};
+
+template <>
 struct Action<g::index_segment> {
   template <typename Input>
   static void apply(const Input& in, ParseState& st) {
@@ -239,27 +249,34 @@ struct Action<g::cmp_op> {
   }
 };
 
+// `lhs op rhs`, from the operands and operator the actions collected.
+Expr comparison(ParseState& st) {
+  Expr e;
+  e.kind = ExprKind::kCompare;
+  e.op = *st.op;
+  e.op_range = st.op_range;
+  e.rhs = st.pop_operand();
+  e.lhs = st.pop_operand();
+  e.range = {e.lhs.range.begin, e.rhs.range.end};
+  st.op.reset();
+  // `severity >= warning`: the name stands for its number (and is kept for printing).
+  if (e.lhs.kind == OperandKind::kPath && e.lhs.segments.empty() && e.lhs.text == "severity" &&
+      e.rhs.kind == OperandKind::kPath && e.rhs.segments.empty()) {
+    if (std::optional<double> level = severity_level(e.rhs.text)) {
+      e.rhs.kind = OperandKind::kNumber;
+      e.rhs.number = *level;
+    }
+  }
+  return e;
+}
+
 template <>
 struct Action<g::comparison> {
   template <typename Input>
   static void apply(const Input&, ParseState& st) {
     Expr e;
     if (st.op) {
-      e.kind = ExprKind::kCompare;
-      e.op = *st.op;
-      e.op_range = st.op_range;
-      e.rhs = st.pop_operand();
-      e.lhs = st.pop_operand();
-      e.range = {e.lhs.range.begin, e.rhs.range.end};
-      st.op.reset();
-      // `severity >= warning`: the name stands for its number (and is kept for printing).
-      if (e.lhs.kind == OperandKind::kPath && e.lhs.segments.empty() && e.lhs.text == "severity" &&
-          e.rhs.kind == OperandKind::kPath && e.rhs.segments.empty()) {
-        if (std::optional<double> level = severity_level(e.rhs.text)) {
-          e.rhs.kind = OperandKind::kNumber;
-          e.rhs.number = *level;
-        }
-      }
+      e = comparison(st);
     } else {
       e.lhs = st.pop_operand();
       e.range = e.lhs.range;
@@ -270,6 +287,25 @@ struct Action<g::comparison> {
         e.kind = ExprKind::kName;
       }
     }
+    st.exprs.push_back(st.module.add(std::move(e)));
+  }
+};
+
+template <>
+struct Action<g::quantifier> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    st.quantifier = in.string_view() == "any" ? Quantifier::kAny : Quantifier::kAll;
+  }
+};
+
+template <>
+struct Action<g::quantified> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    Expr e = comparison(st);
+    e.quantifier = st.quantifier;
+    e.range.begin = st.range(in).begin;
     st.exprs.push_back(st.module.add(std::move(e)));
   }
 };

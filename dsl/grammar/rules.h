@@ -34,8 +34,10 @@ struct kw_startswith : key<TAO_PEGTL_STRING("startswith")> {};
 struct kw_endswith : key<TAO_PEGTL_STRING("endswith")> {};
 struct kw_contains : key<TAO_PEGTL_STRING("contains")> {};
 struct kw_matches : key<TAO_PEGTL_STRING("matches")> {};
+struct kw_any : key<TAO_PEGTL_STRING("any")> {};
+struct kw_all : key<TAO_PEGTL_STRING("all")> {};
 struct keyword : sor<kw_def, kw_rule, kw_and, kw_or, kw_not, kw_in, kw_true, kw_false, kw_exists,
-                     kw_startswith, kw_endswith, kw_contains, kw_matches> {};
+                     kw_startswith, kw_endswith, kw_contains, kw_matches, kw_any, kw_all> {};
 struct name : seq<not_at<keyword>, identifier> {};
 
 // Literals. Strings use JSON's escapes and stay on one line.
@@ -61,7 +63,8 @@ struct path_key : identifier {};  // keywords are fine after a dot: msg.rule
 struct dot_segment : seq<one<'.'>, must<path_key>> {};
 struct index_key : string_lit {};
 struct index_number : plus<digit> {};
-struct index_value : sor<index_key, index_number> {};
+struct index_every : one<'*'> {};  // `[*]`: each element; the checker wants `any`/`all` with it
+struct index_value : sor<index_key, index_number, index_every> {};
 struct index_close : one<']'> {};
 struct index_segment : seq<one<'['>, ws, must<index_value>, ws, must<index_close>> {};
 struct path : seq<path_root, star<sor<dot_segment, index_segment>>> {};
@@ -94,6 +97,13 @@ struct comparison
                           sor<seq<at<stray_star>, tao::pegtl::raise<stray_star>>, must<rhs>>>,
                       seq<at<single_equals>, tao::pegtl::raise<single_equals>>>>> {};
 
+// `any <left> <op> <right>`: a comparison over the elements of its left side.
+struct quantifier : sor<kw_any, kw_all> {};
+struct quantified_left : operand {};
+struct quantified_op : seq<cmp_op> {};
+struct quantified : seq<quantifier, ws, must<quantified_left>, ws, must<quantified_op>, ws,
+                        sor<seq<at<stray_star>, tao::pegtl::raise<stray_star>>, must<rhs>>> {};
+
 // Tests, loosest-binding last. `test` is what must follow `and`, `or`, `not` and `=`.
 struct expression;
 struct close_paren : one<')'> {};
@@ -102,8 +112,8 @@ struct exists_path : path {};
 struct exists_test : seq<kw_exists, ws, must<exists_path>> {};
 struct test;
 struct negation : seq<kw_not, ws, must<test>> {};
-struct primary
-    : sor<nested, exists_test, negation, comparison, seq<at<c_not>, tao::pegtl::raise<c_not>>> {};
+struct primary : sor<nested, exists_test, negation, quantified, comparison,
+                     seq<at<c_not>, tao::pegtl::raise<c_not>>> {};
 struct test : primary {};
 struct and_tail : seq<kw_and, ws, must<test>> {};
 struct conjunction : seq<test, star<ws, and_tail>> {};

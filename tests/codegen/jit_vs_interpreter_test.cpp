@@ -31,12 +31,17 @@ TEST_P(JitAtLevel, AgreesWithTheInterpreterOnTheCorpus) {
   auto fns = (*compiler)->compile(pointers);
   ASSERT_TRUE(fns.ok()) << fns.error().message;
   size_t matches = 0, evaluations = 0, rules_ignoring_case = 0, their_matches = 0;
+  size_t quantified_rules = 0, quantified_matches = 0;
   for (size_t r = 0; r < rules.size(); ++r) {
     bool ignoring_case =
         std::any_of(rules[r]->atoms.begin(), rules[r]->atoms.end(), [](const dsl::Atom& a) {
           return a.kind == dsl::Atom::Kind::kCompare && dsl::ignores_case(a.op);
         });
     rules_ignoring_case += ignoring_case;
+    bool quantified =
+        std::any_of(rules[r]->atoms.begin(), rules[r]->atoms.end(),
+                    [](const dsl::Atom& a) { return a.quantifier != dsl::Quantifier::kNone; });
+    quantified_rules += quantified;
     for (const auto& m : corpus_messages()) {
       for (const dsl::UserParams& p : users) {
         bool expected = dsl::evaluate(*rules[r], *m, p);
@@ -44,6 +49,7 @@ TEST_P(JitAtLevel, AgreesWithTheInterpreterOnTheCorpus) {
         ASSERT_EQ(got, expected) << rules[r]->canonical << "\n on " << m->topic;
         matches += got;
         their_matches += got && ignoring_case;
+        quantified_matches += got && quantified;
         ++evaluations;
       }
     }
@@ -51,6 +57,9 @@ TEST_P(JitAtLevel, AgreesWithTheInterpreterOnTheCorpus) {
   // The operators that ignore case are among the tests, and decide some outcomes.
   EXPECT_GT(rules_ignoring_case, rules.size() / 10);
   EXPECT_GT(their_matches, 0u);
+  // So are `any` and `all`.
+  EXPECT_GT(quantified_rules, rules.size() / 10);
+  EXPECT_GT(quantified_matches, 0u);
   // Both outcomes are well represented, or the comparison proves little.
   EXPECT_GT(matches, evaluations / 50);
   EXPECT_LT(matches, evaluations / 2);

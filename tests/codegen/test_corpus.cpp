@@ -92,6 +92,10 @@ RuleSampler::RuleSampler(uint32_t seed) : rng_(seed) {
   string_paths_.assign(strings.begin(), strings.end());
   number_paths_.assign(numbers.begin(), numbers.end());
   string_paths_.emplace_back("msg.no.such.path", "x");
+  for (const auto& [path, value] : string_paths_) {
+    if (path.find("[0]") != std::string::npos) array_paths_.emplace_back(path, value);
+  }
+  array_paths_.emplace_back("msg.no.such[0].path", "x");
   words_ = {"bodhi", "update",  "buildsys",          "git",     "copr", "koji",   "prod", "stg",
             "build", "comment", "org.fedoraproject", "receive", "",     "kernel", "ab"};
 }
@@ -138,7 +142,8 @@ std::string RuleSampler::atom() {
   };
   auto sq = [&](const std::string& s) { return q(shuffle_case(s)); };
   std::string eq_fold = one_of({"==*", "!=*"});
-  switch (std::uniform_int_distribution<int>(0, 33)(rng_)) {
+  std::string quantifier = one_of({"any ", "all "});
+  switch (std::uniform_int_distribution<int>(0, 36)(rng_)) {
     case 0:
       return "topic ~ " + q("*." + tail);
     case 1:
@@ -207,6 +212,36 @@ std::string RuleSampler::atom() {
       return (rng_() % 2 ? scalar : lists) + " " + str_op + "* " + sq(pick(words_));
     case 32:
       return spath + " " + eq_fold + " " + (rng_() % 4 ? sq(svalue) : "$me");
+    case 33:  // `any`/`all` over meta lists and parameters
+      switch (rng_() % 4) {
+        case 0:
+          return quantifier + lists + " == " + q(pick(rng_() % 2 ? packages_ : usernames_));
+        case 1:
+          return quantifier + (rng_() % 2 ? lists : list_param) + " in " +
+                 (rng_() % 2 ? list_param : lists);
+        case 2:
+          return quantifier + lists + " " + str_op + (rng_() % 2 ? "* " : " ") + q(pick(words_));
+        default:
+          return quantifier + list_param + " " + eq_fold + " " + sq(pick(packages_));
+      }
+    case 34:
+    case 35: {  // `any`/`all` over body arrays: `[*]` for `[0]`, or implied at the end
+      const auto& [apath, avalue] =
+          array_paths_[std::uniform_int_distribution<size_t>(0, array_paths_.size() - 1)(rng_)];
+      std::string every = apath;
+      for (size_t at; (at = every.find("[0]")) != std::string::npos;) every.replace(at, 3, "[*]");
+      if (rng_() % 3 == 0 && every.ends_with("[*]")) every.resize(every.size() - 3);
+      switch (rng_() % 4) {
+        case 0:
+          return quantifier + every + " " + cmp + " " + (rng_() % 4 ? q(avalue) : q(pick(words_)));
+        case 1:
+          return quantifier + every + " " + str_op + " " + q(avalue.substr(0, avalue.size() / 2));
+        case 2:
+          return quantifier + every + " matches " + regex;
+        default:
+          return quantifier + every + " " + eq_fold + " " + sq(avalue);
+      }
+    }
     default:
       return scalar + " " + cmp + " " + q(rng_() % 2 ? pick(usernames_) : pick(categories_));
   }

@@ -41,6 +41,7 @@ class RuleSampler {
   std::mt19937 rng_;
   std::vector<std::string> topics_, categories_, usernames_, packages_, words_;
   std::vector<std::pair<std::string, std::string>> string_paths_;  // path text, a value seen
+  std::vector<std::pair<std::string, std::string>> array_paths_;   // those going through [0]
   std::vector<std::pair<std::string, double>> number_paths_;
 };
 

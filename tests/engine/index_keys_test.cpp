@@ -51,6 +51,29 @@ TEST(RuleKeys, NegationsAndBodyTestsAreUnindexable) {
   EXPECT_FALSE(keys("topic startswith \"\"", ralph()));
 }
 
+TEST(RuleKeys, AnyOverAListFieldIsTheInItAmountsTo) {
+  auto k = keys("any packages == \"kernel\"", ralph());
+  ASSERT_TRUE(k);
+  EXPECT_EQ(*k, (std::vector<IndexKey>{{Kind::kField, FieldId::kPackages, "kernel"}}));
+  k = keys("any usernames == $me", ralph());
+  ASSERT_TRUE(k);
+  EXPECT_EQ(*k, (std::vector<IndexKey>{{Kind::kField, FieldId::kUsernames, "ralph"}}));
+  k = keys("any packages in $my_packages", ralph());
+  ASSERT_TRUE(k);
+  EXPECT_EQ(*k, (std::vector<IndexKey>{{Kind::kField, FieldId::kPackages, "kernel"},
+                                       {Kind::kField, FieldId::kPackages, "nethack"}}));
+  k = keys("any $my_packages == agent", ralph());
+  ASSERT_TRUE(k);
+  EXPECT_EQ(*k, (std::vector<IndexKey>{{Kind::kField, FieldId::kAgent, "kernel"},
+                                       {Kind::kField, FieldId::kAgent, "nethack"}}));
+  // `all` may hold where `any` would, but gives no keys; nor do the body and other operators.
+  EXPECT_FALSE(keys("all packages == \"kernel\"", ralph()));
+  EXPECT_FALSE(keys("all packages in $my_packages", ralph()));
+  EXPECT_FALSE(keys("any msg.tags == \"kernel\"", ralph()));
+  EXPECT_FALSE(keys("any packages startswith \"kernel\"", ralph()));
+  EXPECT_FALSE(keys("any packages ==* \"kernel\"", ralph()));
+}
+
 TEST(RuleKeys, ExactGlobsAreTopicKeys) {
   auto k = keys("topic ~ [\"org.x.prod.a\", \"*.b\"]", ralph());
   ASSERT_TRUE(k);
@@ -104,6 +127,8 @@ TEST(KeysProve, AnythingElseIsEvaluated) {
   EXPECT_FALSE(proven("agent in usernames"));
   EXPECT_FALSE(proven("packages in* $my_packages"));
   EXPECT_FALSE(proven("agent ==* $me"));
+  EXPECT_FALSE(proven("any packages in $my_packages"));  // keyed, but still evaluated
+  EXPECT_FALSE(proven("all packages in $my_packages"));
 }
 
 }  // namespace
