@@ -319,12 +319,16 @@ class Checker {
       return Type{f->type, f->type == ValueType::kList ? ValueType::kString : ValueType::kAny};
     }
     for (const PathSegment& s : o.segments) {
-      if (!s.every || every_allowed_) continue;
+      if (!s.every || every_ == Every::kAllowed) continue;
       std::string text(file_.slice(o.range));
       diags_.report(
           Code::kStrayEvery, s.range,
           "`[*]` stands for each element, so it needs `any` or `all` before the test",
-          fmt::format("write `any {} ...` (some element) or `all {} ...` (every one)", text, text));
+          every_ == Every::kRightOfQuantifier
+              ? std::string("`any` and `all` range over their left side only: compare each "
+                            "element with one value")
+              : fmt::format("write `any {} ...` (some element) or `all {} ...` (every one)", text,
+                            text));
       return std::nullopt;
     }
     if (o.segments.size() > kMaxPathSegments) {
@@ -354,10 +358,12 @@ class Checker {
 
   void check_compare(ExprId id) {
     Expr& e = module_.at(id);
-    every_allowed_ = e.quantifier != Quantifier::kNone;
+    bool quantified = e.quantifier != Quantifier::kNone;
+    every_ = quantified ? Every::kAllowed : Every::kNotHere;
     std::optional<Type> lhs = check_operand(e.lhs);
-    every_allowed_ = false;
+    every_ = quantified ? Every::kRightOfQuantifier : Every::kNotHere;
     std::optional<Type> rhs = check_operand(e.rhs);
+    every_ = Every::kNotHere;
     if (lhs && e.quantifier != Quantifier::kNone) lhs = quantified_element(e, *lhs);
     if (!lhs || !rhs) return;
     std::string left(file_.slice(e.lhs.range));
@@ -491,8 +497,10 @@ class Checker {
   std::map<std::string, size_t, std::less<>> all_defs_;  // anywhere in the file
   std::set<std::string, std::less<>> used_defs_;
   std::set<std::string, std::less<>> rule_names_;
-  size_t current_ = 0;          // the statement being checked
-  bool every_allowed_ = false;  // checking the left side of `any`/`all`: `[*]` may appear
+  size_t current_ = 0;  // the statement being checked
+  // Where the operand being checked is: `[*]` may appear on the left of `any`/`all` only.
+  enum class Every : uint8_t { kNotHere, kAllowed, kRightOfQuantifier };
+  Every every_ = Every::kNotHere;
 };
 
 }  // namespace

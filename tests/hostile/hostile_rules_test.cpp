@@ -121,6 +121,33 @@ rule "ascii around it is" = msg.comment.text endswith* "aÉ" and agent ==* $me
   EXPECT_EQ(matched, (std::vector<bool>{false, false, false, true}));
 }
 
+// `[*]` steps visit each node of the message at most once per test, however many there are.
+TEST(HostileRules, AnyAndAllStayBoundedOnWideAndDeepArrays) {
+  std::string path = "msg.a";
+  for (int i = 0; i < 15; ++i) path += "[*]";
+  Outcome ok = compile_text("quantifiers.fmn",
+                            "rule \"wide\" = all msg.a[*][*] >= 0\n"
+                            "rule \"deep\" = any " +
+                                path +
+                                " == 1\n"
+                                "rule \"none\" = any msg.a[*][*] == -1\n");
+  ASSERT_TRUE(ok.rules.has_value()) << testing::PrintToString(ok.codes);
+  std::string json = R"({"topic":"t","msg_id":"2024-wide","msg":{"a":[)";
+  for (int i = 0; i < 50000; ++i) json += i ? ",[1,2,3,4,5,6,7,8,9,10]" : "[1,2,3,4,5,6,7,8,9,10]";
+  json += "]}}";
+  auto m = parse_envelope(json);
+  ASSERT_TRUE(m.ok());
+  dsl::UserParams nobody;
+  std::vector<bool> matched;
+  for (const dsl::CompiledRule& r : ok.rules->rules) {
+    matched.push_back(dsl::evaluate(r, *m.value(), nobody));
+  }
+  EXPECT_EQ(matched, (std::vector<bool>{true, false, false}));
+  // A path of more parts than the limit is rejected like any other.
+  EXPECT_TRUE(
+      has_code(compile_text("long.fmn", "rule \"r\" = any " + path + "[*][*] == 1"), "E0301"));
+}
+
 std::string repeat(const std::string& s, size_t n) {
   std::string out;
   for (size_t i = 0; i < n; ++i) out += s;
