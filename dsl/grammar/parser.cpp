@@ -447,6 +447,11 @@ SourceRange error_range(std::string_view text, uint32_t at, Code code) {
   }
   if (at >= text.size() || text[at] == '\n' || text[at] == '\r') return {at, at};
   uint32_t end = at + 1;
+  if (code == Code::kBadEscape && at > 0 && text[at - 1] == '\\') {
+    // The sequence the message quotes: `\U`, `\.` or `\é`, whatever follows it.
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+    return {at - 1, end};
+  }
   if (is_ident(text[at])) {
     while (end < text.size() && is_ident(text[end])) ++end;
   } else {
@@ -522,9 +527,10 @@ Module parse_after(const SourceFile& file, Module module, uint32_t start,
       std::optional<SyntaxMessage> refined = refine_syntax_error(file.text(), at, e.info.code);
       SourceRange range = error_range(file.text(), at, e.info.code);
       std::string message = refined ? refined->message : std::string(e.info.message);
-      // The statement before and the one after can both stop at the same mistake: say it once.
-      if (diagnostics.all().empty() || diagnostics.all().back().range != range ||
-          diagnostics.all().back().message != message) {
+      // The statement before and the one after can both stop at the same mistake (junk after a
+      // complete rule, in column 1, is also where the next statement was looked for): say it
+      // once, as the first saw it.
+      if (diagnostics.all().empty() || diagnostics.all().back().range != range) {
         diagnostics.report(e.info.code, range, std::move(message),
                            refined ? refined->hint : e.info.hint);
       }

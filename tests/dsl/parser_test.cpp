@@ -97,6 +97,28 @@ TEST(Parser, PointsAtTheMistake) {
             "   hint: close the string with `\"` on the same line\n");
 }
 
+// Junk in column 1 after a complete rule ends that rule and is where the next statement is
+// looked for: one mistake, one error.
+TEST(Parser, JunkAfterARuleIsOneError) {
+  auto p = parse_text("rule \"a\" = topic == \"x\"\njunk == 3\nrule \"b\" = true\n");
+  ASSERT_EQ(p->diags.all().size(), 1u);
+  EXPECT_EQ(p->diags.all()[0].code, Code::kExpectedEnd);
+  EXPECT_EQ(p->file.slice(p->diags.all()[0].range), "junk");
+  ASSERT_EQ(p->module.statements.size(), 1u);  // the rule with the error is dropped
+  EXPECT_EQ(p->module.statements[0].name, "b");
+}
+
+// An unknown escape is underlined as the message quotes it: the backslash and what follows,
+// whether that is a letter, punctuation or a multi-byte character.
+TEST(Parser, UnknownEscapesAreUnderlinedWhole) {
+  for (std::string seq : {"\\U", "\\.", "\\\xc3\xa9", "\\x"}) {
+    auto p = parse_text("rule \"a\" = msg.x == \"C:" + seq + "sers\"\n");
+    ASSERT_EQ(p->diags.all().size(), 1u) << seq;
+    EXPECT_EQ(p->diags.all()[0].code, Code::kBadEscape);
+    EXPECT_EQ(p->file.slice(p->diags.all()[0].range), seq);
+  }
+}
+
 TEST(Parser, RejectsNumbersOutOfRange) {
   auto p = parse_text("rule \"a\" = msg.x == 1e999\nrule \"b\" = msg.x == 1e308");
   ASSERT_EQ(p->diags.all().size(), 1u);
