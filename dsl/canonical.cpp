@@ -125,8 +125,8 @@ std::string print_canonical(const CompiledRule& rule, Placeholders placeholders)
   return out;
 }
 
-std::string print_atom(const CompiledRule& rule, const Atom& atom) {
-  return Printer(rule, Placeholders::kNo).atom(atom);
+std::string print_atom(const CompiledRule& rule, const Atom& atom, Placeholders placeholders) {
+  return Printer(rule, placeholders).atom(atom);
 }
 
 std::string print_operand(const CompiledRule& rule, OperandRef ref, Placeholders placeholders) {

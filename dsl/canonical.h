@@ -15,7 +15,8 @@ enum class Placeholders : uint8_t { kNo, kYes };
 
 std::string print_canonical(const CompiledRule& rule, Placeholders placeholders);
 // One leaf test, as print_canonical writes it.
-std::string print_atom(const CompiledRule& rule, const Atom& atom);
+std::string print_atom(const CompiledRule& rule, const Atom& atom,
+                       Placeholders placeholders = Placeholders::kNo);
 // One operand: a field's or parameter's name, a body path, or a constant's literal.
 std::string print_operand(const CompiledRule& rule, OperandRef ref,
                           Placeholders placeholders = Placeholders::kNo);

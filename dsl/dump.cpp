@@ -54,12 +54,8 @@ void tree(const CompiledRule& rule, size_t i, int depth, std::string& out) {
       return;
     case NodeKind::kAtom: {
       const Atom& a = rule.atoms[n.atom];
-      std::string text =
-          a.kind == Atom::Kind::kExists
-              ? "exists " + print_operand(rule, a.lhs, Placeholders::kYes)
-              : fmt::format("{} {} {}", print_operand(rule, a.lhs, Placeholders::kYes),
-                            op_spelling(a.op), print_operand(rule, a.rhs, Placeholders::kYes));
-      out += fmt::format("{}atom {}: {}\n", indent, n.atom, text);
+      out +=
+          fmt::format("{}atom {}: {}\n", indent, n.atom, print_atom(rule, a, Placeholders::kYes));
       return;
     }
     case NodeKind::kNot:
