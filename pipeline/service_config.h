@@ -75,6 +75,10 @@ struct ServiceConfig {
   // is on loopback (a demo): then, without a file, a random key is made for each run.
   std::string secret_key_file;
   bool web_demo = false;  // the demo sign-in (refused unless web.listen is on loopback)
+  // [recent] the recent-message store (previews, explain by msg_id; docs/operations.md)
+  size_t recent_max_messages = 100000;  // 0: no store
+  double recent_max_age_hours = 168;
+  size_t recent_queue = 65536;  // messages waiting to be recorded; more are dropped (counted)
   // [oidc] sign-in with OpenID Connect (docs/web.md); an empty issuer: none
   std::string oidc_issuer;
   std::string oidc_client_id;
