@@ -37,17 +37,10 @@ TEST(PipelinePreview, RunsARuleOverTheMessagesTheServiceTookFromTheBus) {
       << p->output();
   EXPECT_EQ(p->metric("fmn_recent_messages"), static_cast<double>(kCorpusMessages));
 
-  const HttpReply signed_in =
-      http_request("POST", app + "/api/v1/session/demo", {"Content-Type: application/json"},
-                   R"({"user":"ralph"})");
-  ASSERT_EQ(signed_in.status, 200) << signed_in.body;
-  const std::string cookie = signed_in.header("Set-Cookie");
-  const size_t token = signed_in.body.find("\"csrf_token\":\"") + 14;
+  const SignedIn ralph = demo_sign_in(app, "ralph");
+  ASSERT_FALSE(ralph.csrf.empty());
   const HttpReply preview = http_request(
-      "POST", app + "/api/v1/preview",
-      {"Cookie: " + cookie.substr(0, cookie.find(';')),
-       "X-CSRF-Token: " + signed_in.body.substr(token, signed_in.body.find('"', token) - token),
-       "Content-Type: application/json"},
+      "POST", app + "/api/v1/preview", {ralph.cookie, ralph.csrf, "Content-Type: application/json"},
       R"({"source":"topic ~ \"*.buildsys.build.state.change\"","limit":500})");
   ASSERT_EQ(preview.status, 200) << preview.body;
   EXPECT_NE(preview.body.find("\"scanned\":" + std::to_string(kCorpusMessages) + ","),
