@@ -266,6 +266,11 @@ Result<ServiceConfig> parse_service_config(std::string_view text_in, std::string
   return config;
 }
 
+RecentStoreParts recent_store_parts(const ServiceConfig& config) {
+  if (config.recent_max_messages == 0) return {};
+  return {!config.web_listen.empty(), !config.redis.empty() && config.shard_index == 0};
+}
+
 Result<ServiceConfig> read_service_config(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Error{ErrorCode::kIo, "cannot read " + path};

@@ -130,6 +130,14 @@ Result<bool> validate(const ServiceConfig& config);
 // True when public_url names localhost or a loopback address: links only this machine follows.
 bool public_url_is_loopback(const ServiceConfig& config);
 
+// Which parts of the recent-message store run: the ring in memory (with the web app, for its
+// previews) and writing its copy in Redis (shard 0 of those with state.redis: every shard sees
+// every message). Neither with recent.max_messages = 0.
+struct RecentStoreParts {
+  bool memory = false, writes_redis = false;
+};
+RecentStoreParts recent_store_parts(const ServiceConfig& config);
+
 // "host:port" split; false when malformed.
 bool split_host_port(std::string_view text, std::string& host, int& port);
 

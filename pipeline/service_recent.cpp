@@ -5,11 +5,8 @@
 namespace fmn::pipeline {
 
 Result<bool> Service::Impl::open_recent_messages() {
-  // Every shard sees every message: one (index 0) writes the copy in Redis.
-  const bool writes_redis = !config.redis.empty() && config.shard_index == 0;
-  if (config.recent_max_messages == 0 || (config.web_listen.empty() && !writes_redis)) {
-    return true;  // nobody would read it
-  }
+  const RecentStoreParts parts = recent_store_parts(config);
+  if (!parts.memory && !parts.writes_redis) return true;  // nobody would read it
   sinks::RecentMessagesConfig limits;
   limits.max_messages = config.recent_max_messages;
   limits.max_age = std::chrono::seconds(static_cast<int64_t>(config.recent_max_age_hours * 3600));
@@ -21,9 +18,9 @@ Result<bool> Service::Impl::open_recent_messages() {
     if (!opened) return Error{opened.error().code, "recent messages: " + opened.error().message};
     redis = std::move(opened).value();
   }
-  if (!config.web_listen.empty()) recent = std::make_shared<sinks::RecentMessages>(limits);
-  recent_recorder = std::make_unique<RecentRecorder>(recent, std::move(redis), writes_redis, *meta,
-                                                     config.recent_queue);
+  if (parts.memory) recent = std::make_shared<sinks::RecentMessages>(limits);
+  recent_recorder = std::make_unique<RecentRecorder>(recent, std::move(redis), parts.writes_redis,
+                                                     *meta, config.recent_queue);
   log::info("recent_messages", {{"max_messages", limits.max_messages},
                                 {"max_age_hours", config.recent_max_age_hours},
                                 {"memory", recent ? "yes" : "no"},
