@@ -14,9 +14,7 @@ Result<bool> Service::Impl::open_recent_messages() {
   if (!config.redis.empty()) {
     sinks::RedisConfig redis_config;
     split_host_port(config.redis, redis_config.host, redis_config.port);
-    auto opened = sinks::RedisRecentMessages::open(redis_config, limits);
-    if (!opened) return Error{opened.error().code, "recent messages: " + opened.error().message};
-    redis = std::move(opened).value();
+    redis = std::make_unique<sinks::RedisRecentMessages>(redis_config, limits);
   }
   if (parts.memory) recent = std::make_shared<sinks::RecentMessages>(limits);
   recent_recorder = std::make_unique<RecentRecorder>(recent, std::move(redis), parts.writes_redis,

@@ -5,7 +5,9 @@
 // its stream entry and expiring with it (`max_age`), so a lookup by msg_id is two O(1) steps.
 //
 // The service's recorder writes it (pipeline/recent_recorder.h) and reloads its ring from it
-// at start; `fmn-prefs explain --msg-id` reads it. Not thread-safe: one thread at a time.
+// at start; `fmn-prefs explain --msg-id` reads it. It connects on first use and again after a
+// failure, so a Redis that is down at start delays nothing (each call then fails with kIo).
+// Not thread-safe: one thread at a time.
 #pragma once
 
 #include <chrono>
@@ -28,9 +30,8 @@ struct StoredRecentMessage {
 
 class RedisRecentMessages {
  public:
-  // Connects; kIo when Redis does not answer.
-  static Result<std::unique_ptr<RedisRecentMessages>> open(const RedisConfig& redis,
-                                                           RecentMessagesConfig limits);
+  RedisRecentMessages(RedisConfig redis, RecentMessagesConfig limits)
+      : redis_(std::move(redis)), limits_(limits) {}
 
   // Appends `messages` in order (one round trip). kIo when Redis fails.
   Result<bool> write(const std::vector<MessagePtr>& messages);
@@ -40,13 +41,12 @@ class RedisRecentMessages {
   Result<std::optional<StoredRecentMessage>> find(std::string_view msg_id);
 
  private:
-  RedisRecentMessages(std::unique_ptr<RedisConnection> connection, std::string prefix,
-                      RecentMessagesConfig limits)
-      : connection_(std::move(connection)), prefix_(std::move(prefix)), limits_(limits) {}
+  // `argv` run on the connection, opened first when there is none; kIo when Redis fails.
+  Result<RedisReply> command(const std::vector<std::string_view>& argv);
 
-  std::unique_ptr<RedisConnection> connection_;
-  std::string prefix_;
-  RecentMessagesConfig limits_;
+  const RedisConfig redis_;
+  const RecentMessagesConfig limits_;
+  std::unique_ptr<RedisConnection> connection_;  // null until connected, and after a failure
 };
 
 }  // namespace fmn::sinks

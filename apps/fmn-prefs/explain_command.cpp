@@ -50,12 +50,8 @@ std::unique_ptr<Message> find_recent_message(const ExplainOptions& opt, std::str
     fail("--redis: expected HOST:PORT, got '" + opt.redis + "'");
     return nullptr;
   }
-  auto store = sinks::RedisRecentMessages::open(config, {});
-  if (!store) {
-    fail("--redis: " + store.error().message);
-    return nullptr;
-  }
-  auto found = store.value()->find(opt.msg_id);
+  sinks::RedisRecentMessages store(config, {});
+  auto found = store.find(opt.msg_id);
   if (!found) {
     fail("--redis: " + found.error().message);
     return nullptr;

@@ -33,18 +33,17 @@ sinks::RedisConfig config_of(const test::RedisServer& redis) {
 TEST(RecentRedis, FindsMessagesByMsgIdAndKeepsAboutMaxMessages) {
   auto redis = test::RedisServer::start();
   ASSERT_TRUE(redis.ok()) << redis.error().message;
-  auto store =
-      sinks::RedisRecentMessages::open(config_of(*redis), {.max_messages = 10, .max_age = 1h});
-  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto store = std::make_unique<sinks::RedisRecentMessages>(
+      config_of(*redis), sinks::RecentMessagesConfig{.max_messages = 10, .max_age = 1h});
   std::vector<MessagePtr> batch;
   for (int i = 0; i < 1000; ++i) {
     batch.push_back(message("m" + std::to_string(i)));
     if (batch.size() == 100) {
-      ASSERT_TRUE((*store)->write(batch).ok());
+      ASSERT_TRUE(store->write(batch).ok());
       batch.clear();
     }
   }
-  auto found = (*store)->find("m999");
+  auto found = store->find("m999");
   ASSERT_TRUE(found.ok()) << found.error().message;
   ASSERT_TRUE(found->has_value());
   auto parsed = parse_envelope((*found)->envelope);
@@ -55,19 +54,19 @@ TEST(RecentRedis, FindsMessagesByMsgIdAndKeepsAboutMaxMessages) {
   EXPECT_LE(std::chrono::system_clock::now() - (*found)->received, 1h);
 
   // MAXLEN ~ trims whole stream nodes: about 10 are kept, never the first of 1,000.
-  auto gone = (*store)->find("m0");
+  auto gone = store->find("m0");
   ASSERT_TRUE(gone.ok());
   EXPECT_FALSE(gone->has_value());
-  auto unknown = (*store)->find("never-seen");
+  auto unknown = store->find("never-seen");
   ASSERT_TRUE(unknown.ok());
   EXPECT_FALSE(unknown->has_value());
 
-  auto newest = (*store)->newest(5);
+  auto newest = store->newest(5);
   ASSERT_TRUE(newest.ok());
   ASSERT_EQ(newest->size(), 5u);
   EXPECT_NE(newest->back().envelope.find("\"msg_id\":\"m999\""), std::string::npos);
   EXPECT_NE(newest->front().envelope.find("\"msg_id\":\"m995\""), std::string::npos);
-  auto all = (*store)->newest(100000);
+  auto all = store->newest(100000);
   ASSERT_TRUE(all.ok());
   EXPECT_GE(all->size(), 10u);
   EXPECT_LT(all->size(), 1000u);
@@ -80,9 +79,7 @@ TEST(RecentRedis, TheRecorderWritesRedisAndANewRecorderRefillsItsRingFromIt) {
   ASSERT_TRUE(meta.ok());
   const sinks::RecentMessagesConfig limits{.max_messages = 100, .max_age = 24h};
   auto open = [&] {
-    auto store = sinks::RedisRecentMessages::open(config_of(*redis), limits);
-    EXPECT_TRUE(store.ok());
-    return store ? std::move(store).value() : nullptr;
+    return std::make_unique<sinks::RedisRecentMessages>(config_of(*redis), limits);
   };
   {
     auto ring = std::make_shared<sinks::RecentMessages>(limits);
@@ -107,6 +104,20 @@ TEST(RecentRedis, TheRecorderWritesRedisAndANewRecorderRefillsItsRingFromIt) {
   EXPECT_EQ(found->message->topic, "org.fedoraproject.prod.bodhi.update.comment");
   EXPECT_EQ(found->message->meta.category, "bodhi");  // the meta was extracted again
   EXPECT_EQ(recorder.counters().redis_errors.load(), 0u);
+}
+
+TEST(RecentRedis, ARedisThatIsDownFailsEachCallUntilItAnswers) {
+  auto redis = test::RedisServer::start();
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  ASSERT_TRUE(redis->stop().ok());
+  sinks::RedisRecentMessages store(config_of(*redis), {});
+  EXPECT_FALSE(store.write({message("while-down")}).ok());
+  EXPECT_FALSE(store.find("while-down").ok());
+  ASSERT_TRUE(redis->restart().ok());
+  ASSERT_TRUE(store.write({message("once-up")}).ok());
+  auto found = store.find("once-up");
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  EXPECT_TRUE(found->has_value());
 }
 
 TEST(RecentRecorder, ABatchThatDoesNotFitTheQueueIsDroppedAndCounted) {
