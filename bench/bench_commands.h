@@ -17,6 +17,7 @@ void add_e2e_command(CLI::App& app);
 void add_load_command(CLI::App& app);
 void add_match_command(CLI::App& app);
 void add_parse_command(CLI::App& app);
+void add_preview_command(CLI::App& app);
 void add_reload_command(CLI::App& app);
 void add_render_command(CLI::App& app);
 void add_rules_command(CLI::App& app);
@@ -34,6 +35,7 @@ inline void add_all_commands(CLI::App& app) {
   add_load_command(app);
   add_match_command(app);
   add_parse_command(app);
+  add_preview_command(app);
   add_reload_command(app);
   add_render_command(app);
   add_rules_command(app);

@@ -141,6 +141,11 @@ void describe(Report& r, const ServiceConfig& c) {
   if (!c.irc_server.empty()) r.run("IRC via " + c.irc_server + " as " + c.irc_nick);
   if (!c.sse_listen.empty()) r.run("SSE feeds on " + c.sse_listen);
   if (!c.web_listen.empty()) r.run("web app on " + c.web_listen + ", public at " + c.public_url);
+  if (const RecentStoreParts recent = recent_store_parts(c); recent.memory || recent.writes_redis) {
+    std::string where = recent.memory ? "in memory for previews" : "";
+    if (recent.writes_redis) where += std::string(recent.memory ? " and " : "") + "in Redis";
+    r.run("the last " + std::to_string(c.recent_max_messages) + " messages kept " + where);
+  }
   if (!c.oidc_issuer.empty()) {
     r.run("sign-in with OpenID Connect at " + c.oidc_issuer + " as " + c.oidc_client_id +
           ", user names from " + c.oidc_username_claim);

@@ -78,10 +78,11 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
   if (!secret) return secret.error();
   impl->link_secret = std::move(secret).value();
   if (auto ok = impl->open_sinks(); !ok) return ok.error();
+  if (auto ok = impl->open_recent_messages(); !ok) return ok.error();
   if (!config.web_listen.empty()) {
     Impl* self = impl.get();
     auto web = open_web_app(
-        config, impl->link_secret, impl->rule_compiler,
+        config, impl->link_secret, impl->rule_compiler, impl->recent,
         [self](const sinks::ConfirmationRequest& r) { return self->router.send_confirmation(r); },
         [self](const Notification& n) { return self->router.send_single(n); }, impl->registry);
     if (!web) return web.error();
@@ -104,7 +105,7 @@ void Service::request_reload() { impl_->reload.store(true); }
 
 ServiceSummary Service::run() {
   Impl& s = *impl_;
-  AdmissionStage admit(s.stats, s.config.dedupe_window);
+  AdmissionStage admit(s.stats, s.config.dedupe_window, s.recent_recorder.get());
   s.register_metrics(admit);
   s.probe_dependencies();
   if (s.admin) {

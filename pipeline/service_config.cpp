@@ -169,6 +169,10 @@ std::map<std::string, Section, std::less<>> schema(ServiceConfig& c) {
         {"public_url", text(c.public_url)},
         {"secret_key_file", text(c.secret_key_file)},
         {"demo", flag(c.web_demo)}}},
+      {"recent",
+       {{"max_messages", number(c.recent_max_messages, 0, 1e8)},
+        {"max_age_hours", number(c.recent_max_age_hours, 0.01, 24 * 366)},
+        {"queue", number(c.recent_queue, 1, 1e8)}}},
       {"oidc",
        {{"issuer", text(c.oidc_issuer)},
         {"client_id", text(c.oidc_client_id)},
@@ -260,6 +264,11 @@ Result<ServiceConfig> parse_service_config(std::string_view text_in, std::string
     }
   }
   return config;
+}
+
+RecentStoreParts recent_store_parts(const ServiceConfig& config) {
+  if (config.recent_max_messages == 0) return {};
+  return {!config.web_listen.empty(), !config.redis.empty() && config.shard_index == 0};
 }
 
 Result<ServiceConfig> read_service_config(const std::string& path) {

@@ -75,6 +75,10 @@ struct ServiceConfig {
   // is on loopback (a demo): then, without a file, a random key is made for each run.
   std::string secret_key_file;
   bool web_demo = false;  // the demo sign-in (refused unless web.listen is on loopback)
+  // [recent] the recent-message store (previews, explain by msg_id; docs/operations.md)
+  size_t recent_max_messages = 100000;  // 0: no store
+  double recent_max_age_hours = 168;
+  size_t recent_queue = 65536;  // messages waiting to be recorded; more are dropped (counted)
   // [oidc] sign-in with OpenID Connect (docs/web.md); an empty issuer: none
   std::string oidc_issuer;
   std::string oidc_client_id;
@@ -125,6 +129,14 @@ Result<bool> validate(const ServiceConfig& config);
 
 // True when public_url names localhost or a loopback address: links only this machine follows.
 bool public_url_is_loopback(const ServiceConfig& config);
+
+// Which parts of the recent-message store run: the ring in memory (with the web app, for its
+// previews) and writing its copy in Redis (shard 0 of those with state.redis: every shard sees
+// every message). Neither with recent.max_messages = 0.
+struct RecentStoreParts {
+  bool memory = false, writes_redis = false;
+};
+RecentStoreParts recent_store_parts(const ServiceConfig& config);
 
 // "host:port" split; false when malformed.
 bool split_host_port(std::string_view text, std::string& host, int& port);

@@ -28,6 +28,7 @@
 #include "pipeline/engine_matcher.h"
 #include "pipeline/graph.h"
 #include "pipeline/live_preferences.h"
+#include "pipeline/recent_recorder.h"
 #include "pipeline/redis_completion_log.h"
 #include "pipeline/service.h"
 #include "pipeline/settlement.h"
@@ -86,6 +87,14 @@ struct Service::Impl {
   std::unique_ptr<AdminServer> admin;
   std::string link_secret;  // signs unsubscribe links; never logged
   std::unique_ptr<web::WebApp> web;
+  // The recent-message store: the ring the web app previews over (with the web app only), its
+  // copy in Redis (with state.redis), and the recorder that fills both; none with
+  // recent.max_messages = 0.
+  std::shared_ptr<sinks::RecentMessages> recent;
+  std::unique_ptr<RecentRecorder> recent_recorder;
+
+  // Starts the recorder when the configuration asks for a store.
+  Result<bool> open_recent_messages();
 
   // Connects to the preferences database and starts listening to its changes.
   Result<bool> open_preferences_database();
@@ -102,6 +111,7 @@ struct Service::Impl {
   Result<sinks::RedisOutbox*> open_outbox(const std::optional<sinks::RedisConfig>& redis,
                                           DestinationKind kind);
   void register_metrics(AdmissionStage& admit);
+  void register_recent_metrics();
   // Takes the admin port, so that a taken port stops the start-up; serving begins in run().
   Result<bool> listen_admin();
   void probe_dependencies();

@@ -51,6 +51,7 @@ void Service::Impl::register_metrics(AdmissionStage& admit) {
     }
   }
   if (amqp != nullptr) register_amqp_metrics(registry, *amqp);
+  register_recent_metrics();
   gauge("fmn_rule_generation", "Rule engine generations published.",
         [this] { return static_cast<double>(engine->stats().generations); });
   gauge("fmn_rules_interned", "Distinct rules held by the engine.",

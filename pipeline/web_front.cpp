@@ -82,11 +82,10 @@ Result<std::shared_ptr<oidc::OidcClient>> open_oidc_client(const ServiceConfig& 
   return std::shared_ptr<oidc::OidcClient>(std::move(client).value());
 }
 
-Result<std::unique_ptr<web::WebApp>> open_web_app(const ServiceConfig& config, std::string secret,
-                                                  std::shared_ptr<dsl::RuleCompiler> compiler,
-                                                  web::ConfirmationSender send,
-                                                  web::NotificationSender send_test,
-                                                  metrics::Registry& registry) {
+Result<std::unique_ptr<web::WebApp>> open_web_app(
+    const ServiceConfig& config, std::string secret, std::shared_ptr<dsl::RuleCompiler> compiler,
+    std::shared_ptr<const sinks::RecentMessages> recent, web::ConfirmationSender send,
+    web::NotificationSender send_test, metrics::Registry& registry) {
   auto store = open_store(config, compiler);
   if (!store) return store.error();
   auto oidc = open_oidc_client(config, registry);
@@ -101,6 +100,7 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(const ServiceConfig& config, s
   app.send_test = std::move(send_test);
   app.oidc = std::move(oidc).value();
   app.oidc_callback_path = config.oidc_redirect_path;
+  app.recent = std::move(recent);
   auto started =
       web::WebApp::start(std::move(app), server, std::move(store).value(), std::move(compiler));
   if (!started) return started.error();

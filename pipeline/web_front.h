@@ -30,10 +30,10 @@ Result<std::shared_ptr<oidc::OidcClient>> open_oidc_client(const ServiceConfig& 
 // `send` hands new destinations' confirmation requests to the sinks, `send_test` the test
 // notifications users ask for. Signs in with OpenID
 // Connect when config.oidc_issuer is set (open_oidc_client()).
-Result<std::unique_ptr<web::WebApp>> open_web_app(const ServiceConfig& config, std::string secret,
-                                                  std::shared_ptr<dsl::RuleCompiler> compiler,
-                                                  web::ConfirmationSender send,
-                                                  web::NotificationSender send_test,
-                                                  metrics::Registry& registry);
+// `recent` (may be null) is what previews run over.
+Result<std::unique_ptr<web::WebApp>> open_web_app(
+    const ServiceConfig& config, std::string secret, std::shared_ptr<dsl::RuleCompiler> compiler,
+    std::shared_ptr<const sinks::RecentMessages> recent, web::ConfirmationSender send,
+    web::NotificationSender send_test, metrics::Registry& registry);
 
 }  // namespace fmn::pipeline

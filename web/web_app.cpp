@@ -3,10 +3,12 @@
 #include <chrono>
 
 #include "core/secret_equal.h"
+#include "prefs/dsl_rule_validator.h"
 #include "web/check_api.h"
 #include "web/confirm_page.h"
 #include "web/json_body.h"
 #include "web/oidc_sign_in.h"
+#include "web/preview_api.h"
 #include "web/rules_api.h"
 #include "web/sign_in.h"
 #include "web/unsubscribe_page.h"
@@ -110,6 +112,10 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
     if (method != "POST") return json_error(405, "method not allowed");
     return check_rule(*compiler_, request);
   }
+  if (rest == "/preview") {
+    if (method != "POST") return json_error(405, "method not allowed");
+    return preview(session->user, request);
+  }
   if (rest == "/rules" || rest.starts_with("/rules/")) {
     std::lock_guard lock(store_mu_);
     return rules_api(*store_, *compiler_, session->user, rest.substr(6), request);
@@ -126,6 +132,25 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
     return destinations_api(context, session->user, rest.substr(13), request);
   }
   return json_error(404, "not found");
+}
+
+// A preview runs with the user's stored parameters, read under the store's lock; the scan
+// itself runs outside it.
+HttpResponse WebApp::preview(const std::string& user, const HttpRequest& request) {
+  if (!config_.recent) return json_error(503, "no recent messages are kept (recent.max_messages)");
+  dsl::UserParams params;
+  {
+    std::lock_guard lock(store_mu_);
+    auto loaded = store_->load_user(user);
+    if (!loaded) return json_error(500, "cannot read your preferences");
+    if (loaded->has_value()) {
+      params = prefs::rule_params(**loaded);
+    } else {
+      params.me = user;
+    }
+  }
+  return preview_rule(*compiler_, *config_.recent, params, request,
+                      std::chrono::system_clock::now());
 }
 
 // The ways in the page offers before anyone is signed in.

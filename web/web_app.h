@@ -19,6 +19,7 @@
 
 #include "dsl/rule_compiler.h"
 #include "prefs/preference_store.h"
+#include "sinks/recent_messages.h"
 #include "web/confirmation_limits.h"
 #include "web/destinations_api.h"
 #include "web/http_server.h"
@@ -44,6 +45,8 @@ struct WebAppConfig {
   std::shared_ptr<oidc::OidcClient> oidc;
   std::string oidc_callback_path = "/oidc/callback";  // the path of the client's redirect_uri
   PendingSignInsConfig pending_sign_ins;
+  // The recent messages previews run over (preview_api.h); none: previews are answered 503.
+  std::shared_ptr<const sinks::RecentMessages> recent;
 };
 
 struct WebCounters {
@@ -73,6 +76,7 @@ class WebApp {
          std::shared_ptr<dsl::RuleCompiler> compiler);
   HttpResponse api(const HttpRequest& request, std::string_view rest);
   HttpResponse sign_in_options() const;
+  HttpResponse preview(const std::string& user, const HttpRequest& request);
 
   const WebAppConfig config_;
   std::mutex store_mu_;  // one request at a time uses store_

@@ -1,6 +1,9 @@
-// `fmn-prefs explain USER (--message FILE:LINE | --msg-id ID --messages FILE)`: why a stored
-// user did or did not get a message — each rule's tests against it, and for a match what would
-// become of it (delivered at once, digest, pending confirmation, disabled).
+// `fmn-prefs explain USER (--message FILE:LINE | --msg-id ID (--messages FILE | --redis ADDR))`:
+// why a stored user did or did not get a message — each rule's tests against it, and for a
+// match what would become of it (delivered at once, digest, pending confirmation, disabled).
+// With --redis the message comes from the service's recent-message store
+// (sinks/redis_recent_messages.h), so nobody has to find it by hand.
+#include <charconv>
 #include <cstdio>
 #include <fstream>
 
@@ -10,6 +13,7 @@
 #include "dsl/explain.h"
 #include "prefs/delivery_outlook.h"
 #include "prefs/dsl_rule_validator.h"
+#include "sinks/redis_recent_messages.h"
 
 namespace fmn::prefs_cli {
 namespace {
@@ -19,10 +23,57 @@ struct ExplainOptions {
   std::string message;   // FILE:LINE
   std::string msg_id;    // with `messages`
   std::string messages;  // JSON-lines file searched for msg_id
+  std::string redis;     // host:port of the recent-message store searched for msg_id
+  std::string redis_prefix = sinks::RedisConfig().prefix;
 };
+
+// The meta extractor every message read here goes through.
+const MetaExtractor* meta_extractor() {
+  static auto extractor = MetaExtractor::builtin(builtin_aliases());
+  if (!extractor) {
+    fail(extractor.error().message);
+    return nullptr;
+  }
+  return extractor->get();
+}
+
+// The message with opt.msg_id in the recent-message store in Redis.
+std::unique_ptr<Message> find_recent_message(const ExplainOptions& opt, std::string& where) {
+  sinks::RedisConfig config;
+  config.prefix = opt.redis_prefix;
+  const size_t colon = opt.redis.rfind(':');
+  config.host = opt.redis.substr(0, colon);
+  if (colon == std::string::npos ||
+      std::from_chars(opt.redis.data() + colon + 1, opt.redis.data() + opt.redis.size(),
+                      config.port)
+              .ec != std::errc()) {
+    fail("--redis: expected HOST:PORT, got '" + opt.redis + "'");
+    return nullptr;
+  }
+  sinks::RedisRecentMessages store(config, {});
+  auto found = store.find(opt.msg_id);
+  if (!found) {
+    fail("--redis: " + found.error().message);
+    return nullptr;
+  }
+  if (!found->has_value()) {
+    fail("no message with msg_id " + opt.msg_id + " among the recent messages in " + opt.redis);
+    return nullptr;
+  }
+  auto m = parse_envelope((*found)->envelope);
+  const MetaExtractor* meta = meta_extractor();
+  if (!m || meta == nullptr) {
+    if (!m) fail("the stored message does not parse: " + m.error().message);
+    return nullptr;
+  }
+  meta->extract(*m.value());
+  where = "recent messages in " + opt.redis;
+  return std::move(m).value();
+}
 
 // The message chosen by the options, meta filled, with where it was found; or a failure.
 std::unique_ptr<Message> find_message(const ExplainOptions& opt, std::string& where) {
+  if (!opt.redis.empty()) return find_recent_message(opt, where);
   std::string path = opt.messages;
   size_t wanted_line = 0;
   if (!opt.message.empty()) {
@@ -50,12 +101,9 @@ std::unique_ptr<Message> find_message(const ExplainOptions& opt, std::string& wh
       return nullptr;
     }
     if (wanted_line == 0 && m.value()->msg_id != opt.msg_id) continue;
-    auto extractor = MetaExtractor::builtin(builtin_aliases());
-    if (!extractor) {
-      fail(extractor.error().message);
-      return nullptr;
-    }
-    extractor.value()->extract(*m.value());
+    const MetaExtractor* meta = meta_extractor();
+    if (meta == nullptr) return nullptr;
+    meta->extract(*m.value());
     where = path + ":" + std::to_string(n);
     return std::move(m).value();
   }
@@ -65,8 +113,12 @@ std::unique_ptr<Message> find_message(const ExplainOptions& opt, std::string& wh
 }
 
 void run_explain(const ExplainOptions& opt) {
-  if (opt.message.empty() == opt.msg_id.empty() || opt.msg_id.empty() != opt.messages.empty()) {
-    return fail("say which message: --message FILE:LINE, or --msg-id ID --messages FILE");
+  const bool one_place = opt.messages.empty() != opt.redis.empty();
+  if (opt.message.empty() == opt.msg_id.empty() || (!opt.msg_id.empty() && !one_place) ||
+      (!opt.message.empty() && !opt.redis.empty())) {
+    return fail(
+        "say which message: --message FILE:LINE, or --msg-id ID with --messages FILE or "
+        "--redis HOST:PORT");
   }
   prefs::User user;
   if (!load_user(opt.user, user)) return;
@@ -104,8 +156,13 @@ void add_explain_command(CLI::App& app) {
       "confirmation, nothing when disabled). Digests already waiting are not read.");
   explain->add_option("user", opt.user, "Account name")->required();
   explain->add_option("--message", opt.message, "The message on line LINE of FILE (JSON lines)");
-  explain->add_option("--msg-id", opt.msg_id, "The message with this msg_id in --messages");
+  explain->add_option("--msg-id", opt.msg_id,
+                      "The message with this msg_id in --messages or --redis");
   explain->add_option("--messages", opt.messages, "JSON-lines file searched for --msg-id");
+  explain->add_option("--redis", opt.redis,
+                      "HOST:PORT of the service's Redis (state.redis): its recent-message store "
+                      "is searched for --msg-id");
+  explain->add_option("--redis-prefix", opt.redis_prefix, "Prefix of the service's Redis keys");
   explain->callback([] { run_explain(opt); });
 }
 

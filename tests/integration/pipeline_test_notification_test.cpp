@@ -46,16 +46,10 @@ TEST(PipelineTestNotification, ReachesTheUsersConfirmedAddressAtTheSmtpServer) {
                              kTimeout);
   ASSERT_TRUE(p.ok()) << p.error().message;
 
-  const HttpReply signed_in =
-      http_request("POST", app + "/api/v1/session/demo", {"Content-Type: application/json"},
-                   R"({"user":"alice"})");
-  ASSERT_EQ(signed_in.status, 200) << signed_in.body;
-  const std::string cookie = signed_in.header("Set-Cookie");
-  const size_t token = signed_in.body.find("\"csrf_token\":\"") + 14;
-  const HttpReply sent = http_request(
-      "POST", app + "/api/v1/destinations/email/test",
-      {"Cookie: " + cookie.substr(0, cookie.find(';')),
-       "X-CSRF-Token: " + signed_in.body.substr(token, signed_in.body.find('"', token) - token)});
+  const SignedIn alice = demo_sign_in(app, "alice");
+  ASSERT_FALSE(alice.csrf.empty());
+  const HttpReply sent =
+      http_request("POST", app + "/api/v1/destinations/email/test", {alice.cookie, alice.csrf});
   EXPECT_EQ(sent.status, 202) << sent.body;
 
   auto mail = smtp->wait_for_mail(1, kTimeout);

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <optional>
 
 #include "tests/integration/pipeline_process.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/redis_server.h"
 #include "tests/support/temp_dir.h"
 
 namespace fmn::test {
@@ -13,30 +15,46 @@ namespace {
 
 constexpr Duration kTimeout = std::chrono::seconds(60);
 
-TEST(PrefsExplain, SaysWhichStoredRulesMatchAndWhatBecomesOfEachMatch) {
-  auto pg = PostgresServer::start();
-  ASSERT_TRUE(pg.ok()) << pg.error().message;
-  auto dir = TempDir::create("prefs-explain");
-  ASSERT_TRUE(dir.ok()) << dir.error().message;
-  std::ofstream(*dir / "messages.jsonl")
-      << R"({"topic":"org.fedoraproject.prod.a.b","msg":{},"msg_id":"2024-first"})"
-      << "\n"
-      << R"({"topic":"org.fedoraproject.prod.x.y","msg":{},"msg_id":"2024-second"})"
-      << "\n";
-  const std::string prefs = std::string(FMN_BIN_DIR) + "/fmn-prefs";
-  auto run = [&](std::vector<std::string> args, const std::string& log) -> std::string {
-    std::vector<std::string> argv{prefs, "--db", pg->connection_string()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    Status ran = ChildProcess::run({.argv = argv, .log = *dir / log}, kTimeout);
-    EXPECT_TRUE(ran.ok()) << ran.error().message;
-    return read_log(*dir / log);
-  };
-  run({"migrate"}, "migrate.log");
-  run({"import", std::string(FMN_CORPUS_DIR) + "/prefs/explain.toml"}, "import.log");
+// A PostgreSQL holding corpus/prefs/explain.toml (user alice), and two messages in a JSON-lines
+// file: line 1 matches none of alice's rules, line 2 (msg_id 2024-second) several.
+class PrefsExplain : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto pg = PostgresServer::start();
+    ASSERT_TRUE(pg.ok()) << pg.error().message;
+    pg_.emplace(std::move(pg).value());
+    auto dir = TempDir::create("prefs-explain");
+    ASSERT_TRUE(dir.ok()) << dir.error().message;
+    dir_.emplace(std::move(dir).value());
+    messages_ = (*dir_ / "messages.jsonl").string();
+    std::ofstream(messages_)
+        << R"({"topic":"org.fedoraproject.prod.a.b","msg":{},"msg_id":"2024-first"})"
+        << "\n"
+        << R"({"topic":"org.fedoraproject.prod.x.y","msg":{},"msg_id":"2024-second"})"
+        << "\n";
+    run({"migrate"}, "migrate.log");
+    run({"import", std::string(FMN_CORPUS_DIR) + "/prefs/explain.toml"}, "import.log");
+  }
 
-  std::string by_id = run({"explain", "alice", "--msg-id", "2024-second", "--messages",
-                           (*dir / "messages.jsonl").string()},
-                          "by-id.log");
+  // fmn-prefs on the database with `args`: what it printed (kept in `log`). `ok`: whether it
+  // is expected to succeed.
+  std::string run(std::vector<std::string> args, const std::string& log, bool ok = true) {
+    std::vector<std::string> argv{std::string(FMN_BIN_DIR) + "/fmn-prefs", "--db",
+                                  pg_->connection_string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    Status ran = ChildProcess::run({.argv = argv, .log = *dir_ / log}, kTimeout);
+    EXPECT_EQ(ran.ok(), ok) << read_log(*dir_ / log);
+    return read_log(*dir_ / log);
+  }
+
+  std::optional<PostgresServer> pg_;
+  std::optional<TempDir> dir_;
+  std::string messages_;
+};
+
+TEST_F(PrefsExplain, SaysWhichStoredRulesMatchAndWhatBecomesOfEachMatch) {
+  std::string by_id =
+      run({"explain", "alice", "--msg-id", "2024-second", "--messages", messages_}, "by-id.log");
   for (const char* expected :
        {":2 org.fedoraproject.prod.x.y (msg_id 2024-second)\n", "rule \"now\": match\n",
         "  -> email (email alice@example.org): delivered at once\n",
@@ -47,9 +65,33 @@ TEST(PrefsExplain, SaysWhichStoredRulesMatchAndWhatBecomesOfEachMatch) {
         "  -> nothing: the rule is disabled\n", "rule \"builds\": no match\n"}) {
     EXPECT_NE(by_id.find(expected), std::string::npos) << expected << "\n" << by_id;
   }
-  std::string by_line = run(
-      {"explain", "alice", "--message", (*dir / "messages.jsonl").string() + ":1"}, "by-line.log");
+  std::string by_line = run({"explain", "alice", "--message", messages_ + ":1"}, "by-line.log");
   EXPECT_NE(by_line.find("no rule of alice matches this message\n"), std::string::npos) << by_line;
+}
+
+// An operator names only the msg_id: fmn-pipeline, given Redis, kept the messages it parsed in
+// its recent-message store, and `explain --redis` reads the message from there.
+TEST_F(PrefsExplain, FindsTheMessageByMsgIdInTheServicesRecentMessages) {
+  auto redis = RedisServer::start();
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  const std::string redis_address = "127.0.0.1:" + std::to_string(redis->port());
+  auto ran =
+      run_pipeline("explain-recent", {"--replay", messages_, "--redis", redis_address}, kTimeout);
+  ASSERT_TRUE(ran.ok()) << ran.error().message;
+
+  const std::string out =
+      run({"explain", "alice", "--msg-id", "2024-second", "--redis", redis_address}, "id.log");
+  for (const char* expected :
+       {"org.fedoraproject.prod.x.y (msg_id 2024-second)\n", "rule \"now\": match\n",
+        "  -> email (email alice@example.org): delivered at once\n",
+        "rule \"builds\": no match\n"}) {
+    EXPECT_NE(out.find(expected), std::string::npos) << expected << "\n" << out;
+  }
+  const std::string missing = run(
+      {"explain", "alice", "--msg-id", "2024-none", "--redis", redis_address}, "none.log", false);
+  EXPECT_NE(missing.find("no message with msg_id 2024-none among the recent messages"),
+            std::string::npos)
+      << missing;
 }
 
 }  // namespace

@@ -173,6 +173,33 @@ crl = "/var/cache/fedmsg/crl.pem"
   EXPECT_EQ(validate_error(c), "");
 }
 
+TEST(ServiceConfig, TheRecentMessageStoreRunsWhereSomebodyReadsIt) {
+  auto config = parse_service_config(
+      "[recent]\nmax_messages = 500\nmax_age_hours = 2\nqueue = 10\n", "fmn.toml");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->recent_max_messages, 500u);
+  EXPECT_EQ(config->recent_max_age_hours, 2);
+  EXPECT_EQ(config->recent_queue, 10u);
+
+  ServiceConfig c = valid_config();
+  auto parts = [&c] {
+    const RecentStoreParts p = recent_store_parts(c);
+    return std::pair{p.memory, p.writes_redis};
+  };
+  EXPECT_EQ(parts(), std::pair(false, false));  // neither a web app nor Redis
+  c.web_listen = "127.0.0.1:8081";
+  EXPECT_EQ(parts(), std::pair(true, false));
+  c.redis = "127.0.0.1:6379";
+  EXPECT_EQ(parts(), std::pair(true, true));
+  c.shard_index = 1;  // shard 0 writes what every shard sees
+  c.shard_count = 2;
+  EXPECT_EQ(parts(), std::pair(true, false));
+  c.shard_index = 0;
+  c.recent_max_messages = 0;
+  EXPECT_EQ(parts(), std::pair(false, false));
+  EXPECT_NE(parse_error("[recent]\nmax_age_hours = 0\n"), "");
+}
+
 TEST(ServiceConfig, UnknownSectionOrKeyIsAnErrorWithFileLineAndColumn) {
   EXPECT_EQ(parse_error("[source]\nreplay = \"x\"\n\n[bogus]\nkey = 1\n"),
             "fmn.toml:4:2: unknown section [bogus]");

@@ -55,4 +55,15 @@ HttpReply http_request(const std::string& method, const std::string& url,
   return reply;
 }
 
+SignedIn demo_sign_in(const std::string& base, const std::string& user) {
+  const HttpReply r =
+      http_request("POST", base + "/api/v1/session/demo", {"Content-Type: application/json"},
+                   "{\"user\":\"" + user + "\"}");
+  const std::string set_cookie = r.header("Set-Cookie");
+  const size_t token = r.body.find("\"csrf_token\":\"");
+  if (r.status != 200 || token == std::string::npos) return {};
+  return {"Cookie: " + set_cookie.substr(0, set_cookie.find(';')),
+          "X-CSRF-Token: " + r.body.substr(token + 14, r.body.find('"', token + 14) - token - 14)};
+}
+
 }  // namespace fmn::test

@@ -20,4 +20,13 @@ struct HttpReply {
 HttpReply http_request(const std::string& method, const std::string& url,
                        const std::vector<std::string>& headers = {}, const std::string& body = "");
 
+// The headers a signed-in client sends: "Cookie: fmn_session=..." and "X-CSRF-Token: ...".
+struct SignedIn {
+  std::string cookie, csrf;
+};
+
+// Signs `user` in through the demo sign-in of the web app at `base` ("http://host:port");
+// empty headers when refused.
+SignedIn demo_sign_in(const std::string& base, const std::string& user);
+
 }  // namespace fmn::test

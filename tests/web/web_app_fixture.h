@@ -58,6 +58,7 @@ class WebAppTest : public ::testing::Test {
       return true;
     };
     config.test_limits.per_minute = 1e-3;  // the burst only, whatever the test's speed
+    config.recent = recent_;
     HttpServerConfig server;
     server.bind = bind;
     auto app = WebApp::start(
@@ -92,6 +93,9 @@ class WebAppTest : public ::testing::Test {
   std::mutex sent_mu_;
   std::vector<sinks::ConfirmationRequest> sent_;  // what the app asked the sinks to send
   std::vector<Notification> tests_sent_;          // test notifications handed to the sinks
+  // What previews run over: empty unless a test adds messages.
+  std::shared_ptr<sinks::RecentMessages> recent_ =
+      std::make_shared<sinks::RecentMessages>(sinks::RecentMessagesConfig{});
   std::unique_ptr<WebApp> app_;
 };
 
