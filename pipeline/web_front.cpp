@@ -86,6 +86,7 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(const ServiceConfig& config, s
                                                   std::shared_ptr<dsl::RuleCompiler> compiler,
                                                   web::ConfirmationSender send,
                                                   web::NotificationSender send_test,
+                                                  std::shared_ptr<sinks::DeliveryHistory> history,
                                                   metrics::Registry& registry) {
   auto store = open_store(config, compiler);
   if (!store) return store.error();
@@ -99,6 +100,7 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(const ServiceConfig& config, s
   app.demo_sign_in = config.web_demo;
   app.send_confirmation = std::move(send);
   app.send_test = std::move(send_test);
+  app.history = std::move(history);
   app.oidc = std::move(oidc).value();
   app.oidc_callback_path = config.oidc_redirect_path;
   auto started =

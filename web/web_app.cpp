@@ -5,6 +5,7 @@
 #include "core/secret_equal.h"
 #include "web/check_api.h"
 #include "web/confirm_page.h"
+#include "web/history_api.h"
 #include "web/json_body.h"
 #include "web/oidc_sign_in.h"
 #include "web/rules_api.h"
@@ -13,7 +14,8 @@
 
 namespace fmn::embedded {
 std::string_view web_app_html();
-}
+std::string_view web_history_js();
+}  // namespace fmn::embedded
 
 namespace fmn::web {
 namespace {
@@ -77,6 +79,9 @@ HttpResponse WebApp::handle(const HttpRequest& request) {
     if (request.method != "GET") return text_page(405, "Method not allowed.");
     return oidc_login(oidc);
   }
+  if (request.method == "GET" && path == "/history.js") {
+    return {200, "text/javascript; charset=utf-8", std::string(embedded::web_history_js()), {}};
+  }
   if (request.method == "GET" && (path == "/" || path.starts_with("/settings/"))) {
     return html_page(200, std::string(embedded::web_app_html()));
   }
@@ -109,6 +114,10 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
   if (rest == "/check") {
     if (method != "POST") return json_error(405, "method not allowed");
     return check_rule(*compiler_, request);
+  }
+  if (rest == "/history") {
+    if (!config_.history) return json_error(503, "no delivery history is kept");
+    return history_api(*config_.history, session->user, request);
   }
   if (rest == "/rules" || rest.starts_with("/rules/")) {
     std::lock_guard lock(store_mu_);

@@ -1,0 +1,111 @@
+#include "pipeline/recorded_sink.h"
+
+#include <memory>
+#include <vector>
+
+namespace fmn::pipeline {
+namespace {
+
+// What the record says of `n`, all but the time and the outcome.
+sinks::DeliveryRecord record_of(const Notification& n) {
+  sinks::DeliveryRecord r;
+  r.user = n.user;
+  r.kind = destination_kind_name(n.destination);
+  r.address = n.address;
+  r.rule = n.rule_name;
+  if (n.message) {
+    r.msg_id = n.message->msg_id;
+    r.topic = n.message->topic;
+    r.subtitle = n.message->meta.subtitle.value_or("");
+  }
+  return r;
+}
+
+}  // namespace
+
+sinks::FailureHandler FailureWatch::watch(sinks::FailureHandler next) {
+  return [this, next = std::move(next)](const sinks::DeliveryFailure& failure) {
+    last_ = failure;
+    if (next) next(failure);
+  };
+}
+
+std::optional<std::string> FailureWatch::take(std::string_view user, std::string_view address) {
+  if (!last_ || last_->address != address || (!last_->user.empty() && last_->user != user)) {
+    return std::nullopt;
+  }
+  std::optional<std::string> detail = std::move(last_->detail);
+  last_.reset();
+  return detail;
+}
+
+void RecordedSink::record(const sinks::DeliveryRecord& templ, std::optional<std::string> failure,
+                          sinks::DeliveryStatus otherwise) {
+  sinks::DeliveryRecord r = templ;
+  r.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall().time_since_epoch())
+                .count();
+  if (failure) {
+    r.status = sinks::DeliveryStatus::kFailed;
+    r.detail = std::move(*failure);
+  } else {
+    r.status = otherwise;
+  }
+  recorder_.record(std::move(r));
+}
+
+void RecordedSink::deliver(std::span<const Notification> batch) {
+  std::vector<sinks::NotificationSettled> none(batch.size());
+  deliver_confirmed(batch, none);
+}
+
+void RecordedSink::deliver_confirmed(std::span<const Notification> batch,
+                                     std::span<sinks::NotificationSettled> settled) {
+  watch_.clear();
+  std::vector<sinks::NotificationSettled> wrapped;
+  wrapped.reserve(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    sinks::NotificationSettled outer = i < settled.size() ? std::move(settled[i]) : nullptr;
+    // Around a batcher, only the notifications it holds for a digest: it hands the others on
+    // to the kOutcomes place.
+    if (records_ == Records::kHeldForDigest && batch[i].digest.immediate()) {
+      wrapped.push_back(outer ? std::move(outer) : [] {});
+      continue;
+    }
+    wrapped.push_back([this, r = record_of(batch[i]), outer = std::move(outer)] {
+      record(r, watch_.take(r.user, r.address),
+             records_ == Records::kHeldForDigest ? sinks::DeliveryStatus::kPendingDigest
+                                                 : sinks::DeliveryStatus::kSent);
+      if (outer) outer();
+    });
+  }
+  inner_.deliver_confirmed(batch, wrapped);
+}
+
+void RecordedSink::deliver_digest(const sinks::Digest& digest, sinks::DigestSettled settled) {
+  watch_.clear();
+  if (records_ == Records::kHeldForDigest || digest.items.empty()) {
+    inner_.deliver_digest(digest, std::move(settled));
+    return;
+  }
+  std::vector<sinks::DeliveryRecord> items;
+  items.reserve(digest.items.size());
+  for (const Notification& n : digest.items) items.push_back(record_of(n));
+  inner_.deliver_digest(digest, [this, items = std::move(items), outer = std::move(settled)] {
+    const std::optional<std::string> failure =
+        watch_.take(items.front().user, items.front().address);
+    for (const sinks::DeliveryRecord& r : items) record(r, failure, sinks::DeliveryStatus::kSent);
+    if (outer) outer();
+  });
+}
+
+void RecordedSink::tick() {
+  watch_.clear();
+  inner_.tick();
+}
+
+size_t RecordedSink::drain(std::chrono::milliseconds grace) {
+  watch_.clear();
+  return inner_.drain(grace);
+}
+
+}  // namespace fmn::pipeline

@@ -1,0 +1,43 @@
+#include "sinks/delivery_history.h"
+
+#include <array>
+#include <utility>
+
+#include "sinks/memory_delivery_history.h"
+#include "sinks/redis_delivery_history.h"
+
+namespace fmn::sinks {
+namespace {
+
+constexpr std::array<std::pair<DeliveryStatus, std::string_view>, 3> kNames{{
+    {DeliveryStatus::kSent, "sent"},
+    {DeliveryStatus::kPendingDigest, "pending_digest"},
+    {DeliveryStatus::kFailed, "failed"},
+}};
+
+}  // namespace
+
+std::string_view delivery_status_name(DeliveryStatus status) {
+  for (const auto& [s, name] : kNames) {
+    if (s == status) return name;
+  }
+  return "unknown";
+}
+
+std::optional<DeliveryStatus> parse_delivery_status(std::string_view name) {
+  for (const auto& [s, n] : kNames) {
+    if (n == name) return s;
+  }
+  return std::nullopt;
+}
+
+Result<std::shared_ptr<DeliveryHistory>> open_delivery_history(
+    const std::optional<RedisConfig>& redis, DeliveryHistoryLimits limits) {
+  if (!redis)
+    return std::shared_ptr<DeliveryHistory>(std::make_shared<MemoryDeliveryHistory>(limits));
+  auto connected = RedisDeliveryHistory::connect(*redis, limits);
+  if (!connected) return connected.error();
+  return std::shared_ptr<DeliveryHistory>(std::move(connected).value());
+}
+
+}  // namespace fmn::sinks

@@ -1,0 +1,40 @@
+// A DeliveryHistory in Redis, shared by every instance and web front:
+//   <prefix>history:<user>   list of JSON records, newest first, at most per_user long,
+//                            expiring ttl after its last record
+// Users longer than kMaxPlainId bytes are keyed by their SHA-256 (core/bounded_id.h). Each
+// record is added, the list trimmed and its expiry renewed in one server-side script. One
+// connection behind a mutex: callers on any thread take turns.
+#pragma once
+
+#include <memory>
+#include <mutex>
+
+#include "sinks/delivery_history.h"
+
+namespace fmn::sinks {
+
+class RedisDeliveryHistory : public DeliveryHistory {
+ public:
+  // Connects and checks the server answers; kIo when it does not.
+  static Result<std::unique_ptr<RedisDeliveryHistory>> connect(RedisConfig config,
+                                                               DeliveryHistoryLimits limits);
+  ~RedisDeliveryHistory() override;
+
+  Result<bool> append(const std::vector<DeliveryRecord>& records) override;
+  Result<std::vector<DeliveryRecord>> recent(std::string_view user, size_t offset,
+                                             size_t limit) override;
+  std::string describe() const override;
+
+ private:
+  RedisDeliveryHistory(RedisConfig config, DeliveryHistoryLimits limits,
+                       std::unique_ptr<RedisConnection> redis)
+      : config_(std::move(config)), limits_(limits), redis_(std::move(redis)) {}
+  std::string key(std::string_view user) const;
+
+  const RedisConfig config_;
+  const DeliveryHistoryLimits limits_;
+  std::mutex mu_;
+  std::unique_ptr<RedisConnection> redis_;
+};
+
+}  // namespace fmn::sinks

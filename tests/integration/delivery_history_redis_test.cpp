@@ -1,0 +1,79 @@
+// The delivery history in a real Redis: each user's list is capped, newest first, paged,
+// expires, and is shared by every connection (the pipeline writes, web fronts read).
+#include <gtest/gtest.h>
+
+#include <hiredis/hiredis.h>
+
+#include "sinks/redis_delivery_history.h"
+#include "tests/support/redis_server.h"
+
+namespace fmn::sinks {
+namespace {
+
+DeliveryRecord record(const std::string& user, int i) {
+  DeliveryRecord r;
+  r.at_ms = 1'700'000'000'000 + i;
+  r.user = user;
+  r.kind = "irc";
+  r.address = user;
+  r.rule = "mentions me";
+  r.msg_id = "2024-" + std::to_string(i);
+  r.status = i % 2 == 0 ? DeliveryStatus::kSent : DeliveryStatus::kPendingDigest;
+  return r;
+}
+
+std::unique_ptr<RedisDeliveryHistory> connect(const test::RedisServer& redis,
+                                              DeliveryHistoryLimits limits) {
+  RedisConfig config;
+  config.host = redis.host();
+  config.port = redis.port();
+  auto history = RedisDeliveryHistory::connect(config, limits);
+  if (!history) ADD_FAILURE() << history.error().message;
+  return history ? std::move(history).value() : nullptr;
+}
+
+TEST(RedisDeliveryHistory, CapsEachUsersListAndPagesNewestFirstAcrossConnections) {
+  auto redis = test::RedisServer::start();
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  auto writer = connect(*redis, {.per_user = 4});
+  auto reader = connect(*redis, {.per_user = 4});
+  ASSERT_NE(writer, nullptr);
+  ASSERT_NE(reader, nullptr);
+  std::vector<DeliveryRecord> batch;
+  for (int i = 1; i <= 6; ++i) batch.push_back(record("alice", i));
+  batch.push_back(record("bob", 100));
+  ASSERT_TRUE(writer->append(batch).ok());
+
+  auto page = reader->recent("alice", 0, 10);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  ASSERT_EQ(page->size(), 4u);
+  EXPECT_EQ(page->front().msg_id, "2024-6");
+  EXPECT_EQ(page->front().status, DeliveryStatus::kSent);
+  EXPECT_EQ(page->back().msg_id, "2024-3");
+  EXPECT_EQ(page->back().status, DeliveryStatus::kPendingDigest);
+  auto second = reader->recent("alice", 2, 2);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->size(), 2u);
+  EXPECT_EQ((*second)[0].msg_id, "2024-4");
+  EXPECT_EQ(reader->recent("bob", 0, 10)->size(), 1u);
+  EXPECT_TRUE(reader->recent("carol", 0, 10)->empty());
+}
+
+TEST(RedisDeliveryHistory, AUsersListExpiresTtlAfterItsLastRecord) {
+  auto redis = test::RedisServer::start();
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  auto history = connect(*redis, {.ttl = std::chrono::seconds(3600)});
+  ASSERT_NE(history, nullptr);
+  ASSERT_TRUE(history->append({record("alice", 1)}).ok());
+  redisContext* c = redisConnect(redis->host().c_str(), redis->port());
+  ASSERT_NE(c, nullptr);
+  auto* reply = static_cast<redisReply*>(redisCommand(c, "TTL fmn:history:alice"));
+  ASSERT_NE(reply, nullptr);
+  EXPECT_GT(reply->integer, 0);
+  EXPECT_LE(reply->integer, 3600);
+  freeReplyObject(reply);
+  redisFree(c);
+}
+
+}  // namespace
+}  // namespace fmn::sinks
