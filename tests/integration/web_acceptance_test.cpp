@@ -4,8 +4,8 @@
 // ngIRCd; follow the links; write a rule with a typo, see the diagnostic at its position, fix
 // it, save it; publish a matching message on the bus; see it under "What you got" and at the
 // SMTP server; POST the email's List-Unsubscribe URL as a mail client does (RFC 8058) and see
-// the delivery gone in the app. Screenshots of each main page go to
-// <build>/web-screenshots/acceptance/ for a person to look at.
+// the delivery gone in the app; at 320 px wide nothing overflows. Screenshots of each main page go
+// to <build>/web-screenshots/acceptance/ for a person to look at.
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -248,6 +248,21 @@ TEST_F(WebAcceptance, FromSignInToANotificationAndItsOneClickUnsubscribe) {
   ASSERT_TRUE(
       wait("return " + text_of("rules") + ".indexOf('comments by me  \\u2192 nowhere') >= 0;"));
   shot(browser, "9-unsubscribed");
+
+  // On a 320 px wide phone nothing runs off the side, and "What you got" works from the keyboard:
+  // its controls are buttons with names of their own.
+  ASSERT_TRUE(browser.set_window_size(320, 900).ok());
+  ASSERT_TRUE(
+      wait("return document.documentElement.clientWidth <= 320 &&"
+           " document.documentElement.scrollWidth <= document.documentElement.clientWidth;"));
+  ASSERT_TRUE(
+      wait("var b = document.getElementById('history-refresh'); b.focus();"
+           " return document.activeElement === b && b.tagName === 'BUTTON' &&"
+           " b.getAttribute('aria-label') === 'Refresh what you got' &&"
+           " document.getElementById('history-list').getAttribute('aria-labelledby')"
+           " === 'history-title';"));
+  ASSERT_TRUE(browser.execute("document.getElementById('history').scrollIntoView();").ok());
+  shot(browser, "10-what-you-got-320px");
 
   EXPECT_TRUE(pipeline->process().stop(SIGTERM, kTimeout).has_value());
 }

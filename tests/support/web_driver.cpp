@@ -78,6 +78,17 @@ Status WebDriver::wait_until(const std::string& script, Duration timeout) {
   return Error{ErrorCode::kIo, "the page never satisfied: " + script + "\nlast reply: " + last};
 }
 
+Status WebDriver::set_window_size(int width, int height) {
+  auto reply =
+      call("POST", "/session/" + session_ + "/window/rect",
+           R"({"width":)" + std::to_string(width) + R"(,"height":)" + std::to_string(height) + "}");
+  if (!reply) return reply.error();
+  if (reply->find(R"("error")") != std::string::npos) {
+    return Error{ErrorCode::kIo, "chromedriver: " + *reply};
+  }
+  return ok_status();
+}
+
 Status WebDriver::screenshot(const std::filesystem::path& path) {
   auto reply = call("GET", "/session/" + session_ + "/screenshot", "");
   if (!reply) return reply.error();

@@ -30,6 +30,8 @@ class WebDriver {
   // Runs `script` (as execute()) until it returns true; an error quoting its last reply after
   // `timeout`. The script may act as well as test (click a refresh button, then look).
   Status wait_until(const std::string& script, Duration timeout);
+  // Resizes the browser's window (its viewport follows).
+  Status set_window_size(int width, int height);
   // Writes a PNG of the visible page to `path`.
   Status screenshot(const std::filesystem::path& path);
 
