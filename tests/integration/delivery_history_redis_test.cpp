@@ -5,19 +5,14 @@
 #include <hiredis/hiredis.h>
 
 #include "sinks/redis_delivery_history.h"
+#include "tests/sinks/delivery_record_fixture.h"
 #include "tests/support/redis_server.h"
 
 namespace fmn::sinks {
 namespace {
 
 DeliveryRecord record(const std::string& user, int i) {
-  DeliveryRecord r;
-  r.at_ms = 1'700'000'000'000 + i;
-  r.user = user;
-  r.kind = "irc";
-  r.address = user;
-  r.rule = "mentions me";
-  r.msg_id = "2024-" + std::to_string(i);
+  DeliveryRecord r = testing::numbered_record(user, i);
   r.status = i % 2 == 0 ? DeliveryStatus::kSent : DeliveryStatus::kPendingDigest;
   return r;
 }

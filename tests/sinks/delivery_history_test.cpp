@@ -4,20 +4,12 @@
 
 #include "sinks/delivery_record_json.h"
 #include "sinks/memory_delivery_history.h"
+#include "tests/sinks/delivery_record_fixture.h"
 
 namespace fmn::sinks {
 namespace {
 
-DeliveryRecord record(const std::string& user, int i) {
-  DeliveryRecord r;
-  r.at_ms = 1'700'000'000'000 + i;
-  r.user = user;
-  r.kind = "email";
-  r.address = user + "@example.org";
-  r.rule = "rule " + std::to_string(i);
-  r.msg_id = "2024-" + std::to_string(i);
-  return r;
-}
+using testing::numbered_record;
 
 std::vector<std::string> msg_ids(const Result<std::vector<DeliveryRecord>>& records) {
   EXPECT_TRUE(records.ok());
@@ -30,8 +22,8 @@ std::vector<std::string> msg_ids(const Result<std::vector<DeliveryRecord>>& reco
 
 TEST(MemoryDeliveryHistory, KeepsEachUsersNewestRecordsNewestFirst) {
   MemoryDeliveryHistory history({.per_user = 3});
-  for (int i = 1; i <= 5; ++i) ASSERT_TRUE(history.append({record("alice", i)}).ok());
-  ASSERT_TRUE(history.append({record("bob", 9)}).ok());
+  for (int i = 1; i <= 5; ++i) ASSERT_TRUE(history.append({numbered_record("alice", i)}).ok());
+  ASSERT_TRUE(history.append({numbered_record("bob", 9)}).ok());
   auto alice = history.recent("alice", 0, 10);
   ASSERT_TRUE(alice.ok());
   EXPECT_EQ(msg_ids(alice), (std::vector<std::string>{"2024-5", "2024-4", "2024-3"}));
@@ -42,26 +34,25 @@ TEST(MemoryDeliveryHistory, KeepsEachUsersNewestRecordsNewestFirst) {
 TEST(MemoryDeliveryHistory, PagesByOffsetAndLimit) {
   MemoryDeliveryHistory history;
   std::vector<DeliveryRecord> batch;
-  for (int i = 1; i <= 5; ++i) batch.push_back(record("alice", i));
+  for (int i = 1; i <= 5; ++i) batch.push_back(numbered_record("alice", i));
   ASSERT_TRUE(history.append(batch).ok());
-  EXPECT_EQ(msg_ids(history.recent("alice", 1, 2)),
-            (std::vector<std::string>{"2024-4", "2024-3"}));
+  EXPECT_EQ(msg_ids(history.recent("alice", 1, 2)), (std::vector<std::string>{"2024-4", "2024-3"}));
   EXPECT_EQ(msg_ids(history.recent("alice", 4, 2)), (std::vector<std::string>{"2024-1"}));
   EXPECT_TRUE(history.recent("alice", 5, 2)->empty());
 }
 
 TEST(MemoryDeliveryHistory, ForgetsTheUserRecordedLeastRecentlyBeyondMaxUsers) {
   MemoryDeliveryHistory history({.max_users = 2});
-  ASSERT_TRUE(history.append({record("alice", 1), record("bob", 2)}).ok());
-  ASSERT_TRUE(history.append({record("alice", 3)}).ok());  // bob is now the oldest
-  ASSERT_TRUE(history.append({record("carol", 4)}).ok());
+  ASSERT_TRUE(history.append({numbered_record("alice", 1), numbered_record("bob", 2)}).ok());
+  ASSERT_TRUE(history.append({numbered_record("alice", 3)}).ok());  // bob is now the oldest
+  ASSERT_TRUE(history.append({numbered_record("carol", 4)}).ok());
   EXPECT_EQ(history.recent("alice", 0, 10)->size(), 2u);
   EXPECT_TRUE(history.recent("bob", 0, 10)->empty());
   EXPECT_EQ(history.recent("carol", 0, 10)->size(), 1u);
 }
 
 TEST(DeliveryRecordJson, RoundTripsEveryField) {
-  DeliveryRecord r = record("alice", 7);
+  DeliveryRecord r = numbered_record("alice", 7);
   r.topic = "org.fedoraproject.prod.bodhi.update.comment";
   r.subtitle = "a \"quoted\" subtitle\nwith a newline";
   r.status = DeliveryStatus::kFailed;

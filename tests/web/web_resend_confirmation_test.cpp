@@ -9,6 +9,12 @@ namespace {
 
 using WebResendConfirmation = WebAppTest;
 
+// Adds the email destination "work" at `address`.
+HttpReply add_work(const std::string& base, const Client& c, const std::string& address) {
+  return http_request("POST", base + "/api/v1/destinations", {c.cookie, c.csrf, kJson},
+                      R"({"name":"work","kind":"email","address":")" + address + "\"}");
+}
+
 HttpReply resend(const std::string& base, const Client& c, const std::string& name) {
   return http_request("POST", base + "/api/v1/destinations/" + name + "/resend",
                       {c.cookie, c.csrf});
@@ -16,10 +22,7 @@ HttpReply resend(const std::string& base, const Client& c, const std::string& na
 
 TEST_F(WebResendConfirmation, APendingDestinationGetsANewCodeAndTheOldLinkStopsWorking) {
   const Client ralph = sign_in("ralph");
-  ASSERT_EQ(http_request("POST", base_ + "/api/v1/destinations", {ralph.cookie, ralph.csrf, kJson},
-                         R"({"name":"work","kind":"email","address":"ralph@example.org"})")
-                .status,
-            201);
+  ASSERT_EQ(add_work(base_, ralph, "ralph@example.org").status, 201);
   const HttpReply again = resend(base_, ralph, "work");
   EXPECT_EQ(again.status, 202) << again.body;
   EXPECT_NE(again.body.find(R"("state":"pending")"), std::string::npos);
@@ -36,10 +39,7 @@ TEST_F(WebResendConfirmation, APendingDestinationGetsANewCodeAndTheOldLinkStopsW
 
 TEST_F(WebResendConfirmation, CountsAgainstTheSameLimitsAsTheFirstRequest) {
   const Client ralph = sign_in("ralph");
-  ASSERT_EQ(http_request("POST", base_ + "/api/v1/destinations", {ralph.cookie, ralph.csrf, kJson},
-                         R"({"name":"work","kind":"email","address":"victim@example.org"})")
-                .status,
-            201);
+  ASSERT_EQ(add_work(base_, ralph, "victim@example.org").status, 201);
   // The address's burst is 3: the first request and two more.
   EXPECT_EQ(resend(base_, ralph, "work").status, 202);
   EXPECT_EQ(resend(base_, ralph, "work").status, 202);
@@ -49,10 +49,7 @@ TEST_F(WebResendConfirmation, CountsAgainstTheSameLimitsAsTheFirstRequest) {
 
 TEST_F(WebResendConfirmation, OnlyTheOwnerAsksAndOnlyWithTheCsrfToken) {
   const Client ralph = sign_in("ralph");
-  ASSERT_EQ(http_request("POST", base_ + "/api/v1/destinations", {ralph.cookie, ralph.csrf, kJson},
-                         R"({"name":"work","kind":"email","address":"ralph@example.org"})")
-                .status,
-            201);
+  ASSERT_EQ(add_work(base_, ralph, "ralph@example.org").status, 201);
   EXPECT_EQ(resend(base_, sign_in("lmacken"), "work").status, 404);
   EXPECT_EQ(http_request("POST", base_ + "/api/v1/destinations/work/resend", {ralph.cookie}).status,
             403);
