@@ -34,8 +34,12 @@ std::optional<std::string> FailureWatch::take(std::string_view user, std::string
   if (!last_ || last_->address != address || (!last_->user.empty() && last_->user != user)) {
     return std::nullopt;
   }
-  std::optional<std::string> detail = std::move(last_->detail);
-  last_.reset();
+  std::optional<std::string> detail = last_->detail;
+  if (last_->notifications <= 1) {
+    last_.reset();
+  } else {
+    --last_->notifications;
+  }
   return detail;
 }
 

@@ -23,12 +23,13 @@
 
 namespace fmn::pipeline {
 
-// The failure a kind's sinks reported last, until the next notification settles.
+// The failure a kind's sinks reported last, until the notifications it ends have settled.
 class FailureWatch {
  public:
   // A handler that notes each failure, then passes it on to `next`.
   sinks::FailureHandler watch(sinks::FailureHandler next);
-  // The failure noted for `user` at `address` since the last take(), if any; forgets it.
+  // The reason of the failure noted for `user` at `address`, if any; counts one of the
+  // notifications it ends, and forgets it after the last.
   std::optional<std::string> take(std::string_view user, std::string_view address);
   void clear() { last_.reset(); }
 

@@ -78,9 +78,7 @@ Result<bool> Service::Impl::open_sinks() {
     redis.emplace();
     split_host_port(config.redis, redis->host, redis->port);
   }
-  auto opened_history = sinks::open_delivery_history(redis);
-  if (!opened_history) return opened_history.error();
-  history = std::move(opened_history).value();
+  history = sinks::open_delivery_history(redis);
   recorder = std::make_unique<HistoryRecorder>(history);
   // A kind's sink behind a digest batcher, its outbox and its worker, routed to. Each kind's
   // batcher has its own store, under its own key prefix in Redis: a store's due and in-flight

@@ -31,13 +31,10 @@ std::optional<DeliveryStatus> parse_delivery_status(std::string_view name) {
   return std::nullopt;
 }
 
-Result<std::shared_ptr<DeliveryHistory>> open_delivery_history(
-    const std::optional<RedisConfig>& redis, DeliveryHistoryLimits limits) {
-  if (!redis)
-    return std::shared_ptr<DeliveryHistory>(std::make_shared<MemoryDeliveryHistory>(limits));
-  auto connected = RedisDeliveryHistory::connect(*redis, limits);
-  if (!connected) return connected.error();
-  return std::shared_ptr<DeliveryHistory>(std::move(connected).value());
+std::shared_ptr<DeliveryHistory> open_delivery_history(const std::optional<RedisConfig>& redis,
+                                                       DeliveryHistoryLimits limits) {
+  if (!redis) return std::make_shared<MemoryDeliveryHistory>(limits);
+  return std::make_shared<RedisDeliveryHistory>(*redis, limits);
 }
 
 }  // namespace fmn::sinks

@@ -60,8 +60,8 @@ class DeliveryHistory {
   virtual std::string describe() const = 0;
 };
 
-// Redis when `redis` is set (under its prefix), memory otherwise.
-Result<std::shared_ptr<DeliveryHistory>> open_delivery_history(
-    const std::optional<RedisConfig>& redis, DeliveryHistoryLimits limits = {});
+// Redis when `redis` is set (under its prefix; connected on first use), memory otherwise.
+std::shared_ptr<DeliveryHistory> open_delivery_history(const std::optional<RedisConfig>& redis,
+                                                       DeliveryHistoryLimits limits = {});
 
 }  // namespace fmn::sinks

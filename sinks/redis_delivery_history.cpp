@@ -15,17 +15,22 @@ return 1)";
 
 }  // namespace
 
-Result<std::unique_ptr<RedisDeliveryHistory>> RedisDeliveryHistory::connect(
-    RedisConfig config, DeliveryHistoryLimits limits) {
-  auto connection = RedisConnection::open(config);
-  if (!connection) return connection.error();
-  return std::unique_ptr<RedisDeliveryHistory>(
-      new RedisDeliveryHistory(std::move(config), limits, std::move(connection).value()));
-}
-
 RedisDeliveryHistory::~RedisDeliveryHistory() = default;
 
-std::string RedisDeliveryHistory::describe() const { return redis_->describe(); }
+std::string RedisDeliveryHistory::describe() const {
+  return "redis " + config_.host + ":" + std::to_string(config_.port);
+}
+
+Result<RedisReply> RedisDeliveryHistory::command(const std::vector<std::string_view>& argv) {
+  if (redis_ == nullptr) {
+    auto opened = RedisConnection::open(config_);
+    if (!opened) return opened.error();
+    redis_ = std::move(opened).value();
+  }
+  auto reply = redis_->command(argv);
+  if (!reply) redis_.reset();  // the next call connects afresh
+  return reply;
+}
 
 std::string RedisDeliveryHistory::key(std::string_view user) const {
   return config_.prefix + "history:" + bounded_id(user);
@@ -36,7 +41,7 @@ Result<bool> RedisDeliveryHistory::append(const std::vector<DeliveryRecord>& rec
   const std::string ttl = std::to_string(limits_.ttl.count());
   std::lock_guard lock(mu_);
   for (const DeliveryRecord& record : records) {
-    auto r = redis_->command(
+    auto r = command(
         {"EVAL", kAppendScript, "1", key(record.user), delivery_record_json(record), cap, ttl});
     if (!r) return r.error();
   }
@@ -49,7 +54,7 @@ Result<std::vector<DeliveryRecord>> RedisDeliveryHistory::recent(std::string_vie
   if (limit == 0) return out;
   Result<RedisReply> r = [&] {
     std::lock_guard lock(mu_);
-    return redis_->command(
+    return command(
         {"LRANGE", key(user), std::to_string(offset), std::to_string(offset + limit - 1)});
   }();
   if (!r) return r.error();

@@ -15,9 +15,10 @@ namespace fmn::sinks {
 
 class RedisDeliveryHistory : public DeliveryHistory {
  public:
-  // Connects and checks the server answers; kIo when it does not.
-  static Result<std::unique_ptr<RedisDeliveryHistory>> connect(RedisConfig config,
-                                                               DeliveryHistoryLimits limits);
+  // Connects on first use, and again after a failure: Redis being down at start-up delays
+  // nothing, and each call then fails with kIo until it is back.
+  RedisDeliveryHistory(RedisConfig config, DeliveryHistoryLimits limits)
+      : config_(std::move(config)), limits_(limits) {}
   ~RedisDeliveryHistory() override;
 
   Result<bool> append(const std::vector<DeliveryRecord>& records) override;
@@ -26,15 +27,14 @@ class RedisDeliveryHistory : public DeliveryHistory {
   std::string describe() const override;
 
  private:
-  RedisDeliveryHistory(RedisConfig config, DeliveryHistoryLimits limits,
-                       std::unique_ptr<RedisConnection> redis)
-      : config_(std::move(config)), limits_(limits), redis_(std::move(redis)) {}
   std::string key(std::string_view user) const;
+  // Runs one command on the connection, opening it first if needed. REQUIRES: mu_ held.
+  Result<RedisReply> command(const std::vector<std::string_view>& argv);
 
   const RedisConfig config_;
   const DeliveryHistoryLimits limits_;
   std::mutex mu_;
-  std::unique_ptr<RedisConnection> redis_;
+  std::unique_ptr<RedisConnection> redis_;  // null until connected, and after a failure
 };
 
 }  // namespace fmn::sinks

@@ -6,6 +6,7 @@
 
 #include "sinks/redis_delivery_history.h"
 #include "tests/sinks/delivery_record_fixture.h"
+#include "tests/support/loopback.h"
 #include "tests/support/redis_server.h"
 
 namespace fmn::sinks {
@@ -22,9 +23,7 @@ std::unique_ptr<RedisDeliveryHistory> connect(const test::RedisServer& redis,
   RedisConfig config;
   config.host = redis.host();
   config.port = redis.port();
-  auto history = RedisDeliveryHistory::connect(config, limits);
-  if (!history) ADD_FAILURE() << history.error().message;
-  return history ? std::move(history).value() : nullptr;
+  return std::make_unique<RedisDeliveryHistory>(config, limits);
 }
 
 TEST(RedisDeliveryHistory, CapsEachUsersListAndPagesNewestFirstAcrossConnections) {
@@ -68,6 +67,31 @@ TEST(RedisDeliveryHistory, AUsersListExpiresTtlAfterItsLastRecord) {
   EXPECT_LE(reply->integer, 3600);
   freeReplyObject(reply);
   redisFree(c);
+}
+
+}  // namespace
+}  // namespace fmn::sinks
+
+namespace fmn::sinks {
+namespace {
+
+TEST(RedisDeliveryHistory, ConnectsOnceRedisIsThereAndAgainAfterARestart) {
+  auto port = test::pick_free_port();
+  ASSERT_TRUE(port.ok());
+  RedisConfig config;
+  config.host = "127.0.0.1";
+  config.port = *port;
+  RedisDeliveryHistory history(config, {});
+  EXPECT_FALSE(history.append({record("alice", 1)}).ok());  // nothing listens yet
+  EXPECT_FALSE(history.recent("alice", 0, 10).ok());
+  auto redis = test::RedisServer::start({.port = *port, .appendonly = true});
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  ASSERT_TRUE(history.append({record("alice", 2)}).ok());
+  ASSERT_TRUE(redis->restart().ok());
+  auto after = history.recent("alice", 0, 10);
+  ASSERT_TRUE(after.ok()) << after.error().message;
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ(after->front().msg_id, "2024-2");
 }
 
 }  // namespace

@@ -42,6 +42,21 @@ class RefusingSink : public sinks::testing::RecordingSink {
   sinks::FailureHandler on_failure_;
 };
 
+// Gives up everything queued for kRefused at once, as the IRC sink does for a nick that is not
+// on the server: one failure for several notifications.
+class GivingUpSink : public sinks::testing::RecordingSink {
+ public:
+  explicit GivingUpSink(sinks::FailureHandler on_failure) : on_failure_(std::move(on_failure)) {}
+  void deliver_confirmed(std::span<const Notification> batch,
+                         std::span<sinks::NotificationSettled> settled) override {
+    on_failure_({"", kRefused, false, "irc: not on the server", batch.size()});
+    for (sinks::NotificationSettled& s : settled) s();
+  }
+
+ private:
+  sinks::FailureHandler on_failure_;
+};
+
 struct Chain {
   std::shared_ptr<sinks::MemoryDeliveryHistory> history =
       std::make_shared<sinks::MemoryDeliveryHistory>();
@@ -88,6 +103,29 @@ TEST(RecordedSink, RecordsSentAndFailedWithTheSinksReason) {
   EXPECT_EQ(records[1].detail, "refused (550): no such user");
   EXPECT_EQ(records[2].status, DeliveryStatus::kSent);
   EXPECT_EQ(records[2].detail, "");
+}
+
+TEST(RecordedSink, OneFailureForSeveralNotificationsMarksEachOfThemFailed) {
+  auto history = std::make_shared<sinks::MemoryDeliveryHistory>();
+  HistoryRecorder recorder(history);
+  FailureWatch watch;
+  GivingUpSink sink(watch.watch({}));
+  RecordedSink recorded(sink, RecordedSink::Records::kOutcomes, watch, recorder);
+  const std::vector<Notification> queued{numbered(1, kRefused), numbered(2, kRefused)};
+  const std::vector<Notification> more{numbered(3, kRefused)};
+  const std::vector<Notification> elsewhere{numbered(4)};
+  recorded.deliver(queued);
+  recorded.deliver(more);
+  recorded.deliver(elsewhere);  // another address: its failure report is not about it
+  recorder.stop();
+  auto records = history->recent("bowlofeggs", 0, 10);
+  ASSERT_TRUE(records.ok());
+  ASSERT_EQ(records->size(), 4u);
+  EXPECT_EQ((*records)[0].status, DeliveryStatus::kSent);  // newest first
+  for (size_t i = 1; i < 4; ++i) {
+    EXPECT_EQ((*records)[i].status, DeliveryStatus::kFailed) << i;
+    EXPECT_EQ((*records)[i].detail, "irc: not on the server");
+  }
 }
 
 TEST(RecordedSink, RecordsDigestItemsPendingThenSentWhenTheDigestGoesOut) {
