@@ -4,9 +4,29 @@
 
 namespace fmn::pipeline {
 
-HistoryRecorder::HistoryRecorder(std::shared_ptr<sinks::DeliveryHistory> history, size_t capacity)
-    : history_(std::move(history)), capacity_(capacity > 0 ? capacity : 1) {
+HistoryRecorder::HistoryRecorder(std::shared_ptr<sinks::DeliveryHistory> history, size_t capacity,
+                                 const Clock& clock)
+    : history_(std::move(history)), capacity_(capacity > 0 ? capacity : 1), clock_(clock) {
   thread_ = std::thread([this] { run(); });
+}
+
+void HistoryRecorder::record(const Notification& n, sinks::DeliveryStatus status,
+                             std::string detail) {
+  sinks::DeliveryRecord r;
+  r.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall().time_since_epoch())
+                .count();
+  r.user = n.user;
+  r.kind = destination_kind_name(n.destination);
+  r.address = n.address;
+  r.rule = n.rule_name;
+  if (n.message) {
+    r.msg_id = n.message->msg_id;
+    r.topic = n.message->topic;
+    r.subtitle = n.message->meta.subtitle.value_or("");
+  }
+  r.status = status;
+  r.detail = std::move(detail);
+  record(std::move(r));
 }
 
 HistoryRecorder::~HistoryRecorder() { stop(); }

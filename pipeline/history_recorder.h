@@ -17,17 +17,23 @@
 #include <thread>
 #include <vector>
 
+#include "core/clock.h"
+#include "core/notification.h"
 #include "sinks/delivery_history.h"
 
 namespace fmn::pipeline {
 
 class HistoryRecorder {
  public:
-  HistoryRecorder(std::shared_ptr<sinks::DeliveryHistory> history, size_t capacity = 10'000);
+  // `clock` (stamps the records) outlives the recorder.
+  HistoryRecorder(std::shared_ptr<sinks::DeliveryHistory> history, size_t capacity = 10'000,
+                  const Clock& clock = SystemClock::instance());
   ~HistoryRecorder();
   HistoryRecorder(const HistoryRecorder&) = delete;
   HistoryRecorder& operator=(const HistoryRecorder&) = delete;
 
+  // What became of `n`, now; `detail` says why when it failed.
+  void record(const Notification& n, sinks::DeliveryStatus status, std::string detail = {});
   void record(sinks::DeliveryRecord record);
   void stop();  // idempotent
 
@@ -40,6 +46,7 @@ class HistoryRecorder {
 
   const std::shared_ptr<sinks::DeliveryHistory> history_;
   const size_t capacity_;
+  const Clock& clock_;
   std::mutex mu_;
   std::condition_variable wake_;
   std::vector<sinks::DeliveryRecord> queue_;

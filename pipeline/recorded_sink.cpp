@@ -4,24 +4,6 @@
 #include <vector>
 
 namespace fmn::pipeline {
-namespace {
-
-// What the record says of `n`, all but the time and the outcome.
-sinks::DeliveryRecord record_of(const Notification& n) {
-  sinks::DeliveryRecord r;
-  r.user = n.user;
-  r.kind = destination_kind_name(n.destination);
-  r.address = n.address;
-  r.rule = n.rule_name;
-  if (n.message) {
-    r.msg_id = n.message->msg_id;
-    r.topic = n.message->topic;
-    r.subtitle = n.message->meta.subtitle.value_or("");
-  }
-  return r;
-}
-
-}  // namespace
 
 sinks::FailureHandler FailureWatch::watch(sinks::FailureHandler next) {
   return [this, next = std::move(next)](const sinks::DeliveryFailure& failure) {
@@ -43,18 +25,13 @@ std::optional<std::string> FailureWatch::take(std::string_view user, std::string
   return detail;
 }
 
-void RecordedSink::record(const sinks::DeliveryRecord& templ, std::optional<std::string> failure,
-                          sinks::DeliveryStatus otherwise) {
-  sinks::DeliveryRecord r = templ;
-  r.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall().time_since_epoch())
-                .count();
+void RecordedSink::record(const Notification& n, sinks::DeliveryStatus otherwise) {
+  std::optional<std::string> failure = watch_.take(n.user, n.address);
   if (failure) {
-    r.status = sinks::DeliveryStatus::kFailed;
-    r.detail = std::move(*failure);
+    recorder_.record(n, sinks::DeliveryStatus::kFailed, std::move(*failure));
   } else {
-    r.status = otherwise;
+    recorder_.record(n, otherwise);
   }
-  recorder_.record(std::move(r));
 }
 
 void RecordedSink::deliver(std::span<const Notification> batch) {
@@ -75,10 +52,9 @@ void RecordedSink::deliver_confirmed(std::span<const Notification> batch,
       wrapped.push_back(outer ? std::move(outer) : [] {});
       continue;
     }
-    wrapped.push_back([this, r = record_of(batch[i]), outer = std::move(outer)] {
-      record(r, watch_.take(r.user, r.address),
-             records_ == Records::kHeldForDigest ? sinks::DeliveryStatus::kPendingDigest
-                                                 : sinks::DeliveryStatus::kSent);
+    wrapped.push_back([this, n = batch[i], outer = std::move(outer)] {
+      record(n, records_ == Records::kHeldForDigest ? sinks::DeliveryStatus::kPendingDigest
+                                                    : sinks::DeliveryStatus::kSent);
       if (outer) outer();
     });
   }
@@ -91,13 +67,15 @@ void RecordedSink::deliver_digest(const sinks::Digest& digest, sinks::DigestSett
     inner_.deliver_digest(digest, std::move(settled));
     return;
   }
-  std::vector<sinks::DeliveryRecord> items;
-  items.reserve(digest.items.size());
-  for (const Notification& n : digest.items) items.push_back(record_of(n));
-  inner_.deliver_digest(digest, [this, items = std::move(items), outer = std::move(settled)] {
-    const std::optional<std::string> failure =
-        watch_.take(items.front().user, items.front().address);
-    for (const sinks::DeliveryRecord& r : items) record(r, failure, sinks::DeliveryStatus::kSent);
+  inner_.deliver_digest(digest, [this, items = digest.items, outer = std::move(settled)] {
+    std::optional<std::string> failure = watch_.take(items.front().user, items.front().address);
+    for (const Notification& n : items) {
+      if (failure) {
+        recorder_.record(n, sinks::DeliveryStatus::kFailed, *failure);
+      } else {
+        recorder_.record(n, sinks::DeliveryStatus::kSent);
+      }
+    }
     if (outer) outer();
   });
 }

@@ -17,7 +17,6 @@
 
 #include <optional>
 
-#include "core/clock.h"
 #include "pipeline/history_recorder.h"
 #include "sinks/sink.h"
 
@@ -41,9 +40,8 @@ class RecordedSink : public sinks::Sink {
  public:
   enum class Records { kOutcomes, kHeldForDigest };
   // `inner`, `watch` and `recorder` outlive the sink.
-  RecordedSink(sinks::Sink& inner, Records records, FailureWatch& watch, HistoryRecorder& recorder,
-               const Clock& clock = SystemClock::instance())
-      : inner_(inner), records_(records), watch_(watch), recorder_(recorder), clock_(clock) {}
+  RecordedSink(sinks::Sink& inner, Records records, FailureWatch& watch, HistoryRecorder& recorder)
+      : inner_(inner), records_(records), watch_(watch), recorder_(recorder) {}
 
   std::string_view name() const override { return inner_.name(); }
   void deliver(std::span<const Notification> batch) override;
@@ -57,14 +55,13 @@ class RecordedSink : public sinks::Sink {
   size_t drain(std::chrono::milliseconds grace) override;
 
  private:
-  void record(const sinks::DeliveryRecord& templ, std::optional<std::string> failure,
-              sinks::DeliveryStatus otherwise);
+  // Records `n` failed if the watch holds a failure for it, `otherwise` if not.
+  void record(const Notification& n, sinks::DeliveryStatus otherwise);
 
   sinks::Sink& inner_;
   const Records records_;
   FailureWatch& watch_;
   HistoryRecorder& recorder_;
-  const Clock& clock_;
 };
 
 }  // namespace fmn::pipeline

@@ -20,7 +20,13 @@ SinkWorker& Service::Impl::add_worker(sinks::Sink& sink, sinks::RedisOutbox* out
   SinkWorker* w = workers
                       .emplace_back(std::make_unique<SinkWorker>(
                           sink, config.sink_queue, milliseconds(config.stop_grace_seconds),
-                          std::chrono::milliseconds(200), outbox))
+                          std::chrono::milliseconds(200), outbox,
+                          [this](std::span<const Notification> dead) {
+                            for (const Notification& n : dead) {
+                              recorder->record(n, sinks::DeliveryStatus::kDeadLettered,
+                                               "handed out too often without being confirmed");
+                            }
+                          }))
                       .get();
   const metrics::Labels kind{{"sink", std::string(sink.name())}};
   registry.gauge_fn(

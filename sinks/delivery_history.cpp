@@ -9,10 +9,11 @@
 namespace fmn::sinks {
 namespace {
 
-constexpr std::array<std::pair<DeliveryStatus, std::string_view>, 3> kNames{{
+constexpr std::array<std::pair<DeliveryStatus, std::string_view>, 4> kNames{{
     {DeliveryStatus::kSent, "sent"},
     {DeliveryStatus::kPendingDigest, "pending_digest"},
     {DeliveryStatus::kFailed, "failed"},
+    {DeliveryStatus::kDeadLettered, "dead_lettered"},
 }};
 
 }  // namespace

@@ -3,7 +3,8 @@
 // newest first, a page at a time. Loaded before the page's main script, which calls
 // loadHistory() once signed in; api() is that script's.
 let historyNext = null;
-const historyStatusText = { sent: "Sent", pending_digest: "Waiting for your digest", failed: "Failed" };
+const historyStatusText = { sent: "Sent", pending_digest: "Waiting for your digest", failed: "Failed",
+                            dead_lettered: "Not sent (set aside after repeated failures)" };
 
 function historyItem(record) {
   const li = document.createElement("li");
