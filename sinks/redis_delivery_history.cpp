@@ -1,17 +1,24 @@
 #include "sinks/redis_delivery_history.h"
 
+#include <algorithm>
+
 #include "core/bounded_id.h"
 #include "sinks/delivery_record_json.h"
 
 namespace fmn::sinks {
 namespace {
 
-// KEYS[1] the user's list; ARGV: the record, the cap, the ttl in seconds.
+// KEYS: each record's user's list. ARGV: the cap, the ttl in seconds, then the records in
+// KEYS' order.
 constexpr std::string_view kAppendScript = R"(
-redis.call('LPUSH', KEYS[1], ARGV[1])
-redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-return 1)";
+for i = 1, #KEYS do redis.call('LPUSH', KEYS[i], ARGV[i + 2]) end
+for i = 1, #KEYS do
+  redis.call('LTRIM', KEYS[i], 0, tonumber(ARGV[1]) - 1)
+  redis.call('EXPIRE', KEYS[i], ARGV[2])
+end
+return #KEYS)";
+
+constexpr size_t kMaxRecordsPerCall = 500;
 
 }  // namespace
 
@@ -40,9 +47,20 @@ Result<bool> RedisDeliveryHistory::append(const std::vector<DeliveryRecord>& rec
   const std::string cap = std::to_string(limits_.per_user);
   const std::string ttl = std::to_string(limits_.ttl.count());
   std::lock_guard lock(mu_);
-  for (const DeliveryRecord& record : records) {
-    auto r = command(
-        {"EVAL", kAppendScript, "1", key(record.user), delivery_record_json(record), cap, ttl});
+  for (size_t start = 0; start < records.size(); start += kMaxRecordsPerCall) {
+    const size_t end = std::min(records.size(), start + kMaxRecordsPerCall);
+    std::vector<std::string> keys, values;
+    for (size_t i = start; i < end; ++i) {
+      keys.push_back(key(records[i].user));
+      values.push_back(delivery_record_json(records[i]));
+    }
+    const std::string count = std::to_string(keys.size());
+    std::vector<std::string_view> argv{"EVAL", kAppendScript, count};
+    argv.insert(argv.end(), keys.begin(), keys.end());
+    argv.push_back(cap);
+    argv.push_back(ttl);
+    argv.insert(argv.end(), values.begin(), values.end());
+    auto r = command(argv);
     if (!r) return r.error();
   }
   return true;

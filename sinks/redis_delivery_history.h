@@ -1,9 +1,10 @@
 // A DeliveryHistory in Redis, shared by every instance and web front:
 //   <prefix>history:<user>   list of JSON records, newest first, at most per_user long,
 //                            expiring ttl after its last record
-// Users longer than kMaxPlainId bytes are keyed by their SHA-256 (core/bounded_id.h). Each
-// record is added, the list trimmed and its expiry renewed in one server-side script. One
-// connection behind a mutex: callers on any thread take turns.
+// Users longer than kMaxPlainId bytes are keyed by their SHA-256 (core/bounded_id.h). A batch
+// of records (up to 500) is added, the lists trimmed and their expiry renewed in one
+// server-side script: one round trip. One connection behind a mutex: callers on any thread take
+// turns.
 #pragma once
 
 #include <memory>

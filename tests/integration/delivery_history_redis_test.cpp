@@ -53,6 +53,20 @@ TEST(RedisDeliveryHistory, CapsEachUsersListAndPagesNewestFirstAcrossConnections
   EXPECT_TRUE(reader->recent("carol", 0, 10)->empty());
 }
 
+TEST(RedisDeliveryHistory, ABatchLargerThanOneScriptCallKeepsTheNewestInOrder) {
+  auto redis = test::RedisServer::start();
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  auto history = connect(*redis, {.per_user = 200});
+  std::vector<DeliveryRecord> batch;
+  for (int i = 1; i <= 1200; ++i) batch.push_back(record("alice", i));
+  ASSERT_TRUE(history->append(batch).ok());
+  auto kept = history->recent("alice", 0, 1000);
+  ASSERT_TRUE(kept.ok()) << kept.error().message;
+  ASSERT_EQ(kept->size(), 200u);
+  EXPECT_EQ(kept->front().msg_id, "2024-1200");
+  EXPECT_EQ(kept->back().msg_id, "2024-1001");
+}
+
 TEST(RedisDeliveryHistory, AUsersListExpiresTtlAfterItsLastRecord) {
   auto redis = test::RedisServer::start();
   ASSERT_TRUE(redis.ok()) << redis.error().message;
