@@ -38,6 +38,7 @@ Service::Service(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Service::~Service() {
   for (auto& w : impl_->workers) w->stop();
+  if (impl_->recorder) impl_->recorder->stop();
   if (impl_->admin) impl_->admin->stop();
   if (impl_->web) impl_->web->stop();
   if (impl_->sse) impl_->sse->stop();
@@ -84,7 +85,8 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
     auto web = open_web_app(
         config, impl->link_secret, impl->rule_compiler, impl->recent,
         [self](const sinks::ConfirmationRequest& r) { return self->router.send_confirmation(r); },
-        [self](const Notification& n) { return self->router.send_single(n); }, impl->registry);
+        [self](const Notification& n) { return self->router.send_single(n); }, impl->history,
+        impl->registry);
     if (!web) return web.error();
     impl->web = std::move(web).value();
   }
@@ -143,6 +145,7 @@ ServiceSummary Service::run() {
   auto start = std::chrono::steady_clock::now();
   run_graph(source, parse, *s.matcher, s.router, s.stats, graph, &admit);
   for (auto& w : s.workers) w->stop();  // delivers what is queued
+  if (s.recorder) s.recorder->stop();   // writes what they recorded
   if (settlement) {
     s.amqp->set_waiting_hook({});
     settlement->poll();

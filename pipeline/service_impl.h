@@ -9,6 +9,7 @@
 // housekeeping thread, the sinks' workers and the admin server, everything else is read-only.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -27,8 +28,10 @@
 #include "pipeline/delivery_router.h"
 #include "pipeline/engine_matcher.h"
 #include "pipeline/graph.h"
+#include "pipeline/history_recorder.h"
 #include "pipeline/live_preferences.h"
 #include "pipeline/recent_recorder.h"
+#include "pipeline/recorded_sink.h"
 #include "pipeline/redis_completion_log.h"
 #include "pipeline/service.h"
 #include "pipeline/settlement.h"
@@ -36,6 +39,7 @@
 #include "pipeline/web_front.h"
 #include "prefs/file_watcher.h"
 #include "prefs/pg_change_listener.h"
+#include "sinks/delivery_history.h"
 #include "sinks/digest_store.h"
 #include "sinks/redis_outbox.h"
 #include "sinks/sse_server.h"
@@ -76,9 +80,15 @@ struct Service::Impl {
   std::unique_ptr<prefs::PgChangeListener> pg_listener;
   std::unique_ptr<prefs::FileWatcher> file_watcher;  // follows the preferences file
 
+  // Each user's last deliveries, written by the recorder (for the sinks) and read by the web
+  // app; the recorder outlives the workers and the sinks that record.
+  std::shared_ptr<sinks::DeliveryHistory> history;
+  std::unique_ptr<HistoryRecorder> recorder;
+  std::array<FailureWatch, kDestinationKindCount> failure_watches;  // each kind's worker's
   // One per batcher: a store is used from one thread at a time, each batcher from its worker's.
   std::vector<std::unique_ptr<sinks::DigestStore>> digest_stores;
-  std::vector<std::unique_ptr<sinks::Sink>> sinks;  // owned sinks, batchers included
+  std::vector<std::unique_ptr<sinks::Sink>> sinks;      // owned sinks, batchers included
+  std::vector<std::unique_ptr<RecordedSink>> recorded;  // around them; not counted as sinks
   // One per destination kind with a sink, when Redis is configured; outlive the workers.
   std::vector<std::unique_ptr<sinks::RedisOutbox>> outboxes;
   std::vector<std::unique_ptr<SinkWorker>> workers;
@@ -106,6 +116,10 @@ struct Service::Impl {
   // Opens the source the configuration names: the bus, a broker, a replay file or the demo.
   Result<bool> open_source();
   Result<bool> open_sinks();
+  // The handler `kind`'s sinks report failures to: logged, counted, and noted for the history.
+  sinks::FailureHandler failure_handler(DestinationKind kind);
+  // `sink` wrapped to record in the history (recorded_sink.h).
+  sinks::Sink& record(sinks::Sink& sink, DestinationKind kind, RecordedSink::Records records);
   // `outbox`: that kind's, or null to keep its queue in memory only.
   SinkWorker& add_worker(sinks::Sink& sink, sinks::RedisOutbox* outbox = nullptr);
   Result<sinks::RedisOutbox*> open_outbox(const std::optional<sinks::RedisConfig>& redis,

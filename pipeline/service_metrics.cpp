@@ -118,6 +118,16 @@ void Service::Impl::register_metrics(AdmissionStage& admit) {
   sink_counter("fmn_truncated_total",
                "Notifications delivered cut short: larger than the sink's event size limit.",
                &sinks::SinkCounters::truncated);
+  if (recorder) {
+    counter("fmn_history_records_total", "Delivery records written to the users' history.",
+            [this] { return static_cast<double>(recorder->written()); });
+    counter("fmn_history_dropped_total",
+            "Delivery records dropped because the history writer's queue was full.",
+            [this] { return static_cast<double>(recorder->dropped()); });
+    counter("fmn_history_errors_total",
+            "Delivery records lost because the history store refused the write.",
+            [this] { return static_cast<double>(recorder->errors()); });
+  }
   if (sse) {
     counter("fmn_sse_accept_errors_total",
             "Failed accepts on the SSE listener (out of descriptors...), retried with backoff.",

@@ -20,7 +20,13 @@ SinkWorker& Service::Impl::add_worker(sinks::Sink& sink, sinks::RedisOutbox* out
   SinkWorker* w = workers
                       .emplace_back(std::make_unique<SinkWorker>(
                           sink, config.sink_queue, milliseconds(config.stop_grace_seconds),
-                          std::chrono::milliseconds(200), outbox))
+                          std::chrono::milliseconds(200), outbox,
+                          [this](std::span<const Notification> dead) {
+                            for (const Notification& n : dead) {
+                              recorder->record(n, sinks::DeliveryStatus::kDeadLettered,
+                                               "handed out too often without being confirmed");
+                            }
+                          }))
                       .get();
   const metrics::Labels kind{{"sink", std::string(sink.name())}};
   registry.gauge_fn(
@@ -43,6 +49,16 @@ SinkWorker& Service::Impl::add_worker(sinks::Sink& sink, sinks::RedisOutbox* out
         [w] { return static_cast<double>(w->outbox_errors()); }, kind);
   }
   return *w;
+}
+
+sinks::FailureHandler Service::Impl::failure_handler(DestinationKind kind) {
+  return failure_watches[static_cast<size_t>(kind)].watch(failures.handler(kind));
+}
+
+sinks::Sink& Service::Impl::record(sinks::Sink& sink, DestinationKind kind,
+                                   RecordedSink::Records records) {
+  return *recorded.emplace_back(std::make_unique<RecordedSink>(
+      sink, records, failure_watches[static_cast<size_t>(kind)], *recorder));
 }
 
 Result<sinks::RedisOutbox*> Service::Impl::open_outbox(
@@ -68,6 +84,8 @@ Result<bool> Service::Impl::open_sinks() {
     redis.emplace();
     split_host_port(config.redis, redis->host, redis->port);
   }
+  history = sinks::open_delivery_history(redis);
+  recorder = std::make_unique<HistoryRecorder>(history);
   // A kind's sink behind a digest batcher, its outbox and its worker, routed to. Each kind's
   // batcher has its own store, under its own key prefix in Redis: a store's due and in-flight
   // lists are all its batcher flushes.
@@ -80,12 +98,14 @@ Result<bool> Service::Impl::open_sinks() {
     sinks::DigestStore& own = *digest_stores.emplace_back(std::move(store).value());
     sinks::Sink& in = *sinks.emplace_back(std::move(inner));
     auto batcher = std::make_unique<sinks::DigestBatcher>(
-        in, own, sinks::DigestBatcherConfig{}, SystemClock::instance(), failures.handler(kind));
+        record(in, kind, RecordedSink::Records::kOutcomes), own, sinks::DigestBatcherConfig{},
+        SystemClock::instance(), failure_handler(kind));
     batcher->recover();
     sinks::Sink& batched = *sinks.emplace_back(std::move(batcher));
     auto outbox = open_outbox(redis, kind);
     if (!outbox) return outbox.error();
-    router.route(kind, add_worker(batched, *outbox));
+    router.route(kind,
+                 add_worker(record(batched, kind, RecordedSink::Records::kHeldForDigest), *outbox));
     return true;
   };
 
@@ -102,7 +122,7 @@ Result<bool> Service::Impl::open_sinks() {
         route_batched(DestinationKind::kEmail,
                       std::make_unique<sinks::EmailSink>(
                           std::move(transport).value(), email, sinks::TemplateSet::builtin(),
-                          SystemClock::instance(), failures.handler(DestinationKind::kEmail)));
+                          SystemClock::instance(), failure_handler(DestinationKind::kEmail)));
     if (!routed) return routed.error();
   }
   if (!config.irc_server.empty()) {
@@ -118,7 +138,7 @@ Result<bool> Service::Impl::open_sinks() {
         DestinationKind::kIrc,
         std::make_unique<sinks::IrcSink>(std::make_unique<sinks::TcpIrcTransport>(host, port), irc,
                                          sinks::TemplateSet::builtin(), SystemClock::instance(),
-                                         failures.handler(DestinationKind::kIrc)));
+                                         failure_handler(DestinationKind::kIrc)));
     if (!routed) return routed.error();
   }
   if (!config.sse_listen.empty()) {
@@ -147,8 +167,10 @@ Result<bool> Service::Impl::open_sinks() {
     sse = std::move(server).value();
     auto outbox = open_outbox(redis, DestinationKind::kSse);
     if (!outbox) return outbox.error();
-    router.route(DestinationKind::kSse,
-                 add_worker(*sinks.emplace_back(std::make_unique<sinks::SseSink>(*sse)), *outbox));
+    sinks::Sink& sse_sink = *sinks.emplace_back(std::make_unique<sinks::SseSink>(*sse));
+    router.route(DestinationKind::kSse, add_worker(record(sse_sink, DestinationKind::kSse,
+                                                          RecordedSink::Records::kOutcomes),
+                                                   *outbox));
     log::info("sse_listening", {{"address", sse_config.bind}, {"port", sse->port()}});
   }
   // The kinds opened from the table: each with its section's settings, a batcher and an outbox.
@@ -158,7 +180,7 @@ Result<bool> Service::Impl::open_sinks() {
   };
   for (const sinks::DestinationSink& kind : sinks::destination_sinks()) {
     auto section = config.sink_sections.find(destination_kind_info(kind.kind).config_section);
-    context.on_failure = failures.handler(kind.kind);
+    context.on_failure = failure_handler(kind.kind);
     auto opened =
         kind.open(section != config.sink_sections.end() ? section->second
                                                         : sinks::SinkSettings(kind.settings),
@@ -170,8 +192,10 @@ Result<bool> Service::Impl::open_sinks() {
     }
   }
   if (config.stdout_fallback) {
-    SinkWorker& out = add_worker(
-        *sinks.emplace_back(std::make_unique<sinks::StdoutSink>(stdout, config.public_url)));
+    sinks::Sink& printed =
+        *sinks.emplace_back(std::make_unique<sinks::StdoutSink>(stdout, config.public_url));
+    SinkWorker& out =
+        add_worker(record(printed, DestinationKind::kStdout, RecordedSink::Records::kOutcomes));
     router.route_unrouted(out);
   }
   return true;

@@ -4,24 +4,26 @@
 
 namespace fmn::pipeline {
 SinkWorker::SinkWorker(sinks::Sink& sink, size_t capacity, std::chrono::milliseconds stop_grace,
-                       std::chrono::milliseconds tick_interval, sinks::RedisOutbox* outbox)
+                       std::chrono::milliseconds tick_interval, sinks::RedisOutbox* outbox,
+                       DeadLetters dead_letters)
     : sink_(sink),
       capacity_(capacity > 0 ? capacity : 1),
       stop_grace_(stop_grace),
       tick_interval_(tick_interval),
       outbox_(outbox) {
-  if (outbox_ != nullptr) recover();
+  if (outbox_ != nullptr) recover(dead_letters);
   thread_ = std::thread([this] { run(); });
 }
 
 SinkWorker::~SinkWorker() { stop(); }
 
-void SinkWorker::recover() {
+void SinkWorker::recover(const DeadLetters& dead_letters) {
   auto recovery = outbox_->recover();
   if (!recovery) {
     outbox_error(recovery.error());
     return;
   }
+  if (dead_letters && !recovery->dead.empty()) dead_letters(recovery->dead);
   for (sinks::OutboxEntry& entry : recovery->entries) {
     if (entry.notifications.empty()) continue;
     recovered_ += entry.notifications.size();

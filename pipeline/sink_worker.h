@@ -13,7 +13,8 @@
 // the point where a source may acknowledge its messages. Entries leave the outbox once the sink
 // settled them (Sink::deliver_confirmed); what a previous run left there is claimed when the
 // worker is built and delivered first. Whatever the sink has not settled when stop() ends stays
-// in the outbox for the next start (left_in_outbox()). Should the outbox fail (Redis down), the
+// in the outbox for the next start (left_in_outbox()); what the claim dead-letters (handed out
+// too often) goes to `dead_letters`. Should the outbox fail (Redis down), the
 // batch is delivered from memory as without one, and counted (outbox_errors()).
 // Thread-safety: submit(), depth() and the counters from any thread; the sink is only touched by
 // the worker.
@@ -23,9 +24,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,11 +41,13 @@ namespace fmn::pipeline {
 
 class SinkWorker {
  public:
+  // Told, during construction, what the outbox's recovery dead-lettered (never delivered).
+  using DeadLetters = std::function<void(std::span<const Notification>)>;
   // `sink` and `outbox` (may be null: memory only) outlive the worker.
   SinkWorker(sinks::Sink& sink, size_t capacity,
              std::chrono::milliseconds stop_grace = std::chrono::milliseconds(10'000),
              std::chrono::milliseconds tick_interval = std::chrono::milliseconds(200),
-             sinks::RedisOutbox* outbox = nullptr);
+             sinks::RedisOutbox* outbox = nullptr, DeadLetters dead_letters = {});
   ~SinkWorker();
 
   void submit(std::shared_ptr<const std::vector<Notification>> batch);
@@ -75,7 +80,7 @@ class SinkWorker {
     std::shared_ptr<const std::vector<Notification>> notifications;
     std::string entry_id;  // empty: not in the outbox
   };
-  void recover();
+  void recover(const DeadLetters& dead_letters);
   void enqueue(Batch batch);
   void run();
   void deliver(const Batch& batch);

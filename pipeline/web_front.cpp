@@ -85,7 +85,8 @@ Result<std::shared_ptr<oidc::OidcClient>> open_oidc_client(const ServiceConfig& 
 Result<std::unique_ptr<web::WebApp>> open_web_app(
     const ServiceConfig& config, std::string secret, std::shared_ptr<dsl::RuleCompiler> compiler,
     std::shared_ptr<const sinks::RecentMessages> recent, web::ConfirmationSender send,
-    web::NotificationSender send_test, metrics::Registry& registry) {
+    web::NotificationSender send_test, std::shared_ptr<sinks::DeliveryHistory> history,
+    metrics::Registry& registry) {
   auto store = open_store(config, compiler);
   if (!store) return store.error();
   auto oidc = open_oidc_client(config, registry);
@@ -98,6 +99,7 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(
   app.demo_sign_in = config.web_demo;
   app.send_confirmation = std::move(send);
   app.send_test = std::move(send_test);
+  app.history = std::move(history);
   app.oidc = std::move(oidc).value();
   app.oidc_callback_path = config.oidc_redirect_path;
   app.recent = std::move(recent);

@@ -28,12 +28,13 @@ Result<std::shared_ptr<oidc::OidcClient>> open_oidc_client(const ServiceConfig& 
 // Starts the web app on config.web_listen and registers its counters.
 // REQUIRES: !config.web_listen.empty(); validate(config) passed. `registry` outlives the app.
 // `send` hands new destinations' confirmation requests to the sinks, `send_test` the test
-// notifications users ask for. Signs in with OpenID
+// notifications users ask for; `history` is what users read as "What you got". Signs in with OpenID
 // Connect when config.oidc_issuer is set (open_oidc_client()).
 // `recent` (may be null) is what previews run over.
 Result<std::unique_ptr<web::WebApp>> open_web_app(
     const ServiceConfig& config, std::string secret, std::shared_ptr<dsl::RuleCompiler> compiler,
     std::shared_ptr<const sinks::RecentMessages> recent, web::ConfirmationSender send,
-    web::NotificationSender send_test, metrics::Registry& registry);
+    web::NotificationSender send_test, std::shared_ptr<sinks::DeliveryHistory> history,
+    metrics::Registry& registry);
 
 }  // namespace fmn::pipeline

@@ -323,15 +323,16 @@ void IrcSink::give_up(IrcPrivmsg& refused) {
   const size_t notifications =
       notifications_in(target.lines) + (refused.last_of_notification ? 1 : 0);
   counters_.failed.fetch_add(notifications, std::memory_order_relaxed);
+  if (on_failure_ && notifications > 0) {  // before settling: the failure says why they ended
+    on_failure_({"", refused.target, false,
+                 "irc: " + refused.target + " is not on the server; " +
+                     std::to_string(notifications) + " notification(s) given up",
+                 notifications});
+  }
   finished(refused);
   for (IrcPrivmsg& line : target.lines) finished(line);
   target.lines.clear();
   target.put_back = 0;
-  if (on_failure_ && notifications > 0) {
-    on_failure_({"", refused.target, false,
-                 "irc: " + refused.target + " is not on the server; " +
-                     std::to_string(notifications) + " notification(s) given up"});
-  }
 }
 
 size_t IrcSink::drain(std::chrono::milliseconds grace) {

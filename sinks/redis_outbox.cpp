@@ -1,5 +1,7 @@
 #include "sinks/redis_outbox.h"
 
+#include <algorithm>
+
 #include "sinks/notification_codec.h"
 
 namespace fmn::sinks {
@@ -28,9 +30,10 @@ return #ids)";
 // KEYS: stream, dead stream. ARGV: group, consumer, claim idle ms, max deliveries.
 // Claims this consumer's pending entries and others' idle ones (XCLAIM counts a delivery),
 // moves those handed out more than max deliveries times to the dead stream, and returns
-// {dead count, id, item, id, item...} for the rest. Entries deleted meanwhile are acknowledged.
+// {dead count n, n dead items, then id, item, id, item... for the rest}. Entries deleted
+// meanwhile are acknowledged.
 constexpr std::string_view kRecoverScript = R"(
-local out = {0}
+local dead, live = {}, {}
 local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 100000)
 for _, p in ipairs(pending) do
   local id, owner, idle, count = p[1], p[2], p[3], p[4]
@@ -45,15 +48,17 @@ for _, p in ipairs(pending) do
         redis.call('XADD', KEYS[2], '*', 'n', item, 'id', id, 'deliveries', count)
         redis.call('XACK', KEYS[1], ARGV[1], id)
         redis.call('XDEL', KEYS[1], id)
-        out[1] = out[1] + 1
+        dead[#dead + 1] = item
       else
-        out[#out + 1] = id
-        out[#out + 1] = item
+        live[#live + 1] = id
+        live[#live + 1] = item
       end
     end
   end
 end
-out[1] = tostring(out[1])
+local out = {tostring(#dead)}
+for _, item in ipairs(dead) do out[#out + 1] = item end
+for _, v in ipairs(live) do out[#out + 1] = v end
 return out)";
 
 }  // namespace
@@ -104,8 +109,14 @@ Result<OutboxRecovery> RedisOutbox::recover() {
   if (!r) return r.error();
   OutboxRecovery recovery;
   if (!r->elements.empty()) recovery.dead_lettered = std::stoul(r->elements[0]);
+  const size_t live = std::min(1 + recovery.dead_lettered, r->elements.size());
+  for (size_t i = 1; i < live; ++i) {
+    auto notifications = decode_notifications(r->elements[i]);
+    if (!notifications) continue;  // in the dead letters all the same, for an operator
+    for (Notification& n : *notifications) recovery.dead.push_back(std::move(n));
+  }
   std::vector<std::string> bad;
-  for (size_t i = 1; i + 1 < r->elements.size(); i += 2) {
+  for (size_t i = live; i + 1 < r->elements.size(); i += 2) {
     auto notifications = decode_notifications(r->elements[i + 1]);
     if (notifications) {
       recovery.entries.push_back({r->elements[i], std::move(notifications).value()});

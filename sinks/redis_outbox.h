@@ -52,7 +52,8 @@ struct OutboxEntry {
 struct OutboxRecovery {
   std::vector<OutboxEntry> entries;  // to deliver again
   size_t dead_lettered = 0;
-  size_t undecodable = 0;  // entries that were not notifications: dead-lettered too
+  std::vector<Notification> dead;  // what the entries dead-lettered now held, when decodable
+  size_t undecodable = 0;          // entries that were not notifications: dead-lettered too
 };
 
 class RedisOutbox {

@@ -8,12 +8,15 @@
 namespace fmn::web {
 namespace {
 
-HttpResponse created(const prefs::Destination& d) {
+HttpResponse destination_answer(int status, const prefs::Destination& d) {
   JsonBuffer buffer;
   JsonWriter w(buffer);
   write_destination(w, d);
-  return {201, "application/json", buffer.GetString(), {}};
+  return {status, "application/json", buffer.GetString(), {}};
 }
+
+HttpResponse request_confirmation(const DestinationsContext& c, prefs::User& user,
+                                  prefs::Destination& d, int status);
 
 HttpResponse add(const DestinationsContext& c, prefs::User& user, const HttpRequest& request) {
   auto body = parse_json_object(request.body);
@@ -34,12 +37,19 @@ HttpResponse add(const DestinationsContext& c, prefs::User& user, const HttpRequ
   if (user.find_destination(d.name) != nullptr) {
     return json_error(409, "a destination with this name exists");
   }
+  user.destinations.push_back(d);
+  return request_confirmation(c, user, user.destinations.back(), 201);
+}
+
+// Gives `d` (one of `user`'s destinations) a fresh code, stores the user and sends `d` its
+// confirmation request, within the limits; answers `status` with the destination.
+HttpResponse request_confirmation(const DestinationsContext& c, prefs::User& user,
+                                  prefs::Destination& d, int status) {
   if (!c.send) return json_error(503, "confirmations cannot be sent by this server");
   if (!c.limits.try_take(user.name, d.address)) {
     return json_error(429, "too many confirmation requests; try again later");
   }
   prefs::start_confirmation(d, c.now_unix);
-  user.destinations.push_back(d);
   prefs::Status stored = c.store.put_user(user);
   if (!stored) {
     return json_error(stored.error().code == ErrorCode::kInvalidConfig ? 422 : 503,
@@ -48,7 +58,7 @@ HttpResponse add(const DestinationsContext& c, prefs::User& user, const HttpRequ
   if (!c.send({user.name, d.kind, d.address, d.confirmation.code, d.confirmation.expires_at})) {
     return json_error(503, "no sink sends to this kind of destination");
   }
-  return created(d);
+  return destination_answer(status, d);
 }
 
 HttpResponse send_test(const DestinationsContext& c, const prefs::User& user,
@@ -105,14 +115,21 @@ HttpResponse destinations_api(const DestinationsContext& c, std::string_view use
     if (request.method != "POST") return json_error(405, "method not allowed");
     return add(c, user, request);
   }
-  constexpr std::string_view kTest = "/test";
-  const bool test = rest.size() > kTest.size() + 1 && rest.ends_with(kTest);
-  const std::string name = url_decode(rest.substr(1, rest.size() - 1 - (test ? kTest.size() : 0)));
-  const prefs::Destination* destination = user.find_destination(name);
+  // "/<name>", or "/<name>/test" and "/<name>/resend" (actions, POST only).
+  std::string_view action;
+  for (std::string_view known : {"/test", "/resend"}) {
+    if (rest.size() > known.size() + 1 && rest.ends_with(known)) action = known;
+  }
+  const std::string name = url_decode(rest.substr(1, rest.size() - 1 - action.size()));
+  prefs::Destination* destination = user.find_destination(name);
   if (destination == nullptr) return json_error(404, "no such destination");
-  if (test) {
-    if (request.method != "POST") return json_error(405, "method not allowed");
-    return send_test(c, user, *destination);
+  if (!action.empty() && request.method != "POST") return json_error(405, "method not allowed");
+  if (action == "/test") return send_test(c, user, *destination);
+  if (action == "/resend") {
+    if (destination->confirmation.state != prefs::ConfirmationState::kPending) {
+      return json_error(409, "only a destination waiting for its confirmation can ask again");
+    }
+    return request_confirmation(c, user, *destination, 202);
   }
   if (request.method != "DELETE") return json_error(405, "method not allowed");
   std::erase_if(user.destinations, [&](const prefs::Destination& d) { return d.name == name; });

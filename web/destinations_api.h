@@ -3,11 +3,14 @@
 //   POST   /api/v1/destinations          {"name", "kind": "email"|"irc", "address"} -> 201
 //   DELETE /api/v1/destinations/<name>   -> 204 (the rules' deliveries to it go too)
 //   POST   /api/v1/destinations/<name>/test  -> 202 (a test notification, test_notification.h)
+//   POST   /api/v1/destinations/<name>/resend  -> 202 (a pending one's new code and request)
 //
 // A new destination is stored pending with a fresh code (prefs/confirmation.h) and a
 // confirmation request goes to the address itself through its kind's sink; nothing else is
 // sent there until its owner follows the link (confirm_page.h). The code is never in an answer.
-// Requests are rate-limited per user and per address (429). A test notification goes only to a
+// A pending destination may ask again: a fresh code replaces the old one, its expiry starts
+// over (409 when not pending). Requests, first or again, are rate-limited per user and per
+// address alike (429). A test notification goes only to a
 // confirmed destination (409 otherwise), at most a few a minute per user (429). The destination
 // list itself is part of GET /api/v1/rules. REQUIRES: the caller gives each call exclusive use of
 // `store`.

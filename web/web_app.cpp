@@ -6,6 +6,7 @@
 #include "prefs/dsl_rule_validator.h"
 #include "web/check_api.h"
 #include "web/confirm_page.h"
+#include "web/history_api.h"
 #include "web/json_body.h"
 #include "web/oidc_sign_in.h"
 #include "web/preview_api.h"
@@ -15,7 +16,8 @@
 
 namespace fmn::embedded {
 std::string_view web_app_html();
-}
+std::string_view web_history_js();
+}  // namespace fmn::embedded
 
 namespace fmn::web {
 namespace {
@@ -79,6 +81,9 @@ HttpResponse WebApp::handle(const HttpRequest& request) {
     if (request.method != "GET") return text_page(405, "Method not allowed.");
     return oidc_login(oidc);
   }
+  if (request.method == "GET" && path == "/history.js") {
+    return {200, "text/javascript; charset=utf-8", std::string(embedded::web_history_js()), {}};
+  }
   if (request.method == "GET" && (path == "/" || path.starts_with("/settings/"))) {
     return html_page(200, std::string(embedded::web_app_html()));
   }
@@ -115,6 +120,10 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
   if (rest == "/preview") {
     if (method != "POST") return json_error(405, "method not allowed");
     return preview(session->user, request);
+  }
+  if (rest == "/history") {
+    if (!config_.history) return json_error(503, "no delivery history is kept");
+    return history_api(*config_.history, session->user, request);
   }
   if (rest == "/rules" || rest.starts_with("/rules/")) {
     std::lock_guard lock(store_mu_);

@@ -19,6 +19,7 @@
 
 #include "dsl/rule_compiler.h"
 #include "prefs/preference_store.h"
+#include "sinks/delivery_history.h"
 #include "sinks/recent_messages.h"
 #include "web/confirmation_limits.h"
 #include "web/destinations_api.h"
@@ -41,6 +42,8 @@ struct WebAppConfig {
   // Sends the test notifications users ask for; none: such requests are answered 503.
   NotificationSender send_test;
   TestNotificationLimitsConfig test_limits;
+  // The deliveries users read as "What you got" (history_api.h); none: /api/v1/history is 503.
+  std::shared_ptr<sinks::DeliveryHistory> history;
   // Sign-in with OpenID Connect; none: /oidc/login is 404 and the page offers no such button.
   std::shared_ptr<oidc::OidcClient> oidc;
   std::string oidc_callback_path = "/oidc/callback";  // the path of the client's redirect_uri

@@ -109,11 +109,31 @@ TEST_F(OutboxTest, AnEntryHandedOutTooOftenBecomesADeadLetter) {
   ASSERT_TRUE(recovery.ok()) << recovery.error().message;
   EXPECT_TRUE(recovery->entries.empty());
   EXPECT_EQ(recovery->dead_lettered, 1u);
+  ASSERT_EQ(recovery->dead.size(), 1u);  // what it held, for the users' delivery history
+  EXPECT_EQ(recovery->dead[0].message->msg_id, "2024-outbox-0");
   EXPECT_EQ(outbox->dead_lettered_total(), 1u);
   EXPECT_EQ(size(*outbox), 0u);
   auto dead = outbox->dead_letters();
   ASSERT_TRUE(dead.ok());
   EXPECT_EQ(*dead, 1u);
+}
+
+TEST_F(OutboxTest, AWorkerPassesOnWhatItsStartDeadLettered) {
+  {
+    auto outbox = open("instance-a", 1h, 1);
+    ASSERT_TRUE(outbox->append(numbered(2)).ok());  // handed out once
+  }
+  auto outbox = open("instance-a", 1h, 1);
+  testing::RecordingSink sink;
+  std::vector<Notification> dead;
+  pipeline::SinkWorker worker(
+      sink, 100, 0ms, 200ms, outbox.get(),
+      [&dead](std::span<const Notification> n) { dead.insert(dead.end(), n.begin(), n.end()); });
+  EXPECT_EQ(worker.recovered(), 0u);
+  ASSERT_EQ(dead.size(), 2u);
+  EXPECT_EQ(dead[1].message->msg_id, "2024-outbox-1");
+  worker.stop();
+  EXPECT_TRUE(sink.single.empty());  // never delivered
 }
 
 TEST_F(OutboxTest, EachDestinationKindHasItsOwnStream) {

@@ -3,7 +3,11 @@
 #include <curl/curl.h>
 #include <rapidjson/document.h>
 
+#include <openssl/evp.h>
+
+#include <fstream>
 #include <memory>
+#include <thread>
 
 #include "tests/support/loopback.h"
 
@@ -59,6 +63,53 @@ Result<std::string> WebDriver::open(const std::string& url) {
 Result<std::string> WebDriver::execute(const std::string& script) {
   return call("POST", "/session/" + session_ + "/execute/sync",
               R"({"script":")" + script + R"(","args":[]})");
+}
+
+Status WebDriver::wait_until(const std::string& script, Duration timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string last;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto reply = execute(script);
+    if (!reply) return reply.error();
+    if (reply->find(R"("value":true)") != std::string::npos) return ok_status();
+    last = std::move(reply).value();
+    std::this_thread::sleep_for(50ms);  // the page's own requests run meanwhile
+  }
+  return Error{ErrorCode::kIo, "the page never satisfied: " + script + "\nlast reply: " + last};
+}
+
+Status WebDriver::set_window_size(int width, int height) {
+  auto reply =
+      call("POST", "/session/" + session_ + "/window/rect",
+           R"({"width":)" + std::to_string(width) + R"(,"height":)" + std::to_string(height) + "}");
+  if (!reply) return reply.error();
+  if (reply->find(R"("error")") != std::string::npos) {
+    return Error{ErrorCode::kIo, "chromedriver: " + *reply};
+  }
+  return ok_status();
+}
+
+Status WebDriver::screenshot(const std::filesystem::path& path) {
+  auto reply = call("GET", "/session/" + session_ + "/screenshot", "");
+  if (!reply) return reply.error();
+  rapidjson::Document d;
+  reply->reserve(reply->size() + 16);  // RapidJSON's SSE4.2 reads 16-byte blocks
+  d.Parse(reply->c_str());
+  if (d.HasParseError() || !d.HasMember("value") || !d["value"].IsString()) {
+    return Error{ErrorCode::kIo, "chromedriver: no screenshot: " + reply->substr(0, 200)};
+  }
+  const std::string_view base64(d["value"].GetString(), d["value"].GetStringLength());
+  std::string png(base64.size() / 4 * 3 + 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(png.data()),
+                                reinterpret_cast<const unsigned char*>(base64.data()),
+                                static_cast<int>(base64.size()));
+  if (n < 0) return Error{ErrorCode::kIo, "chromedriver: a screenshot that is not base64"};
+  png.resize(static_cast<size_t>(n) - (base64.ends_with("==") ? 2 : base64.ends_with("=") ? 1 : 0));
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << png;
+  if (!out) return Error{ErrorCode::kIo, "cannot write " + path.string()};
+  return ok_status();
 }
 
 Result<std::string> WebDriver::call(const std::string& method, const std::string& path,

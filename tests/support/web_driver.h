@@ -1,15 +1,17 @@
 // WebDriver: headless Chromium driven through chromedriver's W3C WebDriver API (HTTP, libcurl),
-// for tests that check what a real browser shows, e.g. an EventSource page.
+// for tests that check what a real browser shows, e.g. an EventSource page or the web app.
 //
 // start() runs chromedriver on a free loopback port and opens one session with headless
 // Chromium (/usr/bin/chromium); the destructor closes the session and stops chromedriver.
 // Move-only; not thread-safe.
 #pragma once
 
+#include <filesystem>
 #include <string>
 
 #include "core/result.h"
 #include "tests/support/child_process.h"
+#include "tests/support/status.h"
 #include "tests/support/temp_dir.h"
 
 namespace fmn::test {
@@ -25,6 +27,13 @@ class WebDriver {
   // Runs `script` (a function body; no unescaped double quotes) in the page; returns the JSON
   // reply, whose "value" is what the script returned.
   Result<std::string> execute(const std::string& script);
+  // Runs `script` (as execute()) until it returns true; an error quoting its last reply after
+  // `timeout`. The script may act as well as test (click a refresh button, then look).
+  Status wait_until(const std::string& script, Duration timeout);
+  // Resizes the browser's window (its viewport follows).
+  Status set_window_size(int width, int height);
+  // Writes a PNG of the visible page to `path`.
+  Status screenshot(const std::filesystem::path& path);
 
  private:
   WebDriver(TempDir dir, ChildProcess child, int port)

@@ -13,6 +13,7 @@
 
 #include "prefs/dsl_rule_validator.h"
 #include "prefs/file_store.h"
+#include "sinks/memory_delivery_history.h"
 #include "tests/support/temp_dir.h"
 #include "tests/web/http_test_client.h"
 #include "web/web_app.h"
@@ -57,6 +58,7 @@ class WebAppTest : public ::testing::Test {
       tests_sent_.push_back(n);
       return true;
     };
+    config.history = history_;
     config.test_limits.per_minute = 1e-3;  // the burst only, whatever the test's speed
     config.recent = recent_;
     HttpServerConfig server;
@@ -96,6 +98,8 @@ class WebAppTest : public ::testing::Test {
   // What previews run over: empty unless a test adds messages.
   std::shared_ptr<sinks::RecentMessages> recent_ =
       std::make_shared<sinks::RecentMessages>(sinks::RecentMessagesConfig{});
+  std::shared_ptr<sinks::MemoryDeliveryHistory> history_ =
+      std::make_shared<sinks::MemoryDeliveryHistory>();  // what GET /api/v1/history reads
   std::unique_ptr<WebApp> app_;
 };
 

@@ -66,6 +66,7 @@ TEST_F(WebSecurity, EveryApiEndpointNeedsASession) {
            {"DELETE", "/api/v1/rules/mentions%20me"},
            {"POST", "/api/v1/rules/mentions%20me/disable"},
            {"POST", "/api/v1/destinations/email/test"},
+           {"GET", "/api/v1/history"},
            {"POST", "/api/v1/check"}}) {
     EXPECT_EQ(
         http_request(method, base_ + path, {kJson, "Cookie: fmn_session=guessed"}, "{}").status,

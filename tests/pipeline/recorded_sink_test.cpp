@@ -1,0 +1,194 @@
+// What the delivery history hears from a destination kind's chain (recorded sink -> digest
+// batcher -> recorded sink -> sink): sent, failed with the sink's reason, held for a digest
+// and then sent in it; and the recorder drops rather than blocks when its queue is full.
+#include "pipeline/recorded_sink.h"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <mutex>
+
+#include "sinks/digest_batcher.h"
+#include "sinks/memory_delivery_history.h"
+#include "sinks/memory_digest_store.h"
+#include "tests/sinks/notification_fixture.h"
+#include "tests/sinks/recording_sink.h"
+
+namespace fmn::pipeline {
+namespace {
+
+using sinks::DeliveryStatus;
+using sinks::testing::make_notification;
+using sinks::testing::MessageSpec;
+
+constexpr char kRefused[] = "nobody@example.org";
+
+// Delivers everything but mail to kRefused, which it reports refused before settling it, as
+// the email sink does.
+class RefusingSink : public sinks::testing::RecordingSink {
+ public:
+  explicit RefusingSink(sinks::FailureHandler on_failure) : on_failure_(std::move(on_failure)) {}
+  void deliver_confirmed(std::span<const Notification> batch,
+                         std::span<sinks::NotificationSettled> settled) override {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (batch[i].address == kRefused) {
+        on_failure_({batch[i].user, batch[i].address, true, "refused (550): no such user"});
+      }
+      settled[i]();
+    }
+  }
+
+ private:
+  sinks::FailureHandler on_failure_;
+};
+
+// Gives up everything queued for kRefused at once, as the IRC sink does for a nick that is not
+// on the server: one failure for several notifications.
+class GivingUpSink : public sinks::testing::RecordingSink {
+ public:
+  explicit GivingUpSink(sinks::FailureHandler on_failure) : on_failure_(std::move(on_failure)) {}
+  void deliver_confirmed(std::span<const Notification> batch,
+                         std::span<sinks::NotificationSettled> settled) override {
+    on_failure_({"", kRefused, false, "irc: not on the server", batch.size()});
+    for (sinks::NotificationSettled& s : settled) s();
+  }
+
+ private:
+  sinks::FailureHandler on_failure_;
+};
+
+struct Chain {
+  std::shared_ptr<sinks::MemoryDeliveryHistory> history =
+      std::make_shared<sinks::MemoryDeliveryHistory>();
+  HistoryRecorder recorder{history};
+  FailureWatch watch;
+  RefusingSink sink{watch.watch({})};
+  RecordedSink outcomes{sink, RecordedSink::Records::kOutcomes, watch, recorder};
+  sinks::MemoryDigestStore store;
+  sinks::DigestBatcher batcher{outcomes, store, {}, SystemClock::instance(), watch.watch({})};
+  RecordedSink front{batcher, RecordedSink::Records::kHeldForDigest, watch, recorder};
+
+  void deliver(std::vector<Notification> batch) {
+    std::vector<sinks::NotificationSettled> settled(batch.size(), [] {});
+    front.deliver_confirmed(batch, settled);
+  }
+  std::vector<sinks::DeliveryRecord> records() {  // oldest first
+    recorder.stop();
+    auto recent = history->recent("bowlofeggs", 0, 100);
+    EXPECT_TRUE(recent.ok());
+    return {recent->rbegin(), recent->rend()};
+  }
+};
+
+Notification numbered(int i, std::string address = "bowlofeggs@example.org") {
+  MessageSpec spec;
+  spec.msg_id = "2024-item-" + std::to_string(i);
+  spec.subtitle = "item " + std::to_string(i);
+  return make_notification(spec, DestinationKind::kEmail, std::move(address));
+}
+
+TEST(RecordedSink, RecordsSentAndFailedWithTheSinksReason) {
+  Chain chain;
+  chain.deliver({numbered(1), numbered(2, kRefused), numbered(3)});
+  const auto records = chain.records();
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].status, DeliveryStatus::kSent);
+  EXPECT_EQ(records[0].msg_id, "2024-item-1");
+  EXPECT_EQ(records[0].subtitle, "item 1");
+  EXPECT_EQ(records[0].rule, "my updates");
+  EXPECT_EQ(records[0].kind, "email");
+  EXPECT_EQ(records[0].address, "bowlofeggs@example.org");
+  EXPECT_GT(records[0].at_ms, 0);
+  EXPECT_EQ(records[1].status, DeliveryStatus::kFailed);
+  EXPECT_EQ(records[1].detail, "refused (550): no such user");
+  EXPECT_EQ(records[2].status, DeliveryStatus::kSent);
+  EXPECT_EQ(records[2].detail, "");
+}
+
+TEST(RecordedSink, OneFailureForSeveralNotificationsMarksEachOfThemFailed) {
+  auto history = std::make_shared<sinks::MemoryDeliveryHistory>();
+  HistoryRecorder recorder(history);
+  FailureWatch watch;
+  GivingUpSink sink(watch.watch({}));
+  RecordedSink recorded(sink, RecordedSink::Records::kOutcomes, watch, recorder);
+  const std::vector<Notification> queued{numbered(1, kRefused), numbered(2, kRefused)};
+  const std::vector<Notification> more{numbered(3, kRefused)};
+  const std::vector<Notification> elsewhere{numbered(4)};
+  recorded.deliver(queued);
+  recorded.deliver(more);
+  recorded.deliver(elsewhere);  // another address: its failure report is not about it
+  recorder.stop();
+  auto records = history->recent("bowlofeggs", 0, 10);
+  ASSERT_TRUE(records.ok());
+  ASSERT_EQ(records->size(), 4u);
+  EXPECT_EQ((*records)[0].status, DeliveryStatus::kSent);  // newest first
+  for (size_t i = 1; i < 4; ++i) {
+    EXPECT_EQ((*records)[i].status, DeliveryStatus::kFailed) << i;
+    EXPECT_EQ((*records)[i].detail, "irc: not on the server");
+  }
+}
+
+TEST(RecordedSink, RecordsDigestItemsPendingThenSentWhenTheDigestGoesOut) {
+  Chain chain;
+  Notification first = numbered(1), second = numbered(2);
+  first.digest = second.digest = DigestPolicy{std::chrono::seconds(0), 2};  // every 2 items
+  chain.deliver({first});
+  chain.deliver({second});
+  const auto records = chain.records();
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_EQ(records[0].status, DeliveryStatus::kPendingDigest);
+  EXPECT_EQ(records[0].msg_id, "2024-item-1");
+  EXPECT_EQ(records[1].status, DeliveryStatus::kPendingDigest);
+  EXPECT_EQ(records[2].status, DeliveryStatus::kSent);
+  EXPECT_EQ(records[2].msg_id, "2024-item-1");
+  EXPECT_EQ(records[3].status, DeliveryStatus::kSent);
+  EXPECT_EQ(records[3].msg_id, "2024-item-2");
+  ASSERT_EQ(chain.sink.digests.size(), 1u);
+}
+
+// A history whose writes wait until the test opens the gate.
+class GatedHistory : public sinks::MemoryDeliveryHistory {
+ public:
+  Result<bool> append(const std::vector<sinks::DeliveryRecord>& records) override {
+    std::unique_lock lock(mu_);
+    entered_ = true;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return open_; });
+    lock.unlock();
+    return MemoryDeliveryHistory::append(records);
+  }
+  void wait_until_writing() {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [&] { return entered_; });
+  }
+  void open() {
+    std::lock_guard lock(mu_);
+    open_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  bool entered_ = false, open_ = false;
+};
+
+TEST(HistoryRecorder, DropsAndCountsRecordsBeyondItsQueueInsteadOfBlocking) {
+  auto history = std::make_shared<GatedHistory>();
+  HistoryRecorder recorder(history, /*capacity=*/2);
+  sinks::DeliveryRecord r;
+  r.user = "alice";
+  recorder.record(r);  // taken by the writer, which then waits at the gate
+  history->wait_until_writing();
+  recorder.record(r);
+  recorder.record(r);  // the queue is full now
+  recorder.record(r);
+  EXPECT_EQ(recorder.dropped(), 1u);
+  history->open();
+  recorder.stop();
+  EXPECT_EQ(recorder.written(), 3u);
+  EXPECT_EQ(history->recent("alice", 0, 10)->size(), 3u);
+}
+
+}  // namespace
+}  // namespace fmn::pipeline

@@ -1,0 +1,48 @@
+#include "web/history_api.h"
+
+#include <charconv>
+#include <optional>
+
+#include "core/query_string.h"
+#include "sinks/delivery_record_json.h"
+
+namespace fmn::web {
+namespace {
+
+// Query parameter `name` as a count: `fallback` when absent, nullopt when not a number.
+std::optional<size_t> count_param(std::string_view query, std::string_view name, size_t fallback) {
+  const std::string text = query_param(query, name);
+  if (text.empty()) return fallback;
+  size_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+HttpResponse history_api(sinks::DeliveryHistory& history, std::string_view user,
+                         const HttpRequest& request) {
+  if (request.method != "GET") return json_error(405, "method not allowed");
+  const std::optional<size_t> offset = count_param(request.query, "offset", 0);
+  const std::optional<size_t> limit = count_param(request.query, "limit", kHistoryPageDefault);
+  if (!offset || !limit || *limit == 0 || *limit > kHistoryPageMax) {
+    return json_error(400, "offset and limit must be counts, limit from 1 to 200");
+  }
+  // One more than asked says whether another page follows.
+  auto records = history.recent(user, *offset, *limit + 1);
+  if (!records) return json_error(503, "the delivery history is unavailable");
+  const bool more = records->size() > *limit;
+  if (more) records->pop_back();
+  std::string body = "{\"records\":[";
+  for (size_t i = 0; i < records->size(); ++i) {
+    if (i > 0) body += ',';
+    body += sinks::delivery_record_json((*records)[i]);
+  }
+  body += "],\"next_offset\":";
+  body += more ? std::to_string(*offset + *limit) : "null";
+  body += '}';
+  return {200, "application/json", std::move(body), {}};
+}
+
+}  // namespace fmn::web
