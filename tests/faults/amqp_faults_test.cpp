@@ -8,6 +8,8 @@
 // or a certificate for another host.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <fstream>
 
 #include "tests/faults/expected_notifications.h"
@@ -170,6 +172,49 @@ TEST(AmqpFaults, KillNineMidStreamLosesAndDuplicatesNothing) {
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->size(), 1u);
   EXPECT_EQ(describe(digest_topics(*all)), describe(ralphs("k", 1, kCount, kEvery, true)));
+}
+
+// The worst case: 10,000 deliveries unacknowledged at the broker when fmn dies, some of
+// them perhaps already in the digest store and the completion log, the rest not yet read. Frozen
+// (SIGSTOP) mid-stream, fmn acknowledges nothing more while the broker refills the prefetch
+// window from a second batch; the broker's own count says when the window is full.
+TEST(AmqpFaults, KillNineWithTenThousandUnacknowledgedDeliversEachOnce) {
+  auto s = start_servers();
+  ASSERT_TRUE(s);
+  constexpr size_t kBatch = 10'000, kEvery = 100;
+  const std::string digest =
+      "{ to = \"email\", every = \"1h\", count = " + std::to_string(2 * kBatch / kEvery) + " }";
+  auto pipeline = start_pipeline(*s, digest, "amqp_prefetch = 10000\n");
+  ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+  ASSERT_TRUE(pipeline->terminate().ok());
+  ASSERT_TRUE(test::publish_fedora_messages(s->rabbit.url(), items("u", 1, kBatch, kEvery)).ok());
+
+  ASSERT_TRUE(pipeline->restart().ok());
+  auto midway = pipeline->wait_metric(
+      "fmn_amqp_acked_total", "", [](double v) { return v >= 1000; }, 120s);
+  ASSERT_TRUE(midway.ok()) << midway.error().message;
+  ASSERT_EQ(::kill(pipeline->pid(), SIGSTOP), 0);
+  ASSERT_TRUE(
+      test::publish_fedora_messages(s->rabbit.url(), items("u", kBatch + 1, kBatch, kEvery)).ok());
+  std::string last;  // rabbitmqctl's last answer, for the failure message
+  auto unacknowledged = [&]() -> long long {
+    auto n = s->rabbit.unacknowledged(kQueue);
+    last = n.ok() ? std::to_string(*n) : n.error().message;
+    return n.ok() ? static_cast<long long>(*n) : -1;
+  };
+  ASSERT_TRUE(wait_for_count(unacknowledged, kBatch, 120s)) << last;
+  pipeline->kill();
+
+  ASSERT_TRUE(pipeline->restart().ok());
+  auto mail = s->smtp.wait_for_mail(1, 180s);
+  ASSERT_TRUE(mail.ok()) << mail.error().message << "\n" << pipeline->log_text();
+  // Every one of the 10,000 comes back flagged as redelivered; nothing else was delivered before.
+  EXPECT_EQ(pipeline->metric("fmn_amqp_redelivered_total"), double{kBatch});
+  ASSERT_TRUE(pipeline->terminate().ok());
+  auto all = s->smtp.received();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 1u);
+  EXPECT_EQ(describe(digest_topics(*all)), describe(ralphs("u", 1, 2 * kBatch, kEvery, true)));
 }
 
 TEST(AmqpFaults, BrokerRestartMidStreamResumes) {
