@@ -121,6 +121,24 @@ Result<PipelineProcess> start_pipeline(const Servers& s, const std::string& deli
   return pipeline;
 }
 
+// A pipeline collecting ralph's items into one digest of `digest_count` (they wait in Redis, so
+// a crash finds none of them half-sent to the SMTP server, and the digest shows each item it
+// carries): started once to declare its queue, stopped, and started again once `backlog` waits.
+Result<PipelineProcess> start_with_backlog(const Servers& s, size_t digest_count,
+                                           const std::vector<test::FedoraMessage>& backlog,
+                                           const std::string& source_extra = "") {
+  const std::string digest =
+      "{ to = \"email\", every = \"1h\", count = " + std::to_string(digest_count) + " }";
+  auto pipeline = start_pipeline(s, digest, source_extra);
+  if (!pipeline.ok()) return pipeline;
+  if (auto stopped = pipeline->terminate(); !stopped.ok()) return stopped.error();
+  if (auto sent = test::publish_fedora_messages(s.rabbit.url(), backlog); !sent.ok()) {
+    return sent.error();
+  }
+  if (auto restarted = pipeline->restart(); !restarted.ok()) return restarted.error();
+  return pipeline;
+}
+
 TEST(AmqpFaults, TenThousandPublishedWhileDownAreAllProcessedAfterStart) {
   auto s = start_servers();
   ASSERT_TRUE(s);
@@ -145,17 +163,9 @@ TEST(AmqpFaults, TenThousandPublishedWhileDownAreAllProcessedAfterStart) {
 TEST(AmqpFaults, KillNineMidStreamLosesAndDuplicatesNothing) {
   auto s = start_servers();
   ASSERT_TRUE(s);
-  // One digest of all of ralph's items: they wait in Redis, so the crash finds none of them
-  // half-sent to the SMTP server, and the digest shows each item it carries.
   constexpr size_t kCount = 10'000, kEvery = 100;
-  const std::string digest =
-      "{ to = \"email\", every = \"1h\", count = " + std::to_string(kCount / kEvery) + " }";
-  auto pipeline = start_pipeline(*s, digest);
+  auto pipeline = start_with_backlog(*s, kCount / kEvery, items("k", 1, kCount, kEvery));
   ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
-  ASSERT_TRUE(pipeline->terminate().ok());
-  ASSERT_TRUE(test::publish_fedora_messages(s->rabbit.url(), items("k", 1, kCount, kEvery)).ok());
-
-  ASSERT_TRUE(pipeline->restart().ok());
   auto midway = pipeline->wait_metric(
       "fmn_messages_received_total", "", [](double v) { return v >= 1000; }, 120s);
   ASSERT_TRUE(midway.ok()) << midway.error().message;
@@ -182,14 +192,9 @@ TEST(AmqpFaults, KillNineWithTenThousandUnacknowledgedDeliversEachOnce) {
   auto s = start_servers();
   ASSERT_TRUE(s);
   constexpr size_t kBatch = 10'000, kEvery = 100;
-  const std::string digest =
-      "{ to = \"email\", every = \"1h\", count = " + std::to_string(2 * kBatch / kEvery) + " }";
-  auto pipeline = start_pipeline(*s, digest, "amqp_prefetch = 10000\n");
+  auto pipeline = start_with_backlog(*s, 2 * kBatch / kEvery, items("u", 1, kBatch, kEvery),
+                                     "amqp_prefetch = 10000\n");
   ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
-  ASSERT_TRUE(pipeline->terminate().ok());
-  ASSERT_TRUE(test::publish_fedora_messages(s->rabbit.url(), items("u", 1, kBatch, kEvery)).ok());
-
-  ASSERT_TRUE(pipeline->restart().ok());
   auto midway = pipeline->wait_metric(
       "fmn_amqp_acked_total", "", [](double v) { return v >= 1000; }, 120s);
   ASSERT_TRUE(midway.ok()) << midway.error().message;
