@@ -4,9 +4,13 @@
 // `multiple`) and the other with fmn: the AMQP source, parse + meta, admission, the rule engine,
 // the delivery router, a sink queue into a counting sink, and acks only once settled. The clock
 // runs from the first delivery to the last ack. fmn's rate over the no-op's says whether the
-// broker or fmn is the bound. Without --amqp a private broker is started (tests/support).
+// broker or fmn is the bound. The CPU each consumer used per message (all its threads) says the
+// same on a machine busy with other work, where the rates measure who got the cores: fmn
+// competes with the broker for them, the no-op consumer hardly does. Without --amqp a private
+// broker is started (tests/support).
 #include <amqp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <optional>
@@ -82,6 +86,13 @@ void drop_queue(const AmqpFlags& flags, const std::string& queue) {
                       amqp_cstring_bytes(queue.c_str()), 0, 0);
   }
 }
+
+// A consumer's run and the CPU its process used for it.
+struct Consumed {
+  Run run;
+  double cpu_seconds = 0;
+  double cpu_us_per_msg() const { return run.messages ? cpu_seconds * 1e6 / run.messages : 0; }
+};
 
 // The no-op consumer: takes deliveries and acks them, nothing else.
 std::optional<Run> consume_noop(const AmqpFlags& flags, const std::string& queue, uint64_t count) {
@@ -181,27 +192,44 @@ void run(AmqpFlags flags) {
       "amqp: %llu messages a repetition, prefetch %u, fmn vs a no-op consumer (rabbitmq-c)\n",
       static_cast<unsigned long long>(flags.messages), flags.prefetch);
   std::vector<Run> fmn_runs, noop_runs;
+  std::vector<double> fmn_cpu, noop_cpu;  // µs per message
   uint64_t notifications = 0, short_runs = 0;
+  auto timed = [](auto consume) -> std::optional<Consumed> {
+    double start = process_cpu_seconds();
+    std::optional<Run> run = consume();
+    if (!run) return std::nullopt;
+    return Consumed{*run, process_cpu_seconds() - start};
+  };
   for (int rep = 0; rep < flags.repetitions; ++rep) {
     const std::string noop_queue = "fmn-bench-noop", fmn_queue = "fmn-bench-fmn";
     if (!preload(flags, **setup, noop_queue, flags.messages)) return;
-    auto noop = consume_noop(flags, noop_queue, flags.messages);
+    auto noop = timed([&] { return consume_noop(flags, noop_queue, flags.messages); });
     drop_queue(flags, noop_queue);
     if (!preload(flags, **setup, fmn_queue, flags.messages)) return;
-    auto fmn = consume_fmn(flags, **setup, fmn_queue, flags.messages, notifications);
+    auto fmn = timed(
+        [&] { return consume_fmn(flags, **setup, fmn_queue, flags.messages, notifications); });
     drop_queue(flags, fmn_queue);
     if (!noop || !fmn) return;
-    short_runs += (noop->messages != flags.messages) + (fmn->messages != flags.messages);
-    noop_runs.push_back(*noop);
-    fmn_runs.push_back(*fmn);
-    std::printf("  repetition %d: fmn %.0f msg/s, no-op %.0f msg/s\n", rep + 1, fmn->msgs_per_s(),
-                noop->msgs_per_s());
+    short_runs += (noop->run.messages != flags.messages) + (fmn->run.messages != flags.messages);
+    noop_runs.push_back(noop->run);
+    fmn_runs.push_back(fmn->run);
+    noop_cpu.push_back(noop->cpu_us_per_msg());
+    fmn_cpu.push_back(fmn->cpu_us_per_msg());
+    std::printf(
+        "  repetition %d: fmn %.0f msg/s (%.1f µs CPU/msg), no-op %.0f msg/s (%.1f µs CPU/msg)\n",
+        rep + 1, fmn->run.msgs_per_s(), fmn_cpu.back(), noop->run.msgs_per_s(), noop_cpu.back());
   }
   double noop_rate = median_run(noop_runs).msgs_per_s();
   double fmn_rate = median_run(fmn_runs).msgs_per_s();
+  auto median = [](std::vector<double> v) {
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    return v[v.size() / 2];
+  };
   print_report(stdout, "amqp", fmn_runs, flags.json,
                {{"noop_msgs_per_s", noop_rate},
                 {"ratio_vs_noop", noop_rate > 0 ? fmn_rate / noop_rate : 0},
+                {"cpu_us_per_msg", median(fmn_cpu)},
+                {"noop_cpu_us_per_msg", median(noop_cpu)},
                 {"notifications", static_cast<double>(notifications)},
                 {"short_runs", static_cast<double>(short_runs)}});
   if (short_runs > 0) exit_status() = 1;

@@ -18,11 +18,17 @@ double Run::gb_per_s() const {
   return seconds <= 0 ? 0 : static_cast<double>(bytes) / seconds / 1e9;
 }
 
-double thread_cpu_seconds() {
+namespace {
+double cpu_seconds(clockid_t clock) {
   timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  clock_gettime(clock, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
+}  // namespace
+
+double thread_cpu_seconds() { return cpu_seconds(CLOCK_THREAD_CPUTIME_ID); }
+
+double process_cpu_seconds() { return cpu_seconds(CLOCK_PROCESS_CPUTIME_ID); }
 
 double rss_mb() {
   std::ifstream statm("/proc/self/statm");

@@ -26,6 +26,8 @@ using Extras = std::vector<std::pair<std::string, double>>;
 
 // CPU time used so far by the calling thread: what one core did, whatever else the machine ran.
 double thread_cpu_seconds();
+// CPU time used so far by all the process's threads (not its children).
+double process_cpu_seconds();
 
 // The process's resident set now, in MB (from /proc/self/statm); 0 when it cannot be read.
 double rss_mb();

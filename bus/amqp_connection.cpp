@@ -45,6 +45,47 @@ std::string reply_text(const amqp_rpc_reply_t& r) {
   return "unknown reply";
 }
 
+// A failure to open the socket, in words an operator can act on.
+std::string open_failure(int status, const std::string& host) {
+  switch (status) {
+    case AMQP_STATUS_SSL_PEER_VERIFY_FAILED:
+      return "TLS: the broker's certificate does not chain to the CA certificate (amqp_ca_cert)";
+    case AMQP_STATUS_SSL_HOSTNAME_VERIFY_FAILED:
+      return "TLS: the broker's certificate is not for the host name " + host;
+    case AMQP_STATUS_SSL_ERROR:
+    case AMQP_STATUS_SSL_CONNECTION_FAILED:
+      return "TLS handshake failed (is this an AMQPS port? does the broker accept the client "
+             "certificate?)";
+    case AMQP_STATUS_SOCKET_ERROR:
+    case AMQP_STATUS_TCP_ERROR:
+      return "cannot connect (refused or unreachable)";
+    case AMQP_STATUS_TIMEOUT:
+      return "cannot connect (timed out)";
+    default:
+      return std::string("cannot connect: ") + amqp_error_string2(status);
+  }
+}
+
+// A refused login or connection.open, by its class: the broker answers 403 for bad credentials
+// (clients announcing authentication_failure_close) and 530 for a missing or forbidden vhost.
+std::string login_failure(const amqp_rpc_reply_t& r, const std::string& vhost) {
+  if (r.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION &&
+      r.reply.id == AMQP_CONNECTION_CLOSE_METHOD) {
+    const auto* m = static_cast<const amqp_connection_close_t*>(r.reply.decoded);
+    if (m->reply_code == AMQP_ACCESS_REFUSED) {
+      return "login refused: wrong user name or password (" + reply_text(r) + ")";
+    }
+    if (m->reply_code == AMQP_NOT_ALLOWED) {
+      return "virtual host '" + vhost + "' does not exist or the user may not use it (" +
+             reply_text(r) + ")";
+    }
+  }
+  if (r.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && r.library_error == AMQP_STATUS_SSL_ERROR) {
+    return "TLS: the broker closed the connection (does it accept the client certificate?)";
+  }
+  return "login: " + reply_text(r);
+}
+
 }  // namespace
 
 bool valid_amqp_url(const std::string& url) {
@@ -89,18 +130,22 @@ Result<std::unique_ptr<AmqpConnection>> AmqpConnection::open(const std::string& 
   amqp_set_rpc_timeout(c->state_, &tv);
   if (int status = amqp_socket_open_noblock(socket, u.info.host, u.info.port, &tv);
       status != AMQP_STATUS_OK) {
-    return io(amqp_error_string2(status));
+    return io(open_failure(status, u.info.host));
   }
   // Announces consumer_cancel_notify, so a deleted queue or a failed-over node tells us instead
-  // of leaving the consumer silently idle.
-  amqp_table_entry_t capability[1];
+  // of leaving the consumer silently idle, and authentication_failure_close, so a refused login
+  // is told (403) rather than shown as a closed socket.
+  amqp_table_entry_t capability[2];
   capability[0].key = amqp_cstring_bytes("consumer_cancel_notify");
-  capability[0].value.kind = AMQP_FIELD_KIND_BOOLEAN;
-  capability[0].value.value.boolean = 1;
+  capability[1].key = amqp_cstring_bytes("authentication_failure_close");
+  for (amqp_table_entry_t& c : capability) {
+    c.value.kind = AMQP_FIELD_KIND_BOOLEAN;
+    c.value.value.boolean = 1;
+  }
   amqp_table_entry_t properties[2];
   properties[0].key = amqp_cstring_bytes("capabilities");
   properties[0].value.kind = AMQP_FIELD_KIND_TABLE;
-  properties[0].value.value.table = {1, capability};
+  properties[0].value.value.table = {2, capability};
   properties[1].key = amqp_cstring_bytes("product");
   properties[1].value.kind = AMQP_FIELD_KIND_UTF8;
   properties[1].value.value.bytes = amqp_cstring_bytes("fmn");
@@ -108,7 +153,7 @@ Result<std::unique_ptr<AmqpConnection>> AmqpConnection::open(const std::string& 
   amqp_rpc_reply_t login = amqp_login_with_properties(
       c->state_, u.info.vhost, 0, AMQP_DEFAULT_FRAME_SIZE, static_cast<int>(heartbeat.count()),
       &client_properties, AMQP_SASL_METHOD_PLAIN, u.info.user, u.info.password);
-  if (login.reply_type != AMQP_RESPONSE_NORMAL) return io("login: " + reply_text(login));
+  if (login.reply_type != AMQP_RESPONSE_NORMAL) return io(login_failure(login, u.info.vhost));
   c->open_ = true;
   amqp_channel_open(c->state_, kChannel);
   if (amqp_rpc_reply_t r = amqp_get_rpc_reply(c->state_); r.reply_type != AMQP_RESPONSE_NORMAL) {

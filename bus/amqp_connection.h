@@ -5,7 +5,9 @@
 // defaults: guest, guest, 5672/5671, "/"), connects with a bounded timeout, sets up TLS for
 // amqps (the CA file verifies the broker; a client certificate and key are presented when
 // given), logs in announcing that the client understands consumer cancel notifications, and
-// opens channel 1. Errors (kIo, kInvalidConfig) name the host, never the password.
+// opens channel 1. Errors (kIo, kInvalidConfig) name the host, never the password, and say the
+// class of failure: refused or unreachable, TLS (unknown CA, wrong host name, handshake), login
+// refused, virtual host missing.
 // Closing is best-effort (connection.close, then free). Move-only; one thread at a time.
 #pragma once
 

@@ -232,6 +232,9 @@ bool AmqpSource::receive_one(std::vector<RawMessage>& out, std::chrono::millisec
   amqp_connection_state_t s = conn_->amqp->state();
   amqp_maybe_release_buffers(s);
   amqp_envelope_t envelope;
+  // rabbitmq-c rounds the time left down to whole milliseconds before it polls, so a wait of
+  // 1 ms would poll for 0 and the caller's loop would spin: ask for one more.
+  if (wait.count() > 0) wait += std::chrono::milliseconds(1);
   timeval tv{static_cast<time_t>(wait.count() / 1000),
              static_cast<suseconds_t>(wait.count() % 1000 * 1000)};
   amqp_rpc_reply_t r = amqp_consume_message(s, &envelope, &tv, 0);

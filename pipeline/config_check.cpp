@@ -8,6 +8,9 @@
 #include <chrono>
 #include <string>
 
+#include "bus/amqp_probe.h"
+#include "bus/amqp_source.h"
+#include "pipeline/amqp_intake.h"
 #include "pipeline/endpoint_probe.h"
 #include "pipeline/web_front.h"
 #include "prefs/dsl_rule_validator.h"
@@ -110,6 +113,28 @@ std::string smtp_host_port(const std::string& url) {
   return rest;
 }
 
+// Logs in to each broker as the source would and looks for its exchange and queue. URLs are named
+// by position and host, never quoted: they may hold a password.
+void check_amqp(Report& r, const ServiceConfig& c) {
+  const std::string queue = amqp_queue_name(c);
+  const std::string exchange = bus::AmqpSourceOptions{}.exchange;
+  for (size_t i = 0; i < c.amqp.size(); ++i) {
+    const std::string what = "RabbitMQ (source.amqp URL " + std::to_string(i + 1) + ")";
+    auto answer = bus::probe_amqp(c.amqp[i], {c.amqp_ca_cert, c.amqp_cert, c.amqp_key}, exchange,
+                                  queue, kTimeout);
+    if (!answer) {
+      r.error(what + ": " + answer.error().message);
+    } else if (!answer->ready) {
+      r.ok(what + " " + answer->broker + " takes the login; exchange " + exchange +
+           " exists; queue " + queue + " does not exist yet (declared at start)");
+    } else {
+      r.ok(what + " " + answer->broker + " takes the login; exchange " + exchange +
+           " exists; queue " + queue + " holds " + std::to_string(*answer->ready) +
+           " ready messages, " + std::to_string(answer->consumers) + " consumers");
+    }
+  }
+}
+
 // Reads the client secret and runs the provider's discovery, as a start would.
 void check_oidc(Report& r, const ServiceConfig& c) {
   metrics::Registry registry;
@@ -175,6 +200,7 @@ int check_config(const ServiceConfig& c, std::FILE* out) {
       r.error("bus " + endpoint + " does not accept connections (the service would wait for it)");
     }
   }
+  check_amqp(r, c);
   if (!c.redis.empty()) check_reachable(r, "Redis", c.redis);
   if (!c.smtp_url.empty()) check_reachable(r, "SMTP server", smtp_host_port(c.smtp_url));
   if (!c.irc_server.empty()) check_reachable(r, "IRC server", c.irc_server);

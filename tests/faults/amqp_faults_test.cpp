@@ -2,9 +2,13 @@
 // by pika exactly as fedora-messaging shapes them, and the exact set of notifications checked
 // at a real SMTP server. Only the fedora_messaging_user_ralph header says a message concerns
 // ralph (the body names nobody), so every delivery also proves the headers reached the meta.
-// Scenarios: fmn down while 10,000 messages are published; kill -9 mid-stream; RabbitMQ
-// restarted mid-stream; poison among good messages; a corpus published by fmn-replay --amqp.
+// Scenarios: fmn down while 10,000 messages are published; kill -9 mid-stream, and with 10,000
+// deliveries unacknowledged; RabbitMQ restarted mid-stream; poison among good messages; a corpus
+// published by fmn-replay --amqp; AMQPS with a client certificate, and refused for an unknown CA
+// or a certificate for another host.
 #include <gtest/gtest.h>
+
+#include <signal.h>
 
 #include <fstream>
 
@@ -16,6 +20,7 @@
 #include "tests/support/redis_server.h"
 #include "tests/support/smtp_server.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_ca.h"
 
 namespace fmn::faults {
 namespace {
@@ -53,9 +58,12 @@ std::map<std::string, int> ralphs(const std::string& run, size_t first, size_t c
   return out;
 }
 
-std::string config(const test::RabbitMqServer& rabbit, const test::SmtpServer& smtp,
-                   const test::RedisServer* redis) {
-  std::string out = "[source]\namqp = [\"" + rabbit.url() + "\"]\namqp_queue = \"fmn-test\"\n";
+constexpr const char* kQueue = "fmn-test";
+
+std::string config(const std::string& url, const test::SmtpServer& smtp,
+                   const test::RedisServer* redis, const std::string& source_extra = "") {
+  std::string out = "[source]\namqp = [\"" + url + "\"]\namqp_queue = \"" + kQueue + "\"\n";
+  out += source_extra;
   out += "[email]\nsmtp_url = \"" + smtp.url() + "\"\n";
   if (redis != nullptr)
     out += "[state]\nredis = \"" + test::loopback_address(redis->port()) + "\"\n";
@@ -68,8 +76,8 @@ struct Servers {
   test::RedisServer redis;
 };
 
-std::optional<Servers> start_servers() {
-  auto rabbit = test::RabbitMqServer::start();
+std::optional<Servers> start_servers(std::optional<test::RabbitMqTls> tls = std::nullopt) {
+  auto rabbit = test::RabbitMqServer::start(std::move(tls));
   EXPECT_TRUE(rabbit.ok()) << rabbit.error().message;
   auto smtp = test::SmtpServer::start();
   EXPECT_TRUE(smtp.ok()) << smtp.error().message;
@@ -102,13 +110,32 @@ void expect_exactly(const Servers& s, std::map<std::string, int> expected, const
 
 // The queue must exist before anything is published to amq.topic, or the broker drops it: the
 // first start declares and binds it, as an operator's first deployment does.
-Result<PipelineProcess> start_pipeline(const Servers& s, const std::string& delivery) {
-  auto pipeline = PipelineProcess::start(
-      {one_user_prefs(kMentionsMe, delivery), config(s.rabbit, s.smtp, &s.redis)});
+Result<PipelineProcess> start_pipeline(const Servers& s, const std::string& delivery,
+                                       const std::string& source_extra = "") {
+  auto pipeline = PipelineProcess::start({one_user_prefs(kMentionsMe, delivery),
+                                          config(s.rabbit.url(), s.smtp, &s.redis, source_extra)});
   if (!pipeline.ok()) return pipeline;
   auto up = pipeline->wait_metric(
       "fmn_amqp_connected", "", [](double v) { return v == 1; }, 60s);
   if (!up.ok()) return up.error();
+  return pipeline;
+}
+
+// A pipeline collecting ralph's items into one digest of `digest_count` (they wait in Redis, so
+// a crash finds none of them half-sent to the SMTP server, and the digest shows each item it
+// carries): started once to declare its queue, stopped, and started again once `backlog` waits.
+Result<PipelineProcess> start_with_backlog(const Servers& s, size_t digest_count,
+                                           const std::vector<test::FedoraMessage>& backlog,
+                                           const std::string& source_extra = "") {
+  const std::string digest =
+      "{ to = \"email\", every = \"1h\", count = " + std::to_string(digest_count) + " }";
+  auto pipeline = start_pipeline(s, digest, source_extra);
+  if (!pipeline.ok()) return pipeline;
+  if (auto stopped = pipeline->terminate(); !stopped.ok()) return stopped.error();
+  if (auto sent = test::publish_fedora_messages(s.rabbit.url(), backlog); !sent.ok()) {
+    return sent.error();
+  }
+  if (auto restarted = pipeline->restart(); !restarted.ok()) return restarted.error();
   return pipeline;
 }
 
@@ -136,17 +163,9 @@ TEST(AmqpFaults, TenThousandPublishedWhileDownAreAllProcessedAfterStart) {
 TEST(AmqpFaults, KillNineMidStreamLosesAndDuplicatesNothing) {
   auto s = start_servers();
   ASSERT_TRUE(s);
-  // One digest of all of ralph's items: they wait in Redis, so the crash finds none of them
-  // half-sent to the SMTP server, and the digest shows each item it carries.
   constexpr size_t kCount = 10'000, kEvery = 100;
-  const std::string digest =
-      "{ to = \"email\", every = \"1h\", count = " + std::to_string(kCount / kEvery) + " }";
-  auto pipeline = start_pipeline(*s, digest);
+  auto pipeline = start_with_backlog(*s, kCount / kEvery, items("k", 1, kCount, kEvery));
   ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
-  ASSERT_TRUE(pipeline->terminate().ok());
-  ASSERT_TRUE(test::publish_fedora_messages(s->rabbit.url(), items("k", 1, kCount, kEvery)).ok());
-
-  ASSERT_TRUE(pipeline->restart().ok());
   auto midway = pipeline->wait_metric(
       "fmn_messages_received_total", "", [](double v) { return v >= 1000; }, 120s);
   ASSERT_TRUE(midway.ok()) << midway.error().message;
@@ -163,6 +182,44 @@ TEST(AmqpFaults, KillNineMidStreamLosesAndDuplicatesNothing) {
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->size(), 1u);
   EXPECT_EQ(describe(digest_topics(*all)), describe(ralphs("k", 1, kCount, kEvery, true)));
+}
+
+// The worst case: 10,000 deliveries unacknowledged at the broker when fmn dies, some of
+// them perhaps already in the digest store and the completion log, the rest not yet read. Frozen
+// (SIGSTOP) mid-stream, fmn acknowledges nothing more while the broker refills the prefetch
+// window from a second batch; the broker's own count says when the window is full.
+TEST(AmqpFaults, KillNineWithTenThousandUnacknowledgedDeliversEachOnce) {
+  auto s = start_servers();
+  ASSERT_TRUE(s);
+  constexpr size_t kBatch = 10'000, kEvery = 100;
+  auto pipeline = start_with_backlog(*s, 2 * kBatch / kEvery, items("u", 1, kBatch, kEvery),
+                                     "amqp_prefetch = 10000\n");
+  ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+  auto midway = pipeline->wait_metric(
+      "fmn_amqp_acked_total", "", [](double v) { return v >= 1000; }, 120s);
+  ASSERT_TRUE(midway.ok()) << midway.error().message;
+  ASSERT_EQ(::kill(pipeline->pid(), SIGSTOP), 0);
+  ASSERT_TRUE(
+      test::publish_fedora_messages(s->rabbit.url(), items("u", kBatch + 1, kBatch, kEvery)).ok());
+  std::string last;  // rabbitmqctl's last answer, for the failure message
+  auto unacknowledged = [&]() -> long long {
+    auto n = s->rabbit.unacknowledged(kQueue);
+    last = n.ok() ? std::to_string(*n) : n.error().message;
+    return n.ok() ? static_cast<long long>(*n) : -1;
+  };
+  ASSERT_TRUE(wait_for_count(unacknowledged, kBatch, 120s)) << last;
+  pipeline->kill();
+
+  ASSERT_TRUE(pipeline->restart().ok());
+  auto mail = s->smtp.wait_for_mail(1, 180s);
+  ASSERT_TRUE(mail.ok()) << mail.error().message << "\n" << pipeline->log_text();
+  // Every one of the 10,000 comes back flagged as redelivered; nothing else was delivered before.
+  EXPECT_EQ(pipeline->metric("fmn_amqp_redelivered_total"), double{kBatch});
+  ASSERT_TRUE(pipeline->terminate().ok());
+  auto all = s->smtp.received();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 1u);
+  EXPECT_EQ(describe(digest_topics(*all)), describe(ralphs("u", 1, 2 * kBatch, kEvery, true)));
 }
 
 TEST(AmqpFaults, BrokerRestartMidStreamResumes) {
@@ -226,8 +283,8 @@ TEST(AmqpReplay, CorpusPublishedByFmnReplayIsMatchedAsRecorded) {
   auto s = start_servers();
   ASSERT_TRUE(s);
   // On a quorum queue, which fmn declares with its type.
-  std::string quorum = config(s->rabbit, s->smtp, &s->redis);
-  quorum.insert(quorum.find('\n') + 1, "amqp_queue_type = \"quorum\"\n");
+  std::string quorum =
+      config(s->rabbit.url(), s->smtp, &s->redis, "amqp_queue_type = \"quorum\"\n");
   auto pipeline =
       PipelineProcess::start({one_user_prefs(kWatchedRule, "{ to = \"email\" }"), quorum});
   ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
@@ -260,6 +317,93 @@ TEST(AmqpReplay, CorpusPublishedByFmnReplayIsMatchedAsRecorded) {
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->size(), expected);
   for (const auto& [id, n] : received_ids(*all)) EXPECT_EQ(n, 1) << id;
+}
+
+// The broker's CA, its certificate for "localhost", and the client certificate fmn presents.
+struct Tls {
+  test::TestCa ca;
+  test::TestCa::Issued broker, client;
+  test::RabbitMqTls server() const { return {ca.ca_certificate(), broker.certificate, broker.key}; }
+};
+
+std::optional<Tls> make_tls(const std::string& name) {
+  auto ca = test::TestCa::create(name);
+  EXPECT_TRUE(ca.ok()) << ca.error().message;
+  if (!ca.ok()) return std::nullopt;
+  auto broker = ca->issue_tls("broker", "localhost");
+  auto client = ca->issue_tls("fmn", "");
+  EXPECT_TRUE(broker.ok() && client.ok());
+  if (!broker.ok() || !client.ok()) return std::nullopt;
+  return Tls{std::move(ca).value(), std::move(broker).value(), std::move(client).value()};
+}
+
+// [source] settings: trust `ca`, present the client certificate of `tls`.
+std::string tls_settings(const std::filesystem::path& ca, const Tls& tls) {
+  return "amqp_ca_cert = \"" + ca.string() + "\"\namqp_cert = \"" +
+         tls.client.certificate.string() + "\"\namqp_key = \"" + tls.client.key.string() + "\"\n";
+}
+
+TEST(AmqpTls, ConsumesOverAmqpsVerifyingTheBrokerAndPresentingAClientCertificate) {
+  auto tls = make_tls("amqps");
+  ASSERT_TRUE(tls);
+  auto s = start_servers(tls->server());
+  ASSERT_TRUE(s);
+  const std::string url = s->rabbit.amqps_url("localhost");
+  auto pipeline = PipelineProcess::start(
+      {one_user_prefs(kMentionsMe, "{ to = \"email\" }"),
+       config(url, s->smtp, &s->redis, tls_settings(tls->ca.ca_certificate(), *tls))});
+  ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+  auto up = pipeline->wait_metric(
+      "fmn_amqp_connected", "", [](double v) { return v == 1; }, 60s);
+  ASSERT_TRUE(up.ok()) << up.error().message;
+  ASSERT_TRUE(test::publish_fedora_messages(s->rabbit.url(), items("t", 1, 200, 10)).ok());
+  auto acked = pipeline->wait_metric(
+      "fmn_amqp_acked_total", "", [](double v) { return v == 200; }, 60s);
+  ASSERT_TRUE(acked.ok()) << acked.error().message;
+  deliver_last(*s, *pipeline, "t", 201, 21);
+  ASSERT_TRUE(pipeline->terminate().ok());
+  expect_exactly(*s, ralphs("t", 1, 200, 10), "t", 201);
+  // The URL's credentials (guest:guest) appear nowhere in what fmn logged.
+  EXPECT_EQ(pipeline->log_text().find("guest"), std::string::npos) << pipeline->log_text();
+}
+
+// Waits until the log of `pipeline` holds `text`.
+bool logged(const PipelineProcess& pipeline, const std::string& text) {
+  return wait_for_count(
+      [&] { return pipeline.log_text().find(text) == std::string::npos ? 0LL : 1LL; }, 1, 60s);
+}
+
+TEST(AmqpTls, AnUnknownCaOrACertificateForAnotherHostIsRefusedWithAClearError) {
+  auto tls = make_tls("amqps-refused");
+  auto stranger = test::TestCa::create("amqps-stranger");
+  ASSERT_TRUE(tls && stranger.ok());
+  auto s = start_servers(tls->server());
+  ASSERT_TRUE(s);
+  constexpr const char* kPassword = "s3cret-amqp-pw";
+  auto with_password = [&](std::string url) {
+    return url.replace(url.find("guest:guest"), 11, std::string("guest:") + kPassword);
+  };
+  struct Case {
+    std::string url, ca, error;
+  };
+  for (const Case& c : {
+           Case{with_password(s->rabbit.amqps_url("localhost")),
+                stranger->ca_certificate().string(),
+                "TLS: the broker's certificate does not chain to the CA certificate"},
+           Case{with_password(s->rabbit.amqps_url("127.0.0.1")), tls->ca.ca_certificate().string(),
+                "TLS: the broker's certificate is not for the host name 127.0.0.1"},
+       }) {
+    auto pipeline =
+        PipelineProcess::start({one_user_prefs(kMentionsMe, "{ to = \"email\" }"),
+                                config(c.url, s->smtp, &s->redis, tls_settings(c.ca, *tls))});
+    ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+    EXPECT_TRUE(logged(*pipeline, c.error)) << pipeline->log_text();
+    EXPECT_EQ(pipeline->metric("fmn_amqp_connected"), 0.0);
+    ASSERT_TRUE(pipeline->terminate().ok());
+    const std::string log = pipeline->log_text();
+    EXPECT_EQ(log.find(kPassword), std::string::npos) << log;
+    EXPECT_EQ(log.find("guest"), std::string::npos) << log;
+  }
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // `fmn-pipeline --check-config FILE` against real files and servers: a good configuration
 // prints what would run and exits 0; each class of problem (the file's syntax and keys, a bad
 // value, broken preferences, a database without the schema, an unreachable server, a taken
-// port, an OpenID provider without its client secret) is reported and exits non-zero, without
-// starting anything.
+// port, an OpenID provider without its client secret, a RabbitMQ broker that refuses the
+// connection, the login, the virtual host or the TLS handshake) is reported and exits non-zero,
+// without starting anything.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -15,7 +16,9 @@
 #include "tests/support/loopback.h"
 #include "tests/support/oidc_provider.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/rabbitmq_server.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_ca.h"
 
 namespace fmn::test {
 namespace {
@@ -169,6 +172,77 @@ TEST(PipelineCheckConfig, ADatabaseWithoutTheSchemaIsReportedAndLeftUntouched) {
                           "preferences schema: run `fmn-prefs migrate` first"),
             std::string::npos)
       << c.output;
+}
+
+// [source] with these broker URLs, trusting `ca` and presenting `client`; no listening ports.
+std::string amqp_config(const std::vector<std::string>& urls, const std::filesystem::path& ca,
+                        const TestCa::Issued& client) {
+  std::string list;
+  for (const std::string& url : urls) list += (list.empty() ? "\"" : ", \"") + url + "\"";
+  return "[source]\namqp = [" + list + "]\namqp_ca_cert = \"" + ca.string() + "\"\namqp_cert = \"" +
+         client.certificate.string() + "\"\namqp_key = \"" + client.key.string() +
+         "\"\n[sse]\nlisten = \"\"\n[admin]\nlisten = \"\"\n";
+}
+
+TEST(PipelineCheckConfig, EachBrokerIsLoggedInToAndEachClassOfFailureNamed) {
+  auto ca = TestCa::create("check-amqp");
+  auto stranger = TestCa::create("check-amqp-stranger");
+  ASSERT_TRUE(ca.ok() && stranger.ok());
+  auto broker = ca->issue_tls("broker", "localhost");
+  auto client = ca->issue_tls("fmn", "");
+  ASSERT_TRUE(broker.ok() && client.ok());
+  auto rabbit =
+      RabbitMqServer::start(RabbitMqTls{ca->ca_certificate(), broker->certificate, broker->key});
+  ASSERT_TRUE(rabbit.ok()) << rabbit.error().message;
+  const std::string plain = rabbit->url(), tls = rabbit->amqps_url("localhost");
+
+  Checked good = check("amqp-good", amqp_config({plain, tls}, ca->ca_certificate(), *client));
+  EXPECT_EQ(good.status, 0) << good.output;
+  for (const std::string& line :
+       {"ok: RabbitMQ (source.amqp URL 1) " + loopback_address(rabbit->port()) +
+            " takes the login; exchange amq.topic exists; queue fmn.shard-0-of-1 does not exist "
+            "yet (declared at start)\n",
+        "ok: RabbitMQ (source.amqp URL 2) localhost:" + tls.substr(tls.rfind(':') + 1) +
+            " takes the login",
+        std::string("would run: source: fedora-messaging, 2 broker URL(s)")}) {
+    EXPECT_NE(good.output.find(line), std::string::npos) << line << "\n" << good.output;
+  }
+
+  constexpr const char* kPassword = "s3cret-amqp-pw";
+  const std::string dead = "amqp://guest:guest@" + dead_address();
+  const std::string bad_password =
+      "amqp://guest:" + std::string(kPassword) + "@" + loopback_address(rabbit->port());
+  const std::string tls_on_plain_port =
+      "amqps://guest:guest@localhost:" + std::to_string(rabbit->port());
+  Checked bad = check("amqp-bad", amqp_config({dead, bad_password, plain + "/nowhere",
+                                               rabbit->amqps_url("127.0.0.1"), tls_on_plain_port},
+                                              ca->ca_certificate(), *client));
+  EXPECT_EQ(bad.status, 1) << bad.output;
+  for (const std::string& line : {
+           "error: RabbitMQ (source.amqp URL 1): amqp " + dead.substr(dead.find('@') + 1) +
+               ": cannot connect (refused or unreachable)",
+           std::string("error: RabbitMQ (source.amqp URL 2): amqp ") +
+               loopback_address(rabbit->port()) + ": login refused: wrong user name or password",
+           std::string("error: RabbitMQ (source.amqp URL 3): amqp ") +
+               loopback_address(rabbit->port()) +
+               ": virtual host 'nowhere' does not exist or the user may not use it",
+           std::string("error: RabbitMQ (source.amqp URL 4): amqp 127.0.0.1:") +
+               tls.substr(tls.rfind(':') + 1) +
+               ": TLS: the broker's certificate is not for the host name 127.0.0.1",
+           std::string("error: RabbitMQ (source.amqp URL 5): amqp localhost:") +
+               std::to_string(rabbit->port()) + ": TLS handshake failed",
+       }) {
+    EXPECT_NE(bad.output.find(line), std::string::npos) << line << "\n" << bad.output;
+  }
+  EXPECT_EQ(bad.output.find(kPassword), std::string::npos) << bad.output;
+
+  Checked unknown_ca =
+      check("amqp-unknown-ca", amqp_config({tls}, stranger->ca_certificate(), *client));
+  EXPECT_EQ(unknown_ca.status, 1) << unknown_ca.output;
+  EXPECT_NE(unknown_ca.output.find("TLS: the broker's certificate does not chain to the CA "
+                                   "certificate (amqp_ca_cert)"),
+            std::string::npos)
+      << unknown_ca.output;
 }
 
 }  // namespace

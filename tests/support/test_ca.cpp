@@ -97,6 +97,28 @@ Result<std::string> TestCa::sign(std::string_view envelope) {
   return canonical_json(*tree);
 }
 
+Result<TestCa::Issued> TestCa::issue_tls(const std::string& name,
+                                         const std::string& server_dns_name) {
+  const std::string ext = name + ".ext";
+  std::string extensions = "basicConstraints = CA:FALSE\nauthorityKeyIdentifier = keyid\n";
+  extensions +=
+      server_dns_name.empty()
+          ? "extendedKeyUsage = clientAuth\n"
+          : "extendedKeyUsage = serverAuth\nsubjectAltName = DNS:" + server_dns_name + "\n";
+  if (auto ok = write_file(dir_ / ext, extensions); !ok) return ok.error();
+  const std::string serial = std::to_string(100 + ++files_);
+  for (std::vector<std::string> args : {
+           std::vector<std::string>{"req", "-new", "-config", "openssl.cnf", "-newkey", "rsa:2048",
+                                    "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
+                                    "-subj", "/CN=" + name},
+           {"x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+            "-set_serial", serial, "-days", "2", "-extfile", ext, "-out", name + ".crt"},
+       }) {
+    if (auto ok = openssl(std::move(args)); !ok) return ok.error();
+  }
+  return Issued{dir_ / (name + ".crt"), dir_ / (name + ".key")};
+}
+
 Result<std::filesystem::path> TestCa::crl(bool revoking_publisher) {
   if (revoking_publisher) {
     if (auto ok = openssl({"ca", "-config", "openssl.cnf", "-revoke", "publisher.crt"}); !ok) {

@@ -1,9 +1,9 @@
-// TestCa: a certificate authority for signature tests, made with the openssl command-line tool
-// in a temporary directory: a self-signed CA certificate and a publisher certificate it issued
-// (RSA 2048, valid for two days). It signs fedmsg envelopes as fedmsg.crypto.x509 did: crypto
-// "x509", `signature` the base64 of RSA PKCS#1 v1.5 over SHA-1 (`openssl dgst -sha1 -sign`) of
-// the canonical bytes (core/signed_envelope.h), `certificate` the base64 of the PEM certificate.
-// Move-only; not thread-safe.
+// TestCa: a certificate authority for signature and TLS tests, made with the openssl command-line
+// tool in a temporary directory: a self-signed CA certificate and a publisher certificate it
+// issued (RSA 2048, valid for two days); on request, TLS server and client certificates. It signs
+// fedmsg envelopes as fedmsg.crypto.x509 did: crypto "x509", `signature` the base64 of RSA PKCS#1
+// v1.5 over SHA-1 (`openssl dgst -sha1 -sign`) of the canonical bytes (core/signed_envelope.h),
+// `certificate` the base64 of the PEM certificate. Move-only; not thread-safe.
 #pragma once
 
 #include <filesystem>
@@ -24,6 +24,14 @@ class TestCa {
 
   // PEM file of the CA certificate: what a verifier is configured to trust.
   std::filesystem::path ca_certificate() const { return dir_ / "ca.crt"; }
+
+  // A TLS certificate and its unencrypted key, issued by this CA: for a server known by the DNS
+  // name `server_dns_name` (its subjectAltName), or for a client when that is empty. `name`
+  // names the files and goes into the common name.
+  struct Issued {
+    std::filesystem::path certificate, key;
+  };
+  Result<Issued> issue_tls(const std::string& name, const std::string& server_dns_name);
 
   // `envelope` (JSON, unsigned) with crypto, signature and certificate set, as JSON.
   Result<std::string> sign(std::string_view envelope);
