@@ -29,21 +29,18 @@ constexpr size_t kMaxGather = 64;
 
 }  // namespace
 
-SseSession::SseSession(tcp::socket socket, SseServer::Impl& server, std::string address)
+SseSession::SseSession(tcp::socket socket, SseServer::Impl& server, net::ConnectionSlot slot)
     : socket_(std::move(socket)),
       server_(server),
-      address_(std::move(address)),
+      slot_(std::move(slot)),
       deadline_(socket_.get_executor()) {
   gather_.reserve(kMaxGather);
 }
 
-SseSession::~SseSession() {
-  server_.queued_.fetch_sub(queued_bytes_, std::memory_order_relaxed);
-  server_.release(address_);
-}
+SseSession::~SseSession() { server_.queued_.fetch_sub(queued_bytes_, std::memory_order_relaxed); }
 
 void SseSession::start() {
-  close_unless_done_within(server_.config_.header_timeout);
+  close_unless_done_within(server_.config_.limits.header_timeout);
   parser_.header_limit(8 * 1024);
   parser_.body_limit(0);
   http::async_read(socket_, buffer_, parser_,
@@ -74,7 +71,7 @@ void SseSession::offer(const SseEvent& event, Clock::time_point published) {
 void SseSession::tick(std::chrono::steady_clock::time_point now) {
   if (closed_) return;
   if (!queue_.empty()) {
-    if (now - last_progress_ < server_.config_.idle_timeout) return;
+    if (now - last_progress_ < server_.config_.limits.idle_timeout) return;
     server_.slow_.fetch_add(1, std::memory_order_relaxed);
     return close();
   }
@@ -150,7 +147,7 @@ void SseSession::respond(std::string_view status, std::string_view type, std::st
                          "Connection: close\r\n\r\n" +
                          std::string(body);
   closing_after_write_ = true;
-  close_unless_done_within(server_.config_.idle_timeout);
+  close_unless_done_within(server_.config_.limits.idle_timeout);
   enqueue(std::make_shared<const std::string>(std::move(response)));
 }
 

@@ -24,7 +24,8 @@ namespace fmn::sinks {
 
 class SseSession : public std::enable_shared_from_this<SseSession> {
  public:
-  SseSession(boost::asio::ip::tcp::socket socket, SseServer::Impl& server, std::string address);
+  SseSession(boost::asio::ip::tcp::socket socket, SseServer::Impl& server,
+             net::ConnectionSlot slot);
   ~SseSession();
 
   void start();
@@ -57,7 +58,7 @@ class SseSession : public std::enable_shared_from_this<SseSession> {
 
   boost::asio::ip::tcp::socket socket_;
   SseServer::Impl& server_;
-  std::string address_;
+  net::ConnectionSlot slot_;  // counted open until destroyed
   boost::asio::steady_timer deadline_;
   boost::beast::flat_buffer buffer_;
   boost::beast::http::request_parser<boost::beast::http::empty_body> parser_;
