@@ -111,17 +111,26 @@ void SseServer::Impl::fan_out() {
   room_.notify_all();
 }
 
-std::vector<SseEvent> SseServer::Impl::recent(const std::string& feed, uint64_t last_id) {
+void SseServer::Impl::recent(const std::string& feed, uint64_t last_id,
+                             SseRedisBacklog::Events done) {
   std::vector<SseEvent> events = backlog_.since(feed, last_id);
   // A new client (no id) is shown what memory has; Redis only when memory has nothing.
   const bool fresh = last_id == 0 && !events.empty();
-  if (!stored_ || fresh || backlog_.reaches_back_to(feed, last_id)) return events;
-  std::vector<SseEvent> older = stored_->since(feed, last_id);
-  // Redis is written behind memory: from memory's first event on, memory's copy is complete.
-  const uint64_t first = events.empty() ? UINT64_MAX : events.front().id;
-  std::erase_if(older, [first](const SseEvent& e) { return e.id >= first; });
-  older.insert(older.end(), events.begin(), events.end());
-  return older;
+  if (!stored_ || fresh || backlog_.reaches_back_to(feed, last_id)) return done(std::move(events));
+  stored_->read_since(
+      feed, last_id,
+      [this, feed, last_id, done = std::move(done)](std::vector<SseEvent> older) mutable {
+        asio::post(
+            io_, [this, feed, last_id, older = std::move(older), done = std::move(done)]() mutable {
+              // Memory as it is now: events published during the read are in it. Redis is written
+              // behind memory: from memory's first event on, memory's copy is complete.
+              const std::vector<SseEvent> newer = backlog_.since(feed, last_id);
+              const uint64_t first = newer.empty() ? UINT64_MAX : newer.front().id;
+              std::erase_if(older, [first](const SseEvent& e) { return e.id >= first; });
+              older.insert(older.end(), newer.begin(), newer.end());
+              done(std::move(older));
+            });
+      });
 }
 
 void SseServer::Impl::note_memory() {

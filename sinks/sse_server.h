@@ -10,7 +10,9 @@
 // Each event has an "id:"; a client reconnecting with Last-Event-ID (header, or ?lastEventId=)
 // first gets exactly the events after it that are still in the backlog (sse_backlog.h); a new
 // client first gets the feed's recent events. With Redis configured the backlog is kept there
-// too, so resuming reaches further back and survives a restart.
+// too, so resuming reaches further back and survives a restart; those reads run on the Redis
+// backlog's reader thread, never on the I/O thread, and the client gets live events again once
+// it has caught up.
 // Heartbeats (": ping") keep idle connections and proxies alive.
 // Memory is bounded by design: each event is serialized once into a buffer every client's queue
 // shares; the backlog holds at most `backlog_bytes` over all feeds; publish() waits while more

@@ -38,9 +38,11 @@ class SseServer::Impl {
     return queued_.load(std::memory_order_relaxed) + bytes <= config_.queued_budget_bytes;
   }
   void note_memory();
-  // The feed's events after `last_id`: from memory, and from Redis when memory does not reach
-  // back that far (for a new client, last_id 0: when memory has none).
-  std::vector<SseEvent> recent(const std::string& feed, uint64_t last_id);
+  // Hands `done` the feed's events after `last_id`, on the I/O thread: at once from memory, or,
+  // when memory does not reach back that far (for a new client, last_id 0: when memory has
+  // none) and Redis is configured, once the backlog's reader thread has read the older ones
+  // from Redis. The I/O thread never waits for Redis.
+  void recent(const std::string& feed, uint64_t last_id, SseRedisBacklog::Events done);
 
   SseServerConfig config_;
   FeedAuth auth_;

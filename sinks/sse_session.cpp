@@ -51,6 +51,10 @@ void SseSession::start() {
 
 void SseSession::offer(const SseEvent& event, Clock::time_point published) {
   if (closed_) return;
+  if (fetching_) {
+    ++skipped_;
+    return;
+  }
   const size_t size = event.frame->size();
   if (!lagging_ && (queued_bytes_ + size > server_.config_.max_queued_bytes ||
                     !server_.queues_have_room(size))) {
@@ -133,10 +137,10 @@ void SseSession::route() {
   enqueue(std::make_shared<const std::string>(
       "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
       "Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\nretry: 2000\n\n"));
-  // The newest events that fit in half the queue: a long gap never makes the client lag.
-  catch_up(server_.config_.max_queued_bytes / 2, 0);
   server_.subscribe(feed_, shared_from_this());
   watch_for_close();
+  // The newest events that fit in half the queue: a long gap never makes the client lag.
+  catch_up(server_.config_.max_queued_bytes / 2, 0);
 }
 
 void SseSession::respond(std::string_view status, std::string_view type, std::string_view body) {
@@ -166,8 +170,18 @@ void SseSession::enqueue(Frame frame, Clock::time_point published) {
   write_next();
 }
 
-size_t SseSession::catch_up(size_t room, uint64_t skipped) {
-  const std::vector<SseEvent> events = server_.recent(feed_, last_id_);
+void SseSession::catch_up(size_t room, uint64_t skipped) {
+  fetching_ = true;
+  server_.recent(feed_, last_id_,
+                 [weak = weak_from_this(), room, skipped](std::vector<SseEvent> events) {
+                   if (auto self = weak.lock()) self->replay(events, room, skipped);
+                 });
+}
+
+void SseSession::replay(const std::vector<SseEvent>& events, size_t room, uint64_t skipped) {
+  fetching_ = false;
+  if (closed_) return;
+  skipped += std::exchange(skipped_, 0);
   size_t first = events.size(), bytes = 0;
   while (first > 0 && bytes + events[first - 1].frame->size() <= room) {
     bytes += events[--first].frame->size();
@@ -185,7 +199,6 @@ size_t SseSession::catch_up(size_t room, uint64_t skipped) {
     enqueue(events[i].frame);
   }
   if (!events.empty()) last_id_ = events.back().id;
-  return sent;
 }
 
 void SseSession::resume() {
