@@ -3,6 +3,7 @@
 // server process's memory-less start; a resume waiting for a slow Redis holds up no one else.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <thread>
 
 #include "sinks/redis_connection.h"
@@ -57,14 +58,30 @@ std::unique_ptr<SseServer> start(const test::RedisServer& redis) {
   return server ? std::move(server.value()) : nullptr;
 }
 
-TEST(SseRedis, ResumesFromRedisPastTheMemoryBudgetAndAcrossARestart) {
-  auto redis = test::RedisServer::start();
-  ASSERT_TRUE(redis.ok()) << redis.error().message;
-  auto server = start(*redis);
-  ASSERT_NE(server, nullptr);
-  for (int i = 0; i < 50; ++i) server->publish("alice", "e" + std::to_string(i));
-  for (int i = 0; i < 1000 && server->stored_events() < 50; ++i) std::this_thread::sleep_for(10ms);
-  ASSERT_EQ(server->stored_events(), 50u);
+// A Redis server, and an SSE server keeping its backlog there, whose alice feed has had e0..e49
+// (all of them in Redis, only the last few in memory).
+class SseRedis : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto redis = test::RedisServer::start();
+    ASSERT_TRUE(redis.ok()) << redis.error().message;
+    redis_.emplace(std::move(redis).value());
+    server_ = start(*redis_);
+    ASSERT_NE(server_, nullptr);
+    for (int i = 0; i < 50; ++i) server_->publish("alice", "e" + std::to_string(i));
+    for (int i = 0; i < 1000 && server_->stored_events() < 50; ++i) {
+      std::this_thread::sleep_for(10ms);
+    }
+    ASSERT_EQ(server_->stored_events(), 50u);
+  }
+
+  std::optional<test::RedisServer> redis_;
+  std::unique_ptr<SseServer> server_;
+};
+
+TEST_F(SseRedis, ResumesFromRedisPastTheMemoryBudgetAndAcrossARestart) {
+  auto& server = server_;
+  const test::RedisServer& redis = *redis_;
 
   const auto all = events_of(curl(*server, "alice", "1"));  // from the very first
   ASSERT_EQ(all.size(), 50u);                               // more than the memory store holds
@@ -75,7 +92,7 @@ TEST(SseRedis, ResumesFromRedisPastTheMemoryBudgetAndAcrossARestart) {
   EXPECT_EQ(after.back().second, "e49");
 
   server.reset();  // a restart: the new server's memory is empty
-  server = start(*redis);
+  server = start(redis);
   ASSERT_NE(server, nullptr);
   server->publish("alice", "new");
   for (int i = 0; i < 1000 && server->stored_events() < 1; ++i) std::this_thread::sleep_for(10ms);
@@ -88,14 +105,9 @@ TEST(SseRedis, ResumesFromRedisPastTheMemoryBudgetAndAcrossARestart) {
   EXPECT_EQ(server->store_errors(), 0u);
 }
 
-TEST(SseRedis, OtherClientsKeepReceivingWhileAResumeWaitsForRedis) {
-  auto redis = test::RedisServer::start();
-  ASSERT_TRUE(redis.ok()) << redis.error().message;
-  auto server = start(*redis);
-  ASSERT_NE(server, nullptr);
-  for (int i = 0; i < 50; ++i) server->publish("alice", "e" + std::to_string(i));
-  for (int i = 0; i < 1000 && server->stored_events() < 50; ++i) std::this_thread::sleep_for(10ms);
-  ASSERT_EQ(server->stored_events(), 50u);
+TEST_F(SseRedis, OtherClientsKeepReceivingWhileAResumeWaitsForRedis) {
+  auto& server = server_;
+  const test::RedisServer& redis = *redis_;
   const auto url = [](const std::string& feed) {
     return "/feeds/" + feed + "?token=" + test_feed_token(feed);
   };
@@ -103,7 +115,7 @@ TEST(SseRedis, OtherClientsKeepReceivingWhileAResumeWaitsForRedis) {
   ASSERT_TRUE(test::wait_for([&] { return server->clients() == 1; }));
 
   // Redis holds every script (the backlog's reads and writes) until unpaused.
-  auto pauser = RedisConnection::open(redis_config(*redis));
+  auto pauser = RedisConnection::open(redis_config(redis));
   ASSERT_TRUE(pauser.ok()) << pauser.error().message;
   ASSERT_TRUE((*pauser)->command({"CLIENT", "PAUSE", "60000", "WRITE"}).ok());
   // Resuming from before the first event needs Redis: memory holds only the last few.

@@ -70,22 +70,12 @@ TEST(SseServer, DropsAnEventOverTheLimitInsteadOfDisconnecting) {
 
 TEST(SseServer, AnswersBusyWhenOutOfDescriptorsAndAcceptsAgainOnceFree) {
   Server s;
-  // The client's socket exists before descriptors run out: connecting needs no new one, but
-  // the server's accept() does.
-  Client client(s.server->port());
-  test::NoFreeDescriptors exhausted;
-  ASSERT_TRUE(exhausted.ok());
-  client.connect();
-  client.send(get(s.feed_url("alice")));
-  const std::string got = client.read_until("never sent");  // until the server closes it
-  const bool closed = client.closed();
-  const uint64_t errors = s.server->listener().accept_errors();
-  exhausted.release();
-
-  EXPECT_NE(got.find("HTTP/1.1 503 Service Unavailable\r\n"), std::string::npos) << got;
-  EXPECT_NE(got.find("\r\nRetry-After: 5\r\n"), std::string::npos) << got;
-  EXPECT_TRUE(closed);
-  EXPECT_GE(errors, 1u);
+  const auto got = test::request_out_of_descriptors(s.server->port(), get(s.feed_url("alice")));
+  ASSERT_TRUE(got.exhausted);
+  EXPECT_NE(got.text.find("HTTP/1.1 503 Service Unavailable\r\n"), std::string::npos) << got.text;
+  EXPECT_NE(got.text.find("\r\nRetry-After: 5\r\n"), std::string::npos) << got.text;
+  EXPECT_TRUE(got.closed);
+  EXPECT_GE(s.server->listener().accept_errors(), 1u);
   EXPECT_TRUE(
       wait_for([&] { return s.server->listener().refused(net::Refusal::kNoDescriptors) == 1; }));
   Client later(s.server->port(), get("/feeds/alice/page"));

@@ -29,20 +29,11 @@ std::unique_ptr<HttpServer> serve(HttpServerConfig config = {}) {
 TEST(HttpServer, AnswersBusyWhenOutOfDescriptorsAndAcceptsAgainOnceFree) {
   auto server = serve();
   ASSERT_NE(server, nullptr);
-  // The client's socket exists before descriptors run out: connecting needs no new one, but
-  // the server's accept() does.
-  test::Client client(server->port());
-  test::NoFreeDescriptors exhausted;
-  ASSERT_TRUE(exhausted.ok());
-  client.connect();
-  client.send(test::get("/app"));
-  const std::string got = client.read_until("never sent");  // until the server closes it
-  const bool closed = client.closed();
-  exhausted.release();
-
-  EXPECT_NE(got.find("HTTP/1.1 503 Service Unavailable\r\n"), std::string::npos) << got;
-  EXPECT_NE(got.find("\r\nRetry-After: 5\r\n"), std::string::npos) << got;
-  EXPECT_TRUE(closed);
+  const auto got = test::request_out_of_descriptors(server->port(), test::get("/app"));
+  ASSERT_TRUE(got.exhausted);
+  EXPECT_NE(got.text.find("HTTP/1.1 503 Service Unavailable\r\n"), std::string::npos) << got.text;
+  EXPECT_NE(got.text.find("\r\nRetry-After: 5\r\n"), std::string::npos) << got.text;
+  EXPECT_TRUE(got.closed);
   EXPECT_GE(server->listener().accept_errors(), 1u);
   EXPECT_TRUE(test::wait_for(
       [&] { return server->listener().refused(net::Refusal::kNoDescriptors) == 1; }));
