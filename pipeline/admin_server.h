@@ -28,17 +28,11 @@ struct ReadinessCheck {
   std::function<bool()> ready;  // cheap, non-blocking (reads cached state)
 };
 
-// Few clients (a scraper, a probe, an operator's curl): small bounds.
-inline constexpr net::ListenerLimits kAdminLimits{.max_connections = 64,
-                                                  .max_connections_per_ip = 16,
-                                                  .header_timeout = std::chrono::seconds(5),
-                                                  .idle_timeout = std::chrono::seconds(5)};
-
 class AdminServer {
  public:
-  // `registry` outlives the server.
+  // `registry` outlives the server. The service takes `limits` from its [admin] section.
   AdminServer(metrics::Registry& registry, std::vector<ReadinessCheck> checks,
-              net::ListenerLimits limits = kAdminLimits);
+              net::ListenerLimits limits = {});
   ~AdminServer();
 
   // Binds host:port (port 0 picks a free one; see port()); an error when the port is taken.

@@ -18,7 +18,7 @@ Result<bool> Service::Impl::listen_admin() {
   if (amqp != nullptr) checks.push_back({"bus", [this] { return amqp->connected(); }});
   if (!config.redis.empty()) checks.push_back({"redis", [this] { return redis_reachable.load(); }});
   if (pg_listener) checks.push_back({"prefs", [this] { return preferences->store_healthy(); }});
-  net::ListenerLimits limits = kAdminLimits;
+  net::ListenerLimits limits;
   limits.header_timeout = milliseconds(config.admin_header_timeout_seconds);
   limits.idle_timeout = milliseconds(config.admin_idle_timeout_seconds);
   limits.max_connections = config.admin_max_connections;

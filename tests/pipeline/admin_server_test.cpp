@@ -66,7 +66,7 @@ TEST(AdminServer, RefusesAPortAnotherServerListensOn) {
 
 TEST(AdminServer, RefusesConnectionsOverItsPerAddressLimitWith503AndRetryAfter) {
   metrics::Registry registry;
-  net::ListenerLimits limits = kAdminLimits;
+  net::ListenerLimits limits;
   limits.max_connections_per_ip = 1;
   limits.retry_after = 3s;
   AdminServer server(registry, {}, limits);
