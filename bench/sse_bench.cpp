@@ -102,8 +102,9 @@ void run(SseFlags flags) {
   if (flags.feeds <= 0 || flags.feeds > flags.clients) flags.feeds = flags.clients;
   raise_descriptor_limit();
   sinks::SseServerConfig config;
-  config.max_connections_per_ip = static_cast<size_t>(flags.clients) + 1;  // all from 127.0.0.1
-  config.max_connections = config.max_connections_per_ip;
+  config.limits.max_connections_per_ip =
+      static_cast<size_t>(flags.clients) + 1;  // all from 127.0.0.1
+  config.limits.max_connections = config.limits.max_connections_per_ip;
   sinks::apply_memory_budget(config, flags.budget_mb << 20);
   auto server = sinks::SseServer::start(
       config, [](std::string_view, std::string_view token) { return token == "bench"; });

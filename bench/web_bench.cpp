@@ -64,8 +64,10 @@ int run_web(const WebFlags& flags) {
   std::filesystem::copy_file(flags.prefs, prefs);
   web::WebAppConfig config;
   config.demo_sign_in = true;
+  web::HttpServerConfig server;
+  server.limits.max_connections_per_ip = static_cast<size_t>(flags.clients) + 1;  // all local
   auto app = web::WebApp::start(
-      config, {}, std::make_unique<prefs::FileStore>(prefs, prefs::dsl_rule_validator()),
+      config, server, std::make_unique<prefs::FileStore>(prefs, prefs::dsl_rule_validator()),
       std::make_shared<dsl::RuleCompiler>());
   if (!app) {
     std::fprintf(stderr, "fmn-bench web: %s\n", app.error().message.c_str());

@@ -1,62 +1,64 @@
 #include "pipeline/admin_server.h"
 
-#include <httplib.h>
-#include <sys/socket.h>
-
 namespace fmn::pipeline {
 
-AdminServer::AdminServer(const metrics::Registry& registry, std::vector<ReadinessCheck> checks,
-                         AdminLimits limits)
+AdminServer::AdminServer(metrics::Registry& registry, std::vector<ReadinessCheck> checks,
+                         net::ListenerLimits limits)
     : registry_(registry), checks_(std::move(checks)), limits_(limits) {}
 
 AdminServer::~AdminServer() { stop(); }
 
 Result<bool> AdminServer::listen(const std::string& host, int port) {
-  server_ = std::make_unique<httplib::Server>();
-  server_->set_read_timeout(limits_.header_timeout);
-  server_->set_keep_alive_timeout(
-      std::chrono::duration_cast<std::chrono::seconds>(limits_.idle_timeout).count());
-  server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(registry_.render(), "text/plain; version=0.0.4; charset=utf-8");
-  });
-  server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("ok\n", "text/plain");
-  });
-  server_->Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
-    std::string body;
-    bool all = true;
-    for (const ReadinessCheck& c : checks_) {
-      bool ok = c.ready();
-      all = all && ok;
-      body += c.name + (ok ? ": ok\n" : ": not ready\n");
-    }
-    res.status = all ? 200 : 503;
-    res.set_content(body.empty() ? "ok\n" : body, "text/plain");
-  });
-  // httplib's default options add SO_REUSEPORT, which lets two processes listen on one port.
-  server_->set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-  });
-  port_ =
-      port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
-  if (port_ < 0) {
-    return Error{ErrorCode::kIo, "admin server cannot listen on " + host + ":" +
-                                     std::to_string(port) +
-                                     " (is another fmn-pipeline using it? see admin.listen)"};
+  web::HttpServerConfig config;
+  config.name = "admin";
+  config.bind = host;
+  config.port = port;
+  config.threads = 1;
+  config.max_body_bytes = 0;  // requests are GETs
+  config.limits = limits_;
+  auto opened = web::HttpServer::open(std::move(config),
+                                      [this](const web::HttpRequest& r) { return handle(r); });
+  if (!opened) {
+    return Error{opened.error().code,
+                 opened.error().message + " (is another fmn-pipeline using it? see admin.listen)"};
   }
+  server_ = std::move(opened).value();
+  server_->listener().register_metrics(registry_);
   return true;
 }
 
-void AdminServer::serve() {
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  // httplib forgets a stop() that comes before its accept loop runs: wait for the loop.
-  while (!server_->is_running()) std::this_thread::yield();
-}
+void AdminServer::serve() { server_->serve(); }
 
 void AdminServer::stop() {
   if (server_) server_->stop();
-  if (thread_.joinable()) thread_.join();
+}
+
+web::HttpResponse AdminServer::handle(const web::HttpRequest& request) const {
+  web::HttpResponse response;
+  response.content_type = "text/plain";
+  if (request.method != "GET") {
+    response.status = 405;
+    response.headers.emplace_back("Allow", "GET");
+    response.body = "method not allowed\n";
+  } else if (request.path == "/metrics") {
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    response.body = registry_.render();
+  } else if (request.path == "/healthz") {
+    response.body = "ok\n";
+  } else if (request.path == "/readyz") {
+    bool all = true;
+    for (const ReadinessCheck& c : checks_) {
+      const bool ok = c.ready();
+      all = all && ok;
+      response.body += c.name + (ok ? ": ok\n" : ": not ready\n");
+    }
+    response.status = all ? 200 : 503;
+    if (response.body.empty()) response.body = "ok\n";
+  } else {
+    response.status = 404;
+    response.body = "not found\n";
+  }
+  return response;
 }
 
 }  // namespace fmn::pipeline

@@ -2,28 +2,24 @@
 // no dependency checks) and /readyz (every registered readiness check passes, else 503 with
 // the failing ones named). Bind it to loopback unless the network in front is trusted.
 //
-// cpp-httplib is enough here: few clients, short requests (long-lived SSE feeds are served
-// elsewhere). listen() takes the port, serve() starts answering on the server's own threads; the
+// Served by the web app's HTTP server (web/http_server.h, Boost.Beast) on one thread, behind
+// the same listener as every server of the service (net/listener.h): per-address and global
+// connection limits answered 503 + Retry-After, header and idle timeouts, and an acceptor that
+// keeps going when descriptors run out. listen() takes the port, serve() starts answering; the
 // port is exclusive (no SO_REUSEPORT): a second instance on a taken port fails in listen()
-// instead of sharing it and splitting the scrapes between two processes.
-// Bounded: a connection must send its request within `header_timeout`, and a kept-alive one
-// idle for `idle_timeout` is closed; cpp-httplib serves at most a fixed pool of connections at
-// once (the rest wait in the listen queue).
+// instead of sharing it and splitting the scrapes between two processes. Its listener's
+// counters are registered in `registry` as listener="admin".
 #pragma once
 
-#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/metrics.h"
 #include "core/result.h"
-
-namespace httplib {
-class Server;
-}
+#include "net/listener.h"
+#include "web/http_server.h"
 
 namespace fmn::pipeline {
 
@@ -32,15 +28,11 @@ struct ReadinessCheck {
   std::function<bool()> ready;  // cheap, non-blocking (reads cached state)
 };
 
-struct AdminLimits {
-  std::chrono::milliseconds header_timeout{5000};
-  std::chrono::milliseconds idle_timeout{5000};
-};
-
 class AdminServer {
  public:
-  AdminServer(const metrics::Registry& registry, std::vector<ReadinessCheck> checks,
-              AdminLimits limits = {});
+  // `registry` outlives the server. The service takes `limits` from its [admin] section.
+  AdminServer(metrics::Registry& registry, std::vector<ReadinessCheck> checks,
+              net::ListenerLimits limits = {});
   ~AdminServer();
 
   // Binds host:port (port 0 picks a free one; see port()); an error when the port is taken.
@@ -48,15 +40,17 @@ class AdminServer {
   // REQUIRES: listen() succeeded. Returns once requests are answered, until stop().
   void serve();
   void stop();
-  int port() const { return port_; }
+  int port() const { return server_ ? server_->port() : 0; }
+  // REQUIRES: listen() succeeded.
+  const net::Listener& listener() const { return server_->listener(); }
 
  private:
-  const metrics::Registry& registry_;
+  web::HttpResponse handle(const web::HttpRequest& request) const;
+
+  metrics::Registry& registry_;
   std::vector<ReadinessCheck> checks_;
-  AdminLimits limits_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
+  net::ListenerLimits limits_;
+  std::unique_ptr<web::HttpServer> server_;
 };
 
 }  // namespace fmn::pipeline

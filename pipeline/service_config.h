@@ -74,7 +74,9 @@ struct ServiceConfig {
   // The key signing unsubscribe links (at least 32 bytes). Required for email unless public_url
   // is on loopback (a demo): then, without a file, a random key is made for each run.
   std::string secret_key_file;
-  bool web_demo = false;  // the demo sign-in (refused unless web.listen is on loopback)
+  bool web_demo = false;              // the demo sign-in (refused unless web.listen is on loopback)
+  size_t web_max_connections = 4096;  // open connections in all; more are answered 503
+  size_t web_max_connections_per_ip = 64;
   // [recent] the recent-message store (previews, explain by msg_id; docs/operations.md)
   size_t recent_max_messages = 100000;  // 0: no store
   double recent_max_age_hours = 168;
@@ -90,6 +92,8 @@ struct ServiceConfig {
   std::string admin_listen = "127.0.0.1:9090";  // /metrics, /healthz, /readyz; empty: off
   double admin_header_timeout_seconds = 5;      // to send a request
   double admin_idle_timeout_seconds = 5;        // between requests on a kept-alive connection
+  size_t admin_max_connections = 64;            // open connections in all; more are answered 503
+  size_t admin_max_connections_per_ip = 16;
   // [log]
   std::string log_level = "info";   // debug | info | warn | error
   std::string log_format = "text";  // text | json

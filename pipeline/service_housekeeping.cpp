@@ -18,8 +18,11 @@ Result<bool> Service::Impl::listen_admin() {
   if (amqp != nullptr) checks.push_back({"bus", [this] { return amqp->connected(); }});
   if (!config.redis.empty()) checks.push_back({"redis", [this] { return redis_reachable.load(); }});
   if (pg_listener) checks.push_back({"prefs", [this] { return preferences->store_healthy(); }});
-  AdminLimits limits{milliseconds(config.admin_header_timeout_seconds),
-                     milliseconds(config.admin_idle_timeout_seconds)};
+  net::ListenerLimits limits;
+  limits.header_timeout = milliseconds(config.admin_header_timeout_seconds);
+  limits.idle_timeout = milliseconds(config.admin_idle_timeout_seconds);
+  limits.max_connections = config.admin_max_connections;
+  limits.max_connections_per_ip = config.admin_max_connections_per_ip;
   admin = std::make_unique<AdminServer>(registry, std::move(checks), limits);
   return admin->listen(host, port);
 }

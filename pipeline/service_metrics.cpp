@@ -129,17 +129,7 @@ void Service::Impl::register_metrics(AdmissionStage& admit) {
             [this] { return static_cast<double>(recorder->errors()); });
   }
   if (sse) {
-    counter("fmn_sse_accept_errors_total",
-            "Failed accepts on the SSE listener (out of descriptors...), retried with backoff.",
-            [this] { return static_cast<double>(sse->accept_errors()); });
-    for (sinks::SseRefusal reason : sinks::kSseRefusals) {
-      registry.counter_fn(
-          "fmn_sse_connections_refused_total",
-          "SSE connections answered 503 and closed at once: too many open (per address, in "
-          "all) or no descriptor left.",
-          [this, reason] { return static_cast<double>(sse->connections_refused(reason)); },
-          {{"reason", std::string(sinks::refusal_name(reason))}});
-    }
+    sse->listener().register_metrics(registry);
     counter("fmn_sse_oversized_events_total",
             "SSE events dropped for exceeding the event size limit.",
             [this] { return static_cast<double>(sse->oversized_events()); });

@@ -145,15 +145,15 @@ Result<bool> Service::Impl::open_sinks() {
     sinks::SseServerConfig sse_config;
     split_host_port(config.sse_listen, sse_config.bind, sse_config.port);
     sse_config.max_event_bytes = config.sse_max_event_bytes;
-    sse_config.max_connections = config.sse_max_connections;
-    sse_config.max_connections_per_ip = config.sse_max_connections_per_ip;
+    sse_config.limits.max_connections = config.sse_max_connections;
+    sse_config.limits.max_connections_per_ip = config.sse_max_connections_per_ip;
     sse_config.event_latency = &registry.histogram(
         "fmn_sse_event_latency_seconds",
         "From an event's publication to its being written to an SSE client's socket (once per "
         "client; replays and catch-ups after a lag not counted).",
         metrics::latency_buckets());
-    sse_config.header_timeout = milliseconds(config.sse_header_timeout_seconds);
-    sse_config.idle_timeout = milliseconds(config.sse_idle_timeout_seconds);
+    sse_config.limits.header_timeout = milliseconds(config.sse_header_timeout_seconds);
+    sse_config.limits.idle_timeout = milliseconds(config.sse_idle_timeout_seconds);
     sinks::apply_memory_budget(sse_config, config.sse_memory_budget_mb << 20);
     if (redis) {
       sse_config.redis.emplace();

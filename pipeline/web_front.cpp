@@ -93,6 +93,8 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(
   if (!oidc) return oidc.error();
   web::HttpServerConfig server;
   split_host_port(config.web_listen, server.bind, server.port);
+  server.limits.max_connections = config.web_max_connections;
+  server.limits.max_connections_per_ip = config.web_max_connections_per_ip;
   web::WebAppConfig app;
   app.public_url = config.public_url;
   app.unsubscribe_secret = std::move(secret);
@@ -107,6 +109,7 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(
       web::WebApp::start(std::move(app), server, std::move(store).value(), std::move(compiler));
   if (!started) return started.error();
   const web::WebApp* web = started->get();
+  web->listener().register_metrics(registry);
   const web::WebCounters& c = web->counters();
   auto counter = [&](const char* name, const char* help, const std::atomic<uint64_t>& value) {
     registry.counter_fn(name, help, [&value] { return static_cast<double>(value.load()); });

@@ -46,6 +46,7 @@ SseRedisBacklog::SseRedisBacklog(SseRedisConfig config, std::unique_ptr<RedisCon
                                  std::unique_ptr<RedisConnection> reader)
     : config_(std::move(config)), writer_(std::move(writer)), reader_(std::move(reader)) {
   thread_ = std::thread([this] { write_loop(); });
+  reader_thread_ = std::thread([this] { read_loop(); });
 }
 
 SseRedisBacklog::~SseRedisBacklog() {
@@ -54,7 +55,9 @@ SseRedisBacklog::~SseRedisBacklog() {
     stopping_ = true;
   }
   wake_.notify_one();
+  wake_reader_.notify_one();
   thread_.join();
+  reader_thread_.join();
 }
 
 void SseRedisBacklog::append(const std::string& feed, uint64_t id, std::string_view data) {
@@ -102,6 +105,28 @@ void SseRedisBacklog::write(const std::vector<Entry>& batch) {
     return;
   }
   written_.fetch_add(batch.size(), std::memory_order_relaxed);
+}
+
+void SseRedisBacklog::read_since(std::string feed, uint64_t last_id, Events done) {
+  {
+    std::lock_guard lock(mutex_);
+    reads_.push_back({std::move(feed), last_id, std::move(done)});
+  }
+  wake_reader_.notify_one();
+}
+
+void SseRedisBacklog::read_loop() {
+  for (;;) {
+    Read read;
+    {
+      std::unique_lock lock(mutex_);
+      wake_reader_.wait(lock, [this] { return stopping_ || !reads_.empty(); });
+      if (stopping_) return;
+      read = std::move(reads_.front());
+      reads_.pop_front();
+    }
+    read.done(since(read.feed, read.last_id));
+  }
 }
 
 std::vector<SseEvent> SseRedisBacklog::since(const std::string& feed, uint64_t last_id) {

@@ -3,17 +3,20 @@
 // "<event id>-0" with the event's data in field "d", capped with XADD MAXLEN ~ `per_feed` and
 // expiring `ttl` after the feed's last event (nobody listening for a day costs nothing).
 //
-// append() never blocks the caller (the SSE server's I/O thread): events queue for a writer
-// thread that sends them in batches (one EVAL a batch); past `max_pending_bytes` waiting, an
-// event is dropped from the Redis copy (counted; the memory store still has it). since() reads
-// synchronously on the caller's thread, with its own connection; on error it returns nothing
-// (counted) and the memory store answers alone.
-// append() is thread-safe; since() is for one thread (the I/O thread).
+// Neither call blocks the caller (the SSE server's I/O thread), however slow Redis is: append()
+// queues events for a writer thread that sends them in batches (one EVAL a batch); past
+// `max_pending_bytes` waiting, an event is dropped from the Redis copy (counted; the memory
+// store still has it). read_since() queues the read for a reader thread with its own
+// connection, which hands the events to the callback; on error none (counted), and the memory
+// store answers alone. Both are thread-safe. Reads still queued when the backlog is destroyed
+// are dropped, their callbacks never called.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -35,13 +38,17 @@ struct SseRedisConfig {
 
 class SseRedisBacklog {
  public:
-  // Connects twice (writer, reader) and starts the writer thread; kIo when Redis does not answer.
+  using Events = std::function<void(std::vector<SseEvent>)>;
+
+  // Connects twice (writer, reader) and starts the writer and reader threads; kIo when Redis
+  // does not answer.
   static Result<std::unique_ptr<SseRedisBacklog>> open(SseRedisConfig config);
-  ~SseRedisBacklog();  // writes what is queued (one last batch), stops the writer
+  ~SseRedisBacklog();  // writes what is queued, stops the writer and the reader
 
   void append(const std::string& feed, uint64_t id, std::string_view data);
-  // The events of `feed` after `last_id` held in Redis, oldest first.
-  std::vector<SseEvent> since(const std::string& feed, uint64_t last_id);
+  // Calls `done`, on the reader thread, with the events of `feed` after `last_id` held in
+  // Redis, oldest first.
+  void read_since(std::string feed, uint64_t last_id, Events done);
 
   uint64_t written() const { return written_.load(); }
   uint64_t dropped() const { return dropped_.load(); }
@@ -51,20 +58,28 @@ class SseRedisBacklog {
   struct Entry {
     std::string feed, id, data;
   };
+  struct Read {
+    std::string feed;
+    uint64_t last_id;
+    Events done;
+  };
   SseRedisBacklog(SseRedisConfig config, std::unique_ptr<RedisConnection> writer,
                   std::unique_ptr<RedisConnection> reader);
   void write_loop();
   void write(const std::vector<Entry>& batch);
+  void read_loop();
+  std::vector<SseEvent> since(const std::string& feed, uint64_t last_id);
 
   SseRedisConfig config_;
   std::unique_ptr<RedisConnection> writer_, reader_;
   std::mutex mutex_;
-  std::condition_variable wake_;
+  std::condition_variable wake_, wake_reader_;
   std::vector<Entry> queue_;  // guarded by mutex_
+  std::deque<Read> reads_;    // guarded by mutex_
   size_t queued_bytes_ = 0;   // guarded by mutex_
   bool stopping_ = false;     // guarded by mutex_
   std::atomic<uint64_t> written_{0}, dropped_{0}, errors_{0};
-  std::thread thread_;
+  std::thread thread_, reader_thread_;
 };
 
 }  // namespace fmn::sinks

@@ -5,7 +5,6 @@
 #include "core/log.h"
 #include "sinks/sse_server_impl.h"
 #include "sinks/sse_session.h"
-#include "sinks/tcp_acceptor.h"
 
 namespace fmn::sinks {
 
@@ -23,18 +22,6 @@ bool is_valid_feed_name(std::string_view feed) {
   return true;
 }
 
-std::string_view refusal_name(SseRefusal reason) {
-  switch (reason) {
-    case SseRefusal::kPerAddress:
-      return "per_address";
-    case SseRefusal::kTotal:
-      return "total";
-    case SseRefusal::kNoDescriptors:
-      return "no_descriptors";
-  }
-  return "unknown";
-}
-
 void apply_memory_budget(SseServerConfig& config, size_t bytes) {
   config.backlog_bytes = bytes / 4;
   config.queued_budget_bytes = bytes / 2;
@@ -44,79 +31,20 @@ void apply_memory_budget(SseServerConfig& config, size_t bytes) {
 SseServer::Impl::Impl(SseServerConfig config, FeedAuth auth)
     : config_(std::move(config)),
       auth_(std::move(auth)),
-      acceptor_(io_),
-      accept_retry_(io_),
       heartbeat_(io_),
       backlog_(config_.backlog_per_feed, config_.backlog_bytes) {}
 
 Result<bool> SseServer::Impl::listen() {
-  if (auto ok = open_acceptor(acceptor_, config_.bind, config_.port, "sse"); !ok) return ok;
-  port_ = acceptor_.local_endpoint().port();
-  accept();
+  auto listener = net::Listener::open(io_, "sse", config_.bind, config_.port, config_.limits);
+  if (!listener) return listener.error();
+  listener_ = std::move(listener).value();
+  port_ = listener_->port();
+  // A single I/O thread: the sessions' strands never run at once with the server's handlers.
+  listener_->start([this](tcp::socket socket, net::ConnectionSlot slot) {
+    std::make_shared<SseSession>(std::move(socket), *this, std::move(slot))->start();
+  });
   beat();
   return true;
-}
-
-void SseServer::Impl::accept() {
-  acceptor_.async_accept([this](error_code ec, tcp::socket socket) {
-    if (stopped_.load()) return;
-    if (ec) return accept_failed(ec);
-    if (accept_delay_.count() > 0) log::info("sse_accept_recovered");
-    accept_delay_ = std::chrono::milliseconds(0);
-    accepted(std::move(socket));
-    accept();
-  });
-}
-
-void SseServer::Impl::accepted(tcp::socket socket) {
-  error_code ec;
-  const tcp::endpoint peer = socket.remote_endpoint(ec);
-  if (ec) return;  // already gone
-  if (connections_ >= config_.max_connections) return refuse(socket, SseRefusal::kTotal);
-  std::string address = peer.address().to_string();
-  size_t& open = per_address_[address];
-  if (open >= config_.max_connections_per_ip) {
-    if (open == 0) per_address_.erase(address);
-    return refuse(socket, SseRefusal::kPerAddress);
-  }
-  ++open;
-  ++connections_;
-  socket.set_option(tcp::no_delay(true), ec);
-  std::make_shared<SseSession>(std::move(socket), *this, std::move(address))->start();
-}
-
-void SseServer::Impl::refuse(tcp::socket& socket, SseRefusal reason) {
-  refused_[static_cast<size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
-  refuse_busy(socket, config_.retry_after);
-}
-
-void SseServer::Impl::accept_failed(const error_code& ec) {
-  // Out of descriptors (EMFILE/ENFILE), or the like: the pending connection waits in the
-  // listen queue. Out of descriptors, it is answered 503 through the reserve descriptor (its
-  // client backs off instead of hanging) and the next one is accepted at once; otherwise, or
-  // without a reserve, accepting is tried again once some descriptors may have been closed.
-  accept_errors_.fetch_add(1, std::memory_order_relaxed);
-  const bool first = accept_delay_.count() == 0;
-  if (first) log::warn("sse_accept_failed", {{"error", ec.message()}});
-  const bool no_descriptors = ec.value() == EMFILE || ec.value() == ENFILE;
-  if (no_descriptors && shed_with_reserve(acceptor_, reserve_, config_.retry_after)) {
-    refused_[static_cast<size_t>(SseRefusal::kNoDescriptors)].fetch_add(1,
-                                                                        std::memory_order_relaxed);
-    if (first) accept_delay_ = std::chrono::milliseconds(10);
-    return accept();
-  }
-  accept_delay_ =
-      first ? std::chrono::milliseconds(10) : std::min(accept_delay_ * 2, config_.accept_retry_max);
-  accept_retry_.expires_after(accept_delay_);
-  accept_retry_.async_wait([this](error_code wait) {
-    if (!wait && !stopped_.load()) accept();
-  });
-}
-
-void SseServer::Impl::release(const std::string& address) {
-  --connections_;
-  const auto it = per_address_.find(address);
-  if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
 }
 
 void SseServer::Impl::beat() {
@@ -183,17 +111,26 @@ void SseServer::Impl::fan_out() {
   room_.notify_all();
 }
 
-std::vector<SseEvent> SseServer::Impl::recent(const std::string& feed, uint64_t last_id) {
+void SseServer::Impl::recent(const std::string& feed, uint64_t last_id,
+                             SseRedisBacklog::Events done) {
   std::vector<SseEvent> events = backlog_.since(feed, last_id);
   // A new client (no id) is shown what memory has; Redis only when memory has nothing.
   const bool fresh = last_id == 0 && !events.empty();
-  if (!stored_ || fresh || backlog_.reaches_back_to(feed, last_id)) return events;
-  std::vector<SseEvent> older = stored_->since(feed, last_id);
-  // Redis is written behind memory: from memory's first event on, memory's copy is complete.
-  const uint64_t first = events.empty() ? UINT64_MAX : events.front().id;
-  std::erase_if(older, [first](const SseEvent& e) { return e.id >= first; });
-  older.insert(older.end(), events.begin(), events.end());
-  return older;
+  if (!stored_ || fresh || backlog_.reaches_back_to(feed, last_id)) return done(std::move(events));
+  stored_->read_since(
+      feed, last_id,
+      [this, feed, last_id, done = std::move(done)](std::vector<SseEvent> older) mutable {
+        asio::post(
+            io_, [this, feed, last_id, older = std::move(older), done = std::move(done)]() mutable {
+              // Memory as it is now: events published during the read are in it. Redis is written
+              // behind memory: from memory's first event on, memory's copy is complete.
+              const std::vector<SseEvent> newer = backlog_.since(feed, last_id);
+              const uint64_t first = newer.empty() ? UINT64_MAX : newer.front().id;
+              std::erase_if(older, [first](const SseEvent& e) { return e.id >= first; });
+              older.insert(older.end(), newer.begin(), newer.end());
+              done(std::move(older));
+            });
+      });
 }
 
 void SseServer::Impl::note_memory() {
@@ -223,9 +160,7 @@ void SseServer::Impl::stop() {
   }
   room_.notify_all();
   asio::post(io_, [this] {
-    error_code ignored;
-    acceptor_.close(ignored);
-    accept_retry_.cancel();
+    listener_->close();
     heartbeat_.cancel();
     auto feeds = std::move(feeds_);
     for (auto& [feed, sessions] : feeds) {
@@ -257,10 +192,7 @@ void SseServer::publish(std::string feed, std::string data) {
 }
 size_t SseServer::clients() const { return impl_->clients_.load(std::memory_order_relaxed); }
 uint64_t SseServer::frames_sent() const { return impl_->frames_.load(std::memory_order_relaxed); }
-uint64_t SseServer::accept_errors() const { return impl_->accept_errors_.load(); }
-uint64_t SseServer::connections_refused(SseRefusal reason) const {
-  return impl_->refused_[static_cast<size_t>(reason)].load();
-}
+const net::Listener& SseServer::listener() const { return *impl_->listener_; }
 uint64_t SseServer::oversized_events() const { return impl_->oversized_.load(); }
 uint64_t SseServer::lags() const { return impl_->lags_.load(); }
 uint64_t SseServer::lag_notices() const { return impl_->lag_notices_.load(); }

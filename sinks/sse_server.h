@@ -10,7 +10,9 @@
 // Each event has an "id:"; a client reconnecting with Last-Event-ID (header, or ?lastEventId=)
 // first gets exactly the events after it that are still in the backlog (sse_backlog.h); a new
 // client first gets the feed's recent events. With Redis configured the backlog is kept there
-// too, so resuming reaches further back and survives a restart.
+// too, so resuming reaches further back and survives a restart; those reads run on the Redis
+// backlog's reader thread, never on the I/O thread, and the client gets live events again once
+// it has caught up.
 // Heartbeats (": ping") keep idle connections and proxies alive.
 // Memory is bounded by design: each event is serialized once into a buffer every client's queue
 // shares; the backlog holds at most `backlog_bytes` over all feeds; publish() waits while more
@@ -21,21 +23,15 @@
 // lags: it is sent no live events until its queue has drained, then gets an "event: missed"
 // (data {"missed":N}: events it will never see, reload to catch up) if the backlog no longer
 // holds all it skipped, and resumes from the backlog. Only a client whose socket has taken no
-// data for `idle_timeout` while data waits is disconnected as slow (its EventSource reconnects
-// with its last id). All queued events of a client go out in one gathered write.
-// An event's data is at most `max_event_bytes` (the SSE sink cuts longer ones short; the server
-// drops one that is still longer, counted), so one event alone never makes a client lag; a
-// replay sends only the newest events that fit in half the client queue.
-// Bounded connections: at most `max_connections` open in all and `max_connections_per_ip` per
-// client address; a connection beyond either is answered "503 Service Unavailable" with
-// `Retry-After` and closed at once, counted per reason. A connection that has not sent its
-// request headers within `header_timeout` is closed. A failed accept (EMFILE/ENFILE: out of
-// descriptors) is counted, logged once per streak and retried with backoff up to
-// `accept_retry_max`; while descriptors lack, the waiting connections are answered 503 one by
-// one through a reserve descriptor (connection_shedding.h) instead of being left hanging, and
-// the server accepts again once descriptors are free.
-// Event latency (publish() to the event written to a client's socket, once per client) is
-// observed into `event_latency` when set.
+// data for `limits.idle_timeout` while data waits is disconnected as slow (its EventSource
+// reconnects with its last id). All queued events of a client go out in one gathered write. An
+// event's data is at most `max_event_bytes` (the SSE sink cuts longer ones short; the server drops
+// one that is still longer, counted), so one event alone never makes a client lag; a replay sends
+// only the newest events that fit in half the client queue. Connections are let in by a
+// net::Listener (net/listener.h: per-address and global limits answered 503 + Retry-After,
+// descriptor exhaustion shed through a reserve descriptor); a connection that has not sent its
+// request headers within `limits.header_timeout` is closed. Event latency (publish() to the event
+// written to a client's socket, once per client) is observed into `event_latency` when set.
 // publish(), the counters and stop() are thread-safe; the backlog and the sessions live on the
 // I/O thread.
 #pragma once
@@ -49,6 +45,7 @@
 
 #include "core/metrics.h"
 #include "core/result.h"
+#include "net/listener.h"
 #include "sinks/sse_redis_backlog.h"
 
 namespace fmn::sinks {
@@ -63,13 +60,9 @@ struct SseServerConfig {
   size_t queued_budget_bytes = size_t{256} << 20;  // all clients' unsent events
   size_t pending_budget_bytes = size_t{32} << 20;  // published, not yet handed to the clients
   size_t max_event_bytes = 64 * 1024;  // REQUIRES: 4096 <= max_event_bytes <= max_queued_bytes / 4
-  std::chrono::milliseconds header_timeout{10'000};
-  // A client whose socket takes nothing this long while data waits is disconnected as slow.
-  std::chrono::milliseconds idle_timeout{120'000};  // REQUIRES: > heartbeat
-  size_t max_connections = 16384;                   // open connections in all, streams or not
-  size_t max_connections_per_ip = 64;
-  std::chrono::seconds retry_after{5};  // told to a client turned away (503)
-  std::chrono::milliseconds accept_retry_max{1000};
+  // A client whose socket takes nothing for limits.idle_timeout while data waits is
+  // disconnected as slow. REQUIRES: limits.idle_timeout > heartbeat.
+  net::ListenerLimits limits{.idle_timeout = std::chrono::milliseconds(120'000)};
   // With Redis, the backlog is also kept there (sse_redis_backlog.h): a client resuming from an
   // id the memory store no longer reaches gets the rest from Redis, across restarts too.
   std::optional<SseRedisConfig> redis;
@@ -77,13 +70,6 @@ struct SseServerConfig {
   // the server. Null: not measured.
   metrics::Histogram* event_latency = nullptr;
 };
-
-// Why a connection was turned away (503).
-enum class SseRefusal { kPerAddress, kTotal, kNoDescriptors };
-inline constexpr SseRefusal kSseRefusals[] = {SseRefusal::kPerAddress, SseRefusal::kTotal,
-                                              SseRefusal::kNoDescriptors};
-// "per_address", "total", "no_descriptors": the metric label.
-std::string_view refusal_name(SseRefusal reason);
 
 // True when `token` grants reading `feed`. Called on the I/O thread.
 using FeedAuth = std::function<bool(std::string_view feed, std::string_view token)>;
@@ -117,11 +103,10 @@ class SseServer {
   // (shared buffers counted once per client, so an upper bound), now and at most so far.
   size_t memory_bytes() const;
   size_t peak_memory_bytes() const;
-  // Failed accepts (retried), connections turned away (503) for `reason`, events dropped for
-  // exceeding max_event_bytes. Thread-safe.
-  uint64_t accept_errors() const;
-  uint64_t connections_refused(SseRefusal reason) const;
+  // Events dropped for exceeding max_event_bytes. Thread-safe.
   uint64_t oversized_events() const;
+  // Its listener: connections open and turned away, failed accepts.
+  const net::Listener& listener() const;
   size_t max_event_bytes() const;
   void stop();
 

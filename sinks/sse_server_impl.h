@@ -13,7 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sinks/connection_shedding.h"
+#include "net/listener.h"
 #include "sinks/sse_backlog.h"
 #include "sinks/sse_server.h"
 
@@ -33,28 +33,21 @@ class SseServer::Impl {
   void publish(std::string feed, std::string data);
   void subscribe(const std::string& feed, const std::shared_ptr<SseSession>& s);
   void unsubscribe(const std::string& feed, const SseSession* s);
-  // A session from `address` ended.
-  void release(const std::string& address);
   // Whether `bytes` more fit in all clients' queues.
   bool queues_have_room(size_t bytes) const {
     return queued_.load(std::memory_order_relaxed) + bytes <= config_.queued_budget_bytes;
   }
   void note_memory();
-  // The feed's events after `last_id`: from memory, and from Redis when memory does not reach
-  // back that far (for a new client, last_id 0: when memory has none).
-  std::vector<SseEvent> recent(const std::string& feed, uint64_t last_id);
+  // Hands `done` the feed's events after `last_id`, on the I/O thread: at once from memory, or,
+  // when memory does not reach back that far (for a new client, last_id 0: when memory has
+  // none) and Redis is configured, once the backlog's reader thread has read the older ones
+  // from Redis. The I/O thread never waits for Redis.
+  void recent(const std::string& feed, uint64_t last_id, SseRedisBacklog::Events done);
 
   SseServerConfig config_;
   FeedAuth auth_;
-  // Open connections, per client address and in all. Declared before io_: sessions still held
-  // by pending handlers release their address when the io_context is destroyed.
-  std::unordered_map<std::string, size_t> per_address_;
-  size_t connections_ = 0;
-  ReserveDescriptor reserve_;
   boost::asio::io_context io_;
-  boost::asio::ip::tcp::acceptor acceptor_;
-  boost::asio::steady_timer accept_retry_;
-  std::chrono::milliseconds accept_delay_{0};  // 0: the last accept succeeded
+  std::unique_ptr<net::Listener> listener_;  // after io_: destroyed before it
   boost::asio::steady_timer heartbeat_;
   std::thread thread_;
   SseBacklog backlog_;
@@ -64,8 +57,7 @@ class SseServer::Impl {
   std::atomic<size_t> queued_{0};  // all sessions' unsent bytes
   std::atomic<size_t> backlog_bytes_{0}, pending_bytes_{0}, peak_memory_{0};
   std::atomic<uint64_t> frames_{0};
-  std::atomic<uint64_t> accept_errors_{0}, oversized_{0};
-  std::atomic<uint64_t> refused_[std::size(kSseRefusals)] = {};
+  std::atomic<uint64_t> oversized_{0};
   std::atomic<uint64_t> lags_{0}, lag_notices_{0}, missed_{0}, slow_{0}, publish_waits_{0};
   std::atomic<bool> stopped_{false};
   int port_ = 0;
@@ -75,10 +67,6 @@ class SseServer::Impl {
     std::string feed, data;
     std::chrono::steady_clock::time_point at;
   };
-  void accept();
-  void accepted(boost::asio::ip::tcp::socket socket);
-  void accept_failed(const boost::system::error_code& ec);
-  void refuse(boost::asio::ip::tcp::socket& socket, SseRefusal reason);
   void beat();
   void fan_out();  // hands the inbox to the clients
 

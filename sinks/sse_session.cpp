@@ -29,21 +29,18 @@ constexpr size_t kMaxGather = 64;
 
 }  // namespace
 
-SseSession::SseSession(tcp::socket socket, SseServer::Impl& server, std::string address)
+SseSession::SseSession(tcp::socket socket, SseServer::Impl& server, net::ConnectionSlot slot)
     : socket_(std::move(socket)),
       server_(server),
-      address_(std::move(address)),
+      slot_(std::move(slot)),
       deadline_(socket_.get_executor()) {
   gather_.reserve(kMaxGather);
 }
 
-SseSession::~SseSession() {
-  server_.queued_.fetch_sub(queued_bytes_, std::memory_order_relaxed);
-  server_.release(address_);
-}
+SseSession::~SseSession() { server_.queued_.fetch_sub(queued_bytes_, std::memory_order_relaxed); }
 
 void SseSession::start() {
-  close_unless_done_within(server_.config_.header_timeout);
+  close_unless_done_within(server_.config_.limits.header_timeout);
   parser_.header_limit(8 * 1024);
   parser_.body_limit(0);
   http::async_read(socket_, buffer_, parser_,
@@ -54,6 +51,10 @@ void SseSession::start() {
 
 void SseSession::offer(const SseEvent& event, Clock::time_point published) {
   if (closed_) return;
+  if (fetching_) {
+    ++skipped_;
+    return;
+  }
   const size_t size = event.frame->size();
   if (!lagging_ && (queued_bytes_ + size > server_.config_.max_queued_bytes ||
                     !server_.queues_have_room(size))) {
@@ -74,7 +75,7 @@ void SseSession::offer(const SseEvent& event, Clock::time_point published) {
 void SseSession::tick(std::chrono::steady_clock::time_point now) {
   if (closed_) return;
   if (!queue_.empty()) {
-    if (now - last_progress_ < server_.config_.idle_timeout) return;
+    if (now - last_progress_ < server_.config_.limits.idle_timeout) return;
     server_.slow_.fetch_add(1, std::memory_order_relaxed);
     return close();
   }
@@ -136,10 +137,10 @@ void SseSession::route() {
   enqueue(std::make_shared<const std::string>(
       "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
       "Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\nretry: 2000\n\n"));
-  // The newest events that fit in half the queue: a long gap never makes the client lag.
-  catch_up(server_.config_.max_queued_bytes / 2, 0);
   server_.subscribe(feed_, shared_from_this());
   watch_for_close();
+  // The newest events that fit in half the queue: a long gap never makes the client lag.
+  catch_up(server_.config_.max_queued_bytes / 2, 0);
 }
 
 void SseSession::respond(std::string_view status, std::string_view type, std::string_view body) {
@@ -150,7 +151,7 @@ void SseSession::respond(std::string_view status, std::string_view type, std::st
                          "Connection: close\r\n\r\n" +
                          std::string(body);
   closing_after_write_ = true;
-  close_unless_done_within(server_.config_.idle_timeout);
+  close_unless_done_within(server_.config_.limits.idle_timeout);
   enqueue(std::make_shared<const std::string>(std::move(response)));
 }
 
@@ -169,8 +170,18 @@ void SseSession::enqueue(Frame frame, Clock::time_point published) {
   write_next();
 }
 
-size_t SseSession::catch_up(size_t room, uint64_t skipped) {
-  const std::vector<SseEvent> events = server_.recent(feed_, last_id_);
+void SseSession::catch_up(size_t room, uint64_t skipped) {
+  fetching_ = true;
+  server_.recent(feed_, last_id_,
+                 [weak = weak_from_this(), room, skipped](std::vector<SseEvent> events) {
+                   if (auto self = weak.lock()) self->replay(events, room, skipped);
+                 });
+}
+
+void SseSession::replay(const std::vector<SseEvent>& events, size_t room, uint64_t skipped) {
+  fetching_ = false;
+  if (closed_) return;
+  skipped += std::exchange(skipped_, 0);
   size_t first = events.size(), bytes = 0;
   while (first > 0 && bytes + events[first - 1].frame->size() <= room) {
     bytes += events[--first].frame->size();
@@ -188,7 +199,6 @@ size_t SseSession::catch_up(size_t room, uint64_t skipped) {
     enqueue(events[i].frame);
   }
   if (!events.empty()) last_id_ = events.back().id;
-  return sent;
 }
 
 void SseSession::resume() {

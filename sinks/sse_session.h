@@ -24,7 +24,8 @@ namespace fmn::sinks {
 
 class SseSession : public std::enable_shared_from_this<SseSession> {
  public:
-  SseSession(boost::asio::ip::tcp::socket socket, SseServer::Impl& server, std::string address);
+  SseSession(boost::asio::ip::tcp::socket socket, SseServer::Impl& server,
+             net::ConnectionSlot slot);
   ~SseSession();
 
   void start();
@@ -47,9 +48,11 @@ class SseSession : public std::enable_shared_from_this<SseSession> {
   void close_unless_done_within(std::chrono::milliseconds timeout);
   void enqueue(Frame frame, Clock::time_point published = {});
   // Queues the newest events of the feed after last_id_ that fit in `room` bytes, after a
-  // "missed" notice when fewer than `skipped` (events skipped while lagging) fit or remain;
-  // returns how many it queued.
-  size_t catch_up(size_t room, uint64_t skipped);
+  // "missed" notice when fewer than `skipped` (events skipped while lagging, or offered while
+  // the backlog was read) fit or remain. Reading the backlog may wait for Redis (never on the
+  // I/O thread): live events offered meanwhile are skipped, and found in the backlog after.
+  void catch_up(size_t room, uint64_t skipped);
+  void replay(const std::vector<SseEvent>& events, size_t room, uint64_t skipped);
   void resume();
   void write_next();
   void written(size_t bytes);
@@ -57,7 +60,7 @@ class SseSession : public std::enable_shared_from_this<SseSession> {
 
   boost::asio::ip::tcp::socket socket_;
   SseServer::Impl& server_;
-  std::string address_;
+  net::ConnectionSlot slot_;  // counted open until destroyed
   boost::asio::steady_timer deadline_;
   boost::beast::flat_buffer buffer_;
   boost::beast::http::request_parser<boost::beast::http::empty_body> parser_;
@@ -70,7 +73,8 @@ class SseSession : public std::enable_shared_from_this<SseSession> {
   std::string feed_;
   uint64_t last_id_ = 0;  // the newest event queued (or known to the client)
   bool lagging_ = false;
-  uint64_t skipped_ = 0;  // live events not queued since it began to lag
+  bool fetching_ = false;  // a catch-up waits for the backlog
+  uint64_t skipped_ = 0;   // live events not queued since it began to lag or to fetch
   bool closed_ = false;
   bool closing_after_write_ = false;
   char scratch_[512];

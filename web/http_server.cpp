@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "core/log.h"
-#include "sinks/tcp_acceptor.h"
 
 namespace fmn::web {
 
@@ -56,8 +55,9 @@ http::response<http::string_body> to_response(HttpResponse&& in, unsigned versio
 // Its operations run on its own strand, one at a time.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket socket, const HttpServerConfig& config, const HttpHandler& handler)
-      : stream_(std::move(socket)), config_(config), handler_(handler) {}
+  Connection(tcp::socket socket, net::ConnectionSlot slot, const HttpServerConfig& config,
+             const HttpHandler& handler)
+      : stream_(std::move(socket)), slot_(std::move(slot)), config_(config), handler_(handler) {}
 
   void start() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
@@ -68,7 +68,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     parser_.emplace();
     parser_->header_limit(8 * 1024);
     parser_->body_limit(config_.max_body_bytes);
-    stream_.expires_after(first_ ? config_.header_timeout : config_.idle_timeout);
+    stream_.expires_after(first_ ? config_.limits.header_timeout : config_.limits.idle_timeout);
     first_ = false;
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, size_t) {
@@ -95,7 +95,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void write(HttpResponse&& response, unsigned version, bool keep_alive) {
     response_ = to_response(std::move(response), version, keep_alive);
-    stream_.expires_after(config_.idle_timeout);
+    stream_.expires_after(config_.limits.idle_timeout);
     http::async_write(stream_, response_,
                       [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
                         if (ec || !keep_alive) return self->close();
@@ -110,6 +110,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   beast::tcp_stream stream_;
+  net::ConnectionSlot slot_;  // counted open until the connection is gone
   const HttpServerConfig& config_;
   const HttpHandler& handler_;
   beast::flat_buffer buffer_;
@@ -123,30 +124,28 @@ class Connection : public std::enable_shared_from_this<Connection> {
 class HttpServer::Impl {
  public:
   Impl(HttpServerConfig config, HttpHandler handler)
-      : config_(std::move(config)),
-        handler_(std::move(handler)),
-        acceptor_(asio::make_strand(io_)),  // accepts, retries and stop() one at a time
-        accept_retry_(acceptor_.get_executor()) {}
+      : config_(std::move(config)), handler_(std::move(handler)) {}
 
   Result<bool> listen() {
-    if (auto ok = sinks::open_acceptor(acceptor_, config_.bind, config_.port, "web"); !ok) {
-      return ok;
-    }
-    loopback_ = acceptor_.local_endpoint().address().is_loopback();
-    port_ = acceptor_.local_endpoint().port();
-    accept();
+    auto listener =
+        net::Listener::open(io_, config_.name, config_.bind, config_.port, config_.limits);
+    if (!listener) return listener.error();
+    listener_ = std::move(listener).value();
+    return true;
+  }
+
+  void serve() {
+    listener_->start([this](tcp::socket socket, net::ConnectionSlot slot) {
+      std::make_shared<Connection>(std::move(socket), std::move(slot), config_, handler_)->start();
+    });
     for (int i = 0; i < std::max(1, config_.threads); ++i) {
       threads_.emplace_back([this] { io_.run(); });
     }
-    return true;
   }
 
   void stop() {
     if (stopped_.exchange(true)) return;
-    asio::post(acceptor_.get_executor(), [this] {
-      beast::error_code ignored;
-      acceptor_.close(ignored);
-    });
+    listener_->close();
     io_.stop();
     for (auto& t : threads_) t.join();
     threads_.clear();
@@ -155,39 +154,12 @@ class HttpServer::Impl {
   HttpServerConfig config_;
   HttpHandler handler_;
   asio::io_context io_;
-  tcp::acceptor acceptor_;
-  asio::steady_timer accept_retry_;
+  std::unique_ptr<net::Listener> listener_;  // after io_: destroyed before it
   std::vector<std::thread> threads_;
   std::atomic<bool> stopped_{false};
-  bool loopback_ = false;
-  int port_ = 0;
-
- private:
-  void accept() {
-    acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket s) {
-      if (stopped_.load()) return;
-      if (!ec) {
-        beast::error_code ignored;
-        s.set_option(tcp::no_delay(true), ignored);
-        std::make_shared<Connection>(std::move(s), config_, handler_)->start();
-      } else if (ec == asio::error::operation_aborted) {
-        return;
-      } else {
-        // Out of descriptors, or the like: the connection waits in the listen queue; try
-        // again once some may have been closed rather than spinning.
-        log::warn("web_accept_failed", {{"error", ec.message()}});
-        accept_retry_.expires_after(std::chrono::milliseconds(100));
-        return accept_retry_.async_wait([this](beast::error_code wait) {
-          if (!wait && !stopped_.load()) accept();
-        });
-      }
-      accept();
-    });
-  }
 };
 
-Result<std::unique_ptr<HttpServer>> HttpServer::start(HttpServerConfig config,
-                                                      HttpHandler handler) {
+Result<std::unique_ptr<HttpServer>> HttpServer::open(HttpServerConfig config, HttpHandler handler) {
   auto impl = std::make_unique<Impl>(std::move(config), std::move(handler));
   auto ok = impl->listen();
   if (!ok) return ok.error();
@@ -196,8 +168,10 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(HttpServerConfig config,
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpServer::~HttpServer() { stop(); }
-int HttpServer::port() const { return impl_->port_; }
-bool HttpServer::loopback() const { return impl_->loopback_; }
+void HttpServer::serve() { impl_->serve(); }
+int HttpServer::port() const { return impl_->listener_->port(); }
+bool HttpServer::loopback() const { return impl_->listener_->loopback(); }
+const net::Listener& HttpServer::listener() const { return *impl_->listener_; }
 void HttpServer::stop() { impl_->stop(); }
 
 }  // namespace fmn::web

@@ -35,11 +35,12 @@ Result<std::unique_ptr<WebApp>> WebApp::start(WebAppConfig config, HttpServerCon
                                               std::shared_ptr<dsl::RuleCompiler> compiler) {
   std::unique_ptr<WebApp> app(new WebApp(std::move(config), std::move(store), std::move(compiler)));
   WebApp* self = app.get();
-  auto started = HttpServer::start(std::move(server),
-                                   [self](const HttpRequest& r) { return self->handle(r); });
-  if (!started) return started.error();
-  app->server_ = std::move(started).value();
+  auto opened =
+      HttpServer::open(std::move(server), [self](const HttpRequest& r) { return self->handle(r); });
+  if (!opened) return opened.error();
+  app->server_ = std::move(opened).value();
   app->loopback_ = app->server_->loopback();
+  app->server_->serve();
   return app;
 }
 

@@ -72,6 +72,7 @@ class WebApp {
   HttpResponse handle(const HttpRequest& request);
   int port() const { return server_->port(); }
   const WebCounters& counters() const { return counters_; }
+  const net::Listener& listener() const { return server_->listener(); }
   void stop() { server_->stop(); }
 
  private:

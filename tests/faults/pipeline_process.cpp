@@ -1,12 +1,12 @@
 #include "tests/faults/pipeline_process.h"
 
-#include <httplib.h>
-
+#include <csignal>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
 #include "tests/support/loopback.h"
+#include "tests/web/http_test_client.h"
 
 namespace fmn::faults {
 namespace {
@@ -17,11 +17,9 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
-httplib::Result admin_get(int port, const std::string& path) {
-  httplib::Client client(test::kLoopback, port);
-  client.set_connection_timeout(2s);
-  client.set_read_timeout(5s);
-  return client.Get(path);
+test::HttpReply admin_get(int port, const std::string& path) {
+  return test::http_request(
+      "GET", "http://" + std::string(test::kLoopback) + ":" + std::to_string(port) + path);
 }
 
 }  // namespace
@@ -82,12 +80,12 @@ test::Status PipelineProcess::terminate(test::Duration grace) {
 
 std::string PipelineProcess::metrics_text() const {
   auto response = admin_get(admin_port_, "/metrics");
-  return response && response->status == 200 ? response->body : std::string();
+  return response.status == 200 ? response.body : std::string();
 }
 
 int PipelineProcess::readiness() const {
   auto response = admin_get(admin_port_, "/readyz");
-  return response ? response->status : 0;
+  return static_cast<int>(response.status);
 }
 
 std::optional<double> PipelineProcess::metric(std::string_view name,

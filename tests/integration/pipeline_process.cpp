@@ -1,7 +1,6 @@
 #include "tests/integration/pipeline_process.h"
 
 #include <gtest/gtest.h>
-#include <httplib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +9,8 @@
 #include <regex>
 #include <sstream>
 #include <thread>
+
+#include "tests/web/http_test_client.h"
 
 namespace fmn::test {
 namespace {
@@ -61,11 +62,8 @@ Result<PipelineProcess> PipelineProcess::start(const std::string& name,
 }
 
 std::pair<int, std::string> PipelineProcess::get(const std::string& path) const {
-  httplib::Client client("127.0.0.1", admin_port_);
-  client.set_connection_timeout(std::chrono::seconds(2));
-  auto response = client.Get(path);
-  if (!response) return {0, ""};
-  return {response->status, response->body};
+  const auto reply = http_request("GET", "http://127.0.0.1:" + std::to_string(admin_port_) + path);
+  return {static_cast<int>(reply.status), reply.body};
 }
 
 std::optional<double> PipelineProcess::metric(const std::string& series) const {

@@ -68,7 +68,7 @@ TEST(SseOverload, AStoppedClientLagsIsToldWhatItMissedAndResumes) {
   ASSERT_TRUE(dir.ok());
   SseServerConfig config;
   config.heartbeat = 100ms;
-  config.idle_timeout = 600s;  // never slow: the socket drains again once curl runs
+  config.limits.idle_timeout = 600s;  // never slow: the socket drains again once curl runs
   config.max_queued_bytes = 64 * 1024;
   config.backlog_bytes = 256 * 1024;
   auto server = start_server(config);
@@ -122,7 +122,7 @@ TEST(SseOverload, MemoryStaysWithinTheBudgetWhileConsumersStopReading) {
   auto dir = test::TempDir::create("sse-budget");
   ASSERT_TRUE(dir.ok());
   SseServerConfig config;
-  config.idle_timeout = 600s;
+  config.limits.idle_timeout = 600s;
   config.max_queued_bytes = 256 * 1024;
   const size_t budget = 8 << 20;
   apply_memory_budget(config, budget);

@@ -1,13 +1,16 @@
 // The SSE backlog kept in Redis: with a memory store too small to hold a feed's history, curl
 // resuming with Last-Event-ID still gets exactly the events after it, and so it does from a new
-// server process's memory-less start.
+// server process's memory-less start; a resume waiting for a slow Redis holds up no one else.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <thread>
 
+#include "sinks/redis_connection.h"
 #include "sinks/sse_server.h"
 #include "tests/sinks/feed_token.h"
 #include "tests/support/command_output.h"
+#include "tests/support/raw_http_client.h"
 #include "tests/support/redis_server.h"
 
 namespace fmn::sinks {
@@ -37,25 +40,48 @@ std::vector<std::pair<std::string, std::string>> events_of(const std::string& st
   return events;
 }
 
+RedisConfig redis_config(const test::RedisServer& redis) {
+  RedisConfig config;
+  config.host = redis.host();
+  config.port = redis.port();
+  config.timeout = 60s;  // a paused Redis is waited for, not given up on
+  return config;
+}
+
 std::unique_ptr<SseServer> start(const test::RedisServer& redis) {
   SseServerConfig config;
   config.backlog_bytes = 1024;  // memory holds a few events
   config.redis.emplace();
-  config.redis->redis.host = redis.host();
-  config.redis->redis.port = redis.port();
+  config.redis->redis = redis_config(redis);
   auto server = SseServer::start(config, test_feed_auth);
   if (!server) ADD_FAILURE() << server.error().message;
   return server ? std::move(server.value()) : nullptr;
 }
 
-TEST(SseRedis, ResumesFromRedisPastTheMemoryBudgetAndAcrossARestart) {
-  auto redis = test::RedisServer::start();
-  ASSERT_TRUE(redis.ok()) << redis.error().message;
-  auto server = start(*redis);
-  ASSERT_NE(server, nullptr);
-  for (int i = 0; i < 50; ++i) server->publish("alice", "e" + std::to_string(i));
-  for (int i = 0; i < 1000 && server->stored_events() < 50; ++i) std::this_thread::sleep_for(10ms);
-  ASSERT_EQ(server->stored_events(), 50u);
+// A Redis server, and an SSE server keeping its backlog there, whose alice feed has had e0..e49
+// (all of them in Redis, only the last few in memory).
+class SseRedis : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto redis = test::RedisServer::start();
+    ASSERT_TRUE(redis.ok()) << redis.error().message;
+    redis_.emplace(std::move(redis).value());
+    server_ = start(*redis_);
+    ASSERT_NE(server_, nullptr);
+    for (int i = 0; i < 50; ++i) server_->publish("alice", "e" + std::to_string(i));
+    for (int i = 0; i < 1000 && server_->stored_events() < 50; ++i) {
+      std::this_thread::sleep_for(10ms);
+    }
+    ASSERT_EQ(server_->stored_events(), 50u);
+  }
+
+  std::optional<test::RedisServer> redis_;
+  std::unique_ptr<SseServer> server_;
+};
+
+TEST_F(SseRedis, ResumesFromRedisPastTheMemoryBudgetAndAcrossARestart) {
+  auto& server = server_;
+  const test::RedisServer& redis = *redis_;
 
   const auto all = events_of(curl(*server, "alice", "1"));  // from the very first
   ASSERT_EQ(all.size(), 50u);                               // more than the memory store holds
@@ -66,7 +92,7 @@ TEST(SseRedis, ResumesFromRedisPastTheMemoryBudgetAndAcrossARestart) {
   EXPECT_EQ(after.back().second, "e49");
 
   server.reset();  // a restart: the new server's memory is empty
-  server = start(*redis);
+  server = start(redis);
   ASSERT_NE(server, nullptr);
   server->publish("alice", "new");
   for (int i = 0; i < 1000 && server->stored_events() < 1; ++i) std::this_thread::sleep_for(10ms);
@@ -76,6 +102,38 @@ TEST(SseRedis, ResumesFromRedisPastTheMemoryBudgetAndAcrossARestart) {
   EXPECT_EQ(resumed[4].second, "e49");
   EXPECT_EQ(resumed.back().second, "new");
   EXPECT_GT(std::stoull(resumed.back().first), std::stoull(resumed[4].first));
+  EXPECT_EQ(server->store_errors(), 0u);
+}
+
+TEST_F(SseRedis, OtherClientsKeepReceivingWhileAResumeWaitsForRedis) {
+  auto& server = server_;
+  const test::RedisServer& redis = *redis_;
+  const auto url = [](const std::string& feed) {
+    return "/feeds/" + feed + "?token=" + test_feed_token(feed);
+  };
+  test::Client bob(server->port(), test::get(url("bob")));
+  ASSERT_TRUE(test::wait_for([&] { return server->clients() == 1; }));
+
+  // Redis holds every script (the backlog's reads and writes) until unpaused.
+  auto pauser = RedisConnection::open(redis_config(redis));
+  ASSERT_TRUE(pauser.ok()) << pauser.error().message;
+  ASSERT_TRUE((*pauser)->command({"CLIENT", "PAUSE", "60000", "WRITE"}).ok());
+  // Resuming from before the first event needs Redis: memory holds only the last few.
+  test::Client alice(server->port(), test::get(url("alice"), "Last-Event-ID: 1\r\n"));
+  ASSERT_TRUE(test::wait_for([&] { return server->clients() == 2; }));
+
+  server->publish("bob", "live");
+  EXPECT_NE(bob.read_until("data: live").find("data: live"), std::string::npos);
+  EXPECT_EQ(alice.occurrences("data: e"), 0u);  // still waiting for Redis
+  server->publish("alice", "during");
+
+  ASSERT_TRUE((*pauser)->command({"CLIENT", "UNPAUSE"}).ok());
+  const std::string& got = alice.read_until("data: during");
+  const auto events = events_of(got);
+  ASSERT_EQ(events.size(), 51u) << got;  // all 50, then the one published while it waited
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(events[i].second, "e" + std::to_string(i));
+  EXPECT_EQ(events.back().second, "during");
+  EXPECT_EQ(alice.occurrences("event: missed"), 0u);
   EXPECT_EQ(server->store_errors(), 0u);
 }
 

@@ -112,7 +112,7 @@ std::string wait_for_items(test::WebDriver& browser, size_t count) {
 
 TEST(SseCurl, IsToldToRetryLaterOverThePerAddressLimit) {
   SseServerConfig config;
-  config.max_connections_per_ip = 1;
+  config.limits.max_connections_per_ip = 1;
   testing::Server s(config);
   testing::Client holder(s.server->port(), testing::get(s.feed_url("alice")));
   s.wait_for_clients(1);
@@ -121,7 +121,7 @@ TEST(SseCurl, IsToldToRetryLaterOverThePerAddressLimit) {
   EXPECT_NE(got.find("HTTP/1.1 503 Service Unavailable"), std::string::npos) << got;
   EXPECT_NE(got.find("Retry-After: 5"), std::string::npos) << got;
   EXPECT_EQ(got.find("curl:"), std::string::npos) << got;  // no reset, no timeout
-  EXPECT_EQ(s.server->connections_refused(SseRefusal::kPerAddress), 1u);
+  EXPECT_EQ(s.server->listener().refused(net::Refusal::kPerAddress), 1u);
   EXPECT_EQ(s.server->clients(), 1u);
 }
 

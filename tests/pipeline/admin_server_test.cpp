@@ -1,12 +1,21 @@
 #include "pipeline/admin_server.h"
 
 #include <gtest/gtest.h>
-#include <httplib.h>
 
 #include <atomic>
 
+#include "tests/support/no_free_descriptors.h"
+#include "tests/support/raw_http_client.h"
+#include "tests/web/http_test_client.h"
+
 namespace fmn::pipeline {
 namespace {
+
+using namespace std::chrono_literals;
+
+test::HttpReply get(const AdminServer& server, const std::string& path) {
+  return test::http_request("GET", "http://127.0.0.1:" + std::to_string(server.port()) + path);
+}
 
 TEST(AdminServer, ServesMetricsHealthAndReadiness) {
   metrics::Registry registry;
@@ -18,28 +27,26 @@ TEST(AdminServer, ServesMetricsHealthAndReadiness) {
   ASSERT_TRUE(started.ok()) << started.error().message;
   server.serve();
 
-  httplib::Client client("127.0.0.1", server.port());
-  auto metrics = client.Get("/metrics");
-  ASSERT_TRUE(metrics);
-  EXPECT_EQ(metrics->status, 200);
-  EXPECT_NE(metrics->body.find("fmn_messages_received_total 42\n"), std::string::npos);
-  EXPECT_EQ(metrics->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  const auto get = [&](const std::string& path) { return pipeline::get(server, path); };
+  const test::HttpReply metrics = get("/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("fmn_messages_received_total 42\n"), std::string::npos);
+  EXPECT_EQ(metrics.header("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  // Its own listener is counted there too.
+  EXPECT_NE(metrics.body.find("fmn_listener_connections{listener=\"admin\"} 1\n"),
+            std::string::npos)
+      << metrics.body;
 
-  auto health = client.Get("/healthz");
-  ASSERT_TRUE(health);
-  EXPECT_EQ(health->status, 200);
-
-  auto ready = client.Get("/readyz");
-  ASSERT_TRUE(ready);
-  EXPECT_EQ(ready->status, 200);
+  EXPECT_EQ(get("/healthz").status, 200);
+  EXPECT_EQ(get("/readyz").status, 200);
+  EXPECT_EQ(get("/nothing-here").status, 404);
 
   redis_up = false;
-  ready = client.Get("/readyz");
-  ASSERT_TRUE(ready);
-  EXPECT_EQ(ready->status, 503);
-  EXPECT_EQ(ready->body, "redis: not ready\nbus: ok\n");
+  const test::HttpReply ready = get("/readyz");
+  EXPECT_EQ(ready.status, 503);
+  EXPECT_EQ(ready.body, "redis: not ready\nbus: ok\n");
   // Health does not depend on dependencies.
-  EXPECT_EQ(client.Get("/healthz")->status, 200);
+  EXPECT_EQ(get("/healthz").status, 200);
   server.stop();
 }
 
@@ -55,6 +62,55 @@ TEST(AdminServer, RefusesAPortAnotherServerListensOn) {
       taken.error().message.find("cannot listen on 127.0.0.1:" + std::to_string(first.port())),
       std::string::npos);
   first.stop();
+}
+
+TEST(AdminServer, RefusesConnectionsOverItsPerAddressLimitWith503AndRetryAfter) {
+  metrics::Registry registry;
+  net::ListenerLimits limits;
+  limits.max_connections_per_ip = 1;
+  limits.retry_after = 3s;
+  AdminServer server(registry, {}, limits);
+  ASSERT_TRUE(server.listen("127.0.0.1", 0).ok());
+  server.serve();
+  // A connection that has sent nothing yet holds the address's only place.
+  auto first = std::make_unique<test::Client>(server.port(), "");
+  ASSERT_TRUE(test::wait_for([&] { return server.listener().open_connections() == 1; }));
+
+  test::Client second(server.port(), test::get("/healthz"));
+  const std::string& got = second.read_until("retry later");
+  EXPECT_NE(got.find("HTTP/1.1 503 Service Unavailable\r\n"), std::string::npos) << got;
+  EXPECT_NE(got.find("\r\nRetry-After: 3\r\n"), std::string::npos) << got;
+  second.read_until("never sent");
+  EXPECT_TRUE(second.closed());
+  EXPECT_EQ(server.listener().refused(net::Refusal::kPerAddress), 1u);
+
+  first.reset();  // the place frees up once the server sees it closed
+  ASSERT_TRUE(test::wait_for([&] { return server.listener().open_connections() == 0; }));
+  const test::HttpReply metrics = get(server, "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("fmn_listener_connections_refused_total{listener=\"admin\","
+                              "reason=\"per_address\"} 1\n"),
+            std::string::npos)
+      << metrics.body;
+}
+
+TEST(AdminServer, AnswersBusyWhenOutOfDescriptorsAndAcceptsAgainOnceFree) {
+  metrics::Registry registry;
+  AdminServer server(registry, {});
+  ASSERT_TRUE(server.listen("127.0.0.1", 0).ok());
+  server.serve();
+  const auto got = test::request_out_of_descriptors(server.port(), test::get("/healthz"));
+  ASSERT_TRUE(got.exhausted);
+  EXPECT_NE(got.text.find("HTTP/1.1 503 Service Unavailable\r\n"), std::string::npos) << got.text;
+  EXPECT_NE(got.text.find("\r\nRetry-After: 5\r\n"), std::string::npos) << got.text;
+  EXPECT_TRUE(got.closed);
+  EXPECT_GE(server.listener().accept_errors(), 1u);
+  EXPECT_TRUE(
+      test::wait_for([&] { return server.listener().refused(net::Refusal::kNoDescriptors) == 1; }));
+  // Accepting goes on: the next scrape is answered.
+  const test::HttpReply health = get(server, "/healthz");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body, "ok\n");
 }
 
 }  // namespace

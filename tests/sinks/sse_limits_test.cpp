@@ -2,7 +2,6 @@
 // turns clients away (503) without stopping the acceptor, silent connections are closed and
 // surplus ones turned away.
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 
 #include <vector>
 
@@ -10,6 +9,7 @@
 #include "sinks/sse_sink.h"
 #include "tests/sinks/notification_fixture.h"
 #include "tests/sinks/sse_test_client.h"
+#include "tests/support/no_free_descriptors.h"
 
 namespace fmn::sinks {
 namespace {
@@ -70,33 +70,14 @@ TEST(SseServer, DropsAnEventOverTheLimitInsteadOfDisconnecting) {
 
 TEST(SseServer, AnswersBusyWhenOutOfDescriptorsAndAcceptsAgainOnceFree) {
   Server s;
-  // The client's socket exists before descriptors run out: connecting needs no new one, but
-  // the server's accept() does.
-  Client client(s.server->port());
-  rlimit saved{};
-  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
-  const int lowest_free = ::dup(0);
-  ASSERT_GE(lowest_free, 0);
-  ::close(lowest_free);
-  rlimit low = saved;
-  low.rlim_cur = static_cast<rlim_t>(lowest_free + 8);
-  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
-  std::vector<int> hogs;
-  for (int fd; (fd = ::dup(0)) >= 0;) hogs.push_back(fd);
-  client.connect();
-  client.send(get(s.feed_url("alice")));
-  const std::string got = client.read_until("never sent");  // until the server closes it
-  const bool closed = client.closed();
-  const uint64_t errors = s.server->accept_errors();
-  for (int fd : hogs) ::close(fd);
-  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &saved), 0);
-
-  EXPECT_NE(got.find("HTTP/1.1 503 Service Unavailable\r\n"), std::string::npos) << got;
-  EXPECT_NE(got.find("\r\nRetry-After: 5\r\n"), std::string::npos) << got;
-  EXPECT_TRUE(closed);
-  EXPECT_GE(errors, 1u);
+  const auto got = test::request_out_of_descriptors(s.server->port(), get(s.feed_url("alice")));
+  ASSERT_TRUE(got.exhausted);
+  EXPECT_NE(got.text.find("HTTP/1.1 503 Service Unavailable\r\n"), std::string::npos) << got.text;
+  EXPECT_NE(got.text.find("\r\nRetry-After: 5\r\n"), std::string::npos) << got.text;
+  EXPECT_TRUE(got.closed);
+  EXPECT_GE(s.server->listener().accept_errors(), 1u);
   EXPECT_TRUE(
-      wait_for([&] { return s.server->connections_refused(SseRefusal::kNoDescriptors) == 1; }));
+      wait_for([&] { return s.server->listener().refused(net::Refusal::kNoDescriptors) == 1; }));
   Client later(s.server->port(), get("/feeds/alice/page"));
   EXPECT_NE(later.read_until("</html>").find("200 OK"), std::string::npos);
   Client streaming(s.server->port(), get(s.feed_url("alice")));
@@ -105,7 +86,7 @@ TEST(SseServer, AnswersBusyWhenOutOfDescriptorsAndAcceptsAgainOnceFree) {
 
 TEST(SseServer, ClosesAConnectionThatSendsNoRequest) {
   SseServerConfig config;
-  config.header_timeout = 100ms;
+  config.limits.header_timeout = 100ms;
   Server s(config);
   Client silent(s.server->port(), "");
   silent.read_until("never sent");
@@ -115,20 +96,20 @@ TEST(SseServer, ClosesAConnectionThatSendsNoRequest) {
 }
 
 // Connects a third client to a server that has room for two, which is turned away.
-void expect_busy(Server& s, SseRefusal reason) {
+void expect_busy(Server& s, net::Refusal reason) {
   Client third(s.server->port(), get(s.feed_url("carol")));
   const std::string& got = third.read_until("retry later");
   EXPECT_NE(got.find("HTTP/1.1 503 Service Unavailable\r\n"), std::string::npos) << got;
   EXPECT_NE(got.find("\r\nRetry-After: 7\r\n"), std::string::npos) << got;
   third.read_until("never sent");
   EXPECT_TRUE(third.closed());
-  EXPECT_EQ(s.server->connections_refused(reason), 1u);
+  EXPECT_EQ(s.server->listener().refused(reason), 1u);
   EXPECT_EQ(s.server->clients(), 2u);
 }
 
 // Two streaming clients fill the server; a third is turned away until one of them leaves.
-void expect_limit(SseServerConfig config, SseRefusal reason) {
-  config.retry_after = std::chrono::seconds(7);
+void expect_limit(SseServerConfig config, net::Refusal reason) {
+  config.limits.retry_after = std::chrono::seconds(7);
   Server s(config);
   auto first = std::make_unique<Client>(s.server->port(), get(s.feed_url("alice")));
   Client second(s.server->port(), get(s.feed_url("bob")));
@@ -139,23 +120,23 @@ void expect_limit(SseServerConfig config, SseRefusal reason) {
   ASSERT_TRUE(wait_for([&] { return s.server->clients() == 1; }));
   Client fourth(s.server->port(), get("/feeds/alice/page"));
   EXPECT_NE(fourth.read_until("</html>").find("200 OK"), std::string::npos);
-  for (SseRefusal other : kSseRefusals) {
+  for (net::Refusal other : net::kRefusals) {
     if (other != reason) {
-      EXPECT_EQ(s.server->connections_refused(other), 0u);
+      EXPECT_EQ(s.server->listener().refused(other), 0u);
     }
   }
 }
 
 TEST(SseServer, LimitsConnectionsPerAddressWith503AndRetryAfter) {
   SseServerConfig config;
-  config.max_connections_per_ip = 2;
-  expect_limit(config, SseRefusal::kPerAddress);
+  config.limits.max_connections_per_ip = 2;
+  expect_limit(config, net::Refusal::kPerAddress);
 }
 
 TEST(SseServer, LimitsConnectionsInAllWith503AndRetryAfter) {
   SseServerConfig config;
-  config.max_connections = 2;
-  expect_limit(config, SseRefusal::kTotal);
+  config.limits.max_connections = 2;
+  expect_limit(config, net::Refusal::kTotal);
 }
 
 }  // namespace

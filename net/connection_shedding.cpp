@@ -1,4 +1,4 @@
-#include "sinks/connection_shedding.h"
+#include "net/connection_shedding.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -6,7 +6,7 @@
 #include <boost/asio.hpp>
 #include <string>
 
-namespace fmn::sinks {
+namespace fmn::net {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
@@ -61,4 +61,4 @@ bool shed_with_reserve(tcp::acceptor& acceptor, ReserveDescriptor& reserve,
   return accepted;
 }
 
-}  // namespace fmn::sinks
+}  // namespace fmn::net

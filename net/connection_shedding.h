@@ -2,13 +2,13 @@
 // of a bare close (a client then backs off instead of reconnecting at once or seeing a reset),
 // and a reserve descriptor, so that even a process out of descriptors (EMFILE/ENFILE) can
 // accept a waiting connection to answer it, instead of leaving it hanging in the listen queue.
-// Not thread-safe: used by a server's I/O thread.
+// Not thread-safe: used by a listener's strand (listener.h).
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 
-namespace fmn::sinks {
+namespace fmn::net {
 
 // Answers `socket` "503 Service Unavailable" with `Retry-After: retry_after`, without waiting
 // (the response fits a fresh socket's send buffer; if it does not, the client gets a bare
@@ -39,4 +39,4 @@ class ReserveDescriptor {
 bool shed_with_reserve(boost::asio::ip::tcp::acceptor& acceptor, ReserveDescriptor& reserve,
                        std::chrono::seconds retry_after);
 
-}  // namespace fmn::sinks
+}  // namespace fmn::net

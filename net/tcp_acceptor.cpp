@@ -1,8 +1,8 @@
-#include "sinks/tcp_acceptor.h"
+#include "net/tcp_acceptor.h"
 
 #include <boost/asio.hpp>
 
-namespace fmn::sinks {
+namespace fmn::net {
 
 Result<bool> open_acceptor(boost::asio::ip::tcp::acceptor& acceptor, const std::string& bind,
                            int port, std::string_view who) {
@@ -25,4 +25,4 @@ Result<bool> open_acceptor(boost::asio::ip::tcp::acceptor& acceptor, const std::
   return true;
 }
 
-}  // namespace fmn::sinks
+}  // namespace fmn::net
