@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/host_port.h"
 #include "core/result.h"
 #include "sinks/sink_settings.h"
 
@@ -125,8 +126,5 @@ Result<bool> validate(const ServiceConfig& config);
 
 // True when public_url names localhost or a loopback address: links only this machine follows.
 bool public_url_is_loopback(const ServiceConfig& config);
-
-// "host:port" split; false when malformed.
-bool split_host_port(std::string_view text, std::string& host, int& port);
 
 }  // namespace fmn::pipeline

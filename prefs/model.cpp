@@ -25,6 +25,10 @@ std::span<const UserListField> user_list_fields() {
   return kFields;
 }
 
+DeliveryWindow User::window_of(const Destination& d) const {
+  return {tz, d.quiet.from, d.quiet.to, std::max(snoozed_until, d.snoozed_until)};
+}
+
 const std::vector<std::string>* User::list(std::string_view key) const {
   for (const UserListField& f : user_list_fields()) {
     if (f.key == key) return &(this->*f.member);

@@ -19,6 +19,7 @@ struct ExplainOptions {
   std::string message;   // FILE:LINE
   std::string msg_id;    // with `messages`
   std::string messages;  // JSON-lines file searched for msg_id
+  std::string now;       // RFC 3339 UTC; empty: the clock's
 };
 
 // The message chosen by the options, meta filled, with where it was found; or a failure.
@@ -68,6 +69,8 @@ void run_explain(const ExplainOptions& opt) {
   if (opt.message.empty() == opt.msg_id.empty() || opt.msg_id.empty() != opt.messages.empty()) {
     return fail("say which message: --message FILE:LINE, or --msg-id ID --messages FILE");
   }
+  auto now = prefs::outlook_time(opt.now);
+  if (!now) return fail("--now: expected a time like 2024-05-01T21:30:00Z");
   prefs::User user;
   if (!load_user(opt.user, user)) return;
   std::string where;
@@ -87,7 +90,7 @@ void run_explain(const ExplainOptions& opt) {
     std::fputs(dsl::render_explanation(rule, lines).c_str(), stdout);
     if (!lines.empty() && lines[0].result) {
       any = true;
-      std::fputs(prefs::describe_delivery(user, compiled.rule_of[r]).c_str(), stdout);
+      std::fputs(prefs::describe_delivery(user, compiled.rule_of[r], *now).c_str(), stdout);
     }
   }
   if (!any) std::printf("no rule of %s matches this message\n", user.name.c_str());
@@ -100,12 +103,16 @@ void add_explain_command(CLI::App& app) {
   auto* explain = app.add_subcommand(
       "explain",
       "Why a user did or did not get a message: each of the user's stored rules tested against "
-      "it, and for a match what becomes of it (delivered at once, held for a digest or a "
-      "confirmation, nothing when disabled). Digests already waiting are not read.");
+      "it, and for a match what becomes of it (delivered at once, held for a digest and when it "
+      "is due, held by quiet hours or a snooze or a confirmation, nothing when disabled). "
+      "Digests already waiting are not read: `fmn-prefs digests USER` lists them.");
   explain->add_option("user", opt.user, "Account name")->required();
   explain->add_option("--message", opt.message, "The message on line LINE of FILE (JSON lines)");
   explain->add_option("--msg-id", opt.msg_id, "The message with this msg_id in --messages");
   explain->add_option("--messages", opt.messages, "JSON-lines file searched for --msg-id");
+  explain->add_option("--now", opt.now,
+                      "Explain delivery as of this time (2024-05-01T21:30:00Z; default: now), for "
+                      "quiet hours, snoozes and digest times");
   explain->callback([] { run_explain(opt); });
 }
 
