@@ -29,13 +29,18 @@ Notification for_user(const std::string& user, int i, DigestPolicy policy) {
   return n;
 }
 
+RedisConfig config_of(const test::RedisServer& redis) {
+  RedisConfig config;
+  config.host = redis.host();
+  config.port = redis.port();
+  return config;
+}
+
 TEST(PrefsDigests, ListsAUsersPendingDigestsAndFlushHasTheServiceSendThem) {
   auto redis = test::RedisServer::start();
   ASSERT_TRUE(redis.ok()) << redis.error().message;
-  RedisConfig base;
-  base.host = redis->host();
-  base.port = redis->port();
-  auto store = RedisDigestStore::connect(kind_digest_redis(base, DestinationKind::kEmail));
+  auto store =
+      RedisDigestStore::connect(kind_digest_redis(config_of(*redis), DestinationKind::kEmail));
   ASSERT_TRUE(store.ok()) << store.error().message;
   test::FakeClock clock;  // 2024-05-01 12:00 UTC
   testing::RecordingSink sink;
@@ -70,6 +75,24 @@ TEST(PrefsDigests, ListsAUsersPendingDigestsAndFlushHasTheServiceSendThem) {
   EXPECT_NE(test::command_output(digests + "alice")
                 .find("email alice@example.org: 1 notification, due 2024-05-01T13:00:00Z\n"),
             std::string::npos);
+}
+
+TEST(PrefsDigests, AHeldItemMovesItsDigestsDueTimeInRedisOnlyLater) {
+  auto redis = test::RedisServer::start();
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  auto store = RedisDigestStore::connect(config_of(*redis));
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto due = [&] {
+    auto pending = (*store)->pending();
+    EXPECT_TRUE(pending.ok() && pending->size() == 1u);
+    return pending.ok() && !pending->empty() ? (*pending)[0].due_ms : -1;
+  };
+  ASSERT_EQ((*store)->add("email:petr:p@example.org", "a", "1", 5000, 1000).value(), 1u);
+  EXPECT_EQ(due(), 5000);  // the first item sets the due time
+  ASSERT_EQ((*store)->add("email:petr:p@example.org", "b", "2", 6000, 9000).value(), 2u);
+  EXPECT_EQ(due(), 9000);  // held until quiet hours end
+  ASSERT_EQ((*store)->add("email:petr:p@example.org", "c", "3", 7000, 2000).value(), 3u);
+  EXPECT_EQ(due(), 9000);  // never earlier
 }
 
 }  // namespace
