@@ -118,11 +118,20 @@ struct User {
 // The user's string lists, in file order: each one's key in the preferences file, its column
 // in fmn_users and its member. The file reader and writer and the validation walk this table;
 // dsl/fields.h names these keys to say which list fills which rule parameter.
+// Adding a list here (and a migration adding its column) is all the stores need: the file
+// keys and PostgreSQL's column lists are derived from this table (prefs/pg_user_columns.h).
 struct UserListField {
   std::string_view key;
   std::vector<std::string> User::*member;
 };
-std::span<const UserListField> user_list_fields();
+inline constexpr UserListField kUserListFields[] = {
+    {"aliases", &User::aliases},
+    {"packages", &User::packages},
+    {"followed_users", &User::followed_users},
+    {"followed_groups", &User::followed_groups},
+    {"groups", &User::groups},
+};
+inline std::span<const UserListField> user_list_fields() { return kUserListFields; }
 
 struct Population {
   std::vector<User> users;

@@ -4,10 +4,12 @@
 #include <pqxx/stream_to>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <unordered_map>
 
 #include "prefs/pg_text.h"
+#include "prefs/pg_user_columns.h"
 
 namespace fmn::prefs::pg {
 namespace {
@@ -116,25 +118,13 @@ Result<Population> copy_population_out(pqxx::transaction_base& tx) {
   IdIndex user_index, destination_index, rule_index, source_index;
 
   std::vector<int64_t> ids;
-  RowReader user_rows(tx,
-                      "SELECT id, name, enabled, aliases, packages, followed_users, "
-                      "followed_groups, groups, tz, snoozed_until FROM fmn_users",
-                      10);
+  RowReader user_rows(tx, "SELECT id, " + user_columns() + " FROM fmn_users", 1 + kUserColumnCount);
+  UserColumns values;
   while (user_rows.next(f)) {
     bool ok = true;
     ids.push_back(to_int(f[0], ok));
-    User& user = users.emplace_back();
-    copy_unescape(f[1], user.name);
-    user.enabled = to_bool(f[2]);
-    std::vector<std::string>* lists[] = {&user.aliases, &user.packages, &user.followed_users,
-                                         &user.followed_groups, &user.groups};
-    for (size_t i = 0; i < 5; ++i) {
-      copy_unescape(f[3 + i], text);
-      ok = parse_text_array(text, *lists[i]) && ok;
-    }
-    copy_unescape(f[8], user.tz);
-    user.snoozed_until = to_int(f[9], ok);
-    if (!ok) return malformed("fmn_users");
+    for (size_t i = 0; i < kUserColumnCount; ++i) copy_unescape(f[1 + i], values[i]);
+    if (!parse_user_values(values, users.emplace_back()) || !ok) return malformed("fmn_users");
   }
   if (user_rows.bad()) return malformed("fmn_users");
   user_rows.finish();
@@ -254,16 +244,16 @@ void copy_population_in(pqxx::transaction_base& tx, const Population& population
   auto flag = [](bool b) { return std::string(b ? "t" : "f"); };
   std::unordered_map<std::string_view, int64_t> source_ids;
   {
-    pqxx::stream_to out(
-        tx, "fmn_users",
-        std::vector<std::string>{"id", "name", "enabled", "aliases", "packages", "followed_users",
-                                 "followed_groups", "groups", "tz", "snoozed_until"});
+    std::vector<std::string> columns{"id"};
+    columns.insert(columns.end(), user_column_names().begin(), user_column_names().end());
+    pqxx::stream_to out(tx, "fmn_users", columns);
+    std::array<std::string, 1 + kUserColumnCount> row;  // tuple-like: stream_to takes it
     int64_t id = 0;
     for (const auto& u : population.users) {
-      out << std::make_tuple(++id, u.name, flag(u.enabled), format_text_array(u.aliases),
-                             format_text_array(u.packages), format_text_array(u.followed_users),
-                             format_text_array(u.followed_groups), format_text_array(u.groups),
-                             u.tz, u.snoozed_until);
+      row[0] = std::to_string(++id);
+      const UserColumns values = user_values(u);
+      std::copy(values.begin(), values.end(), row.begin() + 1);
+      out << row;
     }
     out.complete();
   }

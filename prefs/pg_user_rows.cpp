@@ -1,21 +1,15 @@
 #include "prefs/pg_user_rows.h"
 
+#include <pqxx/prepared_statement>
 #include <pqxx/result>
 
 #include <algorithm>
 
 #include "prefs/pg_text.h"
+#include "prefs/pg_user_columns.h"
 
 namespace fmn::prefs::pg {
 namespace {
-
-std::vector<std::string> array_field(const pqxx::field& field) {
-  std::vector<std::string> out;
-  if (!parse_text_array(field.c_str(), out)) {
-    throw pqxx::conversion_error("malformed array in column " + std::string(field.name()));
-  }
-  return out;
-}
 
 // Rule texts no rule refers to any more, among `candidates` (an array literal of ids).
 void drop_unused_sources(pqxx::transaction_base& tx, const std::string& candidates) {
@@ -28,12 +22,24 @@ std::string id_array(const pqxx::result& rows) {
   return out + "}";
 }
 
+// INSERT ... ON CONFLICT of a whole fmn_users row, its values $1... in user_columns() order.
+std::string upsert_user_statement() {
+  std::string values, updates;
+  for (size_t i = 0; i < kUserColumnCount; ++i) {
+    values += (i ? ", $" : "$") + std::to_string(i + 1);
+    const std::string column(user_column_names()[i]);
+    if (column != "name") {
+      updates += (updates.empty() ? "" : ", ") + column + " = EXCLUDED." + column;
+    }
+  }
+  return "INSERT INTO fmn_users (" + user_columns() + ") VALUES (" + values +
+         ") ON CONFLICT (name) DO UPDATE SET " + updates + " RETURNING id";
+}
+
 }  // namespace
 
 void prepare_user_statements(pqxx::connection_base& c) {
-  c.prepare("fmn_user_by_name",
-            "SELECT id, enabled, aliases, packages, followed_users, followed_groups, groups, tz, "
-            "snoozed_until FROM fmn_users WHERE name = $1");
+  c.prepare("fmn_user_by_name", "SELECT id, " + user_columns() + " FROM fmn_users WHERE name = $1");
   c.prepare("fmn_destinations_of",
             "SELECT name, kind, address, coalesce(token, ''), confirmation, coalesce(code, ''), "
             "coalesce(expires_at, 0), quiet_from, quiet_to, snoozed_until FROM fmn_destinations "
@@ -46,15 +52,7 @@ void prepare_user_statements(pqxx::connection_base& c) {
             "d.triggered_by, d.shorten_links, d.markup, d.at_minute FROM fmn_deliveries d "
             "JOIN fmn_destinations t ON t.id = d.destination_id WHERE d.user_id = $1 "
             "ORDER BY d.id");
-  c.prepare("fmn_upsert_user",
-            "INSERT INTO fmn_users (name, enabled, aliases, packages, followed_users, "
-            "followed_groups, groups, tz, snoozed_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-            "$9) "
-            "ON CONFLICT (name) DO UPDATE SET enabled = EXCLUDED.enabled, "
-            "aliases = EXCLUDED.aliases, packages = EXCLUDED.packages, "
-            "followed_users = EXCLUDED.followed_users, followed_groups = "
-            "EXCLUDED.followed_groups, groups = EXCLUDED.groups, tz = EXCLUDED.tz, "
-            "snoozed_until = EXCLUDED.snoozed_until RETURNING id");
+  c.prepare("fmn_upsert_user", upsert_user_statement());
   c.prepare("fmn_clear_deliveries", "DELETE FROM fmn_deliveries WHERE user_id = $1");
   c.prepare("fmn_clear_rules", "DELETE FROM fmn_rules WHERE user_id = $1 RETURNING source_id");
   c.prepare("fmn_clear_destinations", "DELETE FROM fmn_destinations WHERE user_id = $1");
@@ -86,17 +84,13 @@ std::optional<User> read_user(pqxx::transaction_base& tx, const std::string& nam
   pqxx::result rows = tx.exec_prepared("fmn_user_by_name", name);
   if (rows.empty()) return std::nullopt;
   User user;
-  user.name = name;
   const auto& row = rows[0];
   int64_t id = row[0].as<int64_t>();
-  user.enabled = row[1].as<bool>();
-  user.aliases = array_field(row[2]);
-  user.packages = array_field(row[3]);
-  user.followed_users = array_field(row[4]);
-  user.followed_groups = array_field(row[5]);
-  user.groups = array_field(row[6]);
-  user.tz = row[7].c_str();
-  user.snoozed_until = row[8].as<int64_t>();
+  UserColumns values;
+  for (size_t i = 0; i < kUserColumnCount; ++i) values[i] = row[static_cast<int>(1 + i)].c_str();
+  if (!parse_user_values(values, user)) {
+    throw pqxx::conversion_error("malformed fmn_users row of " + name);
+  }
   for (const auto& r : tx.exec_prepared("fmn_destinations_of", id)) {
     Destination& d = user.destinations.emplace_back();
     d.name = r[0].c_str();
@@ -133,12 +127,9 @@ std::optional<User> read_user(pqxx::transaction_base& tx, const std::string& nam
 }
 
 void write_user(pqxx::transaction_base& tx, const User& user) {
-  int64_t id =
-      tx.exec_prepared1("fmn_upsert_user", user.name, user.enabled, format_text_array(user.aliases),
-                        format_text_array(user.packages), format_text_array(user.followed_users),
-                        format_text_array(user.followed_groups), format_text_array(user.groups),
-                        user.tz, user.snoozed_until)[0]
-          .as<int64_t>();
+  const UserColumns values = user_values(user);
+  int64_t id = tx.exec_prepared1("fmn_upsert_user", pqxx::prepare::make_dynamic_params(values))[0]
+                   .as<int64_t>();
   tx.exec_prepared("fmn_clear_deliveries", id);
   std::string old_sources = id_array(tx.exec_prepared("fmn_clear_rules", id));
   tx.exec_prepared("fmn_clear_destinations", id);
