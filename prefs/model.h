@@ -62,6 +62,14 @@ struct DigestPolicy {
   uint32_t count = 0;
   int16_t at = -1;
   bool immediate() const { return every_seconds == 0 && count == 0 && at < 0; }
+  // With `at` set, the digest is daily: an `every` of one day says nothing more and is dropped;
+  // false (nothing changed) for any other period.
+  bool settle_daily() {
+    if (at < 0 || every_seconds == 0) return true;
+    if (every_seconds != 86400) return false;
+    every_seconds = 0;
+    return true;
+  }
 };
 
 // FMN's per-destination presentation options.

@@ -275,14 +275,14 @@ class Reader {
       if (minute < 0) {
         error(pos_of(*t.get("at")), "`at` must be a time of day, \"HH:MM\"",
               "e.g. at = \"08:00\": a daily digest at 08:00 in the user's `tz`");
-      } else if (d.digest.every_seconds != 0 && d.digest.every_seconds != 86400) {
-        error(pos_of(*t.get("at")),
-              "`at` sends a daily digest: `every` cannot be " +
-                  format_duration(d.digest.every_seconds),
-              "drop `every`, or write every = \"1d\"");
       } else {
         d.digest.at = static_cast<int16_t>(minute);
-        d.digest.every_seconds = 0;  // "daily" is what `at` means
+        if (!d.digest.settle_daily()) {
+          error(pos_of(*t.get("at")),
+                "`at` sends a daily digest: `every` cannot be " +
+                    format_duration(d.digest.every_seconds),
+                "drop `every`, or write every = \"1d\"");
+        }
       }
     }
     if (const toml::node* count = t.get("count")) {
