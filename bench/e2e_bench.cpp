@@ -53,7 +53,7 @@ void run(const E2eFlags& flags) {
   if (!flags.outbox_redis.empty()) {
     sinks::RedisConfig redis;
     redis.prefix = "fmn-bench:";
-    if (!pipeline::split_host_port(flags.outbox_redis, redis.host, redis.port)) {
+    if (!split_host_port(flags.outbox_redis, redis.host, redis.port)) {
       return fail("--outbox-redis: expected host:port");
     }
     auto opened = sinks::RedisOutbox::open(redis, "e2e", {.consumer = "fmn-bench"});

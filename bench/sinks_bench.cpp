@@ -150,7 +150,7 @@ void run(const RenderFlags& flags) {
     sinks::encode_notification(n, text);
     id = sinks::delivery_id(n);
     id += std::to_string(++serial);
-    (void)store->add(n.user, id, text, 0);
+    (void)store->add(n.user, id, text, 0, 0);
     if (serial % 100'000 == 0) store.emplace();
     return text.size();
   });

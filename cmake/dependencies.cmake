@@ -18,6 +18,10 @@ pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 pkg_check_modules(RABBITMQ REQUIRED IMPORTED_TARGET librabbitmq)
 find_package(CURL REQUIRED)
 find_package(OpenSSL REQUIRED)
+# Howard Hinnant's date/tz (C++20's std::chrono time zones before libstdc++ 14 has them), built
+# by Debian on the system's tz database (USE_OS_TZDB): local times of day for digests and quiet
+# hours (core/delivery_window.h).
+find_package(date REQUIRED CONFIG)
 
 # RapidJSON's config only sets variables; wrap it in a target.
 add_library(fmn_rapidjson INTERFACE)

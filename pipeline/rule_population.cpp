@@ -76,6 +76,19 @@ std::optional<engine::UserRules> RulePopulation::build_user(const prefs::User& u
     slot[d] = static_cast<int>(u.destinations.size());
     u.destinations.push_back({dest.kind, dest.address});
   }
+  // One window per destination that has quiet hours or a snooze (or the user has), or a daily
+  // digest time to resolve in the user's zone; shared by the notifications that go there.
+  std::vector<std::shared_ptr<const DeliveryWindow>> windows(user.destinations.size());
+  auto window_of = [&](size_t d, const prefs::DigestPolicy& digest) {
+    const prefs::Destination& dest = user.destinations[d];
+    if (digest.at < 0 && !dest.quiet.set() && dest.snoozed_until == 0 && user.snoozed_until == 0) {
+      return std::shared_ptr<const DeliveryWindow>();
+    }
+    if (!windows[d]) {
+      windows[d] = std::make_shared<const DeliveryWindow>(user.window_of(dest));
+    }
+    return windows[d];
+  };
   Tally tally;
   for (uint32_t r = 0; r < user.rules.size(); ++r) {
     const prefs::Rule& rule = user.rules[r];
@@ -93,8 +106,9 @@ std::optional<engine::UserRules> RulePopulation::build_user(const prefs::User& u
         if (user.destinations[d].name != delivery.destination || slot[d] < 0) continue;
         spec.destinations |= 1u << slot[d];
         DigestPolicy policy{std::chrono::seconds(delivery.digest.every_seconds),
-                            delivery.digest.count};
-        if (!policy.immediate()) spec.digests.push_back({static_cast<uint32_t>(slot[d]), policy});
+                            delivery.digest.count, delivery.digest.at,
+                            window_of(d, delivery.digest)};
+        if (!policy.plain()) spec.digests.push_back({static_cast<uint32_t>(slot[d]), policy});
       }
     }
     u.rules.push_back(std::move(spec));

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/host_port.h"
 #include "core/result.h"
 #include "sinks/sink_settings.h"
 
@@ -141,8 +142,5 @@ struct RecentStoreParts {
   bool memory = false, writes_redis = false;
 };
 RecentStoreParts recent_store_parts(const ServiceConfig& config);
-
-// "host:port" split; false when malformed.
-bool split_host_port(std::string_view text, std::string& host, int& port);
 
 }  // namespace fmn::pipeline

@@ -86,13 +86,12 @@ Result<bool> Service::Impl::open_sinks() {
   }
   history = sinks::open_delivery_history(redis);
   recorder = std::make_unique<HistoryRecorder>(history);
-  // A kind's sink behind a digest batcher, its outbox and its worker, routed to. Each kind's
-  // batcher has its own store, under its own key prefix in Redis: a store's due and in-flight
-  // lists are all its batcher flushes.
+  // A kind's sink behind a digest batcher (with its own store, sinks::kind_digest_redis), its
+  // outbox and its worker, routed to.
   auto route_batched = [&](DestinationKind kind,
                            std::unique_ptr<sinks::Sink> inner) -> Result<bool> {
-    std::optional<sinks::RedisConfig> own_redis = redis;
-    if (own_redis) own_redis->prefix += std::string(destination_kind_name(kind)) + ":";
+    std::optional<sinks::RedisConfig> own_redis;
+    if (redis) own_redis = sinks::kind_digest_redis(*redis, kind);
     auto store = sinks::open_digest_store(own_redis);
     if (!store) return store.error();
     sinks::DigestStore& own = *digest_stores.emplace_back(std::move(store).value());

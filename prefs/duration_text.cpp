@@ -86,4 +86,17 @@ std::string format_utc(int64_t t) {
   return buf;
 }
 
+std::optional<int64_t> parse_utc(std::string_view text) {
+  unsigned year, month, day, hour, minute, second;
+  int consumed = 0;
+  const std::string s(text);
+  if (std::sscanf(s.c_str(), "%4u-%2u-%2uT%2u:%2u:%2uZ%n", &year, &month, &day, &hour, &minute,
+                  &second, &consumed) != 6 ||
+      static_cast<size_t>(consumed) != s.size() || month < 1 || month > 12 || day < 1 || day > 31 ||
+      hour > 23 || minute > 59 || second > 59) {
+    return std::nullopt;
+  }
+  return unix_from_civil(static_cast<int>(year), month, day, hour, minute, second);
+}
+
 }  // namespace fmn::prefs

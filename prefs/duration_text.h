@@ -18,8 +18,10 @@ std::optional<uint32_t> parse_duration(std::string_view text);
 // The shortest canonical spelling: 5400 -> "1h30m", 0 -> "0s".
 std::string format_duration(uint32_t seconds);
 
-// Unix seconds <-> "2024-05-01T12:00:00Z".
+// Unix seconds <-> "2024-05-01T12:00:00Z". parse_utc() takes that form only (UTC, seconds
+// given); nullopt otherwise.
 std::string format_utc(int64_t unix_seconds);
+std::optional<int64_t> parse_utc(std::string_view text);
 int64_t unix_from_civil(int year, unsigned month, unsigned day, unsigned hour, unsigned minute,
                         unsigned second);
 

@@ -14,15 +14,8 @@ auto find_named(T& items, std::string_view name) -> decltype(&items.front()) {
 
 }  // namespace
 
-std::span<const UserListField> user_list_fields() {
-  static constexpr UserListField kFields[] = {
-      {"aliases", &User::aliases},
-      {"packages", &User::packages},
-      {"followed_users", &User::followed_users},
-      {"followed_groups", &User::followed_groups},
-      {"groups", &User::groups},
-  };
-  return kFields;
+DeliveryWindow User::window_of(const Destination& d) const {
+  return {tz, d.quiet.from, d.quiet.to, std::max(snoozed_until, d.snoozed_until)};
 }
 
 const std::vector<std::string>* User::list(std::string_view key) const {

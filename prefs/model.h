@@ -34,21 +34,42 @@ struct Confirmation {
   int64_t expires_at = 0;  // kPending only: Unix seconds after which the code is void
 };
 
+// Local times of day (minutes after midnight, in the user's `tz`) between which a destination
+// receives nothing: notifications are held and sent as one digest when they end. -1: none.
+struct QuietHours {
+  int16_t from = -1;
+  int16_t to = -1;
+  bool set() const { return from >= 0 && to >= 0; }
+};
+
 struct Destination {
   std::string name;  // unique within the user; rules refer to it ("email", "work", "irc")
   DestinationKind kind = DestinationKind::kEmail;  // a user_destination kind
   std::string address;                             // email address, IRC nick, SSE feed name...
   std::string token;  // kinds with a secret only (has_secret()): the secret; empty otherwise
   Confirmation confirmation;
+  QuietHours quiet;
+  int64_t snoozed_until = 0;  // Unix seconds: nothing is sent here before then (held); 0: none
   SourcePos pos;
 };
 
-// When a rule's notifications leave for one destination: at once (both zero), or as a digest
-// flushed every `every_seconds` and/or after `count` messages, whichever comes first.
+// When a rule's notifications leave for one destination: at once (all unset), or as a digest
+// flushed every `every_seconds`, daily at the local time `at` (minutes after midnight in the
+// user's `tz`; then `every_seconds` is 0 or one day), and/or after `count` messages, whichever
+// comes first.
 struct DigestPolicy {
   uint32_t every_seconds = 0;
   uint32_t count = 0;
-  bool immediate() const { return every_seconds == 0 && count == 0; }
+  int16_t at = -1;
+  bool immediate() const { return every_seconds == 0 && count == 0 && at < 0; }
+  // With `at` set, the digest is daily: an `every` of one day says nothing more and is dropped;
+  // false (nothing changed) for any other period.
+  bool settle_daily() {
+    if (at < 0 || every_seconds == 0) return true;
+    if (every_seconds != 86400) return false;
+    every_seconds = 0;
+    return true;
+  }
 };
 
 // FMN's per-destination presentation options.
@@ -85,6 +106,8 @@ struct User {
   std::vector<std::string> followed_users;   // accounts followed
   std::vector<std::string> followed_groups;  // groups followed (no rule parameter reads it yet)
   std::vector<std::string> groups;           // memberships
+  std::string tz;  // IANA time zone of `at` and quiet hours ("Europe/Prague"); empty: UTC
+  int64_t snoozed_until = 0;  // Unix seconds: nothing is sent to any destination before then
   std::vector<Destination> destinations;
   std::vector<Rule> rules;  // in order: a notification names the first rule that matched
   SourcePos pos;
@@ -95,16 +118,28 @@ struct User {
   const Destination* find_destination(std::string_view name) const;
   Destination* find_destination(std::string_view name);
   Rule* find_rule(std::string_view name);
+  // The zone, quiet hours and snooze (the later of the user's and the destination's) that govern
+  // when notifications reach `d`, one of this user's destinations.
+  DeliveryWindow window_of(const Destination& d) const;
 };
 
 // The user's string lists, in file order: each one's key in the preferences file, its column
 // in fmn_users and its member. The file reader and writer and the validation walk this table;
 // dsl/fields.h names these keys to say which list fills which rule parameter.
+// Adding a list here (and a migration adding its column) is all the stores need: the file
+// keys and PostgreSQL's column lists are derived from this table (prefs/pg_user_columns.h).
 struct UserListField {
   std::string_view key;
   std::vector<std::string> User::*member;
 };
-std::span<const UserListField> user_list_fields();
+inline constexpr UserListField kUserListFields[] = {
+    {"aliases", &User::aliases},
+    {"packages", &User::packages},
+    {"followed_users", &User::followed_users},
+    {"followed_groups", &User::followed_groups},
+    {"groups", &User::groups},
+};
+inline std::span<const UserListField> user_list_fields() { return kUserListFields; }
 
 struct Population {
   std::vector<User> users;

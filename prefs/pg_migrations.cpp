@@ -8,6 +8,7 @@ namespace fmn::embedded {
 std::string_view prefs_migration_0001();
 std::string_view prefs_migration_0002();
 std::string_view prefs_migration_0003();
+std::string_view prefs_migration_0004();
 }  // namespace fmn::embedded
 
 namespace fmn::prefs::pg {
@@ -65,6 +66,7 @@ const std::vector<Migration>& migrations() {
       {1, "schema", embedded::prefs_migration_0001()},
       {2, "change_notify", embedded::prefs_migration_0002()},
       {3, "kinds_from_table", embedded::prefs_migration_0003()},
+      {4, "delivery_times", embedded::prefs_migration_0004()},
   };
   return kAll;
 }

@@ -4,10 +4,12 @@
 #include <pqxx/stream_to>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <unordered_map>
 
 #include "prefs/pg_text.h"
+#include "prefs/pg_user_columns.h"
 
 namespace fmn::prefs::pg {
 namespace {
@@ -116,23 +118,13 @@ Result<Population> copy_population_out(pqxx::transaction_base& tx) {
   IdIndex user_index, destination_index, rule_index, source_index;
 
   std::vector<int64_t> ids;
-  RowReader user_rows(tx,
-                      "SELECT id, name, enabled, aliases, packages, followed_users, "
-                      "followed_groups, groups FROM fmn_users",
-                      8);
+  RowReader user_rows(tx, "SELECT id, " + user_columns() + " FROM fmn_users", 1 + kUserColumnCount);
+  UserColumns values;
   while (user_rows.next(f)) {
     bool ok = true;
     ids.push_back(to_int(f[0], ok));
-    User& user = users.emplace_back();
-    copy_unescape(f[1], user.name);
-    user.enabled = to_bool(f[2]);
-    std::vector<std::string>* lists[] = {&user.aliases, &user.packages, &user.followed_users,
-                                         &user.followed_groups, &user.groups};
-    for (size_t i = 0; i < 5; ++i) {
-      copy_unescape(f[3 + i], text);
-      ok = parse_text_array(text, *lists[i]) && ok;
-    }
-    if (!ok) return malformed("fmn_users");
+    for (size_t i = 0; i < kUserColumnCount; ++i) copy_unescape(f[1 + i], values[i]);
+    if (!parse_user_values(values, users.emplace_back()) || !ok) return malformed("fmn_users");
   }
   if (user_rows.bad()) return malformed("fmn_users");
   user_rows.finish();
@@ -143,8 +135,9 @@ Result<Population> copy_population_out(pqxx::transaction_base& tx) {
   std::vector<std::pair<int64_t, Destination>> destinations;  // (user id, destination)
   RowReader destination_rows(tx,
                              "SELECT id, user_id, name, kind, address, token, confirmation, "
-                             "code, expires_at FROM fmn_destinations",
-                             9);
+                             "code, expires_at, quiet_from, quiet_to, snoozed_until "
+                             "FROM fmn_destinations",
+                             12);
   while (destination_rows.next(f)) {
     bool ok = true;
     ids.push_back(to_int(f[0], ok));
@@ -157,6 +150,8 @@ Result<Population> copy_population_out(pqxx::transaction_base& tx) {
     ok = parse_confirmation_state(f[6], d.confirmation.state) && ok;
     if (!is_null(f[7])) copy_unescape(f[7], d.confirmation.code);
     if (!is_null(f[8])) d.confirmation.expires_at = to_int(f[8], ok);
+    d.quiet = {static_cast<int16_t>(to_int(f[9], ok)), static_cast<int16_t>(to_int(f[10], ok))};
+    d.snoozed_until = to_int(f[11], ok);
     if (!ok) return malformed("fmn_destinations");
   }
   if (destination_rows.bad()) return malformed("fmn_destinations");
@@ -213,9 +208,9 @@ Result<Population> copy_population_out(pqxx::transaction_base& tx) {
   std::vector<std::pair<ChildRow, Delivery>> deliveries;
   RowReader delivery_rows(tx,
                           "SELECT id, rule_id, destination_id, every_seconds, count, "
-                          "include_links, long_form, triggered_by, shorten_links, markup "
-                          "FROM fmn_deliveries",
-                          10);
+                          "include_links, long_form, triggered_by, shorten_links, markup, "
+                          "at_minute FROM fmn_deliveries",
+                          11);
   while (delivery_rows.next(f)) {
     bool ok = true;
     ids.push_back(to_int(f[0], ok));
@@ -225,6 +220,7 @@ Result<Population> copy_population_out(pqxx::transaction_base& tx) {
     d.digest.every_seconds = static_cast<uint32_t>(to_int(f[3], ok));
     d.digest.count = static_cast<uint32_t>(to_int(f[4], ok));
     d.options = {to_bool(f[5]), to_bool(f[6]), to_bool(f[7]), to_bool(f[8]), to_bool(f[9])};
+    d.digest.at = static_cast<int16_t>(to_int(f[10], ok));
     if (!ok) return malformed("fmn_deliveries");
   }
   if (delivery_rows.bad()) return malformed("fmn_deliveries");
@@ -248,14 +244,16 @@ void copy_population_in(pqxx::transaction_base& tx, const Population& population
   auto flag = [](bool b) { return std::string(b ? "t" : "f"); };
   std::unordered_map<std::string_view, int64_t> source_ids;
   {
-    pqxx::stream_to out(tx, "fmn_users",
-                        std::vector<std::string>{"id", "name", "enabled", "aliases", "packages",
-                                                 "followed_users", "followed_groups", "groups"});
+    std::vector<std::string> columns{"id"};
+    columns.insert(columns.end(), user_column_names().begin(), user_column_names().end());
+    pqxx::stream_to out(tx, "fmn_users", columns);
+    std::array<std::string, 1 + kUserColumnCount> row;  // tuple-like: stream_to takes it
     int64_t id = 0;
     for (const auto& u : population.users) {
-      out << std::make_tuple(++id, u.name, flag(u.enabled), format_text_array(u.aliases),
-                             format_text_array(u.packages), format_text_array(u.followed_users),
-                             format_text_array(u.followed_groups), format_text_array(u.groups));
+      row[0] = std::to_string(++id);
+      const UserColumns values = user_values(u);
+      std::copy(values.begin(), values.end(), row.begin() + 1);
+      out << row;
     }
     out.complete();
   }
@@ -272,7 +270,8 @@ void copy_population_in(pqxx::transaction_base& tx, const Population& population
   {
     pqxx::stream_to out(tx, "fmn_destinations",
                         std::vector<std::string>{"id", "user_id", "name", "kind", "address",
-                                                 "token", "confirmation", "code", "expires_at"});
+                                                 "token", "confirmation", "code", "expires_at",
+                                                 "quiet_from", "quiet_to", "snoozed_until"});
     int64_t id = 0, user_id = 0;
     for (const auto& u : population.users) {
       ++user_id;
@@ -283,7 +282,8 @@ void copy_population_in(pqxx::transaction_base& tx, const Population& population
                                d.address, has_secret(d.kind) ? d.token.c_str() : nullptr,
                                text(confirmation_state_name(d.confirmation.state)),
                                pending ? d.confirmation.code.c_str() : nullptr,
-                               pending ? expires.c_str() : nullptr);
+                               pending ? expires.c_str() : nullptr, d.quiet.from, d.quiet.to,
+                               d.snoozed_until);
       }
     }
     out.complete();
@@ -306,7 +306,7 @@ void copy_population_in(pqxx::transaction_base& tx, const Population& population
         tx, "fmn_deliveries",
         std::vector<std::string>{"user_id", "rule_id", "destination_id", "every_seconds", "count",
                                  "include_links", "long_form", "triggered_by", "shorten_links",
-                                 "markup"});
+                                 "markup", "at_minute"});
     int64_t user_id = 0, rule_id = 0, destination_base = 0;
     for (const auto& u : population.users) {
       ++user_id;
@@ -319,7 +319,7 @@ void copy_population_in(pqxx::transaction_base& tx, const Population& population
           out << std::make_tuple(
               user_id, rule_id, destination_base + 1 + (dest - u.destinations.begin()),
               d.digest.every_seconds, d.digest.count, flag(o.include_links), flag(o.verbose),
-              flag(o.triggered_by), flag(o.shorten_links), flag(o.markup));
+              flag(o.triggered_by), flag(o.shorten_links), flag(o.markup), d.digest.at);
         }
       }
       destination_base += static_cast<int64_t>(u.destinations.size());

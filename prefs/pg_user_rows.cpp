@@ -1,21 +1,15 @@
 #include "prefs/pg_user_rows.h"
 
+#include <pqxx/prepared_statement>
 #include <pqxx/result>
 
 #include <algorithm>
 
 #include "prefs/pg_text.h"
+#include "prefs/pg_user_columns.h"
 
 namespace fmn::prefs::pg {
 namespace {
-
-std::vector<std::string> array_field(const pqxx::field& field) {
-  std::vector<std::string> out;
-  if (!parse_text_array(field.c_str(), out)) {
-    throw pqxx::conversion_error("malformed array in column " + std::string(field.name()));
-  }
-  return out;
-}
 
 // Rule texts no rule refers to any more, among `candidates` (an array literal of ids).
 void drop_unused_sources(pqxx::transaction_base& tx, const std::string& candidates) {
@@ -28,37 +22,45 @@ std::string id_array(const pqxx::result& rows) {
   return out + "}";
 }
 
+// INSERT ... ON CONFLICT of a whole fmn_users row, its values $1... in user_columns() order.
+std::string upsert_user_statement() {
+  std::string values, updates;
+  for (size_t i = 0; i < kUserColumnCount; ++i) {
+    values += (i ? ", $" : "$") + std::to_string(i + 1);
+    const std::string column(user_column_names()[i]);
+    if (column != "name") {
+      updates += (updates.empty() ? "" : ", ") + column + " = EXCLUDED." + column;
+    }
+  }
+  return "INSERT INTO fmn_users (" + user_columns() + ") VALUES (" + values +
+         ") ON CONFLICT (name) DO UPDATE SET " + updates + " RETURNING id";
+}
+
 }  // namespace
 
 void prepare_user_statements(pqxx::connection_base& c) {
-  c.prepare("fmn_user_by_name",
-            "SELECT id, enabled, aliases, packages, followed_users, followed_groups, groups "
-            "FROM fmn_users WHERE name = $1");
+  c.prepare("fmn_user_by_name", "SELECT id, " + user_columns() + " FROM fmn_users WHERE name = $1");
   c.prepare("fmn_destinations_of",
             "SELECT name, kind, address, coalesce(token, ''), confirmation, coalesce(code, ''), "
-            "coalesce(expires_at, 0) FROM fmn_destinations WHERE user_id = $1 ORDER BY id");
+            "coalesce(expires_at, 0), quiet_from, quiet_to, snoozed_until FROM fmn_destinations "
+            "WHERE user_id = $1 ORDER BY id");
   c.prepare("fmn_rules_of",
             "SELECT r.id, r.name, s.source, r.enabled FROM fmn_rules r "
             "JOIN fmn_rule_sources s ON s.id = r.source_id WHERE r.user_id = $1 ORDER BY r.id");
   c.prepare("fmn_deliveries_of",
             "SELECT d.rule_id, t.name, d.every_seconds, d.count, d.include_links, d.long_form, "
-            "d.triggered_by, d.shorten_links, d.markup FROM fmn_deliveries d "
+            "d.triggered_by, d.shorten_links, d.markup, d.at_minute FROM fmn_deliveries d "
             "JOIN fmn_destinations t ON t.id = d.destination_id WHERE d.user_id = $1 "
             "ORDER BY d.id");
-  c.prepare("fmn_upsert_user",
-            "INSERT INTO fmn_users (name, enabled, aliases, packages, followed_users, "
-            "followed_groups, groups) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-            "ON CONFLICT (name) DO UPDATE SET enabled = EXCLUDED.enabled, "
-            "aliases = EXCLUDED.aliases, packages = EXCLUDED.packages, "
-            "followed_users = EXCLUDED.followed_users, followed_groups = "
-            "EXCLUDED.followed_groups, groups = EXCLUDED.groups RETURNING id");
+  c.prepare("fmn_upsert_user", upsert_user_statement());
   c.prepare("fmn_clear_deliveries", "DELETE FROM fmn_deliveries WHERE user_id = $1");
   c.prepare("fmn_clear_rules", "DELETE FROM fmn_rules WHERE user_id = $1 RETURNING source_id");
   c.prepare("fmn_clear_destinations", "DELETE FROM fmn_destinations WHERE user_id = $1");
   c.prepare("fmn_insert_destination",
             "INSERT INTO fmn_destinations (user_id, name, kind, address, token, confirmation, "
-            "code, expires_at) VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, NULLIF($7, ''), "
-            "NULLIF($8::bigint, 0)) RETURNING id");
+            "code, expires_at, quiet_from, quiet_to, snoozed_until) VALUES ($1, $2, $3, $4, "
+            "NULLIF($5, ''), $6, NULLIF($7, ''), NULLIF($8::bigint, 0), $9, $10, $11) "
+            "RETURNING id");
   c.prepare("fmn_intern_source",
             "WITH added AS (INSERT INTO fmn_rule_sources (source) VALUES ($1) "
             "ON CONFLICT (digest) DO NOTHING RETURNING id) "
@@ -69,8 +71,8 @@ void prepare_user_statements(pqxx::connection_base& c) {
             "RETURNING id");
   c.prepare("fmn_insert_delivery",
             "INSERT INTO fmn_deliveries (user_id, rule_id, destination_id, every_seconds, count, "
-            "include_links, long_form, triggered_by, shorten_links, markup) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+            "include_links, long_form, triggered_by, shorten_links, markup, at_minute) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
   c.prepare("fmn_drop_unused_sources",
             "DELETE FROM fmn_rule_sources s WHERE s.id = ANY($1::bigint[]) "
             "AND NOT EXISTS (SELECT 1 FROM fmn_rules r WHERE r.source_id = s.id)");
@@ -82,15 +84,13 @@ std::optional<User> read_user(pqxx::transaction_base& tx, const std::string& nam
   pqxx::result rows = tx.exec_prepared("fmn_user_by_name", name);
   if (rows.empty()) return std::nullopt;
   User user;
-  user.name = name;
   const auto& row = rows[0];
   int64_t id = row[0].as<int64_t>();
-  user.enabled = row[1].as<bool>();
-  user.aliases = array_field(row[2]);
-  user.packages = array_field(row[3]);
-  user.followed_users = array_field(row[4]);
-  user.followed_groups = array_field(row[5]);
-  user.groups = array_field(row[6]);
+  UserColumns values;
+  for (size_t i = 0; i < kUserColumnCount; ++i) values[i] = row[static_cast<int>(1 + i)].c_str();
+  if (!parse_user_values(values, user)) {
+    throw pqxx::conversion_error("malformed fmn_users row of " + name);
+  }
   for (const auto& r : tx.exec_prepared("fmn_destinations_of", id)) {
     Destination& d = user.destinations.emplace_back();
     d.name = r[0].c_str();
@@ -102,6 +102,8 @@ std::optional<User> read_user(pqxx::transaction_base& tx, const std::string& nam
     d.token = r[3].c_str();
     d.confirmation.code = r[5].c_str();
     d.confirmation.expires_at = r[6].as<int64_t>();
+    d.quiet = {r[7].as<int16_t>(), r[8].as<int16_t>()};
+    d.snoozed_until = r[9].as<int64_t>();
   }
   std::vector<int64_t> rule_ids;
   for (const auto& r : tx.exec_prepared("fmn_rules_of", id)) {
@@ -119,16 +121,15 @@ std::optional<User> read_user(pqxx::transaction_base& tx, const std::string& nam
     d.digest.count = r[3].as<uint32_t>();
     d.options = {r[4].as<bool>(), r[5].as<bool>(), r[6].as<bool>(), r[7].as<bool>(),
                  r[8].as<bool>()};
+    d.digest.at = r[9].as<int16_t>();
   }
   return user;
 }
 
 void write_user(pqxx::transaction_base& tx, const User& user) {
-  int64_t id =
-      tx.exec_prepared1("fmn_upsert_user", user.name, user.enabled, format_text_array(user.aliases),
-                        format_text_array(user.packages), format_text_array(user.followed_users),
-                        format_text_array(user.followed_groups), format_text_array(user.groups))[0]
-          .as<int64_t>();
+  const UserColumns values = user_values(user);
+  int64_t id = tx.exec_prepared1("fmn_upsert_user", pqxx::prepare::make_dynamic_params(values))[0]
+                   .as<int64_t>();
   tx.exec_prepared("fmn_clear_deliveries", id);
   std::string old_sources = id_array(tx.exec_prepared("fmn_clear_rules", id));
   tx.exec_prepared("fmn_clear_destinations", id);
@@ -138,7 +139,8 @@ void write_user(pqxx::transaction_base& tx, const User& user) {
         tx.exec_prepared1("fmn_insert_destination", id, d.name,
                           std::string(destination_kind_name(d.kind)), d.address, d.token,
                           std::string(confirmation_state_name(d.confirmation.state)),
-                          d.confirmation.code, d.confirmation.expires_at)[0]
+                          d.confirmation.code, d.confirmation.expires_at, d.quiet.from, d.quiet.to,
+                          d.snoozed_until)[0]
             .as<int64_t>());
   }
   for (const auto& rule : user.rules) {
@@ -152,7 +154,7 @@ void write_user(pqxx::transaction_base& tx, const User& user) {
       tx.exec_prepared("fmn_insert_delivery", id, rule_id, destination_ids[index],
                        d.digest.every_seconds, d.digest.count, d.options.include_links,
                        d.options.verbose, d.options.triggered_by, d.options.shorten_links,
-                       d.options.markup);
+                       d.options.markup, d.digest.at);
     }
   }
   drop_unused_sources(tx, old_sources);

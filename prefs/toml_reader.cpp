@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <initializer_list>
 
+#include "core/delivery_window.h"
 #include "prefs/duration_text.h"
 #include "prefs/validation.h"
 
@@ -175,11 +176,17 @@ class Reader {
     where_.clear();
     read_string(t, "name", user.pos, user.name, true);
     where_ = "user \"" + user.name + "\"";
-    std::vector<std::string_view> keys{"name", "enabled", "destinations", "rules"};
+    std::vector<std::string_view> keys{"name",          "enabled",      "tz",
+                                       "snoozed_until", "destinations", "rules"};
     for (const UserListField& f : user_list_fields()) keys.push_back(f.key);
     check_keys(t, keys);
     read_bool(t, "enabled", user.enabled);
     for (const UserListField& f : user_list_fields()) read_strings(t, f.key, user.*f.member);
+    if (read_string(t, "tz", user.pos, user.tz) && !valid_time_zone(user.tz)) {
+      error(pos_of(*t.get("tz")), "unknown time zone \"" + user.tz + "\"",
+            "an IANA zone name such as \"Europe/Prague\" or \"America/New_York\"");
+    }
+    read_instant(t, "snoozed_until", user.snoozed_until);
     for_each_table(t, "destinations",
                    [&](const toml::table& d) { user.destinations.push_back(read_destination(d)); });
     for_each_table(t, "rules", [&](const toml::table& r) { user.rules.push_back(read_rule(r)); });
@@ -189,7 +196,8 @@ class Reader {
   Destination read_destination(const toml::table& t) {
     Destination d;
     d.pos = pos_of(t);
-    check_keys(t, {"name", "kind", "address", "token", "confirmation", "code", "expires"});
+    check_keys(t, {"name", "kind", "address", "token", "confirmation", "code", "expires", "quiet",
+                   "snoozed_until"});
     std::string kind;
     if (read_string(t, "kind", d.pos, kind, true) && !parse_destination_kind(kind, d.kind)) {
       error(pos_of(*t.get("kind")), "unknown destination kind \"" + kind + "\"",
@@ -205,19 +213,37 @@ class Reader {
             "states are pending, confirmed and rejected");
     }
     read_string(t, "code", d.pos, d.confirmation.code);
-    if (const toml::node* expires = t.get("expires")) {
-      const auto* dt = expires->as_date_time();
-      if (dt == nullptr || !dt->get().offset) {
-        error(pos_of(*expires), "`expires` must be a date-time with an offset",
-              "e.g. expires = 2024-05-01T12:00:00Z");
+    read_instant(t, "expires", d.confirmation.expires_at);
+    std::string quiet;
+    if (read_string(t, "quiet", d.pos, quiet)) {
+      const size_t dash = quiet.find('-');
+      const int from = parse_time_of_day(std::string_view(quiet).substr(0, dash));
+      const int to = dash == std::string::npos ? -1 : parse_time_of_day(quiet.substr(dash + 1));
+      if (from < 0 || to < 0 || from == to) {
+        error(pos_of(*t.get("quiet")), "`quiet` must be two different times, \"HH:MM-HH:MM\"",
+              "e.g. quiet = \"22:00-07:00\" (local times in the user's `tz`)");
       } else {
-        const auto& v = dt->get();
-        d.confirmation.expires_at = unix_from_civil(v.date.year, v.date.month, v.date.day,
-                                                    v.time.hour, v.time.minute, v.time.second) -
-                                    int64_t{v.offset->minutes} * 60;
+        d.quiet = {static_cast<int16_t>(from), static_cast<int16_t>(to)};
       }
     }
+    read_instant(t, "snoozed_until", d.snoozed_until);
     return d;
+  }
+
+  // An RFC 3339 date-time with an offset, as Unix seconds.
+  void read_instant(const toml::table& t, std::string_view key, int64_t& out) {
+    const toml::node* node = t.get(key);
+    if (node == nullptr) return;
+    const auto* dt = node->as_date_time();
+    if (dt == nullptr || !dt->get().offset) {
+      error(pos_of(*node), "`" + std::string(key) + "` must be a date-time with an offset",
+            "e.g. " + std::string(key) + " = 2024-05-01T12:00:00Z");
+      return;
+    }
+    const auto& v = dt->get();
+    out = unix_from_civil(v.date.year, v.date.month, v.date.day, v.time.hour, v.time.minute,
+                          v.time.second) -
+          int64_t{v.offset->minutes} * 60;
   }
 
   Rule read_rule(const toml::table& t) {
@@ -239,10 +265,26 @@ class Reader {
   Delivery read_delivery(const toml::table& t) {
     Delivery d;
     d.pos = pos_of(t);
-    check_keys(
-        t, {"to", "every", "count", "links", "verbose", "triggered_by", "shorten_links", "markup"});
+    check_keys(t, {"to", "every", "at", "count", "links", "verbose", "triggered_by",
+                   "shorten_links", "markup"});
     read_string(t, "to", d.pos, d.destination, true);
     if (const toml::node* every = t.get("every")) read_every(*every, d.digest.every_seconds);
+    std::string at;
+    if (read_string(t, "at", d.pos, at)) {
+      const int minute = parse_time_of_day(at);
+      if (minute < 0) {
+        error(pos_of(*t.get("at")), "`at` must be a time of day, \"HH:MM\"",
+              "e.g. at = \"08:00\": a daily digest at 08:00 in the user's `tz`");
+      } else {
+        d.digest.at = static_cast<int16_t>(minute);
+        if (!d.digest.settle_daily()) {
+          error(pos_of(*t.get("at")),
+                "`at` sends a daily digest: `every` cannot be " +
+                    format_duration(d.digest.every_seconds),
+                "drop `every`, or write every = \"1d\"");
+        }
+      }
+    }
     if (const toml::node* count = t.get("count")) {
       auto n = count->value<int64_t>();
       if (!count->is_integer() || *n < 0 || *n > 1000000) {

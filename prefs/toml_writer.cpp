@@ -1,5 +1,6 @@
 #include "prefs/toml_writer.h"
 
+#include "core/delivery_window.h"
 #include "core/quoted_text.h"
 #include "prefs/duration_text.h"
 
@@ -42,6 +43,7 @@ void write_delivery(std::string& out, const Delivery& d) {
   out += "{ to = " + basic_string(d.destination);
   if (d.digest.every_seconds)
     out += ", every = \"" + format_duration(d.digest.every_seconds) + "\"";
+  if (d.digest.at >= 0) out += ", at = \"" + format_time_of_day(d.digest.at) + "\"";
   if (d.digest.count) out += ", count = " + std::to_string(d.digest.count);
   auto flag = [&](const char* key, bool value, bool default_value) {
     if (value != default_value) out += std::string(", ") + key + " = " + (value ? "true" : "false");
@@ -60,6 +62,8 @@ std::string write_user_toml(const User& user) {
   std::string out = "[[users]]\nname = " + basic_string(user.name) + "\n";
   if (!user.enabled) out += "enabled = false\n";
   for (const UserListField& f : user_list_fields()) write_list(out, f.key, user.*f.member);
+  if (!user.tz.empty()) out += "tz = " + basic_string(user.tz) + "\n";
+  if (user.snoozed_until) out += "snoozed_until = " + format_utc(user.snoozed_until) + "\n";
   for (const auto& d : user.destinations) {
     out += "\n[[users.destinations]]\n";
     if (d.name != destination_kind_name(d.kind)) out += "name = " + basic_string(d.name) + "\n";
@@ -73,6 +77,11 @@ std::string write_user_toml(const User& user) {
     if (!d.confirmation.code.empty()) out += "code = " + basic_string(d.confirmation.code) + "\n";
     if (d.confirmation.expires_at)
       out += "expires = " + format_utc(d.confirmation.expires_at) + "\n";
+    if (d.quiet.set()) {
+      out += "quiet = \"" + format_time_of_day(d.quiet.from) + "-" +
+             format_time_of_day(d.quiet.to) + "\"\n";
+    }
+    if (d.snoozed_until) out += "snoozed_until = " + format_utc(d.snoozed_until) + "\n";
   }
   for (const auto& r : user.rules) {
     out += "\n[[users.rules]]\nname = " + basic_string(r.name) + "\n";

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <iterator>
-#include <limits>
 
 #include "core/bounded_id.h"
 #include "sinks/notification_codec.h"
@@ -13,6 +12,21 @@ namespace {
 
 int64_t to_ms(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// When the digest that a notification arriving at `now` starts is due, given that nothing
+// leaves before `hold`.
+int64_t due_ms(const DigestPolicy& policy, WallTime now, WallTime hold) {
+  WallTime due = WallTime::max();
+  if (policy.at >= 0) {
+    const std::string_view tz = policy.window ? std::string_view(policy.window->tz) : "";
+    due = next_time_of_day(tz, policy.at, now);
+  } else if (policy.every.count() > 0) {
+    due = now + policy.every;
+  } else if (policy.immediate() || hold > now) {  // held, or a count that waits out the hold
+    due = hold;
+  }
+  return due == WallTime::max() ? kNeverDue : to_ms(std::max(due, hold));
 }
 
 }  // namespace
@@ -34,13 +48,21 @@ std::string DigestBatcher::key_of(const Notification& n) {
   return bounded_id(key);
 }
 
+bool DigestBatcher::key_of_user(std::string_view key, std::string_view user) {
+  const size_t colon = key.find(':');
+  if (colon == std::string_view::npos) return false;
+  const std::string_view rest = key.substr(colon + 1);
+  return rest.size() > user.size() && rest.substr(0, user.size()) == user &&
+         rest[user.size()] == ':' && key.substr(0, colon) != "sha256";
+}
+
 void DigestBatcher::deliver(std::span<const Notification> batch) { deliver_confirmed(batch, {}); }
 
 void DigestBatcher::deliver_confirmed(std::span<const Notification> batch,
                                       std::span<NotificationSettled> settled) {
   immediate_.clear();
   settled_.clear();
-  const int64_t now_ms = to_ms(clock_.wall());
+  const WallTime now = clock_.wall();
   std::vector<std::string> full;
   for (size_t i = 0; i < batch.size(); ++i) {
     const Notification& n = batch[i];
@@ -50,7 +72,8 @@ void DigestBatcher::deliver_confirmed(std::span<const Notification> batch,
     };
     const DigestPolicy& policy = n.digest;
     const std::string id = delivery_id(n);
-    if (policy.immediate()) {
+    const WallTime hold = policy.window ? release_time(*policy.window, now) : now;
+    if (policy.immediate() && hold <= now) {
       if (on_the_way_.count(id) != 0) {  // a repeat of one not yet confirmed
         settle_now();
         continue;
@@ -72,18 +95,14 @@ void DigestBatcher::deliver_confirmed(std::span<const Notification> batch,
     }
     encoded_.clear();
     encode_notification(n, encoded_);
-    const int64_t due_ms =
-        policy.every.count() > 0
-            ? now_ms + std::chrono::duration_cast<std::chrono::milliseconds>(policy.every).count()
-            : std::numeric_limits<int64_t>::max();
     const std::string key = key_of(n);
-    auto pending = store_.add(key, id, encoded_, due_ms);
+    auto pending = store_.add(key, id, encoded_, due_ms(policy, now, hold), to_ms(hold));
     if (!pending) {
       store_error(pending.error());
       continue;
     }
     settle_now();  // the digest store holds it from here on
-    if (policy.count > 0 && pending.value() >= policy.count) full.push_back(key);
+    if (policy.count > 0 && pending.value() >= policy.count && hold <= now) full.push_back(key);
   }
   if (!immediate_.empty()) inner_.deliver_confirmed(immediate_, settled_);
   for (const std::string& key : full) flush(key);
@@ -116,7 +135,7 @@ void DigestBatcher::recover() {
 }
 
 void DigestBatcher::flush_all() {
-  auto keys = store_.due(std::numeric_limits<int64_t>::max());
+  auto keys = store_.due(kNeverDue);
   if (!keys) {
     store_error(keys.error());
     return;

@@ -1,6 +1,11 @@
 // Batches notifications into digests in front of a sink: per (user, destination), immediate
-// or collected until the time or count of the notification's DigestPolicy is reached, with pending
-// items in a DigestStore (memory or Redis) so a restart resumes them.
+// or collected until the time or count of the notification's DigestPolicy is reached (`every`
+// after the first item, or the next local time of day `at`), with pending items in a DigestStore
+// (memory or Redis) so a restart resumes them. A notification arriving while its destination is
+// snoozed or in quiet hours (the policy's DeliveryWindow, core/delivery_window.h) is held, with
+// the rest of its digest, until they end, and then sent as one digest; a count reached meanwhile
+// waits too. A digest already due before its quiet hours began (with no item arriving since) is
+// not held. Due times come from the injected Clock's wall time.
 //
 // Every notification is delivered at most once per destination: its delivery_id() is marked
 // in the store's dedupe set (with TTL), so a replay after a restart, or a message matched by
@@ -60,6 +65,8 @@ class DigestBatcher : public Sink {
 
   // "kind:user:address", bounded in size (core/bounded_id.h).
   static std::string key_of(const Notification& n);
+  // Whether `key` (from key_of) is one of `user`'s; a key bounded by hashing is nobody's.
+  static bool key_of_user(std::string_view key, std::string_view user);
 
  private:
   void flush(const std::string& key);

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +22,14 @@
 #include "core/result.h"
 
 namespace fmn::sinks {
+
+inline constexpr int64_t kNeverDue = std::numeric_limits<int64_t>::max();
+
+struct PendingDigest {
+  std::string key;  // as given to add() (bounded, core/bounded_id.h, by the Redis store)
+  size_t items = 0;
+  int64_t due_ms = kNeverDue;
+};
 
 class DigestStore {
  public:
@@ -32,9 +41,10 @@ class DigestStore {
   virtual Result<bool> seen(std::string_view id) = 0;
 
   // Appends `item` to `key` unless `id` was seen (then returns 0). Sets the key's due time to
-  // `due_ms` if it has none. Returns how many items are now pending for the key.
+  // `due_ms` if it has none; moves one earlier than `hold_ms` to `hold_ms` (an item held by
+  // quiet hours or a snooze holds its whole digest). Returns how many items are now pending.
   virtual Result<size_t> add(std::string_view key, std::string_view id, std::string_view item,
-                             int64_t due_ms) = 0;
+                             int64_t due_ms, int64_t hold_ms) = 0;
 
   // Keys whose due time is at or before `now_ms`.
   virtual Result<std::vector<std::string>> due(int64_t now_ms) = 0;
@@ -46,6 +56,12 @@ class DigestStore {
   virtual Result<bool> done(std::string_view key) = 0;
   // Keys with items in flight (left by a stop between take() and done()).
   virtual Result<std::vector<std::string>> in_flight() = 0;
+
+  // Every key with pending items: how many, and when due (kNeverDue: when its count is reached).
+  virtual Result<std::vector<PendingDigest>> pending() = 0;
+  // Makes the key due at `due_ms` if it has pending items (the batcher that owns it sends it on
+  // its next tick); returns whether it had.
+  virtual Result<bool> expedite(std::string_view key, int64_t due_ms) = 0;
 
   // For the start-up log: "memory" or "redis 127.0.0.1:6379".
   virtual std::string describe() const = 0;

@@ -19,4 +19,9 @@ Result<std::unique_ptr<DigestStore>> open_digest_store(const std::optional<Redis
   return std::unique_ptr<DigestStore>(std::move(store.value()));
 }
 
+RedisConfig kind_digest_redis(RedisConfig redis, DestinationKind kind) {
+  redis.prefix += std::string(destination_kind_name(kind)) + ":";
+  return redis;
+}
+
 }  // namespace fmn::sinks

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 
+#include "core/destination_kinds.h"
 #include "core/result.h"
 #include "sinks/digest_store.h"
 #include "sinks/redis_digest_store.h"
@@ -15,5 +16,10 @@ namespace fmn::sinks {
 // kIo when Redis is configured but unreachable: the service should not start silently without
 // the durability it was asked for.
 Result<std::unique_ptr<DigestStore>> open_digest_store(const std::optional<RedisConfig>& redis);
+
+// The Redis settings of the digest store of one destination kind: each kind's batcher has its
+// own store under its own key prefix ("fmn:email:"), so a store's due and in-flight lists are
+// all its batcher flushes. The service and `fmn-prefs digests` both find the stores this way.
+RedisConfig kind_digest_redis(RedisConfig redis, DestinationKind kind);
 
 }  // namespace fmn::sinks

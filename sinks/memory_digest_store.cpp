@@ -23,11 +23,15 @@ Result<bool> MemoryDigestStore::seen(std::string_view id) {
 }
 
 Result<size_t> MemoryDigestStore::add(std::string_view key, std::string_view id,
-                                      std::string_view item, int64_t due_ms) {
+                                      std::string_view item, int64_t due_ms, int64_t hold_ms) {
   auto once = mark_once(id);
   if (!once.value()) return size_t{0};
   auto it = pending_.find(key);
-  if (it == pending_.end()) it = pending_.emplace(std::string(key), Pending{{}, due_ms}).first;
+  if (it == pending_.end()) {
+    it = pending_.emplace(std::string(key), Pending{{}, due_ms}).first;
+  } else if (it->second.due_ms < hold_ms) {
+    it->second.due_ms = hold_ms;
+  }
   it->second.items.emplace_back(item);
   return it->second.items.size();
 }
@@ -60,6 +64,19 @@ Result<std::vector<std::string>> MemoryDigestStore::in_flight() {
   std::vector<std::string> keys;
   for (const auto& entry : in_flight_) keys.push_back(entry.first);
   return keys;
+}
+
+Result<std::vector<PendingDigest>> MemoryDigestStore::pending() {
+  std::vector<PendingDigest> out;
+  for (const auto& [key, p] : pending_) out.push_back({key, p.items.size(), p.due_ms});
+  return out;
+}
+
+Result<bool> MemoryDigestStore::expedite(std::string_view key, int64_t due_ms) {
+  const auto it = pending_.find(key);
+  if (it == pending_.end()) return false;
+  it->second.due_ms = due_ms;
+  return true;
 }
 
 }  // namespace fmn::sinks

@@ -56,12 +56,33 @@ void put_recipient(JsonWriter& w, const Notification& n) {
   w.Uint(n.user_id);
   w.Key("rule_id");
   w.Uint(n.rule_id);
-  if (!n.digest.immediate()) {  // a recovered notification keeps its rule's digest policy
-    w.Key("every");
-    w.Int64(n.digest.every.count());
-    w.Key("count");
-    w.Uint(n.digest.count);
+  if (n.digest.plain()) return;
+  // A recovered notification keeps its rule's digest policy and its destination's window.
+  w.Key("every");
+  w.Int64(n.digest.every.count());
+  w.Key("count");
+  w.Uint(n.digest.count);
+  if (n.digest.at >= 0) {
+    w.Key("at");
+    w.Int(n.digest.at);
   }
+  if (const DeliveryWindow* window = n.digest.window.get()) {
+    put(w, "tz", window->tz);
+    w.Key("quiet_from");
+    w.Int(window->quiet_from);
+    w.Key("quiet_to");
+    w.Int(window->quiet_to);
+    w.Key("snoozed_until");
+    w.Int64(window->snoozed_until);
+  }
+}
+
+// A minute of the day, or -1 when absent or out of range.
+int16_t minute_of(const rapidjson::Value& d, const char* key) {
+  const auto it = d.FindMember(key);
+  if (it == d.MemberEnd() || !it->value.IsInt()) return -1;
+  const int minute = it->value.GetInt();
+  return minute >= 0 && minute < kMinutesPerDay ? static_cast<int16_t>(minute) : -1;
 }
 
 Result<bool> get_recipient(const rapidjson::Value& d, Notification& n) {
@@ -82,6 +103,17 @@ Result<bool> get_recipient(const rapidjson::Value& d, Notification& n) {
     n.digest.every = std::chrono::seconds(d["every"].GetInt64());
   }
   n.digest.count = uint_of("count");
+  n.digest.at = minute_of(d, "at");
+  if (d.HasMember("tz")) {
+    DeliveryWindow window;
+    window.tz = get(d, "tz");
+    window.quiet_from = minute_of(d, "quiet_from");
+    window.quiet_to = minute_of(d, "quiet_to");
+    if (d.HasMember("snoozed_until") && d["snoozed_until"].IsInt64()) {
+      window.snoozed_until = d["snoozed_until"].GetInt64();
+    }
+    n.digest.window = std::make_shared<const DeliveryWindow>(std::move(window));
+  }
   return true;
 }
 

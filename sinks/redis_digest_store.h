@@ -25,11 +25,13 @@ class RedisDigestStore : public DigestStore {
   Result<bool> mark_once(std::string_view id) override;
   Result<bool> seen(std::string_view id) override;
   Result<size_t> add(std::string_view key, std::string_view id, std::string_view item,
-                     int64_t due_ms) override;
+                     int64_t due_ms, int64_t hold_ms) override;
   Result<std::vector<std::string>> due(int64_t now_ms) override;
   Result<std::vector<std::string>> take(std::string_view key) override;
   Result<bool> done(std::string_view key) override;
   Result<std::vector<std::string>> in_flight() override;
+  Result<std::vector<PendingDigest>> pending() override;
+  Result<bool> expedite(std::string_view key, int64_t due_ms) override;
   std::string describe() const override;
 
  private:

@@ -35,5 +35,6 @@ void add_user_commands(CLI::App& app);
 void add_rule_commands(CLI::App& app);
 void add_destination_commands(CLI::App& app);
 void add_explain_command(CLI::App& app);
+void add_delivery_commands(CLI::App& app);
 
 }  // namespace fmn::prefs_cli

@@ -25,6 +25,7 @@ struct ExplainOptions {
   std::string messages;  // JSON-lines file searched for msg_id
   std::string redis;     // host:port of the recent-message store searched for msg_id
   std::string redis_prefix = sinks::RedisConfig().prefix;
+  std::string now;  // RFC 3339 UTC; empty: the clock's
 };
 
 // The meta extractor every message read here goes through.
@@ -120,6 +121,8 @@ void run_explain(const ExplainOptions& opt) {
         "say which message: --message FILE:LINE, or --msg-id ID with --messages FILE or "
         "--redis HOST:PORT");
   }
+  auto now = prefs::outlook_time(opt.now);
+  if (!now) return fail("--now: expected a time like 2024-05-01T21:30:00Z");
   prefs::User user;
   if (!load_user(opt.user, user)) return;
   std::string where;
@@ -139,7 +142,7 @@ void run_explain(const ExplainOptions& opt) {
     std::fputs(dsl::render_explanation(rule, lines).c_str(), stdout);
     if (!lines.empty() && lines[0].result) {
       any = true;
-      std::fputs(prefs::describe_delivery(user, compiled.rule_of[r]).c_str(), stdout);
+      std::fputs(prefs::describe_delivery(user, compiled.rule_of[r], *now).c_str(), stdout);
     }
   }
   if (!any) std::printf("no rule of %s matches this message\n", user.name.c_str());
@@ -152,8 +155,9 @@ void add_explain_command(CLI::App& app) {
   auto* explain = app.add_subcommand(
       "explain",
       "Why a user did or did not get a message: each of the user's stored rules tested against "
-      "it, and for a match what becomes of it (delivered at once, held for a digest or a "
-      "confirmation, nothing when disabled). Digests already waiting are not read.");
+      "it, and for a match what becomes of it (delivered at once, held for a digest and when it "
+      "is due, held by quiet hours or a snooze or a confirmation, nothing when disabled). "
+      "Digests already waiting are not read: `fmn-prefs digests USER` lists them.");
   explain->add_option("user", opt.user, "Account name")->required();
   explain->add_option("--message", opt.message, "The message on line LINE of FILE (JSON lines)");
   explain->add_option("--msg-id", opt.msg_id,
@@ -163,6 +167,9 @@ void add_explain_command(CLI::App& app) {
                       "HOST:PORT of the service's Redis (state.redis): its recent-message store "
                       "is searched for --msg-id");
   explain->add_option("--redis-prefix", opt.redis_prefix, "Prefix of the service's Redis keys");
+  explain->add_option("--now", opt.now,
+                      "Explain delivery as of this time (2024-05-01T21:30:00Z; default: now), for "
+                      "quiet hours, snoozes and digest times");
   explain->callback([] { run_explain(opt); });
 }
 

@@ -91,6 +91,7 @@ int main(int argc, char** argv) {
   add_rule_commands(app);
   add_destination_commands(app);
   add_explain_command(app);
+  add_delivery_commands(app);
   CLI11_PARSE(app, argc, argv);
   return exit_status();
 }

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "apps/fmn-prefs/commands.h"
+#include "core/delivery_window.h"
 #include "prefs/diagnostic.h"
 #include "prefs/dsl_rule_validator.h"
 #include "prefs/duration_text.h"
@@ -13,6 +14,7 @@ namespace {
 struct RuleFlags {
   std::string user, name, source, every;
   std::vector<std::string> to;
+  std::string at;  // HH:MM
   uint32_t count = 0;
   bool enable = false, disable = false;
 };
@@ -39,6 +41,13 @@ bool deliveries(const RuleFlags& f, std::vector<prefs::Delivery>& out) {
     }
     digest.every_seconds = *seconds;
   }
+  if (!f.at.empty()) {
+    digest.at = static_cast<int16_t>(parse_time_of_day(f.at));
+    if (digest.at < 0 || !digest.settle_daily()) {
+      fail("--at: expected a time of day such as 08:00 (a daily digest; --every, if given, 1d)");
+      return false;
+    }
+  }
   out.clear();
   for (const auto& to : f.to) out.push_back({to, digest, {}, {}});
   return true;
@@ -53,6 +62,7 @@ void add_delivery_flags(CLI::App* cmd, RuleFlags& f) {
   cmd->add_option("--to", f.to, "Destination name (email, irc, ...); repeatable");
   cmd->add_option("--every", f.every, "Digest: send at most every DURATION (30m, 1h, 1d)");
   cmd->add_option("--count", f.count, "Digest: send after N messages");
+  cmd->add_option("--at", f.at, "Digest: send daily at HH:MM in the user's time zone");
 }
 
 }  // namespace

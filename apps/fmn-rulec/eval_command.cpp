@@ -35,6 +35,7 @@ struct EvalOptions {
   std::vector<size_t> lines;            // explain: only these
   std::string engine;                   // eval: empty (rule by rule), or the engine's mode
   std::string prefs, user;              // instead of `rules` and --param
+  std::string now;                      // explain --prefs: RFC 3339 UTC; empty: the clock's
 };
 
 // Compiled rules and bound parameters (with the user, from --prefs), or a message on stderr
@@ -192,6 +193,11 @@ int run_explain(EvalOptions& opt) {
   auto wanted = [&](const auto& list, const auto& x) {
     return list.empty() || std::find(list.begin(), list.end(), x) != list.end();
   };
+  auto now = prefs::outlook_time(opt.now);
+  if (!now) {
+    std::fprintf(stderr, "fmn-rulec explain: --now: expected a time like 2024-05-01T21:30:00Z\n");
+    return 1;
+  }
   bool ok = for_each_message(opt.messages, "explain", [&](const Message& m, size_t line) {
     if (!wanted(opt.lines, line)) return;
     std::printf("%s:%zu %.*s\n", opt.messages.c_str(), line, static_cast<int>(m.topic.size()),
@@ -202,7 +208,8 @@ int run_explain(EvalOptions& opt) {
       std::vector<dsl::ExplainLine> lines = dsl::explain(rule, m, params);
       std::fputs(dsl::render_explanation(rule, lines).c_str(), stdout);
       if (!opt.prefs.empty() && !lines.empty() && lines[0].result) {
-        std::fputs(prefs::describe_delivery(loaded->user, loaded->rule_of[r]).c_str(), stdout);
+        std::fputs(prefs::describe_delivery(loaded->user, loaded->rule_of[r], *now).c_str(),
+                   stdout);
       }
     }
     std::puts("");
@@ -258,14 +265,17 @@ void add_explain_command(CLI::App& app) {
   add_common_options(cmd, *opt);
   cmd->add_option("-r,--rule", opt->rule_names, "Only this rule (repeatable)");
   cmd->add_option("-l,--line", opt->lines, "Only the message on this line (repeatable)");
+  cmd->add_option("--now", opt->now,
+                  "With --prefs: explain delivery as of this time (2024-05-01T21:30:00Z; "
+                  "default: now), for quiet hours, snoozes and digest times");
   cmd->footer(
       "Example: fmn-rulec explain corpus/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl "
       "-p me=ralph -l 32 -r \"Events referring to my username\"\n"
       "   or: fmn-rulec explain --prefs corpus/prefs/default.toml --user ralph "
       "corpus/fedmsg-real.jsonl -l 32\nA result in parentheses was not needed: an earlier test "
       "had already decided. With --prefs, each match is followed by what would become of it: "
-      "delivered at once, held for a digest, held until the destination is confirmed, or "
-      "nothing (rule or user disabled).");
+      "delivered at once, held for a digest (and when it is due), held by quiet hours or a "
+      "snooze, held until the destination is confirmed, or nothing (rule or user disabled).");
   cmd->callback([opt] { exit_status() = run_explain(*opt); });
 }
 

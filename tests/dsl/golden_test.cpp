@@ -143,6 +143,26 @@ TEST(Golden, ExplainReadsAUsersPreferencesAndSaysWhatBecomesOfEachMatch) {
     EXPECT_NE(explain.output.find(expected), std::string::npos) << expected << "\n"
                                                                 << explain.output;
   }
+  // petr, in Prague, at 23:30 local time: quiet hours, a snooze, a digest at a time of day.
+  RulecRun late = rulec(
+      "explain --prefs corpus/prefs/explain.toml --user petr --now "
+      "2024-05-01T21:30:00Z '" +
+      dir + "explain-msgs.jsonl'");
+  EXPECT_EQ(late.status, 0) << late.output;
+  for (const char* expected :
+       {"  -> email (email petr@example.org): held: quiet hours until 07:00 Europe/Prague, then "
+        "sent as one digest\n",
+        "  -> irc (irc petr): held: snoozed until 2024-05-03 12:00 Europe/Prague, then sent as "
+        "one digest\n",
+        "  -> email (email petr@example.org): held: quiet hours until 07:00 Europe/Prague, then "
+        "sent as one digest; held for a digest, digest due at 08:00 Europe/Prague (daily at "
+        "08:00)\n"}) {
+    EXPECT_NE(late.output.find(expected), std::string::npos) << expected << "\n" << late.output;
+  }
+  EXPECT_EQ(rulec("explain --prefs corpus/prefs/explain.toml --user petr --now yesterday '" + dir +
+                  "explain-msgs.jsonl'")
+                .status,
+            1);
   RulecRun unknown =
       rulec("explain --prefs corpus/prefs/explain.toml --user bob '" + dir + "explain-msgs.jsonl'");
   EXPECT_EQ(unknown.status, 1);

@@ -65,6 +65,19 @@ TEST_F(PrefsExplain, SaysWhichStoredRulesMatchAndWhatBecomesOfEachMatch) {
         "  -> nothing: the rule is disabled\n", "rule \"builds\": no match\n"}) {
     EXPECT_NE(by_id.find(expected), std::string::npos) << expected << "\n" << by_id;
   }
+  // Time-aware delivery read back from PostgreSQL: petr's zone, quiet hours, snooze and daily
+  // digest time, explained as of 12:00 in Prague.
+  std::string noon = run({"explain", "petr", "--msg-id", "2024-second", "--messages", messages_,
+                          "--now", "2024-05-02T10:00:00Z"},
+                         "noon.log");
+  for (const char* expected :
+       {"  -> email (email petr@example.org): delivered at once\n",
+        "  -> irc (irc petr): held: snoozed until 2024-05-03 12:00 Europe/Prague, then sent as "
+        "one digest\n",
+        "  -> email (email petr@example.org): held for a digest, digest due at 08:00 "
+        "Europe/Prague (daily at 08:00)\n"}) {
+    EXPECT_NE(noon.find(expected), std::string::npos) << expected << "\n" << noon;
+  }
   std::string by_line = run({"explain", "alice", "--message", messages_ + ":1"}, "by-line.log");
   EXPECT_NE(by_line.find("no rule of alice matches this message\n"), std::string::npos) << by_line;
 }

@@ -163,6 +163,30 @@ TEST_F(PgStoreTest, TheKindCheckIsWrittenFromTheTableOfKinds) {
   check_everything();
 }
 
+TEST_F(PgStoreTest, DeliveryTimesSurviveBothWritePaths) {
+  std::ifstream in(std::string(FMN_CORPUS_DIR) + "/prefs/explain.toml");
+  std::ostringstream file;
+  file << in.rdbuf();
+  auto population = parse_preferences_text(file.str(), "explain.toml", reject_marked);
+  ASSERT_TRUE(population.ok()) << population.error().message;
+  const std::string text = write_preferences_toml(*population);
+  ASSERT_NE(text.find("tz = \"Europe/Prague\""), std::string::npos);
+  ASSERT_NE(text.find("quiet = \"22:00-07:00\""), std::string::npos);
+  ASSERT_NE(text.find("at = \"08:00\""), std::string::npos);
+  ASSERT_NE(text.find("snoozed_until = "), std::string::npos);
+  ASSERT_TRUE(store_->replace_all(*population).ok());  // COPY
+  EXPECT_EQ(write_preferences_toml(load()), text);
+  ASSERT_TRUE(store_->replace_all(Population{}).ok());
+  for (const auto& user : population->users) {  // prepared statements
+    auto status = store_->put_user(user);
+    ASSERT_TRUE(status.ok()) << status.error().message;
+  }
+  EXPECT_EQ(write_preferences_toml(load()), text);
+  auto petr = store_->load_user("petr");
+  ASSERT_TRUE(petr.ok() && petr->has_value());
+  EXPECT_EQ(write_user_toml(**petr), write_user_toml(*population->find("petr")));
+}
+
 TEST_F(PgStoreTest, FileToPostgresToFileIsIdentical) {
   std::string text = default_file_text();
   auto population = parse_preferences_text(text, "default.toml", reject_marked);

@@ -162,6 +162,38 @@ TEST(RulePopulation, DigestPolicyPerUserRuleAndDestination) {
   EXPECT_TRUE(built[1].rules[0].digests.empty());
 }
 
+TEST(RulePopulation, QuietHoursSnoozesAndTimesOfDayTravelWithTheirDestinationsPolicies) {
+  prefs::User u = user("petr");
+  u.tz = "Europe/Prague";
+  u.destinations[0].quiet = {22 * 60, 7 * 60};
+  u.destinations.push_back(destination("irc", DestinationKind::kIrc, "petr"));
+  prefs::Delivery morning = to("irc");
+  morning.digest.at = 8 * 60;
+  u.rules = {rule("all", "$me in usernames", {to("email"), morning})};
+  RulePopulation population(Shard{});
+  BuildReport report;
+  auto built = population.build({u}, report);
+  ASSERT_EQ(built.size(), 1u);
+  const engine::RuleSpec& all = built[0].rules[0];
+  // Immediate, but held in quiet hours: the email's policy carries its window.
+  DigestPolicy email = all.digest_for(0);
+  EXPECT_TRUE(email.immediate());
+  ASSERT_NE(email.window, nullptr);
+  EXPECT_EQ(*email.window, (DeliveryWindow{"Europe/Prague", 22 * 60, 7 * 60, 0}));
+  // The IRC digest at 08:00 resolves the time in the user's zone.
+  DigestPolicy irc = all.digest_for(1);
+  EXPECT_EQ(irc.at, 8 * 60);
+  ASSERT_NE(irc.window, nullptr);
+  EXPECT_EQ(irc.window->tz, "Europe/Prague");
+  EXPECT_FALSE(irc.window->has_quiet_hours());
+  // A user's snooze reaches every destination; nothing of this applies to a plain user.
+  u.snoozed_until = 1714600000;
+  u.destinations[1].snoozed_until = 1714500000;
+  built = population.build({u, user("other")}, report);
+  EXPECT_EQ(built[0].rules[0].digest_for(1).window->snoozed_until, 1714600000);
+  EXPECT_TRUE(built[1].rules[0].digests.empty());
+}
+
 TEST(RulePopulation, IdsAreStableAcrossRebuilds) {
   std::vector<prefs::User> users = many_users(50);
   RulePopulation population(Shard{});

@@ -114,6 +114,66 @@ TEST(TomlFile, CanonicalTextRoundTripsByteForByte) {
   EXPECT_EQ(write_preferences_toml(parsed.population), kCanonical);
 }
 
+TEST(TomlFile, DeliveryTimesRoundTrip) {
+  constexpr const char* kText =
+      R"(# fmn preferences: users, their destinations and rules (format: docs/preferences.md).
+version = 1
+
+[[users]]
+name = "petr"
+tz = "Europe/Prague"
+snoozed_until = 2024-05-01T18:00:00Z
+
+[[users.destinations]]
+kind = "email"
+address = "petr@example.org"
+quiet = "22:00-07:00"
+snoozed_until = 2024-05-02T08:30:00Z
+
+[[users.rules]]
+name = "r"
+source = 'topic ~ "*"'
+deliver = [{ to = "email", at = "08:00", count = 5 }]
+)";
+  auto parsed = read_preferences_toml(kText, "prefs.toml", flag_misspelling);
+  ASSERT_TRUE(parsed.diagnostics.empty()) << render(parsed.diagnostics, "prefs.toml", kText);
+  const User& petr = parsed.population.users[0];
+  EXPECT_EQ(petr.tz, "Europe/Prague");
+  EXPECT_EQ(petr.snoozed_until, 1714586400);
+  EXPECT_EQ(petr.destinations[0].quiet.from, 22 * 60);
+  EXPECT_EQ(petr.destinations[0].quiet.to, 7 * 60);
+  EXPECT_EQ(petr.rules[0].deliveries[0].digest.at, 8 * 60);
+  EXPECT_FALSE(petr.rules[0].deliveries[0].digest.immediate());
+  EXPECT_EQ(write_preferences_toml(parsed.population), kText);
+  // every = "1d" beside `at` says the same thing and is dropped from the canonical form.
+  std::string daily = kText;
+  daily.replace(daily.find("at = "), 0, "every = \"1d\", ");
+  auto same = read_preferences_toml(daily, "prefs.toml", flag_misspelling);
+  ASSERT_TRUE(same.diagnostics.empty()) << render(same.diagnostics, "prefs.toml", daily);
+  EXPECT_EQ(write_preferences_toml(same.population), kText);
+}
+
+TEST(TomlFile, BadDeliveryTimesAreReportedWithHints) {
+  constexpr const char* kText =
+      "[[users]]\nname = \"p\"\ntz = \"Europe/Pargue\"\n"
+      "[[users.destinations]]\nkind = \"email\"\naddress = \"p@example.org\"\n"
+      "quiet = \"22:00\"\nsnoozed_until = \"tomorrow\"\nqiuet = \"x\"\n"
+      "[[users.rules]]\nname = \"r\"\nsource = 'x'\n"
+      "deliver = [{ to = \"email\", at = \"8am\" }, { to = \"email\", every = \"1h\", "
+      "at = \"08:00\" }]\n";
+  auto parsed = read_preferences_toml(kText, "bad.toml", flag_misspelling);
+  const std::string all = render(parsed.diagnostics, "bad.toml", kText);
+  for (const char* expected :
+       {"bad.toml:3:6: error: user \"p\": unknown time zone \"Europe/Pargue\"",
+        "bad.toml:7:9: error: user \"p\": `quiet` must be two different times",
+        "bad.toml:8:17: error: user \"p\": `snoozed_until` must be a date-time with an offset",
+        "bad.toml:9:1: error: user \"p\": unknown key `qiuet`", "did you mean `quiet`?",
+        "error: user \"p\": `at` must be a time of day",
+        "error: user \"p\": `at` sends a daily digest: `every` cannot be 1h"}) {
+    EXPECT_NE(all.find(expected), std::string::npos) << expected << "\n" << all;
+  }
+}
+
 TEST(TomlFile, WriterQuotesAnyRuleTextSafely) {
   Population population;
   User& user = population.users.emplace_back();

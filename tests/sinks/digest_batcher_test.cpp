@@ -179,7 +179,7 @@ TEST(DigestBatcher, RecoverRedeliversWhatWasInFlight) {
     // A run that took a digest but stopped before the sink got it.
     std::string bytes;
     encode_notification(item(7), bytes);
-    ASSERT_EQ(store.add("email:bowlofeggs:b@example.org", "id-7", bytes, 0).value(), 1u);
+    ASSERT_EQ(store.add("email:bowlofeggs:b@example.org", "id-7", bytes, 0, 0).value(), 1u);
     ASSERT_EQ(store.take("email:bowlofeggs:b@example.org").value().size(), 1u);
   }
   RecordingSink sink;
