@@ -17,7 +17,7 @@
 // reliability.md has the figure). An entry is removed once all its notifications are settled;
 // after a crash its notifications are all delivered again, and the "already delivered" marks
 // (DigestBatcher) skip the ones that were.
-// append() adds a batch and reads it into this consumer's pending list in one atomic script (so
+// append() adds a batch and reads it into this consumer's pending list in one transaction (so
 // no entry is ever unowned); it returns once Redis has answered, i.e. the batch is in Redis
 // (as durable as Redis' own persistence, docs/reliability.md). remove() acknowledges and deletes
 // entries whose sink confirmed them. recover() (at start-up) claims this consumer's entries from
@@ -76,6 +76,8 @@ class RedisOutbox {
         stream_(std::move(stream)),
         dead_(stream_ + ":dead"),
         config_(std::move(config)) {}
+
+  Result<bool> remove_locked(std::span<const std::string> ids);
 
   std::mutex mu_;
   std::unique_ptr<RedisConnection> redis_;
