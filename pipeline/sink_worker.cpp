@@ -83,15 +83,18 @@ void SinkWorker::deliver(const Batch& batch) {
     sink_.deliver(*batch.notifications);
     return;
   }
-  // The entry leaves the outbox once every notification in it is settled.
+  // The entry leaves the outbox once every notification in it is settled. Each callback holds
+  // two pointers (small enough for std::function to keep without allocating).
   const size_t n = batch.notifications->size();
-  auto left = std::make_shared<size_t>(n);
-  std::vector<sinks::NotificationSettled> settled(n, [this, left, id = batch.entry_id] {
+  auto entry = unsettled_entries_.insert(unsettled_entries_.end(), {batch.entry_id, n});
+  settled_.assign(n, [this, entry] {
     --unsettled_;
-    if (--*left == 0) settled_ids_.push_back(id);
+    if (--entry->left > 0) return;
+    settled_ids_.push_back(std::move(entry->id));
+    unsettled_entries_.erase(entry);
   });
   unsettled_ += n;
-  sink_.deliver_confirmed(*batch.notifications, settled);
+  sink_.deliver_confirmed(*batch.notifications, settled_);
 }
 
 void SinkWorker::remove_settled() {

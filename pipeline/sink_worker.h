@@ -23,6 +23,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -98,9 +99,15 @@ class SinkWorker {
   std::atomic<bool> stopped_{false};
   std::atomic<uint64_t> submitted_{0}, completed_{0};
   sinks::RedisOutbox* outbox_;
-  std::vector<std::string> settled_ids_;  // worker thread only
-  size_t unsettled_ = 0;                  // notifications; worker thread only; read after join
-  uint64_t recovered_ = 0;                // written before the thread starts
+  struct UnsettledEntry {
+    std::string id;
+    size_t left;  // notifications not settled yet
+  };
+  std::list<UnsettledEntry> unsettled_entries_;      // worker thread only
+  std::vector<sinks::NotificationSettled> settled_;  // worker thread only, reused per batch
+  std::vector<std::string> settled_ids_;             // worker thread only
+  size_t unsettled_ = 0;    // notifications; worker thread only; read after join
+  uint64_t recovered_ = 0;  // written before the thread starts
   std::atomic<uint64_t> outbox_errors_{0};
   std::thread thread_;
 };
