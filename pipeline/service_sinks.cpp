@@ -34,7 +34,8 @@ SinkWorker& Service::Impl::add_worker(sinks::Sink& sink, sinks::RedisOutbox* out
         [w] { return static_cast<double>(w->recovered()); }, kind);
     registry.counter_fn(
         "fmn_outbox_dead_letters_total",
-        "Outbox entries (batches) moved to the dead letters: handed out too often unconfirmed.",
+        "Dead letters written by this run: notifications their sink gave up for good, and outbox "
+        "entries (batches) handed out too often unconfirmed.",
         [outbox] { return static_cast<double>(outbox->dead_lettered_total()); }, kind);
     registry.counter_fn(
         "fmn_outbox_errors_total",

@@ -15,6 +15,9 @@
 // worker is built and delivered first. Whatever the sink has not settled when stop() ends stays
 // in the outbox for the next start (left_in_outbox()). Should the outbox fail (Redis down), the
 // batch is delivered from memory as without one, and counted (outbox_errors()).
+// A notification the sink gave up for good (an SMTP 5xx for its recipient, out of attempts) is
+// settled like the others and its entry leaves the outbox as usual, but the notification is
+// first written to the kind's dead letters (RedisOutbox::remove), so only it is set apart.
 // Thread-safety: submit(), depth() and the counters from any thread; the sink is only touched by
 // the worker.
 #pragma once
@@ -100,12 +103,14 @@ class SinkWorker {
   std::atomic<uint64_t> submitted_{0}, completed_{0};
   sinks::RedisOutbox* outbox_;
   struct UnsettledEntry {
-    std::string id;
+    SinkWorker* worker;
+    Batch batch;
     size_t left;  // notifications not settled yet
   };
   std::list<UnsettledEntry> unsettled_entries_;      // worker thread only
   std::vector<sinks::NotificationSettled> settled_;  // worker thread only, reused per batch
   std::vector<std::string> settled_ids_;             // worker thread only
+  std::vector<sinks::DeadLetter> dead_letters_;      // given up since the last removal
   size_t unsettled_ = 0;    // notifications; worker thread only; read after join
   uint64_t recovered_ = 0;  // written before the thread starts
   std::atomic<uint64_t> outbox_errors_{0};

@@ -24,7 +24,8 @@ for _, p in ipairs(pending) do
     else
       local item = e[2][2]
       if count + 1 > tonumber(ARGV[4]) then
-        redis.call('XADD', KEYS[2], '*', 'n', item, 'id', id, 'deliveries', count)
+        redis.call('XADD', KEYS[2], '*', 'n', item, 'id', id, 'deliveries', count,
+                   'reason', 'handed out ' .. count .. ' times unconfirmed')
         redis.call('XACK', KEYS[1], ARGV[1], id)
         redis.call('XDEL', KEYS[1], id)
         out[1] = out[1] + 1
@@ -38,6 +39,26 @@ end
 out[1] = tostring(out[1])
 return out)";
 
+// KEYS: dead stream. ARGV: limit, user (empty: everyone's). Returns {id, user, address,
+// reason, ...}, newest first.
+constexpr std::string_view kListDeadScript = R"(
+local out = {}
+local found = 0
+for _, e in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 100000)) do
+  local f = {}
+  for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
+  local user = f['user'] or ''
+  if ARGV[2] == '' or user == ARGV[2] then
+    out[#out + 1] = e[1]
+    out[#out + 1] = user
+    out[#out + 1] = f['address'] or ''
+    out[#out + 1] = f['reason'] or ''
+    found = found + 1
+    if found >= tonumber(ARGV[1]) then break end
+  end
+end
+return out)";
+
 }  // namespace
 
 Result<std::unique_ptr<RedisOutbox>> RedisOutbox::open(const RedisConfig& redis,
@@ -49,8 +70,8 @@ Result<std::unique_ptr<RedisOutbox>> RedisOutbox::open(const RedisConfig& redis,
   if (!group && group.error().message.find("BUSYGROUP") == std::string::npos) {
     return group.error();
   }
-  return std::unique_ptr<RedisOutbox>(
-      new RedisOutbox(std::move(connection).value(), std::move(stream), std::move(config)));
+  return std::unique_ptr<RedisOutbox>(new RedisOutbox(
+      std::move(connection).value(), std::string(kind), std::move(stream), std::move(config)));
 }
 
 // One transaction per batch, no script: XADD and XREADGROUP together put the entry in this
@@ -69,20 +90,36 @@ Result<std::string> RedisOutbox::append(std::span<const Notification> batch) {
   return std::move(r->elements[0]);
 }
 
-Result<bool> RedisOutbox::remove(std::span<const std::string> ids) {
+Result<bool> RedisOutbox::remove(std::span<const std::string> ids,
+                                 std::span<const DeadLetter> dead) {
   std::lock_guard lock(mu_);
-  return remove_locked(ids);
+  return remove_locked(ids, dead);
 }
 
-Result<bool> RedisOutbox::remove_locked(std::span<const std::string> ids) {
-  if (ids.empty()) return true;
-  std::vector<std::string_view> ack{"XACK", stream_, kGroup}, del{"XDEL", stream_};
-  for (const std::string& id : ids) {
-    ack.push_back(id);
-    del.push_back(id);
+Result<bool> RedisOutbox::remove_locked(std::span<const std::string> ids,
+                                        std::span<const DeadLetter> dead) {
+  if (ids.empty() && dead.empty()) return true;
+  std::vector<std::string> encoded(dead.size());
+  std::vector<std::vector<std::string_view>> commands;
+  for (size_t i = 0; i < dead.size(); ++i) {
+    const DeadLetter& d = dead[i];
+    encode_notifications({&d.notification, 1}, encoded[i]);
+    commands.push_back({"XADD", dead_, "*", "n", encoded[i], "entry", d.entry_id, "user",
+                        d.notification.user, "address", d.notification.address, "reason",
+                        d.reason});
   }
-  auto r = redis_->transaction({ack, del});
+  if (!ids.empty()) {
+    std::vector<std::string_view> ack{"XACK", stream_, kGroup}, del{"XDEL", stream_};
+    for (const std::string& id : ids) {
+      ack.push_back(id);
+      del.push_back(id);
+    }
+    commands.push_back(std::move(ack));
+    commands.push_back(std::move(del));
+  }
+  auto r = redis_->transaction(commands);
   if (!r) return r.error();
+  dead_lettered_.fetch_add(dead.size(), std::memory_order_relaxed);
   return true;
 }
 
@@ -105,10 +142,10 @@ Result<OutboxRecovery> RedisOutbox::recover() {
     const std::string& id = r->elements[i];
     bad.push_back(id);
     auto moved = redis_->command(
-        {"XADD", dead_, "*", "n", r->elements[i + 1], "id", id, "deliveries", "undecodable"});
+        {"XADD", dead_, "*", "n", r->elements[i + 1], "id", id, "reason", "undecodable"});
     if (!moved) return moved.error();
   }
-  auto removed = remove_locked(bad);
+  auto removed = remove_locked(bad, {});
   if (!removed) return removed.error();
   recovery.undecodable = bad.size();
   dead_lettered_.fetch_add(recovery.dead_lettered + bad.size(), std::memory_order_relaxed);
@@ -120,6 +157,19 @@ Result<size_t> RedisOutbox::size() {
   auto r = redis_->command({"XLEN", stream_});
   if (!r) return r.error();
   return static_cast<size_t>(r->integer);
+}
+
+Result<std::vector<DeadLetterRecord>> RedisOutbox::list_dead_letters(std::string_view user,
+                                                                     size_t limit) {
+  std::lock_guard lock(mu_);
+  const std::string count = std::to_string(limit);
+  auto r = redis_->command({"EVAL", kListDeadScript, "1", dead_, count, user});
+  if (!r) return r.error();
+  std::vector<DeadLetterRecord> out;
+  for (size_t i = 0; i + 3 < r->elements.size(); i += 4) {
+    out.push_back({r->elements[i], r->elements[i + 1], r->elements[i + 2], r->elements[i + 3]});
+  }
+  return out;
 }
 
 Result<size_t> RedisOutbox::dead_letters() {
