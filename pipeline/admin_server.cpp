@@ -6,8 +6,11 @@
 namespace fmn::pipeline {
 
 AdminServer::AdminServer(const metrics::Registry& registry, std::vector<ReadinessCheck> checks,
-                         AdminLimits limits)
-    : registry_(registry), checks_(std::move(checks)), limits_(limits) {}
+                         AdminLimits limits, DeadLetterListing dead_letters)
+    : registry_(registry),
+      checks_(std::move(checks)),
+      limits_(limits),
+      dead_letters_(std::move(dead_letters)) {}
 
 AdminServer::~AdminServer() { stop(); }
 
@@ -33,6 +36,14 @@ Result<bool> AdminServer::listen(const std::string& host, int port) {
     res.status = all ? 200 : 503;
     res.set_content(body.empty() ? "ok\n" : body, "text/plain");
   });
+  if (dead_letters_) {
+    server_->Get("/dead-letters", [this](const httplib::Request& req, httplib::Response& res) {
+      auto listing = dead_letters_(req.get_param_value("user"));
+      res.status = listing ? 200 : 503;
+      res.set_content(listing ? listing.value() : listing.error().message + "\n",
+                      "text/plain; charset=utf-8");
+    });
+  }
   // httplib's default options add SO_REUSEPORT, which lets two processes listen on one port.
   server_->set_socket_options([](socket_t sock) {
     int yes = 1;

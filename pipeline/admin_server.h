@@ -1,6 +1,8 @@
 // The operator's HTTP endpoint: GET /metrics (Prometheus text), /healthz (the process is alive,
-// no dependency checks) and /readyz (every registered readiness check passes, else 503 with
-// the failing ones named). Bind it to loopback unless the network in front is trusted.
+// no dependency checks), /readyz (every registered readiness check passes, else 503 with
+// the failing ones named) and, with an outbox, /dead-letters[?user=NAME] (the notifications
+// given up for good, newest first, one tab-separated line each). Bind it to loopback unless the
+// network in front is trusted.
 //
 // cpp-httplib is enough here: few clients, short requests (long-lived SSE feeds are served
 // elsewhere). listen() takes the port, serve() starts answering on the server's own threads; the
@@ -32,6 +34,9 @@ struct ReadinessCheck {
   std::function<bool()> ready;  // cheap, non-blocking (reads cached state)
 };
 
+// Renders the dead letters of `user` (empty: everyone's) as text; an error when unreachable.
+using DeadLetterListing = std::function<Result<std::string>(const std::string& user)>;
+
 struct AdminLimits {
   std::chrono::milliseconds header_timeout{5000};
   std::chrono::milliseconds idle_timeout{5000};
@@ -39,8 +44,9 @@ struct AdminLimits {
 
 class AdminServer {
  public:
+  // `dead_letters` may be empty: no /dead-letters.
   AdminServer(const metrics::Registry& registry, std::vector<ReadinessCheck> checks,
-              AdminLimits limits = {});
+              AdminLimits limits = {}, DeadLetterListing dead_letters = {});
   ~AdminServer();
 
   // Binds host:port (port 0 picks a free one; see port()); an error when the port is taken.
@@ -54,6 +60,7 @@ class AdminServer {
   const metrics::Registry& registry_;
   std::vector<ReadinessCheck> checks_;
   AdminLimits limits_;
+  DeadLetterListing dead_letters_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;

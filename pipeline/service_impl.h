@@ -99,6 +99,8 @@ struct Service::Impl {
   Result<bool> open_sinks();
   // `outbox`: that kind's, or null to keep its queue in memory only.
   SinkWorker& add_worker(sinks::Sink& sink, sinks::RedisOutbox* outbox = nullptr);
+  // The admin listener's /dead-letters: every kind's, one tab-separated line each.
+  Result<std::string> list_dead_letters(const std::string& user);
   Result<sinks::RedisOutbox*> open_outbox(const std::optional<sinks::RedisConfig>& redis,
                                           DestinationKind kind);
   void register_metrics(AdmissionStage& admit);
