@@ -91,5 +91,62 @@ TEST(OutboxFaults, KillNineAfterABurstWithSmtpDownDeliversEachNotificationOnceAf
   EXPECT_EQ(describe(received_ids(all.value())), describe(once_each(expected)));
 }
 
+// Two users watch the same messages, so each batch holds a notification for both; the SMTP
+// server refuses one of them for good. Only that one's notifications become dead letters, the
+// other's are all delivered, and the operator can list them.
+TEST(OutboxFaults, OneRecipientRefusedForGoodIsADeadLetterAndTheRestOfItsBatchIsDelivered) {
+  auto redis = test::RedisServer::start();
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  auto smtp = test::SmtpServer::start();
+  ASSERT_TRUE(smtp.ok()) << smtp.error().message;
+  auto bus = test::ZmqPublisher::start();
+  ASSERT_TRUE(bus.ok()) << bus.error().message;
+  const std::string refused = "refused-bob@example.org";
+  const std::string prefs = one_user_prefs(kWatchedRule, "{ to = \"email\" }") +
+                            "[[users]]\nname = \"bob\"\n"
+                            "[[users.destinations]]\nkind = \"email\"\naddress = \"" +
+                            refused +
+                            "\"\n"
+                            "[[users.rules]]\nname = \"watched\"\nsource = '" +
+                            kWatchedRule + "'\ndeliver = [{ to = \"email\" }]\n";
+  auto pipeline = PipelineProcess::start(
+      {prefs, servers_config(bus->endpoint(), smtp->url(), test::loopback_address(redis->port()))});
+  ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+  ASSERT_TRUE(bus->wait_for_subscriptions(1, 30s).ok());
+  auto slice = corpus_slice(150);
+  std::set<std::string> expected = matched_ids(slice, kWatchedRule, "ralph");
+  ASSERT_GE(expected.size(), 10u);
+  ASSERT_TRUE(bus->play(slice).ok());
+
+  const auto count = static_cast<double>(expected.size());
+  auto dead = pipeline->wait_metric(
+      "fmn_outbox_dead_letters_total", "sink=\"email\"", [&](double v) { return v >= count; },
+      120s);
+  ASSERT_TRUE(dead.ok()) << dead.error().message;
+  auto mail = smtp->wait_for_mail(expected.size(), 120s);
+  ASSERT_TRUE(mail.ok()) << mail.error().message << "\n" << pipeline->log_text();
+  EXPECT_TRUE(wait_notifications(*redis, "email", 0, 60s)) << pipeline->log_text();
+  EXPECT_EQ(pipeline->metric("fmn_outbox_dead_letters_total", "sink=\"email\""), count);
+
+  auto listed = pipeline->admin_text("/dead-letters?user=bob");
+  ASSERT_TRUE(listed.ok()) << listed.error().message;
+  EXPECT_EQ(std::count(listed->begin(), listed->end(), '\n'), static_cast<long>(count))
+      << listed.value();
+  EXPECT_NE(listed->find("email\t"), std::string::npos) << listed.value();
+  EXPECT_NE(listed->find("\tbob\t" + refused + "\t"), std::string::npos) << listed.value();
+  EXPECT_NE(listed->find("550"), std::string::npos) << listed.value();
+  auto ralphs = pipeline->admin_text("/dead-letters?user=ralph");
+  ASSERT_TRUE(ralphs.ok());
+  EXPECT_EQ(ralphs.value(), "");
+  ASSERT_TRUE(pipeline->terminate().ok());
+
+  auto all = smtp->received();
+  ASSERT_TRUE(all.ok());
+  for (const test::ReceivedMail& m : all.value()) {
+    EXPECT_EQ(m.rcpt_to, std::vector<std::string>{"ralph@example.org"});
+  }
+  EXPECT_EQ(describe(received_ids(all.value())), describe(once_each(expected)));
+}
+
 }  // namespace
 }  // namespace fmn::faults
