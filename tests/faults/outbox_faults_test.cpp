@@ -2,7 +2,6 @@
 // server down, then a restart — every notification the pipeline had accepted arrives exactly
 // once, from the outbox alone (the bus does not bring the burst again).
 #include <gtest/gtest.h>
-#include <hiredis/hiredis.h>
 
 #include <algorithm>
 #include <memory>
@@ -19,32 +18,6 @@ namespace fmn::faults {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Notifications in a destination kind's outbox stream (one line each in an entry's `n` field),
-// -1 when Redis is unreachable.
-long long outbox_notifications(const test::RedisServer& redis, const std::string& kind) {
-  std::unique_ptr<redisContext, decltype(&redisFree)> c(
-      redisConnect(redis.host().c_str(), redis.port()), &redisFree);
-  if (!c || c->err) return -1;
-  auto* entries =
-      static_cast<redisReply*>(redisCommand(c.get(), "XRANGE fmn:outbox:%s - +", kind.c_str()));
-  if (entries == nullptr) return -1;
-  long long n = 0;
-  for (size_t i = 0; i < entries->elements; ++i) {
-    const redisReply* fields = entries->element[i]->element[1];
-    for (size_t f = 1; f < fields->elements; f += 2) {
-      std::string_view items(fields->element[f]->str, fields->element[f]->len);
-      n += static_cast<long long>(std::count(items.begin(), items.end(), '\n'));
-    }
-  }
-  freeReplyObject(entries);
-  return n;
-}
-
-bool wait_notifications(const test::RedisServer& redis, const std::string& kind, long long count,
-                        test::Duration timeout) {
-  return wait_for_count([&] { return outbox_notifications(redis, kind); }, count, timeout);
-}
 
 TEST(OutboxFaults, KillNineAfterABurstWithSmtpDownDeliversEachNotificationOnceAfterRestart) {
   test::RedisOptions durable;
