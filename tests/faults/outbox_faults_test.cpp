@@ -19,6 +19,19 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// Plays the first 150 corpus messages once the pipeline subscribed; returns the ids ralph's
+// watched rule matches.
+Result<std::set<std::string>> play_watched(test::ZmqPublisher& bus) {
+  if (auto subscribed = bus.wait_for_subscriptions(1, 30s); !subscribed.ok()) {
+    return subscribed.error();
+  }
+  auto slice = corpus_slice(150);
+  std::set<std::string> expected = matched_ids(slice, kWatchedRule, "ralph");
+  if (expected.size() < 10) return Error{ErrorCode::kIo, "the corpus slice matches too little"};
+  if (auto played = bus.play(slice); !played.ok()) return played.error();
+  return expected;
+}
+
 TEST(OutboxFaults, KillNineAfterABurstWithSmtpDownDeliversEachNotificationOnceAfterRestart) {
   test::RedisOptions durable;
   durable.appendonly = true;
@@ -34,11 +47,9 @@ TEST(OutboxFaults, KillNineAfterABurstWithSmtpDownDeliversEachNotificationOnceAf
       {one_user_prefs(kWatchedRule, "{ to = \"email\" }"),
        servers_config(bus->endpoint(), smtp->url(), test::loopback_address(redis->port()))});
   ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
-  ASSERT_TRUE(bus->wait_for_subscriptions(1, 30s).ok());
-  auto slice = corpus_slice(150);
-  std::set<std::string> expected = matched_ids(slice, kWatchedRule, "ralph");
-  ASSERT_GE(expected.size(), 10u);
-  ASSERT_TRUE(bus->play(slice).ok());
+  auto played = play_watched(*bus);
+  ASSERT_TRUE(played.ok()) << played.error().message;
+  const std::set<std::string>& expected = played.value();
 
   // Every notification is in the outbox and the sink is retrying when the service crashes.
   const auto count = static_cast<long long>(expected.size());
@@ -85,11 +96,9 @@ TEST(OutboxFaults, OneRecipientRefusedForGoodIsADeadLetterAndTheRestOfItsBatchIs
   auto pipeline = PipelineProcess::start(
       {prefs, servers_config(bus->endpoint(), smtp->url(), test::loopback_address(redis->port()))});
   ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
-  ASSERT_TRUE(bus->wait_for_subscriptions(1, 30s).ok());
-  auto slice = corpus_slice(150);
-  std::set<std::string> expected = matched_ids(slice, kWatchedRule, "ralph");
-  ASSERT_GE(expected.size(), 10u);
-  ASSERT_TRUE(bus->play(slice).ok());
+  auto played = play_watched(*bus);
+  ASSERT_TRUE(played.ok()) << played.error().message;
+  const std::set<std::string>& expected = played.value();
 
   const auto count = static_cast<double>(expected.size());
   auto dead = pipeline->wait_metric(
