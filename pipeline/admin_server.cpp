@@ -1,10 +1,15 @@
 #include "pipeline/admin_server.h"
 
+#include "core/query_string.h"
+
 namespace fmn::pipeline {
 
 AdminServer::AdminServer(metrics::Registry& registry, std::vector<ReadinessCheck> checks,
-                         net::ListenerLimits limits)
-    : registry_(registry), checks_(std::move(checks)), limits_(limits) {}
+                         net::ListenerLimits limits, DeadLetterListing dead_letters)
+    : registry_(registry),
+      checks_(std::move(checks)),
+      limits_(limits),
+      dead_letters_(std::move(dead_letters)) {}
 
 AdminServer::~AdminServer() { stop(); }
 
@@ -54,6 +59,11 @@ web::HttpResponse AdminServer::handle(const web::HttpRequest& request) const {
     }
     response.status = all ? 200 : 503;
     if (response.body.empty()) response.body = "ok\n";
+  } else if (request.path == "/dead-letters" && dead_letters_) {
+    auto listing = dead_letters_(query_param(request.query, "user"));
+    response.status = listing ? 200 : 503;
+    response.content_type = "text/plain; charset=utf-8";
+    response.body = listing ? listing.value() : listing.error().message + "\n";
   } else {
     response.status = 404;
     response.body = "not found\n";

@@ -1,6 +1,8 @@
 // The operator's HTTP endpoint: GET /metrics (Prometheus text), /healthz (the process is alive,
-// no dependency checks) and /readyz (every registered readiness check passes, else 503 with
-// the failing ones named). Bind it to loopback unless the network in front is trusted.
+// no dependency checks), /readyz (every registered readiness check passes, else 503 with
+// the failing ones named) and, with an outbox, /dead-letters[?user=NAME] (the notifications
+// given up for good, newest first, one tab-separated line each). Bind it to loopback unless the
+// network in front is trusted.
 //
 // Served by the web app's HTTP server (web/http_server.h, Boost.Beast) on one thread, behind
 // the same listener as every server of the service (net/listener.h): per-address and global
@@ -28,11 +30,15 @@ struct ReadinessCheck {
   std::function<bool()> ready;  // cheap, non-blocking (reads cached state)
 };
 
+// Renders the dead letters of `user` (empty: everyone's) as text; an error when unreachable.
+using DeadLetterListing = std::function<Result<std::string>(const std::string& user)>;
+
 class AdminServer {
  public:
   // `registry` outlives the server. The service takes `limits` from its [admin] section.
+  // `dead_letters` may be empty: no /dead-letters.
   AdminServer(metrics::Registry& registry, std::vector<ReadinessCheck> checks,
-              net::ListenerLimits limits = {});
+              net::ListenerLimits limits = {}, DeadLetterListing dead_letters = {});
   ~AdminServer();
 
   // Binds host:port (port 0 picks a free one; see port()); an error when the port is taken.
@@ -50,6 +56,7 @@ class AdminServer {
   metrics::Registry& registry_;
   std::vector<ReadinessCheck> checks_;
   net::ListenerLimits limits_;
+  DeadLetterListing dead_letters_;
   std::unique_ptr<web::HttpServer> server_;
 };
 

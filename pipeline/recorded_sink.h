@@ -3,45 +3,29 @@
 //
 // Two places in a destination kind's chain (worker -> batcher -> sink) record:
 //  - kOutcomes, around the sink itself: each notification settled is "sent", or "failed" with
-//    the reason when the sink reported a failure for its user and address while settling it
-//    (sinks report a give-up to their FailureHandler just before settling, on the same thread;
-//    FailureWatch catches it); each item of a digest likewise once the digest is settled.
+//    the reason the sink gave up on it (sinks/settled.h); each item of a digest likewise once
+//    the digest is settled.
 //  - kHeldForDigest, around the digest batcher: a notification the user wants in a digest is
 //    recorded "pending_digest" once the batcher holds it (kOutcomes records it again when the
 //    digest goes out).
 // A sink with no batcher in front (SSE, stdout) has only kOutcomes, which records whatever it
 // is given: behind a batcher, that is the immediate notifications and the digests.
-// Thread-safety: like any sink, one thread at a time (the kind's worker); the FailureWatch is
-// used by that thread only.
+// Thread-safety: like any sink, one thread at a time (the kind's worker).
 #pragma once
 
-#include <optional>
+#include <string_view>
 
 #include "pipeline/history_recorder.h"
 #include "sinks/sink.h"
 
 namespace fmn::pipeline {
 
-// The failure a kind's sinks reported last, until the notifications it ends have settled.
-class FailureWatch {
- public:
-  // A handler that notes each failure, then passes it on to `next`.
-  sinks::FailureHandler watch(sinks::FailureHandler next);
-  // The reason of the failure noted for `user` at `address`, if any; counts one of the
-  // notifications it ends, and forgets it after the last.
-  std::optional<std::string> take(std::string_view user, std::string_view address);
-  void clear() { last_.reset(); }
-
- private:
-  std::optional<sinks::DeliveryFailure> last_;
-};
-
 class RecordedSink : public sinks::Sink {
  public:
   enum class Records { kOutcomes, kHeldForDigest };
-  // `inner`, `watch` and `recorder` outlive the sink.
-  RecordedSink(sinks::Sink& inner, Records records, FailureWatch& watch, HistoryRecorder& recorder)
-      : inner_(inner), records_(records), watch_(watch), recorder_(recorder) {}
+  // `inner` and `recorder` outlive the sink.
+  RecordedSink(sinks::Sink& inner, Records records, HistoryRecorder& recorder)
+      : inner_(inner), records_(records), recorder_(recorder) {}
 
   std::string_view name() const override { return inner_.name(); }
   void deliver(std::span<const Notification> batch) override;
@@ -51,16 +35,15 @@ class RecordedSink : public sinks::Sink {
   void send_confirmation(const sinks::ConfirmationRequest& request) override {
     inner_.send_confirmation(request);
   }
-  void tick() override;
-  size_t drain(std::chrono::milliseconds grace) override;
+  void tick() override { inner_.tick(); }
+  size_t drain(std::chrono::milliseconds grace) override { return inner_.drain(grace); }
 
  private:
-  // Records `n` failed if the watch holds a failure for it, `otherwise` if not.
-  void record(const Notification& n, sinks::DeliveryStatus otherwise);
+  // Records `n` failed with `failure` when there is one, `otherwise` if not.
+  void record(const Notification& n, std::string_view failure, sinks::DeliveryStatus otherwise);
 
   sinks::Sink& inner_;
   const Records records_;
-  FailureWatch& watch_;
   HistoryRecorder& recorder_;
 };
 

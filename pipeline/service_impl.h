@@ -84,7 +84,6 @@ struct Service::Impl {
   // app; the recorder outlives the workers and the sinks that record.
   std::shared_ptr<sinks::DeliveryHistory> history;
   std::unique_ptr<HistoryRecorder> recorder;
-  std::array<FailureWatch, kDestinationKindCount> failure_watches;  // each kind's worker's
   // One per batcher: a store is used from one thread at a time, each batcher from its worker's.
   std::vector<std::unique_ptr<sinks::DigestStore>> digest_stores;
   std::vector<std::unique_ptr<sinks::Sink>> sinks;      // owned sinks, batchers included
@@ -117,11 +116,12 @@ struct Service::Impl {
   Result<bool> open_source();
   Result<bool> open_sinks();
   // The handler `kind`'s sinks report failures to: logged, counted, and noted for the history.
-  sinks::FailureHandler failure_handler(DestinationKind kind);
   // `sink` wrapped to record in the history (recorded_sink.h).
-  sinks::Sink& record(sinks::Sink& sink, DestinationKind kind, RecordedSink::Records records);
+  sinks::Sink& record(sinks::Sink& sink, RecordedSink::Records records);
   // `outbox`: that kind's, or null to keep its queue in memory only.
   SinkWorker& add_worker(sinks::Sink& sink, sinks::RedisOutbox* outbox = nullptr);
+  // The admin listener's /dead-letters: every kind's, one tab-separated line each.
+  Result<std::string> list_dead_letters(const std::string& user);
   Result<sinks::RedisOutbox*> open_outbox(const std::optional<sinks::RedisConfig>& redis,
                                           DestinationKind kind);
   void register_metrics(AdmissionStage& admit);

@@ -40,7 +40,8 @@ SinkWorker& Service::Impl::add_worker(sinks::Sink& sink, sinks::RedisOutbox* out
         [w] { return static_cast<double>(w->recovered()); }, kind);
     registry.counter_fn(
         "fmn_outbox_dead_letters_total",
-        "Outbox entries (batches) moved to the dead letters: handed out too often unconfirmed.",
+        "Dead letters written by this run: notifications their sink gave up for good, and outbox "
+        "entries (batches) handed out too often unconfirmed.",
         [outbox] { return static_cast<double>(outbox->dead_lettered_total()); }, kind);
     registry.counter_fn(
         "fmn_outbox_errors_total",
@@ -51,14 +52,8 @@ SinkWorker& Service::Impl::add_worker(sinks::Sink& sink, sinks::RedisOutbox* out
   return *w;
 }
 
-sinks::FailureHandler Service::Impl::failure_handler(DestinationKind kind) {
-  return failure_watches[static_cast<size_t>(kind)].watch(failures.handler(kind));
-}
-
-sinks::Sink& Service::Impl::record(sinks::Sink& sink, DestinationKind kind,
-                                   RecordedSink::Records records) {
-  return *recorded.emplace_back(std::make_unique<RecordedSink>(
-      sink, records, failure_watches[static_cast<size_t>(kind)], *recorder));
+sinks::Sink& Service::Impl::record(sinks::Sink& sink, RecordedSink::Records records) {
+  return *recorded.emplace_back(std::make_unique<RecordedSink>(sink, records, *recorder));
 }
 
 Result<sinks::RedisOutbox*> Service::Impl::open_outbox(
@@ -97,14 +92,13 @@ Result<bool> Service::Impl::open_sinks() {
     sinks::DigestStore& own = *digest_stores.emplace_back(std::move(store).value());
     sinks::Sink& in = *sinks.emplace_back(std::move(inner));
     auto batcher = std::make_unique<sinks::DigestBatcher>(
-        record(in, kind, RecordedSink::Records::kOutcomes), own, sinks::DigestBatcherConfig{},
-        SystemClock::instance(), failure_handler(kind));
+        record(in, RecordedSink::Records::kOutcomes), own, sinks::DigestBatcherConfig{},
+        SystemClock::instance(), failures.handler(kind));
     batcher->recover();
     sinks::Sink& batched = *sinks.emplace_back(std::move(batcher));
     auto outbox = open_outbox(redis, kind);
     if (!outbox) return outbox.error();
-    router.route(kind,
-                 add_worker(record(batched, kind, RecordedSink::Records::kHeldForDigest), *outbox));
+    router.route(kind, add_worker(record(batched, RecordedSink::Records::kHeldForDigest), *outbox));
     return true;
   };
 
@@ -121,7 +115,7 @@ Result<bool> Service::Impl::open_sinks() {
         route_batched(DestinationKind::kEmail,
                       std::make_unique<sinks::EmailSink>(
                           std::move(transport).value(), email, sinks::TemplateSet::builtin(),
-                          SystemClock::instance(), failure_handler(DestinationKind::kEmail)));
+                          SystemClock::instance(), failures.handler(DestinationKind::kEmail)));
     if (!routed) return routed.error();
   }
   if (!config.irc_server.empty()) {
@@ -137,7 +131,7 @@ Result<bool> Service::Impl::open_sinks() {
         DestinationKind::kIrc,
         std::make_unique<sinks::IrcSink>(std::make_unique<sinks::TcpIrcTransport>(host, port), irc,
                                          sinks::TemplateSet::builtin(), SystemClock::instance(),
-                                         failure_handler(DestinationKind::kIrc)));
+                                         failures.handler(DestinationKind::kIrc)));
     if (!routed) return routed.error();
   }
   if (!config.sse_listen.empty()) {
@@ -167,9 +161,8 @@ Result<bool> Service::Impl::open_sinks() {
     auto outbox = open_outbox(redis, DestinationKind::kSse);
     if (!outbox) return outbox.error();
     sinks::Sink& sse_sink = *sinks.emplace_back(std::make_unique<sinks::SseSink>(*sse));
-    router.route(DestinationKind::kSse, add_worker(record(sse_sink, DestinationKind::kSse,
-                                                          RecordedSink::Records::kOutcomes),
-                                                   *outbox));
+    router.route(DestinationKind::kSse,
+                 add_worker(record(sse_sink, RecordedSink::Records::kOutcomes), *outbox));
     log::info("sse_listening", {{"address", sse_config.bind}, {"port", sse->port()}});
   }
   // The kinds opened from the table: each with its section's settings, a batcher and an outbox.
@@ -179,7 +172,7 @@ Result<bool> Service::Impl::open_sinks() {
   };
   for (const sinks::DestinationSink& kind : sinks::destination_sinks()) {
     auto section = config.sink_sections.find(destination_kind_info(kind.kind).config_section);
-    context.on_failure = failure_handler(kind.kind);
+    context.on_failure = failures.handler(kind.kind);
     auto opened =
         kind.open(section != config.sink_sections.end() ? section->second
                                                         : sinks::SinkSettings(kind.settings),
@@ -193,8 +186,7 @@ Result<bool> Service::Impl::open_sinks() {
   if (config.stdout_fallback) {
     sinks::Sink& printed =
         *sinks.emplace_back(std::make_unique<sinks::StdoutSink>(stdout, config.public_url));
-    SinkWorker& out =
-        add_worker(record(printed, DestinationKind::kStdout, RecordedSink::Records::kOutcomes));
+    SinkWorker& out = add_worker(record(printed, RecordedSink::Records::kOutcomes));
     router.route_unrouted(out);
   }
   return true;

@@ -85,25 +85,38 @@ void SinkWorker::deliver(const Batch& batch) {
     sink_.deliver(*batch.notifications);
     return;
   }
-  // The entry leaves the outbox once every notification in it is settled.
+  // The entry leaves the outbox once every notification in it is settled; one given up goes to
+  // the dead letters with it. Each callback holds two words (small enough for std::function to
+  // keep without allocating).
   const size_t n = batch.notifications->size();
-  auto left = std::make_shared<size_t>(n);
-  std::vector<sinks::NotificationSettled> settled(n, [this, left, id = batch.entry_id] {
-    --unsettled_;
-    if (--*left == 0) settled_ids_.push_back(id);
-  });
+  auto entry = unsettled_entries_.insert(unsettled_entries_.end(), {this, batch, n});
+  settled_.clear();
+  for (size_t i = 0; i < n; ++i) {
+    settled_.emplace_back([entry, i](std::string_view failure) {
+      SinkWorker& w = *entry->worker;
+      --w.unsettled_;
+      if (!failure.empty()) {
+        w.dead_letters_.push_back(
+            {(*entry->batch.notifications)[i], std::string(failure), entry->batch.entry_id});
+      }
+      if (--entry->left > 0) return;
+      w.settled_ids_.push_back(std::move(entry->batch.entry_id));
+      w.unsettled_entries_.erase(entry);
+    });
+  }
   unsettled_ += n;
-  sink_.deliver_confirmed(*batch.notifications, settled);
+  sink_.deliver_confirmed(*batch.notifications, settled_);
 }
 
 void SinkWorker::remove_settled() {
-  if (settled_ids_.empty()) return;
-  auto removed = outbox_->remove(settled_ids_);
+  if (settled_ids_.empty() && dead_letters_.empty()) return;
+  auto removed = outbox_->remove(settled_ids_, dead_letters_);
   if (!removed) {
     outbox_error(removed.error());  // kept: removed with the next ones
     return;
   }
   settled_ids_.clear();
+  dead_letters_.clear();
 }
 
 void SinkWorker::outbox_error(const Error& e) {

@@ -16,6 +16,9 @@
 // in the outbox for the next start (left_in_outbox()); what the claim dead-letters (handed out
 // too often) goes to `dead_letters`. Should the outbox fail (Redis down), the
 // batch is delivered from memory as without one, and counted (outbox_errors()).
+// A notification the sink gave up for good (an SMTP 5xx for its recipient, out of attempts) is
+// settled like the others and its entry leaves the outbox as usual, but the notification is
+// first written to the kind's dead letters (RedisOutbox::remove), so only it is set apart.
 // Thread-safety: submit(), depth() and the counters from any thread; the sink is only touched by
 // the worker.
 #pragma once
@@ -25,6 +28,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -103,9 +107,17 @@ class SinkWorker {
   std::atomic<bool> stopped_{false};
   std::atomic<uint64_t> submitted_{0}, completed_{0};
   sinks::RedisOutbox* outbox_;
-  std::vector<std::string> settled_ids_;  // worker thread only
-  size_t unsettled_ = 0;                  // notifications; worker thread only; read after join
-  uint64_t recovered_ = 0;                // written before the thread starts
+  struct UnsettledEntry {
+    SinkWorker* worker;
+    Batch batch;
+    size_t left;  // notifications not settled yet
+  };
+  std::list<UnsettledEntry> unsettled_entries_;      // worker thread only
+  std::vector<sinks::NotificationSettled> settled_;  // worker thread only, reused per batch
+  std::vector<std::string> settled_ids_;             // worker thread only
+  std::vector<sinks::DeadLetter> dead_letters_;      // given up since the last removal
+  size_t unsettled_ = 0;    // notifications; worker thread only; read after join
+  uint64_t recovered_ = 0;  // written before the thread starts
   std::atomic<uint64_t> outbox_errors_{0};
   std::thread thread_;
 };

@@ -86,9 +86,13 @@ void DigestBatcher::deliver_confirmed(std::span<const Notification> batch,
       } else {
         on_the_way_.insert(id);
         immediate_.push_back(n);
-        settled_.push_back([this, id, outer = std::move(outer)] {
+        settled_.push_back([this, id, outer = std::move(outer)](std::string_view failure) mutable {
           delivered(id);
-          if (outer) outer();
+          if (failure.empty()) {
+            outer();
+          } else {
+            outer.give_up(failure);
+          }
         });
       }
       continue;

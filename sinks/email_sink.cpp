@@ -29,7 +29,7 @@ void EmailSink::deliver_confirmed(std::span<const Notification> batch,
     auto mail = composer_.compose(n, rendered_, unsubscribe_url_, now);
     if (!mail) {
       reject(n, mail.error());
-      if (done) done();
+      done.give_up(mail.error().message);
       continue;
     }
     submit({std::move(mail.value()), n.user, 0, std::move(done)});
@@ -49,7 +49,7 @@ void EmailSink::deliver_digest(const Digest& digest, DigestSettled settled) {
                                        std::chrono::system_clock::to_time_t(clock_.wall()));
   if (!mail) {
     reject(first, mail.error());
-    settled();
+    settled.give_up(mail.error().message);
     return;
   }
   submit({std::move(mail.value()), first.user, 0, std::move(settled)});
@@ -86,7 +86,7 @@ void EmailSink::submit(Pending pending) {
   if (queue_.size() >= config_.max_queued) {
     counters_.dropped.fetch_add(1, std::memory_order_relaxed);
     report(queue_.front().user, queue_.front().email.to, false, "dropped: retry queue full");
-    pop_and_settle();
+    pop_and_settle("dropped: retry queue full");
   }
   queue_.push_back(std::move(pending));
   send_queued();
@@ -104,13 +104,11 @@ void EmailSink::send_queued() {
         break;
       case SendStatus::kPermanent:
         give_up(head, true, "refused (" + std::to_string(result.smtp_code) + "): " + result.detail);
-        pop_and_settle();
         break;
       case SendStatus::kTemporary: {
         if (head.attempts >= config_.backoff.max_attempts) {
           give_up(head, false,
                   "gave up after " + std::to_string(head.attempts) + " attempts: " + result.detail);
-          pop_and_settle();
           break;
         }
         counters_.retried.fetch_add(1, std::memory_order_relaxed);
@@ -122,15 +120,20 @@ void EmailSink::send_queued() {
   }
 }
 
-void EmailSink::pop_and_settle() {
+void EmailSink::pop_and_settle(std::string_view failure) {
   DigestSettled settled = std::move(queue_.front().settled);
   queue_.pop_front();
-  if (settled) settled();
+  if (failure.empty()) {
+    settled();
+  } else {
+    settled.give_up(failure);
+  }
 }
 
 void EmailSink::give_up(const Pending& p, bool permanent, std::string detail) {
   counters_.failed.fetch_add(1, std::memory_order_relaxed);
-  report(p.user, p.email.to, permanent, std::move(detail));
+  report(p.user, p.email.to, permanent, detail);
+  pop_and_settle(detail);  // `p` is the head
 }
 
 void EmailSink::reject(const Notification& n, const Error& error) {

@@ -63,7 +63,9 @@ class EmailSink : public Sink {
   // Sends queued emails, oldest first, until one fails or the queue is empty.
   void send_queued();
   // Removes the head of the queue, then settles it (the callback may queue more email).
-  void pop_and_settle();
+  // Pops the head and settles it: delivered, or given up with `failure`.
+  void pop_and_settle(std::string_view failure = {});
+  // Counts and reports the head `p` as given up, then pops and settles it.
   void give_up(const Pending& p, bool permanent, std::string detail);
   void reject(const Notification& n, const Error& error);
   void report(const std::string& user, const std::string& address, bool permanent,

@@ -22,14 +22,16 @@
 #include <string_view>
 #include <vector>
 
+#include "sinks/settled.h"
+
 namespace fmn::sinks {
 
 struct IrcPrivmsg {
   std::string target;  // the nick
   std::string text;    // the whole command, "PRIVMSG nick :..."
   bool last_of_notification = false;
-  uint32_t refusals = 0;          // 401s so far: the target was not on the server
-  std::function<void()> settled;  // on a last line: called once the sink is finished with it
+  uint32_t refusals = 0;  // 401s so far: the target was not on the server
+  Settled settled;        // on a last line: called once the sink is finished with it
 };
 
 class IrcReceipts {

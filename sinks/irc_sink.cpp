@@ -102,7 +102,7 @@ void IrcSink::deliver(std::span<const Notification> batch) {
 void IrcSink::deliver_confirmed(std::span<const Notification> batch,
                                 std::span<NotificationSettled> settled) {
   for (size_t i = 0; i < batch.size(); ++i) {
-    if (!enqueue_notification(batch[i], settled[i])) settled[i]();  // never deliverable
+    if (!enqueue_notification(batch[i], settled[i])) settled[i].give_up("irc: invalid nick");
   }
   pump(std::chrono::milliseconds(0));
 }
@@ -112,7 +112,7 @@ void IrcSink::deliver_digest(const Digest& digest, DigestSettled settled) {
   for (size_t i = 0; i < digest.items.size(); ++i) {
     const bool last = i + 1 == digest.items.size();
     if (!enqueue_notification(digest.items[i], last ? settled : DigestSettled()) && last) {
-      settled();
+      settled.give_up("irc: invalid nick");
     }
   }
   pump(std::chrono::milliseconds(0));
@@ -135,8 +135,14 @@ bool IrcSink::enqueue_notification(const Notification& n, NotificationSettled se
   return false;
 }
 
-void IrcSink::finished(IrcPrivmsg& line) {
-  if (line.settled) std::exchange(line.settled, {})();
+void IrcSink::finished(IrcPrivmsg& line, std::string_view failure) {
+  if (!line.settled) return;
+  NotificationSettled settled = std::exchange(line.settled, {});
+  if (failure.empty()) {
+    settled();
+  } else {
+    settled.give_up(failure);
+  }
 }
 
 void IrcSink::send_confirmation(const ConfirmationRequest& request) {
@@ -167,7 +173,7 @@ bool IrcSink::enqueue(const std::string& nick, std::string_view text, Notificati
     if (target.lines.front().last_of_notification) {
       counters_.dropped.fetch_add(1, std::memory_order_relaxed);
     }
-    finished(target.lines.front());
+    finished(target.lines.front(), "irc: dropped, the nick's queue is full");
     target.lines.pop_front();
     if (target.put_back > 0) --target.put_back;
   }
@@ -329,8 +335,9 @@ void IrcSink::give_up(IrcPrivmsg& refused) {
                      std::to_string(notifications) + " notification(s) given up",
                  notifications});
   }
-  finished(refused);
-  for (IrcPrivmsg& line : target.lines) finished(line);
+  const std::string why = "irc: " + refused.target + " is not on the server";
+  finished(refused, why);
+  for (IrcPrivmsg& line : target.lines) finished(line, why);
   target.lines.clear();
   target.put_back = 0;
 }

@@ -116,8 +116,8 @@ class IrcSink : public Sink {
   bool enqueue(const std::string& nick, std::string_view text, NotificationSettled settled = {});
   // Renders and queues one notification; counts and reports it when its nick is invalid.
   bool enqueue_notification(const Notification& n, NotificationSettled settled);
-  // A line leaves the sink for good (confirmed, given up, dropped).
-  static void finished(IrcPrivmsg& line);
+  // A line leaves the sink for good: confirmed, or given up or dropped (`failure`).
+  static void finished(IrcPrivmsg& line, std::string_view failure = {});
 
   std::unique_ptr<IrcTransport> transport_;
   IrcConfig config_;

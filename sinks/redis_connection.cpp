@@ -2,6 +2,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include <optional>
+
 namespace fmn::sinks {
 
 Result<std::unique_ptr<RedisConnection>> RedisConnection::open(const RedisConfig& config) {
@@ -36,45 +38,86 @@ Result<bool> RedisConnection::reconnect() {
   return true;
 }
 
-Result<RedisReply> RedisConnection::command(const std::vector<std::string_view>& argv) {
-  std::vector<const char*> args;
-  std::vector<size_t> lengths;
-  for (std::string_view a : argv) {
-    args.push_back(a.data());
-    lengths.push_back(a.size());
+namespace {
+
+// The reply flattened as RedisReply says; kIo for an error reply (an EXEC whose transaction
+// was refused, too).
+Result<RedisReply> flatten(const redisReply& r) {
+  RedisReply reply;
+  switch (r.type) {
+    case REDIS_REPLY_INTEGER:
+      reply.integer = r.integer;
+      break;
+    case REDIS_REPLY_NIL:
+      reply.nil = true;
+      break;
+    case REDIS_REPLY_ERROR:
+      return Error{ErrorCode::kIo, "redis: " + std::string(r.str, r.len)};
+    case REDIS_REPLY_ARRAY:
+      for (size_t i = 0; i < r.elements; ++i) {
+        const redisReply* e = r.element[i];
+        if (e->type == REDIS_REPLY_STRING) reply.elements.emplace_back(e->str, e->len);
+        if (e->type == REDIS_REPLY_ERROR) {
+          return Error{ErrorCode::kIo, "redis: " + std::string(e->str, e->len)};
+        }
+      }
+      break;
+    default:
+      break;  // status replies carry nothing the callers need
   }
+  return reply;
+}
+
+}  // namespace
+
+Result<RedisReply> RedisConnection::command(const std::vector<std::string_view>& argv) {
+  return send({argv}, false);
+}
+
+Result<RedisReply> RedisConnection::transaction(
+    const std::vector<std::vector<std::string_view>>& commands) {
+  return send(commands, true);
+}
+
+Result<RedisReply> RedisConnection::send(const std::vector<std::vector<std::string_view>>& commands,
+                                         bool atomic) {
+  std::vector<std::vector<const char*>> args(commands.size());
+  std::vector<std::vector<size_t>> lengths(commands.size());
+  for (size_t c = 0; c < commands.size(); ++c) {
+    for (std::string_view a : commands[c]) {
+      args[c].push_back(a.data());
+      lengths[c].push_back(a.size());
+    }
+  }
+  static const char* kMulti = "MULTI";
+  static const char* kExec = "EXEC";
+  static const size_t kMultiLength = 5, kExecLength = 4;
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (context_ == nullptr || context_->err != 0) {
       auto ok = reconnect();
       if (!ok) return ok.error();
     }
-    auto* r = static_cast<redisReply*>(
-        redisCommandArgv(context_, static_cast<int>(args.size()), args.data(), lengths.data()));
-    if (r == nullptr) continue;  // connection lost: reconnect and try once more
-    RedisReply reply;
-    std::string error;
-    switch (r->type) {
-      case REDIS_REPLY_INTEGER:
-        reply.integer = r->integer;
-        break;
-      case REDIS_REPLY_NIL:
-        reply.nil = true;
-        break;
-      case REDIS_REPLY_ERROR:
-        error.assign(r->str, r->len);
-        break;
-      case REDIS_REPLY_ARRAY:
-        for (size_t i = 0; i < r->elements; ++i) {
-          const redisReply* e = r->element[i];
-          if (e->type == REDIS_REPLY_STRING) reply.elements.emplace_back(e->str, e->len);
-        }
-        break;
-      default:
-        break;  // status replies carry nothing the callers need
+    // Everything is written in one go and the replies read after: one round trip.
+    if (atomic) redisAppendCommandArgv(context_, 1, &kMulti, &kMultiLength);
+    for (size_t c = 0; c < commands.size(); ++c) {
+      redisAppendCommandArgv(context_, static_cast<int>(args[c].size()), args[c].data(),
+                             lengths[c].data());
     }
-    freeReplyObject(r);
-    if (!error.empty()) return Error{ErrorCode::kIo, "redis: " + error};
-    return reply;
+    if (atomic) redisAppendCommandArgv(context_, 1, &kExec, &kExecLength);
+    const size_t replies = commands.size() + (atomic ? 2 : 0);
+    std::optional<Result<RedisReply>> last;
+    size_t read = 0;
+    for (; read < replies; ++read) {
+      void* raw = nullptr;
+      if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) break;
+      auto* r = static_cast<redisReply*>(raw);
+      // In a transaction only EXEC's reply says what happened (an error queuing a command
+      // makes EXEC refuse the whole transaction).
+      if (!atomic || read + 1 == replies) last = flatten(*r);
+      freeReplyObject(r);
+    }
+    if (read < replies) continue;  // connection lost: reconnect and try once more
+    return std::move(*last);
   }
   return Error{ErrorCode::kIo,
                "redis: " + std::string(context_ ? context_->errstr : "no connection")};

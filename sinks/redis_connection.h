@@ -1,10 +1,10 @@
 // RedisConnection: one hiredis connection, shared by every Redis-backed component (digest store,
 // outbox), so they connect, time out, reconnect and report errors the same way.
 //
-// command() runs one command in argv form (binary-safe), reconnecting once if the connection was
-// lost; a second failure, or an error reply, is reported as kIo. The reply is flattened: an
-// integer, nil, or the string elements of an array (scripts return flat arrays). Not
-// thread-safe: one thread at a time.
+// command() runs one command in argv form (binary-safe), transaction() several in one MULTI/EXEC,
+// each reconnecting once if the connection was lost; a second failure, or an error reply, is
+// reported as kIo. The reply is flattened: an integer, nil, or the string elements of an array
+// (scripts return flat arrays). Not thread-safe: one thread at a time.
 #pragma once
 
 #include <chrono>
@@ -42,12 +42,17 @@ class RedisConnection {
   RedisConnection& operator=(const RedisConnection&) = delete;
 
   Result<RedisReply> command(const std::vector<std::string_view>& argv);
+  // `commands` in one MULTI/EXEC, written in one go (one round trip); the reply is EXEC's,
+  // flattened the same way (e.g. XADD's id as a string element, nested arrays left out). An
+  // error reply of any command is reported as kIo.
+  Result<RedisReply> transaction(const std::vector<std::vector<std::string_view>>& commands);
   std::string describe() const;
 
  private:
   RedisConnection(std::string host, int port, std::chrono::milliseconds timeout)
       : host_(std::move(host)), port_(port), timeout_(timeout) {}
   Result<bool> reconnect();
+  Result<RedisReply> send(const std::vector<std::vector<std::string_view>>& commands, bool atomic);
 
   std::string host_;
   int port_;

@@ -9,24 +9,6 @@ namespace {
 
 constexpr std::string_view kGroup = "fmn";
 
-constexpr size_t kMaxIdsPerCall = 1000;  // Lua's unpack() takes a few thousand at most
-
-// KEYS: stream. ARGV: group, consumer, items. Returns {the new entry's id}.
-constexpr std::string_view kAppendScript = R"(
-redis.call('XADD', KEYS[1], '*', 'n', ARGV[3])
-local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1, 'STREAMS', KEYS[1], '>')
-local ids = {}
-if r then for _, e in ipairs(r[1][2]) do ids[#ids + 1] = e[1] end end
-return ids)";
-
-// KEYS: stream. ARGV: group, id...
-constexpr std::string_view kRemoveScript = R"(
-local ids = {}
-for i = 2, #ARGV do ids[#ids + 1] = ARGV[i] end
-redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
-redis.call('XDEL', KEYS[1], unpack(ids))
-return #ids)";
-
 // KEYS: stream, dead stream. ARGV: group, consumer, claim idle ms, max deliveries.
 // Claims this consumer's pending entries and others' idle ones (XCLAIM counts a delivery),
 // moves those handed out more than max deliveries times to the dead stream, and returns
@@ -45,7 +27,8 @@ for _, p in ipairs(pending) do
     else
       local item = e[2][2]
       if count + 1 > tonumber(ARGV[4]) then
-        redis.call('XADD', KEYS[2], '*', 'n', item, 'id', id, 'deliveries', count)
+        redis.call('XADD', KEYS[2], '*', 'n', item, 'id', id, 'deliveries', count,
+                   'reason', 'handed out ' .. count .. ' times unconfirmed')
         redis.call('XACK', KEYS[1], ARGV[1], id)
         redis.call('XDEL', KEYS[1], id)
         dead[#dead + 1] = item
@@ -61,6 +44,26 @@ for _, item in ipairs(dead) do out[#out + 1] = item end
 for _, v in ipairs(live) do out[#out + 1] = v end
 return out)";
 
+// KEYS: dead stream. ARGV: limit, user (empty: everyone's). Returns {id, user, address,
+// reason, ...}, newest first.
+constexpr std::string_view kListDeadScript = R"(
+local out = {}
+local found = 0
+for _, e in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 100000)) do
+  local f = {}
+  for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
+  local user = f['user'] or ''
+  if ARGV[2] == '' or user == ARGV[2] then
+    out[#out + 1] = e[1]
+    out[#out + 1] = user
+    out[#out + 1] = f['address'] or ''
+    out[#out + 1] = f['reason'] or ''
+    found = found + 1
+    if found >= tonumber(ARGV[1]) then break end
+  end
+end
+return out)";
+
 }  // namespace
 
 Result<std::unique_ptr<RedisOutbox>> RedisOutbox::open(const RedisConfig& redis,
@@ -72,31 +75,56 @@ Result<std::unique_ptr<RedisOutbox>> RedisOutbox::open(const RedisConfig& redis,
   if (!group && group.error().message.find("BUSYGROUP") == std::string::npos) {
     return group.error();
   }
-  return std::unique_ptr<RedisOutbox>(
-      new RedisOutbox(std::move(connection).value(), std::move(stream), std::move(config)));
+  return std::unique_ptr<RedisOutbox>(new RedisOutbox(
+      std::move(connection).value(), std::string(kind), std::move(stream), std::move(config)));
 }
 
+// One transaction per batch, no script: XADD and XREADGROUP together put the entry in this
+// consumer's pending list at once (no other entry is ever unread, every append reads its own).
+// A script would do the same but copies the batch into Lua and back, which costs Redis several
+// times the XADD itself at a large fan-out.
 Result<std::string> RedisOutbox::append(std::span<const Notification> batch) {
   std::lock_guard lock(mu_);
   encoded_.clear();
   encode_notifications(batch, encoded_);
-  auto r =
-      redis_->command({"EVAL", kAppendScript, "1", stream_, kGroup, config_.consumer, encoded_});
+  auto r = redis_->transaction(
+      {{"XADD", stream_, "*", "n", encoded_},
+       {"XREADGROUP", "GROUP", kGroup, config_.consumer, "COUNT", "1", "STREAMS", stream_, ">"}});
   if (!r) return r.error();
-  if (r->elements.size() != 1) return Error{ErrorCode::kIo, "redis outbox: entry not read back"};
+  if (r->elements.size() != 1) return Error{ErrorCode::kIo, "redis outbox: entry not added"};
   return std::move(r->elements[0]);
 }
 
-Result<bool> RedisOutbox::remove(std::span<const std::string> ids) {
+Result<bool> RedisOutbox::remove(std::span<const std::string> ids,
+                                 std::span<const DeadLetter> dead) {
   std::lock_guard lock(mu_);
-  for (size_t start = 0; start < ids.size(); start += kMaxIdsPerCall) {
-    std::vector<std::string_view> argv{"EVAL", kRemoveScript, "1", stream_, kGroup};
-    for (size_t i = start; i < ids.size() && i < start + kMaxIdsPerCall; ++i) {
-      argv.push_back(ids[i]);
-    }
-    auto r = redis_->command(argv);
-    if (!r) return r.error();
+  return remove_locked(ids, dead);
+}
+
+Result<bool> RedisOutbox::remove_locked(std::span<const std::string> ids,
+                                        std::span<const DeadLetter> dead) {
+  if (ids.empty() && dead.empty()) return true;
+  std::vector<std::string> encoded(dead.size());
+  std::vector<std::vector<std::string_view>> commands;
+  for (size_t i = 0; i < dead.size(); ++i) {
+    const DeadLetter& d = dead[i];
+    encode_notifications({&d.notification, 1}, encoded[i]);
+    commands.push_back({"XADD", dead_, "*", "n", encoded[i], "entry", d.entry_id, "user",
+                        d.notification.user, "address", d.notification.address, "reason",
+                        d.reason});
   }
+  if (!ids.empty()) {
+    std::vector<std::string_view> ack{"XACK", stream_, kGroup}, del{"XDEL", stream_};
+    for (const std::string& id : ids) {
+      ack.push_back(id);
+      del.push_back(id);
+    }
+    commands.push_back(std::move(ack));
+    commands.push_back(std::move(del));
+  }
+  auto r = redis_->transaction(commands);
+  if (!r) return r.error();
+  dead_lettered_.fetch_add(dead.size(), std::memory_order_relaxed);
   return true;
 }
 
@@ -125,13 +153,11 @@ Result<OutboxRecovery> RedisOutbox::recover() {
     const std::string& id = r->elements[i];
     bad.push_back(id);
     auto moved = redis_->command(
-        {"XADD", dead_, "*", "n", r->elements[i + 1], "id", id, "deliveries", "undecodable"});
+        {"XADD", dead_, "*", "n", r->elements[i + 1], "id", id, "reason", "undecodable"});
     if (!moved) return moved.error();
   }
-  for (const std::string& id : bad) {
-    auto removed = redis_->command({"EVAL", kRemoveScript, "1", stream_, kGroup, id});
-    if (!removed) return removed.error();
-  }
+  auto removed = remove_locked(bad, {});
+  if (!removed) return removed.error();
   recovery.undecodable = bad.size();
   dead_lettered_.fetch_add(recovery.dead_lettered + bad.size(), std::memory_order_relaxed);
   return recovery;
@@ -142,6 +168,19 @@ Result<size_t> RedisOutbox::size() {
   auto r = redis_->command({"XLEN", stream_});
   if (!r) return r.error();
   return static_cast<size_t>(r->integer);
+}
+
+Result<std::vector<DeadLetterRecord>> RedisOutbox::list_dead_letters(std::string_view user,
+                                                                     size_t limit) {
+  std::lock_guard lock(mu_);
+  const std::string count = std::to_string(limit);
+  auto r = redis_->command({"EVAL", kListDeadScript, "1", dead_, count, user});
+  if (!r) return r.error();
+  std::vector<DeadLetterRecord> out;
+  for (size_t i = 0; i + 3 < r->elements.size(); i += 4) {
+    out.push_back({r->elements[i], r->elements[i + 1], r->elements[i + 2], r->elements[i + 3]});
+  }
+  return out;
 }
 
 Result<size_t> RedisOutbox::dead_letters() {

@@ -3,7 +3,9 @@
 //
 //   <prefix>outbox:<kind>        stream of entries, one per batch handed to the kind's queue
 //                                (field `n`: encode_notifications(), notification_codec.h)
-//   <prefix>outbox:<kind>:dead   stream of dead letters (fields `n`, `id`, `deliveries`)
+//   <prefix>outbox:<kind>:dead   stream of dead letters: a notification its sink gave up (fields
+//                                `n`, `entry`, `user`, `address`, `reason`) or an entry handed
+//                                out too often (fields `n`, `id`, `deliveries`, `reason`)
 //   group `fmn`, one consumer per instance (`consumer`, stable across restarts)
 //
 // Why a stream and a group rather than a list and a processing list: the group's pending list
@@ -17,13 +19,14 @@
 // reliability.md has the figure). An entry is removed once all its notifications are settled;
 // after a crash its notifications are all delivered again, and the "already delivered" marks
 // (DigestBatcher) skip the ones that were.
-// append() adds a batch and reads it into this consumer's pending list in one atomic script (so
+// append() adds a batch and reads it into this consumer's pending list in one transaction (so
 // no entry is ever unowned); it returns once Redis has answered, i.e. the batch is in Redis
 // (as durable as Redis' own persistence, docs/reliability.md). remove() acknowledges and deletes
-// entries whose sink confirmed them. recover() (at start-up) claims this consumer's entries from
-// a previous run and other consumers' entries idle for `claim_idle`, dead-letters those handed
-// out more than `max_deliveries` times, and returns the rest for delivery again.
-// Thread-safety: every method may be called from any thread (one connection, under a mutex).
+// entries whose sink settled them, writing the notifications it gave up to the dead letters.
+// recover() (at start-up) claims this consumer's entries from a previous run and other consumers'
+// entries idle for `claim_idle`, dead-letters those handed out more than `max_deliveries` times,
+// and returns the rest for delivery again. Thread-safety: every method may be called from any
+// thread (one connection, under a mutex).
 #pragma once
 
 #include <atomic>
@@ -49,6 +52,20 @@ struct OutboxEntry {
   std::vector<Notification> notifications;
 };
 
+// A notification its sink gave up for good, on its way to the dead letters.
+struct DeadLetter {
+  Notification notification;
+  std::string reason;    // the sink's: "refused (550): ..."
+  std::string entry_id;  // the outbox entry it came from
+};
+
+// One dead letter as listed for an operator: a notification given up (user and address set), or
+// a whole entry handed out too often unconfirmed (user and address empty).
+struct DeadLetterRecord {
+  std::string id;  // the dead letter's stream id: when it was set apart
+  std::string user, address, reason;
+};
+
 struct OutboxRecovery {
   std::vector<OutboxEntry> entries;  // to deliver again
   size_t dead_lettered = 0;
@@ -63,21 +80,30 @@ class RedisOutbox {
 
   // The entry id of `batch` (not empty), once Redis holds it.
   Result<std::string> append(std::span<const Notification> batch);
-  Result<bool> remove(std::span<const std::string> ids);
+  // Writes `dead` to the dead letters and removes the entries `ids`, in one transaction.
+  Result<bool> remove(std::span<const std::string> ids, std::span<const DeadLetter> dead = {});
   Result<OutboxRecovery> recover();
   // Entries in the outbox (every consumer's), and dead letters.
   Result<size_t> size();
   Result<size_t> dead_letters();
+  // The newest `limit` dead letters, newest first; only `user`'s when not empty.
+  Result<std::vector<DeadLetterRecord>> list_dead_letters(std::string_view user, size_t limit);
 
+  const std::string& kind() const { return kind_; }
   uint64_t dead_lettered_total() const { return dead_lettered_.load(std::memory_order_relaxed); }
 
  private:
-  RedisOutbox(std::unique_ptr<RedisConnection> redis, std::string stream, OutboxConfig config)
-      : redis_(std::move(redis)),
+  RedisOutbox(std::unique_ptr<RedisConnection> redis, std::string kind, std::string stream,
+              OutboxConfig config)
+      : kind_(std::move(kind)),
+        redis_(std::move(redis)),
         stream_(std::move(stream)),
         dead_(stream_ + ":dead"),
         config_(std::move(config)) {}
 
+  Result<bool> remove_locked(std::span<const std::string> ids, std::span<const DeadLetter> dead);
+
+  const std::string kind_;
   std::mutex mu_;
   std::unique_ptr<RedisConnection> redis_;
   const std::string stream_, dead_;

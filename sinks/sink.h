@@ -18,6 +18,7 @@
 #include "core/notification.h"
 #include "sinks/confirmation.h"
 #include "sinks/digest.h"
+#include "sinks/settled.h"
 
 namespace fmn::sinks {
 
@@ -43,12 +44,10 @@ struct DeliveryFailure {
 };
 using FailureHandler = std::function<void(const DeliveryFailure&)>;
 
-// Called by a sink, on its own thread, once it is finished with a digest: delivered, or given
-// up (refused, rejected, out of attempts, dropped from a full queue). Until then the sink may
-// still retry it, and whoever handed it over keeps it durable.
-using DigestSettled = std::function<void()>;
-// The same for one notification handed to deliver_confirmed().
-using NotificationSettled = std::function<void()>;
+// Called by a sink once it is finished with a digest, or with one notification handed to
+// deliver_confirmed(): sinks/settled.h.
+using DigestSettled = Settled;
+using NotificationSettled = Settled;
 
 class Sink {
  public:

@@ -74,7 +74,7 @@ void WebhookSink::deliver_confirmed(std::span<const Notification> batch,
     if (!is_webhook_url(n.address)) {
       counters_.rejected.fetch_add(1, std::memory_order_relaxed);
       if (on_failure_) on_failure_({n.user, n.address, false, "not a webhook URL"});
-      if (done) done();
+      done.give_up("not a webhook URL");
       continue;
     }
     Pending p{n.user, n.address, {}, 0, std::move(done)};
@@ -150,6 +150,7 @@ void WebhookSink::submit(Pending pending) {
     const Pending& oldest = longest->second.items.front();
     counters_.dropped.fetch_add(1, std::memory_order_relaxed);
     if (on_failure_) on_failure_({oldest.user, oldest.url, false, "dropped: retry queue full"});
+    longest->second.items.front().failure = "dropped: retry queue full";
     settle_head(longest->second);
     if (longest->second.items.empty()) queues_.erase(longest);
   }
@@ -175,6 +176,7 @@ bool WebhookSink::attempt(Queue& queue) {
   if (secret.empty()) {
     counters_.rejected.fetch_add(1, std::memory_order_relaxed);
     if (on_failure_) on_failure_({head.user, head.url, false, "the destination has no secret"});
+    head.failure = "the destination has no secret";
     return true;
   }
   const HttpReply reply =
@@ -202,14 +204,20 @@ bool WebhookSink::attempt(Queue& queue) {
 
 void WebhookSink::settle_head(Queue& queue) {
   NotificationSettled settled = std::move(queue.items.front().settled);
+  const std::string failure = std::move(queue.items.front().failure);
   queue.items.pop_front();
   --queued_;
-  if (settled) settled();
+  if (failure.empty()) {
+    settled();
+  } else {
+    settled.give_up(failure);
+  }
 }
 
-void WebhookSink::give_up(const Pending& p, bool permanent, std::string detail) {
+void WebhookSink::give_up(Pending& p, bool permanent, std::string detail) {
   counters_.failed.fetch_add(1, std::memory_order_relaxed);
   log::warn("webhook_failed", {{"user", p.user}, {"host", origin(p.url)}, {"detail", detail}});
+  p.failure = detail;
   if (on_failure_) on_failure_({p.user, p.url, permanent, std::move(detail)});
 }
 

@@ -74,6 +74,7 @@ class WebhookSink : public Sink {
     std::string user, url, body;
     uint32_t attempts = 0;
     NotificationSettled settled;  // called once delivered or given up
+    std::string failure;          // why it was given up; empty: delivered
   };
   struct Queue {
     std::deque<Pending> items;
@@ -86,7 +87,7 @@ class WebhookSink : public Sink {
   // True when the head of `queue` is finished with (delivered or given up).
   bool attempt(Queue& queue);
   void settle_head(Queue& queue);
-  void give_up(const Pending& p, bool permanent, std::string detail);
+  void give_up(Pending& p, bool permanent, std::string detail);
   // The signed request's headers for `body` under `secret`.
   std::vector<std::string> headers(std::string_view event, std::string_view secret,
                                    std::string_view body) const;

@@ -80,7 +80,7 @@ class ChaosDriver {
     options.config_toml =
         servers_config(bus_.endpoint(), smtp_.url(), test::loopback_address(redis_.port()),
                        test::loopback_address(irc_.port())) +
-        "[pipeline]\nstop_grace_seconds = 3\n";
+        "[pipeline]\nstop_grace_seconds = 3\n[outbox]\nenabled = true\n";
     options.prefs_database = pg_.connection_string();
     auto pipeline = PipelineProcess::start(options);
     if (!pipeline) return failed("fmn-pipeline", pipeline.error());

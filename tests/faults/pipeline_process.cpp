@@ -78,6 +78,14 @@ test::Status PipelineProcess::terminate(test::Duration grace) {
   return test::ok_status();
 }
 
+Result<std::string> PipelineProcess::admin_text(const std::string& path) const {
+  auto response = admin_get(admin_port_, path);
+  if (response.status != 200) {
+    return Error{ErrorCode::kIo, "admin " + path + ": no 200 answer"};
+  }
+  return response.body;
+}
+
 std::string PipelineProcess::metrics_text() const {
   auto response = admin_get(admin_port_, "/metrics");
   return response.status == 200 ? response.body : std::string();

@@ -44,6 +44,8 @@ class PipelineProcess {
   test::Status wait_metric(std::string_view name, std::string_view labels,
                            const std::function<bool(double)>& holds, test::Duration timeout) const;
   std::string metrics_text() const;
+  // The body of GET `path` on the admin listener; an error when it does not answer 200.
+  Result<std::string> admin_text(const std::string& path) const;
   // The HTTP status of /readyz (0 when the endpoint does not answer).
   int readiness() const;
   std::string log_text() const { return test::read_log(dir_.path() / "pipeline.log"); }

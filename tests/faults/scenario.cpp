@@ -1,5 +1,9 @@
 #include "tests/faults/scenario.h"
 
+#include <hiredis/hiredis.h>
+
+#include <algorithm>
+#include <memory>
 #include <thread>
 
 namespace fmn::faults {
@@ -32,6 +36,30 @@ bool wait_for_count(const std::function<long long()>& count, long long want,
     if (count() == want) return true;
   }
   return false;
+}
+
+long long outbox_notifications(const test::RedisServer& redis, const std::string& kind) {
+  std::unique_ptr<redisContext, decltype(&redisFree)> c(
+      redisConnect(redis.host().c_str(), redis.port()), &redisFree);
+  if (!c || c->err) return -1;
+  auto* entries =
+      static_cast<redisReply*>(redisCommand(c.get(), "XRANGE fmn:outbox:%s - +", kind.c_str()));
+  if (entries == nullptr) return -1;
+  long long n = 0;
+  for (size_t i = 0; i < entries->elements; ++i) {
+    const redisReply* fields = entries->element[i]->element[1];
+    for (size_t f = 1; f < fields->elements; f += 2) {
+      std::string_view items(fields->element[f]->str, fields->element[f]->len);
+      n += static_cast<long long>(std::count(items.begin(), items.end(), '\n'));
+    }
+  }
+  freeReplyObject(entries);
+  return n;
+}
+
+bool wait_notifications(const test::RedisServer& redis, const std::string& kind, long long count,
+                        test::Duration timeout) {
+  return wait_for_count([&] { return outbox_notifications(redis, kind); }, count, timeout);
 }
 
 }  // namespace fmn::faults

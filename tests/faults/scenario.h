@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tests/support/child_process.h"
+#include "tests/support/redis_server.h"
 
 namespace fmn::faults {
 
@@ -31,5 +32,12 @@ std::string servers_config(const std::string& bus_endpoint, const std::string& s
 // Polls `count` (every 50 ms) until it returns `want`; false when `timeout` passed first.
 bool wait_for_count(const std::function<long long()>& count, long long want,
                     test::Duration timeout);
+
+// Notifications in a destination kind's outbox stream in `redis` (a newline ends each), -1 when
+// Redis is unreachable.
+long long outbox_notifications(const test::RedisServer& redis, const std::string& kind);
+// Polls outbox_notifications() until it is `count`; false when `timeout` passed first.
+bool wait_notifications(const test::RedisServer& redis, const std::string& kind, long long count,
+                        test::Duration timeout);
 
 }  // namespace fmn::faults

@@ -1,6 +1,6 @@
 // What the delivery history hears from a destination kind's chain (recorded sink -> digest
-// batcher -> recorded sink -> sink): sent, failed with the sink's reason, held for a digest
-// and then sent in it; and the recorder drops rather than blocks when its queue is full.
+// batcher -> recorded sink -> sink): sent, failed with the reason the sink gave up, held for a
+// digest and then sent in it; and the recorder drops rather than blocks when its queue is full.
 #include "pipeline/recorded_sink.h"
 
 #include <gtest/gtest.h>
@@ -23,50 +23,47 @@ using sinks::testing::MessageSpec;
 
 constexpr char kRefused[] = "nobody@example.org";
 
-// Delivers everything but mail to kRefused, which it reports refused before settling it, as
-// the email sink does.
+// Delivers everything but mail to kRefused, which it gives up as refused, as the email sink
+// does.
 class RefusingSink : public sinks::testing::RecordingSink {
  public:
-  explicit RefusingSink(sinks::FailureHandler on_failure) : on_failure_(std::move(on_failure)) {}
   void deliver_confirmed(std::span<const Notification> batch,
                          std::span<sinks::NotificationSettled> settled) override {
     for (size_t i = 0; i < batch.size(); ++i) {
       if (batch[i].address == kRefused) {
-        on_failure_({batch[i].user, batch[i].address, true, "refused (550): no such user"});
+        settled[i].give_up("refused (550): no such user");
+      } else {
+        settled[i]();
       }
-      settled[i]();
     }
   }
-
- private:
-  sinks::FailureHandler on_failure_;
 };
 
 // Gives up everything queued for kRefused at once, as the IRC sink does for a nick that is not
-// on the server: one failure for several notifications.
+// on the server.
 class GivingUpSink : public sinks::testing::RecordingSink {
  public:
-  explicit GivingUpSink(sinks::FailureHandler on_failure) : on_failure_(std::move(on_failure)) {}
   void deliver_confirmed(std::span<const Notification> batch,
                          std::span<sinks::NotificationSettled> settled) override {
-    on_failure_({"", kRefused, false, "irc: not on the server", batch.size()});
-    for (sinks::NotificationSettled& s : settled) s();
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (batch[i].address == kRefused) {
+        settled[i].give_up("irc: not on the server");
+      } else {
+        settled[i]();
+      }
+    }
   }
-
- private:
-  sinks::FailureHandler on_failure_;
 };
 
 struct Chain {
   std::shared_ptr<sinks::MemoryDeliveryHistory> history =
       std::make_shared<sinks::MemoryDeliveryHistory>();
   HistoryRecorder recorder{history};
-  FailureWatch watch;
-  RefusingSink sink{watch.watch({})};
-  RecordedSink outcomes{sink, RecordedSink::Records::kOutcomes, watch, recorder};
+  RefusingSink sink;
+  RecordedSink outcomes{sink, RecordedSink::Records::kOutcomes, recorder};
   sinks::MemoryDigestStore store;
-  sinks::DigestBatcher batcher{outcomes, store, {}, SystemClock::instance(), watch.watch({})};
-  RecordedSink front{batcher, RecordedSink::Records::kHeldForDigest, watch, recorder};
+  sinks::DigestBatcher batcher{outcomes, store, {}, SystemClock::instance(), {}};
+  RecordedSink front{batcher, RecordedSink::Records::kHeldForDigest, recorder};
 
   void deliver(std::vector<Notification> batch) {
     std::vector<sinks::NotificationSettled> settled(batch.size(), [] {});
@@ -105,18 +102,17 @@ TEST(RecordedSink, RecordsSentAndFailedWithTheSinksReason) {
   EXPECT_EQ(records[2].detail, "");
 }
 
-TEST(RecordedSink, OneFailureForSeveralNotificationsMarksEachOfThemFailed) {
+TEST(RecordedSink, EachNotificationGivenUpIsMarkedFailedWithItsReason) {
   auto history = std::make_shared<sinks::MemoryDeliveryHistory>();
   HistoryRecorder recorder(history);
-  FailureWatch watch;
-  GivingUpSink sink(watch.watch({}));
-  RecordedSink recorded(sink, RecordedSink::Records::kOutcomes, watch, recorder);
+  GivingUpSink sink;
+  RecordedSink recorded(sink, RecordedSink::Records::kOutcomes, recorder);
   const std::vector<Notification> queued{numbered(1, kRefused), numbered(2, kRefused)};
   const std::vector<Notification> more{numbered(3, kRefused)};
   const std::vector<Notification> elsewhere{numbered(4)};
   recorded.deliver(queued);
   recorded.deliver(more);
-  recorded.deliver(elsewhere);  // another address: its failure report is not about it
+  recorded.deliver(elsewhere);  // another address: delivered
   recorder.stop();
   auto records = history->recent("bowlofeggs", 0, 10);
   ASSERT_TRUE(records.ok());

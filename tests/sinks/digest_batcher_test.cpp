@@ -249,7 +249,7 @@ TEST(NotificationCodec, ABatchWritesEachMessageOnceAndComesBackWhole) {
   const std::vector<Notification> batch{a, b, c};
   std::string bytes;
   encode_notifications(batch, bytes);
-  EXPECT_EQ(std::count(bytes.begin(), bytes.end(), '\n'), 3);
+  EXPECT_EQ(std::count(bytes.begin(), bytes.end(), '\n'), 3);  // a newline ends each record
   EXPECT_EQ(bytes.find(a.message->msg_id), bytes.rfind(a.message->msg_id));  // written once
   auto back = decode_notifications(bytes);
   ASSERT_TRUE(back.ok()) << back.error().message;
@@ -257,7 +257,31 @@ TEST(NotificationCodec, ABatchWritesEachMessageOnceAndComesBackWhole) {
   for (size_t i = 0; i < 3; ++i) EXPECT_EQ(delivery_id((*back)[i]), delivery_id(batch[i]));
   EXPECT_EQ((*back)[1].user, "bob");
   EXPECT_EQ((*back)[0].message, (*back)[1].message);
-  EXPECT_FALSE(decode_notifications("N{}\n").ok());  // a recipient without a message
+  EXPECT_FALSE(decode_notifications("R0 1 2 0 0 1:a1:b1:c\n").ok());  // a recipient, no message
+}
+
+// Recipient fields are user data: separators inside them must not shift the fields after them.
+TEST(NotificationCodec, RecipientsWithSeparatorsInTheirFieldsComeBackIntact) {
+  Notification a = item(1), b = a;
+  b.user = "b:o b";
+  b.rule_name = "rule\nwith 12:colons and\nnewlines";
+  b.address = "";
+  b.user_id = 4000000000u;
+  const std::vector<Notification> batch{a, b, a};
+  std::string bytes;
+  encode_notifications(batch, bytes);
+  auto back = decode_notifications(bytes);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  ASSERT_EQ(back->size(), 3u);
+  EXPECT_EQ((*back)[1].user, b.user);
+  EXPECT_EQ((*back)[1].rule_name, b.rule_name);
+  EXPECT_EQ((*back)[1].address, "");
+  EXPECT_EQ((*back)[1].user_id, b.user_id);
+  EXPECT_EQ((*back)[2].address, a.address);
+  for (size_t cut = bytes.find('R') + 1; cut < bytes.size(); ++cut) {  // never the whole batch
+    auto part = decode_notifications(std::string_view(bytes).substr(0, cut));
+    EXPECT_TRUE(!part.ok() || part->size() < 3) << cut;
+  }
 }
 
 // An outbox entry recovered after a crash must still wait for its digest, not go out at once.

@@ -40,7 +40,7 @@ class Recorder:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         mode = self.mode()
-        if mode == "reject":
+        if mode == "reject" or address.startswith("refused-"):
             return "550 5.1.1 Mailbox unavailable (test server in reject mode)"
         if mode == "tempfail":
             # The reply is written before the close runs.

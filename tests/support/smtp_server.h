@@ -5,7 +5,8 @@
 // start, so the tests need no source tree. set_mode() switches the server, while it runs,
 // between accepting, rejecting recipients with 550 (permanent), answering 421 then
 // disconnecting (transient), refusing messages with 554 once sent (recorded apart) and
-// accepting slowly. The destructor kills the server and removes the directory.
+// accepting slowly. A recipient whose address starts with "refused-" is always refused with
+// 550, so one recipient can fail for good while the others are delivered. The destructor kills the server and removes the directory.
 // Move-only; not thread-safe.
 //
 //   auto smtp = SmtpServer::start();
