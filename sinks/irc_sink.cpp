@@ -329,11 +329,10 @@ void IrcSink::give_up(IrcPrivmsg& refused) {
   const size_t notifications =
       notifications_in(target.lines) + (refused.last_of_notification ? 1 : 0);
   counters_.failed.fetch_add(notifications, std::memory_order_relaxed);
-  if (on_failure_ && notifications > 0) {  // before settling: the failure says why they ended
+  if (on_failure_ && notifications > 0) {
     on_failure_({"", refused.target, false,
                  "irc: " + refused.target + " is not on the server; " +
-                     std::to_string(notifications) + " notification(s) given up",
-                 notifications});
+                     std::to_string(notifications) + " notification(s) given up"});
   }
   const std::string why = "irc: " + refused.target + " is not on the server";
   finished(refused, why);

@@ -38,9 +38,6 @@ struct DeliveryFailure {
   std::string address;
   bool permanent = false;  // the destination refused it; false: out of attempts, or rejected
   std::string detail;
-  // How many notifications it ends (an IRC nick's whole queue); the sink reports the failure
-  // before settling them.
-  size_t notifications = 1;
 };
 using FailureHandler = std::function<void(const DeliveryFailure&)>;
 
