@@ -2,10 +2,10 @@
 // fmn-pipeline and real servers: sign in at a real OpenID provider (npm's oidc-provider); add an
 // email address and an IRC nick, whose confirmation requests arrive at the SMTP server and at
 // ngIRCd; follow the links; write a rule with a typo, see the diagnostic at its position, fix
-// it, save it; publish a matching message on the bus; see it under "What you got" and at the
-// SMTP server; POST the email's List-Unsubscribe URL as a mail client does (RFC 8058) and see
-// the delivery gone in the app; at 320 px wide nothing overflows. Screenshots of each main page go
-// to <build>/web-screenshots/acceptance/ for a person to look at.
+// it, see the preview list, save it; publish a matching message on the bus; see it under "What you
+// got" and at the SMTP server; POST the email's List-Unsubscribe URL as a mail client does (RFC
+// 8058) and see the delivery gone in the app; at 320 px wide nothing overflows. Screenshots of each
+// main page go to <build>/web-screenshots/acceptance/ for a person to look at.
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -37,6 +37,13 @@ constexpr char kMessage[] =
     R"("update_title":"fmn-1.0-1.fc40"}},"msg_id":"2026-web-acceptance-1",)"
     R"("timestamp":1714564801.0,"i":1})";
 constexpr char kSubtitle[] = "alice commented on bodhi update fmn-1.0-1.fc40";
+// An earlier comment, on the bus before the rule exists: what the rule's preview lists.
+constexpr char kEarlier[] =
+    R"({"topic":"org.fedoraproject.prod.bodhi.update.comment","msg":{"agent":"alice",)"
+    R"("comment":{"anonymous":false,"author":"alice","group":null,"karma":0,)"
+    R"("text":"Works for me too","timestamp":1714478400.0,"update_submitter":"alice",)"
+    R"("update_title":"fmn-0.9-1.fc40"}},"msg_id":"2026-web-acceptance-0",)"
+    R"("timestamp":1714478401.0,"i":1})";
 
 // A mail's text with quoted-printable soft breaks joined and =XX escapes decoded.
 std::string decoded(const std::string& data) {
@@ -191,7 +198,14 @@ TEST_F(WebAcceptance, FromSignInToANotificationAndItsOneClickUnsubscribe) {
                    "; return t.indexOf('mail: email') >= 0 && t.indexOf('chat: irc') >= 0 &&"
                    " t.indexOf('(pending)') < 0;"));
 
-  // A rule with a typo: the diagnostic appears at its position; fixed, it saves.
+  // A comment of the past days, which the service keeps among its recent messages.
+  ASSERT_TRUE(bus->wait_for_subscriptions(1, kTimeout).ok());
+  ASSERT_TRUE(bus->publish(kTopic, kEarlier).ok());
+  ASSERT_TRUE(pipeline->wait_metric("fmn_recent_recorded_total", 1, kTimeout).ok())
+      << pipeline->output();
+
+  // A rule with a typo: the diagnostic appears at its position; fixed, its preview lists the
+  // earlier comment, and it saves.
   ASSERT_TRUE(browser
                   .execute(type_into("rule-name", "comments by me") +
                            type_into("rule-source",
@@ -202,12 +216,19 @@ TEST_F(WebAcceptance, FromSignInToANotificationAndItsOneClickUnsubscribe) {
            " d.textContent.indexOf('E0101') >= 0 &&"
            " d.textContent.indexOf('did you mean `usernames`?') >= 0 &&"
            " d.getAttribute('data-line') === '1' && d.getAttribute('data-column') === '45';"));
+  ASSERT_TRUE(browser.execute("document.getElementById('rule-source').scrollIntoView();").ok());
   shot(browser, "6-diagnostic");
   ASSERT_TRUE(browser
                   .execute(type_into("rule-source",
                                      "topic ~ \\\"*.bodhi.update.comment\\\" and $me in usernames"))
                   .ok());
   ASSERT_TRUE(wait("return " + text_of("check-result") + ".indexOf('No problems found.') >= 0;"));
+  ASSERT_TRUE(wait("return !document.getElementById('preview').hidden && " +
+                   text_of("preview-count") + " === 'Matched 1 of the last 1 messages.' && " +
+                   text_of("preview-list") +
+                   ".indexOf('alice commented on bodhi update fmn-0.9-1.fc40') >= 0;"));
+  ASSERT_TRUE(browser.execute("document.getElementById('check-result').scrollIntoView();").ok());
+  shot(browser, "6-preview");
   // Deliver to the email address only (the first destination is ticked for a new rule).
   ASSERT_TRUE(browser
                   .execute("document.querySelectorAll('#rule-deliveries input').forEach("
