@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "core/hex.h"
+
 namespace fmn {
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view data, size_t bytes) {
@@ -12,13 +14,7 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data, size_t 
   unsigned int mac_len = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &mac_len);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (size_t i = 0; i < std::min<size_t>(bytes, mac_len); ++i) {
-    hex.push_back(kHex[mac[i] >> 4]);
-    hex.push_back(kHex[mac[i] & 0xF]);
-  }
-  return hex;
+  return hex_lower(mac, std::min<size_t>(bytes, mac_len));
 }
 
 }  // namespace fmn

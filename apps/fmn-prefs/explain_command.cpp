@@ -3,12 +3,12 @@
 // match what would become of it (delivered at once, digest, pending confirmation, disabled).
 // With --redis the message comes from the service's recent-message store
 // (sinks/redis_recent_messages.h), so nobody has to find it by hand.
-#include <charconv>
 #include <cstdio>
 #include <fstream>
 
 #include "apps/fmn-prefs/commands.h"
 #include "core/envelope_parser.h"
+#include "core/host_port.h"
 #include "core/meta_extractor.h"
 #include "dsl/explain.h"
 #include "prefs/delivery_outlook.h"
@@ -42,12 +42,7 @@ const MetaExtractor* meta_extractor() {
 std::unique_ptr<Message> find_recent_message(const ExplainOptions& opt, std::string& where) {
   sinks::RedisConfig config;
   config.prefix = opt.redis_prefix;
-  const size_t colon = opt.redis.rfind(':');
-  config.host = opt.redis.substr(0, colon);
-  if (colon == std::string::npos ||
-      std::from_chars(opt.redis.data() + colon + 1, opt.redis.data() + opt.redis.size(),
-                      config.port)
-              .ec != std::errc()) {
+  if (!split_host_port(opt.redis, config.host, config.port)) {
     fail("--redis: expected HOST:PORT, got '" + opt.redis + "'");
     return nullptr;
   }

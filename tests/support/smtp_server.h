@@ -6,8 +6,8 @@
 // between accepting, rejecting recipients with 550 (permanent), answering 421 then
 // disconnecting (transient), refusing messages with 554 once sent (recorded apart) and
 // accepting slowly. A recipient whose address starts with "refused-" is always refused with
-// 550, so one recipient can fail for good while the others are delivered. The destructor kills the server and removes the directory.
-// Move-only; not thread-safe.
+// 550, so one recipient can fail for good while the others are delivered. The destructor kills the
+// server and removes the directory. Move-only; not thread-safe.
 //
 //   auto smtp = SmtpServer::start();
 //   ASSERT_TRUE(smtp.ok()) << smtp.error().message;
