@@ -95,6 +95,7 @@ TEST(AdminServer, RefusesConnectionsOverItsPerAddressLimitWith503AndRetryAfter) 
 }
 
 TEST(AdminServer, AnswersBusyWhenOutOfDescriptorsAndAcceptsAgainOnceFree) {
+  if (test::kSanitizerNeedsDescriptors) GTEST_SKIP() << "the sanitizer runtime needs descriptors";
   metrics::Registry registry;
   AdminServer server(registry, {});
   ASSERT_TRUE(server.listen("127.0.0.1", 0).ok());

@@ -69,6 +69,7 @@ TEST(SseServer, DropsAnEventOverTheLimitInsteadOfDisconnecting) {
 }
 
 TEST(SseServer, AnswersBusyWhenOutOfDescriptorsAndAcceptsAgainOnceFree) {
+  if (test::kSanitizerNeedsDescriptors) GTEST_SKIP() << "the sanitizer runtime needs descriptors";
   Server s;
   const auto got = test::request_out_of_descriptors(s.server->port(), get(s.feed_url("alice")));
   ASSERT_TRUE(got.exhausted);
