@@ -5,6 +5,12 @@ namespace fmn::dsl {
 static_assert(case_sensitive(Op::kEqFold) == Op::kEq && case_sensitive(Op::kInFold) == Op::kIn &&
               case_sensitive(Op::kContainsFold) == Op::kContains && !ignores_case(Op::kMatches));
 
+std::optional<std::string_view> user_list_name(std::string_view param_text) {
+  constexpr std::string_view kPrefix = "lists.";
+  if (!param_text.starts_with(kPrefix)) return std::nullopt;
+  return param_text.substr(kPrefix.size());
+}
+
 std::string_view quantifier_spelling(Quantifier q) {
   switch (q) {
     case Quantifier::kAny:

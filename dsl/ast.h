@@ -76,12 +76,17 @@ enum class OperandKind : uint8_t { kString, kNumber, kBool, kList, kParam, kPath
 struct Operand {
   OperandKind kind = OperandKind::kString;
   SourceRange range;
-  std::string text;  // kString: decoded value; kParam: name without `$`; kPath: first name
+  // kString: decoded value; kParam: name without `$` (`lists.NAME` for a user's named list,
+  // see user_list_name()); kPath: first name
+  std::string text;
   double number = 0;
   bool boolean = false;
   std::vector<Operand> items;         // kList: string and number literals
   std::vector<PathSegment> segments;  // kPath: what follows the first name
 };
+
+// The NAME of a `$lists.NAME` parameter's text (`lists.NAME`); nullopt for any other parameter.
+std::optional<std::string_view> user_list_name(std::string_view param_text);
 
 enum class ExprKind : uint8_t {
   kBool,     // true / false

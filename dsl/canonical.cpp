@@ -98,6 +98,9 @@ class Printer {
         return std::string(field_info(static_cast<FieldId>(ref.index)).name);
       case OperandRef::Kind::kParam:
         return fmt::format("${}", param_info(static_cast<ParamId>(ref.index)).name);
+      case OperandRef::Kind::kUserList:
+        if (placeholders_ == Placeholders::kYes) return fmt::format("$lists.#{}", ref.index);
+        return fmt::format("$lists.{}", rule_.lists[ref.index]);
       case OperandRef::Kind::kBodyPath: {
         std::string out = "msg";
         for (const PathStep& s : rule_.paths[ref.index]) {

@@ -276,6 +276,13 @@ class Checker {
   }
 
   std::optional<Type> check_param(const Operand& o) {
+    if (std::optional<std::string_view> list = user_list_name(o.text)) {
+      if (list->size() > kMaxListNameBytes) {
+        diags_.report(Code::kTooLarge, o.range,
+                      fmt::format("list name longer than {} bytes", kMaxListNameBytes), "");
+      }
+      return Type{ValueType::kList, ValueType::kString};
+    }
     if (const ParamInfo* p = find_param(o.text)) {
       return Type{p->type, p->type == ValueType::kList ? ValueType::kString : ValueType::kAny};
     }
@@ -284,9 +291,12 @@ class Checker {
     std::optional<std::string> guess = closest_name(o.text, names);
     std::string all;
     for (std::string_view n : names) all += fmt::format("{}${}", all.empty() ? "" : ", ", n);
-    diags_.report(Code::kUnknownParameter, o.range, fmt::format("unknown parameter `${}`", o.text),
-                  guess ? fmt::format("did you mean `${}`?", *guess)
-                        : fmt::format("the parameters are {}", all));
+    diags_.report(
+        Code::kUnknownParameter, o.range, fmt::format("unknown parameter `${}`", o.text),
+        o.text == "lists" ? "a named list is written `$lists.NAME`"
+        : guess           ? fmt::format("did you mean `${}`?", *guess)
+                : fmt::format("the parameters are {}; a list of your own is written `$lists.{}`",
+                              all, o.text));
     return std::nullopt;
   }
 

@@ -51,6 +51,7 @@ constexpr std::array kCodes = {
     CodeInfo{Code::kNotEqualsMissing, "W0008", W, "`!=` on a field the message may lack"},
     CodeInfo{Code::kQuantifierNeedsList, "E0205", E, "`any` or `all` over a value that is no list"},
     CodeInfo{Code::kStrayEvery, "E0206", E, "`[*]` outside the left side of `any` or `all`"},
+    CodeInfo{Code::kUnknownList, "E0110", E, "a `$lists.NAME` the user has no list of"},
 };
 
 // code_info() indexes the table by the enum's value.

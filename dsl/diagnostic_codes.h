@@ -60,6 +60,7 @@ enum class Code : uint8_t {
   kNotEqualsMissing,
   kQuantifierNeedsList,
   kStrayEvery,
+  kUnknownList,
 };
 
 struct CodeInfo {

@@ -159,6 +159,7 @@ class RuleLowering {
         sort_unique(c.list.numbers);
         return add(std::move(c));
       case OperandKind::kParam:
+        if (std::optional<std::string_view> name = user_list_name(o.text)) return user_list(*name);
         return {OperandRef::Kind::kParam, static_cast<uint16_t>(find_param(o.text)->id)};
       case OperandKind::kPath: {
         FieldId field = find_field(o.text)->id;
@@ -172,6 +173,12 @@ class RuleLowering {
       }
     }
     return {};
+  }
+
+  OperandRef user_list(std::string_view name) {
+    auto it = std::find(rule_.lists.begin(), rule_.lists.end(), name);
+    if (it == rule_.lists.end()) it = rule_.lists.emplace(it, name);
+    return {OperandRef::Kind::kUserList, static_cast<uint16_t>(it - rule_.lists.begin())};
   }
 
   template <typename T>

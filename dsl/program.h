@@ -50,9 +50,10 @@ struct PathStep {
 };
 
 struct OperandRef {
-  enum class Kind : uint8_t { kField, kBodyPath, kParam, kConstant };
+  enum class Kind : uint8_t { kField, kBodyPath, kParam, kConstant, kUserList };
   Kind kind = Kind::kField;
-  uint16_t index = 0;  // FieldId, CompiledRule::paths, ParamId or CompiledRule::constants
+  // FieldId, CompiledRule::paths, ParamId, CompiledRule::constants or CompiledRule::lists
+  uint16_t index = 0;
 };
 
 struct Atom {
@@ -80,6 +81,9 @@ struct CompiledRule {
   std::vector<Atom> atoms;
   std::vector<Constant> constants;
   std::vector<std::vector<PathStep>> paths;
+  // The NAMEs of the `$lists.NAME` the rule reads, each once, in order of first use. Like
+  // paths, they belong to the shape: `$lists.#0` in `shape`, the name in `canonical`.
+  std::vector<std::string> lists;
   std::string canonical;  // the test printed canonically: equal tests, equal text
   std::string shape;      // canonical with constants as ?0, ?1...
 };

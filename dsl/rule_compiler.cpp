@@ -9,6 +9,7 @@
 #include "dsl/grammar/parser.h"
 #include "dsl/limits.h"
 #include "dsl/lower.h"
+#include "dsl/suggest.h"
 
 namespace fmn::dsl {
 namespace {
@@ -40,14 +41,14 @@ StoredRuleResult compile_text(std::string_view source) {
   const auto start = static_cast<uint32_t>(head.text.size() + kRuleHead.size());
   Diagnostics diagnostics;
   std::optional<RuleSet> set;
+  Module module;
   if (file.text().size() > kMaxFileBytes) {
     diagnostics.report(
         Code::kTooLarge, {start, start},
         fmt::format("rule of {} bytes; the limit is {}", source.size(), kMaxFileBytes),
         "split it into several rules");
   } else {
-    Module module =
-        parse_after(file, head.module, static_cast<uint32_t>(head.text.size()), diagnostics);
+    module = parse_after(file, head.module, static_cast<uint32_t>(head.text.size()), diagnostics);
     check(file, module, diagnostics);
     if (!diagnostics.has_errors()) {
       RuleSet rules = lower(module, diagnostics);
@@ -59,20 +60,36 @@ StoredRuleResult compile_text(std::string_view source) {
   StoredRuleResult out;
   const uint32_t head_lines = file.position(start).line - 1;
   const auto head_columns = static_cast<uint32_t>(kRuleHead.size());
-  for (const Diagnostic& d : diagnostics.all()) {
-    if (d.range.begin < start && d.range.end <= start) continue;  // about the defaults
-    const uint32_t begin = std::max(d.range.begin, start);
-    uint32_t last = std::max(d.range.end > 0 ? d.range.end - 1 : 0, begin);
+  // A range of the file as a diagnostic inside the rule's text.
+  auto in_text = [&](SourceRange range, Code code, std::string message, std::string hint) {
+    const uint32_t begin = std::max(range.begin, start);
+    uint32_t last = std::max(range.end > 0 ? range.end - 1 : 0, begin);
     while (last > begin && (static_cast<unsigned char>(file.text()[last]) & 0xC0) == 0x80) --last;
     const LineColumn at = file.position(begin), end = file.position(last);
-    RuleDiagnostic rd{d.code, at.line - head_lines, 0, end.line - head_lines, 0, d.message, d.hint};
+    RuleDiagnostic rd{
+        code,           at.line - head_lines, 0, end.line - head_lines, 0, std::move(message),
+        std::move(hint)};
     rd.column = rd.line == 1 ? at.column - head_columns : at.column;
     rd.end_column = rd.end_line == 1 ? end.column - head_columns : end.column;
+    return rd;
+  };
+  for (const Diagnostic& d : diagnostics.all()) {
+    if (d.range.begin < start && d.range.end <= start) continue;  // about the defaults
+    RuleDiagnostic rd = in_text(d.range, d.code, d.message, d.hint);
     if (d.severity() == Severity::kError) {
       out.errors += fmt::format("{}{}:{}: error {}: {}", out.errors.empty() ? "" : "; ", rd.line,
                                 rd.column, code_info(d.code).id, d.message);
     }
     out.diagnostics.push_back(std::move(rd));
+  }
+  for (const Expr& e : module.exprs) {
+    for (const Operand* o : {&e.lhs, &e.rhs}) {
+      std::optional<std::string_view> name;
+      if (o->kind == OperandKind::kParam && o->range.begin >= start &&
+          (name = user_list_name(o->text)) && !name->empty()) {
+        out.lists.push_back({std::string(*name), in_text(o->range, Code::kUnknownList, "", "")});
+      }
+    }
   }
   if (set) {
     out.rule = std::make_shared<const CompiledRule>(std::move(set->rules.back()));
@@ -83,6 +100,30 @@ StoredRuleResult compile_text(std::string_view source) {
 }
 
 }  // namespace
+
+std::vector<RuleDiagnostic> unknown_lists(const StoredRuleResult& result,
+                                          const std::vector<std::string>& known) {
+  std::vector<RuleDiagnostic> out;
+  std::vector<std::string_view> names(known.begin(), known.end());
+  for (const StoredRuleResult::ListUse& use : result.lists) {
+    if (std::find(known.begin(), known.end(), use.name) != known.end()) continue;
+    RuleDiagnostic d = use.where;
+    d.message = fmt::format("you have no list named `{}`", use.name);
+    std::optional<std::string> guess = closest_name(use.name, names);
+    if (guess) {
+      d.hint = fmt::format("did you mean `$lists.{}`?", *guess);
+    } else if (known.empty()) {
+      d.hint = "you have no named lists yet; save one in your preferences first";
+    } else {
+      std::string all;
+      for (const std::string& n : known)
+        all += fmt::format("{}$lists.{}", all.empty() ? "" : ", ", n);
+      d.hint = fmt::format("your lists are {}", all);
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
 
 RuleCompiler::RuleCompiler(size_t capacity) : capacity_(std::max<size_t>(capacity, 1)) {}
 

@@ -39,8 +39,20 @@ struct RuleDiagnostic {
 struct StoredRuleResult {
   std::shared_ptr<const CompiledRule> rule;  // nullptr when the text has errors
   std::vector<RuleDiagnostic> diagnostics;   // about the text only, warnings included
+  // Each `$lists.NAME` the text reads, where it is written (in file order): which lists
+  // exist is the user's business, not the text's, so unknown_lists() checks them per user.
+  struct ListUse {
+    std::string name;
+    RuleDiagnostic where;  // code kUnknownList; message and hint empty
+  };
+  std::vector<ListUse> lists;
   std::string errors;  // the errors on one line, for logs: "1:5: error E0101: ..."
 };
+
+// An error (kUnknownList, with "did you mean") for each `$lists.NAME` of `result` that is not
+// one of the user's `known` list names.
+std::vector<RuleDiagnostic> unknown_lists(const StoredRuleResult& result,
+                                          const std::vector<std::string>& known);
 
 class RuleCompiler {
  public:

@@ -2,9 +2,33 @@
 
 #include <algorithm>
 
+#include "dsl/ast.h"
+#include "dsl/limits.h"
 #include "dsl/suggest.h"
 
 namespace fmn::dsl {
+namespace {
+
+// "a,b,c" into `list` (replacing what it held); empty items are skipped.
+void split_items(std::string_view value, std::vector<std::string>& list) {
+  list.clear();
+  while (!value.empty()) {
+    size_t comma = value.find(',');
+    std::string_view item = value.substr(0, comma);
+    if (!item.empty()) list.emplace_back(item);
+    value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
+  }
+}
+
+}  // namespace
+
+bool valid_list_name(std::string_view name) {
+  auto word = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  return !name.empty() && name.size() <= kMaxListNameBytes && !(name[0] >= '0' && name[0] <= '9') &&
+         std::all_of(name.begin(), name.end(), word);
+}
 
 void UserParams::normalize() {
   for (const ParamInfo& p : all_params()) {
@@ -13,6 +37,22 @@ void UserParams::normalize() {
     std::sort(v.begin(), v.end());
     v.erase(std::unique(v.begin(), v.end()), v.end());
   }
+  std::stable_sort(lists.begin(), lists.end(),
+                   [](const UserList& a, const UserList& b) { return a.name < b.name; });
+  lists.erase(std::unique(lists.begin(), lists.end(),
+                          [](const UserList& a, const UserList& b) { return a.name == b.name; }),
+              lists.end());
+  for (UserList& l : lists) {
+    std::sort(l.items.begin(), l.items.end());
+    l.items.erase(std::unique(l.items.begin(), l.items.end()), l.items.end());
+  }
+}
+
+const std::vector<std::string>& UserParams::user_list(std::string_view name) const {
+  static const std::vector<std::string> kNone;
+  auto it = std::lower_bound(lists.begin(), lists.end(), name,
+                             [](const UserList& l, std::string_view n) { return l.name < n; });
+  return it != lists.end() && it->name == name ? it->items : kNone;
 }
 
 const std::vector<std::string>& UserParams::list(ParamId id) const {
@@ -43,6 +83,15 @@ std::string assign_param(UserParams& params, std::string_view assignment) {
   std::string_view name = assignment.substr(0, eq);
   if (name.starts_with('$')) name.remove_prefix(1);
   std::string_view value = assignment.substr(eq + 1);
+  if (std::optional<std::string_view> list_name = user_list_name(name)) {
+    if (list_name->empty()) return "expected lists.NAME=a,b,c";
+    auto it = std::find_if(params.lists.begin(), params.lists.end(),
+                           [&](const UserList& l) { return l.name == *list_name; });
+    if (it == params.lists.end())
+      it = params.lists.insert(it, UserList{std::string(*list_name), {}});
+    split_items(value, it->items);
+    return {};
+  }
   const ParamInfo* p = find_param(name);
   if (!p) {
     std::vector<std::string_view> names;
@@ -55,14 +104,7 @@ std::string assign_param(UserParams& params, std::string_view assignment) {
     params.me = std::string(value);
     return {};
   }
-  std::vector<std::string>& list = params.list(p->id);
-  list.clear();
-  while (!value.empty()) {
-    size_t comma = value.find(',');
-    std::string_view item = value.substr(0, comma);
-    if (!item.empty()) list.emplace_back(item);
-    value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
-  }
+  split_items(value, params.list(p->id));
   return {};
 }
 

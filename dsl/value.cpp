@@ -336,6 +336,8 @@ Value resolve(const Context& ctx, OperandRef ref) {
       if (id == ParamId::kMe) return string_value(ctx.params.me);
       return strings_value(ctx.params.list(id));
     }
+    case OperandRef::Kind::kUserList:
+      return strings_value(ctx.params.user_list(ctx.rule.lists[ref.index]));
     case OperandRef::Kind::kConstant: {
       const Constant& c = ctx.rule.constants[ref.index];
       Value v;

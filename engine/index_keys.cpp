@@ -43,6 +43,10 @@ Operand classify(const dsl::CompiledRule& rule, const dsl::UserParams& params, O
       }
       break;
     }
+    case OperandRef::Kind::kUserList:  // keyed like the list parameters
+      o.kind = Operand::Kind::kListParam;
+      o.list = &params.user_list(rule.lists[ref.index]);
+      break;
     case OperandRef::Kind::kConstant: {
       const Constant& c = rule.constants[ref.index];
       if (c.kind == Constant::Kind::kString) {

@@ -5,14 +5,16 @@
 namespace fmn::engine {
 namespace {
 
+bool is_user_value(dsl::OperandRef ref) {
+  return ref.kind == dsl::OperandRef::Kind::kParam || ref.kind == dsl::OperandRef::Kind::kUserList;
+}
+
 bool reads_params(const dsl::CompiledRule& rule, size_t node) {
   for (size_t i = node; i < node + rule.nodes[node].size; ++i) {
     if (rule.nodes[i].kind != dsl::NodeKind::kAtom) continue;
     const dsl::Atom& a = rule.atoms[rule.nodes[i].atom];
-    if (a.lhs.kind == dsl::OperandRef::Kind::kParam) return true;
-    if (a.kind == dsl::Atom::Kind::kCompare && a.rhs.kind == dsl::OperandRef::Kind::kParam) {
-      return true;
-    }
+    if (is_user_value(a.lhs)) return true;
+    if (a.kind == dsl::Atom::Kind::kCompare && is_user_value(a.rhs)) return true;
   }
   return false;
 }
@@ -26,6 +28,7 @@ std::shared_ptr<const dsl::CompiledRule> with_children(const dsl::CompiledRule& 
   out->atoms = rule.atoms;
   out->constants = rule.constants;
   out->paths = rule.paths;
+  out->lists = rule.lists;
   out->nodes.push_back(dsl::Node{dsl::NodeKind::kAnd, 1, 0});
   for (size_t c : children) {
     out->nodes.insert(out->nodes.end(), rule.nodes.begin() + c,

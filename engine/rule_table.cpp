@@ -49,6 +49,7 @@ size_t RuleTable::bytes() const {
     total += sizeof(InternedRule) + sizeof(dsl::CompiledRule) + 64 + 2 * canonical.size() +
              r.shape.size() + r.nodes.size() * sizeof(dsl::Node) +
              r.atoms.size() * sizeof(dsl::Atom) + r.constants.size() * sizeof(dsl::Constant);
+    for (const std::string& l : r.lists) total += sizeof(std::string) + l.size();
     for (const dsl::Constant& c : r.constants) {
       for (const std::string& s : c.list.strings) total += sizeof(std::string) + s.size();
       total += c.globs.size() * (sizeof(dsl::Glob) + 32);

@@ -5,13 +5,17 @@
 namespace fmn::prefs {
 
 RuleValidator dsl_rule_validator(std::shared_ptr<dsl::RuleCompiler> compiler) {
-  return [compiler = std::move(compiler)](std::string_view source) {
+  return [compiler = std::move(compiler)](std::string_view source, const User& user) {
     std::shared_ptr<const dsl::StoredRuleResult> result = compiler->compile(source);
     std::vector<Diagnostic> out;
-    for (const dsl::RuleDiagnostic& d : result->diagnostics) {
+    auto add = [&](const dsl::RuleDiagnostic& d) {
       const auto& info = dsl::code_info(d.code);
       out.push_back(
           {info.severity, {d.line, d.column}, "", std::string(info.id) + ": " + d.message, d.hint});
+    };
+    for (const dsl::RuleDiagnostic& d : result->diagnostics) add(d);
+    if (!result->lists.empty()) {
+      for (const dsl::RuleDiagnostic& d : dsl::unknown_lists(*result, user.list_names())) add(d);
     }
     return out;
   };
@@ -42,6 +46,7 @@ dsl::UserParams rule_params(const User& user) {
     if (p.type != dsl::ValueType::kList) continue;
     if (const std::vector<std::string>* list = user.list(p.filled_from)) params.list(p.id) = *list;
   }
+  for (const NamedList& l : user.lists) params.lists.push_back({l.name, l.items});
   params.normalize();
   return params;
 }

@@ -32,7 +32,8 @@ struct CompiledUserRules {
 };
 CompiledUserRules compile_user_rules(const User& user, dsl::RuleCompiler& compiler);
 
-// The values of the $parameters a user's rules read (dsl/fields.h), normalized.
+// The values of the $parameters a user's rules read (dsl/fields.h) and the user's named lists,
+// normalized.
 dsl::UserParams rule_params(const User& user);
 
 }  // namespace fmn::prefs

@@ -97,6 +97,13 @@ struct Rule {
   SourcePos source_pos;  // first character of `source` itself, inside its quotes
 };
 
+// A list the user named, read by rules as `$lists.NAME` (docs/rules-language.md).
+struct NamedList {
+  std::string name;  // unique within the user; letters, digits and '_', not starting with a digit
+  std::vector<std::string> items;
+  SourcePos pos;
+};
+
 struct User {
   std::string name;  // the account name ($me); unique
   bool enabled = true;
@@ -106,6 +113,7 @@ struct User {
   std::vector<std::string> followed_users;   // accounts followed
   std::vector<std::string> followed_groups;  // groups followed (no rule parameter reads it yet)
   std::vector<std::string> groups;           // memberships
+  std::vector<NamedList> lists;              // the user's own lists, in the order written
   std::string tz;  // IANA time zone of `at` and quiet hours ("Europe/Prague"); empty: UTC
   int64_t snoozed_until = 0;  // Unix seconds: nothing is sent to any destination before then
   std::vector<Destination> destinations;
@@ -115,6 +123,8 @@ struct User {
   // The list stored under `key` ("aliases", "packages", "followed_users", "followed_groups",
   // "groups": the file's keys, fmn_users' columns); null for any other key.
   const std::vector<std::string>* list(std::string_view key) const;
+  // The names of `lists`, in order.
+  std::vector<std::string> list_names() const;
   const Destination* find_destination(std::string_view name) const;
   Destination* find_destination(std::string_view name);
   Rule* find_rule(std::string_view name);

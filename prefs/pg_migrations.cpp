@@ -9,6 +9,7 @@ std::string_view prefs_migration_0001();
 std::string_view prefs_migration_0002();
 std::string_view prefs_migration_0003();
 std::string_view prefs_migration_0004();
+std::string_view prefs_migration_0005();
 }  // namespace fmn::embedded
 
 namespace fmn::prefs::pg {
@@ -67,6 +68,7 @@ const std::vector<Migration>& migrations() {
       {2, "change_notify", embedded::prefs_migration_0002()},
       {3, "kinds_from_table", embedded::prefs_migration_0003()},
       {4, "delivery_times", embedded::prefs_migration_0004()},
+      {5, "user_lists", embedded::prefs_migration_0005()},
   };
   return kAll;
 }

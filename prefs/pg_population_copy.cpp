@@ -165,6 +165,28 @@ Result<Population> copy_population_out(pqxx::transaction_base& tx) {
   }
   destinations = {};
 
+  std::vector<std::pair<int64_t, NamedList>> lists;  // (user id, list)
+  ids.clear();
+  RowReader list_rows(tx, "SELECT id, user_id, name, items FROM fmn_user_lists", 4);
+  while (list_rows.next(f)) {
+    bool ok = true;
+    ids.push_back(to_int(f[0], ok));
+    auto& [user_id, l] = lists.emplace_back();
+    user_id = to_int(f[1], ok);
+    copy_unescape(f[2], l.name);
+    copy_unescape(f[3], text);
+    if (!parse_text_array(text, l.items) || !ok) return malformed("fmn_user_lists");
+  }
+  if (list_rows.bad()) return malformed("fmn_user_lists");
+  list_rows.finish();
+  sort_by_id(ids, lists);
+  for (auto& [user_id, l] : lists) {
+    uint64_t u;
+    if (!user_index.get(user_id, u)) return malformed("fmn_user_lists");
+    users[u].lists.push_back(std::move(l));
+  }
+  lists = {};
+
   std::vector<SharedText> sources;
   RowReader source_rows(tx, "SELECT id, source FROM fmn_rule_sources", 2);
   while (source_rows.next(f)) {
@@ -254,6 +276,17 @@ void copy_population_in(pqxx::transaction_base& tx, const Population& population
       const UserColumns values = user_values(u);
       std::copy(values.begin(), values.end(), row.begin() + 1);
       out << row;
+    }
+    out.complete();
+  }
+  {
+    pqxx::stream_to out(tx, "fmn_user_lists", std::vector<std::string>{"user_id", "name", "items"});
+    int64_t user_id = 0;
+    for (const auto& u : population.users) {
+      ++user_id;
+      for (const NamedList& l : u.lists) {
+        out << std::make_tuple(user_id, l.name, format_text_array(l.items));
+      }
     }
     out.complete();
   }

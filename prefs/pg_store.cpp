@@ -144,7 +144,8 @@ Status PgStore::replace_all(const Population& population) {
     pqxx::work tx(db);
     tx.exec0("SET LOCAL fmn.bulk = 'on'");
     tx.exec0(
-        "TRUNCATE fmn_deliveries, fmn_rules, fmn_rule_sources, fmn_destinations, fmn_users "
+        "TRUNCATE fmn_deliveries, fmn_rules, fmn_rule_sources, fmn_destinations, fmn_user_lists, "
+        "fmn_users "
         "RESTART IDENTITY");
     // Checking foreign keys row by row dominates a bulk load; drop them, load, and re-add them
     // (one validating join each), all in this transaction.

@@ -52,7 +52,12 @@ void prepare_user_statements(pqxx::connection_base& c) {
             "d.triggered_by, d.shorten_links, d.markup, d.at_minute FROM fmn_deliveries d "
             "JOIN fmn_destinations t ON t.id = d.destination_id WHERE d.user_id = $1 "
             "ORDER BY d.id");
+  c.prepare("fmn_lists_of",
+            "SELECT name, items FROM fmn_user_lists WHERE user_id = $1 ORDER BY id");
   c.prepare("fmn_upsert_user", upsert_user_statement());
+  c.prepare("fmn_clear_lists", "DELETE FROM fmn_user_lists WHERE user_id = $1");
+  c.prepare("fmn_insert_list",
+            "INSERT INTO fmn_user_lists (user_id, name, items) VALUES ($1, $2, $3::text[])");
   c.prepare("fmn_clear_deliveries", "DELETE FROM fmn_deliveries WHERE user_id = $1");
   c.prepare("fmn_clear_rules", "DELETE FROM fmn_rules WHERE user_id = $1 RETURNING source_id");
   c.prepare("fmn_clear_destinations", "DELETE FROM fmn_destinations WHERE user_id = $1");
@@ -105,6 +110,13 @@ std::optional<User> read_user(pqxx::transaction_base& tx, const std::string& nam
     d.quiet = {r[7].as<int16_t>(), r[8].as<int16_t>()};
     d.snoozed_until = r[9].as<int64_t>();
   }
+  for (const auto& r : tx.exec_prepared("fmn_lists_of", id)) {
+    NamedList& l = user.lists.emplace_back();
+    l.name = r[0].c_str();
+    if (!parse_text_array(r[1].c_str(), l.items)) {
+      throw pqxx::conversion_error("malformed list of " + name);
+    }
+  }
   std::vector<int64_t> rule_ids;
   for (const auto& r : tx.exec_prepared("fmn_rules_of", id)) {
     rule_ids.push_back(r[0].as<int64_t>());
@@ -133,6 +145,10 @@ void write_user(pqxx::transaction_base& tx, const User& user) {
   tx.exec_prepared("fmn_clear_deliveries", id);
   std::string old_sources = id_array(tx.exec_prepared("fmn_clear_rules", id));
   tx.exec_prepared("fmn_clear_destinations", id);
+  tx.exec_prepared("fmn_clear_lists", id);
+  for (const NamedList& l : user.lists) {
+    tx.exec_prepared("fmn_insert_list", id, l.name, format_text_array(l.items));
+  }
   std::vector<int64_t> destination_ids;
   for (const auto& d : user.destinations) {
     destination_ids.push_back(

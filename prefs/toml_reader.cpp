@@ -176,8 +176,8 @@ class Reader {
     where_.clear();
     read_string(t, "name", user.pos, user.name, true);
     where_ = "user \"" + user.name + "\"";
-    std::vector<std::string_view> keys{"name",          "enabled",      "tz",
-                                       "snoozed_until", "destinations", "rules"};
+    std::vector<std::string_view> keys{"name",         "enabled", "tz",   "snoozed_until",
+                                       "destinations", "rules",   "lists"};
     for (const UserListField& f : user_list_fields()) keys.push_back(f.key);
     check_keys(t, keys);
     read_bool(t, "enabled", user.enabled);
@@ -187,10 +187,29 @@ class Reader {
             "an IANA zone name such as \"Europe/Prague\" or \"America/New_York\"");
     }
     read_instant(t, "snoozed_until", user.snoozed_until);
+    read_named_lists(t, user);
     for_each_table(t, "destinations",
                    [&](const toml::table& d) { user.destinations.push_back(read_destination(d)); });
     for_each_table(t, "rules", [&](const toml::table& r) { user.rules.push_back(read_rule(r)); });
     return user;
+  }
+
+  // `[users.lists]`: name = ["item", ...] per list (toml++ keeps keys sorted by name).
+  void read_named_lists(const toml::table& t, User& user) {
+    const toml::node* node = t.get("lists");
+    if (node == nullptr) return;
+    const toml::table* lists = node->as_table();
+    if (lists == nullptr) {
+      error(pos_of(*node), "`lists` must be a table of lists",
+            "write [users.lists] with lines such as channels = [\"#fedora-devel\"]");
+      return;
+    }
+    for (const auto& [key, value] : *lists) {
+      NamedList& l = user.lists.emplace_back();
+      l.name = std::string(key.str());
+      l.pos = pos_of(value);
+      read_strings(*lists, key.str(), l.items);
+    }
   }
 
   Destination read_destination(const toml::table& t) {

@@ -1,7 +1,10 @@
 #include "prefs/toml_writer.h"
 
+#include <algorithm>
+
 #include "core/delivery_window.h"
 #include "core/quoted_text.h"
+#include "dsl/user_params.h"
 #include "prefs/duration_text.h"
 
 namespace fmn::prefs {
@@ -38,6 +41,22 @@ void write_list(std::string& out, std::string_view key, const std::vector<std::s
   out += "]\n";
 }
 
+// `[users.lists]`, by name: the canonical form whatever order the store kept them in.
+void write_named_lists(std::string& out, const std::vector<NamedList>& lists) {
+  if (lists.empty()) return;
+  std::vector<const NamedList*> sorted;
+  for (const NamedList& l : lists) sorted.push_back(&l);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const NamedList* a, const NamedList* b) { return a->name < b->name; });
+  out += "\n[users.lists]\n";
+  for (const NamedList* l : sorted) {
+    out += dsl::valid_list_name(l->name) ? l->name : basic_string(l->name);
+    out += " = [";
+    for (size_t i = 0; i < l->items.size(); ++i) out += (i ? ", " : "") + basic_string(l->items[i]);
+    out += "]\n";
+  }
+}
+
 void write_delivery(std::string& out, const Delivery& d) {
   static const DeliveryOptions kDefaults;
   out += "{ to = " + basic_string(d.destination);
@@ -64,6 +83,7 @@ std::string write_user_toml(const User& user) {
   for (const UserListField& f : user_list_fields()) write_list(out, f.key, user.*f.member);
   if (!user.tz.empty()) out += "tz = " + basic_string(user.tz) + "\n";
   if (user.snoozed_until) out += "snoozed_until = " + format_utc(user.snoozed_until) + "\n";
+  write_named_lists(out, user.lists);
   for (const auto& d : user.destinations) {
     out += "\n[[users.destinations]]\n";
     if (d.name != destination_kind_name(d.kind)) out += "name = " + basic_string(d.name) + "\n";

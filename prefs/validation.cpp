@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "core/destination_address.h"
+#include "dsl/user_params.h"
 
 namespace fmn::prefs {
 namespace {
@@ -13,6 +14,8 @@ namespace {
 constexpr size_t kMaxRuleNameLength = 200;
 constexpr size_t kMaxRuleSourceBytes = 64 * 1024;
 constexpr size_t kMaxListEntryLength = 255;
+constexpr size_t kMaxNamedLists = 100;        // per user
+constexpr size_t kMaxNamedListItems = 10000;  // per list
 constexpr size_t kMinTokenLength = 16;
 constexpr size_t kMinCodeLength = 8;
 
@@ -50,6 +53,7 @@ class Checker {
             "or digit");
     }
     for (const UserListField& f : user_list_fields()) check_list(f.key, user_.*f.member);
+    check_named_lists();
     std::set<std::string_view> names;
     for (const auto& d : user_.destinations) {
       check_destination(d);
@@ -69,6 +73,32 @@ class Checker {
               "entries are 1-255 characters without control characters");
       } else if (!seen.insert(item).second) {
         error(user_.pos, user_where(), std::string(field) + ": duplicate entry " + quoted(item));
+      }
+    }
+  }
+
+  void check_named_lists() {
+    if (user_.lists.size() > kMaxNamedLists) {
+      error(user_.pos, user_where(),
+            "too many lists: " + std::to_string(user_.lists.size()) + ", the limit is " +
+                std::to_string(kMaxNamedLists));
+    }
+    std::set<std::string_view> names;
+    for (const NamedList& l : user_.lists) {
+      SourcePos pos = l.pos.line ? l.pos : user_.pos;
+      if (!dsl::valid_list_name(l.name)) {
+        error(pos, user_where(), "invalid list name " + quoted(l.name.substr(0, 70)),
+              "list names are 1-64 letters, digits and '_', not starting with a digit: rules "
+              "read them as $lists.NAME");
+      } else if (!names.insert(l.name).second) {
+        error(pos, user_where(), "duplicate list " + quoted(l.name));
+      }
+      if (l.items.size() > kMaxNamedListItems) {
+        error(pos, user_where(),
+              "lists." + l.name + ": " + std::to_string(l.items.size()) +
+                  " entries, the limit is " + std::to_string(kMaxNamedListItems));
+      } else {
+        check_list("lists." + l.name, l.items);
       }
     }
   }
@@ -112,8 +142,8 @@ class Checker {
       error(rule.source_pos.line ? rule.source_pos : rule.pos, where,
             "a rule's source must be 1 byte to 64 KiB long");
     } else {
-      for (Diagnostic d :
-           validator(rule.source.view())) {  // positions in the rule's source, made the file's
+      for (Diagnostic d : validator(rule.source.view(),
+                                    user_)) {  // positions in the rule's source, made the file's
         if (rule.source_pos.line) {
           d.pos = file_position(rule, d.pos.line, d.pos.column);
         } else {

@@ -56,6 +56,8 @@ FMN_DSL_ERROR(quantified_op, kExpectedTest, "expected an operator after `any ...
               "`any` and `all` come before a comparison: all packages startswith \"python-\"");
 FMN_DSL_ERROR(param_name, kExpectedParameterName, "expected a parameter name after `$`",
               "for example: $me, $my_packages");
+FMN_DSL_ERROR(list_name, kExpectedParameterName, "expected a list name after `$lists.`",
+              "for example: $lists.channels (a list saved in your preferences)");
 FMN_DSL_ERROR(close_paren, kUnclosedParen, "expected `)`", "every `(` needs a matching `)`");
 FMN_DSL_ERROR(list_close, kUnclosedList, "expected `,` or `]` in a list",
               "list items are \"strings\" or numbers, separated by commas");

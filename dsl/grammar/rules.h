@@ -56,7 +56,10 @@ struct list_lit
           must<list_close>> {};
 
 // Values.
-struct param_name : identifier {};
+struct list_name : identifier {};
+// `$lists.NAME`: one of the user's named lists; the parameter's text is `lists.NAME`.
+struct list_param : seq<TAO_PEGTL_STRING("lists."), must<list_name>> {};
+struct param_name : sor<list_param, identifier> {};
 struct param : seq<one<'$'>, must<param_name>> {};
 struct path_root : name {};
 struct path_key : identifier {};  // keywords are fine after a dot: msg.rule

@@ -31,7 +31,7 @@ TEST_P(JitAtLevel, AgreesWithTheInterpreterOnTheCorpus) {
   auto fns = (*compiler)->compile(pointers);
   ASSERT_TRUE(fns.ok()) << fns.error().message;
   size_t matches = 0, evaluations = 0, rules_ignoring_case = 0, their_matches = 0;
-  size_t quantified_rules = 0, quantified_matches = 0;
+  size_t quantified_rules = 0, quantified_matches = 0, list_rules = 0, list_matches = 0;
   for (size_t r = 0; r < rules.size(); ++r) {
     bool ignoring_case =
         std::any_of(rules[r]->atoms.begin(), rules[r]->atoms.end(), [](const dsl::Atom& a) {
@@ -42,6 +42,8 @@ TEST_P(JitAtLevel, AgreesWithTheInterpreterOnTheCorpus) {
         std::any_of(rules[r]->atoms.begin(), rules[r]->atoms.end(),
                     [](const dsl::Atom& a) { return a.quantifier != dsl::Quantifier::kNone; });
     quantified_rules += quantified;
+    const bool reads_lists = !rules[r]->lists.empty();
+    list_rules += reads_lists;
     for (const auto& m : corpus_messages()) {
       for (const dsl::UserParams& p : users) {
         bool expected = dsl::evaluate(*rules[r], *m, p);
@@ -50,6 +52,7 @@ TEST_P(JitAtLevel, AgreesWithTheInterpreterOnTheCorpus) {
         matches += got;
         their_matches += got && ignoring_case;
         quantified_matches += got && quantified;
+        list_matches += got && reads_lists;
         ++evaluations;
       }
     }
@@ -60,6 +63,9 @@ TEST_P(JitAtLevel, AgreesWithTheInterpreterOnTheCorpus) {
   // So are `any` and `all`.
   EXPECT_GT(quantified_rules, rules.size() / 10);
   EXPECT_GT(quantified_matches, 0u);
+  // So are the user's named lists ($lists.friends, and $lists.missing that nobody has).
+  EXPECT_GT(list_rules, rules.size() / 20);
+  EXPECT_GT(list_matches, 0u);
   // Both outcomes are well represented, or the comparison proves little.
   EXPECT_GT(matches, evaluations / 50);
   EXPECT_LT(matches, evaluations / 2);

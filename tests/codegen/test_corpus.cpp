@@ -127,8 +127,10 @@ std::string RuleSampler::atom() {
       one_of({"usernames", "packages", "containers", "modules", "flatpaks", "objects"});
   std::string scalar =
       one_of({"agent", "category", "env", "title", "subtitle", "link", "msg_id", "username"});
-  std::string list_param = one_of({"$my_packages", "$followed_packages", "$followed_users",
-                                   "$my_groups", "$my_group_packages"});
+  // Named lists too: `missing` is a list no sampled user has (it reads as empty).
+  std::string list_param =
+      one_of({"$my_packages", "$followed_packages", "$followed_users", "$my_groups",
+              "$my_group_packages", "$lists.friends", "$lists.pkgs", "$lists.missing"});
   std::string str_op = one_of({"startswith", "endswith", "contains"});
   std::string cmp = one_of({"==", "!=", "<", "<=", ">", ">="});
   std::string regex = one_of({"\"(?i)^(failed|needs_inspection)$\"", "\".\"", "\"^r\"",
@@ -292,6 +294,9 @@ dsl::UserParams RuleSampler::params() {
   fill(p.my_group_packages, packages_);
   fill(p.followed_users, usernames_);
   fill(p.my_groups, words_);
+  // Named lists, each present three times in four (possibly empty), in either order.
+  if (rng_() % 4) fill(p.lists.emplace_back(dsl::UserList{"pkgs", {}}).items, packages_);
+  if (rng_() % 4) fill(p.lists.emplace_back(dsl::UserList{"friends", {}}).items, usernames_);
   p.normalize();
   return p;
 }

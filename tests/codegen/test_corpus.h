@@ -29,7 +29,8 @@ class RuleSampler {
   std::string rule_text(const std::string& name);
   // `count` rules that compile (random texts the checker rejects are skipped).
   std::vector<std::shared_ptr<const dsl::CompiledRule>> rules(size_t count);
-  // Random parameters: $me and lists drawn from the corpus (sometimes empty). Normalised.
+  // Random parameters: $me, lists and the named lists $lists.friends and $lists.pkgs drawn
+  // from the corpus (sometimes empty or absent). Normalised.
   dsl::UserParams params();
 
  private:

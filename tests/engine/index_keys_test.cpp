@@ -31,6 +31,28 @@ TEST(RuleKeys, ParametersBecomeOneKeyPerValue) {
                                        {Kind::kField, FieldId::kPackages, "nethack"}}));
 }
 
+TEST(RuleKeys, ANamedListIsKeyedLikeAListParameter) {
+  dsl::UserParams p = ralph();
+  p.lists = {{"friends", {"kevin", "adamw"}}, {"nobody", {}}};
+  p.normalize();
+  auto k = keys("any usernames in $lists.friends and topic ~ \"*.bodhi.*\"", p);
+  ASSERT_TRUE(k);
+  EXPECT_EQ(*k, (std::vector<IndexKey>{{Kind::kField, FieldId::kUsernames, "adamw"},
+                                       {Kind::kField, FieldId::kUsernames, "kevin"}}));
+  k = keys("agent in $lists.friends", p);
+  ASSERT_TRUE(k);
+  EXPECT_EQ(k->size(), 2u);
+  // An empty or missing list: the rule never matches this user, and costs the index nothing.
+  for (const char* list : {"$lists.nobody", "$lists.missing"}) {
+    k = keys(std::string("agent in ") + list, p);
+    ASSERT_TRUE(k) << list;
+    EXPECT_TRUE(k->empty()) << list;
+  }
+  auto rule = testing_support::compile_one("rule \"r\" = agent in $lists.friends\n");
+  ASSERT_NE(rule, nullptr);
+  EXPECT_TRUE(keys_prove(*rule));  // the keys alone decide: no evaluation needed
+}
+
 TEST(RuleKeys, AndPicksTheMostSelectiveChild) {
   auto k = keys("topic ~ \"*.bodhi.*\" and agent == $me", ralph());
   ASSERT_TRUE(k);

@@ -14,7 +14,7 @@
 namespace fmn::prefs {
 namespace {
 
-std::vector<Diagnostic> accept_all(std::string_view) { return {}; }
+std::vector<Diagnostic> accept_all(std::string_view, const User&) { return {}; }
 
 Population demo_population() {
   auto population =
@@ -100,6 +100,21 @@ TEST_F(LiveUpdateTest, HandWrittenSqlIsSeenToo) {
   EXPECT_EQ(seen.size(), 2u);
   EXPECT_FALSE(seen["kevin"].rules[0].enabled);
   EXPECT_EQ(seen["lmacken"].packages.back(), "bodhi-client");
+
+  {
+    pqxx::work tx(db);
+    tx.exec0(
+        "INSERT INTO fmn_user_lists (user_id, name, items) SELECT id, 'friends', '{ralph}' "
+        "FROM fmn_users WHERE name = 'lmacken'");
+    tx.commit();
+  }
+  ASSERT_TRUE(sink_.wait_for([](const auto& c) {
+    return !c.changes.empty() && c.changes.back().size() == 1 &&
+           c.changes.back()[0].name == "lmacken" && c.changes.back()[0].user.has_value() &&
+           c.changes.back()[0].user->lists.size() == 1;
+  }));
+  EXPECT_EQ(sink_.calls().changes.back()[0].user->lists[0].items,
+            std::vector<std::string>{"ralph"});
 
   {
     pqxx::work tx(db);

@@ -18,7 +18,7 @@ namespace {
 
 // Rejects rule text containing "invalid" (at its position), so that a test can tell a stored
 // rule from a refused one without depending on the rule language's details.
-std::vector<Diagnostic> reject_marked(std::string_view source) {
+std::vector<Diagnostic> reject_marked(std::string_view source, const User&) {
   size_t at = source.find("invalid");
   if (at == std::string_view::npos) return {};
   return {
@@ -185,6 +185,59 @@ TEST_F(PgStoreTest, DeliveryTimesSurviveBothWritePaths) {
   auto petr = store_->load_user("petr");
   ASSERT_TRUE(petr.ok() && petr->has_value());
   EXPECT_EQ(write_user_toml(**petr), write_user_toml(*population->find("petr")));
+}
+
+TEST_F(PgStoreTest, NamedListsSurviveBothWritePathsAndTheirConstraintsHold) {
+  constexpr const char* kText = R"(version = 1
+
+[[users]]
+name = "ralph"
+
+[users.lists]
+awkward = ["a,b", "{braces}", "\"quoted\"", "back\\slash", "NULL", " spaced "]
+channels = ["#fedora-devel"]
+empty = []
+
+[[users.rules]]
+name = "channels"
+source = 'msg.irc.channel in $lists.channels'
+
+[[users]]
+name = "kevin"
+
+[users.lists]
+friends = ["ralph"]
+)";
+  auto population = parse_preferences_text(kText, "lists.toml", reject_marked);
+  ASSERT_TRUE(population.ok()) << population.error().message;
+  const std::string text = write_preferences_toml(*population);
+  ASSERT_NE(text.find("awkward = "), std::string::npos);
+  ASSERT_TRUE(store_->replace_all(*population).ok());  // COPY
+  EXPECT_EQ(write_preferences_toml(load()), text);
+  ASSERT_TRUE(store_->replace_all(Population{}).ok());
+  for (const auto& user : population->users) {  // prepared statements
+    auto status = store_->put_user(user);
+    ASSERT_TRUE(status.ok()) << status.error().message;
+  }
+  EXPECT_EQ(write_preferences_toml(load()), text);
+  auto ralph = store_->load_user("ralph");
+  ASSERT_TRUE(ralph.ok() && ralph->has_value());
+  EXPECT_EQ(write_user_toml(**ralph), write_user_toml(*population->find("ralph")));
+
+  User edited = **ralph;  // an edit rewrites the lists too
+  edited.lists.erase(edited.lists.begin());
+  ASSERT_TRUE(store_->put_user(edited).ok());
+  EXPECT_EQ(write_user_toml(*load().find("ralph")), write_user_toml(edited));
+
+  pqxx::connection db(pg_->connection_string());
+  for (const char* bad : {"('1x', '{}')", "('a-b', '{}')", "('channels', '{}')"}) {
+    pqxx::work tx(db);
+    EXPECT_THROW(tx.exec0(std::string("INSERT INTO fmn_user_lists (user_id, name, items) SELECT "
+                                      "id, n, i::text[] FROM fmn_users, (VALUES ") +
+                          bad + ") v(n, i) WHERE name = 'ralph'"),
+                 pqxx::integrity_constraint_violation)
+        << bad;
+  }
 }
 
 TEST_F(PgStoreTest, FileToPostgresToFileIsIdentical) {

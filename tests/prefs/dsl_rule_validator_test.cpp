@@ -15,7 +15,7 @@ TEST(DslRuleValidator, AcceptsValidRulesAndTheDefaultsDefinitions) {
   auto validate = dsl_rule_validator();
   for (const char* ok : {"$me in usernames and agent != $me",
                          "packages in $my_packages and not package_noise and not mutual_noise"}) {
-    auto diagnostics = validate(ok);
+    auto diagnostics = validate(ok, User{});
     EXPECT_TRUE(std::none_of(diagnostics.begin(), diagnostics.end(),
                              [](const Diagnostic& d) { return d.severity == Severity::kError; }))
         << ok << ": " << (diagnostics.empty() ? "" : diagnostics[0].message);
@@ -23,17 +23,50 @@ TEST(DslRuleValidator, AcceptsValidRulesAndTheDefaultsDefinitions) {
 }
 
 TEST(DslRuleValidator, PositionsAreInsideTheRuleText) {
-  auto diagnostics = dsl_rule_validator()("$me in usernames\n  and pakages in $my_packages");
+  auto diagnostics =
+      dsl_rule_validator()("$me in usernames\n  and pakages in $my_packages", User{});
   ASSERT_FALSE(diagnostics.empty());
   EXPECT_EQ(diagnostics[0].severity, Severity::kError);
   EXPECT_EQ(diagnostics[0].pos.line, 2u);
   EXPECT_EQ(diagnostics[0].pos.column, 7u);
   EXPECT_NE(diagnostics[0].message.find("pakages"), std::string::npos) << diagnostics[0].message;
 
-  diagnostics = dsl_rule_validator()("agent == )");
+  diagnostics = dsl_rule_validator()("agent == )", User{});
   ASSERT_FALSE(diagnostics.empty());
   EXPECT_EQ(diagnostics[0].pos.line, 1u);
   EXPECT_EQ(diagnostics[0].pos.column, 10u);
+}
+
+TEST(DslRuleValidator, NamedListsMustBeTheUsers) {
+  User user;
+  user.lists = {{"channels", {"#fedora-devel"}, {}}, {"friends", {"adamw"}, {}}};
+  auto validate = dsl_rule_validator();
+  EXPECT_TRUE(validate("any usernames in $lists.friends", user).empty());
+
+  auto diagnostics = validate("agent in $lists.frends or $me in usernames", user);
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_EQ(diagnostics[0].severity, Severity::kError);
+  EXPECT_EQ(diagnostics[0].message, "E0110: you have no list named `frends`");
+  EXPECT_EQ(diagnostics[0].hint, "did you mean `$lists.friends`?");
+  EXPECT_EQ(diagnostics[0].pos.column, 10u);
+
+  diagnostics = validate("agent in $lists.colleagues", user);
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_EQ(diagnostics[0].hint, "your lists are $lists.channels, $lists.friends");
+  diagnostics = validate("agent in $lists.friends", User{});
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_NE(diagnostics[0].hint.find("no named lists yet"), std::string::npos);
+}
+
+TEST(DslRuleValidator, RuleParamsCarryTheNamedLists) {
+  User user;
+  user.name = "ralph";
+  user.lists = {{"z", {"b", "a", "b"}, {}}, {"a", {}, {}}};
+  dsl::UserParams params = rule_params(user);
+  ASSERT_EQ(params.lists.size(), 2u);
+  EXPECT_EQ(params.lists[0].name, "a");
+  EXPECT_EQ(params.user_list("z"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(params.user_list("missing").empty());
 }
 
 TEST(DslRuleValidator, TheDemoPreferencesAreValid) {

@@ -11,7 +11,7 @@
 namespace fmn::prefs {
 namespace {
 
-std::vector<Diagnostic> accept_all(std::string_view) { return {}; }
+std::vector<Diagnostic> accept_all(std::string_view, const User&) { return {}; }
 
 constexpr const char* kTwoUsers =
     "[[users]]\nname = \"ralph\"\npackages = [\"fedmsg\"]\n"

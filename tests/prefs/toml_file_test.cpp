@@ -8,7 +8,7 @@ namespace {
 
 // Stands in for the rule-language checker where a test is about positions, not the language:
 // flags every occurrence of `pakages` at its line and column inside the rule text.
-std::vector<Diagnostic> flag_misspelling(std::string_view source) {
+std::vector<Diagnostic> flag_misspelling(std::string_view source, const User&) {
   std::vector<Diagnostic> out;
   uint32_t line = 1, column = 1;
   for (size_t i = 0; i < source.size(); ++i) {
@@ -40,6 +40,10 @@ packages = ["fedmsg", "python-fedora"]
 followed_users = ["kevin"]
 followed_groups = ["infra-sig"]
 groups = ["sysadmin-main"]
+
+[users.lists]
+channels = ["#fedora-devel", "#fedora-admin"]
+nobody = []
 
 [[users.destinations]]
 kind = "email"
@@ -86,6 +90,12 @@ TEST(TomlFile, ReadsEveryField) {
   EXPECT_TRUE(ralph.enabled);
   EXPECT_EQ(ralph.aliases, (std::vector<std::string>{"threebean", "rbean@redhat.com"}));
   EXPECT_EQ(ralph.groups, (std::vector<std::string>{"sysadmin-main"}));
+  ASSERT_EQ(ralph.lists.size(), 2u);
+  EXPECT_EQ(ralph.lists[0].name, "channels");
+  EXPECT_EQ(ralph.lists[0].items, (std::vector<std::string>{"#fedora-devel", "#fedora-admin"}));
+  EXPECT_EQ(ralph.lists[0].pos.line, 13u);
+  EXPECT_EQ(ralph.lists[1].name, "nobody");
+  EXPECT_TRUE(ralph.lists[1].items.empty());
   ASSERT_EQ(ralph.destinations.size(), 3u);
   EXPECT_EQ(ralph.destinations[0].name, "email");
   EXPECT_EQ(ralph.destinations[1].kind, DestinationKind::kIrc);
@@ -189,6 +199,26 @@ TEST(TomlFile, WriterQuotesAnyRuleTextSafely) {
   ASSERT_EQ(parsed.population.users[0].rules.size(), 4u);
   for (size_t i = 0; i < 4; ++i) {
     EXPECT_EQ(parsed.population.users[0].rules[i].source, user.rules[i].source);
+  }
+}
+
+TEST(TomlFile, NamedListsAreWrittenByNameAndBadOnesReported) {
+  Population population;
+  User& user = population.users.emplace_back();
+  user.name = "u";
+  user.lists = {{"zeta", {"z"}, {}}, {"alpha", {"a", "b"}, {}}};
+  EXPECT_EQ(write_user_toml(user),
+            "[[users]]\nname = \"u\"\n\n[users.lists]\nalpha = [\"a\", \"b\"]\nzeta = [\"z\"]\n");
+
+  constexpr const char* kText =
+      "[[users]]\nname = \"p\"\nlists = [\"x\"]\n[[users]]\nname = \"q\"\n[users.lists]\n"
+      "a = \"x\"\nb = [1]\n";
+  auto parsed = read_preferences_toml(kText, "bad.toml", flag_misspelling);
+  const std::string all = render(parsed.diagnostics, "bad.toml", kText);
+  for (const char* expected : {"bad.toml:3:9: error: user \"p\": `lists` must be a table of lists",
+                               "bad.toml:7:5: error: user \"q\": `a` must be an array of strings",
+                               "bad.toml:8:6: error: user \"q\": `b` must hold only strings"}) {
+    EXPECT_NE(all.find(expected), std::string::npos) << expected << "\n" << all;
   }
 }
 

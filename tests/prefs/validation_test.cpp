@@ -7,7 +7,7 @@
 namespace fmn::prefs {
 namespace {
 
-std::vector<Diagnostic> accept_all(std::string_view) { return {}; }
+std::vector<Diagnostic> accept_all(std::string_view, const User&) { return {}; }
 
 User valid_user(std::string name, std::string email) {
   User user;
@@ -95,9 +95,44 @@ TEST(Validation, WebhooksNeedAnHttpUrlAndASecretAndOnlyKindsWithSecretsHaveToken
   EXPECT_EQ(user_destination_kind_names(), "email, irc, sse and webhook");
 }
 
+TEST(Validation, NamedListsHaveValidUniqueNamesAndBoundedEntries) {
+  User user = valid_user("ralph", "ralph@example.org");
+  user.lists = {{"channels", {"#fedora-devel"}, {}},
+                {"9lives", {"a"}, {}},
+                {"channels", {}, {}},
+                {"empty", {}, {}},
+                {"bad_entry", {"ok", ""}, {}},
+                {"huge", std::vector<std::string>(10001, "x"), {}}};
+  std::vector<Diagnostic> out;
+  validate_user(user, accept_all, out);
+  EXPECT_EQ(messages(out),
+            (std::vector<std::string>{"invalid list name \"9lives\"", "duplicate list \"channels\"",
+                                      "lists.bad_entry: invalid entry \"\"",
+                                      "lists.huge: 10001 entries, the limit is 10000"}));
+
+  User many = valid_user("ralph", "ralph@example.org");
+  for (int i = 0; i < 101; ++i) many.lists.push_back({"l" + std::to_string(i), {"a"}, {}});
+  out.clear();
+  validate_user(many, accept_all, out);
+  EXPECT_EQ(messages(out), (std::vector<std::string>{"too many lists: 101, the limit is 100"}));
+}
+
+TEST(Validation, ARuleReadingADeletedListIsRefused) {
+  User user = valid_user("ralph", "ralph@example.org");
+  user.rules[0].source = "usernames in $lists.friends";
+  user.lists = {{"friends", {"adamw"}, {}}};
+  std::vector<Diagnostic> out;
+  validate_user(user, dsl_rule_validator(), out);
+  EXPECT_TRUE(out.empty()) << render(out, "");
+  user.lists.clear();
+  validate_user(user, dsl_rule_validator(), out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].message, "source 1:14: E0110: you have no list named `friends`");
+}
+
 TEST(Validation, RuleDiagnosticsWithoutAFileNameTheirSourcePosition) {
   User user = valid_user("ralph", "ralph@example.org");
-  auto validator = [](std::string_view) {
+  auto validator = [](std::string_view, const User&) {
     return std::vector<Diagnostic>{
         {Severity::kError, {1, 13}, "", "unknown parameter `$my_pkgs`", ""},
         {Severity::kWarning, {1, 1}, "", "always true", ""}};
