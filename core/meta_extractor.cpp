@@ -32,6 +32,17 @@ constexpr size_t kMaxCachedTopics = 4096;
 
 std::atomic<uint64_t> next_extractor_id{1};
 
+// A topic's spelling with the differences that do not change its meaning removed: ASCII
+// letters lowercased, '_' written '-' (`pagure.pull_request.new`, `Pagure.pull-request.new`).
+std::string spelling_key(std::string_view topic) {
+  std::string key(topic);
+  for (char& c : key) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c == '_') c = '-';
+  }
+  return key;
+}
+
 }  // namespace
 
 struct MetaExtractor::Impl {
@@ -40,6 +51,9 @@ struct MetaExtractor::Impl {
   AliasMap aliases;
   // Exact topic suffix -> the rules that match it (exact and glob), in table order.
   TopicIndex exact;
+  // spelling_key() of each exact topic -> that topic's rules, for topics spelled differently
+  // (case, '-' or '_'); keys two table topics share are left out (which one was meant?).
+  TopicIndex variants;
   // Glob rules by the literal first part of their pattern; those starting with '*' under "".
   TopicIndex globs;
   // The fallback: rules whose only topic is "**", tried when no other rule matches a title.
@@ -79,7 +93,17 @@ struct MetaExtractor::Impl {
     }
   }
 
-  // The rules matching `topic`, in table order (at most kMaxCandidates).
+  void index_variants() {
+    std::unordered_map<std::string, int> spellings;
+    for (const auto& [topic, ids] : exact) ++spellings[spelling_key(topic)];
+    for (const auto& [topic, ids] : exact) {
+      std::string key = spelling_key(topic);
+      if (spellings[key] == 1) variants.emplace(std::move(key), ids);
+    }
+  }
+
+  // The rules matching `topic`, in table order (at most kMaxCandidates): those of its exact
+  // entry, else those of the one exact entry spelled like it, else the globs matching it.
   const RuleIds& candidates(std::string_view topic) const {
     if (auto it = exact.find(topic); it != exact.end()) return it->second;
     thread_local uint64_t cache_owner = 0;
@@ -89,6 +113,9 @@ struct MetaExtractor::Impl {
       cache_owner = id;
     }
     if (auto it = cache.find(topic); it != cache.end()) return it->second;
+    if (auto it = variants.find(spelling_key(topic)); it != variants.end()) {
+      return cache.emplace(std::string(topic), it->second).first->second;
+    }
     std::array<uint32_t, kMaxCandidates> ids;
     size_t n = match_globs(topic, ids);
     return cache.emplace(std::string(topic), RuleIds(ids.begin(), ids.begin() + n)).first->second;
@@ -129,6 +156,7 @@ Result<std::unique_ptr<MetaExtractor>> MetaExtractor::create(
   impl->table = std::move(table).value();
   impl->aliases = std::move(aliases);
   impl->index();
+  impl->index_variants();
   return std::unique_ptr<MetaExtractor>(new MetaExtractor(std::move(impl)));
 }
 

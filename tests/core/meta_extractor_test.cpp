@@ -86,6 +86,38 @@ TEST(MetaExtractor, UnknownTopicGetsCategoryAndTitleOnly) {
             R"("modules":[],"flatpaks":[],"severity":null})");
 }
 
+TEST(MetaExtractor, TopicsSpelledDifferentlyFindTheirEntryUnlessItIsAmbiguous) {
+  auto x = make(R"toml(
+[[rule]]
+topic = "svc.pull-request.new"
+subtitle = "new pull request"
+
+[[rule]]
+topic = ["svc.a-b", "svc.a_b"]
+subtitle = "a, b"
+
+[[rule]]
+topic = "svc.a_b"
+link = "https://svc.example/a_b"
+
+[[rule]]
+topic = "svc.**"
+subtitle = "something else"
+)toml");
+  for (const char* topic :
+       {"svc.pull_request.new", "Svc.Pull-Request.NEW", "svc.pull-request.new"}) {
+    EXPECT_EQ(extract(*x, std::string("org.fedoraproject.prod.") + topic, "{}").subtitle,
+              "new pull request")
+        << topic;
+  }
+  EXPECT_EQ(extract(*x, "org.fedoraproject.prod.svc.a_b", "{}").link, "https://svc.example/a_b");
+  // svc.a-b and svc.a_b are both in the table: a third spelling could mean either.
+  Meta meta = extract(*x, "org.fedoraproject.prod.svc.A-B", "{}");
+  EXPECT_EQ(meta.subtitle, "something else");
+  EXPECT_EQ(meta.link, std::nullopt);
+  EXPECT_EQ(x->fallback_count(), 0u);
+}
+
 TEST(MetaExtractor, JsonLineCarriesContainersModulesFlatpaksAndSeverity) {
   auto x = make(R"toml(
 [[rule]]
