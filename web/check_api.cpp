@@ -5,12 +5,24 @@
 
 namespace fmn::web {
 
-void write_check_result(JsonWriter& w, const dsl::StoredRuleResult& result) {
+UserRuleCheck check_for_user(const dsl::StoredRuleResult& result,
+                             const std::vector<std::string>& list_names) {
+  UserRuleCheck out{result.rule != nullptr, result.diagnostics};
+  if (!result.lists.empty()) {
+    for (dsl::RuleDiagnostic& d : dsl::unknown_lists(result, list_names)) {
+      out.ok = false;
+      out.diagnostics.push_back(std::move(d));
+    }
+  }
+  return out;
+}
+
+void write_check_result(JsonWriter& w, const UserRuleCheck& check) {
   w.Key("ok");
-  w.Bool(result.rule != nullptr);
+  w.Bool(check.ok);
   w.Key("diagnostics");
   w.StartArray();
-  for (const dsl::RuleDiagnostic& d : result.diagnostics) {
+  for (const dsl::RuleDiagnostic& d : check.diagnostics) {
     const dsl::CodeInfo& info = dsl::code_info(d.code);
     w.StartObject();
     w.Key("line");
@@ -34,7 +46,8 @@ void write_check_result(JsonWriter& w, const dsl::StoredRuleResult& result) {
   w.EndArray();
 }
 
-HttpResponse check_rule(dsl::RuleCompiler& compiler, const HttpRequest& request) {
+HttpResponse check_rule(dsl::RuleCompiler& compiler, const std::vector<std::string>& list_names,
+                        const HttpRequest& request) {
   auto body = parse_json_object(request.body);
   if (!body) return json_error(400, body.error().message);
   auto source = string_member(*body, "source");
@@ -44,7 +57,7 @@ HttpResponse check_rule(dsl::RuleCompiler& compiler, const HttpRequest& request)
   JsonBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
-  write_check_result(w, *result);
+  write_check_result(w, check_for_user(*result, list_names));
   w.EndObject();
   return {200, "application/json", buffer.GetString(), {}};
 }

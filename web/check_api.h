@@ -7,8 +7,13 @@
 //              "end_column": 7, "severity": "error", "code": "E0101",
 //              "message": "unknown field `pakages`", "hint": "did you mean `packages`?"}]}
 //
-// "ok" is false when any diagnostic is an error (such a rule cannot be saved). Thread-safe.
+// "ok" is false when any diagnostic is an error (such a rule cannot be saved). The text is
+// checked as one of the signed-in user's rules: a `$lists.NAME` they have no list of is an
+// error (E0110). Thread-safe.
 #pragma once
+
+#include <string>
+#include <vector>
 
 #include "core/json_writer.h"
 #include "dsl/rule_compiler.h"
@@ -16,9 +21,20 @@
 
 namespace fmn::web {
 
-HttpResponse check_rule(dsl::RuleCompiler& compiler, const HttpRequest& request);
+// `list_names`: the user's named lists.
+HttpResponse check_rule(dsl::RuleCompiler& compiler, const std::vector<std::string>& list_names,
+                        const HttpRequest& request);
+
+// A compiled text as one of a user's rules: the text's diagnostics, then an error for each
+// `$lists.NAME` not among the user's `list_names`.
+struct UserRuleCheck {
+  bool ok = false;  // compiled, and every list it reads is the user's
+  std::vector<dsl::RuleDiagnostic> diagnostics;
+};
+UserRuleCheck check_for_user(const dsl::StoredRuleResult& result,
+                             const std::vector<std::string>& list_names);
 
 // Writes the members "ok" and "diagnostics" of a check's answer into the current object.
-void write_check_result(JsonWriter& w, const dsl::StoredRuleResult& result);
+void write_check_result(JsonWriter& w, const UserRuleCheck& check);
 
 }  // namespace fmn::web

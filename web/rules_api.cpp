@@ -88,7 +88,7 @@ Result<std::vector<prefs::Delivery>> read_deliveries(const rapidjson::Value& arr
 // Applies the members of `body` to `rule`; an error response when one is malformed or the
 // source does not compile.
 std::optional<HttpResponse> apply(const rapidjson::Value& body, dsl::RuleCompiler& compiler,
-                                  prefs::Rule& rule) {
+                                  const prefs::User& user, prefs::Rule& rule) {
   auto name = string_member(body, "name");
   auto source = string_member(body, "source");
   auto enabled = bool_member(body, "enabled");
@@ -99,14 +99,14 @@ std::optional<HttpResponse> apply(const rapidjson::Value& body, dsl::RuleCompile
   if (name->has_value()) rule.name = **name;
   if (enabled->has_value()) rule.enabled = **enabled;
   if (source->has_value()) {
-    const auto result = compiler.compile(**source);
-    if (!result->rule) {
+    const UserRuleCheck check = check_for_user(*compiler.compile(**source), user.list_names());
+    if (!check.ok) {
       JsonBuffer buffer;
       JsonWriter w(buffer);
       w.StartObject();
       w.Key("error");
       w.String("the rule does not compile");
-      write_check_result(w, *result);
+      write_check_result(w, check);
       w.EndObject();
       return HttpResponse{422, "application/json", buffer.GetString(), {}};
     }
@@ -148,7 +148,7 @@ HttpResponse rules_api(prefs::PreferenceStore& store, dsl::RuleCompiler& compile
     auto body = parse_json_object(request.body);
     if (!body) return json_error(400, body.error().message);
     prefs::Rule rule;
-    if (auto refused = apply(*body, compiler, rule)) return *refused;
+    if (auto refused = apply(*body, compiler, user, rule)) return *refused;
     if (rule.name.empty() || rule.source.str().empty()) {
       return json_error(400, "a rule needs a name and a source");
     }
@@ -179,7 +179,7 @@ HttpResponse rules_api(prefs::PreferenceStore& store, dsl::RuleCompiler& compile
     auto body = parse_json_object(request.body);
     if (!body) return json_error(400, body.error().message);
     prefs::Rule edited = *rule;
-    if (auto refused = apply(*body, compiler, edited)) return *refused;
+    if (auto refused = apply(*body, compiler, user, edited)) return *refused;
     if (edited.name != name && user.find_rule(edited.name) != nullptr) {
       return json_error(409, "a rule with this name exists");
     }

@@ -116,7 +116,14 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
   }
   if (rest == "/check") {
     if (method != "POST") return json_error(405, "method not allowed");
-    return check_rule(*compiler_, request);
+    std::vector<std::string> list_names;
+    {
+      std::lock_guard lock(store_mu_);
+      auto loaded = store_->load_user(session->user);
+      if (!loaded) return json_error(500, "cannot read your preferences");
+      if (loaded->has_value()) list_names = (*loaded)->list_names();
+    }
+    return check_rule(*compiler_, list_names, request);
   }
   if (rest == "/preview") {
     if (method != "POST") return json_error(405, "method not allowed");

@@ -28,6 +28,43 @@ TEST_F(WebApi, CheckReportsDiagnosticsWithPositionsAndDidYouMean) {
       400);
 }
 
+TEST_F(WebApi, CheckAndSaveKnowTheUsersNamedLists) {
+  {
+    prefs::FileStore file(prefs_, prefs::dsl_rule_validator());
+    prefs::User ralph = stored("ralph");
+    ralph.lists.push_back({"friends", {"kevin"}, {}});
+    ASSERT_TRUE(file.put_user(ralph).ok());
+  }
+  const Client ralph = sign_in("ralph");
+  const std::vector<std::string> as_ralph{ralph.cookie, ralph.csrf, kJson};
+  const HttpReply known = http_request("POST", base_ + "/api/v1/check", as_ralph,
+                                       R"({"source":"agent in $lists.friends"})");
+  EXPECT_EQ(known.body, R"({"ok":true,"diagnostics":[]})");
+  const HttpReply typo = http_request("POST", base_ + "/api/v1/check", as_ralph,
+                                      R"({"source":"agent in $lists.frends"})");
+  EXPECT_NE(typo.body.find(R"("ok":false)"), std::string::npos) << typo.body;
+  EXPECT_NE(typo.body.find(R"("line":1,"column":10,"end_line":1,"end_column":22)"),
+            std::string::npos)
+      << typo.body;
+  EXPECT_NE(typo.body.find(R"("code":"E0110")"), std::string::npos) << typo.body;
+  EXPECT_NE(typo.body.find("did you mean `$lists.friends`?"), std::string::npos);
+
+  const Client kevin = sign_in("kevin");  // has no lists
+  const HttpReply none =
+      http_request("POST", base_ + "/api/v1/check", {kevin.cookie, kevin.csrf, kJson},
+                   R"({"source":"agent in $lists.friends"})");
+  EXPECT_NE(none.body.find(R"("code":"E0110")"), std::string::npos) << none.body;
+
+  const HttpReply refused = http_request("POST", base_ + "/api/v1/rules", as_ralph,
+                                         R"({"name":"f","source":"agent in $lists.frends"})");
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_NE(refused.body.find("E0110"), std::string::npos) << refused.body;
+  EXPECT_EQ(http_request("POST", base_ + "/api/v1/rules", as_ralph,
+                         R"({"name":"f","source":"agent in $lists.friends"})")
+                .status,
+            201);
+}
+
 TEST_F(WebApi, RulesAreAddedEditedDisabledAndDeleted) {
   const Client ralph = sign_in("ralph");
   const std::vector<std::string> as_ralph{ralph.cookie, ralph.csrf, kJson};
