@@ -148,6 +148,37 @@ TEST(HostileRules, AnyAndAllStayBoundedOnWideAndDeepArrays) {
       has_code(compile_text("long.fmn", "rule \"r\" = any " + path + "[*][*] == 1"), "E0301"));
 }
 
+// A user's named lists, however large, many or absent: evaluation stays bounded by their size.
+TEST(HostileRules, NamedListsHugeEmptyOrMissingStayBounded) {
+  Outcome ok = compile_text("lists.fmn", R"(
+rule "huge" = agent in $lists.huge and any usernames in $lists.huge
+rule "empty" = agent in $lists.empty or all $lists.empty == agent
+rule "missing" = agent in $lists.missing or any $lists.missing == agent
+rule "folded" = agent in* $lists.huge
+)");
+  ASSERT_TRUE(ok.rules.has_value()) << testing::PrintToString(ok.codes);
+  auto m = parse_envelope(R"({"topic":"t","msg_id":"2024-lists","msg":{}})");
+  ASSERT_TRUE(m.ok());
+  m.value()->meta.agent = "user999999";
+  m.value()->meta.usernames = {"user0", "user999999"};
+  dsl::UserParams user;
+  std::vector<std::string>& huge = user.lists.emplace_back(dsl::UserList{"huge", {}}).items;
+  for (int i = 0; i < 1000000; ++i) huge.push_back("user" + std::to_string(i));
+  user.lists.push_back({"empty", {}});
+  for (int i = 0; i < 1000; ++i) user.lists.push_back({"l" + std::to_string(i), {"x"}});
+  user.normalize();
+  std::vector<bool> matched;
+  for (const dsl::CompiledRule& r : ok.rules->rules) {
+    matched.push_back(dsl::evaluate(r, *m.value(), user));
+  }
+  EXPECT_EQ(matched, (std::vector<bool>{true, false, false, true}));
+  // A name beyond the limit, or none, is rejected like any other.
+  EXPECT_TRUE(has_code(
+      compile_text("long-name.fmn", "rule \"r\" = agent in $lists." + std::string(100000, 'n')),
+      "E0301"));
+  EXPECT_TRUE(has_code(compile_text("no-name.fmn", "rule \"r\" = agent in $lists."), "E0007"));
+}
+
 std::string repeat(const std::string& s, size_t n) {
   std::string out;
   for (size_t i = 0; i < n; ++i) out += s;

@@ -63,6 +63,20 @@ class PgStoreTest : public ::testing::Test {
     return population.ok() ? std::move(population).value() : Population{};
   }
 
+  // `population` stored through the bulk path (COPY) and, from an empty database, through the
+  // per-user path (prepared statements): each reads back as it was written.
+  void expect_both_write_paths_keep(const Population& population) {
+    const std::string text = write_preferences_toml(population);
+    ASSERT_TRUE(store_->replace_all(population).ok());
+    EXPECT_EQ(write_preferences_toml(load()), text);
+    ASSERT_TRUE(store_->replace_all(Population{}).ok());
+    for (const auto& user : population.users) {
+      auto status = store_->put_user(user);
+      ASSERT_TRUE(status.ok()) << status.error().message;
+    }
+    EXPECT_EQ(write_preferences_toml(load()), text);
+  }
+
   static inline std::unique_ptr<test::PostgresServer> pg_;
   std::unique_ptr<PgStore> store_;
 };
@@ -174,14 +188,7 @@ TEST_F(PgStoreTest, DeliveryTimesSurviveBothWritePaths) {
   ASSERT_NE(text.find("quiet = \"22:00-07:00\""), std::string::npos);
   ASSERT_NE(text.find("at = \"08:00\""), std::string::npos);
   ASSERT_NE(text.find("snoozed_until = "), std::string::npos);
-  ASSERT_TRUE(store_->replace_all(*population).ok());  // COPY
-  EXPECT_EQ(write_preferences_toml(load()), text);
-  ASSERT_TRUE(store_->replace_all(Population{}).ok());
-  for (const auto& user : population->users) {  // prepared statements
-    auto status = store_->put_user(user);
-    ASSERT_TRUE(status.ok()) << status.error().message;
-  }
-  EXPECT_EQ(write_preferences_toml(load()), text);
+  expect_both_write_paths_keep(*population);
   auto petr = store_->load_user("petr");
   ASSERT_TRUE(petr.ok() && petr->has_value());
   EXPECT_EQ(write_user_toml(**petr), write_user_toml(*population->find("petr")));
@@ -212,14 +219,7 @@ friends = ["ralph"]
   ASSERT_TRUE(population.ok()) << population.error().message;
   const std::string text = write_preferences_toml(*population);
   ASSERT_NE(text.find("awkward = "), std::string::npos);
-  ASSERT_TRUE(store_->replace_all(*population).ok());  // COPY
-  EXPECT_EQ(write_preferences_toml(load()), text);
-  ASSERT_TRUE(store_->replace_all(Population{}).ok());
-  for (const auto& user : population->users) {  // prepared statements
-    auto status = store_->put_user(user);
-    ASSERT_TRUE(status.ok()) << status.error().message;
-  }
-  EXPECT_EQ(write_preferences_toml(load()), text);
+  expect_both_write_paths_keep(*population);
   auto ralph = store_->load_user("ralph");
   ASSERT_TRUE(ralph.ok() && ralph->has_value());
   EXPECT_EQ(write_user_toml(**ralph), write_user_toml(*population->find("ralph")));
