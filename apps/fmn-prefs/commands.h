@@ -32,6 +32,7 @@ bool save_user(const prefs::User& user);
 
 void add_store_commands(CLI::App& app);
 void add_user_commands(CLI::App& app);
+void add_list_commands(CLI::App& app);
 void add_rule_commands(CLI::App& app);
 void add_destination_commands(CLI::App& app);
 void add_explain_command(CLI::App& app);

@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   add_store_commands(app);
   add_user_commands(app);
+  add_list_commands(app);
   add_rule_commands(app);
   add_destination_commands(app);
   add_explain_command(app);

@@ -19,10 +19,11 @@ struct RuleFlags {
   bool enable = false, disable = false;
 };
 
-// Diagnostics of `source` rendered against the rule text itself; false when it has errors.
-bool check_source(const std::string& source) {
+// Diagnostics of `source` as one of `user`'s rules, rendered against the rule text itself;
+// false when it has errors.
+bool check_source(const std::string& source, const prefs::User& user) {
   bool ok = true;
-  for (const auto& d : prefs::dsl_rule_validator()(source)) {
+  for (const auto& d : prefs::dsl_rule_validator()(source, user)) {
     std::fputs(prefs::render(d, "rule", source).c_str(), stderr);
     ok = ok && d.severity != Severity::kError;
   }
@@ -80,7 +81,7 @@ void add_rule_commands(CLI::App& app) {
   add->callback([] {
     const auto& f = add_flags;
     prefs::User user;
-    if (!check_source(f.source) || !load_user(f.user, user)) return;
+    if (!load_user(f.user, user) || !check_source(f.source, user)) return;
     if (user.find_rule(f.name) != nullptr) return fail("rule \"" + f.name + "\" exists");
     prefs::Rule& r = user.rules.emplace_back();
     r.name = f.name;
@@ -101,8 +102,8 @@ void add_rule_commands(CLI::App& app) {
   edit->callback([] {
     const auto& f = edit_flags;
     prefs::User user;
-    if (!f.source.empty() && !check_source(f.source)) return;
     if (!load_user(f.user, user)) return;
+    if (!f.source.empty() && !check_source(f.source, user)) return;
     prefs::Rule* r = user.find_rule(f.name);
     if (r == nullptr) return fail("user " + f.user + " has no rule \"" + f.name + "\"");
     if (!f.source.empty()) r->source = f.source;

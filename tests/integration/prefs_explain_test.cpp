@@ -82,6 +82,28 @@ TEST_F(PrefsExplain, SaysWhichStoredRulesMatchAndWhatBecomesOfEachMatch) {
   EXPECT_NE(by_line.find("no rule of alice matches this message\n"), std::string::npos) << by_line;
 }
 
+// The named lists an operator manages with `fmn-prefs list`, stored in PostgreSQL: a rule may
+// only read a list its user has, and a list a rule reads cannot be removed.
+TEST_F(PrefsExplain, NamedListsAreSetShownAndGuardedByTheRulesReadingThem) {
+  EXPECT_EQ(run({"list", "set", "alice", "friends", "kevin", "pingou"}, "set.log"),
+            "list friends of alice: 2 entries\n");
+  EXPECT_EQ(run({"list", "show", "alice"}, "show.log"), "friends: kevin pingou\n");
+  const std::string typo = run(
+      {"rule", "add", "alice", "f", "agent in $lists.frends", "--to", "email"}, "typo.log", false);
+  EXPECT_NE(typo.find("E0110: you have no list named `frends`"), std::string::npos) << typo;
+  EXPECT_NE(typo.find("did you mean `$lists.friends`?"), std::string::npos) << typo;
+  run({"rule", "add", "alice", "f", "agent in $lists.friends", "--to", "email"}, "rule.log");
+  const std::string used = run({"list", "remove", "alice", "friends"}, "remove.log", false);
+  EXPECT_NE(used.find("E0110"), std::string::npos) << used;
+  const std::string exported = run({"export"}, "export.log");
+  EXPECT_NE(exported.find("[users.lists]\nfriends = [\"kevin\", \"pingou\"]\n"), std::string::npos)
+      << exported;
+  run({"rule", "remove", "alice", "f"}, "unrule.log");
+  EXPECT_EQ(run({"list", "remove", "alice", "friends"}, "removed.log"),
+            "removed list friends of alice\n");
+  EXPECT_EQ(run({"list", "show", "alice"}, "none.log"), "(no output)");  // read_log's word
+}
+
 // An operator names only the msg_id: fmn-pipeline, given Redis, kept the messages it parsed in
 // its recent-message store, and `explain --redis` reads the message from there.
 TEST_F(PrefsExplain, FindsTheMessageByMsgIdInTheServicesRecentMessages) {
