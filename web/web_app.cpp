@@ -10,6 +10,7 @@
 #include "web/json_body.h"
 #include "web/oidc_sign_in.h"
 #include "web/preview_api.h"
+#include "web/rule_templates.h"
 #include "web/rules_api.h"
 #include "web/sign_in.h"
 #include "web/unsubscribe_page.h"
@@ -99,6 +100,7 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
                         *store_, request);
   }
   if (rest == "/session/options" && method == "GET") return sign_in_options();
+  if (rest == "/templates" && method == "GET") return rule_templates_json();  // nobody's data
   const std::string_view id = request.cookie(kSessionCookie);
   const std::optional<Session> session = sessions_.find(id);
   if (!session) {

@@ -1,6 +1,8 @@
 // The JSON API used as the page uses it: check a rule with a typo, save the fixed one, edit,
-// disable and delete it; the page itself is served at / and at the settings links.
+// disable and delete it; list the templates; the page itself is served at / and at the settings
+// links.
 #include "tests/web/web_app_fixture.h"
+#include "web/rule_templates.h"
 
 namespace fmn::web {
 namespace {
@@ -70,6 +72,24 @@ TEST_F(WebApi, RulesAreAddedEditedDisabledAndDeleted) {
   EXPECT_EQ(http_request("DELETE", rules + "/koji%20builds", as_ralph).status, 204);
   EXPECT_EQ(stored("ralph").rules.size(), 3u);
   EXPECT_EQ(http_request("DELETE", rules + "/koji%20builds", as_ralph).status, 404);
+}
+
+TEST_F(WebApi, TheTemplatesAreListedToAnyoneAndEachChecksWithoutADiagnostic) {
+  const HttpReply r = http_request("GET", base_ + "/api/v1/templates");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find(R"({"id":"my-packages","title":"My packages",)"), std::string::npos)
+      << r.body;
+  for (const std::string id :
+       {"mentions-me", "my-groups", "followed-users", "followed-packages", "failed-builds"}) {
+    EXPECT_NE(r.body.find(R"("id":")" + id + '"'), std::string::npos) << id;
+  }
+  dsl::RuleCompiler compiler;
+  for (const RuleTemplate& t : rule_templates()) {
+    const auto checked = compiler.compile(std::string(t.source));
+    EXPECT_NE(checked->rule, nullptr) << t.id;
+    EXPECT_TRUE(checked->diagnostics.empty()) << t.id;
+    EXPECT_NE(r.body.find(R"("title":")" + std::string(t.title) + '"'), std::string::npos);
+  }
 }
 
 TEST_F(WebApi, ThePageIsServedAtTheRootAndTheSettingsLinks) {
