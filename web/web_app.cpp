@@ -18,6 +18,7 @@
 namespace fmn::embedded {
 std::string_view web_app_html();
 std::string_view web_history_js();
+std::string_view web_rule_editor_js();
 }  // namespace fmn::embedded
 
 namespace fmn::web {
@@ -85,6 +86,9 @@ HttpResponse WebApp::handle(const HttpRequest& request) {
   }
   if (request.method == "GET" && path == "/history.js") {
     return {200, "text/javascript; charset=utf-8", std::string(embedded::web_history_js()), {}};
+  }
+  if (request.method == "GET" && path == "/rule-editor.js") {
+    return {200, "text/javascript; charset=utf-8", std::string(embedded::web_rule_editor_js()), {}};
   }
   if (request.method == "GET" && (path == "/" || path.starts_with("/settings/"))) {
     return html_page(200, std::string(embedded::web_app_html()));

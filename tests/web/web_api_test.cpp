@@ -1,6 +1,6 @@
 // The JSON API used as the page uses it: check a rule with a typo, save the fixed one, edit,
 // disable and delete it; list the templates; the page itself is served at / and at the settings
-// links.
+// links, with its rule editor's script.
 #include "tests/web/web_app_fixture.h"
 #include "web/rule_templates.h"
 
@@ -99,6 +99,10 @@ TEST_F(WebApi, ThePageIsServedAtTheRootAndTheSettingsLinks) {
     EXPECT_EQ(r.header("Content-Type"), "text/html; charset=utf-8");
     EXPECT_NE(r.body.find("Fedora notifications"), std::string::npos);
   }
+  const HttpReply editor = http_request("GET", base_ + "/rule-editor.js");
+  EXPECT_EQ(editor.status, 200);
+  EXPECT_EQ(editor.header("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_NE(editor.body.find("var ruleEditor="), std::string::npos);
   EXPECT_EQ(http_request("GET", base_ + "/nothing").status, 404);
 }
 
