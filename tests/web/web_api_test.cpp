@@ -103,6 +103,12 @@ TEST_F(WebApi, ThePageIsServedAtTheRootAndTheSettingsLinks) {
   EXPECT_EQ(editor.status, 200);
   EXPECT_EQ(editor.header("Content-Type"), "text/javascript; charset=utf-8");
   EXPECT_NE(editor.body.find("var ruleEditor="), std::string::npos);
+  const HttpReply gzipped =
+      http_request("GET", base_ + "/rule-editor.js", {"Accept-Encoding: gzip, deflate, br"});
+  EXPECT_EQ(gzipped.status, 200);
+  EXPECT_EQ(gzipped.header("Content-Encoding"), "gzip");
+  EXPECT_EQ(gzipped.body.substr(0, 2), "\x1f\x8b");
+  EXPECT_LT(gzipped.body.size(), editor.body.size() / 2);
   EXPECT_EQ(http_request("GET", base_ + "/nothing").status, 404);
 }
 
