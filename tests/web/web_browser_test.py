@@ -24,6 +24,7 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -124,6 +125,11 @@ def main():
         wait.until(ec.text_to_be_present_in_element((By.ID, "check-result"), "No problems found."))
         assert editor.text == 'topic ~ "*.buildsys.build.state.change" and packages in $my_packages', \
             editor.text
+        # The fix leaves the cursor in the editor; Tab leaves it for the next control.
+        assert browser.switch_to.active_element == editor
+        editor.send_keys(Keys.TAB)
+        assert browser.switch_to.active_element.get_attribute("id") == "rule-enabled", \
+            browser.switch_to.active_element.get_attribute("outerHTML")
         browser.find_element(By.ID, "save").click()
         wait.until(ec.text_to_be_present_in_element((By.ID, "save-status"), "Saved."))
         wait.until(ec.text_to_be_present_in_element((By.ID, "rules"), "koji builds"))
