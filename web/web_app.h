@@ -3,7 +3,8 @@
 // (/unsubscribe, /confirm). With an OpenID Connect client, /oidc/login and the callback sign
 // people in (oidc_sign_in.h).
 //
-// Every /api/v1/ request but the sign-in needs a session cookie (401 without), and every one
+// Every /api/v1/ request but the sign-in and the rule templates needs a session cookie (401
+// without), and every one
 // that is not a GET also needs the session's CSRF token in X-CSRF-Token (403 without), so a
 // page on another site can neither read nor change anything. Handlers only ever see the
 // session's user. The preference store is used by one request at a time (stores are not
