@@ -27,13 +27,14 @@
 #include "web/http_server.h"
 #include "web/oidc/oidc_client.h"
 #include "web/pending_sign_ins.h"
+#include "web/public_url.h"
 #include "web/session_store.h"
 
 namespace fmn::web {
 
 struct WebAppConfig {
-  std::string public_url = "http://localhost:8081";  // where links in notifications point
-  std::string unsubscribe_secret;                    // HMAC key of unsubscribe links
+  std::string public_url{kDefaultPublicUrl};  // where links in notifications point
+  std::string unsubscribe_secret;             // HMAC key of unsubscribe links
   bool demo_sign_in = false;  // POST /api/v1/session/demo; refused unless on loopback
   bool secure_cookies = true;
   // Sends new destinations their confirmation request (destinations_api.h); none: adding a
