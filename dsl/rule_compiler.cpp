@@ -40,6 +40,7 @@ StoredRuleResult compile_text(std::string_view source) {
   SourceFile file("rule", head.text + std::string(kRuleHead) + std::string(source) + "\n");
   const auto start = static_cast<uint32_t>(head.text.size() + kRuleHead.size());
   Diagnostics diagnostics;
+  diagnostics.bind(file);
   std::optional<RuleSet> set;
   Module module;
   if (file.text().size() > kMaxFileBytes) {
@@ -58,36 +59,39 @@ StoredRuleResult compile_text(std::string_view source) {
   }
 
   StoredRuleResult out;
-  const uint32_t head_lines = file.position(start).line - 1;
-  const auto head_columns = static_cast<uint32_t>(kRuleHead.size());
-  // A range of the file as a diagnostic inside the rule's text.
-  auto in_text = [&](SourceRange range, Code code, std::string message, std::string hint) {
-    const uint32_t begin = std::max(range.begin, start);
-    uint32_t last = std::max(range.end > 0 ? range.end - 1 : 0, begin);
-    while (last > begin && (static_cast<unsigned char>(file.text()[last]) & 0xC0) == 0x80) --last;
-    const LineColumn at = file.position(begin), end = file.position(last);
-    RuleDiagnostic rd{
-        code,           at.line - head_lines, 0, end.line - head_lines, 0, std::move(message),
-        std::move(hint)};
-    rd.column = rd.line == 1 ? at.column - head_columns : at.column;
-    rd.end_column = rd.end_line == 1 ? end.column - head_columns : end.column;
-    return rd;
-  };
-  for (const Diagnostic& d : diagnostics.all()) {
-    if (d.range.begin < start && d.range.end <= start) continue;  // about the defaults
-    RuleDiagnostic rd = in_text(d.range, d.code, d.message, d.hint);
-    if (d.severity() == Severity::kError) {
-      out.errors += fmt::format("{}{}:{}: error {}: {}", out.errors.empty() ? "" : "; ", rd.line,
-                                rd.column, code_info(d.code).id, d.message);
+  const TextSpan rule_start = file.span({start, start});
+  const uint32_t head_lines = rule_start.line - 1;
+  const uint32_t head_columns = rule_start.column - 1;
+  // Positions made the stored text's: the prelude's lines go, and the rule head's columns.
+  auto in_text = [&](uint32_t& line, uint32_t& column) {
+    if (line < rule_start.line || (line == rule_start.line && column < rule_start.column)) {
+      line = rule_start.line, column = rule_start.column;  // begins in the head: clamp
     }
-    out.diagnostics.push_back(std::move(rd));
+    if (line == rule_start.line) column -= head_columns;
+    line -= head_lines;
+  };
+  auto span_in_text = [&](TextSpan s) {
+    in_text(s.line, s.column);
+    in_text(s.end_line, s.end_column);
+    return s;
+  };
+  for (Diagnostic d : diagnostics.all()) {
+    const TextSpan& s = d.span;
+    const bool before = s.end_line < rule_start.line ||
+                        (s.end_line == rule_start.line && s.end_column < rule_start.column);
+    if (before) continue;  // about the defaults
+    d.span = span_in_text(s);
+    if (d.severity == Severity::kError) {
+      out.errors += (out.errors.empty() ? "" : "; ") + render_line(d);
+    }
+    out.diagnostics.push_back(std::move(d));
   }
   for (const Expr& e : module.exprs) {
     for (const Operand* o : {&e.lhs, &e.rhs}) {
       std::optional<std::string_view> name;
       if (o->kind == OperandKind::kParam && o->range.begin >= start &&
           (name = user_list_name(o->text)) && !name->empty()) {
-        out.lists.push_back({std::string(*name), in_text(o->range, Code::kUnknownList, "", "")});
+        out.lists.push_back({std::string(*name), span_in_text(file.span(o->range))});
       }
     }
   }
@@ -101,13 +105,14 @@ StoredRuleResult compile_text(std::string_view source) {
 
 }  // namespace
 
-std::vector<RuleDiagnostic> unknown_lists(const StoredRuleResult& result,
-                                          const std::vector<std::string>& known) {
-  std::vector<RuleDiagnostic> out;
+std::vector<Diagnostic> unknown_lists(const StoredRuleResult& result,
+                                      const std::vector<std::string>& known) {
+  const CodeInfo& info = code_info(Code::kUnknownList);
+  std::vector<Diagnostic> out;
   std::vector<std::string_view> names(known.begin(), known.end());
   for (const StoredRuleResult::ListUse& use : result.lists) {
     if (std::find(known.begin(), known.end(), use.name) != known.end()) continue;
-    RuleDiagnostic d = use.where;
+    Diagnostic d{.severity = info.severity, .code = info.id, .span = use.where};
     d.message = fmt::format("you have no list named `{}`", use.name);
     std::optional<std::string> guess = closest_name(use.name, names);
     if (guess) {

@@ -22,37 +22,29 @@
 #include <unordered_map>
 #include <vector>
 
-#include "dsl/diagnostic_codes.h"
+#include "core/diagnostic.h"
 #include "dsl/program.h"
 
 namespace fmn::dsl {
 
-// A diagnostic about a stored rule's text; line and column are 1-based, in that text, and
-// end_line:end_column is its last character (as in render_json()).
-struct RuleDiagnostic {
-  Code code;
-  uint32_t line = 1, column = 1;
-  uint32_t end_line = 1, end_column = 1;
-  std::string message, hint;
-};
-
 struct StoredRuleResult {
   std::shared_ptr<const CompiledRule> rule;  // nullptr when the text has errors
-  std::vector<RuleDiagnostic> diagnostics;   // about the text only, warnings included
+  // About the text only, warnings included; positions are in the stored text.
+  std::vector<Diagnostic> diagnostics;
   // Each `$lists.NAME` the text reads, where it is written (in file order): which lists
   // exist is the user's business, not the text's, so unknown_lists() checks them per user.
   struct ListUse {
     std::string name;
-    RuleDiagnostic where;  // code kUnknownList; message and hint empty
+    TextSpan where;  // in the stored text
   };
   std::vector<ListUse> lists;
-  std::string errors;  // the errors on one line, for logs: "1:5: error E0101: ..."
+  std::string errors;  // the errors on one line, for logs: "1:5-9: error[E0101]: ...; ..."
 };
 
 // An error (kUnknownList, with "did you mean") for each `$lists.NAME` of `result` that is not
 // one of the user's `known` list names.
-std::vector<RuleDiagnostic> unknown_lists(const StoredRuleResult& result,
-                                          const std::vector<std::string>& known);
+std::vector<Diagnostic> unknown_lists(const StoredRuleResult& result,
+                                      const std::vector<std::string>& known);
 
 class RuleCompiler {
  public:

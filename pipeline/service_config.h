@@ -5,6 +5,7 @@
 // SSE and admin endpoints on localhost.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -15,8 +16,14 @@
 #include "core/host_port.h"
 #include "core/result.h"
 #include "sinks/sink_settings.h"
+#include "web/public_url.h"
 
 namespace fmn::pipeline {
+
+// A duration in seconds from the configuration, as the milliseconds timers take.
+inline std::chrono::milliseconds milliseconds(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
 
 struct ServiceConfig {
   // [source]; neither `replay` nor `connect`: the demo corpus (allowed only without a file)
@@ -71,13 +78,15 @@ struct ServiceConfig {
   // [web]
   std::string web_listen;  // host:port of the web app (docs/web.md); empty: off
   // Where users reach the app: the base of the settings and unsubscribe links in notifications.
-  std::string public_url = "http://localhost:8081";
+  std::string public_url{web::kDefaultPublicUrl};
   // The key signing unsubscribe links (at least 32 bytes). Required for email unless public_url
   // is on loopback (a demo): then, without a file, a random key is made for each run.
   std::string secret_key_file;
   bool web_demo = false;              // the demo sign-in (refused unless web.listen is on loopback)
   size_t web_max_connections = 4096;  // open connections in all; more are answered 503
   size_t web_max_connections_per_ip = 64;
+  double web_header_timeout_seconds = 10;  // to send the request headers, or be closed
+  double web_idle_timeout_seconds = 60;    // between requests on a kept-alive connection
   // [recent] the recent-message store (previews, explain by msg_id; docs/operations.md)
   size_t recent_max_messages = 100000;  // 0: no store
   double recent_max_age_hours = 168;

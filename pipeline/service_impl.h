@@ -46,10 +46,6 @@
 
 namespace fmn::pipeline {
 
-inline std::chrono::milliseconds milliseconds(double seconds) {
-  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
-}
-
 struct Service::Impl {
   ServiceConfig config;
   metrics::Registry registry;

@@ -95,6 +95,8 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(
   split_host_port(config.web_listen, server.bind, server.port);
   server.limits.max_connections = config.web_max_connections;
   server.limits.max_connections_per_ip = config.web_max_connections_per_ip;
+  server.limits.header_timeout = milliseconds(config.web_header_timeout_seconds);
+  server.limits.idle_timeout = milliseconds(config.web_idle_timeout_seconds);
   web::WebAppConfig app;
   app.public_url = config.public_url;
   app.unsubscribe_secret = std::move(secret);

@@ -7,15 +7,11 @@ namespace fmn::prefs {
 RuleValidator dsl_rule_validator(std::shared_ptr<dsl::RuleCompiler> compiler) {
   return [compiler = std::move(compiler)](std::string_view source, const User& user) {
     std::shared_ptr<const dsl::StoredRuleResult> result = compiler->compile(source);
-    std::vector<Diagnostic> out;
-    auto add = [&](const dsl::RuleDiagnostic& d) {
-      const auto& info = dsl::code_info(d.code);
-      out.push_back(
-          {info.severity, {d.line, d.column}, "", std::string(info.id) + ": " + d.message, d.hint});
-    };
-    for (const dsl::RuleDiagnostic& d : result->diagnostics) add(d);
+    std::vector<Diagnostic> out = result->diagnostics;
     if (!result->lists.empty()) {
-      for (const dsl::RuleDiagnostic& d : dsl::unknown_lists(*result, user.list_names())) add(d);
+      for (Diagnostic& d : dsl::unknown_lists(*result, user.list_names())) {
+        out.push_back(std::move(d));
+      }
     }
     return out;
   };

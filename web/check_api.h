@@ -29,7 +29,7 @@ HttpResponse check_rule(dsl::RuleCompiler& compiler, const std::vector<std::stri
 // `$lists.NAME` not among the user's `list_names`.
 struct UserRuleCheck {
   bool ok = false;  // compiled, and every list it reads is the user's
-  std::vector<dsl::RuleDiagnostic> diagnostics;
+  std::vector<Diagnostic> diagnostics;
 };
 UserRuleCheck check_for_user(const dsl::StoredRuleResult& result,
                              const std::vector<std::string>& list_names);

@@ -137,8 +137,8 @@ TEST(Docs, DiagnosticExamplesPrintAsShown) {
     compile(file, diags);
     std::string rendered;
     for (const Diagnostic& d : diags.all()) {
-      rendered += render_text(file, d);
-      shown.insert(std::string(code_info(d.code).id));
+      rendered += render_text(d, file.name(), file.text());
+      shown.insert(std::string(d.code));
     }
     EXPECT_EQ(rendered, all[i + 1].text);
   }
@@ -147,7 +147,7 @@ TEST(Docs, DiagnosticExamplesPrintAsShown) {
   for (const Block& b : all) {
     if (b.lang != "text" || !b.text.starts_with("$ fmn-rulec ")) continue;
     for (const CodeInfo& c : all_codes()) {
-      if (b.text.find(": " + std::string(c.id) + ": ") != std::string::npos) {
+      if (b.text.find("[" + std::string(c.id) + "]: ") != std::string::npos) {
         shown.insert(std::string(c.id));
       }
     }

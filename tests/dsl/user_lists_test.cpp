@@ -71,9 +71,11 @@ TEST(UserListCheck, AStoredRuleNamesItsListsWhereTheyAreWritten) {
   EXPECT_EQ(result->lists[1].where.end_column, 32u);
 
   EXPECT_TRUE(unknown_lists(*result, {"frends", "friends"}).empty());
-  std::vector<RuleDiagnostic> unknown = unknown_lists(*result, {"friends", "channels"});
+  std::vector<Diagnostic> unknown = unknown_lists(*result, {"friends", "channels"});
   ASSERT_EQ(unknown.size(), 1u);
-  EXPECT_EQ(unknown[0].code, Code::kUnknownList);
+  EXPECT_EQ(unknown[0].code, "E0110");
+  EXPECT_EQ(unknown[0].severity, Severity::kError);
+  EXPECT_EQ(unknown[0].span, (TextSpan{2, 20, 2, 32}));
   EXPECT_EQ(unknown[0].message, "you have no list named `frends`");
   EXPECT_EQ(unknown[0].hint, "did you mean `$lists.friends`?");
   EXPECT_EQ(unknown_lists(*result, {}).size(), 2u);

@@ -90,7 +90,9 @@ TEST_F(PrefsExplain, NamedListsAreSetShownAndGuardedByTheRulesReadingThem) {
   EXPECT_EQ(run({"list", "show", "alice"}, "show.log"), "friends: kevin pingou\n");
   const std::string typo = run(
       {"rule", "add", "alice", "f", "agent in $lists.frends", "--to", "email"}, "typo.log", false);
-  EXPECT_NE(typo.find("E0110: you have no list named `frends`"), std::string::npos) << typo;
+  EXPECT_NE(typo.find("rule:1:10-22: error[E0110]: you have no list named `frends`"),
+            std::string::npos)
+      << typo;
   EXPECT_NE(typo.find("did you mean `$lists.friends`?"), std::string::npos) << typo;
   run({"rule", "add", "alice", "f", "agent in $lists.friends", "--to", "email"}, "rule.log");
   const std::string used = run({"list", "remove", "alice", "friends"}, "remove.log", false);

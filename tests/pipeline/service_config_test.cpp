@@ -113,6 +113,10 @@ nick = "fedora-notifs"
 [sse]
 listen = "0.0.0.0:8081"
 
+[web]
+header_timeout_seconds = 2.5
+idle_timeout_seconds = 30
+
 [admin]
 listen = "127.0.0.1:9191"
 
@@ -158,6 +162,8 @@ crl = "/var/cache/fedmsg/crl.pem"
   EXPECT_EQ(c.irc_nick, "fedora-notifs");
   EXPECT_EQ(c.sse_listen, "0.0.0.0:8081");
   EXPECT_EQ(c.admin_listen, "127.0.0.1:9191");
+  EXPECT_EQ(milliseconds(c.web_header_timeout_seconds), std::chrono::milliseconds(2500));
+  EXPECT_EQ(milliseconds(c.web_idle_timeout_seconds), std::chrono::milliseconds(30000));
   EXPECT_EQ(c.log_level, "debug");
   EXPECT_EQ(c.log_format, "json");
   EXPECT_EQ(c.progress_seconds, 2.5);
@@ -426,6 +432,8 @@ TEST(ServiceConfig, TheContribExampleParsesAndEqualsTheDefaults) {
   EXPECT_EQ(c.public_url, defaults.public_url);
   EXPECT_EQ(c.secret_key_file, defaults.secret_key_file);
   EXPECT_EQ(c.web_demo, defaults.web_demo);
+  EXPECT_EQ(c.web_header_timeout_seconds, defaults.web_header_timeout_seconds);
+  EXPECT_EQ(c.web_idle_timeout_seconds, defaults.web_idle_timeout_seconds);
   for (const char* key :
        {"issuer", "client_id", "client_secret_file", "redirect_path", "username_claim", "scopes"}) {
     EXPECT_TRUE(c.positions.contains(std::string("oidc.") + key)) << key;
