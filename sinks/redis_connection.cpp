@@ -35,6 +35,20 @@ Result<bool> RedisConnection::reconnect() {
     return Error{ErrorCode::kIo, describe() + ": " + why};
   }
   redisSetTimeout(context_, tv);
+  // Close the connection this one replaces if Redis still holds it (a timeout rather than a
+  // drop): what was written there and not yet read then never runs after what this one sends.
+  // Best effort: an ACL without CLIENT leaves it to Redis noticing the close.
+  auto* id = static_cast<redisReply*>(redisCommand(context_, "CLIENT ID"));
+  if (id == nullptr) return Error{ErrorCode::kIo, describe() + ": " + context_->errstr};
+  std::string current = id->type == REDIS_REPLY_INTEGER ? std::to_string(id->integer) : "";
+  freeReplyObject(id);
+  if (!client_id_.empty()) {
+    auto* killed =
+        static_cast<redisReply*>(redisCommand(context_, "CLIENT KILL ID %s", client_id_.c_str()));
+    if (killed == nullptr) return Error{ErrorCode::kIo, describe() + ": " + context_->errstr};
+    freeReplyObject(killed);  // "No such client" when Redis had already closed it
+  }
+  client_id_ = std::move(current);
   return true;
 }
 
@@ -71,16 +85,16 @@ Result<RedisReply> flatten(const redisReply& r) {
 }  // namespace
 
 Result<RedisReply> RedisConnection::command(const std::vector<std::string_view>& argv) {
-  return send({argv}, false);
+  return send({argv}, false, Resend::kOnce);
 }
 
 Result<RedisReply> RedisConnection::transaction(
-    const std::vector<std::vector<std::string_view>>& commands) {
-  return send(commands, true);
+    const std::vector<std::vector<std::string_view>>& commands, Resend resend) {
+  return send(commands, true, resend);
 }
 
 Result<RedisReply> RedisConnection::send(const std::vector<std::vector<std::string_view>>& commands,
-                                         bool atomic) {
+                                         bool atomic, Resend resend) {
   std::vector<std::vector<const char*>> args(commands.size());
   std::vector<std::vector<size_t>> lengths(commands.size());
   for (size_t c = 0; c < commands.size(); ++c) {
@@ -92,7 +106,8 @@ Result<RedisReply> RedisConnection::send(const std::vector<std::vector<std::stri
   static const char* kMulti = "MULTI";
   static const char* kExec = "EXEC";
   static const size_t kMultiLength = 5, kExecLength = 4;
-  for (int attempt = 0; attempt < 2; ++attempt) {
+  const int attempts = resend == Resend::kOnce ? 2 : 1;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
     if (context_ == nullptr || context_->err != 0) {
       auto ok = reconnect();
       if (!ok) return ok.error();
@@ -116,7 +131,7 @@ Result<RedisReply> RedisConnection::send(const std::vector<std::vector<std::stri
       if (!atomic || read + 1 == replies) last = flatten(*r);
       freeReplyObject(r);
     }
-    if (read < replies) continue;  // connection lost: reconnect and try once more
+    if (read < replies) continue;  // connection lost: reconnect and try again if asked to
     return std::move(*last);
   }
   return Error{ErrorCode::kIo,

@@ -1,6 +1,7 @@
 #include "sinks/redis_outbox.h"
 
 #include <algorithm>
+#include <random>
 
 #include "sinks/notification_codec.h"
 
@@ -64,6 +65,16 @@ for _, e in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 100000)) 
 end
 return out)";
 
+// KEYS: stream. ARGV: group, consumer, id, token. Finds the entry this consumer added after
+// `id` (exclusive) with field `a` = token: {its id}, or {} when there is none.
+constexpr std::string_view kFindAppendedScript = R"(
+local after = '(' .. ARGV[3]
+for _, p in ipairs(redis.call('XPENDING', KEYS[1], ARGV[1], after, '+', 100, ARGV[2])) do
+  local e = redis.call('XRANGE', KEYS[1], p[1], p[1])[1]
+  if e and e[2][3] == 'a' and e[2][4] == ARGV[4] then return {p[1]} end
+end
+return {})";
+
 }  // namespace
 
 Result<std::unique_ptr<RedisOutbox>> RedisOutbox::open(const RedisConfig& redis,
@@ -75,23 +86,48 @@ Result<std::unique_ptr<RedisOutbox>> RedisOutbox::open(const RedisConfig& redis,
   if (!group && group.error().message.find("BUSYGROUP") == std::string::npos) {
     return group.error();
   }
-  return std::unique_ptr<RedisOutbox>(new RedisOutbox(
+  // Entries this instance adds come after the stream's newest now; the ones it recovers do not.
+  auto info = (*connection)->command({"XINFO", "STREAM", stream});
+  if (!info) return info.error();
+  auto last = std::find(info->elements.begin(), info->elements.end(), "last-generated-id");
+  if (last == info->elements.end() || last + 1 == info->elements.end()) {
+    return Error{ErrorCode::kIo, "redis outbox: " + stream + " has no last-generated-id"};
+  }
+  std::unique_ptr<RedisOutbox> outbox(new RedisOutbox(
       std::move(connection).value(), std::string(kind), std::move(stream), std::move(config)));
+  outbox->last_appended_ = *(last + 1);
+  outbox->token_prefix_ = std::to_string(std::random_device{}()) + "-";
+  return outbox;
 }
 
 // One transaction per batch, no script: XADD and XREADGROUP together put the entry in this
 // consumer's pending list at once (no other entry is ever unread, every append reads its own).
 // A script would do the same but copies the batch into Lua and back, which costs Redis several
 // times the XADD itself at a large fan-out.
+//
+// The transaction is never sent twice blindly: when its reply is lost, Redis may have run it.
+// Each entry carries a token (field `a`), and before writing again the append looks for its
+// token among this consumer's entries added after the last one it knows of (the reconnect has
+// closed the old connection, so the transaction ran by then or never will).
 Result<std::string> RedisOutbox::append(std::span<const Notification> batch) {
   std::lock_guard lock(mu_);
   encoded_.clear();
   encode_notifications(batch, encoded_);
-  auto r = redis_->transaction(
-      {{"XADD", stream_, "*", "n", encoded_},
-       {"XREADGROUP", "GROUP", kGroup, config_.consumer, "COUNT", "1", "STREAMS", stream_, ">"}});
-  if (!r) return r.error();
+  const std::string token = token_prefix_ + std::to_string(++appended_);
+  const std::vector<std::vector<std::string_view>> commands{
+      {"XADD", stream_, "*", "n", encoded_, "a", token},
+      {"XREADGROUP", "GROUP", kGroup, config_.consumer, "COUNT", "1", "STREAMS", stream_, ">"}};
+  auto r = redis_->transaction(commands, RedisConnection::Resend::kNever);
+  if (!r) {
+    auto found = redis_->command({"EVAL", kFindAppendedScript, "1", stream_, kGroup,
+                                  config_.consumer, last_appended_, token});
+    if (!found) return found.error();
+    r = found->elements.empty() ? redis_->transaction(commands, RedisConnection::Resend::kNever)
+                                : std::move(found);
+    if (!r) return r.error();
+  }
   if (r->elements.size() != 1) return Error{ErrorCode::kIo, "redis outbox: entry not added"};
+  last_appended_ = r->elements[0];
   return std::move(r->elements[0]);
 }
 

@@ -2,7 +2,8 @@
 // group, so a notification the pipeline accepted survives a crash until its sink confirmed it.
 //
 //   <prefix>outbox:<kind>        stream of entries, one per batch handed to the kind's queue
-//                                (field `n`: encode_notifications(), notification_codec.h)
+//                                (field `n`: encode_notifications(), notification_codec.h;
+//                                field `a`: a token unique to the append, see append())
 //   <prefix>outbox:<kind>:dead   stream of dead letters: a notification its sink gave up (fields
 //                                `n`, `entry`, `user`, `address`, `reason`) or an entry handed
 //                                out too often (fields `n`, `id`, `deliveries`, `reason`)
@@ -21,8 +22,10 @@
 // (DigestBatcher) skip the ones that were.
 // append() adds a batch and reads it into this consumer's pending list in one transaction (so
 // no entry is ever unowned); it returns once Redis has answered, i.e. the batch is in Redis
-// (as durable as Redis' own persistence, docs/reliability.md). remove() acknowledges and deletes
-// entries whose sink settled them, writing the notifications it gave up to the dead letters.
+// (as durable as Redis' own persistence, docs/reliability.md), and adds it once even when the
+// connection is lost before the answer (it looks for its token before writing again).
+// remove() acknowledges and deletes entries whose sink settled them, writing the notifications
+// it gave up to the dead letters.
 // recover() (at start-up) claims this consumer's entries from a previous run and other consumers'
 // entries idle for `claim_idle`, dead-letters those handed out more than `max_deliveries` times,
 // and returns the rest for delivery again. Thread-safety: every method may be called from any
@@ -110,6 +113,10 @@ class RedisOutbox {
   const OutboxConfig config_;
   std::atomic<uint64_t> dead_lettered_{0};
   std::string encoded_;
+  // Tokens are token_prefix_ (random per instance) + a count; last_appended_ is the newest entry
+  // id this instance added (at first, the stream's newest when opened).
+  std::string token_prefix_, last_appended_;
+  uint64_t appended_ = 0;
 };
 
 }  // namespace fmn::sinks

@@ -11,6 +11,7 @@
 #include "tests/sinks/notification_fixture.h"
 #include "tests/sinks/recording_sink.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/tcp_proxy.h"
 
 namespace fmn::sinks {
 namespace {
@@ -38,10 +39,11 @@ class OutboxTest : public ::testing::Test {
     std::printf("Redis at %s\n", redis_->url().c_str());
   }
   std::unique_ptr<RedisOutbox> open(std::string consumer, std::chrono::milliseconds idle = 1h,
-                                    int max_deliveries = 5, std::string_view kind = "email") {
+                                    int max_deliveries = 5, std::string_view kind = "email",
+                                    int port = 0) {
     RedisConfig config;
     config.host = redis_->host();
-    config.port = redis_->port();
+    config.port = port != 0 ? port : redis_->port();
     auto outbox = RedisOutbox::open(config, kind, {std::move(consumer), max_deliveries, idle});
     if (!outbox) ADD_FAILURE() << outbox.error().message;
     return outbox ? std::move(outbox).value() : nullptr;
@@ -79,6 +81,26 @@ TEST_F(OutboxTest, AnEntryStaysUntilRemovedAndARestartTakesItsOwnBack) {
   EXPECT_EQ(taken[1].address, "alice@example.org");
   ASSERT_TRUE(restarted->remove(std::vector<std::string>{recovery->entries[0].id}).ok());
   EXPECT_EQ(size(*restarted), 0u);
+}
+
+TEST_F(OutboxTest, AnAppendWhoseReplyWasLostIsWrittenOnce) {
+  auto proxy = test::TcpProxy::start(redis_->port());
+  ASSERT_TRUE(proxy.ok()) << proxy.error().message;
+  auto outbox = open("instance-a", 1h, 5, "email", (*proxy)->port());
+  ASSERT_NE(outbox, nullptr);
+  ASSERT_TRUE(outbox->append(numbered(1)).ok());
+  // Redis runs the next transaction, but its reply never reaches the outbox.
+  (*proxy)->drop_next_reply();
+  auto id = outbox->append(numbered(2));
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  EXPECT_EQ((*proxy)->dropped(), 1);
+  EXPECT_EQ(size(*open("observer")), 2u);
+  // The id is the entry's own: removing it leaves the first entry alone.
+  ASSERT_TRUE(outbox->remove(std::vector<std::string>{*id}).ok());
+  auto recovery = open("instance-a")->recover();
+  ASSERT_TRUE(recovery.ok()) << recovery.error().message;
+  ASSERT_EQ(recovery->entries.size(), 1u);
+  EXPECT_EQ(recovery->entries[0].notifications.size(), 1u);
 }
 
 TEST_F(OutboxTest, AnotherInstanceTakesADeadInstancesEntriesOnlyOnceIdleLongEnough) {
