@@ -45,22 +45,31 @@ for _, item in ipairs(dead) do out[#out + 1] = item end
 for _, v in ipairs(live) do out[#out + 1] = v end
 return out)";
 
-// KEYS: dead stream. ARGV: limit, user (empty: everyone's). Returns {id, user, address,
-// reason, ...}, newest first.
-constexpr std::string_view kListDeadScript = R"(
-local out = {}
-local found = 0
-for _, e in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 100000)) do
+// KEYS: dead stream. ARGV: user (empty: everyone's), cursor (empty: from the start), payload
+// ('1': with field n), order ('1': oldest first). Reads one page of kDeadPage dead letters and
+// returns {the next page's cursor (empty: none), then id, user, address, reason[, n] of each
+// matching one}.
+constexpr std::string_view kScanDeadScript = R"(
+local forward = ARGV[4] == '1'
+local from = ARGV[2]
+if from == '' then from = forward and '-' or '+' end
+local page
+if forward then
+  page = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', 1000)
+else
+  page = redis.call('XREVRANGE', KEYS[1], from, '-', 'COUNT', 1000)
+end
+local out = {#page == 1000 and '(' .. page[#page][1] or ''}
+for _, e in ipairs(page) do
   local f = {}
   for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
   local user = f['user'] or ''
-  if ARGV[2] == '' or user == ARGV[2] then
+  if ARGV[1] == '' or user == ARGV[1] then
     out[#out + 1] = e[1]
     out[#out + 1] = user
     out[#out + 1] = f['address'] or ''
     out[#out + 1] = f['reason'] or ''
-    found = found + 1
-    if found >= tonumber(ARGV[1]) then break end
+    if ARGV[3] == '1' then out[#out + 1] = f['n'] or '' end
   end
 end
 return out)";
@@ -149,6 +158,12 @@ Result<bool> RedisOutbox::remove_locked(std::span<const std::string> ids,
                         d.notification.user, "address", d.notification.address, "reason",
                         d.reason});
   }
+  std::string max, cutoff;
+  if (!dead.empty()) {
+    for (auto& trim : trim_commands(std::chrono::system_clock::now(), max, cutoff)) {
+      commands.push_back(std::move(trim));
+    }
+  }
   if (!ids.empty()) {
     std::vector<std::string_view> ack{"XACK", stream_, kGroup}, del{"XDEL", stream_};
     for (const std::string& id : ids) {
@@ -206,17 +221,82 @@ Result<size_t> RedisOutbox::size() {
   return static_cast<size_t>(r->integer);
 }
 
+Result<bool> RedisOutbox::scan_dead_letters(
+    std::string_view user, bool oldest_first, bool payload,
+    const std::function<bool(std::span<const std::string>)>& row) {
+  const size_t width = payload ? 5 : 4;
+  std::string cursor;
+  do {
+    auto r = redis_->command({"EVAL", kScanDeadScript, "1", dead_, user, cursor,
+                              payload ? "1" : "0", oldest_first ? "1" : "0"});
+    if (!r) return r.error();
+    if (r->elements.empty()) return Error{ErrorCode::kIo, "redis outbox: no dead letter page"};
+    for (size_t i = 1; i + width <= r->elements.size(); i += width) {
+      if (!row(std::span(r->elements).subspan(i, width))) return true;
+    }
+    cursor = std::move(r->elements[0]);
+  } while (!cursor.empty());
+  return true;
+}
+
 Result<std::vector<DeadLetterRecord>> RedisOutbox::list_dead_letters(std::string_view user,
                                                                      size_t limit) {
   std::lock_guard lock(mu_);
-  const std::string count = std::to_string(limit);
-  auto r = redis_->command({"EVAL", kListDeadScript, "1", dead_, count, user});
-  if (!r) return r.error();
   std::vector<DeadLetterRecord> out;
-  for (size_t i = 0; i + 3 < r->elements.size(); i += 4) {
-    out.push_back({r->elements[i], r->elements[i + 1], r->elements[i + 2], r->elements[i + 3]});
-  }
+  if (limit == 0) return out;
+  auto scanned = scan_dead_letters(user, false, false, [&](std::span<const std::string> f) {
+    out.push_back({f[0], f[1], f[2], f[3]});
+    return out.size() < limit;
+  });
+  if (!scanned) return scanned.error();
   return out;
+}
+
+Result<std::vector<ReplayableDeadLetter>> RedisOutbox::read_dead_letters(std::string_view user,
+                                                                         size_t limit,
+                                                                         size_t& undecodable) {
+  std::lock_guard lock(mu_);
+  std::vector<ReplayableDeadLetter> out;
+  undecodable = 0;
+  if (limit == 0) return out;
+  auto scanned = scan_dead_letters(user, true, true, [&](std::span<const std::string> f) {
+    auto notifications = decode_notifications(f[4]);
+    if (notifications && !notifications->empty()) {
+      out.push_back({f[0], std::move(notifications).value()});
+    } else {
+      ++undecodable;
+    }
+    return out.size() < limit;
+  });
+  if (!scanned) return scanned.error();
+  return out;
+}
+
+Result<bool> RedisOutbox::delete_dead_letters(std::span<const std::string> ids) {
+  if (ids.empty()) return true;
+  std::lock_guard lock(mu_);
+  std::vector<std::string_view> del{"XDEL", dead_};
+  del.insert(del.end(), ids.begin(), ids.end());
+  auto r = redis_->command(del);
+  if (!r) return r.error();
+  return true;
+}
+
+std::vector<std::vector<std::string_view>> RedisOutbox::trim_commands(
+    std::chrono::system_clock::time_point now, std::string& max, std::string& cutoff) const {
+  const auto age = std::chrono::duration_cast<std::chrono::milliseconds>(
+      now.time_since_epoch() - config_.dead_letters_max_age);
+  max = std::to_string(config_.dead_letters_max);
+  cutoff = std::to_string(std::max<int64_t>(0, age.count()));
+  return {{"XTRIM", dead_, "MAXLEN", "=", max}, {"XTRIM", dead_, "MINID", "=", cutoff}};
+}
+
+Result<bool> RedisOutbox::trim_dead_letters(std::chrono::system_clock::time_point now) {
+  std::lock_guard lock(mu_);
+  std::string max, cutoff;
+  auto r = redis_->transaction(trim_commands(now, max, cutoff));
+  if (!r) return r.error();
+  return true;
 }
 
 Result<size_t> RedisOutbox::dead_letters() {

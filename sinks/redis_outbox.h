@@ -33,6 +33,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -48,6 +50,9 @@ struct OutboxConfig {
   std::string consumer = "fmn";  // stable per instance: a restart takes its own entries back
   int max_deliveries = 5;        // handed out this many times without confirmation: dead letter
   std::chrono::milliseconds claim_idle = std::chrono::minutes(5);
+  // Dead letters kept: at most this many per kind (the oldest go first), none older than this.
+  size_t dead_letters_max = 100'000;
+  std::chrono::seconds dead_letters_max_age = std::chrono::hours(24 * 30);
 };
 
 struct OutboxEntry {
@@ -67,6 +72,13 @@ struct DeadLetter {
 struct DeadLetterRecord {
   std::string id;  // the dead letter's stream id: when it was set apart
   std::string user, address, reason;
+};
+
+// A dead letter read back to be delivered again: what it holds (one notification, or a whole
+// entry's batch).
+struct ReplayableDeadLetter {
+  std::string id;
+  std::vector<Notification> notifications;
 };
 
 struct OutboxRecovery {
@@ -89,8 +101,18 @@ class RedisOutbox {
   // Entries in the outbox (every consumer's), and dead letters.
   Result<size_t> size();
   Result<size_t> dead_letters();
-  // The newest `limit` dead letters, newest first; only `user`'s when not empty.
+  // The newest `limit` dead letters, newest first; only `user`'s when not empty. Read a page at
+  // a time, however many there are.
   Result<std::vector<DeadLetterRecord>> list_dead_letters(std::string_view user, size_t limit);
+  // The oldest `limit` dead letters, oldest first, only `user`'s when not empty (a whole entry's
+  // has no user: only with `user` empty); `undecodable` counts those skipped as not decodable.
+  Result<std::vector<ReplayableDeadLetter>> read_dead_letters(std::string_view user, size_t limit,
+                                                              size_t& undecodable);
+  // Deletes the dead letters `ids` (once delivered again).
+  Result<bool> delete_dead_letters(std::span<const std::string> ids);
+  // Applies the retention (config's dead_letters_max and dead_letters_max_age, by `now`); also
+  // done whenever a notification becomes a dead letter.
+  Result<bool> trim_dead_letters(std::chrono::system_clock::time_point now);
 
   const std::string& kind() const { return kind_; }
   uint64_t dead_lettered_total() const { return dead_lettered_.load(std::memory_order_relaxed); }
@@ -105,6 +127,13 @@ class RedisOutbox {
         config_(std::move(config)) {}
 
   Result<bool> remove_locked(std::span<const std::string> ids, std::span<const DeadLetter> dead);
+  // The XTRIM commands of the retention as of `now`; `cutoff` holds their text.
+  std::vector<std::vector<std::string_view>> trim_commands(
+      std::chrono::system_clock::time_point now, std::string& max, std::string& cutoff) const;
+  // Pages through the dead letters (kScanDeadScript), calling `row` with each matching one's
+  // fields until it returns false or none are left.
+  Result<bool> scan_dead_letters(std::string_view user, bool oldest_first, bool payload,
+                                 const std::function<bool(std::span<const std::string>)>& row);
 
   const std::string kind_;
   std::mutex mu_;

@@ -1,6 +1,7 @@
 // The durable outbox against the real fmn-pipeline: kill -9 right after a burst, with the SMTP
 // server down, then a restart — every notification the pipeline had accepted arrives exactly
-// once, from the outbox alone (the bus does not bring the burst again).
+// once, from the outbox alone (the bus does not bring the burst again); dead letters, listed
+// and replayed by the operator.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -127,6 +128,55 @@ TEST(OutboxFaults, OneRecipientRefusedForGoodIsADeadLetterAndTheRestOfItsBatchIs
   for (const test::ReceivedMail& m : all.value()) {
     EXPECT_EQ(m.rcpt_to, std::vector<std::string>{"ralph@example.org"});
   }
+  EXPECT_EQ(describe(received_ids(all.value())), describe(once_each(expected)));
+}
+
+// The SMTP server refuses every message for a while: each notification becomes a dead letter.
+// Once it accepts again, the operator replays them: each arrives once, and the dead letters are
+// gone.
+TEST(OutboxFaults, DeadLettersReplayedOnceTheServerAcceptsAreDeliveredOnceEach) {
+  auto redis = test::RedisServer::start();
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  auto smtp = test::SmtpServer::start();
+  ASSERT_TRUE(smtp.ok()) << smtp.error().message;
+  auto bus = test::ZmqPublisher::start();
+  ASSERT_TRUE(bus.ok()) << bus.error().message;
+  ASSERT_TRUE(smtp->set_mode(test::SmtpMode::kRefuseData).ok());
+  auto pipeline = PipelineProcess::start(
+      {one_user_prefs(kWatchedRule, "{ to = \"email\" }"),
+       servers_config(bus->endpoint(), smtp->url(), test::loopback_address(redis->port()))});
+  ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+  auto played = play_watched(*bus);
+  ASSERT_TRUE(played.ok()) << played.error().message;
+  const std::set<std::string>& expected = played.value();
+  const auto count = static_cast<double>(expected.size());
+  auto dead = pipeline->wait_metric(
+      "fmn_outbox_dead_letters_total", "sink=\"email\"", [&](double v) { return v >= count; },
+      120s);
+  ASSERT_TRUE(dead.ok()) << dead.error().message;
+  auto none = smtp->received();
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+
+  ASSERT_TRUE(smtp->set_mode(test::SmtpMode::kAccept).ok());
+  auto replayed = pipeline->admin_post("/dead-letters/replay?user=ralph");
+  ASSERT_TRUE(replayed.ok()) << replayed.error().message;
+  EXPECT_EQ(replayed.value(), "email\t" + std::to_string(expected.size()) + " dead letters, " +
+                                  std::to_string(expected.size()) + " notifications replayed\n");
+  auto mail = smtp->wait_for_mail(expected.size(), 120s);
+  ASSERT_TRUE(mail.ok()) << mail.error().message << "\n" << pipeline->log_text();
+  EXPECT_TRUE(wait_notifications(*redis, "email", 0, 60s)) << pipeline->log_text();
+  auto left = pipeline->admin_text("/dead-letters");
+  ASSERT_TRUE(left.ok());
+  EXPECT_EQ(left.value(), "");
+  // A second replay finds nothing.
+  auto again = pipeline->admin_post("/dead-letters/replay");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again.value(), "email\t0 dead letters, 0 notifications replayed\n");
+  ASSERT_TRUE(pipeline->terminate().ok());
+
+  auto all = smtp->received();
+  ASSERT_TRUE(all.ok());
   EXPECT_EQ(describe(received_ids(all.value())), describe(once_each(expected)));
 }
 
