@@ -1,6 +1,9 @@
 #include "sinks/redis_connection.h"
 
+#include <arpa/inet.h>
 #include <hiredis/hiredis.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <optional>
 
@@ -23,6 +26,23 @@ std::string RedisConnection::describe() const {
   return "redis " + host_ + ":" + std::to_string(port_);
 }
 
+namespace {
+
+// "ip:port" of the socket's own end, as Redis names the client (CLIENT LIST addr=); empty when
+// not IPv4.
+std::string local_address(int fd) {
+  sockaddr_in addr{};
+  socklen_t len = sizeof addr;
+  char ip[INET_ADDRSTRLEN] = {};
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0 ||
+      addr.sin_family != AF_INET || inet_ntop(AF_INET, &addr.sin_addr, ip, sizeof ip) == nullptr) {
+    return "";
+  }
+  return std::string(ip) + ":" + std::to_string(ntohs(addr.sin_port));
+}
+
+}  // namespace
+
 Result<bool> RedisConnection::reconnect() {
   if (context_ != nullptr) redisFree(context_);
   const auto ms = timeout_.count();
@@ -37,18 +57,20 @@ Result<bool> RedisConnection::reconnect() {
   redisSetTimeout(context_, tv);
   // Close the connection this one replaces if Redis still holds it (a timeout rather than a
   // drop): what was written there and not yet read then never runs after what this one sends.
-  // Best effort: an ACL without CLIENT leaves it to Redis noticing the close.
+  // By id and address both: a restarted Redis numbers its clients anew. Best effort: an ACL
+  // without CLIENT, or a proxy in between, leaves it to Redis noticing the close.
   auto* id = static_cast<redisReply*>(redisCommand(context_, "CLIENT ID"));
   if (id == nullptr) return Error{ErrorCode::kIo, describe() + ": " + context_->errstr};
   std::string current = id->type == REDIS_REPLY_INTEGER ? std::to_string(id->integer) : "";
   freeReplyObject(id);
-  if (!client_id_.empty()) {
-    auto* killed =
-        static_cast<redisReply*>(redisCommand(context_, "CLIENT KILL ID %s", client_id_.c_str()));
+  if (!client_id_.empty() && !client_address_.empty()) {
+    auto* killed = static_cast<redisReply*>(redisCommand(
+        context_, "CLIENT KILL ID %s ADDR %s", client_id_.c_str(), client_address_.c_str()));
     if (killed == nullptr) return Error{ErrorCode::kIo, describe() + ": " + context_->errstr};
     freeReplyObject(killed);  // "No such client" when Redis had already closed it
   }
   client_id_ = std::move(current);
+  client_address_ = local_address(context_->fd);
   return true;
 }
 

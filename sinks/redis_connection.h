@@ -10,8 +10,8 @@
 // have run them and only the reply be lost. Sending them again is right for idempotent commands
 // (the default); a caller whose commands are not (XADD with a new id) asks for Resend::kNever
 // and finds out itself before writing again. A reconnect first closes the connection it
-// replaces (CLIENT KILL by its CLIENT ID) if Redis still holds it, so commands written there
-// and not yet read cannot run after anything sent on the new one.
+// replaces (CLIENT KILL by its CLIENT ID and address) if Redis still holds it, so commands
+// written there and not yet read cannot run after anything sent on the new one.
 #pragma once
 
 #include <chrono>
@@ -69,7 +69,8 @@ class RedisConnection {
   int port_;
   std::chrono::milliseconds timeout_;
   redisContext* context_ = nullptr;
-  std::string client_id_;  // the server's CLIENT ID of context_, to close it from the next one
+  // The server's CLIENT ID of context_ and its address there, to close it from the next one.
+  std::string client_id_, client_address_;
 };
 
 }  // namespace fmn::sinks
