@@ -110,8 +110,7 @@ class RedisOutbox {
                                                               size_t& undecodable);
   // Deletes the dead letters `ids` (once delivered again).
   Result<bool> delete_dead_letters(std::span<const std::string> ids);
-  // Applies the retention (config's dead_letters_max and dead_letters_max_age, by `now`); also
-  // done whenever a notification becomes a dead letter.
+  // Applies the retention (dead_letters_max, dead_letters_max_age by `now`); remove() does too.
   Result<bool> trim_dead_letters(std::chrono::system_clock::time_point now);
 
   const std::string& kind() const { return kind_; }
@@ -127,7 +126,7 @@ class RedisOutbox {
         config_(std::move(config)) {}
 
   Result<bool> remove_locked(std::span<const std::string> ids, std::span<const DeadLetter> dead);
-  // The XTRIM commands of the retention as of `now`; `cutoff` holds their text.
+  // The XTRIM commands of the retention as of `now`; `max` and `cutoff` hold their arguments.
   std::vector<std::vector<std::string_view>> trim_commands(
       std::chrono::system_clock::time_point now, std::string& max, std::string& cutoff) const;
   // Pages through the dead letters (kScanDeadScript), calling `row` with each matching one's
@@ -142,8 +141,8 @@ class RedisOutbox {
   const OutboxConfig config_;
   std::atomic<uint64_t> dead_lettered_{0};
   std::string encoded_;
-  // Tokens are token_prefix_ (random per instance) + a count; last_appended_ is the newest entry
-  // id this instance added (at first, the stream's newest when opened).
+  // Append tokens: token_prefix_ (random) + a count. The newest entry id added (at first, the
+  // stream's newest when opened).
   std::string token_prefix_, last_appended_;
   uint64_t appended_ = 0;
 };
