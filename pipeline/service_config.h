@@ -54,7 +54,9 @@ struct ServiceConfig {
   bool outbox = true;                // keep every accepted notification in Redis until confirmed
   std::string outbox_consumer;       // stable per instance; empty: <hostname>-<shard.index>
   size_t outbox_max_deliveries = 5;  // handed out this often unconfirmed: a dead letter
-  double outbox_claim_idle_seconds = 300;  // another instance's entry idle this long is taken
+  double outbox_claim_idle_seconds = 300;        // another instance's entry idle this long is taken
+  size_t outbox_dead_letters_max = 100'000;      // dead letters kept per kind; the oldest go first
+  double outbox_dead_letters_max_age_days = 30;  // older dead letters are deleted
   // [stdout]
   bool stdout_fallback = true;  // print notifications for destinations with no sink configured
   // [email]
