@@ -107,6 +107,11 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(
   app.oidc = std::move(oidc).value();
   app.oidc_callback_path = config.oidc_redirect_path;
   app.recent = std::move(recent);
+  if (!config.redis.empty()) {
+    sinks::RedisConfig redis;
+    split_host_port(config.redis, redis.host, redis.port);
+    app.redis = std::move(redis);
+  }
   auto started =
       web::WebApp::start(std::move(app), server, std::move(store).value(), std::move(compiler));
   if (!started) return started.error();
@@ -134,8 +139,10 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(
               {{"listen", config.web_listen},
                {"effect", "anyone reaching it may sign in as any user (loopback listeners only)"}});
   }
-  log::info("web_listening",
-            {{"address", server.bind}, {"port", web->port()}, {"public_url", config.public_url}});
+  log::info("web_listening", {{"address", server.bind},
+                              {"port", web->port()},
+                              {"public_url", config.public_url},
+                              {"sessions", config.redis.empty() ? "memory" : "redis"}});
   return started;
 }
 

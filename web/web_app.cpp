@@ -8,8 +8,12 @@
 #include "web/confirm_page.h"
 #include "web/history_api.h"
 #include "web/json_body.h"
+#include "web/memory_pending_sign_ins.h"
+#include "web/memory_session_store.h"
 #include "web/oidc_sign_in.h"
 #include "web/preview_api.h"
+#include "web/redis_pending_sign_ins.h"
+#include "web/redis_session_store.h"
 #include "web/rules_api.h"
 #include "web/sign_in.h"
 #include "web/unsubscribe_page.h"
@@ -49,9 +53,17 @@ WebApp::WebApp(WebAppConfig config, std::unique_ptr<prefs::PreferenceStore> stor
     : config_(std::move(config)),
       store_(std::move(store)),
       compiler_(std::move(compiler)),
-      pending_sign_ins_(config_.pending_sign_ins),
       confirmation_limits_(config_.confirmation_limits),
-      test_limits_(config_.test_limits) {}
+      test_limits_(config_.test_limits) {
+  if (config_.redis) {
+    auto redis = std::make_shared<sinks::SharedRedisConnection>(*config_.redis);
+    sessions_ = std::make_unique<RedisSessionStore>(redis);
+    pending_sign_ins_ = std::make_unique<RedisPendingSignIns>(redis, config_.pending_sign_ins);
+  } else {
+    sessions_ = std::make_unique<MemorySessionStore>();
+    pending_sign_ins_ = std::make_unique<MemoryPendingSignIns>(config_.pending_sign_ins);
+  }
+}
 
 WebApp::~WebApp() {
   if (server_) server_->stop();
@@ -73,7 +85,7 @@ HttpResponse WebApp::handle(const HttpRequest& request) {
     return confirm_page(*store_, request, now_unix());
   }
   if (config_.oidc && (path == "/oidc/login" || path == config_.oidc_callback_path)) {
-    const OidcSignIn oidc{*config_.oidc, pending_sign_ins_, sessions_, config_.secure_cookies};
+    const OidcSignIn oidc{*config_.oidc, *pending_sign_ins_, *sessions_, config_.secure_cookies};
     if (path == config_.oidc_callback_path) {
       HttpResponse response = oidc_callback(oidc, request);
       if (response.status >= 400 && response.status < 500) counters_.oidc_refused.fetch_add(1);
@@ -95,12 +107,14 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
   const std::string_view method = request.method;
   if (rest == "/session/demo" && method == "POST") {
     std::lock_guard lock(store_mu_);
-    return demo_sign_in({config_.demo_sign_in, loopback_, config_.secure_cookies}, sessions_,
+    return demo_sign_in({config_.demo_sign_in, loopback_, config_.secure_cookies}, *sessions_,
                         *store_, request);
   }
   if (rest == "/session/options" && method == "GET") return sign_in_options();
   const std::string_view id = request.cookie(kSessionCookie);
-  const std::optional<Session> session = sessions_.find(id);
+  Result<std::optional<Session>> found = sessions_->find(id);
+  if (!found) return sessions_unavailable(found.error());
+  const std::optional<Session>& session = *found;
   if (!session) {
     counters_.unauthenticated.fetch_add(1, std::memory_order_relaxed);
     return json_error(401, "sign in first");
@@ -111,7 +125,7 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
   }
   if (rest == "/session") {
     if (method == "GET") return session_json(*session);
-    if (method == "DELETE") return end_session(sessions_, id, config_.secure_cookies);
+    if (method == "DELETE") return end_session(*sessions_, id, config_.secure_cookies);
     return json_error(405, "method not allowed");
   }
   if (rest == "/check") {

@@ -15,12 +15,14 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "dsl/rule_compiler.h"
 #include "prefs/preference_store.h"
 #include "sinks/delivery_history.h"
 #include "sinks/recent_messages.h"
+#include "sinks/redis_connection.h"
 #include "web/confirmation_limits.h"
 #include "web/destinations_api.h"
 #include "web/http_server.h"
@@ -48,6 +50,9 @@ struct WebAppConfig {
   std::shared_ptr<oidc::OidcClient> oidc;
   std::string oidc_callback_path = "/oidc/callback";  // the path of the client's redirect_uri
   PendingSignInsConfig pending_sign_ins;
+  // Where sessions and pending sign-ins live: in Redis, shared by every web instance using it
+  // (redis_session_store.h, redis_pending_sign_ins.h); none: in this process's memory.
+  std::optional<sinks::RedisConfig> redis;
   // The recent messages previews run over (preview_api.h); none: previews are answered 503.
   std::shared_ptr<const sinks::RecentMessages> recent;
 };
@@ -86,8 +91,8 @@ class WebApp {
   std::mutex store_mu_;  // one request at a time uses store_
   std::unique_ptr<prefs::PreferenceStore> store_;
   std::shared_ptr<dsl::RuleCompiler> compiler_;
-  SessionStore sessions_;
-  PendingSignIns pending_sign_ins_;
+  std::unique_ptr<SessionStore> sessions_;
+  std::unique_ptr<PendingSignIns> pending_sign_ins_;
   ConfirmationLimits confirmation_limits_;
   TestNotificationLimits test_limits_;
   WebCounters counters_;

@@ -44,8 +44,11 @@ class WebAppTest : public ::testing::Test {
     base_ = "http://127.0.0.1:" + std::to_string(app_->port());
   }
 
-  std::unique_ptr<WebApp> start(const std::string& bind, bool demo) {
+  // `redis`: where sessions and pending sign-ins live; none: in the app's memory.
+  std::unique_ptr<WebApp> start(const std::string& bind, bool demo,
+                                std::optional<sinks::RedisConfig> redis = std::nullopt) {
     WebAppConfig config;
+    config.redis = std::move(redis);
     config.unsubscribe_secret = kSecret;
     config.demo_sign_in = demo;
     config.send_confirmation = [this](const sinks::ConfirmationRequest& request) {
