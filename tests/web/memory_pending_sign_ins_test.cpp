@@ -12,7 +12,7 @@ struct MemoryFactory {
   }
 };
 
-INSTANTIATE_TYPED_TEST_SUITE_P(Memory, PendingSignInsContract, MemoryFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(MemoryPendingSignIns, PendingSignInsContract, MemoryFactory);
 
 TEST(MemoryPendingSignIns, HoldsNoMoreThanItsCapacity) {
   test::FakeClock clock;

@@ -123,6 +123,20 @@ def main():
         assert 'name = "koji builds"' in stored, stored
         assert "packages in $my_packages" in stored
 
+        # Moving a rule up: the list and the file take the new order, the focus stays on it.
+        names = lambda b: [e.find_element(By.TAG_NAME, "b").text
+                           for e in b.find_elements(By.CSS_SELECTOR, "#rules .rule")]
+        browser.find_element(By.CSS_SELECTOR,
+                             "button[aria-label='Move rule koji builds up']").click()
+        WebDriverWait(browser, 30, ignored_exceptions=(WebDriverException,)).until(
+            lambda b: names(b)[-2:] == ["koji builds", "failed builds"])
+        focused = browser.switch_to.active_element.get_attribute("aria-label")
+        assert focused == "Move rule koji builds up", focused
+        with open(prefs) as f:
+            stored = f.read()
+        assert stored.index('name = "koji builds"') < stored.index('name = "failed builds"'), stored
+        shot("4b-moved-up")
+
         browser.find_element(By.ID, "destination-name").send_keys("work")
         browser.find_element(By.ID, "destination-address").send_keys("ralph@example.org")
         browser.find_element(By.ID, "add-destination").click()

@@ -52,7 +52,7 @@ struct RedisFactory {
   std::optional<test::RedisServer> redis;
 };
 
-INSTANTIATE_TYPED_TEST_SUITE_P(Redis, PendingSignInsContract, RedisFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(RedisPendingSignIns, PendingSignInsContract, RedisFactory);
 
 TEST(RedisPendingSignIns, ASignInStartedOnOneInstanceFinishesOnAnother) {
   RedisFactory servers;
