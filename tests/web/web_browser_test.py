@@ -23,7 +23,7 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 def free_port():
@@ -154,6 +154,24 @@ def main():
         wait.until(ec.text_to_be_present_in_element((By.ID, "destinations"), "ralph@example.org"))
         listed = browser.find_element(By.ID, "destinations").text
         assert "work: email ralph@example.org" in listed and "(pending)" not in listed, listed
+
+        # An SSE feed: the kind comes from the server's table, the app draws the address, and
+        # the token is shown once.
+        Select(browser.find_element(By.ID, "destination-kind")).select_by_value("sse")
+        assert not browser.find_element(By.ID, "destination-address").is_displayed()
+        browser.find_element(By.ID, "destination-name").send_keys("live")
+        browser.find_element(By.ID, "add-destination").click()
+        wait.until(ec.text_to_be_present_in_element((By.ID, "destination-secret"), "shown only this time"))
+        token = browser.find_element(By.CSS_SELECTOR, "#destination-secret code").text
+        wait.until(ec.text_to_be_present_in_element((By.ID, "destinations"), "live: sse"))
+        assert token and token not in browser.find_element(By.ID, "destinations").text
+        with open(prefs) as f:
+            stored = f.read()
+        assert token not in stored, "the feed's token is stored as itself"
+        shot("6b-feed-added")
+        browser.find_element(By.CSS_SELECTOR, "button[aria-label^='Make a new token for live']").click()
+        browser.switch_to.alert.accept()
+        wait.until(lambda b: b.find_element(By.CSS_SELECTOR, "#destination-secret code").text not in ("", token))
 
         browser.find_element(
             By.CSS_SELECTOR, "button[aria-label='Send me a test notification at work']").click()
