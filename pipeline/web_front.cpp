@@ -101,6 +101,7 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(
   app.public_url = config.public_url;
   app.unsubscribe_secret = std::move(secret);
   app.demo_sign_in = config.web_demo;
+  app.admins = config.web_admins;
   app.send_confirmation = std::move(send);
   app.send_test = std::move(send_test);
   app.history = std::move(history);
@@ -134,6 +135,10 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(
   counter("fmn_web_oidc_refused_total",
           "OpenID Connect callbacks refused: unknown, used or expired state, or a refused sign-in.",
           c.oidc_refused);
+  counter("fmn_web_admin_reads_total", "Other users' data read by admins (each read is logged).",
+          c.admin_reads);
+  counter("fmn_web_admin_refused_total",
+          "Requests for other users' data refused: not an admin, or not a read.", c.admin_refused);
   if (config.web_demo) {
     log::warn("web_demo_sign_in",
               {{"listen", config.web_listen},

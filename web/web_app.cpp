@@ -1,7 +1,10 @@
 #include "web/web_app.h"
 
+#include <algorithm>
 #include <chrono>
 
+#include "core/log.h"
+#include "core/query_string.h"
 #include "core/secret_equal.h"
 #include "prefs/dsl_rule_validator.h"
 #include "web/check_api.h"
@@ -146,16 +149,49 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
   }
   if (rest == "/destinations" || rest.starts_with("/destinations/")) {
     std::lock_guard lock(store_mu_);
-    const DestinationsContext context{*store_,
-                                      config_.send_confirmation,
-                                      confirmation_limits_,
-                                      config_.send_test,
-                                      test_limits_,
-                                      config_.public_url,
-                                      now_unix()};
-    return destinations_api(context, session->user, rest.substr(13), request);
+    return destinations_api(destinations_context(), session->user, rest.substr(13), request);
   }
+  if (rest.starts_with("/users/")) return admin_read(*session, request, rest.substr(7));
   return json_error(404, "not found");
+}
+
+DestinationsContext WebApp::destinations_context() {
+  return {*store_,
+          config_.send_confirmation,
+          confirmation_limits_,
+          config_.send_test,
+          test_limits_,
+          config_.public_url,
+          now_unix()};
+}
+
+// Reuses the user's own GET handlers with the named user: a GET only reads, whoever it is for.
+HttpResponse WebApp::admin_read(const Session& session, const HttpRequest& request,
+                                std::string_view rest) {
+  const bool admin =
+      std::find(config_.admins.begin(), config_.admins.end(), session.user) != config_.admins.end();
+  if (!admin || request.method != "GET") {
+    counters_.admin_refused.fetch_add(1, std::memory_order_relaxed);
+    log::warn("web_admin_refused", {{"user", session.user}, {"method", request.method}});
+    return json_error(403, admin ? "admins may only read other users' preferences"
+                                 : "only admins may read other users' preferences");
+  }
+  const size_t slash = rest.find('/');
+  const std::string whose = url_decode(rest.substr(0, slash));
+  const std::string_view what =
+      slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  if (what != "rules" && what != "destinations" && what != "history") {
+    return json_error(404, "not found");
+  }
+  counters_.admin_reads.fetch_add(1, std::memory_order_relaxed);
+  log::info("web_admin_read", {{"admin", session.user}, {"user", whose}, {"what", what}});
+  if (what == "history") {
+    if (!config_.history) return json_error(503, "no delivery history is kept");
+    return history_api(*config_.history, whose, request);
+  }
+  std::lock_guard lock(store_mu_);
+  if (what == "rules") return rules_api(*store_, *compiler_, whose, "", request);
+  return destinations_api(destinations_context(), whose, "", request);
 }
 
 // A preview runs with the user's stored parameters, read under the store's lock; the scan

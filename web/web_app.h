@@ -17,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "dsl/rule_compiler.h"
 #include "prefs/preference_store.h"
@@ -35,6 +36,10 @@ namespace fmn::web {
 struct WebAppConfig {
   std::string public_url = "http://localhost:8081";  // where links in notifications point
   std::string unsubscribe_secret;                    // HMAC key of unsubscribe links
+  // Users who may read (only read) another user's rules, destinations and history:
+  // GET /api/v1/users/<user>/rules|destinations|history. Each read is logged (web_admin_read:
+  // admin, user, what) and counted; anyone else is answered 403, and so is any other method.
+  std::vector<std::string> admins;
   bool demo_sign_in = false;  // POST /api/v1/session/demo; refused unless on loopback
   bool secure_cookies = true;
   // Sends new destinations their confirmation request (destinations_api.h); none: adding a
@@ -64,6 +69,8 @@ struct WebCounters {
   std::atomic<uint64_t> unsubscribe_refused{0};  // links whose signature did not match
   std::atomic<uint64_t> unsubscribes{0};         // deliveries stopped by a valid link
   std::atomic<uint64_t> oidc_refused{0};         // OpenID Connect callbacks answered 4xx
+  std::atomic<uint64_t> admin_reads{0};          // another user's data read by an admin
+  std::atomic<uint64_t> admin_refused{0};        // /api/v1/users/ requests refused (403)
 };
 
 class WebApp {
@@ -86,6 +93,11 @@ class WebApp {
   HttpResponse api(const HttpRequest& request, std::string_view rest);
   HttpResponse sign_in_options() const;
   HttpResponse preview(const std::string& user, const HttpRequest& request);
+  // /api/v1/users/<user>/<what>: an admin's read of another user's data.
+  HttpResponse admin_read(const Session& session, const HttpRequest& request,
+                          std::string_view rest);
+  // The destinations API's context for this request.
+  DestinationsContext destinations_context();
 
   const WebAppConfig config_;
   std::mutex store_mu_;  // one request at a time uses store_

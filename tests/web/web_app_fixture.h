@@ -62,6 +62,7 @@ class WebAppTest : public ::testing::Test {
       return true;
     };
     config.history = history_;
+    config.admins = admins_;
     config.test_limits.per_minute = 1e-3;  // the burst only, whatever the test's speed
     config.recent = recent_;
     HttpServerConfig server;
@@ -104,6 +105,7 @@ class WebAppTest : public ::testing::Test {
   std::shared_ptr<sinks::MemoryDeliveryHistory> history_ =
       std::make_shared<sinks::MemoryDeliveryHistory>();  // what GET /api/v1/history reads
   std::unique_ptr<WebApp> app_;
+  std::vector<std::string> admins_;  // set before SetUp() to start the app with admins
 };
 
 }  // namespace fmn::web
