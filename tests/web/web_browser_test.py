@@ -97,6 +97,11 @@ def main():
         wait.until(ec.text_to_be_present_in_element((By.ID, "me"), "ralph"))
         wait.until(ec.text_to_be_present_in_element((By.ID, "rules"), "mentions me"))
         shot("2-rules")
+        # Times (history and preview alike) are the browser's local ones, the zone named.
+        zone, shown = browser.execute_script(
+            "const d = new Date(0); return [new Intl.DateTimeFormat(undefined, {timeZoneName: 'short'})"
+            ".formatToParts(d).find((p) => p.type === 'timeZoneName').value, localTime(d)];")
+        assert shown.endswith(zone), (shown, zone)
 
         browser.find_element(By.ID, "rule-name").send_keys("koji builds")
         browser.find_element(By.ID, "rule-source").send_keys(
@@ -164,14 +169,17 @@ def main():
         wait.until(ec.text_to_be_present_in_element((By.ID, "destination-secret"), "shown only this time"))
         token = browser.find_element(By.CSS_SELECTOR, "#destination-secret code").text
         wait.until(ec.text_to_be_present_in_element((By.ID, "destinations"), "live: sse"))
+        WebDriverWait(browser, 30, ignored_exceptions=(WebDriverException,)).until(
+            lambda b: "New token" in b.find_element(By.ID, "destinations").text)
         assert token and token not in browser.find_element(By.ID, "destinations").text
         with open(prefs) as f:
             stored = f.read()
         assert token not in stored, "the feed's token is stored as itself"
         shot("6b-feed-added")
         browser.find_element(By.CSS_SELECTOR, "button[aria-label^='Make a new token for live']").click()
-        browser.switch_to.alert.accept()
-        wait.until(lambda b: b.find_element(By.CSS_SELECTOR, "#destination-secret code").text not in ("", token))
+        wait.until(ec.alert_is_present()).accept()
+        WebDriverWait(browser, 30, ignored_exceptions=(WebDriverException,)).until(
+            lambda b: b.find_element(By.CSS_SELECTOR, "#destination-secret code").text not in ("", token))
 
         browser.find_element(
             By.CSS_SELECTOR, "button[aria-label='Send me a test notification at work']").click()
