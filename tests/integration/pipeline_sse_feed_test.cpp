@@ -18,14 +18,6 @@ namespace {
 
 constexpr Duration kTimeout = std::chrono::seconds(60);
 
-std::string member(const std::string& body, const std::string& key) {
-  const std::string start = "\"" + key + "\":\"";
-  const size_t at = body.find(start);
-  if (at == std::string::npos) return {};
-  const size_t from = at + start.size();
-  return body.substr(from, body.find('"', from) - from);
-}
-
 // The status the SSE server answers a request for `feed` with `token`.
 int feed_status(int port, const std::string& feed, const std::string& token) {
   Client client(port, get("/feeds/" + feed + "?token=" + token));
@@ -64,8 +56,8 @@ TEST(PipelineSseFeed, AFeedAddedInTheAppOpensWithItsTokenUntilTheTokenIsRotated)
                                        {alice.cookie, alice.csrf, "Content-Type: application/json"},
                                        R"({"name":"live","kind":"sse"})");
   ASSERT_EQ(added.status, 201) << added.body;
-  const std::string feed = member(added.body, "address");
-  const std::string first = member(added.body, "token");
+  const std::string feed = json_string_member(added.body, "address");
+  const std::string first = json_string_member(added.body, "token");
   ASSERT_FALSE(feed.empty() || first.empty()) << added.body;
 
   // The pipeline follows the file: the feed opens once it has read the change.
@@ -75,7 +67,7 @@ TEST(PipelineSseFeed, AFeedAddedInTheAppOpensWithItsTokenUntilTheTokenIsRotated)
   const HttpReply rotated =
       http_request("POST", app + "/api/v1/destinations/live/rotate", {alice.cookie, alice.csrf});
   ASSERT_EQ(rotated.status, 200) << rotated.body;
-  const std::string second = member(rotated.body, "token");
+  const std::string second = json_string_member(rotated.body, "token");
   ASSERT_FALSE(second.empty());
   EXPECT_TRUE(wait_for([&] { return feed_status(*sse, feed, first) == 401; }))
       << "the old token still opens the feed";

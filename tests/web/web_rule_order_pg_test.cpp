@@ -45,16 +45,10 @@ TEST(WebRuleOrderPg, TheOrderSetInTheAppIsWhatThePipelineLoads) {
   ASSERT_TRUE(app.ok()) << app.error().message;
   const std::string base = "http://127.0.0.1:" + std::to_string((*app)->port());
 
-  const HttpReply signed_in =
-      http_request("POST", base + "/api/v1/session/demo", {"Content-Type: application/json"},
-                   R"({"user":"ralph"})");
-  ASSERT_EQ(signed_in.status, 200) << signed_in.body;
-  const std::string set_cookie = signed_in.header("Set-Cookie");
-  const size_t token = signed_in.body.find("\"csrf_token\":\"") + 14;
-  const std::vector<std::string> as_ralph{
-      "Cookie: " + set_cookie.substr(0, set_cookie.find(';')),
-      "X-CSRF-Token: " + signed_in.body.substr(token, signed_in.body.find('"', token) - token),
-      "Content-Type: application/json"};
+  const test::SignedIn ralph = test::demo_sign_in(base, "ralph");
+  ASSERT_FALSE(ralph.csrf.empty());
+  const std::vector<std::string> as_ralph{ralph.cookie, ralph.csrf,
+                                          "Content-Type: application/json"};
 
   const std::vector<std::string> before = rule_names(*demo->find("ralph"));
   ASSERT_EQ(before.size(), 3u);

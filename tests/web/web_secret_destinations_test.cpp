@@ -7,16 +7,8 @@
 namespace fmn::web {
 namespace {
 
+using test::json_string_member;
 using WebSecretDestinations = WebAppTest;
-
-// The value of a JSON string member in `body` ("" when absent).
-std::string member(const std::string& body, const std::string& key) {
-  const std::string start = "\"" + key + "\":\"";
-  const size_t at = body.find(start);
-  if (at == std::string::npos) return {};
-  const size_t from = at + start.size();
-  return body.substr(from, body.find('"', from) - from);
-}
 
 TEST_F(WebSecretDestinations, TheKindsOfferedComeFromTheTable) {
   const Client ralph = sign_in("ralph");
@@ -41,8 +33,8 @@ TEST_F(WebSecretDestinations, AFeedIsTheOwnersAtOnceAndItsTokenIsShownOnceAndKep
                                        R"({"name":"live","kind":"sse"})");
   ASSERT_EQ(added.status, 201) << added.body;
   EXPECT_NE(added.body.find(R"("state":"confirmed")"), std::string::npos) << added.body;
-  const std::string token = member(added.body, "token");
-  const std::string feed = member(added.body, "address");
+  const std::string token = json_string_member(added.body, "token");
+  const std::string feed = json_string_member(added.body, "address");
   ASSERT_GE(token.size(), 32u) << added.body;
   EXPECT_GE(feed.size(), 20u) << "the app draws the feed's name";
   EXPECT_TRUE(sent_.empty()) << "a feed needs no confirmation message";
@@ -60,7 +52,7 @@ TEST_F(WebSecretDestinations, AFeedIsTheOwnersAtOnceAndItsTokenIsShownOnceAndKep
 
   const HttpReply second = http_request("POST", base_ + "/api/v1/destinations", as_ralph,
                                         R"({"name":"other","kind":"sse"})");
-  EXPECT_NE(member(second.body, "address"), feed) << "each feed gets its own name";
+  EXPECT_NE(json_string_member(second.body, "address"), feed) << "each feed gets its own name";
 }
 
 TEST_F(WebSecretDestinations, RotatingAFeedsTokenReplacesItAndOnlyTheOwnerMayRotate) {
@@ -68,11 +60,11 @@ TEST_F(WebSecretDestinations, RotatingAFeedsTokenReplacesItAndOnlyTheOwnerMayRot
   const std::vector<std::string> as_ralph{ralph.cookie, ralph.csrf, kJson};
   const HttpReply added = http_request("POST", base_ + "/api/v1/destinations", as_ralph,
                                        R"({"name":"live","kind":"sse"})");
-  const std::string old_token = member(added.body, "token");
+  const std::string old_token = json_string_member(added.body, "token");
   const HttpReply rotated =
       http_request("POST", base_ + "/api/v1/destinations/live/rotate", as_ralph);
   ASSERT_EQ(rotated.status, 200) << rotated.body;
-  const std::string new_token = member(rotated.body, "token");
+  const std::string new_token = json_string_member(rotated.body, "token");
   ASSERT_FALSE(new_token.empty());
   EXPECT_NE(new_token, old_token);
   const std::string kept = stored("ralph").find_destination("live")->token;
@@ -100,7 +92,7 @@ TEST_F(WebSecretDestinations, AWebhookGetsItsSecretOnceAndIsConfirmedByItsChalle
                    R"({"name":"hook","kind":"webhook","address":"https://hooks.example.org/fmn"})");
   ASSERT_EQ(added.status, 201) << added.body;
   EXPECT_NE(added.body.find(R"("state":"pending")"), std::string::npos);
-  const std::string secret = member(added.body, "token");
+  const std::string secret = json_string_member(added.body, "token");
   ASSERT_FALSE(secret.empty());
   ASSERT_EQ(sent_.size(), 1u);
   EXPECT_EQ(sent_[0].kind, DestinationKind::kWebhook);
