@@ -120,7 +120,7 @@ Result<std::unique_ptr<Message>> parse_envelope(std::string_view json, std::stri
     return Error{ErrorCode::kMalformedJson, std::string("unescaped control character ") + code +
                                                 " at offset " + std::to_string(bad)};
   }
-  auto m = std::make_unique<Message>();
+  auto m = std::make_unique<Message>(pool_chunk_for(json.size()));
   m->size_bytes = json.size();
   // RapidJSON's SSE4.2 scanning reads 16 bytes at a time: pad past the terminator so it never
   // reads outside the buffer. The transport topic frame is kept after the padding, so that the

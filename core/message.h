@@ -33,7 +33,10 @@ using JsonDocument = rapidjson::GenericDocument<rapidjson::UTF8<>, JsonAllocator
 using JsonValue = JsonDocument::ValueType;
 
 struct Message {
-  Message() : doc(&pool) {}
+  // `pool_chunk_bytes`: the size of the pool's first chunk (and of any further one); best a
+  // little above what the tree will take (pool_chunk_for()), so that a message held for long
+  // (the recent-message store) holds no more than it uses.
+  explicit Message(size_t pool_chunk_bytes = 4096) : pool(pool_chunk_bytes), doc(&pool) {}
   Message(const Message&) = delete;
   Message& operator=(const Message&) = delete;
 
@@ -59,9 +62,14 @@ struct Message {
 
   // Internals: the in-situ buffer and the per-message pool the tree lives in.
   std::unique_ptr<char[]> buffer;
-  JsonAllocator pool{4096};
+  JsonAllocator pool;
   JsonDocument doc;
 };
+
+// The pool chunk for the tree of `json_bytes` of JSON: on the recorded corpora the tree (and the
+// reader's stack) takes 1.3 times the JSON at the median and 1.6 times at the 90th percentile,
+// so one chunk holds nearly every message.
+constexpr size_t pool_chunk_for(size_t json_bytes) { return json_bytes + json_bytes / 2 + 512; }
 
 using MessagePtr = std::shared_ptr<const Message>;
 

@@ -506,6 +506,7 @@ class Checker {
 }  // namespace
 
 void check(const SourceFile& file, Module& module, Diagnostics& diagnostics) {
+  diagnostics.bind(file);
   Checker(file, module, diagnostics).run();
   check_text(file, module, diagnostics);
   warn_dead_tests(file, module, diagnostics);

@@ -39,6 +39,7 @@ StoredRuleResult compile_text(std::string_view source) {
   SourceFile file("rule", head.text + std::string(kRuleHead) + std::string(source) + "\n");
   const auto start = static_cast<uint32_t>(head.text.size() + kRuleHead.size());
   Diagnostics diagnostics;
+  diagnostics.bind(file);
   std::optional<RuleSet> set;
   if (file.text().size() > kMaxFileBytes) {
     diagnostics.report(
@@ -57,22 +58,28 @@ StoredRuleResult compile_text(std::string_view source) {
   }
 
   StoredRuleResult out;
-  const uint32_t head_lines = file.position(start).line - 1;
-  const auto head_columns = static_cast<uint32_t>(kRuleHead.size());
-  for (const Diagnostic& d : diagnostics.all()) {
-    if (d.range.begin < start && d.range.end <= start) continue;  // about the defaults
-    const uint32_t begin = std::max(d.range.begin, start);
-    uint32_t last = std::max(d.range.end > 0 ? d.range.end - 1 : 0, begin);
-    while (last > begin && (static_cast<unsigned char>(file.text()[last]) & 0xC0) == 0x80) --last;
-    const LineColumn at = file.position(begin), end = file.position(last);
-    RuleDiagnostic rd{d.code, at.line - head_lines, 0, end.line - head_lines, 0, d.message, d.hint};
-    rd.column = rd.line == 1 ? at.column - head_columns : at.column;
-    rd.end_column = rd.end_line == 1 ? end.column - head_columns : end.column;
-    if (d.severity() == Severity::kError) {
-      out.errors += fmt::format("{}{}:{}: error {}: {}", out.errors.empty() ? "" : "; ", rd.line,
-                                rd.column, code_info(d.code).id, d.message);
+  const TextSpan rule_start = file.span({start, start});
+  const uint32_t head_lines = rule_start.line - 1;
+  const uint32_t head_columns = rule_start.column - 1;
+  // Positions made the stored text's: the prelude's lines go, and the rule head's columns.
+  auto in_text = [&](uint32_t& line, uint32_t& column) {
+    if (line < rule_start.line || (line == rule_start.line && column < rule_start.column)) {
+      line = rule_start.line, column = rule_start.column;  // begins in the head: clamp
     }
-    out.diagnostics.push_back(std::move(rd));
+    if (line == rule_start.line) column -= head_columns;
+    line -= head_lines;
+  };
+  for (Diagnostic d : diagnostics.all()) {
+    TextSpan& s = d.span;
+    const bool before = s.end_line < rule_start.line ||
+                        (s.end_line == rule_start.line && s.end_column < rule_start.column);
+    if (before) continue;  // about the defaults
+    in_text(s.line, s.column);
+    in_text(s.end_line, s.end_column);
+    if (d.severity == Severity::kError) {
+      out.errors += (out.errors.empty() ? "" : "; ") + render_line(d);
+    }
+    out.diagnostics.push_back(std::move(d));
   }
   if (set) {
     out.rule = std::make_shared<const CompiledRule>(std::move(set->rules.back()));

@@ -22,24 +22,16 @@
 #include <unordered_map>
 #include <vector>
 
-#include "dsl/diagnostic_codes.h"
+#include "core/diagnostic.h"
 #include "dsl/program.h"
 
 namespace fmn::dsl {
 
-// A diagnostic about a stored rule's text; line and column are 1-based, in that text, and
-// end_line:end_column is its last character (as in render_json()).
-struct RuleDiagnostic {
-  Code code;
-  uint32_t line = 1, column = 1;
-  uint32_t end_line = 1, end_column = 1;
-  std::string message, hint;
-};
-
 struct StoredRuleResult {
   std::shared_ptr<const CompiledRule> rule;  // nullptr when the text has errors
-  std::vector<RuleDiagnostic> diagnostics;   // about the text only, warnings included
-  std::string errors;  // the errors on one line, for logs: "1:5: error E0101: ..."
+  // About the text only, warnings included; positions are in the stored text.
+  std::vector<Diagnostic> diagnostics;
+  std::string errors;  // the errors on one line, for logs: "1:5-9: error[E0101]: ...; ..."
 };
 
 class RuleCompiler {

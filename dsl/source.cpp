@@ -29,6 +29,15 @@ LineColumn SourceFile::position(uint32_t offset) const {
   return {line, column};
 }
 
+TextSpan SourceFile::span(SourceRange r) const {
+  const LineColumn begin = position(r.begin);
+  // The last character starts at the last byte that is not a UTF-8 continuation byte.
+  uint32_t last = r.end > r.begin ? r.end - 1 : r.begin;
+  while (last > r.begin && (static_cast<unsigned char>(text_[last]) & 0xC0) == 0x80) --last;
+  const LineColumn end = position(last);
+  return {begin.line, begin.column, end.line, end.column};
+}
+
 std::string_view SourceFile::line(uint32_t number) const {
   if (number == 0 || number > line_starts_.size()) return {};
   uint32_t begin = line_starts_[number - 1];

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/diagnostic.h"
 #include "core/result.h"
 
 namespace fmn::dsl {
@@ -37,6 +38,9 @@ class SourceFile {
 
   // REQUIRES: offset <= text().size().
   LineColumn position(uint32_t offset) const;
+  // The lines and columns of `r`'s first and last characters (an empty range: its start), as
+  // diagnostics show them. REQUIRES: r.end <= text().size().
+  TextSpan span(SourceRange r) const;
   // The text of a 1-based line, without its line break.
   std::string_view line(uint32_t number) const;
   uint32_t line_count() const { return static_cast<uint32_t>(line_starts_.size()); }

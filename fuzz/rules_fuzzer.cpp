@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <utility>
 
 #include "dsl/compile.h"
 #include "dsl/formatter.h"
@@ -30,11 +31,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   SourceFile file("fuzz.fmn", text);
   Diagnostics diags;
   auto rules = compile(file, diags);
-  for (const Diagnostic& d : diags.all()) {
-    require(d.range.begin <= d.range.end && d.range.end <= text.size(),
-            "diagnostic ranges lie inside the file", text);
-    require(!render_text(file, d).empty() && !render_json(file, d).empty(), "diagnostics render",
-            text);
+  for (const fmn::Diagnostic& d : diags.all()) {
+    const fmn::TextSpan& s = d.span;
+    require(s.line >= 1 && s.column >= 1 && s.end_line <= file.line_count() &&
+                std::pair(s.line, s.column) <= std::pair(s.end_line, s.end_column),
+            "diagnostic spans lie inside the file", text);
+    require(
+        !render_text(d, file.name(), file.text()).empty() && !render_json(d, file.name()).empty(),
+        "diagnostics render", text);
   }
   if (!rules) {
     require(diags.has_errors(), "a rejected file has an error", text);

@@ -48,17 +48,20 @@ bool ReserveDescriptor::retake() {
   return held();
 }
 
-bool shed_with_reserve(tcp::acceptor& acceptor, ReserveDescriptor& reserve,
-                       std::chrono::seconds retry_after) {
-  if (!reserve.release()) return false;
+ReserveAccept accept_with_reserve(tcp::acceptor& acceptor, ReserveDescriptor& reserve,
+                                  std::chrono::seconds retry_after, tcp::socket& socket) {
+  if (!reserve.release()) return ReserveAccept::kNone;
   error_code ec;
   acceptor.non_blocking(true, ec);  // none waiting: would_block rather than a stalled thread
-  tcp::socket socket(acceptor.get_executor());
   if (!ec) acceptor.accept(socket, ec);
-  const bool accepted = !ec;
-  if (accepted) refuse_busy(socket, retry_after);
+  if (ec) {
+    reserve.retake();
+    return ReserveAccept::kNone;
+  }
+  if (reserve.retake()) return ReserveAccept::kServe;
+  refuse_busy(socket, retry_after);
   reserve.retake();
-  return accepted;
+  return ReserveAccept::kRefused;
 }
 
 }  // namespace fmn::net

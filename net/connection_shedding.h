@@ -33,10 +33,18 @@ class ReserveDescriptor {
   int fd_ = -1;
 };
 
-// Accepts one connection already waiting on `acceptor` by giving up `reserve` for it, answers
-// it refuse_busy() and takes the reserve again. False when there was no reserve or no
-// connection to accept.
-bool shed_with_reserve(boost::asio::ip::tcp::acceptor& acceptor, ReserveDescriptor& reserve,
-                       std::chrono::seconds retry_after);
+// What became of a connection accepted through the reserve.
+enum class ReserveAccept {
+  kNone,     // no reserve, or no connection waiting
+  kRefused,  // descriptors were out: answered refuse_busy() and closed
+  kServe,    // descriptors were free again (some closed since accept failed): in `socket`
+};
+
+// Accepts one connection already waiting on `acceptor` into `socket` by giving up `reserve`
+// for it, then takes the reserve again. When that fails, the process is still out of
+// descriptors: the connection is answered refuse_busy(), and the reserve taken once more.
+ReserveAccept accept_with_reserve(boost::asio::ip::tcp::acceptor& acceptor,
+                                  ReserveDescriptor& reserve, std::chrono::seconds retry_after,
+                                  boost::asio::ip::tcp::socket& socket);
 
 }  // namespace fmn::net

@@ -105,8 +105,9 @@ class Listener::Impl {
   void accept_failed(const error_code& ec) {
     // Out of descriptors (EMFILE/ENFILE), or the like: the pending connection waits in the
     // listen queue. Out of descriptors, it is answered 503 through the reserve descriptor (its
-    // client backs off instead of hanging) and the next one is accepted at once; otherwise, or
-    // without a reserve, accepting is tried again once some descriptors may have been closed.
+    // client backs off instead of hanging) and the next one is accepted at once; if the reserve
+    // shows descriptors were freed since the failure, the connection is served instead.
+    // Otherwise, or without a reserve, accepting is tried again once some may have been closed.
     state_->accept_errors.fetch_add(1, std::memory_order_relaxed);
     const bool first = accept_delay_.count() == 0;
     if (first) {
@@ -114,10 +115,20 @@ class Listener::Impl {
     }
     const bool no_descriptors = ec.value() == EMFILE || ec.value() == ENFILE;
     const ListenerLimits& limits = state_->limits;
-    if (no_descriptors && shed_with_reserve(acceptor_, reserve_, limits.retry_after)) {
-      state_->count(Refusal::kNoDescriptors);
-      if (first) accept_delay_ = std::chrono::milliseconds(10);
-      return accept();
+    if (no_descriptors) {
+      tcp::socket socket(asio::make_strand(io_));
+      switch (accept_with_reserve(acceptor_, reserve_, limits.retry_after, socket)) {
+        case ReserveAccept::kNone:
+          break;
+        case ReserveAccept::kRefused:
+          state_->count(Refusal::kNoDescriptors);
+          if (first) accept_delay_ = std::chrono::milliseconds(10);
+          return accept();
+        case ReserveAccept::kServe:  // the failure was stale: descriptors were freed since
+          accept_delay_ = std::chrono::milliseconds(0);
+          accepted(std::move(socket));
+          return accept();
+      }
     }
     accept_delay_ = first ? std::chrono::milliseconds(10)
                           : std::min(accept_delay_ * 2, limits.accept_retry_max);

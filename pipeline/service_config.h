@@ -16,6 +16,7 @@
 #include "core/host_port.h"
 #include "core/result.h"
 #include "sinks/sink_settings.h"
+#include "web/public_url.h"
 
 namespace fmn::pipeline {
 
@@ -77,7 +78,7 @@ struct ServiceConfig {
   // [web]
   std::string web_listen;  // host:port of the web app (docs/web.md); empty: off
   // Where users reach the app: the base of the settings and unsubscribe links in notifications.
-  std::string public_url = "http://localhost:8081";
+  std::string public_url{web::kDefaultPublicUrl};
   // The key signing unsubscribe links (at least 32 bytes). Required for email unless public_url
   // is on loopback (a demo): then, without a file, a random key is made for each run.
   std::string secret_key_file;

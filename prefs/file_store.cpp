@@ -23,7 +23,7 @@ Result<Population> parse_preferences_text(std::string_view text, std::string_vie
                                           const RuleValidator& validator) {
   auto parsed = read_preferences_toml(text, name, validator);
   if (has_errors(parsed.diagnostics)) {
-    return Error{ErrorCode::kInvalidConfig, render(parsed.diagnostics, name, text)};
+    return Error{ErrorCode::kInvalidConfig, render_text(parsed.diagnostics, name, text)};
   }
   return std::move(parsed.population);
 }
@@ -90,7 +90,8 @@ Result<bool> FileStore::remove_user(std::string_view name) {
 
 Status FileStore::replace_all(const Population& population) {
   auto diagnostics = validate_population(population, validator_);
-  if (has_errors(diagnostics)) return Error{ErrorCode::kInvalidConfig, render(diagnostics, "")};
+  if (has_errors(diagnostics))
+    return Error{ErrorCode::kInvalidConfig, render_text(diagnostics, "")};
   return write(population);
 }
 

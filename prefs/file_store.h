@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "prefs/diagnostic.h"
+#include "core/diagnostic.h"
 #include "prefs/preference_store.h"
 #include "prefs/rule_validator.h"
 #include "prefs/toml_reader.h"

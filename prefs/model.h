@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/diagnostic.h"
 #include "core/notification.h"
 #include "prefs/shared_text.h"
 
@@ -24,6 +25,9 @@ struct SourcePos {
   uint32_t line = 0;
   uint32_t column = 0;
 };
+
+// Where a diagnostic about the record at `p` points (nowhere when line is 0).
+constexpr TextSpan span_at(SourcePos p) { return TextSpan::point(p.line, p.column); }
 
 enum class ConfirmationState : uint8_t { kPending, kConfirmed, kRejected };
 

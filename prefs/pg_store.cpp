@@ -119,7 +119,8 @@ Result<std::optional<User>> PgStore::load_user(std::string_view name) {
 Status PgStore::put_user(const User& user) {
   std::vector<Diagnostic> diagnostics;
   validate_user(user, validator_, diagnostics);
-  if (has_errors(diagnostics)) return Error{ErrorCode::kInvalidConfig, render(diagnostics, "")};
+  if (has_errors(diagnostics))
+    return Error{ErrorCode::kInvalidConfig, render_text(diagnostics, "")};
   return run<std::monostate>("storing user " + user.name, [&](pqxx::connection& db) {
     pqxx::work tx(db);
     pg::write_user(tx, user);
@@ -139,7 +140,8 @@ Result<bool> PgStore::remove_user(std::string_view name) {
 
 Status PgStore::replace_all(const Population& population) {
   auto diagnostics = validate_population(population, validator_);
-  if (has_errors(diagnostics)) return Error{ErrorCode::kInvalidConfig, render(diagnostics, "")};
+  if (has_errors(diagnostics))
+    return Error{ErrorCode::kInvalidConfig, render_text(diagnostics, "")};
   return run<std::monostate>("importing the preferences", [&](pqxx::connection& db) {
     pqxx::work tx(db);
     tx.exec0("SET LOCAL fmn.bulk = 'on'");

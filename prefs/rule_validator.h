@@ -2,16 +2,16 @@
 // function, so prefs/ stores and validates rules without knowing the compiler's internals.
 //
 // A RuleValidator returns every diagnostic for one rule's source (empty when the rule is fine):
-// `pos` is 1-based and relative to the source text, `where` is empty, `message` starts with the
-// rule-language code ("E0101: unknown field `pakages`"). It must be thread-safe and must not
-// throw. dsl_rule_validator() is the real one (the rule-language checker).
+// positions are relative to the source text, the subject is empty, the code is the
+// rule language's ("E0101"). It must be thread-safe and must not throw. dsl_rule_validator() is the
+// real one (the rule-language checker).
 #pragma once
 
 #include <functional>
 #include <string_view>
 #include <vector>
 
-#include "prefs/diagnostic.h"
+#include "core/diagnostic.h"
 
 namespace fmn::prefs {
 

@@ -51,7 +51,10 @@ class Reader {
   Reader(std::string_view text, std::vector<Diagnostic>& out) : text_(text), out_(out) {}
 
   void error(SourcePos pos, std::string message, std::string hint = {}) {
-    out_.push_back({Severity::kError, pos, where_, std::move(message), std::move(hint)});
+    out_.push_back({.span = span_at(pos),
+                    .subject = where_,
+                    .message = std::move(message),
+                    .hint = std::move(hint)});
   }
 
   // Reports keys of `table` not in `known`, with a suggestion when one is close.
@@ -331,7 +334,7 @@ ParsedPreferences read_preferences_toml(std::string_view text, std::string_view 
     root = toml::parse(text, file_name);
   } catch (const toml::parse_error& e) {
     parsed.diagnostics.push_back(
-        {Severity::kError, pos_of(e.source()), "", std::string(e.description()), ""});
+        {.span = span_at(pos_of(e.source())), .message = std::string(e.description())});
     return parsed;
   }
   Reader reader(text, parsed.diagnostics);

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "prefs/diagnostic.h"
+#include "core/diagnostic.h"
 #include "prefs/model.h"
 #include "prefs/rule_validator.h"
 
@@ -21,7 +21,7 @@ struct ParsedPreferences {
   std::vector<Diagnostic> diagnostics;
 };
 
-// `file_name` is used only in toml++'s own messages; render() takes it again for output.
+// `file_name` is used only in toml++'s own messages; render_text() takes it again for output.
 ParsedPreferences read_preferences_toml(std::string_view text, std::string_view file_name,
                                         const RuleValidator& validator);
 

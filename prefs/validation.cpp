@@ -38,7 +38,10 @@ class Checker {
   Checker(const User& user, std::vector<Diagnostic>& out) : user_(user), out_(out) {}
 
   void error(SourcePos pos, std::string where, std::string message, std::string hint = {}) {
-    out_.push_back({Severity::kError, pos, std::move(where), std::move(message), std::move(hint)});
+    out_.push_back({.span = span_at(pos),
+                    .subject = std::move(where),
+                    .message = std::move(message),
+                    .hint = std::move(hint)});
   }
 
   std::string user_where() const { return "user " + quoted(user_.name); }
@@ -115,13 +118,15 @@ class Checker {
       for (Diagnostic d :
            validator(rule.source.view())) {  // positions in the rule's source, made the file's
         if (rule.source_pos.line) {
-          d.pos = file_position(rule, d.pos.line, d.pos.column);
+          const SourcePos begin = file_position(rule, d.span.line, d.span.column);
+          const SourcePos last = file_position(rule, d.span.end_line, d.span.end_column);
+          d.span = {begin.line, begin.column, last.line, last.column};
         } else {
-          d.message = "source " + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column) +
-                      ": " + d.message;
-          d.pos = {};
+          d.message = "source " + std::to_string(d.span.line) + ":" +
+                      std::to_string(d.span.column) + ": " + d.message;
+          d.span = {};
         }
-        d.where = where;
+        d.subject = where;
         out_.push_back(std::move(d));
       }
     }
@@ -175,20 +180,22 @@ std::vector<Diagnostic> validate_population(const Population& population,
   for (const auto& user : population.users) {
     validate_one(user, validator, out);
     if (auto [it, fresh] = names.emplace(user.name, &user); !fresh) {
-      out.push_back({Severity::kError, user.pos, "user " + quoted(user.name), "duplicate user",
-                     it->second->pos.line
-                         ? "first defined on line " + std::to_string(it->second->pos.line)
-                         : ""});
+      out.push_back({.span = span_at(user.pos),
+                     .subject = "user " + quoted(user.name),
+                     .message = "duplicate user",
+                     .hint = it->second->pos.line
+                                 ? "first defined on line " + std::to_string(it->second->pos.line)
+                                 : ""});
     }
     for (const auto& d : user.destinations) {
       auto [it, fresh] = addresses.emplace(std::pair{d.kind, std::string_view(d.address)}, &user);
       if (!fresh) {
-        out.push_back({Severity::kError, d.pos,
-                       "user " + quoted(user.name) + ", destination " + quoted(d.name),
-                       "duplicate address: " + std::string(destination_kind_name(d.kind)) + " " +
-                           quoted(d.address) + " already belongs to user " +
-                           quoted(it->second->name),
-                       "an address, nick or feed belongs to one user only"});
+        out.push_back(
+            {.span = span_at(d.pos),
+             .subject = "user " + quoted(user.name) + ", destination " + quoted(d.name),
+             .message = "duplicate address: " + std::string(destination_kind_name(d.kind)) + " " +
+                        quoted(d.address) + " already belongs to user " + quoted(it->second->name),
+             .hint = "an address, nick or feed belongs to one user only"});
       }
     }
   }

@@ -9,7 +9,7 @@
 
 #include <vector>
 
-#include "prefs/diagnostic.h"
+#include "core/diagnostic.h"
 #include "prefs/model.h"
 #include "prefs/rule_validator.h"
 

@@ -1,6 +1,6 @@
 #include "web/check_api.h"
 
-#include "dsl/diagnostic_codes.h"
+#include "core/diagnostic.h"
 #include "web/json_body.h"
 
 namespace fmn::web {
@@ -10,26 +10,9 @@ void write_check_result(JsonWriter& w, const dsl::StoredRuleResult& result) {
   w.Bool(result.rule != nullptr);
   w.Key("diagnostics");
   w.StartArray();
-  for (const dsl::RuleDiagnostic& d : result.diagnostics) {
-    const dsl::CodeInfo& info = dsl::code_info(d.code);
-    w.StartObject();
-    w.Key("line");
-    w.Uint(d.line);
-    w.Key("column");
-    w.Uint(d.column);
-    w.Key("end_line");
-    w.Uint(d.end_line);
-    w.Key("end_column");
-    w.Uint(d.end_column);
-    w.Key("severity");
-    write_string(w, severity_name(info.severity));
-    w.Key("code");
-    write_string(w, info.id);
-    w.Key("message");
-    write_string(w, d.message);
-    w.Key("hint");
-    write_string(w, d.hint);
-    w.EndObject();
+  for (const Diagnostic& d : result.diagnostics) {
+    const std::string object = render_json(d);
+    w.RawValue(object.data(), object.size(), rapidjson::kObjectType);
   }
   w.EndArray();
 }

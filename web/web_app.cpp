@@ -17,17 +17,23 @@
 #include "web/preview_api.h"
 #include "web/redis_pending_sign_ins.h"
 #include "web/redis_session_store.h"
+#include "web/rule_templates.h"
 #include "web/rules_api.h"
 #include "web/sign_in.h"
+#include "web/static_asset.h"
 #include "web/unsubscribe_page.h"
 
 namespace fmn::embedded {
 std::string_view web_app_html();
 std::string_view web_history_js();
+std::string_view web_rule_editor_js();
+std::string_view web_rule_editor_js_gz();
 }  // namespace fmn::embedded
 
 namespace fmn::web {
 namespace {
+
+constexpr std::string_view kScript = "text/javascript; charset=utf-8";
 
 int64_t now_unix() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -98,7 +104,11 @@ HttpResponse WebApp::handle(const HttpRequest& request) {
     return oidc_login(oidc);
   }
   if (request.method == "GET" && path == "/history.js") {
-    return {200, "text/javascript; charset=utf-8", std::string(embedded::web_history_js()), {}};
+    return serve_asset({kScript, embedded::web_history_js(), {}}, request);
+  }
+  if (request.method == "GET" && path == "/rule-editor.js") {
+    return serve_asset({kScript, embedded::web_rule_editor_js(), embedded::web_rule_editor_js_gz()},
+                       request);
   }
   if (request.method == "GET" && (path == "/" || path.starts_with("/settings/"))) {
     return html_page(200, std::string(embedded::web_app_html()));
@@ -114,6 +124,7 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
                         *store_, request);
   }
   if (rest == "/session/options" && method == "GET") return sign_in_options();
+  if (rest == "/templates" && method == "GET") return rule_templates_json();  // nobody's data
   const std::string_view id = request.cookie(kSessionCookie);
   Result<std::optional<Session>> found = sessions_->find(id);
   if (!found) return sessions_unavailable(found.error());

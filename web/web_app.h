@@ -3,7 +3,8 @@
 // (/unsubscribe, /confirm). With an OpenID Connect client, /oidc/login and the callback sign
 // people in (oidc_sign_in.h).
 //
-// Every /api/v1/ request but the sign-in needs a session cookie (401 without), and every one
+// Every /api/v1/ request but the sign-in and the rule templates needs a session cookie (401
+// without), and every one
 // that is not a GET also needs the session's CSRF token in X-CSRF-Token (403 without), so a
 // page on another site can neither read nor change anything. Handlers only ever see the
 // session's user. The preference store is used by one request at a time (stores are not
@@ -29,13 +30,14 @@
 #include "web/http_server.h"
 #include "web/oidc/oidc_client.h"
 #include "web/pending_sign_ins.h"
+#include "web/public_url.h"
 #include "web/session_store.h"
 
 namespace fmn::web {
 
 struct WebAppConfig {
-  std::string public_url = "http://localhost:8081";  // where links in notifications point
-  std::string unsubscribe_secret;                    // HMAC key of unsubscribe links
+  std::string public_url{kDefaultPublicUrl};  // where links in notifications point
+  std::string unsubscribe_secret;             // HMAC key of unsubscribe links
   // Users who may read (only read) another user's rules, destinations and history:
   // GET /api/v1/users/<user>/rules|destinations|history. Each read is logged (web_admin_read:
   // admin, user, what) and counted; anyone else is answered 403, and so is any other method.

@@ -4,7 +4,7 @@
 
 #include "apps/fmn-prefs/commands.h"
 #include "core/delivery_window.h"
-#include "prefs/diagnostic.h"
+#include "core/diagnostic.h"
 #include "prefs/dsl_rule_validator.h"
 #include "prefs/duration_text.h"
 
@@ -23,7 +23,7 @@ struct RuleFlags {
 bool check_source(const std::string& source) {
   bool ok = true;
   for (const auto& d : prefs::dsl_rule_validator()(source)) {
-    std::fputs(prefs::render(d, "rule", source).c_str(), stderr);
+    std::fputs(render_text(d, "rule", source).c_str(), stderr);
     ok = ok && d.severity != Severity::kError;
   }
   if (!ok) fail("rule not stored");

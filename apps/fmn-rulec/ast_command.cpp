@@ -18,8 +18,8 @@ int run_ast(const std::string& path) {
   }
   dsl::Diagnostics diags;
   auto rules = dsl::compile(file.value(), diags);
-  for (const dsl::Diagnostic& d : diags.all()) {
-    std::fputs(dsl::render_text(file.value(), d).c_str(), stderr);
+  for (const Diagnostic& d : diags.all()) {
+    std::fputs(render_text(d, file.value().name(), file.value().text()).c_str(), stderr);
   }
   if (!rules) return 1;
   for (const dsl::CompiledRule& rule : rules->rules)

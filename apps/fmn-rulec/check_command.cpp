@@ -31,11 +31,11 @@ int run_check(const CheckOptions& opt) {
     dsl::Diagnostics diags;
     dsl::compile(file.value(), diags);
     failed = failed || diags.has_errors() || (opt.werror && !diags.all().empty());
-    for (const dsl::Diagnostic& d : diags.all()) {
+    for (const Diagnostic& d : diags.all()) {
       if (json) {
-        out += (out.size() > 1 ? ",\n" : "\n") + dsl::render_json(file.value(), d);
+        out += (out.size() > 1 ? ",\n" : "\n") + render_json(d, file.value().name());
       } else {
-        std::fputs(dsl::render_text(file.value(), d).c_str(), stderr);
+        std::fputs(render_text(d, file.value().name(), file.value().text()).c_str(), stderr);
       }
     }
   }

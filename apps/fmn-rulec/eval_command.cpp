@@ -64,8 +64,8 @@ std::optional<UserRules> load(EvalOptions& opt, const char* command) {
   }
   dsl::Diagnostics diags;
   auto rules = dsl::compile(file.value(), diags);
-  for (const dsl::Diagnostic& d : diags.all()) {
-    std::fputs(dsl::render_text(file.value(), d).c_str(), stderr);
+  for (const Diagnostic& d : diags.all()) {
+    std::fputs(render_text(d, file.value().name(), file.value().text()).c_str(), stderr);
   }
   if (!rules) return std::nullopt;
   dsl::UserParams params;

@@ -32,8 +32,8 @@ int run_fmt(const FmtOptions& opt) {
     dsl::Diagnostics diags;
     dsl::Module module = dsl::parse(file.value(), diags);
     if (diags.has_errors()) {
-      for (const dsl::Diagnostic& d : diags.all()) {
-        std::fputs(dsl::render_text(file.value(), d).c_str(), stderr);
+      for (const Diagnostic& d : diags.all()) {
+        std::fputs(render_text(d, file.value().name(), file.value().text()).c_str(), stderr);
       }
       status = 1;
       continue;

@@ -23,8 +23,8 @@ int run_dump(const DumpOptions& opt, bool assembly) {
   }
   dsl::Diagnostics diags;
   auto rules = dsl::compile(file.value(), diags);
-  for (const dsl::Diagnostic& d : diags.all()) {
-    std::fputs(dsl::render_text(file.value(), d).c_str(), stderr);
+  for (const Diagnostic& d : diags.all()) {
+    std::fputs(render_text(d, file.value().name(), file.value().text()).c_str(), stderr);
   }
   if (!rules) return 1;
   std::vector<const dsl::CompiledRule*> pointers;

@@ -431,6 +431,7 @@ Module parse(const SourceFile& file, Diagnostics& diagnostics) {
 
 Module parse_after(const SourceFile& file, Module module, uint32_t start,
                    Diagnostics& diagnostics) {
+  diagnostics.bind(file);
   ParseState st{file.text().data(), module};
   uint32_t pos = run<g::ws>(file, start, st);
   while (pos < file.text().size()) {
@@ -446,7 +447,7 @@ Module parse_after(const SourceFile& file, Module module, uint32_t start,
       // The statement before and the one after can both stop at the same mistake (junk after a
       // complete rule, in column 1, is also where the next statement was looked for): say it
       // once, as the first saw it.
-      if (diagnostics.all().empty() || diagnostics.all().back().range != range) {
+      if (diagnostics.all().empty() || diagnostics.all().back().span != file.span(range)) {
         diagnostics.report(e.info.code, range, std::move(message),
                            refined ? refined->hint : e.info.hint);
       }

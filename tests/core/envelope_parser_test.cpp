@@ -26,6 +26,27 @@ TEST(EnvelopeParser, ParsesEveryCorpusLine) {
   }
 }
 
+// A parsed message is held for as long as the recent-message store keeps it: its tree's pool is
+// sized to its JSON, not a fixed chunk most messages leave three quarters empty.
+TEST(EnvelopeParser, AMessagesPoolIsSizedToItsJson) {
+  for (const char* file : {"/fedmsg-real.jsonl", "/fedmsg-test-examples.jsonl"}) {
+    std::ifstream in(std::string(FMN_CORPUS_DIR) + file);
+    ASSERT_TRUE(in) << file;
+    std::string line;
+    size_t json_bytes = 0, pool_bytes = 0, one_chunk = 0, n = 0;
+    while (std::getline(in, line)) {
+      auto m = parse_envelope(line);
+      ASSERT_TRUE(m.ok()) << m.error().message;
+      ++n;
+      json_bytes += line.size();
+      pool_bytes += m.value()->pool.Capacity();
+      if (m.value()->pool.Capacity() == pool_chunk_for(line.size())) ++one_chunk;
+    }
+    EXPECT_LE(pool_bytes, 2 * json_bytes + 512 * n) << file;
+    EXPECT_GE(one_chunk * 10, n * 9) << file << ": fewer than 90% of the messages fit one chunk";
+  }
+}
+
 TEST(EnvelopeParser, ReadsEnvelopeFields) {
   auto m =
       parse_envelope(R"({"topic":"org.fedoraproject.prod.bodhi.update.comment","msg":{"a":1},)"

@@ -105,7 +105,7 @@ struct Hinted {
 Hinted first(const std::string& text) {
   auto d = diagnose(text);
   if (d.empty()) return {};
-  return {std::string(code_info(d[0].code).id), d[0].message, d[0].hint};
+  return {std::string(d[0].code), d[0].message, d[0].hint};
 }
 
 TEST(SyntaxHints, FunctionCalls) {

@@ -22,8 +22,8 @@ Rendered render_all(const std::string& source) {
   compile(file, diags);
   Rendered r;
   for (const Diagnostic& d : diags.all()) {
-    r.text += render_text(file, d);
-    r.json.push_back(render_json(file, d));
+    r.text += render_text(d, file.name(), file.text());
+    r.json.push_back(render_json(d, file.name()));
   }
   return r;
 }
@@ -130,7 +130,7 @@ TEST(DiagnosticsRender, StrictTextRejectsWhatJsonCannotHold) {
     Diagnostics diags;
     EXPECT_FALSE(compile(file, diags)) << source;
     ASSERT_FALSE(diags.all().empty());
-    EXPECT_EQ(code_info(diags.all()[0].code).id, "E0016") << source;
+    EXPECT_EQ(diags.all()[0].code, "E0016") << source;
   }
 }
 

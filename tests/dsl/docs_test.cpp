@@ -137,8 +137,8 @@ TEST(Docs, DiagnosticExamplesPrintAsShown) {
     compile(file, diags);
     std::string rendered;
     for (const Diagnostic& d : diags.all()) {
-      rendered += render_text(file, d);
-      shown.insert(std::string(code_info(d.code).id));
+      rendered += render_text(d, file.name(), file.text());
+      shown.insert(std::string(d.code));
     }
     EXPECT_EQ(rendered, all[i + 1].text);
   }

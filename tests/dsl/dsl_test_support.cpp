@@ -19,7 +19,7 @@ RuleSet compile_ok(const std::string& text) {
   Diagnostics diags;
   auto rules = compile(file, diags);
   for (const Diagnostic& d : diags.all()) {
-    if (d.severity() == Severity::kError) ADD_FAILURE() << render_text(file, d);
+    if (d.severity == Severity::kError) ADD_FAILURE() << render_text(d, file.name(), file.text());
   }
   return rules ? std::move(*rules) : RuleSet{};
 }
@@ -29,7 +29,7 @@ std::vector<std::string> codes(const std::string& text) {
   Diagnostics diags;
   compile(file, diags);
   std::vector<std::string> out;
-  for (const Diagnostic& d : diags.all()) out.emplace_back(code_info(d.code).id);
+  for (const Diagnostic& d : diags.all()) out.emplace_back(d.code);
   return out;
 }
 

@@ -79,8 +79,8 @@ TEST(QuantifierChecker, NeedsAListAndKeepsStarsUnderIt) {
   EXPECT_EQ(diags.all()[0].message,
             "`any` ranges over the elements of a list, but `topic` is a string");
   EXPECT_EQ(diags.all()[0].hint, "drop `any` to test the value itself");
-  EXPECT_EQ(file.slice(diags.all()[0].range), "topic");
-  EXPECT_EQ(file.slice(diags.all()[1].range), "*");
+  EXPECT_EQ(diags.all()[0].span, (TextSpan{1, 16, 1, 20}));  // "topic"
+  EXPECT_EQ(diags.all()[1].span, TextSpan::point(1, 38));    // "*"
   EXPECT_EQ(diags.all()[1].hint,
             "write `any msg.b[*] ...` (some element) or `all msg.b[*] ...` "
             "(every one)");

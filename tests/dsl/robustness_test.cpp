@@ -51,9 +51,11 @@ TEST(Robustness, MutatedFilesNeverMisbehave) {
     Diagnostics diags;
     auto rules = compile(file, diags);
     for (const Diagnostic& d : diags.all()) {
-      ASSERT_LE(d.range.begin, d.range.end) << text;
-      ASSERT_LE(d.range.end, text.size()) << text;
-      ASSERT_FALSE(render_text(file, d).empty());
+      ASSERT_LE(std::pair(d.span.line, d.span.column),
+                std::pair(d.span.end_line, d.span.end_column))
+          << text;
+      ASSERT_LE(d.span.end_line, file.line_count()) << text;
+      ASSERT_FALSE(render_text(d, file.name(), file.text()).empty());
     }
     if (!rules) {
       ++rejected;

@@ -23,11 +23,11 @@ Outcome compile_text(const std::string& name, const std::string& text) {
   dsl::SourceFile file(name, text);
   dsl::Diagnostics diags;
   Outcome out{dsl::compile(file, diags), {}};
-  for (const dsl::Diagnostic& d : diags.all()) {
-    EXPECT_LE(d.range.end, text.size()) << name;
-    EXPECT_FALSE(dsl::render_text(file, d).empty());
-    if (d.severity() == Severity::kError) {
-      out.codes.emplace_back(dsl::code_info(d.code).id);
+  for (const Diagnostic& d : diags.all()) {
+    EXPECT_LE(d.span.end_line, file.line_count()) << name;
+    EXPECT_FALSE(render_text(d, file.name(), file.text()).empty());
+    if (d.severity == Severity::kError) {
+      out.codes.emplace_back(d.code);
     }
   }
   return out;

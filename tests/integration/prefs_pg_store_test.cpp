@@ -21,8 +21,8 @@ namespace {
 std::vector<Diagnostic> reject_marked(std::string_view source) {
   size_t at = source.find("invalid");
   if (at == std::string_view::npos) return {};
-  return {
-      {Severity::kError, {1, static_cast<uint32_t>(at + 1)}, "", "unknown field `invalid`", ""}};
+  return {Diagnostic{.span = TextSpan::point(1, static_cast<uint32_t>(at + 1)),
+                     .message = "unknown field `invalid`"}};
 }
 
 std::string default_file_text() {

@@ -1,11 +1,13 @@
 // The web app end to end, as a person uses it, in real headless Chromium against a running
 // fmn-pipeline and real servers: sign in at a real OpenID provider (npm's oidc-provider); add an
 // email address and an IRC nick, whose confirmation requests arrive at the SMTP server and at
-// ngIRCd; follow the links; write a rule with a typo, see the diagnostic at its position, fix
-// it, see the preview list, save it; publish a matching message on the bus; see it under "What you
-// got" and at the SMTP server; POST the email's List-Unsubscribe URL as a mail client does (RFC
-// 8058) and see the delivery gone in the app; at 320 px wide nothing overflows. Screenshots of each
-// main page go to <build>/web-screenshots/acceptance/ for a person to look at.
+// ngIRCd; follow the links; type a rule with a typo into the rule editor, see the diagnostic at
+// its position, underlined in place, fix it with its "did you mean", see the preview list, save
+// it; start a rule from a template, which checks and previews; publish a matching message on the
+// bus; see it under "What you got" and at the SMTP server; POST the email's List-Unsubscribe URL as
+// a mail client does (RFC 8058) and see the delivery gone in the app; at 320 px wide nothing
+// overflows. Screenshots of each main page go to <build>/web-screenshots/acceptance/ for a person
+// to look at.
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -204,25 +206,29 @@ TEST_F(WebAcceptance, FromSignInToANotificationAndItsOneClickUnsubscribe) {
   ASSERT_TRUE(pipeline->wait_metric("fmn_recent_recorded_total", 1, kTimeout).ok())
       << pipeline->output();
 
-  // A rule with a typo: the diagnostic appears at its position; fixed, its preview lists the
-  // earlier comment, and it saves.
+  // A rule with a typo, typed into the editor: the diagnostic appears at its position, the name
+  // underlined in place; fixed by its "did you mean", its preview lists the earlier comment, and
+  // it saves.
+  ASSERT_TRUE(browser.execute(type_into("rule-name", "comments by me")).ok());
   ASSERT_TRUE(browser
-                  .execute(type_into("rule-name", "comments by me") +
-                           type_into("rule-source",
-                                     "topic ~ \\\"*.bodhi.update.comment\\\" and $me in usernmes"))
+                  .type("#rule-source .cm-content",
+                        "topic ~ \\\"*.bodhi.update.comment\\\" and $me in usernmes")
                   .ok());
   ASSERT_TRUE(
       wait("var d = document.querySelector('.diag'); return !!d &&"
            " d.textContent.indexOf('E0101') >= 0 &&"
            " d.textContent.indexOf('did you mean `usernames`?') >= 0 &&"
            " d.getAttribute('data-line') === '1' && d.getAttribute('data-column') === '45';"));
+  ASSERT_TRUE(
+      wait("var u = document.querySelector('#rule-source .cm-lintRange-error');"
+           " return !!u && u.textContent === 'usernmes';"));
   ASSERT_TRUE(browser.execute("document.getElementById('rule-source').scrollIntoView();").ok());
   shot(browser, "6-diagnostic");
-  ASSERT_TRUE(browser
-                  .execute(type_into("rule-source",
-                                     "topic ~ \\\"*.bodhi.update.comment\\\" and $me in usernames"))
-                  .ok());
+  ASSERT_TRUE(browser.execute("document.querySelector('.diag button.fix').click();").ok());
   ASSERT_TRUE(wait("return " + text_of("check-result") + ".indexOf('No problems found.') >= 0;"));
+  EXPECT_TRUE(
+      wait("return document.querySelector('#rule-source .cm-content').textContent ==="
+           " 'topic ~ \\\"*.bodhi.update.comment\\\" and $me in usernames';"));
   ASSERT_TRUE(wait("return !document.getElementById('preview').hidden && " +
                    text_of("preview-count") + " === 'Matched 1 of the last 1 messages.' && " +
                    text_of("preview-list") +
@@ -238,6 +244,18 @@ TEST_F(WebAcceptance, FromSignInToANotificationAndItsOneClickUnsubscribe) {
   ASSERT_TRUE(wait("return " + text_of("save-status") + " === 'Saved.' && " + text_of("rules") +
                    ".indexOf('comments by me  \\u2192 mail') >= 0;"));
   shot(browser, "7-rule-saved");
+
+  // FMN's classic "mentions me" in one click: it names the rule, checks, and previews (the earlier
+  // comment names alice).
+  ASSERT_TRUE(browser
+                  .execute("document.getElementById('new-rule').click(); document.querySelector("
+                           "'#rule-templates button[data-template=mentions-me]').click();")
+                  .ok());
+  ASSERT_TRUE(wait("return document.getElementById('rule-name').value === 'Mentions me' && " +
+                   text_of("check-result") + ".indexOf('No problems found.') >= 0 && " +
+                   text_of("preview-count") + " === 'Matched 1 of the last 1 messages.';"));
+  ASSERT_TRUE(browser.execute("document.getElementById('editor').scrollIntoView();").ok());
+  shot(browser, "7-template");
 
   // The pipeline follows the file; once the rule is live, a matching message on the bus.
   ASSERT_TRUE(pipeline->wait_metric("fmn_user_rules", 1, kTimeout).ok()) << pipeline->output();

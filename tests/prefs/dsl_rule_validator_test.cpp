@@ -26,14 +26,13 @@ TEST(DslRuleValidator, PositionsAreInsideTheRuleText) {
   auto diagnostics = dsl_rule_validator()("$me in usernames\n  and pakages in $my_packages");
   ASSERT_FALSE(diagnostics.empty());
   EXPECT_EQ(diagnostics[0].severity, Severity::kError);
-  EXPECT_EQ(diagnostics[0].pos.line, 2u);
-  EXPECT_EQ(diagnostics[0].pos.column, 7u);
+  EXPECT_EQ(diagnostics[0].span, (TextSpan{2, 7, 2, 13}));
   EXPECT_NE(diagnostics[0].message.find("pakages"), std::string::npos) << diagnostics[0].message;
 
   diagnostics = dsl_rule_validator()("agent == )");
   ASSERT_FALSE(diagnostics.empty());
-  EXPECT_EQ(diagnostics[0].pos.line, 1u);
-  EXPECT_EQ(diagnostics[0].pos.column, 10u);
+  EXPECT_EQ(diagnostics[0].span.line, 1u);
+  EXPECT_EQ(diagnostics[0].span.column, 10u);
 }
 
 TEST(DslRuleValidator, TheDemoPreferencesAreValid) {
@@ -49,7 +48,8 @@ TEST(DslRuleValidator, ABadRuleInAFileIsReportedAtItsFilePosition) {
       "pakages'\n";
   auto population = parse_preferences_text(kText, "p.toml", dsl_rule_validator());
   ASSERT_FALSE(population.ok());
-  EXPECT_NE(population.error().message.find("p.toml:5:28: error: user \"u\", rule \"x\": E"),
+  EXPECT_NE(population.error().message.find(
+                "p.toml:5:28-34: error[E0103]: user \"u\", rule \"x\": unknown"),
             std::string::npos)
       << population.error().message;
 }

@@ -38,7 +38,7 @@ TEST(PopulationGenerator, ProducesValidSkewedDeterministicPopulations) {
   Population population = generate_population(v, stress);
   ASSERT_EQ(population.users.size(), 3000u);
   auto diagnostics = validate_population(population, dsl_rule_validator());
-  ASSERT_FALSE(has_errors(diagnostics)) << render(diagnostics, "");
+  ASSERT_FALSE(has_errors(diagnostics)) << render_text(diagnostics, "");
 
   std::map<std::string, size_t> followers;
   std::set<std::string_view> sources;
@@ -68,7 +68,7 @@ TEST(PopulationGenerator, FedoraProfileHasFewFollowersPerPackageAndMentionsTheCo
   ASSERT_EQ(options.profile, PopulationProfile::kFedora) << "the default";
   Population population = generate_population(v, options);
   auto diagnostics = validate_population(population, dsl_rule_validator());
-  ASSERT_FALSE(has_errors(diagnostics)) << render(diagnostics, "");
+  ASSERT_FALSE(has_errors(diagnostics)) << render_text(diagnostics, "");
 
   std::map<std::string, size_t> followers;
   std::map<std::string, size_t> rules_named;

@@ -13,11 +13,9 @@ std::vector<Diagnostic> flag_misspelling(std::string_view source) {
   uint32_t line = 1, column = 1;
   for (size_t i = 0; i < source.size(); ++i) {
     if (source.substr(i, 7) == "pakages") {
-      out.push_back({Severity::kError,
-                     {line, column},
-                     "",
-                     "unknown field `pakages`",
-                     "did you mean `packages`?"});
+      out.push_back({.span = {line, column, line, column + 6},
+                     .message = "unknown field `pakages`",
+                     .hint = "did you mean `packages`?"});
     }
     if (source[i] == '\n') {
       ++line;
@@ -78,7 +76,8 @@ enabled = false
 
 TEST(TomlFile, ReadsEveryField) {
   auto parsed = read_preferences_toml(kCanonical, "prefs.toml", flag_misspelling);
-  ASSERT_TRUE(parsed.diagnostics.empty()) << render(parsed.diagnostics, "prefs.toml", kCanonical);
+  ASSERT_TRUE(parsed.diagnostics.empty())
+      << render_text(parsed.diagnostics, "prefs.toml", kCanonical);
   const auto& users = parsed.population.users;
   ASSERT_EQ(users.size(), 2u);
   const User& ralph = users[0];
@@ -136,7 +135,7 @@ source = 'topic ~ "*"'
 deliver = [{ to = "email", at = "08:00", count = 5 }]
 )";
   auto parsed = read_preferences_toml(kText, "prefs.toml", flag_misspelling);
-  ASSERT_TRUE(parsed.diagnostics.empty()) << render(parsed.diagnostics, "prefs.toml", kText);
+  ASSERT_TRUE(parsed.diagnostics.empty()) << render_text(parsed.diagnostics, "prefs.toml", kText);
   const User& petr = parsed.population.users[0];
   EXPECT_EQ(petr.tz, "Europe/Prague");
   EXPECT_EQ(petr.snoozed_until, 1714586400);
@@ -149,7 +148,7 @@ deliver = [{ to = "email", at = "08:00", count = 5 }]
   std::string daily = kText;
   daily.replace(daily.find("at = "), 0, "every = \"1d\", ");
   auto same = read_preferences_toml(daily, "prefs.toml", flag_misspelling);
-  ASSERT_TRUE(same.diagnostics.empty()) << render(same.diagnostics, "prefs.toml", daily);
+  ASSERT_TRUE(same.diagnostics.empty()) << render_text(same.diagnostics, "prefs.toml", daily);
   EXPECT_EQ(write_preferences_toml(same.population), kText);
 }
 
@@ -162,7 +161,7 @@ TEST(TomlFile, BadDeliveryTimesAreReportedWithHints) {
       "deliver = [{ to = \"email\", at = \"8am\" }, { to = \"email\", every = \"1h\", "
       "at = \"08:00\" }]\n";
   auto parsed = read_preferences_toml(kText, "bad.toml", flag_misspelling);
-  const std::string all = render(parsed.diagnostics, "bad.toml", kText);
+  const std::string all = render_text(parsed.diagnostics, "bad.toml", kText);
   for (const char* expected :
        {"bad.toml:3:6: error: user \"p\": unknown time zone \"Europe/Pargue\"",
         "bad.toml:7:9: error: user \"p\": `quiet` must be two different times",
@@ -185,7 +184,7 @@ TEST(TomlFile, WriterQuotesAnyRuleTextSafely) {
   }
   std::string text = write_preferences_toml(population);
   auto parsed = read_preferences_toml(text, "x.toml", flag_misspelling);
-  ASSERT_FALSE(has_errors(parsed.diagnostics)) << render(parsed.diagnostics, "x.toml", text);
+  ASSERT_FALSE(has_errors(parsed.diagnostics)) << render_text(parsed.diagnostics, "x.toml", text);
   ASSERT_EQ(parsed.population.users[0].rules.size(), 4u);
   for (size_t i = 0; i < 4; ++i) {
     EXPECT_EQ(parsed.population.users[0].rules[i].source, user.rules[i].source);
@@ -196,7 +195,7 @@ TEST(TomlFile, SyntaxErrorHasPosition) {
   constexpr const char* kText = "version = 1\n[[users]]\nname = \"ralph\nenabled = true\n";
   auto parsed = read_preferences_toml(kText, "bad.toml", flag_misspelling);
   ASSERT_EQ(parsed.diagnostics.size(), 1u);
-  EXPECT_EQ(parsed.diagnostics[0].pos.line, 3u);
+  EXPECT_EQ(parsed.diagnostics[0].span.line, 3u);
   EXPECT_TRUE(parsed.population.users.empty());
 }
 
@@ -205,19 +204,19 @@ TEST(TomlFile, UnknownKeysAndWrongTypesAreAllReported) {
       "[[users]]\nname = \"ralph\"\npackges = [\"x\"]\nenabled = \"yes\"\n"
       "[[users.destinations]]\nkind = \"pigeon\"\naddress = \"x\"\n";
   auto parsed = read_preferences_toml(kText, "bad.toml", flag_misspelling);
-  ASSERT_EQ(parsed.diagnostics.size(), 3u) << render(parsed.diagnostics, "bad.toml", kText);
+  ASSERT_EQ(parsed.diagnostics.size(), 3u) << render_text(parsed.diagnostics, "bad.toml", kText);
   EXPECT_EQ(parsed.diagnostics[0].message, "unknown key `packges`");
   EXPECT_EQ(parsed.diagnostics[0].hint, "did you mean `packages`?");
-  EXPECT_EQ(parsed.diagnostics[0].pos.line, 3u);
-  EXPECT_EQ(parsed.diagnostics[0].pos.column, 1u);
-  EXPECT_EQ(parsed.diagnostics[1].pos.line, 4u);
+  EXPECT_EQ(parsed.diagnostics[0].span.line, 3u);
+  EXPECT_EQ(parsed.diagnostics[0].span.column, 1u);
+  EXPECT_EQ(parsed.diagnostics[1].span.line, 4u);
   EXPECT_EQ(parsed.diagnostics[2].message, "unknown destination kind \"pigeon\"");
-  EXPECT_EQ(parsed.diagnostics[2].pos.line, 6u);
-  EXPECT_EQ(render(parsed.diagnostics[0], "bad.toml", kText),
+  EXPECT_EQ(parsed.diagnostics[2].span.line, 6u);
+  EXPECT_EQ(render_text(parsed.diagnostics[0], "bad.toml", kText),
             "bad.toml:3:1: error: user \"ralph\": unknown key `packges`\n"
             "   3 | packges = [\"x\"]\n"
             "     | ^\n"
-            "     hint: did you mean `packages`?\n");
+            "   hint: did you mean `packages`?\n");
 }
 
 TEST(TomlFile, RuleErrorsPointIntoTheRuleText) {
@@ -228,15 +227,15 @@ TEST(TomlFile, RuleErrorsPointIntoTheRuleText) {
       "[[users.rules]]\nname = \"c\"\nsource = '''\n$me in usernames\n  or pakages'''\n"
       "[[users.rules]]\nname = \"d\"\nsource = '''pakages'''\n";
   auto parsed = read_preferences_toml(kText, "r.toml", flag_misspelling);
-  ASSERT_EQ(parsed.diagnostics.size(), 4u) << render(parsed.diagnostics, "r.toml", kText);
+  ASSERT_EQ(parsed.diagnostics.size(), 4u) << render_text(parsed.diagnostics, "r.toml", kText);
   auto at = [&](size_t i) {
-    return std::pair(parsed.diagnostics[i].pos.line, parsed.diagnostics[i].pos.column);
+    return std::pair(parsed.diagnostics[i].span.line, parsed.diagnostics[i].span.column);
   };
   EXPECT_EQ(at(0), std::pair(5u, 16u));
   EXPECT_EQ(at(1), std::pair(8u, 11u));
   EXPECT_EQ(at(2), std::pair(13u, 6u));
   EXPECT_EQ(at(3), std::pair(16u, 13u));
-  EXPECT_EQ(parsed.diagnostics[2].where, "user \"u\", rule \"c\"");
+  EXPECT_EQ(parsed.diagnostics[2].subject, "user \"u\", rule \"c\"");
 }
 
 }  // namespace

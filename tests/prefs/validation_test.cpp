@@ -31,7 +31,7 @@ std::vector<std::string> messages(const std::vector<Diagnostic>& diagnostics) {
 TEST(Validation, AcceptsAValidUser) {
   std::vector<Diagnostic> out;
   validate_user(valid_user("ralph", "ralph@example.org"), accept_all, out);
-  EXPECT_TRUE(out.empty()) << render(out, "");
+  EXPECT_TRUE(out.empty()) << render_text(out, "");
 }
 
 TEST(Validation, RejectsUnknownAndRepeatedDestinations) {
@@ -99,14 +99,14 @@ TEST(Validation, RuleDiagnosticsWithoutAFileNameTheirSourcePosition) {
   User user = valid_user("ralph", "ralph@example.org");
   auto validator = [](std::string_view) {
     return std::vector<Diagnostic>{
-        {Severity::kError, {1, 13}, "", "unknown parameter `$my_pkgs`", ""},
-        {Severity::kWarning, {1, 1}, "", "always true", ""}};
+        Diagnostic{.span = TextSpan::point(1, 13), .message = "unknown parameter `$my_pkgs`"},
+        Diagnostic{.severity = Severity::kWarning, .span = {1, 1, 1, 4}, .message = "always true"}};
   };
   std::vector<Diagnostic> out;
   validate_user(user, validator, out);
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0].message, "source 1:13: unknown parameter `$my_pkgs`");
-  EXPECT_EQ(out[0].where, "user \"ralph\", rule \"mine\"");
+  EXPECT_EQ(out[0].subject, "user \"ralph\", rule \"mine\"");
   EXPECT_EQ(out[1].severity, Severity::kWarning);
   EXPECT_TRUE(has_errors(out));
 }

@@ -65,6 +65,29 @@ Result<std::string> WebDriver::execute(const std::string& script) {
               R"({"script":")" + script + R"(","args":[]})");
 }
 
+Status WebDriver::type(const std::string& selector, const std::string& keys) {
+  auto found = call("POST", "/session/" + session_ + "/element",
+                    R"({"using":"css selector","value":")" + selector + R"("})");
+  if (!found) return found.error();
+  // The W3C element reference: {"value": {"element-6066-11e4-a52e-4f735466cecf": "<id>"}}.
+  rapidjson::Document d;
+  found->reserve(found->size() + 16);  // RapidJSON's SSE4.2 reads 16-byte blocks
+  d.Parse(found->c_str());
+  constexpr char kElement[] = "element-6066-11e4-a52e-4f735466cecf";
+  if (d.HasParseError() || !d.HasMember("value") || !d["value"].IsObject() ||
+      !d["value"].HasMember(kElement)) {
+    return Error{ErrorCode::kIo, "chromedriver: no element " + selector + ": " + *found};
+  }
+  auto typed = call(
+      "POST", "/session/" + session_ + "/element/" + d["value"][kElement].GetString() + "/value",
+      R"({"text":")" + keys + R"("})");
+  if (!typed) return typed.error();
+  if (typed->find(R"("error")") != std::string::npos) {
+    return Error{ErrorCode::kIo, "chromedriver: " + *typed};
+  }
+  return ok_status();
+}
+
 Status WebDriver::wait_until(const std::string& script, Duration timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::string last;

@@ -27,6 +27,10 @@ class WebDriver {
   // Runs `script` (a function body; no unescaped double quotes) in the page; returns the JSON
   // reply, whose "value" is what the script returned.
   Result<std::string> execute(const std::string& script);
+  // Types `keys` (JSON string content: escaped, e.g. "\\uE009a" for Ctrl+A) into the first
+  // element matching the CSS `selector`, as a person at the keyboard would: the browser focuses
+  // it and sends each key's events.
+  Status type(const std::string& selector, const std::string& keys);
   // Runs `script` (as execute()) until it returns true; an error quoting its last reply after
   // `timeout`. The script may act as well as test (click a refresh button, then look).
   Status wait_until(const std::string& script, Duration timeout);

@@ -1,6 +1,8 @@
 // The JSON API used as the page uses it: check a rule with a typo, save the fixed one, edit,
-// disable and delete it; the page itself is served at / and at the settings links.
+// disable and delete it; list the templates; the page itself is served at / and at the settings
+// links, with its rule editor's script.
 #include "tests/web/web_app_fixture.h"
+#include "web/rule_templates.h"
 
 namespace fmn::web {
 namespace {
@@ -122,6 +124,24 @@ TEST_F(WebApi, ARuleNamedOrderIsStillEditedAtItsPath) {
   EXPECT_EQ(http_request("DELETE", rules + "/order", as_ralph).status, 204);
 }
 
+TEST_F(WebApi, TheTemplatesAreListedToAnyoneAndEachChecksWithoutADiagnostic) {
+  const HttpReply r = http_request("GET", base_ + "/api/v1/templates");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find(R"({"id":"my-packages","title":"My packages",)"), std::string::npos)
+      << r.body;
+  for (const std::string id :
+       {"mentions-me", "my-groups", "followed-users", "followed-packages", "failed-builds"}) {
+    EXPECT_NE(r.body.find(R"("id":")" + id + '"'), std::string::npos) << id;
+  }
+  dsl::RuleCompiler compiler;
+  for (const RuleTemplate& t : rule_templates()) {
+    const auto checked = compiler.compile(std::string(t.source));
+    EXPECT_NE(checked->rule, nullptr) << t.id;
+    EXPECT_TRUE(checked->diagnostics.empty()) << t.id;
+    EXPECT_NE(r.body.find(R"("title":")" + std::string(t.title) + '"'), std::string::npos);
+  }
+}
+
 TEST_F(WebApi, ThePageIsServedAtTheRootAndTheSettingsLinks) {
   for (const std::string path : {"/", "/settings/ralph"}) {
     const HttpReply r = http_request("GET", base_ + path);
@@ -129,6 +149,16 @@ TEST_F(WebApi, ThePageIsServedAtTheRootAndTheSettingsLinks) {
     EXPECT_EQ(r.header("Content-Type"), "text/html; charset=utf-8");
     EXPECT_NE(r.body.find("Fedora notifications"), std::string::npos);
   }
+  const HttpReply editor = http_request("GET", base_ + "/rule-editor.js");
+  EXPECT_EQ(editor.status, 200);
+  EXPECT_EQ(editor.header("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_NE(editor.body.find("var ruleEditor="), std::string::npos);
+  const HttpReply gzipped =
+      http_request("GET", base_ + "/rule-editor.js", {"Accept-Encoding: gzip, deflate, br"});
+  EXPECT_EQ(gzipped.status, 200);
+  EXPECT_EQ(gzipped.header("Content-Encoding"), "gzip");
+  EXPECT_EQ(gzipped.body.substr(0, 2), "\x1f\x8b");
+  EXPECT_LT(gzipped.body.size(), editor.body.size() / 2);
   EXPECT_EQ(http_request("GET", base_ + "/nothing").status, 404);
 }
 

@@ -2,11 +2,12 @@
 """The web app in real headless Chromium (selenium + chromedriver) against fmn-pipeline.
 
 Starts fmn-pipeline with the web app on a free loopback port over a copy of the demo
-preferences, signs in with the demo sign-in, types a rule with a typo and waits for the
-diagnostic at its position, fixes it, saves it, and checks the rule is stored in the
-preferences file; then adds an email address, follows the confirmation link fmn-pipeline
+preferences, signs in with the demo sign-in, types a rule with a typo into the rule editor
+(CodeMirror) and waits for the diagnostic at its position, underlined in place, fixes it with the
+"did you mean" button, saves it, and checks the rule is stored in the preferences file; starts a
+rule from a template, which fills the editor and checks; then adds an email address, follows the confirmation link fmn-pipeline
 printed (no SMTP server: the stdout sink), sees the address confirmed and asks for a test
-notification, which fmn-pipeline prints. Screenshots of each step are written to OUT_DIR (for a person to look at).
+notification, which fmn-pipeline prints; at 320 px wide the editor fits. Screenshots of each step are written to OUT_DIR (for a person to look at).
 
     web_browser_test.py BIN_DIR PREFS_FILE OUT_DIR
 """
@@ -21,7 +22,9 @@ import time
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -104,20 +107,34 @@ def main():
         assert shown.endswith(zone), (shown, zone)
 
         browser.find_element(By.ID, "rule-name").send_keys("koji builds")
-        browser.find_element(By.ID, "rule-source").send_keys(
-            'topic ~ "*.buildsys.build.state.change" and pakages in $my_packages')
+        editor = browser.find_element(By.CSS_SELECTOR, "#rule-source .cm-content")
+        assert editor.get_attribute("aria-labelledby") == "rule-source-label"
+        assert browser.find_element(By.ID, "rule-source-label").text == "Rule"
+        editor.click()
+        editor.send_keys('topic ~ "*.buildsys.build.state.change" and pakages in $my_packages')
         diagnostic = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".diag")))
         wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".diag"), "E0101"))
         assert diagnostic.get_attribute("data-line") == "1", diagnostic.get_attribute("data-line")
         assert diagnostic.get_attribute("data-column") == "45", diagnostic.get_attribute("data-column")
         assert "did you mean `packages`?" in diagnostic.text, diagnostic.text
-        browser.execute_script("arguments[0].scrollIntoView()", diagnostic)
+        underline = wait.until(ec.visibility_of_element_located(
+            (By.CSS_SELECTOR, "#rule-source .cm-lintRange-error")))
+        assert underline.text == "pakages", underline.text
+        # The message and hint on hover, over the underlined name.
+        ActionChains(browser).move_to_element(underline).perform()
+        tooltip = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".cm-tooltip-lint")))
+        wait.until(lambda _: "did you mean `packages`?" in tooltip.text)
         shot("3-diagnostic")
 
-        source = browser.find_element(By.ID, "rule-source")
-        source.clear()
-        source.send_keys('topic ~ "*.buildsys.build.state.change" and packages in $my_packages')
+        diagnostic.find_element(By.CSS_SELECTOR, "button.fix").click()
         wait.until(ec.text_to_be_present_in_element((By.ID, "check-result"), "No problems found."))
+        assert editor.text == 'topic ~ "*.buildsys.build.state.change" and packages in $my_packages', \
+            editor.text
+        # The fix leaves the cursor in the editor; Tab leaves it for the next control.
+        assert browser.switch_to.active_element == editor
+        editor.send_keys(Keys.TAB)
+        assert browser.switch_to.active_element.get_attribute("id") == "rule-enabled", \
+            browser.switch_to.active_element.get_attribute("outerHTML")
         browser.find_element(By.ID, "save").click()
         wait.until(ec.text_to_be_present_in_element((By.ID, "save-status"), "Saved."))
         wait.until(ec.text_to_be_present_in_element((By.ID, "rules"), "koji builds"))
@@ -141,6 +158,15 @@ def main():
             stored = f.read()
         assert stored.index('name = "koji builds"') < stored.index('name = "failed builds"'), stored
         shot("4b-moved-up")
+
+        # A classic rule in one click: it fills the name and the editor, and checks.
+        browser.find_element(By.ID, "new-rule").click()
+        browser.find_element(By.CSS_SELECTOR, "#rule-templates button[data-template=failed-builds]").click()
+        wait.until(ec.text_to_be_present_in_element((By.ID, "check-result"), "No problems found."))
+        assert browser.find_element(By.ID, "rule-name").get_attribute("value") == "Failed builds"
+        assert "msg.new == 3" in editor.text, editor.text
+        browser.execute_script("arguments[0].scrollIntoView()", browser.find_element(By.ID, "editor"))
+        shot("4-template")
 
         browser.find_element(By.ID, "destination-name").send_keys("work")
         browser.find_element(By.ID, "destination-address").send_keys("ralph@example.org")
@@ -187,6 +213,15 @@ def main():
         shot("7-test-sent")
         wait.until(lambda _: printed(os.path.join(work, "pipeline.out"),
                                      "ralph (email ralph@example.org) <- [test notification]"))
+
+        # At 320 px wide the templates wrap and the editor breaks its lines: nothing runs off.
+        browser.set_window_size(320, 900)
+        browser.find_element(By.CSS_SELECTOR, "#rule-templates button[data-template=update-comments]").click()
+        wait.until(ec.text_to_be_present_in_element((By.ID, "check-result"), "No problems found."))
+        wait.until(lambda b: b.execute_script(
+            "const e = document.documentElement; return e.clientWidth <= 320 && e.scrollWidth <= e.clientWidth;"))
+        browser.execute_script("arguments[0].scrollIntoView()", browser.find_element(By.ID, "editor"))
+        shot("8-editor-320px")
         print("web browser test: passed; screenshots in", out_dir)
     finally:
         if browser is not None:
