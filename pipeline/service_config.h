@@ -89,6 +89,9 @@ struct ServiceConfig {
   size_t web_max_connections_per_ip = 64;
   double web_header_timeout_seconds = 10;  // to send the request headers, or be closed
   double web_idle_timeout_seconds = 60;    // between requests on a kept-alive connection
+  // Users (by the name the sign-in gives: oidc.username_claim) who may read, only read, other
+  // users' rules, destinations and history through /api/v1/users/ (each read logged).
+  std::vector<std::string> web_admins;
   // [recent] the recent-message store (previews, explain by msg_id; docs/operations.md)
   size_t recent_max_messages = 100000;  // 0: no store
   double recent_max_age_hours = 168;

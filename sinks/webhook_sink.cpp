@@ -100,7 +100,7 @@ size_t WebhookSink::drain(std::chrono::milliseconds grace) {
 }
 
 bool WebhookSink::challenge(const ConfirmationRequest& request) {
-  const std::string secret = secrets_(request.address);
+  const std::string secret = request.secret.empty() ? secrets_(request.address) : request.secret;
   if (secret.empty() || !is_webhook_url(request.address)) {
     counters_.rejected.fetch_add(1, std::memory_order_relaxed);
     log::warn("webhook_confirmation", {{"user", request.user},
