@@ -1,13 +1,11 @@
 #include "bus/amqp_envelope.h"
 
-#include <rapidjson/error/en.h>
-#include <rapidjson/memorystream.h>
-#include <rapidjson/reader.h>
-
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 
 #include "core/fedora_messaging_headers.h"
@@ -17,48 +15,28 @@ namespace fmn::bus {
 namespace {
 
 bool is_utf8_name(std::string_view encoding) {
-  std::string lower;
-  for (char c : encoding) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower.empty() || lower == "utf-8" || lower == "utf8";
+  auto is = [encoding](std::string_view name) {
+    return std::equal(
+        encoding.begin(), encoding.end(), name.begin(), name.end(),
+        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  };
+  return encoding.empty() || is("utf-8") || is("utf8");
 }
 
-// Validates that `body` is one JSON value in UTF-8 and nothing else: it is spliced into the
-// envelope as is, so trailing text must not add fields of its own.
-Result<bool> check_body(std::string_view body) {
-  rapidjson::MemoryStream stream(body.data(), body.size());
-  rapidjson::BaseReaderHandler<> ignore;
-  rapidjson::Reader reader;
-  constexpr unsigned kFlags =
-      rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag;
-  if (reader.Parse<kFlags>(stream, ignore).IsError()) {
-    return Error{ErrorCode::kMalformedJson,
-                 std::string("body: ") + rapidjson::GetParseError_En(reader.GetParseErrorCode()) +
-                     " at offset " + std::to_string(reader.GetErrorOffset())};
+// Bytes the message's own copies of the delivery's texts take: the routing key, the message id,
+// each header's name and text value, each terminated.
+size_t text_size(const AmqpDelivery& d) {
+  size_t n = d.routing_key.size() + 1 + d.message_id.size() + 1;
+  for (const auto& [name, value] : d.headers) {
+    n += name.size() + 1;
+    if (const auto* text = std::get_if<std::string_view>(&value)) n += text->size() + 1;
   }
-  for (size_t at = stream.Tell(); at < body.size(); ++at) {
-    if (!std::isspace(static_cast<unsigned char>(body[at]))) {
-      return Error{ErrorCode::kMalformedJson,
-                   "body: unexpected data after the JSON value at offset " + std::to_string(at)};
-    }
-  }
-  return true;
+  return n;
 }
 
-void write_header(JsonWriter& w, const AmqpHeaderValue& value) {
-  std::visit(
-      [&w](const auto& v) {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, bool>) {
-          w.Bool(v);
-        } else if constexpr (std::is_same_v<T, int64_t>) {
-          w.Int64(v);
-        } else if constexpr (std::is_same_v<T, double>) {
-          w.Double(v);
-        } else {
-          w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
-        }
-      },
-      value);
+JsonValue string_ref(std::string_view text) {
+  return JsonValue(
+      rapidjson::StringRef(text.data(), static_cast<rapidjson::SizeType>(text.size())));
 }
 
 bool digits(std::string_view text, size_t at, size_t n, int& out) {
@@ -130,11 +108,14 @@ std::string format_iso8601(double seconds) {
   return text;
 }
 
-AmqpDelivery fedora_messaging_of(const Message& m, std::string& body) {
+AmqpDelivery fedora_messaging_of(const Message& m, AmqpDeliveryText& text) {
   JsonBuffer buffer;
   JsonWriter w(buffer);
   m.body->Accept(w);
-  body.assign(buffer.GetString(), buffer.GetSize());
+  text.body.assign(buffer.GetString(), buffer.GetSize());
+  auto keep = [&text](std::string s) -> std::string_view {
+    return text.texts.emplace_back(std::move(s));
+  };
   AmqpDelivery d;
   d.routing_key = m.topic;
   d.message_id = m.msg_id;
@@ -144,54 +125,76 @@ AmqpDelivery fedora_messaging_of(const Message& m, std::string& body) {
           ? *m.timestamp
           : std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
                 .count();
-  d.headers.emplace_back("fedora_messaging_schema", std::string("base.message"));
-  d.headers.emplace_back("sent-at", format_iso8601(sent));
+  d.headers.emplace_back("fedora_messaging_schema", std::string_view("base.message"));
+  d.headers.emplace_back("sent-at", keep(format_iso8601(sent)));
   d.headers.emplace_back("fedora_messaging_severity",
                          int64_t{m.meta.severity.value_or(kSeverityInfo)});
   for (const auto& [prefix, list] : fedora_messaging_list_headers()) {
     for (const std::string& name : m.meta.*list) {
-      d.headers.emplace_back(std::string(prefix) + name, true);
+      d.headers.emplace_back(keep(std::string(prefix) + name), true);
     }
   }
-  d.body = body;
+  d.body = text.body;
   return d;
 }
 
-Result<std::string> fedmsg_envelope(const AmqpDelivery& d) {
+Result<std::shared_ptr<Message>> fedora_message(const AmqpDelivery& d,
+                                                const ParseOptions& options) {
   if (!is_utf8_name(d.content_encoding)) {
-    return Error{ErrorCode::kBadEnvelope,
-                 "content_encoding '" + d.content_encoding + "': only UTF-8 bodies are understood"};
+    return Error{ErrorCode::kBadEnvelope, "content_encoding '" + std::string(d.content_encoding) +
+                                              "': only UTF-8 bodies are understood"};
   }
-  if (auto ok = check_body(d.body); !ok) return ok.error();
-  JsonBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("topic");
-  w.String(d.routing_key.data(), static_cast<rapidjson::SizeType>(d.routing_key.size()));
-  if (!d.message_id.empty()) {
-    w.Key("msg_id");
-    w.String(d.message_id.data(), static_cast<rapidjson::SizeType>(d.message_id.size()));
-  }
+  auto m = std::make_shared<Message>(pool_chunk_for(d.body.size()));
+  auto parsed = parse_json_in_situ(*m, d.body, text_size(d), options);
+  if (!parsed) return Error{parsed.error().code, "body: " + parsed.error().message};
+  char* free_at = *parsed;  // zeroed: each copy is terminated
+  auto keep = [&free_at](std::string_view text) {
+    std::memcpy(free_at, text.data(), text.size());
+    std::string_view kept(free_at, text.size());
+    free_at += text.size() + 1;
+    return kept;
+  };
+  JsonAllocator& pool = m->pool;
+  JsonValue body;
+  static_cast<JsonValue&>(m->doc).Swap(body);
+  m->topic = keep(d.routing_key);
+  m->msg_id = keep(d.message_id);
   std::optional<double> when;
-  w.Key("headers");
-  w.StartObject();
+  JsonValue headers(rapidjson::kObjectType);
   for (const auto& [name, value] : d.headers) {
-    w.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
-    write_header(w, value);
-    if (name == "sent-at") {
-      if (const auto* text = std::get_if<std::string>(&value)) when = parse_iso8601(*text);
+    JsonValue key = string_ref(keep(name));
+    JsonValue v;
+    if (const bool* b = std::get_if<bool>(&value)) {
+      v.SetBool(*b);
+    } else if (const int64_t* n = std::get_if<int64_t>(&value)) {
+      v.SetInt64(*n);
+    } else if (const double* x = std::get_if<double>(&value)) {
+      v.SetDouble(*x);
+    } else {
+      std::string_view text = keep(std::get<std::string_view>(value));
+      if (name == "sent-at") when = parse_iso8601(text);
+      v = string_ref(text);
     }
+    headers.AddMember(key, v, pool);
   }
-  w.EndObject();
   if (!when && d.timestamp) when = static_cast<double>(*d.timestamp);
-  if (when) {
-    w.Key("timestamp");
-    w.Double(*when);
+  m->timestamp = when;
+  // The tree a fedmsg envelope would have parsed into: the message's views point into it.
+  JsonDocument& doc = m->doc;
+  doc.SetObject();
+  JsonValue topic = string_ref(m->topic);
+  doc.AddMember("topic", topic, pool);
+  if (!m->msg_id.empty()) {
+    JsonValue id = string_ref(m->msg_id);
+    doc.AddMember("msg_id", id, pool);
   }
-  w.Key("msg");
-  w.RawValue(d.body.data(), d.body.size(), rapidjson::kObjectType);
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  doc.AddMember("headers", headers, pool);
+  if (when) doc.AddMember("timestamp", *when, pool);
+  doc.AddMember("msg", body, pool);
+  m->headers = &doc.FindMember("headers")->value;
+  m->body = &doc.FindMember("msg")->value;
+  split_topic(m->topic, m->topic_env, m->topic_suffix);
+  return m;
 }
 
 }  // namespace fmn::bus

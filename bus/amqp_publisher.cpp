@@ -27,14 +27,17 @@ bool AmqpPublisher::send(std::string_view topic, std::string_view envelope) {
   if (!parsed) return false;
   Message& m = **parsed;
   meta_.extract(m);
-  std::string body;
-  AmqpDelivery d = fedora_messaging_of(m, body);
+  AmqpDeliveryText text;
+  AmqpDelivery d = fedora_messaging_of(m, text);
+  auto bytes = [](std::string_view s) {
+    return amqp_bytes_t{s.size(), const_cast<char*>(s.data())};
+  };
 
   std::vector<amqp_table_entry_t> entries(d.headers.size());
   for (size_t i = 0; i < d.headers.size(); ++i) {
     const auto& [name, value] = d.headers[i];
     amqp_table_entry_t& e = entries[i];
-    e.key = amqp_cstring_bytes(name.c_str());
+    e.key = bytes(name);
     if (const bool* b = std::get_if<bool>(&value)) {
       e.value.kind = AMQP_FIELD_KIND_BOOLEAN;
       e.value.value.boolean = *b;
@@ -46,7 +49,7 @@ bool AmqpPublisher::send(std::string_view topic, std::string_view envelope) {
       e.value.value.f64 = *x;
     } else {
       e.value.kind = AMQP_FIELD_KIND_UTF8;
-      e.value.value.bytes = amqp_cstring_bytes(std::get<std::string>(value).c_str());
+      e.value.value.bytes = bytes(std::get<std::string_view>(value));
     }
   }
   amqp_basic_properties_t p{};
@@ -58,13 +61,12 @@ bool AmqpPublisher::send(std::string_view topic, std::string_view envelope) {
   p.headers = {static_cast<int>(entries.size()), entries.data()};
   if (!d.message_id.empty()) {
     p._flags |= AMQP_BASIC_MESSAGE_ID_FLAG;
-    p.message_id = amqp_cstring_bytes(d.message_id.c_str());
+    p.message_id = bytes(d.message_id);
   }
-  amqp_bytes_t payload{body.size(), body.data()};
+  amqp_bytes_t payload = bytes(d.body);
   if (amqp_basic_publish(connection_->state(), AmqpConnection::kChannel,
-                         amqp_cstring_bytes(options_.exchange.c_str()),
-                         amqp_cstring_bytes(d.routing_key.c_str()), 0, 0, &p,
-                         payload) != AMQP_STATUS_OK) {
+                         amqp_cstring_bytes(options_.exchange.c_str()), bytes(d.routing_key), 0, 0,
+                         &p, payload) != AMQP_STATUS_OK) {
     return false;
   }
   ++sent_;

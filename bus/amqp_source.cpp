@@ -20,8 +20,8 @@ constexpr uint64_t kTagMask = (uint64_t{1} << kTagBits) - 1;
 // How long a settled message may wait for its ack while the source waits for deliveries.
 constexpr std::chrono::milliseconds kAckLatency{1};
 
-std::string text_of(amqp_bytes_t b) {
-  return std::string(static_cast<const char*>(b.bytes), b.len);
+std::string_view view_of(amqp_bytes_t b) {
+  return std::string_view(static_cast<const char*>(b.bytes), b.len);
 }
 
 std::optional<AmqpHeaderValue> header_value(const amqp_field_value_t& v) {
@@ -48,33 +48,36 @@ std::optional<AmqpHeaderValue> header_value(const amqp_field_value_t& v) {
       return AmqpHeaderValue{v.value.f64};
     case AMQP_FIELD_KIND_UTF8:
     case AMQP_FIELD_KIND_BYTES:
-      return AmqpHeaderValue{text_of(v.value.bytes)};
+      return AmqpHeaderValue{view_of(v.value.bytes)};
     default:
       return std::nullopt;  // tables, arrays, decimals: fedora-messaging sends none
   }
 }
 
-AmqpDelivery delivery_of(const amqp_envelope_t& e) {
-  AmqpDelivery d;
-  d.routing_key = text_of(e.routing_key);
+// Fills `d` with views of the envelope's parts, reusing its header list.
+void read_delivery(const amqp_envelope_t& e, AmqpDelivery& d) {
+  d.routing_key = view_of(e.routing_key);
   const amqp_basic_properties_t& p = e.message.properties;
-  if (p._flags & AMQP_BASIC_MESSAGE_ID_FLAG) d.message_id = text_of(p.message_id);
-  if (p._flags & AMQP_BASIC_CONTENT_ENCODING_FLAG) d.content_encoding = text_of(p.content_encoding);
+  d.message_id = p._flags & AMQP_BASIC_MESSAGE_ID_FLAG ? view_of(p.message_id) : "";
+  d.content_encoding =
+      p._flags & AMQP_BASIC_CONTENT_ENCODING_FLAG ? view_of(p.content_encoding) : "";
+  d.timestamp.reset();
   if (p._flags & AMQP_BASIC_TIMESTAMP_FLAG) d.timestamp = static_cast<int64_t>(p.timestamp);
+  d.headers.clear();
   if (p._flags & AMQP_BASIC_HEADERS_FLAG) {
     for (int i = 0; i < p.headers.num_entries; ++i) {
       const amqp_table_entry_t& entry = p.headers.entries[i];
-      if (auto v = header_value(entry.value)) d.headers.emplace_back(text_of(entry.key), *v);
+      if (auto v = header_value(entry.value)) d.headers.emplace_back(view_of(entry.key), *v);
     }
   }
-  d.body = std::string_view(static_cast<const char*>(e.message.body.bytes), e.message.body.len);
-  return d;
+  d.body = view_of(e.message.body);
 }
 
 }  // namespace
 
 struct AmqpSource::Connection {
   std::unique_ptr<AmqpConnection> amqp;
+  AmqpDelivery delivery;  // the one being read; kept for its header list's capacity
 };
 
 AmqpSource::AmqpSource(AmqpSourceOptions options) : options_(std::move(options)) {}
@@ -158,7 +161,7 @@ bool AmqpSource::connect() {
   if (generation_ > 0) reconnects_.fetch_add(1, std::memory_order_relaxed);
   ++generation_;
   failures_ = 0;
-  conn_ = std::make_unique<Connection>(Connection{std::move(opened).value()});
+  conn_ = std::make_unique<Connection>(Connection{std::move(opened).value(), {}});
   connected_.store(true, std::memory_order_relaxed);
   log::info("amqp_consuming", {{"broker", c.where()}, {"queue", options_.queue}});
   return true;
@@ -193,39 +196,45 @@ void AmqpSource::settle(std::span<const uint64_t> origins) {
 }
 
 void AmqpSource::flush_settled() {
-  std::vector<uint64_t> settled;
   {
     std::lock_guard lock(settled_mu_);
-    settled.swap(settled_);
+    settling_.swap(settled_);  // both keep their capacity: no allocation once warm
   }
-  if (settled.empty()) return;
-  std::vector<std::string> ids;
-  ids.reserve(settled.size());
-  for (uint64_t origin : settled) {
-    auto it = in_flight_.find(origin);
-    if (it == in_flight_.end()) continue;
-    if (!it->second.empty()) ids.push_back(std::move(it->second));
-    in_flight_.erase(it);
-  }
-  // Recorded before the acks: a crash between the two leaves a redelivery the log recognises.
-  if (options_.completed != nullptr && !ids.empty()) options_.completed->record(ids);
-  if (!conn_) return;  // the broker redelivers them; the log or the duplicate filter knows them
-  const uint64_t current = generation_ << kTagBits;
+  if (settling_.empty()) return;
+  std::vector<uint64_t>& settled = settling_;
   std::sort(settled.begin(), settled.end());
+  auto by_origin = [](const InFlight& f, uint64_t origin) { return f.origin < origin; };
+  completed_ids_.clear();
+  for (uint64_t origin : settled) {
+    auto it = std::lower_bound(in_flight_.begin(), in_flight_.end(), origin, by_origin);
+    if (it == in_flight_.end() || it->origin != origin || it->settled) continue;
+    it->settled = true;
+    if (!it->msg_id.empty()) completed_ids_.push_back(std::move(it->msg_id));
+  }
+  while (!in_flight_.empty() && in_flight_.front().settled) in_flight_.pop_front();
+  // Recorded before the acks: a crash between the two leaves a redelivery the log recognises.
+  if (options_.completed != nullptr && !completed_ids_.empty()) {
+    options_.completed->record(completed_ids_);
+  }
+  auto done = [&] { settled.clear(); };
+  if (!conn_) return done();  // the broker redelivers them; the log or the duplicate filter knows
+  const uint64_t current = generation_ << kTagBits;
   // One ack with `multiple` covers every tag up to the highest settled one of this channel when
   // none below it is still in flight: the usual case, as the pipeline settles in order.
   auto first = std::lower_bound(settled.begin(), settled.end(), current);
-  if (first == settled.end()) return;
-  auto oldest = in_flight_.lower_bound(current);
+  if (first == settled.end()) return done();
+  auto oldest = std::lower_bound(in_flight_.begin(), in_flight_.end(), current, by_origin);
+  while (oldest != in_flight_.end() && oldest->settled) ++oldest;
   uint64_t highest = settled.back();
-  if (oldest == in_flight_.end() || oldest->first > highest) {
+  if (oldest == in_flight_.end() || oldest->origin > highest) {
     if (ack(highest & kTagMask, true))
       acked_.fetch_add(settled.end() - first, std::memory_order_relaxed);
-    return;
+    return done();
   }
   for (auto it = first; it != settled.end() && conn_; ++it) {
     if (ack(*it & kTagMask, false)) acked_.fetch_add(1, std::memory_order_relaxed);
   }
+  done();
 }
 
 bool AmqpSource::receive_one(std::vector<RawMessage>& out, std::chrono::milliseconds wait) {
@@ -267,7 +276,8 @@ bool AmqpSource::receive_one(std::vector<RawMessage>& out, std::chrono::millisec
   }
   const uint64_t tag = envelope.delivery_tag;
   const uint64_t origin = (generation_ << kTagBits) | (tag & kTagMask);
-  AmqpDelivery d = delivery_of(envelope);
+  AmqpDelivery& d = conn_->delivery;
+  read_delivery(envelope, d);
   if (envelope.redelivered) {
     redelivered_.fetch_add(1, std::memory_order_relaxed);
     if (options_.completed != nullptr && !d.message_id.empty() &&
@@ -278,18 +288,23 @@ bool AmqpSource::receive_one(std::vector<RawMessage>& out, std::chrono::millisec
       return true;
     }
   }
-  auto json = fedmsg_envelope(d);
-  if (!json) {
+  // Parsed here, once: the parse stage only extracts the meta.
+  auto message = fedora_message(d);
+  if (!message) {
     // Rejected without requeue, so the broker never hands it out again: logged once.
-    log::warn(
-        "amqp_poison_rejected",
-        {{"msg_id", d.message_id}, {"topic", d.routing_key}, {"error", json.error().message}});
+    log::warn("amqp_poison_rejected", {{"msg_id", std::string(d.message_id)},
+                                       {"topic", std::string(d.routing_key)},
+                                       {"error", message.error().message}});
     amqp_destroy_envelope(&envelope);
     reject(tag);
     return true;
   }
-  in_flight_.emplace(origin, std::move(d.message_id));
-  out.push_back(RawMessage{std::move(d.routing_key), std::move(json).value(), origin});
+  // The id is kept only for the completion log.
+  in_flight_.push_back(
+      {origin, false, options_.completed != nullptr ? std::string(d.message_id) : std::string()});
+  RawMessage& raw = out.emplace_back();
+  raw.origin = origin;
+  raw.parsed = std::move(message).value();
   received_.fetch_add(1, std::memory_order_relaxed);
   amqp_destroy_envelope(&envelope);
   return true;

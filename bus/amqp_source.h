@@ -26,8 +26,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -107,11 +107,20 @@ class AmqpSource : public Source {
   size_t next_url_ = 0;
   int failures_ = 0;
   std::chrono::steady_clock::time_point next_attempt_{};
-  std::map<uint64_t, std::string> in_flight_;  // origin -> msg_id, handed out, not settled
+  struct InFlight {
+    uint64_t origin;
+    bool settled;
+    std::string msg_id;  // with a completion log only
+  };
+  // Handed out and not yet settled, oldest first (origins ascend); settled ones leave from the
+  // front, so a message settled early waits there for those before it.
+  std::deque<InFlight> in_flight_;
   std::function<void()> waiting_hook_;
 
   std::mutex settled_mu_;
-  std::vector<uint64_t> settled_;  // guarded by settled_mu_
+  std::vector<uint64_t> settled_;   // guarded by settled_mu_
+  std::vector<uint64_t> settling_;  // flush_settled()'s, swapped with settled_
+  std::vector<std::string> completed_ids_;
 
   std::atomic<bool> stopping_{false}, connected_{false};
   std::atomic<uint64_t> received_{0}, acked_{0}, rejected_{0}, redelivered_{0}, already_done_{0},

@@ -20,7 +20,7 @@ constexpr std::array<DestinationKindInfo, kDestinationKindCount> kKinds{{
     {DestinationKind::kSse, "sse", "sse", "sse", TemplateSlot::kEventJson, true, &is_plain_name,
      "SSE feed name",
      "feed names are 1-64 letters, digits, '_', '.', '-', starting with a letter or digit",
-     "an SSE feed"},
+     "an SSE feed", true, true},
     // Where notifications go when their kind has no sink; no user names it.
     {DestinationKind::kStdout, "stdout", "stdout", "stdout", TemplateSlot::kEventJson, false,
      &no_address, "", "", ""},

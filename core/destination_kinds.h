@@ -47,6 +47,14 @@ struct DestinationKindInfo {
   std::string_view address_hint;  // what a valid address looks like
   // Non-empty: each destination has a secret token, and this names the holder ("an SSE feed").
   std::string_view secret_holder;
+  // The web app draws the address (an SSE feed's name) instead of asking for one: it can be
+  // nobody else's, so it is its owner's at once, without a confirmation message. Otherwise the
+  // user gives it, and the kind's sink sends it a confirmation request.
+  bool address_drawn = false;
+  // The secret is only ever compared with what a client offers (an SSE feed's token), so stores
+  // keep its digest (core/stored_secret.h); otherwise the sink needs the secret itself (a
+  // webhook signs with it).
+  bool secret_hashed = false;
 };
 
 // Every kind, in enumerator order.

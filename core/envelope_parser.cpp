@@ -102,8 +102,8 @@ void split_topic(std::string_view topic, std::string_view& env, std::string_view
   suffix = topic;
 }
 
-Result<std::unique_ptr<Message>> parse_envelope(std::string_view json, std::string_view topic_frame,
-                                                const ParseOptions& options) {
+Result<char*> parse_json_in_situ(Message& m, std::string_view json, size_t extra,
+                                 const ParseOptions& options) {
   if (json.size() > options.max_bytes) {
     return Error{ErrorCode::kTooLarge, "message of " + std::to_string(json.size()) +
                                            " bytes exceeds the limit of " +
@@ -120,28 +120,26 @@ Result<std::unique_ptr<Message>> parse_envelope(std::string_view json, std::stri
     return Error{ErrorCode::kMalformedJson, std::string("unescaped control character ") + code +
                                                 " at offset " + std::to_string(bad)};
   }
-  auto m = std::make_unique<Message>(pool_chunk_for(json.size()));
-  m->size_bytes = json.size();
+  m.size_bytes = json.size();
   // RapidJSON's SSE4.2 scanning reads 16 bytes at a time: pad past the terminator so it never
-  // reads outside the buffer. The transport topic frame is kept after the padding, so that the
-  // message owns every byte its views point at.
+  // reads outside the buffer. The caller's bytes are kept after the padding, so that the
+  // message owns every byte its views point at. Only the terminator, the padding and the
+  // caller's part are zeroed: the text itself is overwritten at once.
   constexpr size_t kSimdPadding = 16;
-  const size_t frame_at = json.size() + 1 + kSimdPadding;
-  m->buffer.reset(new char[frame_at + topic_frame.size()]());
-  std::memcpy(m->buffer.get(), json.data(), json.size());
-  if (!topic_frame.empty())
-    std::memcpy(m->buffer.get() + frame_at, topic_frame.data(), topic_frame.size());
+  const size_t extra_at = json.size() + 1 + kSimdPadding;
+  m.buffer.reset(new char[extra_at + extra]);
+  std::memcpy(m.buffer.get(), json.data(), json.size());
+  std::memset(m.buffer.get() + json.size(), 0, extra_at + extra - json.size());
 
-  rapidjson::GenericInsituStringStream<rapidjson::UTF8<>> stream(m->buffer.get());
-  rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, JsonAllocator> reader(&m->pool);
-  DepthLimitedHandler handler(m->doc, options.max_depth,
-                              json.find("\\u") != std::string_view::npos);
+  rapidjson::GenericInsituStringStream<rapidjson::UTF8<>> stream(m.buffer.get());
+  rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, JsonAllocator> reader(&m.pool);
+  DepthLimitedHandler handler(m.doc, options.max_depth, json.find("\\u") != std::string_view::npos);
   bool ok = false;
   auto generate = [&](JsonDocument&) {
     ok = !reader.Parse<kParseFlags>(stream, handler).IsError();
     return ok;
   };
-  m->doc.Populate(generate);
+  m.doc.Populate(generate);
   if (!ok) {
     if (handler.bad_escape()) {
       return Error{ErrorCode::kMalformedJson, "a \\u escape encodes a lone surrogate"};
@@ -161,6 +159,16 @@ Result<std::unique_ptr<Message>> parse_envelope(std::string_view json, std::stri
                    "unexpected data after the JSON value at offset " + std::to_string(at)};
     }
   }
+  return m.buffer.get() + extra_at;
+}
+
+Result<std::unique_ptr<Message>> parse_envelope(std::string_view json, std::string_view topic_frame,
+                                                const ParseOptions& options) {
+  auto m = std::make_unique<Message>(pool_chunk_for(json.size()));
+  auto parsed = parse_json_in_situ(*m, json, topic_frame.size(), options);
+  if (!parsed) return parsed.error();
+  char* frame = *parsed;
+  if (!topic_frame.empty()) std::memcpy(frame, topic_frame.data(), topic_frame.size());
   const JsonDocument& doc = m->doc;
   if (!doc.IsObject())
     return envelope_error(std::string("envelope is ") + type_name(doc) + ", expected an object");
@@ -207,7 +215,7 @@ Result<std::unique_ptr<Message>> parse_envelope(std::string_view json, std::stri
       return envelope_error(std::string(key) + ": unexpected " + type_name(v));
     }
   }
-  if (m->topic.empty()) m->topic = std::string_view(m->buffer.get() + frame_at, topic_frame.size());
+  if (m->topic.empty()) m->topic = std::string_view(frame, topic_frame.size());
   if (m->topic.empty()) return envelope_error("topic: missing");
   if (m->body == nullptr) return envelope_error("msg: missing");
   m->is_signed = !m->signature.empty() && !m->certificate.empty();

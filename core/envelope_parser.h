@@ -25,6 +25,14 @@ Result<std::unique_ptr<Message>> parse_envelope(std::string_view json,
                                                 std::string_view topic_frame = {},
                                                 const ParseOptions& options = {});
 
+// Parses `json`, one JSON value, into `m.doc`, in situ in a copy that `m.buffer` owns, with the
+// checks parse_envelope() makes (size, UTF-8, control characters, nesting depth, nothing after
+// the value), and sets `m.size_bytes`. The buffer keeps `extra` zeroed bytes after the copy: the
+// result points at them, for the caller's own strings that the message's views will point at.
+// For envelopes that arrive in parts (AMQP: properties, headers and a JSON body); `m` fresh.
+Result<char*> parse_json_in_situ(Message& m, std::string_view json, size_t extra,
+                                 const ParseOptions& options = {});
+
 // A message made outside the bus, with an envelope (topic; msg_id and timestamp unless empty or
 // absent), an empty body and an empty meta for the caller to fill: a stored notification
 // rebuilt, a test notification.

@@ -8,6 +8,7 @@
 // Thread-safe (pure).
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,6 +31,11 @@ struct FedoraMessagingListHeader {
 };
 // Every meta list that has such a header, in the order of core/message_fields.def.
 std::span<const FedoraMessagingListHeader> fedora_messaging_list_headers();
+
+// Bit i set: the headers state the i-th meta list of core/message_fields.def (at least one
+// `<prefix><name>` header of its kind), so apply_fedora_messaging_headers() sets that list
+// whatever the tables derived, and the meta extraction need not derive it.
+uint32_t lists_stated_by_headers(const Message& m);
 
 // Reads m.headers (if any) into m.meta: the lists above (sorted, unique) and the severity.
 void apply_fedora_messaging_headers(Message& m);

@@ -1,5 +1,7 @@
 #include "core/hex.h"
 
+#include <openssl/sha.h>
+
 namespace fmn {
 
 std::string hex_lower(const unsigned char* data, size_t size) {
@@ -11,6 +13,12 @@ std::string hex_lower(const unsigned char* data, size_t size) {
     out += kHex[data[i] & 0xF];
   }
   return out;
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  return hex_lower(digest, sizeof digest);
 }
 
 }  // namespace fmn

@@ -226,7 +226,10 @@ void MetaExtractor::extract(Message& m) const {
 #include "core/message_fields.def"
   };
 
+  // A list the fedora-messaging headers state is theirs: the tables' templates are not run.
+  const uint32_t stated = lists_stated_by_headers(m);
   for (size_t f = 0; f < meta::kFieldCount; ++f) {
+    if (f >= meta::kFirstListField && (stated >> (f - meta::kFirstListField) & 1) != 0) continue;
     for (size_t i = 0; i < n; ++i) {
       const Rule& rule = rules[ids[i]];
       const Rule::FieldDef& def = rule.fields[f];

@@ -1,5 +1,7 @@
 #include "core/query_string.h"
 
+#include <charconv>
+
 namespace fmn {
 namespace {
 
@@ -41,6 +43,15 @@ std::string query_param(std::string_view query, std::string_view key) {
     query.remove_prefix(amp + 1);
   }
   return {};
+}
+
+std::optional<size_t> count_param(std::string_view query, std::string_view key, size_t fallback) {
+  const std::string text = query_param(query, key);
+  if (text.empty()) return fallback;
+  size_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
 }
 
 }  // namespace fmn

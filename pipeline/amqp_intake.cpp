@@ -43,7 +43,8 @@ void register_amqp_metrics(metrics::Registry& registry, const bus::AmqpSource& s
   counter("fmn_amqp_acked_total", "Deliveries acknowledged to the broker.",
           &bus::AmqpSourceStats::acked);
   counter("fmn_amqp_rejected_total",
-          "Poison deliveries (not JSON in UTF-8) rejected without requeue.",
+          "Poison deliveries (not one JSON value in UTF-8, too deep, too large) rejected without "
+          "requeue.",
           &bus::AmqpSourceStats::rejected);
   counter("fmn_amqp_redelivered_total", "Deliveries the broker flagged as redelivered.",
           &bus::AmqpSourceStats::redelivered);

@@ -1,5 +1,7 @@
 #include "pipeline/parse_stage.h"
 
+#include "core/envelope_writer.h"
+
 namespace fmn::pipeline {
 
 ParsedBatchPtr ParseStage::operator()(const RawBatchPtr& raw) const {
@@ -7,15 +9,22 @@ ParsedBatchPtr ParseStage::operator()(const RawBatchPtr& raw) const {
   out->seq = raw->seq;
   out->messages.reserve(raw->items.size());
   for (const bus::RawMessage& r : raw->items) {
-    auto parsed = parse_envelope(r.payload, r.topic, options_);
-    if (!parsed) {
-      stats_.parse_errors.fetch_add(1, std::memory_order_relaxed);
-      report_("line " + std::to_string(r.origin) + ": " + parsed.error().message);
-      continue;
+    std::shared_ptr<Message> m = r.parsed;
+    if (!m) {
+      auto parsed = parse_envelope(r.payload, r.topic, options_);
+      if (!parsed) {
+        stats_.parse_errors.fetch_add(1, std::memory_order_relaxed);
+        report_("line " + std::to_string(r.origin) + ": " + parsed.error().message);
+        continue;
+      }
+      m = std::move(parsed).value();
     }
-    std::unique_ptr<Message> m = std::move(parsed).value();
     if (signatures_.verifier != nullptr) {
-      SignatureCheck check = signatures_.verifier->verify(r.payload);
+      // A message the source parsed has no envelope text of its own: its envelope is written.
+      std::string written;
+      std::string_view envelope = r.payload;
+      if (r.parsed) envelope = written = write_envelope(*m);
+      SignatureCheck check = signatures_.verifier->verify(envelope);
       if (check.outcome != SignatureOutcome::kOk) {
         stats_.signature_rejected[static_cast<size_t>(check.outcome)].fetch_add(
             1, std::memory_order_relaxed);

@@ -1,4 +1,5 @@
-// The parse stage: raw records to parsed messages with their meta extracted. Bad records are
+// The parse stage: raw records to parsed messages with their meta extracted (a message its
+// source parsed already, as the AMQP source does, only has its meta extracted). Bad records are
 // counted and reported with their origin (line number or receive counter) through `report`, then
 // skipped; the batch goes on. With signature checks on, a message whose fedmsg signature does not
 // verify is counted by outcome, reported through `rejected` and skipped too. Stateless apart from

@@ -30,8 +30,8 @@ void RecordedSink::deliver(std::span<const Notification> batch) {
   deliver_confirmed(batch, none);
 }
 
-void RecordedSink::deliver_confirmed(std::span<const Notification> batch,
-                                     std::span<sinks::NotificationSettled> settled) {
+std::vector<sinks::NotificationSettled> RecordedSink::recorded(
+    std::span<const Notification> batch, std::span<sinks::NotificationSettled> settled) {
   const sinks::DeliveryStatus done = records_ == Records::kHeldForDigest
                                          ? sinks::DeliveryStatus::kPendingDigest
                                          : sinks::DeliveryStatus::kSent;
@@ -52,19 +52,23 @@ void RecordedSink::deliver_confirmed(std::span<const Notification> batch,
           pass_on(outer, failure);
         });
   }
+  return wrapped;
+}
+
+void RecordedSink::deliver_confirmed(std::span<const Notification> batch,
+                                     std::span<sinks::NotificationSettled> settled) {
+  auto wrapped = recorded(batch, settled);
   inner_.deliver_confirmed(batch, wrapped);
 }
 
-void RecordedSink::deliver_digest(const sinks::Digest& digest, sinks::DigestSettled settled) {
-  if (records_ == Records::kHeldForDigest || digest.items.empty()) {
-    inner_.deliver_digest(digest, std::move(settled));
+void RecordedSink::deliver_digest(const sinks::Digest& digest,
+                                  std::span<sinks::NotificationSettled> settled) {
+  if (records_ == Records::kHeldForDigest) {
+    inner_.deliver_digest(digest, settled);
     return;
   }
-  inner_.deliver_digest(digest, [this, items = digest.items,
-                                 outer = std::move(settled)](std::string_view failure) mutable {
-    for (const Notification& n : items) record(n, failure, sinks::DeliveryStatus::kSent);
-    pass_on(outer, failure);
-  });
+  auto wrapped = recorded(digest.items, settled);  // each item with its own outcome
+  inner_.deliver_digest(digest, wrapped);
 }
 
 }  // namespace fmn::pipeline

@@ -3,8 +3,8 @@
 //
 // Two places in a destination kind's chain (worker -> batcher -> sink) record:
 //  - kOutcomes, around the sink itself: each notification settled is "sent", or "failed" with
-//    the reason the sink gave up on it (sinks/settled.h); each item of a digest likewise once
-//    the digest is settled.
+//    the reason the sink gave up on it (sinks/settled.h); each item of a digest likewise, with
+//    its own outcome (one email fares as a whole, a webhook digest's requests each their own).
 //  - kHeldForDigest, around the digest batcher: a notification the user wants in a digest is
 //    recorded "pending_digest" once the batcher holds it (kOutcomes records it again when the
 //    digest goes out).
@@ -14,6 +14,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "pipeline/history_recorder.h"
 #include "sinks/sink.h"
@@ -31,7 +32,8 @@ class RecordedSink : public sinks::Sink {
   void deliver(std::span<const Notification> batch) override;
   void deliver_confirmed(std::span<const Notification> batch,
                          std::span<sinks::NotificationSettled> settled) override;
-  void deliver_digest(const sinks::Digest& digest, sinks::DigestSettled settled) override;
+  void deliver_digest(const sinks::Digest& digest,
+                      std::span<sinks::NotificationSettled> settled) override;
   void send_confirmation(const sinks::ConfirmationRequest& request) override {
     inner_.send_confirmation(request);
   }
@@ -39,6 +41,9 @@ class RecordedSink : public sinks::Sink {
   size_t drain(std::chrono::milliseconds grace) override { return inner_.drain(grace); }
 
  private:
+  // `settled` wrapped so that each notification is recorded as it is settled.
+  std::vector<sinks::NotificationSettled> recorded(std::span<const Notification> batch,
+                                                   std::span<sinks::NotificationSettled> settled);
   // Records `n` failed with `failure` when there is one, `otherwise` if not.
   void record(const Notification& n, std::string_view failure, sinks::DeliveryStatus otherwise);
 

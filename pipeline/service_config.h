@@ -54,7 +54,9 @@ struct ServiceConfig {
   bool outbox = true;                // keep every accepted notification in Redis until confirmed
   std::string outbox_consumer;       // stable per instance; empty: <hostname>-<shard.index>
   size_t outbox_max_deliveries = 5;  // handed out this often unconfirmed: a dead letter
-  double outbox_claim_idle_seconds = 300;  // another instance's entry idle this long is taken
+  double outbox_claim_idle_seconds = 300;        // another instance's entry idle this long is taken
+  size_t outbox_dead_letters_max = 100'000;      // dead letters kept per kind; the oldest go first
+  double outbox_dead_letters_max_age_days = 30;  // older dead letters are deleted
   // [stdout]
   bool stdout_fallback = true;  // print notifications for destinations with no sink configured
   // [email]
@@ -87,6 +89,9 @@ struct ServiceConfig {
   size_t web_max_connections_per_ip = 64;
   double web_header_timeout_seconds = 10;  // to send the request headers, or be closed
   double web_idle_timeout_seconds = 60;    // between requests on a kept-alive connection
+  // Users (by the name the sign-in gives: oidc.username_claim) who may read, only read, other
+  // users' rules, destinations and history through /api/v1/users/ (each read logged).
+  std::vector<std::string> web_admins;
   // [recent] the recent-message store (previews, explain by msg_id; docs/operations.md)
   size_t recent_max_messages = 100000;  // 0: no store
   double recent_max_age_hours = 168;

@@ -23,31 +23,16 @@ Result<bool> Service::Impl::listen_admin() {
   limits.idle_timeout = milliseconds(config.admin_idle_timeout_seconds);
   limits.max_connections = config.admin_max_connections;
   limits.max_connections_per_ip = config.admin_max_connections_per_ip;
-  DeadLetterListing dead_letters;
-  if (!outboxes.empty())
-    dead_letters = [this](const std::string& user) { return list_dead_letters(user); };
+  DeadLetterActions dead_letters;
+  if (!outboxes.empty()) {
+    dead_letters.list = [this](const std::string& user) { return list_dead_letters(user); };
+    dead_letters.replay = [this](const std::string& user, size_t limit) {
+      return replay_dead_letters(user, limit);
+    };
+  }
   admin =
       std::make_unique<AdminServer>(registry, std::move(checks), limits, std::move(dead_letters));
   return admin->listen(host, port);
-}
-
-Result<std::string> Service::Impl::list_dead_letters(const std::string& user) {
-  constexpr size_t kLimit = 1000;  // per kind
-  std::string out;
-  for (const auto& outbox : outboxes) {
-    auto listed = outbox->list_dead_letters(user, kLimit);
-    if (!listed) return listed.error();
-    for (const sinks::DeadLetterRecord& d : listed.value()) {
-      // Tabs and newlines are the listing's separators: none inside a field.
-      const std::string_view fields[] = {outbox->kind(), d.id, d.user, d.address, d.reason};
-      for (size_t f = 0; f < std::size(fields); ++f) {
-        if (f > 0) out += '\t';
-        for (char c : fields[f]) out += c == '\t' || c == '\n' || c == '\r' ? ' ' : c;
-      }
-      out += '\n';
-    }
-  }
-  return out;
 }
 
 void Service::Impl::probe_dependencies() {
@@ -98,6 +83,7 @@ void Service::Impl::housekeeping(const std::atomic<bool>& done) {
     auto now = Clock::now();
     if (now >= next_probe) {
       probe_dependencies();
+      trim_dead_letters();
       next_probe = now + kProbeInterval;
     }
     double since = std::chrono::duration<double>(now - last_progress).count();

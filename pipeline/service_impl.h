@@ -1,8 +1,9 @@
 // Service::Impl: what a running Service holds, shared by the files that build and run it, one
 // concept each: service.cpp (create, run, stop), service_source.cpp (which source),
 // service_preferences.cpp (the store and loading), service_sinks.cpp (sinks, batchers, outboxes,
-// workers, routes), service_metrics.cpp (the /metrics series) and service_housekeeping.cpp
-// (readiness checks, dependency probes, reloads and progress on the housekeeping thread).
+// workers, routes), service_metrics.cpp (the /metrics series), service_housekeeping.cpp
+// (readiness checks, dependency probes, reloads and progress on the housekeeping thread) and
+// service_dead_letters.cpp (listing, replaying and trimming the outboxes' dead letters).
 // Private to pipeline/: only those files include it.
 //
 // Built by Service::create() on one thread; afterwards the atomics are shared with the
@@ -116,8 +117,15 @@ struct Service::Impl {
   sinks::Sink& record(sinks::Sink& sink, RecordedSink::Records records);
   // `outbox`: that kind's, or null to keep its queue in memory only.
   SinkWorker& add_worker(sinks::Sink& sink, sinks::RedisOutbox* outbox = nullptr);
+  // With Redis: its address (state.redis), the prefix the default.
+  std::optional<sinks::RedisConfig> redis_config() const;
   // The admin listener's /dead-letters: every kind's, one tab-separated line each.
   Result<std::string> list_dead_letters(const std::string& user);
+  // The admin listener's /dead-letters/replay: up to `limit` of each kind's dead letters
+  // (only `user`'s when not empty), oldest first, delivered again; one line per kind.
+  Result<std::string> replay_dead_letters(const std::string& user, size_t limit);
+  // Applies each outbox's dead-letter retention (outbox.dead_letters_max, _max_age_days).
+  void trim_dead_letters();
   Result<sinks::RedisOutbox*> open_outbox(const std::optional<sinks::RedisConfig>& redis,
                                           DestinationKind kind);
   void register_metrics(AdmissionStage& admit);

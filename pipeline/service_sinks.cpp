@@ -68,17 +68,25 @@ Result<sinks::RedisOutbox*> Service::Impl::open_outbox(
   }
   outbox.max_deliveries = static_cast<int>(config.outbox_max_deliveries);
   outbox.claim_idle = milliseconds(config.outbox_claim_idle_seconds);
+  outbox.dead_letters_max = config.outbox_dead_letters_max;
+  outbox.dead_letters_max_age =
+      std::chrono::seconds(static_cast<int64_t>(config.outbox_dead_letters_max_age_days * 86400));
   auto opened = sinks::RedisOutbox::open(*redis, destination_kind_name(kind), outbox);
   if (!opened) return opened.error();
   return outboxes.emplace_back(std::move(opened).value()).get();
 }
 
-Result<bool> Service::Impl::open_sinks() {
+std::optional<sinks::RedisConfig> Service::Impl::redis_config() const {
   std::optional<sinks::RedisConfig> redis;
   if (!config.redis.empty()) {
     redis.emplace();
     split_host_port(config.redis, redis->host, redis->port);
   }
+  return redis;
+}
+
+Result<bool> Service::Impl::open_sinks() {
+  const std::optional<sinks::RedisConfig> redis = redis_config();
   history = sinks::open_delivery_history(redis);
   recorder = std::make_unique<HistoryRecorder>(history);
   // A kind's sink behind a digest batcher (with its own store, sinks::kind_digest_redis), its

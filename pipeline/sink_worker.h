@@ -75,6 +75,7 @@ class SinkWorker {
   // entries stay). After stop().
   size_t left_in_outbox() const { return unsettled_; }
   bool has_outbox() const { return outbox_ != nullptr; }
+  const sinks::RedisOutbox* outbox() const { return outbox_; }
   uint64_t recovered() const { return recovered_; }
   uint64_t outbox_errors() const { return outbox_errors_.load(std::memory_order_relaxed); }
   sinks::Sink& sink() { return sink_; }

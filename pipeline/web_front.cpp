@@ -101,12 +101,18 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(
   app.public_url = config.public_url;
   app.unsubscribe_secret = std::move(secret);
   app.demo_sign_in = config.web_demo;
+  app.admins = config.web_admins;
   app.send_confirmation = std::move(send);
   app.send_test = std::move(send_test);
   app.history = std::move(history);
   app.oidc = std::move(oidc).value();
   app.oidc_callback_path = config.oidc_redirect_path;
   app.recent = std::move(recent);
+  if (!config.redis.empty()) {
+    sinks::RedisConfig redis;
+    split_host_port(config.redis, redis.host, redis.port);
+    app.redis = std::move(redis);
+  }
   auto started =
       web::WebApp::start(std::move(app), server, std::move(store).value(), std::move(compiler));
   if (!started) return started.error();
@@ -129,13 +135,19 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(
   counter("fmn_web_oidc_refused_total",
           "OpenID Connect callbacks refused: unknown, used or expired state, or a refused sign-in.",
           c.oidc_refused);
+  counter("fmn_web_admin_reads_total", "Other users' data read by admins (each read is logged).",
+          c.admin_reads);
+  counter("fmn_web_admin_refused_total",
+          "Requests for other users' data refused: not an admin, or not a read.", c.admin_refused);
   if (config.web_demo) {
     log::warn("web_demo_sign_in",
               {{"listen", config.web_listen},
                {"effect", "anyone reaching it may sign in as any user (loopback listeners only)"}});
   }
-  log::info("web_listening",
-            {{"address", server.bind}, {"port", web->port()}, {"public_url", config.public_url}});
+  log::info("web_listening", {{"address", server.bind},
+                              {"port", web->port()},
+                              {"public_url", config.public_url},
+                              {"sessions", config.redis.empty() ? "memory" : "redis"}});
   return started;
 }
 

@@ -30,7 +30,8 @@ Result<std::shared_ptr<oidc::OidcClient>> open_oidc_client(const ServiceConfig& 
 // `send` hands new destinations' confirmation requests to the sinks, `send_test` the test
 // notifications users ask for; `history` is what users read as "What you got". Signs in with OpenID
 // Connect when config.oidc_issuer is set (open_oidc_client()).
-// `recent` (may be null) is what previews run over.
+// `recent` (may be null) is what previews run over. With state.redis, sessions and pending
+// sign-ins live in that Redis, so any number of web instances share them.
 Result<std::unique_ptr<web::WebApp>> open_web_app(
     const ServiceConfig& config, std::string secret, std::shared_ptr<dsl::RuleCompiler> compiler,
     std::shared_ptr<const sinks::RecentMessages> recent, web::ConfirmationSender send,

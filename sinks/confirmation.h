@@ -17,10 +17,14 @@ namespace fmn::sinks {
 
 struct ConfirmationRequest {
   std::string user;
-  DestinationKind kind = DestinationKind::kEmail;  // kEmail or kIrc
-  std::string address;                             // the email address or nick to confirm
-  std::string code;                                // the secret the answer must carry
+  DestinationKind kind = DestinationKind::kEmail;
+  std::string address;  // the email address, nick or URL to confirm
+  std::string code;     // the secret the answer must carry
   int64_t expires_unix = 0;
+  // Kinds whose sink signs with the destination's secret (a webhook): that secret, so the
+  // request can go out before the pipeline has read the new destination. Never logged or
+  // shown; empty otherwise.
+  std::string secret;
 };
 
 // The page a confirmation link opens: a form that POSTs the same URL, so a mail scanner that

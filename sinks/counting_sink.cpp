@@ -26,14 +26,14 @@ void CountingSink::deliver(std::span<const Notification> batch) {
   counters_.delivered.fetch_add(batch.size(), std::memory_order_relaxed);
 }
 
-void CountingSink::deliver_digest(const Digest& digest, DigestSettled settled) {
+void CountingSink::deliver_digest(const Digest& digest, std::span<NotificationSettled> settled) {
   ++digests_;
   if (renderer_ && !digest.items.empty()) {
     renderer_->digest_email(digest, email_);
     bytes_ += email_.subject.size() + email_.text.size() + email_.html.size();
   }
   counters_.delivered.fetch_add(digest.items.size(), std::memory_order_relaxed);
-  settled();
+  for (NotificationSettled& s : settled) s();
 }
 
 }  // namespace fmn::sinks

@@ -21,7 +21,7 @@ class CountingSink : public Sink {
 
   std::string_view name() const override { return "counting"; }
   void deliver(std::span<const Notification> batch) override;
-  void deliver_digest(const Digest& digest, DigestSettled settled) override;
+  void deliver_digest(const Digest& digest, std::span<NotificationSettled> settled) override;
 
   uint64_t digests() const { return digests_; }
   uint64_t bytes() const { return bytes_; }

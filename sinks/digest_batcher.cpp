@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <memory>
 
 #include "core/bounded_id.h"
 #include "sinks/notification_codec.h"
@@ -175,7 +176,12 @@ void DigestBatcher::flush(const std::string& key) {
     return;
   }
   unsettled_.insert(key);
-  inner_.deliver_digest(digest, [this, key] { settle(key); });
+  // The digest leaves the store once every item is finished with, whatever became of each.
+  auto remaining = std::make_shared<size_t>(digest.items.size());
+  std::vector<NotificationSettled> each(digest.items.size(), [this, key, remaining] {
+    if (--*remaining == 0) settle(key);
+  });
+  inner_.deliver_digest(digest, each);
 }
 
 void DigestBatcher::delivered(const std::string& id) {

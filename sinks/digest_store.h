@@ -39,6 +39,9 @@ class DigestStore {
   virtual Result<bool> mark_once(std::string_view id) = 0;
   // Whether `id` was recorded as delivered within the TTL (records nothing).
   virtual Result<bool> seen(std::string_view id) = 0;
+  // Forgets that `id` was delivered, so it is accepted again (an operator replaying a dead
+  // letter: a notification given up is marked like a delivered one).
+  virtual Result<bool> forget(std::string_view id) = 0;
 
   // Appends `item` to `key` unless `id` was seen (then returns 0). Sets the key's due time to
   // `due_ms` if it has none; moves one earlier than `hold_ms` to `hold_ms` (an item held by

@@ -36,11 +36,9 @@ void EmailSink::deliver_confirmed(std::span<const Notification> batch,
   }
 }
 
-void EmailSink::deliver_digest(const Digest& digest, DigestSettled settled) {
-  if (digest.items.empty()) {
-    settled();
-    return;
-  }
+void EmailSink::deliver_digest(const Digest& digest, std::span<NotificationSettled> each) {
+  if (digest.items.empty()) return;
+  Settled settled = Settled::all_of(each);  // one email: every item fares as it does
   const Notification& first = digest.items.front();
   renderer_.digest_email(digest, rendered_);
   unsubscribe_url_.clear();
@@ -121,7 +119,7 @@ void EmailSink::send_queued() {
 }
 
 void EmailSink::pop_and_settle(std::string_view failure) {
-  DigestSettled settled = std::move(queue_.front().settled);
+  Settled settled = std::move(queue_.front().settled);
   queue_.pop_front();
   if (failure.empty()) {
     settled();

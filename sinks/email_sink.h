@@ -44,7 +44,7 @@ class EmailSink : public Sink {
   void deliver(std::span<const Notification> batch) override;
   void deliver_confirmed(std::span<const Notification> batch,
                          std::span<NotificationSettled> settled) override;
-  void deliver_digest(const Digest& digest, DigestSettled settled) override;
+  void deliver_digest(const Digest& digest, std::span<NotificationSettled> settled) override;
   void tick() override;
   size_t drain(std::chrono::milliseconds grace) override;
   // Sends a confirmation request to a new address (the only email it gets until confirmed).
@@ -57,7 +57,7 @@ class EmailSink : public Sink {
     OutgoingEmail email;
     std::string user;
     uint32_t attempts = 0;
-    DigestSettled settled;  // called once the email is sent or given up
+    Settled settled;  // called once the email is sent or given up
   };
   void submit(Pending pending);
   // Sends queued emails, oldest first, until one fails or the queue is empty.

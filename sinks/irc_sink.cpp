@@ -107,17 +107,6 @@ void IrcSink::deliver_confirmed(std::span<const Notification> batch,
   pump(std::chrono::milliseconds(0));
 }
 
-void IrcSink::deliver_digest(const Digest& digest, DigestSettled settled) {
-  // Every item in order; the digest settles with the last item's last line.
-  for (size_t i = 0; i < digest.items.size(); ++i) {
-    const bool last = i + 1 == digest.items.size();
-    if (!enqueue_notification(digest.items[i], last ? settled : DigestSettled()) && last) {
-      settled.give_up("irc: invalid nick");
-    }
-  }
-  pump(std::chrono::milliseconds(0));
-}
-
 bool IrcSink::enqueue_notification(const Notification& n, NotificationSettled settled) {
   rendered_.clear();
   renderer_.irc_line(n, rendered_);

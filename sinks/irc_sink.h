@@ -17,8 +17,8 @@
 // `absent_target` backoff; a line refused more than its max_attempts times is given up with
 // every line queued for that nick (counted as failed and reported). A PING unanswered for
 // `confirm_timeout` means the server is gone: reconnect. A notification handed over by
-// deliver_confirmed() (or a digest) is settled once its last line is confirmed, given up or
-// dropped from a full queue, never before.
+// deliver_confirmed() (or a digest's item) is settled once its last line is confirmed, given
+// up or dropped from a full queue, never before.
 // Stopping, drain() keeps pumping until every line is confirmed or the grace period ends, then
 // sends QUIT; what is left (queued or unconfirmed) is reported and never settled, so whoever
 // handed it over has not marked it delivered. Lines longer than `max_event_bytes` of text are
@@ -76,7 +76,6 @@ class IrcSink : public Sink {
   void deliver(std::span<const Notification> batch) override;
   void deliver_confirmed(std::span<const Notification> batch,
                          std::span<NotificationSettled> settled) override;
-  void deliver_digest(const Digest& digest, DigestSettled settled) override;
   void tick() override { pump(std::chrono::milliseconds(0)); }
   size_t drain(std::chrono::milliseconds grace) override;
   // Sends a confirmation request to a new nick (the only message it gets until confirmed).

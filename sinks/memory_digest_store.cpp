@@ -17,6 +17,11 @@ Result<bool> MemoryDigestStore::mark_once(std::string_view id) {
   return true;
 }
 
+Result<bool> MemoryDigestStore::forget(std::string_view id) {
+  seen_.erase(bounded_id(id));  // its expiry_ entry finds nothing to erase
+  return true;
+}
+
 Result<bool> MemoryDigestStore::seen(std::string_view id) {
   const auto it = seen_.find(bounded_id(id));
   return it != seen_.end() && it->second > clock_.steady();

@@ -19,6 +19,7 @@ class MemoryDigestStore : public DigestStore {
 
   Result<bool> mark_once(std::string_view id) override;
   Result<bool> seen(std::string_view id) override;
+  Result<bool> forget(std::string_view id) override;
   Result<size_t> add(std::string_view key, std::string_view id, std::string_view item,
                      int64_t due_ms, int64_t hold_ms) override;
   Result<std::vector<std::string>> due(int64_t now_ms) override;

@@ -1,6 +1,9 @@
 #include "sinks/redis_connection.h"
 
+#include <arpa/inet.h>
 #include <hiredis/hiredis.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <optional>
 
@@ -23,6 +26,23 @@ std::string RedisConnection::describe() const {
   return "redis " + host_ + ":" + std::to_string(port_);
 }
 
+namespace {
+
+// "ip:port" of the socket's own end, as Redis names the client (CLIENT LIST addr=); empty when
+// not IPv4.
+std::string local_address(int fd) {
+  sockaddr_in addr{};
+  socklen_t len = sizeof addr;
+  char ip[INET_ADDRSTRLEN] = {};
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0 ||
+      addr.sin_family != AF_INET || inet_ntop(AF_INET, &addr.sin_addr, ip, sizeof ip) == nullptr) {
+    return "";
+  }
+  return std::string(ip) + ":" + std::to_string(ntohs(addr.sin_port));
+}
+
+}  // namespace
+
 Result<bool> RedisConnection::reconnect() {
   if (context_ != nullptr) redisFree(context_);
   const auto ms = timeout_.count();
@@ -35,6 +55,22 @@ Result<bool> RedisConnection::reconnect() {
     return Error{ErrorCode::kIo, describe() + ": " + why};
   }
   redisSetTimeout(context_, tv);
+  // Close the connection this one replaces if Redis still holds it (a timeout rather than a
+  // drop): what was written there and not yet read then never runs after what this one sends.
+  // By id and address both: a restarted Redis numbers its clients anew. Best effort: an ACL
+  // without CLIENT, or a proxy in between, leaves it to Redis noticing the close.
+  auto* id = static_cast<redisReply*>(redisCommand(context_, "CLIENT ID"));
+  if (id == nullptr) return Error{ErrorCode::kIo, describe() + ": " + context_->errstr};
+  std::string current = id->type == REDIS_REPLY_INTEGER ? std::to_string(id->integer) : "";
+  freeReplyObject(id);
+  if (!client_id_.empty() && !client_address_.empty()) {
+    auto* killed = static_cast<redisReply*>(redisCommand(
+        context_, "CLIENT KILL ID %s ADDR %s", client_id_.c_str(), client_address_.c_str()));
+    if (killed == nullptr) return Error{ErrorCode::kIo, describe() + ": " + context_->errstr};
+    freeReplyObject(killed);  // "No such client" when Redis had already closed it
+  }
+  client_id_ = std::move(current);
+  client_address_ = local_address(context_->fd);
   return true;
 }
 
@@ -71,16 +107,16 @@ Result<RedisReply> flatten(const redisReply& r) {
 }  // namespace
 
 Result<RedisReply> RedisConnection::command(const std::vector<std::string_view>& argv) {
-  return send({argv}, false);
+  return send({argv}, false, Resend::kOnce);
 }
 
 Result<RedisReply> RedisConnection::transaction(
-    const std::vector<std::vector<std::string_view>>& commands) {
-  return send(commands, true);
+    const std::vector<std::vector<std::string_view>>& commands, Resend resend) {
+  return send(commands, true, resend);
 }
 
 Result<RedisReply> RedisConnection::send(const std::vector<std::vector<std::string_view>>& commands,
-                                         bool atomic) {
+                                         bool atomic, Resend resend) {
   std::vector<std::vector<const char*>> args(commands.size());
   std::vector<std::vector<size_t>> lengths(commands.size());
   for (size_t c = 0; c < commands.size(); ++c) {
@@ -92,7 +128,8 @@ Result<RedisReply> RedisConnection::send(const std::vector<std::vector<std::stri
   static const char* kMulti = "MULTI";
   static const char* kExec = "EXEC";
   static const size_t kMultiLength = 5, kExecLength = 4;
-  for (int attempt = 0; attempt < 2; ++attempt) {
+  const int attempts = resend == Resend::kOnce ? 2 : 1;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
     if (context_ == nullptr || context_->err != 0) {
       auto ok = reconnect();
       if (!ok) return ok.error();
@@ -116,7 +153,7 @@ Result<RedisReply> RedisConnection::send(const std::vector<std::vector<std::stri
       if (!atomic || read + 1 == replies) last = flatten(*r);
       freeReplyObject(r);
     }
-    if (read < replies) continue;  // connection lost: reconnect and try once more
+    if (read < replies) continue;  // connection lost: reconnect and try again if asked to
     return std::move(*last);
   }
   return Error{ErrorCode::kIo,

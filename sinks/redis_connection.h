@@ -5,6 +5,13 @@
 // each reconnecting once if the connection was lost; a second failure, or an error reply, is
 // reported as kIo. The reply is flattened: an integer, nil, or the string elements of an array
 // (scripts return flat arrays). Not thread-safe: one thread at a time.
+//
+// A connection lost after the commands were written leaves their outcome unknown: Redis may
+// have run them and only the reply be lost. Sending them again is right for idempotent commands
+// (the default); a caller whose commands are not (XADD with a new id) asks for Resend::kNever
+// and finds out itself before writing again. A reconnect first closes the connection it
+// replaces (CLIENT KILL by its CLIENT ID and address) if Redis still holds it, so commands
+// written there and not yet read cannot run after anything sent on the new one.
 #pragma once
 
 #include <chrono>
@@ -41,23 +48,29 @@ class RedisConnection {
   RedisConnection(const RedisConnection&) = delete;
   RedisConnection& operator=(const RedisConnection&) = delete;
 
+  enum class Resend { kOnce, kNever };  // after a connection lost once the commands were written
+
   Result<RedisReply> command(const std::vector<std::string_view>& argv);
   // `commands` in one MULTI/EXEC, written in one go (one round trip); the reply is EXEC's,
   // flattened the same way (e.g. XADD's id as a string element, nested arrays left out). An
   // error reply of any command is reported as kIo.
-  Result<RedisReply> transaction(const std::vector<std::vector<std::string_view>>& commands);
+  Result<RedisReply> transaction(const std::vector<std::vector<std::string_view>>& commands,
+                                 Resend resend = Resend::kOnce);
   std::string describe() const;
 
  private:
   RedisConnection(std::string host, int port, std::chrono::milliseconds timeout)
       : host_(std::move(host)), port_(port), timeout_(timeout) {}
   Result<bool> reconnect();
-  Result<RedisReply> send(const std::vector<std::vector<std::string_view>>& commands, bool atomic);
+  Result<RedisReply> send(const std::vector<std::vector<std::string_view>>& commands, bool atomic,
+                          Resend resend);
 
   std::string host_;
   int port_;
   std::chrono::milliseconds timeout_;
   redisContext* context_ = nullptr;
+  // The server's CLIENT ID of context_ and its address there, to close it from the next one.
+  std::string client_id_, client_address_;
 };
 
 }  // namespace fmn::sinks

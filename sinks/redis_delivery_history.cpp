@@ -24,29 +24,15 @@ constexpr size_t kMaxRecordsPerCall = 500;
 
 RedisDeliveryHistory::~RedisDeliveryHistory() = default;
 
-std::string RedisDeliveryHistory::describe() const {
-  return "redis " + config_.host + ":" + std::to_string(config_.port);
-}
-
-Result<RedisReply> RedisDeliveryHistory::command(const std::vector<std::string_view>& argv) {
-  if (redis_ == nullptr) {
-    auto opened = RedisConnection::open(config_);
-    if (!opened) return opened.error();
-    redis_ = std::move(opened).value();
-  }
-  auto reply = redis_->command(argv);
-  if (!reply) redis_.reset();  // the next call connects afresh
-  return reply;
-}
+std::string RedisDeliveryHistory::describe() const { return redis_.describe(); }
 
 std::string RedisDeliveryHistory::key(std::string_view user) const {
-  return config_.prefix + "history:" + bounded_id(user);
+  return redis_.config().prefix + "history:" + bounded_id(user);
 }
 
 Result<bool> RedisDeliveryHistory::append(const std::vector<DeliveryRecord>& records) {
   const std::string cap = std::to_string(limits_.per_user);
   const std::string ttl = std::to_string(limits_.ttl.count());
-  std::lock_guard lock(mu_);
   for (size_t start = 0; start < records.size(); start += kMaxRecordsPerCall) {
     const size_t end = std::min(records.size(), start + kMaxRecordsPerCall);
     std::vector<std::string> keys, values;
@@ -60,7 +46,7 @@ Result<bool> RedisDeliveryHistory::append(const std::vector<DeliveryRecord>& rec
     argv.push_back(cap);
     argv.push_back(ttl);
     argv.insert(argv.end(), values.begin(), values.end());
-    auto r = command(argv);
+    auto r = redis_.command(argv);
     if (!r) return r.error();
   }
   return true;
@@ -70,11 +56,8 @@ Result<std::vector<DeliveryRecord>> RedisDeliveryHistory::recent(std::string_vie
                                                                  size_t offset, size_t limit) {
   std::vector<DeliveryRecord> out;
   if (limit == 0) return out;
-  Result<RedisReply> r = [&] {
-    std::lock_guard lock(mu_);
-    return command(
-        {"LRANGE", key(user), std::to_string(offset), std::to_string(offset + limit - 1)});
-  }();
+  Result<RedisReply> r = redis_.command(
+      {"LRANGE", key(user), std::to_string(offset), std::to_string(offset + limit - 1)});
   if (!r) return r.error();
   for (const std::string& json : r->elements) {
     auto record = parse_delivery_record(json);

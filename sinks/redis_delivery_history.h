@@ -8,9 +8,9 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 
 #include "sinks/delivery_history.h"
+#include "sinks/shared_redis_connection.h"
 
 namespace fmn::sinks {
 
@@ -19,7 +19,7 @@ class RedisDeliveryHistory : public DeliveryHistory {
   // Connects on first use, and again after a failure: Redis being down at start-up delays
   // nothing, and each call then fails with kIo until it is back.
   RedisDeliveryHistory(RedisConfig config, DeliveryHistoryLimits limits)
-      : config_(std::move(config)), limits_(limits) {}
+      : redis_(std::move(config)), limits_(limits) {}
   ~RedisDeliveryHistory() override;
 
   Result<bool> append(const std::vector<DeliveryRecord>& records) override;
@@ -29,13 +29,8 @@ class RedisDeliveryHistory : public DeliveryHistory {
 
  private:
   std::string key(std::string_view user) const;
-  // Runs one command on the connection, opening it first if needed. REQUIRES: mu_ held.
-  Result<RedisReply> command(const std::vector<std::string_view>& argv);
-
-  const RedisConfig config_;
+  SharedRedisConnection redis_;
   const DeliveryHistoryLimits limits_;
-  std::mutex mu_;
-  std::unique_ptr<RedisConnection> redis_;  // null until connected, and after a failure
 };
 
 }  // namespace fmn::sinks

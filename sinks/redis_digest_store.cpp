@@ -64,6 +64,12 @@ Result<bool> RedisDigestStore::seen(std::string_view id) {
   return r->integer > 0;
 }
 
+Result<bool> RedisDigestStore::forget(std::string_view id) {
+  auto r = redis_->command({"DEL", config_.prefix + "seen:" + bounded_id(id)});
+  if (!r) return r.error();
+  return true;
+}
+
 Result<size_t> RedisDigestStore::add(std::string_view key, std::string_view id,
                                      std::string_view item, int64_t due_ms, int64_t hold_ms) {
   const std::string seen = config_.prefix + "seen:" + bounded_id(id);

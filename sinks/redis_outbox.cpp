@@ -1,6 +1,7 @@
 #include "sinks/redis_outbox.h"
 
 #include <algorithm>
+#include <random>
 
 #include "sinks/notification_codec.h"
 
@@ -44,25 +45,44 @@ for _, item in ipairs(dead) do out[#out + 1] = item end
 for _, v in ipairs(live) do out[#out + 1] = v end
 return out)";
 
-// KEYS: dead stream. ARGV: limit, user (empty: everyone's). Returns {id, user, address,
-// reason, ...}, newest first.
-constexpr std::string_view kListDeadScript = R"(
-local out = {}
-local found = 0
-for _, e in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 100000)) do
+// KEYS: dead stream. ARGV: user (empty: everyone's), cursor (empty: from the start), payload
+// ('1': with field n), order ('1': oldest first). Reads one page of kDeadPage dead letters and
+// returns {the next page's cursor (empty: none), then id, user, address, reason[, n] of each
+// matching one}.
+constexpr std::string_view kScanDeadScript = R"(
+local forward = ARGV[4] == '1'
+local from = ARGV[2]
+if from == '' then from = forward and '-' or '+' end
+local page
+if forward then
+  page = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', 1000)
+else
+  page = redis.call('XREVRANGE', KEYS[1], from, '-', 'COUNT', 1000)
+end
+local out = {#page == 1000 and '(' .. page[#page][1] or ''}
+for _, e in ipairs(page) do
   local f = {}
   for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
   local user = f['user'] or ''
-  if ARGV[2] == '' or user == ARGV[2] then
+  if ARGV[1] == '' or user == ARGV[1] then
     out[#out + 1] = e[1]
     out[#out + 1] = user
     out[#out + 1] = f['address'] or ''
     out[#out + 1] = f['reason'] or ''
-    found = found + 1
-    if found >= tonumber(ARGV[1]) then break end
+    if ARGV[3] == '1' then out[#out + 1] = f['n'] or '' end
   end
 end
 return out)";
+
+// KEYS: stream. ARGV: group, consumer, id, token. Finds the entry this consumer added after
+// `id` (exclusive) with field `a` = token: {its id}, or {} when there is none.
+constexpr std::string_view kFindAppendedScript = R"(
+local after = '(' .. ARGV[3]
+for _, p in ipairs(redis.call('XPENDING', KEYS[1], ARGV[1], after, '+', 100, ARGV[2])) do
+  local e = redis.call('XRANGE', KEYS[1], p[1], p[1])[1]
+  if e and e[2][3] == 'a' and e[2][4] == ARGV[4] then return {p[1]} end
+end
+return {})";
 
 }  // namespace
 
@@ -75,23 +95,48 @@ Result<std::unique_ptr<RedisOutbox>> RedisOutbox::open(const RedisConfig& redis,
   if (!group && group.error().message.find("BUSYGROUP") == std::string::npos) {
     return group.error();
   }
-  return std::unique_ptr<RedisOutbox>(new RedisOutbox(
+  // Entries this instance adds come after the stream's newest now; the ones it recovers do not.
+  auto info = (*connection)->command({"XINFO", "STREAM", stream});
+  if (!info) return info.error();
+  auto last = std::find(info->elements.begin(), info->elements.end(), "last-generated-id");
+  if (last == info->elements.end() || last + 1 == info->elements.end()) {
+    return Error{ErrorCode::kIo, "redis outbox: " + stream + " has no last-generated-id"};
+  }
+  std::unique_ptr<RedisOutbox> outbox(new RedisOutbox(
       std::move(connection).value(), std::string(kind), std::move(stream), std::move(config)));
+  outbox->last_appended_ = *(last + 1);
+  outbox->token_prefix_ = std::to_string(std::random_device{}()) + "-";
+  return outbox;
 }
 
 // One transaction per batch, no script: XADD and XREADGROUP together put the entry in this
 // consumer's pending list at once (no other entry is ever unread, every append reads its own).
 // A script would do the same but copies the batch into Lua and back, which costs Redis several
 // times the XADD itself at a large fan-out.
+//
+// The transaction is never sent twice blindly: when its reply is lost, Redis may have run it.
+// Each entry carries a token (field `a`), and before writing again the append looks for its
+// token among this consumer's entries added after the last one it knows of (the reconnect has
+// closed the old connection, so the transaction ran by then or never will).
 Result<std::string> RedisOutbox::append(std::span<const Notification> batch) {
   std::lock_guard lock(mu_);
   encoded_.clear();
   encode_notifications(batch, encoded_);
-  auto r = redis_->transaction(
-      {{"XADD", stream_, "*", "n", encoded_},
-       {"XREADGROUP", "GROUP", kGroup, config_.consumer, "COUNT", "1", "STREAMS", stream_, ">"}});
-  if (!r) return r.error();
+  const std::string token = token_prefix_ + std::to_string(++appended_);
+  const std::vector<std::vector<std::string_view>> commands{
+      {"XADD", stream_, "*", "n", encoded_, "a", token},
+      {"XREADGROUP", "GROUP", kGroup, config_.consumer, "COUNT", "1", "STREAMS", stream_, ">"}};
+  auto r = redis_->transaction(commands, RedisConnection::Resend::kNever);
+  if (!r) {
+    auto found = redis_->command({"EVAL", kFindAppendedScript, "1", stream_, kGroup,
+                                  config_.consumer, last_appended_, token});
+    if (!found) return found.error();
+    r = found->elements.empty() ? redis_->transaction(commands, RedisConnection::Resend::kNever)
+                                : std::move(found);
+    if (!r) return r.error();
+  }
   if (r->elements.size() != 1) return Error{ErrorCode::kIo, "redis outbox: entry not added"};
+  last_appended_ = r->elements[0];
   return std::move(r->elements[0]);
 }
 
@@ -112,6 +157,12 @@ Result<bool> RedisOutbox::remove_locked(std::span<const std::string> ids,
     commands.push_back({"XADD", dead_, "*", "n", encoded[i], "entry", d.entry_id, "user",
                         d.notification.user, "address", d.notification.address, "reason",
                         d.reason});
+  }
+  std::string max, cutoff;
+  if (!dead.empty()) {
+    for (auto& trim : trim_commands(std::chrono::system_clock::now(), max, cutoff)) {
+      commands.push_back(std::move(trim));
+    }
   }
   if (!ids.empty()) {
     std::vector<std::string_view> ack{"XACK", stream_, kGroup}, del{"XDEL", stream_};
@@ -170,17 +221,82 @@ Result<size_t> RedisOutbox::size() {
   return static_cast<size_t>(r->integer);
 }
 
+Result<bool> RedisOutbox::scan_dead_letters(
+    std::string_view user, bool oldest_first, bool payload,
+    const std::function<bool(std::span<const std::string>)>& row) {
+  const size_t width = payload ? 5 : 4;
+  std::string cursor;
+  do {
+    auto r = redis_->command({"EVAL", kScanDeadScript, "1", dead_, user, cursor,
+                              payload ? "1" : "0", oldest_first ? "1" : "0"});
+    if (!r) return r.error();
+    if (r->elements.empty()) return Error{ErrorCode::kIo, "redis outbox: no dead letter page"};
+    for (size_t i = 1; i + width <= r->elements.size(); i += width) {
+      if (!row(std::span(r->elements).subspan(i, width))) return true;
+    }
+    cursor = std::move(r->elements[0]);
+  } while (!cursor.empty());
+  return true;
+}
+
 Result<std::vector<DeadLetterRecord>> RedisOutbox::list_dead_letters(std::string_view user,
                                                                      size_t limit) {
   std::lock_guard lock(mu_);
-  const std::string count = std::to_string(limit);
-  auto r = redis_->command({"EVAL", kListDeadScript, "1", dead_, count, user});
-  if (!r) return r.error();
   std::vector<DeadLetterRecord> out;
-  for (size_t i = 0; i + 3 < r->elements.size(); i += 4) {
-    out.push_back({r->elements[i], r->elements[i + 1], r->elements[i + 2], r->elements[i + 3]});
-  }
+  if (limit == 0) return out;
+  auto scanned = scan_dead_letters(user, false, false, [&](std::span<const std::string> f) {
+    out.push_back({f[0], f[1], f[2], f[3]});
+    return out.size() < limit;
+  });
+  if (!scanned) return scanned.error();
   return out;
+}
+
+Result<std::vector<ReplayableDeadLetter>> RedisOutbox::read_dead_letters(std::string_view user,
+                                                                         size_t limit,
+                                                                         size_t& undecodable) {
+  std::lock_guard lock(mu_);
+  std::vector<ReplayableDeadLetter> out;
+  undecodable = 0;
+  if (limit == 0) return out;
+  auto scanned = scan_dead_letters(user, true, true, [&](std::span<const std::string> f) {
+    auto notifications = decode_notifications(f[4]);
+    if (notifications && !notifications->empty()) {
+      out.push_back({f[0], std::move(notifications).value()});
+    } else {
+      ++undecodable;
+    }
+    return out.size() < limit;
+  });
+  if (!scanned) return scanned.error();
+  return out;
+}
+
+Result<bool> RedisOutbox::delete_dead_letters(std::span<const std::string> ids) {
+  if (ids.empty()) return true;
+  std::lock_guard lock(mu_);
+  std::vector<std::string_view> del{"XDEL", dead_};
+  del.insert(del.end(), ids.begin(), ids.end());
+  auto r = redis_->command(del);
+  if (!r) return r.error();
+  return true;
+}
+
+std::vector<std::vector<std::string_view>> RedisOutbox::trim_commands(
+    std::chrono::system_clock::time_point now, std::string& max, std::string& cutoff) const {
+  const auto age = std::chrono::duration_cast<std::chrono::milliseconds>(
+      now.time_since_epoch() - config_.dead_letters_max_age);
+  max = std::to_string(config_.dead_letters_max);
+  cutoff = std::to_string(std::max<int64_t>(0, age.count()));
+  return {{"XTRIM", dead_, "MAXLEN", "=", max}, {"XTRIM", dead_, "MINID", "=", cutoff}};
+}
+
+Result<bool> RedisOutbox::trim_dead_letters(std::chrono::system_clock::time_point now) {
+  std::lock_guard lock(mu_);
+  std::string max, cutoff;
+  auto r = redis_->transaction(trim_commands(now, max, cutoff));
+  if (!r) return r.error();
+  return true;
 }
 
 Result<size_t> RedisOutbox::dead_letters() {

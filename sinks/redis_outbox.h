@@ -2,7 +2,8 @@
 // group, so a notification the pipeline accepted survives a crash until its sink confirmed it.
 //
 //   <prefix>outbox:<kind>        stream of entries, one per batch handed to the kind's queue
-//                                (field `n`: encode_notifications(), notification_codec.h)
+//                                (field `n`: encode_notifications(), notification_codec.h;
+//                                field `a`: a token unique to the append, see append())
 //   <prefix>outbox:<kind>:dead   stream of dead letters: a notification its sink gave up (fields
 //                                `n`, `entry`, `user`, `address`, `reason`) or an entry handed
 //                                out too often (fields `n`, `id`, `deliveries`, `reason`)
@@ -21,8 +22,10 @@
 // (DigestBatcher) skip the ones that were.
 // append() adds a batch and reads it into this consumer's pending list in one transaction (so
 // no entry is ever unowned); it returns once Redis has answered, i.e. the batch is in Redis
-// (as durable as Redis' own persistence, docs/reliability.md). remove() acknowledges and deletes
-// entries whose sink settled them, writing the notifications it gave up to the dead letters.
+// (as durable as Redis' own persistence, docs/reliability.md), and adds it once even when the
+// connection is lost before the answer (it looks for its token before writing again).
+// remove() acknowledges and deletes entries whose sink settled them, writing the notifications
+// it gave up to the dead letters.
 // recover() (at start-up) claims this consumer's entries from a previous run and other consumers'
 // entries idle for `claim_idle`, dead-letters those handed out more than `max_deliveries` times,
 // and returns the rest for delivery again. Thread-safety: every method may be called from any
@@ -30,6 +33,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -45,6 +50,9 @@ struct OutboxConfig {
   std::string consumer = "fmn";  // stable per instance: a restart takes its own entries back
   int max_deliveries = 5;        // handed out this many times without confirmation: dead letter
   std::chrono::milliseconds claim_idle = std::chrono::minutes(5);
+  // Dead letters kept: at most this many per kind (the oldest go first), none older than this.
+  size_t dead_letters_max = 100'000;
+  std::chrono::seconds dead_letters_max_age = std::chrono::hours(24 * 30);
 };
 
 struct OutboxEntry {
@@ -64,6 +72,13 @@ struct DeadLetter {
 struct DeadLetterRecord {
   std::string id;  // the dead letter's stream id: when it was set apart
   std::string user, address, reason;
+};
+
+// A dead letter read back to be delivered again: what it holds (one notification, or a whole
+// entry's batch).
+struct ReplayableDeadLetter {
+  std::string id;
+  std::vector<Notification> notifications;
 };
 
 struct OutboxRecovery {
@@ -86,8 +101,17 @@ class RedisOutbox {
   // Entries in the outbox (every consumer's), and dead letters.
   Result<size_t> size();
   Result<size_t> dead_letters();
-  // The newest `limit` dead letters, newest first; only `user`'s when not empty.
+  // The newest `limit` dead letters, newest first; only `user`'s when not empty. Read a page at
+  // a time, however many there are.
   Result<std::vector<DeadLetterRecord>> list_dead_letters(std::string_view user, size_t limit);
+  // The oldest `limit` dead letters, oldest first, only `user`'s when not empty (a whole entry's
+  // has no user: only with `user` empty); `undecodable` counts those skipped as not decodable.
+  Result<std::vector<ReplayableDeadLetter>> read_dead_letters(std::string_view user, size_t limit,
+                                                              size_t& undecodable);
+  // Deletes the dead letters `ids` (once delivered again).
+  Result<bool> delete_dead_letters(std::span<const std::string> ids);
+  // Applies the retention (dead_letters_max, dead_letters_max_age by `now`); remove() does too.
+  Result<bool> trim_dead_letters(std::chrono::system_clock::time_point now);
 
   const std::string& kind() const { return kind_; }
   uint64_t dead_lettered_total() const { return dead_lettered_.load(std::memory_order_relaxed); }
@@ -102,6 +126,13 @@ class RedisOutbox {
         config_(std::move(config)) {}
 
   Result<bool> remove_locked(std::span<const std::string> ids, std::span<const DeadLetter> dead);
+  // The XTRIM commands of the retention as of `now`; `max` and `cutoff` hold their arguments.
+  std::vector<std::vector<std::string_view>> trim_commands(
+      std::chrono::system_clock::time_point now, std::string& max, std::string& cutoff) const;
+  // Pages through the dead letters (kScanDeadScript), calling `row` with each matching one's
+  // fields until it returns false or none are left.
+  Result<bool> scan_dead_letters(std::string_view user, bool oldest_first, bool payload,
+                                 const std::function<bool(std::span<const std::string>)>& row);
 
   const std::string kind_;
   std::mutex mu_;
@@ -110,6 +141,10 @@ class RedisOutbox {
   const OutboxConfig config_;
   std::atomic<uint64_t> dead_lettered_{0};
   std::string encoded_;
+  // Append tokens: token_prefix_ (random) + a count. The newest entry id added (at first, the
+  // stream's newest when opened).
+  std::string token_prefix_, last_appended_;
+  uint64_t appended_ = 0;
 };
 
 }  // namespace fmn::sinks

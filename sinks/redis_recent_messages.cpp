@@ -48,21 +48,10 @@ std::chrono::system_clock::time_point stream_time(std::string_view id) {
 
 }  // namespace
 
-Result<RedisReply> RedisRecentMessages::command(const std::vector<std::string_view>& argv) {
-  if (!connection_) {
-    auto opened = RedisConnection::open(redis_);
-    if (!opened) return opened.error();
-    connection_ = std::move(opened).value();
-  }
-  auto reply = connection_->command(argv);
-  if (!reply) connection_.reset();
-  return reply;
-}
-
 Result<bool> RedisRecentMessages::write(const std::vector<MessagePtr>& messages) {
   if (messages.empty()) return true;
-  const std::string stream = redis_.prefix + "recent";
-  const std::string id_prefix = redis_.prefix + "recent:id:";
+  const std::string stream = prefix() + "recent";
+  const std::string id_prefix = prefix() + "recent:id:";
   const std::string maxlen = std::to_string(limits_.max_messages);
   const std::string age_ms = std::to_string(
       std::chrono::duration_cast<std::chrono::milliseconds>(limits_.max_age).count());
@@ -74,15 +63,15 @@ Result<bool> RedisRecentMessages::write(const std::vector<MessagePtr>& messages)
   for (size_t i = 0; i < messages.size(); ++i) {
     argv.insert(argv.end(), {messages[i]->msg_id, envelopes[i]});
   }
-  auto reply = command(argv);
+  auto reply = redis_.command(argv);
   if (!reply) return reply.error();
   return true;
 }
 
 Result<std::vector<StoredRecentMessage>> RedisRecentMessages::newest(size_t limit) {
-  const std::string stream = redis_.prefix + "recent";
+  const std::string stream = prefix() + "recent";
   const std::string count = std::to_string(limit);
-  auto reply = command({"EVAL", kNewestScript, "1", stream, count});
+  auto reply = redis_.command({"EVAL", kNewestScript, "1", stream, count});
   if (!reply) return reply.error();
   std::vector<StoredRecentMessage> out;
   auto& e = reply->elements;
@@ -94,9 +83,9 @@ Result<std::vector<StoredRecentMessage>> RedisRecentMessages::newest(size_t limi
 }
 
 Result<std::optional<StoredRecentMessage>> RedisRecentMessages::find(std::string_view msg_id) {
-  const std::string key = redis_.prefix + "recent:id:" + std::string(msg_id);
-  const std::string stream = redis_.prefix + "recent";
-  auto reply = command({"EVAL", kFindScript, "2", key, stream});
+  const std::string key = prefix() + "recent:id:" + std::string(msg_id);
+  const std::string stream = prefix() + "recent";
+  auto reply = redis_.command({"EVAL", kFindScript, "2", key, stream});
   if (!reply) return reply.error();
   if (reply->elements.size() != 2) return std::optional<StoredRecentMessage>();
   return std::optional<StoredRecentMessage>(

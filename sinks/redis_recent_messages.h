@@ -7,7 +7,7 @@
 // The service's recorder writes it (pipeline/recent_recorder.h) and reloads its ring from it
 // at start; `fmn-prefs explain --msg-id` reads it. It connects on first use and again after a
 // failure, so a Redis that is down at start delays nothing (each call then fails with kIo).
-// Not thread-safe: one thread at a time.
+// Thread-safe: one connection behind a mutex (shared_redis_connection.h).
 #pragma once
 
 #include <chrono>
@@ -18,7 +18,7 @@
 
 #include "core/result.h"
 #include "sinks/recent_messages.h"
-#include "sinks/redis_connection.h"
+#include "sinks/shared_redis_connection.h"
 
 namespace fmn::sinks {
 
@@ -41,12 +41,10 @@ class RedisRecentMessages {
   Result<std::optional<StoredRecentMessage>> find(std::string_view msg_id);
 
  private:
-  // `argv` run on the connection, opened first when there is none; kIo when Redis fails.
-  Result<RedisReply> command(const std::vector<std::string_view>& argv);
+  const std::string& prefix() const { return redis_.config().prefix; }
 
-  const RedisConfig redis_;
+  SharedRedisConnection redis_;
   const RecentMessagesConfig limits_;
-  std::unique_ptr<RedisConnection> connection_;  // null until connected, and after a failure
 };
 
 }  // namespace fmn::sinks

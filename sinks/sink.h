@@ -41,9 +41,8 @@ struct DeliveryFailure {
 };
 using FailureHandler = std::function<void(const DeliveryFailure&)>;
 
-// Called by a sink once it is finished with a digest, or with one notification handed to
-// deliver_confirmed(): sinks/settled.h.
-using DigestSettled = Settled;
+// Called by a sink once it is finished with one notification handed to deliver_confirmed() or
+// deliver_digest(): sinks/settled.h.
 using NotificationSettled = Settled;
 
 class Sink {
@@ -52,11 +51,12 @@ class Sink {
   virtual std::string_view name() const = 0;
   virtual void deliver(std::span<const Notification> batch) = 0;
   // Delivers a digest as one message where the medium allows (an email listing every item),
-  // and calls `settled` once finished with it, possibly before returning. By default each item
-  // is delivered on its own and the digest is settled at once.
-  virtual void deliver_digest(const Digest& digest, DigestSettled settled) {
-    deliver(digest.items);
-    settled();
+  // and calls `settled[i]` once finished with `digest.items[i]`, possibly before returning: each
+  // item with its own outcome (a given-up one with its reason), which for a digest sent as one
+  // message is the message's. By default each item is delivered on its own, as by
+  // deliver_confirmed(). REQUIRES: settled.size() == digest.items.size().
+  virtual void deliver_digest(const Digest& digest, std::span<NotificationSettled> settled) {
+    deliver_confirmed(digest.items, settled);
   }
   // Like deliver(), and calls `settled[i]` once finished with `batch[i]`: for a sink that
   // confirms deliveries (IRC: the server's PONG after the lines), only then; never for a

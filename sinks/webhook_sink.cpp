@@ -84,20 +84,6 @@ void WebhookSink::deliver_confirmed(std::span<const Notification> batch,
   send_due();
 }
 
-void WebhookSink::deliver_digest(const Digest& digest, DigestSettled settled) {
-  if (digest.items.empty()) {
-    settled();
-    return;
-  }
-  // Each item is its own request; the digest is settled once the last of them is.
-  auto remaining = std::make_shared<size_t>(digest.items.size());
-  auto shared = std::make_shared<DigestSettled>(std::move(settled));
-  std::vector<NotificationSettled> each(digest.items.size(), [remaining, shared] {
-    if (--*remaining == 0) (*shared)();
-  });
-  deliver_confirmed(digest.items, each);
-}
-
 void WebhookSink::tick() { send_due(); }
 
 size_t WebhookSink::drain(std::chrono::milliseconds grace) {
@@ -114,7 +100,7 @@ size_t WebhookSink::drain(std::chrono::milliseconds grace) {
 }
 
 bool WebhookSink::challenge(const ConfirmationRequest& request) {
-  const std::string secret = secrets_(request.address);
+  const std::string secret = request.secret.empty() ? secrets_(request.address) : request.secret;
   if (secret.empty() || !is_webhook_url(request.address)) {
     counters_.rejected.fetch_add(1, std::memory_order_relaxed);
     log::warn("webhook_confirmation", {{"user", request.user},

@@ -8,8 +8,9 @@
 // exponential backoff and jitter (backoff.h) from tick(); any other status refuses the
 // notification for good. Each URL has its own queue, so a receiver that is down delays only
 // its own notifications, which keep their order; the queues are in memory, bounded in all, and
-// a notification handed over by deliver_confirmed() (or a digest) is settled only once it was
-// delivered or given up. A destination with no secret, or whose URL is not valid, is rejected.
+// a notification handed over by deliver_confirmed() (or a digest's item) is settled only once
+// it was delivered or given up, each with its own outcome. A destination with no secret, or
+// whose URL is not valid, is rejected.
 //
 // Confirmation: send_confirmation() POSTs a challenge (the pending code) that the receiver
 // must echo as its reply body; only then is the destination confirmed, through the
@@ -58,7 +59,6 @@ class WebhookSink : public Sink {
   void deliver(std::span<const Notification> batch) override;
   void deliver_confirmed(std::span<const Notification> batch,
                          std::span<NotificationSettled> settled) override;
-  void deliver_digest(const Digest& digest, DigestSettled settled) override;
   void tick() override;
   size_t drain(std::chrono::milliseconds grace) override;
 

@@ -1,9 +1,20 @@
-// /api/v1/destinations: the signed-in user adds and removes email addresses and IRC nicks.
+// /api/v1/destinations: the signed-in user adds and removes destinations of the kinds users
+// may name (core/destination_kinds.h: email addresses, IRC nicks, SSE feeds, webhooks).
 //
-//   POST   /api/v1/destinations          {"name", "kind": "email"|"irc", "address"} -> 201
+//   GET    /api/v1/destinations          {"destinations": [...], "kinds": [...]}
+//   POST   /api/v1/destinations          {"name", "kind", "address" (unless drawn)} -> 201
 //   DELETE /api/v1/destinations/<name>   -> 204 (the rules' deliveries to it go too)
 //   POST   /api/v1/destinations/<name>/test  -> 202 (a test notification, test_notification.h)
 //   POST   /api/v1/destinations/<name>/resend  -> 202 (a pending one's new code and request)
+//   POST   /api/v1/destinations/<name>/rotate  -> 200 (a new secret, shown once)
+//
+// Every step that differs between kinds comes from the kinds table, not from code per kind:
+// whether the app draws the address (an SSE feed's name: the owner's at once, no confirmation
+// message) or the user gives it (a confirmation request goes to it); whether it has a secret
+// (made here, answered once as "token" on creation and on rotation, never again; kept as a
+// digest when it is only compared, core/stored_secret.h). A webhook's confirmation request
+// carries its secret, so the sink can sign the challenge before the pipeline has read the new
+// destination.
 //
 // A new destination is stored pending with a fresh code (prefs/confirmation.h) and a
 // confirmation request goes to the address itself through its kind's sink; nothing else is
@@ -44,9 +55,15 @@ struct DestinationsContext {
   int64_t now_unix;
 };
 
-// {"name", "kind", "address", "state", "expires_at" (pending only)}: how the API shows a
-// destination (never its code or feed token).
-void write_destination(JsonWriter& w, const prefs::Destination& destination);
+// {"name", "kind", "address", "state", "expires_at" (pending only), "token" (only when
+// `secret` is given: just made)}: how the API shows a destination (never its code, nor its
+// stored secret).
+void write_destination(JsonWriter& w, const prefs::Destination& destination,
+                       std::string_view secret = {});
+
+// [{"kind", "address_noun", "address_hint", "address_drawn", "secret"}...]: the kinds users
+// may add, from the kinds table.
+void write_destination_kinds(JsonWriter& w);
 
 // `rest` is the path after "/api/v1/destinations" ("" or "/<name>").
 HttpResponse destinations_api(const DestinationsContext& context, std::string_view user,

@@ -1,25 +1,11 @@
 #include "web/history_api.h"
 
-#include <charconv>
 #include <optional>
 
 #include "core/query_string.h"
 #include "sinks/delivery_record_json.h"
 
 namespace fmn::web {
-namespace {
-
-// Query parameter `name` as a count: `fallback` when absent, nullopt when not a number.
-std::optional<size_t> count_param(std::string_view query, std::string_view name, size_t fallback) {
-  const std::string text = query_param(query, name);
-  if (text.empty()) return fallback;
-  size_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-}  // namespace
 
 HttpResponse history_api(sinks::DeliveryHistory& history, std::string_view user,
                          const HttpRequest& request) {

@@ -11,8 +11,9 @@
 // A callback is refused with a short page: 400 without code and state, or when the provider
 // answered an error (the user cancelled); 403 when no pending sign-in has that state (unknown,
 // used or expired) or finish() refuses it (the ID token, nonce, code...); 502 when the provider
-// failed. The app counts the 4xx. The page names no code, token or state; the reason is in
-// OidcClient's log line. Thread-safe as OidcClient, PendingSignIns and SessionStore are.
+// failed; 503 when the pending sign-ins or the sessions cannot be reached (a shared Redis). The app
+// counts the 4xx. The page names no code, token or state; the reason is in OidcClient's log line.
+// Thread-safe as OidcClient, PendingSignIns and SessionStore are.
 #pragma once
 
 #include "web/http_message.h"

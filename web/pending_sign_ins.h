@@ -6,18 +6,17 @@
 // to /oidc/login, which need no session, cannot grow memory without bound. Values hold the
 // nonce and PKCE verifier: never logged.
 //
-// Thread-safe. The Clock outlives the store.
+// Two stores: MemoryPendingSignIns (this process) and RedisPendingSignIns (shared by every web
+// instance using the Redis, so a sign-in may start on one and come back to another). Both are
+// thread-safe.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
-#include <map>
-#include <mutex>
 #include <optional>
-#include <string>
 #include <string_view>
 
-#include "core/clock.h"
+#include "core/result.h"
 #include "web/oidc/oidc_client.h"
 
 namespace fmn::web {
@@ -29,29 +28,15 @@ struct PendingSignInsConfig {
 
 class PendingSignIns {
  public:
-  explicit PendingSignIns(PendingSignInsConfig config = {},
-                          const Clock& clock = SystemClock::instance());
+  virtual ~PendingSignIns() = default;
 
-  // Keeps `pending` under pending.state, evicting expired ones, then the oldest while full.
-  void add(oidc::PendingSignIn pending);
+  // Keeps `pending` under pending.state, evicting expired ones, then the oldest while full. A
+  // second sign-in with a state already held is dropped (states are 32 random bytes: a repeat
+  // is an attempt). Errors: kIo when a shared store cannot be reached.
+  virtual Result<bool> add(oidc::PendingSignIn pending) = 0;
 
   // The sign-in started with `state`, removed; nullopt when unknown, used or expired.
-  std::optional<oidc::PendingSignIn> take(std::string_view state);
-
-  size_t size() const;
-
- private:
-  struct Entry {
-    oidc::PendingSignIn pending;
-    Clock::time_point expires;
-  };
-  void drop_expired(Clock::time_point now);  // REQUIRES: mu_ held
-
-  const PendingSignInsConfig config_;
-  const Clock& clock_;
-  mutable std::mutex mu_;
-  std::map<std::string, Entry, std::less<>> by_state_;
-  std::multimap<Clock::time_point, std::string> by_expiry_;  // oldest first (one ttl for all)
+  virtual Result<std::optional<oidc::PendingSignIn>> take(std::string_view state) = 0;
 };
 
 }  // namespace fmn::web

@@ -1,5 +1,7 @@
 #include "web/rules_api.h"
 
+#include <algorithm>
+
 #include "core/query_string.h"
 #include "web/check_api.h"
 #include "web/destinations_api.h"
@@ -131,6 +133,36 @@ std::optional<HttpResponse> save(prefs::PreferenceStore& store, const prefs::Use
   return json_error(503, "the preferences store is not available");
 }
 
+// POST /order {"names": [...]}: the rules in that order, each named exactly once.
+HttpResponse reorder(prefs::PreferenceStore& store, prefs::User& user, const HttpRequest& request) {
+  auto body = parse_json_object(request.body);
+  if (!body) return json_error(400, body.error().message);
+  const auto names = body->FindMember("names");
+  if (names == body->MemberEnd() || !names->value.IsArray()) {
+    return json_error(400, "names must be an array of rule names");
+  }
+  std::vector<prefs::Rule> ordered;
+  for (const auto& name : names->value.GetArray()) {
+    if (!name.IsString()) return json_error(400, "names must be an array of rule names");
+    const std::string_view wanted(name.GetString(), name.GetStringLength());
+    auto it = std::find_if(user.rules.begin(), user.rules.end(),
+                           [&](const prefs::Rule& r) { return r.name == wanted; });
+    if (it == user.rules.end()) {
+      return json_error(422, "names must list each of your rules once: " + std::string(wanted) +
+                                 " is not one of them, or is listed twice");
+    }
+    ordered.push_back(std::move(*it));
+    user.rules.erase(it);
+  }
+  if (!user.rules.empty()) {
+    return json_error(
+        422, "names must list each of your rules once: " + user.rules[0].name + " is missing");
+  }
+  user.rules = std::move(ordered);
+  if (auto refused = save(store, user)) return *refused;
+  return list(user);
+}
+
 }  // namespace
 
 HttpResponse rules_api(prefs::PreferenceStore& store, dsl::RuleCompiler& compiler,
@@ -159,6 +191,9 @@ HttpResponse rules_api(prefs::PreferenceStore& store, dsl::RuleCompiler& compile
     if (auto refused = save(store, user)) return *refused;
     return one_rule(201, rule);
   }
+
+  // No rule answers POST at its own path: a rule named "order" keeps its GET, PUT and DELETE.
+  if (rest == "/order" && method == "POST") return reorder(store, user, request);
 
   // "/<name>" or "/<name>/<action>"
   std::string_view tail = rest.substr(1);

@@ -4,6 +4,8 @@
 //
 //   GET    /api/v1/rules                    {"user", "rules": [...], "destinations": [...]}
 //   POST   /api/v1/rules                    {"name", "source", "enabled"?, "deliveries"?} -> 201
+//   POST   /api/v1/rules/order              {"names": [every rule's name, in the new order]}
+//                                           -> 200, the list as GET answers it
 //   PUT    /api/v1/rules/<name>             any of those members -> 200
 //   POST   /api/v1/rules/<name>/enable      -> 200
 //   POST   /api/v1/rules/<name>/disable     -> 200
@@ -12,6 +14,9 @@
 // A rule is {"name", "source", "enabled", "deliveries": [{"destination", "every_seconds",
 // "count"}]}. A source that does not compile is answered 422 with the check's diagnostics
 // (check_api.h); anything else the store refuses, 422 with its message. Unknown rule: 404.
+// Order matters: a notification names the first of the user's rules that matched, and the
+// stores keep the rules in the order given (the file's order, PostgreSQL's row ids); an order
+// that does not name each rule exactly once is answered 422 and changes nothing.
 // REQUIRES: the caller gives each call exclusive use of `store` (stores are not thread-safe).
 #pragma once
 

@@ -2,22 +2,19 @@
 // session's CSRF token.
 //
 // Ids and tokens are 52 random characters from the OS's CSPRNG (prefs::random_token), 260
-// bits. The table is keyed by a SHA-256 digest of the id, and the stored digest is compared in
-// constant time, so neither the lookup nor the comparison reveal how much of a guessed id was
-// right. A session ends after `lifetime` or when removed (sign-out). Sessions live in this
-// process's memory: a restart signs everyone out, and several web instances need a load
-// balancer that keeps a client on one instance. Thread-safe.
+// bits. A store keeps only the SHA-256 digest of an id, never the id itself, and compares the
+// stored digest in constant time, so neither a look at the store nor the timing of a lookup
+// reveals a usable id. A session ends after the store's lifetime or when removed (sign-out).
+//
+// Two stores: MemorySessionStore (this process; a restart signs everyone out) and
+// RedisSessionStore (shared by every web instance using the Redis). Both are thread-safe.
 #pragma once
 
-#include <chrono>
-#include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
-#include "core/clock.h"
+#include "core/result.h"
 
 namespace fmn::web {
 
@@ -33,26 +30,20 @@ struct NewSession {
 
 class SessionStore {
  public:
-  explicit SessionStore(std::chrono::seconds lifetime = std::chrono::hours(12),
-                        Clock& clock = SystemClock::instance());
+  virtual ~SessionStore() = default;
 
-  NewSession create(std::string user);
+  // Errors: kIo when a shared store cannot be reached.
+  virtual Result<NewSession> create(std::string user) = 0;
   // The live session with this id, or nullopt.
-  std::optional<Session> find(std::string_view id);
-  void remove(std::string_view id);
-  size_t size() const;
-
- private:
-  struct Entry {
-    std::string id_digest;
-    Session session;
-    std::chrono::steady_clock::time_point expires;
-  };
-
-  const std::chrono::seconds lifetime_;
-  Clock& clock_;
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, Entry> by_digest_;
+  virtual Result<std::optional<Session>> find(std::string_view id) = 0;
+  virtual Result<bool> remove(std::string_view id) = 0;
 };
+
+// A fresh session for `user`: a new id and CSRF token.
+NewSession new_session(std::string user);
+// False for what cannot be an id new_session() made: no store needs to look it up.
+bool well_formed_session_id(std::string_view id);
+// The SHA-256 of `id` in hex: what stores keep instead of the id.
+std::string session_id_digest(std::string_view id);
 
 }  // namespace fmn::web

@@ -18,6 +18,11 @@ std::string cookie(std::string_view value, bool secure, std::string_view extra) 
 
 }  // namespace
 
+HttpResponse sessions_unavailable(const Error& error) {
+  log::warn("web_sessions_unavailable", {{"error", error.message}});
+  return json_error(503, "sessions are unavailable; try again shortly");
+}
+
 HttpResponse session_json(const Session& session) {
   JsonBuffer buffer;
   JsonWriter w(buffer);
@@ -32,14 +37,15 @@ HttpResponse session_json(const Session& session) {
 
 HttpResponse start_session(SessionStore& sessions, std::string user, bool secure_cookie) {
   log::info("web_sign_in", {{"user", user}});
-  NewSession created = sessions.create(std::move(user));
-  HttpResponse response = session_json(created.session);
-  response.headers.emplace_back("Set-Cookie", cookie(created.id, secure_cookie, ""));
+  Result<NewSession> created = sessions.create(std::move(user));
+  if (!created) return sessions_unavailable(created.error());
+  HttpResponse response = session_json(created->session);
+  response.headers.emplace_back("Set-Cookie", cookie(created->id, secure_cookie, ""));
   return response;
 }
 
 HttpResponse end_session(SessionStore& sessions, std::string_view id, bool secure_cookie) {
-  sessions.remove(id);
+  if (auto removed = sessions.remove(id); !removed) return sessions_unavailable(removed.error());
   HttpResponse response{204, "application/json", "", {}};
   response.headers.emplace_back("Set-Cookie", cookie("", secure_cookie, "; Max-Age=0"));
   return response;

@@ -22,6 +22,9 @@ inline constexpr std::string_view kSessionCookie = "fmn_session";
 
 HttpResponse start_session(SessionStore& sessions, std::string user, bool secure_cookie);
 
+// 503 for a session store that failed (a shared store unreachable); logs why.
+HttpResponse sessions_unavailable(const Error& error);
+
 // {"user", "csrf_token"} of a live session.
 HttpResponse session_json(const Session& session);
 

@@ -1,15 +1,22 @@
 #include "web/web_app.h"
 
+#include <algorithm>
 #include <chrono>
 
+#include "core/log.h"
+#include "core/query_string.h"
 #include "core/secret_equal.h"
 #include "prefs/dsl_rule_validator.h"
 #include "web/check_api.h"
 #include "web/confirm_page.h"
 #include "web/history_api.h"
 #include "web/json_body.h"
+#include "web/memory_pending_sign_ins.h"
+#include "web/memory_session_store.h"
 #include "web/oidc_sign_in.h"
 #include "web/preview_api.h"
+#include "web/redis_pending_sign_ins.h"
+#include "web/redis_session_store.h"
 #include "web/rule_templates.h"
 #include "web/rules_api.h"
 #include "web/sign_in.h"
@@ -55,9 +62,17 @@ WebApp::WebApp(WebAppConfig config, std::unique_ptr<prefs::PreferenceStore> stor
     : config_(std::move(config)),
       store_(std::move(store)),
       compiler_(std::move(compiler)),
-      pending_sign_ins_(config_.pending_sign_ins),
       confirmation_limits_(config_.confirmation_limits),
-      test_limits_(config_.test_limits) {}
+      test_limits_(config_.test_limits) {
+  if (config_.redis) {
+    auto redis = std::make_shared<sinks::SharedRedisConnection>(*config_.redis);
+    sessions_ = std::make_unique<RedisSessionStore>(redis);
+    pending_sign_ins_ = std::make_unique<RedisPendingSignIns>(redis, config_.pending_sign_ins);
+  } else {
+    sessions_ = std::make_unique<MemorySessionStore>();
+    pending_sign_ins_ = std::make_unique<MemoryPendingSignIns>(config_.pending_sign_ins);
+  }
+}
 
 WebApp::~WebApp() {
   if (server_) server_->stop();
@@ -79,7 +94,7 @@ HttpResponse WebApp::handle(const HttpRequest& request) {
     return confirm_page(*store_, request, now_unix());
   }
   if (config_.oidc && (path == "/oidc/login" || path == config_.oidc_callback_path)) {
-    const OidcSignIn oidc{*config_.oidc, pending_sign_ins_, sessions_, config_.secure_cookies};
+    const OidcSignIn oidc{*config_.oidc, *pending_sign_ins_, *sessions_, config_.secure_cookies};
     if (path == config_.oidc_callback_path) {
       HttpResponse response = oidc_callback(oidc, request);
       if (response.status >= 400 && response.status < 500) counters_.oidc_refused.fetch_add(1);
@@ -105,13 +120,15 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
   const std::string_view method = request.method;
   if (rest == "/session/demo" && method == "POST") {
     std::lock_guard lock(store_mu_);
-    return demo_sign_in({config_.demo_sign_in, loopback_, config_.secure_cookies}, sessions_,
+    return demo_sign_in({config_.demo_sign_in, loopback_, config_.secure_cookies}, *sessions_,
                         *store_, request);
   }
   if (rest == "/session/options" && method == "GET") return sign_in_options();
   if (rest == "/templates" && method == "GET") return rule_templates_json();  // nobody's data
   const std::string_view id = request.cookie(kSessionCookie);
-  const std::optional<Session> session = sessions_.find(id);
+  Result<std::optional<Session>> found = sessions_->find(id);
+  if (!found) return sessions_unavailable(found.error());
+  const std::optional<Session>& session = *found;
   if (!session) {
     counters_.unauthenticated.fetch_add(1, std::memory_order_relaxed);
     return json_error(401, "sign in first");
@@ -122,7 +139,7 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
   }
   if (rest == "/session") {
     if (method == "GET") return session_json(*session);
-    if (method == "DELETE") return end_session(sessions_, id, config_.secure_cookies);
+    if (method == "DELETE") return end_session(*sessions_, id, config_.secure_cookies);
     return json_error(405, "method not allowed");
   }
   if (rest == "/check") {
@@ -150,16 +167,49 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
   }
   if (rest == "/destinations" || rest.starts_with("/destinations/")) {
     std::lock_guard lock(store_mu_);
-    const DestinationsContext context{*store_,
-                                      config_.send_confirmation,
-                                      confirmation_limits_,
-                                      config_.send_test,
-                                      test_limits_,
-                                      config_.public_url,
-                                      now_unix()};
-    return destinations_api(context, session->user, rest.substr(13), request);
+    return destinations_api(destinations_context(), session->user, rest.substr(13), request);
   }
+  if (rest.starts_with("/users/")) return admin_read(*session, request, rest.substr(7));
   return json_error(404, "not found");
+}
+
+DestinationsContext WebApp::destinations_context() {
+  return {*store_,
+          config_.send_confirmation,
+          confirmation_limits_,
+          config_.send_test,
+          test_limits_,
+          config_.public_url,
+          now_unix()};
+}
+
+// Reuses the user's own GET handlers with the named user: a GET only reads, whoever it is for.
+HttpResponse WebApp::admin_read(const Session& session, const HttpRequest& request,
+                                std::string_view rest) {
+  const bool admin =
+      std::find(config_.admins.begin(), config_.admins.end(), session.user) != config_.admins.end();
+  if (!admin || request.method != "GET") {
+    counters_.admin_refused.fetch_add(1, std::memory_order_relaxed);
+    log::warn("web_admin_refused", {{"user", session.user}, {"method", request.method}});
+    return json_error(403, admin ? "admins may only read other users' preferences"
+                                 : "only admins may read other users' preferences");
+  }
+  const size_t slash = rest.find('/');
+  const std::string whose = url_decode(rest.substr(0, slash));
+  const std::string_view what =
+      slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  if (what != "rules" && what != "destinations" && what != "history") {
+    return json_error(404, "not found");
+  }
+  counters_.admin_reads.fetch_add(1, std::memory_order_relaxed);
+  log::info("web_admin_read", {{"admin", session.user}, {"user", whose}, {"what", what}});
+  if (what == "history") {
+    if (!config_.history) return json_error(503, "no delivery history is kept");
+    return history_api(*config_.history, whose, request);
+  }
+  std::lock_guard lock(store_mu_);
+  if (what == "rules") return rules_api(*store_, *compiler_, whose, "", request);
+  return destinations_api(destinations_context(), whose, "", request);
 }
 
 // A preview runs with the user's stored parameters, read under the store's lock; the scan

@@ -16,12 +16,15 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "dsl/rule_compiler.h"
 #include "prefs/preference_store.h"
 #include "sinks/delivery_history.h"
 #include "sinks/recent_messages.h"
+#include "sinks/redis_connection.h"
 #include "web/confirmation_limits.h"
 #include "web/destinations_api.h"
 #include "web/http_server.h"
@@ -35,6 +38,10 @@ namespace fmn::web {
 struct WebAppConfig {
   std::string public_url{kDefaultPublicUrl};  // where links in notifications point
   std::string unsubscribe_secret;             // HMAC key of unsubscribe links
+  // Users who may read (only read) another user's rules, destinations and history:
+  // GET /api/v1/users/<user>/rules|destinations|history. Each read is logged (web_admin_read:
+  // admin, user, what) and counted; anyone else is answered 403, and so is any other method.
+  std::vector<std::string> admins;
   bool demo_sign_in = false;  // POST /api/v1/session/demo; refused unless on loopback
   bool secure_cookies = true;
   // Sends new destinations their confirmation request (destinations_api.h); none: adding a
@@ -50,6 +57,9 @@ struct WebAppConfig {
   std::shared_ptr<oidc::OidcClient> oidc;
   std::string oidc_callback_path = "/oidc/callback";  // the path of the client's redirect_uri
   PendingSignInsConfig pending_sign_ins;
+  // Where sessions and pending sign-ins live: in Redis, shared by every web instance using it
+  // (redis_session_store.h, redis_pending_sign_ins.h); none: in this process's memory.
+  std::optional<sinks::RedisConfig> redis;
   // The recent messages previews run over (preview_api.h); none: previews are answered 503.
   std::shared_ptr<const sinks::RecentMessages> recent;
 };
@@ -61,6 +71,8 @@ struct WebCounters {
   std::atomic<uint64_t> unsubscribe_refused{0};  // links whose signature did not match
   std::atomic<uint64_t> unsubscribes{0};         // deliveries stopped by a valid link
   std::atomic<uint64_t> oidc_refused{0};         // OpenID Connect callbacks answered 4xx
+  std::atomic<uint64_t> admin_reads{0};          // another user's data read by an admin
+  std::atomic<uint64_t> admin_refused{0};        // /api/v1/users/ requests refused (403)
 };
 
 class WebApp {
@@ -83,13 +95,18 @@ class WebApp {
   HttpResponse api(const HttpRequest& request, std::string_view rest);
   HttpResponse sign_in_options() const;
   HttpResponse preview(const std::string& user, const HttpRequest& request);
+  // /api/v1/users/<user>/<what>: an admin's read of another user's data.
+  HttpResponse admin_read(const Session& session, const HttpRequest& request,
+                          std::string_view rest);
+  // The destinations API's context for this request.
+  DestinationsContext destinations_context();
 
   const WebAppConfig config_;
   std::mutex store_mu_;  // one request at a time uses store_
   std::unique_ptr<prefs::PreferenceStore> store_;
   std::shared_ptr<dsl::RuleCompiler> compiler_;
-  SessionStore sessions_;
-  PendingSignIns pending_sign_ins_;
+  std::unique_ptr<SessionStore> sessions_;
+  std::unique_ptr<PendingSignIns> pending_sign_ins_;
   ConfirmationLimits confirmation_limits_;
   TestNotificationLimits test_limits_;
   WebCounters counters_;

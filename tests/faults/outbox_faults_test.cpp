@@ -1,6 +1,7 @@
 // The durable outbox against the real fmn-pipeline: kill -9 right after a burst, with the SMTP
 // server down, then a restart — every notification the pipeline had accepted arrives exactly
-// once, from the outbox alone (the bus does not bring the burst again).
+// once, from the outbox alone (the bus does not bring the burst again); dead letters, listed
+// and replayed by the operator.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -32,20 +33,48 @@ Result<std::set<std::string>> play_watched(test::ZmqPublisher& bus) {
   return expected;
 }
 
+// Redis, an SMTP server and the bus, each on a free port.
+struct Servers {
+  Result<test::RedisServer> redis;
+  Result<test::SmtpServer> smtp;
+  Result<test::ZmqPublisher> bus;
+};
+
+Servers start_servers(const test::RedisOptions& redis = {}) {
+  return {test::RedisServer::start(redis), test::SmtpServer::start(), test::ZmqPublisher::start()};
+}
+
+// Why one of `servers` did not start; empty when all did.
+std::string failure(const Servers& servers) {
+  if (!servers.redis) return servers.redis.error().message;
+  if (!servers.smtp) return servers.smtp.error().message;
+  if (!servers.bus) return servers.bus.error().message;
+  return "";
+}
+
+// fmn-pipeline with `prefs`, on `servers`.
+Result<PipelineProcess> start_pipeline(Servers& servers, std::string prefs) {
+  return PipelineProcess::start(
+      {std::move(prefs), servers_config(servers.bus->endpoint(), servers.smtp->url(),
+                                        test::loopback_address(servers.redis->port()))});
+}
+
+// Waits until the pipeline counts `count` email dead letters.
+test::Status wait_dead_letters(const PipelineProcess& pipeline, double count) {
+  return pipeline.wait_metric(
+      "fmn_outbox_dead_letters_total", "sink=\"email\"", [&](double v) { return v >= count; },
+      120s);
+}
+
 TEST(OutboxFaults, KillNineAfterABurstWithSmtpDownDeliversEachNotificationOnceAfterRestart) {
   test::RedisOptions durable;
   durable.appendonly = true;
-  auto redis = test::RedisServer::start(durable);
-  ASSERT_TRUE(redis.ok()) << redis.error().message;
-  auto smtp = test::SmtpServer::start();
-  ASSERT_TRUE(smtp.ok()) << smtp.error().message;
-  auto bus = test::ZmqPublisher::start();
-  ASSERT_TRUE(bus.ok()) << bus.error().message;
+  auto servers = start_servers(durable);
+  ASSERT_EQ(failure(servers), "");
+  auto& [redis, smtp, bus] = servers;
   ASSERT_TRUE(smtp->stop().ok());  // down: connections are refused
 
-  auto pipeline = PipelineProcess::start(
-      {one_user_prefs(kWatchedRule, "{ to = \"email\" }"),
-       servers_config(bus->endpoint(), smtp->url(), test::loopback_address(redis->port()))});
+  auto pipeline = start_pipeline(servers, one_user_prefs(kWatchedRule, "{ to = \"email\" }"));
   ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
   auto played = play_watched(*bus);
   ASSERT_TRUE(played.ok()) << played.error().message;
@@ -79,12 +108,9 @@ TEST(OutboxFaults, KillNineAfterABurstWithSmtpDownDeliversEachNotificationOnceAf
 // server refuses one of them for good. Only that one's notifications become dead letters, the
 // other's are all delivered, and the operator can list them.
 TEST(OutboxFaults, OneRecipientRefusedForGoodIsADeadLetterAndTheRestOfItsBatchIsDelivered) {
-  auto redis = test::RedisServer::start();
-  ASSERT_TRUE(redis.ok()) << redis.error().message;
-  auto smtp = test::SmtpServer::start();
-  ASSERT_TRUE(smtp.ok()) << smtp.error().message;
-  auto bus = test::ZmqPublisher::start();
-  ASSERT_TRUE(bus.ok()) << bus.error().message;
+  auto servers = start_servers();
+  ASSERT_EQ(failure(servers), "");
+  auto& [redis, smtp, bus] = servers;
   const std::string refused = "refused-bob@example.org";
   const std::string prefs = one_user_prefs(kWatchedRule, "{ to = \"email\" }") +
                             "[[users]]\nname = \"bob\"\n"
@@ -93,17 +119,14 @@ TEST(OutboxFaults, OneRecipientRefusedForGoodIsADeadLetterAndTheRestOfItsBatchIs
                             "\"\n"
                             "[[users.rules]]\nname = \"watched\"\nsource = '" +
                             kWatchedRule + "'\ndeliver = [{ to = \"email\" }]\n";
-  auto pipeline = PipelineProcess::start(
-      {prefs, servers_config(bus->endpoint(), smtp->url(), test::loopback_address(redis->port()))});
+  auto pipeline = start_pipeline(servers, prefs);
   ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
   auto played = play_watched(*bus);
   ASSERT_TRUE(played.ok()) << played.error().message;
   const std::set<std::string>& expected = played.value();
 
   const auto count = static_cast<double>(expected.size());
-  auto dead = pipeline->wait_metric(
-      "fmn_outbox_dead_letters_total", "sink=\"email\"", [&](double v) { return v >= count; },
-      120s);
+  auto dead = wait_dead_letters(*pipeline, count);
   ASSERT_TRUE(dead.ok()) << dead.error().message;
   auto mail = smtp->wait_for_mail(expected.size(), 120s);
   ASSERT_TRUE(mail.ok()) << mail.error().message << "\n" << pipeline->log_text();
@@ -127,6 +150,47 @@ TEST(OutboxFaults, OneRecipientRefusedForGoodIsADeadLetterAndTheRestOfItsBatchIs
   for (const test::ReceivedMail& m : all.value()) {
     EXPECT_EQ(m.rcpt_to, std::vector<std::string>{"ralph@example.org"});
   }
+  EXPECT_EQ(describe(received_ids(all.value())), describe(once_each(expected)));
+}
+
+// The SMTP server refuses every message for a while: each notification becomes a dead letter.
+// Once it accepts again, the operator replays them: each arrives once, and the dead letters are
+// gone.
+TEST(OutboxFaults, DeadLettersReplayedOnceTheServerAcceptsAreDeliveredOnceEach) {
+  auto servers = start_servers();
+  ASSERT_EQ(failure(servers), "");
+  auto& [redis, smtp, bus] = servers;
+  ASSERT_TRUE(smtp->set_mode(test::SmtpMode::kRefuseData).ok());
+  auto pipeline = start_pipeline(servers, one_user_prefs(kWatchedRule, "{ to = \"email\" }"));
+  ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+  auto played = play_watched(*bus);
+  ASSERT_TRUE(played.ok()) << played.error().message;
+  const std::set<std::string>& expected = played.value();
+  auto dead = wait_dead_letters(*pipeline, static_cast<double>(expected.size()));
+  ASSERT_TRUE(dead.ok()) << dead.error().message;
+  auto none = smtp->received();
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+
+  ASSERT_TRUE(smtp->set_mode(test::SmtpMode::kAccept).ok());
+  auto replayed = pipeline->admin_post("/dead-letters/replay?user=ralph");
+  ASSERT_TRUE(replayed.ok()) << replayed.error().message;
+  EXPECT_EQ(replayed.value(), "email\t" + std::to_string(expected.size()) + " dead letters, " +
+                                  std::to_string(expected.size()) + " notifications replayed\n");
+  auto mail = smtp->wait_for_mail(expected.size(), 120s);
+  ASSERT_TRUE(mail.ok()) << mail.error().message << "\n" << pipeline->log_text();
+  EXPECT_TRUE(wait_notifications(*redis, "email", 0, 60s)) << pipeline->log_text();
+  auto left = pipeline->admin_text("/dead-letters");
+  ASSERT_TRUE(left.ok());
+  EXPECT_EQ(left.value(), "");
+  // A second replay finds nothing.
+  auto again = pipeline->admin_post("/dead-letters/replay");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again.value(), "email\t0 dead letters, 0 notifications replayed\n");
+  ASSERT_TRUE(pipeline->terminate().ok());
+
+  auto all = smtp->received();
+  ASSERT_TRUE(all.ok());
   EXPECT_EQ(describe(received_ids(all.value())), describe(once_each(expected)));
 }
 

@@ -17,9 +17,13 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
-test::HttpReply admin_get(int port, const std::string& path) {
+test::HttpReply admin_request(const std::string& method, int port, const std::string& path) {
   return test::http_request(
-      "GET", "http://" + std::string(test::kLoopback) + ":" + std::to_string(port) + path);
+      method, "http://" + std::string(test::kLoopback) + ":" + std::to_string(port) + path);
+}
+
+test::HttpReply admin_get(int port, const std::string& path) {
+  return admin_request("GET", port, path);
 }
 
 }  // namespace
@@ -82,6 +86,15 @@ Result<std::string> PipelineProcess::admin_text(const std::string& path) const {
   auto response = admin_get(admin_port_, path);
   if (response.status != 200) {
     return Error{ErrorCode::kIo, "admin " + path + ": no 200 answer"};
+  }
+  return response.body;
+}
+
+Result<std::string> PipelineProcess::admin_post(const std::string& path) const {
+  auto response = admin_request("POST", admin_port_, path);
+  if (response.status != 200) {
+    return Error{ErrorCode::kIo, "admin POST " + path + ": answered " +
+                                     std::to_string(response.status) + ": " + response.body};
   }
   return response.body;
 }

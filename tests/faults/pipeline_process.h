@@ -46,6 +46,9 @@ class PipelineProcess {
   std::string metrics_text() const;
   // The body of GET `path` on the admin listener; an error when it does not answer 200.
   Result<std::string> admin_text(const std::string& path) const;
+  // The body of POST `path` (no body) on the admin listener; an error when it does not answer
+  // 200.
+  Result<std::string> admin_post(const std::string& path) const;
   // The HTTP status of /readyz (0 when the endpoint does not answer).
   int readiness() const;
   std::string log_text() const { return test::read_log(dir_.path() / "pipeline.log"); }

@@ -11,6 +11,7 @@
 #include "tests/sinks/notification_fixture.h"
 #include "tests/sinks/recording_sink.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/tcp_proxy.h"
 
 namespace fmn::sinks {
 namespace {
@@ -38,11 +39,13 @@ class OutboxTest : public ::testing::Test {
     std::printf("Redis at %s\n", redis_->url().c_str());
   }
   std::unique_ptr<RedisOutbox> open(std::string consumer, std::chrono::milliseconds idle = 1h,
-                                    int max_deliveries = 5, std::string_view kind = "email") {
+                                    int max_deliveries = 5, std::string_view kind = "email",
+                                    int port = 0, size_t dead_letters_max = 100'000) {
     RedisConfig config;
     config.host = redis_->host();
-    config.port = redis_->port();
-    auto outbox = RedisOutbox::open(config, kind, {std::move(consumer), max_deliveries, idle});
+    config.port = port != 0 ? port : redis_->port();
+    auto outbox = RedisOutbox::open(
+        config, kind, {std::move(consumer), max_deliveries, idle, dead_letters_max, 24h});
     if (!outbox) ADD_FAILURE() << outbox.error().message;
     return outbox ? std::move(outbox).value() : nullptr;
   }
@@ -79,6 +82,90 @@ TEST_F(OutboxTest, AnEntryStaysUntilRemovedAndARestartTakesItsOwnBack) {
   EXPECT_EQ(taken[1].address, "alice@example.org");
   ASSERT_TRUE(restarted->remove(std::vector<std::string>{recovery->entries[0].id}).ok());
   EXPECT_EQ(size(*restarted), 0u);
+}
+
+TEST_F(OutboxTest, AnAppendWhoseReplyWasLostIsWrittenOnce) {
+  auto proxy = test::TcpProxy::start(redis_->port());
+  ASSERT_TRUE(proxy.ok()) << proxy.error().message;
+  auto outbox = open("instance-a", 1h, 5, "email", (*proxy)->port());
+  ASSERT_NE(outbox, nullptr);
+  ASSERT_TRUE(outbox->append(numbered(1)).ok());
+  // Redis runs the next transaction, but its reply never reaches the outbox.
+  (*proxy)->drop_next_reply();
+  auto id = outbox->append(numbered(2));
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  EXPECT_EQ((*proxy)->dropped(), 1);
+  EXPECT_EQ(size(*open("observer")), 2u);
+  // The id is the entry's own: removing it leaves the first entry alone.
+  ASSERT_TRUE(outbox->remove(std::vector<std::string>{*id}).ok());
+  auto recovery = open("instance-a")->recover();
+  ASSERT_TRUE(recovery.ok()) << recovery.error().message;
+  ASSERT_EQ(recovery->entries.size(), 1u);
+  EXPECT_EQ(recovery->entries[0].notifications.size(), 1u);
+}
+
+// Gives up `count` notifications (`user`'s) as the sink worker does: one entry, removed with its
+// notifications written to the dead letters.
+void give_up(RedisOutbox& outbox, int count, const std::string& user) {
+  auto batch = numbered(count);
+  for (Notification& n : batch) n.user = user;
+  auto id = outbox.append(batch);
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  std::vector<DeadLetter> dead;
+  for (const Notification& n : batch) dead.push_back({n, "refused (550): no such user", *id});
+  ASSERT_TRUE(outbox.remove(std::vector<std::string>{*id}, dead).ok());
+}
+
+TEST_F(OutboxTest, DeadLettersAreKeptUpToTheirCountAndAge) {
+  auto outbox = open("instance-a", 1h, 5, "email", 0, 3);
+  give_up(*outbox, 5, "bob");
+  EXPECT_EQ(outbox->dead_letters().value(), 3u);  // the oldest two went at once
+  auto kept = outbox->list_dead_letters("", 10);
+  ASSERT_TRUE(kept.ok());
+  ASSERT_EQ(kept->size(), 3u);
+  EXPECT_EQ(outbox->dead_lettered_total(), 5u);
+
+  const auto now = std::chrono::system_clock::now();
+  ASSERT_TRUE(outbox->trim_dead_letters(now).ok());
+  EXPECT_EQ(outbox->dead_letters().value(), 3u);  // none a day old yet
+  ASSERT_TRUE(outbox->trim_dead_letters(now + 25h).ok());
+  EXPECT_EQ(outbox->dead_letters().value(), 0u);
+}
+
+TEST_F(OutboxTest, DeadLettersAreReadBackOldestFirstAndDeletedOnceReplayed) {
+  auto outbox = open("instance-a");
+  give_up(*outbox, 2, "bob");
+  give_up(*outbox, 1, "alice");
+  give_up(*outbox, 1, "bob");
+  size_t undecodable = 0;
+  auto bobs = outbox->read_dead_letters("bob", 10, undecodable);
+  ASSERT_TRUE(bobs.ok()) << bobs.error().message;
+  ASSERT_EQ(bobs->size(), 3u);
+  EXPECT_EQ(undecodable, 0u);
+  EXPECT_EQ((*bobs)[0].notifications.at(0).message->msg_id, "2024-outbox-0");
+  EXPECT_EQ((*bobs)[1].notifications.at(0).message->msg_id, "2024-outbox-1");
+  EXPECT_EQ((*bobs)[2].notifications.at(0).user, "bob");
+  auto first = outbox->read_dead_letters("", 1, undecodable);
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].id, (*bobs)[0].id);
+
+  std::vector<std::string> ids;
+  for (const ReplayableDeadLetter& d : *bobs) ids.push_back(d.id);
+  ASSERT_TRUE(outbox->delete_dead_letters(ids).ok());
+  auto left = outbox->list_dead_letters("", 10);
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ((*left)[0].user, "alice");
+}
+
+TEST_F(OutboxTest, AUsersDeadLettersAreFoundBehindAPageOfOthers) {
+  auto outbox = open("instance-a");
+  give_up(*outbox, 1, "bob");
+  give_up(*outbox, 1500, "alice");  // more than a page of the listing's scan
+  auto bobs = outbox->list_dead_letters("bob", 10);
+  ASSERT_TRUE(bobs.ok()) << bobs.error().message;
+  ASSERT_EQ(bobs->size(), 1u);
+  EXPECT_EQ((*bobs)[0].user, "bob");
+  EXPECT_EQ(outbox->list_dead_letters("", 2000)->size(), 1501u);
 }
 
 TEST_F(OutboxTest, AnotherInstanceTakesADeadInstancesEntriesOnlyOnceIdleLongEnough) {

@@ -50,6 +50,36 @@ TEST(AdminServer, ServesMetricsHealthAndReadiness) {
   server.stop();
 }
 
+TEST(AdminServer, ReplaysDeadLettersOnAPostNotSentByABrowser) {
+  metrics::Registry registry;
+  std::vector<std::pair<std::string, size_t>> replays;
+  DeadLetterActions actions;
+  actions.list = [](const std::string&) -> Result<std::string> { return std::string(); };
+  actions.replay = [&](const std::string& user, size_t limit) -> Result<std::string> {
+    replays.emplace_back(user, limit);
+    return std::string("email\t1 dead letters, 1 notifications replayed\n");
+  };
+  AdminServer server(registry, {}, {}, actions);
+  ASSERT_TRUE(server.listen("127.0.0.1", 0).ok());
+  server.serve();
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.port());
+
+  EXPECT_EQ(get(server, "/dead-letters/replay").status, 405);  // a GET changes nothing
+  EXPECT_EQ(test::http_request("POST", base + "/dead-letters/replay",
+                               {"Origin: https://elsewhere.example.org"})
+                .status,
+            403);
+  EXPECT_EQ(test::http_request("POST", base + "/dead-letters/replay?limit=many").status, 400);
+  EXPECT_TRUE(replays.empty());
+
+  const test::HttpReply all = test::http_request("POST", base + "/dead-letters/replay");
+  EXPECT_EQ(all.status, 200);
+  EXPECT_EQ(all.body, "email\t1 dead letters, 1 notifications replayed\n");
+  EXPECT_EQ(test::http_request("POST", base + "/dead-letters/replay?user=bob&limit=5").status, 200);
+  server.stop();
+  EXPECT_EQ(replays, (std::vector<std::pair<std::string, size_t>>{{"", 1000}, {"bob", 5}}));
+}
+
 TEST(AdminServer, RefusesAPortAnotherServerListensOn) {
   metrics::Registry registry;
   AdminServer first(registry, {});

@@ -142,6 +142,39 @@ TEST(RecordedSink, RecordsDigestItemsPendingThenSentWhenTheDigestGoesOut) {
   ASSERT_EQ(chain.sink.digests.size(), 1u);
 }
 
+// Sends each item of a digest on its own, as the webhook sink does.
+class RequestPerItemSink : public RefusingSink {
+ public:
+  void deliver_digest(const sinks::Digest& digest,
+                      std::span<sinks::NotificationSettled> settled) override {
+    deliver_confirmed(digest.items, settled);
+  }
+};
+
+TEST(RecordedSink, EachItemOfADigestIsRecordedWithItsOwnOutcome) {
+  auto history = std::make_shared<sinks::MemoryDeliveryHistory>();
+  HistoryRecorder recorder(history);
+  RequestPerItemSink sink;
+  RecordedSink recorded(sink, RecordedSink::Records::kOutcomes, recorder);
+  sinks::Digest digest;
+  digest.items = {numbered(1), numbered(2, kRefused)};
+  std::vector<std::string> passed_on;
+  std::vector<sinks::NotificationSettled> settled;
+  for (int i = 0; i < 2; ++i) {
+    settled.emplace_back([&](std::string_view failure) { passed_on.emplace_back(failure); });
+  }
+  recorded.deliver_digest(digest, settled);
+  recorder.stop();
+  EXPECT_EQ(passed_on, (std::vector<std::string>{"", "refused (550): no such user"}));
+  auto records = history->recent("bowlofeggs", 0, 10);
+  ASSERT_TRUE(records.ok());
+  ASSERT_EQ(records->size(), 2u);
+  EXPECT_EQ((*records)[0].msg_id, "2024-item-2");  // newest first
+  EXPECT_EQ((*records)[0].status, DeliveryStatus::kFailed);
+  EXPECT_EQ((*records)[0].detail, "refused (550): no such user");
+  EXPECT_EQ((*records)[1].status, DeliveryStatus::kSent);
+}
+
 // A history whose writes wait until the test opens the gate.
 class GatedHistory : public sinks::MemoryDeliveryHistory {
  public:

@@ -116,6 +116,7 @@ listen = "0.0.0.0:8081"
 [web]
 header_timeout_seconds = 2.5
 idle_timeout_seconds = 30
+admins = ["kevin", "ralph"]
 
 [admin]
 listen = "127.0.0.1:9191"
@@ -164,6 +165,7 @@ crl = "/var/cache/fedmsg/crl.pem"
   EXPECT_EQ(c.admin_listen, "127.0.0.1:9191");
   EXPECT_EQ(milliseconds(c.web_header_timeout_seconds), std::chrono::milliseconds(2500));
   EXPECT_EQ(milliseconds(c.web_idle_timeout_seconds), std::chrono::milliseconds(30000));
+  EXPECT_EQ(c.web_admins, (std::vector<std::string>{"kevin", "ralph"}));
   EXPECT_EQ(c.log_level, "debug");
   EXPECT_EQ(c.log_format, "json");
   EXPECT_EQ(c.progress_seconds, 2.5);

@@ -17,12 +17,12 @@ class RecordingSink : public Sink {
   void deliver(std::span<const Notification> batch) override {
     single.insert(single.end(), batch.begin(), batch.end());
   }
-  void deliver_digest(const Digest& digest, DigestSettled settled) override {
+  void deliver_digest(const Digest& digest, std::span<NotificationSettled> settled) override {
     digests.push_back(digest);
     if (hold_digests) {
-      unsettled.push_back(std::move(settled));
+      unsettled.push_back(Settled::all_of(settled));
     } else {
-      settled();
+      for (NotificationSettled& s : settled) s();
     }
   }
   void deliver_confirmed(std::span<const Notification> batch,
@@ -41,7 +41,7 @@ class RecordingSink : public Sink {
   bool hold_digests = false, hold_notifications = false;
   std::vector<Notification> single;
   std::vector<Digest> digests;
-  std::vector<DigestSettled> unsettled;
+  std::vector<Settled> unsettled;  // each stands for every item of its digest
   std::vector<NotificationSettled> unconfirmed;
   int ticks = 0;
 };

@@ -138,13 +138,30 @@ TEST_F(WebhookSinkUnitTest, ADigestIsSettledOnceEveryItemIs) {
   (*script_)[kUp] = {500};
   Digest digest;
   digest.items = {to(kUp, "a"), to(kUp, "b")};
-  bool settled = false;
-  sink_->deliver_digest(digest, [&] { settled = true; });
-  EXPECT_FALSE(settled);
+  int settled = 0;
+  std::vector<NotificationSettled> each(2, [&] { ++settled; });
+  sink_->deliver_digest(digest, each);
+  EXPECT_EQ(settled, 0);
   clock_.advance(1s);
   sink_->tick();
-  EXPECT_TRUE(settled);
+  EXPECT_EQ(settled, 2);
   EXPECT_EQ(sink_->counters().delivered.load(), 2u);
+}
+
+TEST_F(WebhookSinkUnitTest, EachItemOfADigestSettlesWithItsOwnOutcome) {
+  (*script_)[kUp] = {404};  // the first item is refused for good, the second accepted
+  Digest digest;
+  digest.items = {to(kUp, "a"), to(kUp, "b")};
+  std::vector<std::string> outcomes(2, "unsettled");
+  std::vector<NotificationSettled> each;
+  for (std::string& outcome : outcomes) {
+    each.emplace_back([&outcome](std::string_view failure) { outcome = failure; });
+  }
+  sink_->deliver_digest(digest, each);
+  EXPECT_NE(outcomes[0].find("404"), std::string::npos) << outcomes[0];
+  EXPECT_EQ(outcomes[1], "");  // delivered
+  EXPECT_EQ(sink_->counters().delivered.load(), 1u);
+  EXPECT_EQ(sink_->counters().failed.load(), 1u);
 }
 
 }  // namespace

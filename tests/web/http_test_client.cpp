@@ -55,6 +55,14 @@ HttpReply http_request(const std::string& method, const std::string& url,
   return reply;
 }
 
+std::string json_string_member(const std::string& body, const std::string& key) {
+  const std::string start = "\"" + key + "\":\"";
+  const size_t at = body.find(start);
+  if (at == std::string::npos) return {};
+  const size_t from = at + start.size();
+  return body.substr(from, body.find('"', from) - from);
+}
+
 SignedIn demo_sign_in(const std::string& base, const std::string& user) {
   const HttpReply r =
       http_request("POST", base + "/api/v1/session/demo", {"Content-Type: application/json"},

@@ -20,6 +20,10 @@ struct HttpReply {
 HttpReply http_request(const std::string& method, const std::string& url,
                        const std::vector<std::string>& headers = {}, const std::string& body = "");
 
+// The value of the first string member `key` in a JSON `body` ("" when there is none); for
+// flat answers whose strings hold no escaped quotes.
+std::string json_string_member(const std::string& body, const std::string& key);
+
 // The headers a signed-in client sends: "Cookie: fmn_session=..." and "X-CSRF-Token: ...".
 struct SignedIn {
   std::string cookie, csrf;

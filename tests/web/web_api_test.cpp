@@ -111,6 +111,56 @@ TEST_F(WebApi, RulesAreAddedEditedDisabledAndDeleted) {
   EXPECT_EQ(http_request("DELETE", rules + "/koji%20builds", as_ralph).status, 404);
 }
 
+TEST_F(WebApi, RulesAreReorderedAndTheFileKeepsTheOrder) {
+  const Client ralph = sign_in("ralph");
+  const std::vector<std::string> as_ralph{ralph.cookie, ralph.csrf, kJson};
+  const std::string order = base_ + "/api/v1/rules/order";
+  const prefs::User before = stored("ralph");
+  ASSERT_EQ(before.rules.size(), 3u);
+  const std::string a = before.rules[0].name, b = before.rules[1].name, c = before.rules[2].name;
+
+  const HttpReply moved = http_request(
+      "POST", order, as_ralph, R"({"names":[")" + c + R"(",")" + a + R"(",")" + b + R"("]})");
+  EXPECT_EQ(moved.status, 200) << moved.body;
+  EXPECT_LT(moved.body.find(R"("name":")" + c), moved.body.find(R"("name":")" + a)) << moved.body;
+  prefs::User after = stored("ralph");
+  ASSERT_EQ(after.rules.size(), 3u);
+  EXPECT_EQ(after.rules[0].name, c);
+  EXPECT_EQ(after.rules[1].name, a);
+  EXPECT_EQ(after.rules[2].name, b);
+  EXPECT_EQ(after.rules[0].deliveries.size(), before.rules[2].deliveries.size())
+      << "a moved rule keeps its deliveries";
+
+  // Each rule exactly once, or nothing changes.
+  for (const std::string& bad :
+       {R"({"names":[")" + a + R"(",")" + b + R"("]})",
+        R"({"names":[")" + a + R"(",")" + a + R"(",")" + b + R"(",")" + c + R"("]})",
+        R"({"names":[")" + a + R"(",")" + b + R"(",")" + c + R"(","nope"]})"}) {
+    EXPECT_EQ(http_request("POST", order, as_ralph, bad).status, 422) << bad;
+  }
+  EXPECT_EQ(http_request("POST", order, as_ralph, R"({"names":"all"})").status, 400);
+  EXPECT_EQ(http_request("POST", order, {ralph.cookie, kJson},
+                         R"({"names":[")" + a + R"(",")" + b + R"(",")" + c + R"("]})")
+                .status,
+            403)
+      << "reordering needs the CSRF token";
+  after = stored("ralph");
+  EXPECT_EQ(after.rules[0].name, c);
+  EXPECT_EQ(after.rules[2].name, b);
+}
+
+TEST_F(WebApi, ARuleNamedOrderIsStillEditedAtItsPath) {
+  const Client ralph = sign_in("ralph");
+  const std::vector<std::string> as_ralph{ralph.cookie, ralph.csrf, kJson};
+  const std::string rules = base_ + "/api/v1/rules";
+  ASSERT_EQ(
+      http_request("POST", rules, as_ralph, R"({"name":"order","source":"topic ~ \"*\""})").status,
+      201);
+  EXPECT_EQ(http_request("GET", rules + "/order", {ralph.cookie}).status, 200);
+  EXPECT_EQ(http_request("PUT", rules + "/order", as_ralph, R"({"enabled":false})").status, 200);
+  EXPECT_EQ(http_request("DELETE", rules + "/order", as_ralph).status, 204);
+}
+
 TEST_F(WebApi, TheTemplatesAreListedToAnyoneAndEachChecksWithoutADiagnostic) {
   const HttpReply r = http_request("GET", base_ + "/api/v1/templates");
   EXPECT_EQ(r.status, 200);

@@ -44,8 +44,11 @@ class WebAppTest : public ::testing::Test {
     base_ = "http://127.0.0.1:" + std::to_string(app_->port());
   }
 
-  std::unique_ptr<WebApp> start(const std::string& bind, bool demo) {
+  // `redis`: where sessions and pending sign-ins live; none: in the app's memory.
+  std::unique_ptr<WebApp> start(const std::string& bind, bool demo,
+                                std::optional<sinks::RedisConfig> redis = std::nullopt) {
     WebAppConfig config;
+    config.redis = std::move(redis);
     config.unsubscribe_secret = kSecret;
     config.demo_sign_in = demo;
     config.send_confirmation = [this](const sinks::ConfirmationRequest& request) {
@@ -59,6 +62,7 @@ class WebAppTest : public ::testing::Test {
       return true;
     };
     config.history = history_;
+    config.admins = admins_;
     config.test_limits.per_minute = 1e-3;  // the burst only, whatever the test's speed
     config.recent = recent_;
     HttpServerConfig server;
@@ -101,6 +105,7 @@ class WebAppTest : public ::testing::Test {
   std::shared_ptr<sinks::MemoryDeliveryHistory> history_ =
       std::make_shared<sinks::MemoryDeliveryHistory>();  // what GET /api/v1/history reads
   std::unique_ptr<WebApp> app_;
+  std::vector<std::string> admins_;  // set before SetUp() to start the app with admins
 };
 
 }  // namespace fmn::web

@@ -26,7 +26,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 def free_port():
@@ -100,6 +100,11 @@ def main():
         wait.until(ec.text_to_be_present_in_element((By.ID, "me"), "ralph"))
         wait.until(ec.text_to_be_present_in_element((By.ID, "rules"), "mentions me"))
         shot("2-rules")
+        # Times (history and preview alike) are the browser's local ones, the zone named.
+        zone, shown = browser.execute_script(
+            "const d = new Date(0); return [new Intl.DateTimeFormat(undefined, {timeZoneName: 'short'})"
+            ".formatToParts(d).find((p) => p.type === 'timeZoneName').value, localTime(d)];")
+        assert shown.endswith(zone), (shown, zone)
 
         browser.find_element(By.ID, "rule-name").send_keys("koji builds")
         editor = browser.find_element(By.CSS_SELECTOR, "#rule-source .cm-content")
@@ -140,6 +145,20 @@ def main():
         assert 'name = "koji builds"' in stored, stored
         assert "packages in $my_packages" in stored
 
+        # Moving a rule up: the list and the file take the new order, the focus stays on it.
+        names = lambda b: [e.find_element(By.TAG_NAME, "b").text
+                           for e in b.find_elements(By.CSS_SELECTOR, "#rules .rule")]
+        browser.find_element(By.CSS_SELECTOR,
+                             "button[aria-label='Move rule koji builds up']").click()
+        WebDriverWait(browser, 30, ignored_exceptions=(WebDriverException,)).until(
+            lambda b: names(b)[-2:] == ["koji builds", "failed builds"])
+        focused = browser.switch_to.active_element.get_attribute("aria-label")
+        assert focused == "Move rule koji builds up", focused
+        with open(prefs) as f:
+            stored = f.read()
+        assert stored.index('name = "koji builds"') < stored.index('name = "failed builds"'), stored
+        shot("4b-moved-up")
+
         # A classic rule in one click: it fills the name and the editor, and checks.
         browser.find_element(By.ID, "new-rule").click()
         browser.find_element(By.CSS_SELECTOR, "#rule-templates button[data-template=failed-builds]").click()
@@ -166,6 +185,27 @@ def main():
         wait.until(ec.text_to_be_present_in_element((By.ID, "destinations"), "ralph@example.org"))
         listed = browser.find_element(By.ID, "destinations").text
         assert "work: email ralph@example.org" in listed and "(pending)" not in listed, listed
+
+        # An SSE feed: the kind comes from the server's table, the app draws the address, and
+        # the token is shown once.
+        Select(browser.find_element(By.ID, "destination-kind")).select_by_value("sse")
+        assert not browser.find_element(By.ID, "destination-address").is_displayed()
+        browser.find_element(By.ID, "destination-name").send_keys("live")
+        browser.find_element(By.ID, "add-destination").click()
+        wait.until(ec.text_to_be_present_in_element((By.ID, "destination-secret"), "shown only this time"))
+        token = browser.find_element(By.CSS_SELECTOR, "#destination-secret code").text
+        wait.until(ec.text_to_be_present_in_element((By.ID, "destinations"), "live: sse"))
+        WebDriverWait(browser, 30, ignored_exceptions=(WebDriverException,)).until(
+            lambda b: "New token" in b.find_element(By.ID, "destinations").text)
+        assert token and token not in browser.find_element(By.ID, "destinations").text
+        with open(prefs) as f:
+            stored = f.read()
+        assert token not in stored, "the feed's token is stored as itself"
+        shot("6b-feed-added")
+        browser.find_element(By.CSS_SELECTOR, "button[aria-label^='Make a new token for live']").click()
+        wait.until(ec.alert_is_present()).accept()
+        WebDriverWait(browser, 30, ignored_exceptions=(WebDriverException,)).until(
+            lambda b: b.find_element(By.CSS_SELECTOR, "#destination-secret code").text not in ("", token))
 
         browser.find_element(
             By.CSS_SELECTOR, "button[aria-label='Send me a test notification at work']").click()

@@ -6,12 +6,18 @@ let historyNext = null;
 const historyStatusText = { sent: "Sent", pending_digest: "Waiting for your digest", failed: "Failed",
                             dead_lettered: "Not sent (set aside after repeated failures)" };
 
+// A time as the page shows every time: in the browser's locale and time zone, the zone named.
+function localTime(date) {
+  return date.toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric",
+                                          hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+}
+
 function historyItem(record) {
   const li = document.createElement("li");
   li.className = "delivery " + record.status;
   const when = new Date(record.at_ms);
   const time = document.createElement("time");
-  time.dateTime = when.toISOString(); time.textContent = when.toLocaleString();
+  time.dateTime = when.toISOString(); time.textContent = localTime(when);
   const what = document.createElement("div");
   what.className = "what"; what.textContent = record.subtitle || record.topic;
   const how = document.createElement("div");

@@ -1,18 +1,18 @@
-#include "web/pending_sign_ins.h"
+#include "web/memory_pending_sign_ins.h"
 
 namespace fmn::web {
 
-PendingSignIns::PendingSignIns(PendingSignInsConfig config, const Clock& clock)
+MemoryPendingSignIns::MemoryPendingSignIns(PendingSignInsConfig config, const Clock& clock)
     : config_(config), clock_(clock) {}
 
-void PendingSignIns::drop_expired(Clock::time_point now) {
+void MemoryPendingSignIns::drop_expired(Clock::time_point now) {
   while (!by_expiry_.empty() && by_expiry_.begin()->first <= now) {
     by_state_.erase(by_expiry_.begin()->second);
     by_expiry_.erase(by_expiry_.begin());
   }
 }
 
-void PendingSignIns::add(oidc::PendingSignIn pending) {
+Result<bool> MemoryPendingSignIns::add(oidc::PendingSignIn pending) {
   const Clock::time_point now = clock_.steady();
   std::lock_guard lock(mu_);
   drop_expired(now);
@@ -20,20 +20,21 @@ void PendingSignIns::add(oidc::PendingSignIn pending) {
     by_state_.erase(by_expiry_.begin()->second);
     by_expiry_.erase(by_expiry_.begin());
   }
-  if (config_.capacity == 0) return;
+  if (config_.capacity == 0) return false;
   std::string state = pending.state;
   const Clock::time_point expires = now + config_.ttl;
   auto [it, added] = by_state_.try_emplace(state, Entry{std::move(pending), expires});
-  if (!added) return;  // states are 32 random bytes: a repeat is an attempt, keep the first
+  if (!added) return false;  // keep the first
   by_expiry_.emplace(expires, std::move(state));
+  return true;
 }
 
-std::optional<oidc::PendingSignIn> PendingSignIns::take(std::string_view state) {
+Result<std::optional<oidc::PendingSignIn>> MemoryPendingSignIns::take(std::string_view state) {
   const Clock::time_point now = clock_.steady();
   std::lock_guard lock(mu_);
   drop_expired(now);
   auto it = by_state_.find(state);
-  if (it == by_state_.end()) return std::nullopt;
+  if (it == by_state_.end()) return std::optional<oidc::PendingSignIn>();
   auto [first, last] = by_expiry_.equal_range(it->second.expires);
   for (auto e = first; e != last; ++e) {
     if (e->second == it->first) {
@@ -43,10 +44,10 @@ std::optional<oidc::PendingSignIn> PendingSignIns::take(std::string_view state) 
   }
   oidc::PendingSignIn pending = std::move(it->second.pending);
   by_state_.erase(it);
-  return pending;
+  return std::optional<oidc::PendingSignIn>(std::move(pending));
 }
 
-size_t PendingSignIns::size() const {
+size_t MemoryPendingSignIns::size() const {
   std::lock_guard lock(mu_);
   return by_state_.size();
 }
