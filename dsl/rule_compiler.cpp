@@ -107,6 +107,7 @@ StoredRuleResult compile_text(std::string_view source) {
 
 std::vector<Diagnostic> unknown_lists(const StoredRuleResult& result,
                                       const std::vector<std::string>& known) {
+  if (result.lists.empty()) return {};
   const CodeInfo& info = code_info(Code::kUnknownList);
   std::vector<Diagnostic> out;
   std::vector<std::string_view> names(known.begin(), known.end());
@@ -127,6 +128,13 @@ std::vector<Diagnostic> unknown_lists(const StoredRuleResult& result,
     }
     out.push_back(std::move(d));
   }
+  return out;
+}
+
+std::vector<Diagnostic> diagnostics_for_user(const StoredRuleResult& result,
+                                             const std::vector<std::string>& known) {
+  std::vector<Diagnostic> out = result.diagnostics;
+  for (Diagnostic& d : unknown_lists(result, known)) out.push_back(std::move(d));
   return out;
 }
 

@@ -46,6 +46,11 @@ struct StoredRuleResult {
 std::vector<Diagnostic> unknown_lists(const StoredRuleResult& result,
                                       const std::vector<std::string>& known);
 
+// The text as one of a user's rules: its own diagnostics, then unknown_lists() for the user's
+// `known` list names.
+std::vector<Diagnostic> diagnostics_for_user(const StoredRuleResult& result,
+                                             const std::vector<std::string>& known);
+
 class RuleCompiler {
  public:
   static constexpr size_t kDefaultCapacity = 4096;

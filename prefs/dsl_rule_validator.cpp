@@ -6,14 +6,7 @@ namespace fmn::prefs {
 
 RuleValidator dsl_rule_validator(std::shared_ptr<dsl::RuleCompiler> compiler) {
   return [compiler = std::move(compiler)](std::string_view source, const User& user) {
-    std::shared_ptr<const dsl::StoredRuleResult> result = compiler->compile(source);
-    std::vector<Diagnostic> out = result->diagnostics;
-    if (!result->lists.empty()) {
-      for (Diagnostic& d : dsl::unknown_lists(*result, user.list_names())) {
-        out.push_back(std::move(d));
-      }
-    }
-    return out;
+    return dsl::diagnostics_for_user(*compiler->compile(source), user.list_names());
   };
 }
 

@@ -7,13 +7,9 @@ namespace fmn::web {
 
 UserRuleCheck check_for_user(const dsl::StoredRuleResult& result,
                              const std::vector<std::string>& list_names) {
-  UserRuleCheck out{result.rule != nullptr, result.diagnostics};
-  if (!result.lists.empty()) {
-    for (Diagnostic& d : dsl::unknown_lists(result, list_names)) {
-      out.ok = false;
-      out.diagnostics.push_back(std::move(d));
-    }
-  }
+  UserRuleCheck out{.diagnostics = dsl::diagnostics_for_user(result, list_names)};
+  // Compiled, and no list it reads is unknown (each unknown one added an error).
+  out.ok = result.rule != nullptr && out.diagnostics.size() == result.diagnostics.size();
   return out;
 }
 
