@@ -6,12 +6,14 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "bus/amqp_probe.h"
 #include "bus/amqp_source.h"
 #include "pipeline/amqp_intake.h"
 #include "pipeline/endpoint_probe.h"
+#include "pipeline/rule_population.h"
 #include "pipeline/web_front.h"
 #include "prefs/dsl_rule_validator.h"
 #include "prefs/file_store.h"
@@ -82,27 +84,37 @@ void check_listen(Report& r, const char* what, const std::string& address) {
 void check_preferences(Report& r, const ServiceConfig& c) {
   Result<prefs::Population> population = Error{ErrorCode::kIo, ""};
   std::string from;
+  // One compiler for the check and the build below, as in the service: each text compiles once.
+  auto compiler = std::make_shared<dsl::RuleCompiler>();
+  const prefs::RuleValidator validator = prefs::dsl_rule_validator(compiler);
   if (!c.prefs_database.empty()) {
     from = "the database";
-    auto store = prefs::PgStore::open(c.prefs_database, prefs::dsl_rule_validator(),
-                                      prefs::SchemaPolicy::kExisting);
+    auto store = prefs::PgStore::open(c.prefs_database, validator, prefs::SchemaPolicy::kExisting);
     population = store ? (*store)->load_all() : Result<prefs::Population>(store.error());
   } else if (!c.prefs_file.empty()) {
     from = c.prefs_file;
-    population = prefs::read_preferences_file(c.prefs_file, prefs::dsl_rule_validator());
+    population = prefs::read_preferences_file(c.prefs_file, validator);
   } else {
     from = "the built-in demo preferences";
-    population = prefs::parse_preferences_text(embedded::default_preferences(), "default.toml",
-                                               prefs::dsl_rule_validator());
+    population =
+        prefs::parse_preferences_text(embedded::default_preferences(), "default.toml", validator);
   }
   if (!population) {
     r.error("preferences from " + from + ": " + population.error().message);
     return;
   }
+  // The service counts what it loads (preferences_loaded: users=, rules=): enabled users of its
+  // shard and their enabled rules. The same build says it here, beside what is stored.
   size_t rules = 0;
   for (const prefs::User& u : population->users) rules += u.rules.size();
-  r.ok("preferences from " + from + ": " + std::to_string(population->users.size()) + " users, " +
-       std::to_string(rules) + " rules");
+  BuildReport loaded;
+  RulePopulation(Shard{c.shard_index, c.shard_count}, compiler).build(population->users, loaded);
+  const std::string which = c.shard_count > 1 ? " on shard " + std::to_string(c.shard_index) + "/" +
+                                                    std::to_string(c.shard_count)
+                                              : "";
+  r.ok("preferences from " + from + ": " + std::to_string(population->users.size()) + " users (" +
+       std::to_string(loaded.users) + " enabled" + which + "), " + std::to_string(rules) +
+       " rules (" + std::to_string(loaded.rules) + " enabled" + which + ")");
 }
 
 std::string smtp_host_port(const std::string& url) {

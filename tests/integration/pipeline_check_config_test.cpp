@@ -61,11 +61,56 @@ TEST(PipelineCheckConfig, AGoodConfigurationSaysWhatWouldRunAndExitsZero) {
                     "version = 1\n[[users]]\nname = \"alice\"\n[[users.rules]]\nname = \"r\"\n"
                     "source = 'topic ~ \"*.bodhi.*\"'\n");
   EXPECT_EQ(c.status, 0) << c.output;
-  EXPECT_NE(c.output.find("ok: preferences from prefs.toml: 1 users, 1 rules\n"), std::string::npos)
+  EXPECT_NE(
+      c.output.find("ok: preferences from prefs.toml: 1 users (1 enabled), 1 rules (1 enabled)\n"),
+      std::string::npos)
       << c.output;
   EXPECT_NE(c.output.find("would run: source: replay " + kCorpusFile + "\n"), std::string::npos)
       << c.output;
   EXPECT_EQ(c.output.find("error:"), std::string::npos) << c.output;
+}
+
+// Disabled rules and the rules of a disabled user are stored but not loaded: the check counts
+// both, and its "enabled" count is the one the service logs when it loads the same file.
+TEST(PipelineCheckConfig, TheRuleCountsAgreeWithWhatTheServiceLoads) {
+  const std::string prefs =
+      "version = 1\n"
+      "[[users]]\nname = \"alice\"\n"
+      "[[users.rules]]\nname = \"a\"\nsource = 'topic ~ \"*.bodhi.*\"'\n"
+      "[[users.rules]]\nname = \"b\"\nsource = 'topic ~ \"*.koji.*\"'\nenabled = false\n"
+      "[[users]]\nname = \"bob\"\nenabled = false\n"
+      "[[users.rules]]\nname = \"c\"\nsource = 'topic ~ \"*.copr.*\"'\n";
+  Checked c = check("counts", kBase + "[prefs]\nfile = \"prefs.toml\"\n", prefs);
+  EXPECT_EQ(c.status, 0) << c.output;
+  EXPECT_NE(c.output.find("ok: preferences from prefs.toml: 2 users (1 enabled), 3 rules (1 "
+                          "enabled)\n"),
+            std::string::npos)
+      << c.output;
+
+  auto dir = TempDir::create("check-counts-run");
+  ASSERT_TRUE(dir.ok()) << dir.error().message;
+  std::ofstream(*dir / "prefs.toml") << prefs;
+  auto run = run_pipeline(
+      "check-counts",
+      {"--replay", kCorpusFile, "--prefs", (*dir / "prefs.toml").string(), "--no-stdout"},
+      kTimeout);
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  const size_t loaded = run->find("preferences_loaded");
+  ASSERT_NE(loaded, std::string::npos) << *run;
+  const std::string line = run->substr(loaded, run->find('\n', loaded) - loaded);
+  EXPECT_NE(line.find("users=1"), std::string::npos) << line;
+  EXPECT_NE(line.find("rules=1"), std::string::npos) << line;
+}
+
+// The shard's share is what the service of that shard loads.
+TEST(PipelineCheckConfig, TheEnabledCountsAreThoseOfTheShard) {
+  Checked c =
+      check("shard", kBase + "[prefs]\nfile = \"prefs.toml\"\n[shard]\nindex = 1\ncount = 2\n",
+            "version = 1\n[[users]]\nname = \"alice\"\n[[users.rules]]\nname = \"r\"\n"
+            "source = 'topic ~ \"*.bodhi.*\"'\n");
+  EXPECT_EQ(c.status, 0) << c.output;
+  EXPECT_NE(c.output.find("1 users ("), std::string::npos) << c.output;
+  EXPECT_NE(c.output.find(" enabled on shard 1/2), 1 rules ("), std::string::npos) << c.output;
 }
 
 TEST(PipelineCheckConfig, AnUnknownKeyIsNamedWithItsPlaceAndASuggestion) {
