@@ -1,9 +1,9 @@
 // `fmn-pipeline --check-config FILE` against real files and servers: a good configuration
 // prints what would run and exits 0; each class of problem (the file's syntax and keys, a bad
-// value, broken preferences, a database without the schema, an unreachable server, a taken
-// port, an OpenID provider without its client secret, a RabbitMQ broker that refuses the
-// connection, the login, the virtual host or the TLS handshake) is reported and exits non-zero,
-// without starting anything.
+// value, an unreadable replay file, broken preferences, a database without the schema, an
+// unreachable server, a taken port, an OpenID provider without its client secret, a RabbitMQ broker
+// that refuses the connection, the login, the virtual host or the TLS handshake) is reported and
+// exits non-zero, without starting anything.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -119,6 +119,23 @@ TEST(PipelineCheckConfig, AnUnknownKeyIsNamedWithItsPlaceAndASuggestion) {
   EXPECT_NE(c.output.find("fmn.toml:8:1: unknown key 'redsi' in [state] (did you mean 'redis'?)"),
             std::string::npos)
       << c.output;
+}
+
+TEST(PipelineCheckConfig, AFileThatDoesNotParseIsNamedWithItsPlaceAndExitsTwo) {
+  Checked c = check("syntax", "[source]\nreplay = \"corpus.jsonl\n");
+  EXPECT_EQ(c.status, 2) << c.output;
+  EXPECT_NE(c.output.find("fmn.toml:2:"), std::string::npos) << c.output;
+  EXPECT_EQ(c.output.find("would run:"), std::string::npos) << c.output;
+}
+
+TEST(PipelineCheckConfig, AnUnreadableReplayFileIsReported) {
+  Checked c = check("replay",
+                    "[source]\nreplay = \"missing.jsonl\"\n[sse]\nlisten = \"\"\n[admin]\n"
+                    "listen = \"\"\n");
+  EXPECT_EQ(c.status, 1) << c.output;
+  EXPECT_NE(c.output.find("error: replay file missing.jsonl cannot be read\n"), std::string::npos)
+      << c.output;
+  EXPECT_EQ(c.output.find("would run:"), std::string::npos) << c.output;
 }
 
 TEST(PipelineCheckConfig, ABadValueIsNamedWithItsPlace) {
