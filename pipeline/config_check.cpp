@@ -18,6 +18,7 @@
 #include "prefs/dsl_rule_validator.h"
 #include "prefs/file_store.h"
 #include "prefs/pg_store.h"
+#include "sinks/destination_sinks.h"
 
 namespace fmn::embedded {
 std::string_view default_preferences();
@@ -117,14 +118,6 @@ void check_preferences(Report& r, const ServiceConfig& c) {
        " rules (" + std::to_string(loaded.rules) + " enabled" + which + ")");
 }
 
-std::string smtp_host_port(const std::string& url) {
-  std::string rest = url.substr(url.find("://") + 3);
-  rest = rest.substr(rest.find('@') == std::string::npos ? 0 : rest.find('@') + 1);
-  rest = rest.substr(0, rest.find('/'));
-  if (rest.find(':') == std::string::npos) rest += url.rfind("smtps", 0) == 0 ? ":465" : ":25";
-  return rest;
-}
-
 // Logs in to each broker as the source would and looks for its exchange and queue. URLs are named
 // by position and host, never quoted: they may hold a password.
 void check_amqp(Report& r, const ServiceConfig& c) {
@@ -173,10 +166,9 @@ void describe(Report& r, const ServiceConfig& c) {
   r.run("engine: " + c.engine + "; shard " + std::to_string(c.shard_index) + "/" +
         std::to_string(c.shard_count));
   r.run("delivery state: " + (c.redis.empty() ? std::string("in memory") : "Redis " + c.redis));
-  if (!c.smtp_url.empty())
-    r.run("email via " + smtp_host_port(c.smtp_url) + " from " + c.email_from);
-  if (!c.irc_server.empty()) r.run("IRC via " + c.irc_server + " as " + c.irc_nick);
-  if (!c.sse_listen.empty()) r.run("SSE feeds on " + c.sse_listen);
+  for (const sinks::DestinationSink& sink : sinks::destination_sinks()) {
+    if (sinks::sink_on(sink, c.sink(sink.kind))) r.run(sink.describe(c.sink(sink.kind)));
+  }
   if (!c.web_listen.empty()) r.run("web app on " + c.web_listen + ", public at " + c.public_url);
   if (const RecentStoreParts recent = recent_store_parts(c); recent.memory || recent.writes_redis) {
     std::string where = recent.memory ? "in memory for previews" : "";
@@ -214,9 +206,16 @@ int check_config(const ServiceConfig& c, std::FILE* out) {
   }
   check_amqp(r, c);
   if (!c.redis.empty()) check_reachable(r, "Redis", c.redis);
-  if (!c.smtp_url.empty()) check_reachable(r, "SMTP server", smtp_host_port(c.smtp_url));
-  if (!c.irc_server.empty()) check_reachable(r, "IRC server", c.irc_server);
-  if (!c.sse_listen.empty()) check_listen(r, "SSE", c.sse_listen);
+  for (const sinks::DestinationSink& sink : sinks::destination_sinks()) {
+    if (!sinks::sink_on(sink, c.sink(sink.kind))) continue;
+    for (const sinks::SinkEndpoint& e : sink.endpoints(c.sink(sink.kind))) {
+      if (e.listens) {
+        check_listen(r, e.what.c_str(), e.address);
+      } else {
+        check_reachable(r, e.what.c_str(), e.address);
+      }
+    }
+  }
   if (!c.web_listen.empty()) check_listen(r, "web", c.web_listen);
   if (!c.oidc_issuer.empty()) check_oidc(r, c);
   if (!c.admin_listen.empty()) check_listen(r, "admin", c.admin_listen);
