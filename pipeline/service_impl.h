@@ -89,7 +89,10 @@ struct Service::Impl {
   std::vector<std::unique_ptr<sinks::RedisOutbox>> outboxes;
   std::vector<std::unique_ptr<SinkWorker>> workers;
   std::unique_ptr<sinks::SseServer> sse;
-  DeliveryRouter router;
+  // Drops what arrives while its destination is muted, noting it in the history.
+  DeliveryRouter router{SystemClock::instance(), [this](const Notification& n) {
+                          if (recorder) recorder->record(n, sinks::DeliveryStatus::kMuted);
+                        }};
   std::unique_ptr<AdminServer> admin;
   std::string link_secret;  // signs unsubscribe links; never logged
   std::unique_ptr<web::WebApp> web;
