@@ -86,8 +86,8 @@ TEST_F(PrefsExplain, SaysWhichStoredRulesMatchAndWhatBecomesOfEachMatch) {
 // mute does while it lasts, and the snooze it wins over shows again once it ends or is lifted.
 TEST_F(PrefsExplain, MuteIsSetExplainedAndLiftedLikeASnooze) {
   auto explain_at = [&](const char* now, const std::string& log) {
-    return run({"explain", "petr", "--msg-id", "2024-second", "--messages", messages_, "--now", now},
-               log);
+    return run(
+        {"explain", "petr", "--msg-id", "2024-second", "--messages", messages_, "--now", now}, log);
   };
   EXPECT_EQ(run({"mute", "petr", "--dest", "irc", "--until", "2024-05-02T18:00:00Z"}, "dest.log"),
             "petr's irc muted until 2024-05-02T18:00:00Z: notifications are dropped, never sent\n");
@@ -109,8 +109,7 @@ TEST_F(PrefsExplain, MuteIsSetExplainedAndLiftedLikeASnooze) {
   EXPECT_NE(run({"mute", "petr", "--for", "8h"}, "for.log").find("petr muted until "),
             std::string::npos);
   const std::string exported = run({"export"}, "export.log");
-  EXPECT_NE(exported.find("tz = \"Europe/Prague\"\nmuted_until = "), std::string::npos)
-      << exported;
+  EXPECT_NE(exported.find("tz = \"Europe/Prague\"\nmuted_until = "), std::string::npos) << exported;
   EXPECT_EQ(run({"mute", "petr", "--off"}, "off.log"), "petr is no longer muted\n");
   EXPECT_EQ(run({"mute", "petr", "--dest", "irc", "--off"}, "dest-off.log"),
             "petr's irc is no longer muted\n");

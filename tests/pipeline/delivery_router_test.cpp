@@ -44,9 +44,8 @@ struct MutedRouting {
   HistoryRecorder recorder{history, 100, clock};
   RecordingSink email;
   SinkWorker worker{email, 8};
-  DeliveryRouter router{clock, [this](const Notification& n) {
-                          recorder.record(n, sinks::DeliveryStatus::kMuted);
-                        }};
+  DeliveryRouter router{
+      clock, [this](const Notification& n) { recorder.record(n, sinks::DeliveryStatus::kMuted); }};
   MutedRouting() { router.route(DestinationKind::kEmail, worker); }
 
   // Everything delivered and recorded so far, then the user's records, newest first.

@@ -42,9 +42,9 @@ TEST(DeliveryOutlook, AUsersMuteCoversEveryDestinationAndWinsOverASnooze) {
   u.muted_until = k1800Utc;
   u.destinations[0].snoozed_until = k1800Utc + 7200;
   const std::string muted = "not delivered: muted until 20:00 Europe/Prague (dropped, never sent)";
-  EXPECT_EQ(describe_delivery(u, 0, at(k1800Utc - 60)),
-            "  -> email (email p@example.org): " + muted + "\n  -> irc (irc petr): " + muted +
-                "\n");
+  EXPECT_EQ(
+      describe_delivery(u, 0, at(k1800Utc - 60)),
+      "  -> email (email p@example.org): " + muted + "\n  -> irc (irc petr): " + muted + "\n");
   // The mute over, the snooze holds the email until it ends.
   EXPECT_EQ(describe_delivery(u, 0, at(k1800Utc)),
             "  -> email (email p@example.org): held: snoozed until 22:00 Europe/Prague, then "

@@ -65,9 +65,9 @@ TEST(DeliveryRecordJson, RoundTripsEveryField) {
 }
 
 TEST(DeliveryRecordJson, EveryStatusRoundTripsByName) {
-  for (DeliveryStatus status : {DeliveryStatus::kSent, DeliveryStatus::kPendingDigest,
-                                DeliveryStatus::kFailed, DeliveryStatus::kDeadLettered,
-                                DeliveryStatus::kMuted}) {
+  for (DeliveryStatus status :
+       {DeliveryStatus::kSent, DeliveryStatus::kPendingDigest, DeliveryStatus::kFailed,
+        DeliveryStatus::kDeadLettered, DeliveryStatus::kMuted}) {
     DeliveryRecord r = numbered_record("alice", 1);
     r.status = status;
     auto back = parse_delivery_record(delivery_record_json(r));
