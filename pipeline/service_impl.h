@@ -87,7 +87,10 @@ struct Service::Impl {
   // One per destination kind with a sink, when Redis is configured; outlive the workers.
   std::vector<std::unique_ptr<sinks::RedisOutbox>> outboxes;
   std::vector<std::unique_ptr<SinkWorker>> workers;
-  DeliveryRouter router;
+  // Drops what arrives while its destination is muted, noting it in the history.
+  DeliveryRouter router{SystemClock::instance(), [this](const Notification& n) {
+                          if (recorder) recorder->record(n, sinks::DeliveryStatus::kMuted);
+                        }};
   std::unique_ptr<AdminServer> admin;
   std::string link_secret;  // signs unsubscribe links; never logged
   std::unique_ptr<web::WebApp> web;

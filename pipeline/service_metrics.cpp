@@ -28,6 +28,9 @@ void Service::Impl::register_metrics(AdmissionStage& admit) {
           [this] { return static_cast<double>(stats.notifications.load()); });
   counter("fmn_notifications_unrouted_total", "Notifications for a destination kind with no sink.",
           [this] { return static_cast<double>(router.unrouted()); });
+  counter("fmn_notifications_muted_total",
+          "Notifications dropped because their destination or user was muted.",
+          [this] { return static_cast<double>(router.muted()); });
   if (zmq != nullptr) {
     counter("fmn_bus_malformed_total",
             "Bus messages dropped because they had more than two frames.",

@@ -54,6 +54,7 @@ struct Destination {
   Confirmation confirmation;
   QuietHours quiet;
   int64_t snoozed_until = 0;  // Unix seconds: nothing is sent here before then (held); 0: none
+  int64_t muted_until = 0;    // Unix seconds: what matches before then is dropped; 0: none
   SourcePos pos;
 };
 
@@ -120,6 +121,7 @@ struct User {
   std::vector<NamedList> lists;              // the user's own lists, in the order written
   std::string tz;  // IANA time zone of `at` and quiet hours ("Europe/Prague"); empty: UTC
   int64_t snoozed_until = 0;  // Unix seconds: nothing is sent to any destination before then
+  int64_t muted_until = 0;    // Unix seconds: what matches before then is dropped, everywhere
   std::vector<Destination> destinations;
   std::vector<Rule> rules;  // in order: a notification names the first rule that matched
   SourcePos pos;
@@ -132,8 +134,8 @@ struct User {
   const Destination* find_destination(std::string_view name) const;
   Destination* find_destination(std::string_view name);
   Rule* find_rule(std::string_view name);
-  // The zone, quiet hours and snooze (the later of the user's and the destination's) that govern
-  // when notifications reach `d`, one of this user's destinations.
+  // The zone, quiet hours, snooze and mute (the later of the user's and the destination's) that
+  // govern when notifications reach `d`, one of this user's destinations.
   DeliveryWindow window_of(const Destination& d) const;
 };
 

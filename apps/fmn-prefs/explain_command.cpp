@@ -151,7 +151,8 @@ void add_explain_command(CLI::App& app) {
       "explain",
       "Why a user did or did not get a message: each of the user's stored rules tested against "
       "it, and for a match what becomes of it (delivered at once, held for a digest and when it "
-      "is due, held by quiet hours or a snooze or a confirmation, nothing when disabled). "
+      "is due, held by quiet hours or a snooze or a confirmation, dropped while muted, nothing "
+      "when disabled). "
       "Digests already waiting are not read: `fmn-prefs digests USER` lists them.");
   explain->add_option("user", opt.user, "Account name")->required();
   explain->add_option("--message", opt.message, "The message on line LINE of FILE (JSON lines)");
@@ -164,7 +165,7 @@ void add_explain_command(CLI::App& app) {
   explain->add_option("--redis-prefix", opt.redis_prefix, "Prefix of the service's Redis keys");
   explain->add_option("--now", opt.now,
                       "Explain delivery as of this time (2024-05-01T21:30:00Z; default: now), for "
-                      "quiet hours, snoozes and digest times");
+                      "quiet hours, snoozes, mutes and digest times");
   explain->callback([] { run_explain(opt); });
 }
 

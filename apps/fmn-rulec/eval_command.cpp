@@ -267,7 +267,7 @@ void add_explain_command(CLI::App& app) {
   cmd->add_option("-l,--line", opt->lines, "Only the message on this line (repeatable)");
   cmd->add_option("--now", opt->now,
                   "With --prefs: explain delivery as of this time (2024-05-01T21:30:00Z; "
-                  "default: now), for quiet hours, snoozes and digest times");
+                  "default: now), for quiet hours, snoozes, mutes and digest times");
   cmd->footer(
       "Example: fmn-rulec explain data/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl "
       "-p me=ralph -l 32 -r \"Events referring to my username\"\n"
@@ -275,7 +275,8 @@ void add_explain_command(CLI::App& app) {
       "corpus/fedmsg-real.jsonl -l 32\nA result in parentheses was not needed: an earlier test "
       "had already decided. With --prefs, each match is followed by what would become of it: "
       "delivered at once, held for a digest (and when it is due), held by quiet hours or a "
-      "snooze, held until the destination is confirmed, or nothing (rule or user disabled).");
+      "snooze, held until the destination is confirmed, not delivered while muted, or nothing "
+      "(rule or user disabled).");
   cmd->callback([opt] { exit_status() = run_explain(*opt); });
 }
 

@@ -82,6 +82,53 @@ TEST_F(PrefsExplain, SaysWhichStoredRulesMatchAndWhatBecomesOfEachMatch) {
   EXPECT_NE(by_line.find("no rule of alice matches this message\n"), std::string::npos) << by_line;
 }
 
+// `fmn-prefs mute`, stored in PostgreSQL: the same options as `snooze`; explain says what the
+// mute does while it lasts, and the snooze it wins over shows again once it ends or is lifted.
+TEST_F(PrefsExplain, MuteIsSetExplainedAndLiftedLikeASnooze) {
+  auto explain_at = [&](const char* now, const std::string& log) {
+    return run(
+        {"explain", "petr", "--msg-id", "2024-second", "--messages", messages_, "--now", now}, log);
+  };
+  EXPECT_EQ(run({"mute", "petr", "--dest", "irc", "--until", "2024-05-02T18:00:00Z"}, "dest.log"),
+            "petr's irc muted until 2024-05-02T18:00:00Z: notifications are dropped, never sent\n");
+  std::string noon = explain_at("2024-05-02T10:00:00Z", "muted.log");
+  EXPECT_NE(noon.find("  -> irc (irc petr): not delivered: muted until 20:00 Europe/Prague "
+                      "(dropped, never sent)\n"),
+            std::string::npos)
+      << noon;
+  EXPECT_NE(noon.find("  -> email (email petr@example.org): delivered at once\n"),
+            std::string::npos)
+      << noon;
+  // After the mute's end, the destination's snooze (until 2024-05-03T10:00Z) holds it again.
+  std::string evening = explain_at("2024-05-02T18:00:00Z", "over.log");
+  EXPECT_NE(evening.find("  -> irc (irc petr): held: snoozed until 12:00 Europe/Prague"),
+            std::string::npos)
+      << evening;
+
+  // The whole user, for a duration from now: stored as an instant.
+  EXPECT_NE(run({"mute", "petr", "--for", "8h"}, "for.log").find("petr muted until "),
+            std::string::npos);
+  const std::string exported = run({"export"}, "export.log");
+  EXPECT_NE(exported.find("tz = \"Europe/Prague\"\nmuted_until = "), std::string::npos) << exported;
+  EXPECT_EQ(run({"mute", "petr", "--off"}, "off.log"), "petr is no longer muted\n");
+  EXPECT_EQ(run({"mute", "petr", "--dest", "irc", "--off"}, "dest-off.log"),
+            "petr's irc is no longer muted\n");
+  EXPECT_EQ(run({"export"}, "unmuted.log").find("muted_until"), std::string::npos);
+
+  // Refusals, each saying what to write.
+  EXPECT_NE(run({"mute", "petr", "--for", "2h", "--off"}, "both.log", false)
+                .find("say how long: --for DURATION, --until TIME or --off (one of them)"),
+            std::string::npos);
+  EXPECT_NE(run({"mute", "petr", "--for", "soon"}, "soon.log", false)
+                .find("--for: expected a duration such as 2h, 1d or 30m"),
+            std::string::npos);
+  EXPECT_NE(run({"mute", "petr", "--dest", "pager", "--for", "2h"}, "pager.log", false)
+                .find("petr has no destination \"pager\""),
+            std::string::npos);
+  EXPECT_NE(run({"mute", "nobody", "--for", "2h"}, "nobody.log", false).find("nobody"),
+            std::string::npos);
+}
+
 // The named lists an operator manages with `fmn-prefs list`, stored in PostgreSQL: a rule may
 // only read a list its user has, and a list a rule reads cannot be removed.
 TEST_F(PrefsExplain, NamedListsAreSetShownAndGuardedByTheRulesReadingThem) {
