@@ -1,15 +1,14 @@
 #include "web/destinations_api.h"
 
 #include "core/query_string.h"
-#include "core/stored_secret.h"
 #include "prefs/confirmation.h"
+#include "prefs/destination_secret.h"
 #include "web/json_body.h"
 #include "web/test_notification.h"
 
 namespace fmn::web {
 namespace {
 
-constexpr size_t kSecretChars = 32;        // of 32 letters: 160 bits
 constexpr size_t kDrawnAddressChars = 20;  // an SSE feed's name: 100 bits, nobody else's
 
 // GET /: the user's destinations and the kinds they may add.
@@ -43,13 +42,6 @@ std::string offered_kinds() {
     if (k.user_destination) out += (out.empty() ? "" : ", ") + std::string(k.name);
   }
   return out;
-}
-
-// A fresh secret for `d` (of a kind that has one), kept as the kind keeps it; returns it.
-std::string new_secret(prefs::Destination& d) {
-  std::string secret = prefs::random_token(kSecretChars);
-  d.token = destination_kind_info(d.kind).secret_hashed ? hash_secret(secret) : secret;
-  return secret;
 }
 
 std::optional<HttpResponse> store_user(const DestinationsContext& c, const prefs::User& user) {
@@ -92,7 +84,8 @@ HttpResponse add(const DestinationsContext& c, prefs::User& user, const HttpRequ
   if (user.find_destination(d.name) != nullptr) {
     return json_error(409, "a destination with this name exists");
   }
-  const std::string secret = info.secret_holder.empty() ? std::string() : new_secret(d);
+  const std::string secret =
+      info.secret_holder.empty() ? std::string() : prefs::new_destination_secret(d);
   user.destinations.push_back(d);
   if (!info.address_drawn) {
     return request_confirmation(c, user, user.destinations.back(), 201, secret);
@@ -126,7 +119,7 @@ HttpResponse rotate(const DestinationsContext& c, prefs::User& user, prefs::Dest
   if (destination_kind_info(d.kind).secret_holder.empty()) {
     return json_error(409, "this kind of destination has no secret");
   }
-  const std::string secret = new_secret(d);
+  const std::string secret = prefs::new_destination_secret(d);
   if (auto refused = store_user(c, user)) return *refused;
   return destination_answer(200, d, secret);
 }
