@@ -104,11 +104,13 @@ HttpResponse WebApp::handle(const HttpRequest& request) {
     return oidc_login(oidc);
   }
   if (request.method == "GET" && path == "/history.js") {
-    return serve_asset({kScript, embedded::web_history_js(), {}}, request);
+    static const StaticAsset history = make_static_asset(kScript, embedded::web_history_js());
+    return serve_asset(history, request);
   }
   if (request.method == "GET" && path == "/rule-editor.js") {
-    return serve_asset({kScript, embedded::web_rule_editor_js(), embedded::web_rule_editor_js_gz()},
-                       request);
+    static const StaticAsset editor = make_static_asset(kScript, embedded::web_rule_editor_js(),
+                                                        embedded::web_rule_editor_js_gz());
+    return serve_asset(editor, request);
   }
   if (request.method == "GET" && (path == "/" || path.starts_with("/settings/"))) {
     return html_page(200, std::string(embedded::web_app_html()));
