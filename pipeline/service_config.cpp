@@ -165,7 +165,8 @@ std::map<std::string, Section, std::less<>> schema(ServiceConfig& c) {
         {"max_connections_per_ip", number(c.sse_max_connections_per_ip, 1, 1e6)},
         {"header_timeout_seconds", number(c.sse_header_timeout_seconds, 0.1, 3600)},
         {"idle_timeout_seconds", number(c.sse_idle_timeout_seconds, 30, 86400)},
-        {"memory_budget_mb", number(c.sse_memory_budget_mb, 16, 1 << 20)}}},
+        {"memory_budget_mb", number(c.sse_memory_budget_mb, 16, 1 << 20)},
+        {"public_url", text(c.sse_public_url)}}},
       {"web",
        {{"listen", text(c.web_listen)},
         {"public_url", text(c.public_url)},
@@ -389,8 +390,11 @@ Result<bool> validate(const ServiceConfig& c) {
   if (!c.web_listen.empty() && c.prefs_file.empty() && c.prefs_database.empty()) {
     return bad("web.listen", "the web app changes preferences: set prefs.file or prefs.database");
   }
-  if (!c.public_url.starts_with("http://") && !c.public_url.starts_with("https://")) {
-    return bad("web.public_url", "expected an http:// or https:// URL");
+  for (auto [key, url] : {std::pair{"web.public_url", &c.public_url},
+                          std::pair{"sse.public_url", &c.sse_public_url}}) {
+    if (!url->starts_with("http://") && !url->starts_with("https://")) {
+      return bad(key, "expected an http:// or https:// URL");
+    }
   }
   if (!c.smtp_url.empty() && c.secret_key_file.empty() && !public_url_is_loopback(c)) {
     return bad("web.secret_key_file",

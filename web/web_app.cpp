@@ -165,7 +165,8 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
   }
   if (rest == "/rules" || rest.starts_with("/rules/")) {
     std::lock_guard lock(store_mu_);
-    return rules_api(*store_, *compiler_, session->user, rest.substr(6), request);
+    return rules_api(*store_, *compiler_, config_.sse_public_url, session->user, rest.substr(6),
+                     request);
   }
   if (rest == "/destinations" || rest.starts_with("/destinations/")) {
     std::lock_guard lock(store_mu_);
@@ -176,13 +177,8 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
 }
 
 DestinationsContext WebApp::destinations_context() {
-  return {*store_,
-          config_.send_confirmation,
-          confirmation_limits_,
-          config_.send_test,
-          test_limits_,
-          config_.public_url,
-          now_unix()};
+  return {*store_,      config_.send_confirmation, confirmation_limits_,   config_.send_test,
+          test_limits_, config_.public_url,        config_.sse_public_url, now_unix()};
 }
 
 // Reuses the user's own GET handlers with the named user: a GET only reads, whoever it is for.
@@ -210,7 +206,9 @@ HttpResponse WebApp::admin_read(const Session& session, const HttpRequest& reque
     return history_api(*config_.history, whose, request);
   }
   std::lock_guard lock(store_mu_);
-  if (what == "rules") return rules_api(*store_, *compiler_, whose, "", request);
+  if (what == "rules") {
+    return rules_api(*store_, *compiler_, config_.sse_public_url, whose, "", request);
+  }
   return destinations_api(destinations_context(), whose, "", request);
 }
 

@@ -86,6 +86,8 @@ int main(int argc, char** argv) {
   app.add_option("--smtp", config.smtp_url, "SMTP server for email (smtp://host:port)");
   app.add_option("--irc", config.irc_server, "IRC server (host:port)");
   app.add_option("--sse-listen", config.sse_listen, "host:port of the SSE feed server");
+  app.add_option("--sse-public-url", config.sse_public_url,
+                 "Base URL of the SSE feed server, for the feed URLs the web app shows");
   app.add_option("--web-listen", config.web_listen, "host:port of the web app");
   app.add_option("--public-url", config.public_url,
                  "Base URL of the web app, for links in notifications");

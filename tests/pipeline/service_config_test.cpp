@@ -280,6 +280,17 @@ TEST(ServiceConfig, EmailToAPublicUrlNeedsAKeyForItsUnsubscribeLinks) {
   EXPECT_EQ(validate_error(c), "web.public_url: expected an http:// or https:// URL");
 }
 
+TEST(ServiceConfig, TheSsePublicUrlIsAnHttpUrlReadFromItsSection) {
+  auto config =
+      parse_service_config("[sse]\npublic_url = \"https://feeds.example.org\"\n", "fmn.toml");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->sse_public_url, "https://feeds.example.org");
+  EXPECT_EQ(ServiceConfig().sse_public_url, "http://localhost:8080");
+  ServiceConfig c = valid_config();
+  c.sse_public_url = "feeds.example.org";
+  EXPECT_EQ(validate_error(c), "sse.public_url: expected an http:// or https:// URL");
+}
+
 TEST(ServiceConfig, TheWebAppNeedsAPreferenceStoreItCanChange) {
   ServiceConfig c = valid_config();
   c.web_listen = "127.0.0.1:8081";
@@ -429,6 +440,7 @@ TEST(ServiceConfig, TheContribExampleParsesAndEqualsTheDefaults) {
   EXPECT_EQ(c.irc_server, defaults.irc_server);
   EXPECT_EQ(c.irc_nick, defaults.irc_nick);
   EXPECT_EQ(c.sse_listen, defaults.sse_listen);
+  EXPECT_EQ(c.sse_public_url, defaults.sse_public_url);
   EXPECT_EQ(c.admin_listen, defaults.admin_listen);
   EXPECT_EQ(c.web_listen, defaults.web_listen);
   EXPECT_EQ(c.public_url, defaults.public_url);
