@@ -67,18 +67,18 @@ class Pulse {
 
  private:
   void run() {
-    for (uint64_t n = 0; !stop_.load(); ++n) {
+    // `i` counts the messages sent (no gap for the pipeline to count), from 1.
+    for (uint64_t n = 0; !stop_.load(); std::this_thread::sleep_for(1ms)) {
       std::string topic;
       {
         std::lock_guard lock(mutex_);
         topic = topic_;
       }
-      if (!topic.empty()) {
-        (void)bus_.publish(topic, R"({"topic":")" + topic + R"(","msg_id":"2026-bench-edit-)" +
-                                      std::to_string(n) + R"(","i":)" + std::to_string(n) +
-                                      R"(,"timestamp":1764900000.0,"username":"bench","msg":{}})");
-      }
-      std::this_thread::sleep_for(1ms);
+      if (topic.empty()) continue;
+      const std::string i = std::to_string(++n);
+      (void)bus_.publish(topic, R"({"topic":")" + topic + R"(","msg_id":"2026-bench-edit-)" + i +
+                                    R"(","i":)" + i +
+                                    R"(,"timestamp":1764900000.0,"username":"bench","msg":{}})");
     }
   }
 
