@@ -99,6 +99,7 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(
   server.limits.idle_timeout = milliseconds(config.web_idle_timeout_seconds);
   web::WebAppConfig app;
   app.public_url = config.public_url;
+  app.sse_public_url = config.sink(DestinationKind::kSse).text("public_url");
   app.unsubscribe_secret = std::move(secret);
   app.demo_sign_in = config.web_demo;
   app.admins = config.web_admins;

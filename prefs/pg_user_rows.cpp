@@ -47,11 +47,14 @@ void prepare_user_statements(pqxx::connection_base& c) {
   c.prepare("fmn_rules_of",
             "SELECT r.id, r.name, s.source, r.enabled FROM fmn_rules r "
             "JOIN fmn_rule_sources s ON s.id = r.source_id WHERE r.user_id = $1 ORDER BY r.id");
+  // The join names user_id on both sides (the foreign key's pair) so that the plan reads the
+  // user's destinations by index: joined on id alone, a generic plan made before the tables
+  // were analyzed (after a bulk import) hashed every destination, ~190 ms at 100,000 users.
   c.prepare("fmn_deliveries_of",
             "SELECT d.rule_id, t.name, d.every_seconds, d.count, d.include_links, d.long_form, "
             "d.triggered_by, d.shorten_links, d.markup, d.at_minute FROM fmn_deliveries d "
-            "JOIN fmn_destinations t ON t.id = d.destination_id WHERE d.user_id = $1 "
-            "ORDER BY d.id");
+            "JOIN fmn_destinations t ON t.user_id = d.user_id AND t.id = d.destination_id "
+            "WHERE d.user_id = $1 ORDER BY d.id");
   c.prepare("fmn_lists_of",
             "SELECT name, items FROM fmn_user_lists WHERE user_id = $1 ORDER BY id");
   c.prepare("fmn_upsert_user", upsert_user_statement());

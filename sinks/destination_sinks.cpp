@@ -145,9 +145,21 @@ constexpr std::array kSseSettings{
     // Events held: backlog, client queues, pending publishes.
     SinkSetting{
         .key = "memory_budget_mb", .type = Type::kNumber, .min = 16, .max = 1 << 20, .number = 512},
+    // Where clients reach this server (through its proxy): the web app shows feeds under it.
+    SinkSetting{.key = "public_url",
+                .text = "http://localhost:8080",
+                .option = "--sse-public-url",
+                .option_help = "Base URL of the SSE feed server, for the feed URLs the web app "
+                               "shows"},
 };
 
-SettingProblem check_sse(const SinkSettings& settings) { return host_port(settings, "listen"); }
+SettingProblem check_sse(const SinkSettings& settings) {
+  const std::string url = settings.text("public_url");
+  if (!url.starts_with("http://") && !url.starts_with("https://")) {
+    return {"public_url", "expected an http:// or https:// URL"};
+  }
+  return host_port(settings, "listen");
+}
 
 std::string describe_sse(const SinkSettings& settings) {
   return "SSE feeds on " + settings.text("listen");

@@ -34,7 +34,7 @@ void write_rule(JsonWriter& w, const prefs::Rule& rule) {
   w.EndObject();
 }
 
-HttpResponse list(const prefs::User& user) {
+HttpResponse list(const prefs::User& user, std::string_view sse_url) {
   JsonBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
@@ -46,7 +46,7 @@ HttpResponse list(const prefs::User& user) {
   w.EndArray();
   w.Key("destinations");
   w.StartArray();
-  for (const prefs::Destination& d : user.destinations) write_destination(w, d);
+  for (const prefs::Destination& d : user.destinations) write_destination(w, d, sse_url);
   w.EndArray();
   w.EndObject();
   return {200, "application/json", buffer.GetString(), {}};
@@ -134,7 +134,8 @@ std::optional<HttpResponse> save(prefs::PreferenceStore& store, const prefs::Use
 }
 
 // POST /order {"names": [...]}: the rules in that order, each named exactly once.
-HttpResponse reorder(prefs::PreferenceStore& store, prefs::User& user, const HttpRequest& request) {
+HttpResponse reorder(prefs::PreferenceStore& store, prefs::User& user, std::string_view sse_url,
+                     const HttpRequest& request) {
   auto body = parse_json_object(request.body);
   if (!body) return json_error(400, body.error().message);
   const auto names = body->FindMember("names");
@@ -160,13 +161,13 @@ HttpResponse reorder(prefs::PreferenceStore& store, prefs::User& user, const Htt
   }
   user.rules = std::move(ordered);
   if (auto refused = save(store, user)) return *refused;
-  return list(user);
+  return list(user, sse_url);
 }
 
 }  // namespace
 
 HttpResponse rules_api(prefs::PreferenceStore& store, dsl::RuleCompiler& compiler,
-                       std::string_view user_name, std::string_view rest,
+                       std::string_view sse_url, std::string_view user_name, std::string_view rest,
                        const HttpRequest& request) {
   auto loaded = store.load_user(user_name);
   if (!loaded) return json_error(503, "the preferences store is not available");
@@ -175,7 +176,7 @@ HttpResponse rules_api(prefs::PreferenceStore& store, dsl::RuleCompiler& compile
   const std::string_view method = request.method;
 
   if (rest.empty() || rest == "/") {
-    if (method == "GET") return list(user);
+    if (method == "GET") return list(user, sse_url);
     if (method != "POST") return json_error(405, "method not allowed");
     auto body = parse_json_object(request.body);
     if (!body) return json_error(400, body.error().message);
@@ -193,7 +194,7 @@ HttpResponse rules_api(prefs::PreferenceStore& store, dsl::RuleCompiler& compile
   }
 
   // No rule answers POST at its own path: a rule named "order" keeps its GET, PUT and DELETE.
-  if (rest == "/order" && method == "POST") return reorder(store, user, request);
+  if (rest == "/order" && method == "POST") return reorder(store, user, sse_url, request);
 
   // "/<name>" or "/<name>/<action>"
   std::string_view tail = rest.substr(1);

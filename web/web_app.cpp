@@ -104,11 +104,13 @@ HttpResponse WebApp::handle(const HttpRequest& request) {
     return oidc_login(oidc);
   }
   if (request.method == "GET" && path == "/history.js") {
-    return serve_asset({kScript, embedded::web_history_js(), {}}, request);
+    static const StaticAsset history = make_static_asset(kScript, embedded::web_history_js());
+    return serve_asset(history, request);
   }
   if (request.method == "GET" && path == "/rule-editor.js") {
-    return serve_asset({kScript, embedded::web_rule_editor_js(), embedded::web_rule_editor_js_gz()},
-                       request);
+    static const StaticAsset editor = make_static_asset(kScript, embedded::web_rule_editor_js(),
+                                                        embedded::web_rule_editor_js_gz());
+    return serve_asset(editor, request);
   }
   if (request.method == "GET" && (path == "/" || path.starts_with("/settings/"))) {
     return html_page(200, std::string(embedded::web_app_html()));
@@ -163,7 +165,8 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
   }
   if (rest == "/rules" || rest.starts_with("/rules/")) {
     std::lock_guard lock(store_mu_);
-    return rules_api(*store_, *compiler_, session->user, rest.substr(6), request);
+    return rules_api(*store_, *compiler_, config_.sse_public_url, session->user, rest.substr(6),
+                     request);
   }
   if (rest == "/destinations" || rest.starts_with("/destinations/")) {
     std::lock_guard lock(store_mu_);
@@ -174,13 +177,8 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
 }
 
 DestinationsContext WebApp::destinations_context() {
-  return {*store_,
-          config_.send_confirmation,
-          confirmation_limits_,
-          config_.send_test,
-          test_limits_,
-          config_.public_url,
-          now_unix()};
+  return {*store_,      config_.send_confirmation, confirmation_limits_,   config_.send_test,
+          test_limits_, config_.public_url,        config_.sse_public_url, now_unix()};
 }
 
 // Reuses the user's own GET handlers with the named user: a GET only reads, whoever it is for.
@@ -208,7 +206,9 @@ HttpResponse WebApp::admin_read(const Session& session, const HttpRequest& reque
     return history_api(*config_.history, whose, request);
   }
   std::lock_guard lock(store_mu_);
-  if (what == "rules") return rules_api(*store_, *compiler_, whose, "", request);
+  if (what == "rules") {
+    return rules_api(*store_, *compiler_, config_.sse_public_url, whose, "", request);
+  }
   return destinations_api(destinations_context(), whose, "", request);
 }
 

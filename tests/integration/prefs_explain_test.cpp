@@ -1,5 +1,6 @@
 // `fmn-prefs explain` against preferences stored in a real PostgreSQL: each of the user's rules
-// tested against the chosen message, and for a match what would become of it.
+// tested against the chosen message, and for a match what would become of it. `fmn-rulec
+// explain` finds a message by msg_id in the service's recent messages in Redis the same way.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -43,6 +44,14 @@ class PrefsExplain : public ::testing::Test {
                                   pg_->connection_string()};
     argv.insert(argv.end(), args.begin(), args.end());
     Status ran = ChildProcess::run({.argv = argv, .log = *dir_ / log}, kTimeout);
+    EXPECT_EQ(ran.ok(), ok) << read_log(*dir_ / log);
+    return read_log(*dir_ / log);
+  }
+
+  // fmn-rulec with `args`: what it printed (kept in `log`).
+  std::string rulec(std::vector<std::string> args, const std::string& log, bool ok = true) {
+    args.insert(args.begin(), std::string(FMN_BIN_DIR) + "/fmn-rulec");
+    Status ran = ChildProcess::run({.argv = args, .log = *dir_ / log}, kTimeout);
     EXPECT_EQ(ran.ok(), ok) << read_log(*dir_ / log);
     return read_log(*dir_ / log);
   }
@@ -176,6 +185,31 @@ TEST_F(PrefsExplain, FindsTheMessageByMsgIdInTheServicesRecentMessages) {
   EXPECT_NE(missing.find("no message with msg_id 2024-none among the recent messages"),
             std::string::npos)
       << missing;
+
+  // The rule author's tool reads the same store, for rules from a preferences file...
+  const std::string prefs = std::string(FMN_CORPUS_DIR) + "/prefs/explain.toml";
+  const std::string by_rulec = rulec({"explain", "--prefs", prefs, "--user", "alice", "--msg-id",
+                                      "2024-second", "--redis", redis_address},
+                                     "rulec-id.log");
+  for (const char* expected :
+       {"recent messages in 127.0.0.1:", ", msg_id 2024-second: org.fedoraproject.prod.x.y\n",
+        "rule \"now\": match\n", "  -> email (email alice@example.org): delivered at once\n",
+        "rule \"builds\": no match\n"}) {
+    EXPECT_NE(by_rulec.find(expected), std::string::npos) << expected << "\n" << by_rulec;
+  }
+  // ...or from a rule file, its parameters given.
+  const auto rules = *dir_ / "rules.fmn";
+  std::ofstream(rules) << "rule \"xy\" = topic ~ \"*.x.y\" and agent != $me\n";
+  const std::string by_file = rulec({"explain", rules.string(), "-p", "me=alice", "--msg-id",
+                                     "2024-second", "--redis", redis_address},
+                                    "rulec-file.log");
+  EXPECT_NE(by_file.find("rule \"xy\": match\n"), std::string::npos) << by_file;
+  const std::string unknown =
+      rulec({"explain", rules.string(), "--msg-id", "2024-none", "--redis", redis_address},
+            "rulec-none.log", false);
+  EXPECT_NE(unknown.find("no message with msg_id 2024-none among the recent messages"),
+            std::string::npos)
+      << unknown;
 }
 
 }  // namespace

@@ -281,6 +281,18 @@ TEST(ServiceConfig, EmailToAPublicUrlNeedsAKeyForItsUnsubscribeLinks) {
   EXPECT_EQ(validate_error(c), "web.public_url: expected an http:// or https:// URL");
 }
 
+TEST(ServiceConfig, TheSsePublicUrlIsAnHttpUrlReadFromItsSection) {
+  auto config =
+      parse_service_config("[sse]\npublic_url = \"https://feeds.example.org\"\n", "fmn.toml");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->sink(DestinationKind::kSse).text("public_url"), "https://feeds.example.org");
+  EXPECT_EQ(ServiceConfig().sink(DestinationKind::kSse).text("public_url"),
+            "http://localhost:8080");
+  auto bad = parse_service_config("[sse]\npublic_url = \"feeds.example.org\"\n", "fmn.toml");
+  ASSERT_TRUE(bad.ok()) << bad.error().message;
+  EXPECT_EQ(validate_error(*bad), "sse.public_url: expected an http:// or https:// URL");
+}
+
 TEST(ServiceConfig, TheWebAppNeedsAPreferenceStoreItCanChange) {
   ServiceConfig c = valid_config();
   c.web_listen = "127.0.0.1:8081";
@@ -435,6 +447,8 @@ TEST(ServiceConfig, TheContribExampleParsesAndEqualsTheDefaults) {
             defaults.sink(DestinationKind::kIrc).text("nick"));
   EXPECT_EQ(c.sink(DestinationKind::kSse).text("listen"),
             defaults.sink(DestinationKind::kSse).text("listen"));
+  EXPECT_EQ(c.sink(DestinationKind::kSse).text("public_url"),
+            defaults.sink(DestinationKind::kSse).text("public_url"));
   EXPECT_EQ(c.admin_listen, defaults.admin_listen);
   EXPECT_EQ(c.web_listen, defaults.web_listen);
   EXPECT_EQ(c.public_url, defaults.public_url);

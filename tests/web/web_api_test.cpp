@@ -199,5 +199,42 @@ TEST_F(WebApi, ThePageIsServedAtTheRootAndTheSettingsLinks) {
   EXPECT_EQ(http_request("GET", base_ + "/nothing").status, 404);
 }
 
+// The scripts' URLs are not content-hashed: a browser keeps them, asks before each use, and is
+// told "not modified" without the body while its copy is the current one.
+TEST_F(WebApi, TheScriptsAreRevalidatedByTheirETagAndAnsweredNotModifiedWithoutTheBody) {
+  const std::string gzip = "Accept-Encoding: gzip";
+  for (const std::string path : {"/rule-editor.js", "/history.js"}) {
+    const HttpReply first = http_request("GET", base_ + path, {gzip});
+    ASSERT_EQ(first.status, 200) << path;
+    EXPECT_EQ(first.header("Cache-Control"), "no-cache") << path;
+    const std::string etag = first.header("ETag");
+    // "<16 hex digits>", or "<16 hex digits>-gz" for the gzip form
+    ASSERT_TRUE(etag.size() >= 18 && etag.front() == '"' && etag.back() == '"') << path << etag;
+    EXPECT_EQ(http_request("GET", base_ + path, {gzip}).header("ETag"), etag) << path;
+
+    const HttpReply again = http_request("GET", base_ + path, {gzip, "If-None-Match: " + etag});
+    EXPECT_EQ(again.status, 304) << path;
+    EXPECT_EQ(again.body, "") << path;
+    EXPECT_EQ(again.header("ETag"), etag) << path;
+    EXPECT_EQ(again.header("Cache-Control"), "no-cache") << path;
+    EXPECT_EQ(again.header("Content-Length"), "") << path;
+    const HttpReply other =
+        http_request("GET", base_ + path, {gzip, "If-None-Match: \"0000000000000000\""});
+    EXPECT_EQ(other.status, 200) << path;
+    EXPECT_EQ(other.body, first.body) << path;
+  }
+  // The bundle's two forms are two representations with two tags: a tag of one form fetches the
+  // other in full.
+  const HttpReply zipped = http_request("GET", base_ + "/rule-editor.js", {gzip});
+  const HttpReply plain = http_request("GET", base_ + "/rule-editor.js");
+  EXPECT_NE(zipped.header("ETag"), plain.header("ETag"));
+  const HttpReply crossed =
+      http_request("GET", base_ + "/rule-editor.js", {"If-None-Match: " + zipped.header("ETag")});
+  EXPECT_EQ(crossed.status, 200);
+  EXPECT_EQ(crossed.body, plain.body);
+  // Everything else stays uncached.
+  EXPECT_EQ(http_request("GET", base_ + "/").header("Cache-Control"), "no-store");
+}
+
 }  // namespace
 }  // namespace fmn::web

@@ -25,6 +25,8 @@ using test::HttpReply;
 
 inline constexpr char kSecret[] = "0123456789abcdef0123456789abcdef";
 inline const std::string kJson = "Content-Type: application/json";
+// Where the tests' SSE server is said to be reached (its trailing '/' is not doubled in URLs).
+inline constexpr char kSsePublicUrl[] = "https://feeds.example.org/";
 
 struct Client {
   std::string cookie;  // "Cookie: fmn_session=..."
@@ -50,6 +52,7 @@ class WebAppTest : public ::testing::Test {
     WebAppConfig config;
     config.redis = std::move(redis);
     config.unsubscribe_secret = kSecret;
+    config.sse_public_url = kSsePublicUrl;
     config.demo_sign_in = demo;
     config.send_confirmation = [this](const sinks::ConfirmationRequest& request) {
       std::lock_guard lock(sent_mu_);
