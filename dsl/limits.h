@@ -14,6 +14,7 @@ inline constexpr uint32_t kMaxNesting = 32;     // parentheses and `not`s
 inline constexpr size_t kMaxRuleNodes = 1000;   // tests in a rule, definitions expanded
 inline constexpr size_t kMaxListItems = 1000;
 inline constexpr size_t kMaxListNameBytes = 64;  // NAME in `$lists.NAME`
+inline constexpr size_t kMaxListPatterns = 1000;  // entries of a `$lists.NAME` read as patterns
 inline constexpr size_t kMaxStringBytes = 4096;
 inline constexpr size_t kMaxPatternBytes = 256;      // a `~` glob pattern
 inline constexpr size_t kMaxPathSegments = 16;       // msg.a.b.c...
