@@ -26,13 +26,6 @@ const std::vector<std::string>* User::list(std::string_view key) const {
   return nullptr;
 }
 
-std::vector<std::string> User::list_names() const {
-  std::vector<std::string> names;
-  names.reserve(lists.size());
-  for (const NamedList& l : lists) names.push_back(l.name);
-  return names;
-}
-
 const Destination* User::find_destination(std::string_view name) const {
   return find_named(destinations, name);
 }

@@ -129,8 +129,6 @@ struct User {
   // The list stored under `key` ("aliases", "packages", "followed_users", "followed_groups",
   // "groups": the file's keys, fmn_users' columns); null for any other key.
   const std::vector<std::string>* list(std::string_view key) const;
-  // The names of `lists`, in order.
-  std::vector<std::string> list_names() const;
   const Destination* find_destination(std::string_view name) const;
   Destination* find_destination(std::string_view name);
   Rule* find_rule(std::string_view name);

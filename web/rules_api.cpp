@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/query_string.h"
+#include "prefs/dsl_rule_validator.h"
 #include "web/check_api.h"
 #include "web/destinations_api.h"
 #include "web/json_body.h"
@@ -101,7 +102,8 @@ std::optional<HttpResponse> apply(const rapidjson::Value& body, dsl::RuleCompile
   if (name->has_value()) rule.name = **name;
   if (enabled->has_value()) rule.enabled = **enabled;
   if (source->has_value()) {
-    const UserRuleCheck check = check_for_user(*compiler.compile(**source), user.list_names());
+    const UserRuleCheck check =
+        check_for_user(*compiler.compile(**source), prefs::list_entries(user));
     if (!check.ok) {
       JsonBuffer buffer;
       JsonWriter w(buffer);

@@ -146,14 +146,14 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
   }
   if (rest == "/check") {
     if (method != "POST") return json_error(405, "method not allowed");
-    std::vector<std::string> list_names;
+    prefs::User user;  // its lists: none for a user the store does not have yet
     {
       std::lock_guard lock(store_mu_);
       auto loaded = store_->load_user(session->user);
       if (!loaded) return json_error(500, "cannot read your preferences");
-      if (loaded->has_value()) list_names = (*loaded)->list_names();
+      if (loaded->has_value()) user = std::move(**loaded);
     }
-    return check_rule(*compiler_, list_names, request);
+    return check_rule(*compiler_, prefs::list_entries(user), request);
   }
   if (rest == "/preview") {
     if (method != "POST") return json_error(405, "method not allowed");

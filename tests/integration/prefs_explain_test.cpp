@@ -160,6 +160,18 @@ TEST_F(PrefsExplain, NamedListsAreSetShownAndGuardedByTheRulesReadingThem) {
   EXPECT_EQ(run({"list", "remove", "alice", "friends"}, "removed.log"),
             "removed list friends of alice\n");
   EXPECT_EQ(run({"list", "show", "alice"}, "none.log"), "(no output)");  // read_log's word
+
+  // A list a rule reads as patterns: an edit that makes an entry no pattern is refused.
+  run({"list", "set", "alice", "praise", "(?i)works for me"}, "praise.log");
+  run({"rule", "add", "alice", "p", "msg.comment.text matches $lists.praise", "--to", "email"},
+      "praise-rule.log");
+  const std::string broken =
+      run({"list", "set", "alice", "praise", "(?i)works for me", "^lgtm("}, "broken.log", false);
+  EXPECT_NE(broken.find("error[E0204]"), std::string::npos) << broken;
+  EXPECT_NE(broken.find("`$lists.praise` entry 2 \"^lgtm(\": invalid regular expression"),
+            std::string::npos)
+      << broken;
+  EXPECT_EQ(run({"list", "show", "alice"}, "kept.log"), "praise: (?i)works for me\n");
 }
 
 // An operator names only the msg_id: fmn-pipeline, given Redis, kept the messages it parsed in

@@ -35,6 +35,8 @@ TEST_F(WebApi, CheckAndSaveKnowTheUsersNamedLists) {
     prefs::FileStore file(prefs_, prefs::dsl_rule_validator());
     prefs::User ralph = stored("ralph");
     ralph.lists.push_back({"friends", {"kevin"}, {}});
+    ralph.lists.push_back({"praise", {"(?i)works for me", "^lgtm("}, {}});
+    ralph.lists.push_back({"watched", {"*.bodhi.*", "bodhi.update"}, {}});
     ASSERT_TRUE(file.put_user(ralph).ok());
   }
   const Client ralph = sign_in("ralph");
@@ -63,6 +65,27 @@ TEST_F(WebApi, CheckAndSaveKnowTheUsersNamedLists) {
   EXPECT_NE(refused.body.find("E0110"), std::string::npos) << refused.body;
   EXPECT_EQ(http_request("POST", base_ + "/api/v1/rules", as_ralph,
                          R"({"name":"f","source":"agent in $lists.friends"})")
+                .status,
+            201);
+
+  // A list read as patterns: each entry checked as the literal would be, naming the entry; an
+  // error refuses the save, a warning does not.
+  const HttpReply bad_regex = http_request("POST", base_ + "/api/v1/check", as_ralph,
+                                           R"({"source":"msg.text matches $lists.praise"})");
+  EXPECT_NE(bad_regex.body.find(R"("ok":false)"), std::string::npos) << bad_regex.body;
+  EXPECT_NE(bad_regex.body.find(R"("code":"E0204")"), std::string::npos) << bad_regex.body;
+  EXPECT_NE(bad_regex.body.find(R"(`$lists.praise` entry 2 \"^lgtm(\")"), std::string::npos)
+      << bad_regex.body;
+  EXPECT_EQ(http_request("POST", base_ + "/api/v1/rules", as_ralph,
+                         R"({"name":"p","source":"msg.text matches $lists.praise"})")
+                .status,
+            422);
+  const HttpReply warned = http_request("POST", base_ + "/api/v1/check", as_ralph,
+                                        R"({"source":"topic ~ $lists.watched"})");
+  EXPECT_NE(warned.body.find(R"("ok":true)"), std::string::npos) << warned.body;
+  EXPECT_NE(warned.body.find(R"("code":"W0005")"), std::string::npos) << warned.body;
+  EXPECT_EQ(http_request("POST", base_ + "/api/v1/rules", as_ralph,
+                         R"({"name":"w","source":"topic ~ $lists.watched"})")
                 .status,
             201);
 }
