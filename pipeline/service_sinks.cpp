@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/destination_address.h"
 #include "core/log.h"
 #include "pipeline/service_impl.h"
 #include "sinks/curl_smtp_transport.h"
@@ -85,6 +86,32 @@ std::optional<sinks::RedisConfig> Service::Impl::redis_config() const {
   return redis;
 }
 
+sinks::ConfirmationOutcome Service::Impl::apply_answer(const sinks::ConfirmationAnswer& answer) {
+  web::WebApp* app = answers.load();
+  DestinationKind kind{};
+  if (app == nullptr) return sinks::ConfirmationOutcome::kUnavailable;
+  if (!prefs::parse_destination_kind(answer.kind, kind)) {
+    return sinks::ConfirmationOutcome::kUnknownOrWrongCode;
+  }
+  switch (
+      app->answer_confirmation({answer.user, kind, answer.address, answer.code, answer.accept})) {
+    case prefs::AnswerOutcome::kAccepted:
+    case prefs::AnswerOutcome::kRefused:
+      log::info("confirmation_answered", {{"user", answer.user},
+                                          {"kind", answer.kind},
+                                          {"address", redacted_address(answer.address)},
+                                          {"accept", answer.accept ? "yes" : "no"}});
+      return sinks::ConfirmationOutcome::kDone;
+    case prefs::AnswerOutcome::kExpired:
+      return sinks::ConfirmationOutcome::kExpired;
+    case prefs::AnswerOutcome::kUnknownOrWrongCode:
+      return sinks::ConfirmationOutcome::kUnknownOrWrongCode;
+    case prefs::AnswerOutcome::kUnavailable:
+      break;
+  }
+  return sinks::ConfirmationOutcome::kUnavailable;
+}
+
 Result<bool> Service::Impl::open_sinks() {
   const std::optional<sinks::RedisConfig> redis = redis_config();
   history = sinks::open_delivery_history(redis);
@@ -135,11 +162,21 @@ Result<bool> Service::Impl::open_sinks() {
     irc.max_event_bytes = config.irc_max_event_bytes;
     irc.render.base_url = config.public_url;
     irc.render.unsubscribe_secret = link_secret;
-    auto routed = route_batched(
-        DestinationKind::kIrc,
-        std::make_unique<sinks::IrcSink>(std::make_unique<sinks::TcpIrcTransport>(host, port), irc,
-                                         sinks::TemplateSet::builtin(), SystemClock::instance(),
-                                         failures.handler(DestinationKind::kIrc)));
+    auto sink = std::make_unique<sinks::IrcSink>(
+        std::make_unique<sinks::TcpIrcTransport>(host, port), irc, sinks::TemplateSet::builtin(),
+        SystemClock::instance(), failures.handler(DestinationKind::kIrc),
+        [this](const sinks::ConfirmationAnswer& a) { return apply_answer(a); });
+    const sinks::IrcAnswerCounters& answers = sink->answer_counters();
+    registry.counter_fn(
+        "fmn_irc_answers_total",
+        "Confirmation answers sent to the IRC bot by /msg and handed to the preferences.",
+        [&answers] { return static_cast<double>(answers.answered.load()); });
+    registry.counter_fn(
+        "fmn_irc_answers_ignored_total",
+        "Messages to the IRC bot ignored: not an answer (unknown command, garbage) or over the "
+        "answers' rate.",
+        [&answers] { return static_cast<double>(answers.ignored.load()); });
+    auto routed = route_batched(DestinationKind::kIrc, std::move(sink));
     if (!routed) return routed.error();
   }
   if (!config.sse_listen.empty()) {
@@ -175,6 +212,7 @@ Result<bool> Service::Impl::open_sinks() {
   }
   // The kinds opened from the table: each with its section's settings, a batcher and an outbox.
   sinks::SinkContext context;
+  context.on_answer = [this](const sinks::ConfirmationAnswer& a) { return apply_answer(a); };
   context.secret = [this](DestinationKind kind, std::string_view address) {
     return preferences->destination_secret(kind, address);
   };

@@ -34,7 +34,7 @@ Result<std::unique_ptr<Sink>> open_webhook(const SinkSettings& settings,
       [secret](std::string_view url) {
         return secret ? secret(DestinationKind::kWebhook, url) : std::string();
       },
-      std::move(config), SystemClock::instance(), context.on_failure));
+      std::move(config), SystemClock::instance(), context.on_failure, context.on_answer));
 }
 
 constexpr std::array kSinks{

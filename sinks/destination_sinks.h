@@ -17,6 +17,7 @@
 
 #include "core/destination_kinds.h"
 #include "core/result.h"
+#include "sinks/confirmation.h"
 #include "sinks/sink.h"
 #include "sinks/sink_settings.h"
 
@@ -30,6 +31,9 @@ struct SinkContext {
   std::function<std::string(DestinationKind, std::string_view address)> secret;
   // Where the kind's sink reports the deliveries it gives up; may be empty.
   FailureHandler on_failure;
+  // Where a sink whose receivers answer confirmation requests through it hands the answers
+  // (sinks/confirmation.h); may be empty: such answers are then not recorded.
+  ConfirmationHandler on_answer;
 };
 
 struct DestinationSink {

@@ -116,6 +116,11 @@ HttpResponse WebApp::handle(const HttpRequest& request) {
   return json_error(404, "not found");
 }
 
+prefs::AnswerOutcome WebApp::answer_confirmation(const prefs::ConfirmationReply& reply) {
+  std::lock_guard lock(store_mu_);
+  return prefs::apply_answer(*store_, reply, now_unix());
+}
+
 HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
   const std::string_view method = request.method;
   if (rest == "/session/demo" && method == "POST") {

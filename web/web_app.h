@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "dsl/rule_compiler.h"
+#include "prefs/confirmation.h"
 #include "prefs/preference_store.h"
 #include "sinks/delivery_history.h"
 #include "sinks/recent_messages.h"
@@ -84,6 +85,10 @@ class WebApp {
   ~WebApp();
 
   HttpResponse handle(const HttpRequest& request);
+  // Applies an answer to a confirmation request that reached a sink (the IRC bot's /msg, a
+  // webhook's echoed challenge) through the same path as the /confirm page, under the store's
+  // lock. Thread-safe.
+  prefs::AnswerOutcome answer_confirmation(const prefs::ConfirmationReply& reply);
   int port() const { return server_->port(); }
   const WebCounters& counters() const { return counters_; }
   const net::Listener& listener() const { return server_->listener(); }
