@@ -108,8 +108,13 @@ HttpResponse add(const DestinationsContext& c, prefs::User& user, const HttpRequ
 HttpResponse request_confirmation(const DestinationsContext& c, prefs::User& user,
                                   prefs::Destination& d, int status, std::string_view secret) {
   if (!c.send) return json_error(503, "confirmations cannot be sent by this server");
-  if (!c.limits.try_take(user.name, d.address)) {
-    return json_error(429, "too many confirmation requests; try again later");
+  switch (c.limits.try_take(user.name, d.address)) {
+    case Take::kTaken:
+      break;
+    case Take::kRefused:
+      return json_error(429, "too many confirmation requests; try again later");
+    case Take::kUnavailable:
+      return json_error(503, "confirmation requests cannot be sent now; try again later");
   }
   prefs::start_confirmation(d, c.now_unix);
   if (auto refused = store_user(c, user)) return *refused;
@@ -137,8 +142,13 @@ HttpResponse send_test(const DestinationsContext& c, const prefs::User& user,
     return json_error(409, "this destination is not confirmed");
   }
   if (!c.send_test) return json_error(503, "test notifications cannot be sent by this server");
-  if (!c.test_limits.try_take(user.name)) {
-    return json_error(429, "too many test notifications; try again in a minute");
+  switch (c.test_limits.try_take(user.name)) {
+    case Take::kTaken:
+      break;
+    case Take::kRefused:
+      return json_error(429, "too many test notifications; try again in a minute");
+    case Take::kUnavailable:
+      return json_error(503, "test notifications cannot be sent now; try again later");
   }
   auto notification = test_notification(user.name, d, c.app_url, c.now_unix);
   if (!notification) return json_error(500, notification.error().message);

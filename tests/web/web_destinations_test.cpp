@@ -101,12 +101,14 @@ TEST(ConfirmationLimits, AStrangersAddressGetsABurstWhoeverAsksThenOneEveryFewHo
   test::FakeClock clock;
   ConfirmationLimits limits({}, clock);
   int sent = 0;
-  for (const char* user : {"a", "b", "c", "d", "e"}) sent += limits.try_take(user, "victim@x.org");
+  for (const char* user : {"a", "b", "c", "d", "e"})
+    sent += limits.try_take(user, "victim@x.org") == Take::kTaken;
   EXPECT_EQ(sent, 3);
-  EXPECT_TRUE(limits.try_take("a", "other@x.org"));  // a's own bucket was not spent by refusals
-  clock.advance(std::chrono::hours(5));              // 5 a day: one more after 4.8 hours
-  EXPECT_TRUE(limits.try_take("e", "victim@x.org"));
-  EXPECT_FALSE(limits.try_take("e", "victim@x.org"));
+  EXPECT_EQ(limits.try_take("a", "other@x.org"),
+            Take::kTaken);               // a's own bucket was not spent by refusals
+  clock.advance(std::chrono::hours(5));  // 5 a day: one more after 4.8 hours
+  EXPECT_EQ(limits.try_take("e", "victim@x.org"), Take::kTaken);
+  EXPECT_EQ(limits.try_take("e", "victim@x.org"), Take::kRefused);
 }
 
 TEST_F(WebDestinations, OnlyTheOwnerRemovesADestinationAndItsDeliveriesGoWithIt) {
