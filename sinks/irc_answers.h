@@ -9,6 +9,8 @@
 // secret: nothing here logs it. Pure functions; thread-safe.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -27,6 +29,12 @@ enum class IrcAnswerKind {
   kNotForBot,  // not a PRIVMSG to `bot` (a channel, a server notice...): not ours to judge
   kGarbage,    // a PRIVMSG to `bot` that is no answer: unknown command, CTCP, bad words
   kAnswer,
+};
+
+// Messages to the bot itself, counted by the IRC sink; readable from any thread.
+struct IrcAnswerCounters {
+  std::atomic<uint64_t> answered{0};  // confirmation answers handed to the store
+  std::atomic<uint64_t> ignored{0};   // garbage, unknown commands, answers over the rate
 };
 
 // Reads one server line (":nick!user@host PRIVMSG <bot> :<text>"); `bot` is the sink's

@@ -3,7 +3,6 @@
 #include <thread>
 #include <utility>
 
-#include "sinks/irc_answers.h"
 #include "sinks/text_escape.h"
 
 namespace fmn::sinks {

@@ -24,19 +24,17 @@
 // handed it over has not marked it delivered. Lines longer than `max_event_bytes` of text are
 // cut short with a link to the whole message, counted as truncated.
 //
-// Answers (irc_answers.h): a PRIVMSG to the bot itself saying "confirm|reject <user> <code>"
-// is handed to the ConfirmationHandler with the sender's nick as the address, and the sender
-// gets the outcome in a NOTICE. Answers share one token bucket (`answers_per_second`), so a
-// flood costs the store and the server a bounded rate; what is over it, and every other
-// message to the bot, is counted (answer_counters()) and ignored. Deliveries wait for the
-// handler's store round trip only, and only at that rate.
+// Answers (irc_answers.h): "confirm|reject <user> <code>" sent to the bot goes to the
+// ConfirmationHandler with the sender's nick as the address; the sender gets the outcome in a
+// NOTICE. One token bucket for all answers (`answers_per_second`) bounds what a flood costs the
+// store, the server and deliveries (which wait for the handler's round trip); answers over it
+// and every other message to the bot are counted (answer_counters()) and ignored.
 //
 // pump() does the work: connects when due, reads server lines (answers PING, completes
 // registration), sends what the buckets allow. deliver() and tick() call it without waiting;
 // a dedicated thread may call pump(wait) in a loop for smoother pacing. One thread at a time.
 #pragma once
 
-#include <atomic>
 #include <deque>
 #include <map>
 #include <memory>
@@ -44,7 +42,7 @@
 
 #include "core/clock.h"
 #include "sinks/backoff.h"
-#include "sinks/confirmation.h"
+#include "sinks/irc_answers.h"
 #include "sinks/irc_receipts.h"
 #include "sinks/irc_text.h"
 #include "sinks/irc_transport.h"
@@ -74,12 +72,6 @@ struct IrcConfig {
   double answers_burst = 5;
   IrcLineLimits limits;
   RenderConfig render;
-};
-
-// Messages to the bot itself; readable from any thread.
-struct IrcAnswerCounters {
-  std::atomic<uint64_t> answered{0};  // confirmation answers handed to the store
-  std::atomic<uint64_t> ignored{0};   // garbage, unknown commands, answers over the rate
 };
 
 class IrcSink : public Sink {

@@ -7,18 +7,12 @@
 #include "sinks/redis_connection.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/redis_server.h"
+#include "tests/web/redis_config.h"
 #include "web/confirmation_limits.h"
 #include "web/redis_rate_buckets.h"
 
 namespace fmn::web {
 namespace {
-
-sinks::RedisConfig redis_config(const test::RedisServer& redis) {
-  sinks::RedisConfig config;
-  config.host = redis.host();
-  config.port = redis.port();
-  return config;
-}
 
 // One web instance's buckets: its own connection to the shared Redis.
 std::shared_ptr<RedisRateBuckets> instance(const test::RedisServer& redis) {
