@@ -3,7 +3,7 @@
 // engine runs, so a stored rule is parsed and checked once, not once per layer.
 //
 // A stored rule is the predicate only (what follows `rule "name" =` in a rule file). It may use
-// the definitions of FMN's defaults (corpus/rules/fmn-defaults.fmn: mutual_noise,
+// the definitions of FMN's defaults (data/rules/fmn-defaults.fmn: mutual_noise,
 // package_noise...), parsed once per process, and the per-user parameters ($me,
 // $my_packages...). Results, rules and rejections alike, are kept per distinct text in one
 // LRU cache of `capacity` texts: a million users on the default rules cost a handful of

@@ -41,7 +41,6 @@ Service::~Service() {
   if (impl_->recorder) impl_->recorder->stop();
   if (impl_->admin) impl_->admin->stop();
   if (impl_->web) impl_->web->stop();
-  if (impl_->sse) impl_->sse->stop();
 }
 
 Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {

@@ -43,7 +43,6 @@
 #include "sinks/delivery_history.h"
 #include "sinks/digest_store.h"
 #include "sinks/redis_outbox.h"
-#include "sinks/sse_server.h"
 
 namespace fmn::pipeline {
 
@@ -88,7 +87,6 @@ struct Service::Impl {
   // One per destination kind with a sink, when Redis is configured; outlive the workers.
   std::vector<std::unique_ptr<sinks::RedisOutbox>> outboxes;
   std::vector<std::unique_ptr<SinkWorker>> workers;
-  std::unique_ptr<sinks::SseServer> sse;
   DeliveryRouter router;
   std::unique_ptr<AdminServer> admin;
   std::string link_secret;  // signs unsubscribe links; never logged

@@ -251,7 +251,7 @@ void add_eval_command(CLI::App& app) {
                   "native code, auto: tiered) instead of evaluating each rule in turn")
       ->check(CLI::IsMember({"interp", "jit", "auto"}));
   cmd->footer(
-      "Example: fmn-rulec eval corpus/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl "
+      "Example: fmn-rulec eval data/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl "
       "-p me=ralph -p my_packages=kernel,python-sh");
   cmd->callback([opt] { exit_status() = run_eval(*opt); });
 }
@@ -269,9 +269,9 @@ void add_explain_command(CLI::App& app) {
                   "With --prefs: explain delivery as of this time (2024-05-01T21:30:00Z; "
                   "default: now), for quiet hours, snoozes and digest times");
   cmd->footer(
-      "Example: fmn-rulec explain corpus/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl "
+      "Example: fmn-rulec explain data/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl "
       "-p me=ralph -l 32 -r \"Events referring to my username\"\n"
-      "   or: fmn-rulec explain --prefs corpus/prefs/default.toml --user ralph "
+      "   or: fmn-rulec explain --prefs data/prefs/default.toml --user ralph "
       "corpus/fedmsg-real.jsonl -l 32\nA result in parentheses was not needed: an earlier test "
       "had already decided. With --prefs, each match is followed by what would become of it: "
       "delivered at once, held for a digest (and when it is due), held by quiet hours or a "

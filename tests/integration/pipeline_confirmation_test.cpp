@@ -55,7 +55,7 @@ TEST(PipelineConfirmation, AnIrcNickConfirmsByMessagingTheBotAndOnlyItWithItsCod
   auto opened = prefs::PgStore::open(pg->connection_string(), prefs::dsl_rule_validator());
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   std::unique_ptr<prefs::PgStore> store = std::move(opened).value();
-  auto demo = prefs::read_preferences_file(std::string(FMN_CORPUS_DIR) + "/prefs/default.toml",
+  auto demo = prefs::read_preferences_file(std::string(FMN_DATA_DIR) + "/prefs/default.toml",
                                            prefs::dsl_rule_validator());
   ASSERT_TRUE(demo.ok());
   ASSERT_TRUE(store->replace_all(*demo).ok());

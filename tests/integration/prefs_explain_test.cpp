@@ -15,7 +15,7 @@ namespace {
 
 constexpr Duration kTimeout = std::chrono::seconds(60);
 
-// A PostgreSQL holding corpus/prefs/explain.toml (user alice), and two messages in a JSON-lines
+// A PostgreSQL holding data/prefs/explain.toml (user alice), and two messages in a JSON-lines
 // file: line 1 matches none of alice's rules, line 2 (msg_id 2024-second) several.
 class PrefsExplain : public ::testing::Test {
  protected:
@@ -33,7 +33,7 @@ class PrefsExplain : public ::testing::Test {
         << R"({"topic":"org.fedoraproject.prod.x.y","msg":{},"msg_id":"2024-second"})"
         << "\n";
     run({"migrate"}, "migrate.log");
-    run({"import", std::string(FMN_CORPUS_DIR) + "/prefs/explain.toml"}, "import.log");
+    run({"import", std::string(FMN_DATA_DIR) + "/prefs/explain.toml"}, "import.log");
   }
 
   // fmn-prefs on the database with `args`: what it printed (kept in `log`). `ok`: whether it

@@ -26,7 +26,7 @@ std::vector<Diagnostic> reject_marked(std::string_view source, const User&) {
 }
 
 std::string default_file_text() {
-  std::ifstream in(std::string(FMN_CORPUS_DIR) + "/prefs/default.toml");
+  std::ifstream in(std::string(FMN_DATA_DIR) + "/prefs/default.toml");
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
@@ -178,7 +178,7 @@ TEST_F(PgStoreTest, TheKindCheckIsWrittenFromTheTableOfKinds) {
 }
 
 TEST_F(PgStoreTest, DeliveryTimesSurviveBothWritePaths) {
-  std::ifstream in(std::string(FMN_CORPUS_DIR) + "/prefs/explain.toml");
+  std::ifstream in(std::string(FMN_DATA_DIR) + "/prefs/explain.toml");
   std::ostringstream file;
   file << in.rdbuf();
   auto population = parse_preferences_text(file.str(), "explain.toml", reject_marked);

@@ -38,7 +38,7 @@ class WebAppTest : public ::testing::Test {
     ASSERT_TRUE(dir.ok());
     dir_.emplace(std::move(dir).value());
     prefs_ = (*dir_ / "prefs.toml").string();
-    std::filesystem::copy_file(std::string(FMN_CORPUS_DIR) + "/prefs/default.toml", prefs_);
+    std::filesystem::copy_file(std::string(FMN_DATA_DIR) + "/prefs/default.toml", prefs_);
     app_ = start("127.0.0.1", true);
     ASSERT_NE(app_, nullptr);
     base_ = "http://127.0.0.1:" + std::to_string(app_->port());
