@@ -88,6 +88,7 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
         impl->registry);
     if (!web) return web.error();
     impl->web = std::move(web).value();
+    impl->answers.store(impl->web.get());
   }
 
   if (auto ok = impl->open_source(); !ok) return ok.error();

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/destination_address.h"
 #include "core/log.h"
 #include "pipeline/service_impl.h"
 #include "sinks/destination_sinks.h"
@@ -80,6 +81,32 @@ std::optional<sinks::RedisConfig> Service::Impl::redis_config() const {
   return redis;
 }
 
+sinks::ConfirmationOutcome Service::Impl::apply_answer(const sinks::ConfirmationAnswer& answer) {
+  web::WebApp* app = answers.load();
+  DestinationKind kind{};
+  if (app == nullptr) return sinks::ConfirmationOutcome::kUnavailable;
+  if (!prefs::parse_destination_kind(answer.kind, kind)) {
+    return sinks::ConfirmationOutcome::kUnknownOrWrongCode;
+  }
+  switch (
+      app->answer_confirmation({answer.user, kind, answer.address, answer.code, answer.accept})) {
+    case prefs::AnswerOutcome::kAccepted:
+    case prefs::AnswerOutcome::kRefused:
+      log::info("confirmation_answered", {{"user", answer.user},
+                                          {"kind", answer.kind},
+                                          {"address", redacted_address(answer.address)},
+                                          {"accept", answer.accept ? "yes" : "no"}});
+      return sinks::ConfirmationOutcome::kDone;
+    case prefs::AnswerOutcome::kExpired:
+      return sinks::ConfirmationOutcome::kExpired;
+    case prefs::AnswerOutcome::kUnknownOrWrongCode:
+      return sinks::ConfirmationOutcome::kUnknownOrWrongCode;
+    case prefs::AnswerOutcome::kUnavailable:
+      break;
+  }
+  return sinks::ConfirmationOutcome::kUnavailable;
+}
+
 Result<bool> Service::Impl::open_sinks() {
   const std::optional<sinks::RedisConfig> redis = redis_config();
   history = sinks::open_delivery_history(redis);
@@ -111,6 +138,7 @@ Result<bool> Service::Impl::open_sinks() {
 
   // Every kind with a sink, each opened with its section's settings when they switch it on.
   sinks::SinkContext context;
+  context.on_answer = [this](const sinks::ConfirmationAnswer& a) { return apply_answer(a); };
   context.secret = [this](DestinationKind kind, std::string_view address) {
     return preferences->destination_secret(kind, address);
   };

@@ -107,9 +107,22 @@ Result<std::unique_ptr<Sink>> open_irc(const SinkSettings& settings, const SinkC
   irc.max_event_bytes = static_cast<size_t>(settings.number("max_event_bytes"));
   irc.render.base_url = context.public_url;
   irc.render.unsubscribe_secret = context.link_secret;
-  return std::unique_ptr<Sink>(std::make_unique<IrcSink>(
-      std::make_unique<TcpIrcTransport>(host, port), irc, TemplateSet::builtin(),
-      SystemClock::instance(), context.on_failure));
+  auto sink = std::make_unique<IrcSink>(std::make_unique<TcpIrcTransport>(host, port), irc,
+                                        TemplateSet::builtin(), SystemClock::instance(),
+                                        context.on_failure, context.on_answer);
+  if (context.registry != nullptr) {
+    const IrcAnswerCounters& answers = sink->answer_counters();
+    context.registry->counter_fn(
+        "fmn_irc_answers_total",
+        "Confirmation answers sent to the IRC bot by /msg and handed to the preferences.",
+        [&answers] { return static_cast<double>(answers.answered.load()); });
+    context.registry->counter_fn(
+        "fmn_irc_answers_ignored_total",
+        "Messages to the IRC bot ignored: not an answer (unknown command, garbage) or over the "
+        "answers' rate.",
+        [&answers] { return static_cast<double>(answers.ignored.load()); });
+  }
+  return std::unique_ptr<Sink>(std::move(sink));
 }
 
 // [sse]
@@ -225,7 +238,7 @@ Result<std::unique_ptr<Sink>> open_webhook(const SinkSettings& settings,
       [secret](std::string_view url) {
         return secret ? secret(DestinationKind::kWebhook, url) : std::string();
       },
-      std::move(config), SystemClock::instance(), context.on_failure));
+      std::move(config), SystemClock::instance(), context.on_failure, context.on_answer));
 }
 
 constexpr std::array kSinks{

@@ -19,6 +19,7 @@
 #include "core/destination_kinds.h"
 #include "core/metrics.h"
 #include "core/result.h"
+#include "sinks/confirmation.h"
 #include "sinks/redis_connection.h"
 #include "sinks/sink.h"
 #include "sinks/sink_settings.h"
@@ -34,6 +35,9 @@ struct SinkContext {
   std::function<std::string(DestinationKind, std::string_view address)> secret;
   // Where the kind's sink reports the deliveries it gives up; may be empty.
   FailureHandler on_failure;
+  // Where a sink whose receivers answer confirmation requests through it hands the answers
+  // (sinks/confirmation.h); may be empty: such answers are then not recorded.
+  ConfirmationHandler on_answer;
   // The base of the links in notifications (the web app's public URL), and the key signing
   // their unsubscribe links (never logged).
   std::string public_url;

@@ -45,6 +45,7 @@ enum class Field : uint8_t {
   kExpires,         // confirmation: when the request expires
   kKind,            // confirmation: "email" or "irc"
   kAddress,         // confirmation: the address or nick being confirmed
+  kBot,             // IRC confirmation: the bot's own nick, which answers go to by /msg
   kEnd,
 };
 constexpr size_t kFieldCount = static_cast<size_t>(Field::kEnd);

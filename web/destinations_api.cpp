@@ -52,6 +52,14 @@ std::optional<HttpResponse> store_user(const DestinationsContext& c, const prefs
                     stored.error().message);
 }
 
+// The answer to a request a rate limit did not let through (nullopt: it did): 429 with
+// `limited`, or 503 when the limits could not be read (they fail closed, confirmation_limits.h).
+std::optional<HttpResponse> refusal(Take take, std::string_view limited) {
+  if (take == Take::kTaken) return std::nullopt;
+  if (take == Take::kRefused) return json_error(429, limited);
+  return json_error(503, "the rate limits cannot be checked now; try again later");
+}
+
 HttpResponse request_confirmation(const DestinationsContext& c, prefs::User& user,
                                   prefs::Destination& d, int status, std::string_view secret);
 
@@ -102,8 +110,9 @@ HttpResponse add(const DestinationsContext& c, prefs::User& user, const HttpRequ
 HttpResponse request_confirmation(const DestinationsContext& c, prefs::User& user,
                                   prefs::Destination& d, int status, std::string_view secret) {
   if (!c.send) return json_error(503, "confirmations cannot be sent by this server");
-  if (!c.limits.try_take(user.name, d.address)) {
-    return json_error(429, "too many confirmation requests; try again later");
+  if (auto refused = refusal(c.limits.try_take(user.name, d.address),
+                             "too many confirmation requests; try again later")) {
+    return *refused;
   }
   prefs::start_confirmation(d, c.now_unix);
   if (auto refused = store_user(c, user)) return *refused;
@@ -131,8 +140,9 @@ HttpResponse send_test(const DestinationsContext& c, const prefs::User& user,
     return json_error(409, "this destination is not confirmed");
   }
   if (!c.send_test) return json_error(503, "test notifications cannot be sent by this server");
-  if (!c.test_limits.try_take(user.name)) {
-    return json_error(429, "too many test notifications; try again in a minute");
+  if (auto refused = refusal(c.test_limits.try_take(user.name),
+                             "too many test notifications; try again in a minute")) {
+    return *refused;
   }
   auto notification = test_notification(user.name, d, c.app_url, c.now_unix);
   if (!notification) return json_error(500, notification.error().message);

@@ -12,10 +12,12 @@
 #include "web/history_api.h"
 #include "web/json_body.h"
 #include "web/memory_pending_sign_ins.h"
+#include "web/memory_rate_buckets.h"
 #include "web/memory_session_store.h"
 #include "web/oidc_sign_in.h"
 #include "web/preview_api.h"
 #include "web/redis_pending_sign_ins.h"
+#include "web/redis_rate_buckets.h"
 #include "web/redis_session_store.h"
 #include "web/rule_templates.h"
 #include "web/rules_api.h"
@@ -62,12 +64,16 @@ WebApp::WebApp(WebAppConfig config, std::unique_ptr<prefs::PreferenceStore> stor
     : config_(std::move(config)),
       store_(std::move(store)),
       compiler_(std::move(compiler)),
-      confirmation_limits_(config_.confirmation_limits),
-      test_limits_(config_.test_limits) {
-  if (config_.redis) {
-    auto redis = std::make_shared<sinks::SharedRedisConnection>(*config_.redis);
-    sessions_ = std::make_unique<RedisSessionStore>(redis);
-    pending_sign_ins_ = std::make_unique<RedisPendingSignIns>(redis, config_.pending_sign_ins);
+      redis_(config_.redis ? std::make_shared<sinks::SharedRedisConnection>(*config_.redis)
+                           : nullptr),
+      rate_buckets_(redis_
+                        ? std::shared_ptr<RateBuckets>(std::make_shared<RedisRateBuckets>(redis_))
+                        : std::make_shared<MemoryRateBuckets>()),
+      confirmation_limits_(config_.confirmation_limits, rate_buckets_),
+      test_limits_(config_.test_limits, rate_buckets_) {
+  if (redis_) {
+    sessions_ = std::make_unique<RedisSessionStore>(redis_);
+    pending_sign_ins_ = std::make_unique<RedisPendingSignIns>(redis_, config_.pending_sign_ins);
   } else {
     sessions_ = std::make_unique<MemorySessionStore>();
     pending_sign_ins_ = std::make_unique<MemoryPendingSignIns>(config_.pending_sign_ins);
@@ -116,6 +122,11 @@ HttpResponse WebApp::handle(const HttpRequest& request) {
     return html_page(200, std::string(embedded::web_app_html()));
   }
   return json_error(404, "not found");
+}
+
+prefs::AnswerOutcome WebApp::answer_confirmation(const prefs::ConfirmationReply& reply) {
+  std::lock_guard lock(store_mu_);
+  return prefs::apply_answer(*store_, reply, now_unix());
 }
 
 HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
