@@ -15,6 +15,7 @@
 
 #include "core/diagnostic.h"
 #include "core/notification.h"
+#include "prefs/delivery_policy.h"
 #include "prefs/shared_text.h"
 
 namespace fmn::prefs {
@@ -56,34 +57,6 @@ struct Destination {
   int64_t snoozed_until = 0;  // Unix seconds: nothing is sent here before then (held); 0: none
   int64_t muted_until = 0;    // Unix seconds: what matches before then is dropped; 0: none
   SourcePos pos;
-};
-
-// When a rule's notifications leave for one destination: at once (all unset), or as a digest
-// flushed every `every_seconds`, daily at the local time `at` (minutes after midnight in the
-// user's `tz`; then `every_seconds` is 0 or one day), and/or after `count` messages, whichever
-// comes first.
-struct DigestPolicy {
-  uint32_t every_seconds = 0;
-  uint32_t count = 0;
-  int16_t at = -1;
-  bool immediate() const { return every_seconds == 0 && count == 0 && at < 0; }
-  // With `at` set, the digest is daily: an `every` of one day says nothing more and is dropped;
-  // false (nothing changed) for any other period.
-  bool settle_daily() {
-    if (at < 0 || every_seconds == 0) return true;
-    if (every_seconds != 86400) return false;
-    every_seconds = 0;
-    return true;
-  }
-};
-
-// FMN's per-destination presentation options.
-struct DeliveryOptions {
-  bool include_links = true;   // FMN: the message's link in the notification
-  bool verbose = true;         // FMN: verbose (long form) vs. short (subtitle only)
-  bool triggered_by = true;    // FMN: triggered_by_links, say which rule matched
-  bool shorten_links = false;  // FMN: shorten_links
-  bool markup = false;         // FMN: markup_messages (IRC colours)
 };
 
 struct Delivery {
