@@ -57,6 +57,7 @@ void SseServer::Impl::beat() {
       sessions.insert(sessions.end(), subscribed.begin(), subscribed.end());
     }
     for (const auto& session : sessions) session->tick(now);
+    wake_waiting();
     beat();
   });
 }
@@ -133,6 +134,17 @@ void SseServer::Impl::recent(const std::string& feed, uint64_t last_id,
       });
 }
 
+void SseServer::Impl::wake_waiting() {
+  // Bounded work per release: a woken client's writes release budget in turn and wake the next.
+  constexpr size_t kWakePerRelease = 16;
+  size_t woken = 0;
+  while (woken < kWakePerRelease && !waiting_.empty() && queues_have_room(catch_up_room())) {
+    const std::shared_ptr<SseSession> session = waiting_.front().lock();
+    waiting_.pop_front();
+    if (session && session->resume_in_turn()) ++woken;
+  }
+}
+
 void SseServer::Impl::note_memory() {
   const size_t now = pending_bytes_.load(std::memory_order_relaxed) +
                      backlog_bytes_.load(std::memory_order_relaxed) +
@@ -162,6 +174,7 @@ void SseServer::Impl::stop() {
   asio::post(io_, [this] {
     listener_->close();
     heartbeat_.cancel();
+    waiting_.clear();
     auto feeds = std::move(feeds_);
     for (auto& [feed, sessions] : feeds) {
       for (auto& session : sessions) session->close();

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,6 +38,15 @@ class SseServer::Impl {
   bool queues_have_room(size_t bytes) const {
     return queued_.load(std::memory_order_relaxed) + bytes <= config_.queued_budget_bytes;
   }
+  // What a catch-up may queue: half a client queue, so a long gap never makes a client lag.
+  size_t catch_up_room() const { return config_.max_queued_bytes / 2; }
+  // Whether a lagging client may catch up now: the budget has room and nobody waits before it.
+  bool may_resume() const { return waiting_.empty() && queues_have_room(catch_up_room()); }
+  // Queues a lagging client that found no room; wake_waiting() resumes it in turn.
+  void wait_for_room(std::weak_ptr<SseSession> session) { waiting_.push_back(std::move(session)); }
+  // Called whenever queue budget is released (a write completed, a client closed): resumes the
+  // waiting clients in order, as many as the budget has room for, at most kWakePerRelease.
+  void wake_waiting();
   void note_memory();
   // Hands `done` the feed's events after `last_id`, on the I/O thread: at once from memory, or,
   // when memory does not reach back that far (for a new client, last_id 0: when memory has
@@ -53,6 +63,7 @@ class SseServer::Impl {
   SseBacklog backlog_;
   std::unique_ptr<SseRedisBacklog> stored_;  // null: memory only
   std::unordered_map<std::string, std::vector<std::shared_ptr<SseSession>>> feeds_;
+  std::deque<std::weak_ptr<SseSession>> waiting_;  // lagging clients refused budget, oldest first
   std::atomic<size_t> clients_{0};
   std::atomic<size_t> queued_{0};  // all sessions' unsent bytes
   std::atomic<size_t> backlog_bytes_{0}, pending_bytes_{0}, peak_memory_{0};

@@ -98,6 +98,7 @@ void SseSession::close() {
     server_.clients_.fetch_sub(1, std::memory_order_relaxed);
     server_.unsubscribe(feed_, this);
   }
+  server_.wake_waiting();
 }
 
 void SseSession::route() {
@@ -140,7 +141,7 @@ void SseSession::route() {
   server_.subscribe(feed_, shared_from_this());
   watch_for_close();
   // The newest events that fit in half the queue: a long gap never makes the client lag.
-  catch_up(server_.config_.max_queued_bytes / 2, 0);
+  catch_up(server_.catch_up_room(), 0);
 }
 
 void SseSession::respond(std::string_view status, std::string_view type, std::string_view body) {
@@ -202,11 +203,20 @@ void SseSession::replay(const std::vector<SseEvent>& events, size_t room, uint64
 }
 
 void SseSession::resume() {
-  // Half a client queue for the catch-up, once the shared budget has that much room again.
-  const size_t room = server_.config_.max_queued_bytes / 2;
-  if (!server_.queues_have_room(room)) return;  // try again on the next event or heartbeat
+  if (waiting_for_room_) return;  // the server wakes it in turn
+  if (!server_.may_resume()) {
+    waiting_for_room_ = true;
+    return server_.wait_for_room(weak_from_this());
+  }
+  resume_in_turn();
+}
+
+bool SseSession::resume_in_turn() {
+  waiting_for_room_ = false;
+  if (closed_ || !lagging_) return false;
   lagging_ = false;
-  catch_up(room, std::exchange(skipped_, 0));
+  catch_up(server_.catch_up_room(), std::exchange(skipped_, 0));
+  return true;
 }
 
 void SseSession::write_next() {
@@ -247,9 +257,14 @@ void SseSession::written(size_t bytes) {
     }
     queue_.pop_front();
   }
-  if (!queue_.empty()) return write_next();
-  if (closing_after_write_) return close();
-  if (lagging_) resume();
+  if (!queue_.empty()) {
+    write_next();
+  } else if (closing_after_write_) {
+    return close();
+  } else if (lagging_) {
+    resume();
+  }
+  server_.wake_waiting();
 }
 
 void SseSession::watch_for_close() {
