@@ -199,7 +199,7 @@ TEST_F(PrefsExplain, FindsTheMessageByMsgIdInTheServicesRecentMessages) {
       << missing;
 
   // The rule author's tool reads the same store, for rules from a preferences file...
-  const std::string prefs = std::string(FMN_CORPUS_DIR) + "/prefs/explain.toml";
+  const std::string prefs = std::string(FMN_DATA_DIR) + "/prefs/explain.toml";
   const std::string by_rulec = rulec({"explain", "--prefs", prefs, "--user", "alice", "--msg-id",
                                       "2024-second", "--redis", redis_address},
                                      "rulec-id.log");

@@ -290,7 +290,8 @@ TEST(ServiceConfig, TheSsePublicUrlIsAnHttpUrlReadFromItsSection) {
             "http://localhost:8080");
   auto bad = parse_service_config("[sse]\npublic_url = \"feeds.example.org\"\n", "fmn.toml");
   ASSERT_TRUE(bad.ok()) << bad.error().message;
-  EXPECT_EQ(validate_error(*bad), "sse.public_url: expected an http:// or https:// URL");
+  EXPECT_EQ(validate_error(*bad),
+            "fmn.toml:2:14: sse.public_url: expected an http:// or https:// URL");
 }
 
 TEST(ServiceConfig, TheWebAppNeedsAPreferenceStoreItCanChange) {
