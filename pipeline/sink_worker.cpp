@@ -97,7 +97,7 @@ void SinkWorker::deliver(const Batch& batch) {
       --w.unsettled_;
       if (!failure.empty()) {
         w.dead_letters_.push_back(
-            {(*entry->batch.notifications)[i], std::string(failure), entry->batch.entry_id});
+            {(*entry->batch.notifications)[i], std::string(failure), entry->batch.entry_id, i});
       }
       if (--entry->left > 0) return;
       w.settled_ids_.push_back(std::move(entry->batch.entry_id));

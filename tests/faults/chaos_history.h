@@ -27,7 +27,7 @@ namespace fmn::faults {
 
 struct ChaosFinding {
   std::string kind;  // "lost", "duplicated", "late"
-  std::string sink;  // "email" or "irc"
+  std::string sink;  // "email", "digest", "irc" or "sse"
   std::string id;
   std::string reason;
   bool allowed = false;  // a known limit (lost) or an unconfirmed duplicate

@@ -42,9 +42,9 @@ TEST(ChaosHistory, EachDifferenceIsCountedAsWhatExplainsIt) {
   using A = ChaosAction;
   ChaosHistory h;
   h.published = {"up", "down", "refused", "killed", "twice-restart", "twice-plain", "stopped"};
-  h.email_expected = {"up", "down", "refused", "killed", "twice-restart", "twice-plain", "stopped"};
+  h.email.expected = {"up", "down", "refused", "killed", "twice-restart", "twice-plain", "stopped"};
   h.down = {{1, 2}};
-  h.refused = {"refused"};
+  h.email.refused = {"refused"};
   h.events = {{1, A::kKillPipeline, 0, ""},
               {2, A::kStartPipeline, 0, ""},
               {5, A::kRestartSmtp, 0, ""},
@@ -52,8 +52,8 @@ TEST(ChaosHistory, EachDifferenceIsCountedAsWhatExplainsIt) {
   // "killed" (index 3) was published after the kill -9: only the final stop, which reported
   // an email left, explains its loss; "stopped" likewise. A reception's second number is how
   // many actions were taken before the driver saw it: "twice-plain" came twice before any.
-  h.email = {{"up", 0},          {"twice-restart", 2}, {"twice-restart", 4},
-             {"twice-plain", 0}, {"twice-plain", 0},   {"unasked", 4}};
+  h.email.received = {{"up", 0},          {"twice-restart", 2}, {"twice-restart", 4},
+                      {"twice-plain", 0}, {"twice-plain", 0},   {"unasked", 4}};
   const ChaosVerdict v = check_history(h);
   EXPECT_EQ(v.expected, 7u);
   EXPECT_EQ(v.delivered, 3u);
@@ -76,7 +76,7 @@ TEST(ChaosHistory, EachDifferenceIsCountedAsWhatExplainsIt) {
 TEST(ChaosHistory, AKillExplainsOnlyTheLossOfTheMessagesJustBeforeIt) {
   ChaosHistory h;
   for (int i = 0; i < 20; ++i) h.published.push_back("m" + std::to_string(i));
-  h.email_expected = {"m0", "m19"};
+  h.email.expected = {"m0", "m19"};
   h.events = {{20, ChaosAction::kKillPipeline, 0, ""}, {20, ChaosAction::kStartPipeline, 0, ""}};
   const ChaosVerdict v = check_history(h);
   EXPECT_EQ(v.lost, 2u);

@@ -104,6 +104,45 @@ TEST_F(OutboxTest, AnAppendWhoseReplyWasLostIsWrittenOnce) {
   EXPECT_EQ(recovery->entries[0].notifications.size(), 1u);
 }
 
+// A dead letter is written once however often its removal is sent: again by the connection
+// after Redis ran it but its reply was lost, again by a worker retrying what it could not
+// confirm, again after its entry has left.
+TEST_F(OutboxTest, ADeadLetterWhoseRemovalIsSentAgainIsWrittenOnce) {
+  auto proxy = test::TcpProxy::start(redis_->port());
+  ASSERT_TRUE(proxy.ok()) << proxy.error().message;
+  auto outbox = open("instance-a", 1h, 5, "email", (*proxy)->port());
+  ASSERT_NE(outbox, nullptr);
+  const auto batch = numbered(3);
+  auto id = outbox->append(batch);
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  // The first notification is given up while the others wait.
+  std::vector<DeadLetter> dead{{batch[0], "refused (550): no such user", *id, 0}};
+  (*proxy)->drop_next_reply();
+  ASSERT_TRUE(outbox->remove({}, dead).ok());
+  EXPECT_EQ((*proxy)->dropped(), 1);
+  EXPECT_EQ(outbox->dead_letters().value(), 1u);
+  // The last one too, and the entry leaves: sent with the first again, its reply lost again.
+  dead.push_back({batch[2], "refused (550): no such user", *id, 2});
+  const std::vector<std::string> ids{*id};
+  (*proxy)->drop_next_reply();
+  ASSERT_TRUE(outbox->remove(ids, dead).ok());
+  EXPECT_EQ((*proxy)->dropped(), 2);
+  EXPECT_EQ(size(*outbox), 0u);
+  ASSERT_TRUE(outbox->remove(ids, dead).ok());
+  size_t undecodable = 0;
+  auto kept = outbox->read_dead_letters("", 10, undecodable);
+  ASSERT_TRUE(kept.ok()) << kept.error().message;
+  ASSERT_EQ(kept->size(), 2u);
+  EXPECT_EQ((*kept)[0].notifications.at(0).message->msg_id, "2024-outbox-0");
+  EXPECT_EQ((*kept)[1].notifications.at(0).message->msg_id, "2024-outbox-2");
+  // Nothing is left of the entry: its marks went with it.
+  auto redis = RedisConnection::open({.host = redis_->host(), .port = redis_->port()});
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  auto marks = (*redis)->command({"KEYS", "*marks*"});
+  ASSERT_TRUE(marks.ok()) << marks.error().message;
+  EXPECT_TRUE(marks->elements.empty());
+}
+
 // Gives up `count` notifications (`user`'s) as the sink worker does: one entry, removed with its
 // notifications written to the dead letters.
 void give_up(RedisOutbox& outbox, int count, const std::string& user) {
@@ -112,7 +151,9 @@ void give_up(RedisOutbox& outbox, int count, const std::string& user) {
   auto id = outbox.append(batch);
   ASSERT_TRUE(id.ok()) << id.error().message;
   std::vector<DeadLetter> dead;
-  for (const Notification& n : batch) dead.push_back({n, "refused (550): no such user", *id});
+  for (size_t i = 0; i < batch.size(); ++i) {
+    dead.push_back({batch[i], "refused (550): no such user", *id, i});
+  }
   ASSERT_TRUE(outbox.remove(std::vector<std::string>{*id}, dead).ok());
 }
 
