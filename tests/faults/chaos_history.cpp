@@ -54,9 +54,13 @@ constexpr size_t kBusInFlight = 10;
 // Why a notification to `sink` published before message `index + 1` was never delivered, and
 // whether docs/reliability.md lists that as a known limit.
 std::pair<std::string, bool> loss_reason(const ChaosHistory& h, const Sink& sink, size_t index) {
-  // The exit summary names how many each sink left: "undelivered at stop: email=2 irc=0".
-  const std::regex left_some("undelivered at stop:.* " + std::string(sink.summary) + "=[1-9]");
+  // The exit summary names how many each sink left undelivered, and how many it left in the
+  // outbox for the next start: "undelivered at stop: email=2 irc=0; left in the outbox: ...".
+  const std::string count = " " + std::string(sink.summary) + "=[1-9]";
+  const std::regex undelivered("undelivered at stop:[^;]*" + count);
+  const std::regex kept("left in the outbox:[^;]*" + count);
   bool first = true, redis_restarted = false;
+  std::string killed;  // the kill -9 that found it in the outbox, when one did
   for (const ChaosEvent& e : h.events) {
     if (e.before <= index) continue;
     const std::string where = " (before message " + std::to_string(e.before) + ")";
@@ -69,11 +73,17 @@ std::pair<std::string, bool> loss_reason(const ChaosHistory& h, const Sink& sink
       if (redis_restarted) {
         return {"in memory at kill -9" + where + ": accepted while Redis restarted", true};
       }
-      return {"in the outbox at kill -9" + where + " yet never delivered", false};
+      if (killed.empty()) killed = "in the outbox at kill -9" + where + " yet never delivered";
     }
     redis_restarted = redis_restarted || e.action == ChaosAction::kRestartRedis;
     if (e.action == ChaosAction::kStopPipeline) {
-      const bool reported = std::regex_search(e.note, left_some);
+      // What the last stop left in the outbox waits there for the next start (the run has
+      // none); what a stop reported undelivered was never marked delivered.
+      if (&e == &h.events.back() && std::regex_search(e.note, kept)) {
+        return {"left in the outbox at the last SIGTERM" + where + ", reported: " + e.note, true};
+      }
+      const bool reported = std::regex_search(e.note, undelivered);
+      if (!killed.empty() && !reported) return {killed, false};
       return {"left undelivered at SIGTERM" + where + ", " +
                   (reported ? "reported: " + e.note : std::string("not reported")),
               reported};
@@ -83,7 +93,7 @@ std::pair<std::string, bool> loss_reason(const ChaosHistory& h, const Sink& sink
     }
     first = false;
   }
-  return {"unexplained", false};
+  return {killed.empty() ? "unexplained" : killed, false};
 }
 
 bool unconfirmed(const ChaosHistory& h, const Sink& sink, const Seen& seen) {

@@ -30,15 +30,17 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 // ralph gets most of the corpus by email (about two messages in five), decause the builds and
-// Pagure activity on IRC (paced at about a line a second, so a few only), jdoe the mailing lists
-// and meetings in email digests (sent at 4 items, or 2 s after the first: several a run, and
-// none left pending at the end), alice the releases, package changes and tags on her SSE feed.
+// Pagure activity on IRC (paced at about a line a second, so a few only), jdoe the playbook runs,
+// upstream checks, mailing lists and meetings in email digests (sent at 4 items, or 2 s after the
+// first: several a run, and none left pending at the end), alice the releases, package changes and
+// tags on her SSE feed.
 constexpr const char* kEmailRule =
     R"(topic ~ ["*.bodhi.*", "*.git.*", "*.buildsys.*", "*.copr.*", "*.github.*", "*.anitya.*",)"
     R"( "*.pkgdb.*"])";
 constexpr const char* kIrcRule = R"(topic ~ ["*.buildsys.*", "*.pagure.*"])";
 constexpr const char* kIrcUser = "decause";
-constexpr const char* kDigestRule = R"(topic ~ ["*.mailman.*", "*.meetbot.*"])";
+constexpr const char* kDigestRule =
+    R"(topic ~ ["*.ansible.*", "*.hotness.*", "*.mailman.*", "*.meetbot.*"])";
 constexpr const char* kSseRule = R"(topic ~ ["*.anitya.*", "*.pkgdb.*", "*.fedoratagger.*"])";
 constexpr const char* kFeed = "alice";
 constexpr const char* kFeedToken = "chaos-feed-token-8d1e5b0c7f2a";
@@ -221,10 +223,13 @@ class ChaosDriver {
     while (Clock::now() < end && Clock::now() - last_change < options.quiet) {
       observe();
       record_refused();
-      size_t now = 0;
+      size_t now = 0;  // expected notifications seen (a duplicate counts once)
       for (const ChaosDelivery* d :
            {&history_.email, &history_.digest, &history_.irc, &history_.sse}) {
-        now += d->received.size() + d->refused.size();
+        std::set<std::string> done = d->refused;
+        for (const ChaosReception& r : d->received) done.insert(r.id);
+        now += std::count_if(done.begin(), done.end(),
+                             [&](const std::string& id) { return d->expected.contains(id); });
       }
       if (now != seen) last_change = Clock::now();
       seen = now;
@@ -280,13 +285,15 @@ class ChaosDriver {
   test::Status wait_subscribed() { return bus_.wait_for_subscriptions(++subscriptions_, 60s); }
 
   // The last "undelivered at stop" summary in fmn-pipeline's log, if the last stop wrote one.
+  // "undelivered at stop: email=0 irc=1 sse=0; left in the outbox: email=2 irc=0 sse=0".
   std::string exit_summary() {
-    static const std::regex kSummary("undelivered at stop:[^\n]*");
+    static const std::regex kSummary("(undelivered at stop|left in the outbox): [^\n]*");
     const std::string log = pipeline_->log_text();
-    std::string last;
+    std::string undelivered, left;
     for (std::sregex_iterator it(log.begin(), log.end(), kSummary), e; it != e; ++it) {
-      last = it->str();
+      ((*it)[1] == "left in the outbox" ? left : undelivered) = it->str();
     }
+    const std::string last = undelivered + (left.empty() ? "" : "; " + left);
     return last == last_summary_ ? std::string() : (last_summary_ = last);
   }
 

@@ -6,6 +6,8 @@
 // promises today under kill -9 and SIGTERM of fmn-pipeline, restarts of Redis, PostgreSQL, the
 // SMTP server, ngIRCd and the publisher, SMTP answering 4xx or 5xx for a while, and a slow SMTP
 // server:
+// Four destinations are checked: immediate emails, email digests (each item in exactly one
+// digest), IRC lines, and an SSE feed read by curl resuming with Last-Event-ID after each restart.
 // - every expected notification is accounted for: delivered, not received (published while
 //   fmn was not subscribed: gone by ZeroMQ's design), refused (5xx), or lost;
 // - no loss other than the known limits (read from the bus but not yet in the outbox at a
@@ -82,6 +84,37 @@ TEST(ChaosHistory, AKillExplainsOnlyTheLossOfTheMessagesJustBeforeIt) {
   EXPECT_EQ(v.lost, 2u);
   EXPECT_EQ(v.lost_known_limit, 1u);  // m19; m0 was in the outbox's care
   EXPECT_TRUE(v.broken());
+}
+
+// Digests and SSE events are checked like the rest: an item in two digests is a duplicate, an
+// SSE event published again after a kill -9 an unconfirmed one; what the last stop reported left
+// in the outbox (for the next start) explains a loss.
+TEST(ChaosHistory, DigestsAndFeedsAreCheckedAndTheLastStopExplainsWhatItLeftInTheOutbox) {
+  using A = ChaosAction;
+  ChaosHistory h;
+  h.published = {"twice", "kept", "replayed"};
+  h.digest.expected = {"twice", "kept"};
+  h.digest.received = {{"twice", 0}, {"twice", 0}};
+  h.sse.expected = {"replayed"};
+  h.sse.received = {{"replayed", 1}, {"replayed", 2}};
+  // The kill comes long after "kept" was published: it was in the outbox, not on the bus.
+  h.events = {
+      {15, A::kKillPipeline, 0, ""},
+      {15, A::kStartPipeline, 0, ""},
+      {20, A::kStopPipeline, 0,
+       "undelivered at stop: email=0 irc=0 sse=0; left in the outbox: email=1 irc=0 sse=0"}};
+  const ChaosVerdict v = check_history(h);
+  EXPECT_EQ(v.expected, 3u);
+  EXPECT_EQ(v.delivered, 2u);
+  EXPECT_EQ(v.duplicated, 2u);
+  EXPECT_EQ(v.duplicated_unconfirmed, 1u);  // replayed: fmn was killed between
+  EXPECT_EQ(v.lost, 1u);
+  EXPECT_EQ(v.lost_known_limit, 1u);
+  EXPECT_TRUE(v.broken());  // twice
+  // Left in the outbox by a stop the run started again after: the next start should have sent it.
+  h.events.push_back({20, A::kStartPipeline, 0, ""});
+  h.events.push_back({20, A::kStopPipeline, 0, "undelivered at stop: email=0 irc=0 sse=0"});
+  EXPECT_EQ(check_history(h).lost_known_limit, 0u);
 }
 
 TEST(Chaos, ThreeSeedsLoseNothingBeyondTheKnownLimitsAndDuplicateNothingConfirmed) {
