@@ -19,7 +19,8 @@ struct Sink {
 };
 
 // A digest is an email: its sink is the email sink's, and a crash after the server took it but
-// before Redis heard of it sends it again (docs/reliability.md, known limits). An SSE event
+// before Redis heard of it sends it again (docs/reliability.md, known limits), as does a Redis
+// restart that keeps the batcher from recording it sent. An SSE event
 // written to the backlog whose outbox entry a kill -9 kept is published again after the restart.
 const Sink kSinks[] = {
     {"email",
@@ -29,7 +30,7 @@ const Sink kSinks[] = {
     {"digest",
      &ChaosHistory::digest,
      "email",
-     {A::kKillPipeline, A::kStopPipeline, A::kRestartSmtp, A::kSmtpSlow}},
+     {A::kKillPipeline, A::kStopPipeline, A::kRestartSmtp, A::kSmtpSlow, A::kRestartRedis}},
     {"irc", &ChaosHistory::irc, "irc", {A::kKillPipeline, A::kStopPipeline, A::kRestartIrc}},
     {"sse", &ChaosHistory::sse, "sse", {A::kKillPipeline, A::kStopPipeline}},
 };
