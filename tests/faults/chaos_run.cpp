@@ -46,30 +46,13 @@ constexpr const char* kFeed = "alice";
 constexpr const char* kFeedToken = "chaos-feed-token-8d1e5b0c7f2a";
 
 std::string chaos_prefs() {
-  return std::string("version = 1\n") +
-         "[[users]]\nname = \"ralph\"\n"
-         "[[users.destinations]]\nkind = \"email\"\naddress = \"ralph@example.org\"\n"
-         "[[users.rules]]\nname = \"updates\"\nsource = '" +
-         kEmailRule +
-         "'\ndeliver = [{ to = \"email\" }]\n"
-         "[[users]]\nname = \"decause\"\n"
-         "[[users.destinations]]\nkind = \"irc\"\naddress = \"" +
-         kIrcUser +
-         "\"\n"
-         "[[users.rules]]\nname = \"builds\"\nsource = '" +
-         kIrcRule +
-         "'\ndeliver = [{ to = \"irc\" }]\n"
-         "[[users]]\nname = \"jdoe\"\n"
-         "[[users.destinations]]\nkind = \"email\"\naddress = \"jdoe@example.org\"\n"
-         "[[users.rules]]\nname = \"lists\"\nsource = '" +
-         kDigestRule +
-         "'\ndeliver = [{ to = \"email\", count = 4, every = \"2s\" }]\n"
-         "[[users]]\nname = \"alice\"\n"
-         "[[users.destinations]]\nkind = \"sse\"\naddress = \"" +
-         kFeed + "\"\ntoken = \"" + kFeedToken +
-         "\"\n"
-         "[[users.rules]]\nname = \"releases\"\nsource = '" +
-         kSseRule + "'\ndeliver = [{ to = \"sse\" }]\n";
+  return "version = 1\n" +
+         user_prefs({"ralph", "email", "ralph@example.org", "", "updates", kEmailRule,
+                     R"({ to = "email" })"}) +
+         user_prefs({"decause", "irc", kIrcUser, "", "builds", kIrcRule, R"({ to = "irc" })"}) +
+         user_prefs({"jdoe", "email", "jdoe@example.org", "", "lists", kDigestRule,
+                     R"({ to = "email", count = 4, every = "2s" })"}) +
+         user_prefs({"alice", "sse", kFeed, kFeedToken, "releases", kSseRule, R"({ to = "sse" })"});
 }
 
 std::string msg_id(const test::BusMessage& m) {
