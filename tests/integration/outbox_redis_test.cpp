@@ -1,12 +1,19 @@
 // The durable outbox in a real Redis: entries stay until their sink confirmed them, a restart
 // takes its own back, another instance takes a dead one's once idle, an entry handed out too
 // often becomes a dead letter, and a sink worker leaves what it could not settle for the next
-// start, which delivers it.
+// start, which delivers it; what its batcher could not check while Redis restarted is delivered
+// in the same run once Redis is back.
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include "pipeline/sink_worker.h"
+#include "sinks/digest_batcher.h"
+#include "sinks/redis_digest_store.h"
 #include "sinks/redis_outbox.h"
 #include "tests/sinks/notification_fixture.h"
 #include "tests/sinks/recording_sink.h"
@@ -297,6 +304,95 @@ TEST_F(OutboxTest, AWorkerLeavesWhatItsSinkDidNotConfirmAndTheNextStartDeliversI
   EXPECT_EQ(confirming.single[2].message->msg_id, (*batch)[2].message->msg_id);
   EXPECT_EQ(worker.left_in_outbox(), 0u);
   EXPECT_EQ(size(*outbox), 0u);
+}
+
+}  // namespace
+}  // namespace fmn::sinks
+
+namespace fmn::sinks {
+namespace {
+
+// A sink that confirms at once and records what it got; its first delivery waits until the test
+// opens its gate. Used from the worker's thread while the test reads it.
+class GatedSink : public Sink {
+ public:
+  std::string_view name() const override { return "gated"; }
+  void deliver(std::span<const Notification> batch) override {
+    std::unique_lock lock(mu_);
+    entered_ = true;
+    opened_.wait(lock, [&] { return open_; });
+    for (const Notification& n : batch) received_.insert(std::string(n.message->msg_id));
+  }
+  void open() {
+    std::lock_guard lock(mu_);
+    open_ = true;
+    opened_.notify_all();
+  }
+  bool entered() {
+    std::lock_guard lock(mu_);
+    return entered_;
+  }
+  size_t received() {
+    std::lock_guard lock(mu_);
+    return received_.size();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable opened_;
+  bool entered_ = false, open_ = false;
+  std::set<std::string> received_;
+};
+
+// Whether `done()` holds within a minute (checked every 50 ms): a wait for a condition.
+template <typename Done>
+bool eventually(Done done) {
+  const auto deadline = std::chrono::steady_clock::now() + 1min;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(50ms);
+  }
+  return true;
+}
+
+// Entries taken back from the outbox at a start, Redis restarting while the batcher checks them:
+// nothing is left in the outbox until the next start; once Redis is back they are delivered, each
+// once, and their entries leave.
+TEST_F(OutboxTest, EntriesTakenBackAsRedisRestartsAreDeliveredOnceItIsBackInTheSameRun) {
+  auto redis = test::RedisServer::start({.appendonly = true});  // the outbox survives its restart
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  redis_.emplace(std::move(redis).value());
+  std::vector<Notification> all = numbered(4);
+  {
+    auto previous_run = open("instance-a");
+    ASSERT_TRUE(previous_run->append(std::span(all).first(1)).ok());
+    ASSERT_TRUE(previous_run->append(std::span(all).subspan(1)).ok());
+  }
+  auto outbox = open("instance-a");
+  RedisConfig config;
+  config.host = redis_->host();
+  config.port = redis_->port();
+  auto store = RedisDigestStore::connect(config);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  GatedSink sink;
+  DigestBatcher batcher(sink, **store);
+  pipeline::SinkWorker worker(batcher, 100, 0ms, 50ms, outbox.get());
+  ASSERT_EQ(worker.recovered(), 4u);
+
+  // The first entry is in the sink; Redis goes down before the batcher checks the second's.
+  ASSERT_TRUE(eventually([&] { return sink.entered(); }));
+  ASSERT_TRUE(redis_->stop().ok());
+  sink.open();
+  ASSERT_TRUE(eventually([&] { return worker.completed() == 2; }));
+  EXPECT_EQ(sink.received(), 1u);  // the others wait: the store could not check them
+
+  ASSERT_TRUE(redis_->restart().ok());
+  EXPECT_TRUE(eventually([&] { return sink.received() == 4; }))
+      << "delivered " << sink.received() << " of 4";
+  EXPECT_TRUE(eventually([&] { return size(*outbox) == 0; }));
+  worker.stop();
+  EXPECT_EQ(worker.left_in_outbox(), 0u);
+  EXPECT_EQ(sink.received(), 4u);
 }
 
 }  // namespace
