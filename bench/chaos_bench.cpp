@@ -55,11 +55,12 @@ struct Totals {
 
 void print_run(const faults::ChaosHistory& h, const faults::ChaosVerdict& v) {
   std::printf(
-      "seed %llu: expected %zu delivered %zu not_received %zu refused %zu lost %zu "
+      "seed %llu: expected %zu delivered %zu not_received %zu (not accepted %zu) refused %zu lost "
+      "%zu "
       "(known limit %zu) duplicated %zu (unconfirmed %zu) late %zu unexpected %zu  [%.1f s]%s\n",
       static_cast<unsigned long long>(h.schedule.seed), v.expected, v.delivered, v.not_received,
-      v.refused, v.lost, v.lost_known_limit, v.duplicated, v.duplicated_unconfirmed, v.late,
-      v.unexpected, h.seconds, v.broken() ? "  BROKEN" : "");
+      v.not_accepted, v.refused, v.lost, v.lost_known_limit, v.duplicated, v.duplicated_unconfirmed,
+      v.late, v.unexpected, h.seconds, v.broken() ? "  BROKEN" : "");
   std::printf(
       "  expected (received): email %zu (%zu) digest %zu (%zu) irc %zu (%zu) sse %zu (%zu)"
       ", %zu SSE connections\n",

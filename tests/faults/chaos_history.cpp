@@ -49,6 +49,23 @@ bool published_while_down(const ChaosHistory& h, size_t index) {
   return false;
 }
 
+// Whether message `index` was, provably, never accepted for `sink` before the kill -9 that
+// followed it: published after fmn's last write to that kind's outbox stream (a message is
+// written after it was published; the publish time is taken before sending, both on this host's
+// wall clock). Nothing is lost by fmn then: ZeroMQ does not send it again after the restart, as
+// for a message published while fmn was down.
+bool published_after_last_write(const ChaosHistory& h, const Sink& sink, size_t index) {
+  if (index >= h.published_ms.size()) return false;
+  for (const ChaosEvent& e : h.events) {
+    if (e.before <= index) continue;
+    if (e.action == A::kStopPipeline) return false;
+    if (e.action != A::kKillPipeline) continue;
+    auto written = e.outbox_written_ms.find(sink.summary);  // a digest's stream is email's
+    return written != e.outbox_written_ms.end() && h.published_ms[index] > written->second;
+  }
+  return false;
+}
+
 // Messages published right before a kill -9 that may still be between the bus and the outbox.
 constexpr size_t kBusInFlight = 10;
 
@@ -132,6 +149,9 @@ void check_sink(const ChaosHistory& h, const Sink& sink, ChaosVerdict& v) {
     if (found == seen.end()) {
       if (published_while_down(h, i)) {
         ++v.not_received;
+      } else if (published_after_last_write(h, sink, i)) {
+        ++v.not_received;
+        ++v.not_accepted;
       } else if (delivery.refused.contains(id)) {
         ++v.refused;
       } else {
@@ -172,6 +192,7 @@ constexpr CountField kCountFields[] = {
     {"expected", &ChaosVerdict::expected},
     {"delivered", &ChaosVerdict::delivered},
     {"not_received", &ChaosVerdict::not_received},
+    {"not_accepted", &ChaosVerdict::not_accepted},
     {"refused", &ChaosVerdict::refused},
     {"lost", &ChaosVerdict::lost},
     {"lost_known_limit", &ChaosVerdict::lost_known_limit},
@@ -246,6 +267,15 @@ std::string run_json(const ChaosHistory& h, const ChaosVerdict& v) {
     if (!e.note.empty()) {
       w.Key("note");
       write_string(w, e.note);
+    }
+    if (!e.outbox_written_ms.empty()) {
+      w.Key("outbox_written_ms");
+      w.StartObject();
+      for (const auto& [kind, ms] : e.outbox_written_ms) {
+        w.Key(kind.c_str());
+        w.Int64(ms);
+      }
+      w.EndObject();
     }
     w.EndObject();
   }

@@ -11,6 +11,7 @@
 #include "prefs/dsl_rule_validator.h"
 #include "prefs/file_store.h"
 #include "prefs/pg_store.h"
+#include "sinks/redis_connection.h"
 #include "tests/faults/expected_notifications.h"
 #include "tests/faults/pipeline_process.h"
 #include "tests/faults/scenario.h"
@@ -177,6 +178,24 @@ class ChaosDriver {
   }
 
   test::Status publish(const test::BusMessage& m) { return bus_.publish(m.topic, m.json); }
+
+  // When fmn last wrote to each outbox stream (read once it is killed: nothing writes since).
+  std::map<std::string, int64_t> outbox_writes() {
+    std::map<std::string, int64_t> out;
+    sinks::RedisConfig config;
+    config.host = redis_.host();
+    config.port = redis_.port();
+    auto redis = sinks::RedisConnection::open(config);
+    if (!redis) return out;
+    for (const char* kind : {"email", "irc", "sse"}) {
+      auto info = (*redis)->command({"XINFO", "STREAM", config.prefix + "outbox:" + kind});
+      if (!info) continue;
+      auto last = std::find(info->elements.begin(), info->elements.end(), "last-generated-id");
+      if (last == info->elements.end() || last + 1 == info->elements.end()) continue;
+      out[kind] = std::stoll(*(last + 1));  // "<ms>-<seq>"
+    }
+    return out;
+  }
 
   // Reads what the servers recorded since the last call, each reception tagged with the number
   // of actions taken so far.
@@ -407,12 +426,16 @@ Result<ChaosHistory> run_chaos(const ChaosSchedule& schedule, const ChaosRunOpti
     while (next_action < schedule.actions.size() && schedule.actions[next_action].before <= i) {
       const ScheduledAction& a = schedule.actions[next_action++];
       const double at = std::chrono::duration<double>(Clock::now() - t0).count();
-      std::string note = driver.take(a.action, i);
-      history.events.push_back({i, a.action, at, std::move(note)});
+      ChaosEvent event{i, a.action, at, driver.take(a.action, i), {}};
+      if (a.action == ChaosAction::kKillPipeline) event.outbox_written_ms = driver.outbox_writes();
+      history.events.push_back(std::move(event));
       next_publish = Clock::now();
     }
     if (i == slice.size()) break;
     std::this_thread::sleep_until(next_publish);
+    history.published_ms.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count());
     if (auto published = driver.publish(slice[i]); !published) {
       return failed("publish", published.error());
     }

@@ -14,6 +14,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -36,6 +38,9 @@ struct ChaosEvent {
   ChaosAction action = ChaosAction::kSmtpAccept;
   double at_seconds = 0;  // since the first message was published
   std::string note;       // e.g. fmn-pipeline's exit summary after a SIGTERM
+  // After a kill -9: when fmn last wrote to each outbox stream ("email", "irc", "sse"), Redis'
+  // wall-clock milliseconds (the stream's last-generated-id); a kind missing: not known.
+  std::map<std::string, int64_t> outbox_written_ms;
 };
 
 // What one destination of the run was to get and got.
@@ -48,6 +53,7 @@ struct ChaosDelivery {
 struct ChaosHistory {
   ChaosSchedule schedule;
   std::vector<std::string> published;           // msg_id of each message, in order
+  std::vector<int64_t> published_ms;            // wall-clock ms taken just before each was sent
   std::vector<std::pair<size_t, size_t>> down;  // [first, end) messages fmn was not subscribed for
   std::vector<ChaosEvent> events;
   // Each destination is one user's: ralph's immediate emails, jdoe's email digests (each item

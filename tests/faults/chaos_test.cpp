@@ -86,6 +86,29 @@ TEST(ChaosHistory, AKillExplainsOnlyTheLossOfTheMessagesJustBeforeIt) {
   EXPECT_TRUE(v.broken());
 }
 
+// A message published after fmn's last write to its kind's outbox before a kill -9 never
+// reached the outbox: not received (the bus does not send it again), not lost. One published
+// before that write may have been in the outbox, and its loss stays a loss.
+TEST(ChaosHistory, AMessagePublishedAfterTheLastOutboxWriteBeforeAKillIsNotReceived) {
+  ChaosHistory h;
+  h.published = {"written", "after-email-write", "after-irc-write"};
+  h.published_ms = {1000, 1002, 1002};
+  h.email.expected = {"written", "after-email-write"};
+  h.digest.expected = {"after-email-write"};
+  h.irc.expected = {"after-irc-write"};
+  ChaosEvent kill{3, ChaosAction::kKillPipeline, 0, "", {{"email", 1001}, {"irc", 1002}}};
+  h.events = {kill, {3, ChaosAction::kStartPipeline, 0, "", {}}};
+  const ChaosVerdict v = check_history(h);
+  EXPECT_EQ(v.expected, 4u);
+  EXPECT_EQ(v.not_received, 2u);  // the email and the digest item of "after-email-write"
+  EXPECT_EQ(v.not_accepted, 2u);
+  EXPECT_EQ(v.lost, 2u);  // "written" (email), "after-irc-write" (written to irc at 1002)
+  EXPECT_EQ(v.lost_known_limit, 2u);  // both just before the kill
+  // Without the record of the writes nothing is taken as not accepted.
+  h.events.front().outbox_written_ms.clear();
+  EXPECT_EQ(check_history(h).not_accepted, 0u);
+}
+
 // Digests and SSE events are checked like the rest: an item in two digests is a duplicate, an
 // SSE event published again after a kill -9 an unconfirmed one; what the last stop reported left
 // in the outbox (for the next start) explains a loss.
