@@ -11,17 +11,26 @@ namespace {
 
 constexpr std::string_view kGroup = "fmn";
 
-// KEYS: stream, dead stream. ARGV: group, consumer, claim idle ms, max deliveries.
-// Claims this consumer's pending entries and others' idle ones (XCLAIM counts a delivery),
+// KEYS: stream, dead stream. ARGV: group, consumer, claim idle ms, max deliveries, the newest id
+// when this instance opened the outbox.
+// Claims this consumer's pending entries up to that id (a previous run's: not the ones this run
+// added, which its worker holds) and others' idle ones (XCLAIM counts a delivery),
 // moves those handed out more than max deliveries times to the dead stream, and returns
 // {dead count n, n dead items, then id, item, id, item... for the rest}. Entries deleted
 // meanwhile are acknowledged.
 constexpr std::string_view kRecoverScript = R"(
+local function not_after(a, b)
+  local am, as = a:match('(%d+)-(%d+)')
+  local bm, bs = b:match('(%d+)-(%d+)')
+  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
+  return am < bm or (am == bm and as <= bs)
+end
 local dead, live = {}, {}
 local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 100000)
 for _, p in ipairs(pending) do
   local id, owner, idle, count = p[1], p[2], p[3], p[4]
-  if owner == ARGV[2] or idle >= tonumber(ARGV[3]) then
+  local mine = owner == ARGV[2]
+  if (mine and not_after(id, ARGV[5])) or (not mine and idle >= tonumber(ARGV[3])) then
     local claimed = redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, id)
     local e = claimed[1]
     if not e or not e[2] then
@@ -139,6 +148,7 @@ Result<std::unique_ptr<RedisOutbox>> RedisOutbox::open(const RedisConfig& redis,
   std::unique_ptr<RedisOutbox> outbox(new RedisOutbox(
       std::move(connection).value(), std::string(kind), std::move(stream), std::move(config)));
   outbox->last_appended_ = *(last + 1);
+  outbox->opened_last_ = *(last + 1);
   outbox->token_prefix_ = std::to_string(std::random_device{}()) + "-";
   return outbox;
 }
@@ -224,8 +234,8 @@ Result<OutboxRecovery> RedisOutbox::recover() {
   std::lock_guard lock(mu_);
   const std::string idle = std::to_string(config_.claim_idle.count());
   const std::string max = std::to_string(config_.max_deliveries);
-  auto r = redis_->command(
-      {"EVAL", kRecoverScript, "2", stream_, dead_, kGroup, config_.consumer, idle, max});
+  auto r = redis_->command({"EVAL", kRecoverScript, "2", stream_, dead_, kGroup, config_.consumer,
+                            idle, max, opened_last_});
   if (!r) return r.error();
   OutboxRecovery recovery;
   if (!r->elements.empty()) recovery.dead_lettered = std::stoul(r->elements[0]);

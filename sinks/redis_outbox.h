@@ -30,8 +30,9 @@
 // reply, a retry of a failed removal): a dead letter is written only while its entry is still
 // pending and not yet marked as having written it (`<stream>:marks:<entry id>`, a set of
 // indexes kept with the entry, and for dead_letters_max_age at most).
-// recover() (at start-up) claims this consumer's entries from a previous run and other consumers'
-// entries idle for `claim_idle`, dead-letters those handed out more than `max_deliveries` times,
+// recover() (at start-up, or later when Redis was down then) claims this consumer's entries from
+// a previous run (never those added since open()) and other consumers' entries idle for
+// `claim_idle`, dead-letters those handed out more than `max_deliveries` times,
 // and returns the rest for delivery again. Thread-safety: every method may be called from any
 // thread (one connection, under a mutex).
 #pragma once
@@ -153,6 +154,7 @@ class RedisOutbox {
   // Append tokens: token_prefix_ (random) + a count. The newest entry id added (at first, the
   // stream's newest when opened).
   std::string token_prefix_, last_appended_;
+  std::string opened_last_;  // the stream's newest id when opened: recover() takes none after it
   uint64_t appended_ = 0;
 };
 
