@@ -10,6 +10,7 @@
 #include "sinks/email_sink.h"
 #include "sinks/irc_sink.h"
 #include "sinks/irc_transport.h"
+#include "sinks/sse_feed_url.h"
 #include "sinks/sse_server_metrics.h"
 #include "sinks/sse_sink.h"
 #include "sinks/webhook_sink.h"
@@ -160,7 +161,7 @@ constexpr std::array kSseSettings{
         .key = "memory_budget_mb", .type = Type::kNumber, .min = 16, .max = 1 << 20, .number = 512},
     // Where clients reach this server (through its proxy): the web app shows feeds under it.
     SinkSetting{.key = "public_url",
-                .text = "http://localhost:8080",
+                .text = kDefaultSsePublicUrl,
                 .option = "--sse-public-url",
                 .option_help = "Base URL of the SSE feed server, for the feed URLs the web app "
                                "shows"},

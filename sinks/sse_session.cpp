@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "core/query_string.h"
+#include "sinks/sse_feed_url.h"
 
 namespace fmn::embedded {
 std::string_view sse_page_html();
@@ -108,10 +109,10 @@ void SseSession::route() {
   const std::string_view path = target.substr(0, question);
   const std::string_view query =
       question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
-  if (request.method() != http::verb::get || !path.starts_with("/feeds/")) {
+  if (request.method() != http::verb::get || !path.starts_with(kFeedPath)) {
     return respond("404 Not Found", "text/plain", "not found\n");
   }
-  std::string_view rest = path.substr(7);
+  std::string_view rest = path.substr(kFeedPath.size());
   const bool page = rest.ends_with("/page");
   if (page) rest.remove_suffix(5);
   const std::string feed(rest);

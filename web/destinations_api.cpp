@@ -3,8 +3,8 @@
 #include "core/query_string.h"
 #include "prefs/confirmation.h"
 #include "prefs/destination_secret.h"
+#include "sinks/sse_feed_url.h"
 #include "web/json_body.h"
-#include "web/public_url.h"
 #include "web/test_notification.h"
 
 namespace fmn::web {
@@ -173,7 +173,7 @@ void write_destination(JsonWriter& w, const prefs::Destination& d, std::string_v
   write_string(w, d.address);
   if (d.kind == DestinationKind::kSse) {
     w.Key("url");
-    write_string(w, feed_url(sse_url, d.address));
+    write_string(w, sinks::feed_url(sse_url, d.address));
   }
   w.Key("state");
   write_string(w, prefs::confirmation_state_name(d.confirmation.state));

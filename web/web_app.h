@@ -27,6 +27,7 @@
 #include "sinks/recent_messages.h"
 #include "sinks/redis_connection.h"
 #include "sinks/shared_redis_connection.h"
+#include "sinks/sse_feed_url.h"
 #include "web/confirmation_limits.h"
 #include "web/destinations_api.h"
 #include "web/http_server.h"
@@ -38,9 +39,9 @@
 namespace fmn::web {
 
 struct WebAppConfig {
-  std::string public_url{kDefaultPublicUrl};         // where links in notifications point
-  std::string sse_public_url{kDefaultSsePublicUrl};  // where clients open SSE feeds
-  std::string unsubscribe_secret;                    // HMAC key of unsubscribe links
+  std::string public_url{kDefaultPublicUrl};                // where links in notifications point
+  std::string sse_public_url{sinks::kDefaultSsePublicUrl};  // where clients open SSE feeds
+  std::string unsubscribe_secret;                           // HMAC key of unsubscribe links
   // Users who may read (only read) another user's rules, destinations and history:
   // GET /api/v1/users/<user>/rules|destinations|history. Each read is logged (web_admin_read:
   // admin, user, what) and counted; anyone else is answered 403, and so is any other method.

@@ -20,6 +20,7 @@
 #include "tests/support/irc_test_client.h"
 #include "tests/support/loopback.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/redis_config.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/smtp_server.h"
 #include "tests/support/zmq_publisher.h"
@@ -182,9 +183,7 @@ class ChaosDriver {
   // When fmn last wrote to each outbox stream (read once it is killed: nothing writes since).
   std::map<std::string, int64_t> outbox_writes() {
     std::map<std::string, int64_t> out;
-    sinks::RedisConfig config;
-    config.host = redis_.host();
-    config.port = redis_.port();
+    const sinks::RedisConfig config = test::redis_config(redis_);
     auto redis = sinks::RedisConnection::open(config);
     if (!redis) return out;
     for (const char* kind : {"email", "irc", "sse"}) {

@@ -7,6 +7,7 @@
 #include "sinks/redis_delivery_history.h"
 #include "tests/sinks/delivery_record_fixture.h"
 #include "tests/support/loopback.h"
+#include "tests/support/redis_config.h"
 #include "tests/support/redis_server.h"
 
 namespace fmn::sinks {
@@ -20,10 +21,7 @@ DeliveryRecord record(const std::string& user, int i) {
 
 std::unique_ptr<RedisDeliveryHistory> connect(const test::RedisServer& redis,
                                               DeliveryHistoryLimits limits) {
-  RedisConfig config;
-  config.host = redis.host();
-  config.port = redis.port();
-  return std::make_unique<RedisDeliveryHistory>(config, limits);
+  return std::make_unique<RedisDeliveryHistory>(test::redis_config(redis), limits);
 }
 
 TEST(RedisDeliveryHistory, CapsEachUsersListAndPagesNewestFirstAcrossConnections) {

@@ -17,6 +17,7 @@
 #include "sinks/redis_outbox.h"
 #include "tests/sinks/notification_fixture.h"
 #include "tests/sinks/recording_sink.h"
+#include "tests/support/redis_config.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/tcp_proxy.h"
 
@@ -370,10 +371,7 @@ TEST_F(OutboxTest, EntriesTakenBackAsRedisRestartsAreDeliveredOnceItIsBackInTheS
     ASSERT_TRUE(previous_run->append(std::span(all).subspan(1)).ok());
   }
   auto outbox = open("instance-a");
-  RedisConfig config;
-  config.host = redis_->host();
-  config.port = redis_->port();
-  auto store = RedisDigestStore::connect(config);
+  auto store = RedisDigestStore::connect(test::redis_config(*redis_));
   ASSERT_TRUE(store.ok()) << store.error().message;
   GatedSink sink;
   DigestBatcher batcher(sink, **store);

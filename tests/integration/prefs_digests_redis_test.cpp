@@ -10,6 +10,7 @@
 #include "tests/sinks/recording_sink.h"
 #include "tests/support/command_output.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/redis_config.h"
 #include "tests/support/redis_server.h"
 
 namespace fmn::sinks {
@@ -29,18 +30,11 @@ Notification for_user(const std::string& user, int i, DigestPolicy policy) {
   return n;
 }
 
-RedisConfig config_of(const test::RedisServer& redis) {
-  RedisConfig config;
-  config.host = redis.host();
-  config.port = redis.port();
-  return config;
-}
-
 TEST(PrefsDigests, ListsAUsersPendingDigestsAndFlushHasTheServiceSendThem) {
   auto redis = test::RedisServer::start();
   ASSERT_TRUE(redis.ok()) << redis.error().message;
-  auto store =
-      RedisDigestStore::connect(kind_digest_redis(config_of(*redis), DestinationKind::kEmail));
+  auto store = RedisDigestStore::connect(
+      kind_digest_redis(test::redis_config(*redis), DestinationKind::kEmail));
   ASSERT_TRUE(store.ok()) << store.error().message;
   test::FakeClock clock;  // 2024-05-01 12:00 UTC
   testing::RecordingSink sink;
@@ -80,7 +74,7 @@ TEST(PrefsDigests, ListsAUsersPendingDigestsAndFlushHasTheServiceSendThem) {
 TEST(PrefsDigests, AHeldItemMovesItsDigestsDueTimeInRedisOnlyLater) {
   auto redis = test::RedisServer::start();
   ASSERT_TRUE(redis.ok()) << redis.error().message;
-  auto store = RedisDigestStore::connect(config_of(*redis));
+  auto store = RedisDigestStore::connect(test::redis_config(*redis));
   ASSERT_TRUE(store.ok()) << store.error().message;
   auto due = [&] {
     auto pending = (*store)->pending();

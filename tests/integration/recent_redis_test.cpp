@@ -8,6 +8,7 @@
 #include "core/envelope_parser.h"
 #include "pipeline/recent_recorder.h"
 #include "sinks/redis_recent_messages.h"
+#include "tests/support/redis_config.h"
 #include "tests/support/redis_server.h"
 
 namespace fmn::pipeline {
@@ -23,18 +24,11 @@ MessagePtr message(const std::string& msg_id) {
   return MessagePtr(std::move(m).value());
 }
 
-sinks::RedisConfig config_of(const test::RedisServer& redis) {
-  sinks::RedisConfig config;
-  config.host = redis.host();
-  config.port = redis.port();
-  return config;
-}
-
 TEST(RecentRedis, FindsMessagesByMsgIdAndKeepsAboutMaxMessages) {
   auto redis = test::RedisServer::start();
   ASSERT_TRUE(redis.ok()) << redis.error().message;
   auto store = std::make_unique<sinks::RedisRecentMessages>(
-      config_of(*redis), sinks::RecentMessagesConfig{.max_messages = 10, .max_age = 1h});
+      test::redis_config(*redis), sinks::RecentMessagesConfig{.max_messages = 10, .max_age = 1h});
   std::vector<MessagePtr> batch;
   for (int i = 0; i < 1000; ++i) {
     batch.push_back(message("m" + std::to_string(i)));
@@ -79,7 +73,7 @@ TEST(RecentRedis, TheRecorderWritesRedisAndANewRecorderRefillsItsRingFromIt) {
   ASSERT_TRUE(meta.ok());
   const sinks::RecentMessagesConfig limits{.max_messages = 100, .max_age = 24h};
   auto open = [&] {
-    return std::make_unique<sinks::RedisRecentMessages>(config_of(*redis), limits);
+    return std::make_unique<sinks::RedisRecentMessages>(test::redis_config(*redis), limits);
   };
   {
     auto ring = std::make_shared<sinks::RecentMessages>(limits);
@@ -110,7 +104,7 @@ TEST(RecentRedis, ARedisThatIsDownFailsEachCallUntilItAnswers) {
   auto redis = test::RedisServer::start();
   ASSERT_TRUE(redis.ok()) << redis.error().message;
   ASSERT_TRUE(redis->stop().ok());
-  sinks::RedisRecentMessages store(config_of(*redis), {});
+  sinks::RedisRecentMessages store(test::redis_config(*redis), {});
   EXPECT_FALSE(store.write({message("while-down")}).ok());
   EXPECT_FALSE(store.find("while-down").ok());
   ASSERT_TRUE(redis->restart().ok());

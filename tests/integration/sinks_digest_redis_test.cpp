@@ -13,6 +13,7 @@
 #include "tests/sinks/notification_fixture.h"
 #include "tests/sinks/recording_sink.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/redis_config.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/smtp_server.h"
 
@@ -34,10 +35,7 @@ Notification numbered(int i) {
 }
 
 std::unique_ptr<RedisDigestStore> connect(const test::RedisServer& redis) {
-  RedisConfig config;
-  config.host = redis.host();
-  config.port = redis.port();
-  auto store = RedisDigestStore::connect(config);
+  auto store = RedisDigestStore::connect(test::redis_config(redis));
   if (!store) ADD_FAILURE() << store.error().message;
   return store ? std::move(store.value()) : nullptr;
 }

@@ -11,6 +11,7 @@
 #include "tests/sinks/feed_token.h"
 #include "tests/support/command_output.h"
 #include "tests/support/raw_http_client.h"
+#include "tests/support/redis_config.h"
 #include "tests/support/redis_server.h"
 
 namespace fmn::sinks {
@@ -40,10 +41,8 @@ std::vector<std::pair<std::string, std::string>> events_of(const std::string& st
   return events;
 }
 
-RedisConfig redis_config(const test::RedisServer& redis) {
-  RedisConfig config;
-  config.host = redis.host();
-  config.port = redis.port();
+RedisConfig patient_redis_config(const test::RedisServer& redis) {
+  RedisConfig config = test::redis_config(redis);
   config.timeout = 60s;  // a paused Redis is waited for, not given up on
   return config;
 }
@@ -52,7 +51,7 @@ std::unique_ptr<SseServer> start(const test::RedisServer& redis) {
   SseServerConfig config;
   config.backlog_bytes = 1024;  // memory holds a few events
   config.redis.emplace();
-  config.redis->redis = redis_config(redis);
+  config.redis->redis = patient_redis_config(redis);
   auto server = SseServer::start(config, test_feed_auth);
   if (!server) ADD_FAILURE() << server.error().message;
   return server ? std::move(server.value()) : nullptr;
@@ -115,7 +114,7 @@ TEST_F(SseRedis, OtherClientsKeepReceivingWhileAResumeWaitsForRedis) {
   ASSERT_TRUE(test::wait_for([&] { return server->clients() == 1; }));
 
   // Redis holds every script (the backlog's reads and writes) until unpaused.
-  auto pauser = RedisConnection::open(redis_config(redis));
+  auto pauser = RedisConnection::open(patient_redis_config(redis));
   ASSERT_TRUE(pauser.ok()) << pauser.error().message;
   ASSERT_TRUE((*pauser)->command({"CLIENT", "PAUSE", "60000", "WRITE"}).ok());
   // Resuming from before the first event needs Redis: memory holds only the last few.

@@ -6,8 +6,8 @@
 
 #include "sinks/redis_connection.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/redis_config.h"
 #include "tests/support/redis_server.h"
-#include "tests/web/redis_config.h"
 #include "web/confirmation_limits.h"
 #include "web/redis_rate_buckets.h"
 
@@ -17,7 +17,7 @@ namespace {
 // One web instance's buckets: its own connection to the shared Redis.
 std::shared_ptr<RedisRateBuckets> instance(const test::RedisServer& redis) {
   return std::make_shared<RedisRateBuckets>(
-      std::make_shared<sinks::SharedRedisConnection>(redis_config(redis)));
+      std::make_shared<sinks::SharedRedisConnection>(test::redis_config(redis)));
 }
 
 TEST(WebSharedLimits, ASecondInstanceSeesWhatTheFirstSpent) {
@@ -46,7 +46,7 @@ TEST(WebSharedLimits, BucketsRefillAtTheirRate) {
   test::FakeClock clock;
   ConfirmationLimits limits(
       {}, std::make_shared<RedisRateBuckets>(
-              std::make_shared<sinks::SharedRedisConnection>(redis_config(*redis)), clock));
+              std::make_shared<sinks::SharedRedisConnection>(test::redis_config(*redis)), clock));
   for (const char* user : {"a", "b", "c"}) {
     EXPECT_EQ(limits.try_take(user, "victim@x.org"), Take::kTaken);
   }
@@ -62,7 +62,7 @@ TEST(WebSharedLimits, KeysAreBoundedAndExpire) {
   ConfirmationLimits limits({}, instance(*redis));
   const std::string long_address = std::string(5000, 'a') + "@example.org";
   EXPECT_EQ(limits.try_take("ralph", long_address), Take::kTaken);
-  auto c = sinks::RedisConnection::open(redis_config(*redis));
+  auto c = sinks::RedisConnection::open(test::redis_config(*redis));
   ASSERT_TRUE(c.ok());
   auto keys = (*c)->command({"KEYS", "*"});
   ASSERT_TRUE(keys.ok());

@@ -6,9 +6,9 @@
 
 #include "core/hex.h"
 #include "sinks/redis_connection.h"
+#include "tests/support/redis_config.h"
 #include "tests/support/redis_server.h"
 #include "tests/web/pending_sign_ins_contract.h"
-#include "tests/web/redis_config.h"
 #include "tests/web/web_app_fixture.h"
 #include "web/redis_pending_sign_ins.h"
 
@@ -17,7 +17,7 @@ namespace {
 
 // Every key in Redis and every value of its hashes, as one text to search.
 std::string everything_in(const test::RedisServer& redis) {
-  auto c = sinks::RedisConnection::open(redis_config(redis));
+  auto c = sinks::RedisConnection::open(test::redis_config(redis));
   EXPECT_TRUE(c.ok());
   if (!c.ok()) return {};
   std::string all;
@@ -41,7 +41,7 @@ struct RedisFactory {
   }
   std::unique_ptr<PendingSignIns> make(PendingSignInsConfig config, const Clock& clock) {
     return std::make_unique<RedisPendingSignIns>(
-        std::make_shared<sinks::SharedRedisConnection>(redis_config(*redis)), config, clock);
+        std::make_shared<sinks::SharedRedisConnection>(test::redis_config(*redis)), config, clock);
   }
   std::optional<test::RedisServer> redis;
 };
@@ -76,8 +76,8 @@ class SharedSessions : public WebAppTest {
     auto started = test::RedisServer::start();
     ASSERT_TRUE(started.ok()) << started.error().message;
     redis_.emplace(std::move(started).value());
-    first_ = start("127.0.0.1", true, redis_config(*redis_));
-    second_ = start("127.0.0.1", true, redis_config(*redis_));
+    first_ = start("127.0.0.1", true, test::redis_config(*redis_));
+    second_ = start("127.0.0.1", true, test::redis_config(*redis_));
     ASSERT_NE(first_, nullptr);
     ASSERT_NE(second_, nullptr);
     base_ = url(*first_);
@@ -132,7 +132,7 @@ TEST_F(SharedSessions, RedisKeepsOnlyDigestsOfSessionIdsAndExpiresThem) {
   EXPECT_EQ(stored.find(id), std::string::npos) << "the raw session id is kept";
   EXPECT_NE(stored.find(sha256_hex(id)), std::string::npos) << stored;
 
-  auto c = sinks::RedisConnection::open(redis_config(*redis_));
+  auto c = sinks::RedisConnection::open(test::redis_config(*redis_));
   ASSERT_TRUE(c.ok());
   auto ttl = (*c)->command({"TTL", "fmn:web:session:" + sha256_hex(id)});
   ASSERT_TRUE(ttl.ok());
