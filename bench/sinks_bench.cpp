@@ -1,7 +1,9 @@
 // fmn-bench render: rendering + enqueue of notifications on one core, per destination, over
 // the corpus' messages (parsed and meta-extracted once, outside the timing). "Enqueue" is what
 // the sink's queue costs: the rendered text moved into a bounded ring (IRC, SSE, email), or the
-// encoded notification added to an in-memory digest store (digest).
+// encoded notification added to an in-memory digest store (digest). With --recipients N each
+// message is rendered for N recipients in a row, as a sink receives a message's notifications:
+// what depends only on the message is rendered for the first of them.
 #include <time.h>
 
 #include <chrono>
@@ -27,9 +29,10 @@ struct RenderFlags {
   bool json = false;
   int repetitions = 7;
   uint64_t notifications = 1'000'000;
+  uint32_t recipients = 1;  // notifications per message, one after another
 };
 
-Result<std::vector<Notification>> load(const std::string& path) {
+Result<std::vector<Notification>> load(const std::string& path, uint32_t recipients) {
   std::ifstream in(path);
   if (!in) return Error{ErrorCode::kIo, path + ": cannot open"};
   auto meta = MetaExtractor::builtin(builtin_aliases());
@@ -41,13 +44,16 @@ Result<std::vector<Notification>> load(const std::string& path) {
     auto m = parse_envelope(line);
     if (!m) continue;
     (*meta)->extract(*m.value());
-    Notification n;
-    n.message = MessagePtr(std::move(m.value()));
-    n.user_id = ++i;
-    n.user = "user" + std::to_string(i % 1000);
-    n.rule_name = "packages I follow";
-    n.address = n.user + "@example.org";
-    out.push_back(std::move(n));
+    const MessagePtr message(std::move(m.value()));
+    for (uint32_t r = 0; r < recipients; ++r) {
+      Notification n;
+      n.message = message;
+      n.user_id = ++i;
+      n.user = "user" + std::to_string(i % 1000);
+      n.rule_name = "packages I follow";
+      n.address = n.user + "@example.org";
+      out.push_back(std::move(n));
+    }
   }
   return out;
 }
@@ -93,7 +99,7 @@ std::vector<Run> measure(const RenderFlags& flags, const std::vector<Notificatio
 }
 
 void run(const RenderFlags& flags) {
-  auto corpus = load(flags.corpus);
+  auto corpus = load(flags.corpus, flags.recipients);
   if (!corpus || corpus->empty()) {
     std::fprintf(stderr, "fmn-bench render: %s\n",
                  corpus ? "the corpus is empty" : corpus.error().message.c_str());
@@ -108,8 +114,10 @@ void run(const RenderFlags& flags) {
   std::string text;
   sinks::RenderedEmail email;
 
-  std::printf("render + enqueue: %zu corpus messages, one core (thread CPU time)\n",
-              corpus->size());
+  std::printf(
+      "render + enqueue: %zu corpus messages, %u recipients each in a row, one core (thread CPU "
+      "time)\n",
+      corpus->size() / flags.recipients, flags.recipients);
   print_report(stdout, "render_irc",
                measure(flags, *corpus,
                        [&](const Notification& n) {
@@ -169,6 +177,10 @@ void add_render_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_option("--notifications", flags->notifications, "Notifications a repetition renders")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--recipients", flags->recipients,
+                  "Notifications of each message, rendered one after another")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->callback([flags] { run(*flags); });

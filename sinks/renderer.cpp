@@ -61,6 +61,8 @@ std::string_view irc_color(std::string_view category) {
          "14";  // grey for the rest
 }
 constexpr std::string_view kIrcReset = "\x0f";
+// The recipient's links, made (an HMAC for unsubscribing) only for templates that show them.
+constexpr FieldSet kLinkFields = field_bit(Field::kSettingsUrl) | field_bit(Field::kUnsubscribeUrl);
 
 // Cuts `value` to `max` bytes into `scratch` when needed; returns what to render.
 std::string_view bounded(std::string_view value, size_t max, std::string& scratch) {
@@ -115,21 +117,30 @@ void Renderer::append_unsubscribe_url(std::string& out, const Notification& n,
                                  std::string(destination_kind_name(n.destination)), n.address});
 }
 
-void Renderer::fill_recipient(const Notification& n, bool every_rule) {
+void Renderer::fill_recipient(const Notification& n, bool links, bool every_rule) {
   fields_[Field::kUser] = n.user;
+  fields_[Field::kRule] = n.rule_name;
   settings_url_.clear();
-  append_settings_url(settings_url_, n.user, every_rule ? std::string_view() : n.rule_name);
-  fields_[Field::kSettingsUrl] = settings_url_;
   unsubscribe_url_.clear();
-  append_unsubscribe_url(unsubscribe_url_, n, every_rule);
+  if (links || every_rule) {
+    append_settings_url(settings_url_, n.user, every_rule ? std::string_view() : n.rule_name);
+    append_unsubscribe_url(unsubscribe_url_, n, every_rule);
+  }
+  fields_[Field::kSettingsUrl] = settings_url_;
   fields_[Field::kUnsubscribeUrl] = unsubscribe_url_;
 }
 
 void Renderer::fill(const Notification& n) {
-  const Message& m = *n.message;
+  fill_message(n.message);
+  fields_[Field::kRule] = n.rule_name;
+}
+
+void Renderer::fill_message(const MessagePtr& message) {
+  if (filled_ == message) return;
+  filled_ = message;
+  const Message& m = *message;
   const Meta& meta = m.meta;
   const size_t max = config_.max_field_bytes;
-  fields_[Field::kRule] = n.rule_name;
   fields_[Field::kTopic] = bounded(m.topic, max, topic_);
   fields_[Field::kTitle] = meta.title;
   fields_[Field::kCategory] = meta.category;
@@ -148,15 +159,52 @@ void Renderer::fill(const Notification& n) {
   fields_[Field::kReset] = config_.irc_colors ? kIrcReset : std::string_view();
 }
 
+void Renderer::render(Slot slot, const Notification& n, std::string& out) {
+  static constexpr FieldSet kRecipient = field_bit(Field::kUser) | field_bit(Field::kRule) |
+                                         field_bit(Field::kSettingsUrl) |
+                                         field_bit(Field::kUnsubscribeUrl);
+  const Template* t = nullptr;
+  switch (slot) {
+    case kEmailSubject:
+      t = &templates_->email_subject;
+      break;
+    case kEmailText:
+      t = &templates_->email_text;
+      break;
+    case kEmailHtml:
+      t = &templates_->email_html;
+      break;
+    case kIrcLine:
+      t = &templates_->irc_line;
+      break;
+    case kSseText:
+      t = &templates_->sse_text;
+      break;
+    case kSlots:
+      return;
+  }
+  if (!t->can_share(kRecipient)) {
+    fill_message(n.message);
+    t->render(fields_, out);
+    return;
+  }
+  Shared& shared = shared_[slot];
+  if (shared.message != n.message) {
+    fill_message(n.message);
+    t->render_shared(fields_, kRecipient, shared.rendering);
+    shared.message = n.message;
+  }
+  shared.rendering.complete(fields_, out);
+}
+
 void Renderer::email(const Notification& n, RenderedEmail& out) {
-  fill(n);
-  fill_recipient(n, false);
+  fill_recipient(n, true);
   out.subject.clear();
   out.text.clear();
   out.html.clear();
-  templates_->email_subject.render(fields_, out.subject);
-  templates_->email_text.render(fields_, out.text);
-  templates_->email_html.render(fields_, out.html);
+  render(kEmailSubject, n, out.subject);
+  render(kEmailText, n, out.text);
+  render(kEmailHtml, n, out.html);
 }
 
 void Renderer::digest_email(const Digest& digest, RenderedEmail& out) {
@@ -173,7 +221,7 @@ void Renderer::digest_email(const Digest& digest, RenderedEmail& out) {
     }
     fields_[Field::kIndex] = {};
   };
-  fill_recipient(digest.items.front(), true);
+  fill_recipient(digest.items.front(), false, true);
   count_ = std::to_string(digest.items.size());
   omitted_ = digest.omitted == 0 ? std::string() : std::to_string(digest.omitted);
   const auto set_digest_fields = [&] {
@@ -193,6 +241,7 @@ void Renderer::digest_email(const Digest& digest, RenderedEmail& out) {
 
 void Renderer::fill_confirmation(const ConfirmationRequest& request) {
   fields_ = Fields();
+  filled_.reset();
   fields_[Field::kUser] = request.user;
   fields_[Field::kKind] = destination_kind_name(request.kind);
   fields_[Field::kAddress] = request.address;
@@ -222,33 +271,35 @@ void Renderer::confirmation_irc(const ConfirmationRequest& request, std::string_
 }
 
 void Renderer::irc_line(const Notification& n, std::string& out) {
-  fill(n);
-  fields_[Field::kUser] = n.user;
-  templates_->irc_line.render(fields_, out);
+  fill_recipient(n, templates_->irc_line.uses(kLinkFields));
+  render(kIrcLine, n, out);
 }
 
 bool Renderer::sse_json(const Notification& n, std::string& out, size_t max_bytes) {
-  fill(n);
-  fields_[Field::kUser] = n.user;
+  fill_recipient(n, templates_->sse_text.uses(kLinkFields));
   const size_t start = out.size();
-  const auto string_member = [&](std::string_view key, std::string_view value) {
-    out += '"';
-    out += key;
-    out += "\":\"";
-    append_json(out, value);
-    out += "\",";
+  const auto member_to = [](std::string& to, std::string_view key, std::string_view value) {
+    to += '"';
+    to += key;
+    to += "\":\"";
+    append_json(to, value);
+    to += "\",";
   };
-  const auto list_member = [&](std::string_view key, const std::vector<std::string>& values) {
-    out += '"';
-    out += key;
-    out += "\":[";
+  const auto string_member = [&](std::string_view key, std::string_view value) {
+    member_to(out, key, value);
+  };
+  const auto list_member = [](std::string& to, std::string_view key,
+                              const std::vector<std::string>& values) {
+    to += '"';
+    to += key;
+    to += "\":[";
     for (size_t i = 0; i < values.size(); ++i) {
-      if (i > 0) out += ',';
-      out += '"';
-      append_json(out, values[i]);
-      out += '"';
+      if (i > 0) to += ',';
+      to += '"';
+      append_json(to, values[i]);
+      to += '"';
     }
-    out += "],";
+    to += "],";
   };
   const auto timestamp_member = [&](const Message& m) {
     if (!m.timestamp) return;
@@ -258,16 +309,21 @@ bool Renderer::sse_json(const Notification& n, std::string& out, size_t max_byte
   };
   const Message& m = *n.message;
   scratch_.clear();
-  templates_->sse_text.render(fields_, scratch_);
-  out += '{';
-  string_member("msg_id", m.msg_id);
-  string_member("topic", fields_[Field::kTopic]);
-  string_member("category", fields_[Field::kCategory]);
-  string_member("subtitle", fields_[Field::kSubtitle]);
-  string_member("link", fields_[Field::kLink]);
-  string_member("agent", fields_[Field::kAgent]);
-  list_member("usernames", m.meta.usernames);
-  list_member("packages", m.meta.packages);
+  render(kSseText, n, scratch_);
+  fill_message(n.message);
+  if (sse_head_for_ != n.message) {  // the members before the rule: the message's alone
+    sse_head_for_ = n.message;
+    sse_head_ = "{";
+    member_to(sse_head_, "msg_id", m.msg_id);
+    member_to(sse_head_, "topic", fields_[Field::kTopic]);
+    member_to(sse_head_, "category", fields_[Field::kCategory]);
+    member_to(sse_head_, "subtitle", fields_[Field::kSubtitle]);
+    member_to(sse_head_, "link", fields_[Field::kLink]);
+    member_to(sse_head_, "agent", fields_[Field::kAgent]);
+    list_member(sse_head_, "usernames", m.meta.usernames);
+    list_member(sse_head_, "packages", m.meta.packages);
+  }
+  out += sse_head_;
   string_member("rule", n.rule_name);
   timestamp_member(m);
   out += "\"text\":\"";

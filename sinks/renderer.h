@@ -7,8 +7,14 @@
 // `max_field_bytes` and made safe for its medium by the templates (see template.h).
 // A Renderer keeps scratch buffers: one thread at a time (each sink owns one). The shared
 // TemplateSet is immutable.
+//
+// What depends only on the message is rendered once per message: each template the Renderer
+// applies per notification keeps its last message's rendering (MessageRendering), and the next
+// notification of that message only adds its recipient's fields (user, rule, links). Sinks
+// receive a message's notifications together, so one rendering per template suffices.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -72,15 +78,32 @@ class Renderer {
   const RenderConfig& config() const { return config_; }
 
  private:
-  // Fills fields_ from `n` (using the scratch strings below).
+  // The templates rendered once per message, by slot.
+  enum Slot : uint8_t { kEmailSubject, kEmailText, kEmailHtml, kIrcLine, kSseText, kSlots };
+  struct Shared {
+    MessagePtr message;  // what `rendering` was made for
+    MessageRendering rendering;
+  };
+
+  // Fills the message's fields of fields_ (using the scratch strings below), unless they are
+  // already the message's.
+  void fill_message(const MessagePtr& message);
+  // fill_message() and the notification's rule.
   void fill(const Notification& n);
-  // `every_rule`: a digest's links, which name no one rule.
-  void fill_recipient(const Notification& n, bool every_rule);
+  // Appends template `slot` for `n`, whose recipient's fields are already in fields_.
+  void render(Slot slot, const Notification& n, std::string& out);
+  // The recipient's fields: user, rule and, with `links` (or for a digest, `every_rule`: links
+  // that name no one rule), the settings and unsubscribe URLs, else none.
+  void fill_recipient(const Notification& n, bool links, bool every_rule = false);
   void fill_confirmation(const ConfirmationRequest& request);
 
   std::shared_ptr<const TemplateSet> templates_;
   RenderConfig config_;
   Fields fields_;
+  MessagePtr filled_;  // whose fields fields_ holds; null: none
+  std::array<Shared, kSlots> shared_;
+  MessagePtr sse_head_for_;  // whose SSE members before "rule" sse_head_ holds
+  std::string sse_head_;
   std::string topic_, subtitle_, link_, agent_, usernames_, packages_, date_, settings_url_,
       unsubscribe_url_;
   std::string items_, count_, omitted_, index_, scratch_;

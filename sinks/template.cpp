@@ -53,8 +53,10 @@ Result<Template> Template::compile(std::string_view name, std::string_view text,
     if (sigil == '#' || sigil == '^' || sigil == '/') tag.remove_prefix(1);
     const Field field = field_by_name(tag);
     if (field == Field::kEnd) return fail(start, "unknown field '" + std::string(tag) + "'");
+    t.used_fields_ |= field_bit(field);
     if (sigil == '#' || sigil == '^') {
       open.push_back(t.nodes_.size());
+      t.section_fields_ |= field_bit(field);
       t.nodes_.push_back({sigil == '#' ? Op::kSection : Op::kInvertedSection, field});
     } else if (sigil == '/') {
       if (open.empty() || t.nodes_[open.back()].field != field) {
@@ -76,7 +78,18 @@ Result<Template> Template::compile(std::string_view name, std::string_view text,
   return t;
 }
 
-void Template::render(const Fields& fields, std::string& out) const {
+void append_field(Escape escape, Field f, std::string_view value, std::string& out) {
+  if (f == Field::kItems || f == Field::kColor || f == Field::kReset) {
+    out.append(value);
+  } else if (escape == Escape::kHtml) {
+    append_html(out, value);
+  } else {
+    append_one_line(out, value);
+  }
+}
+
+template <typename OnOpen>
+void Template::walk(const Fields& fields, FieldSet open, std::string& out, OnOpen on_open) const {
   for (size_t i = 0; i < nodes_.size(); ++i) {
     const Node& node = nodes_[i];
     switch (node.op) {
@@ -89,20 +102,38 @@ void Template::render(const Fields& fields, std::string& out) const {
       case Op::kInvertedSection:
         if (!fields[node.field].empty()) i = node.end - 1;
         break;
-      case Op::kField: {
-        const std::string_view value = fields[node.field];
-        if (node.field == Field::kItems || node.field == Field::kColor ||
-            node.field == Field::kReset) {
-          out.append(value);
-        } else if (escape_ == Escape::kHtml) {
-          append_html(out, value);
+      case Op::kField:
+        if ((open & field_bit(node.field)) != 0) {
+          on_open(node.field);
         } else {
-          append_one_line(out, value);
+          append_field(escape_, node.field, fields[node.field], out);
         }
         break;
-      }
     }
   }
+}
+
+void Template::render(const Fields& fields, std::string& out) const {
+  walk(fields, 0, out, [](Field) {});
+}
+
+void Template::render_shared(const Fields& fields, FieldSet open, MessageRendering& out) const {
+  out.text_.clear();
+  out.holes_.clear();
+  out.escape_ = escape_;
+  walk(fields, open, out.text_, [&](Field f) {
+    out.holes_.push_back({static_cast<uint32_t>(out.text_.size()), f});
+  });
+}
+
+void MessageRendering::complete(const Fields& recipient, std::string& out) const {
+  size_t from = 0;
+  for (const Hole& hole : holes_) {
+    out.append(text_, from, hole.at - from);
+    append_field(escape_, hole.field, recipient[hole.field], out);
+    from = hole.at;
+  }
+  out.append(text_, from, std::string_view::npos);
 }
 
 }  // namespace fmn::sinks

@@ -6,6 +6,10 @@
 // Every value passes through the template's Escape, except the fields a renderer produces
 // itself for the same medium: kItems (a digest's rendered items), kColor and kReset.
 // A compiled Template is immutable and safe to render from any number of threads.
+//
+// Rendering once per message: render_shared() fills every field but the recipient's (`open`),
+// leaving holes that MessageRendering::complete() fills per recipient. The result is byte for
+// byte what render() gives with all the fields.
 #pragma once
 
 #include <array>
@@ -63,6 +67,28 @@ enum class Escape : uint8_t {
   kHtml,   // one line, then HTML-escaped
 };
 
+// A set of Fields, as bits.
+using FieldSet = uint32_t;
+constexpr FieldSet field_bit(Field f) { return FieldSet{1} << static_cast<unsigned>(f); }
+static_assert(kFieldCount <= 32);
+
+// A template rendered for one message, its recipient's fields still open.
+class MessageRendering {
+ public:
+  // Appends the text with the open fields taken from `recipient` (the others are ignored).
+  void complete(const Fields& recipient, std::string& out) const;
+
+ private:
+  friend class Template;
+  struct Hole {
+    uint32_t at;  // offset in text_
+    Field field;
+  };
+  std::string text_;
+  std::vector<Hole> holes_;
+  Escape escape_ = Escape::kPlain;
+};
+
 class Template {
  public:
   // Parses `text`. Errors (kInvalidConfig) name the unknown field or unbalanced section and the
@@ -71,6 +97,14 @@ class Template {
 
   // Appends the template with `fields` filled in to `out`.
   void render(const Fields& fields, std::string& out) const;
+
+  // Whether the template shows any of `fields`.
+  bool uses(FieldSet fields) const { return (used_fields_ & fields) != 0; }
+  // Whether render_shared() can leave `open` fields open: no section depends on one of them.
+  bool can_share(FieldSet open) const { return (section_fields_ & open) == 0; }
+  // Renders `fields` into `out` but for the `open` fields, left as holes.
+  // REQUIRES: can_share(open).
+  void render_shared(const Fields& fields, FieldSet open, MessageRendering& out) const;
 
   // The field for a placeholder name ("subtitle" -> kSubtitle); kEnd when unknown.
   static Field field_by_name(std::string_view name);
@@ -82,9 +116,19 @@ class Template {
     Field field;
     uint32_t begin = 0, end = 0;  // kLiteral: bytes of text_; sections: skip to node `end`
   };
+  // Walks the nodes with `fields`, appending literals and values to `out`; a field in `open`
+  // is handed to on_open(field) instead.
+  template <typename OnOpen>
+  void walk(const Fields& fields, FieldSet open, std::string& out, OnOpen on_open) const;
+
   std::string text_;
   std::vector<Node> nodes_;
   Escape escape_ = Escape::kPlain;
+  FieldSet section_fields_ = 0;  // the fields sections depend on
+  FieldSet used_fields_ = 0;     // every field it names
 };
+
+// Appends `value` of field `f` escaped as `escape` says (kItems, kColor and kReset as they are).
+void append_field(Escape escape, Field f, std::string_view value, std::string& out);
 
 }  // namespace fmn::sinks

@@ -65,5 +65,34 @@ TEST(Template, RejectsBadTemplatesWithTheLine) {
   EXPECT_FALSE(open_brace.ok());
 }
 
+TEST(Template, RenderedForAMessageThenCompletedPerRecipientIsTheSameText) {
+  auto t = Template::compile(
+      "t", "<{{subtitle}}> for {{user}}{{#link}} {{link}}{{/link}}: {{rule}}.", Escape::kHtml);
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  const FieldSet open = field_bit(Field::kUser) | field_bit(Field::kRule);
+  ASSERT_TRUE(t->can_share(open));
+  Fields f;
+  f[Field::kSubtitle] = "a & b";
+  f[Field::kLink] = "https://x/?a=1&b=2";
+  MessageRendering shared;
+  t->render_shared(f, open, shared);
+  for (const auto& [user, rule] : {std::pair{"ralph", "<mine>"}, std::pair{"", ""}}) {
+    f[Field::kUser] = user;
+    f[Field::kRule] = rule;
+    std::string completed;
+    shared.complete(f, completed);
+    EXPECT_EQ(completed, render(*t, f));
+  }
+}
+
+TEST(Template, ASectionOnARecipientsFieldCannotBeShared) {
+  auto t = Template::compile("t", "{{subtitle}}{{#rule}} ({{rule}}){{/rule}}", Escape::kPlain);
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_FALSE(t->can_share(field_bit(Field::kRule)));
+  EXPECT_TRUE(t->can_share(field_bit(Field::kUser)));
+  EXPECT_TRUE(t->uses(field_bit(Field::kRule)));
+  EXPECT_FALSE(t->uses(field_bit(Field::kUser) | field_bit(Field::kSettingsUrl)));
+}
+
 }  // namespace
 }  // namespace fmn::sinks
