@@ -6,6 +6,7 @@
 #include "bench/bus_pipeline.h"
 #include "bench/corpus_publisher.h"
 #include "sinks/counting_sink.h"
+#include "web/public_url.h"
 
 namespace fmn::bench {
 namespace {
@@ -45,12 +46,18 @@ class LatencySink : public sinks::Sink {
 
 Result<Pass> run_pass(const EngineSetup& setup, uint64_t messages, double rate,
                       const PassOptions& options) {
-  sinks::CountingSink counting;
-  auto pipeline = BusPipeline::create(setup, counting,
+  sinks::RenderConfig render;
+  render.base_url = std::string(web::kDefaultPublicUrl);
+  render.unsubscribe_secret = "fmn-bench";
+  const auto counting = options.render ? std::make_unique<sinks::CountingSink>(
+                                             sinks::Renderer(sinks::TemplateSet::builtin(), render))
+                                       : std::make_unique<sinks::CountingSink>();
+  auto pipeline = BusPipeline::create(setup, *counting,
                                       {.rcvhwm = 0,
                                        .messages = messages,
                                        .outbox = options.outbox,
-                                       .batch_wait = options.batch_wait});
+                                       .batch_wait = options.batch_wait,
+                                       .until_delivered = options.render});
   if (!pipeline) return pipeline.error();
   BusPipeline& bus = **pipeline;
   std::vector<std::atomic<int64_t>> sent(messages);

@@ -1,5 +1,6 @@
 // One pass of fmn-bench e2e and burst: `messages` from the corpus published at `rate` (0: as
-// fast as possible) through a BusPipeline into a counting sink. Nothing is dropped on the way:
+// fast as possible) through a BusPipeline into a counting sink, which may render each
+// notification. Nothing is dropped on the way:
 // the ZeroMQ queues are unlimited.
 #pragma once
 
@@ -29,6 +30,9 @@ struct Pass {
 struct PassOptions {
   sinks::RedisOutbox* outbox = nullptr;  // the sink queue's, or null (memory only)
   std::chrono::microseconds batch_wait = bus::ZmqSourceOptions{}.batch_wait;
+  // The sink renders each notification for its destination kind, and the pass ends when it
+  // has rendered the last.
+  bool render = false;
 };
 
 // Errors: the bus could not be set up.

@@ -55,7 +55,8 @@ BusPipeline::BusPipeline(const EngineSetup& setup, sinks::Sink& sink,
       parse_(setup.meta(), stats_, [](const std::string&) {}),
       admit_(stats_, 100000),
       worker_(sink, options.sink_queue, std::chrono::milliseconds(10'000),
-              std::chrono::milliseconds(200), options.outbox) {
+              std::chrono::milliseconds(200), options.outbox),
+      until_delivered_(options.until_delivered) {
   router_.route_unrouted(worker_);
 }
 
@@ -66,7 +67,7 @@ BusPipeline::Clock::time_point BusPipeline::run(sinks::Sink& graph_sink) {
                       pipeline::GraphOptions{}, &admit_);
   auto end = Clock::now();
   worker_.stop();
-  return end;
+  return until_delivered_ ? Clock::now() : end;
 }
 
 BusPipeline::Clock::time_point BusPipeline::first_received() const { return limited_->first(); }

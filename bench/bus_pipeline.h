@@ -31,6 +31,9 @@ struct BusPipelineOptions {
   uint64_t messages = 0;      // the source ends after this many; 0: only at stop()
   sinks::RedisOutbox* outbox = nullptr;  // the sink queue's durable outbox; null: memory only
   std::chrono::microseconds batch_wait = bus::ZmqSourceOptions{}.batch_wait;  // to fill a batch
+  // run() returns once the sink has taken every notification, not when the last reached its
+  // queue: for sinks whose own work is part of the figure (rendering).
+  bool until_delivered = false;
 };
 
 class BusPipeline {
@@ -46,7 +49,8 @@ class BusPipeline {
 
   // Runs the graph until the source ends, hands its notifications to `graph_sink` (the
   // router, or a sink in front of it that passes every batch on), then delivers what the sink
-  // queue holds. Returns when the last batch reached the sink queue.
+  // queue holds. Returns when the last batch reached the sink queue (with until_delivered,
+  // the sink).
   Clock::time_point run(sinks::Sink& graph_sink);
   Clock::time_point run() { return run(router_); }
   // Ends the source within its poll interval: run() then drains and returns.
@@ -73,6 +77,7 @@ class BusPipeline {
   pipeline::AdmissionStage admit_;
   pipeline::SinkWorker worker_;
   pipeline::DeliveryRouter router_;
+  bool until_delivered_;
 };
 
 }  // namespace fmn::bench

@@ -6,8 +6,9 @@
 // then latency from publish to the sink queue at half that rate (or --latency-rate), with bus
 // batches waiting at most --batch-wait-us to fill; RSS; the naive evaluate-every-rule baseline on
 // the same rules. With --outbox-redis the sink queue keeps a durable outbox in that Redis (each
-// batch is in Redis before the graph moves on), to measure what it costs. With --json the last
-// line is one JSON object.
+// batch is in Redis before the graph moves on), to measure what it costs. With --sink render the
+// sink renders every notification for its destination kind (email, IRC line, SSE event) and the
+// figure ends when it has rendered the last. With --json the last line is one JSON object.
 #include <algorithm>
 #include <cstdio>
 
@@ -32,6 +33,7 @@ struct E2eFlags {
   bool json = false;
   std::string outbox_redis;  // host:port: the sink queue keeps a durable outbox there
   int64_t batch_wait_us = bus::ZmqSourceOptions{}.batch_wait.count();
+  std::string sink = "count";  // or "render": the sink renders each notification
 };
 
 double percentile(std::vector<double> v, double p) {
@@ -63,7 +65,12 @@ void run(const E2eFlags& flags) {
   }
 
   PassOptions pass_options{.outbox = outbox.get(),
-                           .batch_wait = std::chrono::microseconds(flags.batch_wait_us)};
+                           .batch_wait = std::chrono::microseconds(flags.batch_wait_us),
+                           .render = flags.sink == "render"};
+  std::printf("sink: %s\n", pass_options.render
+                                ? "render (each notification rendered for its destination kind, "
+                                  "on the sink thread, until the last)"
+                                : "count (up to the sink queue)");
   std::printf("batches: up to %zu messages, waiting at most %lld us to fill\n",
               pipeline::GraphOptions{}.batch_size, static_cast<long long>(flags.batch_wait_us));
   std::vector<Run> runs;
@@ -97,6 +104,7 @@ void run(const E2eFlags& flags) {
                 {"p50_us", p50},
                 {"p99_us", p99},
                 {"batch_wait_us", double(flags.batch_wait_us)},
+                {"render", pass_options.render ? 1.0 : 0.0},
                 {"rss_mb", rss},
                 {"notifications_per_msg", per_msg},
                 {"notifications_per_msg_p99", fan_out.p99},
@@ -123,6 +131,11 @@ void add_e2e_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--batch-wait-us", flags.batch_wait_us,
                   "Longest wait for a bus batch to fill (0: hand over what is queued)")
+      ->capture_default_str();
+  cmd->add_option("--sink", flags.sink,
+                  "count: the figure ends at the sink queue; render: the sink renders each "
+                  "notification, and the figure includes it")
+      ->check(CLI::IsMember({"count", "render"}))
       ->capture_default_str();
   cmd->add_flag("--json", flags.json, "Last line: one JSON object");
   cmd->add_option("--outbox-redis", flags.outbox_redis,
