@@ -27,3 +27,11 @@ find_package(date REQUIRED CONFIG)
 add_library(fmn_rapidjson INTERFACE)
 target_include_directories(fmn_rapidjson SYSTEM INTERFACE ${RAPIDJSON_INCLUDE_DIRS})
 target_compile_definitions(fmn_rapidjson INTERFACE RAPIDJSON_HAS_STDSTRING=1 RAPIDJSON_SSE42=1)
+
+# jemalloc, the allocator of the service and the benches: notifications are allocated on the
+# graph's threads and freed on the sinks', which glibc's per-thread arenas turn into
+# fragmentation (RSS) and lock traffic. Sanitizer builds keep their runtime's allocator.
+option(FMN_JEMALLOC "Link jemalloc into fmn-pipeline and fmn-bench" ON)
+if(FMN_JEMALLOC AND NOT FMN_SANITIZE)
+  pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
+endif()

@@ -50,3 +50,11 @@ function(fmn_add_test name)
     add_dependencies(concurrency_tests ${name})
   endif()
 endfunction()
+
+# fmn_use_jemalloc(<target>): the executable allocates with jemalloc when FMN_JEMALLOC is on
+# (cmake/dependencies.cmake); otherwise with the C library's (or the sanitizer's) malloc.
+function(fmn_use_jemalloc target)
+  if(TARGET PkgConfig::JEMALLOC)
+    target_link_libraries(${target} PRIVATE PkgConfig::JEMALLOC)
+  endif()
+endfunction()
