@@ -48,6 +48,7 @@ class ParamList {
 
   void push_back(std::string_view item) { push_back(InternedString(item)); }
   void push_back(InternedString item);
+  // REQUIRES: [first, last) is not in this list.
   template <typename It>
   void insert(const_iterator at, It first, It last) {
     size_t pos = at - begin();
