@@ -14,6 +14,7 @@
 #include "bench/match_population.h"
 #include "core/meta_extractor.h"
 #include "dsl/codegen/shape_compiler.h"
+#include "dsl/interned_string.h"
 #include "engine/rule_engine.h"
 
 namespace fmn::bench {
@@ -184,6 +185,8 @@ void run(const MatchFlags& flags) {
   auto live = eng.value()->current();
   size_t index_bytes = live->base().bytes() + live->delta().bytes();
   size_t param_bytes = live->base().param_bytes() + live->delta().param_bytes();
+  // The parameters' texts, each stored once in the process' pool.
+  param_bytes += dsl::InternedString::pool_bytes();
   size_t rule_bytes = live->table().bytes(), code_bytes = eng.value()->code_bytes();
   size_t engine_bytes = index_bytes + param_bytes + rule_bytes + code_bytes;
   double budget = 128.0 * double(rules) + 16.0 * double(postings);

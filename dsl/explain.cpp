@@ -35,11 +35,11 @@ std::string shown(const Value& v) {
       return "[...]";
     case Value::Kind::kStrings: {
       std::string out = "[";
-      for (size_t i = 0; i < v.strings->size() && i < kMaxShownItems; ++i) {
-        out += (i ? ", " : "") + shown_string((*v.strings)[i]);
+      for (size_t i = 0; i < v.strings.size() && i < kMaxShownItems; ++i) {
+        out += (i ? ", " : "") + shown_string(v.strings[i]);
       }
-      if (v.strings->size() > kMaxShownItems) {
-        out += fmt::format(", ... {} in all", v.strings->size());
+      if (v.strings.size() > kMaxShownItems) {
+        out += fmt::format(", ... {} in all", v.strings.size());
       }
       return out + "]";
     }

@@ -10,12 +10,13 @@ namespace fmn::dsl {
 namespace {
 
 // "a,b,c" into `list` (replacing what it held); empty items are skipped.
-void split_items(std::string_view value, std::vector<std::string>& list) {
+template <typename List>
+void split_items(std::string_view value, List& list) {
   list.clear();
   while (!value.empty()) {
     size_t comma = value.find(',');
     std::string_view item = value.substr(0, comma);
-    if (!item.empty()) list.emplace_back(item);
+    if (!item.empty()) list.push_back(std::string(item));
     value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
   }
 }
@@ -33,9 +34,9 @@ bool valid_list_name(std::string_view name) {
 void UserParams::normalize() {
   for (const ParamInfo& p : all_params()) {
     if (p.type != ValueType::kList) continue;
-    std::vector<std::string>& v = list(p.id);
+    ParamList& v = list(p.id);
     std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
+    v.resize(std::unique(v.begin(), v.end()) - v.begin());
   }
   std::stable_sort(lists.begin(), lists.end(),
                    [](const UserList& a, const UserList& b) { return a.name < b.name; });
@@ -73,11 +74,11 @@ const ListPatterns::Regexes& UserParams::user_list_regexes(std::string_view name
   return l && l->patterns ? l->patterns->regexes(l->items) : kNone;
 }
 
-const std::vector<std::string>& UserParams::list(ParamId id) const {
+const ParamList& UserParams::list(ParamId id) const {
   return const_cast<UserParams*>(this)->list(id);
 }
 
-std::vector<std::string>& UserParams::list(ParamId id) {
+ParamList& UserParams::list(ParamId id) {
   switch (id) {
     case ParamId::kMyPackages:
       return my_packages;

@@ -14,6 +14,7 @@
 
 #include "dsl/fields.h"
 #include "dsl/list_patterns.h"
+#include "dsl/param_list.h"
 
 namespace fmn::dsl {
 
@@ -30,13 +31,15 @@ struct UserList {
 // starting with a digit.
 bool valid_list_name(std::string_view name);
 
+// The fixed list parameters hold interned strings (param_list.h): a package name is stored
+// once however many users follow it.
 struct UserParams {
   std::string me;
-  std::vector<std::string> my_packages;
-  std::vector<std::string> my_groups;
-  std::vector<std::string> my_group_packages;
-  std::vector<std::string> followed_packages;
-  std::vector<std::string> followed_users;
+  ParamList my_packages;
+  ParamList my_groups;
+  ParamList my_group_packages;
+  ParamList followed_packages;
+  ParamList followed_users;
   std::vector<UserList> lists;  // by name after normalize()
 
   // Sorts every list and removes duplicates; sorts `lists` by name (a repeated name keeps
@@ -51,8 +54,8 @@ struct UserParams {
   const ListPatterns::Regexes& user_list_regexes(std::string_view name) const;
 
   // REQUIRES: param_info(id).type == ValueType::kList.
-  const std::vector<std::string>& list(ParamId id) const;
-  std::vector<std::string>& list(ParamId id);
+  const ParamList& list(ParamId id) const;
+  ParamList& list(ParamId id);
 
  private:
   const UserList* find_list(std::string_view name) const;

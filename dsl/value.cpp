@@ -33,10 +33,10 @@ Value optional_number(const std::optional<Number>& n) {
   return v;
 }
 
-Value strings_value(const std::vector<std::string>& list) {
+Value strings_value(StringsView list) {
   Value v;
   v.kind = Kind::kStrings;
-  v.strings = &list;
+  v.strings = list;
   return v;
 }
 
@@ -146,8 +146,8 @@ template <typename F>
 bool any_element(const Value& list, F&& f) {
   switch (list.kind) {
     case Kind::kStrings:
-      return std::any_of(list.strings->begin(), list.strings->end(),
-                         [&](const std::string& s) { return f(string_value(s)); });
+      return std::any_of(list.strings.begin(), list.strings.end(),
+                         [&](std::string_view s) { return f(string_value(s)); });
     case Kind::kConstList:
       for (const std::string& s : list.list->strings) {
         if (f(string_value(s))) return true;
@@ -217,7 +217,7 @@ bool list_contains(const Value& list, const Value& item) {
   switch (list.kind) {
     case Kind::kStrings:
       return item.kind == Kind::kString &&
-             std::binary_search(list.strings->begin(), list.strings->end(), item.string);
+             std::binary_search(list.strings.begin(), list.strings.end(), item.string);
     case Kind::kConstList:
       if (item.kind == Kind::kString) {
         return std::binary_search(list.list->strings.begin(), list.list->strings.end(),
@@ -237,17 +237,17 @@ bool in(const Value& a, const Value& b) {
   if (a.kind == Kind::kStrings && b.kind == Kind::kStrings) {
     // Both sorted. A few names against many (a message's packages against a maintainer's
     // thousand): binary searches; lists of like sizes: one merge pass.
-    const std::vector<std::string>& small =
-        a.strings->size() <= b.strings->size() ? *a.strings : *b.strings;
-    const std::vector<std::string>& large = &small == a.strings ? *b.strings : *a.strings;
+    bool a_small = a.strings.size() <= b.strings.size();
+    const StringsView& small = a_small ? a.strings : b.strings;
+    const StringsView& large = a_small ? b.strings : a.strings;
     if (small.size() * 16 < large.size()) {
-      return std::any_of(small.begin(), small.end(), [&](const std::string& s) {
+      return std::any_of(small.begin(), small.end(), [&](std::string_view s) {
         return std::binary_search(large.begin(), large.end(), s);
       });
     }
-    auto i = a.strings->begin(), j = b.strings->begin();
-    while (i != a.strings->end() && j != b.strings->end()) {
-      int c = i->compare(*j);
+    auto i = a.strings.begin(), j = b.strings.begin();
+    while (i != a.strings.end() && j != b.strings.end()) {
+      int c = (*i).compare(*j);
       if (c == 0) return true;
       c < 0 ? ++i : ++j;
     }
@@ -267,10 +267,10 @@ bool equal_folded(const Value& a, const Value& b) {
 
 bool list_contains_folded(const Value& list, const Value& item) {
   if (item.kind != Kind::kString) return list_contains(list, item);
-  auto same = [&](const std::string& s) { return equal_ignoring_case(s, item.string); };
+  auto same = [&](std::string_view s) { return equal_ignoring_case(s, item.string); };
   switch (list.kind) {
     case Kind::kStrings:
-      return std::any_of(list.strings->begin(), list.strings->end(), same);
+      return std::any_of(list.strings.begin(), list.strings.end(), same);
     case Kind::kConstList:
       return std::any_of(list.list->strings.begin(), list.list->strings.end(), same);
     default:
@@ -463,7 +463,7 @@ bool test_atom(const Context& ctx, const Atom& atom) {
       return walk(ctx.message.body, ctx.rule.paths[atom.lhs.index]) != nullptr;
     }
     Value v = resolve(ctx, atom.lhs);
-    return v.kind == Kind::kStrings ? !v.strings->empty() : v.kind != Kind::kMissing;
+    return v.kind == Kind::kStrings ? !v.strings.empty() : v.kind != Kind::kMissing;
   }
   if (atom.quantifier != Quantifier::kNone) return test_quantified(ctx, atom);
   return test_value(ctx, atom, resolve(ctx, atom.lhs));

@@ -12,6 +12,7 @@
 
 #include "core/message.h"
 #include "dsl/program.h"
+#include "dsl/strings_view.h"
 #include "dsl/user_params.h"
 
 namespace fmn::dsl {
@@ -31,7 +32,7 @@ struct Value {
   std::string_view string;
   double number = 0;
   bool boolean = false;
-  const std::vector<std::string>* strings = nullptr;
+  StringsView strings;  // kStrings
   const ConstList* list = nullptr;
   const JsonValue* json = nullptr;  // kJsonArray, kJsonObject
 };

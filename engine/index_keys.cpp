@@ -1,6 +1,7 @@
 #include "engine/index_keys.h"
 
 #include "dsl/glob.h"
+#include "dsl/strings_view.h"
 
 namespace fmn::engine {
 namespace {
@@ -18,8 +19,8 @@ struct Operand {
   enum class Kind : uint8_t { kOther, kStringField, kListField, kMe, kListParam, kString, kList };
   Kind kind = Kind::kOther;
   FieldId field = FieldId::kTopic;
-  const std::string* string = nullptr;             // kString, kMe
-  const std::vector<std::string>* list = nullptr;  // kListParam, kList
+  const std::string* string = nullptr;  // kString, kMe
+  dsl::StringsView list;                // kListParam, kList
 };
 
 Operand classify(const dsl::CompiledRule& rule, const dsl::UserParams& params, OperandRef ref) {
@@ -39,13 +40,13 @@ Operand classify(const dsl::CompiledRule& rule, const dsl::UserParams& params, O
         o.string = &params.me;
       } else {
         o.kind = Operand::Kind::kListParam;
-        o.list = &params.list(id);
+        o.list = params.list(id);
       }
       break;
     }
     case OperandRef::Kind::kUserList:  // keyed like the list parameters
       o.kind = Operand::Kind::kListParam;
-      o.list = &params.user_list(rule.lists[ref.index]);
+      o.list = params.user_list(rule.lists[ref.index]);
       break;
     case OperandRef::Kind::kConstant: {
       const Constant& c = rule.constants[ref.index];
@@ -54,7 +55,7 @@ Operand classify(const dsl::CompiledRule& rule, const dsl::UserParams& params, O
         o.string = &c.string;
       } else if (c.kind == Constant::Kind::kList) {
         o.kind = Operand::Kind::kList;
-        o.list = &c.list.strings;
+        o.list = c.list.strings;
       }
       break;
     }
@@ -64,10 +65,10 @@ Operand classify(const dsl::CompiledRule& rule, const dsl::UserParams& params, O
   return o;
 }
 
-std::vector<IndexKey> field_keys(FieldId field, const std::vector<std::string>& values) {
+std::vector<IndexKey> field_keys(FieldId field, dsl::StringsView values) {
   std::vector<IndexKey> keys;
   keys.reserve(values.size());
-  for (const std::string& v : values) keys.push_back({IndexKey::Kind::kField, field, v});
+  for (std::string_view v : values) keys.push_back({IndexKey::Kind::kField, field, std::string(v)});
   return keys;
 }
 
@@ -89,18 +90,18 @@ Keys membership_keys(const Operand& a, const Operand& b, Op op) {
     const Operand& f = field_a ? a : b;
     const Operand& v = field_a ? b : a;
     if (f.kind != K::kStringField) return kUnindexable;
-    if (v.kind == K::kString) return field_keys(f.field, {*v.string});
+    if (v.kind == K::kString) return field_keys(f.field, std::vector<std::string>{*v.string});
     if (v.kind == K::kMe) return me_key(f.field, *v.string);
     return kUnindexable;
   }
   // op == kIn: `a in b`; lists meet in either order.
   if (field_a && (b.kind == K::kList || b.kind == K::kListParam)) {
-    return field_keys(a.field, *b.list);
+    return field_keys(a.field, b.list);
   }
   if (b.kind == K::kListField) {
-    if (a.kind == K::kListParam || a.kind == K::kList) return field_keys(b.field, *a.list);
+    if (a.kind == K::kListParam || a.kind == K::kList) return field_keys(b.field, a.list);
     if (a.kind == K::kMe) return me_key(b.field, *a.string);
-    if (a.kind == K::kString) return field_keys(b.field, {*a.string});
+    if (a.kind == K::kString) return field_keys(b.field, std::vector<std::string>{*a.string});
   }
   return kUnindexable;
 }

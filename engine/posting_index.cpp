@@ -6,11 +6,14 @@
 namespace fmn::engine {
 
 uint32_t PostingIndex::Builder::key_id(const IndexKey& key) {
-  auto& map =
-      key.kind == IndexKey::Kind::kTopicGlob ? globs_ : fields_[static_cast<size_t>(key.field)];
-  auto [it, inserted] = map.try_emplace(key.value, next_key_);
-  if (inserted) ++next_key_;
-  return it->second;
+  if (key.kind == IndexKey::Kind::kTopicGlob) {
+    auto [it, inserted] = globs_.try_emplace(key.value, next_key_);
+    if (inserted) ++next_key_;
+    return it->second;
+  }
+  uint32_t id = fields_[static_cast<size_t>(key.field)].insert(key.value, next_key_);
+  if (id == next_key_) ++next_key_;
+  return id;
 }
 
 void PostingIndex::Builder::add(const IndexKey& key, uint32_t record) {
@@ -46,10 +49,8 @@ PostingIndex PostingIndex::Builder::build() && {
   pairs_.clear();
   pairs_.shrink_to_fit();
 
-  for (size_t f = 0; f < kFieldCount; ++f) {
-    index.fields_[f].reserve(fields_[f].size());
-    for (auto& [value, key] : fields_[f]) index.fields_[f].emplace(value, key);
-  }
+  for (FlatKeyMap& map : fields_) map.shrink_to_fit();
+  index.fields_ = std::move(fields_);
   for (auto& [pattern, key] : globs_) index.globs_.emplace_back(dsl::Glob(pattern), key);
   std::sort(index.globs_.begin(), index.globs_.end(),
             [](const auto& a, const auto& b) { return a.first.pattern() < b.first.pattern(); });
@@ -74,15 +75,8 @@ const std::vector<uint32_t>& PostingIndex::cached_globs(std::string_view topic,
 }
 
 size_t PostingIndex::bytes() const {
-  // An unordered_map node: next pointer, cached hash, the string and the key id; plus a bucket.
-  constexpr size_t kNode = 8 + 8 + sizeof(std::string) + 8 + 8;
   size_t total = (offsets_.capacity() + postings_.capacity() + always_.capacity()) * 4;
-  for (const KeyMap& map : fields_) {
-    total += map.size() * kNode + map.bucket_count() * 8;
-    for (const auto& [value, key] : map) {
-      if (value.capacity() > 15) total += value.capacity() + 1;
-    }
-  }
+  for (const FlatKeyMap& map : fields_) total += map.bytes();
   total += globs_.capacity() * (sizeof(dsl::Glob) + 8);
   return total;
 }

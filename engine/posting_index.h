@@ -1,9 +1,9 @@
 // PostingIndex: from message values to the records (rule of a user) that may match them.
 //
 // Built once from (key, record id) pairs (index_keys.h) and immutable after: per field a hash
-// map from value to a key id, the distinct topic globs (few even for a million users: each is
-// tested once per message), and for every key id a sorted array of record ids (4 bytes a
-// posting, compressed-row layout). Records without keys are on the always-check list.
+// map from value to a key id (flat_key_map.h), the distinct topic globs (few even for a million
+// users: each is tested once per message), and for every key id a sorted array of record ids (4
+// bytes a posting, compressed-row layout). Records without keys are on the always-check list.
 // for_each_hit() reports the posting lists a message reaches; callers dedupe records. Thread-safe
 // for any number of readers.
 #pragma once
@@ -21,6 +21,7 @@
 #include "core/message.h"
 #include "core/message_fields.h"
 #include "dsl/glob.h"
+#include "engine/flat_key_map.h"
 #include "engine/index_keys.h"
 
 namespace fmn::engine {
@@ -52,7 +53,7 @@ class PostingIndex {
    private:
     uint32_t key_id(const IndexKey& key);
     uint32_t next_key_ = 0;
-    std::array<std::unordered_map<std::string, uint32_t>, kFieldCount> fields_;
+    std::array<FlatKeyMap, kFieldCount> fields_;  // becomes the index's
     std::unordered_map<std::string, uint32_t> globs_;
     std::vector<std::pair<uint32_t, uint32_t>> pairs_;  // key id, record
     std::vector<uint32_t> always_;
@@ -71,17 +72,14 @@ class PostingIndex {
   size_t bytes() const;  // heap memory held, estimated for the hash maps
 
  private:
-  using KeyMap = std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>>;
-
   std::span<const uint32_t> list(uint32_t key) const {
     return {postings_.data() + offsets_[key], offsets_[key + 1] - offsets_[key]};
   }
   template <typename Hit>
   void lookup(dsl::FieldId field, std::string_view value, Hit& hit) const {
-    const KeyMap& map = fields_[static_cast<size_t>(field)];
+    const FlatKeyMap& map = fields_[static_cast<size_t>(field)];
     if (map.empty()) return;
-    auto it = map.find(value);
-    if (it != map.end()) hit(list(it->second));
+    if (std::optional<uint32_t> key = map.find(value)) hit(list(*key));
   }
 
   // Looks up a field's values: each string of a list; a missing value (empty_is_missing) is
@@ -101,7 +99,7 @@ class PostingIndex {
   const std::vector<uint32_t>& cached_globs(std::string_view topic, GlobCache& cache) const;
 
   uint64_t id_ = 0;  // unique per built index: what a GlobCache belongs to
-  std::array<KeyMap, kFieldCount> fields_;
+  std::array<FlatKeyMap, kFieldCount> fields_;
   std::vector<std::pair<dsl::Glob, uint32_t>> globs_;  // pattern, key id
   std::vector<uint32_t> offsets_;                      // key id -> first posting; one extra
   std::vector<uint32_t> postings_;

@@ -48,7 +48,7 @@ size_t Segment::param_bytes() const {
     for (const auto* list :
          {&u->params.my_packages, &u->params.my_groups, &u->params.my_group_packages,
           &u->params.followed_packages, &u->params.followed_users}) {
-      for (const std::string& s : *list) total += string_bytes(s);
+      total += list->heap_bytes();  // the texts are in the shared pool (bench: pool_bytes)
     }
     total += u->rules.capacity() * sizeof(RuleSpec);
     for (const DestinationSpec& d : u->destinations) total += sizeof(d) + d.address.size();

@@ -15,7 +15,7 @@ dsl::Value field(const Message* m, const UserParams* p, const CompiledRule* r, u
                       dsl::OperandRef{dsl::OperandRef::Kind::kField, static_cast<uint16_t>(id)});
 }
 
-const std::vector<std::string>& param_list(const UserParams* p, uint32_t id) {
+const dsl::ParamList& param_list(const UserParams* p, uint32_t id) {
   return p->list(static_cast<dsl::ParamId>(id));
 }
 
@@ -27,13 +27,18 @@ uint8_t atom(const Message* m, const UserParams* p, const CompiledRule* r, uint3
 uint8_t lists_meet(const Message* m, const UserParams* p, const CompiledRule* r, uint32_t f,
                    uint32_t param) {
   dsl::Value v = field(m, p, r, f);
-  const std::vector<std::string>& a = *v.strings;
-  const std::vector<std::string>& b = param_list(p, param);
-  auto i = a.begin(), j = b.begin();
+  const dsl::StringsView& a = v.strings;
+  const dsl::ParamList& b = param_list(p, param);
+  auto i = a.begin();
+  auto j = b.begin();
   while (i != a.end() && j != b.end()) {
-    int c = i->compare(*j);
+    int c = (*i).compare(j->view());
     if (c == 0) return 1;
-    c < 0 ? ++i : ++j;
+    if (c < 0) {
+      ++i;
+    } else {
+      ++j;
+    }
   }
   return 0;
 }
@@ -42,15 +47,17 @@ uint8_t me_in_list(const Message* m, const UserParams* p, const CompiledRule* r,
                    uint32_t) {
   if (p->me.empty()) return 0;  // an empty $me is missing: `in` is false
   dsl::Value v = field(m, p, r, f);
-  return std::binary_search(v.strings->begin(), v.strings->end(), p->me);
+  return std::binary_search(v.strings.begin(), v.strings.end(), std::string_view(p->me));
 }
 
 uint8_t scalar_in_param(const Message* m, const UserParams* p, const CompiledRule* r, uint32_t f,
                         uint32_t param) {
   dsl::Value v = field(m, p, r, f);
   if (v.kind != dsl::Value::Kind::kString) return 0;
-  const std::vector<std::string>& list = param_list(p, param);
-  return std::binary_search(list.begin(), list.end(), v.string);
+  const dsl::ParamList& list = param_list(p, param);
+  return std::binary_search(list.begin(), list.end(), v.string, [](auto a, auto b) {
+    return std::string_view(a) < std::string_view(b);
+  });
 }
 
 uint8_t topic_glob(const Message* m, const UserParams*, const CompiledRule* r, uint32_t c,

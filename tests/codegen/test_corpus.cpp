@@ -293,7 +293,7 @@ dsl::UserParams RuleSampler::params() {
     return out;
   };
   if (rng_() % 5) p.me = typed(pick(usernames_));
-  auto fill = [&](std::vector<std::string>& list, const std::vector<std::string>& from) {
+  auto fill = [&](auto& list, const std::vector<std::string>& from) {
     int n = std::uniform_int_distribution<int>(0, 6)(rng_);
     for (int i = 0; i < n; ++i) list.push_back(typed(pick(from)));
   };
