@@ -3,7 +3,8 @@
 //
 //   <prefix>outbox:<kind>        stream of entries, one per batch handed to the kind's queue
 //                                (field `n`: encode_notifications(), notification_codec.h;
-//                                field `a`: a token unique to the append, see append())
+//                                field `a`: a token unique to the append, see append(); the
+//                                entries of one append_all() share it)
 //   <prefix>outbox:<kind>:marks:<id>  which notifications of entry <id> are dead letters already
 //   <prefix>outbox:<kind>:dead   stream of dead letters: a notification its sink gave up (fields
 //                                `n`, `entry`, `user`, `address`, `reason`) or an entry handed
@@ -21,10 +22,11 @@
 // reliability.md has the figure). An entry is removed once all its notifications are settled;
 // after a crash its notifications are all delivered again, and the "already delivered" marks
 // (DigestBatcher) skip the ones that were.
-// append() adds a batch and reads it into this consumer's pending list in one transaction (so
-// no entry is ever unowned); it returns once Redis has answered, i.e. the batch is in Redis
-// (as durable as Redis' own persistence, docs/reliability.md), and adds it once even when the
-// connection is lost before the answer (it looks for its token before writing again).
+// append() adds a batch (append_all() several, an entry each) and reads it into this consumer's
+// pending list in one transaction (so no entry is ever unowned); it returns once Redis has
+// answered, i.e. the batch is in Redis (as durable as Redis' own persistence, docs/
+// reliability.md), and adds it once even when the connection is lost before the answer (it
+// looks for its token before writing again).
 // remove() acknowledges and deletes entries whose sink settled them, writing the notifications
 // it gave up to the dead letters, each once however often it is sent (a resend after a lost
 // reply, a retry of a failed removal): a dead letter is written only while its entry is still
@@ -101,6 +103,10 @@ class RedisOutbox {
 
   // The entry id of `batch` (not empty), once Redis holds it.
   Result<std::string> append(std::span<const Notification> batch);
+  // One entry per batch, in order, in one transaction (one round trip, all or none): their ids,
+  // once Redis holds them.
+  Result<std::vector<std::string>> append_all(
+      std::span<const std::span<const Notification>> batches);
   // Writes `dead` to the dead letters and removes the entries `ids`, in one transaction.
   Result<bool> remove(std::span<const std::string> ids, std::span<const DeadLetter> dead = {});
   Result<OutboxRecovery> recover();
@@ -150,7 +156,7 @@ class RedisOutbox {
   const std::string stream_, dead_;
   const OutboxConfig config_;
   std::atomic<uint64_t> dead_lettered_{0};
-  std::string encoded_;
+  std::vector<std::string> encoded_;  // one per batch of an append, reused
   // Append tokens: token_prefix_ (random) + a count. The newest entry id added (at first, the
   // stream's newest when opened).
   std::string token_prefix_, last_appended_;
