@@ -10,11 +10,9 @@
 //
 // Confirmation (irc_receipts.h): lines go out in rounds of at most one per target, each round
 // written at once with a PING after it. A line counts as delivered once the server's PONG
-// shows it processed it. Having written rounds, pump() waits up to `confirm_wait` for their PONG
-// before returning, rather than reading it at the next pump (the worker's next batch or tick,
-// up to 200 ms later): a line the server passed on whose PONG is not read yet is what a crash
-// sends twice (docs/reliability.md), so that window is kept to the server's round trip. Rounds
-// are paced (a few a second), so the wait costs the worker little.
+// shows it processed it. Having written rounds, pump() waits up to `confirm_wait` for their
+// PONG, not until the next pump: a line passed on but unconfirmed is what a crash sends twice
+// (docs/reliability.md), so that window is the server's round trip.
 // Lines unconfirmed when the connection drops are sent again, first, after reconnecting. A line
 // the server refuses because the nick is not on it (401: the user is offline, or the server
 // was restarted and they have not reconnected yet) is kept and its target retried with
@@ -120,8 +118,7 @@ class IrcSink : public Sink {
   void handle(const std::string& line, std::chrono::steady_clock::time_point now);
   // Sends the rounds the buckets allow; true when it wrote any.
   bool send_queued(std::chrono::steady_clock::time_point now);
-  // Reads what the server sent within `wait`; false (and disconnected) when the connection
-  // ended.
+  // Reads what came within `wait`; false (and disconnected) when the connection ended.
   bool read_incoming(std::chrono::milliseconds wait);
   void confirm(std::string_view token, std::chrono::steady_clock::time_point now);
   // A PRIVMSG to the bot: an answer applied and replied to, or counted and ignored.

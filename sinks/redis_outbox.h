@@ -3,8 +3,7 @@
 //
 //   <prefix>outbox:<kind>        stream of entries, one per batch handed to the kind's queue
 //                                (field `n`: encode_notifications(), notification_codec.h;
-//                                field `a`: a token unique to the append, see append(); the
-//                                entries of one append_all() share it)
+//                                field `a`: a token unique to the append, see append())
 //   <prefix>outbox:<kind>:marks:<id>  which notifications of entry <id> are dead letters already
 //   <prefix>outbox:<kind>:dead   stream of dead letters: a notification its sink gave up (fields
 //                                `n`, `entry`, `user`, `address`, `reason`) or an entry handed
@@ -22,11 +21,10 @@
 // reliability.md has the figure). An entry is removed once all its notifications are settled;
 // after a crash its notifications are all delivered again, and the "already delivered" marks
 // (DigestBatcher) skip the ones that were.
-// append() adds a batch (append_all() several, an entry each) and reads it into this consumer's
-// pending list in one transaction (so no entry is ever unowned); it returns once Redis has
-// answered, i.e. the batch is in Redis (as durable as Redis' own persistence, docs/
-// reliability.md), and adds it once even when the connection is lost before the answer (it
-// looks for its token before writing again).
+// append() adds a batch (append_all() several, an entry each, one token) and reads it into
+// this consumer's pending list in one transaction (so no entry is ever unowned); it returns once
+// Redis holds it (as durable as Redis' persistence, docs/reliability.md), and adds it once even
+// when the connection is lost before the answer (it looks for its token before writing again).
 // remove() acknowledges and deletes entries whose sink settled them, writing the notifications
 // it gave up to the dead letters, each once however often it is sent (a resend after a lost
 // reply, a retry of a failed removal): a dead letter is written only while its entry is still
@@ -101,10 +99,9 @@ class RedisOutbox {
   static Result<std::unique_ptr<RedisOutbox>> open(const RedisConfig& redis, std::string_view kind,
                                                    OutboxConfig config);
 
-  // The entry id of `batch` (not empty), once Redis holds it.
+  // The entry id of `batch` (not empty), once Redis holds it; append_all(): one entry per batch,
+  // in one transaction (one round trip, all or none), their ids in order.
   Result<std::string> append(std::span<const Notification> batch);
-  // One entry per batch, in order, in one transaction (one round trip, all or none): their ids,
-  // once Redis holds them.
   Result<std::vector<std::string>> append_all(
       std::span<const std::span<const Notification>> batches);
   // Writes `dead` to the dead letters and removes the entries `ids`, in one transaction.
