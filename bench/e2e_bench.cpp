@@ -6,7 +6,7 @@
 // then latency from publish to the sink queue at half that rate (or --latency-rate), with bus
 // batches waiting at most --batch-wait-us to fill; RSS; the naive evaluate-every-rule baseline on
 // the same rules. With --outbox-redis the sink queue keeps a durable outbox in that Redis (each
-// batch is in Redis before the graph moves on), to measure what it costs. With --sink render the
+// batch is in Redis before its sink sees it), to measure what it costs. With --sink render the
 // sink renders every notification for its destination kind (email, IRC line, SSE event) and the
 // figure ends when it has rendered the last. With --json the last line is one JSON object.
 #include <algorithm>

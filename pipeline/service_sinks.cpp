@@ -8,6 +8,7 @@
 #include "sinks/destination_sinks.h"
 #include "sinks/digest_batcher.h"
 #include "sinks/digest_store_factory.h"
+#include "sinks/redis_connection.h"
 #include "sinks/stdout_sink.h"
 
 namespace fmn::pipeline {
@@ -109,6 +110,19 @@ sinks::ConfirmationOutcome Service::Impl::apply_answer(const sinks::Confirmation
 
 Result<bool> Service::Impl::open_sinks() {
   const std::optional<sinks::RedisConfig> redis = redis_config();
+  // With Redis configured, the outbox, pending digests and delivery marks live there: a service
+  // started without it would take notifications it cannot keep. It refuses to start instead,
+  // saying why; the service manager starts it again (contrib/fmn-pipeline.service) until Redis
+  // answers.
+  if (redis) {
+    if (auto up = sinks::RedisConnection::open(*redis); !up) {
+      log::error("redis_unavailable", {{"address", config.redis}, {"detail", up.error().message}});
+      return Error{ErrorCode::kIo,
+                   "state.redis: " + up.error().message +
+                       ": not starting without it (it holds the outbox, pending digests and "
+                       "delivery marks); start Redis, then fmn-pipeline"};
+    }
+  }
   history = sinks::open_delivery_history(redis);
   recorder = std::make_unique<HistoryRecorder>(history);
   // A kind's sink, behind a digest batcher (with its own store, sinks::kind_digest_redis) when

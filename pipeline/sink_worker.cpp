@@ -12,7 +12,15 @@ SinkWorker::SinkWorker(sinks::Sink& sink, size_t capacity, std::chrono::millisec
       tick_interval_(tick_interval),
       outbox_(outbox),
       dead_letters_handler_(std::move(dead_letters)) {
-  if (outbox_ != nullptr) recover_pending_ = !recover();
+  if (outbox_ != nullptr) {
+    recover_pending_ = !recover();
+    writer_ = std::make_unique<OutboxWriter>(
+        *outbox_,
+        [this](OutboxWriter::Batch batch, std::string entry_id) {
+          push({std::move(batch), std::move(entry_id)});
+        },
+        [this](const Error& e) { outbox_error(e); });
+  }
   thread_ = std::thread([this] { run(); });
 }
 
@@ -50,25 +58,26 @@ bool SinkWorker::recover() {
 
 void SinkWorker::submit(std::shared_ptr<const std::vector<Notification>> batch) {
   if (!batch || batch->empty()) return;
-  Batch b{std::move(batch), {}};
-  if (outbox_ != nullptr) {
-    auto id = outbox_->append(*b.notifications);
-    if (id) {
-      b.entry_id = std::move(id).value();
-    } else {
-      outbox_error(id.error());
-    }
+  reserve(batch->size());
+  if (writer_) {
+    writer_->write(std::move(batch));
+  } else {
+    push({std::move(batch), {}});
   }
-  enqueue(std::move(b));
 }
 
-void SinkWorker::enqueue(Batch batch) {
-  const size_t n = batch.notifications->size();
+void SinkWorker::reserve(size_t n) {
   std::unique_lock lock(mu_);
-  not_full_.wait(lock, [&] { return queue_.empty() || queued_ + n <= capacity_ || stopping_; });
+  not_full_.wait(lock, [&] { return queued_ == 0 || queued_ + n <= capacity_ || stopping_; });
   queued_ += n;
-  queue_.push_back(std::move(batch));
   submitted_.fetch_add(1, std::memory_order_release);
+}
+
+void SinkWorker::push(Batch batch) {
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(std::move(batch));
+  }
   not_empty_.notify_one();
 }
 
@@ -79,6 +88,7 @@ size_t SinkWorker::depth() const {
 
 void SinkWorker::stop() {
   if (stopped_.exchange(true)) return;
+  if (writer_) writer_->stop();  // everything submitted is queued after this
   {
     std::lock_guard lock(mu_);
     stopping_ = true;

@@ -9,8 +9,11 @@
 // retries, IRC keepalive). stop() delivers what is queued, lets the sink drain what it still
 // holds for at most `stop_grace` (Sink::drain), then joins; undelivered() then says how many
 // notifications were left.
-// With an outbox (sinks/redis_outbox.h), submit() returns only once the batch is in it: that is
-// the point where a source may acknowledge its messages. Entries leave the outbox once the sink
+// With an outbox (sinks/redis_outbox.h), submit() hands the batch to the worker's OutboxWriter
+// and returns at once (the caller routes its next batch while Redis answers); the batch joins
+// the queue only once the outbox holds it, so the sink never sees, and completed() never counts,
+// a batch that is not durable yet: completed() reaching a value of submitted() is the point
+// where a source may acknowledge its messages (Settlement). Entries leave the outbox once the sink
 // settled them (Sink::deliver_confirmed); what a previous run left there is claimed when the
 // worker is built and delivered first (when Redis is down then, by the thread once it is back).
 // Whatever the sink has not settled when stop() ends stays in the outbox for the next start
@@ -38,6 +41,7 @@
 #include <vector>
 
 #include "core/notification.h"
+#include "pipeline/outbox_writer.h"
 #include "sinks/redis_outbox.h"
 #include "sinks/sink.h"
 
@@ -89,7 +93,11 @@ class SinkWorker {
   // Takes back what a previous run left in the outbox, queued first; false when Redis could not
   // be asked (then the thread asks again at each tick until it can).
   bool recover();
-  void enqueue(Batch batch);
+  // Waits until the queue (with what the writer holds) has room for `n` notifications, then
+  // counts them and the batch as submitted.
+  void reserve(size_t n);
+  // Queues a batch reserve() counted.
+  void push(Batch batch);
   void run();
   void deliver(const Batch& batch);
   // Removes the entries settled since the last call from the outbox.
@@ -106,7 +114,7 @@ class SinkWorker {
   std::deque<Batch> queue_;
   std::deque<sinks::ConfirmationRequest> confirmations_;
   std::vector<Notification> singles_;
-  size_t queued_ = 0;  // notifications in queue_
+  size_t queued_ = 0;  // notifications in queue_ and with the writer
   bool stopping_ = false;
   std::atomic<bool> stopped_{false};
   std::atomic<uint64_t> submitted_{0}, completed_{0};
@@ -125,6 +133,7 @@ class SinkWorker {
   const DeadLetters dead_letters_handler_;
   bool recover_pending_ = false;  // the start's recover() failed; worker thread after the start
   std::atomic<uint64_t> outbox_errors_{0};
+  std::unique_ptr<OutboxWriter> writer_;  // with an outbox
   std::thread thread_;
 };
 

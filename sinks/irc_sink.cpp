@@ -178,14 +178,8 @@ void IrcSink::pump(std::chrono::milliseconds wait) {
     connect(now);
     if (state_ == State::kDisconnected) return;
   }
-  incoming_.clear();
-  auto read = transport_->read_lines(wait, incoming_);
+  if (!read_incoming(wait)) return;
   now = clock_.steady();
-  for (const std::string& line : incoming_) handle(line, now);
-  if (!read) {
-    disconnect(read.error().message, now);
-    return;
-  }
   if (state_ == State::kRegistering && now >= registration_deadline_) {
     disconnect("irc: registration timed out", now);
     return;
@@ -195,7 +189,20 @@ void IrcSink::pump(std::chrono::milliseconds wait) {
     disconnect("irc: the server did not answer PING", now);
     return;
   }
-  if (state_ == State::kReady && !holding_back_) send_queued(now);
+  if (state_ != State::kReady || holding_back_ || !send_queued(now)) return;
+  if (config_.confirm_wait.count() > 0) read_incoming(config_.confirm_wait);
+}
+
+bool IrcSink::read_incoming(std::chrono::milliseconds wait) {
+  incoming_.clear();
+  auto read = transport_->read_lines(wait, incoming_);
+  const auto now = clock_.steady();
+  for (const std::string& line : incoming_) handle(line, now);
+  if (!read) {
+    disconnect(read.error().message, now);
+    return false;
+  }
+  return true;
 }
 
 void IrcSink::connect(std::chrono::steady_clock::time_point now) {
@@ -280,12 +287,13 @@ void IrcSink::answer(const std::string& line, std::chrono::steady_clock::time_po
   send(irc_answer_notice(parsed, outcome), now);
 }
 
-void IrcSink::send_queued(std::chrono::steady_clock::time_point now) {
+bool IrcSink::send_queued(std::chrono::steady_clock::time_point now) {
   // Rounds of at most one line per target (so one busy target cannot starve the others, and a
   // 401 names one line), each written at once with the PING that will confirm it: a server
   // that reads the round handles it all, PONG included, or none of it.
   std::vector<Target*> round;
   std::vector<std::string> lines;
+  bool wrote = false;
   do {
     round.clear();
     lines.clear();
@@ -297,7 +305,8 @@ void IrcSink::send_queued(std::chrono::steady_clock::time_point now) {
       round.push_back(&target);
       lines.push_back(target.lines.front().text);
     }
-    if (round.empty()) return;
+    if (round.empty()) return wrote;
+    wrote = true;
     for (Target* target : round) {
       receipts_.sent(std::move(target->lines.front()));
       target->lines.pop_front();
@@ -305,6 +314,7 @@ void IrcSink::send_queued(std::chrono::steady_clock::time_point now) {
     }
     lines.push_back("PING :" + receipts_.checkpoint(now));
   } while (send_lines(lines, now));
+  return false;  // disconnected: nothing to wait for
 }
 
 void IrcSink::confirm(std::string_view token, std::chrono::steady_clock::time_point now) {

@@ -10,7 +10,9 @@
 //
 // Confirmation (irc_receipts.h): lines go out in rounds of at most one per target, each round
 // written at once with a PING after it. A line counts as delivered once the server's PONG
-// shows it processed it.
+// shows it processed it. Having written rounds, pump() waits up to `confirm_wait` for their
+// PONG, not until the next pump: a line passed on but unconfirmed is what a crash sends twice
+// (docs/reliability.md), so that window is the server's round trip.
 // Lines unconfirmed when the connection drops are sent again, first, after reconnecting. A line
 // the server refuses because the nick is not on it (401: the user is offline, or the server
 // was restarted and they have not reconnected yet) is kept and its target retried with
@@ -68,7 +70,8 @@ struct IrcConfig {
   BackoffPolicy absent_target{std::chrono::milliseconds(2000), std::chrono::milliseconds(60'000)};
   std::chrono::milliseconds registration_timeout{30'000};
   std::chrono::milliseconds confirm_timeout{30'000};
-  double answers_per_second = 0.5;  // confirmation answers taken, all senders together
+  std::chrono::milliseconds confirm_wait{50};  // for the PONG of rounds just written; 0: none
+  double answers_per_second = 0.5;             // confirmation answers taken, all senders together
   double answers_burst = 5;
   IrcLineLimits limits;
   RenderConfig render;
@@ -113,7 +116,10 @@ class IrcSink : public Sink {
   void connect(std::chrono::steady_clock::time_point now);
   void disconnect(const std::string& why, std::chrono::steady_clock::time_point now);
   void handle(const std::string& line, std::chrono::steady_clock::time_point now);
-  void send_queued(std::chrono::steady_clock::time_point now);
+  // Sends the rounds the buckets allow; true when it wrote any.
+  bool send_queued(std::chrono::steady_clock::time_point now);
+  // Reads what came within `wait`; false (and disconnected) when the connection ended.
+  bool read_incoming(std::chrono::milliseconds wait);
   void confirm(std::string_view token, std::chrono::steady_clock::time_point now);
   // A PRIVMSG to the bot: an answer applied and replied to, or counted and ignored.
   void answer(const std::string& line, std::chrono::steady_clock::time_point now);

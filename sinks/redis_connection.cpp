@@ -5,7 +5,9 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <charconv>
 #include <optional>
+#include <span>
 
 namespace fmn::sinks {
 
@@ -115,19 +117,41 @@ Result<RedisReply> RedisConnection::transaction(
   return send(commands, true, resend);
 }
 
+namespace {
+
+void append_number(std::string& out, size_t n) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  out.append(digits, end);
+}
+
+// `argv` as one RESP command (an array of bulk strings), what redisAppendCommandArgv would
+// format, written straight into `out`.
+void append_command(std::string& out, std::span<const std::string_view> argv) {
+  out += '*';
+  append_number(out, argv.size());
+  out += "\r\n";
+  for (std::string_view a : argv) {
+    out += '$';
+    append_number(out, a.size());
+    out += "\r\n";
+    out.append(a);
+    out += "\r\n";
+  }
+}
+
+}  // namespace
+
 Result<RedisReply> RedisConnection::send(const std::vector<std::vector<std::string_view>>& commands,
                                          bool atomic, Resend resend) {
-  std::vector<std::vector<const char*>> args(commands.size());
-  std::vector<std::vector<size_t>> lengths(commands.size());
-  for (size_t c = 0; c < commands.size(); ++c) {
-    for (std::string_view a : commands[c]) {
-      args[c].push_back(a.data());
-      lengths[c].push_back(a.size());
-    }
-  }
-  static const char* kMulti = "MULTI";
-  static const char* kExec = "EXEC";
-  static const size_t kMultiLength = 5, kExecLength = 4;
+  // Every command formatted once into one buffer, handed to hiredis in one piece: hiredis'
+  // own formatting allocates and copies each command before copying it again into its output
+  // buffer, which showed at a large fan-out (an outbox entry holds a whole batch).
+  static constexpr std::string_view kMulti[] = {"MULTI"}, kExec[] = {"EXEC"};
+  formatted_.clear();
+  if (atomic) append_command(formatted_, kMulti);
+  for (const std::vector<std::string_view>& c : commands) append_command(formatted_, c);
+  if (atomic) append_command(formatted_, kExec);
   const int attempts = resend == Resend::kOnce ? 2 : 1;
   for (int attempt = 0; attempt < attempts; ++attempt) {
     if (context_ == nullptr || context_->err != 0) {
@@ -135,12 +159,9 @@ Result<RedisReply> RedisConnection::send(const std::vector<std::vector<std::stri
       if (!ok) return ok.error();
     }
     // Everything is written in one go and the replies read after: one round trip.
-    if (atomic) redisAppendCommandArgv(context_, 1, &kMulti, &kMultiLength);
-    for (size_t c = 0; c < commands.size(); ++c) {
-      redisAppendCommandArgv(context_, static_cast<int>(args[c].size()), args[c].data(),
-                             lengths[c].data());
+    if (redisAppendFormattedCommand(context_, formatted_.data(), formatted_.size()) != REDIS_OK) {
+      return Error{ErrorCode::kIo, describe() + ": " + context_->errstr};
     }
-    if (atomic) redisAppendCommandArgv(context_, 1, &kExec, &kExecLength);
     const size_t replies = commands.size() + (atomic ? 2 : 0);
     std::optional<Result<RedisReply>> last;
     size_t read = 0;

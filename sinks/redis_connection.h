@@ -71,6 +71,7 @@ class RedisConnection {
   redisContext* context_ = nullptr;
   // The server's CLIENT ID of context_ and its address there, to close it from the next one.
   std::string client_id_, client_address_;
+  std::string formatted_;  // the commands being sent, in the protocol's form; reused
 };
 
 }  // namespace fmn::sinks

@@ -84,15 +84,16 @@ for _, e in ipairs(page) do
 end
 return out)";
 
-// KEYS: stream. ARGV: group, consumer, id, token. Finds the entry this consumer added after
-// `id` (exclusive) with field `a` = token: {its id}, or {} when there is none.
+// KEYS: stream. ARGV: group, consumer, id, token. Finds the entries this consumer added after
+// `id` (exclusive) with field `a` = token: their ids, oldest first ({} when there are none).
 constexpr std::string_view kFindAppendedScript = R"(
 local after = '(' .. ARGV[3]
-for _, p in ipairs(redis.call('XPENDING', KEYS[1], ARGV[1], after, '+', 100, ARGV[2])) do
+local found = {}
+for _, p in ipairs(redis.call('XPENDING', KEYS[1], ARGV[1], after, '+', 10000, ARGV[2])) do
   local e = redis.call('XRANGE', KEYS[1], p[1], p[1])[1]
-  if e and e[2][3] == 'a' and e[2][4] == ARGV[4] then return {p[1]} end
+  if e and e[2][3] == 'a' and e[2][4] == ARGV[4] then found[#found + 1] = p[1] end
 end
-return {})";
+return found)";
 
 // KEYS: stream, dead stream, then the mark set of each dead letter's entry, then of each entry
 // removed. ARGV: group, dead letters kept at most, oldest kept (ms), mark lifetime (s), number
@@ -153,23 +154,31 @@ Result<std::unique_ptr<RedisOutbox>> RedisOutbox::open(const RedisConfig& redis,
   return outbox;
 }
 
-// One transaction per batch, no script: XADD and XREADGROUP together put the entry in this
+// One transaction per append, no script: XADD and XREADGROUP together put the entries in this
 // consumer's pending list at once (no other entry is ever unread, every append reads its own).
-// A script would do the same but copies the batch into Lua and back, which costs Redis several
+// A script would do the same but copies the batches into Lua and back, which costs Redis several
 // times the XADD itself at a large fan-out.
 //
 // The transaction is never sent twice blindly: when its reply is lost, Redis may have run it.
-// Each entry carries a token (field `a`), and before writing again the append looks for its
+// Its entries carry a token (field `a`), and before writing again the append looks for its
 // token among this consumer's entries added after the last one it knows of (the reconnect has
 // closed the old connection, so the transaction ran by then or never will).
-Result<std::string> RedisOutbox::append(std::span<const Notification> batch) {
+Result<std::vector<std::string>> RedisOutbox::append_all(
+    std::span<const std::span<const Notification>> batches) {
+  if (batches.empty()) return std::vector<std::string>{};
   std::lock_guard lock(mu_);
-  encoded_.clear();
-  encode_notifications(batch, encoded_);
+  if (encoded_.size() < batches.size()) encoded_.resize(batches.size());
   const std::string token = token_prefix_ + std::to_string(++appended_);
-  const std::vector<std::vector<std::string_view>> commands{
-      {"XADD", stream_, "*", "n", encoded_, "a", token},
-      {"XREADGROUP", "GROUP", kGroup, config_.consumer, "COUNT", "1", "STREAMS", stream_, ">"}};
+  const std::string count = std::to_string(batches.size());
+  std::vector<std::vector<std::string_view>> commands;
+  commands.reserve(batches.size() + 1);
+  for (size_t i = 0; i < batches.size(); ++i) {
+    encoded_[i].clear();
+    encode_notifications(batches[i], encoded_[i]);
+    commands.push_back({"XADD", stream_, "*", "n", encoded_[i], "a", token});
+  }
+  commands.push_back(
+      {"XREADGROUP", "GROUP", kGroup, config_.consumer, "COUNT", count, "STREAMS", stream_, ">"});
   auto r = redis_->transaction(commands, RedisConnection::Resend::kNever);
   if (!r) {
     auto found = redis_->command({"EVAL", kFindAppendedScript, "1", stream_, kGroup,
@@ -179,9 +188,18 @@ Result<std::string> RedisOutbox::append(std::span<const Notification> batch) {
                                 : std::move(found);
     if (!r) return r.error();
   }
-  if (r->elements.size() != 1) return Error{ErrorCode::kIo, "redis outbox: entry not added"};
-  last_appended_ = r->elements[0];
-  return std::move(r->elements[0]);
+  if (r->elements.size() != batches.size()) {
+    return Error{ErrorCode::kIo, "redis outbox: entries not added"};
+  }
+  last_appended_ = r->elements.back();
+  return std::move(r->elements);
+}
+
+Result<std::string> RedisOutbox::append(std::span<const Notification> batch) {
+  const std::span<const Notification> one[] = {batch};
+  auto ids = append_all(one);
+  if (!ids) return ids.error();
+  return std::move(ids->front());
 }
 
 Result<bool> RedisOutbox::remove(std::span<const std::string> ids,

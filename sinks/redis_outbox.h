@@ -21,10 +21,10 @@
 // reliability.md has the figure). An entry is removed once all its notifications are settled;
 // after a crash its notifications are all delivered again, and the "already delivered" marks
 // (DigestBatcher) skip the ones that were.
-// append() adds a batch and reads it into this consumer's pending list in one transaction (so
-// no entry is ever unowned); it returns once Redis has answered, i.e. the batch is in Redis
-// (as durable as Redis' own persistence, docs/reliability.md), and adds it once even when the
-// connection is lost before the answer (it looks for its token before writing again).
+// append() adds a batch (append_all() several, an entry each, one token) and reads it into
+// this consumer's pending list in one transaction (so no entry is ever unowned); it returns once
+// Redis holds it (as durable as Redis' persistence, docs/reliability.md), and adds it once even
+// when the connection is lost before the answer (it looks for its token before writing again).
 // remove() acknowledges and deletes entries whose sink settled them, writing the notifications
 // it gave up to the dead letters, each once however often it is sent (a resend after a lost
 // reply, a retry of a failed removal): a dead letter is written only while its entry is still
@@ -99,8 +99,11 @@ class RedisOutbox {
   static Result<std::unique_ptr<RedisOutbox>> open(const RedisConfig& redis, std::string_view kind,
                                                    OutboxConfig config);
 
-  // The entry id of `batch` (not empty), once Redis holds it.
+  // The entry id of `batch` (not empty), once Redis holds it; append_all(): one entry per batch,
+  // in one transaction (one round trip, all or none), their ids in order.
   Result<std::string> append(std::span<const Notification> batch);
+  Result<std::vector<std::string>> append_all(
+      std::span<const std::span<const Notification>> batches);
   // Writes `dead` to the dead letters and removes the entries `ids`, in one transaction.
   Result<bool> remove(std::span<const std::string> ids, std::span<const DeadLetter> dead = {});
   Result<OutboxRecovery> recover();
@@ -150,7 +153,7 @@ class RedisOutbox {
   const std::string stream_, dead_;
   const OutboxConfig config_;
   std::atomic<uint64_t> dead_lettered_{0};
-  std::string encoded_;
+  std::vector<std::string> encoded_;  // one per batch of an append, reused
   // Append tokens: token_prefix_ (random) + a count. The newest entry id added (at first, the
   // stream's newest when opened).
   std::string token_prefix_, last_appended_;

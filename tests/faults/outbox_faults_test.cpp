@@ -194,5 +194,48 @@ TEST(OutboxFaults, DeadLettersReplayedOnceTheServerAcceptsAreDeliveredOnceEach) 
   EXPECT_EQ(describe(received_ids(all.value())), describe(once_each(expected)));
 }
 
+// Redis not up yet when fmn-pipeline starts: it neither crashes nor runs without its outbox, but
+// exits with status 1 and a message naming Redis; once Redis is up, a start delivers a burst
+// through the outbox, each notification once.
+TEST(OutboxFaults, RedisDownAtTheStartIsRefusedAndOnceItIsUpTheNextStartDeliversThroughTheOutbox) {
+  auto redis_port = test::pick_free_port();
+  ASSERT_TRUE(redis_port.ok()) << redis_port.error().message;
+  auto smtp = test::SmtpServer::start();
+  ASSERT_TRUE(smtp.ok()) << smtp.error().message;
+  auto bus = test::ZmqPublisher::start();
+  ASSERT_TRUE(bus.ok()) << bus.error().message;
+  const PipelineOptions options{
+      one_user_prefs(kWatchedRule, "{ to = \"email\" }"),
+      servers_config(bus->endpoint(), smtp->url(), test::loopback_address(*redis_port))};
+
+  auto refused = PipelineProcess::start(options);
+  ASSERT_FALSE(refused.ok());
+  const std::string& why = refused.error().message;
+  EXPECT_NE(why.find("exited with status 1"), std::string::npos) << why;
+  EXPECT_NE(why.find("state.redis: redis " + test::loopback_address(*redis_port)),
+            std::string::npos)
+      << why;
+  EXPECT_NE(why.find("not starting without it"), std::string::npos) << why;
+
+  test::RedisOptions late;
+  late.port = *redis_port;
+  late.appendonly = true;
+  auto redis = test::RedisServer::start(late);
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  auto pipeline = PipelineProcess::start(options);
+  ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+  auto played = play_watched(*bus);
+  ASSERT_TRUE(played.ok()) << played.error().message;
+  const std::set<std::string>& expected = played.value();
+  auto mail = smtp->wait_for_mail(expected.size(), 120s);
+  ASSERT_TRUE(mail.ok()) << mail.error().message << "\n" << pipeline->log_text();
+  EXPECT_TRUE(wait_notifications(*redis, "email", 0, 60s)) << pipeline->log_text();
+  EXPECT_EQ(pipeline->metric("fmn_outbox_errors_total", "sink=\"email\""), 0.0);
+  ASSERT_TRUE(pipeline->terminate().ok());
+  auto all = smtp->received();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(describe(received_ids(all.value())), describe(once_each(expected)));
+}
+
 }  // namespace
 }  // namespace fmn::faults

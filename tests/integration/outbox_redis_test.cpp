@@ -5,6 +5,7 @@
 // in the same run once Redis is back.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
@@ -13,6 +14,7 @@
 
 #include "pipeline/sink_worker.h"
 #include "sinks/digest_batcher.h"
+#include "sinks/redis_connection.h"
 #include "sinks/redis_digest_store.h"
 #include "sinks/redis_outbox.h"
 #include "tests/sinks/notification_fixture.h"
@@ -291,11 +293,10 @@ TEST_F(OutboxTest, AWorkerLeavesWhatItsSinkDidNotConfirmAndTheNextStartDeliversI
     unconfirming.hold_notifications = true;  // the server never confirms
     pipeline::SinkWorker worker(unconfirming, 100, 0ms, 200ms, outbox.get());
     worker.submit(batch);
-    EXPECT_EQ(size(*outbox), 1u);  // in Redis once submit() returned: one entry per batch
     worker.stop();
     EXPECT_EQ(unconfirming.single.size(), 3u);
     EXPECT_EQ(worker.left_in_outbox(), 3u);
-    EXPECT_EQ(size(*outbox), 1u);
+    EXPECT_EQ(size(*outbox), 1u);  // one entry per batch
   }
   auto outbox = open("instance-a");
   testing::RecordingSink confirming;
@@ -355,6 +356,49 @@ bool eventually(Done done) {
     std::this_thread::sleep_for(50ms);
   }
   return true;
+}
+
+// Counts what it is handed through deliver_confirmed() (a batch with an outbox entry, i.e. one
+// Redis holds) apart from deliver() (one delivered from memory), and confirms at once.
+class EntryCountingSink : public Sink {
+ public:
+  std::string_view name() const override { return "counting"; }
+  void deliver(std::span<const Notification> batch) override { from_memory += batch.size(); }
+  void deliver_confirmed(std::span<const Notification> batch,
+                         std::span<NotificationSettled> settled) override {
+    from_outbox += batch.size();
+    for (NotificationSettled& s : settled) s();
+  }
+  std::atomic<size_t> from_memory{0}, from_outbox{0};
+};
+
+// submit() does not wait for Redis (the graph routes its next batch meanwhile), yet a batch
+// reaches its sink, and counts as completed (what a source acknowledges upstream follows), only
+// once Redis holds it: here Redis refuses writes for a while (CLIENT PAUSE WRITE).
+TEST_F(OutboxTest, SubmitDoesNotWaitForRedisButTheSinkGetsABatchOnlyOnceRedisHoldsIt) {
+  RedisConfig config;
+  config.host = redis_->host();
+  config.port = redis_->port();
+  config.timeout = 1min;  // the pause is not a lost connection
+  auto outbox = RedisOutbox::open(config, "email", {"instance-a"});
+  ASSERT_TRUE(outbox.ok()) << outbox.error().message;
+  auto admin = RedisConnection::open(config);
+  ASSERT_TRUE(admin.ok()) << admin.error().message;
+  EntryCountingSink sink;
+  pipeline::SinkWorker worker(sink, 100, 0ms, 200ms, outbox->get());
+  ASSERT_TRUE((*admin)->command({"CLIENT", "PAUSE", "60000", "WRITE"}).ok());
+  worker.submit(std::make_shared<std::vector<Notification>>(numbered(2)));
+  worker.submit(std::make_shared<std::vector<Notification>>(numbered(3)));
+  EXPECT_EQ(worker.submitted(), 2u);
+  EXPECT_EQ(worker.completed(), 0u);  // Redis holds neither yet
+  EXPECT_EQ(sink.from_outbox + sink.from_memory, 0u);
+  ASSERT_TRUE((*admin)->command({"CLIENT", "UNPAUSE"}).ok());
+  ASSERT_TRUE(eventually([&] { return worker.completed() == 2; }));
+  EXPECT_EQ(sink.from_outbox, 5u);
+  EXPECT_EQ(sink.from_memory, 0u);
+  EXPECT_EQ(worker.outbox_errors(), 0u);
+  worker.stop();
+  EXPECT_EQ(size(**outbox), 0u);  // settled: removed
 }
 
 // Entries taken back from the outbox at a start, Redis restarting while the batcher checks them:

@@ -250,6 +250,18 @@ TEST(IrcSink, ANotificationSettlesOnlyOnceTheServerConfirmedIt) {
   EXPECT_EQ(settled, 1);
 }
 
+// The PONG after a round is read right after writing it, not at the next tick: a line the server
+// took stays unconfirmed (sent twice after a crash) only for the server's round trip.
+TEST(IrcSink, TheConfirmationOfARoundIsReadRightAfterWritingIt) {
+  Fixture f;
+  f.welcome();
+  int settled = 0;
+  std::vector<NotificationSettled> callbacks{[&] { ++settled; }};
+  f.sink->deliver_confirmed(std::vector{to("alice", 1)}, callbacks);
+  EXPECT_EQ(settled, 1);
+  EXPECT_EQ(f.sink->counters().delivered.load(), 1u);
+}
+
 TEST(IrcSink, StoppingSendsWhatItCanWaitsForConfirmationThenQuits) {
   Fixture f;
   f.welcome();
