@@ -74,6 +74,7 @@ struct ServiceConfig {
   double sse_header_timeout_seconds = 10;  // to send the request headers, or be closed
   double sse_idle_timeout_seconds = 120;   // a stream whose writes make no progress is closed
   size_t sse_memory_budget_mb = 512;       // events held: backlog, client queues, pending
+  size_t sse_network_threads = 0;          // 0: one per core
   // The sections of the kinds opened through sinks/destination_sinks.h ([webhook]...), by
   // section name; their keys come from that table. A kind absent here has its defaults.
   std::map<std::string, sinks::SinkSettings, std::less<>> sink_sections;

@@ -146,6 +146,7 @@ Result<bool> Service::Impl::open_sinks() {
     sinks::SseServerConfig sse_config;
     split_host_port(config.sse_listen, sse_config.bind, sse_config.port);
     sse_config.max_event_bytes = config.sse_max_event_bytes;
+    sse_config.network_threads = config.sse_network_threads;
     sse_config.limits.max_connections = config.sse_max_connections;
     sse_config.limits.max_connections_per_ip = config.sse_max_connections_per_ip;
     sse_config.event_latency = &registry.histogram(
