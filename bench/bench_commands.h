@@ -14,6 +14,7 @@ void add_amqp_command(CLI::App& app);
 void add_burst_command(CLI::App& app);
 void add_chaos_command(CLI::App& app);
 void add_e2e_command(CLI::App& app);
+void add_edit_live_command(CLI::App& app);
 void add_load_command(CLI::App& app);
 void add_match_command(CLI::App& app);
 void add_parse_command(CLI::App& app);
@@ -32,6 +33,7 @@ inline void add_all_commands(CLI::App& app) {
   add_burst_command(app);
   add_chaos_command(app);
   add_e2e_command(app);
+  add_edit_live_command(app);
   add_load_command(app);
   add_match_command(app);
   add_parse_command(app);

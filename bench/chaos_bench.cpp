@@ -55,11 +55,18 @@ struct Totals {
 
 void print_run(const faults::ChaosHistory& h, const faults::ChaosVerdict& v) {
   std::printf(
-      "seed %llu: expected %zu delivered %zu not_received %zu refused %zu lost %zu "
+      "seed %llu: expected %zu delivered %zu not_received %zu (not accepted %zu) refused %zu lost "
+      "%zu "
       "(known limit %zu) duplicated %zu (unconfirmed %zu) late %zu unexpected %zu  [%.1f s]%s\n",
       static_cast<unsigned long long>(h.schedule.seed), v.expected, v.delivered, v.not_received,
-      v.refused, v.lost, v.lost_known_limit, v.duplicated, v.duplicated_unconfirmed, v.late,
-      v.unexpected, h.seconds, v.broken() ? "  BROKEN" : "");
+      v.not_accepted, v.refused, v.lost, v.lost_known_limit, v.duplicated, v.duplicated_unconfirmed,
+      v.late, v.unexpected, h.seconds, v.broken() ? "  BROKEN" : "");
+  std::printf(
+      "  expected (received): email %zu (%zu) digest %zu (%zu) irc %zu (%zu) sse %zu (%zu)"
+      ", %zu SSE connections\n",
+      h.email.expected.size(), h.email.received.size(), h.digest.expected.size(),
+      h.digest.received.size(), h.irc.expected.size(), h.irc.received.size(), h.sse.expected.size(),
+      h.sse.received.size(), h.sse_connections);
   std::printf("  faults:");
   for (const faults::ChaosEvent& e : h.events) {
     std::printf(" %s@%zu", std::string(faults::action_name(e.action)).c_str(), e.before);

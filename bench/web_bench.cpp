@@ -31,7 +31,7 @@ struct WebFlags {
   double seconds = 3;
   bool repeat = false;
   bool json = false;
-  std::string prefs = "corpus/prefs/default.toml";
+  std::string prefs = "data/prefs/default.toml";
 };
 
 // Sends `request` and reads one response with a Content-Length; false on any failure or a

@@ -37,7 +37,8 @@ function(fmn_add_test name)
   target_compile_definitions(${name} PRIVATE
     FMN_SOURCE_DIR="${PROJECT_SOURCE_DIR}" FMN_BINARY_DIR="${PROJECT_BINARY_DIR}"
     FMN_BIN_DIR="${PROJECT_BINARY_DIR}/bin"
-    FMN_CORPUS_DIR="${PROJECT_SOURCE_DIR}/corpus")
+    FMN_CORPUS_DIR="${PROJECT_SOURCE_DIR}/corpus"
+    FMN_DATA_DIR="${PROJECT_SOURCE_DIR}/data")
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
   # Labels are set once the discovered tests are known (gtest_discover_tests' own PROPERTIES
   # would split a list of labels): ${name}_TESTS lists them, in a file CTest reads after.

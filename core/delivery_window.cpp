@@ -54,6 +54,10 @@ bool in_quiet_hours(const DeliveryWindow& w, WallTime t) {
   return minute >= w.quiet_from || minute < w.quiet_to;
 }
 
+bool muted_at(const DeliveryWindow& w, WallTime t) {
+  return WallTime(std::chrono::seconds(w.muted_until)) > t;
+}
+
 WallTime release_time(const DeliveryWindow& w, WallTime now) {
   WallTime t = now;
   const WallTime snooze_end{std::chrono::seconds(w.snoozed_until)};

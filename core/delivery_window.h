@@ -1,7 +1,8 @@
 // When a (user, destination)'s notifications may leave, in the user's local time: the daily time
-// of day of a digest (`at`), quiet hours during which nothing is sent, and a snooze that holds
-// everything until an instant. Times of day are minutes after local midnight in an IANA time
-// zone ("Europe/Prague"; empty means UTC), resolved with the system's tz database
+// of day of a digest (`at`), quiet hours during which nothing is sent, a snooze that holds
+// everything until an instant, and a mute that drops everything until an instant. Times of day are
+// minutes after local midnight in an IANA time zone ("Europe/Prague"; empty means UTC), resolved
+// with the system's tz database
 // (/usr/share/zoneinfo), so daylight-saving changes are the zone's own.
 //
 // DST: a local time that a spring-forward skips happens at the transition (02:30 on a day that
@@ -29,6 +30,7 @@ struct DeliveryWindow {
   int16_t quiet_from = -1;    // quiet hours [quiet_from, quiet_to) in local minutes; -1: none.
   int16_t quiet_to = -1;      // quiet_from > quiet_to spans midnight ("22:00-07:00")
   int64_t snoozed_until = 0;  // Unix seconds; nothing leaves before it. 0: not snoozed
+  int64_t muted_until = 0;    // Unix seconds; what arrives before it is dropped. 0: not muted
 
   bool has_quiet_hours() const { return quiet_from >= 0 && quiet_to >= 0; }
   bool operator==(const DeliveryWindow&) const = default;
@@ -42,6 +44,10 @@ WallTime next_time_of_day(std::string_view tz, int minute, WallTime after);
 
 // True when `t` falls in the window's quiet hours.
 bool in_quiet_hours(const DeliveryWindow& w, WallTime t);
+
+// True when a notification arriving at `t` is to be dropped: the window is muted until after `t`.
+// A mute wins over a snooze and quiet hours (nothing is held, nothing sent later).
+bool muted_at(const DeliveryWindow& w, WallTime t);
 
 // When a notification arriving at `now` may leave: `now` unless it is snoozed or in quiet
 // hours, else the end of both (a snooze that ends inside quiet hours holds until they end).

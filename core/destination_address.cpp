@@ -91,6 +91,26 @@ bool is_irc_nick(std::string_view nick) {
                      [&](char c) { return is_alnum(c) || special(c) || c == '-'; });
 }
 
+bool same_irc_nick(std::string_view a, std::string_view b) {
+  auto fold = [](char c) {
+    if (c >= 'A' && c <= 'Z') return static_cast<char>(c - 'A' + 'a');
+    switch (c) {
+      case '[':
+        return '{';
+      case ']':
+        return '}';
+      case '\\':
+        return '|';
+      case '~':
+        return '^';
+      default:
+        return c;
+    }
+  };
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [&](char x, char y) { return fold(x) == fold(y); });
+}
+
 bool is_plain_name(std::string_view name) {
   if (name.empty() || name.size() > kMaxNameBytes || !is_alnum(name[0])) return false;
   return std::all_of(name.begin(), name.end(),

@@ -22,6 +22,10 @@ bool is_email_address(std::string_view address);
 // 30 bytes. Such a nick is a safe PRIVMSG target.
 bool is_irc_nick(std::string_view nick);
 
+// Whether two nicks name the same IRC user under the servers' rfc1459 case-mapping: ASCII
+// letters fold, and so do []\~ with {}|^ (the Scandinavian letters they once stood for).
+bool same_irc_nick(std::string_view a, std::string_view b);
+
 // Account, destination and SSE feed names: [A-Za-z0-9][A-Za-z0-9_.-]*, at most 64 bytes.
 bool is_plain_name(std::string_view name);
 

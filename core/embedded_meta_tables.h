@@ -1,4 +1,4 @@
-// The meta tables compiled into the binary (every corpus/meta/*.toml file, by file name), so
+// The meta tables compiled into the binary (every data/meta/*.toml file, by file name), so
 // binaries need no data files at run time. Generated at build time; see core/CMakeLists.txt.
 #pragma once
 

@@ -1,7 +1,7 @@
 // Meta extraction: derives Message::meta (what fedmsg.meta computed for the old FMN) from a parsed
 // message by evaluating a rule table.
 //
-// The table is data (corpus/meta/*.toml, documented in docs/meta-extraction.md): per topic pattern,
+// The table is data (data/meta/*.toml, documented in docs/meta-extraction.md): per topic pattern,
 // text templates for subtitle/link/agent and lists of templates for usernames, packages, objects,
 // containers, modules and flatpaks, over JSON paths of the body and a small set of named helpers.
 // It is compiled once at load time (patterns indexed by topic suffix, paths pre-split, templates
@@ -54,7 +54,7 @@ class MetaExtractor {
 
   // Fills m.meta (category, title, subtitle, link, agent, lists sorted and unique). Never throws.
   // A topic no rule names gets category and title from the topic and the rest from the fallback
-  // rules (topic "**", corpus/meta/fallback.toml), and is counted (fallback_count()).
+  // rules (topic "**", data/meta/fallback.toml), and is counted (fallback_count()).
   // REQUIRES: m was produced by parse_envelope (m.body is not null).
   void extract(Message& m) const;
 
@@ -77,7 +77,7 @@ class MetaExtractor {
 // `name` is cited in errors.
 Result<AliasMap> parse_aliases(std::string_view toml_text, std::string_view name);
 
-// The aliases compiled into the binary (corpus/meta/aliases.toml): the four the ground truth
+// The aliases compiled into the binary (data/meta/aliases.toml): the four the ground truth
 // assumes.
 AliasMap builtin_aliases();
 

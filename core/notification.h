@@ -18,19 +18,21 @@ namespace fmn {
 
 // How a (user, destination) wants a rule's notifications: at once, or collected into digests
 // flushed on time and/or count (FMN's batch_delta and batch_count) or daily at a local time of
-// day; and, whatever the policy, held while the destination is snoozed or in quiet hours
-// (`window`). Set by the preferences when the rule is loaded and carried by each notification,
-// so delivery never looks it up.
+// day; and, whatever the policy, held while the destination is snoozed or in quiet hours, or
+// dropped while it is muted (`window`). Set by the preferences when the rule is loaded and carried
+// by each notification, so delivery never looks it up.
 struct DigestPolicy {
   std::chrono::seconds every{0};  // batch_delta: flush this long after the first pending item
   uint32_t count = 0;             // batch_count: flush when this many items are pending
   int16_t at = -1;  // daily at this local time (minutes after midnight in window's zone); -1: no
-  std::shared_ptr<const DeliveryWindow> window;  // zone, quiet hours, snooze; null: none
+  std::shared_ptr<const DeliveryWindow> window;  // zone, quiet hours, snooze, mute; null: none
   // None of every, count and at: nothing is batched (a window may still hold notifications).
   // Otherwise whichever comes first.
   bool immediate() const { return every.count() <= 0 && count == 0 && at < 0; }
   // Nothing batched and nothing that could hold a notification back.
   bool plain() const { return immediate() && window == nullptr; }
+  // True when a notification arriving at `now` is dropped: its destination (or user) is muted.
+  bool muted(WallTime now) const { return window != nullptr && muted_at(*window, now); }
 };
 
 struct Notification {

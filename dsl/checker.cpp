@@ -12,6 +12,7 @@
 #include "dsl/checker_warnings.h"
 #include "dsl/fields.h"
 #include "dsl/limits.h"
+#include "dsl/list_patterns.h"
 #include "dsl/literal_text.h"
 #include "dsl/suggest.h"
 #include "dsl/syntax_equal.h"
@@ -461,24 +462,26 @@ class Checker {
     return true;
   }
 
-  // `~` takes a string or a list of strings, `matches` a string: literals, compiled now.
+  // `~` takes a string or a list of strings, `matches` a string: literals, compiled now; or a
+  // user's `$lists.NAME`, whose entries are checked when the user's preferences are saved.
   bool check_pattern(Expr& e, const Type& rhs) {
     bool glob = case_sensitive(e.op) == Op::kGlob;
+    if (e.rhs.kind == OperandKind::kParam && user_list_name(e.rhs.text)) return true;
     bool literal = e.rhs.kind == OperandKind::kString ||
                    (glob && e.rhs.kind == OperandKind::kList && rhs.element == ValueType::kString);
     if (!literal) {
       diags_.report(Code::kPatternNotLiteral, e.rhs.range,
-                    fmt::format("the pattern of `{}` must be a \"string\"{}", op_spelling(e.op),
-                                glob ? " or a [list] of strings" : ""),
-                    "patterns are compiled when the rule is checked, so they cannot come from "
-                    "the message or a parameter");
+                    fmt::format("the pattern of `{}` must be a \"string\"{} or a `$lists.NAME`",
+                                op_spelling(e.op), glob ? ", a [list] of strings" : ""),
+                    "patterns are checked when they are saved: write them in the rule, or keep "
+                    "your own in a named list");
       return false;
     }
     if (glob) {
       auto too_long = [&](const Operand& p) {
-        if (p.text.size() <= kMaxPatternBytes) return false;
-        diags_.report(Code::kTooLarge, p.range,
-                      fmt::format("glob pattern longer than {} bytes", kMaxPatternBytes), "");
+        std::string problem = pattern_problem(p.text, PatternKind::kGlob);
+        if (problem.empty()) return false;
+        diags_.report(Code::kTooLarge, p.range, problem, "");
         return true;
       };
       if (e.rhs.kind == OperandKind::kString) return !too_long(e.rhs);
@@ -486,10 +489,7 @@ class Checker {
       for (const Operand& p : e.rhs.items) ok = !too_long(p) && ok;
       return ok;
     }
-    RE2::Options options;
-    options.set_log_errors(false);
-    options.set_max_mem(kMaxRegexMemory);
-    auto regex = std::make_shared<const RE2>(e.rhs.text, options);
+    std::shared_ptr<const RE2> regex = compile_regex(e.rhs.text);
     if (!regex->ok()) {
       diags_.report(Code::kBadRegex, e.rhs.range,
                     fmt::format("invalid regular expression: {}", regex->error()),

@@ -32,18 +32,6 @@ std::vector<const Operand*> strings_of(const Operand& o) {
   return out;
 }
 
-// Every topic is `<org>.<domain>.<environment>.<service>...`
-// (org.fedoraproject.prod.bodhi.update.comment), so text without a wildcard that lacks the
-// environment part cannot be a whole topic.
-bool could_be_full_topic(std::string_view s) {
-  size_t first = s.find('.');
-  size_t second = first == std::string_view::npos ? first : s.find('.', first + 1);
-  size_t third = second == std::string_view::npos ? second : s.find('.', second + 1);
-  if (third == std::string_view::npos) return false;
-  std::string_view env = s.substr(second + 1, third - second - 1);
-  return env == "prod" || env == "stg" || env == "stage" || env == "dev" || env == "test";
-}
-
 // `msg.comment.author` and `msg.comment.update_submitter`: parts of one object, which a
 // message of the kind the rule is about has whole; requiring one is taken to vouch for the other.
 bool same_object(const Operand& a, const Operand& b) {
@@ -228,6 +216,18 @@ class Warner {
 };
 
 }  // namespace
+
+// Every topic is `<org>.<domain>.<environment>.<service>...`
+// (org.fedoraproject.prod.bodhi.update.comment), so text without a wildcard that lacks the
+// environment part cannot be a whole topic.
+bool could_be_full_topic(std::string_view s) {
+  size_t first = s.find('.');
+  size_t second = first == std::string_view::npos ? first : s.find('.', first + 1);
+  size_t third = second == std::string_view::npos ? second : s.find('.', second + 1);
+  if (third == std::string_view::npos) return false;
+  std::string_view env = s.substr(second + 1, third - second - 1);
+  return env == "prod" || env == "stg" || env == "stage" || env == "dev" || env == "test";
+}
 
 void warn_dead_tests(const SourceFile& file, const Module& module, Diagnostics& diagnostics) {
   Warner(file, module, diagnostics).run();

@@ -37,7 +37,7 @@ std::optional<RuleSet> compile(const SourceFile& file, Diagnostics& diagnostics)
 }
 
 const SourceFile& default_rules_source() {
-  static const SourceFile file("corpus/rules/fmn-defaults.fmn",
+  static const SourceFile file("data/rules/fmn-defaults.fmn",
                                std::string(embedded::fmn_default_rules()));
   return file;
 }

@@ -20,7 +20,7 @@ Module parse_and_check(const SourceFile& file, Diagnostics& diagnostics);
 
 std::optional<RuleSet> compile(const SourceFile& file, Diagnostics& diagnostics);
 
-// FMN's defaults for a new user (corpus/rules/fmn-defaults.fmn, built into the library).
+// FMN's defaults for a new user (data/rules/fmn-defaults.fmn, built into the library).
 const SourceFile& default_rules_source();
 
 }  // namespace fmn::dsl

@@ -103,7 +103,9 @@ class RuleLowering {
         steps.push_back({"", 0, false, true});
       }
     }
-    if (case_sensitive(e.op) == Op::kGlob) {
+    if (e.rhs.kind == OperandKind::kParam) {
+      a.rhs = operand(e.rhs);  // a `$lists.NAME` of patterns is compiled with the user's values
+    } else if (case_sensitive(e.op) == Op::kGlob) {
       a.rhs = globs(e.rhs, fold);
     } else if (e.op == Op::kMatches) {
       Constant c;

@@ -9,7 +9,6 @@
 #include "dsl/grammar/parser.h"
 #include "dsl/limits.h"
 #include "dsl/lower.h"
-#include "dsl/suggest.h"
 
 namespace fmn::dsl {
 namespace {
@@ -86,14 +85,9 @@ StoredRuleResult compile_text(std::string_view source) {
     }
     out.diagnostics.push_back(std::move(d));
   }
-  for (const Expr& e : module.exprs) {
-    for (const Operand* o : {&e.lhs, &e.rhs}) {
-      std::optional<std::string_view> name;
-      if (o->kind == OperandKind::kParam && o->range.begin >= start &&
-          (name = user_list_name(o->text)) && !name->empty()) {
-        out.lists.push_back({std::string(*name), span_in_text(file.span(o->range))});
-      }
-    }
+  for (ListUse& use : list_uses(file, module, start)) {
+    use.where = span_in_text(use.where);
+    out.lists.push_back(std::move(use));
   }
   if (set) {
     out.rule = std::make_shared<const CompiledRule>(std::move(set->rules.back()));
@@ -104,39 +98,6 @@ StoredRuleResult compile_text(std::string_view source) {
 }
 
 }  // namespace
-
-std::vector<Diagnostic> unknown_lists(const StoredRuleResult& result,
-                                      const std::vector<std::string>& known) {
-  if (result.lists.empty()) return {};
-  const CodeInfo& info = code_info(Code::kUnknownList);
-  std::vector<Diagnostic> out;
-  std::vector<std::string_view> names(known.begin(), known.end());
-  for (const StoredRuleResult::ListUse& use : result.lists) {
-    if (std::find(known.begin(), known.end(), use.name) != known.end()) continue;
-    Diagnostic d{.severity = info.severity, .code = info.id, .span = use.where};
-    d.message = fmt::format("you have no list named `{}`", use.name);
-    std::optional<std::string> guess = closest_name(use.name, names);
-    if (guess) {
-      d.hint = fmt::format("did you mean `$lists.{}`?", *guess);
-    } else if (known.empty()) {
-      d.hint = "you have no named lists yet; save one in your preferences first";
-    } else {
-      std::string all;
-      for (const std::string& n : known)
-        all += fmt::format("{}$lists.{}", all.empty() ? "" : ", ", n);
-      d.hint = fmt::format("your lists are {}", all);
-    }
-    out.push_back(std::move(d));
-  }
-  return out;
-}
-
-std::vector<Diagnostic> diagnostics_for_user(const StoredRuleResult& result,
-                                             const std::vector<std::string>& known) {
-  std::vector<Diagnostic> out = result.diagnostics;
-  for (Diagnostic& d : unknown_lists(result, known)) out.push_back(std::move(d));
-  return out;
-}
 
 RuleCompiler::RuleCompiler(size_t capacity) : capacity_(std::max<size_t>(capacity, 1)) {}
 

@@ -3,7 +3,7 @@
 // engine runs, so a stored rule is parsed and checked once, not once per layer.
 //
 // A stored rule is the predicate only (what follows `rule "name" =` in a rule file). It may use
-// the definitions of FMN's defaults (corpus/rules/fmn-defaults.fmn: mutual_noise,
+// the definitions of FMN's defaults (data/rules/fmn-defaults.fmn: mutual_noise,
 // package_noise...), parsed once per process, and the per-user parameters ($me,
 // $my_packages...). Results, rules and rejections alike, are kept per distinct text in one
 // LRU cache of `capacity` texts: a million users on the default rules cost a handful of
@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/diagnostic.h"
+#include "dsl/list_uses.h"
 #include "dsl/program.h"
 
 namespace fmn::dsl {
@@ -31,25 +32,11 @@ struct StoredRuleResult {
   std::shared_ptr<const CompiledRule> rule;  // nullptr when the text has errors
   // About the text only, warnings included; positions are in the stored text.
   std::vector<Diagnostic> diagnostics;
-  // Each `$lists.NAME` the text reads, where it is written (in file order): which lists
-  // exist is the user's business, not the text's, so unknown_lists() checks them per user.
-  struct ListUse {
-    std::string name;
-    TextSpan where;  // in the stored text
-  };
+  // Each `$lists.NAME` the text reads, positions in the stored text: user_list_checks.h
+  // checks them against a user's lists.
   std::vector<ListUse> lists;
   std::string errors;  // the errors on one line, for logs: "1:5-9: error[E0101]: ...; ..."
 };
-
-// An error (kUnknownList, with "did you mean") for each `$lists.NAME` of `result` that is not
-// one of the user's `known` list names.
-std::vector<Diagnostic> unknown_lists(const StoredRuleResult& result,
-                                      const std::vector<std::string>& known);
-
-// The text as one of a user's rules: its own diagnostics, then unknown_lists() for the user's
-// `known` list names.
-std::vector<Diagnostic> diagnostics_for_user(const StoredRuleResult& result,
-                                             const std::vector<std::string>& known);
 
 class RuleCompiler {
  public:

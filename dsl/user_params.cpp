@@ -45,14 +45,32 @@ void UserParams::normalize() {
   for (UserList& l : lists) {
     std::sort(l.items.begin(), l.items.end());
     l.items.erase(std::unique(l.items.begin(), l.items.end()), l.items.end());
+    l.patterns = std::make_shared<const ListPatterns>();
   }
+}
+
+const UserList* UserParams::find_list(std::string_view name) const {
+  auto it = std::lower_bound(lists.begin(), lists.end(), name,
+                             [](const UserList& l, std::string_view n) { return l.name < n; });
+  return it != lists.end() && it->name == name ? &*it : nullptr;
 }
 
 const std::vector<std::string>& UserParams::user_list(std::string_view name) const {
   static const std::vector<std::string> kNone;
-  auto it = std::lower_bound(lists.begin(), lists.end(), name,
-                             [](const UserList& l, std::string_view n) { return l.name < n; });
-  return it != lists.end() && it->name == name ? it->items : kNone;
+  const UserList* l = find_list(name);
+  return l ? l->items : kNone;
+}
+
+const std::vector<Glob>& UserParams::user_list_globs(std::string_view name, bool folded) const {
+  static const std::vector<Glob> kNone;
+  const UserList* l = find_list(name);
+  return l && l->patterns ? l->patterns->globs(l->items, folded) : kNone;
+}
+
+const ListPatterns::Regexes& UserParams::user_list_regexes(std::string_view name) const {
+  static const ListPatterns::Regexes kNone;
+  const UserList* l = find_list(name);
+  return l && l->patterns ? l->patterns->regexes(l->items) : kNone;
 }
 
 const std::vector<std::string>& UserParams::list(ParamId id) const {

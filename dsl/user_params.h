@@ -7,11 +7,13 @@
 // but the list may be deleted later). A plain value; share it read-only between threads.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "dsl/fields.h"
+#include "dsl/list_patterns.h"
 
 namespace fmn::dsl {
 
@@ -19,6 +21,9 @@ namespace fmn::dsl {
 struct UserList {
   std::string name;
   std::vector<std::string> items;
+  // The items compiled as patterns, on first use (list_patterns.h); new at each normalize(),
+  // shared by copies made after it.
+  std::shared_ptr<const ListPatterns> patterns;
 };
 
 // True when `name` can follow `$lists.`: 1 to kMaxListNameBytes letters, digits and '_', not
@@ -40,10 +45,17 @@ struct UserParams {
 
   // The items of the list named `name` (empty when there is none). REQUIRES: normalize().
   const std::vector<std::string>& user_list(std::string_view name) const;
+  // The same list's items as globs of `~` (`folded`: of `~*`, lowered) or regexes of
+  // `matches`, compiled once per list and kind. REQUIRES: normalize().
+  const std::vector<Glob>& user_list_globs(std::string_view name, bool folded) const;
+  const ListPatterns::Regexes& user_list_regexes(std::string_view name) const;
 
   // REQUIRES: param_info(id).type == ValueType::kList.
   const std::vector<std::string>& list(ParamId id) const;
   std::vector<std::string>& list(ParamId id);
+
+ private:
+  const UserList* find_list(std::string_view name) const;
 };
 
 // Sets one parameter from "name=value" (lists: "name=a,b,c", named lists "lists.NAME=a,b";

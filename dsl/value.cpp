@@ -284,6 +284,24 @@ bool in_folded(const Value& a, const Value& b) {
   return any_element(a, [&](const Value& e) { return list_contains_folded(b, e); });
 }
 
+// The patterns of `~`/`~*`: the rule's literal, or the user's `$lists.NAME` compiled.
+const std::vector<Glob>& globs_of(const Context& ctx, const Atom& atom) {
+  if (atom.rhs.kind == OperandRef::Kind::kUserList) {
+    return ctx.params.user_list_globs(ctx.rule.lists[atom.rhs.index], ignores_case(atom.op));
+  }
+  return ctx.rule.constants[atom.rhs.index].globs;
+}
+
+// `matches` a `$lists.NAME`: any of its regexes.
+bool matches_any(const Context& ctx, const Atom& atom, const Value& a) {
+  const ListPatterns::Regexes& regexes =
+      ctx.params.user_list_regexes(ctx.rule.lists[atom.rhs.index]);
+  return any_string(a, [&](std::string_view s) {
+    return std::any_of(regexes.begin(), regexes.end(),
+                       [&](const auto& re) { return RE2::PartialMatch(s, *re); });
+  });
+}
+
 template <typename Test>
 bool any_pair(const Value& a, const Value& b, Test test) {
   return any_string(a, [&](std::string_view s) {
@@ -294,8 +312,8 @@ bool any_pair(const Value& a, const Value& b, Test test) {
 // `a` is present.
 bool test_folded(const Context& ctx, const Atom& atom, const Value& a) {
   if (atom.op == Op::kGlobFold) {
-    // The patterns were folded when the rule was lowered.
-    const std::vector<Glob>& globs = ctx.rule.constants[atom.rhs.index].globs;
+    // The patterns were folded when the rule was lowered, or the list compiled.
+    const std::vector<Glob>& globs = globs_of(ctx, atom);
     return any_string(a, [&](std::string_view s) {
       std::string folded = fold_case(s);
       return std::any_of(globs.begin(), globs.end(),
@@ -378,12 +396,13 @@ namespace {
   if (ignores_case(atom.op)) return test_folded(ctx, atom, a);
   switch (atom.op) {
     case Op::kGlob: {
-      const std::vector<Glob>& globs = ctx.rule.constants[atom.rhs.index].globs;
+      const std::vector<Glob>& globs = globs_of(ctx, atom);
       return any_string(a, [&](std::string_view s) {
         return std::any_of(globs.begin(), globs.end(), [&](const Glob& g) { return g.matches(s); });
       });
     }
     case Op::kMatches: {
+      if (atom.rhs.kind == OperandRef::Kind::kUserList) return matches_any(ctx, atom, a);
       const RE2& re = *ctx.rule.constants[atom.rhs.index].regex;
       return any_string(a, [&](std::string_view s) { return RE2::PartialMatch(s, re); });
     }

@@ -151,8 +151,13 @@ Keys atom_keys(const dsl::CompiledRule& rule, const dsl::UserParams& params,
       return membership_keys(a, classify(rule, params, atom.rhs), atom.op);
     case Op::kGlob: {
       if (!is_topic(a)) return kUnindexable;
+      // A `$lists.NAME` of globs keys the user's own patterns, as a literal list keys its own.
+      const std::vector<dsl::Glob>& globs =
+          atom.rhs.kind == OperandRef::Kind::kUserList
+              ? params.user_list_globs(rule.lists[atom.rhs.index], false)
+              : rule.constants[atom.rhs.index].globs;
       std::vector<IndexKey> keys;
-      for (const dsl::Glob& g : rule.constants[atom.rhs.index].globs) {
+      for (const dsl::Glob& g : globs) {
         if (g.kind() == dsl::Glob::Kind::kExact) {
           keys.push_back({IndexKey::Kind::kField, FieldId::kTopic, g.literal()});
         } else {

@@ -6,16 +6,19 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "bus/amqp_probe.h"
 #include "bus/amqp_source.h"
 #include "pipeline/amqp_intake.h"
 #include "pipeline/endpoint_probe.h"
+#include "pipeline/rule_population.h"
 #include "pipeline/web_front.h"
 #include "prefs/dsl_rule_validator.h"
 #include "prefs/file_store.h"
 #include "prefs/pg_store.h"
+#include "sinks/destination_sinks.h"
 
 namespace fmn::embedded {
 std::string_view default_preferences();
@@ -82,35 +85,37 @@ void check_listen(Report& r, const char* what, const std::string& address) {
 void check_preferences(Report& r, const ServiceConfig& c) {
   Result<prefs::Population> population = Error{ErrorCode::kIo, ""};
   std::string from;
+  // One compiler for the check and the build below, as in the service: each text compiles once.
+  auto compiler = std::make_shared<dsl::RuleCompiler>();
+  const prefs::RuleValidator validator = prefs::dsl_rule_validator(compiler);
   if (!c.prefs_database.empty()) {
     from = "the database";
-    auto store = prefs::PgStore::open(c.prefs_database, prefs::dsl_rule_validator(),
-                                      prefs::SchemaPolicy::kExisting);
+    auto store = prefs::PgStore::open(c.prefs_database, validator, prefs::SchemaPolicy::kExisting);
     population = store ? (*store)->load_all() : Result<prefs::Population>(store.error());
   } else if (!c.prefs_file.empty()) {
     from = c.prefs_file;
-    population = prefs::read_preferences_file(c.prefs_file, prefs::dsl_rule_validator());
+    population = prefs::read_preferences_file(c.prefs_file, validator);
   } else {
     from = "the built-in demo preferences";
-    population = prefs::parse_preferences_text(embedded::default_preferences(), "default.toml",
-                                               prefs::dsl_rule_validator());
+    population =
+        prefs::parse_preferences_text(embedded::default_preferences(), "default.toml", validator);
   }
   if (!population) {
     r.error("preferences from " + from + ": " + population.error().message);
     return;
   }
+  // The service counts what it loads (preferences_loaded: users=, rules=): enabled users of its
+  // shard and their enabled rules. The same build says it here, beside what is stored.
   size_t rules = 0;
   for (const prefs::User& u : population->users) rules += u.rules.size();
-  r.ok("preferences from " + from + ": " + std::to_string(population->users.size()) + " users, " +
-       std::to_string(rules) + " rules");
-}
-
-std::string smtp_host_port(const std::string& url) {
-  std::string rest = url.substr(url.find("://") + 3);
-  rest = rest.substr(rest.find('@') == std::string::npos ? 0 : rest.find('@') + 1);
-  rest = rest.substr(0, rest.find('/'));
-  if (rest.find(':') == std::string::npos) rest += url.rfind("smtps", 0) == 0 ? ":465" : ":25";
-  return rest;
+  BuildReport loaded;
+  RulePopulation(Shard{c.shard_index, c.shard_count}, compiler).build(population->users, loaded);
+  const std::string which = c.shard_count > 1 ? " on shard " + std::to_string(c.shard_index) + "/" +
+                                                    std::to_string(c.shard_count)
+                                              : "";
+  r.ok("preferences from " + from + ": " + std::to_string(population->users.size()) + " users (" +
+       std::to_string(loaded.users) + " enabled" + which + "), " + std::to_string(rules) +
+       " rules (" + std::to_string(loaded.rules) + " enabled" + which + ")");
 }
 
 // Logs in to each broker as the source would and looks for its exchange and queue. URLs are named
@@ -161,10 +166,9 @@ void describe(Report& r, const ServiceConfig& c) {
   r.run("engine: " + c.engine + "; shard " + std::to_string(c.shard_index) + "/" +
         std::to_string(c.shard_count));
   r.run("delivery state: " + (c.redis.empty() ? std::string("in memory") : "Redis " + c.redis));
-  if (!c.smtp_url.empty())
-    r.run("email via " + smtp_host_port(c.smtp_url) + " from " + c.email_from);
-  if (!c.irc_server.empty()) r.run("IRC via " + c.irc_server + " as " + c.irc_nick);
-  if (!c.sse_listen.empty()) r.run("SSE feeds on " + c.sse_listen);
+  for (const sinks::DestinationSink& sink : sinks::destination_sinks()) {
+    if (sinks::sink_on(sink, c.sink(sink.kind))) r.run(sink.describe(c.sink(sink.kind)));
+  }
   if (!c.web_listen.empty()) r.run("web app on " + c.web_listen + ", public at " + c.public_url);
   if (const RecentStoreParts recent = recent_store_parts(c); recent.memory || recent.writes_redis) {
     std::string where = recent.memory ? "in memory for previews" : "";
@@ -202,9 +206,16 @@ int check_config(const ServiceConfig& c, std::FILE* out) {
   }
   check_amqp(r, c);
   if (!c.redis.empty()) check_reachable(r, "Redis", c.redis);
-  if (!c.smtp_url.empty()) check_reachable(r, "SMTP server", smtp_host_port(c.smtp_url));
-  if (!c.irc_server.empty()) check_reachable(r, "IRC server", c.irc_server);
-  if (!c.sse_listen.empty()) check_listen(r, "SSE", c.sse_listen);
+  for (const sinks::DestinationSink& sink : sinks::destination_sinks()) {
+    if (!sinks::sink_on(sink, c.sink(sink.kind))) continue;
+    for (const sinks::SinkEndpoint& e : sink.endpoints(c.sink(sink.kind))) {
+      if (e.listens) {
+        check_listen(r, e.what.c_str(), e.address);
+      } else {
+        check_reachable(r, e.what.c_str(), e.address);
+      }
+    }
+  }
   if (!c.web_listen.empty()) check_listen(r, "web", c.web_listen);
   if (!c.oidc_issuer.empty()) check_oidc(r, c);
   if (!c.admin_listen.empty()) check_listen(r, "admin", c.admin_listen);

@@ -14,7 +14,13 @@ void DeliveryRouter::route(DestinationKind kind, SinkWorker& worker) {
 
 void DeliveryRouter::deliver(std::span<const Notification> batch) {
   std::array<std::shared_ptr<std::vector<Notification>>, kKinds> parts;
+  const WallTime now = clock_.wall();
   for (const Notification& n : batch) {
+    if (n.digest.muted(now)) {
+      muted_.fetch_add(1, std::memory_order_relaxed);
+      if (on_muted_) on_muted_(n);
+      continue;
+    }
     auto kind = static_cast<size_t>(n.destination);
     if (kind >= kKinds || workers_[kind] == nullptr) {
       unrouted_.fetch_add(1, std::memory_order_relaxed);

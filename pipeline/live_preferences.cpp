@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "core/log.h"
-#include "core/stored_secret.h"
 
 namespace fmn::pipeline {
 namespace {
@@ -84,12 +83,6 @@ void LivePreferences::store_status(bool healthy, const std::string& message) {
                                   {"status", "unavailable"},
                                   {"detail", message},
                                   {"matching", "goes on with the rules loaded last"}});
-}
-
-bool LivePreferences::feed_token_matches(std::string_view feed, std::string_view token) const {
-  std::shared_ptr<const Secrets> secrets = secrets_.load();
-  const Secret* secret = find_secret(*secrets, DestinationKind::kSse, feed);
-  return secret != nullptr && secret_matches(secret->token, token);
 }
 
 std::string LivePreferences::destination_secret(DestinationKind kind,

@@ -43,11 +43,10 @@ class LivePreferences : public prefs::ChangeSink {
   void population_replaced(prefs::Population population) override;
   void store_status(bool healthy, const std::string& message) override;
 
-  // True when `token` is the secret of SSE feed `feed`, stored as itself or as its digest
-  // (core/stored_secret.h; compared in constant time).
-  bool feed_token_matches(std::string_view feed, std::string_view token) const;
   // The secret token of destination `address` of `kind` (a kind with a secret holder, see
-  // core/destination_kinds.h); empty when none of this shard's users has it.
+  // core/destination_kinds.h), as the store keeps it (a digest for a kind whose secret is only
+  // compared: core/stored_secret.h's secret_matches()); empty when none of this shard's users
+  // has it.
   std::string destination_secret(DestinationKind kind, std::string_view address) const;
 
   PopulationTotals totals() const;

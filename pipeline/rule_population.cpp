@@ -76,12 +76,13 @@ std::optional<engine::UserRules> RulePopulation::build_user(const prefs::User& u
     slot[d] = static_cast<int>(u.destinations.size());
     u.destinations.push_back({dest.kind, dest.address});
   }
-  // One window per destination that has quiet hours or a snooze (or the user has), or a daily
-  // digest time to resolve in the user's zone; shared by the notifications that go there.
+  // One window per destination that has quiet hours, a snooze or a mute (or the user has), or a
+  // daily digest time to resolve in the user's zone; shared by the notifications that go there.
   std::vector<std::shared_ptr<const DeliveryWindow>> windows(user.destinations.size());
   auto window_of = [&](size_t d, const prefs::DigestPolicy& digest) {
     const prefs::Destination& dest = user.destinations[d];
-    if (digest.at < 0 && !dest.quiet.set() && dest.snoozed_until == 0 && user.snoozed_until == 0) {
+    if (digest.at < 0 && !dest.quiet.set() && dest.snoozed_until == 0 && user.snoozed_until == 0 &&
+        dest.muted_until == 0 && user.muted_until == 0) {
       return std::shared_ptr<const DeliveryWindow>();
     }
     if (!windows[d]) {

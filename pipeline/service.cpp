@@ -41,7 +41,6 @@ Service::~Service() {
   if (impl_->recorder) impl_->recorder->stop();
   if (impl_->admin) impl_->admin->stop();
   if (impl_->web) impl_->web->stop();
-  if (impl_->sse) impl_->sse->stop();
 }
 
 Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
@@ -89,6 +88,7 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
         impl->registry);
     if (!web) return web.error();
     impl->web = std::move(web).value();
+    impl->answers.store(impl->web.get());
   }
 
   if (auto ok = impl->open_source(); !ok) return ok.error();

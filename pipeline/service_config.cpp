@@ -111,9 +111,9 @@ std::string did_you_mean(std::string_view wrong, const Map& known) {
 // Adds the section of every kind that sinks/destination_sinks.h opens.
 void add_sink_sections(std::map<std::string, Section, std::less<>>& sections, ServiceConfig& c) {
   for (const sinks::DestinationSink& sink : sinks::destination_sinks()) {
-    const std::string name(destination_kind_info(sink.kind).config_section);
-    sinks::SinkSettings& settings = c.sink_sections.try_emplace(name, sink.settings).first->second;
-    Section& section = sections[name];
+    const std::string_view name = destination_kind_info(sink.kind).config_section;
+    sinks::SinkSettings& settings = c.sink(sink.kind);
+    Section& section = sections[std::string(name)];
     for (const sinks::SinkSetting& key : sink.settings) {
       section.emplace(std::string(key.key), setting(settings, key));
     }
@@ -153,20 +153,6 @@ std::map<std::string, Section, std::less<>> schema(ServiceConfig& c) {
         {"dead_letters_max", number(c.outbox_dead_letters_max, 1, 1e8)},
         {"dead_letters_max_age_days", number(c.outbox_dead_letters_max_age_days, 0.001, 3650)}}},
       {"stdout", {{"fallback", flag(c.stdout_fallback)}}},
-      {"email", {{"smtp_url", text(c.smtp_url)}, {"from", text(c.email_from)}}},
-      {"irc",
-       {{"server", text(c.irc_server)},
-        {"nick", text(c.irc_nick)},
-        {"max_event_bytes", number(c.irc_max_event_bytes, 512, 65536)}}},
-      {"sse",
-       {{"listen", text(c.sse_listen)},
-        {"max_event_bytes", number(c.sse_max_event_bytes, 4096, 262144)},
-        {"max_connections", number(c.sse_max_connections, 1, 1e7)},
-        {"max_connections_per_ip", number(c.sse_max_connections_per_ip, 1, 1e6)},
-        {"header_timeout_seconds", number(c.sse_header_timeout_seconds, 0.1, 3600)},
-        {"idle_timeout_seconds", number(c.sse_idle_timeout_seconds, 30, 86400)},
-        {"memory_budget_mb", number(c.sse_memory_budget_mb, 16, 1 << 20)},
-        {"network_threads", number(c.sse_network_threads, 0, 256)}}},
       {"web",
        {{"listen", text(c.web_listen)},
         {"public_url", text(c.public_url)},
@@ -216,6 +202,22 @@ std::map<std::string, Section, std::less<>> schema(ServiceConfig& c) {
 }
 
 }  // namespace
+
+std::map<std::string, sinks::SinkSettings, std::less<>> default_sink_sections() {
+  std::map<std::string, sinks::SinkSettings, std::less<>> sections;
+  for (const sinks::DestinationSink& sink : sinks::destination_sinks()) {
+    sections.emplace(destination_kind_info(sink.kind).config_section, sink.settings);
+  }
+  return sections;
+}
+
+sinks::SinkSettings& ServiceConfig::sink(DestinationKind kind) {
+  return sink_sections.find(destination_kind_info(kind).config_section)->second;
+}
+
+const sinks::SinkSettings& ServiceConfig::sink(DestinationKind kind) const {
+  return sink_sections.find(destination_kind_info(kind).config_section)->second;
+}
 
 Result<ServiceConfig> parse_service_config(std::string_view text_in, std::string_view name) {
   toml::table root;
@@ -344,16 +346,20 @@ Result<bool> validate(const ServiceConfig& c) {
   std::string host;
   int port = 0;
   for (const auto& [key, value] :
-       {std::pair{"state.redis", &c.redis}, std::pair{"irc.server", &c.irc_server},
-        std::pair{"sse.listen", &c.sse_listen}, std::pair{"web.listen", &c.web_listen},
+       {std::pair{"state.redis", &c.redis}, std::pair{"web.listen", &c.web_listen},
         std::pair{"admin.listen", &c.admin_listen}}) {
     if (!value->empty() && !split_host_port(*value, host, port)) {
       return bad(key, "expected host:port, got '" + *value + "'");
     }
   }
-  if (!c.smtp_url.empty() && c.smtp_url.rfind("smtp://", 0) != 0 &&
-      c.smtp_url.rfind("smtps://", 0) != 0) {
-    return bad("email.smtp_url", "expected smtp://host:port or smtps://host:port");
+  for (const sinks::DestinationSink& sink : sinks::destination_sinks()) {
+    if (sink.check == nullptr) continue;
+    const sinks::SettingProblem problem = sink.check(c.sink(sink.kind));
+    if (!problem.key.empty()) {
+      return bad(std::string(destination_kind_info(sink.kind).config_section) + "." +
+                     std::string(problem.key),
+                 problem.what);
+    }
   }
   if (c.engine != "interp" && c.engine != "jit" && c.engine != "auto") {
     return bad("engine.mode", "expected interp, jit or auto, got '" + c.engine + "'");
@@ -393,9 +399,13 @@ Result<bool> validate(const ServiceConfig& c) {
   if (!c.public_url.starts_with("http://") && !c.public_url.starts_with("https://")) {
     return bad("web.public_url", "expected an http:// or https:// URL");
   }
-  if (!c.smtp_url.empty() && c.secret_key_file.empty() && !public_url_is_loopback(c)) {
+  for (const sinks::DestinationSink& sink : sinks::destination_sinks()) {
+    if (!sink.needs_link_key || !sinks::sink_on(sink, c.sink(sink.kind)) ||
+        !c.secret_key_file.empty() || public_url_is_loopback(c)) {
+      continue;
+    }
     return bad("web.secret_key_file",
-               "email to " + c.public_url +
+               std::string(destination_kind_name(sink.kind)) + " to " + c.public_url +
                    " needs a key to sign its unsubscribe links (only a loopback public_url, a "
                    "demo, may do with a key made for each run)");
   }

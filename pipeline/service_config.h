@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/destination_kinds.h"
 #include "core/host_port.h"
 #include "core/result.h"
 #include "sinks/sink_settings.h"
@@ -24,6 +25,9 @@ namespace fmn::pipeline {
 inline std::chrono::milliseconds milliseconds(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
 }
+
+// Every section of sinks::destination_sinks(), with its defaults.
+std::map<std::string, sinks::SinkSettings, std::less<>> default_sink_sections();
 
 struct ServiceConfig {
   // [source]; neither `replay` nor `connect`: the demo corpus (allowed only without a file)
@@ -59,25 +63,13 @@ struct ServiceConfig {
   double outbox_dead_letters_max_age_days = 30;  // older dead letters are deleted
   // [stdout]
   bool stdout_fallback = true;  // print notifications for destinations with no sink configured
-  // [email]
-  std::string smtp_url;  // smtp://host:port; empty: no email sink
-  std::string email_from = "notifications@fedoraproject.org";
-  // [irc]
-  std::string irc_server;  // host:port; empty: no IRC sink
-  std::string irc_nick = "fmn";
-  size_t irc_max_event_bytes = 2048;  // one notification's text; longer is cut, with a link
-  // [sse]
-  std::string sse_listen = "127.0.0.1:8080";  // empty: no SSE server
-  size_t sse_max_event_bytes = 65536;         // one event's data; longer is cut, with a link
-  size_t sse_max_connections = 16384;         // open connections in all; more are answered 503
-  size_t sse_max_connections_per_ip = 64;
-  double sse_header_timeout_seconds = 10;  // to send the request headers, or be closed
-  double sse_idle_timeout_seconds = 120;   // a stream whose writes make no progress is closed
-  size_t sse_memory_budget_mb = 512;       // events held: backlog, client queues, pending
-  size_t sse_network_threads = 0;          // 0: one per core
-  // The sections of the kinds opened through sinks/destination_sinks.h ([webhook]...), by
-  // section name; their keys come from that table. A kind absent here has its defaults.
-  std::map<std::string, sinks::SinkSettings, std::less<>> sink_sections;
+  // The sections of the kinds with a sink ([email], [irc], [sse], [webhook]...), by section
+  // name, each holding every key of its kind in sinks/destination_sinks.h: the file's values
+  // over the table's defaults.
+  std::map<std::string, sinks::SinkSettings, std::less<>> sink_sections = default_sink_sections();
+  // The settings of `kind`'s section. REQUIRES: destination_sinks() has a row for `kind`.
+  sinks::SinkSettings& sink(DestinationKind kind);
+  const sinks::SinkSettings& sink(DestinationKind kind) const;
   // [web]
   std::string web_listen;  // host:port of the web app (docs/web.md); empty: off
   // Where users reach the app: the base of the settings and unsubscribe links in notifications.

@@ -43,7 +43,6 @@
 #include "sinks/delivery_history.h"
 #include "sinks/digest_store.h"
 #include "sinks/redis_outbox.h"
-#include "sinks/sse_server.h"
 
 namespace fmn::pipeline {
 
@@ -88,11 +87,16 @@ struct Service::Impl {
   // One per destination kind with a sink, when Redis is configured; outlive the workers.
   std::vector<std::unique_ptr<sinks::RedisOutbox>> outboxes;
   std::vector<std::unique_ptr<SinkWorker>> workers;
-  std::unique_ptr<sinks::SseServer> sse;
-  DeliveryRouter router;
+  // Drops what arrives while its destination is muted, noting it in the history.
+  DeliveryRouter router{SystemClock::instance(), [this](const Notification& n) {
+                          if (recorder) recorder->record(n, sinks::DeliveryStatus::kMuted);
+                        }};
   std::unique_ptr<AdminServer> admin;
   std::string link_secret;  // signs unsubscribe links; never logged
   std::unique_ptr<web::WebApp> web;
+  // The web app, once it runs: its store records the confirmation answers sinks receive
+  // (apply_answer()). Read from the sinks' threads, which stop before the web app goes.
+  std::atomic<web::WebApp*> answers{nullptr};
   // The recent-message store: the ring the web app previews over (with the web app only), its
   // copy in Redis (with state.redis), and the recorder that fills both; none with
   // recent.max_messages = 0.
@@ -112,6 +116,9 @@ struct Service::Impl {
   // Opens the source the configuration names: the bus, a broker, a replay file or the demo.
   Result<bool> open_source();
   Result<bool> open_sinks();
+  // A sink's confirmation answer applied to the preferences (the web app's store, so the one
+  // writer of a preferences file stays one); kUnavailable without a web app.
+  sinks::ConfirmationOutcome apply_answer(const sinks::ConfirmationAnswer& answer);
   // The handler `kind`'s sinks report failures to: logged, counted, and noted for the history.
   // `sink` wrapped to record in the history (recorded_sink.h).
   sinks::Sink& record(sinks::Sink& sink, RecordedSink::Records records);

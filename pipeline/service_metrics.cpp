@@ -28,6 +28,9 @@ void Service::Impl::register_metrics(AdmissionStage& admit) {
           [this] { return static_cast<double>(stats.notifications.load()); });
   counter("fmn_notifications_unrouted_total", "Notifications for a destination kind with no sink.",
           [this] { return static_cast<double>(router.unrouted()); });
+  counter("fmn_notifications_muted_total",
+          "Notifications dropped because their destination or user was muted.",
+          [this] { return static_cast<double>(router.muted()); });
   if (zmq != nullptr) {
     counter("fmn_bus_malformed_total",
             "Bus messages dropped because they had more than two frames.",
@@ -127,36 +130,6 @@ void Service::Impl::register_metrics(AdmissionStage& admit) {
     counter("fmn_history_errors_total",
             "Delivery records lost because the history store refused the write.",
             [this] { return static_cast<double>(recorder->errors()); });
-  }
-  if (sse) {
-    sse->listener().register_metrics(registry);
-    counter("fmn_sse_oversized_events_total",
-            "SSE events dropped for exceeding the event size limit.",
-            [this] { return static_cast<double>(sse->oversized_events()); });
-    gauge("fmn_sse_clients", "Connected SSE streaming clients.",
-          [this] { return static_cast<double>(sse->clients()); });
-    gauge("fmn_sse_memory_bytes",
-          "Bytes the SSE server holds for events: pending publishes, backlog, client queues.",
-          [this] { return static_cast<double>(sse->memory_bytes()); });
-    counter("fmn_sse_lags_total",
-            "Times an SSE client fell behind (its queue or the shared budget full) and was "
-            "skipped live events until it drained.",
-            [this] { return static_cast<double>(sse->lags()); });
-    counter("fmn_sse_lag_notices_total",
-            "\"missed\" events sent to SSE clients that lagged beyond what the backlog held.",
-            [this] { return static_cast<double>(sse->lag_notices()); });
-    counter("fmn_sse_missed_events_total",
-            "Events SSE clients were told they missed (lagged beyond the backlog).",
-            [this] { return static_cast<double>(sse->missed_events()); });
-    counter("fmn_sse_slow_disconnects_total",
-            "SSE clients disconnected because their socket took no data for the idle timeout.",
-            [this] { return static_cast<double>(sse->slow_disconnects()); });
-    counter("fmn_sse_backlog_store_errors_total",
-            "Events not written to the SSE backlog in Redis, and failed reads of it.",
-            [this] { return static_cast<double>(sse->store_errors()); });
-    counter("fmn_sse_publish_waits_total",
-            "SSE publishes that waited for the server to catch up (back-pressure).",
-            [this] { return static_cast<double>(sse->publish_waits()); });
   }
 }
 

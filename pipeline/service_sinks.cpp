@@ -2,16 +2,12 @@
 
 #include <cstdio>
 
+#include "core/destination_address.h"
 #include "core/log.h"
 #include "pipeline/service_impl.h"
-#include "sinks/curl_smtp_transport.h"
 #include "sinks/destination_sinks.h"
 #include "sinks/digest_batcher.h"
 #include "sinks/digest_store_factory.h"
-#include "sinks/email_sink.h"
-#include "sinks/irc_sink.h"
-#include "sinks/irc_transport.h"
-#include "sinks/sse_sink.h"
 #include "sinks/stdout_sink.h"
 
 namespace fmn::pipeline {
@@ -85,110 +81,78 @@ std::optional<sinks::RedisConfig> Service::Impl::redis_config() const {
   return redis;
 }
 
+sinks::ConfirmationOutcome Service::Impl::apply_answer(const sinks::ConfirmationAnswer& answer) {
+  web::WebApp* app = answers.load();
+  DestinationKind kind{};
+  if (app == nullptr) return sinks::ConfirmationOutcome::kUnavailable;
+  if (!prefs::parse_destination_kind(answer.kind, kind)) {
+    return sinks::ConfirmationOutcome::kUnknownOrWrongCode;
+  }
+  switch (
+      app->answer_confirmation({answer.user, kind, answer.address, answer.code, answer.accept})) {
+    case prefs::AnswerOutcome::kAccepted:
+    case prefs::AnswerOutcome::kRefused:
+      log::info("confirmation_answered", {{"user", answer.user},
+                                          {"kind", answer.kind},
+                                          {"address", redacted_address(answer.address)},
+                                          {"accept", answer.accept ? "yes" : "no"}});
+      return sinks::ConfirmationOutcome::kDone;
+    case prefs::AnswerOutcome::kExpired:
+      return sinks::ConfirmationOutcome::kExpired;
+    case prefs::AnswerOutcome::kUnknownOrWrongCode:
+      return sinks::ConfirmationOutcome::kUnknownOrWrongCode;
+    case prefs::AnswerOutcome::kUnavailable:
+      break;
+  }
+  return sinks::ConfirmationOutcome::kUnavailable;
+}
+
 Result<bool> Service::Impl::open_sinks() {
   const std::optional<sinks::RedisConfig> redis = redis_config();
   history = sinks::open_delivery_history(redis);
   recorder = std::make_unique<HistoryRecorder>(history);
-  // A kind's sink behind a digest batcher (with its own store, sinks::kind_digest_redis), its
-  // outbox and its worker, routed to.
-  auto route_batched = [&](DestinationKind kind,
-                           std::unique_ptr<sinks::Sink> inner) -> Result<bool> {
-    std::optional<sinks::RedisConfig> own_redis;
-    if (redis) own_redis = sinks::kind_digest_redis(*redis, kind);
-    auto store = sinks::open_digest_store(own_redis);
-    if (!store) return store.error();
-    sinks::DigestStore& own = *digest_stores.emplace_back(std::move(store).value());
-    sinks::Sink& in = *sinks.emplace_back(std::move(inner));
-    auto batcher = std::make_unique<sinks::DigestBatcher>(
-        record(in, RecordedSink::Records::kOutcomes), own, sinks::DigestBatcherConfig{},
-        SystemClock::instance(), failures.handler(kind));
-    batcher->recover();
-    sinks::Sink& batched = *sinks.emplace_back(std::move(batcher));
+  // A kind's sink, behind a digest batcher (with its own store, sinks::kind_digest_redis) when
+  // the kind has digests, then its outbox and its worker, routed to.
+  auto route = [&](DestinationKind kind, std::unique_ptr<sinks::Sink> opened,
+                   bool digests) -> Result<bool> {
+    sinks::Sink* head = sinks.emplace_back(std::move(opened)).get();
+    RecordedSink::Records records = RecordedSink::Records::kOutcomes;
+    if (digests) {
+      std::optional<sinks::RedisConfig> own_redis;
+      if (redis) own_redis = sinks::kind_digest_redis(*redis, kind);
+      auto store = sinks::open_digest_store(own_redis);
+      if (!store) return store.error();
+      sinks::DigestStore& own = *digest_stores.emplace_back(std::move(store).value());
+      auto batcher = std::make_unique<sinks::DigestBatcher>(
+          record(*head, RecordedSink::Records::kOutcomes), own, sinks::DigestBatcherConfig{},
+          SystemClock::instance(), failures.handler(kind));
+      batcher->recover();
+      head = sinks.emplace_back(std::move(batcher)).get();
+      records = RecordedSink::Records::kHeldForDigest;
+    }
     auto outbox = open_outbox(redis, kind);
     if (!outbox) return outbox.error();
-    router.route(kind, add_worker(record(batched, RecordedSink::Records::kHeldForDigest), *outbox));
+    router.route(kind, add_worker(record(*head, records), *outbox));
     return true;
   };
 
-  if (!config.smtp_url.empty()) {
-    sinks::SmtpConfig smtp;
-    smtp.url = config.smtp_url;
-    auto transport = sinks::CurlSmtpTransport::create(smtp);
-    if (!transport) return transport.error();
-    sinks::EmailSinkConfig email;
-    email.email.from_address = config.email_from;
-    email.render.base_url = config.public_url;
-    email.render.unsubscribe_secret = link_secret;
-    auto routed =
-        route_batched(DestinationKind::kEmail,
-                      std::make_unique<sinks::EmailSink>(
-                          std::move(transport).value(), email, sinks::TemplateSet::builtin(),
-                          SystemClock::instance(), failures.handler(DestinationKind::kEmail)));
-    if (!routed) return routed.error();
-  }
-  if (!config.irc_server.empty()) {
-    std::string host;
-    int port = 0;
-    split_host_port(config.irc_server, host, port);
-    sinks::IrcConfig irc;
-    irc.nick = config.irc_nick;
-    irc.max_event_bytes = config.irc_max_event_bytes;
-    irc.render.base_url = config.public_url;
-    irc.render.unsubscribe_secret = link_secret;
-    auto routed = route_batched(
-        DestinationKind::kIrc,
-        std::make_unique<sinks::IrcSink>(std::make_unique<sinks::TcpIrcTransport>(host, port), irc,
-                                         sinks::TemplateSet::builtin(), SystemClock::instance(),
-                                         failures.handler(DestinationKind::kIrc)));
-    if (!routed) return routed.error();
-  }
-  if (!config.sse_listen.empty()) {
-    sinks::SseServerConfig sse_config;
-    split_host_port(config.sse_listen, sse_config.bind, sse_config.port);
-    sse_config.max_event_bytes = config.sse_max_event_bytes;
-    sse_config.network_threads = config.sse_network_threads;
-    sse_config.limits.max_connections = config.sse_max_connections;
-    sse_config.limits.max_connections_per_ip = config.sse_max_connections_per_ip;
-    sse_config.event_latency = &registry.histogram(
-        "fmn_sse_event_latency_seconds",
-        "From an event's publication to its being written to an SSE client's socket (once per "
-        "client; replays and catch-ups after a lag not counted).",
-        metrics::latency_buckets());
-    sse_config.limits.header_timeout = milliseconds(config.sse_header_timeout_seconds);
-    sse_config.limits.idle_timeout = milliseconds(config.sse_idle_timeout_seconds);
-    sinks::apply_memory_budget(sse_config, config.sse_memory_budget_mb << 20);
-    if (redis) {
-      sse_config.redis.emplace();
-      sse_config.redis->redis = *redis;
-    }
-    auto server =
-        sinks::SseServer::start(sse_config, [this](std::string_view feed, std::string_view token) {
-          return preferences->feed_token_matches(feed, token);
-        });
-    if (!server) return server.error();
-    sse = std::move(server).value();
-    auto outbox = open_outbox(redis, DestinationKind::kSse);
-    if (!outbox) return outbox.error();
-    sinks::Sink& sse_sink = *sinks.emplace_back(std::make_unique<sinks::SseSink>(*sse));
-    router.route(DestinationKind::kSse,
-                 add_worker(record(sse_sink, RecordedSink::Records::kOutcomes), *outbox));
-    log::info("sse_listening", {{"address", sse_config.bind}, {"port", sse->port()}});
-  }
-  // The kinds opened from the table: each with its section's settings, a batcher and an outbox.
+  // Every kind with a sink, each opened with its section's settings when they switch it on.
   sinks::SinkContext context;
+  context.on_answer = [this](const sinks::ConfirmationAnswer& a) { return apply_answer(a); };
   context.secret = [this](DestinationKind kind, std::string_view address) {
     return preferences->destination_secret(kind, address);
   };
+  context.public_url = config.public_url;
+  context.link_secret = link_secret;
+  context.redis = redis;
+  context.registry = &registry;
   for (const sinks::DestinationSink& kind : sinks::destination_sinks()) {
-    auto section = config.sink_sections.find(destination_kind_info(kind.kind).config_section);
+    const sinks::SinkSettings& settings = config.sink(kind.kind);
+    if (!sinks::sink_on(kind, settings)) continue;
     context.on_failure = failures.handler(kind.kind);
-    auto opened =
-        kind.open(section != config.sink_sections.end() ? section->second
-                                                        : sinks::SinkSettings(kind.settings),
-                  context);
+    auto opened = kind.open(settings, context);
     if (!opened) return opened.error();
-    if (*opened == nullptr) continue;
-    if (auto routed = route_batched(kind.kind, std::move(opened).value()); !routed) {
+    if (auto routed = route(kind.kind, std::move(opened).value(), kind.digests); !routed) {
       return routed.error();
     }
   }

@@ -10,35 +10,42 @@ SinkWorker::SinkWorker(sinks::Sink& sink, size_t capacity, std::chrono::millisec
       capacity_(capacity > 0 ? capacity : 1),
       stop_grace_(stop_grace),
       tick_interval_(tick_interval),
-      outbox_(outbox) {
-  if (outbox_ != nullptr) recover(dead_letters);
+      outbox_(outbox),
+      dead_letters_handler_(std::move(dead_letters)) {
+  if (outbox_ != nullptr) recover_pending_ = !recover();
   thread_ = std::thread([this] { run(); });
 }
 
 SinkWorker::~SinkWorker() { stop(); }
 
-void SinkWorker::recover(const DeadLetters& dead_letters) {
+bool SinkWorker::recover() {
   auto recovery = outbox_->recover();
   if (!recovery) {
     outbox_error(recovery.error());
-    return;
+    return false;
   }
-  if (dead_letters && !recovery->dead.empty()) dead_letters(recovery->dead);
-  for (sinks::OutboxEntry& entry : recovery->entries) {
-    if (entry.notifications.empty()) continue;
-    recovered_ += entry.notifications.size();
-    queued_ += entry.notifications.size();
-    queue_.push_back(
-        {std::make_shared<const std::vector<Notification>>(std::move(entry.notifications)),
-         std::move(entry.id)});                          // before the thread starts: no lock needed
-    submitted_.fetch_add(1, std::memory_order_release);  // completed() counts it when delivered
+  if (dead_letters_handler_ && !recovery->dead.empty()) dead_letters_handler_(recovery->dead);
+  size_t recovered = 0;
+  {
+    std::lock_guard lock(mu_);  // taken again from the worker's thread when Redis was down
+    for (sinks::OutboxEntry& entry : recovery->entries) {
+      if (entry.notifications.empty()) continue;
+      recovered += entry.notifications.size();
+      queued_ += entry.notifications.size();
+      queue_.push_back(
+          {std::make_shared<const std::vector<Notification>>(std::move(entry.notifications)),
+           std::move(entry.id)});
+      submitted_.fetch_add(1, std::memory_order_release);  // completed() counts it when delivered
+    }
   }
-  if (recovered_ > 0 || recovery->dead_lettered > 0 || recovery->undecodable > 0) {
+  recovered_.fetch_add(recovered, std::memory_order_relaxed);
+  if (recovered > 0 || recovery->dead_lettered > 0 || recovery->undecodable > 0) {
     log::info("outbox_recovered", {{"sink", std::string(sink_.name())},
-                                   {"notifications", std::to_string(recovered_)},
+                                   {"notifications", std::to_string(recovered)},
                                    {"dead_lettered", std::to_string(recovery->dead_lettered)},
                                    {"undecodable", std::to_string(recovery->undecodable)}});
   }
+  return true;
 }
 
 void SinkWorker::submit(std::shared_ptr<const std::vector<Notification>> batch) {
@@ -97,7 +104,7 @@ void SinkWorker::deliver(const Batch& batch) {
       --w.unsettled_;
       if (!failure.empty()) {
         w.dead_letters_.push_back(
-            {(*entry->batch.notifications)[i], std::string(failure), entry->batch.entry_id});
+            {(*entry->batch.notifications)[i], std::string(failure), entry->batch.entry_id, i});
       }
       if (--entry->left > 0) return;
       w.settled_ids_.push_back(std::move(entry->batch.entry_id));
@@ -172,6 +179,7 @@ void SinkWorker::run() {
       completed_.fetch_add(1, std::memory_order_release);
     }
     if (auto now = std::chrono::steady_clock::now(); now >= next_tick) {
+      if (recover_pending_) recover_pending_ = !recover();  // Redis was down at the start
       sink_.tick();
       next_tick = now + tick_interval_;
     }

@@ -12,15 +12,15 @@
 // With an outbox (sinks/redis_outbox.h), submit() returns only once the batch is in it: that is
 // the point where a source may acknowledge its messages. Entries leave the outbox once the sink
 // settled them (Sink::deliver_confirmed); what a previous run left there is claimed when the
-// worker is built and delivered first. Whatever the sink has not settled when stop() ends stays
-// in the outbox for the next start (left_in_outbox()); what the claim dead-letters (handed out
-// too often) goes to `dead_letters`. Should the outbox fail (Redis down), the
-// batch is delivered from memory as without one, and counted (outbox_errors()).
-// A notification the sink gave up for good (an SMTP 5xx for its recipient, out of attempts) is
-// settled like the others and its entry leaves the outbox as usual, but the notification is
-// first written to the kind's dead letters (RedisOutbox::remove), so only it is set apart.
-// Thread-safety: submit(), depth() and the counters from any thread; the sink is only touched by
-// the worker.
+// worker is built and delivered first (when Redis is down then, by the thread once it is back).
+// Whatever the sink has not settled when stop() ends stays in the outbox for the next start
+// (left_in_outbox()); what the claim dead-letters (handed out too often) goes to `dead_letters`.
+// Should the outbox fail (Redis down), the batch is delivered from memory as without one, and
+// counted (outbox_errors()). A notification the sink gave up for good (an SMTP 5xx for its
+// recipient, out of attempts) is settled like the others and its entry leaves the outbox as usual,
+// but the notification is first written to the kind's dead letters (RedisOutbox::remove), so only
+// it is set apart. Thread-safety: submit(), depth() and the counters from any thread; the sink is
+// only touched by the worker.
 #pragma once
 
 #include <atomic>
@@ -45,7 +45,8 @@ namespace fmn::pipeline {
 
 class SinkWorker {
  public:
-  // Told, during construction, what the outbox's recovery dead-lettered (never delivered).
+  // Told what the outbox's recovery dead-lettered (never delivered): during construction, or on
+  // the worker's thread when Redis was down then.
   using DeadLetters = std::function<void(std::span<const Notification>)>;
   // `sink` and `outbox` (may be null: memory only) outlive the worker.
   SinkWorker(sinks::Sink& sink, size_t capacity,
@@ -76,7 +77,7 @@ class SinkWorker {
   size_t left_in_outbox() const { return unsettled_; }
   bool has_outbox() const { return outbox_ != nullptr; }
   const sinks::RedisOutbox* outbox() const { return outbox_; }
-  uint64_t recovered() const { return recovered_; }
+  uint64_t recovered() const { return recovered_.load(std::memory_order_relaxed); }
   uint64_t outbox_errors() const { return outbox_errors_.load(std::memory_order_relaxed); }
   sinks::Sink& sink() { return sink_; }
 
@@ -85,7 +86,9 @@ class SinkWorker {
     std::shared_ptr<const std::vector<Notification>> notifications;
     std::string entry_id;  // empty: not in the outbox
   };
-  void recover(const DeadLetters& dead_letters);
+  // Takes back what a previous run left in the outbox, queued first; false when Redis could not
+  // be asked (then the thread asks again at each tick until it can).
+  bool recover();
   void enqueue(Batch batch);
   void run();
   void deliver(const Batch& batch);
@@ -117,8 +120,10 @@ class SinkWorker {
   std::vector<sinks::NotificationSettled> settled_;  // worker thread only, reused per batch
   std::vector<std::string> settled_ids_;             // worker thread only
   std::vector<sinks::DeadLetter> dead_letters_;      // given up since the last removal
-  size_t unsettled_ = 0;    // notifications; worker thread only; read after join
-  uint64_t recovered_ = 0;  // written before the thread starts
+  size_t unsettled_ = 0;  // notifications; worker thread only; read after join
+  std::atomic<uint64_t> recovered_{0};
+  const DeadLetters dead_letters_handler_;
+  bool recover_pending_ = false;  // the start's recover() failed; worker thread after the start
   std::atomic<uint64_t> outbox_errors_{0};
   std::thread thread_;
 };

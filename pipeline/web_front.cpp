@@ -99,6 +99,7 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(
   server.limits.idle_timeout = milliseconds(config.web_idle_timeout_seconds);
   web::WebAppConfig app;
   app.public_url = config.public_url;
+  app.sse_public_url = config.sink(DestinationKind::kSse).text("public_url");
   app.unsubscribe_secret = std::move(secret);
   app.demo_sign_in = config.web_demo;
   app.admins = config.web_admins;
@@ -139,6 +140,11 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(
           c.admin_reads);
   counter("fmn_web_admin_refused_total",
           "Requests for other users' data refused: not an admin, or not a read.", c.admin_refused);
+  registry.counter_fn(
+      "fmn_web_rate_limits_unavailable_total",
+      "Confirmation and test-notification requests refused because the rate limits' buckets "
+      "(in Redis) could not be read: the limits fail closed.",
+      [web] { return static_cast<double>(web->rate_limits_unavailable()); });
   if (config.web_demo) {
     log::warn("web_demo_sign_in",
               {{"listen", config.web_listen},
@@ -147,7 +153,8 @@ Result<std::unique_ptr<web::WebApp>> open_web_app(
   log::info("web_listening", {{"address", server.bind},
                               {"port", web->port()},
                               {"public_url", config.public_url},
-                              {"sessions", config.redis.empty() ? "memory" : "redis"}});
+                              {"sessions", config.redis.empty() ? "memory" : "redis"},
+                              {"rate_limits", config.redis.empty() ? "memory" : "redis"}});
   return started;
 }
 

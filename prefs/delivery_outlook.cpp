@@ -43,6 +43,11 @@ std::string destination_verdict(const User& user, const Destination& d, const De
       break;
   }
   const DeliveryWindow window = user.window_of(d);
+  if (muted_at(window, now)) {
+    const WallTime mute_end{std::chrono::seconds(window.muted_until)};
+    return "not delivered: muted until " + format_local(window.tz, mute_end, now) +
+           " (dropped, never sent)";
+  }
   std::string held = hold_text(window, now);
   if (delivery.digest.immediate())
     return held.empty() ? "delivered at once" : held.substr(0, held.size() - 2);

@@ -2,7 +2,8 @@
 // delivered at once, held for a digest (and when it is due: "digest due at 08:00
 // Europe/Prague"), held by quiet hours or a snooze ("held: quiet hours until 07:00
 // Europe/Prague"), held until the destination is confirmed, not delivered (the destination was
-// rejected), or nothing (the rule or the user is disabled). Read from the preferences alone:
+// rejected, or it or the user is muted: "not delivered: muted until 20:00 Europe/Prague"), or
+// nothing (the rule or the user is disabled). Read from the preferences alone:
 // digests already waiting in the delivery state are not consulted (`fmn-prefs digests` lists
 // them). For "why did I (not) get this?" tools (fmn-rulec explain --prefs, fmn-prefs explain).
 // Pure.

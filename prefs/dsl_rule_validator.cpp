@@ -6,7 +6,7 @@ namespace fmn::prefs {
 
 RuleValidator dsl_rule_validator(std::shared_ptr<dsl::RuleCompiler> compiler) {
   return [compiler = std::move(compiler)](std::string_view source, const User& user) {
-    return dsl::diagnostics_for_user(*compiler->compile(source), user.list_names());
+    return dsl::diagnostics_for_user(*compiler->compile(source), list_entries(user));
   };
 }
 
@@ -25,6 +25,13 @@ CompiledUserRules compile_user_rules(const User& user, dsl::RuleCompiler& compil
     out.rules.rules.push_back(std::move(rule));
     out.rule_of.push_back(r);
   }
+  return out;
+}
+
+std::vector<dsl::ListEntries> list_entries(const User& user) {
+  std::vector<dsl::ListEntries> out;
+  out.reserve(user.lists.size());
+  for (const NamedList& l : user.lists) out.push_back({l.name, &l.items});
   return out;
 }
 

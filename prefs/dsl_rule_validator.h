@@ -14,6 +14,7 @@
 
 #include "dsl/program.h"
 #include "dsl/rule_compiler.h"
+#include "dsl/user_list_checks.h"
 #include "dsl/user_params.h"
 #include "prefs/model.h"
 #include "prefs/rule_validator.h"
@@ -31,6 +32,10 @@ struct CompiledUserRules {
   std::vector<std::string> errors;
 };
 CompiledUserRules compile_user_rules(const User& user, dsl::RuleCompiler& compiler);
+
+// Views of the user's named lists, for the checks of user_list_checks.h. REQUIRES: `user`
+// outlives them.
+std::vector<dsl::ListEntries> list_entries(const User& user);
 
 // The values of the $parameters a user's rules read (dsl/fields.h) and the user's named lists,
 // normalized.

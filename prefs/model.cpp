@@ -15,7 +15,8 @@ auto find_named(T& items, std::string_view name) -> decltype(&items.front()) {
 }  // namespace
 
 DeliveryWindow User::window_of(const Destination& d) const {
-  return {tz, d.quiet.from, d.quiet.to, std::max(snoozed_until, d.snoozed_until)};
+  return {tz, d.quiet.from, d.quiet.to, std::max(snoozed_until, d.snoozed_until),
+          std::max(muted_until, d.muted_until)};
 }
 
 const std::vector<std::string>* User::list(std::string_view key) const {
@@ -23,13 +24,6 @@ const std::vector<std::string>* User::list(std::string_view key) const {
     if (f.key == key) return &(this->*f.member);
   }
   return nullptr;
-}
-
-std::vector<std::string> User::list_names() const {
-  std::vector<std::string> names;
-  names.reserve(lists.size());
-  for (const NamedList& l : lists) names.push_back(l.name);
-  return names;
 }
 
 const Destination* User::find_destination(std::string_view name) const {

@@ -15,6 +15,7 @@
 
 #include "core/diagnostic.h"
 #include "core/notification.h"
+#include "prefs/delivery_policy.h"
 #include "prefs/shared_text.h"
 
 namespace fmn::prefs {
@@ -54,35 +55,8 @@ struct Destination {
   Confirmation confirmation;
   QuietHours quiet;
   int64_t snoozed_until = 0;  // Unix seconds: nothing is sent here before then (held); 0: none
+  int64_t muted_until = 0;    // Unix seconds: what matches before then is dropped; 0: none
   SourcePos pos;
-};
-
-// When a rule's notifications leave for one destination: at once (all unset), or as a digest
-// flushed every `every_seconds`, daily at the local time `at` (minutes after midnight in the
-// user's `tz`; then `every_seconds` is 0 or one day), and/or after `count` messages, whichever
-// comes first.
-struct DigestPolicy {
-  uint32_t every_seconds = 0;
-  uint32_t count = 0;
-  int16_t at = -1;
-  bool immediate() const { return every_seconds == 0 && count == 0 && at < 0; }
-  // With `at` set, the digest is daily: an `every` of one day says nothing more and is dropped;
-  // false (nothing changed) for any other period.
-  bool settle_daily() {
-    if (at < 0 || every_seconds == 0) return true;
-    if (every_seconds != 86400) return false;
-    every_seconds = 0;
-    return true;
-  }
-};
-
-// FMN's per-destination presentation options.
-struct DeliveryOptions {
-  bool include_links = true;   // FMN: the message's link in the notification
-  bool verbose = true;         // FMN: verbose (long form) vs. short (subtitle only)
-  bool triggered_by = true;    // FMN: triggered_by_links, say which rule matched
-  bool shorten_links = false;  // FMN: shorten_links
-  bool markup = false;         // FMN: markup_messages (IRC colours)
 };
 
 struct Delivery {
@@ -120,6 +94,7 @@ struct User {
   std::vector<NamedList> lists;              // the user's own lists, in the order written
   std::string tz;  // IANA time zone of `at` and quiet hours ("Europe/Prague"); empty: UTC
   int64_t snoozed_until = 0;  // Unix seconds: nothing is sent to any destination before then
+  int64_t muted_until = 0;    // Unix seconds: what matches before then is dropped, everywhere
   std::vector<Destination> destinations;
   std::vector<Rule> rules;  // in order: a notification names the first rule that matched
   SourcePos pos;
@@ -127,13 +102,11 @@ struct User {
   // The list stored under `key` ("aliases", "packages", "followed_users", "followed_groups",
   // "groups": the file's keys, fmn_users' columns); null for any other key.
   const std::vector<std::string>* list(std::string_view key) const;
-  // The names of `lists`, in order.
-  std::vector<std::string> list_names() const;
   const Destination* find_destination(std::string_view name) const;
   Destination* find_destination(std::string_view name);
   Rule* find_rule(std::string_view name);
-  // The zone, quiet hours and snooze (the later of the user's and the destination's) that govern
-  // when notifications reach `d`, one of this user's destinations.
+  // The zone, quiet hours, snooze and mute (the later of the user's and the destination's) that
+  // govern when notifications reach `d`, one of this user's destinations.
   DeliveryWindow window_of(const Destination& d) const;
 };
 

@@ -10,6 +10,7 @@ std::string_view prefs_migration_0002();
 std::string_view prefs_migration_0003();
 std::string_view prefs_migration_0004();
 std::string_view prefs_migration_0005();
+std::string_view prefs_migration_0006();
 }  // namespace fmn::embedded
 
 namespace fmn::prefs::pg {
@@ -69,6 +70,7 @@ const std::vector<Migration>& migrations() {
       {3, "kinds_from_table", embedded::prefs_migration_0003()},
       {4, "delivery_times", embedded::prefs_migration_0004()},
       {5, "user_lists", embedded::prefs_migration_0005()},
+      {6, "mute", embedded::prefs_migration_0006()},
   };
   return kAll;
 }

@@ -135,9 +135,9 @@ Result<Population> copy_population_out(pqxx::transaction_base& tx) {
   std::vector<std::pair<int64_t, Destination>> destinations;  // (user id, destination)
   RowReader destination_rows(tx,
                              "SELECT id, user_id, name, kind, address, token, confirmation, "
-                             "code, expires_at, quiet_from, quiet_to, snoozed_until "
-                             "FROM fmn_destinations",
-                             12);
+                             "code, expires_at, quiet_from, quiet_to, snoozed_until, "
+                             "muted_until FROM fmn_destinations",
+                             13);
   while (destination_rows.next(f)) {
     bool ok = true;
     ids.push_back(to_int(f[0], ok));
@@ -152,6 +152,7 @@ Result<Population> copy_population_out(pqxx::transaction_base& tx) {
     if (!is_null(f[8])) d.confirmation.expires_at = to_int(f[8], ok);
     d.quiet = {static_cast<int16_t>(to_int(f[9], ok)), static_cast<int16_t>(to_int(f[10], ok))};
     d.snoozed_until = to_int(f[11], ok);
+    d.muted_until = to_int(f[12], ok);
     if (!ok) return malformed("fmn_destinations");
   }
   if (destination_rows.bad()) return malformed("fmn_destinations");
@@ -301,10 +302,11 @@ void copy_population_in(pqxx::transaction_base& tx, const Population& population
     out.complete();
   }
   {
-    pqxx::stream_to out(tx, "fmn_destinations",
-                        std::vector<std::string>{"id", "user_id", "name", "kind", "address",
-                                                 "token", "confirmation", "code", "expires_at",
-                                                 "quiet_from", "quiet_to", "snoozed_until"});
+    pqxx::stream_to out(
+        tx, "fmn_destinations",
+        std::vector<std::string>{"id", "user_id", "name", "kind", "address", "token",
+                                 "confirmation", "code", "expires_at", "quiet_from", "quiet_to",
+                                 "snoozed_until", "muted_until"});
     int64_t id = 0, user_id = 0;
     for (const auto& u : population.users) {
       ++user_id;
@@ -316,7 +318,7 @@ void copy_population_in(pqxx::transaction_base& tx, const Population& population
                                text(confirmation_state_name(d.confirmation.state)),
                                pending ? d.confirmation.code.c_str() : nullptr,
                                pending ? expires.c_str() : nullptr, d.quiet.from, d.quiet.to,
-                               d.snoozed_until);
+                               d.snoozed_until, d.muted_until);
       }
     }
     out.complete();

@@ -5,11 +5,22 @@
 #include "prefs/pg_text.h"
 
 namespace fmn::prefs::pg {
+namespace {
+
+bool parse_instant(const std::string& t, int64_t& out) {
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+  return ec == std::errc() && end == t.data() + t.size();
+}
+
+}  // namespace
 
 const std::array<std::string_view, kUserColumnCount>& user_column_names() {
   static const auto names = [] {
-    std::array<std::string_view, kUserColumnCount> out{"name", "enabled", "tz", "snoozed_until"};
-    for (size_t i = 0; i < std::size(kUserListFields); ++i) out[4 + i] = kUserListFields[i].key;
+    std::array<std::string_view, kUserColumnCount> out{"name", "enabled", "tz", "snoozed_until",
+                                                       "muted_until"};
+    for (size_t i = 0; i < std::size(kUserListFields); ++i) {
+      out[kUserScalarColumns + i] = kUserListFields[i].key;
+    }
     return out;
   }();
   return names;
@@ -27,9 +38,10 @@ const std::string& user_columns() {
 }
 
 UserColumns user_values(const User& user) {
-  UserColumns out{user.name, user.enabled ? "t" : "f", user.tz, std::to_string(user.snoozed_until)};
+  UserColumns out{user.name, user.enabled ? "t" : "f", user.tz, std::to_string(user.snoozed_until),
+                  std::to_string(user.muted_until)};
   for (size_t i = 0; i < std::size(kUserListFields); ++i) {
-    out[4 + i] = format_text_array(user.*kUserListFields[i].member);
+    out[kUserScalarColumns + i] = format_text_array(user.*kUserListFields[i].member);
   }
   return out;
 }
@@ -38,13 +50,12 @@ bool parse_user_values(const UserColumns& values, User& user) {
   user.name = values[0];
   user.enabled = values[1] == "t";
   user.tz = values[2];
-  const std::string& t = values[3];
-  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), user.snoozed_until);
-  bool ok = ec == std::errc() && end == t.data() + t.size();
+  bool ok = parse_instant(values[3], user.snoozed_until);
+  ok = parse_instant(values[4], user.muted_until) && ok;
   for (size_t i = 0; i < std::size(kUserListFields); ++i) {
     std::vector<std::string>& list = user.*kUserListFields[i].member;
     list.clear();
-    ok = parse_text_array(values[4 + i], list) && ok;
+    ok = parse_text_array(values[kUserScalarColumns + i], list) && ok;
   }
   return ok;
 }

@@ -21,7 +21,7 @@ const std::vector<std::string> kGroups = {
     "marketing",   "council",        "fesco",         "epel",
     "kernel-team", "atomic"};
 
-// FMN's two defaults (corpus/rules/fmn-defaults.fmn), as every new user got them.
+// FMN's two defaults (data/rules/fmn-defaults.fmn), as every new user got them.
 constexpr const char* kMyPackages =
     "packages in $my_packages and not mutual_noise and not package_noise";
 constexpr const char* kMentionsMe = "$me in usernames and not mutual_noise and not username_noise";

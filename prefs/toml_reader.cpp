@@ -179,8 +179,8 @@ class Reader {
     where_.clear();
     read_string(t, "name", user.pos, user.name, true);
     where_ = "user \"" + user.name + "\"";
-    std::vector<std::string_view> keys{"name",         "enabled", "tz",   "snoozed_until",
-                                       "destinations", "rules",   "lists"};
+    std::vector<std::string_view> keys{"name",        "enabled",      "tz",    "snoozed_until",
+                                       "muted_until", "destinations", "rules", "lists"};
     for (const UserListField& f : user_list_fields()) keys.push_back(f.key);
     check_keys(t, keys);
     read_bool(t, "enabled", user.enabled);
@@ -190,6 +190,7 @@ class Reader {
             "an IANA zone name such as \"Europe/Prague\" or \"America/New_York\"");
     }
     read_instant(t, "snoozed_until", user.snoozed_until);
+    read_instant(t, "muted_until", user.muted_until);
     read_named_lists(t, user);
     for_each_table(t, "destinations",
                    [&](const toml::table& d) { user.destinations.push_back(read_destination(d)); });
@@ -219,7 +220,7 @@ class Reader {
     Destination d;
     d.pos = pos_of(t);
     check_keys(t, {"name", "kind", "address", "token", "confirmation", "code", "expires", "quiet",
-                   "snoozed_until"});
+                   "snoozed_until", "muted_until"});
     std::string kind;
     if (read_string(t, "kind", d.pos, kind, true) && !parse_destination_kind(kind, d.kind)) {
       error(pos_of(*t.get("kind")), "unknown destination kind \"" + kind + "\"",
@@ -249,6 +250,7 @@ class Reader {
       }
     }
     read_instant(t, "snoozed_until", d.snoozed_until);
+    read_instant(t, "muted_until", d.muted_until);
     return d;
   }
 

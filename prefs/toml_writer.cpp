@@ -83,6 +83,7 @@ std::string write_user_toml(const User& user) {
   for (const UserListField& f : user_list_fields()) write_list(out, f.key, user.*f.member);
   if (!user.tz.empty()) out += "tz = " + basic_string(user.tz) + "\n";
   if (user.snoozed_until) out += "snoozed_until = " + format_utc(user.snoozed_until) + "\n";
+  if (user.muted_until) out += "muted_until = " + format_utc(user.muted_until) + "\n";
   write_named_lists(out, user.lists);
   for (const auto& d : user.destinations) {
     out += "\n[[users.destinations]]\n";
@@ -102,6 +103,7 @@ std::string write_user_toml(const User& user) {
              format_time_of_day(d.quiet.to) + "\"\n";
     }
     if (d.snoozed_until) out += "snoozed_until = " + format_utc(d.snoozed_until) + "\n";
+    if (d.muted_until) out += "muted_until = " + format_utc(d.muted_until) + "\n";
   }
   for (const auto& r : user.rules) {
     out += "\n[[users.rules]]\nname = " + basic_string(r.name) + "\n";

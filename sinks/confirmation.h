@@ -2,8 +2,9 @@
 // links to accept or refuse, and nothing else until it is confirmed. The preferences store
 // owns the state (pending with code and expiry / confirmed / rejected); sinks only word and
 // send the request. The web app's /confirm page applies a followed link (web/confirm_page.h);
-// a sink whose receiver answers by itself (the webhook's echoed challenge) hands the answer
-// back through a ConfirmationHandler.
+// a sink whose receiver answers through it (the webhook's echoed challenge, the IRC bot's
+// "/msg <bot> confirm <user> <code>") hands the answer back through a ConfirmationHandler, which
+// the service points at the same store path as the /confirm page (prefs::apply_answer).
 #pragma once
 
 #include <cstdint>
@@ -36,11 +37,14 @@ std::string confirmation_url(std::string_view base_url, const ConfirmationReques
                              bool accept);
 
 struct ConfirmationAnswer {
-  std::string user, kind, address, code;
+  std::string user, kind, address, code;  // the code is a secret: never log it
   bool accept = false;
 };
-enum class ConfirmationOutcome { kDone, kUnknownOrWrongCode, kExpired };
-// Applies an answer to the preferences store. Called on the thread of the sink that got it.
+// kDone: confirmed (accept) or rejected as asked; kUnavailable: the store could not be
+// reached, nothing changed.
+enum class ConfirmationOutcome { kDone, kUnknownOrWrongCode, kExpired, kUnavailable };
+// Applies an answer to the preferences store. Called on the thread of the sink that got it; it
+// may wait for the store (a round trip), so sinks call it only for answers they rate-limit.
 using ConfirmationHandler = std::function<ConfirmationOutcome(const ConfirmationAnswer&)>;
 
 }  // namespace fmn::sinks

@@ -9,11 +9,12 @@
 namespace fmn::sinks {
 namespace {
 
-constexpr std::array<std::pair<DeliveryStatus, std::string_view>, 4> kNames{{
+constexpr std::array<std::pair<DeliveryStatus, std::string_view>, 5> kNames{{
     {DeliveryStatus::kSent, "sent"},
     {DeliveryStatus::kPendingDigest, "pending_digest"},
     {DeliveryStatus::kFailed, "failed"},
     {DeliveryStatus::kDeadLettered, "dead_lettered"},
+    {DeliveryStatus::kMuted, "muted"},
 }};
 
 }  // namespace

@@ -27,6 +27,7 @@ enum class DeliveryStatus {
   kPendingDigest,  // held for the user's digest; a kSent record follows when it goes out
   kFailed,         // given up: refused, rejected or out of attempts (see detail)
   kDeadLettered,   // handed out too often unconfirmed: parked in the outbox's dead letters
+  kMuted,          // matched while the destination (or user) was muted: dropped, never sent
 };
 std::string_view delivery_status_name(DeliveryStatus status);
 std::optional<DeliveryStatus> parse_delivery_status(std::string_view name);

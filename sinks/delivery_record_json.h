@@ -1,6 +1,6 @@
 // One DeliveryRecord as a JSON object, the form it has in Redis and in GET /api/v1/history:
 //   {"at_ms":…, "user":…, "kind":…, "address":…, "rule":…, "msg_id":…, "topic":…,
-//    "subtitle":…, "status":"sent"|"pending_digest"|"failed"|"dead_lettered", "detail":…}
+//    "subtitle":…, "status":"sent"|"pending_digest"|"failed"|"dead_lettered"|"muted", "detail":…}
 // Parsing accepts any object with those members (missing strings empty); anything else is
 // kMalformedJson.
 #pragma once

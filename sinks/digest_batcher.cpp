@@ -81,7 +81,8 @@ void DigestBatcher::deliver_confirmed(std::span<const Notification> batch,
       }
       auto seen = store_.seen(id);
       if (!seen) {
-        store_error(seen.error());  // left unsettled: kept wherever it is durable
+        store_error(seen.error());
+        hold_unchecked(n, std::move(outer));
       } else if (seen.value()) {
         settle_now();  // already delivered: a redelivery after a crash
       } else {
@@ -104,6 +105,7 @@ void DigestBatcher::deliver_confirmed(std::span<const Notification> batch,
     auto pending = store_.add(key, id, encoded_, due_ms(policy, now, hold), to_ms(hold));
     if (!pending) {
       store_error(pending.error());
+      hold_unchecked(n, std::move(outer));
       continue;
     }
     settle_now();  // the digest store holds it from here on
@@ -113,7 +115,26 @@ void DigestBatcher::deliver_confirmed(std::span<const Notification> batch,
   for (const std::string& key : full) flush(key);
 }
 
+void DigestBatcher::hold_unchecked(const Notification& n, NotificationSettled outer) {
+  if (!outer) return;  // nothing durable waits for it: at most once, as documented
+  unchecked_.push_back(n);
+  unchecked_settled_.push_back(std::move(outer));
+}
+
+void DigestBatcher::retry_unchecked() {
+  if (unchecked_.empty() || clock_.steady() < next_retry_) return;
+  next_retry_ = clock_.steady() + kUncheckedRetry;
+  std::vector<Notification> batch;
+  std::vector<NotificationSettled> settled;
+  batch.swap(unchecked_);
+  settled.swap(unchecked_settled_);
+  retrying_ = true;  // an outage is counted once per notification, not once per retry
+  deliver_confirmed(batch, settled);
+  retrying_ = false;
+}
+
 void DigestBatcher::tick() {
+  retry_unchecked();
   auto keys = store_.due(to_ms(clock_.wall()));
   if (!keys) {
     store_error(keys.error());
@@ -190,7 +211,11 @@ void DigestBatcher::delivered(const std::string& id) {
   if (!once) store_error(once.error());
 }
 
-size_t DigestBatcher::drain(std::chrono::milliseconds grace) { return inner_.drain(grace); }
+size_t DigestBatcher::drain(std::chrono::milliseconds grace) {
+  next_retry_ = {};  // a last try: what still fails stays in the outbox for the next start
+  retry_unchecked();
+  return inner_.drain(grace);
+}
 
 void DigestBatcher::settle(const std::string& key) {
   unsettled_.erase(key);
@@ -199,6 +224,7 @@ void DigestBatcher::settle(const std::string& key) {
 }
 
 void DigestBatcher::store_error(const Error& e) {
+  if (retrying_) return;
   counters_.failed.fetch_add(1, std::memory_order_relaxed);
   if (on_failure_) on_failure_({"", "", false, "digest store: " + e.message});
 }

@@ -49,7 +49,8 @@ class DigestBatcher : public Sink {
   void deliver(std::span<const Notification> batch) override;
   // Settles a notification once it is safe elsewhere: an immediate one once the sink settled
   // it (or at once when it was already delivered), a digest item once the store holds it. One
-  // the store could not be asked about is never settled.
+  // the store could not be asked about (Redis restarting) is held and handled again by tick()
+  // (about once a second) until the store answers; one with no callback is dropped (counted).
   void deliver_confirmed(std::span<const Notification> batch,
                          std::span<NotificationSettled> settled) override;
   // Flushes the digests that are due or were held back, then ticks the inner sink.
@@ -75,6 +76,10 @@ class DigestBatcher : public Sink {
   // The sink settled the immediate notification `id`: mark it delivered.
   void delivered(const std::string& id);
   void store_error(const Error& e);
+  // Keeps `n`, which the store could not check or hold, for retry_unchecked(); only when
+  // `outer` waits for it (a notification from the outbox).
+  void hold_unchecked(const Notification& n, NotificationSettled outer);
+  void retry_unchecked();
 
   Sink& inner_;
   DigestStore& store_;
@@ -87,6 +92,11 @@ class DigestBatcher : public Sink {
   std::string encoded_;
   std::set<std::string> unsettled_;  // keys whose digest the sink still holds
   std::set<std::string> held_;       // keys to flush once their digest settles
+  static constexpr std::chrono::seconds kUncheckedRetry{1};
+  std::vector<Notification> unchecked_;  // the store could not check or hold them yet
+  std::vector<NotificationSettled> unchecked_settled_;  // one per unchecked_ notification
+  Clock::time_point next_retry_{};
+  bool retrying_ = false;
 };
 
 }  // namespace fmn::sinks

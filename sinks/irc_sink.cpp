@@ -78,15 +78,17 @@ std::string parameter(std::string_view text) {
 
 IrcSink::IrcSink(std::unique_ptr<IrcTransport> transport, IrcConfig config,
                  std::shared_ptr<const TemplateSet> templates, Clock& clock,
-                 FailureHandler on_failure)
+                 FailureHandler on_failure, ConfirmationHandler on_answer)
     : transport_(std::move(transport)),
       config_(std::move(config)),
       renderer_(std::move(templates), config_.render),
       clock_(clock),
       on_failure_(std::move(on_failure)),
+      on_answer_(std::move(on_answer)),
       nick_(parameter(config_.nick)),
       connection_bucket_(config_.connection_lines_per_second, config_.connection_burst,
-                         clock.steady()) {}
+                         clock.steady()),
+      answers_bucket_(config_.answers_per_second, config_.answers_burst, clock.steady()) {}
 
 size_t IrcSink::queued() const {
   size_t n = 0;
@@ -136,7 +138,7 @@ void IrcSink::finished(IrcPrivmsg& line, std::string_view failure) {
 
 void IrcSink::send_confirmation(const ConfirmationRequest& request) {
   rendered_.clear();
-  renderer_.confirmation_irc(request, rendered_);
+  renderer_.confirmation_irc(request, nick_, rendered_);
   if (!enqueue(request.address, rendered_)) {
     counters_.rejected.fetch_add(1, std::memory_order_relaxed);
     if (on_failure_) on_failure_({request.user, request.address, false, "irc: invalid nick"});
@@ -232,6 +234,8 @@ void IrcSink::handle(const std::string& line, std::chrono::steady_clock::time_po
     send(pong, now);
   } else if (p.command == "PONG") {
     confirm(last_parameter(p.rest), now);
+  } else if (p.command == "PRIVMSG") {
+    answer(line, now);
   } else if (p.command == "401") {  // no such nick
     receipts_.refused(second_parameter(p.rest));
   } else if (p.command == "001") {
@@ -256,6 +260,24 @@ void IrcSink::handle(const std::string& line, std::chrono::steady_clock::time_po
     }
     send("CAP END", now);
   }
+}
+
+void IrcSink::answer(const std::string& line, std::chrono::steady_clock::time_point now) {
+  IrcAnswer parsed;
+  const IrcAnswerKind kind = parse_irc_answer(line, nick_, parsed);
+  if (kind == IrcAnswerKind::kNotForBot) return;
+  if (kind == IrcAnswerKind::kGarbage || !answers_bucket_.try_take(now)) {
+    answer_counters_.ignored.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  answer_counters_.answered.fetch_add(1, std::memory_order_relaxed);
+  const ConfirmationOutcome outcome =
+      on_answer_
+          ? on_answer_({parsed.user, std::string(destination_kind_name(DestinationKind::kIrc)),
+                        parsed.nick, parsed.code, parsed.accept})
+          : ConfirmationOutcome::kUnavailable;
+  connection_bucket_.try_take(now);  // the reply counts against the connection's pace
+  send(irc_answer_notice(parsed, outcome), now);
 }
 
 void IrcSink::send_queued(std::chrono::steady_clock::time_point now) {

@@ -24,6 +24,12 @@
 // handed it over has not marked it delivered. Lines longer than `max_event_bytes` of text are
 // cut short with a link to the whole message, counted as truncated.
 //
+// Answers (irc_answers.h): "confirm|reject <user> <code>" sent to the bot goes to the
+// ConfirmationHandler with the sender's nick as the address; the sender gets the outcome in a
+// NOTICE. One token bucket for all answers (`answers_per_second`) bounds what a flood costs the
+// store, the server and deliveries (which wait for the handler's round trip); answers over it
+// and every other message to the bot are counted (answer_counters()) and ignored.
+//
 // pump() does the work: connects when due, reads server lines (answers PING, completes
 // registration), sends what the buckets allow. deliver() and tick() call it without waiting;
 // a dedicated thread may call pump(wait) in a loop for smoother pacing. One thread at a time.
@@ -36,6 +42,7 @@
 
 #include "core/clock.h"
 #include "sinks/backoff.h"
+#include "sinks/irc_answers.h"
 #include "sinks/irc_receipts.h"
 #include "sinks/irc_text.h"
 #include "sinks/irc_transport.h"
@@ -61,16 +68,20 @@ struct IrcConfig {
   BackoffPolicy absent_target{std::chrono::milliseconds(2000), std::chrono::milliseconds(60'000)};
   std::chrono::milliseconds registration_timeout{30'000};
   std::chrono::milliseconds confirm_timeout{30'000};
+  double answers_per_second = 0.5;  // confirmation answers taken, all senders together
+  double answers_burst = 5;
   IrcLineLimits limits;
   RenderConfig render;
 };
 
 class IrcSink : public Sink {
  public:
-  // `clock` outlives the sink.
+  // `clock` outlives the sink. `on_answer` records answers sent to the bot (none: they are
+  // told to open the link instead).
   IrcSink(std::unique_ptr<IrcTransport> transport, IrcConfig config,
           std::shared_ptr<const TemplateSet> templates = TemplateSet::builtin(),
-          Clock& clock = SystemClock::instance(), FailureHandler on_failure = {});
+          Clock& clock = SystemClock::instance(), FailureHandler on_failure = {},
+          ConfirmationHandler on_answer = {});
 
   std::string_view name() const override { return "irc"; }
   void deliver(std::span<const Notification> batch) override;
@@ -88,6 +99,7 @@ class IrcSink : public Sink {
   // Lines waiting to be sent (not those sent and awaiting confirmation).
   size_t queued() const;
   const std::string& current_nick() const { return nick_; }
+  const IrcAnswerCounters& answer_counters() const { return answer_counters_; }
 
  private:
   enum class State { kDisconnected, kRegistering, kReady };
@@ -103,6 +115,8 @@ class IrcSink : public Sink {
   void handle(const std::string& line, std::chrono::steady_clock::time_point now);
   void send_queued(std::chrono::steady_clock::time_point now);
   void confirm(std::string_view token, std::chrono::steady_clock::time_point now);
+  // A PRIVMSG to the bot: an answer applied and replied to, or counted and ignored.
+  void answer(const std::string& line, std::chrono::steady_clock::time_point now);
   // Puts lines sent before back in front of their targets' queues, in their order.
   void put_back(std::vector<IrcPrivmsg> lines);
   // Gives up `refused` (refused once too often) and every line queued for its nick.
@@ -123,6 +137,7 @@ class IrcSink : public Sink {
   Renderer renderer_;
   Clock& clock_;
   FailureHandler on_failure_;
+  ConfirmationHandler on_answer_;
   State state_ = State::kDisconnected;
   bool holding_back_ = false;  // draining: no new lines, only confirmations awaited
   std::string nick_;
@@ -132,6 +147,8 @@ class IrcSink : public Sink {
   std::map<std::string, Target, std::less<>> targets_;
   IrcReceipts receipts_;
   TokenBucket connection_bucket_;
+  TokenBucket answers_bucket_;
+  IrcAnswerCounters answer_counters_;
   std::mt19937_64 rng_{std::random_device{}()};
   std::string rendered_;
   std::vector<std::string> incoming_;

@@ -1,6 +1,7 @@
 #include "sinks/redis_outbox.h"
 
 #include <algorithm>
+#include <deque>
 #include <random>
 
 #include "sinks/notification_codec.h"
@@ -10,17 +11,26 @@ namespace {
 
 constexpr std::string_view kGroup = "fmn";
 
-// KEYS: stream, dead stream. ARGV: group, consumer, claim idle ms, max deliveries.
-// Claims this consumer's pending entries and others' idle ones (XCLAIM counts a delivery),
+// KEYS: stream, dead stream. ARGV: group, consumer, claim idle ms, max deliveries, the newest id
+// when this instance opened the outbox.
+// Claims this consumer's pending entries up to that id (a previous run's: not the ones this run
+// added, which its worker holds) and others' idle ones (XCLAIM counts a delivery),
 // moves those handed out more than max deliveries times to the dead stream, and returns
 // {dead count n, n dead items, then id, item, id, item... for the rest}. Entries deleted
 // meanwhile are acknowledged.
 constexpr std::string_view kRecoverScript = R"(
+local function not_after(a, b)
+  local am, as = a:match('(%d+)-(%d+)')
+  local bm, bs = b:match('(%d+)-(%d+)')
+  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
+  return am < bm or (am == bm and as <= bs)
+end
 local dead, live = {}, {}
 local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 100000)
 for _, p in ipairs(pending) do
   local id, owner, idle, count = p[1], p[2], p[3], p[4]
-  if owner == ARGV[2] or idle >= tonumber(ARGV[3]) then
+  local mine = owner == ARGV[2]
+  if (mine and not_after(id, ARGV[5])) or (not mine and idle >= tonumber(ARGV[3])) then
     local claimed = redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, id)
     local e = claimed[1]
     if not e or not e[2] then
@@ -84,6 +94,39 @@ for _, p in ipairs(redis.call('XPENDING', KEYS[1], ARGV[1], after, '+', 100, ARG
 end
 return {})";
 
+// KEYS: stream, dead stream, then the mark set of each dead letter's entry, then of each entry
+// removed. ARGV: group, dead letters kept at most, oldest kept (ms), mark lifetime (s), number
+// of dead letters, then entry id, index, n, user, address, reason of each, then the ids to
+// remove. Writes each dead letter whose entry is still pending (XPENDING: not its payload, which
+// holds the whole batch) and whose index its
+// entry's mark set does not hold yet (so a resend writes none twice), applies the retention,
+// acknowledges and deletes the entries and their marks; returns the dead letters written.
+constexpr std::string_view kRemoveScript = R"(
+local n = tonumber(ARGV[5])
+local written = 0
+for i = 0, n - 1 do
+  local a = 6 + i * 6
+  local entry = ARGV[a]
+  if #redis.call('XPENDING', KEYS[1], ARGV[1], entry, entry, 1) > 0
+     and redis.call('SADD', KEYS[3 + i], ARGV[a + 1]) == 1 then
+    redis.call('EXPIRE', KEYS[3 + i], ARGV[4])
+    redis.call('XADD', KEYS[2], '*', 'n', ARGV[a + 2], 'entry', entry, 'user', ARGV[a + 3],
+               'address', ARGV[a + 4], 'reason', ARGV[a + 5])
+    written = written + 1
+  end
+end
+if written > 0 then
+  redis.call('XTRIM', KEYS[2], 'MAXLEN', '=', ARGV[2])
+  redis.call('XTRIM', KEYS[2], 'MINID', '=', ARGV[3])
+end
+local first = 6 + n * 6
+for i = first, #ARGV do
+  redis.call('XACK', KEYS[1], ARGV[1], ARGV[i])
+  redis.call('XDEL', KEYS[1], ARGV[i])
+  redis.call('DEL', KEYS[3 + n + i - first])
+end
+return written)";
+
 }  // namespace
 
 Result<std::unique_ptr<RedisOutbox>> RedisOutbox::open(const RedisConfig& redis,
@@ -105,6 +148,7 @@ Result<std::unique_ptr<RedisOutbox>> RedisOutbox::open(const RedisConfig& redis,
   std::unique_ptr<RedisOutbox> outbox(new RedisOutbox(
       std::move(connection).value(), std::string(kind), std::move(stream), std::move(config)));
   outbox->last_appended_ = *(last + 1);
+  outbox->opened_last_ = *(last + 1);
   outbox->token_prefix_ = std::to_string(std::random_device{}()) + "-";
   return outbox;
 }
@@ -146,34 +190,41 @@ Result<bool> RedisOutbox::remove(std::span<const std::string> ids,
   return remove_locked(ids, dead);
 }
 
+// Without dead letters (the common case) a plain transaction: acknowledging and deleting are
+// idempotent, so a resend is harmless. Dead letters go through kRemoveScript, which writes each
+// once.
 Result<bool> RedisOutbox::remove_locked(std::span<const std::string> ids,
                                         std::span<const DeadLetter> dead) {
   if (ids.empty() && dead.empty()) return true;
-  std::vector<std::string> encoded(dead.size());
-  std::vector<std::vector<std::string_view>> commands;
-  for (size_t i = 0; i < dead.size(); ++i) {
-    const DeadLetter& d = dead[i];
-    encode_notifications({&d.notification, 1}, encoded[i]);
-    commands.push_back({"XADD", dead_, "*", "n", encoded[i], "entry", d.entry_id, "user",
-                        d.notification.user, "address", d.notification.address, "reason",
-                        d.reason});
-  }
-  std::string max, cutoff;
-  if (!dead.empty()) {
-    for (auto& trim : trim_commands(std::chrono::system_clock::now(), max, cutoff)) {
-      commands.push_back(std::move(trim));
-    }
-  }
-  if (!ids.empty()) {
+  if (dead.empty()) {
     std::vector<std::string_view> ack{"XACK", stream_, kGroup}, del{"XDEL", stream_};
-    for (const std::string& id : ids) {
-      ack.push_back(id);
-      del.push_back(id);
-    }
-    commands.push_back(std::move(ack));
-    commands.push_back(std::move(del));
+    ack.insert(ack.end(), ids.begin(), ids.end());
+    del.insert(del.end(), ids.begin(), ids.end());
+    auto r = redis_->transaction({std::move(ack), std::move(del)});
+    if (!r) return r.error();
+    return true;
   }
-  auto r = redis_->transaction(commands);
+  std::deque<std::string> owned;  // marks keys, indexes, encodings: argv holds views of them
+  std::string max, cutoff;
+  trim_commands(std::chrono::system_clock::now(), max, cutoff);
+  const std::string lifetime = std::to_string(config_.dead_letters_max_age.count());
+  const std::string count = std::to_string(dead.size());
+  std::vector<std::string_view> keys{stream_, dead_}, args{kGroup, max, cutoff, lifetime, count};
+  for (const DeadLetter& d : dead) keys.push_back(owned.emplace_back(marks_key(d.entry_id)));
+  for (const std::string& id : ids) keys.push_back(owned.emplace_back(marks_key(id)));
+  for (const DeadLetter& d : dead) {
+    const std::string& index = owned.emplace_back(std::to_string(d.index));
+    std::string& encoded = owned.emplace_back();
+    encode_notifications({&d.notification, 1}, encoded);
+    args.insert(args.end(), {d.entry_id, index, encoded, d.notification.user,
+                             d.notification.address, d.reason});
+  }
+  args.insert(args.end(), ids.begin(), ids.end());
+  const std::string key_count = std::to_string(keys.size());
+  std::vector<std::string_view> argv{"EVAL", kRemoveScript, key_count};
+  argv.insert(argv.end(), keys.begin(), keys.end());
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = redis_->command(argv);
   if (!r) return r.error();
   dead_lettered_.fetch_add(dead.size(), std::memory_order_relaxed);
   return true;
@@ -183,8 +234,8 @@ Result<OutboxRecovery> RedisOutbox::recover() {
   std::lock_guard lock(mu_);
   const std::string idle = std::to_string(config_.claim_idle.count());
   const std::string max = std::to_string(config_.max_deliveries);
-  auto r = redis_->command(
-      {"EVAL", kRecoverScript, "2", stream_, dead_, kGroup, config_.consumer, idle, max});
+  auto r = redis_->command({"EVAL", kRecoverScript, "2", stream_, dead_, kGroup, config_.consumer,
+                            idle, max, opened_last_});
   if (!r) return r.error();
   OutboxRecovery recovery;
   if (!r->elements.empty()) recovery.dead_lettered = std::stoul(r->elements[0]);

@@ -4,6 +4,7 @@
 //   <prefix>outbox:<kind>        stream of entries, one per batch handed to the kind's queue
 //                                (field `n`: encode_notifications(), notification_codec.h;
 //                                field `a`: a token unique to the append, see append())
+//   <prefix>outbox:<kind>:marks:<id>  which notifications of entry <id> are dead letters already
 //   <prefix>outbox:<kind>:dead   stream of dead letters: a notification its sink gave up (fields
 //                                `n`, `entry`, `user`, `address`, `reason`) or an entry handed
 //                                out too often (fields `n`, `id`, `deliveries`, `reason`)
@@ -25,9 +26,13 @@
 // (as durable as Redis' own persistence, docs/reliability.md), and adds it once even when the
 // connection is lost before the answer (it looks for its token before writing again).
 // remove() acknowledges and deletes entries whose sink settled them, writing the notifications
-// it gave up to the dead letters.
-// recover() (at start-up) claims this consumer's entries from a previous run and other consumers'
-// entries idle for `claim_idle`, dead-letters those handed out more than `max_deliveries` times,
+// it gave up to the dead letters, each once however often it is sent (a resend after a lost
+// reply, a retry of a failed removal): a dead letter is written only while its entry is still
+// pending and not yet marked as having written it (`<stream>:marks:<entry id>`, a set of
+// indexes kept with the entry, and for dead_letters_max_age at most).
+// recover() (at start-up, or later when Redis was down then) claims this consumer's entries from
+// a previous run (never those added since open()) and other consumers' entries idle for
+// `claim_idle`, dead-letters those handed out more than `max_deliveries` times,
 // and returns the rest for delivery again. Thread-safety: every method may be called from any
 // thread (one connection, under a mutex).
 #pragma once
@@ -65,6 +70,7 @@ struct DeadLetter {
   Notification notification;
   std::string reason;    // the sink's: "refused (550): ..."
   std::string entry_id;  // the outbox entry it came from
+  size_t index = 0;      // its place in that entry: with entry_id, what makes it this one
 };
 
 // One dead letter as listed for an operator: a notification given up (user and address set), or
@@ -126,6 +132,10 @@ class RedisOutbox {
         config_(std::move(config)) {}
 
   Result<bool> remove_locked(std::span<const std::string> ids, std::span<const DeadLetter> dead);
+  // The set of the indexes of entry `entry_id` already written to the dead letters.
+  std::string marks_key(std::string_view entry_id) const {
+    return stream_ + ":marks:" + std::string(entry_id);
+  }
   // The XTRIM commands of the retention as of `now`; `max` and `cutoff` hold their arguments.
   std::vector<std::vector<std::string_view>> trim_commands(
       std::chrono::system_clock::time_point now, std::string& max, std::string& cutoff) const;
@@ -144,6 +154,7 @@ class RedisOutbox {
   // Append tokens: token_prefix_ (random) + a count. The newest entry id added (at first, the
   // stream's newest when opened).
   std::string token_prefix_, last_appended_;
+  std::string opened_last_;  // the stream's newest id when opened: recover() takes none after it
   uint64_t appended_ = 0;
 };
 

@@ -214,8 +214,10 @@ void Renderer::confirmation_email(const ConfirmationRequest& request, RenderedEm
   templates_->confirmation_text.render(fields_, out.text);
 }
 
-void Renderer::confirmation_irc(const ConfirmationRequest& request, std::string& out) {
+void Renderer::confirmation_irc(const ConfirmationRequest& request, std::string_view bot,
+                                std::string& out) {
   fill_confirmation(request);
+  fields_[Field::kBot] = bot;
   templates_->confirmation_irc.render(fields_, out);
 }
 

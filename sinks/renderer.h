@@ -47,9 +47,10 @@ class Renderer {
   void digest_email(const Digest& digest, RenderedEmail& out);
   // Appends one IRC line (no CRLF; may exceed 512 bytes: the IRC sink splits it).
   void irc_line(const Notification& n, std::string& out);
-  // A confirmation request as an email, or as one IRC line (not yet split).
+  // A confirmation request as an email, or as one IRC line (not yet split) that also tells
+  // how to answer by /msg to `bot`, the IRC sink's own nick.
   void confirmation_email(const ConfirmationRequest& request, RenderedEmail& out);
-  void confirmation_irc(const ConfirmationRequest& request, std::string& out);
+  void confirmation_irc(const ConfirmationRequest& request, std::string_view bot, std::string& out);
   // Appends one SSE event's data: a single-line JSON object with msg_id, topic, category,
   // subtitle, link, agent, usernames, packages, timestamp, rule and text. When that would
   // exceed `max_bytes` (REQUIRES: >= 4096), appends instead the event cut short (no lists,

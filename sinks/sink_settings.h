@@ -22,6 +22,9 @@ struct SinkSetting {
   std::string_view text;    // kText: the default
   double number = 0;        // kNumber: the default
   bool flag = false;        // kFlag: the default
+  // kText: fmn-pipeline's command-line flag overriding it ("--smtp") and its help; empty: none.
+  std::string_view option;
+  std::string_view option_help;
 };
 
 class SinkSettings {

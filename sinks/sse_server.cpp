@@ -96,6 +96,7 @@ void SseServer::Impl::beat(SseNetworkThread& thread) {
       sessions.insert(sessions.end(), subscribed.begin(), subscribed.end());
     }
     for (const auto& session : sessions) session->tick(now);
+    wake_waiting_of(thread);
     beat(thread);
   });
 }
@@ -195,6 +196,36 @@ void SseServer::Impl::recent(SseNetworkThread& on, const std::string& feed, uint
       });
 }
 
+void SseServer::Impl::wait_for_room(SseNetworkThread& thread, std::weak_ptr<SseSession> session) {
+  thread.waiting.push_back(std::move(session));
+  thread.waiters.store(thread.waiting.size(), std::memory_order_relaxed);
+}
+
+void SseServer::Impl::wake_waiting(SseNetworkThread& thread) {
+  wake_waiting_of(thread);
+  for (const auto& other : threads_) {
+    if (!queues_have_room(catch_up_room())) return;
+    if (other.get() == &thread || other->waiters.load(std::memory_order_relaxed) == 0) continue;
+    if (other->wake_posted.exchange(true, std::memory_order_relaxed)) continue;
+    asio::post(other->io, [this, &woken = *other] {
+      woken.wake_posted.store(false, std::memory_order_relaxed);
+      wake_waiting_of(woken);
+    });
+  }
+}
+
+void SseServer::Impl::wake_waiting_of(SseNetworkThread& thread) {
+  // Bounded work per release: a woken client's writes release budget in turn and wake the next.
+  constexpr size_t kWakePerRelease = 16;
+  size_t woken = 0;
+  while (woken < kWakePerRelease && !thread.waiting.empty() && queues_have_room(catch_up_room())) {
+    const std::shared_ptr<SseSession> session = thread.waiting.front().lock();
+    thread.waiting.pop_front();
+    if (session && session->resume_in_turn()) ++woken;
+  }
+  thread.waiters.store(thread.waiting.size(), std::memory_order_relaxed);
+}
+
 void SseServer::Impl::note_memory() {
   const size_t now = pending_bytes_.load(std::memory_order_relaxed) +
                      backlog_bytes_.load(std::memory_order_relaxed) +
@@ -214,6 +245,7 @@ void SseServer::Impl::stop() {
     asio::post(thread->io, [this, &thread = *thread] {
       if (&thread == threads_[0].get()) listener_->close();
       thread.heartbeat.cancel();
+      thread.waiting.clear();
       auto feeds = std::move(thread.feeds);
       for (auto& [feed, sessions] : feeds) {
         for (auto& session : sessions) session->close();

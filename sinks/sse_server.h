@@ -27,17 +27,20 @@
 // Overload is shed fairly: a client whose queue is full, or finds the shared budget used up,
 // lags: it is sent no live events until its queue has drained, then gets an "event: missed"
 // (data {"missed":N}: events it will never see, reload to catch up) if the backlog no longer
-// holds all it skipped, and resumes from the backlog. Only a client whose socket has taken no
+// holds all it skipped, and resumes from the backlog. A drained client that finds no room in
+// the shared budget for that waits in its network thread's first-come list, resumed as soon as
+// other clients' writes or disconnections, on any thread, release enough (a few per release),
+// not on the next event. Only a client whose socket has taken no
 // data for `limits.idle_timeout` while data waits is disconnected as slow (its EventSource
-// reconnects with its last id). All queued events of a client go out in one gathered write. An
-// event's data is at most `max_event_bytes` (the SSE sink cuts longer ones short; the server drops
-// one that is still longer, counted), so one event alone never makes a client lag; a replay sends
-// only the newest events that fit in half the client queue. Connections are let in by a
-// net::Listener (net/listener.h: per-address and global limits answered 503 + Retry-After,
-// descriptor exhaustion shed through a reserve descriptor); a connection that has not sent its
-// request headers within `limits.header_timeout` is closed. Event latency (publish() to the event
-// written to a client's socket, once per client) is observed into `event_latency` when set.
-// publish(), the counters and stop() are thread-safe; the backlog is shared by the network
+// reconnects with its last id). All queued events of a client go out in one
+// gathered write. An event's data is at most `max_event_bytes` (the SSE sink cuts longer ones
+// short; the server drops one that is still longer, counted), so one event alone never makes a
+// client lag; a replay sends only the newest events that fit in half the client queue. Connections
+// are let in by a net::Listener (net/listener.h: per-address and global limits answered 503 +
+// Retry-After, descriptor exhaustion shed through a reserve descriptor); a connection that has not
+// sent its request headers within `limits.header_timeout` is closed. Event latency (publish() to
+// the event written to a client's socket, once per client) is observed into `event_latency` when
+// set. publish(), the counters and stop() are thread-safe; the backlog is shared by the network
 // threads under a mutex, each session lives on one of them.
 #pragma once
 

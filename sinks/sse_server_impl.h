@@ -7,6 +7,7 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -22,13 +23,17 @@ namespace fmn::sinks {
 
 class SseSession;
 
-// One network thread: its io_context, and the sessions it serves by the feed they read. Only
-// that thread touches `feeds` and `heartbeat`.
+// One network thread: its io_context, the sessions it serves by the feed they read, and those
+// of them waiting for queue budget. Only that thread touches `feeds`, `waiting` and `heartbeat`;
+// other threads read `waiters` and set `wake_posted` to wake it when they release budget.
 struct SseNetworkThread {
   SseNetworkThread() : heartbeat(io) {}
   boost::asio::io_context io;
   boost::asio::steady_timer heartbeat;
   std::unordered_map<std::string, std::vector<std::shared_ptr<SseSession>>> feeds;
+  std::deque<std::weak_ptr<SseSession>> waiting;  // lagging clients refused budget, oldest first
+  std::atomic<size_t> waiters{0};                 // waiting.size()
+  std::atomic<bool> wake_posted{false};           // a wake from another thread is on its way
   std::thread thread;
 };
 
@@ -44,6 +49,20 @@ class SseServer::Impl {
   bool queues_have_room(size_t bytes) const {
     return queued_.load(std::memory_order_relaxed) + bytes <= config_.queued_budget_bytes;
   }
+  // What a catch-up may queue: half a client queue, so a long gap never makes a client lag.
+  size_t catch_up_room() const { return config_.max_queued_bytes / 2; }
+  // Whether a lagging client of `thread` may catch up now: the budget has room and nobody on its
+  // thread waits before it.
+  bool may_resume(const SseNetworkThread& thread) const {
+    return thread.waiting.empty() && queues_have_room(catch_up_room());
+  }
+  // Queues a lagging client of `thread` that found no room; a wake resumes it in turn.
+  void wait_for_room(SseNetworkThread& thread, std::weak_ptr<SseSession> session);
+  // Called on `thread` whenever queue budget is released there (a write completed, a client
+  // closed) and on its heartbeat: resumes its waiting clients in order, as many as the budget has
+  // room for, at most kWakePerRelease, and while room is left has the other threads with waiting
+  // clients do the same (one post each, not one per release).
+  void wake_waiting(SseNetworkThread& thread);
   void note_memory();
   // Hands `done` the feed's events after `last_id`, on network thread `on`: at once from memory,
   // or, when memory does not reach back that far (for a new client, last_id 0: when memory has
@@ -76,6 +95,7 @@ class SseServer::Impl {
   void beat(SseNetworkThread& thread);
   void fan_out();  // on threads_[0]: the inbox into the backlog, then to every thread's clients
   void offer(SseNetworkThread& thread, const std::shared_ptr<Batch>& batch);
+  void wake_waiting_of(SseNetworkThread& thread);  // on `thread`: its own waiting clients
 
   std::mutex backlog_mutex_;
   SseBacklog backlog_;  // guarded by backlog_mutex_

@@ -104,6 +104,7 @@ void SseSession::close() {
     std::erase_if(it->second, [this](const auto& s) { return s.get() == this; });
     if (it->second.empty()) thread_.feeds.erase(it);
   }
+  server_.wake_waiting(thread_);
 }
 
 void SseSession::route() {
@@ -146,7 +147,7 @@ void SseSession::route() {
   thread_.feeds[feed_].push_back(shared_from_this());
   watch_for_close();
   // The newest events that fit in half the queue: a long gap never makes the client lag.
-  catch_up(server_.config_.max_queued_bytes / 2, 0);
+  catch_up(server_.catch_up_room(), 0);
 }
 
 void SseSession::respond(std::string_view status, std::string_view type, std::string_view body) {
@@ -212,11 +213,20 @@ void SseSession::replay(const std::vector<SseEvent>& events, size_t room, uint64
 }
 
 void SseSession::resume() {
-  // Half a client queue for the catch-up, once the shared budget has that much room again.
-  const size_t room = server_.config_.max_queued_bytes / 2;
-  if (!server_.queues_have_room(room)) return;  // try again on the next event or heartbeat
+  if (waiting_for_room_) return;  // the server wakes it in turn
+  if (!server_.may_resume(thread_)) {
+    waiting_for_room_ = true;
+    return server_.wait_for_room(thread_, weak_from_this());
+  }
+  resume_in_turn();
+}
+
+bool SseSession::resume_in_turn() {
+  waiting_for_room_ = false;
+  if (closed_ || !lagging_) return false;
   lagging_ = false;
-  catch_up(room, std::exchange(skipped_, 0));
+  catch_up(server_.catch_up_room(), std::exchange(skipped_, 0));
+  return true;
 }
 
 void SseSession::write_next() {
@@ -257,9 +267,14 @@ void SseSession::written(size_t bytes) {
     }
     queue_.pop_front();
   }
-  if (!queue_.empty()) return write_next();
-  if (closing_after_write_) return close();
-  if (lagging_) resume();
+  if (!queue_.empty()) {
+    write_next();
+  } else if (closing_after_write_) {
+    return close();
+  } else if (lagging_) {
+    resume();
+  }
+  server_.wake_waiting(thread_);
 }
 
 void SseSession::watch_for_close() {

@@ -2,7 +2,8 @@
 // open, writing events. Its queue holds shared event buffers (never copies); all of them go out
 // in one gathered write. A full queue, or the server's queue budget used up, makes it lag (see
 // sse_server.h): live events are skipped until the queue has drained, then it is told what it
-// missed and resumes from the backlog.
+// missed and resumes from the backlog; when the shared budget has no room for that, it waits
+// its turn on its network thread's list, woken as other clients' queues drain.
 // Lives on one network thread only (its SseNetworkThread); owned by shared_ptr (its pending
 // handlers and the feed it is subscribed to there).
 #pragma once
@@ -36,6 +37,9 @@ class SseSession : public std::enable_shared_from_this<SseSession> {
   // The heartbeat: a ping when idle, resume when lagging, close when the socket stopped
   // draining for idle_timeout.
   void tick(std::chrono::steady_clock::time_point now);
+  // Its turn on the server's list of clients waiting for queue budget (wake_waiting): resumes
+  // when still lagging. False when it had nothing to resume (closed, or no longer lagging).
+  bool resume_in_turn();
   void close();
 
  private:
@@ -55,6 +59,8 @@ class SseSession : public std::enable_shared_from_this<SseSession> {
   // network thread): live events offered meanwhile are skipped, and found in the backlog after.
   void catch_up(size_t room, uint64_t skipped);
   void replay(const std::vector<SseEvent>& events, size_t room, uint64_t skipped);
+  // Resumes a lagging client with an empty queue, or puts it on the server's waiting list when
+  // the shared budget has no room for the catch-up (or others wait before it).
   void resume();
   void write_next();
   void written(size_t bytes);
@@ -78,8 +84,9 @@ class SseSession : public std::enable_shared_from_this<SseSession> {
   uint64_t replayed_id_ = 0;  // the newest event queued from the backlog
   uint64_t offered_id_ = 0;   // the newest live event offered
   bool lagging_ = false;
-  bool fetching_ = false;  // a catch-up waits for the backlog
-  uint64_t skipped_ = 0;   // live events not queued since it began to lag or to fetch
+  bool waiting_for_room_ = false;  // on the server's waiting list
+  bool fetching_ = false;          // a catch-up waits for the backlog
+  uint64_t skipped_ = 0;           // live events not queued since it began to lag or to fetch
   bool closed_ = false;
   bool closing_after_write_ = false;
   char scratch_[512];

@@ -13,7 +13,7 @@ constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
     "msg_id",   "date",        "settings_url", "unsubscribe_url", "count",
     "omitted",  "items",       "index",        "color",           "reset",
     "code",     "confirm_url", "reject_url",   "expires",         "kind",
-    "address"};
+    "address",  "bot"};
 
 size_t line_of(std::string_view text, size_t offset) {
   return 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + offset, '\n'));

@@ -1,7 +1,7 @@
 // A compiled notification template: text with {{field}} placeholders and {{#field}}...{{/field}}
 // sections (kept only when the field is non-empty; {{^field}}...{{/field}} only when empty).
 //
-// Templates come from data files (corpus/templates/default.toml); compile() parses one once at
+// Templates come from data files (data/templates/default.toml); compile() parses one once at
 // start-up, render() is the hot path: no allocation beyond growing `out`, no lookup by name.
 // Every value passes through the template's Escape, except the fields a renderer produces
 // itself for the same medium: kItems (a digest's rendered items), kColor and kReset.
@@ -45,6 +45,7 @@ enum class Field : uint8_t {
   kExpires,         // confirmation: when the request expires
   kKind,            // confirmation: "email" or "irc"
   kAddress,         // confirmation: the address or nick being confirmed
+  kBot,             // IRC confirmation: the bot's own nick, which answers go to by /msg
   kEnd,
 };
 constexpr size_t kFieldCount = static_cast<size_t>(Field::kEnd);

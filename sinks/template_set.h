@@ -1,4 +1,4 @@
-// The templates for every destination, loaded from one TOML data file (corpus/templates/
+// The templates for every destination, loaded from one TOML data file (data/templates/
 // default.toml is compiled into the binary; an operator may point to their own file).
 //
 // Loading validates every template (unknown fields, unbalanced sections, missing keys) and
@@ -26,7 +26,7 @@ struct TemplateSet {
   static Result<std::shared_ptr<const TemplateSet>> parse(std::string_view name,
                                                           std::string_view text);
   static Result<std::shared_ptr<const TemplateSet>> load_file(const std::string& path);
-  // The templates compiled into the binary (corpus/templates/default.toml).
+  // The templates compiled into the binary (data/templates/default.toml).
   static std::shared_ptr<const TemplateSet> builtin();
 };
 

@@ -1,15 +1,18 @@
 #include "web/check_api.h"
 
+#include <algorithm>
+
 #include "core/diagnostic.h"
 #include "web/json_body.h"
 
 namespace fmn::web {
 
 UserRuleCheck check_for_user(const dsl::StoredRuleResult& result,
-                             const std::vector<std::string>& list_names) {
-  UserRuleCheck out{.diagnostics = dsl::diagnostics_for_user(result, list_names)};
-  // Compiled, and no list it reads is unknown (each unknown one added an error).
-  out.ok = result.rule != nullptr && out.diagnostics.size() == result.diagnostics.size();
+                             std::span<const dsl::ListEntries> lists) {
+  UserRuleCheck out{.diagnostics = dsl::diagnostics_for_user(result, lists)};
+  out.ok = result.rule != nullptr &&
+           std::none_of(out.diagnostics.begin(), out.diagnostics.end(),
+                        [](const Diagnostic& d) { return d.severity == Severity::kError; });
   return out;
 }
 
@@ -25,7 +28,7 @@ void write_check_result(JsonWriter& w, const UserRuleCheck& check) {
   w.EndArray();
 }
 
-HttpResponse check_rule(dsl::RuleCompiler& compiler, const std::vector<std::string>& list_names,
+HttpResponse check_rule(dsl::RuleCompiler& compiler, std::span<const dsl::ListEntries> lists,
                         const HttpRequest& request) {
   auto body = parse_json_object(request.body);
   if (!body) return json_error(400, body.error().message);
@@ -36,7 +39,7 @@ HttpResponse check_rule(dsl::RuleCompiler& compiler, const std::vector<std::stri
   JsonBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
-  write_check_result(w, check_for_user(*result, list_names));
+  write_check_result(w, check_for_user(*result, lists));
   w.EndObject();
   return {200, "application/json", buffer.GetString(), {}};
 }

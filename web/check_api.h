@@ -12,27 +12,29 @@
 // error (E0110). Thread-safe.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/json_writer.h"
 #include "dsl/rule_compiler.h"
+#include "dsl/user_list_checks.h"
 #include "web/http_message.h"
 
 namespace fmn::web {
 
-// `list_names`: the user's named lists.
-HttpResponse check_rule(dsl::RuleCompiler& compiler, const std::vector<std::string>& list_names,
+// `lists`: the user's named lists.
+HttpResponse check_rule(dsl::RuleCompiler& compiler, std::span<const dsl::ListEntries> lists,
                         const HttpRequest& request);
 
-// A compiled text as one of a user's rules: the text's diagnostics, then an error for each
-// `$lists.NAME` not among the user's `list_names`.
+// A compiled text as one of a user's rules: the text's diagnostics, then those of the user's
+// `lists` it reads (dsl/user_list_checks.h: a list they lack, an entry that is not a pattern).
 struct UserRuleCheck {
-  bool ok = false;  // compiled, and every list it reads is the user's
+  bool ok = false;  // compiled, and no list it reads has an error
   std::vector<Diagnostic> diagnostics;
 };
 UserRuleCheck check_for_user(const dsl::StoredRuleResult& result,
-                             const std::vector<std::string>& list_names);
+                             std::span<const dsl::ListEntries> lists);
 
 // Writes the members "ok" and "diagnostics" of a check's answer into the current object.
 void write_check_result(JsonWriter& w, const UserRuleCheck& check);

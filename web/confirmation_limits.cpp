@@ -1,5 +1,10 @@
 #include "web/confirmation_limits.h"
 
+#include <array>
+#include <string>
+
+#include "web/memory_rate_buckets.h"
+
 namespace fmn::web {
 namespace {
 
@@ -8,27 +13,25 @@ constexpr double kSecondsPerDay = 86400;
 }  // namespace
 
 ConfirmationLimits::ConfirmationLimits(ConfirmationLimitsConfig config, Clock& clock)
-    : clock_(clock),
-      users_(config.per_user / kSecondsPerDay, config.user_burst),
-      addresses_(config.per_address / kSecondsPerDay, config.address_burst) {}
+    : ConfirmationLimits(config, std::make_shared<MemoryRateBuckets>(clock)) {}
 
-bool ConfirmationLimits::try_take(std::string_view user, std::string_view address) {
-  const auto now = clock_.steady();
-  std::lock_guard lock(mu_);
-  sinks::TokenBucket& by_user = users_.at(user, now);
-  sinks::TokenBucket& by_address = addresses_.at(address, now);
-  // Both must allow it; a refusal by the second does not spend the first's token.
-  if (by_user.next_available(now) > now || by_address.next_available(now) > now) return false;
-  return by_user.try_take(now) && by_address.try_take(now);
+Take ConfirmationLimits::try_take(std::string_view user, std::string_view address) {
+  const std::string user_key = "confirm:user:" + std::string(user);
+  const std::string address_key = "confirm:address:" + std::string(address);
+  const std::array<BucketTake, 2> buckets{
+      BucketTake{user_key, config_.per_user / kSecondsPerDay, config_.user_burst},
+      BucketTake{address_key, config_.per_address / kSecondsPerDay, config_.address_burst}};
+  return buckets_->take_all(buckets);
 }
 
 TestNotificationLimits::TestNotificationLimits(TestNotificationLimitsConfig config, Clock& clock)
-    : clock_(clock), users_(config.per_minute / 60.0, config.burst) {}
+    : TestNotificationLimits(config, std::make_shared<MemoryRateBuckets>(clock)) {}
 
-bool TestNotificationLimits::try_take(std::string_view user) {
-  const auto now = clock_.steady();
-  std::lock_guard lock(mu_);
-  return users_.at(user, now).try_take(now);
+Take TestNotificationLimits::try_take(std::string_view user) {
+  const std::string key = "test:user:" + std::string(user);
+  const std::array<BucketTake, 1> buckets{
+      BucketTake{key, config_.per_minute / 60.0, config_.burst}};
+  return buckets_->take_all(buckets);
 }
 
 }  // namespace fmn::web

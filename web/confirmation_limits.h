@@ -2,14 +2,21 @@
 // account cannot use the app to mail strangers in bulk) and per address (so a stranger's address is
 // not flooded by many accounts). Token buckets: `per_user` requests a day with bursts of
 // `user_burst`, and `per_address` a day with bursts of `address_burst`. Test notifications
-// (destinations_api.h): `per_minute` a minute per user, with bursts of `burst`. Thread-safe.
+// (destinations_api.h): `per_minute` a minute per user, with bursts of `burst`.
+//
+// The buckets live in a RateBuckets (rate_buckets.h): in Redis when the app has one, so every web
+// instance spends the same budget; in memory otherwise. When they cannot be read (Redis down),
+// both limits fail closed: the request is answered "try again later" and counted
+// (RateBuckets::unavailable_total()). Failing open would turn a Redis outage into a window in
+// which the app mails or messages strangers without any limit, the very thing the limits are
+// for; failing closed costs a user a retry. Thread-safe.
 #pragma once
 
-#include <mutex>
+#include <memory>
 #include <string_view>
 
 #include "core/clock.h"
-#include "web/keyed_buckets.h"
+#include "web/rate_buckets.h"
 
 namespace fmn::web {
 
@@ -20,16 +27,18 @@ struct ConfirmationLimitsConfig {
 
 class ConfirmationLimits {
  public:
+  // Buckets in this process's memory, driven by `clock`.
   explicit ConfirmationLimits(ConfirmationLimitsConfig config = {},
                               Clock& clock = SystemClock::instance());
+  ConfirmationLimits(ConfirmationLimitsConfig config, std::shared_ptr<RateBuckets> buckets)
+      : config_(config), buckets_(std::move(buckets)) {}
 
-  // True (and counted against both) when `user` may send one more request to `address` now.
-  bool try_take(std::string_view user, std::string_view address);
+  // kTaken (and counted against both) when `user` may send one more request to `address` now.
+  Take try_take(std::string_view user, std::string_view address);
 
  private:
-  Clock& clock_;
-  std::mutex mu_;
-  KeyedBuckets users_, addresses_;
+  ConfirmationLimitsConfig config_;
+  std::shared_ptr<RateBuckets> buckets_;
 };
 
 struct TestNotificationLimitsConfig {
@@ -40,14 +49,15 @@ class TestNotificationLimits {
  public:
   explicit TestNotificationLimits(TestNotificationLimitsConfig config = {},
                                   Clock& clock = SystemClock::instance());
+  TestNotificationLimits(TestNotificationLimitsConfig config, std::shared_ptr<RateBuckets> buckets)
+      : config_(config), buckets_(std::move(buckets)) {}
 
-  // True (and counted) when `user` may ask for one more test notification now.
-  bool try_take(std::string_view user);
+  // kTaken (and counted) when `user` may ask for one more test notification now.
+  Take try_take(std::string_view user);
 
  private:
-  Clock& clock_;
-  std::mutex mu_;
-  KeyedBuckets users_;
+  TestNotificationLimitsConfig config_;
+  std::shared_ptr<RateBuckets> buckets_;
 };
 
 }  // namespace fmn::web

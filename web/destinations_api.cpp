@@ -1,25 +1,25 @@
 #include "web/destinations_api.h"
 
 #include "core/query_string.h"
-#include "core/stored_secret.h"
 #include "prefs/confirmation.h"
+#include "prefs/destination_secret.h"
 #include "web/json_body.h"
+#include "web/public_url.h"
 #include "web/test_notification.h"
 
 namespace fmn::web {
 namespace {
 
-constexpr size_t kSecretChars = 32;        // of 32 letters: 160 bits
 constexpr size_t kDrawnAddressChars = 20;  // an SSE feed's name: 100 bits, nobody else's
 
 // GET /: the user's destinations and the kinds they may add.
-HttpResponse list(const prefs::User& user) {
+HttpResponse list(const DestinationsContext& c, const prefs::User& user) {
   JsonBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
   w.Key("destinations");
   w.StartArray();
-  for (const prefs::Destination& d : user.destinations) write_destination(w, d);
+  for (const prefs::Destination& d : user.destinations) write_destination(w, d, c.sse_url);
   w.EndArray();
   w.Key("kinds");
   write_destination_kinds(w);
@@ -28,11 +28,11 @@ HttpResponse list(const prefs::User& user) {
 }
 
 // The destination, with `secret` when one was just made: the only time it is shown.
-HttpResponse destination_answer(int status, const prefs::Destination& d,
-                                std::string_view secret = {}) {
+HttpResponse destination_answer(const DestinationsContext& c, int status,
+                                const prefs::Destination& d, std::string_view secret = {}) {
   JsonBuffer buffer;
   JsonWriter w(buffer);
-  write_destination(w, d, secret);
+  write_destination(w, d, c.sse_url, secret);
   return {status, "application/json", buffer.GetString(), {}};
 }
 
@@ -45,18 +45,19 @@ std::string offered_kinds() {
   return out;
 }
 
-// A fresh secret for `d` (of a kind that has one), kept as the kind keeps it; returns it.
-std::string new_secret(prefs::Destination& d) {
-  std::string secret = prefs::random_token(kSecretChars);
-  d.token = destination_kind_info(d.kind).secret_hashed ? hash_secret(secret) : secret;
-  return secret;
-}
-
 std::optional<HttpResponse> store_user(const DestinationsContext& c, const prefs::User& user) {
   prefs::Status stored = c.store.put_user(user);
   if (stored) return std::nullopt;
   return json_error(stored.error().code == ErrorCode::kInvalidConfig ? 422 : 503,
                     stored.error().message);
+}
+
+// The answer to a request a rate limit did not let through (nullopt: it did): 429 with
+// `limited`, or 503 when the limits could not be read (they fail closed, confirmation_limits.h).
+std::optional<HttpResponse> refusal(Take take, std::string_view limited) {
+  if (take == Take::kTaken) return std::nullopt;
+  if (take == Take::kRefused) return json_error(429, limited);
+  return json_error(503, "the rate limits cannot be checked now; try again later");
 }
 
 HttpResponse request_confirmation(const DestinationsContext& c, prefs::User& user,
@@ -92,14 +93,15 @@ HttpResponse add(const DestinationsContext& c, prefs::User& user, const HttpRequ
   if (user.find_destination(d.name) != nullptr) {
     return json_error(409, "a destination with this name exists");
   }
-  const std::string secret = info.secret_holder.empty() ? std::string() : new_secret(d);
+  const std::string secret =
+      info.secret_holder.empty() ? std::string() : prefs::new_destination_secret(d);
   user.destinations.push_back(d);
   if (!info.address_drawn) {
     return request_confirmation(c, user, user.destinations.back(), 201, secret);
   }
   user.destinations.back().confirmation.state = prefs::ConfirmationState::kConfirmed;
   if (auto refused = store_user(c, user)) return *refused;
-  return destination_answer(201, user.destinations.back(), secret);
+  return destination_answer(c, 201, user.destinations.back(), secret);
 }
 
 // Gives `d` (one of `user`'s destinations) a fresh code, stores the user and sends `d` its
@@ -108,8 +110,9 @@ HttpResponse add(const DestinationsContext& c, prefs::User& user, const HttpRequ
 HttpResponse request_confirmation(const DestinationsContext& c, prefs::User& user,
                                   prefs::Destination& d, int status, std::string_view secret) {
   if (!c.send) return json_error(503, "confirmations cannot be sent by this server");
-  if (!c.limits.try_take(user.name, d.address)) {
-    return json_error(429, "too many confirmation requests; try again later");
+  if (auto refused = refusal(c.limits.try_take(user.name, d.address),
+                             "too many confirmation requests; try again later")) {
+    return *refused;
   }
   prefs::start_confirmation(d, c.now_unix);
   if (auto refused = store_user(c, user)) return *refused;
@@ -117,7 +120,7 @@ HttpResponse request_confirmation(const DestinationsContext& c, prefs::User& use
       user.name, d.kind, d.address, d.confirmation.code, d.confirmation.expires_at, {}};
   if (!destination_kind_info(d.kind).secret_hashed) request.secret = d.token;
   if (!c.send(request)) return json_error(503, "no sink sends to this kind of destination");
-  return destination_answer(status, d, secret);
+  return destination_answer(c, status, d, secret);
 }
 
 // A new secret for a destination of a kind that has one; the old one stops working once the
@@ -126,9 +129,9 @@ HttpResponse rotate(const DestinationsContext& c, prefs::User& user, prefs::Dest
   if (destination_kind_info(d.kind).secret_holder.empty()) {
     return json_error(409, "this kind of destination has no secret");
   }
-  const std::string secret = new_secret(d);
+  const std::string secret = prefs::new_destination_secret(d);
   if (auto refused = store_user(c, user)) return *refused;
-  return destination_answer(200, d, secret);
+  return destination_answer(c, 200, d, secret);
 }
 
 HttpResponse send_test(const DestinationsContext& c, const prefs::User& user,
@@ -137,8 +140,9 @@ HttpResponse send_test(const DestinationsContext& c, const prefs::User& user,
     return json_error(409, "this destination is not confirmed");
   }
   if (!c.send_test) return json_error(503, "test notifications cannot be sent by this server");
-  if (!c.test_limits.try_take(user.name)) {
-    return json_error(429, "too many test notifications; try again in a minute");
+  if (auto refused = refusal(c.test_limits.try_take(user.name),
+                             "too many test notifications; try again in a minute")) {
+    return *refused;
   }
   auto notification = test_notification(user.name, d, c.app_url, c.now_unix);
   if (!notification) return json_error(500, notification.error().message);
@@ -158,7 +162,8 @@ HttpResponse send_test(const DestinationsContext& c, const prefs::User& user,
 
 }  // namespace
 
-void write_destination(JsonWriter& w, const prefs::Destination& d, std::string_view secret) {
+void write_destination(JsonWriter& w, const prefs::Destination& d, std::string_view sse_url,
+                       std::string_view secret) {
   w.StartObject();
   w.Key("name");
   write_string(w, d.name);
@@ -166,6 +171,10 @@ void write_destination(JsonWriter& w, const prefs::Destination& d, std::string_v
   write_string(w, destination_kind_name(d.kind));
   w.Key("address");
   write_string(w, d.address);
+  if (d.kind == DestinationKind::kSse) {
+    w.Key("url");
+    write_string(w, feed_url(sse_url, d.address));
+  }
   w.Key("state");
   write_string(w, prefs::confirmation_state_name(d.confirmation.state));
   if (d.confirmation.state == prefs::ConfirmationState::kPending) {
@@ -206,7 +215,7 @@ HttpResponse destinations_api(const DestinationsContext& c, std::string_view use
   if (!loaded->has_value()) return json_error(404, "no preferences for this account");
   prefs::User& user = **loaded;
   if (rest.empty() || rest == "/") {
-    if (request.method == "GET") return list(user);
+    if (request.method == "GET") return list(c, user);
     if (request.method != "POST") return json_error(405, "method not allowed");
     return add(c, user, request);
   }

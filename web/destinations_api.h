@@ -52,14 +52,15 @@ struct DestinationsContext {
   const NotificationSender& send_test;
   TestNotificationLimits& test_limits;
   std::string_view app_url;  // linked from test notifications
+  std::string_view sse_url;  // the SSE server's public URL: feeds are shown under it
   int64_t now_unix;
 };
 
-// {"name", "kind", "address", "state", "expires_at" (pending only), "token" (only when
-// `secret` is given: just made)}: how the API shows a destination (never its code, nor its
-// stored secret).
+// {"name", "kind", "address", "url" (SSE feeds: where a client opens it, under `sse_url`),
+// "state", "expires_at" (pending only), "token" (only when `secret` is given: just made)}: how
+// the API shows a destination (never its code, nor its stored secret).
 void write_destination(JsonWriter& w, const prefs::Destination& destination,
-                       std::string_view secret = {});
+                       std::string_view sse_url, std::string_view secret = {});
 
 // [{"kind", "address_noun", "address_hint", "address_drawn", "secret"}...]: the kinds users
 // may add, from the kinds table.

@@ -44,10 +44,18 @@ http::response<http::string_body> to_response(HttpResponse&& in, unsigned versio
   out.set("X-Content-Type-Options", "nosniff");
   out.set("X-Frame-Options", "DENY");
   out.set("Referrer-Policy", "no-referrer");
-  for (auto& [name, value] : in.headers) out.insert(name, value);
+  for (auto& [name, value] : in.headers) {
+    // A handler's own Cache-Control (the page's scripts) replaces the default.
+    if (beast::iequals(name, "Cache-Control")) {
+      out.set(http::field::cache_control, value);
+    } else {
+      out.insert(name, value);
+    }
+  }
   out.body() = std::move(in.body);
   out.keep_alive(keep_alive);
-  out.prepare_payload();
+  // A 304 has no body, and no Content-Length: that would be the length of the 200's body.
+  if (out.result() != http::status::not_modified) out.prepare_payload();
   return out;
 }
 

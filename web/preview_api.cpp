@@ -63,9 +63,7 @@ HttpResponse preview_rule(dsl::RuleCompiler& compiler, const sinks::RecentMessag
   JsonBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
-  std::vector<std::string> list_names;
-  for (const dsl::UserList& l : params.lists) list_names.push_back(l.name);
-  write_check_result(w, check_for_user(*checked, list_names));
+  write_check_result(w, check_for_user(*checked, dsl::list_entries(params)));
   if (checked->rule != nullptr) {
     const std::vector<sinks::RecentMessage> messages = recent.snapshot(now);
     const PreviewMatches found = match_recent(*checked->rule, params, messages, limit);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/query_string.h"
+#include "prefs/dsl_rule_validator.h"
 #include "web/check_api.h"
 #include "web/destinations_api.h"
 #include "web/json_body.h"
@@ -34,7 +35,7 @@ void write_rule(JsonWriter& w, const prefs::Rule& rule) {
   w.EndObject();
 }
 
-HttpResponse list(const prefs::User& user) {
+HttpResponse list(const prefs::User& user, std::string_view sse_url) {
   JsonBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
@@ -46,7 +47,7 @@ HttpResponse list(const prefs::User& user) {
   w.EndArray();
   w.Key("destinations");
   w.StartArray();
-  for (const prefs::Destination& d : user.destinations) write_destination(w, d);
+  for (const prefs::Destination& d : user.destinations) write_destination(w, d, sse_url);
   w.EndArray();
   w.EndObject();
   return {200, "application/json", buffer.GetString(), {}};
@@ -101,7 +102,8 @@ std::optional<HttpResponse> apply(const rapidjson::Value& body, dsl::RuleCompile
   if (name->has_value()) rule.name = **name;
   if (enabled->has_value()) rule.enabled = **enabled;
   if (source->has_value()) {
-    const UserRuleCheck check = check_for_user(*compiler.compile(**source), user.list_names());
+    const UserRuleCheck check =
+        check_for_user(*compiler.compile(**source), prefs::list_entries(user));
     if (!check.ok) {
       JsonBuffer buffer;
       JsonWriter w(buffer);
@@ -134,7 +136,8 @@ std::optional<HttpResponse> save(prefs::PreferenceStore& store, const prefs::Use
 }
 
 // POST /order {"names": [...]}: the rules in that order, each named exactly once.
-HttpResponse reorder(prefs::PreferenceStore& store, prefs::User& user, const HttpRequest& request) {
+HttpResponse reorder(prefs::PreferenceStore& store, prefs::User& user, std::string_view sse_url,
+                     const HttpRequest& request) {
   auto body = parse_json_object(request.body);
   if (!body) return json_error(400, body.error().message);
   const auto names = body->FindMember("names");
@@ -160,13 +163,13 @@ HttpResponse reorder(prefs::PreferenceStore& store, prefs::User& user, const Htt
   }
   user.rules = std::move(ordered);
   if (auto refused = save(store, user)) return *refused;
-  return list(user);
+  return list(user, sse_url);
 }
 
 }  // namespace
 
 HttpResponse rules_api(prefs::PreferenceStore& store, dsl::RuleCompiler& compiler,
-                       std::string_view user_name, std::string_view rest,
+                       std::string_view sse_url, std::string_view user_name, std::string_view rest,
                        const HttpRequest& request) {
   auto loaded = store.load_user(user_name);
   if (!loaded) return json_error(503, "the preferences store is not available");
@@ -175,7 +178,7 @@ HttpResponse rules_api(prefs::PreferenceStore& store, dsl::RuleCompiler& compile
   const std::string_view method = request.method;
 
   if (rest.empty() || rest == "/") {
-    if (method == "GET") return list(user);
+    if (method == "GET") return list(user, sse_url);
     if (method != "POST") return json_error(405, "method not allowed");
     auto body = parse_json_object(request.body);
     if (!body) return json_error(400, body.error().message);
@@ -193,7 +196,7 @@ HttpResponse rules_api(prefs::PreferenceStore& store, dsl::RuleCompiler& compile
   }
 
   // No rule answers POST at its own path: a rule named "order" keeps its GET, PUT and DELETE.
-  if (rest == "/order" && method == "POST") return reorder(store, user, request);
+  if (rest == "/order" && method == "POST") return reorder(store, user, sse_url, request);
 
   // "/<name>" or "/<name>/<action>"
   std::string_view tail = rest.substr(1);

@@ -28,8 +28,10 @@
 
 namespace fmn::web {
 
-// `rest` is the path after "/api/v1/rules" ("", "/<name>", "/<name>/enable"...).
+// `rest` is the path after "/api/v1/rules" ("", "/<name>", "/<name>/enable"...). `sse_url`: the
+// SSE server's public URL, under which the listed destinations' feeds are shown.
 HttpResponse rules_api(prefs::PreferenceStore& store, dsl::RuleCompiler& compiler,
-                       std::string_view user, std::string_view rest, const HttpRequest& request);
+                       std::string_view sse_url, std::string_view user, std::string_view rest,
+                       const HttpRequest& request);
 
 }  // namespace fmn::web

@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include "core/hex.h"
+
 namespace fmn::web {
 namespace {
 
@@ -32,7 +34,29 @@ bool refused(std::string_view params) {
   return false;
 }
 
+// The ETag of the gzip form: another representation, so another tag.
+std::string gzip_etag(std::string_view etag) {
+  return std::string(etag.substr(0, etag.size() - 1)) + "-gz\"";
+}
+
 }  // namespace
+
+StaticAsset make_static_asset(std::string_view content_type, std::string_view body,
+                              std::string_view gzipped) {
+  return {content_type, body, gzipped, '"' + sha256_hex(body).substr(0, 16) + '"'};
+}
+
+bool none_match_names(std::string_view if_none_match, std::string_view etag) {
+  while (!if_none_match.empty()) {
+    const size_t comma = if_none_match.find(',');
+    std::string_view tag = trimmed(if_none_match.substr(0, comma));
+    if (tag == "*") return true;
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == etag) return true;
+    if_none_match = comma == std::string_view::npos ? "" : if_none_match.substr(comma + 1);
+  }
+  return false;
+}
 
 bool accepts_gzip(std::string_view accept_encoding) {
   std::optional<bool> gzip, any;
@@ -50,13 +74,19 @@ bool accepts_gzip(std::string_view accept_encoding) {
 }
 
 HttpResponse serve_asset(const StaticAsset& asset, const HttpRequest& request) {
+  const bool gzip = !asset.gzipped.empty() && accepts_gzip(request.header("accept-encoding"));
+  std::string etag = gzip ? gzip_etag(asset.etag) : asset.etag;
   HttpResponse response{200, std::string(asset.content_type), "", {{"Vary", "Accept-Encoding"}}};
-  if (!asset.gzipped.empty() && accepts_gzip(request.header("accept-encoding"))) {
+  response.headers.emplace_back("Cache-Control", "no-cache");
+  if (none_match_names(request.header("if-none-match"), etag)) {
+    response.status = 304;
+  } else if (gzip) {
     response.body = asset.gzipped;
     response.headers.emplace_back("Content-Encoding", "gzip");
   } else {
     response.body = asset.body;
   }
+  response.headers.emplace_back("ETag", std::move(etag));
   return response;
 }
 

@@ -12,10 +12,12 @@
 #include "web/history_api.h"
 #include "web/json_body.h"
 #include "web/memory_pending_sign_ins.h"
+#include "web/memory_rate_buckets.h"
 #include "web/memory_session_store.h"
 #include "web/oidc_sign_in.h"
 #include "web/preview_api.h"
 #include "web/redis_pending_sign_ins.h"
+#include "web/redis_rate_buckets.h"
 #include "web/redis_session_store.h"
 #include "web/rule_templates.h"
 #include "web/rules_api.h"
@@ -62,12 +64,16 @@ WebApp::WebApp(WebAppConfig config, std::unique_ptr<prefs::PreferenceStore> stor
     : config_(std::move(config)),
       store_(std::move(store)),
       compiler_(std::move(compiler)),
-      confirmation_limits_(config_.confirmation_limits),
-      test_limits_(config_.test_limits) {
-  if (config_.redis) {
-    auto redis = std::make_shared<sinks::SharedRedisConnection>(*config_.redis);
-    sessions_ = std::make_unique<RedisSessionStore>(redis);
-    pending_sign_ins_ = std::make_unique<RedisPendingSignIns>(redis, config_.pending_sign_ins);
+      redis_(config_.redis ? std::make_shared<sinks::SharedRedisConnection>(*config_.redis)
+                           : nullptr),
+      rate_buckets_(redis_
+                        ? std::shared_ptr<RateBuckets>(std::make_shared<RedisRateBuckets>(redis_))
+                        : std::make_shared<MemoryRateBuckets>()),
+      confirmation_limits_(config_.confirmation_limits, rate_buckets_),
+      test_limits_(config_.test_limits, rate_buckets_) {
+  if (redis_) {
+    sessions_ = std::make_unique<RedisSessionStore>(redis_);
+    pending_sign_ins_ = std::make_unique<RedisPendingSignIns>(redis_, config_.pending_sign_ins);
   } else {
     sessions_ = std::make_unique<MemorySessionStore>();
     pending_sign_ins_ = std::make_unique<MemoryPendingSignIns>(config_.pending_sign_ins);
@@ -104,16 +110,23 @@ HttpResponse WebApp::handle(const HttpRequest& request) {
     return oidc_login(oidc);
   }
   if (request.method == "GET" && path == "/history.js") {
-    return serve_asset({kScript, embedded::web_history_js(), {}}, request);
+    static const StaticAsset history = make_static_asset(kScript, embedded::web_history_js());
+    return serve_asset(history, request);
   }
   if (request.method == "GET" && path == "/rule-editor.js") {
-    return serve_asset({kScript, embedded::web_rule_editor_js(), embedded::web_rule_editor_js_gz()},
-                       request);
+    static const StaticAsset editor = make_static_asset(kScript, embedded::web_rule_editor_js(),
+                                                        embedded::web_rule_editor_js_gz());
+    return serve_asset(editor, request);
   }
   if (request.method == "GET" && (path == "/" || path.starts_with("/settings/"))) {
     return html_page(200, std::string(embedded::web_app_html()));
   }
   return json_error(404, "not found");
+}
+
+prefs::AnswerOutcome WebApp::answer_confirmation(const prefs::ConfirmationReply& reply) {
+  std::lock_guard lock(store_mu_);
+  return prefs::apply_answer(*store_, reply, now_unix());
 }
 
 HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
@@ -144,14 +157,14 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
   }
   if (rest == "/check") {
     if (method != "POST") return json_error(405, "method not allowed");
-    std::vector<std::string> list_names;
+    prefs::User user;  // its lists: none for a user the store does not have yet
     {
       std::lock_guard lock(store_mu_);
       auto loaded = store_->load_user(session->user);
       if (!loaded) return json_error(500, "cannot read your preferences");
-      if (loaded->has_value()) list_names = (*loaded)->list_names();
+      if (loaded->has_value()) user = std::move(**loaded);
     }
-    return check_rule(*compiler_, list_names, request);
+    return check_rule(*compiler_, prefs::list_entries(user), request);
   }
   if (rest == "/preview") {
     if (method != "POST") return json_error(405, "method not allowed");
@@ -163,7 +176,8 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
   }
   if (rest == "/rules" || rest.starts_with("/rules/")) {
     std::lock_guard lock(store_mu_);
-    return rules_api(*store_, *compiler_, session->user, rest.substr(6), request);
+    return rules_api(*store_, *compiler_, config_.sse_public_url, session->user, rest.substr(6),
+                     request);
   }
   if (rest == "/destinations" || rest.starts_with("/destinations/")) {
     std::lock_guard lock(store_mu_);
@@ -174,13 +188,8 @@ HttpResponse WebApp::api(const HttpRequest& request, std::string_view rest) {
 }
 
 DestinationsContext WebApp::destinations_context() {
-  return {*store_,
-          config_.send_confirmation,
-          confirmation_limits_,
-          config_.send_test,
-          test_limits_,
-          config_.public_url,
-          now_unix()};
+  return {*store_,      config_.send_confirmation, confirmation_limits_,   config_.send_test,
+          test_limits_, config_.public_url,        config_.sse_public_url, now_unix()};
 }
 
 // Reuses the user's own GET handlers with the named user: a GET only reads, whoever it is for.
@@ -208,7 +217,9 @@ HttpResponse WebApp::admin_read(const Session& session, const HttpRequest& reque
     return history_api(*config_.history, whose, request);
   }
   std::lock_guard lock(store_mu_);
-  if (what == "rules") return rules_api(*store_, *compiler_, whose, "", request);
+  if (what == "rules") {
+    return rules_api(*store_, *compiler_, config_.sse_public_url, whose, "", request);
+  }
   return destinations_api(destinations_context(), whose, "", request);
 }
 

@@ -21,10 +21,12 @@
 #include <vector>
 
 #include "dsl/rule_compiler.h"
+#include "prefs/confirmation.h"
 #include "prefs/preference_store.h"
 #include "sinks/delivery_history.h"
 #include "sinks/recent_messages.h"
 #include "sinks/redis_connection.h"
+#include "sinks/shared_redis_connection.h"
 #include "web/confirmation_limits.h"
 #include "web/destinations_api.h"
 #include "web/http_server.h"
@@ -36,8 +38,9 @@
 namespace fmn::web {
 
 struct WebAppConfig {
-  std::string public_url{kDefaultPublicUrl};  // where links in notifications point
-  std::string unsubscribe_secret;             // HMAC key of unsubscribe links
+  std::string public_url{kDefaultPublicUrl};         // where links in notifications point
+  std::string sse_public_url{kDefaultSsePublicUrl};  // where clients open SSE feeds
+  std::string unsubscribe_secret;                    // HMAC key of unsubscribe links
   // Users who may read (only read) another user's rules, destinations and history:
   // GET /api/v1/users/<user>/rules|destinations|history. Each read is logged (web_admin_read:
   // admin, user, what) and counted; anyone else is answered 403, and so is any other method.
@@ -57,8 +60,9 @@ struct WebAppConfig {
   std::shared_ptr<oidc::OidcClient> oidc;
   std::string oidc_callback_path = "/oidc/callback";  // the path of the client's redirect_uri
   PendingSignInsConfig pending_sign_ins;
-  // Where sessions and pending sign-ins live: in Redis, shared by every web instance using it
-  // (redis_session_store.h, redis_pending_sign_ins.h); none: in this process's memory.
+  // Where sessions, pending sign-ins and the rate limits' buckets live: in Redis, shared by every
+  // web instance using it (redis_session_store.h, redis_pending_sign_ins.h,
+  // redis_rate_buckets.h); none: in this process's memory.
   std::optional<sinks::RedisConfig> redis;
   // The recent messages previews run over (preview_api.h); none: previews are answered 503.
   std::shared_ptr<const sinks::RecentMessages> recent;
@@ -84,8 +88,14 @@ class WebApp {
   ~WebApp();
 
   HttpResponse handle(const HttpRequest& request);
+  // Applies an answer to a confirmation request that reached a sink (the IRC bot's /msg, a
+  // webhook's echoed challenge) through the same path as the /confirm page, under the store's
+  // lock. Thread-safe.
+  prefs::AnswerOutcome answer_confirmation(const prefs::ConfirmationReply& reply);
   int port() const { return server_->port(); }
   const WebCounters& counters() const { return counters_; }
+  // Requests refused because the rate limits' buckets could not be read (confirmation_limits.h).
+  uint64_t rate_limits_unavailable() const { return rate_buckets_->unavailable_total(); }
   const net::Listener& listener() const { return server_->listener(); }
   void stop() { server_->stop(); }
 
@@ -105,8 +115,10 @@ class WebApp {
   std::mutex store_mu_;  // one request at a time uses store_
   std::unique_ptr<prefs::PreferenceStore> store_;
   std::shared_ptr<dsl::RuleCompiler> compiler_;
+  std::shared_ptr<sinks::SharedRedisConnection> redis_;  // with config_.redis only
   std::unique_ptr<SessionStore> sessions_;
   std::unique_ptr<PendingSignIns> pending_sign_ins_;
+  std::shared_ptr<RateBuckets> rate_buckets_;
   ConfirmationLimits confirmation_limits_;
   TestNotificationLimits test_limits_;
   WebCounters counters_;

@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <deque>
 #include <string>
 #include <thread>
 
@@ -10,6 +11,7 @@
 #include "core/version.h"
 #include "pipeline/config_check.h"
 #include "pipeline/service.h"
+#include "sinks/destination_sinks.h"
 
 namespace {
 
@@ -83,9 +85,22 @@ int main(int argc, char** argv) {
                  "Preferences in PostgreSQL (conninfo or URL), followed live");
   app.add_option("--engine", config.engine, "Rule evaluation: interp, jit or auto");
   app.add_option("--redis", config.redis, "host:port of Redis for durable delivery state");
-  app.add_option("--smtp", config.smtp_url, "SMTP server for email (smtp://host:port)");
-  app.add_option("--irc", config.irc_server, "IRC server (host:port)");
-  app.add_option("--sse-listen", config.sse_listen, "host:port of the SSE feed server");
+  // The destination kinds' flags (--smtp, --irc, --sse-listen...), from their settings' table.
+  struct SinkFlag {
+    fmn::DestinationKind kind;
+    std::string_view key;
+    CLI::Option* option;
+    std::string value;
+  };
+  std::deque<SinkFlag> sink_flags;
+  for (const fmn::sinks::DestinationSink& sink : fmn::sinks::destination_sinks()) {
+    for (const fmn::sinks::SinkSetting& key : sink.settings) {
+      if (key.option.empty()) continue;
+      SinkFlag& flag = sink_flags.emplace_back(SinkFlag{sink.kind, key.key, nullptr, ""});
+      flag.option =
+          app.add_option(std::string(key.option), flag.value, std::string(key.option_help));
+    }
+  }
   app.add_option("--web-listen", config.web_listen, "host:port of the web app");
   app.add_option("--public-url", config.public_url,
                  "Base URL of the web app, for links in notifications");
@@ -104,6 +119,9 @@ int main(int argc, char** argv) {
                  "Log a progress line this often while messages flow (seconds; 0: never)");
   app.set_version_flag("--version", std::string("fmn-pipeline ") + fmn::kVersion);
   CLI11_PARSE(app, argc, argv);
+  for (const SinkFlag& flag : sink_flags) {
+    if (flag.option->count() > 0) config.sink(flag.kind).set(flag.key, flag.value);
+  }
 
   if (!shard.empty()) {
     unsigned index = 0, count = 0;

@@ -2,7 +2,7 @@
 // the running service's Redis (each destination, how many notifications, when due) and, with
 // --flush, makes them due now so the service sends them on its next tick; `snooze USER
 // [--dest NAME] (--for DURATION | --until TIME | --off)` holds a user's (or one destination's)
-// notifications until a time.
+// notifications until a time, and `mute USER ...`, with the same options, drops them until then.
 #include <cstdio>
 #include <ctime>
 
@@ -21,9 +21,30 @@ struct DigestFlags {
   bool flush = false;
 };
 
-struct SnoozeFlags {
+// `snooze` and `mute`: the same options, setting a different pair of instants.
+struct UntilFlags {
   std::string user, destination, for_duration, until;
   bool off = false;
+};
+
+struct UntilCommand {
+  const char* name;         // "snooze"
+  const char* state;        // "snoozed"
+  const char* effect;       // said after "USER snoozed until TIME: "
+  const char* description;  // the subcommand's help
+  int64_t prefs::User::*user_until;
+  int64_t prefs::Destination::*destination_until;
+};
+
+constexpr UntilCommand kUntilCommands[] = {
+    {"snooze", "snoozed", "notifications are held, then sent as one digest",
+     "Hold a user's notifications (or one destination's) until a time; what arrives meanwhile "
+     "is sent as one digest when the snooze ends",
+     &prefs::User::snoozed_until, &prefs::Destination::snoozed_until},
+    {"mute", "muted", "notifications are dropped, never sent",
+     "Drop a user's notifications (or one destination's) until a time; what matches meanwhile "
+     "is never sent, and shows as muted in the user's history",
+     &prefs::User::muted_until, &prefs::Destination::muted_until},
 };
 
 std::string due_text(const sinks::PendingDigest& p) {
@@ -64,7 +85,7 @@ void run_digests(const DigestFlags& f) {
   }
 }
 
-void run_snooze(const SnoozeFlags& f) {
+void run_until(const UntilCommand& c, const UntilFlags& f) {
   if (f.off + !f.for_duration.empty() + !f.until.empty() != 1) {
     return fail("say how long: --for DURATION, --until TIME or --off (one of them)");
   }
@@ -80,20 +101,20 @@ void run_snooze(const SnoozeFlags& f) {
   }
   prefs::User user;
   if (!load_user(f.user, user)) return;
-  int64_t* target = &user.snoozed_until;
+  int64_t* target = &(user.*c.user_until);
   if (!f.destination.empty()) {
     prefs::Destination* d = user.find_destination(f.destination);
     if (d == nullptr) return fail(f.user + " has no destination \"" + f.destination + "\"");
-    target = &d->snoozed_until;
+    target = &(d->*c.destination_until);
   }
   *target = until;
   if (!save_user(user)) return;
   const std::string what = f.destination.empty() ? f.user : f.user + "'s " + f.destination;
   if (until == 0) {
-    std::printf("%s is no longer snoozed\n", what.c_str());
+    std::printf("%s is no longer %s\n", what.c_str(), c.state);
   } else {
-    std::printf("%s snoozed until %s: notifications are held, then sent as one digest\n",
-                what.c_str(), prefs::format_utc(until).c_str());
+    std::printf("%s %s until %s: %s\n", what.c_str(), c.state, prefs::format_utc(until).c_str(),
+                c.effect);
   }
 }
 
@@ -112,17 +133,18 @@ void add_delivery_commands(CLI::App& app) {
                     "Make them due now: the running service sends them on its next tick");
   digests->callback([] { run_digests(digest_flags); });
 
-  static SnoozeFlags snooze_flags;
-  auto* snooze = app.add_subcommand(
-      "snooze",
-      "Hold a user's notifications (or one destination's) until a time; what arrives meanwhile "
-      "is sent as one digest when the snooze ends");
-  snooze->add_option("user", snooze_flags.user, "Account name")->required();
-  snooze->add_option("--dest", snooze_flags.destination, "Only this destination (by name)");
-  snooze->add_option("--for", snooze_flags.for_duration, "For this long from now: 2h, 1d, 30m");
-  snooze->add_option("--until", snooze_flags.until, "Until this time: 2024-05-01T21:30:00Z");
-  snooze->add_flag("--off", snooze_flags.off, "End the snooze now");
-  snooze->callback([] { run_snooze(snooze_flags); });
+  static UntilFlags until_flags[std::size(kUntilCommands)];
+  for (size_t i = 0; i < std::size(kUntilCommands); ++i) {
+    const UntilCommand& c = kUntilCommands[i];
+    UntilFlags& f = until_flags[i];
+    auto* cmd = app.add_subcommand(c.name, c.description);
+    cmd->add_option("user", f.user, "Account name")->required();
+    cmd->add_option("--dest", f.destination, "Only this destination (by name)");
+    cmd->add_option("--for", f.for_duration, "For this long from now: 2h, 1d, 30m");
+    cmd->add_option("--until", f.until, "Until this time: 2024-05-01T21:30:00Z");
+    cmd->add_flag("--off", f.off, std::string("End the ") + c.name + " now");
+    cmd->callback([&c, &f] { run_until(c, f); });
+  }
 }
 
 }  // namespace fmn::prefs_cli

@@ -5,6 +5,7 @@
 
 #include "apps/fmn-prefs/commands.h"
 #include "prefs/confirmation.h"
+#include "prefs/destination_secret.h"
 #include "prefs/duration_text.h"
 
 namespace fmn::prefs_cli {
@@ -62,10 +63,17 @@ void add_destination_commands(CLI::App& app) {
     }
     d.name = f.name.empty() ? f.kind : f.name;
     d.address = f.address;
-    if (prefs::has_secret(d.kind)) d.token = prefs::random_token(32);
+    const std::string secret =
+        prefs::has_secret(d.kind) ? prefs::new_destination_secret(d) : std::string();
     prefs::start_confirmation(d, now());
     user.destinations.push_back(d);
-    if (save_user(user)) print_pending(d);
+    if (!save_user(user)) return;
+    print_pending(d);
+    if (!secret.empty()) {
+      std::printf("token of %s (%s): %s\n(shown this once: the store keeps only %s)\n",
+                  d.name.c_str(), d.address.c_str(), secret.c_str(),
+                  destination_kind_info(d.kind).secret_hashed ? "its digest" : "the token");
+    }
   });
 
   static DestinationFlags start_flags;

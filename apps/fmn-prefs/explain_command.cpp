@@ -8,12 +8,12 @@
 
 #include "apps/fmn-prefs/commands.h"
 #include "core/envelope_parser.h"
-#include "core/host_port.h"
 #include "core/meta_extractor.h"
 #include "dsl/explain.h"
 #include "prefs/delivery_outlook.h"
 #include "prefs/dsl_rule_validator.h"
-#include "sinks/redis_recent_messages.h"
+#include "sinks/recent_message_lookup.h"
+#include "sinks/redis_connection.h"
 
 namespace fmn::prefs_cli {
 namespace {
@@ -40,29 +40,13 @@ const MetaExtractor* meta_extractor() {
 
 // The message with opt.msg_id in the recent-message store in Redis.
 std::unique_ptr<Message> find_recent_message(const ExplainOptions& opt, std::string& where) {
-  sinks::RedisConfig config;
-  config.prefix = opt.redis_prefix;
-  if (!split_host_port(opt.redis, config.host, config.port)) {
-    fail("--redis: expected HOST:PORT, got '" + opt.redis + "'");
-    return nullptr;
-  }
-  sinks::RedisRecentMessages store(config, {});
-  auto found = store.find(opt.msg_id);
-  if (!found) {
-    fail("--redis: " + found.error().message);
-    return nullptr;
-  }
-  if (!found->has_value()) {
-    fail("no message with msg_id " + opt.msg_id + " among the recent messages in " + opt.redis);
-    return nullptr;
-  }
-  auto m = parse_envelope((*found)->envelope);
   const MetaExtractor* meta = meta_extractor();
-  if (!m || meta == nullptr) {
-    if (!m) fail("the stored message does not parse: " + m.error().message);
+  if (meta == nullptr) return nullptr;
+  auto m = sinks::find_recent_message(opt.redis, opt.redis_prefix, opt.msg_id, *meta);
+  if (!m) {
+    fail(m.error().message);
     return nullptr;
   }
-  meta->extract(*m.value());
   where = "recent messages in " + opt.redis;
   return std::move(m).value();
 }
@@ -151,7 +135,8 @@ void add_explain_command(CLI::App& app) {
       "explain",
       "Why a user did or did not get a message: each of the user's stored rules tested against "
       "it, and for a match what becomes of it (delivered at once, held for a digest and when it "
-      "is due, held by quiet hours or a snooze or a confirmation, nothing when disabled). "
+      "is due, held by quiet hours or a snooze or a confirmation, dropped while muted, nothing "
+      "when disabled). "
       "Digests already waiting are not read: `fmn-prefs digests USER` lists them.");
   explain->add_option("user", opt.user, "Account name")->required();
   explain->add_option("--message", opt.message, "The message on line LINE of FILE (JSON lines)");
@@ -164,7 +149,7 @@ void add_explain_command(CLI::App& app) {
   explain->add_option("--redis-prefix", opt.redis_prefix, "Prefix of the service's Redis keys");
   explain->add_option("--now", opt.now,
                       "Explain delivery as of this time (2024-05-01T21:30:00Z; default: now), for "
-                      "quiet hours, snoozes and digest times");
+                      "quiet hours, snoozes, mutes and digest times");
   explain->callback([] { run_explain(opt); });
 }
 

@@ -7,7 +7,7 @@
 namespace fmn::prefs_cli {
 namespace {
 
-// FMN's two default rules (corpus/rules/fmn-defaults.fmn), for a new user who asks for them.
+// FMN's two default rules (data/rules/fmn-defaults.fmn), for a new user who asks for them.
 constexpr const char* kMyPackages =
     "packages in $my_packages and not mutual_noise and not package_noise";
 constexpr const char* kMentionsMe = "$me in usernames and not mutual_noise and not username_noise";

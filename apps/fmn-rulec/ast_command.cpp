@@ -37,7 +37,7 @@ void add_ast_command(CLI::App& app) {
       "as ?0, ?1...: rules with one shape share compiled code), its constants and its tree of "
       "tests, definitions expanded");
   cmd->add_option("file", *path, "Rule file (.fmn)")->required();
-  cmd->footer("Example: fmn-rulec ast corpus/rules/fmn-defaults.fmn");
+  cmd->footer("Example: fmn-rulec ast data/rules/fmn-defaults.fmn");
   cmd->callback([path] { exit_status() = run_ast(*path); });
 }
 

@@ -3,6 +3,8 @@
 // Both read fedmsg envelopes one a line, derive their meta with the built-in table, and bind
 // the rules' parameters from --param; or take a user's rules and parameters from a preferences
 // file (--prefs FILE --user NAME), and explain then says what would become of each match.
+// explain --msg-id ID --redis HOST:PORT takes the message from the service's recent-message
+// store instead of a file (sinks/recent_message_lookup.h).
 
 #include <cstdio>
 #include <fstream>
@@ -22,6 +24,8 @@
 #include "dsl/interpreter.h"
 #include "dsl/literal_text.h"
 #include "prefs/delivery_outlook.h"
+#include "sinks/recent_message_lookup.h"
+#include "sinks/redis_connection.h"
 
 namespace fmn::rulec {
 namespace {
@@ -36,16 +40,19 @@ struct EvalOptions {
   std::string engine;                   // eval: empty (rule by rule), or the engine's mode
   std::string prefs, user;              // instead of `rules` and --param
   std::string now;                      // explain --prefs: RFC 3339 UTC; empty: the clock's
+  std::string msg_id;                   // explain: only the message with this msg_id
+  std::string redis;                    // explain: host:port searched for msg_id, not a file
+  std::string redis_prefix = sinks::RedisConfig().prefix;
 };
 
 // Compiled rules and bound parameters (with the user, from --prefs), or a message on stderr
-// and nullopt.
-std::optional<UserRules> load(EvalOptions& opt, const char* command) {
+// and nullopt. Without `messages_file` the messages come from elsewhere (explain --redis).
+std::optional<UserRules> load(EvalOptions& opt, const char* command, bool messages_file = true) {
   if (!opt.prefs.empty() || !opt.user.empty()) {
     // The one positional argument given is the messages file.
     if (opt.messages.empty()) std::swap(opt.rules, opt.messages);
     if (opt.prefs.empty() || opt.user.empty() || !opt.rules.empty() || !opt.params.empty() ||
-        opt.messages.empty()) {
+        opt.messages.empty() == messages_file) {
       std::fprintf(stderr,
                    "fmn-rulec %s: --prefs FILE --user NAME MESSAGES replaces RULES and --param\n",
                    command);
@@ -53,8 +60,9 @@ std::optional<UserRules> load(EvalOptions& opt, const char* command) {
     }
     return load_user_rules(opt.prefs, opt.user, command);
   }
-  if (opt.rules.empty() || opt.messages.empty()) {
-    std::fprintf(stderr, "fmn-rulec %s: expected RULES MESSAGES (see --help)\n", command);
+  if (opt.rules.empty() || opt.messages.empty() == messages_file) {
+    std::fprintf(stderr, "fmn-rulec %s: expected RULES %s(see --help)\n", command,
+                 messages_file ? "MESSAGES " : "and no MESSAGES with --redis ");
     return std::nullopt;
   }
   auto file = dsl::read_source_file(opt.rules);
@@ -177,8 +185,27 @@ int run_eval(EvalOptions& opt) {
   return ok ? 0 : 1;
 }
 
+// The message with opt.msg_id in the recent-message store at opt.redis, meta filled; or a
+// message on stderr and null.
+std::unique_ptr<Message> recent_message(const EvalOptions& opt) {
+  auto extractor = MetaExtractor::builtin(builtin_aliases());
+  auto m = extractor
+               ? sinks::find_recent_message(opt.redis, opt.redis_prefix, opt.msg_id, **extractor)
+               : Result<std::unique_ptr<Message>>(extractor.error());
+  if (!m) {
+    std::fprintf(stderr, "fmn-rulec explain: %s\n", m.error().message.c_str());
+    return nullptr;
+  }
+  return std::move(m).value();
+}
+
 int run_explain(EvalOptions& opt) {
-  auto loaded = load(opt, "explain");
+  const bool from_redis = !opt.redis.empty();
+  if (from_redis && (opt.msg_id.empty() || !opt.lines.empty())) {
+    std::fputs("fmn-rulec explain: --redis needs --msg-id (and takes no --line)\n", stderr);
+    return 1;
+  }
+  auto loaded = load(opt, "explain", !from_redis);
   if (!loaded) return 1;
   const dsl::RuleSet& rules = loaded->rules;
   const dsl::UserParams& params = loaded->params;
@@ -198,10 +225,9 @@ int run_explain(EvalOptions& opt) {
     std::fprintf(stderr, "fmn-rulec explain: --now: expected a time like 2024-05-01T21:30:00Z\n");
     return 1;
   }
-  bool ok = for_each_message(opt.messages, "explain", [&](const Message& m, size_t line) {
-    if (!wanted(opt.lines, line)) return;
-    std::printf("%s:%zu %.*s\n", opt.messages.c_str(), line, static_cast<int>(m.topic.size()),
-                m.topic.data());
+  // `where`: the file and line, or the store and msg_id.
+  auto explain = [&](const Message& m, const std::string& where) {
+    std::printf("%s %.*s\n", where.c_str(), static_cast<int>(m.topic.size()), m.topic.data());
     for (size_t r = 0; r < rules.rules.size(); ++r) {
       const dsl::CompiledRule& rule = rules.rules[r];
       if (!wanted(opt.rule_names, rule.name)) continue;
@@ -213,6 +239,16 @@ int run_explain(EvalOptions& opt) {
       }
     }
     std::puts("");
+  };
+  if (from_redis) {
+    std::unique_ptr<Message> m = recent_message(opt);
+    if (m == nullptr) return 1;
+    explain(*m, "recent messages in " + opt.redis + ", msg_id " + opt.msg_id + ":");
+    return 0;
+  }
+  bool ok = for_each_message(opt.messages, "explain", [&](const Message& m, size_t line) {
+    if (!wanted(opt.lines, line) || (!opt.msg_id.empty() && m.msg_id != opt.msg_id)) return;
+    explain(m, opt.messages + ":" + std::to_string(line));
   });
   return ok ? 0 : 1;
 }
@@ -251,7 +287,7 @@ void add_eval_command(CLI::App& app) {
                   "native code, auto: tiered) instead of evaluating each rule in turn")
       ->check(CLI::IsMember({"interp", "jit", "auto"}));
   cmd->footer(
-      "Example: fmn-rulec eval corpus/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl "
+      "Example: fmn-rulec eval data/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl "
       "-p me=ralph -p my_packages=kernel,python-sh");
   cmd->callback([opt] { exit_status() = run_eval(*opt); });
 }
@@ -267,15 +303,24 @@ void add_explain_command(CLI::App& app) {
   cmd->add_option("-l,--line", opt->lines, "Only the message on this line (repeatable)");
   cmd->add_option("--now", opt->now,
                   "With --prefs: explain delivery as of this time (2024-05-01T21:30:00Z; "
-                  "default: now), for quiet hours, snoozes and digest times");
+                  "default: now), for quiet hours, snoozes, mutes and digest times");
+  cmd->add_option("--msg-id", opt->msg_id, "Only the message with this msg_id");
+  cmd->add_option("--redis", opt->redis,
+                  "HOST:PORT of the service's Redis (state.redis): the message of --msg-id is "
+                  "taken from its recent-message store, and no MESSAGES file is read");
+  cmd->add_option("--redis-prefix", opt->redis_prefix, "Prefix of the service's Redis keys")
+      ->capture_default_str();
   cmd->footer(
-      "Example: fmn-rulec explain corpus/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl "
+      "Example: fmn-rulec explain data/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl "
       "-p me=ralph -l 32 -r \"Events referring to my username\"\n"
-      "   or: fmn-rulec explain --prefs corpus/prefs/default.toml --user ralph "
-      "corpus/fedmsg-real.jsonl -l 32\nA result in parentheses was not needed: an earlier test "
+      "   or: fmn-rulec explain --prefs data/prefs/default.toml --user ralph "
+      "corpus/fedmsg-real.jsonl -l 32\n"
+      "   or: fmn-rulec explain --prefs data/prefs/default.toml --user ralph --msg-id ID "
+      "--redis localhost:6379\nA result in parentheses was not needed: an earlier test "
       "had already decided. With --prefs, each match is followed by what would become of it: "
       "delivered at once, held for a digest (and when it is due), held by quiet hours or a "
-      "snooze, held until the destination is confirmed, or nothing (rule or user disabled).");
+      "snooze, held until the destination is confirmed, not delivered while muted, or nothing "
+      "(rule or user disabled).");
   cmd->callback([opt] { exit_status() = run_explain(*opt); });
 }
 

@@ -32,6 +32,7 @@ TEST_P(JitAtLevel, AgreesWithTheInterpreterOnTheCorpus) {
   ASSERT_TRUE(fns.ok()) << fns.error().message;
   size_t matches = 0, evaluations = 0, rules_ignoring_case = 0, their_matches = 0;
   size_t quantified_rules = 0, quantified_matches = 0, list_rules = 0, list_matches = 0;
+  size_t pattern_rules = 0, pattern_matches = 0;
   for (size_t r = 0; r < rules.size(); ++r) {
     bool ignoring_case =
         std::any_of(rules[r]->atoms.begin(), rules[r]->atoms.end(), [](const dsl::Atom& a) {
@@ -44,6 +45,11 @@ TEST_P(JitAtLevel, AgreesWithTheInterpreterOnTheCorpus) {
     quantified_rules += quantified;
     const bool reads_lists = !rules[r]->lists.empty();
     list_rules += reads_lists;
+    bool list_patterns =
+        std::any_of(rules[r]->atoms.begin(), rules[r]->atoms.end(), [](const dsl::Atom& a) {
+          return a.rhs.kind == dsl::OperandRef::Kind::kUserList && dsl::pattern_kind(a.op);
+        });
+    pattern_rules += list_patterns;
     for (const auto& m : corpus_messages()) {
       for (const dsl::UserParams& p : users) {
         bool expected = dsl::evaluate(*rules[r], *m, p);
@@ -53,6 +59,7 @@ TEST_P(JitAtLevel, AgreesWithTheInterpreterOnTheCorpus) {
         their_matches += got && ignoring_case;
         quantified_matches += got && quantified;
         list_matches += got && reads_lists;
+        pattern_matches += got && list_patterns;
         ++evaluations;
       }
     }
@@ -66,6 +73,9 @@ TEST_P(JitAtLevel, AgreesWithTheInterpreterOnTheCorpus) {
   // So are the user's named lists ($lists.friends, and $lists.missing that nobody has).
   EXPECT_GT(list_rules, rules.size() / 20);
   EXPECT_GT(list_matches, 0u);
+  // So are patterns from them ($lists.globs, $lists.regexes).
+  EXPECT_GT(pattern_rules, rules.size() / 40);
+  EXPECT_GT(pattern_matches, 0u);
   // Both outcomes are well represented, or the comparison proves little.
   EXPECT_GT(matches, evaluations / 50);
   EXPECT_LT(matches, evaluations / 2);

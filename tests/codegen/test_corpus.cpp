@@ -145,7 +145,7 @@ std::string RuleSampler::atom() {
   auto sq = [&](const std::string& s) { return q(shuffle_case(s)); };
   std::string eq_fold = one_of({"==*", "!=*"});
   std::string quantifier = one_of({"any ", "all "});
-  switch (std::uniform_int_distribution<int>(0, 36)(rng_)) {
+  switch (std::uniform_int_distribution<int>(0, 38)(rng_)) {
     case 0:
       return "topic ~ " + q("*." + tail);
     case 1:
@@ -244,6 +244,14 @@ std::string RuleSampler::atom() {
           return quantifier + every + " " + eq_fold + " " + sq(avalue);
       }
     }
+    case 37:  // patterns from the user's lists ($lists.missing: nobody has it)
+      return one_of({"topic ~ ", "topic ~* ", "not topic ~ "}) +
+             one_of({"$lists.globs", "$lists.globs", "$lists.missing"});
+    case 38:
+      return rng_() % 2
+                 ? (rng_() % 2 ? spath : scalar) + " matches $lists.regexes"
+                 : quantifier + lists +
+                       one_of({" ~ $lists.globs", " ~* $lists.globs", " matches $lists.regexes"});
     default:
       return scalar + " " + cmp + " " + q(rng_() % 2 ? pick(usernames_) : pick(categories_));
   }
@@ -297,6 +305,25 @@ dsl::UserParams RuleSampler::params() {
   // Named lists, each present three times in four (possibly empty), in either order.
   if (rng_() % 4) fill(p.lists.emplace_back(dsl::UserList{"pkgs", {}}).items, packages_);
   if (rng_() % 4) fill(p.lists.emplace_back(dsl::UserList{"friends", {}}).items, usernames_);
+  // Lists read as patterns: globs of the corpus' topics and names, regexes, each with an entry
+  // that is no pattern (a store written around the validation) and some empty lists.
+  if (rng_() % 4) {
+    std::vector<std::string>& globs = p.lists.emplace_back(dsl::UserList{"globs", {}}).items;
+    int n = std::uniform_int_distribution<int>(0, 4)(rng_);
+    for (int i = 0; i < n; ++i) {
+      const std::string& t = pick(topics_);
+      globs.push_back(rng_() % 2 ? "*" + t.substr(t.find('.', t.size() / 2))
+                                 : typed(pick(rng_() % 2 ? usernames_ : packages_)) + "*");
+    }
+    if (rng_() % 4 == 0) globs.push_back(std::string(300, '*'));
+  }
+  if (rng_() % 4) {
+    std::vector<std::string>& regexes = p.lists.emplace_back(dsl::UserList{"regexes", {}}).items;
+    for (const char* r : {"(?i)^(failed|needs_inspection)$", "^r", "[0-9]{3}", "(?i)BODHI",
+                          "kernel-(5|6", "\\.fc2[0-9]", "é"}) {
+      if (rng_() % 3 == 0) regexes.push_back(r);
+    }
+  }
   p.normalize();
   return p;
 }

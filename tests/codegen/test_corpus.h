@@ -30,7 +30,8 @@ class RuleSampler {
   // `count` rules that compile (random texts the checker rejects are skipped).
   std::vector<std::shared_ptr<const dsl::CompiledRule>> rules(size_t count);
   // Random parameters: $me, lists and the named lists $lists.friends and $lists.pkgs drawn
-  // from the corpus (sometimes empty or absent). Normalised.
+  // from the corpus, $lists.globs and $lists.regexes of patterns (sometimes empty or absent).
+  // Normalised.
   dsl::UserParams params();
 
  private:

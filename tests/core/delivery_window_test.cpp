@@ -94,6 +94,18 @@ TEST(DeliveryWindow, ASnoozeEndingInQuietHoursHoldsUntilTheyEnd) {
   EXPECT_EQ(release_time(w, utc(2024, 5, 1, 16)), utc(2024, 5, 1, 16));  // snooze over
 }
 
+TEST(DeliveryWindow, AMuteDropsUntilItsInstantWhateverTheSnoozeOrQuietHours) {
+  DeliveryWindow w{std::string(kPrague), 22 * 60, 7 * 60};
+  EXPECT_FALSE(muted_at(w, utc(2024, 5, 1, 10)));  // never muted
+  w.snoozed_until = std::chrono::system_clock::to_time_t(utc(2024, 5, 1, 18));
+  w.muted_until = std::chrono::system_clock::to_time_t(utc(2024, 5, 1, 15));
+  EXPECT_TRUE(muted_at(w, utc(2024, 5, 1, 10)));
+  EXPECT_TRUE(muted_at(w, utc(2024, 5, 1, 14, 59)));
+  EXPECT_FALSE(muted_at(w, utc(2024, 5, 1, 15)));  // ends by itself at its instant
+  // Once the mute is over, the snooze still holds what arrives.
+  EXPECT_EQ(release_time(w, utc(2024, 5, 1, 16)), utc(2024, 5, 1, 18));
+}
+
 TEST(DeliveryWindow, ZonesAreCheckedAgainstTheSystemDatabase) {
   EXPECT_TRUE(valid_time_zone("Europe/Prague"));
   EXPECT_TRUE(valid_time_zone("America/New_York"));

@@ -79,5 +79,12 @@ TEST(DestinationKinds, TableNamesEveryKindOnceInEnumeratorOrder) {
   EXPECT_EQ(destination_kind_name(DestinationKind::kIrc), "irc");
 }
 
+TEST(IrcNick, MatchesUnderTheRfc1459CaseMapping) {
+  EXPECT_TRUE(same_irc_nick("RBean", "rbean"));
+  EXPECT_TRUE(same_irc_nick("a[b]\\c~", "A{B}|C^"));
+  EXPECT_FALSE(same_irc_nick("rbean", "rbean_"));
+  EXPECT_FALSE(same_irc_nick("rbean", "rbeam"));
+}
+
 }  // namespace
 }  // namespace fmn

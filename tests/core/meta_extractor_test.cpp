@@ -190,7 +190,7 @@ TEST(MetaExtractor, BuiltinTablesAndAliasesLoad) {
   auto x = MetaExtractor::builtin(aliases);
   ASSERT_TRUE(x.ok()) << x.error().message;
   EXPECT_GT(x.value()->rule_count(), 50u);
-  auto from_dir = MetaExtractor::from_directory(std::string(FMN_CORPUS_DIR) + "/meta", aliases);
+  auto from_dir = MetaExtractor::from_directory(std::string(FMN_DATA_DIR) + "/meta", aliases);
   ASSERT_TRUE(from_dir.ok()) << from_dir.error().message;
   EXPECT_EQ(from_dir.value()->rule_count(), x.value()->rule_count());
 }

@@ -1,4 +1,4 @@
-// The fallback rules (corpus/meta/fallback.toml): generic meta for topics no table names, used
+// The fallback rules (data/meta/fallback.toml): generic meta for topics no table names, used
 // only then, and counted.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// corpus/rules/fmn-classic.fmn: each translated rule answers as its Python original
+// data/rules/fmn-classic.fmn: each translated rule answers as its Python original
 // (fmn/rules/*.py) did on chosen corpus messages. The expected column was reasoned out from
 // the Python source and the message, not from running our interpreter.
 #include <gtest/gtest.h>
@@ -118,7 +118,7 @@ class Classic : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     rules_ = new RuleSet(
-        testing::compile_ok(testing::read_file(FMN_SOURCE_DIR "/corpus/rules/fmn-classic.fmn")));
+        testing::compile_ok(testing::read_file(FMN_SOURCE_DIR "/data/rules/fmn-classic.fmn")));
   }
   static void TearDownTestSuite() { delete rules_; }
   static RuleSet* rules_;

@@ -1,4 +1,4 @@
-// Golden diagnostics: `fmn-rulec check` on each corpus/rules/invalid/*.fmn must print exactly
+// Golden diagnostics: `fmn-rulec check` on each tests/dsl/golden/*.fmn must print exactly
 // the matching *.expected (the user-visible rendering, byte for byte).
 #include <gtest/gtest.h>
 
@@ -34,10 +34,10 @@ RulecRun rulec(const std::string& args, const std::string& redirect = "2>&1") {
 
 TEST(Golden, InvalidFilesRenderExactly) {
   int files = 0;
-  for (const auto& entry : fs::directory_iterator(FMN_SOURCE_DIR "/corpus/rules/invalid")) {
+  for (const auto& entry : fs::directory_iterator(FMN_SOURCE_DIR "/tests/dsl/golden")) {
     if (entry.path().extension() != ".fmn") continue;
     ++files;
-    std::string rel = "corpus/rules/invalid/" + entry.path().filename().string();
+    std::string rel = "tests/dsl/golden/" + entry.path().filename().string();
     fs::path expected = entry.path();
     expected.replace_extension(".expected");
     RulecRun run = rulec("check " + rel, "2>&1 >/dev/null");
@@ -49,7 +49,7 @@ TEST(Golden, InvalidFilesRenderExactly) {
 }
 
 TEST(Golden, FiveMistakesAllReported) {
-  RulecRun run = rulec("check corpus/rules/invalid/five-mistakes.fmn --format=json", "2>/dev/null");
+  RulecRun run = rulec("check tests/dsl/golden/five-mistakes.fmn --format=json", "2>/dev/null");
   EXPECT_EQ(run.status, 1);
   for (const char* where :
        {R"("line":4,"column":22)", R"("line":5,"column":69)", R"("line":6,"column":81)",
@@ -62,10 +62,10 @@ TEST(Golden, FiveMistakesAllReported) {
 }
 
 TEST(Golden, WarningsFailOnlyWithWerror) {
-  EXPECT_EQ(rulec("check corpus/rules/invalid/dead-rules.fmn").status, 0);
-  EXPECT_EQ(rulec("check --werror corpus/rules/invalid/dead-rules.fmn").status, 1);
-  EXPECT_EQ(rulec("check --werror corpus/rules/fmn-defaults.fmn").status, 0);
-  RulecRun json = rulec("check --format=json corpus/rules/invalid/dead-rules.fmn", "2>/dev/null");
+  EXPECT_EQ(rulec("check tests/dsl/golden/dead-rules.fmn").status, 0);
+  EXPECT_EQ(rulec("check --werror tests/dsl/golden/dead-rules.fmn").status, 1);
+  EXPECT_EQ(rulec("check --werror data/rules/fmn-defaults.fmn").status, 0);
+  RulecRun json = rulec("check --format=json tests/dsl/golden/dead-rules.fmn", "2>/dev/null");
   EXPECT_EQ(json.status, 0);
   EXPECT_NE(json.output.find(R"("severity":"warning","code":"W0005")"), std::string::npos)
       << json.output;
@@ -97,31 +97,30 @@ TEST(Golden, MetaCoverageListsTopicsThatFellThrough) {
 }
 
 TEST(Golden, ValidFilesPass) {
-  RulecRun run = rulec("check corpus/rules/fmn-defaults.fmn corpus/rules/fmn-classic.fmn");
+  RulecRun run = rulec("check data/rules/fmn-defaults.fmn data/rules/fmn-classic.fmn");
   EXPECT_EQ(run.status, 0) << run.output;
   EXPECT_EQ(run.output, "");
-  EXPECT_EQ(rulec("check --format=json corpus/rules/fmn-defaults.fmn").output, "[]\n");
+  EXPECT_EQ(rulec("check --format=json data/rules/fmn-defaults.fmn").output, "[]\n");
 }
 
 TEST(Golden, EvalAndExplainAnswer) {
   // corpus line 14: ralph's planet post.
   RulecRun eval = rulec(
-      "eval corpus/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl --param me=ralph --format=json",
+      "eval data/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl --param me=ralph --format=json",
       "2>/dev/null | sed -n 14p");
   EXPECT_EQ(eval.output, R"({"line":14,"topic":"org.fedoraproject.prod.planet.post.new","msg_id":)"
                          R"("","matched":)"
                          R"(["Events referring to my username"]})"
                          "\n");
   RulecRun explain = rulec(
-      "explain corpus/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl -p me=ralph -l 32 "
+      "explain data/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl -p me=ralph -l 32 "
       "-r 'Events referring to my username'");
   EXPECT_EQ(explain.status, 0);
   EXPECT_NE(explain.output.find("rule \"Events referring to my username\": no match"),
             std::string::npos)
       << explain.output;
   EXPECT_NE(explain.output.find("usernames = [\"ralph\"]"), std::string::npos) << explain.output;
-  EXPECT_EQ(rulec("eval corpus/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl -p mee=x").status,
-            1);
+  EXPECT_EQ(rulec("eval data/rules/fmn-defaults.fmn corpus/fedmsg-real.jsonl -p mee=x").status, 1);
 }
 
 TEST(Golden, ExplainReadsAUsersPreferencesAndSaysWhatBecomesOfEachMatch) {
@@ -129,7 +128,7 @@ TEST(Golden, ExplainReadsAUsersPreferencesAndSaysWhatBecomesOfEachMatch) {
   std::ofstream(dir + "explain-msgs.jsonl") << R"({"topic":"org.fedoraproject.prod.x.y","msg":{}})"
                                             << "\n";
   const std::string files =
-      "--prefs corpus/prefs/explain.toml --user alice '" + dir + "explain-msgs.jsonl'";
+      "--prefs data/prefs/explain.toml --user alice '" + dir + "explain-msgs.jsonl'";
   RulecRun explain = rulec("explain " + files);
   EXPECT_EQ(explain.status, 0) << explain.output;
   for (const char* expected :
@@ -145,7 +144,7 @@ TEST(Golden, ExplainReadsAUsersPreferencesAndSaysWhatBecomesOfEachMatch) {
   }
   // petr, in Prague, at 23:30 local time: quiet hours, a snooze, a digest at a time of day.
   RulecRun late = rulec(
-      "explain --prefs corpus/prefs/explain.toml --user petr --now "
+      "explain --prefs data/prefs/explain.toml --user petr --now "
       "2024-05-01T21:30:00Z '" +
       dir + "explain-msgs.jsonl'");
   EXPECT_EQ(late.status, 0) << late.output;
@@ -159,20 +158,20 @@ TEST(Golden, ExplainReadsAUsersPreferencesAndSaysWhatBecomesOfEachMatch) {
         "08:00)\n"}) {
     EXPECT_NE(late.output.find(expected), std::string::npos) << expected << "\n" << late.output;
   }
-  EXPECT_EQ(rulec("explain --prefs corpus/prefs/explain.toml --user petr --now yesterday '" + dir +
+  EXPECT_EQ(rulec("explain --prefs data/prefs/explain.toml --user petr --now yesterday '" + dir +
                   "explain-msgs.jsonl'")
                 .status,
             1);
   RulecRun unknown =
-      rulec("explain --prefs corpus/prefs/explain.toml --user bob '" + dir + "explain-msgs.jsonl'");
+      rulec("explain --prefs data/prefs/explain.toml --user bob '" + dir + "explain-msgs.jsonl'");
   EXPECT_EQ(unknown.status, 1);
   EXPECT_NE(unknown.output.find("no user \"bob\""), std::string::npos) << unknown.output;
-  EXPECT_EQ(rulec("explain corpus/rules/fmn-defaults.fmn " + files).status, 1);
+  EXPECT_EQ(rulec("explain data/rules/fmn-defaults.fmn " + files).status, 1);
 }
 
 TEST(Golden, EvalPrintsOneLinePerMessageAndMatchingRule) {
   const std::string eval =
-      "eval corpus/rules/fmn-classic.fmn corpus/fedmsg-real.jsonl -p me=ralph -p "
+      "eval data/rules/fmn-classic.fmn corpus/fedmsg-real.jsonl -p me=ralph -p "
       "my_packages=kernel";
   RulecRun rule_by_rule = rulec(eval, "2>/dev/null");
   ASSERT_EQ(rule_by_rule.status, 0);

@@ -39,7 +39,7 @@ std::string mutate(std::string s, std::mt19937& rng) {
 TEST(Robustness, MutatedFilesNeverMisbehave) {
   std::vector<std::string> seeds;
   for (const char* f : {"fmn-defaults.fmn", "fmn-classic.fmn", "tour.fmn"}) {
-    seeds.push_back(testing::read_file(std::string(FMN_SOURCE_DIR "/corpus/rules/") + f));
+    seeds.push_back(testing::read_file(std::string(FMN_SOURCE_DIR "/data/rules/") + f));
   }
   std::mt19937 rng(20240601);
   const testing::Corpus& corpus = testing::Corpus::real();

@@ -17,7 +17,7 @@ using testing::expect_round_trips;
 
 TEST(RoundTrip, EveryValidRuleFile) {
   int files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(FMN_SOURCE_DIR "/corpus/rules")) {
+  for (const auto& entry : std::filesystem::directory_iterator(FMN_SOURCE_DIR "/data/rules")) {
     if (entry.path().extension() != ".fmn") continue;
     ++files;
     expect_round_trips(entry.path().filename().string(), testing::read_file(entry.path().string()));
@@ -27,7 +27,7 @@ TEST(RoundTrip, EveryValidRuleFile) {
 
 TEST(RoundTrip, CheckedInRuleFilesAreFormatted) {
   for (const char* name : {"fmn-defaults.fmn", "fmn-classic.fmn"}) {
-    std::string text = testing::read_file(std::string(FMN_SOURCE_DIR "/corpus/rules/") + name);
+    std::string text = testing::read_file(std::string(FMN_SOURCE_DIR "/data/rules/") + name);
     SourceFile file(name, text);
     Diagnostics diags;
     EXPECT_EQ(format_module(file, parse(file, diags)), text) << name;

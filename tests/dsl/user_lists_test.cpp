@@ -4,6 +4,7 @@
 #include "dsl/formatter.h"
 #include "dsl/grammar/parser.h"
 #include "dsl/rule_compiler.h"
+#include "dsl/user_list_checks.h"
 #include "tests/dsl/dsl_test_support.h"
 
 namespace fmn::dsl {
@@ -70,16 +71,23 @@ TEST(UserListCheck, AStoredRuleNamesItsListsWhereTheyAreWritten) {
   EXPECT_EQ(result->lists[1].where.column, 20u);
   EXPECT_EQ(result->lists[1].where.end_column, 32u);
 
-  EXPECT_TRUE(unknown_lists(*result, {"frends", "friends"}).empty());
-  std::vector<Diagnostic> unknown = unknown_lists(*result, {"friends", "channels"});
+  const std::vector<std::string> none;
+  auto lists = [&](std::vector<std::string_view> names) {
+    std::vector<ListEntries> out;
+    for (std::string_view n : names) out.push_back({n, &none});
+    return out;
+  };
+  EXPECT_TRUE(list_diagnostics(result->lists, lists({"frends", "friends"})).empty());
+  std::vector<Diagnostic> unknown = list_diagnostics(result->lists, lists({"friends", "channels"}));
   ASSERT_EQ(unknown.size(), 1u);
   EXPECT_EQ(unknown[0].code, "E0110");
   EXPECT_EQ(unknown[0].severity, Severity::kError);
   EXPECT_EQ(unknown[0].span, (TextSpan{2, 20, 2, 32}));
   EXPECT_EQ(unknown[0].message, "you have no list named `frends`");
   EXPECT_EQ(unknown[0].hint, "did you mean `$lists.friends`?");
-  EXPECT_EQ(unknown_lists(*result, {}).size(), 2u);
-  EXPECT_EQ(unknown_lists(*result, {"colleagues"})[0].hint, "your lists are $lists.colleagues");
+  EXPECT_EQ(list_diagnostics(result->lists, {}).size(), 2u);
+  EXPECT_EQ(list_diagnostics(result->lists, lists({"colleagues"}))[0].hint,
+            "your lists are $lists.colleagues");
 }
 
 class UserListSemantics : public ::testing::Test {

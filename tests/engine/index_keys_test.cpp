@@ -53,6 +53,33 @@ TEST(RuleKeys, ANamedListIsKeyedLikeAListParameter) {
   EXPECT_TRUE(keys_prove(*rule));  // the keys alone decide: no evaluation needed
 }
 
+// `topic ~ $lists.NAME` is keyed as the literal list of the user's globs would be: a glob per
+// pattern, an exact topic per entry without wildcards, nothing for an empty or missing list.
+TEST(RuleKeys, GlobsFromANamedListAreTheUsersOwnKeys) {
+  dsl::UserParams p = ralph();
+  p.lists = {{"watched", {"*.bodhi.*", "org.fedoraproject.prod.git.receive", "*.bodhi.*"}},
+             {"long", {std::string(300, '*'), "*.copr.*"}},
+             {"nobody", {}}};
+  p.normalize();
+  auto k = keys("topic ~ $lists.watched", p);
+  ASSERT_TRUE(k);
+  EXPECT_EQ(*k, (std::vector<IndexKey>{
+                    {Kind::kTopicGlob, FieldId::kTopic, "*.bodhi.*"},
+                    {Kind::kField, FieldId::kTopic, "org.fedoraproject.prod.git.receive"}}));
+  k = keys("topic ~ $lists.long", p);  // an entry that is no pattern matches nothing: no key
+  ASSERT_TRUE(k);
+  EXPECT_EQ(*k, (std::vector<IndexKey>{{Kind::kTopicGlob, FieldId::kTopic, "*.copr.*"}}));
+  for (const char* list : {"$lists.nobody", "$lists.missing"}) {
+    k = keys(std::string("topic ~ ") + list, p);
+    ASSERT_TRUE(k) << list;
+    EXPECT_TRUE(k->empty()) << list;
+  }
+  // As for literals: ignoring case, regexes and globs of other fields give no keys.
+  EXPECT_FALSE(keys("topic ~* $lists.watched", p));
+  EXPECT_FALSE(keys("topic matches $lists.watched", p));
+  EXPECT_FALSE(keys("agent ~ $lists.watched", p));
+}
+
 TEST(RuleKeys, AndPicksTheMostSelectiveChild) {
   auto k = keys("topic ~ \"*.bodhi.*\" and agent == $me", ralph());
   ASSERT_TRUE(k);

@@ -8,11 +8,31 @@
 namespace fmn::faults {
 namespace {
 
+using A = ChaosAction;
+
+// The run's destinations and what the checker needs to know of each.
 struct Sink {
   const char* name;
-  const std::set<std::string>& expected;
-  const std::vector<ChaosReception>& received;
+  ChaosDelivery ChaosHistory::*delivery;
+  const char* summary;                    // its count in the exit summary ("email=2")
   std::vector<ChaosAction> unconfirming;  // faults that can hide a server's confirmation
+};
+
+// A digest is an email: its sink is the email sink's, and a crash after the server took it but
+// before Redis heard of it sends it again (docs/reliability.md, known limits), as does a Redis
+// restart that keeps the batcher from recording it sent. An SSE event
+// written to the backlog whose outbox entry a kill -9 kept is published again after the restart.
+const Sink kSinks[] = {
+    {"email",
+     &ChaosHistory::email,
+     "email",
+     {A::kKillPipeline, A::kStopPipeline, A::kRestartSmtp, A::kSmtpSlow}},
+    {"digest",
+     &ChaosHistory::digest,
+     "email",
+     {A::kKillPipeline, A::kStopPipeline, A::kRestartSmtp, A::kSmtpSlow, A::kRestartRedis}},
+    {"irc", &ChaosHistory::irc, "irc", {A::kKillPipeline, A::kStopPipeline, A::kRestartIrc}},
+    {"sse", &ChaosHistory::sse, "sse", {A::kKillPipeline, A::kStopPipeline}},
 };
 
 struct Seen {
@@ -29,16 +49,36 @@ bool published_while_down(const ChaosHistory& h, size_t index) {
   return false;
 }
 
+// Whether message `index` was, provably, never accepted for `sink` before the kill -9 that
+// followed it: published after fmn's last write to that kind's outbox stream (a message is
+// written after it was published; the publish time is taken before sending, both on this host's
+// wall clock). Nothing is lost by fmn then: ZeroMQ does not send it again after the restart, as
+// for a message published while fmn was down.
+bool published_after_last_write(const ChaosHistory& h, const Sink& sink, size_t index) {
+  if (index >= h.published_ms.size()) return false;
+  for (const ChaosEvent& e : h.events) {
+    if (e.before <= index) continue;
+    if (e.action == A::kStopPipeline) return false;
+    if (e.action != A::kKillPipeline) continue;
+    auto written = e.outbox_written_ms.find(sink.summary);  // a digest's stream is email's
+    return written != e.outbox_written_ms.end() && h.published_ms[index] > written->second;
+  }
+  return false;
+}
+
 // Messages published right before a kill -9 that may still be between the bus and the outbox.
 constexpr size_t kBusInFlight = 10;
 
 // Why a notification to `sink` published before message `index + 1` was never delivered, and
 // whether docs/reliability.md lists that as a known limit.
-std::pair<std::string, bool> loss_reason(const ChaosHistory& h, const std::string& sink,
-                                         size_t index) {
-  // The exit summary names how many each sink left: "undelivered at stop: email=2 irc=0".
-  const std::regex left_some("undelivered at stop:.* " + sink + "=[1-9]");
+std::pair<std::string, bool> loss_reason(const ChaosHistory& h, const Sink& sink, size_t index) {
+  // The exit summary names how many each sink left undelivered, and how many it left in the
+  // outbox for the next start: "undelivered at stop: email=2 irc=0; left in the outbox: ...".
+  const std::string count = " " + std::string(sink.summary) + "=[1-9]";
+  const std::regex undelivered("undelivered at stop:[^;]*" + count);
+  const std::regex kept("left in the outbox:[^;]*" + count);
   bool first = true, redis_restarted = false;
+  std::string killed;  // the kill -9 that found it in the outbox, when one did
   for (const ChaosEvent& e : h.events) {
     if (e.before <= index) continue;
     const std::string where = " (before message " + std::to_string(e.before) + ")";
@@ -51,11 +91,17 @@ std::pair<std::string, bool> loss_reason(const ChaosHistory& h, const std::strin
       if (redis_restarted) {
         return {"in memory at kill -9" + where + ": accepted while Redis restarted", true};
       }
-      return {"in the outbox at kill -9" + where + " yet never delivered", false};
+      if (killed.empty()) killed = "in the outbox at kill -9" + where + " yet never delivered";
     }
     redis_restarted = redis_restarted || e.action == ChaosAction::kRestartRedis;
     if (e.action == ChaosAction::kStopPipeline) {
-      const bool reported = std::regex_search(e.note, left_some);
+      // What the last stop left in the outbox waits there for the next start (the run has
+      // none); what a stop reported undelivered was never marked delivered.
+      if (&e == &h.events.back() && std::regex_search(e.note, kept)) {
+        return {"left in the outbox at the last SIGTERM" + where + ", reported: " + e.note, true};
+      }
+      const bool reported = std::regex_search(e.note, undelivered);
+      if (!killed.empty() && !reported) return {killed, false};
       return {"left undelivered at SIGTERM" + where + ", " +
                   (reported ? "reported: " + e.note : std::string("not reported")),
               reported};
@@ -65,7 +111,7 @@ std::pair<std::string, bool> loss_reason(const ChaosHistory& h, const std::strin
     }
     first = false;
   }
-  return {"unexplained", false};
+  return {killed.empty() ? "unexplained" : killed, false};
 }
 
 bool unconfirmed(const ChaosHistory& h, const Sink& sink, const Seen& seen) {
@@ -79,8 +125,9 @@ bool unconfirmed(const ChaosHistory& h, const Sink& sink, const Seen& seen) {
 }
 
 void check_sink(const ChaosHistory& h, const Sink& sink, ChaosVerdict& v) {
+  const ChaosDelivery& delivery = h.*sink.delivery;
   std::map<std::string, Seen> seen;
-  for (const ChaosReception& r : sink.received) {
+  for (const ChaosReception& r : delivery.received) {
     Seen& s = seen[r.id];
     if (s.count++ == 0) {
       s.first_epoch = r.epoch;
@@ -89,23 +136,26 @@ void check_sink(const ChaosHistory& h, const Sink& sink, ChaosVerdict& v) {
     s.last_epoch = r.epoch;
   }
   for (const auto& [id, s] : seen) {
-    if (!sink.expected.contains(id)) {
+    if (!delivery.expected.contains(id)) {
       ++v.unexpected;
       v.findings.push_back({"unexpected", sink.name, id, "delivered but not expected", false});
     }
   }
   for (size_t i = 0; i < h.published.size(); ++i) {
     const std::string& id = h.published[i];
-    if (!sink.expected.contains(id)) continue;
+    if (!delivery.expected.contains(id)) continue;
     ++v.expected;
     auto found = seen.find(id);
     if (found == seen.end()) {
       if (published_while_down(h, i)) {
         ++v.not_received;
-      } else if (std::string(sink.name) == "email" && h.refused.contains(id)) {
+      } else if (published_after_last_write(h, sink, i)) {
+        ++v.not_received;
+        ++v.not_accepted;
+      } else if (delivery.refused.contains(id)) {
         ++v.refused;
       } else {
-        auto [reason, known] = loss_reason(h, sink.name, i);
+        auto [reason, known] = loss_reason(h, sink, i);
         ++v.lost;
         v.lost_known_limit += known;
         v.findings.push_back({"lost", sink.name, id, reason, known});
@@ -142,6 +192,7 @@ constexpr CountField kCountFields[] = {
     {"expected", &ChaosVerdict::expected},
     {"delivered", &ChaosVerdict::delivered},
     {"not_received", &ChaosVerdict::not_received},
+    {"not_accepted", &ChaosVerdict::not_accepted},
     {"refused", &ChaosVerdict::refused},
     {"lost", &ChaosVerdict::lost},
     {"lost_known_limit", &ChaosVerdict::lost_known_limit},
@@ -169,15 +220,7 @@ void ChaosVerdict::add_counts(const ChaosVerdict& other) {
 
 ChaosVerdict check_history(const ChaosHistory& h) {
   ChaosVerdict v;
-  using A = ChaosAction;
-  check_sink(h,
-             {"email",
-              h.email_expected,
-              h.email,
-              {A::kKillPipeline, A::kStopPipeline, A::kRestartSmtp, A::kSmtpSlow}},
-             v);
-  check_sink(
-      h, {"irc", h.irc_expected, h.irc, {A::kKillPipeline, A::kStopPipeline, A::kRestartIrc}}, v);
+  for (const Sink& sink : kSinks) check_sink(h, sink, v);
   return v;
 }
 
@@ -196,6 +239,21 @@ std::string run_json(const ChaosHistory& h, const ChaosVerdict& v) {
   w.Bool(v.broken());
   w.Key("seconds");
   w.Double(h.seconds);
+  w.Key("sinks");  // what each destination was to get, and the receptions seen (with repeats)
+  w.StartObject();
+  for (const Sink& sink : kSinks) {
+    const ChaosDelivery& d = h.*sink.delivery;
+    w.Key(sink.name);
+    w.StartObject();
+    w.Key("expected");
+    w.Uint64(d.expected.size());
+    w.Key("received");
+    w.Uint64(d.received.size());
+    w.EndObject();
+  }
+  w.EndObject();
+  w.Key("sse_connections");
+  w.Uint64(h.sse_connections);
   w.Key("events");
   w.StartArray();
   for (const ChaosEvent& e : h.events) {
@@ -209,6 +267,15 @@ std::string run_json(const ChaosHistory& h, const ChaosVerdict& v) {
     if (!e.note.empty()) {
       w.Key("note");
       write_string(w, e.note);
+    }
+    if (!e.outbox_written_ms.empty()) {
+      w.Key("outbox_written_ms");
+      w.StartObject();
+      for (const auto& [kind, ms] : e.outbox_written_ms) {
+        w.Key(kind.c_str());
+        w.Int64(ms);
+      }
+      w.EndObject();
     }
     w.EndObject();
   }

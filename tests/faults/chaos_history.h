@@ -4,7 +4,8 @@
 //
 // - not_received: expected, but published while fmn-pipeline was not subscribed (killed,
 //   stopped, restarting). ZeroMQ PUB/SUB keeps nothing for an absent subscriber: gone by the
-//   bus's design, counted apart.
+//   bus's design, counted apart. So is one published before a kill -9 but after fmn's last
+//   write to its outbox stream (`not_accepted`, part of `not_received`): fmn never had it.
 // - refused: an email the SMTP server refused with 5xx (fmn gives it up, as promised).
 // - lost: expected, published while fmn was subscribed, never delivered. Each carries a reason;
 //   `known_limit` marks a loss docs/reliability.md lists as a known limit (a notification held
@@ -27,7 +28,7 @@ namespace fmn::faults {
 
 struct ChaosFinding {
   std::string kind;  // "lost", "duplicated", "late"
-  std::string sink;  // "email" or "irc"
+  std::string sink;  // "email", "digest", "irc" or "sse"
   std::string id;
   std::string reason;
   bool allowed = false;  // a known limit (lost) or an unconfirmed duplicate
@@ -37,6 +38,8 @@ struct ChaosVerdict {
   size_t expected = 0;
   size_t delivered = 0;
   size_t not_received = 0;
+  size_t not_accepted =
+      0;  // of `not_received`: published after the last outbox write before a kill
   size_t refused = 0;
   size_t lost = 0;
   size_t lost_known_limit = 0;  // of `lost`

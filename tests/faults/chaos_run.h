@@ -2,15 +2,20 @@
 // check_history (chaos_history.h) to judge.
 //
 // It starts PostgreSQL (preferences), Redis (state, append-only file on), the SMTP recorder,
-// ngIRCd with a recipient connected, a ZeroMQ publisher and fmn-pipeline; publishes the first
+// ngIRCd with a recipient connected, a ZeroMQ publisher and fmn-pipeline with its SSE server;
+// publishes the first
 // `schedule.messages` corpus messages at `schedule.rate` per second, taking each scheduled action
 // before the message it is placed at; then waits for the deliveries to settle and stops
 // fmn-pipeline with SIGTERM. Everything a history says was delivered comes from the servers'
-// own records: the SMTP recorder's files and the lines the IRC recipient read.
+// own records or a real client: the SMTP recorder's files (immediate emails by X-Fedmsg-Id,
+// digest emails by the items they list), the lines the IRC recipient read, and the events an
+// SSE client (curl, resuming with Last-Event-ID after each restart) read from its feed.
 // Blocking; runs on the calling thread (the servers are its children).
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,19 +38,29 @@ struct ChaosEvent {
   ChaosAction action = ChaosAction::kSmtpAccept;
   double at_seconds = 0;  // since the first message was published
   std::string note;       // e.g. fmn-pipeline's exit summary after a SIGTERM
+  // After a kill -9: when fmn last wrote to each outbox stream ("email", "irc", "sse"), Redis'
+  // wall-clock milliseconds (the stream's last-generated-id); a kind missing: not known.
+  std::map<std::string, int64_t> outbox_written_ms;
+};
+
+// What one destination of the run was to get and got.
+struct ChaosDelivery {
+  std::set<std::string> expected;        // msg_ids the reference interpreter matched
+  std::vector<ChaosReception> received;  // in the order the driver saw them
+  std::set<std::string> refused;         // refused with 5xx by the SMTP server (email kinds)
 };
 
 struct ChaosHistory {
   ChaosSchedule schedule;
   std::vector<std::string> published;           // msg_id of each message, in order
-  std::set<std::string> email_expected;         // the interpreter's matches, email destination
-  std::set<std::string> irc_expected;           // ... IRC destination
+  std::vector<int64_t> published_ms;            // wall-clock ms taken just before each was sent
   std::vector<std::pair<size_t, size_t>> down;  // [first, end) messages fmn was not subscribed for
   std::vector<ChaosEvent> events;
-  std::vector<ChaosReception> email;  // accepted by the SMTP server, in order
-  std::vector<ChaosReception> irc;    // PRIVMSGs the recipient read, in order
-  std::set<std::string> refused;      // emails the SMTP server refused with 5xx
-  double seconds = 0;                 // the whole run
+  // Each destination is one user's: ralph's immediate emails, jdoe's email digests (each item
+  // a reception), decause's IRC lines, alice's SSE feed.
+  ChaosDelivery email, digest, irc, sse;
+  size_t sse_connections = 0;  // feed connections the SSE client made (one more per restart)
+  double seconds = 0;          // the whole run
 };
 
 struct ChaosRunOptions {

@@ -51,20 +51,9 @@ std::string three_users_prefs(size_t digest_count) {
          "'\ndeliver = [{ to = \"email\" }]\n"
          "[[users.rules]]\nname = \"github\"\nsource = '" +
          kGithubRule + "'\ndeliver = [{ to = \"email\", count = " + std::to_string(digest_count) +
-         " }]\n"
-         "[[users]]\nname = \"decause\"\n"
-         "[[users.destinations]]\nkind = \"irc\"\naddress = \"" +
-         kIrcUserNick +
-         "\"\n"
-         "[[users.rules]]\nname = \"builds\"\nsource = '" +
-         kIrcRule +
-         "'\ndeliver = [{ to = \"irc\" }]\n"
-         "[[users]]\nname = \"alice\"\n"
-         "[[users.destinations]]\nkind = \"sse\"\naddress = \"" +
-         kFeed + "\"\ntoken = \"" + kFeedToken +
-         "\"\n"
-         "[[users.rules]]\nname = \"releases\"\nsource = '" +
-         kSseRule + "'\ndeliver = [{ to = \"sse\" }]\n";
+         " }]\n" +
+         user_prefs({"decause", "irc", kIrcUserNick, "", "builds", kIrcRule, R"({ to = "irc" })"}) +
+         user_prefs({"alice", "sse", kFeed, kFeedToken, "releases", kSseRule, R"({ to = "sse" })"});
 }
 
 // Polls `read` until `done(value)` or `timeout`; returns the last value read.

@@ -19,6 +19,13 @@ std::string one_user_prefs(const std::string& rule_source, const std::string& de
          rule_source + "'\ndeliver = [" + delivery + "]\n";
 }
 
+std::string user_prefs(const UserSpec& u) {
+  return "[[users]]\nname = \"" + u.name + "\"\n[[users.destinations]]\nkind = \"" + u.kind +
+         "\"\naddress = \"" + u.address + "\"\n" +
+         (u.token.empty() ? "" : "token = \"" + u.token + "\"\n") + "[[users.rules]]\nname = \"" +
+         u.rule + "\"\nsource = '" + u.source + "'\ndeliver = [" + u.delivery + "]\n";
+}
+
 std::string servers_config(const std::string& bus_endpoint, const std::string& smtp_url,
                            const std::string& redis_address, const std::string& irc_address) {
   std::string out = "[source]\nconnect = [\"" + bus_endpoint + "\"]\n";

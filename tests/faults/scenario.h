@@ -24,6 +24,14 @@ inline constexpr const char* kIrcNick = "ralph";
 // `{ to = "email" }` or `{ to = "email", count = 10 }`).
 std::string one_user_prefs(const std::string& rule_source, const std::string& delivery);
 
+// A [[users]] table: user `name` with one destination (`kind`, `address`, and `token` when not
+// empty, for an SSE feed) and one rule `rule` (`source`, delivered as `delivery`).
+struct UserSpec {
+  std::string name, kind, address, token, rule, source;
+  std::string delivery;  // a TOML inline table, e.g. `{ to = "email", count = 4 }`
+};
+std::string user_prefs(const UserSpec& user);
+
 // Configuration sections: the bus endpoint, and the SMTP, Redis and IRC servers when not empty.
 std::string servers_config(const std::string& bus_endpoint, const std::string& smtp_url,
                            const std::string& redis_address = "",

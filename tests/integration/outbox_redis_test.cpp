@@ -1,12 +1,19 @@
 // The durable outbox in a real Redis: entries stay until their sink confirmed them, a restart
 // takes its own back, another instance takes a dead one's once idle, an entry handed out too
 // often becomes a dead letter, and a sink worker leaves what it could not settle for the next
-// start, which delivers it.
+// start, which delivers it; what its batcher could not check while Redis restarted is delivered
+// in the same run once Redis is back.
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include "pipeline/sink_worker.h"
+#include "sinks/digest_batcher.h"
+#include "sinks/redis_digest_store.h"
 #include "sinks/redis_outbox.h"
 #include "tests/sinks/notification_fixture.h"
 #include "tests/sinks/recording_sink.h"
@@ -104,6 +111,45 @@ TEST_F(OutboxTest, AnAppendWhoseReplyWasLostIsWrittenOnce) {
   EXPECT_EQ(recovery->entries[0].notifications.size(), 1u);
 }
 
+// A dead letter is written once however often its removal is sent: again by the connection
+// after Redis ran it but its reply was lost, again by a worker retrying what it could not
+// confirm, again after its entry has left.
+TEST_F(OutboxTest, ADeadLetterWhoseRemovalIsSentAgainIsWrittenOnce) {
+  auto proxy = test::TcpProxy::start(redis_->port());
+  ASSERT_TRUE(proxy.ok()) << proxy.error().message;
+  auto outbox = open("instance-a", 1h, 5, "email", (*proxy)->port());
+  ASSERT_NE(outbox, nullptr);
+  const auto batch = numbered(3);
+  auto id = outbox->append(batch);
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  // The first notification is given up while the others wait.
+  std::vector<DeadLetter> dead{{batch[0], "refused (550): no such user", *id, 0}};
+  (*proxy)->drop_next_reply();
+  ASSERT_TRUE(outbox->remove({}, dead).ok());
+  EXPECT_EQ((*proxy)->dropped(), 1);
+  EXPECT_EQ(outbox->dead_letters().value(), 1u);
+  // The last one too, and the entry leaves: sent with the first again, its reply lost again.
+  dead.push_back({batch[2], "refused (550): no such user", *id, 2});
+  const std::vector<std::string> ids{*id};
+  (*proxy)->drop_next_reply();
+  ASSERT_TRUE(outbox->remove(ids, dead).ok());
+  EXPECT_EQ((*proxy)->dropped(), 2);
+  EXPECT_EQ(size(*outbox), 0u);
+  ASSERT_TRUE(outbox->remove(ids, dead).ok());
+  size_t undecodable = 0;
+  auto kept = outbox->read_dead_letters("", 10, undecodable);
+  ASSERT_TRUE(kept.ok()) << kept.error().message;
+  ASSERT_EQ(kept->size(), 2u);
+  EXPECT_EQ((*kept)[0].notifications.at(0).message->msg_id, "2024-outbox-0");
+  EXPECT_EQ((*kept)[1].notifications.at(0).message->msg_id, "2024-outbox-2");
+  // Nothing is left of the entry: its marks went with it.
+  auto redis = RedisConnection::open({.host = redis_->host(), .port = redis_->port()});
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  auto marks = (*redis)->command({"KEYS", "*marks*"});
+  ASSERT_TRUE(marks.ok()) << marks.error().message;
+  EXPECT_TRUE(marks->elements.empty());
+}
+
 // Gives up `count` notifications (`user`'s) as the sink worker does: one entry, removed with its
 // notifications written to the dead letters.
 void give_up(RedisOutbox& outbox, int count, const std::string& user) {
@@ -112,7 +158,9 @@ void give_up(RedisOutbox& outbox, int count, const std::string& user) {
   auto id = outbox.append(batch);
   ASSERT_TRUE(id.ok()) << id.error().message;
   std::vector<DeadLetter> dead;
-  for (const Notification& n : batch) dead.push_back({n, "refused (550): no such user", *id});
+  for (size_t i = 0; i < batch.size(); ++i) {
+    dead.push_back({batch[i], "refused (550): no such user", *id, i});
+  }
   ASSERT_TRUE(outbox.remove(std::vector<std::string>{*id}, dead).ok());
 }
 
@@ -189,10 +237,11 @@ TEST_F(OutboxTest, AnotherInstanceTakesADeadInstancesEntriesOnlyOnceIdleLongEnou
 }
 
 TEST_F(OutboxTest, AnEntryHandedOutTooOftenBecomesADeadLetter) {
+  ASSERT_TRUE(open("instance-a", 1h, 2)->append(numbered(1)).ok());  // handed out once
+  // Each start (a new open) takes it back.
+  EXPECT_EQ(open("instance-a", 1h, 2)->recover()->entries.size(), 1u);  // twice
   auto outbox = open("instance-a", 1h, 2);
-  ASSERT_TRUE(outbox->append(numbered(1)).ok());     // handed out once
-  EXPECT_EQ(outbox->recover()->entries.size(), 1u);  // twice
-  auto recovery = outbox->recover();                 // a third time: too often
+  auto recovery = outbox->recover();  // a third time: too often
   ASSERT_TRUE(recovery.ok()) << recovery.error().message;
   EXPECT_TRUE(recovery->entries.empty());
   EXPECT_EQ(recovery->dead_lettered, 1u);
@@ -256,6 +305,132 @@ TEST_F(OutboxTest, AWorkerLeavesWhatItsSinkDidNotConfirmAndTheNextStartDeliversI
   EXPECT_EQ(confirming.single[2].message->msg_id, (*batch)[2].message->msg_id);
   EXPECT_EQ(worker.left_in_outbox(), 0u);
   EXPECT_EQ(size(*outbox), 0u);
+}
+
+// A sink that confirms at once and records what it got; its first delivery waits until the test
+// opens its gate. Used from the worker's thread while the test reads it.
+class GatedSink : public Sink {
+ public:
+  std::string_view name() const override { return "gated"; }
+  void deliver(std::span<const Notification> batch) override {
+    std::unique_lock lock(mu_);
+    entered_ = true;
+    opened_.wait(lock, [&] { return open_; });
+    for (const Notification& n : batch) received_.insert(std::string(n.message->msg_id));
+    deliveries_ += batch.size();
+  }
+  void open() {
+    std::lock_guard lock(mu_);
+    open_ = true;
+    opened_.notify_all();
+  }
+  bool entered() {
+    std::lock_guard lock(mu_);
+    return entered_;
+  }
+  size_t received() {
+    std::lock_guard lock(mu_);
+    return received_.size();
+  }
+  size_t deliveries() {  // with repeats
+    std::lock_guard lock(mu_);
+    return deliveries_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable opened_;
+  bool entered_ = false, open_ = false;
+  std::set<std::string> received_;
+  size_t deliveries_ = 0;
+};
+
+// Whether `done()` holds within a minute (checked every 50 ms): a wait for a condition.
+template <typename Done>
+bool eventually(Done done) {
+  const auto deadline = std::chrono::steady_clock::now() + 1min;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(50ms);
+  }
+  return true;
+}
+
+// Entries taken back from the outbox at a start, Redis restarting while the batcher checks them:
+// nothing is left in the outbox until the next start; once Redis is back they are delivered, each
+// once, and their entries leave.
+TEST_F(OutboxTest, EntriesTakenBackAsRedisRestartsAreDeliveredOnceItIsBackInTheSameRun) {
+  auto redis = test::RedisServer::start({.appendonly = true});  // the outbox survives its restart
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  redis_.emplace(std::move(redis).value());
+  std::vector<Notification> all = numbered(4);
+  {
+    auto previous_run = open("instance-a");
+    ASSERT_TRUE(previous_run->append(std::span(all).first(1)).ok());
+    ASSERT_TRUE(previous_run->append(std::span(all).subspan(1)).ok());
+  }
+  auto outbox = open("instance-a");
+  RedisConfig config;
+  config.host = redis_->host();
+  config.port = redis_->port();
+  auto store = RedisDigestStore::connect(config);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  GatedSink sink;
+  DigestBatcher batcher(sink, **store);
+  pipeline::SinkWorker worker(batcher, 100, 0ms, 50ms, outbox.get());
+  ASSERT_EQ(worker.recovered(), 4u);
+
+  // The first entry is in the sink; Redis goes down before the batcher checks the second's.
+  ASSERT_TRUE(eventually([&] { return sink.entered(); }));
+  ASSERT_TRUE(redis_->stop().ok());
+  sink.open();
+  ASSERT_TRUE(eventually([&] { return worker.completed() == 2; }));
+  EXPECT_EQ(sink.received(), 1u);  // the others wait: the store could not check them
+
+  ASSERT_TRUE(redis_->restart().ok());
+  EXPECT_TRUE(eventually([&] { return sink.received() == 4; }))
+      << "delivered " << sink.received() << " of 4";
+  EXPECT_TRUE(eventually([&] { return size(*outbox) == 0; }));
+  worker.stop();
+  EXPECT_EQ(worker.left_in_outbox(), 0u);
+  EXPECT_EQ(sink.received(), 4u);
+}
+
+// Redis down when the worker starts: what the previous run left is taken back once Redis is
+// back, in the same run, and delivered once.
+TEST_F(OutboxTest, WhatAPreviousRunLeftIsTakenBackOnceRedisIsBackWhenItWasDownAtTheStart) {
+  auto redis = test::RedisServer::start({.appendonly = true});
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  redis_.emplace(std::move(redis).value());
+  std::vector<Notification> all = numbered(4);
+  ASSERT_TRUE(open("instance-a")->append(std::span(all).first(2)).ok());
+  auto outbox = open("instance-a");
+  ASSERT_TRUE(redis_->stop().ok());
+  GatedSink sink;
+  sink.open();
+  pipeline::SinkWorker worker(sink, 100, 0ms, 50ms, outbox.get());
+  EXPECT_EQ(worker.recovered(), 0u);
+
+  ASSERT_TRUE(redis_->restart().ok());
+  ASSERT_TRUE(eventually([&] { return worker.recovered() == 2; }));
+  worker.submit(std::make_shared<std::vector<Notification>>(all.begin() + 2, all.end()));
+  EXPECT_TRUE(eventually([&] { return sink.received() == 4; }));
+  EXPECT_TRUE(eventually([&] { return size(*outbox) == 0; }));
+  worker.stop();
+  EXPECT_EQ(sink.deliveries(), 4u);
+  EXPECT_EQ(worker.left_in_outbox(), 0u);
+}
+
+// A take-back later in a run (Redis was down at its start) leaves the entries this run added:
+// its worker holds them already.
+TEST_F(OutboxTest, ALaterTakeBackLeavesWhatThisRunAdded) {
+  ASSERT_TRUE(open("instance-a")->append(numbered(1)).ok());
+  auto outbox = open("instance-a");
+  ASSERT_TRUE(outbox->append(numbered(2)).ok());
+  auto recovery = outbox->recover();
+  ASSERT_TRUE(recovery.ok()) << recovery.error().message;
+  ASSERT_EQ(recovery->entries.size(), 1u);
+  EXPECT_EQ(recovery->entries[0].notifications.size(), 1u);
 }
 
 }  // namespace

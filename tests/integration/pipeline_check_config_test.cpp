@@ -1,9 +1,9 @@
 // `fmn-pipeline --check-config FILE` against real files and servers: a good configuration
 // prints what would run and exits 0; each class of problem (the file's syntax and keys, a bad
-// value, broken preferences, a database without the schema, an unreachable server, a taken
-// port, an OpenID provider without its client secret, a RabbitMQ broker that refuses the
-// connection, the login, the virtual host or the TLS handshake) is reported and exits non-zero,
-// without starting anything.
+// value, an unreadable replay file, broken preferences, a database without the schema, an
+// unreachable server, a taken port, an OpenID provider without its client secret, a RabbitMQ broker
+// that refuses the connection, the login, the virtual host or the TLS handshake) is reported and
+// exits non-zero, without starting anything.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -61,11 +61,56 @@ TEST(PipelineCheckConfig, AGoodConfigurationSaysWhatWouldRunAndExitsZero) {
                     "version = 1\n[[users]]\nname = \"alice\"\n[[users.rules]]\nname = \"r\"\n"
                     "source = 'topic ~ \"*.bodhi.*\"'\n");
   EXPECT_EQ(c.status, 0) << c.output;
-  EXPECT_NE(c.output.find("ok: preferences from prefs.toml: 1 users, 1 rules\n"), std::string::npos)
+  EXPECT_NE(
+      c.output.find("ok: preferences from prefs.toml: 1 users (1 enabled), 1 rules (1 enabled)\n"),
+      std::string::npos)
       << c.output;
   EXPECT_NE(c.output.find("would run: source: replay " + kCorpusFile + "\n"), std::string::npos)
       << c.output;
   EXPECT_EQ(c.output.find("error:"), std::string::npos) << c.output;
+}
+
+// Disabled rules and the rules of a disabled user are stored but not loaded: the check counts
+// both, and its "enabled" count is the one the service logs when it loads the same file.
+TEST(PipelineCheckConfig, TheRuleCountsAgreeWithWhatTheServiceLoads) {
+  const std::string prefs =
+      "version = 1\n"
+      "[[users]]\nname = \"alice\"\n"
+      "[[users.rules]]\nname = \"a\"\nsource = 'topic ~ \"*.bodhi.*\"'\n"
+      "[[users.rules]]\nname = \"b\"\nsource = 'topic ~ \"*.koji.*\"'\nenabled = false\n"
+      "[[users]]\nname = \"bob\"\nenabled = false\n"
+      "[[users.rules]]\nname = \"c\"\nsource = 'topic ~ \"*.copr.*\"'\n";
+  Checked c = check("counts", kBase + "[prefs]\nfile = \"prefs.toml\"\n", prefs);
+  EXPECT_EQ(c.status, 0) << c.output;
+  EXPECT_NE(c.output.find("ok: preferences from prefs.toml: 2 users (1 enabled), 3 rules (1 "
+                          "enabled)\n"),
+            std::string::npos)
+      << c.output;
+
+  auto dir = TempDir::create("check-counts-run");
+  ASSERT_TRUE(dir.ok()) << dir.error().message;
+  std::ofstream(*dir / "prefs.toml") << prefs;
+  auto run = run_pipeline(
+      "check-counts",
+      {"--replay", kCorpusFile, "--prefs", (*dir / "prefs.toml").string(), "--no-stdout"},
+      kTimeout);
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  const size_t loaded = run->find("preferences_loaded");
+  ASSERT_NE(loaded, std::string::npos) << *run;
+  const std::string line = run->substr(loaded, run->find('\n', loaded) - loaded);
+  EXPECT_NE(line.find("users=1"), std::string::npos) << line;
+  EXPECT_NE(line.find("rules=1"), std::string::npos) << line;
+}
+
+// The shard's share is what the service of that shard loads.
+TEST(PipelineCheckConfig, TheEnabledCountsAreThoseOfTheShard) {
+  Checked c =
+      check("shard", kBase + "[prefs]\nfile = \"prefs.toml\"\n[shard]\nindex = 1\ncount = 2\n",
+            "version = 1\n[[users]]\nname = \"alice\"\n[[users.rules]]\nname = \"r\"\n"
+            "source = 'topic ~ \"*.bodhi.*\"'\n");
+  EXPECT_EQ(c.status, 0) << c.output;
+  EXPECT_NE(c.output.find("1 users ("), std::string::npos) << c.output;
+  EXPECT_NE(c.output.find(" enabled on shard 1/2), 1 rules ("), std::string::npos) << c.output;
 }
 
 TEST(PipelineCheckConfig, AnUnknownKeyIsNamedWithItsPlaceAndASuggestion) {
@@ -74,6 +119,23 @@ TEST(PipelineCheckConfig, AnUnknownKeyIsNamedWithItsPlaceAndASuggestion) {
   EXPECT_NE(c.output.find("fmn.toml:8:1: unknown key 'redsi' in [state] (did you mean 'redis'?)"),
             std::string::npos)
       << c.output;
+}
+
+TEST(PipelineCheckConfig, AFileThatDoesNotParseIsNamedWithItsPlaceAndExitsTwo) {
+  Checked c = check("syntax", "[source]\nreplay = \"corpus.jsonl\n");
+  EXPECT_EQ(c.status, 2) << c.output;
+  EXPECT_NE(c.output.find("fmn.toml:2:"), std::string::npos) << c.output;
+  EXPECT_EQ(c.output.find("would run:"), std::string::npos) << c.output;
+}
+
+TEST(PipelineCheckConfig, AnUnreadableReplayFileIsReported) {
+  Checked c = check("replay",
+                    "[source]\nreplay = \"missing.jsonl\"\n[sse]\nlisten = \"\"\n[admin]\n"
+                    "listen = \"\"\n");
+  EXPECT_EQ(c.status, 1) << c.output;
+  EXPECT_NE(c.output.find("error: replay file missing.jsonl cannot be read\n"), std::string::npos)
+      << c.output;
+  EXPECT_EQ(c.output.find("would run:"), std::string::npos) << c.output;
 }
 
 TEST(PipelineCheckConfig, ABadValueIsNamedWithItsPlace) {

@@ -198,6 +198,7 @@ TEST(PipelineMetrics, MetricsHealthAndReadinessOverHttp) {
       {"fmn_bus_malformed_total", "counter"},
       {"fmn_notifications_total", "counter"},
       {"fmn_notifications_unrouted_total", "counter"},
+      {"fmn_notifications_muted_total", "counter"},
       {"fmn_delivered_total", "counter"},
       {"fmn_retried_total", "counter"},
       {"fmn_failed_total", "counter"},

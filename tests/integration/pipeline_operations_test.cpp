@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <fstream>
 #include <sstream>
 
 #include "prefs/file_store.h"
@@ -23,6 +24,56 @@ constexpr Duration kTimeout = std::chrono::seconds(60);
 std::string free_bus() {
   auto port = pick_free_port();
   return port.ok() ? "tcp://127.0.0.1:" + std::to_string(*port) : "";
+}
+
+// A muted user gets nothing of a replay, whatever matched; a destination whose mute has ended
+// gets everything again.
+TEST(PipelineOperations, AMutedUserGetsNothingAndAnEndedMuteNoLongerHolds) {
+  constexpr const char* kPrefs = R"(version = 1
+
+[[users]]
+name = "alice"
+muted_until = 2099-01-01T00:00:00Z
+
+[[users.destinations]]
+kind = "email"
+address = "alice@example.org"
+
+[[users.rules]]
+name = "all"
+source = 'topic ~ "*"'
+deliver = [{ to = "email" }]
+
+[[users]]
+name = "bob"
+
+[[users.destinations]]
+kind = "email"
+address = "bob@example.org"
+muted_until = 2020-01-01T00:00:00Z
+
+[[users.rules]]
+name = "all"
+source = 'topic ~ "*"'
+deliver = [{ to = "email" }]
+)";
+  auto dir = TempDir::create("muted-run");
+  ASSERT_TRUE(dir.ok()) << dir.error().message;
+  std::ofstream(*dir / "prefs.toml") << kPrefs;
+  auto run = run_pipeline(
+      "muted", {"--replay", kCorpusFile, "--prefs", (*dir / "prefs.toml").string()}, kTimeout);
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  size_t alice = 0, bob = 0;
+  for (const std::string& line : notification_lines(*run)) {
+    alice += line.starts_with("alice ");
+    bob += line.starts_with("bob ");
+  }
+  // Both users matched every message; only bob's notifications left.
+  std::optional<PipelineSummary> summary = parse_summary(*run);
+  ASSERT_TRUE(summary.has_value()) << *run;
+  EXPECT_EQ(alice, 0u) << *run;
+  EXPECT_GT(bob, 0u);
+  EXPECT_EQ(summary->notifications, 2 * bob) << *run;
 }
 
 TEST(PipelineOperations, WithoutArgumentsTheEmbeddedDemoReplaysTheCorpus) {

@@ -19,7 +19,7 @@ TEST(PipelinePreview, RunsARuleOverTheMessagesTheServiceTookFromTheBus) {
   auto dir = TempDir::create("pipeline-preview");
   ASSERT_TRUE(dir.ok()) << dir.error().message;
   const auto prefs = dir.value() / "prefs.toml";
-  std::filesystem::copy_file(std::string(FMN_CORPUS_DIR) + "/prefs/default.toml", prefs);
+  std::filesystem::copy_file(std::string(FMN_DATA_DIR) + "/prefs/default.toml", prefs);
   auto bus = pick_free_port();
   auto web = pick_free_port();
   ASSERT_TRUE(bus.ok() && web.ok());

@@ -1,6 +1,7 @@
 // An SSE feed added in the web app of a running fmn-pipeline: its token, shown once, opens the
 // feed at the real SSE server; after a rotation the old token is refused and the new one works;
-// the preferences file never holds either token.
+// the preferences file never holds either token. The same for a feed added with `fmn-prefs dest
+// add`, beside a feed whose token an older tool stored as itself.
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -77,6 +78,55 @@ TEST(PipelineSseFeed, AFeedAddedInTheAppOpensWithItsTokenUntilTheTokenIsRotated)
   EXPECT_NE(stored.find(feed), std::string::npos) << stored;
   EXPECT_EQ(stored.find(first), std::string::npos) << "a token is stored as itself";
   EXPECT_EQ(stored.find(second), std::string::npos) << "a token is stored as itself";
+  std::optional<int> exit = p->process().stop(SIGTERM, kTimeout);
+  EXPECT_TRUE(exit.has_value());
+}
+
+// The line of `output` that starts with `prefix`, without it ("" when none).
+std::string line_after(const std::string& output, const std::string& prefix) {
+  const size_t at = output.find(prefix);
+  if (at == std::string::npos) return "";
+  const size_t from = at + prefix.size();
+  return output.substr(from, output.find('\n', from) - from);
+}
+
+TEST(PipelineSseFeed, AFeedAddedWithFmnPrefsOpensWithThePrintedTokenAndOldRawTokensStillWork) {
+  auto dir = TempDir::create("pipeline-sse-prefs");
+  ASSERT_TRUE(dir.ok()) << dir.error().message;
+  const auto prefs = dir.value() / "prefs.toml";
+  // bob's feed was written with its token as itself, as tools did before digests were kept.
+  ASSERT_TRUE(write_file(prefs,
+                         "version = 1\n[[users]]\nname = \"alice\"\n[[users]]\nname = \"bob\"\n"
+                         "[[users.destinations]]\nname = \"old\"\nkind = \"sse\"\n"
+                         "address = \"bob-old-feed\"\ntoken = \"raw-token-of-bob-0123\"\n")
+                  .ok());
+  const std::string log = (dir.value() / "dest-add.log").string();
+  Status added =
+      ChildProcess::run({.argv = {std::string(FMN_BIN_DIR) + "/fmn-prefs", "--file", prefs.string(),
+                                  "dest", "add", "alice", "sse", "alice-cli-feed", "--name", "cli"},
+                         .log = log},
+                        kTimeout);
+  ASSERT_TRUE(added.ok()) << read_log(log);
+  const std::string token = line_after(read_log(log), "token of cli (alice-cli-feed): ");
+  ASSERT_FALSE(token.empty()) << read_log(log);
+  EXPECT_NE(read_log(log).find("the store keeps only its digest"), std::string::npos);
+  const std::string stored = file_text(prefs);
+  EXPECT_EQ(stored.find(token), std::string::npos) << "a token is stored as itself";
+  EXPECT_NE(stored.find("sha256-"), std::string::npos) << stored;
+
+  auto bus = pick_free_port();
+  auto sse = pick_free_port();
+  ASSERT_TRUE(bus.ok() && sse.ok());
+  auto p =
+      PipelineProcess::start("sse-prefs",
+                             {"--connect", "tcp://127.0.0.1:" + std::to_string(*bus), "--prefs",
+                              prefs.string(), "--sse-listen", "127.0.0.1:" + std::to_string(*sse)},
+                             kTimeout);
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ(feed_status(*sse, "alice-cli-feed", token), 200) << p->output();
+  EXPECT_EQ(feed_status(*sse, "alice-cli-feed", "not-the-token"), 401);
+  EXPECT_EQ(feed_status(*sse, "bob-old-feed", "raw-token-of-bob-0123"), 200) << p->output();
+  EXPECT_EQ(feed_status(*sse, "bob-old-feed", token), 401);
   std::optional<int> exit = p->process().stop(SIGTERM, kTimeout);
   EXPECT_TRUE(exit.has_value());
 }

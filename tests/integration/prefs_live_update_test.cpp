@@ -18,7 +18,7 @@ std::vector<Diagnostic> accept_all(std::string_view, const User&) { return {}; }
 
 Population demo_population() {
   auto population =
-      read_preferences_file(std::string(FMN_CORPUS_DIR) + "/prefs/default.toml", accept_all);
+      read_preferences_file(std::string(FMN_DATA_DIR) + "/prefs/default.toml", accept_all);
   EXPECT_TRUE(population.ok()) << population.error().message;
   return population.ok() ? std::move(population).value() : Population{};
 }

@@ -26,7 +26,7 @@ std::vector<Diagnostic> reject_marked(std::string_view source, const User&) {
 }
 
 std::string default_file_text() {
-  std::ifstream in(std::string(FMN_CORPUS_DIR) + "/prefs/default.toml");
+  std::ifstream in(std::string(FMN_DATA_DIR) + "/prefs/default.toml");
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
@@ -177,13 +177,21 @@ TEST_F(PgStoreTest, TheKindCheckIsWrittenFromTheTableOfKinds) {
   check_everything();
 }
 
-TEST_F(PgStoreTest, DeliveryTimesSurviveBothWritePaths) {
-  std::ifstream in(std::string(FMN_CORPUS_DIR) + "/prefs/explain.toml");
+TEST_F(PgStoreTest, DeliveryTimesAndMutesSurviveBothWritePaths) {
+  std::ifstream in(std::string(FMN_DATA_DIR) + "/prefs/explain.toml");
   std::ostringstream file;
   file << in.rdbuf();
   auto population = parse_preferences_text(file.str(), "explain.toml", reject_marked);
   ASSERT_TRUE(population.ok()) << population.error().message;
+  // Mutes on the user and on a destination, beside the snoozes.
+  for (User& u : population->users) {
+    if (u.name != "petr") continue;
+    u.muted_until = 1714593600;
+    u.destinations[0].muted_until = 1714633200;
+  }
   const std::string text = write_preferences_toml(*population);
+  ASSERT_NE(text.find("muted_until = 2024-05-01T20:00:00Z\n"), std::string::npos);
+  ASSERT_NE(text.find("muted_until = 2024-05-02T07:00:00Z\n"), std::string::npos);
   ASSERT_NE(text.find("tz = \"Europe/Prague\""), std::string::npos);
   ASSERT_NE(text.find("quiet = \"22:00-07:00\""), std::string::npos);
   ASSERT_NE(text.find("at = \"08:00\""), std::string::npos);
@@ -192,6 +200,8 @@ TEST_F(PgStoreTest, DeliveryTimesSurviveBothWritePaths) {
   auto petr = store_->load_user("petr");
   ASSERT_TRUE(petr.ok() && petr->has_value());
   EXPECT_EQ(write_user_toml(**petr), write_user_toml(*population->find("petr")));
+  EXPECT_EQ((*petr)->muted_until, 1714593600);
+  EXPECT_EQ((*petr)->destinations[0].muted_until, 1714633200);
 }
 
 TEST_F(PgStoreTest, NamedListsSurviveBothWritePathsAndTheirConstraintsHold) {
@@ -359,6 +369,8 @@ TEST_F(PgStoreTest, ConstraintsHoldAgainstHandWrittenSql) {
       rejected("UPDATE fmn_destinations SET confirmation = 'pending' "
                "WHERE address = 'ralph@fedoraproject.org'"));
   EXPECT_TRUE(rejected("UPDATE fmn_users SET name = 'no spaces' WHERE name = 'ralph'"));
+  EXPECT_TRUE(rejected("UPDATE fmn_users SET muted_until = -1 WHERE name = 'ralph'"));
+  EXPECT_TRUE(rejected("UPDATE fmn_destinations SET muted_until = -1"));
 }
 
 }  // namespace

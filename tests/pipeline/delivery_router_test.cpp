@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "pipeline/history_recorder.h"
+#include "sinks/memory_delivery_history.h"
 #include "tests/pipeline/recording_sink.h"
+#include "tests/support/fake_clock.h"
 
 namespace fmn::pipeline {
 namespace {
@@ -15,6 +18,43 @@ Notification to(DestinationKind kind, std::string user) {
   n.user = std::move(user);
   return n;
 }
+
+// `user`'s notification for a destination whose window mutes it until `muted_until` and snoozes
+// it until `snoozed_until` (Unix seconds; 0: not).
+Notification windowed(const std::string& user, int64_t muted_until, int64_t snoozed_until = 0) {
+  Notification n = to(DestinationKind::kEmail, user);
+  n.address = user + "@example.org";
+  n.rule_name = "mine";
+  DeliveryWindow w;
+  w.muted_until = muted_until;
+  w.snoozed_until = snoozed_until;
+  n.digest.window = std::make_shared<const DeliveryWindow>(w);
+  return n;
+}
+
+int64_t unix_of(const Clock& clock) {
+  return std::chrono::duration_cast<std::chrono::seconds>(clock.wall().time_since_epoch()).count();
+}
+
+// A router whose mutes are judged by a fake clock and noted in a memory history.
+struct MutedRouting {
+  test::FakeClock clock;
+  std::shared_ptr<sinks::MemoryDeliveryHistory> history =
+      std::make_shared<sinks::MemoryDeliveryHistory>();
+  HistoryRecorder recorder{history, 100, clock};
+  RecordingSink email;
+  SinkWorker worker{email, 8};
+  DeliveryRouter router{
+      clock, [this](const Notification& n) { recorder.record(n, sinks::DeliveryStatus::kMuted); }};
+  MutedRouting() { router.route(DestinationKind::kEmail, worker); }
+
+  // Everything delivered and recorded so far, then the user's records, newest first.
+  std::vector<sinks::DeliveryRecord> settle(const std::string& user) {
+    worker.stop();
+    recorder.stop();
+    return history->recent(user, 0, 10).value();
+  }
+};
 
 TEST(DeliveryRouter, SplitsEachBatchByDestinationKindKeepingOrder) {
   RecordingSink email, irc;
@@ -65,6 +105,51 @@ TEST(DeliveryRouter, EverythingIsUnroutedWithoutWorkers) {
   router.deliver(
       std::vector<Notification>{to(DestinationKind::kEmail, "a"), to(DestinationKind::kIrc, "b")});
   EXPECT_EQ(router.unrouted(), 2u);
+}
+
+TEST(DeliveryRouter, AMutedNotificationIsDroppedCountedAndRecordedAsMuted) {
+  MutedRouting r;
+  const int64_t now = unix_of(r.clock);
+  r.router.deliver(std::vector<Notification>{windowed("alice", now + 3600), windowed("bob", 0),
+                                             windowed("carol", now - 1)});
+  const auto alice = r.settle("alice");
+  EXPECT_EQ(r.email.users(), (std::vector<std::string>{"bob", "carol"}));  // a past mute: over
+  EXPECT_EQ(r.router.muted(), 1u);
+  EXPECT_EQ(r.router.unrouted(), 0u);
+  ASSERT_EQ(alice.size(), 1u);
+  EXPECT_EQ(alice[0].status, sinks::DeliveryStatus::kMuted);
+  EXPECT_EQ(alice[0].address, "alice@example.org");
+  EXPECT_EQ(alice[0].rule, "mine");
+  EXPECT_EQ(alice[0].at_ms, now * 1000);
+}
+
+TEST(DeliveryRouter, AMuteEndsByItselfAtItsInstant) {
+  MutedRouting r;
+  const int64_t until = unix_of(r.clock) + 8 * 3600;
+  r.router.deliver(std::vector<Notification>{windowed("alice", until)});
+  r.clock.advance(std::chrono::hours(8) - std::chrono::seconds(1));
+  r.router.deliver(std::vector<Notification>{windowed("alice", until)});
+  r.clock.advance(std::chrono::seconds(1));  // at `until`: no longer muted
+  r.router.deliver(std::vector<Notification>{windowed("alice", until)});
+  const auto alice = r.settle("alice");
+  EXPECT_EQ(r.email.users(), std::vector<std::string>{"alice"});
+  EXPECT_EQ(r.router.muted(), 2u);
+  EXPECT_EQ(alice.size(), 2u);  // the two muted ones; the sink here records nothing
+}
+
+TEST(DeliveryRouter, AMuteWinsOverASnooze) {
+  MutedRouting r;
+  const int64_t now = unix_of(r.clock);
+  // Muted for an hour, snoozed for two: dropped, not held for the end of the snooze.
+  r.router.deliver(std::vector<Notification>{windowed("alice", now + 3600, now + 7200)});
+  // The mute over, the snooze still on: handed on, for the batcher to hold until the snooze ends.
+  r.clock.advance(std::chrono::hours(1));
+  r.router.deliver(std::vector<Notification>{windowed("alice", now + 3600, now + 7200)});
+  const auto alice = r.settle("alice");
+  EXPECT_EQ(r.router.muted(), 1u);
+  EXPECT_EQ(r.email.users(), std::vector<std::string>{"alice"});
+  ASSERT_EQ(alice.size(), 1u);
+  EXPECT_EQ(alice[0].status, sinks::DeliveryStatus::kMuted);
 }
 
 TEST(DeliveryRouter, ConfirmationRequestsGoToTheirKindsWorker) {

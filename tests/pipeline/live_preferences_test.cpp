@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/stored_secret.h"
 #include "pipeline/engine_matcher.h"
 #include "tests/codegen/test_corpus.h"
 
@@ -56,15 +57,18 @@ TEST(LivePreferences, AnEditOfOneUserIsLiveAndTheOthersStay) {
   EXPECT_EQ(bodhi_notifications(*engine.value()), 2u);
   EXPECT_EQ(live.totals().users, 2u);
   EXPECT_EQ(live.loads(), 1u);
-  EXPECT_TRUE(live.feed_token_matches("ralph-feed", "secret-of-ralph"));
-  EXPECT_FALSE(live.feed_token_matches("ralph-feed", "secret-of-someone"));
+  EXPECT_TRUE(secret_matches(live.destination_secret(DestinationKind::kSse, "ralph-feed"),
+                             "secret-of-ralph"));
+  EXPECT_FALSE(secret_matches(live.destination_secret(DestinationKind::kSse, "ralph-feed"),
+                              "secret-of-someone"));
   EXPECT_EQ(live.destination_secret(DestinationKind::kSse, "ralph-feed"), "secret-of-ralph");
   EXPECT_EQ(live.destination_secret(DestinationKind::kIrc, "ralph-feed"), "");
 
   // ralph narrows his rule and drops his feed; bowlofeggs is not touched.
   live.users_changed({{"ralph", user("ralph", R"(topic == "nothing")")}});
   EXPECT_EQ(bodhi_notifications(*engine.value()), 1u);
-  EXPECT_FALSE(live.feed_token_matches("ralph-feed", "secret-of-ralph"));
+  EXPECT_FALSE(secret_matches(live.destination_secret(DestinationKind::kSse, "ralph-feed"),
+                              "secret-of-ralph"));
   EXPECT_EQ(live.destination_secret(DestinationKind::kSse, "ralph-feed"), "");
   EXPECT_EQ(live.user_updates(), 1u);
   EXPECT_EQ(live.totals().users, 2u);

@@ -194,6 +194,26 @@ TEST(RulePopulation, QuietHoursSnoozesAndTimesOfDayTravelWithTheirDestinationsPo
   EXPECT_TRUE(built[1].rules[0].digests.empty());
 }
 
+TEST(RulePopulation, AUsersMuteReachesEveryDestinationADestinationsOnlyItself) {
+  prefs::User u = user("petr");
+  u.destinations.push_back(destination("irc", DestinationKind::kIrc, "petr"));
+  u.rules = {rule("all", "$me in usernames", {to("email"), to("irc")})};
+  RulePopulation population(Shard{});
+  BuildReport report;
+  // A destination's mute: only its notifications carry it; the other stays plain.
+  u.destinations[1].muted_until = 1714600000;
+  auto built = population.build({u}, report);
+  ASSERT_EQ(built.size(), 1u);
+  EXPECT_TRUE(built[0].rules[0].digest_for(0).plain());
+  ASSERT_NE(built[0].rules[0].digest_for(1).window, nullptr);
+  EXPECT_EQ(built[0].rules[0].digest_for(1).window->muted_until, 1714600000);
+  // The user's mute reaches both; the later of the two instants wins.
+  u.muted_until = 1714500000;
+  built = population.build({u}, report);
+  EXPECT_EQ(built[0].rules[0].digest_for(0).window->muted_until, 1714500000);
+  EXPECT_EQ(built[0].rules[0].digest_for(1).window->muted_until, 1714600000);
+}
+
 TEST(RulePopulation, IdsAreStableAcrossRebuilds) {
   std::vector<prefs::User> users = many_users(50);
   RulePopulation population(Shard{});

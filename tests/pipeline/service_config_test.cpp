@@ -40,9 +40,9 @@ TEST(ServiceConfig, AnEmptyFileGivesTheDefaults) {
   EXPECT_EQ(c.engine, "auto");
   EXPECT_EQ(c.redis, "");
   EXPECT_TRUE(c.stdout_fallback);
-  EXPECT_EQ(c.email_from, "notifications@fedoraproject.org");
-  EXPECT_EQ(c.irc_nick, "fmn");
-  EXPECT_EQ(c.sse_listen, "127.0.0.1:8080");
+  EXPECT_EQ(c.sink(DestinationKind::kEmail).text("from"), "notifications@fedoraproject.org");
+  EXPECT_EQ(c.sink(DestinationKind::kIrc).text("nick"), "fmn");
+  EXPECT_EQ(c.sink(DestinationKind::kSse).text("listen"), "127.0.0.1:8080");
   EXPECT_EQ(c.admin_listen, "127.0.0.1:9090");
   EXPECT_EQ(c.log_level, "info");
   EXPECT_EQ(c.log_format, "text");
@@ -157,11 +157,11 @@ crl = "/var/cache/fedmsg/crl.pem"
   EXPECT_EQ(c.engine, "jit");
   EXPECT_EQ(c.redis, "127.0.0.1:6379");
   EXPECT_FALSE(c.stdout_fallback);
-  EXPECT_EQ(c.smtp_url, "smtp://127.0.0.1:2525");
-  EXPECT_EQ(c.email_from, "fmn@example.org");
-  EXPECT_EQ(c.irc_server, "irc.libera.chat:6667");
-  EXPECT_EQ(c.irc_nick, "fedora-notifs");
-  EXPECT_EQ(c.sse_listen, "0.0.0.0:8081");
+  EXPECT_EQ(c.sink(DestinationKind::kEmail).text("smtp_url"), "smtp://127.0.0.1:2525");
+  EXPECT_EQ(c.sink(DestinationKind::kEmail).text("from"), "fmn@example.org");
+  EXPECT_EQ(c.sink(DestinationKind::kIrc).text("server"), "irc.libera.chat:6667");
+  EXPECT_EQ(c.sink(DestinationKind::kIrc).text("nick"), "fedora-notifs");
+  EXPECT_EQ(c.sink(DestinationKind::kSse).text("listen"), "0.0.0.0:8081");
   EXPECT_EQ(c.admin_listen, "127.0.0.1:9191");
   EXPECT_EQ(milliseconds(c.web_header_timeout_seconds), std::chrono::milliseconds(2500));
   EXPECT_EQ(milliseconds(c.web_idle_timeout_seconds), std::chrono::milliseconds(30000));
@@ -247,25 +247,26 @@ TEST(ServiceConfig, ValidateRejectsBadAddresses) {
   c.admin_listen = "9090";
   EXPECT_EQ(validate_error(c), "admin.listen: expected host:port, got '9090'");
   c = valid_config();
-  c.sse_listen = "127.0.0.1";
+  c.sink(DestinationKind::kSse).set("listen", std::string("127.0.0.1"));
   EXPECT_NE(validate_error(c).find("sse.listen"), std::string::npos);
   c = valid_config();
-  c.irc_server = "irc.libera.chat";
+  c.sink(DestinationKind::kIrc).set("server", std::string("irc.libera.chat"));
   EXPECT_NE(validate_error(c).find("irc.server"), std::string::npos);
   c = valid_config();
-  c.smtp_url = "http://mail:25";
+  c.sink(DestinationKind::kEmail).set("smtp_url", std::string("http://mail:25"));
   EXPECT_NE(validate_error(c).find("email.smtp_url"), std::string::npos);
-  c.smtp_url = "smtps://mail:465";
+  c.sink(DestinationKind::kEmail).set("smtp_url", std::string("smtps://mail:465"));
   EXPECT_EQ(validate_error(c), "");
   // Empty addresses switch a part off.
   c = valid_config();
-  c.sse_listen = c.admin_listen = "";
+  c.sink(DestinationKind::kSse).set("listen", std::string());
+  c.admin_listen = "";
   EXPECT_EQ(validate_error(c), "");
 }
 
 TEST(ServiceConfig, EmailToAPublicUrlNeedsAKeyForItsUnsubscribeLinks) {
   ServiceConfig c = valid_config();
-  c.smtp_url = "smtp://mail:25";
+  c.sink(DestinationKind::kEmail).set("smtp_url", std::string("smtp://mail:25"));
   for (const char* demo : {"http://localhost:8081", "http://127.0.0.1:8081/fmn", "http://[::1]"}) {
     c.public_url = demo;
     EXPECT_EQ(validate_error(c), "") << demo;
@@ -278,6 +279,19 @@ TEST(ServiceConfig, EmailToAPublicUrlNeedsAKeyForItsUnsubscribeLinks) {
   EXPECT_EQ(validate_error(c), "");
   c.public_url = "notifications.fedoraproject.org";
   EXPECT_EQ(validate_error(c), "web.public_url: expected an http:// or https:// URL");
+}
+
+TEST(ServiceConfig, TheSsePublicUrlIsAnHttpUrlReadFromItsSection) {
+  auto config =
+      parse_service_config("[sse]\npublic_url = \"https://feeds.example.org\"\n", "fmn.toml");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->sink(DestinationKind::kSse).text("public_url"), "https://feeds.example.org");
+  EXPECT_EQ(ServiceConfig().sink(DestinationKind::kSse).text("public_url"),
+            "http://localhost:8080");
+  auto bad = parse_service_config("[sse]\npublic_url = \"feeds.example.org\"\n", "fmn.toml");
+  ASSERT_TRUE(bad.ok()) << bad.error().message;
+  EXPECT_EQ(validate_error(*bad),
+            "fmn.toml:2:14: sse.public_url: expected an http:// or https:// URL");
 }
 
 TEST(ServiceConfig, TheWebAppNeedsAPreferenceStoreItCanChange) {
@@ -424,11 +438,18 @@ TEST(ServiceConfig, TheContribExampleParsesAndEqualsTheDefaults) {
   EXPECT_EQ(c.engine, defaults.engine);
   EXPECT_EQ(c.redis, defaults.redis);
   EXPECT_EQ(c.stdout_fallback, defaults.stdout_fallback);
-  EXPECT_EQ(c.smtp_url, defaults.smtp_url);
-  EXPECT_EQ(c.email_from, defaults.email_from);
-  EXPECT_EQ(c.irc_server, defaults.irc_server);
-  EXPECT_EQ(c.irc_nick, defaults.irc_nick);
-  EXPECT_EQ(c.sse_listen, defaults.sse_listen);
+  EXPECT_EQ(c.sink(DestinationKind::kEmail).text("smtp_url"),
+            defaults.sink(DestinationKind::kEmail).text("smtp_url"));
+  EXPECT_EQ(c.sink(DestinationKind::kEmail).text("from"),
+            defaults.sink(DestinationKind::kEmail).text("from"));
+  EXPECT_EQ(c.sink(DestinationKind::kIrc).text("server"),
+            defaults.sink(DestinationKind::kIrc).text("server"));
+  EXPECT_EQ(c.sink(DestinationKind::kIrc).text("nick"),
+            defaults.sink(DestinationKind::kIrc).text("nick"));
+  EXPECT_EQ(c.sink(DestinationKind::kSse).text("listen"),
+            defaults.sink(DestinationKind::kSse).text("listen"));
+  EXPECT_EQ(c.sink(DestinationKind::kSse).text("public_url"),
+            defaults.sink(DestinationKind::kSse).text("public_url"));
   EXPECT_EQ(c.admin_listen, defaults.admin_listen);
   EXPECT_EQ(c.web_listen, defaults.web_listen);
   EXPECT_EQ(c.public_url, defaults.public_url);

@@ -70,7 +70,7 @@ TEST(DslRuleValidator, RuleParamsCarryTheNamedLists) {
 }
 
 TEST(DslRuleValidator, TheDemoPreferencesAreValid) {
-  auto population = read_preferences_file(std::string(FMN_CORPUS_DIR) + "/prefs/default.toml",
+  auto population = read_preferences_file(std::string(FMN_DATA_DIR) + "/prefs/default.toml",
                                           dsl_rule_validator());
   ASSERT_TRUE(population.ok()) << population.error().message;
   EXPECT_EQ(population->users.size(), 3u);

@@ -132,12 +132,14 @@ version = 1
 name = "petr"
 tz = "Europe/Prague"
 snoozed_until = 2024-05-01T18:00:00Z
+muted_until = 2024-05-01T20:00:00Z
 
 [[users.destinations]]
 kind = "email"
 address = "petr@example.org"
 quiet = "22:00-07:00"
 snoozed_until = 2024-05-02T08:30:00Z
+muted_until = 2024-05-02T09:00:00+02:00
 
 [[users.rules]]
 name = "r"
@@ -149,17 +151,22 @@ deliver = [{ to = "email", at = "08:00", count = 5 }]
   const User& petr = parsed.population.users[0];
   EXPECT_EQ(petr.tz, "Europe/Prague");
   EXPECT_EQ(petr.snoozed_until, 1714586400);
+  EXPECT_EQ(petr.muted_until, 1714593600);
+  EXPECT_EQ(petr.destinations[0].muted_until, 1714633200);  // the offset applied
   EXPECT_EQ(petr.destinations[0].quiet.from, 22 * 60);
   EXPECT_EQ(petr.destinations[0].quiet.to, 7 * 60);
   EXPECT_EQ(petr.rules[0].deliveries[0].digest.at, 8 * 60);
   EXPECT_FALSE(petr.rules[0].deliveries[0].digest.immediate());
-  EXPECT_EQ(write_preferences_toml(parsed.population), kText);
+  // Written back in UTC: the one line that changes.
+  std::string canonical = kText;
+  canonical.replace(canonical.find("2024-05-02T09:00:00+02:00"), 25, "2024-05-02T07:00:00Z");
+  EXPECT_EQ(write_preferences_toml(parsed.population), canonical);
   // every = "1d" beside `at` says the same thing and is dropped from the canonical form.
   std::string daily = kText;
   daily.replace(daily.find("at = "), 0, "every = \"1d\", ");
   auto same = read_preferences_toml(daily, "prefs.toml", flag_misspelling);
   ASSERT_TRUE(same.diagnostics.empty()) << render_text(same.diagnostics, "prefs.toml", daily);
-  EXPECT_EQ(write_preferences_toml(same.population), kText);
+  EXPECT_EQ(write_preferences_toml(same.population), canonical);
 }
 
 TEST(TomlFile, BadDeliveryTimesAreReportedWithHints) {
@@ -167,6 +174,7 @@ TEST(TomlFile, BadDeliveryTimesAreReportedWithHints) {
       "[[users]]\nname = \"p\"\ntz = \"Europe/Pargue\"\n"
       "[[users.destinations]]\nkind = \"email\"\naddress = \"p@example.org\"\n"
       "quiet = \"22:00\"\nsnoozed_until = \"tomorrow\"\nqiuet = \"x\"\n"
+      "muted_until = 2024-05-01T20:00:00\n"
       "[[users.rules]]\nname = \"r\"\nsource = 'x'\n"
       "deliver = [{ to = \"email\", at = \"8am\" }, { to = \"email\", every = \"1h\", "
       "at = \"08:00\" }]\n";
@@ -177,6 +185,7 @@ TEST(TomlFile, BadDeliveryTimesAreReportedWithHints) {
         "bad.toml:7:9: error: user \"p\": `quiet` must be two different times",
         "bad.toml:8:17: error: user \"p\": `snoozed_until` must be a date-time with an offset",
         "bad.toml:9:1: error: user \"p\": unknown key `qiuet`", "did you mean `quiet`?",
+        "bad.toml:10:15: error: user \"p\": `muted_until` must be a date-time with an offset",
         "error: user \"p\": `at` must be a time of day",
         "error: user \"p\": `at` sends a daily digest: `every` cannot be 1h"}) {
     EXPECT_NE(all.find(expected), std::string::npos) << expected << "\n" << all;

@@ -131,6 +131,29 @@ TEST(Validation, ARuleReadingADeletedListIsRefused) {
   EXPECT_EQ(out[0].message, "source 1:14: you have no list named `friends`");
 }
 
+// A list a rule reads as patterns is checked entry by entry whenever the user is saved, so an
+// edit of the list alone is refused as an edit of the rule would be.
+TEST(Validation, AListEditThatBreaksARulesPatternIsRefused) {
+  User user = valid_user("ralph", "ralph@example.org");
+  user.rules[0].source = "msg.comment.text matches $lists.praise or topic ~ $lists.watched";
+  user.lists = {{"praise", {"(?i)works for me"}, {}}, {"watched", {"*.bodhi.*"}, {}}};
+  std::vector<Diagnostic> out;
+  validate_user(user, dsl_rule_validator(), out);
+  EXPECT_TRUE(out.empty()) << render_text(out, "");
+  user.lists[0].items.push_back("^lgtm(");
+  user.lists[1].items.push_back("bodhi.update");
+  validate_user(user, dsl_rule_validator(), out);
+  ASSERT_EQ(out.size(), 2u) << render_text(out, "");
+  EXPECT_EQ(out[0].code, "E0204");
+  EXPECT_EQ(out[0].severity, Severity::kError);
+  EXPECT_EQ(out[0].subject, "user \"ralph\", rule \"mine\"");
+  EXPECT_EQ(out[0].message,
+            "source 1:26: `$lists.praise` entry 2 \"^lgtm(\": invalid regular expression: "
+            "missing ): ^lgtm(");
+  EXPECT_EQ(out[1].code, "W0005");  // a warning, as for a literal: it does not refuse the save
+  EXPECT_EQ(out[1].severity, Severity::kWarning);
+}
+
 TEST(Validation, RuleDiagnosticsWithoutAFileNameTheirSourcePosition) {
   User user = valid_user("ralph", "ralph@example.org");
   auto validator = [](std::string_view, const User&) {

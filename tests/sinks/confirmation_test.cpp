@@ -33,9 +33,10 @@ TEST(Confirmation, EmailCarriesCodeAndBothLinks) {
 TEST(Confirmation, IrcLineIsOneLine) {
   Renderer r;
   std::string line;
-  r.confirmation_irc(request(DestinationKind::kIrc, "bowlofeggs"), line);
+  r.confirmation_irc(request(DestinationKind::kIrc, "bowlofeggs"), "fmn", line);
   EXPECT_EQ(line.find_first_of("\r\n"), std::string::npos);
-  EXPECT_NE(line.find("code c0de-42"), std::string::npos);
+  EXPECT_NE(line.find("/msg fmn confirm bowlofeggs c0de-42"), std::string::npos) << line;
+  EXPECT_NE(line.find("/msg fmn reject bowlofeggs c0de-42"), std::string::npos) << line;
   EXPECT_NE(line.find("kind=irc&address=bowlofeggs&code=c0de-42&action=accept"), std::string::npos);
 }
 

@@ -64,6 +64,19 @@ TEST(DeliveryRecordJson, RoundTripsEveryField) {
   EXPECT_EQ(back->subtitle, r.subtitle);
 }
 
+TEST(DeliveryRecordJson, EveryStatusRoundTripsByName) {
+  for (DeliveryStatus status :
+       {DeliveryStatus::kSent, DeliveryStatus::kPendingDigest, DeliveryStatus::kFailed,
+        DeliveryStatus::kDeadLettered, DeliveryStatus::kMuted}) {
+    DeliveryRecord r = numbered_record("alice", 1);
+    r.status = status;
+    auto back = parse_delivery_record(delivery_record_json(r));
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(back->status, status) << delivery_status_name(status);
+  }
+  EXPECT_EQ(delivery_status_name(DeliveryStatus::kMuted), "muted");
+}
+
 TEST(DeliveryRecordJson, RefusesWhatIsNotARecord) {
   EXPECT_FALSE(parse_delivery_record("[]").ok());
   EXPECT_FALSE(parse_delivery_record("{\"status\":\"lost\"}").ok());

@@ -1,5 +1,5 @@
 // Feed tokens for the SSE server's tests: the token of feed F is "token-for-F". The service
-// checks real ones against the preferences (LivePreferences::feed_token_matches).
+// checks real ones against the preferences' secrets (the SSE sink's factory, destination_sinks).
 #pragma once
 
 #include <string>

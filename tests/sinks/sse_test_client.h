@@ -19,8 +19,9 @@ using test::get;
 using test::wait_for;
 
 struct Server {
-  explicit Server(SseServerConfig config = {}) {
-    config.heartbeat = std::chrono::milliseconds(200);
+  explicit Server(SseServerConfig config = {},
+                  std::chrono::milliseconds heartbeat = std::chrono::milliseconds(200)) {
+    config.heartbeat = heartbeat;
     auto s = SseServer::start(config, test_feed_auth);
     if (!s) std::abort();
     server = std::move(s.value());

@@ -34,6 +34,11 @@ class Client {
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) std::abort();
   }
+  // Caps the socket's receive buffer (call before connect()): a client that does not read then
+  // stalls the server's writes after a few kilobytes.
+  void limit_receive_buffer(int bytes) {
+    (void)::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+  }
   void send(const std::string& text) { (void)!::write(fd_, text.data(), text.size()); }
   ~Client() { ::close(fd_); }
   // Reads until `text` occurs `count` times in what was received, or 10 s pass.

@@ -1,4 +1,5 @@
-// The page's scripts: gzipped for a browser that accepts it, as they are for anyone else.
+// The page's scripts: gzipped for a browser that accepts it, as they are for anyone else; a copy
+// the browser holds is confirmed by its ETag without the body.
 #include "web/static_asset.h"
 
 #include <gtest/gtest.h>
@@ -21,8 +22,25 @@ TEST(AcceptsGzip, ReadsTheCodingsAndTheirWeights) {
   EXPECT_FALSE(accepts_gzip("gzipped"));
 }
 
+// The value of `r`'s header `name`, or empty.
+std::string header_of(const HttpResponse& r, std::string_view name) {
+  for (const auto& [n, v] : r.headers) {
+    if (n == name) return v;
+  }
+  return "";
+}
+
+TEST(NoneMatchNames, ReadsTheListOfEntityTagsComparedWeakly) {
+  EXPECT_TRUE(none_match_names("\"abc\"", "\"abc\""));
+  EXPECT_TRUE(none_match_names("\"x\", W/\"abc\"", "\"abc\""));
+  EXPECT_TRUE(none_match_names("*", "\"abc\""));
+  EXPECT_FALSE(none_match_names("", "\"abc\""));
+  EXPECT_FALSE(none_match_names("\"abcd\", \"ab\"", "\"abc\""));
+  EXPECT_FALSE(none_match_names("abc", "\"abc\""));
+}
+
 TEST(ServeAsset, SendsTheGzipFormOnlyToWhoAcceptsIt) {
-  const StaticAsset asset{"text/javascript", "plain", "zipped"};
+  const StaticAsset asset = make_static_asset("text/javascript", "plain", "zipped");
   HttpRequest request;
   request.headers = {{"accept-encoding", "gzip"}};
   HttpResponse r = serve_asset(asset, request);
@@ -36,10 +54,35 @@ TEST(ServeAsset, SendsTheGzipFormOnlyToWhoAcceptsIt) {
   r = serve_asset(asset, request);
   EXPECT_EQ(r.body, "plain");
   EXPECT_EQ(r.headers,
-            (std::vector<std::pair<std::string, std::string>>{{"Vary", "Accept-Encoding"}}));
+            (std::vector<std::pair<std::string, std::string>>{
+                {"Vary", "Accept-Encoding"}, {"Cache-Control", "no-cache"}, {"ETag", asset.etag}}));
   // An asset without a gzip form goes as it is to everyone.
   request.headers = {{"accept-encoding", "gzip"}};
-  EXPECT_EQ(serve_asset({"text/javascript", "plain", {}}, request).body, "plain");
+  EXPECT_EQ(serve_asset(make_static_asset("text/javascript", "plain"), request).body, "plain");
+}
+
+TEST(ServeAsset, EachFormHasItsETagFromTheContentAndAMatchIsAnsweredWithoutTheBody) {
+  const StaticAsset asset = make_static_asset("text/javascript", "plain", "zipped");
+  EXPECT_EQ(asset.etag, make_static_asset("text/javascript", "plain").etag);
+  EXPECT_NE(asset.etag, make_static_asset("text/javascript", "plain2").etag);
+  HttpRequest plain;
+  const std::string plain_tag = header_of(serve_asset(asset, plain), "ETag");
+  HttpRequest zipped;
+  zipped.headers = {{"accept-encoding", "gzip"}};
+  const std::string zipped_tag = header_of(serve_asset(asset, zipped), "ETag");
+  EXPECT_EQ(plain_tag, asset.etag);
+  EXPECT_NE(zipped_tag, plain_tag);
+
+  plain.headers = {{"if-none-match", plain_tag}};
+  HttpResponse r = serve_asset(asset, plain);
+  EXPECT_EQ(r.status, 304);
+  EXPECT_EQ(r.body, "");
+  EXPECT_EQ(header_of(r, "ETag"), plain_tag);
+  // The tag of the other form: that form's body.
+  zipped.headers = {{"accept-encoding", "gzip"}, {"if-none-match", plain_tag}};
+  r = serve_asset(asset, zipped);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "zipped");
 }
 
 }  // namespace

@@ -35,6 +35,8 @@ TEST_F(WebApi, CheckAndSaveKnowTheUsersNamedLists) {
     prefs::FileStore file(prefs_, prefs::dsl_rule_validator());
     prefs::User ralph = stored("ralph");
     ralph.lists.push_back({"friends", {"kevin"}, {}});
+    ralph.lists.push_back({"praise", {"(?i)works for me", "^lgtm("}, {}});
+    ralph.lists.push_back({"watched", {"*.bodhi.*", "bodhi.update"}, {}});
     ASSERT_TRUE(file.put_user(ralph).ok());
   }
   const Client ralph = sign_in("ralph");
@@ -63,6 +65,27 @@ TEST_F(WebApi, CheckAndSaveKnowTheUsersNamedLists) {
   EXPECT_NE(refused.body.find("E0110"), std::string::npos) << refused.body;
   EXPECT_EQ(http_request("POST", base_ + "/api/v1/rules", as_ralph,
                          R"({"name":"f","source":"agent in $lists.friends"})")
+                .status,
+            201);
+
+  // A list read as patterns: each entry checked as the literal would be, naming the entry; an
+  // error refuses the save, a warning does not.
+  const HttpReply bad_regex = http_request("POST", base_ + "/api/v1/check", as_ralph,
+                                           R"({"source":"msg.text matches $lists.praise"})");
+  EXPECT_NE(bad_regex.body.find(R"("ok":false)"), std::string::npos) << bad_regex.body;
+  EXPECT_NE(bad_regex.body.find(R"("code":"E0204")"), std::string::npos) << bad_regex.body;
+  EXPECT_NE(bad_regex.body.find(R"(`$lists.praise` entry 2 \"^lgtm(\")"), std::string::npos)
+      << bad_regex.body;
+  EXPECT_EQ(http_request("POST", base_ + "/api/v1/rules", as_ralph,
+                         R"({"name":"p","source":"msg.text matches $lists.praise"})")
+                .status,
+            422);
+  const HttpReply warned = http_request("POST", base_ + "/api/v1/check", as_ralph,
+                                        R"({"source":"topic ~ $lists.watched"})");
+  EXPECT_NE(warned.body.find(R"("ok":true)"), std::string::npos) << warned.body;
+  EXPECT_NE(warned.body.find(R"("code":"W0005")"), std::string::npos) << warned.body;
+  EXPECT_EQ(http_request("POST", base_ + "/api/v1/rules", as_ralph,
+                         R"({"name":"w","source":"topic ~ $lists.watched"})")
                 .status,
             201);
 }
@@ -197,6 +220,43 @@ TEST_F(WebApi, ThePageIsServedAtTheRootAndTheSettingsLinks) {
   EXPECT_EQ(gzipped.body.substr(0, 2), "\x1f\x8b");
   EXPECT_LT(gzipped.body.size(), editor.body.size() / 2);
   EXPECT_EQ(http_request("GET", base_ + "/nothing").status, 404);
+}
+
+// The scripts' URLs are not content-hashed: a browser keeps them, asks before each use, and is
+// told "not modified" without the body while its copy is the current one.
+TEST_F(WebApi, TheScriptsAreRevalidatedByTheirETagAndAnsweredNotModifiedWithoutTheBody) {
+  const std::string gzip = "Accept-Encoding: gzip";
+  for (const std::string path : {"/rule-editor.js", "/history.js"}) {
+    const HttpReply first = http_request("GET", base_ + path, {gzip});
+    ASSERT_EQ(first.status, 200) << path;
+    EXPECT_EQ(first.header("Cache-Control"), "no-cache") << path;
+    const std::string etag = first.header("ETag");
+    // "<16 hex digits>", or "<16 hex digits>-gz" for the gzip form
+    ASSERT_TRUE(etag.size() >= 18 && etag.front() == '"' && etag.back() == '"') << path << etag;
+    EXPECT_EQ(http_request("GET", base_ + path, {gzip}).header("ETag"), etag) << path;
+
+    const HttpReply again = http_request("GET", base_ + path, {gzip, "If-None-Match: " + etag});
+    EXPECT_EQ(again.status, 304) << path;
+    EXPECT_EQ(again.body, "") << path;
+    EXPECT_EQ(again.header("ETag"), etag) << path;
+    EXPECT_EQ(again.header("Cache-Control"), "no-cache") << path;
+    EXPECT_EQ(again.header("Content-Length"), "") << path;
+    const HttpReply other =
+        http_request("GET", base_ + path, {gzip, "If-None-Match: \"0000000000000000\""});
+    EXPECT_EQ(other.status, 200) << path;
+    EXPECT_EQ(other.body, first.body) << path;
+  }
+  // The bundle's two forms are two representations with two tags: a tag of one form fetches the
+  // other in full.
+  const HttpReply zipped = http_request("GET", base_ + "/rule-editor.js", {gzip});
+  const HttpReply plain = http_request("GET", base_ + "/rule-editor.js");
+  EXPECT_NE(zipped.header("ETag"), plain.header("ETag"));
+  const HttpReply crossed =
+      http_request("GET", base_ + "/rule-editor.js", {"If-None-Match: " + zipped.header("ETag")});
+  EXPECT_EQ(crossed.status, 200);
+  EXPECT_EQ(crossed.body, plain.body);
+  // Everything else stays uncached.
+  EXPECT_EQ(http_request("GET", base_ + "/").header("Cache-Control"), "no-store");
 }
 
 }  // namespace

@@ -25,6 +25,8 @@ using test::HttpReply;
 
 inline constexpr char kSecret[] = "0123456789abcdef0123456789abcdef";
 inline const std::string kJson = "Content-Type: application/json";
+// Where the tests' SSE server is said to be reached (its trailing '/' is not doubled in URLs).
+inline constexpr char kSsePublicUrl[] = "https://feeds.example.org/";
 
 struct Client {
   std::string cookie;  // "Cookie: fmn_session=..."
@@ -38,7 +40,7 @@ class WebAppTest : public ::testing::Test {
     ASSERT_TRUE(dir.ok());
     dir_.emplace(std::move(dir).value());
     prefs_ = (*dir_ / "prefs.toml").string();
-    std::filesystem::copy_file(std::string(FMN_CORPUS_DIR) + "/prefs/default.toml", prefs_);
+    std::filesystem::copy_file(std::string(FMN_DATA_DIR) + "/prefs/default.toml", prefs_);
     app_ = start("127.0.0.1", true);
     ASSERT_NE(app_, nullptr);
     base_ = "http://127.0.0.1:" + std::to_string(app_->port());
@@ -50,6 +52,7 @@ class WebAppTest : public ::testing::Test {
     WebAppConfig config;
     config.redis = std::move(redis);
     config.unsubscribe_secret = kSecret;
+    config.sse_public_url = kSsePublicUrl;
     config.demo_sign_in = demo;
     config.send_confirmation = [this](const sinks::ConfirmationRequest& request) {
       std::lock_guard lock(sent_mu_);

@@ -74,7 +74,8 @@ def main():
         [os.path.join(bin_dir, "fmn-pipeline"), "--prefs", prefs, "--web-demo",
          "--web-listen", "127.0.0.1:%d" % port, "--public-url", "http://localhost:%d" % port,
          "--connect", "tcp://127.0.0.1:%d" % free_port(),
-         "--sse-listen", "", "--admin-listen", ""],
+         "--sse-listen", "", "--sse-public-url", "https://feeds.example.org",
+         "--admin-listen", ""],
         stdout=open(os.path.join(work, "pipeline.out"), "w"),
         stderr=open(os.path.join(work, "pipeline.log"), "w"))
     options = webdriver.ChromeOptions()
@@ -193,8 +194,11 @@ def main():
         browser.find_element(By.ID, "destination-name").send_keys("live")
         browser.find_element(By.ID, "add-destination").click()
         wait.until(ec.text_to_be_present_in_element((By.ID, "destination-secret"), "shown only this time"))
-        token = browser.find_element(By.CSS_SELECTOR, "#destination-secret code").text
-        wait.until(ec.text_to_be_present_in_element((By.ID, "destinations"), "live: sse"))
+        token, url = [c.text for c in browser.find_elements(By.CSS_SELECTOR, "#destination-secret code")]
+        # The URL to paste into a client, under the configured SSE public URL.
+        assert url.startswith("https://feeds.example.org/feeds/") and url.endswith("?token=" + token), url
+        feed_url = url[:url.index("?")]
+        wait.until(ec.text_to_be_present_in_element((By.ID, "destinations"), "live: sse " + feed_url))
         WebDriverWait(browser, 30, ignored_exceptions=(WebDriverException,)).until(
             lambda b: "New token" in b.find_element(By.ID, "destinations").text)
         assert token and token not in browser.find_element(By.ID, "destinations").text

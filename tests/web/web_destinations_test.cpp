@@ -53,6 +53,32 @@ TEST_F(WebDestinations, ARefusedAddressIsMarkedRejected) {
             prefs::ConfirmationState::kRejected);
 }
 
+// A sink's answer (the IRC bot's /msg) takes the /confirm page's path: only the pending nick
+// itself, under the IRC case-mapping, with the right code for the named account.
+TEST_F(WebDestinations, AnAnswerThroughASinkConfirmsOnlyFromThePendingNickWithItsCode) {
+  const Client ralph = sign_in("ralph");
+  ASSERT_EQ(http_request("POST", base_ + "/api/v1/destinations", {ralph.cookie, ralph.csrf, kJson},
+                         R"({"name":"chat","kind":"irc","address":"rbean[away]"})")
+                .status,
+            201);
+  ASSERT_EQ(sent_.size(), 1u);
+  const std::string code = sent_[0].code;
+  using prefs::AnswerOutcome;
+  EXPECT_EQ(app_->answer_confirmation({"ralph", DestinationKind::kIrc, "other", code, true}),
+            AnswerOutcome::kUnknownOrWrongCode);
+  EXPECT_EQ(app_->answer_confirmation({"ralph", DestinationKind::kIrc, "RBean{away}", "x", true}),
+            AnswerOutcome::kUnknownOrWrongCode);
+  EXPECT_EQ(
+      app_->answer_confirmation({"lmacken", DestinationKind::kIrc, "rbean[away]", code, true}),
+      AnswerOutcome::kUnknownOrWrongCode);
+  EXPECT_EQ(stored("ralph").find_destination("chat")->confirmation.state,
+            prefs::ConfirmationState::kPending);
+  EXPECT_EQ(app_->answer_confirmation({"ralph", DestinationKind::kIrc, "RBean{away}", code, true}),
+            AnswerOutcome::kAccepted);
+  EXPECT_EQ(stored("ralph").find_destination("chat")->confirmation.state,
+            prefs::ConfirmationState::kConfirmed);
+}
+
 TEST_F(WebDestinations, RequestsAreRateLimitedPerUserAndPerAddress) {
   const Client ralph = sign_in("ralph"), lmacken = sign_in("lmacken");
   int accepted = 0;
@@ -75,12 +101,14 @@ TEST(ConfirmationLimits, AStrangersAddressGetsABurstWhoeverAsksThenOneEveryFewHo
   test::FakeClock clock;
   ConfirmationLimits limits({}, clock);
   int sent = 0;
-  for (const char* user : {"a", "b", "c", "d", "e"}) sent += limits.try_take(user, "victim@x.org");
+  for (const char* user : {"a", "b", "c", "d", "e"})
+    sent += limits.try_take(user, "victim@x.org") == Take::kTaken;
   EXPECT_EQ(sent, 3);
-  EXPECT_TRUE(limits.try_take("a", "other@x.org"));  // a's own bucket was not spent by refusals
-  clock.advance(std::chrono::hours(5));              // 5 a day: one more after 4.8 hours
-  EXPECT_TRUE(limits.try_take("e", "victim@x.org"));
-  EXPECT_FALSE(limits.try_take("e", "victim@x.org"));
+  EXPECT_EQ(limits.try_take("a", "other@x.org"),
+            Take::kTaken);               // a's own bucket was not spent by refusals
+  clock.advance(std::chrono::hours(5));  // 5 a day: one more after 4.8 hours
+  EXPECT_EQ(limits.try_take("e", "victim@x.org"), Take::kTaken);
+  EXPECT_EQ(limits.try_take("e", "victim@x.org"), Take::kRefused);
 }
 
 TEST_F(WebDestinations, OnlyTheOwnerRemovesADestinationAndItsDeliveriesGoWithIt) {

@@ -28,7 +28,7 @@ TEST(WebRuleOrderPg, TheOrderSetInTheAppIsWhatThePipelineLoads) {
   auto opened = prefs::PgStore::open(pg->connection_string(), prefs::dsl_rule_validator());
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   std::unique_ptr<prefs::PgStore> reader = std::move(opened).value();
-  auto demo = prefs::read_preferences_file(std::string(FMN_CORPUS_DIR) + "/prefs/default.toml",
+  auto demo = prefs::read_preferences_file(std::string(FMN_DATA_DIR) + "/prefs/default.toml",
                                            prefs::dsl_rule_validator());
   ASSERT_TRUE(demo.ok());
   ASSERT_TRUE(reader->replace_all(*demo).ok());

@@ -1,5 +1,6 @@
 // Destinations with a secret, offered from the kinds table: an SSE feed (address drawn by the
-// app, the owner's at once, its token shown once and kept as a digest, rotatable) and a webhook
+// app, the owner's at once, shown by its URL under the SSE server's public URL, its token shown
+// once and kept as a digest, rotatable) and a webhook
 // (URL given, secret shown once and kept for signing, confirmed by its challenge).
 #include "core/stored_secret.h"
 #include "tests/web/web_app_fixture.h"
@@ -44,11 +45,25 @@ TEST_F(WebSecretDestinations, AFeedIsTheOwnersAtOnceAndItsTokenIsShownOnceAndKep
   EXPECT_EQ(stored_feed.token, hash_secret(token));
   EXPECT_EQ(stored_feed.token.find(token), std::string::npos) << "the raw token is stored";
   EXPECT_TRUE(secret_matches(stored_feed.token, token));
+  // The URL a user pastes into a client (with ?token=): the configured SSE public URL's.
+  const std::string url = "https://feeds.example.org/feeds/" + feed;
+  EXPECT_EQ(json_string_member(added.body, "url"), url) << added.body;
   for (const std::string path : {"/api/v1/destinations", "/api/v1/rules"}) {
     const HttpReply listed = http_request("GET", base_ + path, {ralph.cookie});
     EXPECT_EQ(listed.body.find(token), std::string::npos) << path << " shows the token again";
-    EXPECT_NE(listed.body.find(feed), std::string::npos) << path;
+    EXPECT_NE(listed.body.find(R"("url":")" + url + '"'), std::string::npos) << listed.body;
   }
+  const HttpReply rotated =
+      http_request("POST", base_ + "/api/v1/destinations/live/rotate", as_ralph);
+  EXPECT_EQ(json_string_member(rotated.body, "url"), url) << rotated.body;
+  // Other kinds have no URL of their own.
+  const HttpReply listed = http_request("GET", base_ + "/api/v1/destinations", {ralph.cookie});
+  size_t urls = 0;
+  for (size_t at = listed.body.find(R"("url":)"); at != std::string::npos;
+       at = listed.body.find(R"("url":)", at + 1)) {
+    ++urls;
+  }
+  EXPECT_EQ(urls, 1u) << listed.body;
 
   const HttpReply second = http_request("POST", base_ + "/api/v1/destinations", as_ralph,
                                         R"({"name":"other","kind":"sse"})");

@@ -8,18 +8,12 @@
 #include "sinks/redis_connection.h"
 #include "tests/support/redis_server.h"
 #include "tests/web/pending_sign_ins_contract.h"
+#include "tests/web/redis_config.h"
 #include "tests/web/web_app_fixture.h"
 #include "web/redis_pending_sign_ins.h"
 
 namespace fmn::web {
 namespace {
-
-sinks::RedisConfig redis_config(const test::RedisServer& redis) {
-  sinks::RedisConfig config;
-  config.host = redis.host();
-  config.port = redis.port();
-  return config;
-}
 
 // Every key in Redis and every value of its hashes, as one text to search.
 std::string everything_in(const test::RedisServer& redis) {

@@ -87,12 +87,12 @@ TEST(TestNotificationLimits, FiveAMinutePerUser) {
   test::FakeClock clock;
   TestNotificationLimits limits({}, clock);
   int sent = 0;
-  for (int i = 0; i < 7; ++i) sent += limits.try_take("ralph");
+  for (int i = 0; i < 7; ++i) sent += limits.try_take("ralph") == Take::kTaken;
   EXPECT_EQ(sent, 5);
-  EXPECT_TRUE(limits.try_take("kevin"));
+  EXPECT_EQ(limits.try_take("kevin"), Take::kTaken);
   clock.advance(std::chrono::seconds(12));  // 5 a minute: one more every 12 s
-  EXPECT_TRUE(limits.try_take("ralph"));
-  EXPECT_FALSE(limits.try_take("ralph"));
+  EXPECT_EQ(limits.try_take("ralph"), Take::kTaken);
+  EXPECT_EQ(limits.try_take("ralph"), Take::kRefused);
 }
 
 }  // namespace

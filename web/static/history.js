@@ -4,7 +4,8 @@
 // loadHistory() once signed in; api() is that script's.
 let historyNext = null;
 const historyStatusText = { sent: "Sent", pending_digest: "Waiting for your digest", failed: "Failed",
-                            dead_lettered: "Not sent (set aside after repeated failures)" };
+                            dead_lettered: "Not sent (set aside after repeated failures)",
+                            muted: "Not sent (muted)" };
 
 // A time as the page shows every time: in the browser's locale and time zone, the zone named.
 function localTime(date) {
