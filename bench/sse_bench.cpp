@@ -38,7 +38,7 @@ struct SseFlags {
   double seconds = 10;
   int bytes = 300;
   size_t budget_mb = 512;
-  size_t network_threads = 0;
+  size_t network_threads = 1;
   bool json = false;
 };
 

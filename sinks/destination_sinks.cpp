@@ -158,8 +158,9 @@ constexpr std::array kSseSettings{
     // Events held: backlog, client queues, pending publishes.
     SinkSetting{
         .key = "memory_budget_mb", .type = Type::kNumber, .min = 16, .max = 1 << 20, .number = 512},
-    // Threads serving the connections; 0: one per core.
-    SinkSetting{.key = "network_threads", .type = Type::kNumber, .min = 0, .max = 256, .number = 0},
+    // Threads serving the connections; 0: one per core. More than one helps when many clients
+    // read each feed.
+    SinkSetting{.key = "network_threads", .type = Type::kNumber, .min = 0, .max = 256, .number = 1},
     // Where clients reach this server (through its proxy): the web app shows feeds under it.
     SinkSetting{.key = "public_url",
                 .text = "http://localhost:8080",

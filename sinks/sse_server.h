@@ -62,7 +62,7 @@ struct SseServerConfig {
   std::string bind = "127.0.0.1";
   int port = 0;  // 0: any free port (see port())
   std::chrono::milliseconds heartbeat{15'000};
-  size_t network_threads = 0;  // 0: one per core
+  size_t network_threads = 1;  // 0: one per core
   size_t backlog_per_feed = 200;
   size_t backlog_bytes = size_t{128} << 20;        // all feeds' recent events together
   size_t max_queued_bytes = 1 << 20;               // one client's unsent events
