@@ -38,6 +38,7 @@ struct SseFlags {
   double seconds = 10;
   int bytes = 300;
   size_t budget_mb = 512;
+  size_t network_threads = 1;
   bool json = false;
 };
 
@@ -106,6 +107,7 @@ void run(SseFlags flags) {
       static_cast<size_t>(flags.clients) + 1;  // all from 127.0.0.1
   config.limits.max_connections = config.limits.max_connections_per_ip;
   sinks::apply_memory_budget(config, flags.budget_mb << 20);
+  config.network_threads = flags.network_threads;
   auto server = sinks::SseServer::start(
       config, [](std::string_view, std::string_view token) { return token == "bench"; });
   if (!server) return fail(server.error().message.c_str());
@@ -205,6 +207,9 @@ void add_sse_command(CLI::App& app) {
   cmd->add_option("--bytes", flags->bytes, "Bytes of data per event")->capture_default_str();
   cmd->add_option("--budget-mb", flags->budget_mb,
                   "The server's memory budget (sse.memory_budget_mb)")
+      ->capture_default_str();
+  cmd->add_option("--network-threads", flags->network_threads,
+                  "The server's network threads (sse.network_threads; 0: one per core)")
       ->capture_default_str();
   cmd->add_flag("--json", flags->json, "End with one JSON line of the figures");
   cmd->callback([flags] { run(*flags); });

@@ -159,6 +159,9 @@ constexpr std::array kSseSettings{
     // Events held: backlog, client queues, pending publishes.
     SinkSetting{
         .key = "memory_budget_mb", .type = Type::kNumber, .min = 16, .max = 1 << 20, .number = 512},
+    // Threads serving the connections; 0: one per core. More than one helps when many clients
+    // read each feed.
+    SinkSetting{.key = "network_threads", .type = Type::kNumber, .min = 0, .max = 256, .number = 1},
     // Where clients reach this server (through its proxy): the web app shows feeds under it.
     SinkSetting{.key = "public_url",
                 .text = kDefaultSsePublicUrl,
@@ -193,6 +196,7 @@ Result<std::unique_ptr<Sink>> open_sse(const SinkSettings& settings, const SinkC
   config.limits.header_timeout = seconds_setting(settings, "header_timeout_seconds");
   config.limits.idle_timeout = seconds_setting(settings, "idle_timeout_seconds");
   apply_memory_budget(config, static_cast<size_t>(settings.number("memory_budget_mb")) << 20);
+  config.network_threads = static_cast<size_t>(settings.number("network_threads"));
   if (context.registry != nullptr) config.event_latency = &sse_event_latency(*context.registry);
   if (context.redis) {
     config.redis.emplace();

@@ -6,7 +6,7 @@
 // Event ids increase per feed and across restarts: a new id is max(previous + 1, wall-clock
 // microseconds), so ids from before a restart are always older than new ones.
 // Each event is serialized once (its SSE frame) into an immutable buffer that every client's
-// queue shares. Memory only; not thread-safe: the SSE server's I/O thread owns it.
+// queue shares. Memory only; not thread-safe: the SSE server guards it with a mutex.
 #pragma once
 
 #include <chrono>

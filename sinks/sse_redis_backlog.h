@@ -3,8 +3,8 @@
 // "<event id>-0" with the event's data in field "d", capped with XADD MAXLEN ~ `per_feed` and
 // expiring `ttl` after the feed's last event (nobody listening for a day costs nothing).
 //
-// Neither call blocks the caller (the SSE server's I/O thread), however slow Redis is: append()
-// queues events for a writer thread that sends them in batches (one EVAL a batch); past
+// Neither call blocks the caller (the SSE server's network threads), however slow Redis is:
+// append() queues events for a writer thread that sends them in batches (one EVAL a batch); past
 // `max_pending_bytes` waiting, an event is dropped from the Redis copy (counted; the memory
 // store still has it). read_since() queues the read for a reader thread with its own
 // connection, which hands the events to the callback; on error none (counted), and the memory

@@ -31,34 +31,73 @@ void apply_memory_budget(SseServerConfig& config, size_t bytes) {
 SseServer::Impl::Impl(SseServerConfig config, FeedAuth auth)
     : config_(std::move(config)),
       auth_(std::move(auth)),
-      heartbeat_(io_),
-      backlog_(config_.backlog_per_feed, config_.backlog_bytes) {}
+      backlog_(config_.backlog_per_feed, config_.backlog_bytes) {
+  size_t threads = config_.network_threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  for (size_t i = 0; i < threads; ++i) threads_.push_back(std::make_unique<SseNetworkThread>());
+}
+
+// An event of a fan-out with the feed it belongs to.
+struct SseServer::Impl::Batch {
+  struct Event {
+    std::string feed;
+    SseEvent event;
+    std::chrono::steady_clock::time_point published;
+  };
+  std::vector<Event> events;
+  size_t pending_bytes = 0;  // released once every thread has offered them
+  std::atomic<size_t> threads_left{0};
+};
 
 Result<bool> SseServer::Impl::listen() {
-  auto listener = net::Listener::open(io_, "sse", config_.bind, config_.port, config_.limits);
+  auto listener =
+      net::Listener::open(threads_[0]->io, "sse", config_.bind, config_.port, config_.limits);
   if (!listener) return listener.error();
   listener_ = std::move(listener).value();
   port_ = listener_->port();
-  // A single I/O thread: the sessions' strands never run at once with the server's handlers.
   listener_->start([this](tcp::socket socket, net::ConnectionSlot slot) {
-    std::make_shared<SseSession>(std::move(socket), *this, std::move(slot))->start();
+    accept(std::move(socket), std::move(slot));
   });
-  beat();
+  for (auto& thread : threads_) beat(*thread);
   return true;
 }
 
-void SseServer::Impl::beat() {
-  heartbeat_.expires_after(config_.heartbeat);
-  heartbeat_.async_wait([this](error_code ec) {
+void SseServer::Impl::run() {
+  for (auto& thread : threads_) {
+    thread->thread = std::thread([&io = thread->io] { io.run(); });
+  }
+}
+
+void SseServer::Impl::accept(tcp::socket socket, net::ConnectionSlot slot) {
+  SseNetworkThread& thread =
+      *threads_[next_thread_.fetch_add(1, std::memory_order_relaxed) % threads_.size()];
+  if (&thread == threads_[0].get()) {
+    return std::make_shared<SseSession>(std::move(socket), *this, thread, std::move(slot))->start();
+  }
+  // The descriptor moves to the other thread's io_context; the session is made there.
+  error_code ec;
+  const tcp protocol = socket.local_endpoint(ec).protocol();
+  tcp::socket moved(thread.io);
+  if (!ec) moved.assign(protocol, socket.release(ec), ec);
+  if (ec) return;  // the connection is gone already: closing it is all there is to do
+  asio::post(
+      thread.io, [this, &thread, moved = std::move(moved), slot = std::move(slot)]() mutable {
+        std::make_shared<SseSession>(std::move(moved), *this, thread, std::move(slot))->start();
+      });
+}
+
+void SseServer::Impl::beat(SseNetworkThread& thread) {
+  thread.heartbeat.expires_after(config_.heartbeat);
+  thread.heartbeat.async_wait([this, &thread](error_code ec) {
     if (ec) return;
     const auto now = std::chrono::steady_clock::now();
     std::vector<std::shared_ptr<SseSession>> sessions;  // a tick may close (unsubscribe) one
-    for (const auto& [feed, subscribed] : feeds_) {
+    for (const auto& [feed, subscribed] : thread.feeds) {
       sessions.insert(sessions.end(), subscribed.begin(), subscribed.end());
     }
     for (const auto& session : sessions) session->tick(now);
-    wake_waiting();
-    beat();
+    wake_waiting_of(thread);
+    beat(thread);
   });
 }
 
@@ -83,66 +122,108 @@ void SseServer::Impl::publish(std::string feed, std::string data) {
   const bool first = inbox_.size() == 1;
   lock.unlock();
   note_memory();
-  if (first) asio::post(io_, [this] { fan_out(); });
+  if (first) asio::post(threads_[0]->io, [this] { fan_out(); });
 }
 
 void SseServer::Impl::fan_out() {
+  std::vector<Published> taken;
   {
     std::lock_guard lock(inbox_mutex_);
-    taken_.swap(inbox_);
+    taken.swap(inbox_);
   }
-  size_t bytes = 0;
+  auto batch = std::make_shared<Batch>();
+  batch->events.reserve(taken.size());
   const auto now = std::chrono::system_clock::now();
-  for (Published& p : taken_) {
-    bytes += p.feed.capacity() + p.data.capacity() + sizeof(Published);
-    const SseEvent event = backlog_.append(p.feed, p.data, now);
-    if (stored_) stored_->append(p.feed, event.id, p.data);
-    const auto it = feeds_.find(p.feed);
-    if (it == feeds_.end()) continue;
-    // No session closes while it is offered an event: the vector stays as it is.
-    for (const auto& session : it->second) session->offer(event, p.at);
+  {
+    std::lock_guard lock(backlog_mutex_);
+    for (Published& p : taken) {
+      batch->pending_bytes += p.feed.capacity() + p.data.capacity() + sizeof(Published);
+      const SseEvent event = backlog_.append(p.feed, p.data, now);
+      if (stored_) stored_->append(p.feed, event.id, p.data);
+      batch->events.push_back({std::move(p.feed), event, p.at});
+    }
+    backlog_bytes_.store(backlog_.bytes(), std::memory_order_relaxed);
   }
-  backlog_bytes_.store(backlog_.bytes(), std::memory_order_relaxed);
   note_memory();
-  taken_.clear();
+  batch->threads_left = threads_.size();
+  for (size_t i = 1; i < threads_.size(); ++i) {
+    asio::post(threads_[i]->io, [this, &thread = *threads_[i], batch] { offer(thread, batch); });
+  }
+  offer(*threads_[0], batch);
+}
+
+void SseServer::Impl::offer(SseNetworkThread& thread, const std::shared_ptr<Batch>& batch) {
+  for (const Batch::Event& e : batch->events) {
+    const auto it = thread.feeds.find(e.feed);
+    if (it == thread.feeds.end()) continue;
+    // No session closes while it is offered an event: the vector stays as it is.
+    for (const auto& session : it->second) session->offer(e.event, e.published);
+  }
+  if (batch->threads_left.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
   {
     std::lock_guard lock(inbox_mutex_);
-    pending_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+    pending_bytes_.fetch_sub(batch->pending_bytes, std::memory_order_relaxed);
   }
   room_.notify_all();
 }
 
-void SseServer::Impl::recent(const std::string& feed, uint64_t last_id,
+void SseServer::Impl::recent(SseNetworkThread& on, const std::string& feed, uint64_t last_id,
                              SseRedisBacklog::Events done) {
+  std::unique_lock lock(backlog_mutex_);
   std::vector<SseEvent> events = backlog_.since(feed, last_id);
   // A new client (no id) is shown what memory has; Redis only when memory has nothing.
   const bool fresh = last_id == 0 && !events.empty();
-  if (!stored_ || fresh || backlog_.reaches_back_to(feed, last_id)) return done(std::move(events));
+  if (!stored_ || fresh || backlog_.reaches_back_to(feed, last_id)) {
+    lock.unlock();
+    return done(std::move(events));
+  }
+  lock.unlock();
   stored_->read_since(
       feed, last_id,
-      [this, feed, last_id, done = std::move(done)](std::vector<SseEvent> older) mutable {
-        asio::post(
-            io_, [this, feed, last_id, older = std::move(older), done = std::move(done)]() mutable {
-              // Memory as it is now: events published during the read are in it. Redis is written
-              // behind memory: from memory's first event on, memory's copy is complete.
-              const std::vector<SseEvent> newer = backlog_.since(feed, last_id);
-              const uint64_t first = newer.empty() ? UINT64_MAX : newer.front().id;
-              std::erase_if(older, [first](const SseEvent& e) { return e.id >= first; });
-              older.insert(older.end(), newer.begin(), newer.end());
-              done(std::move(older));
-            });
+      [this, &on, feed, last_id, done = std::move(done)](std::vector<SseEvent> older) mutable {
+        asio::post(on.io, [this, feed, last_id, older = std::move(older),
+                           done = std::move(done)]() mutable {
+          // Memory as it is now: events published during the read are in it. Redis is written
+          // behind memory: from memory's first event on, memory's copy is complete.
+          std::unique_lock lock(backlog_mutex_);
+          const std::vector<SseEvent> newer = backlog_.since(feed, last_id);
+          lock.unlock();
+          const uint64_t first = newer.empty() ? UINT64_MAX : newer.front().id;
+          std::erase_if(older, [first](const SseEvent& e) { return e.id >= first; });
+          older.insert(older.end(), newer.begin(), newer.end());
+          done(std::move(older));
+        });
       });
 }
 
-void SseServer::Impl::wake_waiting() {
+void SseServer::Impl::wait_for_room(SseNetworkThread& thread, std::weak_ptr<SseSession> session) {
+  thread.waiting.push_back(std::move(session));
+  thread.waiters.store(thread.waiting.size(), std::memory_order_relaxed);
+}
+
+void SseServer::Impl::wake_waiting(SseNetworkThread& thread) {
+  wake_waiting_of(thread);
+  for (const auto& other : threads_) {
+    if (!queues_have_room(catch_up_room())) return;
+    if (other.get() == &thread || other->waiters.load(std::memory_order_relaxed) == 0) continue;
+    if (other->wake_posted.exchange(true, std::memory_order_relaxed)) continue;
+    asio::post(other->io, [this, &woken = *other] {
+      woken.wake_posted.store(false, std::memory_order_relaxed);
+      wake_waiting_of(woken);
+    });
+  }
+}
+
+void SseServer::Impl::wake_waiting_of(SseNetworkThread& thread) {
   // Bounded work per release: a woken client's writes release budget in turn and wake the next.
   constexpr size_t kWakePerRelease = 16;
   size_t woken = 0;
-  while (woken < kWakePerRelease && !waiting_.empty() && queues_have_room(catch_up_room())) {
-    const std::shared_ptr<SseSession> session = waiting_.front().lock();
-    waiting_.pop_front();
+  while (woken < kWakePerRelease && !thread.waiting.empty() && queues_have_room(catch_up_room())) {
+    const std::shared_ptr<SseSession> session = thread.waiting.front().lock();
+    thread.waiting.pop_front();
     if (session && session->resume_in_turn()) ++woken;
   }
+  thread.waiters.store(thread.waiting.size(), std::memory_order_relaxed);
 }
 
 void SseServer::Impl::note_memory() {
@@ -154,34 +235,27 @@ void SseServer::Impl::note_memory() {
   }
 }
 
-void SseServer::Impl::subscribe(const std::string& feed, const std::shared_ptr<SseSession>& s) {
-  feeds_[feed].push_back(s);
-}
-
-void SseServer::Impl::unsubscribe(const std::string& feed, const SseSession* s) {
-  const auto it = feeds_.find(feed);
-  if (it == feeds_.end()) return;
-  std::erase_if(it->second, [s](const std::shared_ptr<SseSession>& p) { return p.get() == s; });
-  if (it->second.empty()) feeds_.erase(it);
-}
-
 void SseServer::Impl::stop() {
   if (stopped_.exchange(true)) return;
   {
     std::lock_guard lock(inbox_mutex_);  // a publisher between its check and its wait
   }
   room_.notify_all();
-  asio::post(io_, [this] {
-    listener_->close();
-    heartbeat_.cancel();
-    waiting_.clear();
-    auto feeds = std::move(feeds_);
-    for (auto& [feed, sessions] : feeds) {
-      for (auto& session : sessions) session->close();
-    }
-    io_.stop();
-  });
-  if (thread_.joinable()) thread_.join();
+  for (auto& thread : threads_) {
+    asio::post(thread->io, [this, &thread = *thread] {
+      if (&thread == threads_[0].get()) listener_->close();
+      thread.heartbeat.cancel();
+      thread.waiting.clear();
+      auto feeds = std::move(thread.feeds);
+      for (auto& [feed, sessions] : feeds) {
+        for (auto& session : sessions) session->close();
+      }
+      thread.io.stop();
+    });
+  }
+  for (auto& thread : threads_) {
+    if (thread->thread.joinable()) thread->thread.join();
+  }
 }
 
 Result<std::unique_ptr<SseServer>> SseServer::start(SseServerConfig config, FeedAuth auth) {

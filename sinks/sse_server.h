@@ -2,16 +2,21 @@
 // of clients, and GET /feeds/<feed>/page serves a small HTML page showing the feed live with
 // EventSource.
 //
-// Boost.Beast/Asio (Debian libboost-dev): every client is an asynchronous socket on one I/O
-// thread, so thousands of idle EventSource connections cost memory, not threads (cpp-httplib
-// would hold a pool thread per open stream).
+// Boost.Beast/Asio (Debian libboost-dev): every client is an asynchronous socket, so thousands
+// of idle EventSource connections cost memory, not threads (cpp-httplib would hold a pool thread
+// per open stream). There are `network_threads` network threads, each with an io_context of its
+// own; accepted connections are spread over them in turn, and a connection stays on its thread
+// for life, so everything about one client is single-threaded without strands or locks. A
+// published event is appended to the backlog once, then each thread is handed the batch once
+// and offers it to its own clients of the feed: one cross-thread post per thread per batch,
+// where one io_context run by all threads would need a post to each client's strand per batch.
 // Authentication: the feed's token in the query (?token=) or an "Authorization: Bearer"
 // header, checked by the FeedAuth callback; tokens are never logged.
 // Each event has an "id:"; a client reconnecting with Last-Event-ID (header, or ?lastEventId=)
 // first gets exactly the events after it that are still in the backlog (sse_backlog.h); a new
 // client first gets the feed's recent events. With Redis configured the backlog is kept there
 // too, so resuming reaches further back and survives a restart; those reads run on the Redis
-// backlog's reader thread, never on the I/O thread, and the client gets live events again once
+// backlog's reader thread, never on a network thread, and the client gets live events again once
 // it has caught up.
 // Heartbeats (": ping") keep idle connections and proxies alive.
 // Memory is bounded by design: each event is serialized once into a buffer every client's queue
@@ -23,10 +28,11 @@
 // lags: it is sent no live events until its queue has drained, then gets an "event: missed"
 // (data {"missed":N}: events it will never see, reload to catch up) if the backlog no longer
 // holds all it skipped, and resumes from the backlog. A drained client that finds no room in
-// the shared budget for that waits in a first-come list, resumed as soon as other clients'
-// writes or disconnections release enough (a few per release), not on the next event. Only a client
-// whose socket has taken no data for `limits.idle_timeout` while data waits is disconnected as slow
-// (its EventSource reconnects with its last id). All queued events of a client go out in one
+// the shared budget for that waits in its network thread's first-come list, resumed as soon as
+// other clients' writes or disconnections, on any thread, release enough (a few per release),
+// not on the next event. Only a client whose socket has taken no
+// data for `limits.idle_timeout` while data waits is disconnected as slow (its EventSource
+// reconnects with its last id). All queued events of a client go out in one
 // gathered write. An event's data is at most `max_event_bytes` (the SSE sink cuts longer ones
 // short; the server drops one that is still longer, counted), so one event alone never makes a
 // client lag; a replay sends only the newest events that fit in half the client queue. Connections
@@ -34,8 +40,8 @@
 // Retry-After, descriptor exhaustion shed through a reserve descriptor); a connection that has not
 // sent its request headers within `limits.header_timeout` is closed. Event latency (publish() to
 // the event written to a client's socket, once per client) is observed into `event_latency` when
-// set. publish(), the counters and stop() are thread-safe; the backlog and the sessions live on the
-// I/O thread.
+// set. publish(), the counters and stop() are thread-safe; the backlog is shared by the network
+// threads under a mutex, each session lives on one of them.
 #pragma once
 
 #include <chrono>
@@ -56,6 +62,7 @@ struct SseServerConfig {
   std::string bind = "127.0.0.1";
   int port = 0;  // 0: any free port (see port())
   std::chrono::milliseconds heartbeat{15'000};
+  size_t network_threads = 1;  // 0: one per core
   size_t backlog_per_feed = 200;
   size_t backlog_bytes = size_t{128} << 20;        // all feeds' recent events together
   size_t max_queued_bytes = 1 << 20;               // one client's unsent events
@@ -73,18 +80,18 @@ struct SseServerConfig {
   metrics::Histogram* event_latency = nullptr;
 };
 
-// True when `token` grants reading `feed`. Called on the I/O thread.
+// True when `token` grants reading `feed`. Called on the network threads, possibly at once.
 using FeedAuth = std::function<bool(std::string_view feed, std::string_view token)>;
 
 class SseServer {
  public:
-  // Binds, listens and starts the I/O thread. kIo when the address cannot be bound.
+  // Binds, listens and starts the network threads. kIo when the address cannot be bound.
   static Result<std::unique_ptr<SseServer>> start(SseServerConfig config, FeedAuth auth);
   ~SseServer();  // stops
 
   int port() const;
   // Queues an event for `feed` (its data: usually one line of JSON). Thread-safe. Waits while
-  // pending_budget_bytes are already waiting for the I/O thread (back-pressure); returns at
+  // pending_budget_bytes are already waiting for the network threads (back-pressure); returns at
   // once after stop(), dropping the event.
   void publish(std::string feed, std::string data);
   // Connected streaming clients.

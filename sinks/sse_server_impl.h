@@ -1,6 +1,7 @@
 // The SSE server's inside, shared by sse_server.cpp (listening, publishing, fan-out) and
-// sse_session.cpp (one client). Everything but the atomics and the inbox is owned by the I/O
-// thread.
+// sse_session.cpp (one client). Each network thread owns its NetworkThread (sessions,
+// subscriptions, heartbeat); the backlog is shared under its mutex; the inbox under its own;
+// the rest is atomics or fixed after start.
 #pragma once
 
 #include <atomic>
@@ -22,48 +23,59 @@ namespace fmn::sinks {
 
 class SseSession;
 
+// One network thread: its io_context, the sessions it serves by the feed they read, and those
+// of them waiting for queue budget. Only that thread touches `feeds`, `waiting` and `heartbeat`;
+// other threads read `waiters` and set `wake_posted` to wake it when they release budget.
+struct SseNetworkThread {
+  SseNetworkThread() : heartbeat(io) {}
+  boost::asio::io_context io;
+  boost::asio::steady_timer heartbeat;
+  std::unordered_map<std::string, std::vector<std::shared_ptr<SseSession>>> feeds;
+  std::deque<std::weak_ptr<SseSession>> waiting;  // lagging clients refused budget, oldest first
+  std::atomic<size_t> waiters{0};                 // waiting.size()
+  std::atomic<bool> wake_posted{false};           // a wake from another thread is on its way
+  std::thread thread;
+};
+
 class SseServer::Impl {
  public:
   Impl(SseServerConfig config, FeedAuth auth);
 
   Result<bool> listen();
-  void run() {
-    thread_ = std::thread([this] { io_.run(); });
-  }
+  void run();
   void stop();
   void publish(std::string feed, std::string data);
-  void subscribe(const std::string& feed, const std::shared_ptr<SseSession>& s);
-  void unsubscribe(const std::string& feed, const SseSession* s);
   // Whether `bytes` more fit in all clients' queues.
   bool queues_have_room(size_t bytes) const {
     return queued_.load(std::memory_order_relaxed) + bytes <= config_.queued_budget_bytes;
   }
   // What a catch-up may queue: half a client queue, so a long gap never makes a client lag.
   size_t catch_up_room() const { return config_.max_queued_bytes / 2; }
-  // Whether a lagging client may catch up now: the budget has room and nobody waits before it.
-  bool may_resume() const { return waiting_.empty() && queues_have_room(catch_up_room()); }
-  // Queues a lagging client that found no room; wake_waiting() resumes it in turn.
-  void wait_for_room(std::weak_ptr<SseSession> session) { waiting_.push_back(std::move(session)); }
-  // Called whenever queue budget is released (a write completed, a client closed): resumes the
-  // waiting clients in order, as many as the budget has room for, at most kWakePerRelease.
-  void wake_waiting();
+  // Whether a lagging client of `thread` may catch up now: the budget has room and nobody on its
+  // thread waits before it.
+  bool may_resume(const SseNetworkThread& thread) const {
+    return thread.waiting.empty() && queues_have_room(catch_up_room());
+  }
+  // Queues a lagging client of `thread` that found no room; a wake resumes it in turn.
+  void wait_for_room(SseNetworkThread& thread, std::weak_ptr<SseSession> session);
+  // Called on `thread` whenever queue budget is released there (a write completed, a client
+  // closed) and on its heartbeat: resumes its waiting clients in order, as many as the budget has
+  // room for, at most kWakePerRelease, and while room is left has the other threads with waiting
+  // clients do the same (one post each, not one per release).
+  void wake_waiting(SseNetworkThread& thread);
   void note_memory();
-  // Hands `done` the feed's events after `last_id`, on the I/O thread: at once from memory, or,
-  // when memory does not reach back that far (for a new client, last_id 0: when memory has
+  // Hands `done` the feed's events after `last_id`, on network thread `on`: at once from memory,
+  // or, when memory does not reach back that far (for a new client, last_id 0: when memory has
   // none) and Redis is configured, once the backlog's reader thread has read the older ones
-  // from Redis. The I/O thread never waits for Redis.
-  void recent(const std::string& feed, uint64_t last_id, SseRedisBacklog::Events done);
+  // from Redis. No network thread waits for Redis. Called on `on`.
+  void recent(SseNetworkThread& on, const std::string& feed, uint64_t last_id,
+              SseRedisBacklog::Events done);
 
   SseServerConfig config_;
   FeedAuth auth_;
-  boost::asio::io_context io_;
-  std::unique_ptr<net::Listener> listener_;  // after io_: destroyed before it
-  boost::asio::steady_timer heartbeat_;
-  std::thread thread_;
-  SseBacklog backlog_;
-  std::unique_ptr<SseRedisBacklog> stored_;  // null: memory only
-  std::unordered_map<std::string, std::vector<std::shared_ptr<SseSession>>> feeds_;
-  std::deque<std::weak_ptr<SseSession>> waiting_;  // lagging clients refused budget, oldest first
+  std::vector<std::unique_ptr<SseNetworkThread>> threads_;  // [0] accepts and fans out
+  std::unique_ptr<net::Listener> listener_;                 // after threads_: destroyed before them
+  std::unique_ptr<SseRedisBacklog> stored_;                 // null: memory only
   std::atomic<size_t> clients_{0};
   std::atomic<size_t> queued_{0};  // all sessions' unsent bytes
   std::atomic<size_t> backlog_bytes_{0}, pending_bytes_{0}, peak_memory_{0};
@@ -78,12 +90,19 @@ class SseServer::Impl {
     std::string feed, data;
     std::chrono::steady_clock::time_point at;
   };
-  void beat();
-  void fan_out();  // hands the inbox to the clients
+  struct Batch;
+  void accept(boost::asio::ip::tcp::socket socket, net::ConnectionSlot slot);
+  void beat(SseNetworkThread& thread);
+  void fan_out();  // on threads_[0]: the inbox into the backlog, then to every thread's clients
+  void offer(SseNetworkThread& thread, const std::shared_ptr<Batch>& batch);
+  void wake_waiting_of(SseNetworkThread& thread);  // on `thread`: its own waiting clients
 
+  std::mutex backlog_mutex_;
+  SseBacklog backlog_;  // guarded by backlog_mutex_
+  std::atomic<size_t> next_thread_{0};
   std::mutex inbox_mutex_;
-  std::condition_variable room_;          // pending_bytes_ fell
-  std::vector<Published> inbox_, taken_;  // inbox_ guarded by inbox_mutex_
+  std::condition_variable room_;  // pending_bytes_ fell
+  std::vector<Published> inbox_;  // guarded by inbox_mutex_
 };
 
 }  // namespace fmn::sinks

@@ -30,9 +30,11 @@ constexpr size_t kMaxGather = 64;
 
 }  // namespace
 
-SseSession::SseSession(tcp::socket socket, SseServer::Impl& server, net::ConnectionSlot slot)
+SseSession::SseSession(tcp::socket socket, SseServer::Impl& server, SseNetworkThread& thread,
+                       net::ConnectionSlot slot)
     : socket_(std::move(socket)),
       server_(server),
+      thread_(thread),
       slot_(std::move(slot)),
       deadline_(socket_.get_executor()) {
   gather_.reserve(kMaxGather);
@@ -51,7 +53,8 @@ void SseSession::start() {
 }
 
 void SseSession::offer(const SseEvent& event, Clock::time_point published) {
-  if (closed_) return;
+  if (closed_ || event.id <= replayed_id_) return;
+  offered_id_ = event.id;
   if (fetching_) {
     ++skipped_;
     return;
@@ -97,9 +100,12 @@ void SseSession::close() {
   queue_.clear();
   if (!feed_.empty()) {
     server_.clients_.fetch_sub(1, std::memory_order_relaxed);
-    server_.unsubscribe(feed_, this);
+    const auto it = thread_.feeds.find(feed_);
+    if (it == thread_.feeds.end()) return;
+    std::erase_if(it->second, [this](const auto& s) { return s.get() == this; });
+    if (it->second.empty()) thread_.feeds.erase(it);
   }
-  server_.wake_waiting();
+  server_.wake_waiting(thread_);
 }
 
 void SseSession::route() {
@@ -139,7 +145,7 @@ void SseSession::route() {
   enqueue(std::make_shared<const std::string>(
       "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
       "Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\nretry: 2000\n\n"));
-  server_.subscribe(feed_, shared_from_this());
+  thread_.feeds[feed_].push_back(shared_from_this());
   watch_for_close();
   // The newest events that fit in half the queue: a long gap never makes the client lag.
   catch_up(server_.catch_up_room(), 0);
@@ -174,7 +180,7 @@ void SseSession::enqueue(Frame frame, Clock::time_point published) {
 
 void SseSession::catch_up(size_t room, uint64_t skipped) {
   fetching_ = true;
-  server_.recent(feed_, last_id_,
+  server_.recent(thread_, feed_, last_id_,
                  [weak = weak_from_this(), room, skipped](std::vector<SseEvent> events) {
                    if (auto self = weak.lock()) self->replay(events, room, skipped);
                  });
@@ -188,7 +194,11 @@ void SseSession::replay(const std::vector<SseEvent>& events, size_t room, uint64
   while (first > 0 && bytes + events[first - 1].frame->size() <= room) {
     bytes += events[--first].frame->size();
   }
-  const size_t sent = events.size() - first;
+  // Events the backlog got after the last one this thread was offered are not among the
+  // skipped: their offer comes later, and is ignored.
+  const auto sent = static_cast<uint64_t>(
+      std::count_if(events.begin() + static_cast<ptrdiff_t>(first), events.end(),
+                    [this](const SseEvent& e) { return e.id <= offered_id_; }));
   if (skipped > sent) {
     const uint64_t missed = skipped - sent;
     server_.lag_notices_.fetch_add(1, std::memory_order_relaxed);
@@ -200,14 +210,14 @@ void SseSession::replay(const std::vector<SseEvent>& events, size_t room, uint64
     server_.frames_.fetch_add(1, std::memory_order_relaxed);
     enqueue(events[i].frame);
   }
-  if (!events.empty()) last_id_ = events.back().id;
+  if (!events.empty()) last_id_ = replayed_id_ = events.back().id;
 }
 
 void SseSession::resume() {
   if (waiting_for_room_) return;  // the server wakes it in turn
-  if (!server_.may_resume()) {
+  if (!server_.may_resume(thread_)) {
     waiting_for_room_ = true;
-    return server_.wait_for_room(weak_from_this());
+    return server_.wait_for_room(thread_, weak_from_this());
   }
   resume_in_turn();
 }
@@ -265,7 +275,7 @@ void SseSession::written(size_t bytes) {
   } else if (lagging_) {
     resume();
   }
-  server_.wake_waiting();
+  server_.wake_waiting(thread_);
 }
 
 void SseSession::watch_for_close() {

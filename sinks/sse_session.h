@@ -3,9 +3,9 @@
 // in one gathered write. A full queue, or the server's queue budget used up, makes it lag (see
 // sse_server.h): live events are skipped until the queue has drained, then it is told what it
 // missed and resumes from the backlog; when the shared budget has no room for that, it waits
-// its turn on the server's list, woken as other clients' queues drain.
-// Lives on the server's I/O thread only; owned by shared_ptr (its pending handlers and the
-// feed it is subscribed to).
+// its turn on its network thread's list, woken as other clients' queues drain.
+// Lives on one network thread only (its SseNetworkThread); owned by shared_ptr (its pending
+// handlers and the feed it is subscribed to there).
 #pragma once
 
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange without it
@@ -25,12 +25,14 @@ namespace fmn::sinks {
 
 class SseSession : public std::enable_shared_from_this<SseSession> {
  public:
-  SseSession(boost::asio::ip::tcp::socket socket, SseServer::Impl& server,
+  SseSession(boost::asio::ip::tcp::socket socket, SseServer::Impl& server, SseNetworkThread& thread,
              net::ConnectionSlot slot);
   ~SseSession();
 
   void start();
   // A live event of its feed, published at `published` (its latency is measured from then).
+  // Events already replayed to it from the backlog are ignored: the backlog gets an event
+  // before the network threads are offered it.
   void offer(const SseEvent& event, std::chrono::steady_clock::time_point published);
   // The heartbeat: a ping when idle, resume when lagging, close when the socket stopped
   // draining for idle_timeout.
@@ -54,7 +56,7 @@ class SseSession : public std::enable_shared_from_this<SseSession> {
   // Queues the newest events of the feed after last_id_ that fit in `room` bytes, after a
   // "missed" notice when fewer than `skipped` (events skipped while lagging, or offered while
   // the backlog was read) fit or remain. Reading the backlog may wait for Redis (never on the
-  // I/O thread): live events offered meanwhile are skipped, and found in the backlog after.
+  // network thread): live events offered meanwhile are skipped, and found in the backlog after.
   void catch_up(size_t room, uint64_t skipped);
   void replay(const std::vector<SseEvent>& events, size_t room, uint64_t skipped);
   // Resumes a lagging client with an empty queue, or puts it on the server's waiting list when
@@ -66,6 +68,7 @@ class SseSession : public std::enable_shared_from_this<SseSession> {
 
   boost::asio::ip::tcp::socket socket_;
   SseServer::Impl& server_;
+  SseNetworkThread& thread_;
   net::ConnectionSlot slot_;  // counted open until destroyed
   boost::asio::steady_timer deadline_;
   boost::beast::flat_buffer buffer_;
@@ -77,7 +80,9 @@ class SseSession : public std::enable_shared_from_this<SseSession> {
   bool writing_ = false;
   std::chrono::steady_clock::time_point last_progress_;
   std::string feed_;
-  uint64_t last_id_ = 0;  // the newest event queued (or known to the client)
+  uint64_t last_id_ = 0;      // the newest event queued (or known to the client)
+  uint64_t replayed_id_ = 0;  // the newest event queued from the backlog
+  uint64_t offered_id_ = 0;   // the newest live event offered
   bool lagging_ = false;
   bool waiting_for_room_ = false;  // on the server's waiting list
   bool fetching_ = false;          // a catch-up waits for the backlog

@@ -77,6 +77,7 @@ TEST(SseChromium, APageTheServerFellBehindIsToldWhatItMissedAndResumes) {
   std::shared_future<void> opened = gate.get_future().share();
   std::atomic<bool> held{false};
   SseServerConfig config;
+  config.network_threads = 1;  // the held thread is the page's too
   config.heartbeat = 100ms;
   config.max_event_bytes = 4096;
   config.max_queued_bytes = 16 * 1024;  // the page's queue: ~40 events

@@ -162,7 +162,8 @@ TEST(SseOverload, MemoryStaysWithinTheBudgetWhileConsumersStopReading) {
 }
 
 TEST(SseOverload, TheSinkWaitsWhileTheServerIsBehind) {
-  // The server's I/O thread is held up in a client's token check until the gate opens.
+  // The first network thread (which fans events out, and serves the first connection) is held
+  // up in a client's token check until the gate opens.
   std::promise<void> gate;
   std::shared_future<void> opened = gate.get_future().share();
   std::atomic<bool> held{false};

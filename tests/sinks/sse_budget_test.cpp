@@ -1,5 +1,6 @@
 // The SSE server's shared queue budget: a client refused its events because other clients'
-// queues hold the budget resumes as soon as they drain, with no further event or heartbeat.
+// queues hold the budget resumes as soon as they drain, with no further event or heartbeat, even
+// when they are served by another network thread.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -25,6 +26,7 @@ TEST(SseServer, AClientRefusedForBudgetCatchesUpOnceAnotherClientDrains) {
   config.max_event_bytes = 4096;
   config.max_queued_bytes = 16 * 1024;        // a catch-up: 8 KiB
   config.queued_budget_bytes = 10'000;        // two of bob's events, then none of alice's
+  config.network_threads = 2;                 // bob's drain on one thread wakes alice on the other
   Server s(config, std::chrono::minutes(1));  // no heartbeat while the test runs
   Client bob(s.server->port());
   bob.limit_receive_buffer(4096);

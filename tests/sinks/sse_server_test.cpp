@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "sinks/sse_backlog.h"
 #include "sinks/sse_sink.h"
