@@ -4,18 +4,23 @@
 // A Message owns its bytes and its JSON tree (one memory pool per message, freed with it).
 // It is built once by parse_envelope() plus the meta extractor, then shared read-only between
 // pipeline stages as MessagePtr; a const Message is safe to read from any number of threads.
+// The one exception is lazy meta: the pipeline extracts the display fields (subtitle, link) only
+// when needed, and whoever reads them from a pipeline's message calls complete_meta() first.
 #pragma once
 
 #include <rapidjson/document.h>
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace fmn {
+
+class MetaExtractor;
 
 // What fedmsg.meta derived from a message: one member per meta row of core/message_fields.def
 // (category, title, subtitle, link, agent, usernames, packages, objects, containers, modules,
@@ -57,6 +62,14 @@ struct Message {
   std::string_view topic_suffix;
 
   Meta meta;
+  // Fills meta's display fields (FMN_META_DISPLAY rows of core/message_fields.def) when the
+  // extractor left them for later (MetaParts::kIndex); does nothing otherwise. Thread-safe: the
+  // first caller extracts them, callers at the same time wait for it, later ones return at once.
+  void complete_meta() const;
+  // The extractor that left the display fields for later; null when there is nothing left.
+  // Set before the message is shared, never changed after.
+  const MetaExtractor* deferred_meta = nullptr;
+  mutable std::once_flag deferred_meta_once;
 
   size_t size_bytes = 0;  // length of the wire JSON
 

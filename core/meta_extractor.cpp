@@ -199,14 +199,31 @@ uint64_t MetaExtractor::fallback_count() const {
   return impl_->fallback_messages.load(std::memory_order_relaxed);
 }
 
-void MetaExtractor::extract(Message& m) const {
+void MetaExtractor::extract(Message& m, MetaParts parts) const {
+  if (parts == MetaParts::kAll) return run(m, Pass::kAll);
+  run(m, Pass::kIndex);
+  m.deferred_meta = this;
+}
+
+void Message::complete_meta() const {
+  if (deferred_meta == nullptr) return;
+  // A Message is never created const: the pipeline shares it as const once parsed.
+  std::call_once(deferred_meta_once, [this] {
+    deferred_meta->run(const_cast<Message&>(*this), MetaExtractor::Pass::kDisplay);
+  });
+}
+
+void MetaExtractor::run(Message& m, Pass pass) const {
   Meta& out = m.meta;
-  out.title.assign(m.topic_suffix);
-  out.category.assign(meta::category_of(m.topic_suffix));
+  if (pass != Pass::kDisplay) {
+    out.title.assign(m.topic_suffix);
+    out.category.assign(meta::category_of(m.topic_suffix));
+  }
 
   const RuleIds* matched = &impl_->candidates(m.topic_suffix);
   if (matched->empty()) {
-    impl_->fallback_messages.fetch_add(1, std::memory_order_relaxed);
+    // Counted once per message: by the pass that extracts the index fields.
+    if (pass != Pass::kDisplay) impl_->fallback_messages.fetch_add(1, std::memory_order_relaxed);
     matched = &impl_->fallback;
   }
   const RuleIds& ids = *matched;
@@ -227,8 +244,9 @@ void MetaExtractor::extract(Message& m) const {
   };
 
   // A list the fedora-messaging headers state is theirs: the tables' templates are not run.
-  const uint32_t stated = lists_stated_by_headers(m);
+  const uint32_t stated = pass == Pass::kDisplay ? 0 : lists_stated_by_headers(m);
   for (size_t f = 0; f < meta::kFieldCount; ++f) {
+    if (pass != Pass::kAll && meta::kDisplayField[f] != (pass == Pass::kDisplay)) continue;
     if (f >= meta::kFirstListField && (stated >> (f - meta::kFirstListField) & 1) != 0) continue;
     for (size_t i = 0; i < n; ++i) {
       const Rule& rule = rules[ids[i]];
@@ -251,7 +269,7 @@ void MetaExtractor::extract(Message& m) const {
       break;
     }
   }
-  apply_fedora_messaging_headers(m);
+  if (pass != Pass::kDisplay) apply_fedora_messaging_headers(m);
 }
 
 }  // namespace fmn

@@ -34,6 +34,13 @@ struct MetaTableSource {
   std::string text;
 };
 
+// What extract() fills: everything, or the index part only (every field but the display ones,
+// FMN_META_DISPLAY in core/message_fields.def), leaving the display fields to
+// Message::complete_meta(). The pipeline takes the index part: rules are indexed and mostly
+// evaluated on the rest, and the display fields cost more to render than all the others while
+// only the messages someone is notified of need them.
+enum class MetaParts : uint8_t { kAll, kIndex };
+
 class MetaExtractor {
  public:
   // Compiles the given table texts, in order (earlier files' rules are tried first). Errors
@@ -55,8 +62,10 @@ class MetaExtractor {
   // Fills m.meta (category, title, subtitle, link, agent, lists sorted and unique). Never throws.
   // A topic no rule names gets category and title from the topic and the rest from the fallback
   // rules (topic "**", data/meta/fallback.toml), and is counted (fallback_count()).
-  // REQUIRES: m was produced by parse_envelope (m.body is not null).
-  void extract(Message& m) const;
+  // With MetaParts::kIndex the display fields stay unset until m.complete_meta(), which extracts
+  // them with this extractor: it must outlive m.
+  // REQUIRES: m was produced by parse_envelope (m.body is not null); m is not shared yet.
+  void extract(Message& m, MetaParts parts = MetaParts::kAll) const;
 
   // Number of compiled rules, for start-up logs.
   size_t rule_count() const;
@@ -69,6 +78,9 @@ class MetaExtractor {
   struct Impl;
 
  private:
+  friend struct Message;
+  enum class Pass : uint8_t { kAll, kIndex, kDisplay };
+  void run(Message& m, Pass pass) const;
   explicit MetaExtractor(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -40,6 +40,14 @@ inline constexpr std::array kFieldNames = {
 #include "core/message_fields.def"
 };
 inline constexpr size_t kFieldCount = kFieldNames.size();
+// Which of them are display fields (FMN_META_DISPLAY), extracted apart (MetaParts).
+inline constexpr std::array<bool, kFieldCount> kDisplayField = {
+#define FMN_META_SCALAR(Id, member, doc) false,
+#define FMN_META_DISPLAY(Id, member, doc) true,
+#include "core/message_fields.def"
+#define FMN_META_LIST(Id, member, header, doc) false,
+#include "core/message_fields.def"
+};
 inline constexpr size_t kFirstListField = 0
 #define FMN_META_SCALAR(Id, member, doc) +1
 #include "core/message_fields.def"

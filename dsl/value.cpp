@@ -131,6 +131,10 @@ Value field_value(const Message& m, FieldId id) {
 #define FMN_META_FIELD(Id, member, doc) \
   case FieldId::k##Id:                  \
     return field_of(id, m.meta.member);
+#define FMN_META_DISPLAY(Id, member, doc) \
+  case FieldId::k##Id:                    \
+    m.complete_meta();                    \
+    return field_of(id, m.meta.member);
 #include "core/message_fields.def"
   }
   return {};

@@ -111,6 +111,12 @@ void PostingIndex::for_each_hit(const Message& m, Hit&& hit, GlobCache* cache) c
   // Every string and list field of core/message_fields.def, in its order.
 #define FMN_ENVELOPE_FIELD(Id, member, name, doc) post(dsl::FieldId::k##Id, m.member, hit);
 #define FMN_META_FIELD(Id, member, doc) post(dsl::FieldId::k##Id, m.meta.member, hit);
+  // A display field is extracted only if some rule is indexed by it.
+#define FMN_META_DISPLAY(Id, member, doc)                           \
+  if (!fields_[static_cast<size_t>(dsl::FieldId::k##Id)].empty()) { \
+    m.complete_meta();                                              \
+    post(dsl::FieldId::k##Id, m.meta.member, hit);                  \
+  }
 #include "core/message_fields.def"
   constexpr size_t kCacheFrom = 8;  // fewer globs are cheaper to test than to look up
   if (cache != nullptr && globs_.size() >= kCacheFrom) {

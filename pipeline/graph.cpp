@@ -62,7 +62,12 @@ void run_graph(bus::Source& source, const ParseStage& parse, const Matcher& matc
         auto out = std::make_shared<NotificationBatch>();
         out->seq = in->seq;
         out->read_at = in->read_at;
-        for (const MessagePtr& m : in->messages) matcher.match(m, out->items);
+        for (const MessagePtr& m : in->messages) {
+          const size_t before = out->items.size();
+          matcher.match(m, out->items);
+          // The sinks read the display meta: extracted here, once, before they share it.
+          if (out->items.size() > before) m->complete_meta();
+        }
         stats.notifications.fetch_add(out->items.size(), std::memory_order_relaxed);
         observe(latency.match, start, Clock::now());
         return out;

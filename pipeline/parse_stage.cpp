@@ -32,7 +32,7 @@ ParsedBatchPtr ParseStage::operator()(const RawBatchPtr& raw) const {
         continue;
       }
     }
-    meta_.extract(*m);
+    meta_.extract(*m, MetaParts::kIndex);
     out->messages.push_back(std::move(m));
   }
   stats_.received.fetch_add(raw->items.size(), std::memory_order_relaxed);

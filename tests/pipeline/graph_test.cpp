@@ -5,6 +5,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/envelope_parser.h"
 #include "tests/pipeline/every_message_matcher.h"
 
 namespace fmn::pipeline {
@@ -109,6 +110,55 @@ TEST(Graph, EmptySourceFinishes) {
   run_graph(source, parse, matcher, sink, stats, GraphOptions{});
   EXPECT_EQ(stats.received, 0u);
   EXPECT_TRUE(sink.topics.empty());
+}
+
+// Matches the messages whose topic ends in an even number, as a rule would that reads no
+// display field.
+class EvenTopicMatcher : public Matcher {
+ public:
+  void match(const MessagePtr& message, std::vector<Notification>& out) const override {
+    if ((message->topic.back() - '0') % 2 == 0) EveryMessageMatcher().match(message, out);
+  }
+};
+
+class DisplayMetaSink : public sinks::Sink {
+ public:
+  std::string_view name() const override { return "display meta"; }
+  void deliver(std::span<const Notification> batch) override {
+    for (const Notification& n : batch) {
+      subtitles.push_back(n.message->meta.subtitle.value_or("(none)"));
+      links.push_back(n.message->meta.link.value_or("(none)"));
+    }
+  }
+  std::vector<std::string> subtitles, links;
+};
+
+TEST(Graph, NotifiedMessagesReachTheSinksWithTheMetaOfAFullExtraction) {
+  std::vector<std::string> lines;
+  for (int n = 0; n < 40; ++n) {
+    lines.push_back(R"({"topic":"org.fedoraproject.prod.newsvc.thing.)" + std::to_string(n) +
+                    R"(","msg_id":"2026-)" + std::to_string(n) + R"(","msg":{"agent":"ralph"}})");
+  }
+  VectorSource source(lines);
+  PipelineStats stats;
+  auto meta = MetaExtractor::builtin(builtin_aliases());
+  ASSERT_TRUE(meta.ok()) << meta.error().message;
+  ParseStage parse(**meta, stats, [](const std::string&) {});
+  EvenTopicMatcher matcher;
+  DisplayMetaSink sink;
+  run_graph(source, parse, matcher, sink, stats, GraphOptions{.batch_size = 8, .max_in_flight = 4});
+
+  std::vector<std::string> subtitles, links;
+  for (int n = 0; n < 40; n += 2) {
+    auto m = parse_envelope(lines[n]);
+    ASSERT_TRUE(m.ok());
+    (*meta)->extract(*m.value());
+    ASSERT_TRUE(m.value()->meta.subtitle && m.value()->meta.link);
+    subtitles.push_back(*m.value()->meta.subtitle);
+    links.push_back(*m.value()->meta.link);
+  }
+  EXPECT_EQ(sink.subtitles, subtitles);
+  EXPECT_EQ(sink.links, links);
 }
 
 }  // namespace
