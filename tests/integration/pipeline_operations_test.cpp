@@ -111,18 +111,27 @@ TEST(PipelineOperations, ASecondInstanceOnATakenAdminPortRefusesToStart) {
   EXPECT_EQ(first->get("/healthz").first, 200);
 }
 
-TEST(PipelineOperations, AnUnreachableRedisIsLoggedAtStartAndFailsReadiness) {
+// Redis holds the outbox, pending digests and delivery marks: a start without it is refused,
+// saying which address did not answer (a Redis lost later fails readiness instead).
+TEST(PipelineOperations, AnUnreachableRedisAtStartIsRefusedNamingItsAddress) {
   auto dead = pick_free_port();
   ASSERT_TRUE(dead.ok()) << dead.error().message;
   const std::string redis = loopback_address(*dead);
-  auto p =
-      PipelineProcess::start("redis-down", {"--connect", free_bus(), "--redis", redis}, kTimeout);
-  ASSERT_TRUE(p.ok()) << p.error().message;
-  EXPECT_NE(p->output().find("WARN redis_unreachable address=" + redis), std::string::npos)
-      << p->output();
-  auto [status, body] = p->get("/readyz");
-  EXPECT_EQ(status, 503);
-  EXPECT_NE(body.find("redis: not ready\n"), std::string::npos) << body;
+  auto dir = TempDir::create("redis-down");
+  ASSERT_TRUE(dir.ok()) << dir.error().message;
+  SpawnOptions options{
+      .argv = {std::string(FMN_BIN_DIR) + "/fmn-pipeline", "--connect", free_bus(), "--sse-listen",
+               "", "--admin-listen", "127.0.0.1:0", "--redis", redis},
+      .log = *dir / "redis-down.log"};
+  auto child = ChildProcess::spawn(options);
+  ASSERT_TRUE(child.ok()) << child.error().message;
+  auto status = wait_exit(*child, kTimeout);
+  ASSERT_TRUE(status.ok()) << status.error().message;
+  EXPECT_EQ(WEXITSTATUS(*status), 1);
+  const std::string log = child->log_text();
+  EXPECT_NE(log.find("ERROR redis_unavailable address=" + redis), std::string::npos) << log;
+  EXPECT_NE(log.find("state.redis: redis " + redis), std::string::npos) << log;
+  EXPECT_NE(log.find("start Redis, then fmn-pipeline"), std::string::npos) << log;
 }
 
 TEST(PipelineOperations, AFailedReloadShowsInMetricsAndReadinessUntilOneSucceeds) {
