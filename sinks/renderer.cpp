@@ -159,39 +159,19 @@ void Renderer::fill_message(const MessagePtr& message) {
   fields_[Field::kReset] = config_.irc_colors ? kIrcReset : std::string_view();
 }
 
-void Renderer::render(Slot slot, const Notification& n, std::string& out) {
+void Renderer::render(const Template& t, Slot slot, const Notification& n, std::string& out) {
   static constexpr FieldSet kRecipient = field_bit(Field::kUser) | field_bit(Field::kRule) |
                                          field_bit(Field::kSettingsUrl) |
                                          field_bit(Field::kUnsubscribeUrl);
-  const Template* t = nullptr;
-  switch (slot) {
-    case kEmailSubject:
-      t = &templates_->email_subject;
-      break;
-    case kEmailText:
-      t = &templates_->email_text;
-      break;
-    case kEmailHtml:
-      t = &templates_->email_html;
-      break;
-    case kIrcLine:
-      t = &templates_->irc_line;
-      break;
-    case kSseText:
-      t = &templates_->sse_text;
-      break;
-    case kSlots:
-      return;
-  }
-  if (!t->can_share(kRecipient)) {
+  if (!t.can_share(kRecipient)) {
     fill_message(n.message);
-    t->render(fields_, out);
+    t.render(fields_, out);
     return;
   }
   Shared& shared = shared_[slot];
   if (shared.message != n.message) {
     fill_message(n.message);
-    t->render_shared(fields_, kRecipient, shared.rendering);
+    t.render_shared(fields_, kRecipient, shared.rendering);
     shared.message = n.message;
   }
   shared.rendering.complete(fields_, out);
@@ -202,9 +182,9 @@ void Renderer::email(const Notification& n, RenderedEmail& out) {
   out.subject.clear();
   out.text.clear();
   out.html.clear();
-  render(kEmailSubject, n, out.subject);
-  render(kEmailText, n, out.text);
-  render(kEmailHtml, n, out.html);
+  render(templates_->email_subject, kEmailSubject, n, out.subject);
+  render(templates_->email_text, kEmailText, n, out.text);
+  render(templates_->email_html, kEmailHtml, n, out.html);
 }
 
 void Renderer::digest_email(const Digest& digest, RenderedEmail& out) {
@@ -272,7 +252,7 @@ void Renderer::confirmation_irc(const ConfirmationRequest& request, std::string_
 
 void Renderer::irc_line(const Notification& n, std::string& out) {
   fill_recipient(n, templates_->irc_line.uses(kLinkFields));
-  render(kIrcLine, n, out);
+  render(templates_->irc_line, kIrcLine, n, out);
 }
 
 bool Renderer::sse_json(const Notification& n, std::string& out, size_t max_bytes) {
@@ -309,7 +289,7 @@ bool Renderer::sse_json(const Notification& n, std::string& out, size_t max_byte
   };
   const Message& m = *n.message;
   scratch_.clear();
-  render(kSseText, n, scratch_);
+  render(templates_->sse_text, kSseText, n, scratch_);
   fill_message(n.message);
   if (sse_head_for_ != n.message) {  // the members before the rule: the message's alone
     sse_head_for_ = n.message;

@@ -90,8 +90,9 @@ class Renderer {
   void fill_message(const MessagePtr& message);
   // fill_message() and the notification's rule.
   void fill(const Notification& n);
-  // Appends template `slot` for `n`, whose recipient's fields are already in fields_.
-  void render(Slot slot, const Notification& n, std::string& out);
+  // Appends template `t` (kept in `slot`) for `n`, whose recipient's fields are already in
+  // fields_.
+  void render(const Template& t, Slot slot, const Notification& n, std::string& out);
   // The recipient's fields: user, rule and, with `links` (or for a digest, `every_rule`: links
   // that name no one rule), the settings and unsubscribe URLs, else none.
   void fill_recipient(const Notification& n, bool links, bool every_rule = false);
