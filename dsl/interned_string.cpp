@@ -50,7 +50,8 @@ class Pool {
   static const char* write(char* at, std::string_view text) {
     auto size = static_cast<uint32_t>(text.size());
     std::memcpy(at, &size, sizeof size);
-    std::memcpy(at + sizeof size, text.data(), text.size());
+    if (!text.empty())
+      std::memcpy(at + sizeof size, text.data(), text.size());  // data() may be null
     at[sizeof size + text.size()] = '\0';
     return at + sizeof size;
   }
