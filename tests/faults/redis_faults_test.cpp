@@ -112,22 +112,34 @@ TEST(RedisFaults, RedisRestartWhileRunningDegradesThenRecovers) {
   ASSERT_TRUE(seen.ok()) << seen.error().message;
   ASSERT_TRUE(redis->restart().ok());
 
-  // Back: later messages are batched and delivered again, without any intervention.
+  // Back: later messages are batched and delivered again, without any intervention. Items the
+  // outage held in memory may fill the first digest after it, leaving some of 11-15 pending:
+  // further items (from 16 on) complete the next digest until all of 11-15 have arrived.
   ASSERT_TRUE(bus->play(numbered_items("a", 11, 5)).ok());
-  auto recovered = smtp->wait_for_mail(2, 90s);
-  ASSERT_TRUE(recovered.ok()) << recovered.error().message << "\n" << pipeline->log_text();
+  std::map<std::string, int> got;
+  size_t played = 15;
+  for (size_t mails = 2;; ++mails) {
+    auto recovered = smtp->wait_for_mail(mails, 90s);
+    ASSERT_TRUE(recovered.ok()) << recovered.error().message << "\n" << pipeline->log_text();
+    got = digest_topics(recovered.value());
+    bool all_after = true;
+    for (const auto& [topic, n] : items_once("a", 11, 5)) all_after &= got.count(topic) != 0;
+    if (all_after) break;
+    ASSERT_LT(played, 30u) << "items 11-15 still pending after " << mails << " digests";
+    ASSERT_TRUE(bus->play(numbered_items("a", played + 1, 5)).ok());
+    played += 5;
+  }
   ASSERT_TRUE(pipeline->terminate().ok());
   std::string log = pipeline->log_text();
   EXPECT_NE(log.find("redis"), std::string::npos) << "the outage is logged:\n" << log;
 
-  auto all = smtp->received();
-  ASSERT_TRUE(all.ok());
-  std::map<std::string, int> got = digest_topics(all.value());
-  // Items from before and after the outage arrive exactly once; those of the outage at most
-  // once (see docs/reliability.md).
+  // Items from before and after the outage arrive exactly once; those of the outage, and the
+  // later ones that completed a digest, at most once (see docs/reliability.md).
+  std::map<std::string, int> at_most_once = items_once("a", 6, 5);
+  at_most_once.merge(items_once("a", 16, played - 15));
   std::map<std::string, int> outside;
   for (const auto& [topic, n] : got) {
-    if (items_once("a", 6, 5).count(topic) != 0) {
+    if (at_most_once.count(topic) != 0) {
       EXPECT_EQ(n, 1) << topic;
     } else {
       outside[topic] = n;
