@@ -101,6 +101,7 @@ Result<std::unique_ptr<Service>> Service::create(const ServiceConfig& config) {
 void Service::request_stop() {
   if (!impl_->stop.exchange(true)) systemd_notify("STOPPING=1");
   impl_->source->stop();  // an idle bus or stdin does not hold the stop up
+  for (auto& w : impl_->workers) w->give_up_holding();  // nor Redis away, with a broker source
 }
 
 void Service::request_reload() { impl_->reload.store(true); }

@@ -14,6 +14,11 @@
 namespace fmn::pipeline {
 
 SinkWorker& Service::Impl::add_worker(sinks::Sink& sink, sinks::RedisOutbox* outbox) {
+  // A broker keeps what is not acknowledged: rather than go on from memory, a batch waits for
+  // the outbox, and its messages for their acknowledgement.
+  const auto on_outbox_failure = source_kind(config) == SourceKind::kAmqp
+                                     ? OutboxWriter::OnFailure::kHold
+                                     : OutboxWriter::OnFailure::kDeliverFromMemory;
   SinkWorker* w = workers
                       .emplace_back(std::make_unique<SinkWorker>(
                           sink, config.sink_queue, milliseconds(config.stop_grace_seconds),
@@ -23,7 +28,8 @@ SinkWorker& Service::Impl::add_worker(sinks::Sink& sink, sinks::RedisOutbox* out
                               recorder->record(n, sinks::DeliveryStatus::kDeadLettered,
                                                "handed out too often without being confirmed");
                             }
-                          }))
+                          },
+                          on_outbox_failure))
                       .get();
   const metrics::Labels kind{{"sink", std::string(sink.name())}};
   registry.gauge_fn(
@@ -42,9 +48,14 @@ SinkWorker& Service::Impl::add_worker(sinks::Sink& sink, sinks::RedisOutbox* out
         [outbox] { return static_cast<double>(outbox->dead_lettered_total()); }, kind);
     registry.counter_fn(
         "fmn_outbox_errors_total",
-        "Failed outbox operations (Redis unreachable): such batches go on from "
-        "memory only.",
+        "Failed outbox operations (Redis unreachable): from a broker source the batches "
+        "wait and are tried again, unacknowledged; from another they go on from memory only.",
         [w] { return static_cast<double>(w->outbox_errors()); }, kind);
+    registry.counter_fn(
+        "fmn_outbox_unwritten_total",
+        "Notifications a shutdown dropped while Redis refused the outbox (broker source only): "
+        "their messages were not acknowledged, and the broker delivers them again.",
+        [w] { return static_cast<double>(w->unwritten()); }, kind);
   }
   return *w;
 }

@@ -5,7 +5,7 @@
 namespace fmn::pipeline {
 SinkWorker::SinkWorker(sinks::Sink& sink, size_t capacity, std::chrono::milliseconds stop_grace,
                        std::chrono::milliseconds tick_interval, sinks::RedisOutbox* outbox,
-                       DeadLetters dead_letters)
+                       DeadLetters dead_letters, OutboxWriter::OnFailure on_outbox_failure)
     : sink_(sink),
       capacity_(capacity > 0 ? capacity : 1),
       stop_grace_(stop_grace),
@@ -15,11 +15,12 @@ SinkWorker::SinkWorker(sinks::Sink& sink, size_t capacity, std::chrono::millisec
   if (outbox_ != nullptr) {
     recover_pending_ = !recover();
     writer_ = std::make_unique<OutboxWriter>(
-        *outbox_,
+        *outbox_, on_outbox_failure,
         [this](OutboxWriter::Batch batch, std::string entry_id) {
           push({std::move(batch), std::move(entry_id)});
         },
-        [this](const Error& e) { outbox_error(e); });
+        [this](const Error& e) { outbox_error(e); },
+        [this](std::span<const OutboxWriter::Batch> batches) { drop_unwritten(batches); });
   }
   thread_ = std::thread([this] { run(); });
 }
@@ -95,6 +96,25 @@ void SinkWorker::stop() {
   }
   not_empty_.notify_one();
   if (thread_.joinable()) thread_.join();
+}
+
+void SinkWorker::give_up_holding() {
+  if (writer_) writer_->abandon();
+}
+
+void SinkWorker::drop_unwritten(std::span<const OutboxWriter::Batch> batches) {
+  size_t n = 0;
+  for (const OutboxWriter::Batch& b : batches) n += b->size();
+  {
+    std::lock_guard lock(mu_);
+    queued_ -= n;
+  }
+  not_full_.notify_all();
+  unwritten_.fetch_add(n, std::memory_order_relaxed);
+  log::warn("outbox_unwritten",
+            {{"sink", std::string(sink_.name())},
+             {"notifications", std::to_string(n)},
+             {"effect", "not acknowledged: the broker delivers their messages again"}});
 }
 
 void SinkWorker::deliver(const Batch& batch) {

@@ -18,8 +18,12 @@
 // worker is built and delivered first (when Redis is down then, by the thread once it is back).
 // Whatever the sink has not settled when stop() ends stays in the outbox for the next start
 // (left_in_outbox()); what the claim dead-letters (handed out too often) goes to `dead_letters`.
-// Should the outbox fail (Redis down), the batch is delivered from memory as without one, and
-// counted (outbox_errors()). A notification the sink gave up for good (an SMTP 5xx for its
+// Should the outbox fail (Redis down), it is counted (outbox_errors()) and the worker does as
+// `on_outbox_failure` says (OutboxWriter::OnFailure): deliver the batch from memory as without an
+// outbox, or hold it until Redis takes it (a broker source: its messages stay unacknowledged,
+// and submit() blocks once the held batches fill the capacity). give_up_holding() (at shutdown)
+// ends the wait: what Redis still refuses is dropped and counted (unwritten()), left to the
+// broker to deliver again. A notification the sink gave up for good (an SMTP 5xx for its
 // recipient, out of attempts) is settled like the others and its entry leaves the outbox as usual,
 // but the notification is first written to the kind's dead letters (RedisOutbox::remove), so only
 // it is set apart. Thread-safety: submit(), depth() and the counters from any thread; the sink is
@@ -53,10 +57,12 @@ class SinkWorker {
   // the worker's thread when Redis was down then.
   using DeadLetters = std::function<void(std::span<const Notification>)>;
   // `sink` and `outbox` (may be null: memory only) outlive the worker.
-  SinkWorker(sinks::Sink& sink, size_t capacity,
-             std::chrono::milliseconds stop_grace = std::chrono::milliseconds(10'000),
-             std::chrono::milliseconds tick_interval = std::chrono::milliseconds(200),
-             sinks::RedisOutbox* outbox = nullptr, DeadLetters dead_letters = {});
+  SinkWorker(
+      sinks::Sink& sink, size_t capacity,
+      std::chrono::milliseconds stop_grace = std::chrono::milliseconds(10'000),
+      std::chrono::milliseconds tick_interval = std::chrono::milliseconds(200),
+      sinks::RedisOutbox* outbox = nullptr, DeadLetters dead_letters = {},
+      OutboxWriter::OnFailure on_outbox_failure = OutboxWriter::OnFailure::kDeliverFromMemory);
   ~SinkWorker();
 
   void submit(std::shared_ptr<const std::vector<Notification>> batch);
@@ -74,6 +80,10 @@ class SinkWorker {
   uint64_t completed() const { return completed_.load(std::memory_order_acquire); }
   // Delivers everything queued, then stops the thread. Idempotent.
   void stop();
+  // With a holding outbox: stops waiting for Redis (see above). Returns at once.
+  void give_up_holding();
+  // Notifications dropped because the outbox could not take them when holding was given up.
+  uint64_t unwritten() const { return unwritten_.load(std::memory_order_relaxed); }
   // Notifications the sink still held when stop() ended its grace period.
   size_t undelivered() const { return undelivered_; }
   // Notifications this run took from the outbox and left there unsettled at stop (their
@@ -103,6 +113,7 @@ class SinkWorker {
   // Removes the entries settled since the last call from the outbox.
   void remove_settled();
   void outbox_error(const Error& e);
+  void drop_unwritten(std::span<const OutboxWriter::Batch> batches);
 
   sinks::Sink& sink_;
   const size_t capacity_;
@@ -132,7 +143,7 @@ class SinkWorker {
   std::atomic<uint64_t> recovered_{0};
   const DeadLetters dead_letters_handler_;
   bool recover_pending_ = false;  // the start's recover() failed; worker thread after the start
-  std::atomic<uint64_t> outbox_errors_{0};
+  std::atomic<uint64_t> outbox_errors_{0}, unwritten_{0};
   std::unique_ptr<OutboxWriter> writer_;  // with an outbox
   std::thread thread_;
 };

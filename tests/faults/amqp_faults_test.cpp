@@ -276,6 +276,70 @@ TEST(AmqpFaults, PoisonIsRejectedOnceAndTheGoodOnesDelivered) {
   expect_exactly(*s, ralphs("p", 1, 40, 4), "p", 41);
 }
 
+// Redis away while the stream goes on: the outbox cannot take the notifications, so they wait and
+// their messages stay unacknowledged (delivering them from memory and acknowledging would lose
+// them in a crash). Three outages: Redis back in the same run, a stop (SIGTERM) and a crash
+// (kill -9) while it is away. Each time, every notification arrives exactly once.
+TEST(AmqpFaults, RedisAwayLeavesTheStreamUnacknowledgedAndEachArrivesOnceWhenItIsBack) {
+  auto s = start_servers();
+  ASSERT_TRUE(s);
+  auto pipeline = start_pipeline(*s, "{ to = \"email\" }");
+  ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+  deliver_last(*s, *pipeline, "h", 1, 1);
+  size_t mails = 1;
+  std::map<std::string, int> expected{{item_id("h", 1), 1}};
+
+  // 100 messages, every 10th for ralph, published while Redis is away; fmn reads them all and
+  // tries the outbox at least twice. Only messages before the first for ralph (at most 9)
+  // may be acknowledged meanwhile, and no mail goes out.
+  auto outage = [&](size_t first) {
+    const double acked = pipeline->metric("fmn_amqp_acked_total").value_or(-1);
+    const double received = pipeline->metric("fmn_messages_received_total").value_or(-1);
+    const double errors =
+        pipeline->metric("fmn_outbox_errors_total", "sink=\"email\"").value_or(-1);
+    ASSERT_TRUE(s->redis.stop().ok());
+    ASSERT_TRUE(test::publish_fedora_messages(s->rabbit.url(), items("h", first, 100, 10)).ok());
+    auto read = pipeline->wait_metric(
+        "fmn_messages_received_total", "", [&](double v) { return v == received + 100; }, 60s);
+    ASSERT_TRUE(read.ok()) << read.error().message;
+    auto retried = pipeline->wait_metric(
+        "fmn_outbox_errors_total", "sink=\"email\"", [&](double v) { return v >= errors + 2; },
+        60s);
+    ASSERT_TRUE(retried.ok()) << retried.error().message;
+    EXPECT_LE(pipeline->metric("fmn_amqp_acked_total").value_or(-1), acked + 9);
+    auto got = s->smtp.received();
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(got->size(), mails);
+    expected.merge(ralphs("h", first, 100, 10));
+    mails += 10;
+  };
+
+  // Back in the same run: the held batches are written and delivered, no restart needed.
+  outage(2);
+  ASSERT_TRUE(s->redis.restart().ok());
+  deliver_last(*s, *pipeline, "h", 102, ++mails);
+  expected[item_id("h", 102)] = 1;
+
+  // A stop while Redis is away ends at once, and acknowledges none of the held messages.
+  outage(103);
+  ASSERT_TRUE(pipeline->terminate().ok());
+  EXPECT_NE(pipeline->log_text().find("outbox_unwritten"), std::string::npos)
+      << pipeline->log_text();
+  ASSERT_TRUE(s->redis.restart().ok());
+  ASSERT_TRUE(pipeline->restart().ok());
+  deliver_last(*s, *pipeline, "h", 203, ++mails);
+  expected[item_id("h", 203)] = 1;
+
+  // A crash while Redis is away.
+  outage(204);
+  pipeline->kill();
+  ASSERT_TRUE(s->redis.restart().ok());
+  ASSERT_TRUE(pipeline->restart().ok());
+  deliver_last(*s, *pipeline, "h", 304, ++mails);
+  ASSERT_TRUE(pipeline->terminate().ok());
+  expect_exactly(*s, expected, "h", 304);
+}
+
 // fmn-replay --amqp publishes a recorded fedmsg corpus as fedora-messaging messages; fmn consumes
 // all of it from a quorum queue and the rule matches the same messages it matches on the recorded
 // envelopes.

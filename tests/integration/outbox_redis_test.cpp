@@ -401,6 +401,50 @@ TEST_F(OutboxTest, SubmitDoesNotWaitForRedisButTheSinkGetsABatchOnlyOnceRedisHol
   EXPECT_EQ(size(**outbox), 0u);  // settled: removed
 }
 
+// A broker source's worker holds a batch the outbox cannot take (Redis away): the sink does not
+// get it and it does not count as completed, so nothing is acknowledged, until Redis is back;
+// then it goes through the outbox. Giving up at a shutdown drops what Redis still refuses, as
+// unwritten, instead of waiting. A worker for a bus that cannot replay delivers it from memory.
+TEST_F(OutboxTest, ABrokerSourcesWorkerHoldsWhatTheOutboxRefusesUntilRedisIsBack) {
+  auto redis = test::RedisServer::start({.appendonly = true});  // the stream's group survives
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  redis_.emplace(std::move(redis).value());
+  auto outbox = open("instance-a");
+  EntryCountingSink sink;
+  pipeline::SinkWorker worker(sink, 100, 0ms, 50ms, outbox.get(), {},
+                              pipeline::OutboxWriter::OnFailure::kHold);
+  ASSERT_TRUE(redis_->stop().ok());
+  worker.submit(std::make_shared<std::vector<Notification>>(numbered(2)));
+  ASSERT_TRUE(eventually([&] { return worker.outbox_errors() >= 2; }));  // tried again
+  EXPECT_EQ(worker.completed(), 0u);
+  EXPECT_EQ(sink.from_outbox + sink.from_memory, 0u);
+  EXPECT_EQ(worker.depth(), 2u);  // counted against the queue's bound
+  ASSERT_TRUE(redis_->restart().ok());
+  ASSERT_TRUE(eventually([&] { return worker.completed() == 1; }));
+  EXPECT_EQ(sink.from_outbox, 2u);
+  EXPECT_EQ(sink.from_memory, 0u);
+
+  ASSERT_TRUE(redis_->stop().ok());
+  const uint64_t errors = worker.outbox_errors();
+  worker.submit(std::make_shared<std::vector<Notification>>(numbered(3)));
+  ASSERT_TRUE(eventually([&] { return worker.outbox_errors() > errors; }));
+  worker.give_up_holding();
+  ASSERT_TRUE(eventually([&] { return worker.unwritten() == 3; }));
+  EXPECT_EQ(worker.depth(), 0u);
+  worker.stop();
+  EXPECT_EQ(worker.completed(), 1u);
+  EXPECT_EQ(sink.from_outbox + sink.from_memory, 2u);
+
+  EntryCountingSink memory_sink;
+  pipeline::SinkWorker from_memory(memory_sink, 100, 0ms, 50ms, outbox.get());
+  from_memory.submit(std::make_shared<std::vector<Notification>>(numbered(4)));
+  ASSERT_TRUE(eventually([&] { return from_memory.completed() == 1; }));
+  EXPECT_EQ(memory_sink.from_memory, 4u);
+  EXPECT_GE(from_memory.outbox_errors(), 1u);
+  from_memory.stop();
+  EXPECT_EQ(from_memory.unwritten(), 0u);
+}
+
 // Entries taken back from the outbox at a start, Redis restarting while the batcher checks them:
 // nothing is left in the outbox until the next start; once Redis is back they are delivered, each
 // once, and their entries leave.
