@@ -1,5 +1,7 @@
 // fmn-bench chaos: the randomized fault campaign. Each run starts the real servers and
-// fmn-pipeline, publishes the corpus over ZeroMQ at --rate while faults drawn from its seed hit
+// fmn-pipeline, publishes the corpus at --rate over ZeroMQ, or with --source amqp as
+// fedora-messaging messages on RabbitMQ (a broker restart then takes the publisher restart's
+// place, and nothing published may be missing), while faults drawn from its seed hit
 // fmn and the servers (tests/faults/chaos_schedule.h lists them), then checks every delivered
 // notification against the reference interpreter's expected set
 // (tests/faults/chaos_history.h says how each difference is counted). Run k uses seed
@@ -27,6 +29,7 @@ struct ChaosFlags {
   size_t runs = 10;
   uint64_t seed = 1;
   faults::ChaosShape shape;
+  std::string source = "zeromq";
   std::string replay;
   std::string failures_dir = ".";
   bool json = false;
@@ -55,12 +58,14 @@ struct Totals {
 
 void print_run(const faults::ChaosHistory& h, const faults::ChaosVerdict& v) {
   std::printf(
-      "seed %llu: expected %zu delivered %zu not_received %zu (not accepted %zu) refused %zu lost "
+      "seed %llu (%s): expected %zu delivered %zu not_received %zu (not accepted %zu) refused %zu "
+      "lost "
       "%zu "
       "(known limit %zu) duplicated %zu (unconfirmed %zu) late %zu unexpected %zu  [%.1f s]%s\n",
-      static_cast<unsigned long long>(h.schedule.seed), v.expected, v.delivered, v.not_received,
-      v.not_accepted, v.refused, v.lost, v.lost_known_limit, v.duplicated, v.duplicated_unconfirmed,
-      v.late, v.unexpected, h.seconds, v.broken() ? "  BROKEN" : "");
+      static_cast<unsigned long long>(h.schedule.seed),
+      std::string(faults::source_name(h.schedule.source)).c_str(), v.expected, v.delivered,
+      v.not_received, v.not_accepted, v.refused, v.lost, v.lost_known_limit, v.duplicated,
+      v.duplicated_unconfirmed, v.late, v.unexpected, h.seconds, v.broken() ? "  BROKEN" : "");
   std::printf(
       "  expected (received): email %zu (%zu) digest %zu (%zu) irc %zu (%zu) sse %zu (%zu)"
       ", %zu SSE connections\n",
@@ -91,8 +96,16 @@ void run(const ChaosFlags& flags) {
     }
     schedules.push_back(std::move(schedule).value());
   } else {
+    auto source = faults::parse_source(flags.source);
+    if (!source) {
+      std::fprintf(stderr, "--source: %s\n", source.error().message.c_str());
+      exit_status() = 2;
+      return;
+    }
+    faults::ChaosShape shape = flags.shape;
+    shape.source = source.value();
     for (size_t k = 0; k < flags.runs; ++k) {
-      schedules.push_back(faults::draw_schedule(flags.seed + k, flags.shape));
+      schedules.push_back(faults::draw_schedule(flags.seed + k, shape));
     }
   }
   Totals totals;
@@ -138,6 +151,8 @@ void add_chaos_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--rate", flags.shape.rate, "Messages published a second")->capture_default_str();
   cmd->add_option("--faults", flags.shape.faults, "Faults per run")->capture_default_str();
+  cmd->add_option("--source", flags.source, "The bus: zeromq, or amqp (RabbitMQ)")
+      ->capture_default_str();
   cmd->add_option("--replay", flags.replay, "Run the schedule of a failing run's JSON file");
   cmd->add_option("--failures-dir", flags.failures_dir, "Where failing runs' timelines go")
       ->capture_default_str();

@@ -11,6 +11,9 @@
 //   `known_limit` marks a loss docs/reliability.md lists as a known limit (a notification held
 //   in memory at a kill -9 or left undelivered at a SIGTERM; one processed while Redis restarted,
 //   at most once). Any other loss is a broken promise.
+// - Over AMQP (schedule.source) the broker keeps what fmn has not acknowledged, and fmn
+//   acknowledges a message only once its notifications are in the outbox: nothing is
+//   not_received, and every loss is a broken promise (no known limit applies).
 // - duplicated: delivered more than once; `duplicated_unconfirmed` counts those where a fault
 //   between the deliveries could have kept fmn from reading the server's confirmation (the
 //   server or fmn restarted, or the SMTP server answered slowly), which the design allows.

@@ -2,8 +2,10 @@
 // check_history (chaos_history.h) to judge.
 //
 // It starts PostgreSQL (preferences), Redis (state, append-only file on), the SMTP recorder,
-// ngIRCd with a recipient connected, a ZeroMQ publisher and fmn-pipeline with its SSE server;
-// publishes the first
+// ngIRCd with a recipient connected, the bus of `schedule.source` (chaos_bus.h: a ZeroMQ
+// publisher, or RabbitMQ publishing fedora-messaging messages) and fmn-pipeline with its SSE
+// server (started before the first message, so over AMQP its durable queue is bound); publishes
+// the first
 // `schedule.messages` corpus messages at `schedule.rate` per second, taking each scheduled action
 // before the message it is placed at; then waits for the deliveries to settle and stops
 // fmn-pipeline with SIGTERM. Everything a history says was delivered comes from the servers'
@@ -54,7 +56,7 @@ struct ChaosHistory {
   ChaosSchedule schedule;
   std::vector<std::string> published;           // msg_id of each message, in order
   std::vector<int64_t> published_ms;            // wall-clock ms taken just before each was sent
-  std::vector<std::pair<size_t, size_t>> down;  // [first, end) messages fmn was not subscribed for
+  std::vector<std::pair<size_t, size_t>> down;  // [first, end) messages fmn was not running for
   std::vector<ChaosEvent> events;
   // Each destination is one user's: ralph's immediate emails, jdoe's email digests (each item
   // a reception), decause's IRC lines, alice's SSE feed.

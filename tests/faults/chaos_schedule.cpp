@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <utility>
 
 #include "core/json_writer.h"
 
@@ -41,7 +42,26 @@ constexpr FaultKind kFaults[] = {
     {ChaosAction::kSmtpSlow, true, ChaosAction::kSmtpAccept},
 };
 
+constexpr std::pair<ChaosSource, std::string_view> kSources[] = {
+    {ChaosSource::kZeroMq, "zeromq"},
+    {ChaosSource::kAmqp, "amqp"},
+};
+
 }  // namespace
+
+std::string_view source_name(ChaosSource source) {
+  for (const auto& [s, name] : kSources) {
+    if (s == source) return name;
+  }
+  return "?";
+}
+
+Result<ChaosSource> parse_source(std::string_view name) {
+  for (const auto& [s, n] : kSources) {
+    if (n == name) return s;
+  }
+  return Error{ErrorCode::kInvalidConfig, "unknown chaos source: " + std::string(name)};
+}
 
 std::string_view action_name(ChaosAction action) {
   for (const ActionName& n : kNames) {
@@ -61,7 +81,7 @@ ChaosSchedule draw_schedule(uint64_t seed, const ChaosShape& shape) {
   // mt19937_64's output is fixed by the standard; the draws below use only that output, so a
   // seed gives the same schedule with any standard library.
   std::mt19937_64 rng(seed);
-  ChaosSchedule schedule{seed, shape.messages, shape.rate, {}};
+  ChaosSchedule schedule{seed, shape.source, shape.messages, shape.rate, {}};
   const size_t first = std::min<size_t>(5, shape.messages);
   const size_t span = shape.messages > 2 * first ? shape.messages - 2 * first : 1;
   std::vector<size_t> starts;
@@ -70,7 +90,9 @@ ChaosSchedule draw_schedule(uint64_t seed, const ChaosShape& shape) {
   for (size_t i = 0; i < starts.size(); ++i) {
     const FaultKind& kind = kFaults[rng() % std::size(kFaults)];
     const size_t length = 5 + rng() % 36;
-    schedule.actions.push_back({starts[i], kind.begin});
+    const bool broker =
+        shape.source == ChaosSource::kAmqp && kind.begin == ChaosAction::kRestartPublisher;
+    schedule.actions.push_back({starts[i], broker ? ChaosAction::kRestartBroker : kind.begin});
     if (!kind.lasting) continue;
     const size_t limit = i + 1 < starts.size() ? starts[i + 1] : shape.messages;
     schedule.actions.push_back({std::min(starts[i] + length, limit), kind.end});
@@ -84,6 +106,9 @@ std::string schedule_json(const ChaosSchedule& schedule) {
   w.StartObject();
   w.Key("seed");
   w.Uint64(schedule.seed);
+  w.Key("source");
+  const std::string_view source = source_name(schedule.source);
+  w.String(source.data(), static_cast<rapidjson::SizeType>(source.size()));
   w.Key("messages");
   w.Uint64(schedule.messages);
   w.Key("rate");
@@ -117,8 +142,17 @@ Result<ChaosSchedule> parse_schedule(std::string_view json) {
       !s.HasMember("actions") || !s["actions"].IsArray()) {
     return bad;
   }
-  ChaosSchedule schedule{
-      s["seed"].GetUint64(), s["messages"].GetUint64(), s["rate"].GetDouble(), {}};
+  ChaosSchedule schedule{s["seed"].GetUint64(),
+                         ChaosSource::kZeroMq,
+                         s["messages"].GetUint64(),
+                         s["rate"].GetDouble(),
+                         {}};
+  if (s.HasMember("source")) {
+    if (!s["source"].IsString()) return bad;
+    auto source = parse_source(s["source"].GetString());
+    if (!source) return source.error();
+    schedule.source = source.value();
+  }
   for (const auto& a : s["actions"].GetArray()) {
     if (!a.IsObject() || !a.HasMember("before") || !a["before"].IsUint64() ||
         !a.HasMember("action") || !a["action"].IsString()) {

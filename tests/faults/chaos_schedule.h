@@ -16,18 +16,19 @@ namespace fmn::faults {
 
 // One action of the driver. Faults that last (fmn down, SMTP refusing, SMTP slow) are a pair
 // of actions: the fault, then its end.
-#define FMN_CHAOS_ACTIONS(X)                                                                \
-  X(kKillPipeline, "kill-9-pipeline")     /* SIGKILL fmn-pipeline (stays down) */           \
-  X(kStopPipeline, "sigterm-pipeline")    /* SIGTERM, wait for its exit */                  \
-  X(kStartPipeline, "start-pipeline")     /* start it again, wait for its subscription */   \
-  X(kRestartRedis, "restart-redis")       /* clean stop, then start on the same data */     \
-  X(kRestartPostgres, "restart-postgres") /* fast shutdown, then start */                   \
-  X(kRestartSmtp, "restart-smtp")                                                           \
-  X(kRestartIrc, "restart-ngircd")          /* the recipient reconnects after */            \
-  X(kRestartPublisher, "restart-publisher") /* rebind, wait for fmn to resubscribe */       \
-  X(kSmtpTempfail, "smtp-4xx")              /* 421 to every RCPT until kSmtpAccept */       \
-  X(kSmtpRefuse, "smtp-5xx")                /* 554 to every message until kSmtpAccept */    \
-  X(kSmtpSlow, "smtp-slow")                 /* two seconds per message until kSmtpAccept */ \
+#define FMN_CHAOS_ACTIONS(X)                                                                   \
+  X(kKillPipeline, "kill-9-pipeline")     /* SIGKILL fmn-pipeline (stays down) */              \
+  X(kStopPipeline, "sigterm-pipeline")    /* SIGTERM, wait for its exit */                     \
+  X(kStartPipeline, "start-pipeline")     /* start it again, wait for its subscription */      \
+  X(kRestartRedis, "restart-redis")       /* clean stop, then start on the same data */        \
+  X(kRestartPostgres, "restart-postgres") /* fast shutdown, then start */                      \
+  X(kRestartSmtp, "restart-smtp")                                                              \
+  X(kRestartIrc, "restart-ngircd")          /* the recipient reconnects after */               \
+  X(kRestartPublisher, "restart-publisher") /* rebind, wait for fmn to resubscribe */          \
+  X(kRestartBroker, "restart-rabbitmq")     /* clean stop, start, wait for fmn to reconnect */ \
+  X(kSmtpTempfail, "smtp-4xx")              /* 421 to every RCPT until kSmtpAccept */          \
+  X(kSmtpRefuse, "smtp-5xx")                /* 554 to every message until kSmtpAccept */       \
+  X(kSmtpSlow, "smtp-slow")                 /* two seconds per message until kSmtpAccept */    \
   X(kSmtpAccept, "smtp-accept")
 
 enum class ChaosAction {
@@ -39,6 +40,14 @@ enum class ChaosAction {
 std::string_view action_name(ChaosAction action);
 Result<ChaosAction> parse_action(std::string_view name);
 
+// The bus a run publishes on. Over ZeroMQ a message published while fmn is not subscribed is
+// gone; over AMQP (fedora-messaging on RabbitMQ: a durable queue, persistent messages, publisher
+// confirms) the broker keeps it until fmn acknowledges it, so nothing may be missing.
+enum class ChaosSource { kZeroMq, kAmqp };
+
+std::string_view source_name(ChaosSource source);  // "zeromq", "amqp"
+Result<ChaosSource> parse_source(std::string_view name);
+
 struct ScheduledAction {
   size_t before = 0;  // taken before publishing message `before` (0-based); messages: at the end
   ChaosAction action = ChaosAction::kSmtpAccept;
@@ -46,6 +55,7 @@ struct ScheduledAction {
 
 struct ChaosSchedule {
   uint64_t seed = 0;
+  ChaosSource source = ChaosSource::kZeroMq;
   size_t messages = 0;                   // corpus messages published
   double rate = 0;                       // messages per second
   std::vector<ScheduledAction> actions;  // ordered by `before`; lasting faults never overlap
@@ -55,14 +65,17 @@ struct ChaosShape {
   size_t messages = 150;
   double rate = 20;
   size_t faults = 4;  // faults per run (a lasting one counts once)
+  ChaosSource source = ChaosSource::kZeroMq;
 };
 
 // The schedule seed `seed` gives: `shape.faults` faults drawn uniformly among the kinds above,
 // at points drawn uniformly in the stream, one after another (a lasting fault ends before the
-// next begins, within 5 to 40 messages of its start).
+// next begins, within 5 to 40 messages of its start). Over AMQP the publisher's restart is the
+// broker's (kRestartBroker); the draws are the same, so a seed places the same faults on both.
 ChaosSchedule draw_schedule(uint64_t seed, const ChaosShape& shape);
 
-// {"seed", "messages", "rate", "actions": [{"before", "action"}]}, and back.
+// {"seed", "source", "messages", "rate", "actions": [{"before", "action"}]}, and back (a
+// schedule without "source" is ZeroMQ's).
 std::string schedule_json(const ChaosSchedule& schedule);
 Result<ChaosSchedule> parse_schedule(std::string_view json);
 

@@ -28,7 +28,8 @@ std::string user_prefs(const UserSpec& u) {
 
 std::string servers_config(const std::string& bus_endpoint, const std::string& smtp_url,
                            const std::string& redis_address, const std::string& irc_address) {
-  std::string out = "[source]\nconnect = [\"" + bus_endpoint + "\"]\n";
+  std::string out;
+  if (!bus_endpoint.empty()) out += "[source]\nconnect = [\"" + bus_endpoint + "\"]\n";
   if (!smtp_url.empty()) out += "[email]\nsmtp_url = \"" + smtp_url + "\"\n";
   if (!redis_address.empty()) out += "[state]\nredis = \"" + redis_address + "\"\n";
   if (!irc_address.empty()) out += "[irc]\nserver = \"" + irc_address + "\"\n";

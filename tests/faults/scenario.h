@@ -32,7 +32,8 @@ struct UserSpec {
 };
 std::string user_prefs(const UserSpec& user);
 
-// Configuration sections: the bus endpoint, and the SMTP, Redis and IRC servers when not empty.
+// Configuration sections: the ZeroMQ bus endpoint, and the SMTP, Redis and IRC servers, each
+// when not empty.
 std::string servers_config(const std::string& bus_endpoint, const std::string& smtp_url,
                            const std::string& redis_address = "",
                            const std::string& irc_address = "");
