@@ -119,7 +119,8 @@ ServiceSummary Service::run() {
   }
   systemd_notify("READY=1");
 
-  // A broker source acknowledges a message only once its notifications are with the sinks.
+  // A broker source acknowledges a message only once its notifications are in the outbox (or,
+  // without one, with the sinks).
   std::optional<Settlement> settlement;
   if (s.amqp != nullptr) {
     std::vector<const SinkWorker*> workers;

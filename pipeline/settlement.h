@@ -1,14 +1,16 @@
 // Settlement: tells the source which messages have fully passed the pipeline, so a broker
 // source acknowledges only what is safe.
 //
-// A message has fully passed once every notification it caused has been handed to its sink
-// (for batched destinations: written to the digest store), or it caused none, or it was
-// dropped (unparsable, a duplicate). The graph reports each batch twice: read() when the
-// source hands it over (its origins), and handed_over() when the last stage has split it into
-// the sink workers' queues, in batch order. At that moment each worker's count of submitted
-// batches is noted; the batch is settled once every worker has delivered that many. Workers
-// deliver in queue order and batches are handed over in order, so settled batches always form a
-// prefix: poll() passes their origins to `settle`, oldest first.
+// A message has fully passed once every notification it caused is in its kind's outbox (which
+// delivers it, after a crash too) or, without an outbox, has been handed to its sink (for
+// batched destinations: written to the digest store); or it caused none, or it was dropped
+// (unparsable, a duplicate). The graph reports each batch twice: read() when the source hands
+// it over (its origins), and handed_over() when the last stage has split it into the sink
+// workers' queues, in batch order. At that moment each worker's count of submitted batches is
+// noted; the batch is settled once every worker has completed that many
+// (SinkWorker::completed()). Workers complete in submission order (the outbox writes in order,
+// the sink delivers in queue order) and batches are handed over in order, so settled batches
+// always form a prefix: poll() passes their origins to `settle`, oldest first.
 //
 // Thread-safety: read() from the source's thread, handed_over() from the last stage's, poll()
 // from any thread; `settle` is called from whichever thread polls, one call at a time.

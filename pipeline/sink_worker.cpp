@@ -17,7 +17,9 @@ SinkWorker::SinkWorker(sinks::Sink& sink, size_t capacity, std::chrono::millisec
     writer_ = std::make_unique<OutboxWriter>(
         *outbox_, on_outbox_failure,
         [this](OutboxWriter::Batch batch, std::string entry_id) {
-          push({std::move(batch), std::move(entry_id)});
+          const bool durable = !entry_id.empty();
+          push({std::move(batch), std::move(entry_id), durable});
+          if (durable) completed_.fetch_add(1, std::memory_order_release);
         },
         [this](const Error& e) { outbox_error(e); },
         [this](std::span<const OutboxWriter::Batch> batches) { drop_unwritten(batches); });
@@ -206,7 +208,7 @@ void SinkWorker::run() {
     if (!singles.empty()) sink_.deliver(singles);
     if (batch) {
       deliver(*batch);
-      completed_.fetch_add(1, std::memory_order_release);
+      if (!batch->completed) completed_.fetch_add(1, std::memory_order_release);
     }
     if (auto now = std::chrono::steady_clock::now(); now >= next_tick) {
       if (recover_pending_) recover_pending_ = !recover();  // Redis was down at the start

@@ -13,17 +13,21 @@
 // and returns at once (the caller routes its next batch while Redis answers); the batch joins
 // the queue only once the outbox holds it, so the sink never sees, and completed() never counts,
 // a batch that is not durable yet: completed() reaching a value of submitted() is the point
-// where a source may acknowledge its messages (Settlement). Entries leave the outbox once the sink
-// settled them (Sink::deliver_confirmed); what a previous run left there is claimed when the
-// worker is built and delivered first (when Redis is down then, by the thread once it is back).
-// Whatever the sink has not settled when stop() ends stays in the outbox for the next start
-// (left_in_outbox()); what the claim dead-letters (handed out too often) goes to `dead_letters`.
-// Should the outbox fail (Redis down), it is counted (outbox_errors()) and the worker does as
-// `on_outbox_failure` says (OutboxWriter::OnFailure): deliver the batch from memory as without an
-// outbox, or hold it until Redis takes it (a broker source: its messages stay unacknowledged,
-// and submit() blocks once the held batches fill the capacity). give_up_holding() (at shutdown)
-// ends the wait: what Redis still refuses is dropped and counted (unwritten()), left to the
-// broker to deliver again. A notification the sink gave up for good (an SMTP 5xx for its
+// where a source may acknowledge its messages (Settlement). A batch the outbox holds counts as
+// completed at once, before the sink has it: from then on the outbox delivers it, after a crash
+// too, so a broker need not keep (and, after a crash, deliver again) a message whose
+// notifications a slow sink of another kind has not reached yet. A batch delivered from memory
+// (no outbox, or Redis down under kDeliverFromMemory) counts once the sink took it. Entries leave
+// the outbox once the sink settled them (Sink::deliver_confirmed); what a previous run left there
+// is claimed when the worker is built and delivered first (when Redis is down then, by the thread
+// once it is back). Whatever the sink has not settled when stop() ends stays in the outbox for the
+// next start (left_in_outbox()); what the claim dead-letters (handed out too often) goes to
+// `dead_letters`. Should the outbox fail (Redis down), it is counted (outbox_errors()) and the
+// worker does as `on_outbox_failure` says (OutboxWriter::OnFailure): deliver the batch from memory
+// as without an outbox, or hold it until Redis takes it (a broker source: its messages stay
+// unacknowledged, and submit() blocks once the held batches fill the capacity). give_up_holding()
+// (at shutdown) ends the wait: what Redis still refuses is dropped and counted (unwritten()), left
+// to the broker to deliver again. A notification the sink gave up for good (an SMTP 5xx for its
 // recipient, out of attempts) is settled like the others and its entry leaves the outbox as usual,
 // but the notification is first written to the kind's dead letters (RedisOutbox::remove), so only
 // it is set apart. Thread-safety: submit(), depth() and the counters from any thread; the sink is
@@ -74,8 +78,9 @@ class SinkWorker {
   // worker's thread before the next batch, outside the outbox and the queue's bound. Thread-safe;
   // never blocks.
   void send_single(Notification notification);
-  // Batches taken by submit(), and batches the sink has finished deliver() for: once
-  // completed() reaches a value submitted() had, every batch submitted until then is delivered.
+  // Batches taken by submit(), and batches in the outbox or (without it) that the sink has
+  // finished deliver() for: once completed() reaches a value submitted() had, every batch
+  // submitted until then is durable or delivered.
   uint64_t submitted() const { return submitted_.load(std::memory_order_acquire); }
   uint64_t completed() const { return completed_.load(std::memory_order_acquire); }
   // Delivers everything queued, then stops the thread. Idempotent.
@@ -98,7 +103,8 @@ class SinkWorker {
  private:
   struct Batch {
     std::shared_ptr<const std::vector<Notification>> notifications;
-    std::string entry_id;  // empty: not in the outbox
+    std::string entry_id;    // empty: not in the outbox
+    bool completed = false;  // counted by completed() when Redis took it, not when delivered
   };
   // Takes back what a previous run left in the outbox, queued first; false when Redis could not
   // be asked (then the thread asks again at each tick until it can).

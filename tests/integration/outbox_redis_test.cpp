@@ -401,6 +401,29 @@ TEST_F(OutboxTest, SubmitDoesNotWaitForRedisButTheSinkGetsABatchOnlyOnceRedisHol
   EXPECT_EQ(size(**outbox), 0u);  // settled: removed
 }
 
+// A batch counts as completed (its messages may be acknowledged to a broker) once the outbox
+// holds it, not once its sink took it: a sink held up, as by a slow SMTP server, keeps no message
+// unacknowledged that the outbox delivers after a crash anyway (the broker would otherwise send
+// it again, and a kind that keeps no delivery marks, SSE, would publish its events twice).
+TEST_F(OutboxTest, ABatchCountsAsCompletedOnceTheOutboxHoldsItWhileItsSinkIsHeldUp) {
+  auto outbox = open("instance-a");
+  GatedSink sink;
+  pipeline::SinkWorker worker(sink, 100, 0ms, 50ms, outbox.get(), {},
+                              pipeline::OutboxWriter::OnFailure::kHold);
+  worker.submit(std::make_shared<std::vector<Notification>>(numbered(2)));
+  ASSERT_TRUE(eventually([&] { return sink.entered(); }));  // held up in the sink
+  worker.submit(std::make_shared<std::vector<Notification>>(numbered(3)));
+  EXPECT_TRUE(eventually([&] { return worker.completed() == 2; }))
+      << "completed " << worker.completed() << " of 2";
+  EXPECT_EQ(sink.deliveries(), 0u);
+  EXPECT_EQ(size(*outbox), 2u);
+  sink.open();
+  ASSERT_TRUE(eventually([&] { return sink.deliveries() == 5; }));
+  worker.stop();
+  EXPECT_EQ(worker.completed(), 2u);  // each once
+  EXPECT_EQ(size(*outbox), 0u);
+}
+
 // A broker source's worker holds a batch the outbox cannot take (Redis away): the sink does not
 // get it and it does not count as completed, so nothing is acknowledged, until Redis is back;
 // then it goes through the outbox. Giving up at a shutdown drops what Redis still refuses, as
