@@ -14,6 +14,8 @@
 //   kill -9, reported undelivered at a SIGTERM, processed while Redis restarted);
 // - no duplicate except where a fault could have hidden the server's confirmation from fmn;
 // - nothing delivered that the rules do not call for.
+// Over AMQP (fedora-messaging on RabbitMQ, the broker restarted in the publisher's place), three
+// more seeds: there nothing may be missing at all, not even what was published while fmn was down.
 // Late deliveries are reported, not asserted: how soon is a matter of time, not a promise.
 #include <gtest/gtest.h>
 
