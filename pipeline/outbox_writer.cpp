@@ -61,8 +61,11 @@ void OutboxWriter::run() {
     spans.clear();
     for (const Batch& b : taken) spans.emplace_back(*b);
     if (on_failure_ == OnFailure::kHold) {
-      auto ids = append_held(spans);
+      auto ids = dropped_ ? Result<std::vector<std::string>>(
+                                Error{ErrorCode::kIo, "an earlier batch was dropped"})
+                          : append_held(spans);
       if (!ids) {
+        dropped_ = true;
         if (unwritten_) unwritten_(taken);
         taken.clear();
         continue;

@@ -15,7 +15,8 @@
 //    `written`, so nothing is acknowledged; the owner's bound fills and holds the pipeline up,
 //    and the broker keeps the rest. Once giving up (abandon(), stop()), what still fails after
 //    one last try goes to `unwritten`: its messages stay unacknowledged, and the broker delivers
-//    them again to the next consumer.
+//    them again to the next consumer. So does every batch after it, untried: a later batch
+//    written would count as completed in its place and let the owner acknowledge its messages.
 // The writer holds no bound of its own: its owner counts what it queues (SinkWorker's capacity).
 // stop() writes what is queued, then joins; idempotent, and the destructor calls it.
 // Thread-safety: write() from one thread at a time (their order is the entries' order); the
@@ -74,6 +75,7 @@ class OutboxWriter {
   std::vector<Batch> queue_;
   bool stopping_ = false;
   bool giving_up_ = false;  // abandon() or stop()
+  bool dropped_ = false;    // kHold: a batch went to `unwritten`; writer thread only
   std::thread thread_;
 };
 
