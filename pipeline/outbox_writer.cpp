@@ -61,16 +61,16 @@ void OutboxWriter::run() {
     spans.clear();
     for (const Batch& b : taken) spans.emplace_back(*b);
     if (on_failure_ == OnFailure::kHold) {
-      auto ids = dropped_ ? Result<std::vector<std::string>>(
-                                Error{ErrorCode::kIo, "an earlier batch was dropped"})
-                          : append_held(spans);
-      if (!ids) {
+      if (!dropped_) {
+        if (auto ids = append_held(spans)) {
+          for (size_t i = 0; i < taken.size(); ++i)
+            written_(std::move(taken[i]), std::move((*ids)[i]));
+          continue;
+        }
         dropped_ = true;
-        if (unwritten_) unwritten_(taken);
-        taken.clear();
-        continue;
       }
-      for (size_t i = 0; i < taken.size(); ++i) written_(std::move(taken[i]), std::move((*ids)[i]));
+      if (unwritten_) unwritten_(taken);
+      taken.clear();
       continue;
     }
     auto ids = outbox_.append_all(spans);
