@@ -1,6 +1,7 @@
 #include "bus/replayer.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -22,8 +23,9 @@ struct Sent {
   MessagePtr message;
 };
 
+// Tests run in parallel processes and several write the same corpus: each process has its own.
 std::string write_file(const std::string& name, const std::string& text) {
-  std::string path = testing::TempDir() + name;
+  std::string path = testing::TempDir() + "fmn-replayer-" + std::to_string(::getpid()) + "-" + name;
   std::ofstream(path) << text;
   return path;
 }
