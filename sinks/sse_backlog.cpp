@@ -34,7 +34,11 @@ SseEvent SseBacklog::append(const std::string& feed, std::string_view data,
   const auto us = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count());
   f.last_id = std::max(f.last_id + 1, us);
-  SseEvent event{f.last_id, std::make_shared<const std::string>(sse_frame(f.last_id, data))};
+  if (f.last_id != last_.id || data != last_data_) {
+    last_ = {f.last_id, std::make_shared<const std::string>(sse_frame(f.last_id, data))};
+    last_data_.assign(data);
+  }
+  const SseEvent event = last_;
   f.events.push_back(event);
   order_.push_back(it);
   ++held_;

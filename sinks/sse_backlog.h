@@ -6,7 +6,10 @@
 // Event ids increase per feed and across restarts: a new id is max(previous + 1, wall-clock
 // microseconds), so ids from before a restart are always older than new ones.
 // Each event is serialized once (its SSE frame) into an immutable buffer that every client's
-// queue shares. Memory only; not thread-safe: the SSE server guards it with a mutex.
+// queue shares; consecutive appends of the same data that get the same id (one notification
+// fanned out to many feeds within a microsecond) share one buffer across their feeds too. The
+// budget still counts each feed's event in full, so sharing lowers what is held, never what the
+// budget allows. Memory only; not thread-safe: the SSE server guards it with a mutex.
 #pragma once
 
 #include <chrono>
@@ -63,6 +66,9 @@ class SseBacklog {
   Feeds feeds_;
   // Which feed each held event belongs to, oldest first (the global eviction order).
   std::deque<Feeds::iterator> order_;
+  // The last event appended and its data, for the next append of the same to another feed.
+  SseEvent last_{0, nullptr};
+  std::string last_data_;
 };
 
 // The SSE wire form of one event: "id: <id>\n" then one "data: " line per line of `data`.

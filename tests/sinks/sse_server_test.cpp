@@ -60,6 +60,36 @@ TEST(SseBacklog, HoldsAtMostItsByteBudgetOverAllFeedsOldestGoingFirst) {
   EXPECT_EQ(capped.events(), 6u);
 }
 
+TEST(SseBacklog, OneNotificationFannedOutToManyFeedsIsOneBuffer) {
+  SseBacklog backlog(200, 1 << 20);
+  const auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000));
+  const std::string data = R"({"msg_id":"m1","rule":"My packages"})";
+  const SseEvent first = backlog.append("alice", data, t);
+  const SseEvent second = backlog.append("bob", data, t);
+  const SseEvent third = backlog.append("carol", data, t);
+  EXPECT_EQ(first.id, second.id);
+  EXPECT_EQ(first.frame.get(), second.frame.get());
+  EXPECT_EQ(first.frame.get(), third.frame.get());
+  EXPECT_EQ(*first.frame, sse_frame(first.id, data));
+  // Other data, or a feed whose next id is not the same, gets a buffer of its own.
+  const SseEvent other = backlog.append("dave", R"({"msg_id":"m1","rule":"Mine"})", t);
+  EXPECT_NE(other.frame.get(), first.frame.get());
+  const SseEvent alice_again = backlog.append("alice", data, t);
+  EXPECT_EQ(alice_again.id, first.id + 1);
+  EXPECT_EQ(*alice_again.frame, sse_frame(first.id + 1, data));
+  const SseEvent erin = backlog.append("erin", data, t);
+  EXPECT_EQ(erin.id, first.id);
+  EXPECT_EQ(*erin.frame, sse_frame(first.id, data));
+  // Each feed replays its own event, and the budget counts each in full.
+  for (const char* feed : {"alice", "bob", "carol", "erin"}) {
+    const auto held = backlog.since(feed, 0);
+    ASSERT_FALSE(held.empty()) << feed;
+    EXPECT_EQ(*held.front().frame, sse_frame(first.id, data)) << feed;
+  }
+  EXPECT_EQ(backlog.bytes(), 3 * sse_event_cost(*first.frame) + sse_event_cost(*other.frame) +
+                                 sse_event_cost(*alice_again.frame) + sse_event_cost(*erin.frame));
+}
+
 TEST(SseServer, RefusesMissingOrForeignTokens) {
   Server s;
   Client none(s.server->port(), get("/feeds/alice"));
