@@ -46,10 +46,13 @@ std::vector<sinks::NotificationSettled> RecordedSink::recorded(
       wrapped.push_back(std::move(outer));
       continue;
     }
+    // Passed on first: whoever handed it over marks it delivered, which is what stops a resend
+    // after a crash, so that mark follows the destination's acceptance as closely as it can;
+    // the record (a copy, and a wake-up of the recorder's thread) comes after.
     wrapped.emplace_back(
         [this, done, n = batch[i], outer = std::move(outer)](std::string_view failure) mutable {
-          record(n, failure, done);
           pass_on(outer, failure);
+          record(n, failure, done);
         });
   }
   return wrapped;

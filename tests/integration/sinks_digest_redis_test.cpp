@@ -1,14 +1,17 @@
 // Durable digests in a real Redis: pending digests survive a restart of the sender (and of
-// Redis with its append-only file) and are delivered exactly once, to a real SMTP server.
+// Redis with its append-only file) and are delivered exactly once, to a real SMTP server; each
+// immediate email is marked delivered as soon as the server accepted it.
 #include <gtest/gtest.h>
 
 #include <hiredis/hiredis.h>
 
 #include <cstdio>
+#include <thread>
 
 #include "sinks/curl_smtp_transport.h"
 #include "sinks/digest_batcher.h"
 #include "sinks/email_sink.h"
+#include "sinks/notification_codec.h"
 #include "sinks/redis_digest_store.h"
 #include "tests/sinks/notification_fixture.h"
 #include "tests/sinks/recording_sink.h"
@@ -183,6 +186,58 @@ TEST(RedisDigests, AHugeMsgIdMakesNoHugeKey) {
   ASSERT_EQ(sink.digests[0].items.size(), 1u);
   EXPECT_EQ(sink.digests[0].items[0].message->msg_id, spec.msg_id);
   EXPECT_EQ(batcher.counters().failed.load(), 0u);
+}
+
+// Whether `n` is marked delivered in `store`, waiting (bounded) for the mark to appear.
+bool wait_marked(RedisDigestStore& store, const Notification& n) {
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  for (;;) {
+    auto seen = store.seen(delivery_id(n));
+    if (seen && *seen) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(10ms);
+  }
+}
+
+// The mark that stops a resend after a crash follows each email's 250, not its batch: while the
+// server holds the second email of a batch unanswered, the first one's mark is in Redis already,
+// so a crash then would send only the second again.
+TEST(RedisDigests, EachEmailIsMarkedDeliveredOnceAcceptedNotOnceItsBatchIsThrough) {
+  auto redis = test::RedisServer::start();
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  auto smtp = test::SmtpServer::start();
+  ASSERT_TRUE(smtp.ok()) << smtp.error().message;
+  auto store = connect(*redis);
+  auto marks = connect(*redis);
+  ASSERT_NE(store, nullptr);
+  ASSERT_NE(marks, nullptr);
+  SmtpConfig smtp_config;
+  smtp_config.url = smtp->url();
+  EmailSink sink(std::move(CurlSmtpTransport::create(smtp_config).value()), {});
+  DigestBatcher batcher(sink, *store);
+  MessageSpec spec;
+  spec.msg_id = "2024-first";
+  const Notification first = make_notification(spec, DestinationKind::kEmail, "alice@example.org");
+  spec.msg_id = "2024-second";
+  const Notification held =
+      make_notification(spec, DestinationKind::kEmail, "held-bob@example.org");
+
+  std::thread sender([&] { batcher.deliver(std::vector{first, held}); });
+  auto accepted = smtp->wait_for_mail(1, 30s);
+  const bool first_marked = accepted.ok() && wait_marked(*marks, first);
+  auto held_seen = marks->seen(delivery_id(held));
+  auto received_meanwhile = smtp->received();
+  EXPECT_TRUE(smtp->release_held().ok());
+  sender.join();
+
+  ASSERT_TRUE(accepted.ok()) << accepted.error().message;
+  EXPECT_TRUE(first_marked);
+  ASSERT_TRUE(held_seen.ok());
+  EXPECT_FALSE(*held_seen);  // not accepted yet, so not marked
+  ASSERT_TRUE(received_meanwhile.ok());
+  EXPECT_EQ(received_meanwhile->size(), 1u);  // the second was still held
+  EXPECT_TRUE(wait_marked(*marks, held));
+  EXPECT_EQ(sink.counters().delivered.load(), 2u);
 }
 
 }  // namespace

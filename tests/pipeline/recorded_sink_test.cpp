@@ -7,6 +7,8 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "sinks/digest_batcher.h"
 #include "sinks/memory_delivery_history.h"
@@ -201,6 +203,68 @@ class GatedHistory : public sinks::MemoryDeliveryHistory {
   std::condition_variable changed_;
   bool entered_ = false, open_ = false;
 };
+
+// Notes, in order, what happens to a delivery on the chain's thread: "marked" when the batcher
+// marks it delivered (the mark that stops a resend after a crash), "recorded" when the history
+// recorder takes its record (it stamps each with its clock's wall time as it takes it).
+class Steps {
+ public:
+  void note(std::string step) {
+    std::lock_guard lock(mu_);
+    steps_.push_back(std::move(step));
+  }
+  std::vector<std::string> steps() {
+    std::lock_guard lock(mu_);
+    return steps_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> steps_;
+};
+
+class NotingStore : public sinks::MemoryDigestStore {
+ public:
+  explicit NotingStore(Steps& steps) : steps_(steps) {}
+  Result<bool> mark_once(std::string_view id) override {
+    steps_.note("marked");
+    return MemoryDigestStore::mark_once(id);
+  }
+
+ private:
+  Steps& steps_;
+};
+
+class NotingClock : public SystemClock {
+ public:
+  explicit NotingClock(Steps& steps) : steps_(steps) {}
+  std::chrono::system_clock::time_point wall() const override {
+    steps_.note("recorded");
+    return SystemClock::wall();
+  }
+
+ private:
+  Steps& steps_;
+};
+
+// Once the destination accepted a notification (or it was given up), the mark comes first and
+// the history's record after it, so nothing stands between the acceptance and the mark.
+TEST(RecordedSink, ANotificationIsMarkedDeliveredBeforeItsRecordIsTaken) {
+  Steps steps;
+  NotingClock clock(steps);
+  HistoryRecorder recorder(std::make_shared<sinks::MemoryDeliveryHistory>(), 10'000, clock);
+  RefusingSink sink;
+  RecordedSink outcomes{sink, RecordedSink::Records::kOutcomes, recorder};
+  NotingStore store(steps);
+  sinks::DigestBatcher batcher{outcomes, store, {}, SystemClock::instance(), {}};
+  RecordedSink front{batcher, RecordedSink::Records::kHeldForDigest, recorder};
+
+  std::vector<Notification> batch{numbered(1), numbered(2, kRefused)};
+  std::vector<sinks::NotificationSettled> settled(batch.size(), [] {});
+  front.deliver_confirmed(batch, settled);
+  recorder.stop();
+  EXPECT_EQ(steps.steps(), (std::vector<std::string>{"marked", "recorded", "marked", "recorded"}));
+}
 
 TEST(HistoryRecorder, DropsAndCountsRecordsBeyondItsQueueInsteadOfBlocking) {
   auto history = std::make_shared<GatedHistory>();

@@ -11,6 +11,8 @@ Before each RCPT the server reads DIR/mode, so a test can change its behaviour w
 server closes the connection: a transient failure). Before answering DATA it reads it again:
 "reject-data" refuses the message with 554 once its content is known and records it like an
 accepted one, but in DIR/refused.jsonl; "slow" waits SLOW_SECONDS, then accepts it.
+A message to an address starting with "held-" waits at DATA, unanswered, until DIR/release
+exists.
 """
 
 import argparse
@@ -66,6 +68,9 @@ class Recorder:
             return "554 5.6.0 Message refused (test server in reject-data mode)"
         if mode == "slow":
             await asyncio.sleep(SLOW_SECONDS)
+        release = os.path.join(self.directory, "release")
+        while any(r.startswith("held-") for r in envelope.rcpt_tos) and not os.path.exists(release):
+            await asyncio.sleep(0.01)
         self.record(envelope, "received.jsonl")
         return "250 2.0.0 Message accepted"
 

@@ -96,6 +96,8 @@ Status SmtpServer::set_mode(SmtpMode mode) {
   return write_file(dir_ / "mode", text);
 }
 
+Status SmtpServer::release_held() { return write_file(dir_ / "release", "release\n"); }
+
 Result<std::vector<ReceivedMail>> SmtpServer::received() const {
   return read_index(dir_.path(), "received.jsonl");
 }

@@ -6,7 +6,8 @@
 // between accepting, rejecting recipients with 550 (permanent), answering 421 then
 // disconnecting (transient), refusing messages with 554 once sent (recorded apart) and
 // accepting slowly. A recipient whose address starts with "refused-" is always refused with
-// 550, so one recipient can fail for good while the others are delivered. The destructor kills the
+// 550, so one recipient can fail for good while the others are delivered; a message to one
+// starting with "held-" is held at DATA, unanswered, until release_held(). The destructor kills the
 // server and removes the directory. Move-only; not thread-safe.
 //
 //   auto smtp = SmtpServer::start();
@@ -47,6 +48,8 @@ class SmtpServer {
 
   // Takes effect from the next RCPT command.
   Status set_mode(SmtpMode mode);
+  // Answers the messages held at DATA (to "held-" addresses), and those to come, as the mode says.
+  Status release_held();
 
   // Every message accepted so far, restarts included, oldest first.
   Result<std::vector<ReceivedMail>> received() const;
