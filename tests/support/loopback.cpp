@@ -8,6 +8,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <unordered_set>
 
 namespace fmn::test {
 namespace {
@@ -20,9 +22,8 @@ sockaddr_in loopback_address_of(int port) {
   return addr;
 }
 
-}  // namespace
-
-Result<int> pick_free_port() {
+// A port the kernel hands out for 127.0.0.1 and that is free again once the socket closes.
+Result<int> kernel_free_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return Error{ErrorCode::kIo, std::string("socket: ") + strerror(errno)};
   sockaddr_in addr = loopback_address_of(0);
@@ -35,6 +36,22 @@ Result<int> pick_free_port() {
   }
   ::close(fd);
   return static_cast<int>(ntohs(addr.sin_port));
+}
+
+}  // namespace
+
+Result<int> pick_free_port() {
+  // The kernel may hand the port it just released out again: a test starting several servers
+  // (RabbitMQ's AMQP, epmd and distribution ports) would give two of them the same one.
+  static std::mutex mutex;
+  static std::unordered_set<int> handed_out;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    auto port = kernel_free_port();
+    if (!port) return port.error();
+    std::lock_guard lock(mutex);
+    if (handed_out.insert(*port).second) return *port;
+  }
+  return Error{ErrorCode::kIo, "picking a free port: every port offered was handed out already"};
 }
 
 int connect_loopback(int port) {

@@ -10,7 +10,8 @@ namespace fmn::test {
 
 inline constexpr const char* kLoopback = "127.0.0.1";
 
-// A port the kernel just handed out for 127.0.0.1 and released. Another process could take it
+// A port the kernel just handed out for 127.0.0.1 and released, never one this process was
+// given before (servers started together get distinct ports). Another process could take it
 // before the server binds it; the kernel spreads its choices, so the window is small.
 Result<int> pick_free_port();
 
