@@ -10,6 +10,7 @@
 
 #include <rapidjson/document.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -69,7 +70,10 @@ struct Message {
   // The extractor that left the display fields for later; null when there is nothing left.
   // Set before the message is shared, never changed after.
   const MetaExtractor* deferred_meta = nullptr;
-  mutable std::once_flag deferred_meta_once;
+  // Set once the display fields are in; the mutex makes callers at the same time wait for the
+  // first. (Not std::call_once: glibc's makes a futex syscall each time it runs the function.)
+  mutable std::atomic<bool> deferred_meta_done{false};
+  mutable std::mutex deferred_meta_mu;
 
   size_t size_bytes = 0;  // length of the wire JSON
 

@@ -206,11 +206,12 @@ void MetaExtractor::extract(Message& m, MetaParts parts) const {
 }
 
 void Message::complete_meta() const {
-  if (deferred_meta == nullptr) return;
+  if (deferred_meta == nullptr || deferred_meta_done.load(std::memory_order_acquire)) return;
+  std::lock_guard lock(deferred_meta_mu);
+  if (deferred_meta_done.load(std::memory_order_relaxed)) return;
   // A Message is never created const: the pipeline shares it as const once parsed.
-  std::call_once(deferred_meta_once, [this] {
-    deferred_meta->run(const_cast<Message&>(*this), MetaExtractor::Pass::kDisplay);
-  });
+  deferred_meta->run(const_cast<Message&>(*this), MetaExtractor::Pass::kDisplay);
+  deferred_meta_done.store(true, std::memory_order_release);
 }
 
 void MetaExtractor::run(Message& m, Pass pass) const {
