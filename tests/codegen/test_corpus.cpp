@@ -66,9 +66,8 @@ const std::vector<std::unique_ptr<Message>>& corpus_messages() {
   return messages;
 }
 
-const std::vector<std::unique_ptr<Message>>& corpus_messages_index_meta() {
-  static const std::vector<std::unique_ptr<Message>> messages = load_corpus(MetaParts::kIndex);
-  return messages;
+std::vector<std::unique_ptr<Message>> corpus_messages_index_meta() {
+  return load_corpus(MetaParts::kIndex);
 }
 
 std::shared_ptr<const dsl::CompiledRule> compile_one(const std::string& text) {
