@@ -4,12 +4,14 @@
 // A Message owns its bytes and its JSON tree (one memory pool per message, freed with it).
 // It is built once by parse_envelope() plus the meta extractor, then shared read-only between
 // pipeline stages as MessagePtr; a const Message is safe to read from any number of threads.
-// The one exception is lazy meta: the pipeline extracts the display fields (subtitle, link) only
-// when needed, and whoever reads them from a pipeline's message calls complete_meta() first.
+// The one exception is lazy meta: the pipeline extracts the deferred meta fields (the display
+// fields subtitle and link, and the lists only rules read, objects) only when needed, and whoever
+// reads one from a pipeline's message calls complete_meta() for it first.
 #pragma once
 
 #include <rapidjson/document.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -17,6 +19,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/message_fields.h"
 
 namespace fmn {
 
@@ -62,14 +66,18 @@ struct Message {
   std::string_view topic_suffix;
 
   Meta meta;
-  // Fills meta's display fields (FMN_META_DISPLAY rows of core/message_fields.def) when the
-  // extractor left them for later (MetaParts::kIndex); does nothing otherwise. Thread-safe: the
-  // first caller extracts them, callers at the same time wait for it, later ones return at once.
-  void complete_meta() const;
-  // The extractor that left the display fields for later; null when there is nothing left.
+  // Fills those of `fields` among meta's deferred fields (kDeferredMetaFields of
+  // core/message_fields.h) that the extractor left for later (MetaParts::kIndex) and are not in
+  // yet; does nothing otherwise. Thread-safe: the first caller extracts them, callers at the same
+  // time wait for it, later ones return at once.
+  void complete_meta(MessageFieldSet fields = kDeferredMetaFields) const;
+  // The extractor that left the deferred fields for later; null when there is nothing left.
   // Set before the message is shared, never changed after.
   const MetaExtractor* deferred_meta = nullptr;
-  mutable std::once_flag deferred_meta_once;
+  // The deferred fields not extracted yet; the mutex makes callers at the same time wait for
+  // the first. (Not std::call_once: glibc's makes a futex syscall each time it runs.)
+  mutable std::atomic<MessageFieldSet> deferred_meta_left{0};
+  mutable std::mutex deferred_meta_mu;
 
   size_t size_bytes = 0;  // length of the wire JSON
 

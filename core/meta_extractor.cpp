@@ -200,30 +200,34 @@ uint64_t MetaExtractor::fallback_count() const {
 }
 
 void MetaExtractor::extract(Message& m, MetaParts parts) const {
-  if (parts == MetaParts::kAll) return run(m, Pass::kAll);
-  run(m, Pass::kIndex);
+  if (parts == MetaParts::kAll) return run(m, ~MessageFieldSet{0});
+  run(m, ~kDeferredMetaFields);
   m.deferred_meta = this;
+  m.deferred_meta_left.store(kDeferredMetaFields, std::memory_order_relaxed);
 }
 
-void Message::complete_meta() const {
-  if (deferred_meta == nullptr) return;
+void Message::complete_meta(MessageFieldSet fields) const {
+  if ((deferred_meta_left.load(std::memory_order_acquire) & fields) == 0) return;
+  std::lock_guard lock(deferred_meta_mu);
+  const MessageFieldSet left = deferred_meta_left.load(std::memory_order_relaxed);
+  if ((left & fields) == 0) return;
   // A Message is never created const: the pipeline shares it as const once parsed.
-  std::call_once(deferred_meta_once, [this] {
-    deferred_meta->run(const_cast<Message&>(*this), MetaExtractor::Pass::kDisplay);
-  });
+  deferred_meta->run(const_cast<Message&>(*this), left & fields);
+  deferred_meta_left.store(left & ~fields, std::memory_order_release);
 }
 
-void MetaExtractor::run(Message& m, Pass pass) const {
+void MetaExtractor::run(Message& m, MessageFieldSet fields) const {
   Meta& out = m.meta;
-  if (pass != Pass::kDisplay) {
+  const bool index_part = (fields & ~kDeferredMetaFields) != 0;
+  if (index_part) {
     out.title.assign(m.topic_suffix);
     out.category.assign(meta::category_of(m.topic_suffix));
   }
 
   const RuleIds* matched = &impl_->candidates(m.topic_suffix);
   if (matched->empty()) {
-    // Counted once per message: by the pass that extracts the index fields.
-    if (pass != Pass::kDisplay) impl_->fallback_messages.fetch_add(1, std::memory_order_relaxed);
+    // Counted once per message: by the pass that extracts the index part.
+    if (index_part) impl_->fallback_messages.fetch_add(1, std::memory_order_relaxed);
     matched = &impl_->fallback;
   }
   const RuleIds& ids = *matched;
@@ -244,10 +248,18 @@ void MetaExtractor::run(Message& m, Pass pass) const {
   };
 
   // A list the fedora-messaging headers state is theirs: the tables' templates are not run.
-  const uint32_t stated = pass == Pass::kDisplay ? 0 : lists_stated_by_headers(m);
+  // (Only the index part applies the headers, but a later pass must not overwrite them.)
+  uint32_t stated = 0;
+  bool stated_known = false;
   for (size_t f = 0; f < meta::kFieldCount; ++f) {
-    if (pass != Pass::kAll && meta::kDisplayField[f] != (pass == Pass::kDisplay)) continue;
-    if (f >= meta::kFirstListField && (stated >> (f - meta::kFirstListField) & 1) != 0) continue;
+    if ((fields & field_bit(meta::kMessageFieldOf[f])) == 0) continue;
+    if (f >= meta::kFirstListField) {
+      if (!stated_known) {
+        stated = lists_stated_by_headers(m);
+        stated_known = true;
+      }
+      if ((stated >> (f - meta::kFirstListField) & 1) != 0) continue;
+    }
     for (size_t i = 0; i < n; ++i) {
       const Rule& rule = rules[ids[i]];
       const Rule::FieldDef& def = rule.fields[f];
@@ -269,7 +281,7 @@ void MetaExtractor::run(Message& m, Pass pass) const {
       break;
     }
   }
-  if (pass != Pass::kDisplay) apply_fedora_messaging_headers(m);
+  if (index_part) apply_fedora_messaging_headers(m);
 }
 
 }  // namespace fmn

@@ -34,11 +34,12 @@ struct MetaTableSource {
   std::string text;
 };
 
-// What extract() fills: everything, or the index part only (every field but the display ones,
-// FMN_META_DISPLAY in core/message_fields.def), leaving the display fields to
-// Message::complete_meta(). The pipeline takes the index part: rules are indexed and mostly
-// evaluated on the rest, and the display fields cost more to render than all the others while
-// only the messages someone is notified of need them.
+// What extract() fills: everything, or the index part only (every field but the deferred ones,
+// kDeferredMetaFields: FMN_META_DISPLAY and FMN_META_RULE_LIST in core/message_fields.def),
+// leaving those to Message::complete_meta(). The pipeline takes the index part: rules are indexed
+// and mostly evaluated on the rest, the display fields cost more to render than all the others
+// while only the messages someone is notified of need them, and the rule-only lists (objects,
+// the most templates of the index part) are needed only by the rules that read them.
 enum class MetaParts : uint8_t { kAll, kIndex };
 
 class MetaExtractor {
@@ -62,8 +63,8 @@ class MetaExtractor {
   // Fills m.meta (category, title, subtitle, link, agent, lists sorted and unique). Never throws.
   // A topic no rule names gets category and title from the topic and the rest from the fallback
   // rules (topic "**", data/meta/fallback.toml), and is counted (fallback_count()).
-  // With MetaParts::kIndex the display fields stay unset until m.complete_meta(), which extracts
-  // them with this extractor: it must outlive m.
+  // With MetaParts::kIndex the deferred fields stay unset until m.complete_meta(), which
+  // extracts them with this extractor: it must outlive m.
   // REQUIRES: m was produced by parse_envelope (m.body is not null); m is not shared yet.
   void extract(Message& m, MetaParts parts = MetaParts::kAll) const;
 
@@ -79,8 +80,9 @@ class MetaExtractor {
 
  private:
   friend struct Message;
-  enum class Pass : uint8_t { kAll, kIndex, kDisplay };
-  void run(Message& m, Pass pass) const;
+  // Extracts the meta fields of `fields`; the pass that takes any field not deferred also sets
+  // category and title, applies the fedora-messaging headers and counts a fallback.
+  void run(Message& m, MessageFieldSet fields) const;
   explicit MetaExtractor(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

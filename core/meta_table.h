@@ -40,12 +40,11 @@ inline constexpr std::array kFieldNames = {
 #include "core/message_fields.def"
 };
 inline constexpr size_t kFieldCount = kFieldNames.size();
-// Which of them are display fields (FMN_META_DISPLAY), extracted apart (MetaParts).
-inline constexpr std::array<bool, kFieldCount> kDisplayField = {
-#define FMN_META_SCALAR(Id, member, doc) false,
-#define FMN_META_DISPLAY(Id, member, doc) true,
+// Each one's message field, for the sets extraction passes take (MetaParts, complete_meta()).
+inline constexpr std::array<MessageField, kFieldCount> kMessageFieldOf = {
+#define FMN_META_SCALAR(Id, member, doc) MessageField::k##Id,
 #include "core/message_fields.def"
-#define FMN_META_LIST(Id, member, header, doc) false,
+#define FMN_META_LIST(Id, member, header, doc) MessageField::k##Id,
 #include "core/message_fields.def"
 };
 inline constexpr size_t kFirstListField = 0

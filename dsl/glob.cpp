@@ -52,6 +52,30 @@ bool match_general(std::string_view p, std::string_view t) {
   return pi == p.size() && ti == t.size();
 }
 
+// Patterns whose wildcards are all `*`: the text starts with the literal before the first star
+// and ends with the one after the last, and holds the literals between the stars in order, each
+// taken at its leftmost place after the one before (the leftmost place leaves the most text to
+// the rest, so it is never wrong to take it). One search a literal instead of backtracking.
+bool match_stars(std::string_view p, std::string_view t) {
+  const size_t first_star = p.find('*'), last_star = p.rfind('*');
+  const std::string_view head = p.substr(0, first_star), tail = p.substr(last_star + 1);
+  if (t.size() < head.size() + tail.size() || !t.starts_with(head) || !t.ends_with(tail)) {
+    return false;
+  }
+  const std::string_view middle = t.substr(0, t.size() - tail.size());
+  size_t from = head.size();
+  for (size_t pi = first_star + 1; pi <= last_star;) {
+    const size_t star = p.find('*', pi);
+    const std::string_view literal = p.substr(pi, star - pi);
+    pi = star + 1;
+    if (literal.empty()) continue;
+    const size_t at = middle.find(literal, from);
+    if (at == std::string_view::npos) return false;
+    from = at + literal.size();
+  }
+  return true;
+}
+
 }  // namespace
 
 bool Glob::matches(std::string_view text) const {
@@ -65,6 +89,7 @@ bool Glob::matches(std::string_view text) const {
     case Kind::kInfix:
       return text.find(literal_) != std::string_view::npos;
     case Kind::kGeneral:
+      if (pattern_.find('?') == std::string::npos) return match_stars(pattern_, text);
       return match_general(pattern_, text);
   }
   return false;

@@ -3,9 +3,10 @@
 // matches one character (code point); every other character matches itself.
 //
 // Compiled once when a rule is checked. Patterns whose only wildcards are a leading and/or
-// trailing `*` (nearly all topic patterns) match by one comparison; the rest by a backtracking
-// scan that is O(pattern x text) in the worst case, bounded by kMaxPatternBytes. Immutable
-// after construction; thread-safe.
+// trailing `*` (nearly all topic patterns) match by one comparison; other patterns without `?`
+// by one search a literal between stars; the rest by a backtracking scan that is
+// O(pattern x text) in the worst case, bounded by kMaxPatternBytes. Immutable after
+// construction; thread-safe.
 #pragma once
 
 #include <cstdint>

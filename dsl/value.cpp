@@ -131,11 +131,14 @@ Value field_value(const Message& m, FieldId id) {
 #define FMN_META_FIELD(Id, member, doc) \
   case FieldId::k##Id:                  \
     return field_of(id, m.meta.member);
-#define FMN_META_DISPLAY(Id, member, doc) \
-  case FieldId::k##Id:                    \
-    m.complete_meta();                    \
+#define FMN_DEFERRED_META(Id, member)           \
+  case FieldId::k##Id:                          \
+    m.complete_meta(field_bit(FieldId::k##Id)); \
     return field_of(id, m.meta.member);
+#define FMN_META_DISPLAY(Id, member, doc) FMN_DEFERRED_META(Id, member)
+#define FMN_META_RULE_LIST(Id, member, header, doc) FMN_DEFERRED_META(Id, member)
 #include "core/message_fields.def"
+#undef FMN_DEFERRED_META
   }
   return {};
 }

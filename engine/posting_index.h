@@ -111,13 +111,16 @@ void PostingIndex::for_each_hit(const Message& m, Hit&& hit, GlobCache* cache) c
   // Every string and list field of core/message_fields.def, in its order.
 #define FMN_ENVELOPE_FIELD(Id, member, name, doc) post(dsl::FieldId::k##Id, m.member, hit);
 #define FMN_META_FIELD(Id, member, doc) post(dsl::FieldId::k##Id, m.meta.member, hit);
-  // A display field is extracted only if some rule is indexed by it.
-#define FMN_META_DISPLAY(Id, member, doc)                           \
+  // A deferred field is extracted only if some rule is indexed by it.
+#define FMN_DEFERRED_META(Id, member)                               \
   if (!fields_[static_cast<size_t>(dsl::FieldId::k##Id)].empty()) { \
-    m.complete_meta();                                              \
+    m.complete_meta(field_bit(dsl::FieldId::k##Id));                \
     post(dsl::FieldId::k##Id, m.meta.member, hit);                  \
   }
+#define FMN_META_DISPLAY(Id, member, doc) FMN_DEFERRED_META(Id, member)
+#define FMN_META_RULE_LIST(Id, member, header, doc) FMN_DEFERRED_META(Id, member)
 #include "core/message_fields.def"
+#undef FMN_DEFERRED_META
   constexpr size_t kCacheFrom = 8;  // fewer globs are cheaper to test than to look up
   if (cache != nullptr && globs_.size() >= kCacheFrom) {
     for (uint32_t key : cached_globs(m.topic, *cache)) hit(list(key));

@@ -66,7 +66,7 @@ void run_graph(bus::Source& source, const ParseStage& parse, const Matcher& matc
           const size_t before = out->items.size();
           matcher.match(m, out->items);
           // The sinks read the display meta: extracted here, once, before they share it.
-          if (out->items.size() > before) m->complete_meta();
+          if (out->items.size() > before) m->complete_meta(kDisplayMetaFields);
         }
         stats.notifications.fetch_add(out->items.size(), std::memory_order_relaxed);
         observe(latency.match, start, Clock::now());

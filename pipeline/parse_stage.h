@@ -1,7 +1,8 @@
 // The parse stage: raw records to parsed messages with the meta indexing needs extracted (a
 // message its source parsed already, as the AMQP source does, only has its meta extracted);
-// the display fields are left to Message::complete_meta(), which the match stage calls for the
-// messages that caused a notification. Bad records are
+// the deferred fields are left to Message::complete_meta(), which the match stage calls for the
+// display fields of the messages that caused a notification, and rules for the fields they
+// read. Bad records are
 // counted and reported with their origin (line number or receive counter) through `report`, then
 // skipped; the batch goes on. With signature checks on, a message whose fedmsg signature does not
 // verify is counted by outcome, reported through `rejected` and skipped too. Stateless apart from

@@ -14,7 +14,7 @@ constexpr size_t kMaxLimit = 500;
 
 void write_message(JsonWriter& w, const sinks::RecentMessage& r) {
   const Message& m = *r.message;
-  m.complete_meta();  // the pipeline's messages carry their display meta only once needed
+  m.complete_meta(kDisplayMetaFields);  // the pipeline's messages get it only once needed
   w.StartObject();
   w.Key("msg_id");
   write_string(w, m.msg_id);

@@ -13,8 +13,9 @@
 namespace fmn::testing_support {
 namespace {
 
-std::vector<std::unique_ptr<Message>> load_corpus() {
-  auto extractor = MetaExtractor::builtin(builtin_aliases());
+std::vector<std::unique_ptr<Message>> load_corpus(MetaParts parts) {
+  // Kept for the messages' lifetime: complete_meta() extracts with it.
+  static const auto extractor = MetaExtractor::builtin(builtin_aliases());
   std::vector<std::unique_ptr<Message>> out;
   if (!extractor) return out;
   for (const char* name : {"/fedmsg-real.jsonl", "/fedmsg-test-examples.jsonl"}) {
@@ -23,7 +24,7 @@ std::vector<std::unique_ptr<Message>> load_corpus() {
     while (std::getline(in, line)) {
       auto m = parse_envelope(line);
       if (!m) continue;
-      extractor.value()->extract(*m.value());
+      extractor.value()->extract(*m.value(), parts);
       out.push_back(std::move(m).value());
     }
   }
@@ -61,8 +62,12 @@ void collect_paths(const JsonValue& v, const std::string& path, int depth,
 }  // namespace
 
 const std::vector<std::unique_ptr<Message>>& corpus_messages() {
-  static const std::vector<std::unique_ptr<Message>> messages = load_corpus();
+  static const std::vector<std::unique_ptr<Message>> messages = load_corpus(MetaParts::kAll);
   return messages;
+}
+
+std::vector<std::unique_ptr<Message>> corpus_messages_index_meta() {
+  return load_corpus(MetaParts::kIndex);
 }
 
 std::shared_ptr<const dsl::CompiledRule> compile_one(const std::string& text) {

@@ -17,6 +17,10 @@ namespace fmn::testing_support {
 
 // Every message of corpus/fedmsg-real.jsonl and corpus/fedmsg-test-examples.jsonl.
 const std::vector<std::unique_ptr<Message>>& corpus_messages();
+// The same messages as the pipeline has them: only the index part of the meta extracted
+// (MetaParts::kIndex), the deferred fields left to Message::complete_meta(). Loaded anew each
+// call, so that nothing is completed yet.
+std::vector<std::unique_ptr<Message>> corpus_messages_index_meta();
 
 // One rule from `text` (a whole rule file with one rule), or nullptr when it does not compile.
 std::shared_ptr<const dsl::CompiledRule> compile_one(const std::string& text);

@@ -1,5 +1,6 @@
-// Lazy meta: extracting the index part first and the display fields on first need gives the
-// same meta as extracting everything at once, on every corpus message, whichever thread asks.
+// Lazy meta: extracting the index part first and the deferred fields (display fields, rule-only
+// lists) on first need gives the same meta as extracting everything at once, on every corpus
+// message, whichever field is asked for first and whichever thread asks.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -32,7 +33,7 @@ class MetaLazyCorpus : public ::testing::TestWithParam<const char*> {};
 TEST_P(MetaLazyCorpus, IndexThenDisplayEqualsAllAtOnce) {
   const std::vector<std::string> lines = corpus_lines(GetParam());
   ASSERT_FALSE(lines.empty());
-  size_t with_display = 0;
+  size_t with_display = 0, with_objects = 0;
   for (const std::string& line : lines) {
     auto full = parse_envelope(line);
     auto lazy = parse_envelope(line);
@@ -42,12 +43,35 @@ TEST_P(MetaLazyCorpus, IndexThenDisplayEqualsAllAtOnce) {
     Meta expected_index = full.value()->meta;
     expected_index.subtitle.reset();
     expected_index.link.reset();
+    expected_index.objects.clear();
     EXPECT_EQ(meta_to_json(lazy.value()->meta), meta_to_json(expected_index)) << line;
     lazy.value()->complete_meta();
     EXPECT_EQ(meta_to_json(lazy.value()->meta), meta_to_json(full.value()->meta)) << line;
     with_display += full.value()->meta.subtitle || full.value()->meta.link;
+    with_objects += !full.value()->meta.objects.empty();
   }
-  EXPECT_GT(with_display, lines.size() / 2);  // the display fields were there to be deferred
+  // The deferred fields were there to be deferred.
+  EXPECT_GT(with_display, lines.size() / 2);
+  EXPECT_GT(with_objects, lines.size() / 4);
+}
+
+TEST_P(MetaLazyCorpus, EachDeferredFieldIsCompletedAlone) {
+  for (const std::string& line : corpus_lines(GetParam())) {
+    auto full = parse_envelope(line);
+    auto lazy = parse_envelope(line);
+    ASSERT_TRUE(full.ok() && lazy.ok()) << line;
+    builtin().extract(*full.value());
+    builtin().extract(*lazy.value(), MetaParts::kIndex);
+    const Meta& got = lazy.value()->meta;
+    lazy.value()->complete_meta(field_bit(MessageField::kObjects));
+    EXPECT_EQ(got.objects, full.value()->meta.objects) << line;
+    EXPECT_FALSE(got.subtitle || got.link) << line;
+    lazy.value()->complete_meta(field_bit(MessageField::kLink));
+    EXPECT_EQ(got.link, full.value()->meta.link) << line;
+    EXPECT_FALSE(got.subtitle) << line;
+    lazy.value()->complete_meta(kDisplayMetaFields);
+    EXPECT_EQ(meta_to_json(got), meta_to_json(full.value()->meta)) << line;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpora, MetaLazyCorpus,

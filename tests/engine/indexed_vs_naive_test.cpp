@@ -2,6 +2,7 @@
 // whichever tier evaluates the rules; and the index does prune.
 #include <gtest/gtest.h>
 
+#include "dsl/interpreter.h"
 #include "engine/rule_engine.h"
 #include "tests/engine/engine_fixture.h"
 
@@ -34,6 +35,63 @@ TEST_P(EngineMode_, IndexedMatchesEqualNaiveMatchesOnTheCorpus) {
   // The index prunes: far fewer candidates than records.
   size_t records = gen->live_records();
   EXPECT_LT(counts.candidates, records * corpus_messages().size() / 2);
+}
+
+// As the pipeline runs them: on messages whose deferred meta fields (subtitle, link, objects)
+// are extracted only when a rule reads them, or the index is keyed by them.
+TEST_P(EngineMode_, MatchesOnIndexPartMetaEqualThoseOnFullMeta) {
+  auto engine = RuleEngine::create(EngineOptions{GetParam()});
+  ASSERT_TRUE(engine.ok()) << engine.error().message;
+  PopulationMaker maker(23);
+  std::vector<UserRules> users = maker.users(2000);
+  size_t reading_objects = 0, reading_subtitle = 0;
+  for (const UserRules& u : users) {
+    for (const RuleSpec& r : u.rules) {
+      reading_objects += r.rule->canonical.find("objects") != std::string::npos;
+      reading_subtitle += r.rule->canonical.find("subtitle") != std::string::npos;
+    }
+  }
+  // Rules read the deferred fields.
+  EXPECT_GT(reading_objects, 20u);
+  EXPECT_GT(reading_subtitle, 20u);
+  engine.value()->replace_all(std::move(users));
+  engine.value()->wait_idle();
+  auto gen = engine.value()->current();
+  const auto& full = corpus_messages();
+  const auto lazy = testing_support::corpus_messages_index_meta();
+  ASSERT_EQ(full.size(), lazy.size());
+  MatchScratch scratch;
+  size_t total_matches = 0;
+  for (size_t i = 0; i < full.size(); ++i) {
+    std::vector<Match> on_full, on_lazy;
+    gen->match(*full[i], scratch, on_full);
+    gen->match(*lazy[i], scratch, on_lazy);
+    ASSERT_EQ(as_set(on_lazy), as_set(on_full)) << full[i]->topic;
+    total_matches += on_full.size();
+  }
+  EXPECT_GT(total_matches, full.size());
+}
+
+// The rules alone, without the index (which completes a field it is keyed by first): the
+// interpreter's field access completes what it reads.
+TEST(LazyMeta, RulesEvaluateOnIndexPartMetaAsOnFullMeta) {
+  PopulationMaker maker(23);
+  const std::vector<UserRules> users = maker.users(300);
+  const auto& full = corpus_messages();
+  const auto lazy = testing_support::corpus_messages_index_meta();
+  ASSERT_EQ(full.size(), lazy.size());
+  size_t matched = 0;
+  for (size_t i = 0; i < full.size(); ++i) {
+    for (const UserRules& u : users) {
+      for (const RuleSpec& r : u.rules) {
+        const bool expected = dsl::evaluate(*r.rule, *full[i], u.params);
+        ASSERT_EQ(dsl::evaluate(*r.rule, *lazy[i], u.params), expected)
+            << r.rule->canonical << "\n on " << full[i]->topic;
+        matched += expected;
+      }
+    }
+  }
+  EXPECT_GT(matched, full.size());
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, EngineMode_,
