@@ -9,6 +9,7 @@ Glob::Glob(std::string pattern) : pattern_(std::move(pattern)) {
   std::string_view middle = p.substr(star_first, p.size() - star_first - star_last);
   if (middle.find_first_of("*?") != std::string_view::npos) {
     kind_ = Kind::kGeneral;
+    stars_only_ = p.find('?') == std::string_view::npos;
     return;
   }
   literal_ = std::string(middle);
@@ -89,8 +90,7 @@ bool Glob::matches(std::string_view text) const {
     case Kind::kInfix:
       return text.find(literal_) != std::string_view::npos;
     case Kind::kGeneral:
-      if (pattern_.find('?') == std::string::npos) return match_stars(pattern_, text);
-      return match_general(pattern_, text);
+      return stars_only_ ? match_stars(pattern_, text) : match_general(pattern_, text);
   }
   return false;
 }

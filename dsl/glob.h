@@ -31,6 +31,7 @@ class Glob {
   std::string pattern_;
   std::string literal_;
   Kind kind_;
+  bool stars_only_ = false;  // kGeneral without `?`: matched by match_stars
 };
 
 }  // namespace fmn::dsl
