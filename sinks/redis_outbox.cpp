@@ -1,8 +1,8 @@
 #include "sinks/redis_outbox.h"
 
 #include <algorithm>
+#include <charconv>
 #include <deque>
-#include <random>
 
 #include "sinks/notification_codec.h"
 
@@ -19,11 +19,13 @@ constexpr std::string_view kGroup = "fmn";
 // {dead count n, n dead items, then id, item, id, item... for the rest}. Entries deleted
 // meanwhile are acknowledged.
 constexpr std::string_view kRecoverScript = R"(
+local function before(a, b)  -- decimal strings, compared as numbers of any size
+  return #a < #b or (#a == #b and a < b)
+end
 local function not_after(a, b)
   local am, as = a:match('(%d+)-(%d+)')
   local bm, bs = b:match('(%d+)-(%d+)')
-  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
-  return am < bm or (am == bm and as <= bs)
+  return before(am, bm) or (am == bm and not before(bs, as))
 end
 local dead, live = {}, {}
 local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 100000)
@@ -84,16 +86,10 @@ for _, e in ipairs(page) do
 end
 return out)";
 
-// KEYS: stream. ARGV: group, consumer, id, token. Finds the entries this consumer added after
-// `id` (exclusive) with field `a` = token: their ids, oldest first ({} when there are none).
-constexpr std::string_view kFindAppendedScript = R"(
-local after = '(' .. ARGV[3]
-local found = {}
-for _, p in ipairs(redis.call('XPENDING', KEYS[1], ARGV[1], after, '+', 10000, ARGV[2])) do
-  local e = redis.call('XRANGE', KEYS[1], p[1], p[1])[1]
-  if e and e[2][3] == 'a' and e[2][4] == ARGV[4] then found[#found + 1] = p[1] end
-end
-return found)";
+// KEYS: stream. ARGV: group, first id, last id, count, consumer. How many of the entries from
+// the first to the last id are in the consumer's pending list.
+constexpr std::string_view kCountPendingScript = R"(
+return #redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]))";
 
 // KEYS: stream, dead stream, then the mark set of each dead letter's entry, then of each entry
 // removed. ARGV: group, dead letters kept at most, oldest kept (ms), mark lifetime (s), number
@@ -128,6 +124,37 @@ for i = first, #ARGV do
 end
 return written)";
 
+constexpr uint64_t kSeqPerInstance = uint64_t{1} << 32;
+
+std::string format_id(uint64_t ms, uint64_t seq) {
+  std::string id = std::to_string(ms);
+  id += '-';
+  id += std::to_string(seq);
+  return id;
+}
+
+// A stream id "<ms>-<seq>" as its two numbers; false when it is not one.
+bool parse_id(std::string_view text, uint64_t& ms, uint64_t& seq) {
+  const size_t dash = text.find('-');
+  if (dash == std::string_view::npos) return false;
+  const auto number = [](std::string_view digits, uint64_t& value) {
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    return ec == std::errc() && end == digits.data() + digits.size();
+  };
+  return number(text.substr(0, dash), ms) && number(text.substr(dash + 1), seq);
+}
+
+// The stream's newest id (what XADD must exceed), from XINFO STREAM.
+Result<std::string> newest_id(RedisConnection& redis, const std::string& stream) {
+  auto info = redis.command({"XINFO", "STREAM", stream});
+  if (!info) return info.error();
+  auto last = std::find(info->elements.begin(), info->elements.end(), "last-generated-id");
+  if (last == info->elements.end() || last + 1 == info->elements.end()) {
+    return Error{ErrorCode::kIo, "redis outbox: " + stream + " has no last-generated-id"};
+  }
+  return *(last + 1);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<RedisOutbox>> RedisOutbox::open(const RedisConfig& redis,
@@ -139,60 +166,109 @@ Result<std::unique_ptr<RedisOutbox>> RedisOutbox::open(const RedisConfig& redis,
   if (!group && group.error().message.find("BUSYGROUP") == std::string::npos) {
     return group.error();
   }
+  auto instance = (*connection)->command({"INCR", stream + ":instances"});
+  if (!instance) return instance.error();
   // Entries this instance adds come after the stream's newest now; the ones it recovers do not.
-  auto info = (*connection)->command({"XINFO", "STREAM", stream});
-  if (!info) return info.error();
-  auto last = std::find(info->elements.begin(), info->elements.end(), "last-generated-id");
-  if (last == info->elements.end() || last + 1 == info->elements.end()) {
-    return Error{ErrorCode::kIo, "redis outbox: " + stream + " has no last-generated-id"};
-  }
+  auto newest = newest_id(**connection, stream);
+  if (!newest) return newest.error();
   std::unique_ptr<RedisOutbox> outbox(new RedisOutbox(
       std::move(connection).value(), std::string(kind), std::move(stream), std::move(config)));
-  outbox->last_appended_ = *(last + 1);
-  outbox->opened_last_ = *(last + 1);
-  outbox->token_prefix_ = std::to_string(std::random_device{}()) + "-";
+  outbox->opened_last_ = std::move(newest).value();
+  if (!parse_id(outbox->opened_last_, outbox->last_.ms, outbox->last_.seq)) {
+    return Error{ErrorCode::kIo, "redis outbox: bad stream id " + outbox->opened_last_};
+  }
+  outbox->instance_ = static_cast<uint64_t>(instance->integer) % kSeqPerInstance;
   return outbox;
 }
 
-// One transaction per append, no script: XADD and XREADGROUP together put the entries in this
-// consumer's pending list at once (no other entry is ever unread, every append reads its own).
-// A script would do the same but copies the batches into Lua and back, which costs Redis several
-// times the XADD itself at a large fan-out.
+// Ids in this instance's own range of sequence numbers, so no other instance ever chooses the
+// same one: the first after the last id chosen or seen, at the current millisecond or later.
+RedisOutbox::EntryId RedisOutbox::next_id() {
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  const uint64_t ms = static_cast<uint64_t>(std::max<int64_t>(0, now.count()));
+  const uint64_t first = instance_ * kSeqPerInstance, last = first + (kSeqPerInstance - 1);
+  if (ms > last_.ms) {
+    last_ = {ms, first};
+  } else if (last_.seq < first) {
+    last_.seq = first;
+  } else if (last_.seq < last) {
+    ++last_.seq;
+  } else {
+    last_ = {last_.ms + 1, first};
+  }
+  return last_;
+}
+
+Result<bool> RedisOutbox::skip_past_newest() {
+  auto newest = newest_id(*redis_, stream_);
+  if (!newest) return newest.error();
+  EntryId id;
+  if (!parse_id(*newest, id.ms, id.seq)) {
+    return Error{ErrorCode::kIo, "redis outbox: bad stream id " + *newest};
+  }
+  if (id.ms > last_.ms || (id.ms == last_.ms && id.seq > last_.seq)) last_ = id;
+  return true;
+}
+
+Result<size_t> RedisOutbox::pending_of_mine(std::span<const std::string> ids) {
+  const std::string count = std::to_string(ids.size());
+  auto r = redis_->command({"EVAL", kCountPendingScript, "1", stream_, kGroup, ids.front(),
+                            ids.back(), count, config_.consumer});
+  if (!r) return r.error();
+  return static_cast<size_t>(r->integer);
+}
+
+// One transaction per append, no script: XADD each entry with an id of this instance's, then
+// XCLAIM ... FORCE JUSTID puts them in this consumer's pending list, so no entry is ever unowned
+// and Redis answers with ids only, not the batches back (XREADGROUP would send them). A script
+// would do the same but copies the batches into Lua, which costs Redis several times the XADD
+// itself at a large fan-out.
 //
-// The transaction is never sent twice blindly: when its reply is lost, Redis may have run it.
-// Its entries carry a token (field `a`), and before writing again the append looks for its
-// token among this consumer's entries added after the last one it knows of (the reconnect has
-// closed the old connection, so the transaction ran by then or never will).
+// The transaction is never sent twice blindly: when its reply is lost, Redis may have run it
+// (the reconnect has closed the old connection, so it ran by then or never will). The append
+// then counts its entries in this consumer's pending list: all there, it is done; otherwise it
+// deletes any that are (an id below the stream's newest, another instance having added a later
+// one, fails alone) and writes again once with ids after the stream's newest.
 Result<std::vector<std::string>> RedisOutbox::append_all(
     std::span<const std::span<const Notification>> batches) {
   if (batches.empty()) return std::vector<std::string>{};
   std::lock_guard lock(mu_);
   if (encoded_.size() < batches.size()) encoded_.resize(batches.size());
-  const std::string token = token_prefix_ + std::to_string(++appended_);
-  const std::string count = std::to_string(batches.size());
-  std::vector<std::vector<std::string_view>> commands;
-  commands.reserve(batches.size() + 1);
   for (size_t i = 0; i < batches.size(); ++i) {
     encoded_[i].clear();
     encode_notifications(batches[i], encoded_[i]);
-    commands.push_back({"XADD", stream_, "*", "n", encoded_[i], "a", token});
   }
-  commands.push_back(
-      {"XREADGROUP", "GROUP", kGroup, config_.consumer, "COUNT", count, "STREAMS", stream_, ">"});
-  auto r = redis_->transaction(commands, RedisConnection::Resend::kNever);
-  if (!r) {
-    auto found = redis_->command({"EVAL", kFindAppendedScript, "1", stream_, kGroup,
-                                  config_.consumer, last_appended_, token});
-    if (!found) return found.error();
-    r = found->elements.empty() ? redis_->transaction(commands, RedisConnection::Resend::kNever)
-                                : std::move(found);
-    if (!r) return r.error();
+  std::vector<std::string> ids(batches.size());
+  for (int attempt = 0;; ++attempt) {
+    for (std::string& id : ids) {
+      const EntryId next = next_id();
+      id = format_id(next.ms, next.seq);
+    }
+    std::vector<std::vector<std::string_view>> commands;
+    commands.reserve(batches.size() + 1);
+    for (size_t i = 0; i < batches.size(); ++i) {
+      commands.push_back({"XADD", stream_, ids[i], "n", encoded_[i]});
+    }
+    std::vector<std::string_view> claim{"XCLAIM", stream_, kGroup, config_.consumer, "0"};
+    claim.insert(claim.end(), ids.begin(), ids.end());
+    claim.insert(claim.end(), {"FORCE", "JUSTID", "LASTID", ids.back()});
+    commands.push_back(std::move(claim));
+    auto r = redis_->transaction(commands, RedisConnection::Resend::kNever);
+    if (r && r->elements.size() == ids.size()) return ids;
+    auto mine = pending_of_mine(ids);
+    if (!mine) return mine.error();
+    if (*mine == ids.size()) return ids;
+    if (*mine > 0) {
+      auto removed = remove_locked(ids, {});
+      if (!removed) return removed.error();
+    }
+    if (attempt > 0) {
+      return r ? Error{ErrorCode::kIo, "redis outbox: entries not added"} : r.error();
+    }
+    auto skipped = skip_past_newest();
+    if (!skipped) return skipped.error();
   }
-  if (r->elements.size() != batches.size()) {
-    return Error{ErrorCode::kIo, "redis outbox: entries not added"};
-  }
-  last_appended_ = r->elements.back();
-  return std::move(r->elements);
 }
 
 Result<std::string> RedisOutbox::append(std::span<const Notification> batch) {

@@ -2,8 +2,9 @@
 // group, so a notification the pipeline accepted survives a crash until its sink confirmed it.
 //
 //   <prefix>outbox:<kind>        stream of entries, one per batch handed to the kind's queue
-//                                (field `n`: encode_notifications(), notification_codec.h;
-//                                field `a`: a token unique to the append, see append())
+//                                (field `n`: encode_notifications(), notification_codec.h)
+//   <prefix>outbox:<kind>:instances  a counter: each open() takes a number of its own, which
+//                                makes the entry ids it chooses unique to it (see append())
 //   <prefix>outbox:<kind>:marks:<id>  which notifications of entry <id> are dead letters already
 //   <prefix>outbox:<kind>:dead   stream of dead letters: a notification its sink gave up (fields
 //                                `n`, `entry`, `user`, `address`, `reason`) or an entry handed
@@ -21,10 +22,10 @@
 // reliability.md has the figure). An entry is removed once all its notifications are settled;
 // after a crash its notifications are all delivered again, and the "already delivered" marks
 // (DigestBatcher) skip the ones that were.
-// append() adds a batch (append_all() several, an entry each, one token) and reads it into
-// this consumer's pending list in one transaction (so no entry is ever unowned); it returns once
-// Redis holds it (as durable as Redis' persistence, docs/reliability.md), and adds it once even
-// when the connection is lost before the answer (it looks for its token before writing again).
+// append() adds a batch (append_all() several, an entry each) and puts it in this consumer's
+// pending list in one transaction (so no entry is ever unowned); it returns once Redis holds it
+// (as durable as Redis' persistence, docs/reliability.md), and adds it once even when the
+// connection is lost before the answer (it looks for its entries before writing again).
 // remove() acknowledges and deletes entries whose sink settled them, writing the notifications
 // it gave up to the dead letters, each once however often it is sent (a resend after a lost
 // reply, a retry of a failed removal): a dead letter is written only while its entry is still
@@ -154,11 +155,20 @@ class RedisOutbox {
   const OutboxConfig config_;
   std::atomic<uint64_t> dead_lettered_{0};
   std::vector<std::string> encoded_;  // one per batch of an append, reused
-  // Append tokens: token_prefix_ (random) + a count. The newest entry id added (at first, the
-  // stream's newest when opened).
-  std::string token_prefix_, last_appended_;
+  // The next entry id append() chooses: <ms>-<instance_ * 2^32 + seq>, after every id this
+  // instance chose and every id the stream held when it last looked.
+  struct EntryId {
+    uint64_t ms = 0, seq = 0;
+  };
+  EntryId next_id();
+  // Looks at the stream's newest id again: the next ids come after it.
+  Result<bool> skip_past_newest();
+  // Of the entries `ids` (ascending), how many are in this consumer's pending list.
+  Result<size_t> pending_of_mine(std::span<const std::string> ids);
+
   std::string opened_last_;  // the stream's newest id when opened: recover() takes none after it
-  uint64_t appended_ = 0;
+  uint64_t instance_ = 0;    // this open()'s number (the :instances counter), below 2^32
+  EntryId last_{};           // the last id chosen, or the stream's newest seen
 };
 
 }  // namespace fmn::sinks

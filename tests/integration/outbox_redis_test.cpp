@@ -4,6 +4,7 @@
 // start, which delivers it; what its batcher could not check while Redis restarted is delivered
 // in the same run once Redis is back.
 #include <gtest/gtest.h>
+#include <hiredis/hiredis.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -112,6 +113,75 @@ TEST_F(OutboxTest, AnAppendWhoseReplyWasLostIsWrittenOnce) {
   ASSERT_TRUE(recovery.ok()) << recovery.error().message;
   ASSERT_EQ(recovery->entries.size(), 1u);
   EXPECT_EQ(recovery->entries[0].notifications.size(), 1u);
+}
+
+// Redis' bytes sent to its clients so far (INFO stats).
+size_t bytes_sent_by(const test::RedisServer& redis) {
+  redisContext* c = redisConnect(redis.host().c_str(), redis.port());
+  EXPECT_NE(c, nullptr);
+  if (c == nullptr) return 0;
+  auto* reply = static_cast<redisReply*>(redisCommand(c, "INFO stats"));
+  std::string text = reply != nullptr && reply->type == REDIS_REPLY_STRING
+                         ? std::string(reply->str, reply->len)
+                         : std::string();
+  if (reply != nullptr) freeReplyObject(reply);
+  redisFree(c);
+  constexpr std::string_view kKey = "total_net_output_bytes:";
+  const size_t at = text.find(kKey);
+  EXPECT_NE(at, std::string::npos) << text;
+  return at == std::string::npos ? 0 : std::stoul(text.substr(at + kKey.size()));
+}
+
+TEST_F(OutboxTest, AnAppendIsAnsweredWithItsIdsNotWithTheBatchBack) {
+  auto outbox = open("instance-a");
+  ASSERT_NE(outbox, nullptr);
+  MessageSpec spec;
+  spec.subtitle = std::string(200'000, 's');
+  const std::vector<Notification> batch{make_notification(spec, DestinationKind::kEmail, "a@b.c")};
+  const size_t before = bytes_sent_by(*redis_);
+  auto id = outbox->append(batch);
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  const size_t sent = bytes_sent_by(*redis_) - before;
+  EXPECT_LT(sent, 20'000u) << "the append's answer carried the batch";
+  // Held all the same: a restart takes it back whole.
+  auto recovery = open("instance-a")->recover();
+  ASSERT_TRUE(recovery.ok()) << recovery.error().message;
+  ASSERT_EQ(recovery->entries.size(), 1u);
+  EXPECT_EQ(recovery->entries[0].id, *id);
+  ASSERT_EQ(recovery->entries[0].notifications.size(), 1u);
+  EXPECT_EQ(recovery->entries[0].notifications[0].message->meta.subtitle, spec.subtitle);
+}
+
+// Instances sharing a stream append in turn, each after the other's newest entry: each entry is
+// added once and owned by the instance that added it, and only its own restart takes it back.
+TEST_F(OutboxTest, InstancesAppendingToOneStreamEachOwnTheirOwnEntries) {
+  auto a = open("instance-a");
+  auto b = open("instance-b");
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  std::set<std::string> ids_a, ids_b;
+  for (int i = 0; i < 20; ++i) {
+    auto id_a = a->append(numbered(1));
+    auto id_b = b->append(numbered(2));
+    ASSERT_TRUE(id_a.ok()) << id_a.error().message;
+    ASSERT_TRUE(id_b.ok()) << id_b.error().message;
+    ids_a.insert(*id_a);
+    ids_b.insert(*id_b);
+  }
+  EXPECT_EQ(ids_a.size(), 20u);
+  EXPECT_EQ(ids_b.size(), 20u);
+  EXPECT_EQ(size(*a), 40u);
+  const auto taken = [&](std::string consumer) {
+    std::set<std::string> ids;
+    auto recovery = open(std::move(consumer))->recover();
+    EXPECT_TRUE(recovery.ok());
+    if (recovery) {
+      for (const OutboxEntry& e : recovery->entries) ids.insert(e.id);
+    }
+    return ids;
+  };
+  EXPECT_EQ(taken("instance-a"), ids_a);
+  EXPECT_EQ(taken("instance-b"), ids_b);
 }
 
 // A dead letter is written once however often its removal is sent: again by the connection
