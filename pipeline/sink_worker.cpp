@@ -147,8 +147,9 @@ void SinkWorker::deliver(const Batch& batch) {
   sink_.deliver_confirmed(*batch.notifications, settled_);
 }
 
-void SinkWorker::remove_settled() {
+void SinkWorker::remove_settled(bool now) {
   if (settled_ids_.empty() && dead_letters_.empty()) return;
+  if (!now && settled_ids_.size() < kRemoveGroup && dead_letters_.empty()) return;
   auto removed = outbox_->remove(settled_ids_, dead_letters_);
   if (!removed) {
     outbox_error(removed.error());  // kept: removed with the next ones
@@ -186,6 +187,7 @@ void SinkWorker::run() {
     std::optional<Batch> batch;
     std::deque<sinks::ConfirmationRequest> confirmations;
     std::vector<Notification> singles;
+    bool idle = false;  // nothing queued after this round's batch
     {
       std::unique_lock lock(mu_);
       not_empty_.wait_until(lock, next_tick, [&] {
@@ -198,6 +200,7 @@ void SinkWorker::run() {
         queue_.pop_front();
         queued_ -= batch->notifications->size();
         not_full_.notify_all();
+        idle = queue_.empty();
       } else if (stopping_ && confirmations.empty() && singles.empty()) {
         break;
       }
@@ -210,16 +213,18 @@ void SinkWorker::run() {
       deliver(*batch);
       if (!batch->completed) completed_.fetch_add(1, std::memory_order_release);
     }
+    bool ticked = false;
     if (auto now = std::chrono::steady_clock::now(); now >= next_tick) {
       if (recover_pending_) recover_pending_ = !recover();  // Redis was down at the start
       sink_.tick();
       next_tick = now + tick_interval_;
+      ticked = true;
     }
-    if (outbox_ != nullptr) remove_settled();
+    if (outbox_ != nullptr) remove_settled(idle || !batch || ticked);
   }
   sink_.tick();
   undelivered_ = sink_.drain(stop_grace_);
-  if (outbox_ != nullptr) remove_settled();
+  if (outbox_ != nullptr) remove_settled(true);
 }
 
 }  // namespace fmn::pipeline

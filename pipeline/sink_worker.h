@@ -18,7 +18,9 @@
 // too, so a broker need not keep (and, after a crash, deliver again) a message whose
 // notifications a slow sink of another kind has not reached yet. A batch delivered from memory
 // (no outbox, or Redis down under kDeliverFromMemory) counts once the sink took it. Entries leave
-// the outbox once the sink settled them (Sink::deliver_confirmed); what a previous run left there
+// the outbox once the sink settled them (Sink::deliver_confirmed), in one removal when the queue
+// is empty, at a tick, once kRemoveGroup are waiting or with a dead letter among them (under load
+// one round trip for many entries, without it at once); what a previous run left there
 // is claimed when the worker is built and delivered first (when Redis is down then, by the thread
 // once it is back). Whatever the sink has not settled when stop() ends stays in the outbox for the
 // next start (left_in_outbox()); what the claim dead-letters (handed out too often) goes to
@@ -117,7 +119,9 @@ class SinkWorker {
   void run();
   void deliver(const Batch& batch);
   // Removes the entries settled since the last call from the outbox.
-  void remove_settled();
+  // Removes the settled entries when `now` or there are enough of them (see above).
+  void remove_settled(bool now);
+  static constexpr size_t kRemoveGroup = 32;
   void outbox_error(const Error& e);
   void drop_unwritten(std::span<const OutboxWriter::Batch> batches);
 
