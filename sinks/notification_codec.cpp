@@ -78,12 +78,16 @@ void put_recipient(JsonWriter& w, const Notification& n) {
   }
 }
 
+// `minute` if it is a minute of the day, otherwise -1 (none).
+int16_t minute_or_none(int minute) {
+  return minute >= 0 && minute < kMinutesPerDay ? static_cast<int16_t>(minute) : -1;
+}
+
 // A minute of the day, or -1 when absent or out of range.
 int16_t minute_of(const rapidjson::Value& d, const char* key) {
   const auto it = d.FindMember(key);
   if (it == d.MemberEnd() || !it->value.IsInt()) return -1;
-  const int minute = it->value.GetInt();
-  return minute >= 0 && minute < kMinutesPerDay ? static_cast<int16_t>(minute) : -1;
+  return minute_or_none(it->value.GetInt());
 }
 
 Result<bool> get_recipient(const rapidjson::Value& d, Notification& n) {
@@ -118,11 +122,19 @@ Result<bool> get_recipient(const rapidjson::Value& d, Notification& n) {
   return true;
 }
 
-// A recipient after its message, written often (once per user a message matched): numbers in
-// decimal, then user, rule and address each as <length>:<bytes>, so no byte needs escaping:
-//   <kind> <user_id> <rule_id> <every> <count> <len>:<user><len>:<rule><len>:<address>\n
-void put_number(uint64_t value, char separator, std::string& out) {
-  char digits[24];
+// Records of a batch, each ending a line. Numbers are decimal, each followed by a separator;
+// strings are <length>:<bytes>, so no byte needs escaping; '~' stands for an absent value.
+//   B<message><recipient>\n   a message and its first recipient
+//   P<recipient>\n            a further recipient of the message before
+//   message:   <topic><msg_id><timestamp or ~><category><title><subtitle, link, agent: each or ~>
+//              <n> <username>...<n> <package>...
+//   recipient: <kind> <user_id> <rule_id> <every> <count> <at> <user><rule><address>
+//              <~, or W<tz><quiet_from> <quiet_to> <snoozed_until> >
+// Entries written before this form hold M<JSON object>\n (encode_notification) and
+// R<kind> <user_id> <rule_id> <every> <count> <user><rule><address>\n; both are still read.
+template <typename T>
+void put_number(T value, char separator, std::string& out) {
+  char digits[32];
   auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
   out.append(digits, end);
   out += separator;
@@ -133,16 +145,56 @@ void put_counted(std::string_view value, std::string& out) {
   out += value;
 }
 
+void put_optional(const std::optional<std::string>& value, std::string& out) {
+  if (value) {
+    put_counted(*value, out);
+  } else {
+    out += '~';
+  }
+}
+
+void put_strings(const std::vector<std::string>& values, std::string& out) {
+  put_number(values.size(), ' ', out);
+  for (const std::string& v : values) put_counted(v, out);
+}
+
+void put_message(const Message& m, std::string& out) {
+  put_counted(m.topic, out);
+  put_counted(m.msg_id, out);
+  if (m.timestamp) {
+    put_number(*m.timestamp, ' ', out);
+  } else {
+    out += '~';
+  }
+  put_counted(m.meta.category, out);
+  put_counted(m.meta.title, out);
+  put_optional(m.meta.subtitle, out);
+  put_optional(m.meta.link, out);
+  put_optional(m.meta.agent, out);
+  put_strings(m.meta.usernames, out);
+  put_strings(m.meta.packages, out);
+}
+
 void put_compact_recipient(const Notification& n, std::string& out) {
   put_number(static_cast<unsigned>(n.destination), ' ', out);
   put_number(n.user_id, ' ', out);
   put_number(n.rule_id, ' ', out);
-  put_number(static_cast<uint64_t>(std::max<int64_t>(0, n.digest.every.count())), ' ', out);
+  put_number(std::max<int64_t>(0, n.digest.every.count()), ' ', out);
   put_number(n.digest.count, ' ', out);
+  put_number(n.digest.at, ' ', out);
   put_counted(n.user, out);
   put_counted(n.rule_name, out);
   put_counted(n.address, out);
-  out += '\n';  // each record ends a line, as a message does
+  if (const DeliveryWindow* window = n.digest.window.get()) {
+    out += 'W';
+    put_counted(window->tz, out);
+    put_number(window->quiet_from, ' ', out);
+    put_number(window->quiet_to, ' ', out);
+    put_number(window->snoozed_until, ' ', out);
+  } else {
+    out += '~';
+  }
+  out += '\n';
 }
 
 // Reads a number ended by `separator` from the front of `in`.
@@ -162,20 +214,77 @@ bool get_counted(std::string_view& in, std::string& value) {
   return true;
 }
 
-bool get_compact_recipient(std::string_view& in, Notification& n) {
+// '~' (absent) or a counted string.
+bool absent(std::string_view& in) {
+  if (in.empty() || in[0] != '~') return false;
+  in.remove_prefix(1);
+  return true;
+}
+
+bool get_optional(std::string_view& in, std::optional<std::string>& value) {
+  if (absent(in)) return true;
+  return get_counted(in, value.emplace());
+}
+
+bool get_strings(std::string_view& in, std::vector<std::string>& values) {
+  size_t n = 0;
+  if (!get_number(in, ' ', n) || n > in.size()) return false;
+  values.resize(n);
+  for (std::string& v : values) {
+    if (!get_counted(in, v)) return false;
+  }
+  return true;
+}
+
+Result<MessagePtr> get_message(std::string_view& in) {
+  const auto bad = [] { return Error{ErrorCode::kMalformedJson, "stored message: bad record"}; };
+  std::string topic, msg_id;
+  std::optional<double> timestamp;
+  if (!get_counted(in, topic) || !get_counted(in, msg_id)) return bad();
+  if (!absent(in) && !get_number(in, ' ', timestamp.emplace())) return bad();
+  auto parsed = bodyless_message(topic, msg_id, timestamp);
+  if (!parsed) return parsed.error();
+  std::unique_ptr<Message> m = std::move(parsed.value());
+  Meta& meta = m->meta;
+  if (!get_counted(in, meta.category) || !get_counted(in, meta.title) ||
+      !get_optional(in, meta.subtitle) || !get_optional(in, meta.link) ||
+      !get_optional(in, meta.agent) || !get_strings(in, meta.usernames) ||
+      !get_strings(in, meta.packages)) {
+    return bad();
+  }
+  return MessagePtr(std::move(m));
+}
+
+// `full`: the recipient as put_compact_recipient() writes it; otherwise the older form (no
+// `at`, no window).
+bool get_compact_recipient(std::string_view& in, Notification& n, bool full) {
   unsigned kind = 0;
   int64_t every = 0;
   if (!get_number(in, ' ', kind) || kind >= kDestinationKindCount) return false;
   n.destination = static_cast<DestinationKind>(kind);
   if (!get_number(in, ' ', n.user_id) || !get_number(in, ' ', n.rule_id) ||
-      !get_number(in, ' ', every) || !get_number(in, ' ', n.digest.count)) {
+      !get_number(in, ' ', every) || !get_number(in, ' ', n.digest.count) ||
+      (full && !get_number(in, ' ', n.digest.at))) {
     return false;
   }
   n.digest.every = std::chrono::seconds(every);
-  if (!get_counted(in, n.user) || !get_counted(in, n.rule_name) || !get_counted(in, n.address) ||
-      in.empty() || in[0] != '\n') {
+  n.digest.at = minute_or_none(n.digest.at);
+  if (!get_counted(in, n.user) || !get_counted(in, n.rule_name) || !get_counted(in, n.address)) {
     return false;
   }
+  if (full && !absent(in)) {
+    DeliveryWindow window;
+    if (in.empty() || in[0] != 'W') return false;
+    in.remove_prefix(1);
+    if (!get_counted(in, window.tz) || !get_number(in, ' ', window.quiet_from) ||
+        !get_number(in, ' ', window.quiet_to) || !get_number(in, ' ', window.snoozed_until)) {
+      return false;
+    }
+    window.quiet_from = minute_or_none(window.quiet_from);
+    window.quiet_to = minute_or_none(window.quiet_to);
+    n.digest.window = std::make_shared<const DeliveryWindow>(std::move(window));
+  }
+  if (in.empty() || in[0] != '\n') return false;
   in.remove_prefix(1);
   return true;
 }
@@ -239,14 +348,13 @@ void encode_notifications(std::span<const Notification> batch, std::string& out)
   const Message* previous = nullptr;
   for (const Notification& n : batch) {
     if (n.message.get() == previous) {
-      out += 'R';
-      put_compact_recipient(n, out);
+      out += 'P';
     } else {
-      out += 'M';
-      encode_notification(n, out);
+      out += 'B';
+      put_message(*n.message, out);
       previous = n.message.get();
-      out += '\n';  // compact JSON: never a newline inside
     }
+    put_compact_recipient(n, out);
   }
 }
 
@@ -255,20 +363,24 @@ Result<std::vector<Notification>> decode_notifications(std::string_view bytes) {
   while (!bytes.empty()) {
     const char tag = bytes[0];
     bytes.remove_prefix(1);
-    if (tag == 'M') {
+    Notification n;
+    if (tag == 'B') {
+      auto message = get_message(bytes);
+      if (!message) return message.error();
+      n.message = std::move(message).value();
+    } else if (tag == 'M') {
       const size_t end = std::min(bytes.find('\n'), bytes.size());
-      auto n = decode_notification(bytes.substr(0, end));
-      if (!n) return n.error();
-      out.push_back(std::move(n.value()));
+      auto whole = decode_notification(bytes.substr(0, end));
+      if (!whole) return whole.error();
+      out.push_back(std::move(whole.value()));
       bytes.remove_prefix(std::min(end + 1, bytes.size()));
       continue;
-    }
-    if (tag != 'R' || out.empty()) {
+    } else if ((tag == 'P' || tag == 'R') && !out.empty()) {
+      n.message = out.back().message;
+    } else {
       return Error{ErrorCode::kMalformedJson, "stored notifications: bad record"};
     }
-    Notification n;
-    n.message = out.back().message;
-    if (!get_compact_recipient(bytes, n)) {
+    if (!get_compact_recipient(bytes, n, tag != 'R')) {
       return Error{ErrorCode::kMalformedJson, "stored notifications: bad recipient"};
     }
     out.push_back(std::move(n));

@@ -18,11 +18,12 @@ namespace fmn::sinks {
 void encode_notification(const Notification& n, std::string& out);
 Result<Notification> decode_notification(std::string_view bytes);
 
-// A batch, one record per notification; a notification about the same message as the one before
-// it keeps only its recipient (user, rule, address, kind, digest policy) in a compact form that
-// needs no JSON, so a message matched for many users is written once and each further user
-// costs a few dozen bytes. decode_notifications(encode) gives the batch back, sharing the
-// messages.
+// A batch, one record per notification, in a compact form that needs no JSON and no escaping
+// (notification_codec.cpp describes it); a notification about the same message as the one
+// before it keeps only its recipient (user, rule, address, kind, digest policy with its window),
+// so a message matched for many users is written once and each further user costs a few dozen
+// bytes. decode_notifications(encode) gives the batch back, sharing the messages; it also reads
+// batches written in the older form (a JSON object per message).
 void encode_notifications(std::span<const Notification> batch, std::string& out);
 Result<std::vector<Notification>> decode_notifications(std::string_view bytes);
 

@@ -278,7 +278,7 @@ TEST(NotificationCodec, RecipientsWithSeparatorsInTheirFieldsComeBackIntact) {
   EXPECT_EQ((*back)[1].address, "");
   EXPECT_EQ((*back)[1].user_id, b.user_id);
   EXPECT_EQ((*back)[2].address, a.address);
-  for (size_t cut = bytes.find('R') + 1; cut < bytes.size(); ++cut) {  // never the whole batch
+  for (size_t cut = bytes.find('P') + 1; cut < bytes.size(); ++cut) {  // never the whole batch
     auto part = decode_notifications(std::string_view(bytes).substr(0, cut));
     EXPECT_TRUE(!part.ok() || part->size() < 3) << cut;
   }
@@ -300,6 +300,78 @@ TEST(NotificationCodec, ANotificationKeepsTheDigestPolicyItCarries) {
   EXPECT_EQ((*back)[1].digest.every, 0s);
   EXPECT_EQ((*back)[1].digest.count, 2u);
   EXPECT_TRUE((*back)[2].digest.immediate());
+}
+
+// Every recipient of a message keeps its whole policy, the second as much as the first: a daily
+// digest at 08:00 in its zone, quiet hours and a snooze come back as they were written.
+TEST(NotificationCodec, AFurtherRecipientOfAMessageKeepsItsDailyTimeAndWindow) {
+  Notification first = item(1), daily = first;
+  daily.user = "bob";
+  daily.address = "bob@example.org";
+  daily.digest.at = 8 * 60;
+  DeliveryWindow window;
+  window.tz = "Europe/Prague";
+  window.quiet_from = 22 * 60;
+  window.quiet_to = 7 * 60;
+  window.snoozed_until = 1'900'000'000;
+  daily.digest.window = std::make_shared<const DeliveryWindow>(window);
+  first.digest = daily.digest;
+  for (const auto& batch :
+       {std::vector<Notification>{first, daily}, std::vector<Notification>{item(2), daily}}) {
+    std::string bytes;
+    encode_notifications(batch, bytes);
+    auto back = decode_notifications(bytes);
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    ASSERT_EQ(back->size(), 2u);
+    const DigestPolicy& kept = (*back)[1].digest;
+    EXPECT_EQ(kept.at, 8 * 60);
+    EXPECT_FALSE(kept.immediate());
+    ASSERT_NE(kept.window, nullptr);
+    EXPECT_EQ(*kept.window, window);
+  }
+}
+
+// The message's fields come back exactly: the timestamp to the last bit, an absent subtitle
+// absent and an empty one empty, names with any byte in them.
+TEST(NotificationCodec, AMessageComesBackExactly) {
+  MessageSpec spec;
+  spec.timestamp = 1714564800.123456789;
+  spec.title = "a \"title\"\n12:with~colons";
+  spec.usernames = {"", "r:a~l\nph"};
+  spec.packages = {};
+  Notification n = make_notification(spec, DestinationKind::kEmail, "a@example.org");
+  const std::vector<Notification> batch{n};
+  std::string bytes;
+  encode_notifications(batch, bytes);
+  auto back = decode_notifications(bytes);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  ASSERT_EQ(back->size(), 1u);
+  const Message& m = *(*back)[0].message;
+  EXPECT_EQ(m.timestamp, n.message->timestamp);
+  EXPECT_EQ(m.meta.title, spec.title);
+  EXPECT_EQ(m.meta.subtitle, n.message->meta.subtitle);
+  EXPECT_EQ(m.meta.link, n.message->meta.link);
+  EXPECT_EQ(m.meta.usernames, spec.usernames);
+  EXPECT_TRUE(m.meta.packages.empty());
+  EXPECT_EQ(delivery_id((*back)[0]), delivery_id(n));
+}
+
+// Entries written by an earlier version (a JSON object per message, then its further
+// recipients) are still read after an upgrade.
+TEST(NotificationCodec, ABatchInTheOlderFormIsStillRead) {
+  const Notification a = item(1);
+  std::string bytes = "M";
+  encode_notification(a, bytes);
+  bytes += "\nR0 7 9 3600 0 3:bob3:own15:bob@example.org\n";
+  auto back = decode_notifications(bytes);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  ASSERT_EQ(back->size(), 2u);
+  EXPECT_EQ(delivery_id((*back)[0]), delivery_id(a));
+  EXPECT_EQ((*back)[1].message, (*back)[0].message);
+  EXPECT_EQ((*back)[1].user, "bob");
+  EXPECT_EQ((*back)[1].address, "bob@example.org");
+  EXPECT_EQ((*back)[1].user_id, 7u);
+  EXPECT_EQ((*back)[1].digest.every, 3600s);
 }
 
 }  // namespace
