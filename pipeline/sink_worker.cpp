@@ -43,10 +43,12 @@ bool SinkWorker::recover() {
       if (entry.notifications.empty()) continue;
       recovered += entry.notifications.size();
       queued_ += entry.notifications.size();
+      // Not this run's: its messages were acknowledged before, and it is durable already. It
+      // stays out of submitted() and completed(), which a take-back later in the run would
+      // otherwise advance past batches this run submitted and Redis does not hold yet.
       queue_.push_back(
           {std::make_shared<const std::vector<Notification>>(std::move(entry.notifications)),
-           std::move(entry.id)});
-      submitted_.fetch_add(1, std::memory_order_release);  // completed() counts it when delivered
+           std::move(entry.id), true});
     }
   }
   recovered_.fetch_add(recovered, std::memory_order_relaxed);

@@ -82,7 +82,8 @@ class SinkWorker {
   void send_single(Notification notification);
   // Batches taken by submit(), and batches in the outbox or (without it) that the sink has
   // finished deliver() for: once completed() reaches a value submitted() had, every batch
-  // submitted until then is durable or delivered.
+  // submitted until then is durable or delivered. Entries taken back from the outbox count in
+  // neither (a previous run's, durable already).
   uint64_t submitted() const { return submitted_.load(std::memory_order_acquire); }
   uint64_t completed() const { return completed_.load(std::memory_order_acquire); }
   // Delivers everything queued, then stops the thread. Idempotent.
