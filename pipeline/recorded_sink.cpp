@@ -70,7 +70,32 @@ void RecordedSink::deliver_digest(const sinks::Digest& digest,
     inner_.deliver_digest(digest, settled);
     return;
   }
-  auto wrapped = recorded(digest.items, settled);  // each item with its own outcome
+  // Each item with its own outcome, passed on at once; the records wait until every item is
+  // settled. The last item passed on is what lets the batcher record the digest sent (the mark
+  // that stops it going out again after a crash), so no record may come before it.
+  struct Outcomes {
+    std::vector<Notification> items;
+    std::vector<std::string> failures;  // each item's: empty when sent
+    size_t left;
+  };
+  const size_t n = digest.items.size();
+  auto outcomes =
+      std::make_shared<Outcomes>(Outcomes{digest.items, std::vector<std::string>(n), n});
+  std::vector<sinks::NotificationSettled> wrapped;
+  wrapped.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    sinks::NotificationSettled outer;
+    if (i < settled.size()) outer = std::move(settled[i]);
+    wrapped.emplace_back(
+        [this, i, outcomes, outer = std::move(outer)](std::string_view failure) mutable {
+          pass_on(outer, failure);
+          outcomes->failures[i] = failure;
+          if (--outcomes->left > 0) return;
+          for (size_t j = 0; j < outcomes->items.size(); ++j) {
+            record(outcomes->items[j], outcomes->failures[j], sinks::DeliveryStatus::kSent);
+          }
+        });
+  }
   inner_.deliver_digest(digest, wrapped);
 }
 

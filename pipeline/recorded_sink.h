@@ -4,7 +4,10 @@
 // Two places in a destination kind's chain (worker -> batcher -> sink) record:
 //  - kOutcomes, around the sink itself: each notification settled is "sent", or "failed" with
 //    the reason the sink gave up on it (sinks/settled.h); each item of a digest likewise, with
-//    its own outcome (one email fares as a whole, a webhook digest's requests each their own).
+//    its own outcome (one email fares as a whole, a webhook digest's requests each their own),
+//    recorded once every item is settled. Outcomes are passed on before anything is recorded:
+//    what they let the chain mark durably (delivered, the digest sent) is what stops a resend
+//    after a crash, so nothing stands between the destination's answer and that mark.
 //  - kHeldForDigest, around the digest batcher: a notification the user wants in a digest is
 //    recorded "pending_digest" once the batcher holds it (kOutcomes records it again when the
 //    digest goes out).

@@ -230,6 +230,10 @@ class NotingStore : public sinks::MemoryDigestStore {
     steps_.note("marked");
     return MemoryDigestStore::mark_once(id);
   }
+  Result<bool> done(std::string_view key) override {
+    steps_.note("digest done");
+    return MemoryDigestStore::done(key);
+  }
 
  private:
   Steps& steps_;
@@ -264,6 +268,32 @@ TEST(RecordedSink, ANotificationIsMarkedDeliveredBeforeItsRecordIsTaken) {
   front.deliver_confirmed(batch, settled);
   recorder.stop();
   EXPECT_EQ(steps.steps(), (std::vector<std::string>{"marked", "recorded", "marked", "recorded"}));
+}
+
+// A digest sent: the batcher's record of it (which stops it going out again after a crash)
+// comes before any of its items' records, so nothing stands between the acceptance and it.
+TEST(RecordedSink, ADigestIsRecordedDoneBeforeItsItemsRecordsAreTaken) {
+  Steps steps;
+  NotingClock clock(steps);
+  auto history = std::make_shared<sinks::MemoryDeliveryHistory>();
+  HistoryRecorder recorder(history, 10'000, clock);
+  RefusingSink sink;
+  RecordedSink outcomes{sink, RecordedSink::Records::kOutcomes, recorder};
+  NotingStore store(steps);
+  sinks::DigestBatcher batcher{outcomes, store, {}, SystemClock::instance(), {}};
+
+  std::vector<Notification> batch{numbered(1), numbered(2), numbered(3)};
+  for (Notification& n : batch) n.digest = DigestPolicy{std::chrono::seconds(0), 3};
+  std::vector<sinks::NotificationSettled> settled(batch.size(), [] {});
+  batcher.deliver_confirmed(batch, settled);
+  recorder.stop();
+  ASSERT_EQ(sink.digests.size(), 1u);
+  EXPECT_EQ(steps.steps(),
+            (std::vector<std::string>{"marked", "marked", "marked",  // held once
+                                      "digest done", "recorded", "recorded", "recorded"}));
+  const auto records = history->recent("bowlofeggs", 0, 10);
+  ASSERT_TRUE(records.ok());
+  EXPECT_EQ(records->size(), 3u);
 }
 
 TEST(HistoryRecorder, DropsAndCountsRecordsBeyondItsQueueInsteadOfBlocking) {
