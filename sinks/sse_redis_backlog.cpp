@@ -33,18 +33,23 @@ constexpr size_t kBatch = 512;
 
 }  // namespace
 
-Result<std::unique_ptr<SseRedisBacklog>> SseRedisBacklog::open(SseRedisConfig config) {
+Result<std::unique_ptr<SseRedisBacklog>> SseRedisBacklog::open(SseRedisConfig config,
+                                                               Written written) {
   auto writer = RedisConnection::open(config.redis);
   if (!writer) return writer.error();
   auto reader = RedisConnection::open(config.redis);
   if (!reader) return reader.error();
-  return std::unique_ptr<SseRedisBacklog>(
-      new SseRedisBacklog(std::move(config), std::move(*writer), std::move(*reader)));
+  return std::unique_ptr<SseRedisBacklog>(new SseRedisBacklog(
+      std::move(config), std::move(written), std::move(*writer), std::move(*reader)));
 }
 
-SseRedisBacklog::SseRedisBacklog(SseRedisConfig config, std::unique_ptr<RedisConnection> writer,
+SseRedisBacklog::SseRedisBacklog(SseRedisConfig config, Written written,
+                                 std::unique_ptr<RedisConnection> writer,
                                  std::unique_ptr<RedisConnection> reader)
-    : config_(std::move(config)), writer_(std::move(writer)), reader_(std::move(reader)) {
+    : config_(std::move(config)),
+      written_callback_(std::move(written)),
+      writer_(std::move(writer)),
+      reader_(std::move(reader)) {
   thread_ = std::thread([this] { write_loop(); });
   reader_thread_ = std::thread([this] { read_loop(); });
 }
@@ -60,16 +65,18 @@ SseRedisBacklog::~SseRedisBacklog() {
   reader_thread_.join();
 }
 
-void SseRedisBacklog::append(const std::string& feed, uint64_t id, std::string_view data) {
+void SseRedisBacklog::append(const std::string& feed, uint64_t id, std::string_view data,
+                             uint64_t place) {
   const size_t bytes = feed.size() + data.size() + sizeof(Entry) + 24;
   {
     std::lock_guard lock(mutex_);
     if (queued_bytes_ + bytes > config_.max_pending_bytes) {
       dropped_.fetch_add(1, std::memory_order_relaxed);
-      return;
+      queue_.push_back({{}, {}, {}, place, true});
+    } else {
+      queued_bytes_ += bytes;
+      queue_.push_back({feed, std::to_string(id), std::string(data), place, false});
     }
-    queued_bytes_ += bytes;
-    queue_.push_back({feed, std::to_string(id), std::string(data)});
   }
   wake_.notify_one();
 }
@@ -85,10 +92,12 @@ void SseRedisBacklog::write_loop() {
       batch.assign(std::make_move_iterator(queue_.begin()),
                    std::make_move_iterator(queue_.begin() + static_cast<ptrdiff_t>(n)));
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
-      for (const Entry& e : batch)
-        queued_bytes_ -= e.feed.size() + e.data.size() + sizeof(Entry) + 24;
+      for (const Entry& e : batch) {
+        if (!e.dropped) queued_bytes_ -= e.feed.size() + e.data.size() + sizeof(Entry) + 24;
+      }
     }
     write(batch);
+    if (written_callback_) written_callback_(batch.back().place);
   }
 }
 
@@ -97,14 +106,20 @@ void SseRedisBacklog::write(const std::vector<Entry>& batch) {
   const std::string maxlen = std::to_string(config_.per_feed);
   const std::string ttl = std::to_string(config_.ttl.count() * 1000);
   std::vector<std::string_view> argv = {"EVAL", kAppendScript, "0", prefix, maxlen, ttl};
-  for (const Entry& e : batch) argv.insert(argv.end(), {e.feed, e.id, e.data});
+  size_t events = 0;
+  for (const Entry& e : batch) {
+    if (e.dropped) continue;
+    argv.insert(argv.end(), {e.feed, e.id, e.data});
+    ++events;
+  }
+  if (events == 0) return;
   if (auto ok = writer_->command(argv); !ok) {
     if (errors_.fetch_add(1, std::memory_order_relaxed) == 0) {
       log::warn("sse_redis_write_failed", {{"error", ok.error().message}});
     }
     return;
   }
-  written_.fetch_add(batch.size(), std::memory_order_relaxed);
+  written_.fetch_add(events, std::memory_order_relaxed);
 }
 
 void SseRedisBacklog::read_since(std::string feed, uint64_t last_id, Events done) {

@@ -6,7 +6,10 @@
 // Neither call blocks the caller (the SSE server's network threads), however slow Redis is:
 // append() queues events for a writer thread that sends them in batches (one EVAL a batch); past
 // `max_pending_bytes` waiting, an event is dropped from the Redis copy (counted; the memory
-// store still has it). read_since() queues the read for a reader thread with its own
+// store still has it). Each event comes with its place (SseServer::publish()); once the writer
+// is done with a batch (written, or the write failed: counted), it tells `written` the place of
+// the batch's last event, so places are reported in order, a dropped event's with the batch
+// after it. read_since() queues the read for a reader thread with its own
 // connection, which hands the events to the callback; on error none (counted), and the memory
 // store answers alone. Both are thread-safe. Reads still queued when the backlog is destroyed
 // are dropped, their callbacks never called.
@@ -39,13 +42,14 @@ struct SseRedisConfig {
 class SseRedisBacklog {
  public:
   using Events = std::function<void(std::vector<SseEvent>)>;
+  using Written = std::function<void(uint64_t place)>;
 
   // Connects twice (writer, reader) and starts the writer and reader threads; kIo when Redis
-  // does not answer.
-  static Result<std::unique_ptr<SseRedisBacklog>> open(SseRedisConfig config);
+  // does not answer. `written` is called on the writer thread.
+  static Result<std::unique_ptr<SseRedisBacklog>> open(SseRedisConfig config, Written written = {});
   ~SseRedisBacklog();  // writes what is queued, stops the writer and the reader
 
-  void append(const std::string& feed, uint64_t id, std::string_view data);
+  void append(const std::string& feed, uint64_t id, std::string_view data, uint64_t place = 0);
   // Calls `done`, on the reader thread, with the events of `feed` after `last_id` held in
   // Redis, oldest first.
   void read_since(std::string feed, uint64_t last_id, Events done);
@@ -57,13 +61,15 @@ class SseRedisBacklog {
  private:
   struct Entry {
     std::string feed, id, data;
+    uint64_t place;
+    bool dropped;  // only its place: reported with the entries written after it
   };
   struct Read {
     std::string feed;
     uint64_t last_id;
     Events done;
   };
-  SseRedisBacklog(SseRedisConfig config, std::unique_ptr<RedisConnection> writer,
+  SseRedisBacklog(SseRedisConfig config, Written written, std::unique_ptr<RedisConnection> writer,
                   std::unique_ptr<RedisConnection> reader);
   void write_loop();
   void write(const std::vector<Entry>& batch);
@@ -71,6 +77,7 @@ class SseRedisBacklog {
   std::vector<SseEvent> since(const std::string& feed, uint64_t last_id);
 
   SseRedisConfig config_;
+  Written written_callback_;
   std::unique_ptr<RedisConnection> writer_, reader_;
   std::mutex mutex_;
   std::condition_variable wake_, wake_reader_;

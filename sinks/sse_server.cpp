@@ -101,10 +101,10 @@ void SseServer::Impl::beat(SseNetworkThread& thread) {
   });
 }
 
-void SseServer::Impl::publish(std::string feed, std::string data) {
+uint64_t SseServer::Impl::publish(std::string feed, std::string data) {
   if (data.size() > config_.max_event_bytes) {
     oversized_.fetch_add(1, std::memory_order_relaxed);
-    return;
+    return 0;
   }
   const size_t bytes = feed.capacity() + data.capacity() + sizeof(Published);
   std::unique_lock lock(inbox_mutex_);
@@ -116,13 +116,15 @@ void SseServer::Impl::publish(std::string feed, std::string data) {
     publish_waits_.fetch_add(1, std::memory_order_relaxed);
     room_.wait(lock, [&] { return stopped_.load() || !full(); });
   }
-  if (stopped_.load()) return;
+  if (stopped_.load()) return 0;
   pending_bytes_.fetch_add(bytes, std::memory_order_relaxed);
-  inbox_.push_back({std::move(feed), std::move(data), std::chrono::steady_clock::now()});
+  const uint64_t place = ++published_;
+  inbox_.push_back({std::move(feed), std::move(data), std::chrono::steady_clock::now(), place});
   const bool first = inbox_.size() == 1;
   lock.unlock();
   note_memory();
   if (first) asio::post(threads_[0]->io, [this] { fan_out(); });
+  return place;
 }
 
 void SseServer::Impl::fan_out() {
@@ -139,10 +141,14 @@ void SseServer::Impl::fan_out() {
     for (Published& p : taken) {
       batch->pending_bytes += p.feed.capacity() + p.data.capacity() + sizeof(Published);
       const SseEvent event = backlog_.append(p.feed, p.data, now);
-      if (stored_) stored_->append(p.feed, event.id, p.data);
+      if (stored_) stored_->append(p.feed, event.id, p.data, p.place);
       batch->events.push_back({std::move(p.feed), event, p.at});
     }
     backlog_bytes_.store(backlog_.bytes(), std::memory_order_relaxed);
+  }
+  // Memory only: kept now. With Redis, once its writer has written them (the callback below).
+  if (!stored_ && !taken.empty()) {
+    stored_through_.store(taken.back().place, std::memory_order_release);
   }
   note_memory();
   batch->threads_left = threads_.size();
@@ -261,7 +267,9 @@ void SseServer::Impl::stop() {
 Result<std::unique_ptr<SseServer>> SseServer::start(SseServerConfig config, FeedAuth auth) {
   auto impl = std::make_unique<Impl>(std::move(config), std::move(auth));
   if (impl->config_.redis) {
-    auto stored = SseRedisBacklog::open(*impl->config_.redis);
+    auto stored = SseRedisBacklog::open(*impl->config_.redis, [impl = impl.get()](uint64_t place) {
+      impl->stored_through_.store(place, std::memory_order_release);
+    });
     if (!stored) return stored.error();
     impl->stored_ = std::move(stored).value();
   }
@@ -274,8 +282,11 @@ Result<std::unique_ptr<SseServer>> SseServer::start(SseServerConfig config, Feed
 SseServer::SseServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SseServer::~SseServer() { stop(); }
 int SseServer::port() const { return impl_->port_; }
-void SseServer::publish(std::string feed, std::string data) {
-  impl_->publish(std::move(feed), std::move(data));
+uint64_t SseServer::publish(std::string feed, std::string data) {
+  return impl_->publish(std::move(feed), std::move(data));
+}
+uint64_t SseServer::stored_through() const {
+  return impl_->stored_through_.load(std::memory_order_acquire);
 }
 size_t SseServer::clients() const { return impl_->clients_.load(std::memory_order_relaxed); }
 uint64_t SseServer::frames_sent() const { return impl_->frames_.load(std::memory_order_relaxed); }

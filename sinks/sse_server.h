@@ -92,8 +92,13 @@ class SseServer {
   int port() const;
   // Queues an event for `feed` (its data: usually one line of JSON). Thread-safe. Waits while
   // pending_budget_bytes are already waiting for the network threads (back-pressure); returns at
-  // once after stop(), dropping the event.
-  void publish(std::string feed, std::string data);
+  // once after stop(), dropping the event. Returns the event's place among all published (1, 2,
+  // ...; 0 when dropped: stopped, or over max_event_bytes), which stored_through() reaches once
+  // the event is kept: in Redis when configured (or its write failed or was shed: counted in
+  // store_errors()), otherwise in the memory backlog.
+  uint64_t publish(std::string feed, std::string data);
+  // Every event published up to this place is kept (see publish()). Thread-safe.
+  uint64_t stored_through() const;
   // Connected streaming clients.
   size_t clients() const;
   // Events queued for clients (one per client per event, replays included).

@@ -44,7 +44,7 @@ class SseServer::Impl {
   Result<bool> listen();
   void run();
   void stop();
-  void publish(std::string feed, std::string data);
+  uint64_t publish(std::string feed, std::string data);
   // Whether `bytes` more fit in all clients' queues.
   bool queues_have_room(size_t bytes) const {
     return queued_.load(std::memory_order_relaxed) + bytes <= config_.queued_budget_bytes;
@@ -79,6 +79,7 @@ class SseServer::Impl {
   std::atomic<size_t> clients_{0};
   std::atomic<size_t> queued_{0};  // all sessions' unsent bytes
   std::atomic<size_t> backlog_bytes_{0}, pending_bytes_{0}, peak_memory_{0};
+  std::atomic<uint64_t> stored_through_{0};  // SseServer::stored_through()
   std::atomic<uint64_t> frames_{0};
   std::atomic<uint64_t> oversized_{0};
   std::atomic<uint64_t> lags_{0}, lag_notices_{0}, missed_{0}, slow_{0}, publish_waits_{0};
@@ -89,6 +90,7 @@ class SseServer::Impl {
   struct Published {
     std::string feed, data;
     std::chrono::steady_clock::time_point at;
+    uint64_t place;  // SseServer::publish()'s
   };
   struct Batch;
   void accept(boost::asio::ip::tcp::socket socket, net::ConnectionSlot slot);
@@ -103,6 +105,7 @@ class SseServer::Impl {
   std::mutex inbox_mutex_;
   std::condition_variable room_;  // pending_bytes_ fell
   std::vector<Published> inbox_;  // guarded by inbox_mutex_
+  uint64_t published_ = 0;        // guarded by inbox_mutex_: the last place given
 };
 
 }  // namespace fmn::sinks

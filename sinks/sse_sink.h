@@ -6,11 +6,18 @@
 // An event larger than the server's max_event_bytes is published cut short, with a link to the
 // whole message (Renderer::sse_json), and counted as truncated: one huge message never
 // disconnects a feed's clients nor fills its backlog.
+// A notification is settled (sinks/settled.h) once its event is kept, not when it is published:
+// SseServer::stored_through() reaches it once Redis holds it (or, without Redis, once it is in the
+// memory backlog), which deliver_confirmed(), tick() and drain() check. Until then its outbox
+// entry stays, so a crash before the event is kept publishes it again after the restart.
 // One thread at a time, like every Sink; the server outlives the sink, or the sink owns it (and
 // stops it when destroyed).
 #pragma once
 
+#include <chrono>
+#include <deque>
 #include <memory>
+#include <utility>
 
 #include "sinks/renderer.h"
 #include "sinks/sink.h"
@@ -27,11 +34,22 @@ class SseSink : public Sink {
 
   std::string_view name() const override { return "sse"; }
   void deliver(std::span<const Notification> batch) override;
+  void deliver_confirmed(std::span<const Notification> batch,
+                         std::span<NotificationSettled> settled) override;
+  void tick() override { settle_kept(); }
+  // Waits up to `grace` for the events published to be kept; returns how many are not.
+  size_t drain(std::chrono::milliseconds grace) override;
 
  private:
+  // Publishes `n`'s event; its place (SseServer::publish()), 0 when none was published.
+  uint64_t publish(const Notification& n);
+  // Settles the notifications whose events are kept by now.
+  void settle_kept();
+
   std::unique_ptr<SseServer> owned_;  // null when the server is the caller's
   SseServer& server_;
   Renderer renderer_;
+  std::deque<std::pair<uint64_t, NotificationSettled>> unkept_;  // by place, oldest first
 };
 
 }  // namespace fmn::sinks

@@ -8,7 +8,9 @@
 
 #include "sinks/redis_connection.h"
 #include "sinks/sse_server.h"
+#include "sinks/sse_sink.h"
 #include "tests/sinks/feed_token.h"
+#include "tests/sinks/notification_fixture.h"
 #include "tests/support/command_output.h"
 #include "tests/support/raw_http_client.h"
 #include "tests/support/redis_config.h"
@@ -134,6 +136,41 @@ TEST_F(SseRedis, OtherClientsKeepReceivingWhileAResumeWaitsForRedis) {
   EXPECT_EQ(events.back().second, "during");
   EXPECT_EQ(alice.occurrences("event: missed"), 0u);
   EXPECT_EQ(server->store_errors(), 0u);
+}
+
+// A notification's event counts as delivered (its outbox entry may go) only once Redis holds it:
+// published and live in memory is not enough, since a crash then would lose it for good. While
+// Redis holds the backlog's writes the sink settles nothing, and it settles each once Redis has
+// written it.
+TEST_F(SseRedis, ANotificationIsSettledOnlyOnceItsEventIsInRedis) {
+  const auto url = "/feeds/bob?token=" + test_feed_token("bob");
+  test::Client bob(server_->port(), test::get(url));
+  ASSERT_TRUE(test::wait_for([&] { return server_->clients() == 1; }));
+  auto pauser = RedisConnection::open(patient_redis_config(*redis_));
+  ASSERT_TRUE(pauser.ok()) << pauser.error().message;
+  ASSERT_TRUE((*pauser)->command({"CLIENT", "PAUSE", "60000", "WRITE"}).ok());
+
+  SseSink sink(*server_);
+  testing::MessageSpec spec;
+  spec.subtitle = "held by redis";
+  const std::vector<Notification> batch{
+      testing::make_notification(spec, DestinationKind::kSse, "bob")};
+  int settled = 0;
+  std::vector<NotificationSettled> callbacks{NotificationSettled([&] { ++settled; })};
+  sink.deliver_confirmed(batch, callbacks);
+  // Live for bob from memory, but not yet in Redis: not settled, at a tick either.
+  EXPECT_NE(bob.read_until("held by redis").find("held by redis"), std::string::npos);
+  sink.tick();
+  EXPECT_EQ(settled, 0);
+  EXPECT_EQ(server_->stored_events(), 50u);
+
+  ASSERT_TRUE((*pauser)->command({"CLIENT", "UNPAUSE"}).ok());
+  ASSERT_TRUE(test::wait_for([&] {
+    sink.tick();
+    return settled == 1;
+  }));
+  EXPECT_EQ(server_->stored_events(), 51u);
+  EXPECT_EQ(sink.drain(0ms), 0u);
 }
 
 }  // namespace
