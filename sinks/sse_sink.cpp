@@ -33,7 +33,10 @@ void SseSink::deliver_confirmed(std::span<const Notification> batch,
       unkept_.emplace_back(place, std::move(settled[i]));
     }
   }
-  settle_kept();
+  // Redis' writer usually keeps them within a round trip: waiting for it here, briefly, keeps
+  // short the time an event is kept while its outbox entry is still there (a crash then
+  // publishes it again); a slow Redis leaves them to the ticks.
+  wait_kept(kKeptWait);
 }
 
 void SseSink::settle_kept() {
@@ -44,13 +47,17 @@ void SseSink::settle_kept() {
   }
 }
 
-size_t SseSink::drain(std::chrono::milliseconds grace) {
-  const auto deadline = std::chrono::steady_clock::now() + grace;
+void SseSink::wait_kept(std::chrono::milliseconds longest) {
+  const auto deadline = std::chrono::steady_clock::now() + longest;
   settle_kept();
   while (!unkept_.empty() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
     settle_kept();
   }
+}
+
+size_t SseSink::drain(std::chrono::milliseconds grace) {
+  wait_kept(grace);
   return unkept_.size();
 }
 

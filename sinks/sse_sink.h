@@ -8,7 +8,8 @@
 // disconnects a feed's clients nor fills its backlog.
 // A notification is settled (sinks/settled.h) once its event is kept, not when it is published:
 // SseServer::stored_through() reaches it once Redis holds it (or, without Redis, once it is in the
-// memory backlog), which deliver_confirmed(), tick() and drain() check. Until then its outbox
+// memory backlog), which deliver_confirmed() (waiting up to kKeptWait for it), tick() and
+// drain() check. Until then its outbox
 // entry stays, so a crash before the event is kept publishes it again after the restart.
 // One thread at a time, like every Sink; the server outlives the sink, or the sink owns it (and
 // stops it when destroyed).
@@ -45,6 +46,9 @@ class SseSink : public Sink {
   uint64_t publish(const Notification& n);
   // Settles the notifications whose events are kept by now.
   void settle_kept();
+  // settle_kept() until every event published is kept, for at most `longest`.
+  void wait_kept(std::chrono::milliseconds longest);
+  static constexpr std::chrono::milliseconds kKeptWait{50};
 
   std::unique_ptr<SseServer> owned_;  // null when the server is the caller's
   SseServer& server_;
