@@ -67,7 +67,7 @@ SseRedisBacklog::~SseRedisBacklog() {
 
 void SseRedisBacklog::append(const std::string& feed, uint64_t id, std::string_view data,
                              uint64_t place) {
-  const size_t bytes = feed.size() + data.size() + sizeof(Entry) + 24;
+  const size_t bytes = queued_size(feed, data);
   {
     std::lock_guard lock(mutex_);
     if (queued_bytes_ + bytes > config_.max_pending_bytes) {
@@ -93,7 +93,7 @@ void SseRedisBacklog::write_loop() {
                    std::make_move_iterator(queue_.begin() + static_cast<ptrdiff_t>(n)));
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
       for (const Entry& e : batch) {
-        if (!e.dropped) queued_bytes_ -= e.feed.size() + e.data.size() + sizeof(Entry) + 24;
+        if (!e.dropped) queued_bytes_ -= queued_size(e.feed, e.data);
       }
     }
     write(batch);

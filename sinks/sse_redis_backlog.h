@@ -64,6 +64,10 @@ class SseRedisBacklog {
     uint64_t place;
     bool dropped;  // only its place: reported with the entries written after it
   };
+  // What an event waiting for the writer counts against max_pending_bytes (its id ~24 bytes).
+  static size_t queued_size(std::string_view feed, std::string_view data) {
+    return feed.size() + data.size() + sizeof(Entry) + 24;
+  }
   struct Read {
     std::string feed;
     uint64_t last_id;
