@@ -302,6 +302,7 @@ bool AmqpSource::receive_one(std::vector<RawMessage>& out, std::chrono::millisec
   // The id is kept only for the completion log.
   in_flight_.push_back(
       {origin, false, options_.completed != nullptr ? std::string(d.message_id) : std::string()});
+  (*message)->redelivered = envelope.redelivered != 0;
   RawMessage& raw = out.emplace_back();
   raw.origin = origin;
   raw.parsed = std::move(message).value();

@@ -56,6 +56,10 @@ struct Message {
   std::optional<double> timestamp;
   std::optional<int64_t> seq;  // fedmsg "i": per-publisher sequence number
   bool is_signed = false;      // carries "signature" and "certificate"
+  // It may have reached its destinations before: the broker redelivered it, or it was read back
+  // from storage (an outbox entry a previous run left). A sink with no delivery marks of its own
+  // (SSE) checks such a message against what it kept before delivering it again.
+  bool redelivered = false;
   std::string_view crypto, signature, certificate;
   const JsonValue* body = nullptr;     // "msg": any JSON value; never null after parsing
   const JsonValue* headers = nullptr;  // "headers": fedora-messaging's AMQP headers, if any

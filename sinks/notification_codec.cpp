@@ -245,6 +245,7 @@ Result<MessagePtr> get_message(std::string_view& in) {
   auto parsed = bodyless_message(topic, msg_id, timestamp);
   if (!parsed) return parsed.error();
   std::unique_ptr<Message> m = std::move(parsed.value());
+  m->redelivered = true;  // read back: it may have been delivered before
   Meta& meta = m->meta;
   if (!get_counted(in, meta.category) || !get_counted(in, meta.title) ||
       !get_optional(in, meta.subtitle) || !get_optional(in, meta.link) ||
@@ -330,6 +331,7 @@ Result<Notification> decode_notification(std::string_view bytes) {
   auto parsed = bodyless_message(get(d, "topic"), get(d, "msg_id"), timestamp);
   if (!parsed) return parsed.error();
   std::unique_ptr<Message> m = std::move(parsed.value());
+  m->redelivered = true;  // read back: it may have been delivered before
   m->meta.category = get(d, "category");
   m->meta.title = get(d, "title");
   m->meta.subtitle = get_optional(d, "subtitle");

@@ -2,7 +2,8 @@
 // rendering needs (envelope: topic, msg_id, timestamp; meta; user, rule, destination). The
 // message body is not kept: templates do not read it.
 //
-// decode(encode(n)) renders exactly like n. Pure functions; thread-safe; decode never throws.
+// decode(encode(n)) renders exactly like n; its message is marked `redelivered` (it was stored, so
+// it may have been delivered before). Pure functions; thread-safe; decode never throws.
 #pragma once
 
 #include <span>

@@ -1,19 +1,37 @@
 #include "sinks/sse_redis_backlog.h"
 
 #include <charconv>
+#include <future>
 
 #include "core/log.h"
 
 namespace fmn::sinks {
 namespace {
 
-// ARGV: key prefix, MAXLEN, TTL in ms, then (feed, id, data) for each event. One event with an
-// id the stream already passed (a clock step back) fails alone.
+// ARGV: key prefix, MAXLEN, TTL in ms, then (feed, id, data, delivery key) for each event. One
+// event with an id the stream already passed (a clock step back) fails alone.
 constexpr std::string_view kAppendScript = R"lua(
-for i = 4, #ARGV, 3 do
+for i = 4, #ARGV, 4 do
   local key = ARGV[1] .. ARGV[i]
-  redis.pcall('XADD', key, 'MAXLEN', '~', ARGV[2], ARGV[i + 1] .. '-0', 'd', ARGV[i + 2])
+  if ARGV[i + 3] == '' then
+    redis.pcall('XADD', key, 'MAXLEN', '~', ARGV[2], ARGV[i + 1] .. '-0', 'd', ARGV[i + 2])
+  else
+    redis.pcall('XADD', key, 'MAXLEN', '~', ARGV[2], ARGV[i + 1] .. '-0', 'd', ARGV[i + 2],
+                'k', ARGV[i + 3])
+  end
   redis.call('PEXPIRE', key, ARGV[3])
+end
+return 0
+)lua";
+
+// KEYS[1]: the feed's stream; ARGV: a delivery key, how many events to look at (the newest).
+// 1 when one of them was appended with that key.
+constexpr std::string_view kHoldsScript = R"lua(
+for _, e in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', ARGV[2])) do
+  local fields = e[2]
+  for i = 1, #fields - 1, 2 do
+    if fields[i] == 'k' and fields[i + 1] == ARGV[1] then return 1 end
+  end
 end
 return 0
 )lua";
@@ -66,16 +84,17 @@ SseRedisBacklog::~SseRedisBacklog() {
 }
 
 void SseRedisBacklog::append(const std::string& feed, uint64_t id, std::string_view data,
-                             uint64_t place) {
-  const size_t bytes = queued_size(feed, data);
+                             uint64_t place, std::string_view key) {
+  const size_t bytes = queued_size(feed, data, key);
   {
     std::lock_guard lock(mutex_);
     if (queued_bytes_ + bytes > config_.max_pending_bytes) {
       dropped_.fetch_add(1, std::memory_order_relaxed);
-      queue_.push_back({{}, {}, {}, place, true});
+      queue_.push_back({{}, {}, {}, {}, place, true});
     } else {
       queued_bytes_ += bytes;
-      queue_.push_back({feed, std::to_string(id), std::string(data), place, false});
+      queue_.push_back(
+          {feed, std::to_string(id), std::string(data), std::string(key), place, false});
     }
   }
   wake_.notify_one();
@@ -93,7 +112,7 @@ void SseRedisBacklog::write_loop() {
                    std::make_move_iterator(queue_.begin() + static_cast<ptrdiff_t>(n)));
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
       for (const Entry& e : batch) {
-        if (!e.dropped) queued_bytes_ -= queued_size(e.feed, e.data);
+        if (!e.dropped) queued_bytes_ -= queued_size(e.feed, e.data, e.key);
       }
     }
     write(batch);
@@ -109,7 +128,7 @@ void SseRedisBacklog::write(const std::vector<Entry>& batch) {
   size_t events = 0;
   for (const Entry& e : batch) {
     if (e.dropped) continue;
-    argv.insert(argv.end(), {e.feed, e.id, e.data});
+    argv.insert(argv.end(), {e.feed, e.id, e.data, e.key});
     ++events;
   }
   if (events == 0) return;
@@ -122,12 +141,35 @@ void SseRedisBacklog::write(const std::vector<Entry>& batch) {
   written_.fetch_add(events, std::memory_order_relaxed);
 }
 
-void SseRedisBacklog::read_since(std::string feed, uint64_t last_id, Events done) {
+void SseRedisBacklog::queue_read(Read read) {
   {
     std::lock_guard lock(mutex_);
-    reads_.push_back({std::move(feed), last_id, std::move(done)});
+    reads_.push_back(std::move(read));
   }
   wake_reader_.notify_one();
+}
+
+void SseRedisBacklog::read_since(std::string feed, uint64_t last_id, Events done) {
+  queue_read([this, feed = std::move(feed), last_id, done = std::move(done)](RedisConnection&) {
+    done(since(feed, last_id));
+  });
+}
+
+bool SseRedisBacklog::holds(std::string feed, std::string key) {
+  auto answer = std::make_shared<std::promise<bool>>();
+  std::future<bool> held = answer->get_future();
+  queue_read([this, answer, feed = std::move(feed), key = std::move(key)](RedisConnection& reader) {
+    const std::string stream = config_.redis.prefix + "sse:" + feed;
+    const std::string count = std::to_string(config_.per_feed);
+    auto reply = reader.command({"EVAL", kHoldsScript, "1", stream, key, count});
+    if (!reply) errors_.fetch_add(1, std::memory_order_relaxed);
+    answer->set_value(reply && reply->integer == 1);
+  });
+  try {
+    return held.get();
+  } catch (const std::future_error&) {
+    return false;  // dropped unanswered: the backlog was being destroyed
+  }
 }
 
 void SseRedisBacklog::read_loop() {
@@ -140,7 +182,7 @@ void SseRedisBacklog::read_loop() {
       read = std::move(reads_.front());
       reads_.pop_front();
     }
-    read.done(since(read.feed, read.last_id));
+    read(*reader_);
   }
 }
 

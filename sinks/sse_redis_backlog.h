@@ -1,7 +1,9 @@
 // The SSE backlog's copy in Redis, so Last-Event-ID resumes reach further back than the memory
 // store's budget and survive a restart: one stream a feed, "<prefix>sse:<feed>", entries
-// "<event id>-0" with the event's data in field "d", capped with XADD MAXLEN ~ `per_feed` and
-// expiring `ttl` after the feed's last event (nobody listening for a day costs nothing).
+// "<event id>-0" with the event's data in field "d" and the notification's delivery key (if
+// any) in "k", capped with XADD MAXLEN ~ `per_feed` and expiring `ttl` after the feed's last
+// event (nobody listening for a day costs nothing). The stream is the record of what was
+// delivered: holds() tells whether a notification's event is in it already.
 //
 // Neither call blocks the caller (the SSE server's network threads), however slow Redis is:
 // append() queues events for a writer thread that sends them in batches (one EVAL a batch); past
@@ -11,8 +13,9 @@
 // the batch's last event, so places are reported in order, a dropped event's with the batch
 // after it. read_since() queues the read for a reader thread with its own
 // connection, which hands the events to the callback; on error none (counted), and the memory
-// store answers alone. Both are thread-safe. Reads still queued when the backlog is destroyed
-// are dropped, their callbacks never called.
+// store answers alone. holds() goes through the same thread and waits for its answer. All are
+// thread-safe. Reads still queued when the backlog is destroyed are dropped, their callbacks
+// never called (a holds() waiting then answers false).
 #pragma once
 
 #include <atomic>
@@ -49,10 +52,16 @@ class SseRedisBacklog {
   static Result<std::unique_ptr<SseRedisBacklog>> open(SseRedisConfig config, Written written = {});
   ~SseRedisBacklog();  // writes what is queued, stops the writer and the reader
 
-  void append(const std::string& feed, uint64_t id, std::string_view data, uint64_t place = 0);
+  // `key`: the notification's delivery key, which holds() looks for; empty for none.
+  void append(const std::string& feed, uint64_t id, std::string_view data, uint64_t place = 0,
+              std::string_view key = {});
   // Calls `done`, on the reader thread, with the events of `feed` after `last_id` held in
   // Redis, oldest first.
   void read_since(std::string feed, uint64_t last_id, Events done);
+  // Whether the newest `per_feed` events of `feed` in Redis include one appended with `key`.
+  // Blocks for Redis' answer; false when Redis does not answer (counted in errors()): a
+  // notification is delivered again rather than lost.
+  bool holds(std::string feed, std::string key);
 
   uint64_t written() const { return written_.load(); }
   uint64_t dropped() const { return dropped_.load(); }
@@ -60,25 +69,23 @@ class SseRedisBacklog {
 
  private:
   struct Entry {
-    std::string feed, id, data;
+    std::string feed, id, data, key;
     uint64_t place;
     bool dropped;  // only its place: reported with the entries written after it
   };
   // What an event waiting for the writer counts against max_pending_bytes (its id ~24 bytes).
-  static size_t queued_size(std::string_view feed, std::string_view data) {
-    return feed.size() + data.size() + sizeof(Entry) + 24;
+  static size_t queued_size(std::string_view feed, std::string_view data, std::string_view key) {
+    return feed.size() + data.size() + key.size() + sizeof(Entry) + 24;
   }
-  struct Read {
-    std::string feed;
-    uint64_t last_id;
-    Events done;
-  };
+  // A read for the reader thread; it is given the reader's connection.
+  using Read = std::function<void(RedisConnection& reader)>;
   SseRedisBacklog(SseRedisConfig config, Written written, std::unique_ptr<RedisConnection> writer,
                   std::unique_ptr<RedisConnection> reader);
   void write_loop();
   void write(const std::vector<Entry>& batch);
   void read_loop();
   std::vector<SseEvent> since(const std::string& feed, uint64_t last_id);
+  void queue_read(Read read);
 
   SseRedisConfig config_;
   Written written_callback_;

@@ -101,12 +101,12 @@ void SseServer::Impl::beat(SseNetworkThread& thread) {
   });
 }
 
-uint64_t SseServer::Impl::publish(std::string feed, std::string data) {
+uint64_t SseServer::Impl::publish(std::string feed, std::string data, std::string key) {
   if (data.size() > config_.max_event_bytes) {
     oversized_.fetch_add(1, std::memory_order_relaxed);
     return 0;
   }
-  const size_t bytes = feed.capacity() + data.capacity() + sizeof(Published);
+  const size_t bytes = feed.capacity() + data.capacity() + key.capacity() + sizeof(Published);
   std::unique_lock lock(inbox_mutex_);
   const auto full = [&] {
     const size_t pending = pending_bytes_.load(std::memory_order_relaxed);
@@ -119,7 +119,8 @@ uint64_t SseServer::Impl::publish(std::string feed, std::string data) {
   if (stopped_.load()) return 0;
   pending_bytes_.fetch_add(bytes, std::memory_order_relaxed);
   const uint64_t place = ++published_;
-  inbox_.push_back({std::move(feed), std::move(data), std::chrono::steady_clock::now(), place});
+  inbox_.push_back(
+      {std::move(feed), std::move(data), std::move(key), std::chrono::steady_clock::now(), place});
   const bool first = inbox_.size() == 1;
   lock.unlock();
   note_memory();
@@ -139,9 +140,10 @@ void SseServer::Impl::fan_out() {
   {
     std::lock_guard lock(backlog_mutex_);
     for (Published& p : taken) {
-      batch->pending_bytes += p.feed.capacity() + p.data.capacity() + sizeof(Published);
+      batch->pending_bytes +=
+          p.feed.capacity() + p.data.capacity() + p.key.capacity() + sizeof(Published);
       const SseEvent event = backlog_.append(p.feed, p.data, now);
-      if (stored_) stored_->append(p.feed, event.id, p.data, p.place);
+      if (stored_) stored_->append(p.feed, event.id, p.data, p.place, p.key);
       batch->events.push_back({std::move(p.feed), event, p.at});
     }
     backlog_bytes_.store(backlog_.bytes(), std::memory_order_relaxed);
@@ -282,8 +284,11 @@ Result<std::unique_ptr<SseServer>> SseServer::start(SseServerConfig config, Feed
 SseServer::SseServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SseServer::~SseServer() { stop(); }
 int SseServer::port() const { return impl_->port_; }
-uint64_t SseServer::publish(std::string feed, std::string data) {
-  return impl_->publish(std::move(feed), std::move(data));
+uint64_t SseServer::publish(std::string feed, std::string data, std::string key) {
+  return impl_->publish(std::move(feed), std::move(data), std::move(key));
+}
+bool SseServer::holds(std::string feed, std::string key) const {
+  return impl_->stored_ && impl_->stored_->holds(std::move(feed), std::move(key));
 }
 uint64_t SseServer::stored_through() const {
   return impl_->stored_through_.load(std::memory_order_acquire);

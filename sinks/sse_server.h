@@ -95,8 +95,12 @@ class SseServer {
   // once after stop(), dropping the event. Returns the event's place among all published (1, 2,
   // ...; 0 when dropped: stopped, or over max_event_bytes), which stored_through() reaches once
   // the event is kept: in Redis when configured (or its write failed or was shed: counted in
-  // store_errors()), otherwise in the memory backlog.
-  uint64_t publish(std::string feed, std::string data);
+  // store_errors()), otherwise in the memory backlog. `key` (a notification's delivery key) is
+  // kept with the event in Redis, for holds().
+  uint64_t publish(std::string feed, std::string data, std::string key = {});
+  // Whether Redis holds an event published to `feed` with `key` (SseRedisBacklog::holds); false
+  // without Redis. Blocks for Redis' answer. Thread-safe.
+  bool holds(std::string feed, std::string key) const;
   // Every event published up to this place is kept (see publish()). Thread-safe.
   uint64_t stored_through() const;
   // Connected streaming clients.

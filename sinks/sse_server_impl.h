@@ -44,7 +44,7 @@ class SseServer::Impl {
   Result<bool> listen();
   void run();
   void stop();
-  uint64_t publish(std::string feed, std::string data);
+  uint64_t publish(std::string feed, std::string data, std::string key);
   // Whether `bytes` more fit in all clients' queues.
   bool queues_have_room(size_t bytes) const {
     return queued_.load(std::memory_order_relaxed) + bytes <= config_.queued_budget_bytes;
@@ -88,7 +88,7 @@ class SseServer::Impl {
 
  private:
   struct Published {
-    std::string feed, data;
+    std::string feed, data, key;
     std::chrono::steady_clock::time_point at;
     uint64_t place;  // SseServer::publish()'s
   };

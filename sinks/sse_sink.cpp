@@ -2,6 +2,10 @@
 
 #include <thread>
 
+#include "core/bounded_id.h"
+#include "core/log.h"
+#include "sinks/notification_codec.h"
+
 namespace fmn::sinks {
 
 uint64_t SseSink::publish(const Notification& n) {
@@ -10,11 +14,19 @@ uint64_t SseSink::publish(const Notification& n) {
     counters_.rejected.fetch_add(1, std::memory_order_relaxed);
     return 0;
   }
+  std::string key = bounded_id(delivery_id(n));
+  // A message that may have come this way before (read back from the outbox, redelivered by the
+  // broker): its event kept in Redis then is the mark that it was delivered.
+  if (n.message->redelivered && server_.holds(feed, key)) {
+    already_published_.fetch_add(1, std::memory_order_relaxed);
+    log::info("sse_already_published", {{"feed", feed}, {"msg_id", bounded_id(n.message->msg_id)}});
+    return 0;
+  }
   std::string json;
   if (renderer_.sse_json(n, json, server_.max_event_bytes())) {
     counters_.truncated.fetch_add(1, std::memory_order_relaxed);
   }
-  const uint64_t place = server_.publish(feed, std::move(json));
+  const uint64_t place = server_.publish(feed, std::move(json), std::move(key));
   counters_.delivered.fetch_add(1, std::memory_order_relaxed);
   return place;
 }

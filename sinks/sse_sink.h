@@ -11,10 +11,15 @@
 // memory backlog), which deliver_confirmed() (waiting up to kKeptWait for it), tick() and
 // drain() check. Until then its outbox
 // entry stays, so a crash before the event is kept publishes it again after the restart.
+// Each event is kept in Redis with its notification's delivery key (delivery_id()), and that is
+// SSE's delivery mark: a notification whose message may have come before (Message::redelivered:
+// an outbox entry taken back after a crash, a broker's redelivery) is not published again when
+// Redis holds its event already (already_published()); it is settled as it was the first time.
 // One thread at a time, like every Sink; the server outlives the sink, or the sink owns it (and
 // stops it when destroyed).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <memory>
@@ -38,6 +43,8 @@ class SseSink : public Sink {
   void deliver_confirmed(std::span<const Notification> batch,
                          std::span<NotificationSettled> settled) override;
   void tick() override { settle_kept(); }
+  // Notifications not published because Redis held their event already.
+  uint64_t already_published() const { return already_published_.load(); }
   // Waits up to `grace` for the events published to be kept; returns how many are not.
   size_t drain(std::chrono::milliseconds grace) override;
 
@@ -54,6 +61,7 @@ class SseSink : public Sink {
   SseServer& server_;
   Renderer renderer_;
   std::deque<std::pair<uint64_t, NotificationSettled>> unkept_;  // by place, oldest first
+  std::atomic<uint64_t> already_published_{0};
 };
 
 }  // namespace fmn::sinks

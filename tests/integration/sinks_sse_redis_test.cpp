@@ -6,6 +6,7 @@
 #include <optional>
 #include <thread>
 
+#include "sinks/notification_codec.h"
 #include "sinks/redis_connection.h"
 #include "sinks/sse_server.h"
 #include "sinks/sse_sink.h"
@@ -170,6 +171,61 @@ TEST_F(SseRedis, ANotificationIsSettledOnlyOnceItsEventIsInRedis) {
   // And bob, resuming from before it, gets it from Redis.
   const std::string got = curl(*server_, "bob", "0");
   EXPECT_NE(got.find("held by redis"), std::string::npos) << got;
+}
+
+// After a crash, a notification can come again: its outbox entry taken back (the event was kept,
+// the entry not yet removed), or its message redelivered by the broker. The event Redis kept the
+// first time is its mark: a new server's sink settles it without publishing it again, and still
+// publishes one read back that never was.
+TEST_F(SseRedis, ANotificationReadBackAfterARestartIsNotPublishedAgainWhenRedisHoldsItsEvent) {
+  testing::MessageSpec first_spec, second_spec;
+  first_spec.subtitle = "kept before the crash";
+  second_spec.msg_id = "2024-0f3c5a1e-9999-2222-3333-444455556666";
+  second_spec.subtitle = "never published";
+  const Notification first = testing::make_notification(first_spec, DestinationKind::kSse, "bob");
+  const Notification second =
+      testing::make_notification(second_spec, DestinationKind::kSse, "bob");
+  {
+    SseSink sink(*server_);
+    int settled = 0;
+    std::vector<NotificationSettled> callbacks{NotificationSettled([&] { ++settled; })};
+    sink.deliver_confirmed(std::vector<Notification>{first}, callbacks);
+    ASSERT_TRUE(test::wait_for([&] {
+      sink.tick();
+      return settled == 1;
+    }));
+  }
+
+  server_.reset();  // the crash: the outbox still holds both
+  server_ = start(*redis_);
+  ASSERT_NE(server_, nullptr);
+  std::string stored;
+  encode_notifications(std::vector<Notification>{first, second}, stored);
+  auto read_back = decode_notifications(stored);
+  ASSERT_TRUE(read_back.ok()) << read_back.error().message;
+  ASSERT_TRUE((*read_back)[0].message->redelivered);
+
+  SseSink sink(*server_);
+  int settled = 0;
+  std::vector<NotificationSettled> callbacks{NotificationSettled([&] { ++settled; }),
+                                             NotificationSettled([&] { ++settled; })};
+  sink.deliver_confirmed(*read_back, callbacks);
+  ASSERT_TRUE(test::wait_for([&] {
+    sink.tick();
+    return settled == 2;
+  }));
+  EXPECT_EQ(sink.already_published(), 1u);
+  EXPECT_EQ(sink.counters().delivered.load(), 1u);
+
+  auto redis = RedisConnection::open(test::redis_config(*redis_));
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  auto held = (*redis)->command({"XLEN", test::redis_config(*redis_).prefix + "sse:bob"});
+  ASSERT_TRUE(held.ok()) << held.error().message;
+  EXPECT_EQ(held->integer, 2);  // each once
+  const auto events = events_of(curl(*server_, "bob", "1"));  // from the very first
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_NE(events[0].second.find("kept before the crash"), std::string::npos);
+  EXPECT_NE(events[1].second.find("never published"), std::string::npos);
 }
 
 }  // namespace
