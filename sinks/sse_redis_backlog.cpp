@@ -9,28 +9,19 @@ namespace fmn::sinks {
 namespace {
 
 // ARGV: key prefix, MAXLEN, TTL in ms, then (feed, id, data, delivery key) for each event. One
-// event with an id the stream already passed (a clock step back) fails alone.
+// event with an id the stream already passed (a clock step back) fails alone, and its key is
+// not kept.
 constexpr std::string_view kAppendScript = R"lua(
 for i = 4, #ARGV, 4 do
-  local key = ARGV[1] .. ARGV[i]
-  if ARGV[i + 3] == '' then
-    redis.pcall('XADD', key, 'MAXLEN', '~', ARGV[2], ARGV[i + 1] .. '-0', 'd', ARGV[i + 2])
-  else
-    redis.pcall('XADD', key, 'MAXLEN', '~', ARGV[2], ARGV[i + 1] .. '-0', 'd', ARGV[i + 2],
-                'k', ARGV[i + 3])
-  end
-  redis.call('PEXPIRE', key, ARGV[3])
-end
-return 0
-)lua";
-
-// KEYS[1]: the feed's stream; ARGV: a delivery key, how many events to look at (the newest).
-// 1 when one of them was appended with that key.
-constexpr std::string_view kHoldsScript = R"lua(
-for _, e in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', ARGV[2])) do
-  local fields = e[2]
-  for i = 1, #fields - 1, 2 do
-    if fields[i] == 'k' and fields[i + 1] == ARGV[1] then return 1 end
+  local stream = ARGV[1] .. 'sse:' .. ARGV[i]
+  local added = redis.pcall('XADD', stream, 'MAXLEN', '~', ARGV[2], ARGV[i + 1] .. '-0',
+                            'd', ARGV[i + 2])
+  redis.call('PEXPIRE', stream, ARGV[3])
+  if ARGV[i + 3] ~= '' and type(added) ~= 'table' then
+    local keys = ARGV[1] .. 'sse-keys:' .. ARGV[i]
+    redis.call('LPUSH', keys, ARGV[i + 3])
+    redis.call('LTRIM', keys, 0, ARGV[2] - 1)
+    redis.call('PEXPIRE', keys, ARGV[3])
   end
 end
 return 0
@@ -121,7 +112,7 @@ void SseRedisBacklog::write_loop() {
 }
 
 void SseRedisBacklog::write(const std::vector<Entry>& batch) {
-  const std::string prefix = config_.redis.prefix + "sse:";
+  const std::string& prefix = config_.redis.prefix;
   const std::string maxlen = std::to_string(config_.per_feed);
   const std::string ttl = std::to_string(config_.ttl.count() * 1000);
   std::vector<std::string_view> argv = {"EVAL", kAppendScript, "0", prefix, maxlen, ttl};
@@ -150,7 +141,7 @@ void SseRedisBacklog::queue_read(Read read) {
 }
 
 void SseRedisBacklog::read_since(std::string feed, uint64_t last_id, Events done) {
-  queue_read([this, feed = std::move(feed), last_id, done = std::move(done)](RedisConnection&) {
+  queue_read([this, feed = std::move(feed), last_id, done = std::move(done)] {
     done(since(feed, last_id));
   });
 }
@@ -158,12 +149,11 @@ void SseRedisBacklog::read_since(std::string feed, uint64_t last_id, Events done
 bool SseRedisBacklog::holds(std::string feed, std::string key) {
   auto answer = std::make_shared<std::promise<bool>>();
   std::future<bool> held = answer->get_future();
-  queue_read([this, answer, feed = std::move(feed), key = std::move(key)](RedisConnection& reader) {
-    const std::string stream = config_.redis.prefix + "sse:" + feed;
-    const std::string count = std::to_string(config_.per_feed);
-    auto reply = reader.command({"EVAL", kHoldsScript, "1", stream, key, count});
+  queue_read([this, answer, feed = std::move(feed), key = std::move(key)] {
+    const std::string keys = config_.redis.prefix + "sse-keys:" + feed;
+    auto reply = reader_->command({"LPOS", keys, key});
     if (!reply) errors_.fetch_add(1, std::memory_order_relaxed);
-    answer->set_value(reply && reply->integer == 1);
+    answer->set_value(reply && !reply->nil);
   });
   try {
     return held.get();
@@ -182,7 +172,7 @@ void SseRedisBacklog::read_loop() {
       read = std::move(reads_.front());
       reads_.pop_front();
     }
-    read(*reader_);
+    read();
   }
 }
 

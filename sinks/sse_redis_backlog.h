@@ -1,9 +1,10 @@
 // The SSE backlog's copy in Redis, so Last-Event-ID resumes reach further back than the memory
 // store's budget and survive a restart: one stream a feed, "<prefix>sse:<feed>", entries
-// "<event id>-0" with the event's data in field "d" and the notification's delivery key (if
-// any) in "k", capped with XADD MAXLEN ~ `per_feed` and expiring `ttl` after the feed's last
-// event (nobody listening for a day costs nothing). The stream is the record of what was
-// delivered: holds() tells whether a notification's event is in it already.
+// "<event id>-0" with the event's data in field "d", capped with XADD MAXLEN ~ `per_feed` and
+// expiring `ttl` after the feed's last event (nobody listening for a day costs nothing).
+// Beside it, "<prefix>sse-keys:<feed>" lists the delivery keys of its newest `per_feed` events
+// (newest first, written in the same script as the events, same expiry): the record of what the
+// feed was delivered, which holds() looks up.
 //
 // Neither call blocks the caller (the SSE server's network threads), however slow Redis is:
 // append() queues events for a writer thread that sends them in batches (one EVAL a batch); past
@@ -58,7 +59,7 @@ class SseRedisBacklog {
   // Calls `done`, on the reader thread, with the events of `feed` after `last_id` held in
   // Redis, oldest first.
   void read_since(std::string feed, uint64_t last_id, Events done);
-  // Whether the newest `per_feed` events of `feed` in Redis include one appended with `key`.
+  // Whether one of the newest `per_feed` events of `feed` in Redis was appended with `key`.
   // Blocks for Redis' answer; false when Redis does not answer (counted in errors()): a
   // notification is delivered again rather than lost.
   bool holds(std::string feed, std::string key);
@@ -77,8 +78,8 @@ class SseRedisBacklog {
   static size_t queued_size(std::string_view feed, std::string_view data, std::string_view key) {
     return feed.size() + data.size() + key.size() + sizeof(Entry) + 24;
   }
-  // A read for the reader thread; it is given the reader's connection.
-  using Read = std::function<void(RedisConnection& reader)>;
+  // A read for the reader thread, which alone uses reader_.
+  using Read = std::function<void()>;
   SseRedisBacklog(SseRedisConfig config, Written written, std::unique_ptr<RedisConnection> writer,
                   std::unique_ptr<RedisConnection> reader);
   void write_loop();
