@@ -12,11 +12,11 @@
 // drain() check. Until then its outbox
 // entry stays, so a crash before the event is kept publishes it again after the restart.
 // Each event is kept in Redis with its notification's delivery key (delivery_id()), and that is
-// SSE's delivery mark (SseRedisBacklog): a notification whose message may have come before (Message::redelivered:
-// an outbox entry taken back after a crash, a broker's redelivery) is not published again when
-// Redis holds its event already (already_published()); it is settled as it was the first time.
-// One thread at a time, like every Sink; the server outlives the sink, or the sink owns it (and
-// stops it when destroyed).
+// SSE's delivery mark (SseRedisBacklog): a notification whose message may have come before
+// (Message::redelivered: an outbox entry taken back after a crash, a broker's redelivery) is not
+// published again when Redis holds its event already (already_published()); it is settled as it was
+// the first time. One thread at a time, like every Sink; the server outlives the sink, or the sink
+// owns it (and stops it when destroyed).
 #pragma once
 
 #include <atomic>

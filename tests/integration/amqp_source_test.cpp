@@ -42,9 +42,12 @@ TEST(AmqpSource, ADeliveryHandedOutAgainAfterItsConsumerLeftIsMarkedRedelivered)
   const auto got = first_batch(**first, [&] {
     auto publisher = AmqpPublisher::create({.url = rabbit->url()}, **meta);
     ASSERT_TRUE(publisher.ok()) << publisher.error().message;
-    ASSERT_TRUE((*publisher)->send(
-        "", R"({"topic":"org.fedoraproject.prod.bodhi.update.comment","msg_id":"2024-redelivery",)"
-            R"("timestamp":1714564800,"msg":{"comment":{"user":{"name":"ralph"}}}})"));
+    ASSERT_TRUE(
+        (*publisher)
+            ->send(
+                "",
+                R"({"topic":"org.fedoraproject.prod.bodhi.update.comment","msg_id":"2024-redelivery",)"
+                R"("timestamp":1714564800,"msg":{"comment":{"user":{"name":"ralph"}}}})"));
     ASSERT_TRUE((*publisher)->flush());
   });
   ASSERT_EQ(got.size(), 1u);

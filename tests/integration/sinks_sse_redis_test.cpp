@@ -183,8 +183,7 @@ TEST_F(SseRedis, ANotificationReadBackAfterARestartIsNotPublishedAgainWhenRedisH
   second_spec.msg_id = "2024-0f3c5a1e-9999-2222-3333-444455556666";
   second_spec.subtitle = "never published";
   const Notification first = testing::make_notification(first_spec, DestinationKind::kSse, "bob");
-  const Notification second =
-      testing::make_notification(second_spec, DestinationKind::kSse, "bob");
+  const Notification second = testing::make_notification(second_spec, DestinationKind::kSse, "bob");
   {
     SseSink sink(*server_);
     int settled = 0;
@@ -221,7 +220,7 @@ TEST_F(SseRedis, ANotificationReadBackAfterARestartIsNotPublishedAgainWhenRedisH
   ASSERT_TRUE(redis.ok()) << redis.error().message;
   auto held = (*redis)->command({"XLEN", test::redis_config(*redis_).prefix + "sse:bob"});
   ASSERT_TRUE(held.ok()) << held.error().message;
-  EXPECT_EQ(held->integer, 2);  // each once
+  EXPECT_EQ(held->integer, 2);                                // each once
   const auto events = events_of(curl(*server_, "bob", "1"));  // from the very first
   ASSERT_EQ(events.size(), 2u);
   EXPECT_NE(events[0].second.find("kept before the crash"), std::string::npos);
