@@ -5,7 +5,10 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <climits>
 #include <optional>
 #include <span>
 
@@ -125,42 +128,87 @@ void append_number(std::string& out, size_t n) {
   out.append(digits, end);
 }
 
-// `argv` as one RESP command (an array of bulk strings), what redisAppendCommandArgv would
-// format, written straight into `out`.
-void append_command(std::string& out, std::span<const std::string_view> argv) {
-  out += '*';
-  append_number(out, argv.size());
-  out += "\r\n";
-  for (std::string_view a : argv) {
-    out += '$';
-    append_number(out, a.size());
-    out += "\r\n";
-    out.append(a);
-    out += "\r\n";
+// Arguments this long are sent from the caller's memory, not copied into the command buffer.
+constexpr size_t kSentInPlace = 512;
+
+// Writes every byte of `iov` (advancing it) to the socket; false when the connection failed.
+// MSG_NOSIGNAL: a connection the server closed is an error here, not a SIGPIPE.
+bool send_all(int fd, std::vector<iovec>& iov) {
+  size_t first = 0;
+  while (first < iov.size()) {
+    msghdr msg{};
+    msg.msg_iov = iov.data() + first;
+    msg.msg_iovlen = std::min<size_t>(iov.size() - first, IOV_MAX);
+    ssize_t n = ::sendmsg(fd, &msg, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    for (auto left = static_cast<size_t>(n); left > 0;) {
+      iovec& v = iov[first];
+      const size_t taken = std::min(left, v.iov_len);
+      v.iov_base = static_cast<char*>(v.iov_base) + taken;
+      v.iov_len -= taken;
+      left -= taken;
+      if (v.iov_len == 0) ++first;
+    }
+    while (first < iov.size() && iov[first].iov_len == 0) ++first;
   }
+  return true;
 }
 
 }  // namespace
 
+// `argv` as one RESP command (an array of bulk strings), what redisAppendCommandArgv would
+// format: its framing and short arguments into formatted_, long arguments as pieces of their
+// own that point at the caller's bytes.
+void RedisConnection::append_command(std::span<const std::string_view> argv) {
+  formatted_ += '*';
+  append_number(formatted_, argv.size());
+  formatted_ += "\r\n";
+  for (std::string_view a : argv) {
+    formatted_ += '$';
+    append_number(formatted_, a.size());
+    formatted_ += "\r\n";
+    if (a.size() >= kSentInPlace) {
+      in_place_.push_back({formatted_.size(), a});
+    } else {
+      formatted_.append(a);
+    }
+    formatted_ += "\r\n";
+  }
+}
+
 Result<RedisReply> RedisConnection::send(const std::vector<std::vector<std::string_view>>& commands,
                                          bool atomic, Resend resend) {
-  // Every command formatted once into one buffer, handed to hiredis in one piece: hiredis'
-  // own formatting allocates and copies each command before copying it again into its output
-  // buffer, which showed at a large fan-out (an outbox entry holds a whole batch).
+  // Every command written in one sendmsg, its long arguments (an outbox entry holds a whole
+  // batch) straight from the caller's memory: hiredis would copy each command into its output
+  // buffer, and its own formatting allocates and copies once more.
   static constexpr std::string_view kMulti[] = {"MULTI"}, kExec[] = {"EXEC"};
   formatted_.clear();
-  if (atomic) append_command(formatted_, kMulti);
-  for (const std::vector<std::string_view>& c : commands) append_command(formatted_, c);
-  if (atomic) append_command(formatted_, kExec);
+  in_place_.clear();
+  if (atomic) append_command(kMulti);
+  for (const std::vector<std::string_view>& c : commands) append_command(c);
+  if (atomic) append_command(kExec);
   const int attempts = resend == Resend::kOnce ? 2 : 1;
   for (int attempt = 0; attempt < attempts; ++attempt) {
     if (context_ == nullptr || context_->err != 0) {
       auto ok = reconnect();
       if (!ok) return ok.error();
     }
-    // Everything is written in one go and the replies read after: one round trip.
-    if (redisAppendFormattedCommand(context_, formatted_.data(), formatted_.size()) != REDIS_OK) {
-      return Error{ErrorCode::kIo, describe() + ": " + context_->errstr};
+    // Everything is written in one go and the replies read after: one round trip. hiredis'
+    // output buffer is empty (it only ever holds what redisGetReply wrote already), so reading
+    // the replies through it writes nothing more.
+    iov_.clear();
+    size_t at = 0;
+    for (const InPlace& piece : in_place_) {
+      iov_.push_back({formatted_.data() + at, piece.offset - at});
+      iov_.push_back({const_cast<char*>(piece.bytes.data()), piece.bytes.size()});
+      at = piece.offset;
+    }
+    iov_.push_back({formatted_.data() + at, formatted_.size() - at});
+    if (!send_all(context_->fd, iov_)) {
+      redisFree(context_);  // its state is unknown: the next attempt connects anew
+      context_ = nullptr;
+      continue;
     }
     const size_t replies = commands.size() + (atomic ? 2 : 0);
     std::optional<Result<RedisReply>> last;
@@ -178,7 +226,7 @@ Result<RedisReply> RedisConnection::send(const std::vector<std::vector<std::stri
     return std::move(*last);
   }
   return Error{ErrorCode::kIo,
-               "redis: " + std::string(context_ ? context_->errstr : "no connection")};
+               "redis: " + std::string(context_ ? context_->errstr : "connection lost")};
 }
 
 }  // namespace fmn::sinks

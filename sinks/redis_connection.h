@@ -14,8 +14,11 @@
 // written there and not yet read cannot run after anything sent on the new one.
 #pragma once
 
+#include <sys/uio.h>
+
 #include <chrono>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,7 +74,17 @@ class RedisConnection {
   redisContext* context_ = nullptr;
   // The server's CLIENT ID of context_ and its address there, to close it from the next one.
   std::string client_id_, client_address_;
-  std::string formatted_;  // the commands being sent, in the protocol's form; reused
+  void append_command(std::span<const std::string_view> argv);
+
+  // The commands being sent, in the protocol's form, but for the long arguments: each of those
+  // is sent from where the caller holds it, at `offset` in formatted_. Reused.
+  struct InPlace {
+    size_t offset;
+    std::string_view bytes;
+  };
+  std::string formatted_;
+  std::vector<InPlace> in_place_;
+  std::vector<iovec> iov_;
 };
 
 }  // namespace fmn::sinks
