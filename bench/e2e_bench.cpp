@@ -6,9 +6,11 @@
 // then latency from publish to the sink queue at half that rate (or --latency-rate), with bus
 // batches waiting at most --batch-wait-us to fill; RSS; the naive evaluate-every-rule baseline on
 // the same rules. With --outbox-redis the sink queue keeps a durable outbox in that Redis (each
-// batch is in Redis before its sink sees it), to measure what it costs. With --sink render the
-// sink renders every notification for its destination kind (email, IRC line, SSE event) and the
-// figure ends when it has rendered the last. With --json the last line is one JSON object.
+// batch is in Redis before its sink sees it), to measure what it costs: each repetition then
+// runs without it too, in alternating order, and the median of the pairs' ratios is printed. With
+// --sink render the sink renders every notification for its destination kind (email, IRC line, SSE
+// event) and the figure ends when it has rendered the last. With --json the last line is one JSON
+// object.
 #include <algorithm>
 #include <cstdio>
 
@@ -73,15 +75,44 @@ void run(const E2eFlags& flags) {
                                 : "count (up to the sink queue)");
   std::printf("batches: up to %zu messages, waiting at most %lld us to fill\n",
               pipeline::GraphOptions{}.batch_size, static_cast<long long>(flags.batch_wait_us));
-  std::vector<Run> runs;
+  // With an outbox, each repetition also runs without it, the two in alternating order, so the
+  // overhead is read from pairs run moments apart rather than from runs minutes apart.
+  std::vector<Run> runs, runs_without;
+  std::vector<double> ratios;  // per repetition: with the outbox / without
+  PassOptions without_outbox = pass_options;
+  without_outbox.outbox = nullptr;
   double per_msg = 0;
   for (int rep = 0; rep < flags.repetitions; ++rep) {
+    const bool without_first = rep % 2 == 0;
+    if (outbox && without_first) {
+      auto pass = run_pass(**setup, flags.messages, 0, without_outbox);
+      if (!pass) return fail(pass.error().message);
+      runs_without.push_back({.messages = pass->received, .seconds = pass->seconds});
+    }
     auto pass = run_pass(**setup, flags.messages, 0, pass_options);
     if (!pass) return fail(pass.error().message);
     per_msg = double(pass->notifications) / double(std::max<uint64_t>(1, pass->received));
     runs.push_back({.messages = pass->received, .seconds = pass->seconds});
+    if (outbox && !without_first) {
+      auto other = run_pass(**setup, flags.messages, 0, without_outbox);
+      if (!other) return fail(other.error().message);
+      runs_without.push_back({.messages = other->received, .seconds = other->seconds});
+    }
+    if (outbox) ratios.push_back(runs.back().msgs_per_s() / runs_without.back().msgs_per_s());
   }
   double full = median_run(runs).msgs_per_s();
+  Extras outbox_figures;
+  if (outbox) {
+    const double without = median_run(runs_without).msgs_per_s();
+    const double ratio = percentile(ratios, 0.5);
+    std::printf(
+        "outbox: %.0f msg/s with it, %.0f without (medians of %d alternating pairs); the pairs' "
+        "median ratio %.3f: %.1f%% overhead\n",
+        full, without, flags.repetitions, ratio, 100 * (1 - ratio));
+    outbox_figures = {{"without_outbox_msgs_per_s", without},
+                      {"outbox_ratio", ratio},
+                      {"outbox_overhead_pct", 100 * (1 - ratio)}};
+  }
   const FanOut& fan_out = (*setup)->fan_out();
   std::printf("notifications per message: mean %.2f (corpus p99 %.0f); %.0f notifications/s\n",
               per_msg, fan_out.p99, full * per_msg);
@@ -99,18 +130,19 @@ void run(const E2eFlags& flags) {
   std::printf("naive baseline (one core, matching only): %.1f msg/s; end to end / naive %.0fx\n",
               naive, full / naive);
   std::printf("RSS %.0f MB\n", rss);
-  print_report(stdout, "e2e", runs, flags.json,
-               {{"users", double(flags.setup.users)},
-                {"p50_us", p50},
-                {"p99_us", p99},
-                {"batch_wait_us", double(flags.batch_wait_us)},
-                {"render", pass_options.render ? 1.0 : 0.0},
-                {"rss_mb", rss},
-                {"notifications_per_msg", per_msg},
-                {"notifications_per_msg_p99", fan_out.p99},
-                {"notifications_per_s", full * per_msg},
-                {"naive_msgs_per_s", naive},
-                {"speedup_vs_naive", full / naive}});
+  Extras extras = {{"users", double(flags.setup.users)},
+                   {"p50_us", p50},
+                   {"p99_us", p99},
+                   {"batch_wait_us", double(flags.batch_wait_us)},
+                   {"render", pass_options.render ? 1.0 : 0.0},
+                   {"rss_mb", rss},
+                   {"notifications_per_msg", per_msg},
+                   {"notifications_per_msg_p99", fan_out.p99},
+                   {"notifications_per_s", full * per_msg},
+                   {"naive_msgs_per_s", naive},
+                   {"speedup_vs_naive", full / naive}};
+  extras.insert(extras.end(), outbox_figures.begin(), outbox_figures.end());
+  print_report(stdout, "e2e", runs, flags.json, extras);
 }
 
 }  // namespace
