@@ -21,8 +21,23 @@ class LatencySink : public sinks::Sink {
       : next_(next), sent_(sent) {}
   std::string_view name() const override { return "latency"; }
   void deliver(std::span<const Notification> batch) override {
-    next_.deliver(batch);
-    int64_t now = Clock::now().time_since_epoch().count();
+    measure(batch, [&] { next_.deliver(batch); });
+  }
+  void deliver_owned(std::span<Notification> batch) override {
+    measure(batch, [&] { next_.deliver_owned(batch); });
+  }
+  std::vector<double> latencies_us;
+
+ private:
+  sinks::Sink& next_;
+  const std::vector<std::atomic<int64_t>>& sent_;
+  std::vector<int64_t> sent_at_;  // of the batch's messages, read before they are handed on
+
+  // Notes when each message of `batch` was published, hands the batch on, then records how long
+  // each took to get there.
+  template <typename HandOn>
+  void measure(std::span<const Notification> batch, HandOn hand_on) {
+    sent_at_.clear();
     const Message* last = nullptr;
     for (const Notification& n : batch) {
       if (n.message.get() == last) continue;
@@ -32,14 +47,12 @@ class LatencySink : public sinks::Sink {
       size_t number = std::stoul(id.substr(id.size() - 12), nullptr, 16);
       if (number == 0 || number > sent_.size()) continue;
       int64_t at = sent_[number - 1].load(std::memory_order_relaxed);
-      if (at != 0) latencies_us.push_back(double(now - at) / 1e3);
+      if (at != 0) sent_at_.push_back(at);
     }
+    hand_on();
+    int64_t now = Clock::now().time_since_epoch().count();
+    for (int64_t at : sent_at_) latencies_us.push_back(double(now - at) / 1e3);
   }
-  std::vector<double> latencies_us;
-
- private:
-  sinks::Sink& next_;
-  const std::vector<std::atomic<int64_t>>& sent_;
 };
 
 }  // namespace

@@ -35,7 +35,9 @@ class DeliveryRouter : public sinks::Sink {
   void route_unrouted(SinkWorker& worker);
 
   std::string_view name() const override { return "router"; }
+  // deliver() copies each notification it routes; deliver_owned() moves it.
   void deliver(std::span<const Notification> batch) override;
+  void deliver_owned(std::span<Notification> batch) override;
   uint64_t unrouted() const { return unrouted_.load(std::memory_order_relaxed); }
   uint64_t muted() const { return muted_.load(std::memory_order_relaxed); }
   // Hands a confirmation request to its kind's worker; false when the kind has none.
@@ -46,6 +48,9 @@ class DeliveryRouter : public sinks::Sink {
   bool send_single(Notification notification);
 
  private:
+  // `N`: Notification (moved into the parts) or const Notification (copied).
+  template <typename N>
+  void split(std::span<N> batch);
   SinkWorker* worker(DestinationKind kind) const;  // null: none routed
 
   static constexpr size_t kKinds = kDestinationKindCount;

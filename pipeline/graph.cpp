@@ -79,7 +79,7 @@ void run_graph(bus::Source& source, const ParseStage& parse, const Matcher& matc
   flow::function_node<NotificationBatchPtr, flow::continue_msg> sink_node(
       g, flow::serial, [&](const NotificationBatchPtr& b) {
         auto start = Clock::now();
-        if (!b->items.empty()) sink.deliver(b->items);
+        if (!b->items.empty()) sink.deliver_owned(b->items);  // the batch ends here
         if (options.settlement != nullptr) {
           options.settlement->handed_over(b->seq);
           options.settlement->poll();

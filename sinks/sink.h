@@ -50,6 +50,10 @@ class Sink {
   virtual ~Sink() = default;
   virtual std::string_view name() const = 0;
   virtual void deliver(std::span<const Notification> batch) = 0;
+  // A batch the caller has no further use for: a sink that keeps its notifications (a router
+  // handing them to queues) may move them out rather than copy them, leaving them valid but
+  // unspecified. By default, deliver().
+  virtual void deliver_owned(std::span<Notification> batch) { deliver(batch); }
   // Delivers a digest as one message where the medium allows (an email listing every item),
   // and calls `settled[i]` once finished with `digest.items[i]`, possibly before returning: each
   // item with its own outcome (a given-up one with its reason), which for a digest sent as one

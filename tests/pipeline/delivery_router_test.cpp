@@ -56,12 +56,52 @@ struct MutedRouting {
   }
 };
 
-TEST(DeliveryRouter, SplitsEachBatchByDestinationKindKeepingOrder) {
-  RecordingSink email, irc;
-  SinkWorker email_worker(email, 8), irc_worker(irc, 8);
+// Where the bytes of each delivered notification's address are: unchanged when the notification
+// was moved to the sink, new when it was copied.
+class AddressBytes : public sinks::Sink {
+ public:
+  std::string_view name() const override { return "address-bytes"; }
+  void deliver(std::span<const Notification> batch) override {
+    for (const Notification& n : batch) at.push_back(n.address.data());
+  }
+  std::vector<const char*> at;  // read once the worker has stopped
+};
+
+// A router with an email and an IRC worker, each in front of a sink of type `S`.
+template <typename S>
+struct EmailAndIrc {
+  S email, irc;
+  SinkWorker email_worker{email, 8}, irc_worker{irc, 8};
   DeliveryRouter router;
-  router.route(DestinationKind::kEmail, email_worker);
-  router.route(DestinationKind::kIrc, irc_worker);
+  EmailAndIrc() {
+    router.route(DestinationKind::kEmail, email_worker);
+    router.route(DestinationKind::kIrc, irc_worker);
+  }
+};
+
+TEST(DeliveryRouter, ABatchHandedOverIsMovedToTheWorkersNotCopied) {
+  EmailAndIrc<AddressBytes> kinds;
+  auto& [email, irc, email_worker, irc_worker, router] = kinds;
+  std::vector<Notification> batch = {to(DestinationKind::kEmail, "a"),
+                                     to(DestinationKind::kIrc, "b"),
+                                     to(DestinationKind::kEmail, "c")};
+  std::vector<const char*> bytes;
+  for (Notification& n : batch) {
+    n.address = n.user + "-an-address-longer-than-a-short-string@example.org";
+    bytes.push_back(n.address.data());
+  }
+
+  router.deliver_owned(batch);
+  email_worker.stop();
+  irc_worker.stop();
+
+  EXPECT_EQ(email.at, (std::vector<const char*>{bytes[0], bytes[2]}));
+  EXPECT_EQ(irc.at, std::vector<const char*>{bytes[1]});
+}
+
+TEST(DeliveryRouter, SplitsEachBatchByDestinationKindKeepingOrder) {
+  EmailAndIrc<RecordingSink> kinds;
+  auto& [email, irc, email_worker, irc_worker, router] = kinds;
   EXPECT_TRUE(router.routes(DestinationKind::kEmail));
   EXPECT_FALSE(router.routes(DestinationKind::kSse));
 
