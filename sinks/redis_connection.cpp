@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <charconv>
 #include <climits>
+#include <cstring>
 #include <optional>
 #include <span>
 
@@ -206,6 +207,7 @@ Result<RedisReply> RedisConnection::send(const std::vector<std::vector<std::stri
     }
     iov_.push_back({formatted_.data() + at, formatted_.size() - at});
     if (!send_all(context_->fd, iov_)) {
+      lost_ = std::strerror(errno);
       redisFree(context_);  // its state is unknown: the next attempt connects anew
       context_ = nullptr;
       continue;
@@ -225,8 +227,9 @@ Result<RedisReply> RedisConnection::send(const std::vector<std::vector<std::stri
     if (read < replies) continue;  // connection lost: reconnect and try again if asked to
     return std::move(*last);
   }
-  return Error{ErrorCode::kIo,
-               "redis: " + std::string(context_ ? context_->errstr : "connection lost")};
+  return Error{
+      ErrorCode::kIo,
+      describe() + ": " + (context_ ? std::string(context_->errstr) : "sending: " + lost_)};
 }
 
 }  // namespace fmn::sinks
