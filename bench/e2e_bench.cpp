@@ -82,22 +82,22 @@ void run(const E2eFlags& flags) {
   PassOptions without_outbox = pass_options;
   without_outbox.outbox = nullptr;
   double per_msg = 0;
+  // One throughput pass, added to `to`; false (the bench failed) when it could not run.
+  auto timed = [&](const PassOptions& options, std::vector<Run>& to) {
+    auto pass = run_pass(**setup, flags.messages, 0, options);
+    if (!pass) {
+      fail(pass.error().message);
+      return false;
+    }
+    per_msg = double(pass->notifications) / double(std::max<uint64_t>(1, pass->received));
+    to.push_back({.messages = pass->received, .seconds = pass->seconds});
+    return true;
+  };
   for (int rep = 0; rep < flags.repetitions; ++rep) {
     const bool without_first = rep % 2 == 0;
-    if (outbox && without_first) {
-      auto pass = run_pass(**setup, flags.messages, 0, without_outbox);
-      if (!pass) return fail(pass.error().message);
-      runs_without.push_back({.messages = pass->received, .seconds = pass->seconds});
-    }
-    auto pass = run_pass(**setup, flags.messages, 0, pass_options);
-    if (!pass) return fail(pass.error().message);
-    per_msg = double(pass->notifications) / double(std::max<uint64_t>(1, pass->received));
-    runs.push_back({.messages = pass->received, .seconds = pass->seconds});
-    if (outbox && !without_first) {
-      auto other = run_pass(**setup, flags.messages, 0, without_outbox);
-      if (!other) return fail(other.error().message);
-      runs_without.push_back({.messages = other->received, .seconds = other->seconds});
-    }
+    if (outbox && without_first && !timed(without_outbox, runs_without)) return;
+    if (!timed(pass_options, runs)) return;
+    if (outbox && !without_first && !timed(without_outbox, runs_without)) return;
     if (outbox) ratios.push_back(runs.back().msgs_per_s() / runs_without.back().msgs_per_s());
   }
   double full = median_run(runs).msgs_per_s();

@@ -190,6 +190,7 @@ Result<RedisReply> RedisConnection::send(const std::vector<std::vector<std::stri
   for (const std::vector<std::string_view>& c : commands) append_command(c);
   if (atomic) append_command(kExec);
   const int attempts = resend == Resend::kOnce ? 2 : 1;
+  std::string lost;  // why the last send failed
   for (int attempt = 0; attempt < attempts; ++attempt) {
     if (context_ == nullptr || context_->err != 0) {
       auto ok = reconnect();
@@ -207,7 +208,7 @@ Result<RedisReply> RedisConnection::send(const std::vector<std::vector<std::stri
     }
     iov_.push_back({formatted_.data() + at, formatted_.size() - at});
     if (!send_all(context_->fd, iov_)) {
-      lost_ = std::strerror(errno);
+      lost = std::strerror(errno);
       redisFree(context_);  // its state is unknown: the next attempt connects anew
       context_ = nullptr;
       continue;
@@ -227,9 +228,8 @@ Result<RedisReply> RedisConnection::send(const std::vector<std::vector<std::stri
     if (read < replies) continue;  // connection lost: reconnect and try again if asked to
     return std::move(*last);
   }
-  return Error{
-      ErrorCode::kIo,
-      describe() + ": " + (context_ ? std::string(context_->errstr) : "sending: " + lost_)};
+  return Error{ErrorCode::kIo,
+               describe() + ": " + (context_ ? std::string(context_->errstr) : "sending: " + lost)};
 }
 
 }  // namespace fmn::sinks

@@ -85,7 +85,6 @@ class RedisConnection {
   std::string formatted_;
   std::vector<InPlace> in_place_;
   std::vector<iovec> iov_;
-  std::string lost_;  // why the last send failed
 };
 
 }  // namespace fmn::sinks

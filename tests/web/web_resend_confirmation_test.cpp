@@ -9,10 +9,10 @@ namespace {
 
 using WebResendConfirmation = WebAppTest;
 
-// Adds the email destination "work" at `address`.
-HttpReply add_work(const std::string& base, const Client& c, const std::string& address) {
+// Adds the email destination "office" at `address`.
+HttpReply add_office(const std::string& base, const Client& c, const std::string& address) {
   return http_request("POST", base + "/api/v1/destinations", {c.cookie, c.csrf, kJson},
-                      R"({"name":"work","kind":"email","address":")" + address + "\"}");
+                      R"({"name":"office","kind":"email","address":")" + address + "\"}");
 }
 
 HttpReply resend(const std::string& base, const Client& c, const std::string& name) {
@@ -22,8 +22,8 @@ HttpReply resend(const std::string& base, const Client& c, const std::string& na
 
 TEST_F(WebResendConfirmation, APendingDestinationGetsANewCodeAndTheOldLinkStopsWorking) {
   const Client ralph = sign_in("ralph");
-  ASSERT_EQ(add_work(base_, ralph, "ralph@example.org").status, 201);
-  const HttpReply again = resend(base_, ralph, "work");
+  ASSERT_EQ(add_office(base_, ralph, "ralph@example.org").status, 201);
+  const HttpReply again = resend(base_, ralph, "office");
   EXPECT_EQ(again.status, 202) << again.body;
   EXPECT_NE(again.body.find(R"("state":"pending")"), std::string::npos);
   ASSERT_EQ(sent_.size(), 2u);
@@ -32,29 +32,31 @@ TEST_F(WebResendConfirmation, APendingDestinationGetsANewCodeAndTheOldLinkStopsW
   EXPECT_EQ(again.body.find(sent_[1].code), std::string::npos);
   EXPECT_EQ(http_request("POST", sinks::confirmation_url(base_, sent_[0], true)).status, 404);
   EXPECT_EQ(http_request("POST", sinks::confirmation_url(base_, sent_[1], true)).status, 200);
-  EXPECT_EQ(stored("ralph").find_destination("work")->confirmation.state,
+  EXPECT_EQ(stored("ralph").find_destination("office")->confirmation.state,
             prefs::ConfirmationState::kConfirmed);
-  EXPECT_EQ(resend(base_, ralph, "work").status, 409);  // confirmed: nothing to ask
+  EXPECT_EQ(resend(base_, ralph, "office").status, 409);  // confirmed: nothing to ask
 }
 
 TEST_F(WebResendConfirmation, CountsAgainstTheSameLimitsAsTheFirstRequest) {
   const Client ralph = sign_in("ralph");
-  ASSERT_EQ(add_work(base_, ralph, "victim@example.org").status, 201);
+  ASSERT_EQ(add_office(base_, ralph, "victim@example.org").status, 201);
   // The address's burst is 3: the first request and two more.
-  EXPECT_EQ(resend(base_, ralph, "work").status, 202);
-  EXPECT_EQ(resend(base_, ralph, "work").status, 202);
-  EXPECT_EQ(resend(base_, ralph, "work").status, 429);
+  EXPECT_EQ(resend(base_, ralph, "office").status, 202);
+  EXPECT_EQ(resend(base_, ralph, "office").status, 202);
+  EXPECT_EQ(resend(base_, ralph, "office").status, 429);
   EXPECT_EQ(sent_.size(), 3u);
 }
 
 TEST_F(WebResendConfirmation, OnlyTheOwnerAsksAndOnlyWithTheCsrfToken) {
   const Client ralph = sign_in("ralph");
-  ASSERT_EQ(add_work(base_, ralph, "ralph@example.org").status, 201);
-  EXPECT_EQ(resend(base_, sign_in("lmacken"), "work").status, 404);
-  EXPECT_EQ(http_request("POST", base_ + "/api/v1/destinations/work/resend", {ralph.cookie}).status,
-            403);
-  EXPECT_EQ(http_request("GET", base_ + "/api/v1/destinations/work/resend", {ralph.cookie}).status,
-            405);
+  ASSERT_EQ(add_office(base_, ralph, "ralph@example.org").status, 201);
+  EXPECT_EQ(resend(base_, sign_in("lmacken"), "office").status, 404);
+  EXPECT_EQ(
+      http_request("POST", base_ + "/api/v1/destinations/office/resend", {ralph.cookie}).status,
+      403);
+  EXPECT_EQ(
+      http_request("GET", base_ + "/api/v1/destinations/office/resend", {ralph.cookie}).status,
+      405);
   EXPECT_EQ(sent_.size(), 1u);
 }
 
