@@ -1,8 +1,8 @@
 #include "bus/replayer.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
-#include <cstdio>
 #include <ctime>
 #include <random>
 
@@ -29,11 +29,28 @@ Replayer::Replayer(const ReplayCorpus& corpus, ReplayOptions options, Clock& clo
 }
 
 std::string Replayer::make_msg_id(int year, uint64_t run_id, uint32_t loop, uint64_t number) {
-  char id[64];
-  std::snprintf(id, sizeof id, "%04d-%08x-%04x-%04x-%04x-%012llx", year,
-                static_cast<unsigned>(run_id >> 32), static_cast<unsigned>((run_id >> 16) & 0xffff),
-                static_cast<unsigned>(run_id & 0xffff), static_cast<unsigned>(loop & 0xffff),
-                static_cast<unsigned long long>(number & 0xffffffffffffULL));
+  // "%04d-%08x-%04x-%04x-%04x-%012llx", written by hand: printf's parsing of its format was a
+  // tenth of a publisher's time per message.
+  std::string id(4, '0');
+  char digits[16];
+  char* end = std::to_chars(digits, digits + sizeof digits, year).ptr;
+  size_t n = static_cast<size_t>(end - digits);
+  if (n >= id.size()) {
+    id.assign(digits, n);
+  } else {
+    id.replace(id.size() - n, n, digits, n);
+  }
+  auto hex = [&id](uint64_t value, int width) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    id.push_back('-');
+    for (int shift = 4 * (width - 1); shift >= 0; shift -= 4)
+      id.push_back(kDigits[(value >> shift) & 0xf]);
+  };
+  hex(run_id >> 32, 8);
+  hex((run_id >> 16) & 0xffff, 4);
+  hex(run_id & 0xffff, 4);
+  hex(loop & 0xffff, 4);
+  hex(number & 0xffffffffffffULL, 12);
   return id;
 }
 

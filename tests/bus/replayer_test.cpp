@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <string>
@@ -141,6 +142,41 @@ TEST(Replayer, StopsWhenAsked) {
       &stop);
   EXPECT_EQ(s.sent, 5u);
   EXPECT_EQ(s.loops, 2u);
+}
+
+TEST(Replayer, MessageIdsAreWhatTheirPrintfFormatWrites) {
+  const uint64_t run_ids[] = {0, 1, 0x0123456789abcdefULL, ~0ULL};
+  const uint64_t numbers[] = {0, 1, 0xabcdef, 0xffffffffffffULL, ~0ULL};
+  for (int year : {7, 1999, 2026, 12345}) {
+    for (uint64_t run_id : run_ids) {
+      for (uint32_t loop : {0u, 0xbeefu, 0x12345u}) {
+        for (uint64_t number : numbers) {
+          char expected[64];
+          std::snprintf(expected, sizeof expected, "%04d-%08x-%04x-%04x-%04x-%012llx", year,
+                        static_cast<unsigned>(run_id >> 32),
+                        static_cast<unsigned>((run_id >> 16) & 0xffff),
+                        static_cast<unsigned>(run_id & 0xffff), loop & 0xffff,
+                        static_cast<unsigned long long>(number & 0xffffffffffffULL));
+          EXPECT_EQ(Replayer::make_msg_id(year, run_id, loop, number), expected);
+        }
+      }
+    }
+  }
+}
+
+TEST(ReplayCorpus, SequenceAndTimestampAreWhatTheirPrintfFormatWrites) {
+  ReplayCorpus corpus = load(kThree);
+  std::string rendered;
+  for (int64_t seq : {int64_t{0}, int64_t{-1}, int64_t{42}, INT64_MAX, INT64_MIN}) {
+    for (double timestamp : {0.0, 0.25, 1700000000.0, 1700000000.1234567, 1733500000.999999,
+                             1733500000.9999996, 1e12 + 0.5}) {
+      ReplayCorpus::render(corpus.records()[0], "id", seq, timestamp, rendered);
+      char expected[128];
+      std::snprintf(expected, sizeof expected, "\"msg_id\":\"id\",\"i\":%lld,\"timestamp\":%.6f,",
+                    static_cast<long long>(seq), timestamp);
+      EXPECT_NE(rendered.find(expected), std::string::npos) << expected << "\n" << rendered;
+    }
+  }
 }
 
 TEST(ReplayCorpus, BadRecordNamesItsLine) {
