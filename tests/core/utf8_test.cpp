@@ -27,6 +27,29 @@ TEST(JsonText, StopsAtRawControlsButNotWhitespace) {
             text.size() + 1);  // the UTF-8 check alone lets it be
 }
 
+// The ASCII fast path reads blocks of 16 and 8 bytes: a bad byte is found at every position in
+// and across those blocks, and a valid multi-byte character in any of them lets the rest pass.
+TEST(Utf8, FindsABadByteWhereverItFallsInTheBlocks) {
+  const std::string ascii(48, 'a');
+  for (size_t at = 0; at < ascii.size(); ++at) {
+    std::string bad = ascii;
+    bad[at] = '\xff';
+    EXPECT_EQ(first_invalid_utf8(bad), at);
+    EXPECT_EQ(first_invalid_json_text(bad), at);
+    std::string control = ascii;
+    control[at] = '\x01';
+    EXPECT_EQ(first_invalid_json_text(control), at);
+    EXPECT_EQ(first_invalid_utf8(control), control.size());
+    std::string whitespace = ascii;
+    whitespace[at] = '\n';
+    EXPECT_EQ(first_invalid_json_text(whitespace), whitespace.size());
+    std::string valid = ascii.substr(0, at) + "\xc3\xa9" + ascii.substr(at);
+    EXPECT_EQ(first_invalid_json_text(valid), valid.size());
+    std::string truncated = ascii.substr(0, at) + "\xc3";
+    EXPECT_EQ(first_invalid_utf8(truncated), at);
+  }
+}
+
 struct Bad {
   const char* name;
   std::string text;
