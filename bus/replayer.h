@@ -55,6 +55,8 @@ class Replayer {
 
   uint64_t run_id() const { return options_.run_id; }
 
+  // "YYYY-<run id as 8-4-4 hex digits>-<loop, 4>-<number, 12>", like fedmsg's "2015-<uuid>".
+  // REQUIRES: year >= 0.
   static std::string make_msg_id(int year, uint64_t run_id, uint32_t loop, uint64_t number);
 
  private:

@@ -1,7 +1,8 @@
 // UTF-8 validation (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
 //
-// Fast on the common case: runs of ASCII are checked sixteen bytes at a time (eight without SSE2), so a mostly-ASCII
-// fedmsg envelope costs a fraction of a byte-by-byte check. Pure function; thread-safe.
+// Fast on the common case: runs of ASCII are checked sixteen bytes at a time (eight without
+// SSE2), so a mostly-ASCII fedmsg envelope costs a fraction of a byte-by-byte check. Pure
+// function; thread-safe.
 #pragma once
 
 #include <cstddef>
