@@ -1,7 +1,6 @@
 #include "bus/replayer.h"
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <ctime>
 #include <random>
@@ -31,15 +30,8 @@ Replayer::Replayer(const ReplayCorpus& corpus, ReplayOptions options, Clock& clo
 std::string Replayer::make_msg_id(int year, uint64_t run_id, uint32_t loop, uint64_t number) {
   // "%04d-%08x-%04x-%04x-%04x-%012llx", written by hand: printf's parsing of its format was a
   // tenth of a publisher's time per message.
-  std::string id(4, '0');
-  char digits[16];
-  char* end = std::to_chars(digits, digits + sizeof digits, year).ptr;
-  size_t n = static_cast<size_t>(end - digits);
-  if (n >= id.size()) {
-    id.assign(digits, n);
-  } else {
-    id.replace(id.size() - n, n, digits, n);
-  }
+  std::string id = std::to_string(year);
+  if (id.size() < 4) id.insert(0, 4 - id.size(), '0');
   auto hex = [&id](uint64_t value, int width) {
     static constexpr char kDigits[] = "0123456789abcdef";
     id.push_back('-');
