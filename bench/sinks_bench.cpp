@@ -49,9 +49,8 @@ Result<std::vector<Notification>> load(const std::string& path, uint32_t recipie
       Notification n;
       n.message = message;
       n.user_id = ++i;
-      n.user = "user" + std::to_string(i % 1000);
-      n.rule_name = "packages I follow";
-      n.address = n.user + "@example.org";
+      const std::string user = "user" + std::to_string(i % 1000);
+      n.set_names(user, "packages I follow", user + "@example.org");
       out.push_back(std::move(n));
     }
   }
@@ -158,7 +157,7 @@ void run(const RenderFlags& flags) {
     sinks::encode_notification(n, text);
     id = sinks::delivery_id(n);
     id += std::to_string(++serial);
-    (void)store->add(n.user, id, text, 0, 0);
+    (void)store->add(n.user(), id, text, 0, 0);
     if (serial % 100'000 == 0) store.emplace();
     return text.size();
   });

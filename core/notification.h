@@ -1,7 +1,7 @@
 // A notification: one message matched for one user's rule, bound for one destination.
 //
-// Cheap to copy (the message is shared, read-only). Produced by the matcher's fan-out and
-// consumed by batchers and sinks; sinks know notifications, never rules.
+// Cheap to copy (the message and the names are shared, read-only). Produced by the matcher's
+// fan-out and consumed by batchers and sinks; sinks know notifications, never rules.
 #pragma once
 
 #include <chrono>
@@ -35,15 +35,32 @@ struct DigestPolicy {
   bool muted(WallTime now) const { return window != nullptr && muted_at(*window, now); }
 };
 
+// The user, rule and destination names are views into storage the notification shares: the
+// engine's record of the user when the matcher made it (no string is copied per recipient), or
+// its own copies when it was made from names alone (restored from a store, a test send).
 struct Notification {
   MessagePtr message;
   uint32_t user_id = 0;
   uint32_t rule_id = 0;
   DestinationKind destination = DestinationKind::kStdout;
-  std::string user;       // account name
-  std::string rule_name;  // the rule that matched, said in the notification
-  std::string address;    // the destination: email address, IRC nick or SSE feed; may be empty
-  DigestPolicy digest;    // immediate unless the user asked for digests
+  DigestPolicy digest;  // immediate unless the user asked for digests
+
+  std::string_view user() const { return user_; }            // account name
+  std::string_view rule_name() const { return rule_name_; }  // the rule that matched
+  // The destination: email address, IRC nick or SSE feed; may be empty.
+  std::string_view address() const { return address_; }
+
+  // Views into `owner`'s storage, which the notification keeps alive (null: static storage).
+  void refer(std::shared_ptr<const void> owner, std::string_view user, std::string_view rule_name,
+             std::string_view address);
+  // Copies of the three names, held by the notification (and its copies).
+  void set_names(std::string_view user, std::string_view rule_name, std::string_view address);
+
+ private:
+  std::shared_ptr<const void> owner_;
+  std::string_view user_;
+  std::string_view rule_name_;
+  std::string_view address_;
 };
 
 }  // namespace fmn

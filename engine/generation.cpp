@@ -56,7 +56,7 @@ void Generation::match(const Message& m, MatchScratch& s, std::vector<Match>& ou
   if (!delta_records.empty()) delta_->index().for_each_hit(m, collect(base_count));
 
   size_t before = out.size();
-  auto test = [&](const Record& r, const UserRules& u) {
+  auto test = [&](const Record& r, const UserRulesPtr& owner) {
     const InternedRule& rule = *r.rule;
     if (rule.has_guard()) {
       uint32_t id = rule.id();
@@ -70,17 +70,17 @@ void Generation::match(const Message& m, MatchScratch& s, std::vector<Match>& ou
       }
       if (!s.guards[id]) return;
     }
-    if (rule.residual_proven_by_keys() || rule.residual(m, u.params, allow_native_)) {
-      out.push_back(Match{&u, r.rule_index});
+    if (rule.residual_proven_by_keys() || rule.residual(m, owner->params, allow_native_)) {
+      out.push_back(Match{&owner, r.rule_index});
     }
   };
   for (uint32_t id : s.candidates) {
     if (id < base_count) {
       const Record& r = base_records[id];
-      if (!dead(r.user)) test(r, *base_->users()[r.user]);
+      if (!dead(r.user)) test(r, base_->users()[r.user]);
     } else {
       const Record& r = delta_records[id - base_count];
-      test(r, *delta_->users()[r.user]);
+      test(r, delta_->users()[r.user]);
     }
   }
   if (counts) {
@@ -94,8 +94,10 @@ void Generation::match_naive(const Message& m, std::vector<Match>& out) const {
     bool is_base = seg == base_.get();
     for (const Record& r : seg->records()) {
       if (is_base && dead(r.user)) continue;
-      const UserRules& u = *seg->users()[r.user];
-      if (r.rule->evaluate(m, u.params, allow_native_)) out.push_back(Match{&u, r.rule_index});
+      const UserRulesPtr& owner = seg->users()[r.user];
+      if (r.rule->evaluate(m, owner->params, allow_native_)) {
+        out.push_back(Match{&owner, r.rule_index});
+      }
     }
   }
 }

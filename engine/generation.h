@@ -20,8 +20,10 @@
 namespace fmn::engine {
 
 struct Match {
-  const UserRules* user = nullptr;  // valid while the generation is held
-  uint16_t rule_index = 0;          // in user->rules
+  const UserRulesPtr* owner = nullptr;  // the user's slot in a segment: valid while the
+                                        // generation is held; copy it to keep the user longer
+  uint16_t rule_index = 0;              // in user().rules
+  const UserRules& user() const { return **owner; }
 };
 
 // Per-thread working memory for match(). Reusable across generations.

@@ -10,28 +10,34 @@ using engine::Match;
 using engine::MatchScratch;
 using engine::RuleSpec;
 using engine::UserRules;
+using engine::UserRulesPtr;
 
 void append_notifications(const MessagePtr& message, std::vector<Match>& matches,
                           std::vector<Notification>& out) {
   std::sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
-    return a.user != b.user ? a.user < b.user : a.rule_index < b.rule_index;
+    return a.owner != b.owner ? a.owner < b.owner : a.rule_index < b.rule_index;
   });
-  const UserRules* user = nullptr;
-  uint32_t sent = 0;  // destinations of `user` already notified
+  const UserRulesPtr* owner = nullptr;
+  uint32_t sent = 0;  // destinations of `owner`'s user already notified
   for (const Match& m : matches) {
-    if (m.user != user) {
-      user = m.user;
+    if (m.owner != owner) {
+      owner = m.owner;
       sent = 0;
     }
-    const RuleSpec& rule = user->rules[m.rule_index];
+    const UserRules& user = **owner;
+    const RuleSpec& rule = user.rules[m.rule_index];
     uint32_t fresh = rule.destinations & ~sent;
     sent |= rule.destinations;
-    for (uint32_t d = 0; fresh != 0 && d < user->destinations.size(); ++d) {
+    for (uint32_t d = 0; fresh != 0 && d < user.destinations.size(); ++d) {
       if (!(fresh & (1u << d))) continue;
-      const DestinationSpec& dest = user->destinations[d];
-      out.push_back(Notification{message, user->id, rule.rule_id, dest.kind, user->name,
-                                 rule.name.empty() ? rule.rule->name : rule.name, dest.address,
-                                 rule.digest_for(d)});
+      const DestinationSpec& dest = user.destinations[d];
+      Notification& n = out.emplace_back();
+      n.message = message;
+      n.user_id = user.id;
+      n.rule_id = rule.rule_id;
+      n.destination = dest.kind;
+      n.digest = rule.digest_for(d);
+      n.refer(*owner, user.name, rule.name.empty() ? rule.rule->name : rule.name, dest.address);
     }
   }
 }

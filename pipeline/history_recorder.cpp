@@ -15,10 +15,10 @@ void HistoryRecorder::record(const Notification& n, sinks::DeliveryStatus status
   sinks::DeliveryRecord r;
   r.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall().time_since_epoch())
                 .count();
-  r.user = n.user;
+  r.user = n.user();
   r.kind = destination_kind_name(n.destination);
-  r.address = n.address;
-  r.rule = n.rule_name;
+  r.address = n.address();
+  r.rule = n.rule_name();
   if (n.message) {
     r.msg_id = n.message->msg_id;
     r.topic = n.message->topic;

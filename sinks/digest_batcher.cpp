@@ -43,9 +43,9 @@ DigestBatcher::DigestBatcher(Sink& inner, DigestStore& store, DigestBatcherConfi
 std::string DigestBatcher::key_of(const Notification& n) {
   std::string key(destination_kind_name(n.destination));
   key += ':';
-  key += n.user;
+  key += n.user();
   key += ':';
-  key += n.address;
+  key += n.address();
   return bounded_id(key);
 }
 

@@ -85,8 +85,8 @@ Result<OutgoingEmail> EmailComposer::compose(const Notification& n, const Render
     add_header(extra, "X-Fedmsg-Package", m.meta.packages[i]);
   }
   add_header(extra, "X-Fedmsg-Num-Packages", std::to_string(m.meta.packages.size()));
-  const uint64_t hash = message_hash(fnv1a(kFnvBasis, n.rule_name), m);
-  return compose_common(n.address, text, unsubscribe_url, now, hash, extra);
+  const uint64_t hash = message_hash(fnv1a(kFnvBasis, n.rule_name()), m);
+  return compose_common(n.address(), text, unsubscribe_url, now, hash, extra);
 }
 
 Result<OutgoingEmail> EmailComposer::compose_digest(const Digest& digest, const RenderedEmail& text,
@@ -96,7 +96,7 @@ Result<OutgoingEmail> EmailComposer::compose_digest(const Digest& digest, const 
   for (const Notification& n : digest.items) hash = message_hash(hash, *n.message);
   std::string extra;
   add_header(extra, "X-Fedmsg-Digest-Count", std::to_string(digest.items.size()));
-  return compose_common(digest.items.front().address, text, unsubscribe_url, now, hash, extra);
+  return compose_common(digest.items.front().address(), text, unsubscribe_url, now, hash, extra);
 }
 
 Result<OutgoingEmail> EmailComposer::compose_confirmation(const ConfirmationRequest& request,

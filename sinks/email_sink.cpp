@@ -32,7 +32,7 @@ void EmailSink::deliver_confirmed(std::span<const Notification> batch,
       done.give_up(mail.error().message);
       continue;
     }
-    submit({std::move(mail.value()), n.user, 0, std::move(done)});
+    submit({std::move(mail.value()), std::string(n.user()), 0, std::move(done)});
   }
 }
 
@@ -50,7 +50,7 @@ void EmailSink::deliver_digest(const Digest& digest, std::span<NotificationSettl
     settled.give_up(mail.error().message);
     return;
   }
-  submit({std::move(mail.value()), first.user, 0, std::move(settled)});
+  submit({std::move(mail.value()), std::string(first.user()), 0, std::move(settled)});
 }
 
 void EmailSink::send_confirmation(const ConfirmationRequest& request) {
@@ -136,12 +136,13 @@ void EmailSink::give_up(const Pending& p, bool permanent, std::string detail) {
 
 void EmailSink::reject(const Notification& n, const Error& error) {
   counters_.rejected.fetch_add(1, std::memory_order_relaxed);
-  report(n.user, n.address, false, error.message);
+  report(n.user(), n.address(), false, error.message);
 }
 
-void EmailSink::report(const std::string& user, const std::string& address, bool permanent,
+void EmailSink::report(std::string_view user, std::string_view address, bool permanent,
                        std::string detail) {
-  if (on_failure_) on_failure_({user, address, permanent, std::move(detail)});
+  if (on_failure_)
+    on_failure_({std::string(user), std::string(address), permanent, std::move(detail)});
 }
 
 }  // namespace fmn::sinks

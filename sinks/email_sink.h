@@ -68,8 +68,7 @@ class EmailSink : public Sink {
   // Counts and reports the head `p` as given up, then pops and settles it.
   void give_up(const Pending& p, bool permanent, std::string detail);
   void reject(const Notification& n, const Error& error);
-  void report(const std::string& user, const std::string& address, bool permanent,
-              std::string detail);
+  void report(std::string_view user, std::string_view address, bool permanent, std::string detail);
 
   std::unique_ptr<SmtpTransport> transport_;
   EmailSinkConfig config_;

@@ -120,9 +120,10 @@ bool IrcSink::enqueue_notification(const Notification& n, NotificationSettled se
     rendered_ += utf8_prefix(link, config_.max_event_bytes / 2);
     counters_.truncated.fetch_add(1, std::memory_order_relaxed);
   }
-  if (enqueue(n.address, rendered_, std::move(settled))) return true;
+  if (enqueue(std::string(n.address()), rendered_, std::move(settled))) return true;
   counters_.rejected.fetch_add(1, std::memory_order_relaxed);
-  if (on_failure_) on_failure_({n.user, n.address, false, "irc: invalid nick"});
+  if (on_failure_)
+    on_failure_({std::string(n.user()), std::string(n.address()), false, "irc: invalid nick"});
   return false;
 }
 

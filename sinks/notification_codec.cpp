@@ -48,9 +48,9 @@ std::vector<std::string> get_list(const rapidjson::Value& obj, const char* key) 
 }
 
 void put_recipient(JsonWriter& w, const Notification& n) {
-  put(w, "user", n.user);
-  put(w, "rule", n.rule_name);
-  put(w, "address", n.address);
+  put(w, "user", n.user());
+  put(w, "rule", n.rule_name());
+  put(w, "address", n.address());
   w.Key("kind");
   w.Uint(static_cast<unsigned>(n.destination));
   w.Key("user_id");
@@ -91,9 +91,7 @@ int16_t minute_of(const rapidjson::Value& d, const char* key) {
 }
 
 Result<bool> get_recipient(const rapidjson::Value& d, Notification& n) {
-  n.user = get(d, "user");
-  n.rule_name = get(d, "rule");
-  n.address = get(d, "address");
+  n.set_names(get(d, "user"), get(d, "rule"), get(d, "address"));
   const auto uint_of = [&](const char* key) -> unsigned {
     return d.HasMember(key) && d[key].IsUint() ? d[key].GetUint() : 0;
   };
@@ -182,9 +180,9 @@ void put_compact_recipient(const Notification& n, std::string& out) {
   put_number(std::max<int64_t>(0, n.digest.every.count()), ' ', out);
   put_number(n.digest.count, ' ', out);
   put_number(n.digest.at, ' ', out);
-  put_counted(n.user, out);
-  put_counted(n.rule_name, out);
-  put_counted(n.address, out);
+  put_counted(n.user(), out);
+  put_counted(n.rule_name(), out);
+  put_counted(n.address(), out);
   if (const DeliveryWindow* window = n.digest.window.get()) {
     out += 'W';
     put_counted(window->tz, out);
@@ -206,11 +204,18 @@ bool get_number(std::string_view& in, char separator, T& value) {
   return true;
 }
 
-bool get_counted(std::string_view& in, std::string& value) {
+bool get_counted(std::string_view& in, std::string_view& value) {
   size_t size = 0;
   if (!get_number(in, ':', size) || size > in.size()) return false;
-  value.assign(in.substr(0, size));
+  value = in.substr(0, size);
   in.remove_prefix(size);
+  return true;
+}
+
+bool get_counted(std::string_view& in, std::string& value) {
+  std::string_view view;
+  if (!get_counted(in, view)) return false;
+  value.assign(view);
   return true;
 }
 
@@ -270,9 +275,13 @@ bool get_compact_recipient(std::string_view& in, Notification& n, bool full) {
   }
   n.digest.every = std::chrono::seconds(every);
   n.digest.at = minute_or_none(n.digest.at);
-  if (!get_counted(in, n.user) || !get_counted(in, n.rule_name) || !get_counted(in, n.address)) {
+  std::string_view user;
+  std::string_view rule_name;
+  std::string_view address;
+  if (!get_counted(in, user) || !get_counted(in, rule_name) || !get_counted(in, address)) {
     return false;
   }
+  n.set_names(user, rule_name, address);
   if (full && !absent(in)) {
     DeliveryWindow window;
     if (in.empty() || in[0] != 'W') return false;
@@ -394,7 +403,7 @@ std::string delivery_id(const Notification& n) {
   const Message& m = *n.message;
   std::string id(destination_kind_name(n.destination));
   id += ':';
-  id += n.address;
+  id += n.address();
   id += ':';
   if (!m.msg_id.empty()) {
     id += m.msg_id;

@@ -310,8 +310,8 @@ Result<bool> RedisOutbox::remove_locked(std::span<const std::string> ids,
     const std::string& index = owned.emplace_back(std::to_string(d.index));
     std::string& encoded = owned.emplace_back();
     encode_notifications({&d.notification, 1}, encoded);
-    args.insert(args.end(), {d.entry_id, index, encoded, d.notification.user,
-                             d.notification.address, d.reason});
+    args.insert(args.end(), {d.entry_id, index, encoded, d.notification.user(),
+                             d.notification.address(), d.reason});
   }
   args.insert(args.end(), ids.begin(), ids.end());
   const std::string key_count = std::to_string(keys.size());

@@ -112,18 +112,19 @@ void Renderer::append_settings_url(std::string& out, std::string_view user,
 
 void Renderer::append_unsubscribe_url(std::string& out, const Notification& n,
                                       bool every_rule) const {
-  sinks::append_unsubscribe_url(out, config_.base_url, config_.unsubscribe_secret,
-                                {n.user, every_rule ? std::string() : n.rule_name,
-                                 std::string(destination_kind_name(n.destination)), n.address});
+  sinks::append_unsubscribe_url(
+      out, config_.base_url, config_.unsubscribe_secret,
+      {std::string(n.user()), every_rule ? std::string() : std::string(n.rule_name()),
+       std::string(destination_kind_name(n.destination)), std::string(n.address())});
 }
 
 void Renderer::fill_recipient(const Notification& n, bool links, bool every_rule) {
-  fields_[Field::kUser] = n.user;
-  fields_[Field::kRule] = n.rule_name;
+  fields_[Field::kUser] = n.user();
+  fields_[Field::kRule] = n.rule_name();
   settings_url_.clear();
   unsubscribe_url_.clear();
   if (links || every_rule) {
-    append_settings_url(settings_url_, n.user, every_rule ? std::string_view() : n.rule_name);
+    append_settings_url(settings_url_, n.user(), every_rule ? std::string_view() : n.rule_name());
     append_unsubscribe_url(unsubscribe_url_, n, every_rule);
   }
   fields_[Field::kSettingsUrl] = settings_url_;
@@ -132,7 +133,7 @@ void Renderer::fill_recipient(const Notification& n, bool links, bool every_rule
 
 void Renderer::fill(const Notification& n) {
   fill_message(n.message);
-  fields_[Field::kRule] = n.rule_name;
+  fields_[Field::kRule] = n.rule_name();
 }
 
 void Renderer::fill_message(const MessagePtr& message) {
@@ -304,7 +305,7 @@ bool Renderer::sse_json(const Notification& n, std::string& out, size_t max_byte
     list_member(sse_head_, "packages", m.meta.packages);
   }
   out += sse_head_;
-  string_member("rule", n.rule_name);
+  string_member("rule", n.rule_name());
   timestamp_member(m);
   out += "\"text\":\"";
   append_json(out, scratch_);
@@ -326,7 +327,7 @@ bool Renderer::sse_json(const Notification& n, std::string& out, size_t max_byte
   cut("subtitle", fields_[Field::kSubtitle]);
   cut("link", fields_[Field::kLink]);
   cut("agent", fields_[Field::kAgent]);
-  cut("rule", n.rule_name);
+  cut("rule", n.rule_name());
   timestamp_member(m);
   std::string url;
   append_message_url(url, n);

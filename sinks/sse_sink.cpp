@@ -9,7 +9,7 @@
 namespace fmn::sinks {
 
 uint64_t SseSink::publish(const Notification& n) {
-  const std::string& feed = n.address.empty() ? n.user : n.address;
+  const std::string feed(n.address().empty() ? n.user() : n.address());
   if (!is_valid_feed_name(feed)) {
     counters_.rejected.fetch_add(1, std::memory_order_relaxed);
     return 0;

@@ -40,9 +40,9 @@ void StdoutSink::deliver(std::span<const Notification> batch) {
   for (const Notification& n : batch) {
     const Message& m = *n.message;
     line.clear();
-    append_recipient(line, n.user, n.destination, n.address);
+    append_recipient(line, n.user(), n.destination, n.address());
     line += " <- [";
-    append_printable(line, n.rule_name);
+    append_printable(line, n.rule_name());
     line += "] ";
     append_printable(line, m.topic);
     line += ": ";

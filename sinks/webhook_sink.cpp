@@ -71,13 +71,14 @@ void WebhookSink::deliver_confirmed(std::span<const Notification> batch,
   for (size_t i = 0; i < batch.size(); ++i) {
     const Notification& n = batch[i];
     NotificationSettled done = i < settled.size() ? std::move(settled[i]) : NotificationSettled();
-    if (!is_webhook_url(n.address)) {
+    if (!is_webhook_url(n.address())) {
       counters_.rejected.fetch_add(1, std::memory_order_relaxed);
-      if (on_failure_) on_failure_({n.user, n.address, false, "not a webhook URL"});
+      if (on_failure_)
+        on_failure_({std::string(n.user()), std::string(n.address()), false, "not a webhook URL"});
       done.give_up("not a webhook URL");
       continue;
     }
-    Pending p{n.user, n.address, {}, 0, std::move(done)};
+    Pending p{std::string(n.user()), std::string(n.address()), {}, 0, std::move(done)};
     renderer_.sse_json(n, p.body);
     submit(std::move(p));
   }

@@ -21,9 +21,7 @@ Result<Notification> test_notification(std::string_view user, const prefs::Desti
   Notification n;
   n.message = MessagePtr(std::move(m));
   n.destination = destination.kind;
-  n.user = user;
-  n.rule_name = kTestRuleName;
-  n.address = destination.address;
+  n.set_names(user, kTestRuleName, destination.address);
   return n;
 }
 

@@ -52,7 +52,7 @@ std::vector<std::pair<std::string, uint16_t>> matched(const Generation& g, const
   g.match_naive(m, naive);
   EXPECT_EQ(out.size(), naive.size()) << "the index and the baseline disagree";
   std::vector<std::pair<std::string, uint16_t>> names;
-  for (const Match& x : out) names.emplace_back(x.user->name, x.rule_index);
+  for (const Match& x : out) names.emplace_back(x.user().name, x.rule_index);
   std::sort(names.begin(), names.end());
   return names;
 }

@@ -120,10 +120,8 @@ TEST_F(HostileEnvelopes, EachIsRejectedWithItsCodeOrDeliveredSafely) {
 
     Notification n;
     n.message = message;
-    n.user = "ralph";
-    n.rule_name = "everything";
+    n.set_names("ralph", "everything", "ralph@example.org");
     n.destination = DestinationKind::kEmail;
-    n.address = "ralph@example.org";
     sinks::RenderedEmail email;
     renderer.email(n, email);
     expect_no_markup(email.html, e.name);
@@ -134,10 +132,10 @@ TEST_F(HostileEnvelopes, EachIsRejectedWithItsCodeOrDeliveredSafely) {
     expect_safe_email(composed->data, e.name);
 
     n.destination = DestinationKind::kIrc;
-    n.address = "ralph";
+    n.set_names("ralph", "everything", "ralph");
     std::string text;
     renderer.irc_line(n, text);
-    auto lines = sinks::privmsg_lines(n.address, text);
+    auto lines = sinks::privmsg_lines(n.address(), text);
     ASSERT_FALSE(lines.empty());
     for (const std::string& line : lines) {
       EXPECT_TRUE(line.starts_with("PRIVMSG ralph :")) << line;

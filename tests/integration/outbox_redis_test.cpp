@@ -90,7 +90,7 @@ TEST_F(OutboxTest, AnEntryStaysUntilRemovedAndARestartTakesItsOwnBack) {
   ASSERT_EQ(taken.size(), 2u);
   EXPECT_EQ(taken[0].message->msg_id, batch[1].message->msg_id);
   EXPECT_EQ(taken[1].message->msg_id, batch[2].message->msg_id);
-  EXPECT_EQ(taken[1].address, "alice@example.org");
+  EXPECT_EQ(taken[1].address(), "alice@example.org");
   ASSERT_TRUE(restarted->remove(std::vector<std::string>{recovery->entries[0].id}).ok());
   EXPECT_EQ(size(*restarted), 0u);
 }
@@ -227,7 +227,7 @@ TEST_F(OutboxTest, ADeadLetterWhoseRemovalIsSentAgainIsWrittenOnce) {
 // notifications written to the dead letters.
 void give_up(RedisOutbox& outbox, int count, const std::string& user) {
   auto batch = numbered(count);
-  for (Notification& n : batch) n.user = user;
+  for (Notification& n : batch) n.set_names(user, n.rule_name(), n.address());
   auto id = outbox.append(batch);
   ASSERT_TRUE(id.ok()) << id.error().message;
   std::vector<DeadLetter> dead;
@@ -265,7 +265,7 @@ TEST_F(OutboxTest, DeadLettersAreReadBackOldestFirstAndDeletedOnceReplayed) {
   EXPECT_EQ(undecodable, 0u);
   EXPECT_EQ((*bobs)[0].notifications.at(0).message->msg_id, "2024-outbox-0");
   EXPECT_EQ((*bobs)[1].notifications.at(0).message->msg_id, "2024-outbox-1");
-  EXPECT_EQ((*bobs)[2].notifications.at(0).user, "bob");
+  EXPECT_EQ((*bobs)[2].notifications.at(0).user(), "bob");
   auto first = outbox->read_dead_letters("", 1, undecodable);
   ASSERT_EQ(first->size(), 1u);
   EXPECT_EQ((*first)[0].id, (*bobs)[0].id);

@@ -25,7 +25,7 @@ Notification for_user(const std::string& user, int i, DigestPolicy policy) {
   spec.msg_id = "2024-" + user + "-" + std::to_string(i);
   spec.subtitle = "item " + std::to_string(i);
   Notification n = make_notification(spec, DestinationKind::kEmail, user + "@example.org");
-  n.user = user;
+  n.set_names(user, n.rule_name(), n.address());
   n.digest = std::move(policy);
   return n;
 }
@@ -63,7 +63,7 @@ TEST(PrefsDigests, ListsAUsersPendingDigestsAndFlushHasTheServiceSendThem) {
   batcher.tick();
   ASSERT_EQ(sink.digests.size(), 1u);
   EXPECT_EQ(sink.digests[0].items.size(), 3u);
-  EXPECT_EQ(sink.digests[0].items[0].user, "petr");
+  EXPECT_EQ(sink.digests[0].items[0].user(), "petr");
 
   EXPECT_EQ(test::command_output(digests + "petr"), "no pending digests for petr\n");
   EXPECT_NE(test::command_output(digests + "alice")

@@ -44,8 +44,8 @@ Notification numbered(int i, std::string user, std::string address) {
   spec.msg_id = "2024-item-" + std::to_string(i);
   spec.subtitle = "build " + std::to_string(i) + " of python-requests failed";
   spec.link = "https://koji.fedoraproject.org/koji/taskinfo?taskID=" + std::to_string(i);
-  Notification n = make_notification(spec, DestinationKind::kEmail, std::move(address));
-  n.user = std::move(user);
+  Notification n = make_notification(spec, DestinationKind::kEmail, address);
+  n.set_names(user, n.rule_name(), n.address());
   return n;
 }
 

@@ -48,16 +48,49 @@ TEST(EngineMatcher, OneNotificationPerDestinationNamingTheFirstMatchingRule) {
     return a.destination < b.destination;
   });
   EXPECT_EQ(out[0].destination, DestinationKind::kEmail);
-  EXPECT_EQ(out[0].rule_name, "bodhi");
+  EXPECT_EQ(out[0].rule_name(), "bodhi");
   EXPECT_EQ(out[0].rule_id, 31u);
-  EXPECT_EQ(out[0].address, "b@example.org");
+  EXPECT_EQ(out[0].address(), "b@example.org");
   EXPECT_EQ(out[0].digest.every, std::chrono::hours(1));
   EXPECT_EQ(out[1].destination, DestinationKind::kIrc);
-  EXPECT_EQ(out[1].rule_name, "mine");
-  EXPECT_EQ(out[1].user, u.name);
+  EXPECT_EQ(out[1].rule_name(), "mine");
+  EXPECT_EQ(out[1].user(), u.name);
   EXPECT_EQ(out[1].digest.count, 5u);
   EXPECT_EQ(out[1].digest.every.count(), 0);
   EXPECT_EQ(out[1].message.get(), both);
+}
+
+// A notification names its user, rule and destination with the engine's own strings, not copies
+// made per recipient; it keeps them alive after the user is gone from the engine, and the engine
+// with it.
+TEST(EngineMatcher, NotificationsShareTheEnginesNamesAndKeepThemAlive) {
+  auto engine = RuleEngine::create(EngineOptions{EngineMode::kInterp});
+  ASSERT_TRUE(engine.ok());
+  auto every = testing_support::compile_one("rule \"everything\" = true\n");
+  ASSERT_TRUE(every);
+  UserRules u;
+  u.id = 9;
+  u.name = "a-user-name-longer-than-a-short-string";
+  u.params.me = u.name;
+  u.destinations = {{DestinationKind::kEmail, "an-address-longer-than-a-short-string@example.org"}};
+  u.rules = {{every, 40, 1}};
+  engine.value()->replace_all({u});
+  EngineMatcher matcher(*engine.value());
+
+  const auto& corpus = testing_support::corpus_messages();
+  ASSERT_GE(corpus.size(), 2u);
+  std::vector<Notification> out;
+  for (int i = 0; i < 2; ++i) matcher.match(MessagePtr(MessagePtr(), corpus[i].get()), out);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].user().data(), out[1].user().data());
+  EXPECT_EQ(out[0].address().data(), out[1].address().data());
+  EXPECT_EQ(out[0].rule_name().data(), out[1].rule_name().data());
+
+  engine.value()->replace_all({});
+  engine.value().reset();
+  EXPECT_EQ(out[1].user(), "a-user-name-longer-than-a-short-string");
+  EXPECT_EQ(out[1].rule_name(), "everything");
+  EXPECT_EQ(out[1].address(), "an-address-longer-than-a-short-string@example.org");
 }
 
 }  // namespace

@@ -9,10 +9,10 @@ namespace fmn::pipeline {
 class EveryMessageMatcher : public Matcher {
  public:
   void match(const MessagePtr& message, std::vector<Notification>& out) const override {
-    out.push_back(Notification{.message = message,
-                               .destination = DestinationKind::kStdout,
-                               .user = "demo",
-                               .rule_name = "every message"});
+    Notification& n = out.emplace_back();
+    n.message = message;
+    n.destination = DestinationKind::kStdout;
+    n.refer(nullptr, "demo", "every message", "");
   }
 };
 

@@ -32,7 +32,7 @@ class RefusingSink : public sinks::testing::RecordingSink {
   void deliver_confirmed(std::span<const Notification> batch,
                          std::span<sinks::NotificationSettled> settled) override {
     for (size_t i = 0; i < batch.size(); ++i) {
-      if (batch[i].address == kRefused) {
+      if (batch[i].address() == kRefused) {
         settled[i].give_up("refused (550): no such user");
       } else {
         settled[i]();
@@ -48,7 +48,7 @@ class GivingUpSink : public sinks::testing::RecordingSink {
   void deliver_confirmed(std::span<const Notification> batch,
                          std::span<sinks::NotificationSettled> settled) override {
     for (size_t i = 0; i < batch.size(); ++i) {
-      if (batch[i].address == kRefused) {
+      if (batch[i].address() == kRefused) {
         settled[i].give_up("irc: not on the server");
       } else {
         settled[i]();

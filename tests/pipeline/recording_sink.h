@@ -21,7 +21,7 @@ class RecordingSink : public sinks::Sink {
     ++entered_;
     changed_.notify_all();
     changed_.wait(lock, [&] { return open_; });
-    for (const Notification& n : batch) users_.push_back(n.user);
+    for (const Notification& n : batch) users_.emplace_back(n.user());
     batches_.push_back(batch.size());
     counters_.delivered.fetch_add(batch.size(), std::memory_order_relaxed);
   }
@@ -92,7 +92,7 @@ inline std::shared_ptr<std::vector<Notification>> batch_of(
   auto batch = std::make_shared<std::vector<Notification>>();
   for (size_t i = 0; i < n; ++i) {
     Notification& x = batch->emplace_back();
-    x.user = prefix + std::to_string(i);
+    x.set_names(prefix + std::to_string(i), "", "");
     x.destination = kind;
   }
   return batch;

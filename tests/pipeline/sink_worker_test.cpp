@@ -44,7 +44,7 @@ TEST(SinkWorker, DeliversBatchesInOrder) {
   std::vector<std::string> expected;
   for (int b = 0; b < 50; ++b) {
     auto batch = batch_of("b" + std::to_string(b) + "-", 3);
-    for (const Notification& n : *batch) expected.push_back(n.user);
+    for (const Notification& n : *batch) expected.emplace_back(n.user());
     worker.submit(std::move(batch));
   }
   worker.stop();

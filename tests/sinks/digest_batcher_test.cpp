@@ -25,8 +25,8 @@ Notification item(int i, std::string user = "bowlofeggs", std::string address = 
   MessageSpec spec;
   spec.msg_id = "2024-msg-" + std::to_string(i);
   spec.subtitle = "item " + std::to_string(i);
-  Notification n = make_notification(spec, DestinationKind::kEmail, std::move(address));
-  n.user = std::move(user);
+  Notification n = make_notification(spec, DestinationKind::kEmail, address);
+  n.set_names(user, n.rule_name(), n.address());
   return n;
 }
 
@@ -63,11 +63,11 @@ TEST(DigestBatcher, NeverDeliversTheSameMessageTwiceToADestination) {
   Fixture f(DigestPolicy{});
   const Notification a = item(1);
   Notification other_rule = item(1);
-  other_rule.rule_name = "another rule";
+  other_rule.set_names(other_rule.user(), "another rule", other_rule.address());
   const Notification other_address = item(1, "bowlofeggs", "c@example.org");
   f.deliver(std::vector{a, other_rule, a, other_address});
   ASSERT_EQ(f.sink.single.size(), 2u);
-  EXPECT_EQ(f.sink.single[1].address, "c@example.org");
+  EXPECT_EQ(f.sink.single[1].address(), "c@example.org");
 }
 
 TEST(DigestBatcher, AnImmediateNotificationIsMarkedDeliveredOnlyOnceTheSinkConfirmedIt) {
@@ -124,7 +124,7 @@ TEST(DigestBatcher, EachNotificationFollowsThePolicyItCarries) {
   second.digest = in_pairs.digest;
   f.batcher.deliver(std::vector{at_once, in_pairs});
   ASSERT_EQ(f.sink.single.size(), 1u);
-  EXPECT_EQ(f.sink.single[0].user, "a");
+  EXPECT_EQ(f.sink.single[0].user(), "a");
   EXPECT_TRUE(f.sink.digests.empty());
   f.batcher.deliver(std::vector{second});
   ASSERT_EQ(f.sink.digests.size(), 1u);
@@ -154,7 +154,8 @@ TEST(DigestBatcher, FlushesOnTimePerUserAndDestination) {
   f.clock.advance(30s);
   f.batcher.tick();
   ASSERT_EQ(f.sink.digests.size(), 2u);
-  const Digest& a = f.sink.digests[0].items[0].user == "a" ? f.sink.digests[0] : f.sink.digests[1];
+  const Digest& a =
+      f.sink.digests[0].items[0].user() == "a" ? f.sink.digests[0] : f.sink.digests[1];
   EXPECT_EQ(subtitles(a), (std::vector<std::string>{"item 1", "item 3"}));
   EXPECT_EQ(f.sink.ticks, 2);
   f.clock.advance(1h);
@@ -244,8 +245,7 @@ TEST(NotificationCodec, RoundTripRendersTheSame) {
 
 TEST(NotificationCodec, ABatchWritesEachMessageOnceAndComesBackWhole) {
   Notification a = item(1), b = a, c = item(2);  // a and b: one message, two users
-  b.user = "bob";
-  b.address = "bob@example.org";
+  b.set_names("bob", b.rule_name(), "bob@example.org");
   const std::vector<Notification> batch{a, b, c};
   std::string bytes;
   encode_notifications(batch, bytes);
@@ -255,7 +255,7 @@ TEST(NotificationCodec, ABatchWritesEachMessageOnceAndComesBackWhole) {
   ASSERT_TRUE(back.ok()) << back.error().message;
   ASSERT_EQ(back->size(), 3u);
   for (size_t i = 0; i < 3; ++i) EXPECT_EQ(delivery_id((*back)[i]), delivery_id(batch[i]));
-  EXPECT_EQ((*back)[1].user, "bob");
+  EXPECT_EQ((*back)[1].user(), "bob");
   EXPECT_EQ((*back)[0].message, (*back)[1].message);
   EXPECT_FALSE(decode_notifications("R0 1 2 0 0 1:a1:b1:c\n").ok());  // a recipient, no message
 }
@@ -263,9 +263,7 @@ TEST(NotificationCodec, ABatchWritesEachMessageOnceAndComesBackWhole) {
 // Recipient fields are user data: separators inside them must not shift the fields after them.
 TEST(NotificationCodec, RecipientsWithSeparatorsInTheirFieldsComeBackIntact) {
   Notification a = item(1), b = a;
-  b.user = "b:o b";
-  b.rule_name = "rule\nwith 12:colons and\nnewlines";
-  b.address = "";
+  b.set_names("b:o b", "rule\nwith 12:colons and\nnewlines", "");
   b.user_id = 4000000000u;
   const std::vector<Notification> batch{a, b, a};
   std::string bytes;
@@ -273,11 +271,11 @@ TEST(NotificationCodec, RecipientsWithSeparatorsInTheirFieldsComeBackIntact) {
   auto back = decode_notifications(bytes);
   ASSERT_TRUE(back.ok()) << back.error().message;
   ASSERT_EQ(back->size(), 3u);
-  EXPECT_EQ((*back)[1].user, b.user);
-  EXPECT_EQ((*back)[1].rule_name, b.rule_name);
-  EXPECT_EQ((*back)[1].address, "");
+  EXPECT_EQ((*back)[1].user(), b.user());
+  EXPECT_EQ((*back)[1].rule_name(), b.rule_name());
+  EXPECT_EQ((*back)[1].address(), "");
   EXPECT_EQ((*back)[1].user_id, b.user_id);
-  EXPECT_EQ((*back)[2].address, a.address);
+  EXPECT_EQ((*back)[2].address(), a.address());
   for (size_t cut = bytes.find('P') + 1; cut < bytes.size(); ++cut) {  // never the whole batch
     auto part = decode_notifications(std::string_view(bytes).substr(0, cut));
     EXPECT_TRUE(!part.ok() || part->size() < 3) << cut;
@@ -306,8 +304,7 @@ TEST(NotificationCodec, ANotificationKeepsTheDigestPolicyItCarries) {
 // digest at 08:00 in its zone, quiet hours and a snooze come back as they were written.
 TEST(NotificationCodec, AFurtherRecipientOfAMessageKeepsItsDailyTimeAndWindow) {
   Notification first = item(1), daily = first;
-  daily.user = "bob";
-  daily.address = "bob@example.org";
+  daily.set_names("bob", daily.rule_name(), "bob@example.org");
   daily.digest.at = 8 * 60;
   DeliveryWindow window;
   window.tz = "Europe/Prague";
@@ -368,8 +365,8 @@ TEST(NotificationCodec, ABatchInTheOlderFormIsStillRead) {
   ASSERT_EQ(back->size(), 2u);
   EXPECT_EQ(delivery_id((*back)[0]), delivery_id(a));
   EXPECT_EQ((*back)[1].message, (*back)[0].message);
-  EXPECT_EQ((*back)[1].user, "bob");
-  EXPECT_EQ((*back)[1].address, "bob@example.org");
+  EXPECT_EQ((*back)[1].user(), "bob");
+  EXPECT_EQ((*back)[1].address(), "bob@example.org");
   EXPECT_EQ((*back)[1].user_id, 7u);
   EXPECT_EQ((*back)[1].digest.every, 3600s);
 }

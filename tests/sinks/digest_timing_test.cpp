@@ -34,7 +34,7 @@ struct Fixture {
     spec.msg_id = "2024-timed-" + std::to_string(i);
     spec.subtitle = "item " + std::to_string(i);
     Notification n = make_notification(spec, DestinationKind::kEmail, "petr@example.org");
-    n.user = "petr";
+    n.set_names("petr", n.rule_name(), n.address());
     n.digest = policy;
     batcher.deliver(std::vector{n});
   }

@@ -44,15 +44,13 @@ inline MessagePtr make_message(const MessageSpec& spec) {
 
 inline Notification make_notification(const MessageSpec& spec = {},
                                       DestinationKind kind = DestinationKind::kEmail,
-                                      std::string address = "bowlofeggs@example.org") {
+                                      std::string_view address = "bowlofeggs@example.org") {
   Notification n;
   n.message = make_message(spec);
-  n.user = "bowlofeggs";
-  n.rule_name = "my updates";
+  n.set_names("bowlofeggs", "my updates", address);
   n.user_id = 7;
   n.rule_id = 3;
   n.destination = kind;
-  n.address = std::move(address);
   return n;
 }
 

@@ -35,9 +35,7 @@ std::vector<Notification> recipients(const MessagePtr& message) {
   for (const auto& r : kRecipients) {
     Notification n;
     n.message = message;
-    n.user = r.user;
-    n.rule_name = r.rule;
-    n.address = r.address;
+    n.set_names(r.user, r.rule, r.address);
     n.destination = r.kind;
     out.push_back(std::move(n));
   }
@@ -68,7 +66,7 @@ TEST(SharedRendering, EachRecipientGetsWhatARendererOfItsOwnWouldGive) {
     for (const Notification& n : recipients(message)) {
       Renderer alone(TemplateSet::builtin(), config());
       const Rendered expected = render(alone, n);
-      ASSERT_EQ(render(shared, n), expected) << owned->msg_id << " for " << n.user;
+      ASSERT_EQ(render(shared, n), expected) << owned->msg_id << " for " << n.user();
       ++compared;
     }
   }

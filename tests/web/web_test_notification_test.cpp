@@ -23,10 +23,10 @@ TEST_F(WebTestNotification, AConfirmedDestinationGetsATestNotificationNamingItsO
   EXPECT_EQ(r.status, 202) << r.body;
   ASSERT_EQ(tests_sent_.size(), 1u);
   const Notification& n = tests_sent_[0];
-  EXPECT_EQ(n.user, "ralph");
+  EXPECT_EQ(n.user(), "ralph");
   EXPECT_EQ(n.destination, DestinationKind::kIrc);
-  EXPECT_EQ(n.address, "threebean");
-  EXPECT_EQ(n.rule_name, kTestRuleName);
+  EXPECT_EQ(n.address(), "threebean");
+  EXPECT_EQ(n.rule_name(), kTestRuleName);
   EXPECT_EQ(n.message->topic, kTestTopic);
   const std::string text = n.message->meta.subtitle.value_or("");
   EXPECT_NE(text.find("test notification"), std::string::npos) << text;
