@@ -4,14 +4,6 @@
 
 namespace fmn {
 
-void Notification::refer(std::shared_ptr<const void> owner, std::string_view user,
-                         std::string_view rule_name, std::string_view address) {
-  owner_ = std::move(owner);
-  user_ = user;
-  rule_name_ = rule_name;
-  address_ = address;
-}
-
 void Notification::set_names(std::string_view user, std::string_view rule_name,
                              std::string_view address) {
   auto names = std::make_shared<std::string>();

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/delivery_window.h"
 #include "core/destination_kinds.h"
@@ -52,7 +53,12 @@ struct Notification {
 
   // Views into `owner`'s storage, which the notification keeps alive (null: static storage).
   void refer(std::shared_ptr<const void> owner, std::string_view user, std::string_view rule_name,
-             std::string_view address);
+             std::string_view address) {
+    owner_ = std::move(owner);
+    user_ = user;
+    rule_name_ = rule_name;
+    address_ = address;
+  }
   // Copies of the three names, held by the notification (and its copies).
   void set_names(std::string_view user, std::string_view rule_name, std::string_view address);
 
