@@ -74,10 +74,25 @@ void Generation::match(const Message& m, MatchScratch& s, std::vector<Match>& ou
       out.push_back(Match{&owner, r.rule_index});
     }
   };
-  for (uint32_t id : s.candidates) {
+  // At a large population the records and the users' slots are each a cache miss away: fetch
+  // the records four candidates ahead and their slots two ahead. (At a small one they are in
+  // the cache, and the fetches only cost: 10-15% of the match stage at 10k users.)
+  constexpr size_t kAhead = 2;
+  constexpr uint32_t kCachedRecords = 1u << 18;  // 4 MB of records
+  const bool ahead = base_count > kCachedRecords;
+  const auto& base_users = base_->users();
+  const size_t candidates = s.candidates.size();
+  for (size_t i = 0; i < candidates; ++i) {
+    if (ahead && i + 2 * kAhead < candidates && s.candidates[i + 2 * kAhead] < base_count) {
+      __builtin_prefetch(&base_records[s.candidates[i + 2 * kAhead]]);
+    }
+    if (ahead && i + kAhead < candidates && s.candidates[i + kAhead] < base_count) {
+      __builtin_prefetch(&base_users[base_records[s.candidates[i + kAhead]].user]);
+    }
+    const uint32_t id = s.candidates[i];
     if (id < base_count) {
       const Record& r = base_records[id];
-      if (!dead(r.user)) test(r, base_->users()[r.user]);
+      if (!dead(r.user)) test(r, base_users[r.user]);
     } else {
       const Record& r = delta_records[id - base_count];
       test(r, delta_->users()[r.user]);

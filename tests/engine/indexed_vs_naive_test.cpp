@@ -97,6 +97,30 @@ TEST(LazyMeta, RulesEvaluateOnIndexPartMetaAsOnFullMeta) {
 INSTANTIATE_TEST_SUITE_P(Modes, EngineMode_,
                          testing::Values(EngineMode::kInterp, EngineMode::kJit, EngineMode::kAuto));
 
+// Past 2^18 records the match fetches records and users' slots ahead of their use
+// (generation.cpp): the same matches there too.
+TEST(Generation, APopulationPastTheCacheMatchesAsTheNaiveEngine) {
+  auto engine = RuleEngine::create(EngineOptions{EngineMode::kInterp});
+  ASSERT_TRUE(engine.ok());
+  PopulationMaker maker(31);
+  engine.value()->replace_all(maker.users(120'000));
+  engine.value()->wait_idle();
+  auto gen = engine.value()->current();
+  ASSERT_GT(gen->base().records().size(), size_t{1} << 18);
+  MatchScratch scratch;
+  size_t total_matches = 0;
+  const auto& corpus = corpus_messages();
+  for (size_t i = 0; i < corpus.size() && i < 12; ++i) {
+    std::vector<Match> indexed, naive;
+    gen->match(*corpus[i], scratch, indexed);
+    gen->match_naive(*corpus[i], naive);
+    ASSERT_EQ(indexed.size(), as_set(indexed).size()) << "a record reported twice";
+    ASSERT_EQ(as_set(indexed), as_set(naive)) << corpus[i]->topic;
+    total_matches += naive.size();
+  }
+  EXPECT_GT(total_matches, 12u);
+}
+
 TEST(Generation, DefaultRulesAreIndexedNotAlwaysChecked) {
   auto engine = RuleEngine::create(EngineOptions{EngineMode::kInterp});
   ASSERT_TRUE(engine.ok());
