@@ -7,7 +7,10 @@
 
 namespace fmn {
 
-// HMAC-SHA256 of `data` under `key`, the first `bytes` of it (at most 32) as lowercase hex.
+// HMAC-SHA256 of `data` under `key`, the first `bytes` of it (at most 32) as lowercase hex; empty
+// when OpenSSL fails. Thread-safe: each thread keeps a context keyed with the last key it used
+// (and a copy of that key, wiped when replaced), so signing again with the same key skips the
+// key set-up.
 std::string hmac_sha256_hex(std::string_view key, std::string_view data, size_t bytes = 32);
 
 }  // namespace fmn
