@@ -9,7 +9,7 @@
 namespace fmn::sinks {
 
 uint64_t SseSink::publish(const Notification& n) {
-  const std::string feed(n.address().empty() ? n.user() : n.address());
+  const std::string_view feed = n.address().empty() ? n.user() : n.address();
   if (!is_valid_feed_name(feed)) {
     counters_.rejected.fetch_add(1, std::memory_order_relaxed);
     return 0;
@@ -17,7 +17,7 @@ uint64_t SseSink::publish(const Notification& n) {
   std::string key = bounded_id(delivery_id(n));
   // A message that may have come this way before (read back from the outbox, redelivered by the
   // broker): its event kept in Redis then is the mark that it was delivered.
-  if (n.message->redelivered && server_.holds(feed, key)) {
+  if (n.message->redelivered && server_.holds(std::string(feed), key)) {
     already_published_.fetch_add(1, std::memory_order_relaxed);
     log::info("sse_already_published", {{"feed", feed}, {"msg_id", bounded_id(n.message->msg_id)}});
     return 0;
@@ -26,7 +26,7 @@ uint64_t SseSink::publish(const Notification& n) {
   if (renderer_.sse_json(n, json, server_.max_event_bytes())) {
     counters_.truncated.fetch_add(1, std::memory_order_relaxed);
   }
-  const uint64_t place = server_.publish(feed, std::move(json), std::move(key));
+  const uint64_t place = server_.publish(std::string(feed), std::move(json), std::move(key));
   counters_.delivered.fetch_add(1, std::memory_order_relaxed);
   return place;
 }
