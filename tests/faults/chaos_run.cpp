@@ -418,8 +418,11 @@ Result<ChaosHistory> run_chaos(const ChaosSchedule& schedule, const ChaosRunOpti
   auto next_publish = t0;
   size_t next_action = 0;
   for (size_t i = 0; i <= slice.size(); ++i) {
+    const auto gap_start = next_publish - std::chrono::duration_cast<Clock::duration>(interval);
     while (next_action < schedule.actions.size() && schedule.actions[next_action].before <= i) {
       const ScheduledAction& a = schedule.actions[next_action++];
+      std::this_thread::sleep_until(
+          gap_start + std::chrono::duration_cast<Clock::duration>(interval * a.phase));
       const double at = std::chrono::duration<double>(Clock::now() - t0).count();
       ChaosEvent event{i, a.action, at, driver.take(a.action, i), {}};
       if (a.action == ChaosAction::kKillPipeline) event.outbox_written_ms = driver.outbox_writes();

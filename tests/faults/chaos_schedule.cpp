@@ -97,6 +97,8 @@ ChaosSchedule draw_schedule(uint64_t seed, const ChaosShape& shape) {
     const size_t limit = i + 1 < starts.size() ? starts[i + 1] : shape.messages;
     schedule.actions.push_back({std::min(starts[i] + length, limit), kind.end});
   }
+  // 53 bits of a draw: a double in [0, 1), as exact with any standard library.
+  for (ScheduledAction& a : schedule.actions) a.phase = static_cast<double>(rng() >> 11) * 0x1p-53;
   return schedule;
 }
 
@@ -122,6 +124,8 @@ std::string schedule_json(const ChaosSchedule& schedule) {
     w.Key("action");
     const std::string_view name = action_name(a.action);
     w.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+    w.Key("phase");
+    w.Double(a.phase);
     w.EndObject();
   }
   w.EndArray();
@@ -133,7 +137,8 @@ Result<ChaosSchedule> parse_schedule(std::string_view json) {
   const Error bad{ErrorCode::kInvalidConfig,
                   "not a chaos schedule (seed, messages, rate, actions)"};
   rapidjson::Document d;
-  d.Parse(json.data(), json.size());
+  // Full precision: a phase read back is the double that was written, so a replay is exact.
+  d.Parse<rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
   if (d.HasParseError() || !d.IsObject()) return bad;
   // A failing run's file holds the schedule under "schedule", next to what was found.
   const rapidjson::Value& s = d.HasMember("schedule") ? d["schedule"] : d;
@@ -158,9 +163,15 @@ Result<ChaosSchedule> parse_schedule(std::string_view json) {
         !a.HasMember("action") || !a["action"].IsString()) {
       return bad;
     }
+    double phase = 0;
+    if (a.HasMember("phase")) {
+      if (!a["phase"].IsNumber()) return bad;
+      phase = a["phase"].GetDouble();
+      if (!(phase >= 0 && phase < 1)) return bad;
+    }
     auto action = parse_action(a["action"].GetString());
     if (!action) return action.error();
-    schedule.actions.push_back({a["before"].GetUint64(), action.value()});
+    schedule.actions.push_back({a["before"].GetUint64(), action.value(), phase});
   }
   return schedule;
 }

@@ -1,8 +1,11 @@
 // ChaosSchedule: the faults of one randomized run, drawn from a seed, as a list of actions
-// placed between the messages the driver publishes ("before message 17: kill -9 fmn-pipeline").
-// Placing faults by message index rather than by wall-clock time makes a run replayable
-// exactly: the same seed, or the same saved schedule, gives the same actions at the same points
-// of the stream. Plain values; thread-compatible.
+// placed between the messages the driver publishes ("before message 17, 0.62 of the way from
+// message 16: kill -9 fmn-pipeline"). Placing faults by message index and a phase within the
+// gap rather than by absolute time makes a run replayable: the same seed, or the same saved
+// schedule, gives the same actions at the same points of the stream. The phase makes a fault's
+// moment random relative to the work a publish sets off: a fault taken right after each
+// publish would meet that message's deliveries mid-exchange far more often than a crash does.
+// Plain values; thread-compatible.
 #pragma once
 
 #include <cstdint>
@@ -51,6 +54,10 @@ Result<ChaosSource> parse_source(std::string_view name);
 struct ScheduledAction {
   size_t before = 0;  // taken before publishing message `before` (0-based); messages: at the end
   ChaosAction action = ChaosAction::kSmtpAccept;
+  // Where in the gap between publishing message `before - 1` and message `before`, as a
+  // fraction of the gap in [0, 1): 0 is right after the previous publish. An action that
+  // finds the driver already past its moment (an earlier action took long) is taken at once.
+  double phase = 0;
 };
 
 struct ChaosSchedule {
@@ -72,10 +79,13 @@ struct ChaosShape {
 // at points drawn uniformly in the stream, one after another (a lasting fault ends before the
 // next begins, within 5 to 40 messages of its start). Over AMQP the publisher's restart is the
 // broker's (kRestartBroker); the draws are the same, so a seed places the same faults on both.
+// The phases are drawn after the faults, uniformly, so adding them left every seed's faults
+// and their places as they were.
 ChaosSchedule draw_schedule(uint64_t seed, const ChaosShape& shape);
 
-// {"seed", "source", "messages", "rate", "actions": [{"before", "action"}]}, and back (a
-// schedule without "source" is ZeroMQ's).
+// {"seed", "source", "messages", "rate", "actions": [{"before", "action", "phase"}]}, and back
+// (a schedule without "source" is ZeroMQ's; an action without "phase" is taken right after the
+// previous publish, as schedules saved before phases were).
 std::string schedule_json(const ChaosSchedule& schedule);
 Result<ChaosSchedule> parse_schedule(std::string_view json);
 

@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "tests/faults/chaos_history.h"
 #include "tests/faults/chaos_run.h"
@@ -41,6 +42,23 @@ TEST(ChaosSchedule, TheSameSeedGivesTheSameScheduleAndItsJsonReplaysIt) {
   for (size_t i = 1; i < a.actions.size(); ++i) {
     EXPECT_LE(a.actions[i - 1].before, a.actions[i].before) << json;
   }
+  // Each action at its own moment within its gap.
+  std::set<double> phases;
+  for (const ScheduledAction& action : a.actions) {
+    EXPECT_GE(action.phase, 0.0) << json;
+    EXPECT_LT(action.phase, 1.0) << json;
+    phases.insert(action.phase);
+  }
+  EXPECT_EQ(phases.size(), a.actions.size()) << json;
+  // A schedule saved before phases existed is taken right after each publish, as it was then.
+  auto older = parse_schedule(
+      R"({"seed":7,"messages":120,"rate":20,"actions":[{"before":9,"action":"restart-redis"}]})");
+  ASSERT_TRUE(older.ok()) << older.error().message;
+  ASSERT_EQ(older->actions.size(), 1u);
+  EXPECT_EQ(older->actions[0].phase, 0.0);
+  EXPECT_FALSE(parse_schedule(R"({"seed":7,"messages":120,"rate":20,)"
+                              R"("actions":[{"before":9,"action":"restart-redis","phase":1.5}]})")
+                   .ok());
 }
 
 // The checker alone, on a hand-made history: each kind of difference lands in its count.
