@@ -415,10 +415,11 @@ Result<ChaosHistory> run_chaos(const ChaosSchedule& schedule, const ChaosRunOpti
 
   const auto t0 = Clock::now();
   const auto interval = std::chrono::duration<double>(1.0 / schedule.rate);
+  const auto step = std::chrono::duration_cast<Clock::duration>(interval);
   auto next_publish = t0;
   size_t next_action = 0;
   for (size_t i = 0; i <= slice.size(); ++i) {
-    const auto gap_start = next_publish - std::chrono::duration_cast<Clock::duration>(interval);
+    const auto gap_start = next_publish - step;
     while (next_action < schedule.actions.size() && schedule.actions[next_action].before <= i) {
       const ScheduledAction& a = schedule.actions[next_action++];
       std::this_thread::sleep_until(
@@ -437,7 +438,7 @@ Result<ChaosHistory> run_chaos(const ChaosSchedule& schedule, const ChaosRunOpti
     if (auto published = driver.publish(slice[i]); !published) {
       return failed("publish", published.error());
     }
-    next_publish += std::chrono::duration_cast<Clock::duration>(interval);
+    next_publish += step;
     driver.observe();
   }
   // Over ZeroMQ what was published while fmn was down never reaches it; the broker keeps it.
