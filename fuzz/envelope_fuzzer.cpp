@@ -1,7 +1,8 @@
 // libFuzzer target: arbitrary bytes through the envelope parser and the meta extractor, as
 // every bus message goes. Besides crashes and sanitizer reports, it checks what the pipeline
 // relies on: a rejected record has a message; an accepted one has a non-empty topic and a
-// body, its meta lists are sorted and unique, and meta_to_json() prints valid JSON in valid UTF-8.
+// body, its meta lists are sorted and unique, and meta_to_json() prints valid JSON in valid UTF-8;
+// and simdjson, which reads first, gives the same tree or the same error as RapidJSON alone.
 #include <rapidjson/document.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 
 #include "core/envelope_parser.h"
 #include "core/meta_extractor.h"
+#include "tests/support/json_readers_agree.h"
 
 namespace {
 
@@ -31,6 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const auto extractor = fmn::MetaExtractor::builtin(fmn::builtin_aliases());
   require(extractor.ok(), "the built-in meta table compiles");
   std::string_view json(reinterpret_cast<const char*>(data), size);
+  require(fmn::test::json_readers_disagree(json).empty(),
+          "simdjson and RapidJSON read the same tree or refuse with the same error");
   // Half the inputs also carry a transport topic frame, as ZeroMQ messages do.
   std::string_view frame = (size % 2 == 0) ? "org.fedoraproject.prod.bodhi.update.comment" : "";
   auto parsed = fmn::parse_envelope(json, frame);

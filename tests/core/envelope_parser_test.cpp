@@ -5,6 +5,9 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
+
+#include "tests/support/json_readers_agree.h"
 
 namespace fmn {
 namespace {
@@ -23,6 +26,44 @@ TEST(EnvelopeParser, ParsesEveryCorpusLine) {
       EXPECT_NE(m.value()->body, nullptr);
     }
     EXPECT_GT(n, 290) << file;
+  }
+}
+
+// Every text is read by simdjson first and by RapidJSON when simdjson refuses it or it is large:
+// the tree, and the error for a text refused, must be the same as RapidJSON's alone. The fuzzer
+// (fuzz/envelope_fuzzer.cpp) checks the same on arbitrary bytes.
+TEST(EnvelopeParser, BothReadersGiveTheSameTreeOrTheSameError) {
+  std::vector<std::string> texts;
+  for (const char* file : {"/fedmsg-real.jsonl", "/fedmsg-test-examples.jsonl"}) {
+    std::ifstream in(std::string(FMN_CORPUS_DIR) + file);
+    ASSERT_TRUE(in) << file;
+    for (std::string line; std::getline(in, line);) texts.push_back(line);
+  }
+  ASSERT_GT(texts.size(), 580u);
+  const char* edges[] = {
+      // numbers at each boundary of RapidJSON's integer kinds, and doubles
+      "[0,-0,1,-1,2147483647,2147483648,-2147483648,-2147483649,4294967295,4294967296]",
+      "[9223372036854775807,9223372036854775808,-9223372036854775808,18446744073709551615]",
+      "[18446744073709551616,-9223372036854775809,123456789012345678901234567890]",
+      "[0.0,-0.0,1.0,1e2,1E-2,0.1,1.5e300,2.2250738585072014e-308,1422035233.123456]", "[1e400]",
+      "[-1e400]", "[01]", "[1.]", "[.5]", "[+1]", "[NaN]", "[Infinity]",
+      // strings: escapes, surrogate pairs, lone surrogates, NUL, long and short
+      R"(["", "a", "\"\\\/\b\f\n\r\t", "\u0000x", "\u00e9\u4e2d", "\ud83d\ude00"])",
+      R"(["\ud83d"])", R"(["\ude00"])", R"(["\ud83dx"])", R"(["\x"])", R"(["\u12"])",
+      "[\"caf\xc3\xa9\", \"\xe2\x82\xac\", \"\xf0\x9f\x98\x80\"]", "[\"\xc3\"]",
+      "[\"\xed\xa0\x80\"]", "[\"\xc0\x80\"]", "[\"a\x01\"]", "[\"a\x1e\"]",
+      "[\"0123456789abcdefghijklmnopqrstuvwxyz0123456789\"]",
+      // structure
+      "{}", "[]", "{\"a\":1,\"a\":2}", "{\"a\":{\"b\":[{},[]]}}", "null", "true", "\"x\"", "7", "",
+      " ", "[1] x", "[1]  \r\n\t", "[1]\x0b", "\x0b[1]", "[1,]", "{\"a\"}", "{\"a\":}", "{1:2}",
+      "[1", "{\"a\":1", "[\t1\r\n]", "[\x0c 1]"};
+  for (const char* edge : edges) texts.emplace_back(edge);
+  texts.emplace_back("[1]\0", 4);
+  texts.push_back(std::string(64, '[') + std::string(64, ']'));
+  texts.push_back(std::string(65, '[') + std::string(65, ']'));
+  texts.push_back(std::string(2000, '[') + std::string(2000, ']'));  // beyond simdjson's depth
+  for (const std::string& text : texts) {
+    EXPECT_EQ(test::json_readers_disagree(text), "") << text.substr(0, 200);
   }
 }
 
