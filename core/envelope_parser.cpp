@@ -4,7 +4,9 @@
 #include <rapidjson/reader.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -20,7 +22,8 @@ namespace {
 // its SIMD string scanning and costs about a third of the parse. The recursive parser is
 // faster than the iterative one, and safe: DepthLimitedHandler refuses each object or array
 // before the parser descends into it, so recursion stays within max_depth.
-constexpr unsigned kParseFlags = rapidjson::kParseInsituFlag | rapidjson::kParseStopWhenDoneFlag;
+constexpr unsigned kParseFlags = rapidjson::kParseInsituFlag | rapidjson::kParseStopWhenDoneFlag |
+                                 rapidjson::kParseNumbersAsStringsFlag;
 
 // Forwards SAX events to the document and refuses nesting deeper than a limit, so no later
 // recursive walk (printing, rule evaluation) can be driven into a stack overflow.
@@ -38,8 +41,40 @@ class DepthLimitedHandler {
   bool Int64(int64_t i) { return doc_.Int64(i); }
   bool Uint64(uint64_t u) { return doc_.Uint64(u); }
   bool Double(double d) { return doc_.Double(d); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
-    return doc_.RawNumber(s, n, copy);
+  // An integer as RapidJSON's reader sends it: as the narrowest of its kinds that holds it.
+  bool Integer(int64_t i) {
+    if (i >= 0) return Unsigned(static_cast<uint64_t>(i));
+    return i >= INT32_MIN ? Int(static_cast<int>(i)) : Int64(i);
+  }
+  bool Unsigned(uint64_t u) { return u <= UINT32_MAX ? Uint(static_cast<unsigned>(u)) : Uint64(u); }
+  // RapidJSON's reader sends each number as its text (kParseNumbersAsStringsFlag), read here
+  // correctly rounded, as simdjson reads it: RapidJSON's own conversion can be a unit in the
+  // last place off, and infinite for the largest doubles. A number too large for a double is
+  // refused (number_too_big()); one too small for it is zero. An integer too large for 64 bits
+  // is a double, as RapidJSON makes it.
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+    const std::string_view text(s, n);
+    if (text.find_first_of(".eE") == std::string_view::npos) {
+      if (text.front() == '-') {
+        int64_t i = 0;
+        if (std::from_chars(s, s + n, i).ec == std::errc()) return Integer(i);
+      } else {
+        uint64_t u = 0;
+        if (std::from_chars(s, s + n, u).ec == std::errc()) return Unsigned(u);
+      }
+    }
+    double d = 0;
+    const auto read = std::from_chars(s, s + n, d);
+    if (read.ec == std::errc::result_out_of_range) {
+      if (decimal_order(text) >= 0) {
+        number_too_big_ = true;
+        return false;
+      }
+      d = text.front() == '-' ? -0.0 : 0.0;
+    } else if (read.ec != std::errc()) {
+      return false;  // RapidJSON has checked the syntax: not reached
+    }
+    return Double(d);
   }
   bool String(const char* s, rapidjson::SizeType n, bool copy) {
     return valid(s, n) && doc_.String(s, n, copy);
@@ -59,6 +94,7 @@ class DepthLimitedHandler {
   }
   bool too_deep() const { return depth_ > max_depth_; }
   bool bad_escape() const { return bad_escape_; }
+  bool number_too_big() const { return number_too_big_; }
 
  private:
   bool valid(const char* s, rapidjson::SizeType n) {
@@ -69,8 +105,34 @@ class DepthLimitedHandler {
   JsonDocument& doc_;
   size_t max_depth_;
   size_t depth_ = 0;
+  // The power of ten of a number's first significant digit (1.5 is 0, 0.05 is -2, 2e9 is 9),
+  // for telling a double too small from one too large; a text of zeros is 0.
+  static long decimal_order(std::string_view text) {
+    const size_t e = text.find_first_of("eE");
+    std::string_view digits = text.substr(0, e);
+    if (digits.front() == '-') digits.remove_prefix(1);
+    const size_t dot = digits.find('.');
+    const std::string_view whole = digits.substr(0, dot);
+    long order = 0;
+    if (size_t first = whole.find_first_not_of('0'); first != std::string_view::npos) {
+      order = static_cast<long>(whole.size() - first) - 1;
+    } else if (dot != std::string_view::npos) {
+      const size_t first_fraction = digits.find_first_not_of('0', dot + 1);
+      if (first_fraction != std::string_view::npos)
+        order = -static_cast<long>(first_fraction - dot);
+    }
+    if (e == std::string_view::npos) return order;
+    std::string_view exponent = text.substr(e + 1);
+    const bool negative = exponent.front() == '-';
+    if (exponent.front() == '-' || exponent.front() == '+') exponent.remove_prefix(1);
+    long value = 0;
+    for (char c : exponent) value = std::min(value * 10 + (c - '0'), 1'000'000'000L);
+    return negative ? order - value : order + value;
+  }
+
   bool escapes_;
   bool bad_escape_ = false;
+  bool number_too_big_ = false;
 };
 
 // simdjson reads this far past the text (and RapidJSON's SSE4.2 scan 16 bytes): the message's
@@ -112,14 +174,10 @@ class TapeReplay {
         const char* copied = copy(s);
         return handler_.String(copied, size(s), false);
       }
-      case Type::INT64: {
-        const int64_t i(e);
-        if (i >= 0) return integer(static_cast<uint64_t>(i));
-        if (i >= INT32_MIN) return handler_.Int(static_cast<int>(i));
-        return handler_.Int64(i);
-      }
+      case Type::INT64:
+        return handler_.Integer(int64_t(e));
       case Type::UINT64:
-        return integer(uint64_t(e));
+        return handler_.Unsigned(uint64_t(e));
       case Type::DOUBLE:
         return handler_.Double(double(e));
       case Type::BOOL:
@@ -131,10 +189,6 @@ class TapeReplay {
   }
 
  private:
-  bool integer(uint64_t u) {
-    if (u <= UINT32_MAX) return handler_.Uint(static_cast<unsigned>(u));
-    return handler_.Uint64(u);
-  }
   static rapidjson::SizeType size(std::string_view s) {
     return static_cast<rapidjson::SizeType>(s.size());
   }
@@ -250,6 +304,11 @@ Result<char*> parse_json_in_situ(Message& m, std::string_view json, size_t extra
     if (handler.too_deep()) {
       return Error{ErrorCode::kMalformedJson,
                    "nesting deeper than " + std::to_string(options.max_depth) + " levels"};
+    }
+    if (handler.number_too_big()) {
+      return Error{ErrorCode::kMalformedJson,
+                   std::string(rapidjson::GetParseError_En(rapidjson::kParseErrorNumberTooBig)) +
+                       " at offset " + std::to_string(reader.GetErrorOffset())};
     }
     return Error{ErrorCode::kMalformedJson,
                  std::string(rapidjson::GetParseError_En(reader.GetParseErrorCode())) +

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,7 +48,12 @@ TEST(EnvelopeParser, BothReadersGiveTheSameTreeOrTheSameError) {
       "[9223372036854775807,9223372036854775808,-9223372036854775808,18446744073709551615]",
       "[18446744073709551616,-9223372036854775809,123456789012345678901234567890]",
       "[0.0,-0.0,1.0,1e2,1E-2,0.1,1.5e300,2.2250738585072014e-308,1422035233.123456]", "[1e400]",
-      "[-1e400]", "[01]", "[1.]", "[.5]", "[+1]", "[NaN]", "[Infinity]",
+      "[-1e400]", "[01]", "[1.]", "[.5]", "[+1]", "[NaN]", "[Infinity]", "[1.8e308]",
+      "[1.7976931348623158e308]", "[1e-400]", "[-1e-400]", "[3.0e-325]",
+      "[2.4703282292062327e-324]", "[2.4703282292062328e-324]", "[123456789.123456789123]",
+      "[0.9999999999999999444888487687421729788184165954589843749]",
+      "[0.00000000000000000001e-310]", "[1000000000000000000000000000000000000000e-330]",
+      "[12345678901234567890123]", "[0e400]",
       // strings: escapes, surrogate pairs, lone surrogates, NUL, long and short
       R"(["", "a", "\"\\\/\b\f\n\r\t", "\u0000x", "\u00e9\u4e2d", "\ud83d\ude00"])",
       R"(["\ud83d"])", R"(["\ude00"])", R"(["\ud83dx"])", R"(["\x"])", R"(["\u12"])",
@@ -64,6 +71,32 @@ TEST(EnvelopeParser, BothReadersGiveTheSameTreeOrTheSameError) {
   texts.push_back(std::string(2000, '[') + std::string(2000, ']'));  // beyond simdjson's depth
   for (const std::string& text : texts) {
     EXPECT_EQ(test::json_readers_disagree(text), "") << text.substr(0, 200);
+  }
+}
+
+// Numbers are read correctly rounded whichever reader reads them: RapidJSON's own conversion
+// could be a unit in the last place off, and made the largest doubles infinite.
+TEST(EnvelopeParser, NumbersAreReadCorrectlyRoundedByEitherReader) {
+  ParseOptions fast, rapidjson_only;
+  rapidjson_only.fast_reader_max_bytes = 0;
+  for (const ParseOptions& options : {fast, rapidjson_only}) {
+    auto m = parse_envelope(
+        R"({"topic":"a.b","msg":{"max":1.7976931348623158e308,"below_one":)"
+        R"(0.9999999999999999444888487687421729788184165954589843749,"tiny":2.4703282292062328e-324,)"
+        R"("zero":-1e-400,"long":123456789012345678901234567890}})",
+        {}, options);
+    ASSERT_TRUE(m.ok()) << m.error().message;
+    const JsonValue& body = *m.value()->body;
+    EXPECT_EQ(body["max"].GetDouble(), std::numeric_limits<double>::max());
+    EXPECT_EQ(body["below_one"].GetDouble(), std::nextafter(1.0, 0.0));
+    EXPECT_EQ(body["tiny"].GetDouble(), std::numeric_limits<double>::denorm_min());
+    EXPECT_EQ(body["zero"].GetDouble(), 0.0);
+    EXPECT_TRUE(std::signbit(body["zero"].GetDouble()));
+    EXPECT_EQ(body["long"].GetDouble(), 123456789012345678901234567890.0);
+    auto too_big = parse_envelope(R"({"topic":"a.b","msg":{"x":1.8e308}})", {}, options);
+    ASSERT_FALSE(too_big.ok());
+    EXPECT_NE(too_big.error().message.find("Number too big"), std::string::npos)
+        << too_big.error().message;
   }
 }
 

@@ -13,8 +13,8 @@
 namespace fmn::test {
 
 // Empty when both readers refuse `json` with the same error or accept it with the same tree
-// (printed alike: the same types, members in the same order, the same strings and numbers);
-// otherwise what differs.
+// (printed alike: the same types, members in the same order, the same strings and numbers), or
+// when RapidJSON refuses a number simdjson reads (below); otherwise what differs.
 inline std::string json_readers_disagree(std::string_view json) {
   ParseOptions fast, rapidjson_only;
   fast.fast_reader_max_bytes = SIZE_MAX;
@@ -27,6 +27,9 @@ inline std::string json_readers_disagree(std::string_view json) {
   };
   if (!read_fast || !read_alone) {
     if (said(read_fast) == said(read_alone)) return {};
+    // RapidJSON refuses an exponent over 308 whatever the digits before it (0e400 is 0):
+    // simdjson reads those. Only texts over fast_reader_max_bytes meet RapidJSON's refusal.
+    if (read_fast && read_alone.error().message.starts_with("Number too big")) return {};
     return "simdjson first: " + said(read_fast) + "; RapidJSON alone: " + said(read_alone);
   }
   auto print = [](const JsonDocument& doc) {
