@@ -97,14 +97,6 @@ class DepthLimitedHandler {
   bool number_too_big() const { return number_too_big_; }
 
  private:
-  bool valid(const char* s, rapidjson::SizeType n) {
-    if (escapes_ && first_invalid_utf8({s, n}) != n) bad_escape_ = true;
-    return !bad_escape_;
-  }
-
-  JsonDocument& doc_;
-  size_t max_depth_;
-  size_t depth_ = 0;
   // The power of ten of a number's first significant digit (1.5 is 0, 0.05 is -2, 2e9 is 9),
   // for telling a double too small from one too large; a text of zeros is 0.
   static long decimal_order(std::string_view text) {
@@ -130,6 +122,14 @@ class DepthLimitedHandler {
     return negative ? order - value : order + value;
   }
 
+  bool valid(const char* s, rapidjson::SizeType n) {
+    if (escapes_ && first_invalid_utf8({s, n}) != n) bad_escape_ = true;
+    return !bad_escape_;
+  }
+
+  JsonDocument& doc_;
+  size_t max_depth_;
+  size_t depth_ = 0;
   bool escapes_;
   bool bad_escape_ = false;
   bool number_too_big_ = false;
