@@ -212,6 +212,11 @@ class TapeReplay {
 
 Error envelope_error(std::string what) { return {ErrorCode::kBadEnvelope, std::move(what)}; }
 
+Error too_deep_error(size_t max_depth) {
+  return {ErrorCode::kMalformedJson,
+          "nesting deeper than " + std::to_string(max_depth) + " levels"};
+}
+
 const char* type_name(const JsonValue& v) {
   static constexpr std::array<const char*, 7> kNames = {"null",  "false",  "true",  "object",
                                                         "array", "string", "number"};
@@ -272,8 +277,7 @@ Result<char*> parse_json_in_situ(Message& m, std::string_view json, size_t extra
       auto generate = [&](JsonDocument&) { return ok = replay.value(root); };
       m.doc.Populate(generate);
       if (ok) return m.buffer.get() + extra_at;
-      return Error{ErrorCode::kMalformedJson,
-                   "nesting deeper than " + std::to_string(options.max_depth) + " levels"};
+      return too_deep_error(options.max_depth);
     }
   }
 
@@ -301,10 +305,7 @@ Result<char*> parse_json_in_situ(Message& m, std::string_view json, size_t extra
     if (handler.bad_escape()) {
       return Error{ErrorCode::kMalformedJson, "a \\u escape encodes a lone surrogate"};
     }
-    if (handler.too_deep()) {
-      return Error{ErrorCode::kMalformedJson,
-                   "nesting deeper than " + std::to_string(options.max_depth) + " levels"};
-    }
+    if (handler.too_deep()) return too_deep_error(options.max_depth);
     if (handler.number_too_big()) {
       return Error{ErrorCode::kMalformedJson,
                    std::string(rapidjson::GetParseError_En(rapidjson::kParseErrorNumberTooBig)) +
