@@ -1,6 +1,12 @@
 #include "pipeline/graph.h"
 
 #include <tbb/flow_graph.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <optional>
 
 namespace fmn::pipeline {
 namespace {
@@ -11,11 +17,9 @@ void observe(metrics::Histogram* h, Clock::time_point since, Clock::time_point n
   if (h != nullptr) h->observe(std::chrono::duration<double>(now - since).count());
 }
 
-}  // namespace
-
-void run_graph(bus::Source& source, const ParseStage& parse, const Matcher& matcher,
-               sinks::Sink& sink, PipelineStats& stats, const GraphOptions& options,
-               AdmissionStage* admit) {
+void run_in_arena(bus::Source& source, const ParseStage& parse, const Matcher& matcher,
+                  sinks::Sink& sink, PipelineStats& stats, const GraphOptions& options,
+                  AdmissionStage* admit) {
   namespace flow = tbb::flow;
   flow::graph g;
   const StageLatency& latency = options.latency;
@@ -101,6 +105,25 @@ void run_graph(bus::Source& source, const ParseStage& parse, const Matcher& matc
 
   source_node.activate();
   g.wait_for_all();
+}
+
+}  // namespace
+
+void run_graph(bus::Source& source, const ParseStage& parse, const Matcher& matcher,
+               sinks::Sink& sink, PipelineStats& stats, const GraphOptions& options,
+               AdmissionStage* admit) {
+  // The source keeps the thread it runs on while it waits for the bus, and a broker sends no
+  // more than its prefetch until what it sent is settled: another thread must carry the batches
+  // read to the sinks meanwhile. With a single CPU oneTBB would start no thread of its own, so
+  // the graph always has at least two.
+  const int threads = std::max(2, tbb::info::default_concurrency());
+  std::optional<tbb::global_control> allow;
+  if (tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) <
+      static_cast<size_t>(threads)) {
+    allow.emplace(tbb::global_control::max_allowed_parallelism, threads);
+  }
+  tbb::task_arena arena(threads);
+  arena.execute([&] { run_in_arena(source, parse, matcher, sink, stats, options, admit); });
 }
 
 }  // namespace fmn::pipeline

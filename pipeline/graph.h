@@ -41,7 +41,9 @@ struct GraphOptions {
 };
 
 // Runs until `source` is exhausted and every batch has reached the sink. `admit`, when given,
-// sees every parsed batch in source order (sequence tracking, duplicate removal).
+// sees every parsed batch in source order (sequence tracking, duplicate removal). The graph
+// runs on at least two threads, also where the process has one CPU: the source may block its
+// thread until batches it handed over are settled.
 void run_graph(bus::Source& source, const ParseStage& parse, const Matcher& matcher,
                sinks::Sink& sink, PipelineStats& stats, const GraphOptions& options,
                AdmissionStage* admit = nullptr);

@@ -1,7 +1,11 @@
 #include "pipeline/graph.h"
 
 #include <gtest/gtest.h>
+#include <sched.h>
+#include <tbb/info.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 
@@ -110,6 +114,114 @@ TEST(Graph, EmptySourceFinishes) {
   run_graph(source, parse, matcher, sink, stats, GraphOptions{});
   EXPECT_EQ(stats.received, 0u);
   EXPECT_TRUE(sink.topics.empty());
+}
+
+// Two waits the pipeline must serve at once, as with a broker source, which sends nothing more
+// until what it sent is settled: the source, asked for a second batch, waits until the first has
+// reached the sink, while matching the first batch waits until the source is waiting. On one
+// thread either wait would last forever; each gives up after a minute instead, so that the test
+// fails rather than hangs.
+struct Rendezvous {
+  void set(bool Rendezvous::*flag) {
+    {
+      std::lock_guard lock(mu);
+      this->*flag = true;
+    }
+    cv.notify_all();
+  }
+  void wait(bool Rendezvous::*flag) {
+    std::unique_lock lock(mu);
+    if (!cv.wait_for(lock, std::chrono::minutes(1), [&] { return this->*flag; })) gave_up = true;
+  }
+
+  std::mutex mu;
+  std::condition_variable cv;
+  bool source_waiting = false, first_batch_delivered = false, gave_up = false;
+};
+
+class SecondBatchWaitsSource : public bus::Source {
+ public:
+  explicit SecondBatchWaitsSource(Rendezvous& r) : r_(r) {}
+  bool next_batch(std::vector<bus::RawMessage>& out, size_t max) override {
+    if (++calls_ == 2) {
+      r_.set(&Rendezvous::source_waiting);
+      r_.wait(&Rendezvous::first_batch_delivered);
+    }
+    for (size_t n = 0; n < max; ++n)
+      out.push_back({{}, envelope(calls_ * 100 + static_cast<int>(n)), ++origin_});
+    return calls_ < 2;
+  }
+
+ private:
+  Rendezvous& r_;
+  int calls_ = 0;
+  uint64_t origin_ = 0;
+};
+
+class MatcherWaitingForTheSource : public Matcher {
+ public:
+  explicit MatcherWaitingForTheSource(Rendezvous& r) : r_(r) {}
+  void match(const MessagePtr& message, std::vector<Notification>& out) const override {
+    r_.wait(&Rendezvous::source_waiting);
+    EveryMessageMatcher().match(message, out);
+  }
+
+ private:
+  Rendezvous& r_;
+};
+
+class SinkTellingTheSource : public RecordingSink {
+ public:
+  explicit SinkTellingTheSource(Rendezvous& r) : r_(r) {}
+  void deliver(std::span<const Notification> batch) override {
+    RecordingSink::deliver(batch);
+    r_.set(&Rendezvous::first_batch_delivered);
+  }
+
+ private:
+  Rendezvous& r_;
+};
+
+// Runs this thread, and the threads it starts, on one CPU while in scope, as on a machine with
+// a single one.
+class OneCpu {
+ public:
+  OneCpu() {
+    sched_getaffinity(0, sizeof all_, &all_);
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+      if (CPU_ISSET(cpu, &all_)) {
+        CPU_SET(cpu, &one);
+        break;
+      }
+    }
+    sched_setaffinity(0, sizeof one, &one);
+  }
+  ~OneCpu() { sched_setaffinity(0, sizeof all_, &all_); }
+
+ private:
+  cpu_set_t all_;
+};
+
+TEST(Graph, TheSourceMayWaitForTheSinksOnOneCpu) {
+  OneCpu one_cpu;
+  // oneTBB counts the CPUs once per process, at its first use.
+  if (tbb::info::default_concurrency() != 1) {
+    GTEST_SKIP() << "oneTBB counted the CPUs before this test: run it in a process of its own "
+                    "(as ctest does)";
+  }
+  Rendezvous r;
+  SecondBatchWaitsSource source(r);
+  PipelineStats stats;
+  auto meta = MetaExtractor::builtin();
+  ASSERT_TRUE(meta.ok()) << meta.error().message;
+  ParseStage parse(**meta, stats, [](const std::string&) {});
+  MatcherWaitingForTheSource matcher(r);
+  SinkTellingTheSource sink(r);
+  run_graph(source, parse, matcher, sink, stats, GraphOptions{.batch_size = 8, .max_in_flight = 4});
+  EXPECT_FALSE(r.gave_up);
+  EXPECT_EQ(sink.topics.size(), 16u);
 }
 
 // Matches the messages whose topic ends in an even number, as a rule would that reads no
