@@ -6,9 +6,12 @@
 // runs from the first delivery to the last ack. fmn's rate over the no-op's says whether the
 // broker or fmn is the bound. The CPU each consumer used per message (all its threads) says the
 // same on a machine busy with other work, where the rates measure who got the cores: fmn
-// competes with the broker for them, the no-op consumer hardly does. Without --amqp a private
-// broker is started (tests/support).
+// competes with the broker for them, the no-op consumer hardly does. --isolate gives the broker
+// the first CPU and the consumers the others, as when the broker runs on a host of its own:
+// then the rates say whether the broker or the consumer is the bound, not who got the cores.
+// Without --amqp a private broker is started (tests/support).
 #include <amqp.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <chrono>
@@ -42,7 +45,28 @@ struct AmqpFlags {
   int repetitions = 3;
   uint64_t messages = 50000;
   uint16_t prefetch = 1000;
+  bool isolate = false;
 };
+
+// The CPUs this thread may run on, split into the first and the rest; nullopt with fewer than 2.
+struct CpuSplit {
+  cpu_set_t first, rest;
+};
+std::optional<CpuSplit> split_cpus() {
+  cpu_set_t all;
+  if (sched_getaffinity(0, sizeof all, &all) != 0 || CPU_COUNT(&all) < 2) return std::nullopt;
+  CpuSplit split;
+  CPU_ZERO(&split.first);
+  split.rest = all;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &all)) {
+      CPU_SET(cpu, &split.first);
+      CPU_CLR(cpu, &split.rest);
+      break;
+    }
+  }
+  return split;
+}
 
 bool fail(const std::string& what) {
   std::fprintf(stderr, "fmn-bench amqp: %s\n", what.c_str());
@@ -178,6 +202,14 @@ std::optional<Run> consume_fmn(const AmqpFlags& flags, const EngineSetup& setup,
 }
 
 void run(AmqpFlags flags) {
+  // Set before any thread starts: the broker (a child) inherits the first CPU, and every thread
+  // of this process, oneTBB's included, the others.
+  std::optional<CpuSplit> cpus;
+  if (flags.isolate) {
+    cpus = split_cpus();
+    if (!cpus) return (void)fail("--isolate needs at least two CPUs");
+    if (flags.url.empty()) sched_setaffinity(0, sizeof cpus->first, &cpus->first);
+  }
   std::optional<test::RabbitMqServer> broker;
   if (flags.url.empty()) {
     auto started = test::RabbitMqServer::start();
@@ -185,12 +217,16 @@ void run(AmqpFlags flags) {
     broker.emplace(std::move(started).value());
     flags.url = broker->url();
   }
+  if (cpus) sched_setaffinity(0, sizeof cpus->rest, &cpus->rest);
   auto setup = EngineSetup::create(flags.setup);
   if (!setup) return (void)fail(setup.error().message);
   (*setup)->print_population(stdout);
   std::printf(
-      "amqp: %llu messages a repetition, prefetch %u, fmn vs a no-op consumer (rabbitmq-c)\n",
-      static_cast<unsigned long long>(flags.messages), flags.prefetch);
+      "amqp: %llu messages a repetition, prefetch %u, fmn vs a no-op consumer (rabbitmq-c)%s\n",
+      static_cast<unsigned long long>(flags.messages), flags.prefetch,
+      !cpus                ? ", sharing the CPUs with the broker"
+      : broker.has_value() ? ", the broker on the first CPU and the consumers on the others"
+                           : ", the consumers off the first CPU");
   std::vector<Run> fmn_runs, noop_runs;
   std::vector<double> fmn_cpu, noop_cpu;  // µs per message
   uint64_t notifications = 0, short_runs = 0;
@@ -231,7 +267,8 @@ void run(AmqpFlags flags) {
                 {"cpu_us_per_msg", median(fmn_cpu)},
                 {"noop_cpu_us_per_msg", median(noop_cpu)},
                 {"notifications", static_cast<double>(notifications)},
-                {"short_runs", static_cast<double>(short_runs)}});
+                {"short_runs", static_cast<double>(short_runs)},
+                {"isolated", cpus ? 1.0 : 0.0}});
   if (short_runs > 0) exit_status() = 1;
 }
 
@@ -253,6 +290,8 @@ void add_amqp_command(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--prefetch", flags->prefetch, "basic.qos prefetch of both consumers")
       ->capture_default_str();
+  cmd->add_flag("--isolate", flags->isolate,
+                "The private broker on the first CPU, the consumers on the others (Linux)");
   cmd->callback([flags] { run(*flags); });
 }
 
