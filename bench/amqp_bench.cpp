@@ -11,7 +11,6 @@
 // then the rates say whether the broker or the consumer is the bound, not who got the cores.
 // Without --amqp a private broker is started (tests/support).
 #include <amqp.h>
-#include <sched.h>
 
 #include <algorithm>
 #include <chrono>
@@ -31,6 +30,7 @@
 #include "pipeline/graph.h"
 #include "pipeline/settlement.h"
 #include "sinks/counting_sink.h"
+#include "tests/support/cpu_affinity.h"
 #include "tests/support/rabbitmq_server.h"
 
 namespace fmn::bench {
@@ -53,18 +53,10 @@ struct CpuSplit {
   cpu_set_t first, rest;
 };
 std::optional<CpuSplit> split_cpus() {
-  cpu_set_t all;
-  if (sched_getaffinity(0, sizeof all, &all) != 0 || CPU_COUNT(&all) < 2) return std::nullopt;
-  CpuSplit split;
-  CPU_ZERO(&split.first);
-  split.rest = all;
-  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
-    if (CPU_ISSET(cpu, &all)) {
-      CPU_SET(cpu, &split.first);
-      CPU_CLR(cpu, &split.rest);
-      break;
-    }
-  }
+  const cpu_set_t all = test::allowed_cpus();
+  if (CPU_COUNT(&all) < 2) return std::nullopt;
+  CpuSplit split{test::first_cpu(all), all};
+  CPU_XOR(&split.rest, &all, &split.first);
   return split;
 }
 
@@ -208,7 +200,7 @@ void run(AmqpFlags flags) {
   if (flags.isolate) {
     cpus = split_cpus();
     if (!cpus) return (void)fail("--isolate needs at least two CPUs");
-    if (flags.url.empty()) sched_setaffinity(0, sizeof cpus->first, &cpus->first);
+    if (flags.url.empty()) test::run_on(cpus->first);
   }
   std::optional<test::RabbitMqServer> broker;
   if (flags.url.empty()) {
@@ -217,7 +209,7 @@ void run(AmqpFlags flags) {
     broker.emplace(std::move(started).value());
     flags.url = broker->url();
   }
-  if (cpus) sched_setaffinity(0, sizeof cpus->rest, &cpus->rest);
+  if (cpus) test::run_on(cpus->rest);
   auto setup = EngineSetup::create(flags.setup);
   if (!setup) return (void)fail(setup.error().message);
   (*setup)->print_population(stdout);

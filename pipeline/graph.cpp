@@ -116,13 +116,10 @@ void run_graph(bus::Source& source, const ParseStage& parse, const Matcher& matc
   // more than its prefetch until what it sent is settled: another thread must carry the batches
   // read to the sinks meanwhile. With a single CPU oneTBB would start no thread of its own, so
   // the graph always has at least two.
-  const int threads = std::max(2, tbb::info::default_concurrency());
-  std::optional<tbb::global_control> allow;
-  if (tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) <
-      static_cast<size_t>(threads)) {
-    allow.emplace(tbb::global_control::max_allowed_parallelism, threads);
-  }
-  tbb::task_arena arena(threads);
+  const int cpus = tbb::info::default_concurrency();
+  std::optional<tbb::global_control> two_threads;
+  if (cpus < 2) two_threads.emplace(tbb::global_control::max_allowed_parallelism, 2);
+  tbb::task_arena arena(std::max(2, cpus));
   arena.execute([&] { run_in_arena(source, parse, matcher, sink, stats, options, admit); });
 }
 

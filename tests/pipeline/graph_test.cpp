@@ -1,7 +1,6 @@
 #include "pipeline/graph.h"
 
 #include <gtest/gtest.h>
-#include <sched.h>
 #include <tbb/info.h>
 
 #include <chrono>
@@ -11,6 +10,7 @@
 
 #include "core/envelope_parser.h"
 #include "tests/pipeline/every_message_matcher.h"
+#include "tests/support/cpu_affinity.h"
 
 namespace fmn::pipeline {
 namespace {
@@ -186,22 +186,11 @@ class SinkTellingTheSource : public RecordingSink {
 // a single one.
 class OneCpu {
  public:
-  OneCpu() {
-    sched_getaffinity(0, sizeof all_, &all_);
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
-      if (CPU_ISSET(cpu, &all_)) {
-        CPU_SET(cpu, &one);
-        break;
-      }
-    }
-    sched_setaffinity(0, sizeof one, &one);
-  }
-  ~OneCpu() { sched_setaffinity(0, sizeof all_, &all_); }
+  OneCpu() : all_(test::allowed_cpus()) { test::run_on(test::first_cpu(all_)); }
+  ~OneCpu() { test::run_on(all_); }
 
  private:
-  cpu_set_t all_;
+  const cpu_set_t all_;
 };
 
 TEST(Graph, TheSourceMayWaitForTheSinksOnOneCpu) {
