@@ -120,7 +120,7 @@ class Explainer {
 }  // namespace
 
 std::vector<ExplainLine> explain(const CompiledRule& rule, const Message& message,
-                                 const UserParams& params) {
+                                 const ParamsView& params) {
   std::vector<ExplainLine> lines;
   Context ctx{rule, message, params};
   Explainer(ctx, lines).node(0, 0, true);

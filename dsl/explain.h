@@ -24,7 +24,7 @@ struct ExplainLine {
 };
 
 std::vector<ExplainLine> explain(const CompiledRule& rule, const Message& message,
-                                 const UserParams& params);
+                                 const ParamsView& params);
 
 // The lines as an indented tree:
 //   rule "mine": no match

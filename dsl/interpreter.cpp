@@ -32,7 +32,7 @@ bool eval(const Context& ctx, size_t i) {
 
 }  // namespace
 
-bool evaluate(const CompiledRule& rule, const Message& message, const UserParams& params) noexcept {
+bool evaluate(const CompiledRule& rule, const Message& message, const ParamsView& params) noexcept {
   return eval(Context{rule, message, params}, 0);
 }
 

@@ -13,6 +13,6 @@
 
 namespace fmn::dsl {
 
-bool evaluate(const CompiledRule& rule, const Message& message, const UserParams& params) noexcept;
+bool evaluate(const CompiledRule& rule, const Message& message, const ParamsView& params) noexcept;
 
 }  // namespace fmn::dsl

@@ -23,6 +23,7 @@ class StringsView {
   StringsView() = default;
   StringsView(const std::vector<std::string>& v) : strings_(v.data()), size_(v.size()) {}
   StringsView(const ParamList& l) : interned_(l.begin()), size_(l.size()) {}
+  StringsView(const InternedString* items, size_t size) : interned_(items), size_(size) {}
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }

@@ -50,28 +50,16 @@ void UserParams::normalize() {
   }
 }
 
-const UserList* UserParams::find_list(std::string_view name) const {
-  auto it = std::lower_bound(lists.begin(), lists.end(), name,
-                             [](const UserList& l, std::string_view n) { return l.name < n; });
-  return it != lists.end() && it->name == name ? &*it : nullptr;
-}
-
-const std::vector<std::string>& UserParams::user_list(std::string_view name) const {
-  static const std::vector<std::string> kNone;
-  const UserList* l = find_list(name);
-  return l ? l->items : kNone;
-}
-
-const std::vector<Glob>& UserParams::user_list_globs(std::string_view name, bool folded) const {
-  static const std::vector<Glob> kNone;
-  const UserList* l = find_list(name);
-  return l && l->patterns ? l->patterns->globs(l->items, folded) : kNone;
-}
-
-const ListPatterns::Regexes& UserParams::user_list_regexes(std::string_view name) const {
-  static const ListPatterns::Regexes kNone;
-  const UserList* l = find_list(name);
-  return l && l->patterns ? l->patterns->regexes(l->items) : kNone;
+ParamsView UserParams::view() const {
+  ParamsView v;
+  v.me = me;
+  for (const ParamInfo& p : all_params()) {
+    if (p.type != ValueType::kList) continue;
+    const ParamList& l = list(p.id);
+    v.lists[list_param_slot(p.id)] = {l.begin(), l.size()};
+  }
+  v.user_lists = lists;
+  return v;
 }
 
 const ParamList& UserParams::list(ParamId id) const {

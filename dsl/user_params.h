@@ -13,19 +13,10 @@
 #include <vector>
 
 #include "dsl/fields.h"
-#include "dsl/list_patterns.h"
 #include "dsl/param_list.h"
+#include "dsl/params_view.h"
 
 namespace fmn::dsl {
-
-// One of the user's named lists: `$lists.channels`.
-struct UserList {
-  std::string name;
-  std::vector<std::string> items;
-  // The items compiled as patterns, on first use (list_patterns.h); new at each normalize(),
-  // shared by copies made after it.
-  std::shared_ptr<const ListPatterns> patterns;
-};
 
 // True when `name` can follow `$lists.`: 1 to kMaxListNameBytes letters, digits and '_', not
 // starting with a digit.
@@ -46,19 +37,18 @@ struct UserParams {
   // its first list).
   void normalize();
 
+  // What rules read (params_view.h). REQUIRES: normalize().
+  ParamsView view() const;
+  operator ParamsView() const { return view(); }  // NOLINT: read wherever a view is
+
   // The items of the list named `name` (empty when there is none). REQUIRES: normalize().
-  const std::vector<std::string>& user_list(std::string_view name) const;
-  // The same list's items as globs of `~` (`folded`: of `~*`, lowered) or regexes of
-  // `matches`, compiled once per list and kind. REQUIRES: normalize().
-  const std::vector<Glob>& user_list_globs(std::string_view name, bool folded) const;
-  const ListPatterns::Regexes& user_list_regexes(std::string_view name) const;
+  const std::vector<std::string>& user_list(std::string_view name) const {
+    return view().user_list(name);
+  }
 
   // REQUIRES: param_info(id).type == ValueType::kList.
   const ParamList& list(ParamId id) const;
   ParamList& list(ParamId id);
-
- private:
-  const UserList* find_list(std::string_view name) const;
 };
 
 // Sets one parameter from "name=value" (lists: "name=a,b,c", named lists "lists.NAME=a,b";

@@ -359,7 +359,7 @@ Value resolve(const Context& ctx, OperandRef ref) {
     case OperandRef::Kind::kParam: {
       auto id = static_cast<ParamId>(ref.index);
       if (id == ParamId::kMe) return string_value(ctx.params.me);
-      return strings_value(ctx.params.list(id));
+      return strings_value(ctx.params.strings(id));
     }
     case OperandRef::Kind::kUserList:
       return strings_value(ctx.params.user_list(ctx.rule.lists[ref.index]));

@@ -1,19 +1,19 @@
 // What an operand evaluates to for one message and one user, and the leaf tests on such
 // values: the rule language's semantics, in one place, for the interpreter and `explain`.
 //
-// A Value is a view (no copies, no allocation): it points into the Message, the UserParams or
-// the CompiledRule, and lives no longer than they do. Every function is total: a missing
-// value, JSON null or a value of the wrong type makes a test false (`!=` is `not ==`, so it is
-// true there), never an error. Thread-safe on const inputs.
+// A Value is a view (no copies, no allocation): it points into the Message, the user's parameters
+// or the CompiledRule, and lives no longer than they do. Every function is total: a missing value,
+// JSON null or a value of the wrong type makes a test false (`!=` is `not ==`, so it is true
+// there), never an error. Thread-safe on const inputs.
 #pragma once
 
 #include <string_view>
 #include <vector>
 
 #include "core/message.h"
+#include "dsl/params_view.h"
 #include "dsl/program.h"
 #include "dsl/strings_view.h"
-#include "dsl/user_params.h"
 
 namespace fmn::dsl {
 
@@ -41,7 +41,7 @@ struct Value {
 struct Context {
   const CompiledRule& rule;
   const Message& message;
-  const UserParams& params;
+  const ParamsView& params;
 };
 
 Value resolve(const Context& ctx, OperandRef ref);

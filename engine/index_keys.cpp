@@ -19,11 +19,11 @@ struct Operand {
   enum class Kind : uint8_t { kOther, kStringField, kListField, kMe, kListParam, kString, kList };
   Kind kind = Kind::kOther;
   FieldId field = FieldId::kTopic;
-  const std::string* string = nullptr;  // kString, kMe
-  dsl::StringsView list;                // kListParam, kList
+  std::string_view string;  // kString, kMe
+  dsl::StringsView list;    // kListParam, kList
 };
 
-Operand classify(const dsl::CompiledRule& rule, const dsl::UserParams& params, OperandRef ref) {
+Operand classify(const dsl::CompiledRule& rule, const dsl::ParamsView& params, OperandRef ref) {
   Operand o;
   switch (ref.kind) {
     case OperandRef::Kind::kField: {
@@ -37,10 +37,10 @@ Operand classify(const dsl::CompiledRule& rule, const dsl::UserParams& params, O
       auto id = static_cast<dsl::ParamId>(ref.index);
       if (id == dsl::ParamId::kMe) {
         o.kind = Operand::Kind::kMe;
-        o.string = &params.me;
+        o.string = params.me;
       } else {
         o.kind = Operand::Kind::kListParam;
-        o.list = params.list(id);
+        o.list = params.strings(id);
       }
       break;
     }
@@ -52,7 +52,7 @@ Operand classify(const dsl::CompiledRule& rule, const dsl::UserParams& params, O
       const Constant& c = rule.constants[ref.index];
       if (c.kind == Constant::Kind::kString) {
         o.kind = Operand::Kind::kString;
-        o.string = &c.string;
+        o.string = c.string;
       } else if (c.kind == Constant::Kind::kList) {
         o.kind = Operand::Kind::kList;
         o.list = c.list.strings;
@@ -73,9 +73,9 @@ std::vector<IndexKey> field_keys(FieldId field, dsl::StringsView values) {
 }
 
 // `$me` standing for a value: an empty $me is missing, and the test is false.
-Keys me_key(FieldId field, const std::string& me) {
+Keys me_key(FieldId field, std::string_view me) {
   if (me.empty()) return std::vector<IndexKey>{};
-  return std::vector<IndexKey>{{IndexKey::Kind::kField, field, me}};
+  return std::vector<IndexKey>{{IndexKey::Kind::kField, field, std::string(me)}};
 }
 
 bool is_topic(const Operand& o) {
@@ -90,8 +90,9 @@ Keys membership_keys(const Operand& a, const Operand& b, Op op) {
     const Operand& f = field_a ? a : b;
     const Operand& v = field_a ? b : a;
     if (f.kind != K::kStringField) return kUnindexable;
-    if (v.kind == K::kString) return field_keys(f.field, std::vector<std::string>{*v.string});
-    if (v.kind == K::kMe) return me_key(f.field, *v.string);
+    if (v.kind == K::kString)
+      return field_keys(f.field, std::vector<std::string>{std::string(v.string)});
+    if (v.kind == K::kMe) return me_key(f.field, v.string);
     return kUnindexable;
   }
   // op == kIn: `a in b`; lists meet in either order.
@@ -100,8 +101,9 @@ Keys membership_keys(const Operand& a, const Operand& b, Op op) {
   }
   if (b.kind == K::kListField) {
     if (a.kind == K::kListParam || a.kind == K::kList) return field_keys(b.field, a.list);
-    if (a.kind == K::kMe) return me_key(b.field, *a.string);
-    if (a.kind == K::kString) return field_keys(b.field, std::vector<std::string>{*a.string});
+    if (a.kind == K::kMe) return me_key(b.field, a.string);
+    if (a.kind == K::kString)
+      return field_keys(b.field, std::vector<std::string>{std::string(a.string)});
   }
   return kUnindexable;
 }
@@ -139,7 +141,7 @@ Keys quantified_keys(const Operand& a, const Operand& b, const dsl::Atom& atom) 
   return kUnindexable;
 }
 
-Keys atom_keys(const dsl::CompiledRule& rule, const dsl::UserParams& params,
+Keys atom_keys(const dsl::CompiledRule& rule, const dsl::ParamsView& params,
                const dsl::Atom& atom) {
   if (atom.kind != dsl::Atom::Kind::kCompare) return kUnindexable;
   Operand a = classify(rule, params, atom.lhs);
@@ -182,7 +184,7 @@ double cost(const std::vector<IndexKey>& keys) {
   return c;
 }
 
-Keys node_keys(const dsl::CompiledRule& rule, const dsl::UserParams& params, size_t i) {
+Keys node_keys(const dsl::CompiledRule& rule, const dsl::ParamsView& params, size_t i) {
   const dsl::Node& n = rule.nodes[i];
   switch (n.kind) {
     case dsl::NodeKind::kTrue:
@@ -222,7 +224,7 @@ Keys node_keys(const dsl::CompiledRule& rule, const dsl::UserParams& params, siz
 }
 
 bool is_membership(const dsl::CompiledRule& rule, const dsl::Atom& atom) {
-  static const dsl::UserParams kAnyParams;  // operand kinds do not depend on the values
+  static const dsl::ParamsView kAnyParams;  // operand kinds do not depend on the values
   if (atom.kind != dsl::Atom::Kind::kCompare || (atom.op != Op::kEq && atom.op != Op::kIn) ||
       atom.quantifier != dsl::Quantifier::kNone) {
     return false;
@@ -267,7 +269,7 @@ double key_cost(const IndexKey& key) {
 }
 
 std::optional<std::vector<IndexKey>> rule_keys(const dsl::CompiledRule& rule,
-                                               const dsl::UserParams& params) {
+                                               const dsl::ParamsView& params) {
   return node_keys(rule, params, 0);
 }
 

@@ -32,7 +32,7 @@ struct IndexKey {
 
 // nullopt: unindexable (check the rule on every message).
 std::optional<std::vector<IndexKey>> rule_keys(const dsl::CompiledRule& rule,
-                                               const dsl::UserParams& params);
+                                               const dsl::ParamsView& params);
 
 // True when any message reaching one of the rule's keys satisfies the rule, whatever the
 // user's parameters: the rule is one `==`/`in` membership test between a field and values

@@ -6,7 +6,7 @@
 namespace fmn::engine {
 namespace {
 
-const dsl::UserParams kNoParams;  // what a guard is given: it reads none
+const dsl::ParamsView kNoParams;  // what a guard is given: it reads none
 
 }  // namespace
 

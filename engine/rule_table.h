@@ -41,7 +41,7 @@ class InternedRule {
   // The user-independent part: the same for every user, so callers memoise it per message.
   bool guard(const Message& m) const;
   // The per-user part, by native code when allowed and compiled, else the interpreter.
-  bool residual(const Message& m, const dsl::UserParams& p, bool allow_native) const {
+  bool residual(const Message& m, const dsl::ParamsView& p, bool allow_native) const {
     if (!residual_) return true;
     if (allow_native) {
       if (codegen::RuleFn fn = native_.load(std::memory_order_acquire)) {
@@ -51,7 +51,7 @@ class InternedRule {
     return dsl::evaluate(*residual_, m, p);
   }
   // The whole rule: guard and residual.
-  bool evaluate(const Message& m, const dsl::UserParams& p, bool allow_native) const {
+  bool evaluate(const Message& m, const dsl::ParamsView& p, bool allow_native) const {
     return (!guard_ || guard(m)) && residual(m, p, allow_native);
   }
 

@@ -53,7 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto& m : fmn::fuzz::corpus_sample()) {
       for (const UserParams& user : fmn::fuzz::sample_users()) {
         bool expected = evaluate(*pointers[r], *m, user);
-        bool got = fns.value()[r](m.get(), &user, pointers[r]);
+        const fmn::dsl::ParamsView view = user;
+        bool got = fns.value()[r](m.get(), &view, pointers[r]);
         if (got == expected) continue;
         std::fprintf(stderr,
                      "jit_oracle_fuzzer: native %d, interpreter %d\n rule: %s\n topic: %.*s\n"

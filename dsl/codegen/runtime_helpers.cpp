@@ -8,27 +8,27 @@ namespace fmn::codegen {
 namespace {
 
 using dsl::CompiledRule;
-using dsl::UserParams;
+using dsl::ParamsView;
 
-dsl::Value field(const Message* m, const UserParams* p, const CompiledRule* r, uint32_t id) {
+dsl::Value field(const Message* m, const ParamsView* p, const CompiledRule* r, uint32_t id) {
   return dsl::resolve(dsl::Context{*r, *m, *p},
                       dsl::OperandRef{dsl::OperandRef::Kind::kField, static_cast<uint16_t>(id)});
 }
 
-const dsl::ParamList& param_list(const UserParams* p, uint32_t id) {
+std::span<const dsl::InternedString> param_list(const ParamsView* p, uint32_t id) {
   return p->list(static_cast<dsl::ParamId>(id));
 }
 
-uint8_t atom(const Message* m, const UserParams* p, const CompiledRule* r, uint32_t a, uint32_t) {
+uint8_t atom(const Message* m, const ParamsView* p, const CompiledRule* r, uint32_t a, uint32_t) {
   return dsl::test_atom(dsl::Context{*r, *m, *p}, r->atoms[a]);
 }
 
 // Both lists sorted: one merge pass.
-uint8_t lists_meet(const Message* m, const UserParams* p, const CompiledRule* r, uint32_t f,
+uint8_t lists_meet(const Message* m, const ParamsView* p, const CompiledRule* r, uint32_t f,
                    uint32_t param) {
   dsl::Value v = field(m, p, r, f);
   const dsl::StringsView& a = v.strings;
-  const dsl::ParamList& b = param_list(p, param);
+  std::span<const dsl::InternedString> b = param_list(p, param);
   auto i = a.begin();
   auto j = b.begin();
   while (i != a.end() && j != b.end()) {
@@ -43,24 +43,24 @@ uint8_t lists_meet(const Message* m, const UserParams* p, const CompiledRule* r,
   return 0;
 }
 
-uint8_t me_in_list(const Message* m, const UserParams* p, const CompiledRule* r, uint32_t f,
+uint8_t me_in_list(const Message* m, const ParamsView* p, const CompiledRule* r, uint32_t f,
                    uint32_t) {
   if (p->me.empty()) return 0;  // an empty $me is missing: `in` is false
   dsl::Value v = field(m, p, r, f);
-  return std::binary_search(v.strings.begin(), v.strings.end(), std::string_view(p->me));
+  return std::binary_search(v.strings.begin(), v.strings.end(), p->me);
 }
 
-uint8_t scalar_in_param(const Message* m, const UserParams* p, const CompiledRule* r, uint32_t f,
+uint8_t scalar_in_param(const Message* m, const ParamsView* p, const CompiledRule* r, uint32_t f,
                         uint32_t param) {
   dsl::Value v = field(m, p, r, f);
   if (v.kind != dsl::Value::Kind::kString) return 0;
-  const dsl::ParamList& list = param_list(p, param);
+  std::span<const dsl::InternedString> list = param_list(p, param);
   return std::binary_search(list.begin(), list.end(), v.string, [](auto a, auto b) {
     return std::string_view(a) < std::string_view(b);
   });
 }
 
-uint8_t topic_glob(const Message* m, const UserParams*, const CompiledRule* r, uint32_t c,
+uint8_t topic_glob(const Message* m, const ParamsView*, const CompiledRule* r, uint32_t c,
                    uint32_t) {
   for (const dsl::Glob& g : r->constants[c].globs) {
     if (g.matches(m->topic)) return 1;
@@ -68,7 +68,7 @@ uint8_t topic_glob(const Message* m, const UserParams*, const CompiledRule* r, u
   return 0;
 }
 
-uint8_t topic_eq(const Message* m, const UserParams*, const CompiledRule* r, uint32_t c, uint32_t) {
+uint8_t topic_eq(const Message* m, const ParamsView*, const CompiledRule* r, uint32_t c, uint32_t) {
   return m->topic == r->constants[c].string;
 }
 
@@ -84,18 +84,18 @@ uint8_t topic_any(const Message* m, const CompiledRule* r, uint32_t c, Test test
   return 0;
 }
 
-uint8_t topic_starts(const Message* m, const UserParams*, const CompiledRule* r, uint32_t c,
+uint8_t topic_starts(const Message* m, const ParamsView*, const CompiledRule* r, uint32_t c,
                      uint32_t) {
   return topic_any(m, r, c,
                    [](std::string_view t, std::string_view s) { return t.starts_with(s); });
 }
 
-uint8_t topic_ends(const Message* m, const UserParams*, const CompiledRule* r, uint32_t c,
+uint8_t topic_ends(const Message* m, const ParamsView*, const CompiledRule* r, uint32_t c,
                    uint32_t) {
   return topic_any(m, r, c, [](std::string_view t, std::string_view s) { return t.ends_with(s); });
 }
 
-uint8_t topic_contains(const Message* m, const UserParams*, const CompiledRule* r, uint32_t c,
+uint8_t topic_contains(const Message* m, const ParamsView*, const CompiledRule* r, uint32_t c,
                        uint32_t) {
   return topic_any(m, r, c,
                    [](std::string_view t, std::string_view s) { return t.find(s) != t.npos; });

@@ -3,7 +3,7 @@
 // name (runtime_symbols()).
 //
 // Every helper has the same signature, so the lowering emits one call shape:
-//   uint8_t helper(const Message*, const UserParams*, const CompiledRule*, uint32_t a, uint32_t b)
+//   uint8_t helper(const Message*, const ParamsView*, const CompiledRule*, uint32_t a, uint32_t b)
 // returning 1 or 0. `a` and `b` are immediates chosen when the shape is compiled (an atom index,
 // a field id, a parameter id, a constant index); the rule supplies its constants at run time, so
 // one function serves every rule of a shape. The generic helper runs dsl::test_atom (the
@@ -22,7 +22,7 @@
 namespace fmn::codegen {
 
 // What a compiled rule shape is: called with the rule whose constants it reads.
-using RuleFn = bool (*)(const Message*, const dsl::UserParams*, const dsl::CompiledRule*);
+using RuleFn = bool (*)(const Message*, const dsl::ParamsView*, const dsl::CompiledRule*);
 
 enum class Helper : uint8_t {
   kAtom,           // a = atom index: dsl::test_atom, any test
@@ -40,7 +40,7 @@ inline constexpr int kHelperCount = 9;
 // The helper's symbol name, as the generated code calls it.
 const char* helper_name(Helper helper);
 
-using HelperFn = uint8_t (*)(const Message*, const dsl::UserParams*, const dsl::CompiledRule*,
+using HelperFn = uint8_t (*)(const Message*, const dsl::ParamsView*, const dsl::CompiledRule*,
                              uint32_t, uint32_t);
 HelperFn helper_function(Helper helper);
 

@@ -66,11 +66,12 @@ TEST_P(DumpIrAtLevel, ParsesVerifiesAndBehavesLikeTheInterpreter) {
   auto fn = reinterpret_cast<RuleFn>(address.value());
   dsl::UserParams params;
   params.me = "bowlofeggs";
+  const dsl::ParamsView view = params;
   size_t matches = 0;
   for (const auto& m : corpus_messages()) {
     for (const dsl::CompiledRule* rule : rules.both()) {
       const bool expected = dsl::evaluate(*rule, *m, params);
-      ASSERT_EQ(fn(m.get(), &params, rule), expected) << rule->canonical << "\n on " << m->topic;
+      ASSERT_EQ(fn(m.get(), &view, rule), expected) << rule->canonical << "\n on " << m->topic;
       matches += expected;
     }
   }

@@ -53,7 +53,8 @@ TEST_P(JitAtLevel, AgreesWithTheInterpreterOnTheCorpus) {
     for (const auto& m : corpus_messages()) {
       for (const dsl::UserParams& p : users) {
         bool expected = dsl::evaluate(*rules[r], *m, p);
-        bool got = fns.value()[r](m.get(), &p, rules[r].get());
+        const dsl::ParamsView view = p;
+        bool got = fns.value()[r](m.get(), &view, rules[r].get());
         ASSERT_EQ(got, expected) << rules[r]->canonical << "\n on " << m->topic;
         matches += got;
         their_matches += got && ignoring_case;
@@ -109,6 +110,7 @@ TEST(JitSeverity, AgreesWithTheInterpreter) {
   auto compiler = ShapeCompiler::create(OptLevel::kO1);
   ASSERT_TRUE(compiler.ok());
   dsl::UserParams params;
+  const dsl::ParamsView view = params;
   for (const auto& [text, expected] : cases) {
     auto rule = testing_support::compile_one("rule \"r\" = " + text + "\n");
     ASSERT_NE(rule, nullptr) << text;
@@ -116,7 +118,7 @@ TEST(JitSeverity, AgreesWithTheInterpreter) {
     ASSERT_TRUE(fns.ok()) << fns.error().message;
     for (size_t i = 0; i < messages.size(); ++i) {
       EXPECT_EQ(dsl::evaluate(*rule, *messages[i], params), expected[i]) << text << " #" << i;
-      EXPECT_EQ(fns.value()[0](messages[i].get(), &params, rule.get()), expected[i])
+      EXPECT_EQ(fns.value()[0](messages[i].get(), &view, rule.get()), expected[i])
           << text << " #" << i;
     }
   }

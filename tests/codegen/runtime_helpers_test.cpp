@@ -38,8 +38,9 @@ TEST_P(HelperAgrees, WithTheInterpreterOnEveryCorpusMessage) {
   size_t matched = 0;
   for (const auto& m : corpus_messages()) {
     for (const dsl::UserParams& p : users) {
-      bool expected = dsl::test_atom(dsl::Context{*rule, *m, p}, rule->atoms[0]);
-      bool got = helper_function(call.helper)(m.get(), &p, rule.get(), call.a, call.b) != 0;
+      const dsl::ParamsView view = p;
+      bool expected = dsl::test_atom(dsl::Context{*rule, *m, view}, rule->atoms[0]);
+      bool got = helper_function(call.helper)(m.get(), &view, rule.get(), call.a, call.b) != 0;
       ASSERT_EQ(got, expected) << GetParam().test << " on " << m->topic;
       matched += got;
     }

@@ -86,22 +86,22 @@ TEST_F(ListPatternSemantics, AnEmptyOrMissingListMatchesNothing) {
 TEST_F(ListPatternSemantics, AnEntryThatIsNoPatternMatchesNothingButTheOthersStillDo) {
   // A store written around the validation may hold one; the rest of the list still counts.
   EXPECT_TRUE(eval("msg.comment.text matches $lists.broken"));
-  EXPECT_EQ(params_.user_list_regexes("broken").size(), 1u);
+  EXPECT_EQ(params_.view().user_list_regexes("broken").size(), 1u);
 }
 
 TEST_F(ListPatternSemantics, EachListIsCompiledOncePerKind) {
-  const auto& regexes = params_.user_list_regexes("mentions");
-  const auto& globs = params_.user_list_globs("watched", false);
+  const auto& regexes = params_.view().user_list_regexes("mentions");
+  const auto& globs = params_.view().user_list_globs("watched", false);
   ASSERT_EQ(regexes.size(), 2u);
   const void* first = regexes[0].get();
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(eval("msg.comment.text matches $lists.mentions"));
-  EXPECT_EQ(&params_.user_list_regexes("mentions"), &regexes);
-  EXPECT_EQ(params_.user_list_regexes("mentions")[0].get(), first);
-  EXPECT_EQ(&params_.user_list_globs("watched", false), &globs);
+  EXPECT_EQ(&params_.view().user_list_regexes("mentions"), &regexes);
+  EXPECT_EQ(params_.view().user_list_regexes("mentions")[0].get(), first);
+  EXPECT_EQ(&params_.view().user_list_globs("watched", false), &globs);
   UserParams copy = params_;  // copies share what is compiled
-  EXPECT_EQ(copy.user_list_regexes("mentions")[0].get(), first);
+  EXPECT_EQ(copy.view().user_list_regexes("mentions")[0].get(), first);
   copy.normalize();  // ... until their lists may have changed
-  EXPECT_NE(copy.user_list_regexes("mentions")[0].get(), first);
+  EXPECT_NE(copy.view().user_list_regexes("mentions")[0].get(), first);
 }
 
 // The save-time checks of a stored rule against the user's lists.
@@ -174,7 +174,7 @@ TEST(ListPatternBounds, HostileListsStayBounded) {
   // Patterns that backtrack exponentially elsewhere are linear in RE2.
   p.lists.push_back({"evil", {"(a+)+$", "(a|aa)+b", "(.*a){20}", "^(a?){25}a{25}$"}});
   p.normalize();
-  EXPECT_EQ(p.user_list_globs("many", false).size(), kMaxListPatterns);
+  EXPECT_EQ(p.view().user_list_globs("many", false).size(), kMaxListPatterns);
   auto m = testing::message(R"({"topic":"t","msg_id":"x","i":1,"timestamp":1,"msg":{}})");
   m->meta.agent = std::string(20000, 'a') + "!";
   EXPECT_FALSE(testing::evaluates("agent ~ $lists.many", *m, p));

@@ -27,7 +27,7 @@ TEST(ListPatternThreads, ThreadsReadingAListFirstCompileItOnce) {
   }
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(matched, std::vector<int>(4, 100));
-  EXPECT_EQ(p.user_list_regexes("mentions").size(), 3u);  // "[" is none
+  EXPECT_EQ(p.view().user_list_regexes("mentions").size(), 3u);  // "[" is none
 }
 
 }  // namespace

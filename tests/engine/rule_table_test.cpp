@@ -58,7 +58,7 @@ TEST(RuleTable, EachNewResidualIsHandedOutForCompilationOnce) {
   EXPECT_TRUE(table.take_uncompiled().empty());
 }
 
-bool always_true(const Message*, const dsl::UserParams*, const dsl::CompiledRule*) { return true; }
+bool always_true(const Message*, const dsl::ParamsView*, const dsl::CompiledRule*) { return true; }
 
 TEST(InternedRule, EvaluatesLikeTheInterpreterAndSwitchesToNativeCodeWhenGiven) {
   RuleTable table;
