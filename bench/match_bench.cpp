@@ -184,7 +184,7 @@ void run(const MatchFlags& flags) {
 
   auto live = eng.value()->current();
   size_t index_bytes = live->base().bytes() + live->delta().bytes();
-  size_t param_bytes = live->base().param_bytes() + live->delta().param_bytes();
+  size_t param_bytes = live->base().users().bytes() + live->delta().users().bytes();
   // The parameters' texts, each stored once in the process' pool.
   param_bytes += dsl::InternedString::pool_bytes();
   size_t rule_bytes = live->table().bytes(), code_bytes = eng.value()->code_bytes();

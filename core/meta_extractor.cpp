@@ -10,6 +10,7 @@
 #include "core/embedded_meta_tables.h"
 #include "core/fedora_messaging_headers.h"
 #include "core/meta_table.h"
+#include "core/string_hash.h"
 
 namespace fmn {
 
@@ -17,10 +18,6 @@ using meta::Rule;
 
 namespace {
 
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
 using RuleIds = std::vector<uint32_t>;
 using TopicIndex = std::unordered_map<std::string, RuleIds, StringHash, std::equal_to<>>;
 

@@ -37,8 +37,8 @@ struct DigestPolicy {
 };
 
 // The user, rule and destination names are views into storage the notification shares: the
-// engine's record of the user when the matcher made it (no string is copied per recipient), or
-// its own copies when it was made from names alone (restored from a store, a test send).
+// engine's packed users when the matcher made it (no string is copied per recipient), or its own
+// copies when it was made from names alone (restored from a store, a test send).
 struct Notification {
   MessagePtr message;
   uint32_t user_id = 0;

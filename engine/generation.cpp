@@ -56,7 +56,7 @@ void Generation::match(const Message& m, MatchScratch& s, std::vector<Match>& ou
   if (!delta_records.empty()) delta_->index().for_each_hit(m, collect(base_count));
 
   size_t before = out.size();
-  auto test = [&](const Record& r, const UserRulesPtr& owner) {
+  auto test = [&](const Record& r, const PackedUsers& users) {
     const InternedRule& rule = *r.rule;
     if (rule.has_guard()) {
       uint32_t id = rule.id();
@@ -70,8 +70,9 @@ void Generation::match(const Message& m, MatchScratch& s, std::vector<Match>& ou
       }
       if (!s.guards[id]) return;
     }
-    if (rule.residual_proven_by_keys() || rule.residual(m, owner->params, allow_native_)) {
-      out.push_back(Match{&owner, r.rule_index});
+    if (rule.residual_proven_by_keys() || !rule.residual_rule() ||
+        rule.residual(m, users.params(r.user, rule.residual_reads_lists()), allow_native_)) {
+      out.push_back(Match{&users, r.user, r.rule_index});
     }
   };
   // At a large population the records and the users' slots are each a cache miss away: fetch
@@ -87,15 +88,15 @@ void Generation::match(const Message& m, MatchScratch& s, std::vector<Match>& ou
       __builtin_prefetch(&base_records[s.candidates[i + 2 * kAhead]]);
     }
     if (ahead && i + kAhead < candidates && s.candidates[i + kAhead] < base_count) {
-      __builtin_prefetch(&base_users[base_records[s.candidates[i + kAhead]].user]);
+      base_users.prefetch(base_records[s.candidates[i + kAhead]].user);
     }
     const uint32_t id = s.candidates[i];
     if (id < base_count) {
       const Record& r = base_records[id];
-      if (!dead(r.user)) test(r, base_users[r.user]);
+      if (!dead(r.user)) test(r, base_users);
     } else {
       const Record& r = delta_records[id - base_count];
-      test(r, delta_->users()[r.user]);
+      test(r, delta_->users());
     }
   }
   if (counts) {
@@ -109,9 +110,8 @@ void Generation::match_naive(const Message& m, std::vector<Match>& out) const {
     bool is_base = seg == base_.get();
     for (const Record& r : seg->records()) {
       if (is_base && dead(r.user)) continue;
-      const UserRulesPtr& owner = seg->users()[r.user];
-      if (r.rule->evaluate(m, owner->params, allow_native_)) {
-        out.push_back(Match{&owner, r.rule_index});
+      if (r.rule->evaluate(m, seg->users().params(r.user), allow_native_)) {
+        out.push_back(Match{&seg->users(), r.user, r.rule_index});
       }
     }
   }

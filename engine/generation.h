@@ -20,10 +20,11 @@
 namespace fmn::engine {
 
 struct Match {
-  const UserRulesPtr* owner = nullptr;  // the user's slot in a segment: valid while the
-                                        // generation is held; copy it to keep the user longer
-  uint16_t rule_index = 0;              // in user().rules
-  const UserRules& user() const { return **owner; }
+  const PackedUsers* users = nullptr;  // the user's segment's: valid while the generation is held
+  uint32_t slot = 0;                   // the user's in `users` (packed_users.h)
+  uint16_t rule_index = 0;             // in users->rules(slot)
+  UserId user_id() const { return users->id(slot); }
+  std::string_view user_name() const { return users->name(slot); }
 };
 
 // Per-thread working memory for match(). Reusable across generations.

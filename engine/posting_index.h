@@ -20,6 +20,7 @@
 
 #include "core/message.h"
 #include "core/message_fields.h"
+#include "core/string_hash.h"
 #include "dsl/glob.h"
 #include "engine/flat_key_map.h"
 #include "engine/index_keys.h"
@@ -29,11 +30,6 @@ namespace fmn::engine {
 inline constexpr size_t kFieldCount = kMessageFieldCount;
 
 // Hashes std::string keys so maps can be searched with a string_view, without a copy.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-
 // Per-thread memory of which topic globs each topic matched, for one index: topics repeat, and
 // testing every distinct glob on every message is the index's largest fixed cost.
 struct GlobCache {

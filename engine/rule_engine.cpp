@@ -10,7 +10,10 @@ namespace {
 std::unordered_map<UserId, uint32_t> slots_of(const Segment& base) {
   std::unordered_map<UserId, uint32_t> slots;
   slots.reserve(base.users().size());
-  for (uint32_t i = 0; i < base.users().size(); ++i) slots.emplace(base.users()[i]->id, i);
+  for (size_t i = 0; i < base.users().size(); ++i) {
+    const uint32_t slot = base.users().slot_at(i);
+    slots.emplace(base.users().id(slot), slot);
+  }
   return slots;
 }
 
@@ -57,15 +60,15 @@ RuleEngine::~RuleEngine() {
 }
 
 void RuleEngine::publish_locked() {
-  std::vector<UserRulesPtr> delta_users;
+  Segment::Builder delta_users(*table_);
   std::vector<uint32_t> dead;
   for (const auto& [id, d] : delta_) {
-    if (d.user) delta_users.push_back(d.user);
+    if (d.user) delta_users.add(*d.user);
     auto slot = base_slot_.find(id);
     if (slot != base_slot_.end()) dead.push_back(slot->second);
   }
   std::sort(dead.begin(), dead.end());
-  auto delta = Segment::build(std::move(delta_users), *table_);
+  auto delta = std::move(delta_users).build();
   if (options_.mode == EngineMode::kJit) add_stats_locked(compile(table_->take_uncompiled()));
   current_.store(
       std::make_shared<const Generation>(table_, base_, std::move(delta), std::move(dead),
@@ -75,10 +78,8 @@ void RuleEngine::publish_locked() {
 }
 
 void RuleEngine::replace_all(std::vector<UserRules> users) {
-  std::vector<UserRulesPtr> shared;
-  shared.reserve(users.size());
-  for (UserRules& u : users) shared.push_back(std::make_shared<const UserRules>(std::move(u)));
-  auto base = Segment::build(std::move(shared), *table_);
+  auto base = Segment::build(users, *table_);
+  users = {};  // the segment holds its own packed copy
   auto slots = slots_of(*base);
   std::unique_lock lock(mu_);
   changed_.wait(lock, [&] { return !compacting_; });  // its result would be stale
@@ -108,15 +109,16 @@ void RuleEngine::update(std::vector<UserRules> upserts, const std::vector<UserId
 
 void RuleEngine::compact(std::shared_ptr<const Segment> base, std::map<UserId, Delta> delta,
                          uint64_t seq) {
-  std::vector<UserRulesPtr> users;
-  users.reserve(base->users().size() + delta.size());
-  for (const UserRulesPtr& u : base->users()) {
-    if (!delta.count(u->id)) users.push_back(u);
+  Segment::Builder users(*table_);
+  const PackedUsers& packed = base->users();
+  for (size_t i = 0; i < packed.size(); ++i) {
+    const uint32_t slot = packed.slot_at(i);
+    if (!delta.count(packed.id(slot))) users.add(packed.unpack(slot));
   }
   for (const auto& [id, d] : delta) {
-    if (d.user) users.push_back(d.user);
+    if (d.user) users.add(*d.user);
   }
-  auto merged = Segment::build(std::move(users), *table_);
+  auto merged = std::move(users).build();
   auto slots = slots_of(*merged);
   std::lock_guard lock(mu_);
   if (base_ == base) {  // not replaced meanwhile

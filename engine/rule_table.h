@@ -27,6 +27,7 @@ class InternedRule {
   InternedRule(std::shared_ptr<const dsl::CompiledRule> rule, uint32_t id);
 
   const dsl::CompiledRule& rule() const { return *rule_; }
+  const std::shared_ptr<const dsl::CompiledRule>& shared_rule() const { return rule_; }
   uint32_t id() const { return id_; }  // dense, from 0: index of per-message memos
   // The part evaluated per user (rule_split.h); nullptr when the rule reads no parameter.
   const dsl::CompiledRule* residual_rule() const { return residual_.get(); }
@@ -35,6 +36,8 @@ class InternedRule {
   // residual is a membership test the index keys already checked (index_keys.h, keys_prove),
   // and no part of the guard could have been chosen as the keys instead.
   bool residual_proven_by_keys() const { return residual_proven_; }
+  // Whether the residual reads a list parameter or a named list (else only `$me`, or nothing).
+  bool residual_reads_lists() const { return residual_reads_lists_; }
   bool is_native() const { return native_.load(std::memory_order_acquire) != nullptr; }
   void set_native(codegen::RuleFn fn) { native_.store(fn, std::memory_order_release); }
 
@@ -59,6 +62,7 @@ class InternedRule {
   std::shared_ptr<const dsl::CompiledRule> rule_, guard_, residual_;
   uint32_t id_;
   bool residual_proven_ = false;
+  bool residual_reads_lists_ = false;
   std::atomic<codegen::RuleFn> native_{nullptr};  // residual_'s
 };
 

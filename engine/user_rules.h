@@ -2,8 +2,8 @@
 //
 // The input of a generation (generation.h) and of the engine's edits (rule_engine.h). Rules are
 // shared, immutable CompiledRules (intern them with RuleTable so a million users running the
-// default rules hold three rule objects, not three million). Plain values; a UserRules handed to
-// the engine is owned by it and read by any number of matching threads, never modified.
+// default rules hold three rule objects, not three million). Plain values; a segment keeps its
+// users packed (packed_users.h), not as UserRules.
 #pragma once
 
 #include <cstdint>

@@ -4,52 +4,51 @@
 
 namespace fmn::pipeline {
 
-using engine::DestinationSpec;
 using engine::Generation;
 using engine::Match;
 using engine::MatchScratch;
-using engine::RuleSpec;
-using engine::UserRules;
-using engine::UserRulesPtr;
+using engine::PackedRule;
+using engine::PackedUsers;
 
 void append_notifications(const MessagePtr& message, std::vector<Match>& matches,
                           std::vector<Notification>& out) {
   std::sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
-    return a.owner != b.owner ? a.owner < b.owner : a.rule_index < b.rule_index;
+    if (a.users != b.users) return a.users < b.users;
+    return a.slot != b.slot ? a.slot < b.slot : a.rule_index < b.rule_index;
   });
-  // The users' records are scattered in memory and each costs up to three cache misses in a row
-  // (the record, its rules, its destinations): fetch the records eight matches ahead of their use
-  // and their rules and destinations four ahead.
+  // The users' data are scattered in memory and each costs two cache misses in a row (its bytes,
+  // then its rules): fetch the bytes eight matches ahead of their use and the rules four ahead.
   constexpr size_t kAhead = 4;
   const size_t count = matches.size();
-  const UserRulesPtr* owner = nullptr;
-  uint32_t sent = 0;  // destinations of `owner`'s user already notified
+  const PackedUsers* users = nullptr;
+  uint32_t slot = 0;
+  engine::PackedContact contact;
+  uint32_t sent = 0;  // destinations of the current user already notified
   for (size_t i = 0; i < count; ++i) {
-    if (i + 2 * kAhead < count) __builtin_prefetch(matches[i + 2 * kAhead].owner->get());
-    if (i + kAhead < count) {
-      const Match& next = matches[i + kAhead];
-      __builtin_prefetch(&next.user().rules[next.rule_index]);
-      __builtin_prefetch(next.user().destinations.data());
+    if (i + 2 * kAhead < count) {
+      matches[i + 2 * kAhead].users->prefetch(matches[i + 2 * kAhead].slot);
     }
+    if (i + kAhead < count) matches[i + kAhead].users->prefetch_rules(matches[i + kAhead].slot);
     const Match& m = matches[i];
-    if (m.owner != owner) {
-      owner = m.owner;
+    if (m.users != users || m.slot != slot) {
+      users = m.users;
+      slot = m.slot;
+      users->contact(slot, contact);
       sent = 0;
     }
-    const UserRules& user = **owner;
-    const RuleSpec& rule = user.rules[m.rule_index];
+    const PackedRule& rule = users->rules(slot)[m.rule_index];
     uint32_t fresh = rule.destinations & ~sent;
     sent |= rule.destinations;
-    for (uint32_t d = 0; fresh != 0 && d < user.destinations.size(); ++d) {
+    for (uint32_t d = 0; fresh != 0 && d < contact.count; ++d) {
       if (!(fresh & (1u << d))) continue;
-      const DestinationSpec& dest = user.destinations[d];
       Notification& n = out.emplace_back();
       n.message = message;
-      n.user_id = user.id;
+      n.user_id = users->id(slot);
       n.rule_id = rule.rule_id;
-      n.destination = dest.kind;
-      n.digest = rule.digest_for(d);
-      n.refer(*owner, user.name, rule.name.empty() ? rule.rule->name : rule.name, dest.address);
+      n.destination = contact.destinations[d].kind;
+      n.digest = users->digest_for(rule, d);
+      n.refer(users->keeper(slot), contact.name, users->rule_name(rule),
+              contact.destinations[d].address);
     }
   }
 }

@@ -19,7 +19,7 @@ constexpr UserId kChurnBase = 10000;
 MatchSet stable_only(const std::vector<Match>& matches) {
   MatchSet s;
   for (const Match& m : matches) {
-    if (m.user().id < kChurnBase) s.emplace(m.user().id, m.rule_index);
+    if (m.user_id() < kChurnBase) s.emplace(m.user_id(), m.rule_index);
   }
   return s;
 }

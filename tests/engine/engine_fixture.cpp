@@ -6,7 +6,7 @@ namespace fmn::engine {
 
 MatchSet as_set(const std::vector<Match>& matches) {
   MatchSet s;
-  for (const Match& m : matches) s.emplace(m.user().id, m.rule_index);
+  for (const Match& m : matches) s.emplace(m.user_id(), m.rule_index);
   return s;
 }
 

@@ -22,17 +22,19 @@ std::shared_ptr<const dsl::CompiledRule> rule(const std::string& test) {
   return r;
 }
 
-UserRulesPtr user(UserId id, std::string me, std::vector<std::string> packages,
-                  std::vector<std::shared_ptr<const dsl::CompiledRule>> rules) {
-  auto u = std::make_shared<UserRules>();
-  u->id = id;
-  u->name = me;
-  u->params.me = std::move(me);
-  u->params.my_packages = std::move(packages);
-  u->params.normalize();
-  for (auto& r : rules) u->rules.push_back(RuleSpec{std::move(r), 0, 1, "r"});
+UserRules user(UserId id, std::string me, std::vector<std::string> packages,
+               std::vector<std::shared_ptr<const dsl::CompiledRule>> rules) {
+  UserRules u;
+  u.id = id;
+  u.name = me;
+  u.params.me = std::move(me);
+  u.params.my_packages = std::move(packages);
+  u.params.normalize();
+  for (auto& r : rules) u.rules.push_back(RuleSpec{std::move(r), 0, 1, "r"});
   return u;
 }
+
+using Users = std::vector<UserRules>;
 
 std::unique_ptr<Message> message(std::string_view topic, std::vector<std::string> packages,
                                  std::vector<std::string> usernames = {}) {
@@ -52,18 +54,18 @@ std::vector<std::pair<std::string, uint16_t>> matched(const Generation& g, const
   g.match_naive(m, naive);
   EXPECT_EQ(out.size(), naive.size()) << "the index and the baseline disagree";
   std::vector<std::pair<std::string, uint16_t>> names;
-  for (const Match& x : out) names.emplace_back(x.user().name, x.rule_index);
+  for (const Match& x : out) names.emplace_back(x.user_name(), x.rule_index);
   std::sort(names.begin(), names.end());
   return names;
 }
 
 TEST(Segment, AnEmptySegmentHasNoRecords) {
   RuleTable table;
-  auto empty = Segment::build({}, table);
+  auto empty = Segment::build(Users{}, table);
   EXPECT_TRUE(empty->users().empty());
   EXPECT_TRUE(empty->records().empty());
   EXPECT_EQ(empty->index().keys(), 0u);
-  auto no_rules = Segment::build({user(1, "ralph", {}, {})}, table);
+  auto no_rules = Segment::build(Users{user(1, "ralph", {}, {})}, table);
   EXPECT_EQ(no_rules->users().size(), 1u);
   EXPECT_TRUE(no_rules->records().empty());
   EXPECT_EQ(table.size(), 0u);
@@ -73,15 +75,15 @@ TEST(Segment, RecordsAreContiguousPerUserAndInRuleOrder) {
   RuleTable table;
   auto mine = rule("packages in $my_packages");
   auto bodhi = rule("topic ~ \"*.bodhi.*\"");
-  auto seg = Segment::build(
-      {user(1, "ralph", {"kernel"}, {mine, bodhi}), user(2, "bowlofeggs", {"nethack"}, {bodhi})},
-      table);
+  auto seg = Segment::build(Users{user(1, "ralph", {"kernel"}, {mine, bodhi}),
+                                  user(2, "bowlofeggs", {"nethack"}, {bodhi})},
+                            table);
   ASSERT_EQ(seg->records().size(), 3u);
-  EXPECT_EQ(seg->records()[0].user, 0u);
+  EXPECT_EQ(seg->records()[0].user, seg->users().slot_at(0));
   EXPECT_EQ(seg->records()[0].rule_index, 0u);
-  EXPECT_EQ(seg->records()[1].user, 0u);
+  EXPECT_EQ(seg->records()[1].user, seg->users().slot_at(0));
   EXPECT_EQ(seg->records()[1].rule_index, 1u);
-  EXPECT_EQ(seg->records()[2].user, 1u);
+  EXPECT_EQ(seg->records()[2].user, seg->users().slot_at(1));
   EXPECT_EQ(seg->records()[2].rule_index, 0u);
   // One rule shared by two users is one interned rule.
   EXPECT_EQ(seg->records()[1].rule, seg->records()[2].rule);
@@ -95,8 +97,8 @@ TEST(Segment, RecordsAreIndexedByTheirUsersKeys) {
   auto unindexable = rule("not topic ~ \"*.koji.*\"");
   auto never = rule("$me in usernames");  // a user without $me can never match it
   auto seg = Segment::build(
-      {user(1, "ralph", {"kernel", "nethack"}, {mine}),
-       user(2, "bowlofeggs", {"kernel"}, {mine, unindexable}), user(3, "", {}, {never})},
+      Users{user(1, "ralph", {"kernel", "nethack"}, {mine}),
+            user(2, "bowlofeggs", {"kernel"}, {mine, unindexable}), user(3, "", {}, {never})},
       table);
   EXPECT_EQ(seg->index().always_count(), 1u);  // bowlofeggs' negation
   EXPECT_EQ(seg->index().postings(), 3u);      // kernel: 2 records, nethack: 1; `never`: none
@@ -112,12 +114,12 @@ TEST(Generation, MatchesEachLiveUserOnceAndNoRemovedOne) {
   auto mine = rule("packages in $my_packages");
   auto or_me = rule("packages in $my_packages or $me in usernames");  // two keys, one record
   auto base = Segment::build(
-      {user(1, "ralph", {"kernel"}, {mine}), user(2, "bowlofeggs", {"kernel"}, {or_me}),
-       user(3, "adamw", {"kernel"}, {mine})},
+      Users{user(1, "ralph", {"kernel"}, {mine}), user(2, "bowlofeggs", {"kernel"}, {or_me}),
+            user(3, "adamw", {"kernel"}, {mine})},
       *table);
   // adamw (slot 2) is removed; ralph (slot 0) is edited: his new rules live in the delta.
-  auto delta = Segment::build({user(1, "ralph", {"nethack"}, {mine})}, *table);
-  Generation g(table, base, delta, {0, 2}, false, 1);
+  auto delta = Segment::build(Users{user(1, "ralph", {"nethack"}, {mine})}, *table);
+  Generation g(table, base, delta, {base->users().slot_at(0), base->users().slot_at(2)}, false, 1);
   EXPECT_EQ(g.live_records(), 2u);
 
   auto both = message("t", {"kernel", "nethack"}, {"bowlofeggs"});
@@ -128,7 +130,8 @@ TEST(Generation, MatchesEachLiveUserOnceAndNoRemovedOne) {
             (std::vector<std::pair<std::string, uint16_t>>{{"bowlofeggs", 0}}));
 
   // An empty generation matches nothing.
-  Generation none(table, Segment::build({}, *table), Segment::build({}, *table), {}, false, 0);
+  Generation none(table, Segment::build(Users{}, *table), Segment::build(Users{}, *table), {},
+                  false, 0);
   EXPECT_EQ(none.live_records(), 0u);
   EXPECT_TRUE(matched(none, *both).empty());
 }
