@@ -184,16 +184,16 @@ void run(const MatchFlags& flags) {
 
   auto live = eng.value()->current();
   size_t index_bytes = live->base().bytes() + live->delta().bytes();
-  size_t param_bytes = live->base().users().bytes() + live->delta().users().bytes();
+  size_t user_bytes = live->base().users().bytes() + live->delta().users().bytes();
   // The parameters' texts, each stored once in the process' pool.
-  param_bytes += dsl::InternedString::pool_bytes();
+  user_bytes += dsl::InternedString::pool_bytes();
   size_t rule_bytes = live->table().bytes(), code_bytes = eng.value()->code_bytes();
-  size_t engine_bytes = index_bytes + param_bytes + rule_bytes + code_bytes;
+  size_t engine_bytes = index_bytes + user_bytes + rule_bytes + code_bytes;
   double budget = 128.0 * double(rules) + 16.0 * double(postings);
   std::printf(
-      "edit live: %.3f ms (median of %zu)\nmemory: %zu bytes (index+records %zu, users' "
-      "parameters %zu, rules %zu, code %zu): %.1f bytes/rule; budget %.0f (%s)\n",
-      edit, edit_ms.size(), engine_bytes, index_bytes, param_bytes, rule_bytes, code_bytes,
+      "edit live: %.3f ms (median of %zu)\nmemory: %zu bytes (index+records %zu, users "
+      "with their parameters %zu, rules %zu, code %zu): %.1f bytes/rule; budget %.0f (%s)\n",
+      edit, edit_ms.size(), engine_bytes, index_bytes, user_bytes, rule_bytes, code_bytes,
       double(engine_bytes) / double(rules), budget,
       double(engine_bytes) <= budget ? "within" : "over");
   double ns_per_match =
