@@ -187,11 +187,13 @@ void run(const MatchFlags& flags) {
   size_t user_bytes = live->base().users().bytes() + live->delta().users().bytes();
   // The parameters' texts, each stored once in the process' pool.
   user_bytes += dsl::InternedString::pool_bytes();
+  // The writer's slots by user id count with the index.
+  index_bytes += eng.value()->bookkeeping_bytes();
   size_t rule_bytes = live->table().bytes(), code_bytes = eng.value()->code_bytes();
   size_t engine_bytes = index_bytes + user_bytes + rule_bytes + code_bytes;
   double budget = 128.0 * double(rules) + 16.0 * double(postings);
   std::printf(
-      "edit live: %.3f ms (median of %zu)\nmemory: %zu bytes (index+records %zu, users "
+      "edit live: %.3f ms (median of %zu)\nmemory: %zu bytes (index, records and slots %zu, users "
       "with their parameters %zu, rules %zu, code %zu): %.1f bytes/rule; budget %.0f (%s)\n",
       edit, edit_ms.size(), engine_bytes, index_bytes, user_bytes, rule_bytes, code_bytes,
       double(engine_bytes) / double(rules), budget,

@@ -7,13 +7,15 @@
 namespace fmn::engine {
 namespace {
 
-std::unordered_map<UserId, uint32_t> slots_of(const Segment& base) {
-  std::unordered_map<UserId, uint32_t> slots;
+// Each base user's id and slot, by id.
+std::vector<std::pair<UserId, uint32_t>> slots_of(const Segment& base) {
+  std::vector<std::pair<UserId, uint32_t>> slots;
   slots.reserve(base.users().size());
   for (size_t i = 0; i < base.users().size(); ++i) {
     const uint32_t slot = base.users().slot_at(i);
-    slots.emplace(base.users().id(slot), slot);
+    slots.emplace_back(base.users().id(slot), slot);
   }
+  std::sort(slots.begin(), slots.end());
   return slots;
 }
 
@@ -64,8 +66,8 @@ void RuleEngine::publish_locked() {
   std::vector<uint32_t> dead;
   for (const auto& [id, d] : delta_) {
     if (d.user) delta_users.add(*d.user);
-    auto slot = base_slot_.find(id);
-    if (slot != base_slot_.end()) dead.push_back(slot->second);
+    auto slot = std::lower_bound(base_slot_.begin(), base_slot_.end(), std::pair{id, 0u});
+    if (slot != base_slot_.end() && slot->first == id) dead.push_back(slot->second);
   }
   std::sort(dead.begin(), dead.end());
   auto delta = std::move(delta_users).build();
@@ -177,6 +179,12 @@ EngineStats RuleEngine::stats() const {
   EngineStats s = stats_;
   s.rules_interned = table_->size();
   return s;
+}
+
+size_t RuleEngine::bookkeeping_bytes() const {
+  std::lock_guard lock(mu_);
+  constexpr size_t kMapNode = 80;  // a std::map node with a UserId, a Delta and the tree links
+  return base_slot_.capacity() * sizeof(base_slot_[0]) + delta_.size() * kMapNode;
 }
 
 size_t RuleEngine::code_bytes() const {

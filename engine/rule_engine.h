@@ -21,7 +21,8 @@
 #include <memory>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "core/result.h"
 #include "dsl/codegen/shape_compiler.h"
@@ -66,6 +67,9 @@ class RuleEngine {
   EngineStats stats() const;
   // Native code held, estimated.
   size_t code_bytes() const;
+  // What the writer keeps beside the generations: the base users' slots by id, the edits since
+  // the base was built (estimated).
+  size_t bookkeeping_bytes() const;
 
  private:
   struct Delta {
@@ -89,7 +93,7 @@ class RuleEngine {
   mutable std::mutex mu_;  // everything below
   std::condition_variable changed_;
   std::shared_ptr<const Segment> base_;
-  std::unordered_map<UserId, uint32_t> base_slot_;
+  std::vector<std::pair<UserId, uint32_t>> base_slot_;  // base users' slots, by id
   std::map<UserId, Delta> delta_;
   uint64_t seq_ = 0;
   uint64_t serial_ = 0;
