@@ -38,6 +38,8 @@ class InternedRule {
   bool residual_proven_by_keys() const { return residual_proven_; }
   // Whether the residual reads a list parameter or a named list (else only `$me`, or nothing).
   bool residual_reads_lists() const { return residual_reads_lists_; }
+  // Whether matching a record the index collected reads its user's parameters.
+  bool reads_user() const { return residual_ && !residual_proven_; }
   bool is_native() const { return native_.load(std::memory_order_acquire) != nullptr; }
   void set_native(codegen::RuleFn fn) { native_.store(fn, std::memory_order_release); }
 
