@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <tuple>
+#include <vector>
+
 #include "tests/engine/engine_fixture.h"
 
 namespace fmn::pipeline {
@@ -91,6 +96,61 @@ TEST(EngineMatcher, NotificationsShareTheEnginesNamesAndKeepThemAlive) {
   EXPECT_EQ(out[1].user(), "a-user-name-longer-than-a-short-string");
   EXPECT_EQ(out[1].rule_name(), "everything");
   EXPECT_EQ(out[1].address(), "an-address-longer-than-a-short-string@example.org");
+}
+
+// Compaction packs the base users it keeps again: their notifications name the same user,
+// rules, destinations and digest policies as before.
+TEST(EngineMatcher, ACompactedBaseNotifiesAsTheUsersWereGiven) {
+  EngineOptions options{EngineMode::kInterp};
+  options.compact_after = 1;
+  auto engine = RuleEngine::create(options);
+  ASSERT_TRUE(engine.ok());
+  auto every = testing_support::compile_one("rule \"everything\" = true\n");
+  auto other = testing_support::compile_one("rule \"other\" = topic == \"nothing\"\n");
+  ASSERT_TRUE(every && other);
+  UserRules u;
+  u.id = 5;
+  u.name = "ralph";
+  u.params.me = "not-ralph";
+  u.params.my_packages = {"kernel", "nethack"};
+  u.params.followed_packages = {"kernel", "nethack"};
+  u.params.normalize();
+  u.destinations = {{DestinationKind::kEmail, "ralph@example.org"},
+                    {DestinationKind::kIrc, "ralph"},
+                    {DestinationKind::kSse, "feed"}};
+  u.rules = {{other, 50, 7, "never"}, {every, 51, 7, "all of it"}};
+  u.rules[1].digests = {{1, DigestPolicy{std::chrono::minutes(5), 3}}};
+  engine.value()->replace_all({u});
+  EngineMatcher matcher(*engine.value());
+  MessagePtr m(MessagePtr(), testing_support::corpus_messages()[0].get());
+
+  using Seen = std::tuple<DestinationKind, std::string, uint32_t, std::string, std::string, int64_t,
+                          uint32_t>;
+  auto seen = [&] {
+    std::vector<Notification> out;
+    matcher.match(m, out);
+    std::vector<Seen> s;
+    for (const Notification& n : out) {
+      s.emplace_back(n.destination, std::string(n.user()), n.rule_id, std::string(n.rule_name()),
+                     std::string(n.address()), n.digest.every.count(), n.digest.count);
+    }
+    std::sort(s.begin(), s.end());
+    return s;
+  };
+  const std::vector<Seen> before = seen();
+  ASSERT_EQ(before.size(), 3u);
+  EXPECT_EQ(std::get<3>(before[0]), "all of it");
+  EXPECT_EQ(std::get<6>(before[1]), 3u);  // IRC: the digest policy
+
+  UserRules v;
+  v.id = 6;
+  v.name = "kevin";
+  v.params.me = "kevin";
+  engine.value()->update({v}, {});  // the delta reaches compact_after: a new base
+  engine.value()->wait_idle();
+  ASSERT_EQ(engine.value()->stats().compactions, 1u);
+  EXPECT_EQ(engine.value()->current()->base().users().size(), 2u);
+  EXPECT_EQ(seen(), before);
 }
 
 }  // namespace
