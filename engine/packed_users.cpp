@@ -142,10 +142,7 @@ void PackedUsers::contact(uint32_t slot, PackedContact& out) const {
   const char* p = read_me(slot, out.name, me);
   get_number(p);  // the destinations' length
   out.count = std::min<size_t>(get_number(p), kMaxDestinations);
-  for (size_t d = 0; d < out.count; ++d) {
-    out.destinations[d].kind = static_cast<DestinationKind>(*p++);
-    out.destinations[d].address = get_text(p);
-  }
+  for (size_t d = 0; d < out.count; ++d) out.destinations[d] = get_destination(p);
 }
 
 std::string_view PackedUsers::rule_name(const PackedRule& rule) const {
@@ -165,20 +162,21 @@ UserRules PackedUsers::unpack(uint32_t slot) const {
   const dsl::ParamsView params = this->params(slot);
   UserRules u;
   u.id = id(slot);
-  std::string_view name, me;
-  const char* p = read_me(slot, name, me);
-  get_number(p);  // the destinations' length
-  u.name = name;
-  u.params.me = me;
+  u.name = name(slot);
+  u.params.me = params.me;
   for (size_t i = 0; i < dsl::kListParamCount; ++i) {
     dsl::ParamList& list = u.params.list(static_cast<dsl::ParamId>(i + 1));
     for (dsl::InternedString item : params.lists[i]) list.push_back(item);
   }
   u.params.lists.assign(params.user_lists.begin(), params.user_lists.end());
+  std::string_view name, me;
+  const char* p = read_me(slot, name, me);
+  get_number(p);  // the destinations' length
   u.destinations.resize(get_number(p));
   for (DestinationSpec& d : u.destinations) {
-    d.kind = static_cast<DestinationKind>(*p++);
-    d.address = get_text(p);
+    const PackedDestination packed = get_destination(p);
+    d.kind = packed.kind;
+    d.address = packed.address;
   }
   for (const PackedRule& r : rules(slot)) {
     RuleSpec& spec = u.rules.emplace_back();

@@ -7,7 +7,7 @@
 // `$my_packages` and `$followed_packages`, usually the same list, are stored once. A user is
 // named by its slot: the offset of its bytes, so reading its `$me` for a rule is one fetch from
 // memory. Notifications refer to names and addresses here; keeper() keeps them alive (one shared
-// count per 4 KiB of users, so the threads that make and free notifications do not all contend
+// count per KiB of users, so the threads that make and free notifications do not all contend
 // on one counter).
 //
 // Built once with Builder, then read-only: thread-safe for any number of readers.
@@ -169,6 +169,12 @@ class PackedUsers {
     }
     return p;
   }
+  static PackedDestination get_destination(const char*& p) {
+    PackedDestination d;
+    d.kind = static_cast<DestinationKind>(*p++);
+    d.address = get_text(p);
+    return d;
+  }
   // Reads the lists, `p` being where the destinations start.
   void read_lists(uint32_t slot, const char* p, dsl::ParamsView& params) const;
   DigestPolicy find_digest(const PackedRule& rule, uint32_t d) const;
@@ -180,7 +186,7 @@ class PackedUsers {
   std::vector<PackedRule> rules_;  // one extra at the end
   std::vector<DigestSpec> digests_;
   std::vector<dsl::UserList> user_lists_;
-  std::vector<std::shared_ptr<const void>> keepers_;  // one per 4 KiB of text_
+  std::vector<std::shared_ptr<const void>> keepers_;  // one per KiB of text_
 };
 
 }  // namespace fmn::engine

@@ -5,18 +5,10 @@
 namespace fmn::engine {
 namespace {
 
-bool is_user_value(dsl::OperandRef ref) {
-  return ref.kind == dsl::OperandRef::Kind::kParam || ref.kind == dsl::OperandRef::Kind::kUserList;
-}
-
-bool reads_params(const dsl::CompiledRule& rule, size_t node) {
-  for (size_t i = node; i < node + rule.nodes[node].size; ++i) {
-    if (rule.nodes[i].kind != dsl::NodeKind::kAtom) continue;
-    const dsl::Atom& a = rule.atoms[rule.nodes[i].atom];
-    if (is_user_value(a.lhs)) return true;
-    if (a.kind == dsl::Atom::Kind::kCompare && is_user_value(a.rhs)) return true;
-  }
-  return false;
+bool is_user_value(dsl::OperandRef ref, bool lists_only) {
+  if (ref.kind == dsl::OperandRef::Kind::kUserList) return true;
+  return ref.kind == dsl::OperandRef::Kind::kParam &&
+         !(lists_only && static_cast<dsl::ParamId>(ref.index) == dsl::ParamId::kMe);
 }
 
 // `rule` with its root `and` keeping only `children` (atoms, constants and paths unchanged, so
@@ -41,6 +33,16 @@ std::shared_ptr<const dsl::CompiledRule> with_children(const dsl::CompiledRule& 
 }
 
 }  // namespace
+
+bool reads_params(const dsl::CompiledRule& rule, size_t node, bool lists_only) {
+  for (size_t i = node; i < node + rule.nodes[node].size; ++i) {
+    if (rule.nodes[i].kind != dsl::NodeKind::kAtom) continue;
+    const dsl::Atom& a = rule.atoms[rule.nodes[i].atom];
+    if (is_user_value(a.lhs, lists_only)) return true;
+    if (a.kind == dsl::Atom::Kind::kCompare && is_user_value(a.rhs, lists_only)) return true;
+  }
+  return false;
+}
 
 SplitRule split_rule(const std::shared_ptr<const dsl::CompiledRule>& rule) {
   const dsl::CompiledRule& r = *rule;

@@ -22,4 +22,8 @@ struct SplitRule {
 
 SplitRule split_rule(const std::shared_ptr<const dsl::CompiledRule>& rule);
 
+// Whether the subtree at `node` reads a parameter or a named list (`lists_only`: one other than
+// `$me`). REQUIRES: `rule` has nodes.
+bool reads_params(const dsl::CompiledRule& rule, size_t node = 0, bool lists_only = false);
+
 }  // namespace fmn::engine

@@ -1,7 +1,5 @@
 #include "engine/rule_table.h"
 
-#include <algorithm>
-
 #include "engine/index_keys.h"
 #include "engine/rule_split.h"
 
@@ -9,16 +7,6 @@ namespace fmn::engine {
 namespace {
 
 const dsl::ParamsView kNoParams;  // what a guard is given: it reads none
-
-bool reads_lists(const dsl::CompiledRule& rule) {
-  auto list = [](const dsl::OperandRef& o) {
-    return o.kind == dsl::OperandRef::Kind::kUserList ||
-           (o.kind == dsl::OperandRef::Kind::kParam &&
-            static_cast<dsl::ParamId>(o.index) != dsl::ParamId::kMe);
-  };
-  return std::any_of(rule.atoms.begin(), rule.atoms.end(),
-                     [&](const dsl::Atom& a) { return list(a.lhs) || list(a.rhs); });
-}
 
 }  // namespace
 
@@ -29,7 +17,7 @@ InternedRule::InternedRule(std::shared_ptr<const dsl::CompiledRule> rule, uint32
   residual_ = std::move(split.residual);
   residual_proven_ =
       residual_ && keys_prove(*residual_) && (!guard_ || !rule_keys(*guard_, kNoParams));
-  residual_reads_lists_ = residual_ && reads_lists(*residual_);
+  residual_reads_lists_ = residual_ && reads_params(*residual_, 0, true);
 }
 
 bool InternedRule::guard(const Message& m) const { return dsl::evaluate(*guard_, m, kNoParams); }
