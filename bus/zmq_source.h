@@ -45,10 +45,10 @@ struct ZmqSourceOptions {
   std::chrono::milliseconds reconnect_ivl_max{5000};
   std::chrono::milliseconds poll_interval{100};
   // Once a batch has its first message, how long next_batch() waits for it to fill: a batch
-  // is handed over when full or when this has passed. Fuller batches cost less per message
-  // (each one is a graph hop and a sink-queue wake-up), and the wait bounds what that adds to
-  // a message's latency. 0: hand over what is queued at once.
-  std::chrono::microseconds batch_wait{50};
+  // is handed over when full or when this has passed. 0 (the default): hand over what is
+  // queued at once. The graph reads the bus on a thread of its own, so batches grow under load
+  // by themselves; a wait only delays the first message of each (docs/operations.md).
+  std::chrono::microseconds batch_wait{0};
 };
 
 struct ZmqSourceStats {

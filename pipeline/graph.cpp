@@ -5,8 +5,7 @@
 #include <tbb/info.h>
 #include <tbb/task_arena.h>
 
-#include <algorithm>
-#include <optional>
+#include <semaphore>
 
 namespace fmn::pipeline {
 namespace {
@@ -24,22 +23,8 @@ void run_in_arena(bus::Source& source, const ParseStage& parse, const Matcher& m
   flow::graph g;
   const StageLatency& latency = options.latency;
 
-  uint64_t next_seq = 0;
-  bool more = true;
-  flow::input_node<RawBatchPtr> source_node(g, [&](tbb::flow_control& fc) -> RawBatchPtr {
-    auto batch = std::make_shared<RawBatch>();
-    if (more) more = source.next_batch(batch->items, options.batch_size);
-    if (batch->items.empty()) {
-      fc.stop();
-      return {};
-    }
-    batch->seq = next_seq++;
-    batch->read_at = Clock::now();
-    if (options.settlement != nullptr) options.settlement->read(batch->seq, batch->items);
-    return batch;
-  });
-
-  flow::limiter_node<RawBatchPtr> limiter(g, options.max_in_flight);
+  // A token per batch between the source and the sink: at most max_in_flight.
+  std::counting_semaphore<> tokens(static_cast<ptrdiff_t>(options.max_in_flight));
 
   flow::function_node<RawBatchPtr, ParsedBatchPtr> parse_node(
       g, flow::unlimited, [&](const RawBatchPtr& raw) {
@@ -80,7 +65,7 @@ void run_in_arena(bus::Source& source, const ParseStage& parse, const Matcher& m
   flow::sequencer_node<NotificationBatchPtr> order_node(
       g, [](const NotificationBatchPtr& b) { return b->seq; });
 
-  flow::function_node<NotificationBatchPtr, flow::continue_msg> sink_node(
+  flow::function_node<NotificationBatchPtr> sink_node(
       g, flow::serial, [&](const NotificationBatchPtr& b) {
         auto start = Clock::now();
         if (!b->items.empty()) sink.deliver_owned(b->items);  // the batch ends here
@@ -91,19 +76,36 @@ void run_in_arena(bus::Source& source, const ParseStage& parse, const Matcher& m
         auto now = Clock::now();
         observe(latency.deliver, start, now);
         observe(latency.total, b->read_at, now);
+        tokens.release();
         return flow::continue_msg{};
       });
 
-  flow::make_edge(source_node, limiter);
-  flow::make_edge(limiter, parse_node);
   flow::make_edge(parse_node, parsed_order_node);
   flow::make_edge(parsed_order_node, admit_node);
   flow::make_edge(admit_node, match_node);
   flow::make_edge(match_node, order_node);
   flow::make_edge(order_node, sink_node);
-  flow::make_edge(sink_node, limiter.decrementer());
 
-  source_node.activate();
+  // This thread reads the bus and does nothing else: the next batch is read as soon as the one
+  // before is handed to the parse stage, which the arena's other threads run. A batch is what
+  // was queued by then, so batches stay small at low rates and grow under load by themselves.
+  // (Run as the graph's input node, the source held one of the arena's threads, blocked while
+  // it waited for the bus: the stages had one thread fewer than the CPUs. It also read one batch
+  // beyond max_in_flight, held in the node until a token came back.)
+  uint64_t next_seq = 0;
+  for (bool more = true; more;) {
+    tokens.acquire();
+    auto batch = std::make_shared<RawBatch>();
+    more = source.next_batch(batch->items, options.batch_size);
+    if (batch->items.empty()) {
+      tokens.release();
+      continue;
+    }
+    batch->seq = next_seq++;
+    batch->read_at = Clock::now();
+    if (options.settlement != nullptr) options.settlement->read(batch->seq, batch->items);
+    parse_node.try_put(std::move(batch));
+  }
   g.wait_for_all();
 }
 
@@ -112,14 +114,12 @@ void run_in_arena(bus::Source& source, const ParseStage& parse, const Matcher& m
 void run_graph(bus::Source& source, const ParseStage& parse, const Matcher& matcher,
                sinks::Sink& sink, PipelineStats& stats, const GraphOptions& options,
                AdmissionStage* admit) {
-  // The source keeps the thread it runs on while it waits for the bus, and a broker sends no
-  // more than its prefetch until what it sent is settled: another thread must carry the batches
-  // read to the sinks meanwhile. With a single CPU oneTBB would start no thread of its own, so
-  // the graph always has at least two.
-  const int cpus = tbb::info::default_concurrency();
-  std::optional<tbb::global_control> two_threads;
-  if (cpus < 2) two_threads.emplace(tbb::global_control::max_allowed_parallelism, 2);
-  tbb::task_arena arena(std::max(2, cpus));
+  // The calling thread reads the source, and waits for the bus there (a broker sends no more
+  // than its prefetch until what it sent is settled): the stages get a thread per CPU besides
+  // it, also where the process has a single CPU.
+  const int threads = tbb::info::default_concurrency() + 1;
+  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);
+  tbb::task_arena arena(threads);
   arena.execute([&] { run_in_arena(source, parse, matcher, sink, stats, options, admit); });
 }
 

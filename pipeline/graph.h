@@ -1,11 +1,14 @@
 // The service's data flow as one oneTBB flow graph:
 //
-//   source -> limiter -> parse (parallel) -> order -> admit -> match (parallel) -> order -> sink
-//      ^___________________________________________________________________________________|
-//                                                                  (one token back per batch)
+//   source -> parse (parallel) -> order -> admit -> match (parallel) -> order -> sink
+//      ^_______________________________________________________________________|
+//                                                   (one token back per batch)
 //
-// At most `max_in_flight` batches are between source and sink, so a slow sink slows the source
-// instead of growing queues. The sink sees batches in source order. Stage latencies, when asked
+// The source is read on the calling thread, which does nothing else: a batch is what was queued
+// when the one before was handed over (at low rates a message or two, under load up to
+// `batch_size`), and the stages run on a thread per CPU besides it. At most `max_in_flight`
+// batches are between source and sink, so a slow sink slows the source instead of growing
+// queues. The sink sees batches in source order. Stage latencies, when asked
 // for, are observed once per batch (a clock read per stage and batch, not per message).
 #pragma once
 
@@ -41,9 +44,9 @@ struct GraphOptions {
 };
 
 // Runs until `source` is exhausted and every batch has reached the sink. `admit`, when given,
-// sees every parsed batch in source order (sequence tracking, duplicate removal). The graph
-// runs on at least two threads, also where the process has one CPU: the source may block its
-// thread until batches it handed over are settled.
+// sees every parsed batch in source order (sequence tracking, duplicate removal). The source may
+// block the calling thread until batches it handed over are settled (a broker's prefetch): the
+// stages have threads of their own, also where the process has one CPU.
 void run_graph(bus::Source& source, const ParseStage& parse, const Matcher& matcher,
                sinks::Sink& sink, PipelineStats& stats, const GraphOptions& options,
                AdmissionStage* admit = nullptr);

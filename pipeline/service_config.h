@@ -111,7 +111,7 @@ struct ServiceConfig {
   uint32_t shard_count = 1;
   // [pipeline]
   size_t batch_size = 128;
-  double batch_wait_us = 50;  // a bus batch waits this long at most to fill (ZmqSourceOptions)
+  double batch_wait_us = 0;  // a bus batch waits this long at most to fill (ZmqSourceOptions)
   size_t max_in_flight = 16;
   size_t sink_queue = 65536;       // notifications queued per destination kind
   double stop_grace_seconds = 10;  // on stop, each sink delivers what it holds for this long

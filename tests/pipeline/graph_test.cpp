@@ -213,6 +213,84 @@ TEST(Graph, TheSourceMayWaitForTheSinksOnOneCpu) {
   EXPECT_EQ(sink.topics.size(), 16u);
 }
 
+// With every stage thread busy matching, the source is still asked for batches, as many as the
+// in-flight bound allows and no more (none is read to wait beyond the bound). Matching waits (at
+// most a minute, then the test fails) until the source has handed out that many.
+struct ReadWhileBusy {
+  static constexpr size_t kInFlight = 4;
+  std::mutex mu;
+  std::condition_variable cv;
+  size_t read = 0, delivered = 0;
+  bool gave_up = false;
+  bool asked_beyond_bound = false;  // a batch past the bound asked for before any was delivered
+};
+
+class CountingSource : public bus::Source {
+ public:
+  explicit CountingSource(ReadWhileBusy& r) : r_(r) {}
+  bool next_batch(std::vector<bus::RawMessage>& out, size_t max) override {
+    std::lock_guard lock(r_.mu);
+    if (r_.read == ReadWhileBusy::kInFlight && r_.delivered == 0) r_.asked_beyond_bound = true;
+    for (size_t n = 0; n < max; ++n) {
+      out.push_back({{}, envelope(static_cast<int>(r_.read * 100 + n)), ++origin_});
+    }
+    ++r_.read;
+    r_.cv.notify_all();
+    return r_.read < 2 * ReadWhileBusy::kInFlight;
+  }
+
+ private:
+  ReadWhileBusy& r_;
+  uint64_t origin_ = 0;
+};
+
+class MatcherWaitingForReads : public Matcher {
+ public:
+  explicit MatcherWaitingForReads(ReadWhileBusy& r) : r_(r) {}
+  void match(const MessagePtr& message, std::vector<Notification>& out) const override {
+    {
+      std::unique_lock lock(r_.mu);
+      if (!r_.cv.wait_for(lock, std::chrono::minutes(1),
+                          [&] { return r_.read >= ReadWhileBusy::kInFlight; })) {
+        r_.gave_up = true;
+      }
+    }
+    EveryMessageMatcher().match(message, out);
+  }
+
+ private:
+  ReadWhileBusy& r_;
+};
+
+class SinkCountingBatches : public RecordingSink {
+ public:
+  explicit SinkCountingBatches(ReadWhileBusy& r) : r_(r) {}
+  void deliver(std::span<const Notification> batch) override {
+    RecordingSink::deliver(batch);
+    std::lock_guard lock(r_.mu);
+    ++r_.delivered;
+  }
+
+ private:
+  ReadWhileBusy& r_;
+};
+
+TEST(Graph, TheSourceIsReadWhileTheStagesAreBusyButNotBeyondTheInFlightBound) {
+  ReadWhileBusy r;
+  CountingSource source(r);
+  PipelineStats stats;
+  auto meta = MetaExtractor::builtin();
+  ASSERT_TRUE(meta.ok()) << meta.error().message;
+  ParseStage parse(**meta, stats, [](const std::string&) {});
+  MatcherWaitingForReads matcher(r);
+  SinkCountingBatches sink(r);
+  run_graph(source, parse, matcher, sink, stats,
+            GraphOptions{.batch_size = 8, .max_in_flight = ReadWhileBusy::kInFlight});
+  EXPECT_FALSE(r.gave_up);
+  EXPECT_FALSE(r.asked_beyond_bound);
+  EXPECT_EQ(sink.topics.size(), 8 * 2 * ReadWhileBusy::kInFlight);
+}
+
 // Matches the messages whose topic ends in an even number, as a rule would that reads no
 // display field.
 class EvenTopicMatcher : public Matcher {

@@ -50,7 +50,7 @@ TEST(ServiceConfig, AnEmptyFileGivesTheDefaults) {
   EXPECT_EQ(c.shard_index, 0u);
   EXPECT_EQ(c.shard_count, 1u);
   EXPECT_EQ(c.batch_size, 128u);
-  EXPECT_EQ(c.batch_wait_us, 50);
+  EXPECT_EQ(c.batch_wait_us, 0);
   EXPECT_EQ(c.max_in_flight, 16u);
   EXPECT_EQ(c.sink_queue, 65536u);
   EXPECT_FALSE(c.validate_signatures);
@@ -132,7 +132,7 @@ count = 3
 
 [pipeline]
 batch_size = 64
-batch_wait_us = 0
+batch_wait_us = 80
 max_in_flight = 8
 sink_queue = 99
 
@@ -172,7 +172,7 @@ crl = "/var/cache/fedmsg/crl.pem"
   EXPECT_EQ(c.shard_index, 2u);
   EXPECT_EQ(c.shard_count, 3u);
   EXPECT_EQ(c.batch_size, 64u);
-  EXPECT_EQ(c.batch_wait_us, 0);
+  EXPECT_EQ(c.batch_wait_us, 80);
   EXPECT_EQ(c.max_in_flight, 8u);
   EXPECT_EQ(c.sink_queue, 99u);
   EXPECT_TRUE(c.validate_signatures);
