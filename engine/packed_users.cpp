@@ -162,15 +162,15 @@ UserRules PackedUsers::unpack(uint32_t slot) const {
   const dsl::ParamsView params = this->params(slot);
   UserRules u;
   u.id = id(slot);
-  u.name = name(slot);
-  u.params.me = params.me;
+  std::string_view name, me;
+  const char* p = read_me(slot, name, me);
+  u.name = name;
+  u.params.me = me;
   for (size_t i = 0; i < dsl::kListParamCount; ++i) {
     dsl::ParamList& list = u.params.list(static_cast<dsl::ParamId>(i + 1));
     for (dsl::InternedString item : params.lists[i]) list.push_back(item);
   }
   u.params.lists.assign(params.user_lists.begin(), params.user_lists.end());
-  std::string_view name, me;
-  const char* p = read_me(slot, name, me);
   get_number(p);  // the destinations' length
   u.destinations.resize(get_number(p));
   for (DestinationSpec& d : u.destinations) {

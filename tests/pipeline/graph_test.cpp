@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -30,13 +31,16 @@ class VectorSource : public bus::Source {
   size_t next_ = 0;
 };
 
+// Records the topics it is given; `after_batch`, when set, runs after each batch.
 class RecordingSink : public sinks::Sink {
  public:
   std::string_view name() const override { return "recording"; }
   void deliver(std::span<const Notification> batch) override {
     for (const Notification& n : batch) topics.emplace_back(n.message->topic);
+    if (after_batch) after_batch();
   }
   std::vector<std::string> topics;
+  std::function<void()> after_batch;
 };
 
 std::string envelope(int n) {
@@ -170,18 +174,6 @@ class MatcherWaitingForTheSource : public Matcher {
   Rendezvous& r_;
 };
 
-class SinkTellingTheSource : public RecordingSink {
- public:
-  explicit SinkTellingTheSource(Rendezvous& r) : r_(r) {}
-  void deliver(std::span<const Notification> batch) override {
-    RecordingSink::deliver(batch);
-    r_.set(&Rendezvous::first_batch_delivered);
-  }
-
- private:
-  Rendezvous& r_;
-};
-
 // Runs this thread, and the threads it starts, on one CPU while in scope, as on a machine with
 // a single one.
 class OneCpu {
@@ -207,7 +199,8 @@ TEST(Graph, TheSourceMayWaitForTheSinksOnOneCpu) {
   ASSERT_TRUE(meta.ok()) << meta.error().message;
   ParseStage parse(**meta, stats, [](const std::string&) {});
   MatcherWaitingForTheSource matcher(r);
-  SinkTellingTheSource sink(r);
+  RecordingSink sink;
+  sink.after_batch = [&] { r.set(&Rendezvous::first_batch_delivered); };
   run_graph(source, parse, matcher, sink, stats, GraphOptions{.batch_size = 8, .max_in_flight = 4});
   EXPECT_FALSE(r.gave_up);
   EXPECT_EQ(sink.topics.size(), 16u);
@@ -262,19 +255,6 @@ class MatcherWaitingForReads : public Matcher {
   ReadWhileBusy& r_;
 };
 
-class SinkCountingBatches : public RecordingSink {
- public:
-  explicit SinkCountingBatches(ReadWhileBusy& r) : r_(r) {}
-  void deliver(std::span<const Notification> batch) override {
-    RecordingSink::deliver(batch);
-    std::lock_guard lock(r_.mu);
-    ++r_.delivered;
-  }
-
- private:
-  ReadWhileBusy& r_;
-};
-
 TEST(Graph, TheSourceIsReadWhileTheStagesAreBusyButNotBeyondTheInFlightBound) {
   ReadWhileBusy r;
   CountingSource source(r);
@@ -283,7 +263,11 @@ TEST(Graph, TheSourceIsReadWhileTheStagesAreBusyButNotBeyondTheInFlightBound) {
   ASSERT_TRUE(meta.ok()) << meta.error().message;
   ParseStage parse(**meta, stats, [](const std::string&) {});
   MatcherWaitingForReads matcher(r);
-  SinkCountingBatches sink(r);
+  RecordingSink sink;
+  sink.after_batch = [&] {
+    std::lock_guard lock(r.mu);
+    ++r.delivered;
+  };
   run_graph(source, parse, matcher, sink, stats,
             GraphOptions{.batch_size = 8, .max_in_flight = ReadWhileBusy::kInFlight});
   EXPECT_FALSE(r.gave_up);
