@@ -9,9 +9,12 @@
 //
 // A run with any loss, duplicate or late delivery writes chaos-seed-<seed>.json in
 // --failures-dir: its schedule (replayable), the events as taken, the counts and each finding
-// with its reason. The exit status is 1 when a run broke a promise (a loss beyond the known
-// limits, a confirmed duplicate, an unexpected delivery). With --json the last line is one
-// JSON object: the totals (runs, lost, duplicated, late, not_received...) and every run.
+// with its reason. A run that cannot be carried out (a server would not start) is tried once
+// more, then counted as not run, and the campaign goes on (tests/faults/chaos_campaign.h). The
+// exit status is 1 when a run broke a promise (a loss beyond the known limits, a confirmed
+// duplicate, an unexpected delivery), otherwise 2 when a run could not be carried out. With
+// --json the last line is one JSON object: the totals (runs, not_run, lost, duplicated, late,
+// not_received...) and every run.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +22,7 @@
 #include <string>
 
 #include "bench/bench_commands.h"
+#include "tests/faults/chaos_campaign.h"
 #include "tests/faults/chaos_history.h"
 #include "tests/faults/chaos_run.h"
 
@@ -33,27 +37,6 @@ struct ChaosFlags {
   std::string replay;
   std::string failures_dir = ".";
   bool json = false;
-};
-
-struct Totals {
-  size_t runs = 0;
-  size_t broken_runs = 0;
-  faults::ChaosVerdict counts;
-
-  void add(const faults::ChaosVerdict& v) {
-    ++runs;
-    broken_runs += v.broken();
-    counts.add_counts(v);
-  }
-
-  std::string json_fields() const {
-    std::string out =
-        "\"runs\":" + std::to_string(runs) + ",\"broken_runs\":" + std::to_string(broken_runs);
-    for (const auto& [key, n] : counts.counts()) {
-      out += std::string(",\"") + key + "\":" + std::to_string(n);
-    }
-    return out;
-  }
 };
 
 void print_run(const faults::ChaosHistory& h, const faults::ChaosVerdict& v) {
@@ -108,34 +91,37 @@ void run(const ChaosFlags& flags) {
       schedules.push_back(faults::draw_schedule(flags.seed + k, shape));
     }
   }
-  Totals totals;
   std::string runs_json;
-  for (const faults::ChaosSchedule& schedule : schedules) {
-    auto history = faults::run_chaos(schedule);
-    if (!history) {
-      std::fprintf(stderr, "seed %llu: %s\n", static_cast<unsigned long long>(schedule.seed),
-                   history.error().message.c_str());
-      exit_status() = 2;
-      return;
-    }
-    const faults::ChaosVerdict v = faults::check_history(history.value());
-    totals.add(v);
-    const std::string record = faults::run_json(history.value(), v);
+  faults::ChaosCampaignReport report;
+  report.not_carried_out = [](const faults::ChaosSchedule& schedule, const Error& e, bool again) {
+    std::printf("seed %llu: could not be run: %s%s\n",
+                static_cast<unsigned long long>(schedule.seed), e.message.c_str(),
+                again ? "; trying once more" : "  NOT RUN");
+    std::fflush(stdout);
+  };
+  report.judged = [&](const faults::ChaosHistory& history, const faults::ChaosVerdict& v) {
+    const std::string record = faults::run_json(history, v);
     runs_json += (runs_json.empty() ? "" : ",") + record;
-    print_run(history.value(), v);
+    print_run(history, v);
     if (v.failed()) {
       const auto file = std::filesystem::path(flags.failures_dir) /
-                        ("chaos-seed-" + std::to_string(schedule.seed) + ".json");
+                        ("chaos-seed-" + std::to_string(history.schedule.seed) + ".json");
       std::ofstream(file, std::ios::binary) << record << "\n";
       std::printf("  timeline written to %s (replay: fmn-bench chaos --replay %s)\n", file.c_str(),
                   file.c_str());
     }
-  }
+  };
+  const faults::ChaosCampaignTotals totals = faults::run_campaign(
+      schedules, [](const faults::ChaosSchedule& s) { return faults::run_chaos(s); }, report);
   std::printf("total: %s\n", totals.json_fields().c_str());
   if (flags.json)
     std::printf("{\"bench\":\"chaos\",%s,\"per_run\":[%s]}\n", totals.json_fields().c_str(),
                 runs_json.c_str());
-  if (totals.broken_runs > 0) exit_status() = 1;
+  if (totals.broken_runs > 0) {
+    exit_status() = 1;
+  } else if (!totals.not_run.empty()) {
+    exit_status() = 2;
+  }
 }
 
 }  // namespace
