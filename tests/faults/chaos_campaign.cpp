@@ -20,14 +20,16 @@ ChaosCampaignTotals run_campaign(std::span<const ChaosSchedule> schedules,
                                  const ChaosRunner& runner, const ChaosCampaignReport& report) {
   ChaosCampaignTotals totals;
   for (const ChaosSchedule& schedule : schedules) {
+    const auto not_carried_out = [&](const Error& e, bool again) {
+      if (report.not_carried_out) report.not_carried_out(schedule, e, again);
+    };
     auto history = runner(schedule);
-    for (int attempt = 1; !history; ++attempt) {
-      const bool again = attempt < 2;
-      if (report.not_carried_out) report.not_carried_out(schedule, history.error(), again);
-      if (!again) break;
+    if (!history) {
+      not_carried_out(history.error(), true);
       history = runner(schedule);
     }
     if (!history) {
+      not_carried_out(history.error(), false);
       totals.not_run.push_back(schedule.seed);
       continue;
     }
