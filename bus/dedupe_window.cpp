@@ -3,6 +3,8 @@
 #include <bit>
 #include <functional>
 
+#include "core/bounded_id.h"
+
 namespace fmn::bus {
 namespace {
 
@@ -42,6 +44,8 @@ bool DedupeWindow::admit(std::string_view msg_id) {
     admitted_.add();
     return true;
   }
+  std::string bounded;  // a long id's SHA-256 form, the one remembered
+  if (msg_id.size() > kMaxPlainId) msg_id = bounded = bounded_id(msg_id);
   uint64_t hash = std::hash<std::string_view>{}(msg_id);
   size_t i = hash & mask_;
   for (; table_[i] != 0; i = (i + 1) & mask_) {

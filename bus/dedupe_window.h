@@ -2,9 +2,10 @@
 // or replayed by a relay.
 //
 // The window remembers the last `capacity` distinct msg_ids: memory is bounded, and an id older
-// than that is forgotten and would be admitted again. Exact: ids are compared in full, hashes
-// only locate them. Messages without a msg_id cannot be recognised and are always admitted (not
-// remembered).
+// than that is forgotten and would be admitted again. Ids are compared in full, hashes only
+// locate them; an id longer than kMaxPlainId bytes is remembered by its SHA-256
+// (core/bounded_id.h), so an entry holds at most kMaxPlainId bytes whatever publishers send.
+// Messages without a msg_id cannot be recognised and are always admitted (not remembered).
 //
 // Layout, for a few cache misses per message and no allocation once warm: a ring of the ids in
 // arrival order (the oldest is overwritten), and an open-addressing table (linear probing,

@@ -2,13 +2,15 @@
 
 #include <charconv>
 
+#include "core/bounded_id.h"
 #include "core/envelope_writer.h"
 
 namespace fmn::sinks {
 namespace {
 
 // KEYS[1]: the stream; ARGV: the msg_id key prefix, MAXLEN, max age in ms, then (msg_id,
-// envelope) per message. The age trim reads Redis's clock, the one the stream ids come from.
+// envelope) per message, the msg_id bounded (core/bounded_id.h): it names a key. The age trim
+// reads Redis's clock, the one the stream ids come from.
 constexpr std::string_view kWriteScript = R"lua(
 for i = 4, #ARGV, 2 do
   local sid = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'id', ARGV[i], 'e', ARGV[i + 1])
@@ -55,14 +57,16 @@ Result<bool> RedisRecentMessages::write(const std::vector<MessagePtr>& messages)
   const std::string maxlen = std::to_string(limits_.max_messages);
   const std::string age_ms = std::to_string(
       std::chrono::duration_cast<std::chrono::milliseconds>(limits_.max_age).count());
-  std::vector<std::string> envelopes;
+  std::vector<std::string> ids, envelopes;
+  ids.reserve(messages.size());
   envelopes.reserve(messages.size());
-  for (const MessagePtr& m : messages) envelopes.push_back(write_envelope(*m));
+  for (const MessagePtr& m : messages) {
+    ids.push_back(bounded_id(m->msg_id));
+    envelopes.push_back(write_envelope(*m));
+  }
   std::vector<std::string_view> argv = {"EVAL",    kWriteScript, "1",   stream,
                                         id_prefix, maxlen,       age_ms};
-  for (size_t i = 0; i < messages.size(); ++i) {
-    argv.insert(argv.end(), {messages[i]->msg_id, envelopes[i]});
-  }
+  for (size_t i = 0; i < messages.size(); ++i) argv.insert(argv.end(), {ids[i], envelopes[i]});
   auto reply = redis_.command(argv);
   if (!reply) return reply.error();
   return true;
@@ -83,7 +87,7 @@ Result<std::vector<StoredRecentMessage>> RedisRecentMessages::newest(size_t limi
 }
 
 Result<std::optional<StoredRecentMessage>> RedisRecentMessages::find(std::string_view msg_id) {
-  const std::string key = prefix() + "recent:id:" + std::string(msg_id);
+  const std::string key = prefix() + "recent:id:" + bounded_id(msg_id);
   const std::string stream = prefix() + "recent";
   auto reply = redis_.command({"EVAL", kFindScript, "2", key, stream});
   if (!reply) return reply.error();

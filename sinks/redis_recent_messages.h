@@ -3,6 +3,8 @@
 // capped with XADD MAXLEN ~ `max_messages` and trimmed by age (XTRIM MINID ~, the stream ids
 // being Redis's clock in ms), and one key per msg_id, "<prefix>recent:id:<msg_id>", naming
 // its stream entry and expiring with it (`max_age`), so a lookup by msg_id is two O(1) steps.
+// The msg_id in the key and the field is bounded (core/bounded_id.h): a 1 MB msg_id costs the
+// key 71 bytes, not 1 MB for `max_age`.
 //
 // The service's recorder writes it (pipeline/recent_recorder.h) and reloads its ring from it
 // at start; `fmn-prefs explain --msg-id` reads it. It connects on first use and again after a

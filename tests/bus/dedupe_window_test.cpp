@@ -1,8 +1,10 @@
 #include "bus/dedupe_window.h"
 
 #include <gtest/gtest.h>
+#include <malloc.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <deque>
 #include <random>
 #include <string>
@@ -53,6 +55,30 @@ TEST(DedupeWindow, LongIdsSurviveSlotReuse) {
     EXPECT_FALSE(window.admit(a));
     EXPECT_FALSE(window.admit(b));
   }
+}
+
+// Bytes the C library's allocator has handed out and not taken back.
+int64_t heap_in_use() {
+  const struct mallinfo2 info = mallinfo2();
+  return static_cast<int64_t>(info.uordblks + info.hblkhd);
+}
+
+// A msg_id has no length limit on the bus: a megabyte-long one is recognised again, told apart
+// from another as long, and remembered by its hash, not whole, so the window's memory follows
+// its capacity and not what publishers send.
+TEST(DedupeWindow, AHugeIdIsRecognisedButNotKeptWhole) {
+  DedupeWindow window(16);
+  const std::string huge(1 << 20, 'h');
+  std::string other = huge;
+  other.back() = 'i';
+  const int64_t before = heap_in_use();
+  EXPECT_TRUE(window.admit(huge));
+  EXPECT_TRUE(window.admit(other));
+  const int64_t grown = heap_in_use() - before;
+  EXPECT_FALSE(window.admit(huge));
+  EXPECT_FALSE(window.admit(other));
+  EXPECT_EQ(window.stats().admitted, 2u);
+  EXPECT_LT(grown, 64 << 10);  // two ids of 1 MB each
 }
 
 // Against a plain model (the last `capacity` admitted ids), over a long run with ids drawn from

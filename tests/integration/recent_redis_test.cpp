@@ -7,6 +7,7 @@
 
 #include "core/envelope_parser.h"
 #include "pipeline/recent_recorder.h"
+#include "sinks/redis_connection.h"
 #include "sinks/redis_recent_messages.h"
 #include "tests/support/redis_config.h"
 #include "tests/support/redis_server.h"
@@ -64,6 +65,38 @@ TEST(RecentRedis, FindsMessagesByMsgIdAndKeepsAboutMaxMessages) {
   ASSERT_TRUE(all.ok());
   EXPECT_GE(all->size(), 10u);
   EXPECT_LT(all->size(), 1000u);
+}
+
+// A msg_id comes from the bus with no length limit: the store finds the message by it all the
+// same, and its key holds a bounded form (core/bounded_id.h), not a megabyte for `max_age`.
+TEST(RecentRedis, AHugeMsgIdIsFoundButMakesNoHugeKey) {
+  auto redis = test::RedisServer::start();
+  ASSERT_TRUE(redis.ok()) << redis.error().message;
+  sinks::RedisRecentMessages store(test::redis_config(*redis),
+                                   sinks::RecentMessagesConfig{.max_messages = 10, .max_age = 1h});
+  const std::string huge(1 << 20, 'h');
+  const std::string near = huge.substr(1) + "i";  // as long, another id
+  ASSERT_TRUE(store.write({message(huge), message("short")}).ok());
+
+  auto found = store.find(huge);
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  ASSERT_TRUE(found->has_value());
+  auto parsed = parse_envelope((*found)->envelope);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ((*parsed)->msg_id, huge);
+  auto other = store.find(near);
+  ASSERT_TRUE(other.ok());
+  EXPECT_FALSE(other->has_value());
+  auto plain = store.find("short");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->has_value());
+
+  auto admin = sinks::RedisConnection::open(test::redis_config(*redis));
+  ASSERT_TRUE(admin.ok()) << admin.error().message;
+  auto keys = (*admin)->command({"KEYS", "*"});
+  ASSERT_TRUE(keys.ok()) << keys.error().message;
+  EXPECT_EQ(keys->elements.size(), 3u);  // the stream and the two msg_ids' keys
+  for (const std::string& key : keys->elements) EXPECT_LE(key.size(), 300u);
 }
 
 TEST(RecentRedis, TheRecorderWritesRedisAndANewRecorderRefillsItsRingFromIt) {
