@@ -1,5 +1,6 @@
 #include "pipeline/history_recorder.h"
 
+#include "core/bounded_id.h"
 #include "core/log.h"
 
 namespace fmn::pipeline {
@@ -20,7 +21,7 @@ void HistoryRecorder::record(const Notification& n, sinks::DeliveryStatus status
   r.address = n.address();
   r.rule = n.rule_name();
   if (n.message) {
-    r.msg_id = n.message->msg_id;
+    r.msg_id = bounded_id(n.message->msg_id);  // kept per recipient: no unbounded copies
     r.topic = n.message->topic;
     r.subtitle = n.message->meta.subtitle.value_or("");
   }

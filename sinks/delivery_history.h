@@ -38,7 +38,7 @@ struct DeliveryRecord {
   std::string kind;     // destination kind: "email", "irc", ...
   std::string address;  // email address, nick, feed name
   std::string rule;     // the rule that matched
-  std::string msg_id;
+  std::string msg_id;   // over 200 bytes, its SHA-256 form (core/bounded_id.h)
   std::string topic;
   std::string subtitle;  // the message's one-line summary
   DeliveryStatus status = DeliveryStatus::kSent;

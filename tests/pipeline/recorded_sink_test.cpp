@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/bounded_id.h"
 #include "sinks/digest_batcher.h"
 #include "sinks/memory_delivery_history.h"
 #include "sinks/memory_digest_store.h"
@@ -294,6 +295,21 @@ TEST(RecordedSink, ADigestIsRecordedDoneBeforeItsItemsRecordsAreTaken) {
   const auto records = history->recent("bowlofeggs", 0, 10);
   ASSERT_TRUE(records.ok());
   EXPECT_EQ(records->size(), 3u);
+}
+
+// A msg_id comes from the bus with no length limit, and each recipient's history keeps a copy:
+// one over 200 bytes is recorded by its SHA-256 form (core/bounded_id.h), the one the
+// recent-message store finds it by too.
+TEST(HistoryRecorder, RecordsAHugeMsgIdByItsBoundedForm) {
+  MessageSpec spec;
+  spec.msg_id = std::string(1 << 20, 'h');
+  Chain chain;
+  chain.deliver({make_notification(spec, DestinationKind::kEmail, "bowlofeggs@example.org")});
+  const auto records = chain.records();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].status, DeliveryStatus::kSent);
+  EXPECT_EQ(records[0].msg_id, bounded_id(spec.msg_id));
+  EXPECT_LE(records[0].msg_id.size(), kMaxPlainId);
 }
 
 TEST(HistoryRecorder, DropsAndCountsRecordsBeyondItsQueueInsteadOfBlocking) {
