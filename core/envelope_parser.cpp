@@ -380,6 +380,10 @@ Result<std::unique_ptr<Message>> parse_envelope(std::string_view json, std::stri
   }
   if (m->topic.empty()) m->topic = std::string_view(frame, topic_frame.size());
   if (m->topic.empty()) return envelope_error("topic: missing");
+  if (m->topic.size() > kMaxTopicBytes) {
+    return envelope_error("topic: " + std::to_string(m->topic.size()) + " bytes, over " +
+                          std::to_string(kMaxTopicBytes));
+  }
   if (m->body == nullptr) return envelope_error("msg: missing");
   m->is_signed = !m->signature.empty() && !m->certificate.empty();
   split_topic(m->topic, m->topic_env, m->topic_suffix);

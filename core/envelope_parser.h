@@ -2,7 +2,8 @@
 //
 // Liberal in what it accepts: only "topic" (a string) and "msg" (any JSON) are required; a
 // record without a topic but with a caller-supplied one (the ZeroMQ topic frame) is fine.
-// Optional fields of the wrong type are errors, not guesses. Never throws; thread-safe.
+// Optional fields of the wrong type are errors, not guesses; so is a topic longer than
+// kMaxTopicBytes. Never throws; thread-safe.
 #pragma once
 
 #include <memory>
@@ -13,6 +14,11 @@
 #include "core/result.h"
 
 namespace fmn {
+
+// The longest topic: AMQP's limit for a routing key, which fedora-messaging's topics are, and
+// far above any fedmsg topic. A longer one is a bad envelope, not copied into every
+// notification's history and feed.
+inline constexpr size_t kMaxTopicBytes = 255;
 
 struct ParseOptions {
   size_t max_bytes = 16 << 20;  // larger records are rejected as kTooLarge

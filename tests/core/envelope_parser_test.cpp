@@ -169,6 +169,18 @@ TEST(EnvelopeParser, TopicFromTransportFrame) {
   EXPECT_EQ(m.value()->topic_suffix, "ci.pipeline.complete");
 }
 
+// The longest topic AMQP can route is the longest one accepted, from the envelope or the frame.
+TEST(EnvelopeParser, ATopicOfAtMost255BytesIsAcceptedAndALongerFrameIsNot) {
+  const std::string longest = "org.fedoraproject.prod." + std::string(255 - 23, 'x');
+  ASSERT_EQ(longest.size(), 255u);
+  auto m = parse_envelope(R"({"topic":")" + longest + R"(","msg":{}})");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m.value()->topic, longest);
+  auto framed = parse_envelope(R"({"msg":{}})", longest + "x");
+  ASSERT_FALSE(framed.ok());
+  EXPECT_EQ(framed.error().code, ErrorCode::kBadEnvelope);
+}
+
 TEST(EnvelopeParser, TopicFromAFrameOutlivesTheFrame) {
   // A ZeroMQ frame is freed once parsed: the message keeps its own copy of the topic.
   auto frame = std::make_unique<std::string>("org.centos.prod.ci.pipeline.complete");
@@ -250,6 +262,9 @@ INSTANTIATE_TEST_SUITE_P(
             "too_deep",
             R"({"topic":"a.prod.b","msg":)" + std::string(100, '[') + std::string(100, ']') + "}",
             ErrorCode::kMalformedJson, "nesting deeper"},
+        BadInput{"topic_too_long",
+                 R"({"topic":"org.fedoraproject.prod.)" + std::string(256, 'x') + R"(","msg":{}})",
+                 ErrorCode::kBadEnvelope, "topic: 279 bytes, over 255"},
         BadInput{"too_large", R"({"topic":"a.prod.b","msg":")" + std::string(17 << 20, 'a') + "\"}",
                  ErrorCode::kTooLarge, "exceeds the limit"}),
     [](const auto& info) { return std::string(info.param.name); });
