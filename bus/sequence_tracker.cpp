@@ -1,5 +1,7 @@
 #include "bus/sequence_tracker.h"
 
+#include "core/bounded_id.h"
+
 namespace fmn::bus {
 
 void append_publisher_key(const Message& m, std::string& out) {
@@ -10,7 +12,12 @@ void append_publisher_key(const Message& m, std::string& out) {
   size_t module_end = m.topic.find('.', suffix_at);
   std::string_view publisher = m.topic.substr(0, module_end);
   if (!m.username.empty()) {
-    out.append(m.username);
+    // The key is kept per publisher: a long username by its SHA-256, as a long id.
+    if (m.username.size() > kMaxPlainId) {
+      out.append(bounded_id(m.username));
+    } else {
+      out.append(m.username);
+    }
     out.push_back('@');
   }
   out.append(publisher);

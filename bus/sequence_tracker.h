@@ -4,7 +4,9 @@
 // What a publisher is: fedmsg numbers messages per publishing process, and the envelope does not
 // name the process. The closest the envelope gets is the topic up to the publishing module
 // ("<prefix>.<env>.<modname>", e.g. "org.fedoraproject.prod.bodhi") plus "username", the
-// process's user: publisher_key() joins them as "apache@org.fedoraproject.prod.bodhi". Messages
+// process's user: publisher_key() joins them as "apache@org.fedoraproject.prod.bodhi" (a
+// username over kMaxPlainId bytes as its SHA-256, core/bounded_id.h; with topics at most
+// kMaxTopicBytes, every key is short whatever publishers send). Messages
 // relayed by a gateway keep their key, so tracking works behind one. Two processes sharing a
 // key (several workers of one service) interleave their counters and show up as restarts and
 // gaps: that is a limit of what fedmsg carries.

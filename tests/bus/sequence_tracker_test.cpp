@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/bounded_id.h"
 #include "core/envelope_parser.h"
 
 namespace fmn::bus {
@@ -25,6 +26,21 @@ TEST(PublisherKey, TopicUpToTheModuleAndUsername) {
             "org.release-monitoring.prod.anitya");
   // No "<prefix>.<env>." part: the first component is the module.
   EXPECT_EQ(publisher_key(*message("bodhi.update.comment", 1)), "bodhi");
+}
+
+// A username comes from the bus with no length limit, and the tracker keeps a key per
+// publisher: a long one is keyed by its SHA-256, still one publisher of its own.
+TEST(PublisherKey, AHugeUsernameMakesABoundedKeyOfItsOwn) {
+  const std::string huge(1 << 20, 'u');
+  const std::string other = huge.substr(1) + "v";
+  const std::string topic = "org.fedoraproject.prod.bodhi.update.comment";
+  const std::string key = publisher_key(*message(topic, 1, huge));
+  EXPECT_EQ(key, bounded_id(huge) + "@org.fedoraproject.prod.bodhi");
+  EXPECT_NE(publisher_key(*message(topic, 1, other)), key);
+  SequenceTracker tracker;
+  EXPECT_EQ(tracker.observe(*message(topic, 1, huge)).event, SeqEvent::kFirst);
+  EXPECT_EQ(tracker.observe(*message(topic, 7, other)).event, SeqEvent::kFirst);
+  EXPECT_EQ(tracker.observe(*message(topic, 2, huge)).event, SeqEvent::kInOrder);
 }
 
 TEST(SequenceTracker, ClassifiesEachStep) {
