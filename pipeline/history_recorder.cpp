@@ -2,6 +2,7 @@
 
 #include "core/bounded_id.h"
 #include "core/log.h"
+#include "sinks/text_escape.h"
 
 namespace fmn::pipeline {
 
@@ -21,9 +22,12 @@ void HistoryRecorder::record(const Notification& n, sinks::DeliveryStatus status
   r.address = n.address();
   r.rule = n.rule_name();
   if (n.message) {
-    r.msg_id = bounded_id(n.message->msg_id);  // kept per recipient: no unbounded copies
+    // Kept per recipient: nothing of unbounded length (topics are at most kMaxTopicBytes).
+    r.msg_id = bounded_id(n.message->msg_id);
     r.topic = n.message->topic;
-    r.subtitle = n.message->meta.subtitle.value_or("");
+    if (const auto& subtitle = n.message->meta.subtitle) {
+      sinks::append_truncated(r.subtitle, *subtitle, kMaxRecordedSubtitleBytes);
+    }
   }
   r.status = status;
   r.detail = std::move(detail);

@@ -297,12 +297,13 @@ TEST(RecordedSink, ADigestIsRecordedDoneBeforeItsItemsRecordsAreTaken) {
   EXPECT_EQ(records->size(), 3u);
 }
 
-// A msg_id comes from the bus with no length limit, and each recipient's history keeps a copy:
-// one over 200 bytes is recorded by its SHA-256 form (core/bounded_id.h), the one the
-// recent-message store finds it by too.
-TEST(HistoryRecorder, RecordsAHugeMsgIdByItsBoundedForm) {
+// A msg_id and a subtitle come from the bus with no length limit, and each recipient's history
+// keeps a copy: a msg_id over 200 bytes is recorded by its SHA-256 form (core/bounded_id.h),
+// the one the recent-message store finds it by too, and a subtitle cut as the renderer cuts it.
+TEST(HistoryRecorder, RecordsAHugeMsgIdAndSubtitleInBoundedForms) {
   MessageSpec spec;
   spec.msg_id = std::string(1 << 20, 'h');
+  spec.subtitle = std::string(1 << 20, 's');
   Chain chain;
   chain.deliver({make_notification(spec, DestinationKind::kEmail, "bowlofeggs@example.org")});
   const auto records = chain.records();
@@ -310,6 +311,9 @@ TEST(HistoryRecorder, RecordsAHugeMsgIdByItsBoundedForm) {
   EXPECT_EQ(records[0].status, DeliveryStatus::kSent);
   EXPECT_EQ(records[0].msg_id, bounded_id(spec.msg_id));
   EXPECT_LE(records[0].msg_id.size(), kMaxPlainId);
+  EXPECT_LE(records[0].subtitle.size(), kMaxRecordedSubtitleBytes);
+  EXPECT_EQ(records[0].subtitle.substr(0, 100), spec.subtitle.substr(0, 100));
+  EXPECT_TRUE(records[0].subtitle.ends_with("…"));
 }
 
 TEST(HistoryRecorder, DropsAndCountsRecordsBeyondItsQueueInsteadOfBlocking) {
