@@ -45,7 +45,7 @@ bool DedupeWindow::admit(std::string_view msg_id) {
     return true;
   }
   std::string bounded;  // a long id's SHA-256 form, the one remembered
-  if (msg_id.size() > kMaxPlainId) msg_id = bounded = bounded_id(msg_id);
+  msg_id = bounded_id(msg_id, bounded);
   uint64_t hash = std::hash<std::string_view>{}(msg_id);
   size_t i = hash & mask_;
   for (; table_[i] != 0; i = (i + 1) & mask_) {

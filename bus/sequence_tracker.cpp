@@ -12,12 +12,8 @@ void append_publisher_key(const Message& m, std::string& out) {
   size_t module_end = m.topic.find('.', suffix_at);
   std::string_view publisher = m.topic.substr(0, module_end);
   if (!m.username.empty()) {
-    // The key is kept per publisher: a long username by its SHA-256, as a long id.
-    if (m.username.size() > kMaxPlainId) {
-      out.append(bounded_id(m.username));
-    } else {
-      out.append(m.username);
-    }
+    std::string bounded;  // kept per publisher: a long username by its SHA-256, as a long id
+    out.append(bounded_id(m.username, bounded));
     out.push_back('@');
   }
   out.append(publisher);

@@ -4,9 +4,15 @@
 
 namespace fmn {
 
+std::string_view bounded_id(std::string_view id, std::string& storage) {
+  if (id.size() <= kMaxPlainId) return id;
+  storage = "sha256:" + sha256_hex(id);
+  return storage;
+}
+
 std::string bounded_id(std::string_view id) {
-  if (id.size() <= kMaxPlainId) return std::string(id);
-  return "sha256:" + sha256_hex(id);
+  std::string storage;
+  return std::string(bounded_id(id, storage));
 }
 
 }  // namespace fmn

@@ -17,5 +17,8 @@ namespace fmn {
 inline constexpr size_t kMaxPlainId = 200;
 
 std::string bounded_id(std::string_view id);
+// The same without a copy of a short id, for the hot path: `id` itself when it is at most
+// kMaxPlainId bytes, otherwise its hashed form, written to `storage`.
+std::string_view bounded_id(std::string_view id, std::string& storage);
 
 }  // namespace fmn

@@ -321,7 +321,8 @@ bool Renderer::sse_json(const Notification& n, std::string& out, size_t max_byte
     string_member(key, utf8_prefix(value, share));
   };
   out += '{';
-  cut("msg_id", m.msg_id.size() <= kMaxPlainId ? m.msg_id : bounded_id(m.msg_id));
+  std::string bounded;
+  cut("msg_id", bounded_id(m.msg_id, bounded));
   cut("topic", fields_[Field::kTopic]);
   cut("category", fields_[Field::kCategory]);
   cut("subtitle", fields_[Field::kSubtitle]);
