@@ -2,6 +2,7 @@
 
 #include "core/bounded_id.h"
 #include "core/log.h"
+#include "sinks/renderer.h"
 #include "sinks/text_escape.h"
 
 namespace fmn::pipeline {
@@ -26,7 +27,7 @@ void HistoryRecorder::record(const Notification& n, sinks::DeliveryStatus status
     r.msg_id = bounded_id(n.message->msg_id);
     r.topic = n.message->topic;
     if (const auto& subtitle = n.message->meta.subtitle) {
-      sinks::append_truncated(r.subtitle, *subtitle, kMaxRecordedSubtitleBytes);
+      sinks::append_truncated(r.subtitle, *subtitle, sinks::kMaxFieldBytes);
     }
   }
   r.status = status;

@@ -7,7 +7,7 @@
 // a failed write loses that batch, counted (errors()) and logged once per run. stop() writes
 // what is queued, then joins; the destructor stops. A record made from a notification keeps
 // bounded copies of the message's fields, once per recipient: the msg_id (core/bounded_id.h)
-// and the subtitle, cut to kMaxRecordedSubtitleBytes as the renderer cuts a field.
+// and the subtitle, cut to sinks::kMaxFieldBytes as the renderer cuts a field.
 // Thread-safety: record() and the counters from any thread.
 #pragma once
 
@@ -24,8 +24,6 @@
 #include "sinks/delivery_history.h"
 
 namespace fmn::pipeline {
-
-inline constexpr size_t kMaxRecordedSubtitleBytes = 1000;
 
 class HistoryRecorder {
  public:

@@ -8,9 +8,19 @@
 #include "core/envelope_parser.h"
 #include "core/json_writer.h"
 #include "sinks/renderer.h"
+#include "sinks/text_escape.h"
 
 namespace fmn::sinks {
 namespace {
+
+// What a stored notification keeps of a display text (subtitle, link, agent). A rendering
+// shows at most kMaxFieldBytes of one (renderer.h), so a longer text is kept as its UTF-8
+// prefix of just over that: still longer than any cut a rendering makes, so it renders exactly
+// as the whole text would, and a message with megabyte texts held for many digests is not
+// copied whole into each of their items.
+std::string_view stored(std::string_view field) {
+  return field.size() <= kMaxFieldBytes ? field : utf8_prefix(field, kMaxFieldBytes + 4);
+}
 
 void put(JsonWriter& w, const char* key, std::string_view value) {
   w.Key(key);
@@ -143,9 +153,10 @@ void put_counted(std::string_view value, std::string& out) {
   out += value;
 }
 
+// A display text: '~' when absent, otherwise what is stored() of it.
 void put_optional(const std::optional<std::string>& value, std::string& out) {
   if (value) {
-    put_counted(*value, out);
+    put_counted(stored(*value), out);
   } else {
     out += '~';
   }
@@ -315,9 +326,9 @@ void encode_notification(const Notification& n, std::string& out) {
   put_recipient(w, n);
   put(w, "category", m.meta.category);
   put(w, "title", m.meta.title);
-  if (m.meta.subtitle) put(w, "subtitle", *m.meta.subtitle);
-  if (m.meta.link) put(w, "link", *m.meta.link);
-  if (m.meta.agent) put(w, "agent", *m.meta.agent);
+  if (m.meta.subtitle) put(w, "subtitle", stored(*m.meta.subtitle));
+  if (m.meta.link) put(w, "link", stored(*m.meta.link));
+  if (m.meta.agent) put(w, "agent", stored(*m.meta.agent));
   put_list(w, "usernames", m.meta.usernames);
   put_list(w, "packages", m.meta.packages);
   w.EndObject();
@@ -413,7 +424,7 @@ std::string delivery_id(const Notification& n) {
     id += '@';
     id += std::to_string(m.timestamp.value_or(0));
     id += ':';
-    id += m.meta.subtitle.value_or(m.meta.title);
+    id += m.meta.subtitle ? stored(*m.meta.subtitle) : std::string_view(m.meta.title);
   }
   return id;
 }

@@ -98,7 +98,9 @@ void format_date(const std::optional<double>& timestamp, std::string& out) {
 }  // namespace
 
 Renderer::Renderer(std::shared_ptr<const TemplateSet> templates, RenderConfig config)
-    : templates_(std::move(templates)), config_(std::move(config)) {}
+    : templates_(std::move(templates)), config_(std::move(config)) {
+  config_.max_field_bytes = std::clamp<size_t>(config_.max_field_bytes, 3, kMaxFieldBytes);
+}
 
 void Renderer::append_settings_url(std::string& out, std::string_view user,
                                    std::string_view rule) const {

@@ -26,13 +26,20 @@
 
 namespace fmn::sinks {
 
+// The most of a message field any rendering shows (RenderConfig::max_field_bytes is at most
+// this): stored notifications keep no more of a field than a rendering needs
+// (notification_codec.h).
+inline constexpr size_t kMaxFieldBytes = 1000;
+
 struct RenderConfig {
   // The web app's public URL (web.public_url), where settings, unsubscribe and confirmation
   // links point. No default: whoever renders links sets it.
   std::string base_url;
   std::string unsubscribe_secret;  // HMAC key signing unsubscribe links
   bool irc_colors = true;          // FMN's markup_messages
-  size_t max_field_bytes = 1000;   // longer message fields are cut with "…"
+  // Longer message fields are cut with "…". At least 3 and at most kMaxFieldBytes (the
+  // renderer takes the nearer bound).
+  size_t max_field_bytes = kMaxFieldBytes;
   // Where the whole of a message is shown, by msg_id (Fedora's datagrepper), for events cut short.
   std::string message_url = "https://apps.fedoraproject.org/datagrepper/v2/id?id=";
 };

@@ -14,6 +14,7 @@
 #include "sinks/digest_batcher.h"
 #include "sinks/memory_delivery_history.h"
 #include "sinks/memory_digest_store.h"
+#include "sinks/renderer.h"
 #include "tests/sinks/notification_fixture.h"
 #include "tests/sinks/recording_sink.h"
 
@@ -311,7 +312,7 @@ TEST(HistoryRecorder, RecordsAHugeMsgIdAndSubtitleInBoundedForms) {
   EXPECT_EQ(records[0].status, DeliveryStatus::kSent);
   EXPECT_EQ(records[0].msg_id, bounded_id(spec.msg_id));
   EXPECT_LE(records[0].msg_id.size(), kMaxPlainId);
-  EXPECT_LE(records[0].subtitle.size(), kMaxRecordedSubtitleBytes);
+  EXPECT_LE(records[0].subtitle.size(), sinks::kMaxFieldBytes);
   EXPECT_EQ(records[0].subtitle.substr(0, 100), spec.subtitle.substr(0, 100));
   EXPECT_TRUE(records[0].subtitle.ends_with("…"));
 }

@@ -8,6 +8,7 @@
 #include "sinks/memory_digest_store.h"
 #include "sinks/notification_codec.h"
 #include "sinks/renderer.h"
+#include "sinks/text_escape.h"
 #include "tests/sinks/notification_fixture.h"
 #include "tests/sinks/recording_sink.h"
 #include "tests/support/fake_clock.h"
@@ -351,6 +352,61 @@ TEST(NotificationCodec, AMessageComesBackExactly) {
   EXPECT_EQ(m.meta.usernames, spec.usernames);
   EXPECT_TRUE(m.meta.packages.empty());
   EXPECT_EQ(delivery_id((*back)[0]), delivery_id(n));
+}
+
+// A message's display texts come from the bus with no length limit, and a digest item is stored
+// per recipient: a text is kept only as far as a rendering shows it, so a message of megabytes
+// held for many digests is not copied whole into each item. What is stored still renders
+// exactly as the notification did, in every medium and under every field limit.
+TEST(NotificationCodec, AMessageWithHugeTextsIsStoredBoundedAndRendersTheSame) {
+  MessageSpec spec;
+  spec.subtitle.clear();
+  for (int i = 0; i < (1 << 18); ++i) spec.subtitle += "\u20AC";  // 3 bytes each
+  spec.link = "https://example.org/" + std::string(1 << 20, 'l');
+  spec.agent = std::string(1 << 20, 'a');
+  for (int i = 0; i < 150; ++i) spec.usernames.push_back("user" + std::to_string(i));
+  const Notification n = make_notification(spec);
+  std::string item, entry;
+  encode_notification(n, item);
+  encode_notifications(std::vector<Notification>{n}, entry);
+  EXPECT_LT(item.size(), 8 * kMaxFieldBytes);  // 3 MB before
+  EXPECT_LT(entry.size(), 8 * kMaxFieldBytes);
+  auto one = decode_notification(item);
+  ASSERT_TRUE(one.ok()) << one.error().message;
+  auto batch = decode_notifications(entry);
+  ASSERT_TRUE(batch.ok()) << batch.error().message;
+  ASSERT_EQ(batch->size(), 1u);
+  for (const Notification& back : {one.value(), batch->front()}) {
+    const Meta& meta = back.message->meta;
+    EXPECT_TRUE(is_valid_utf8(*meta.subtitle));
+    EXPECT_GT(meta.subtitle->size(), kMaxFieldBytes);
+    EXPECT_EQ(meta.usernames, spec.usernames);
+    EXPECT_EQ(delivery_id(back), delivery_id(n));
+    for (size_t max : {size_t{3}, size_t{100}, kMaxFieldBytes, size_t{1} << 20}) {
+      RenderConfig config;
+      config.base_url = "https://notifications.example.org";
+      config.max_field_bytes = max;
+      Renderer r(TemplateSet::builtin(), config);
+      RenderedEmail before, after;
+      r.email(n, before);
+      r.email(back, after);
+      EXPECT_EQ(before.subject, after.subject) << max;
+      EXPECT_EQ(before.text, after.text) << max;
+      EXPECT_EQ(before.html, after.html) << max;
+      r.digest_email(Digest{{n}}, before);
+      r.digest_email(Digest{{back}}, after);
+      EXPECT_EQ(before.text, after.text) << max;
+      std::string line_before, line_after;
+      r.irc_line(n, line_before);
+      r.irc_line(back, line_after);
+      EXPECT_EQ(line_before, line_after) << max;
+      for (size_t event_max : {size_t{4096}, SIZE_MAX}) {
+        std::string event_before, event_after;
+        EXPECT_EQ(r.sse_json(n, event_before, event_max), r.sse_json(back, event_after, event_max));
+        EXPECT_EQ(event_before, event_after) << max << " " << event_max;
+      }
+    }
+  }
 }
 
 // Entries written by an earlier version (a JSON object per message, then its further
