@@ -221,6 +221,12 @@ constexpr std::array kWebhookSettings{
     SinkSetting{.key = "max_attempts", .type = Type::kNumber, .min = 1, .max = 100, .number = 10},
     SinkSetting{
         .key = "max_queued", .type = Type::kNumber, .min = 1, .max = 1e7, .number = 100'000},
+    // One request's body; a longer event is posted cut short.
+    SinkSetting{.key = "max_event_bytes",
+                .type = Type::kNumber,
+                .min = 4096,
+                .max = 1 << 20,
+                .number = 64 * 1024},
 };
 
 std::string describe_webhook(const SinkSettings& settings) {
@@ -237,6 +243,7 @@ Result<std::unique_ptr<Sink>> open_webhook(const SinkSettings& settings,
   WebhookSinkConfig config;
   config.backoff.max_attempts = static_cast<uint32_t>(settings.number("max_attempts"));
   config.max_queued = static_cast<size_t>(settings.number("max_queued"));
+  config.max_event_bytes = static_cast<size_t>(settings.number("max_event_bytes"));
   auto secret = context.secret;
   return std::unique_ptr<Sink>(std::make_unique<WebhookSink>(
       std::move(transport).value(),

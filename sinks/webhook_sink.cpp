@@ -79,7 +79,9 @@ void WebhookSink::deliver_confirmed(std::span<const Notification> batch,
       continue;
     }
     Pending p{std::string(n.user()), std::string(n.address()), {}, 0, std::move(done)};
-    renderer_.sse_json(n, p.body);
+    if (renderer_.sse_json(n, p.body, config_.max_event_bytes)) {
+      counters_.truncated.fetch_add(1, std::memory_order_relaxed);
+    }
     submit(std::move(p));
   }
   send_due();

@@ -1,5 +1,7 @@
 // The webhook sink: POSTs each notification, as the JSON object the SSE feeds carry
 // (Renderer::sse_json), to the destination's URL, signed with the destination's own secret.
+// A body larger than `max_event_bytes` is the event cut short, as on a feed: no lists, fields
+// shortened, "truncated": true and a link to the whole message.
 //
 // Every request carries `X-Fmn-Event` (notification | confirmation), `X-Fmn-Timestamp` (Unix
 // seconds) and `X-Fmn-Signature: sha256=<hex>`, the HMAC-SHA256 of "<timestamp>.<body>" under
@@ -45,6 +47,9 @@ struct WebhookSinkConfig {
   BackoffPolicy backoff;
   size_t max_queued = 100'000;  // notifications waiting, all URLs together; then the oldest
                                 // of the longest queue is dropped
+  // A body at most; a longer event is posted cut short (Renderer::sse_json) and counted as
+  // truncated. REQUIRES: >= 4096.
+  size_t max_event_bytes = 64 * 1024;
 };
 
 class WebhookSink : public Sink {

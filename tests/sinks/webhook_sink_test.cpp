@@ -95,6 +95,32 @@ TEST_F(WebhookSinkUnitTest, SignsTheTimestampAndBodyWithTheDestinationsSecret) {
   EXPECT_EQ(sink_->counters().delivered.load(), 1u);
 }
 
+// A message naming thousands of people would make a body of megabytes: the receiver gets the
+// event cut short, as a feed would, with a link to the whole message, signed like any other.
+TEST_F(WebhookSinkUnitTest, AnEventOverTheLimitIsPostedCutShortWithALinkToTheWholeMessage) {
+  testing::MessageSpec spec;
+  spec.usernames.assign(100'000, "someone-with-a-name");
+  sink_->deliver(
+      std::vector<Notification>{make_notification(spec, DestinationKind::kWebhook, kUp)});
+  ASSERT_EQ(requests_->size(), 1u);
+  const auto& r = requests_->front();
+  EXPECT_LE(r.body.size(), WebhookSinkConfig{}.max_event_bytes);
+  EXPECT_NE(r.body.find("\"truncated\":true"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"full_message\":\"https://"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("someone-with-a-name"), std::string::npos);
+  EXPECT_EQ(header(r.headers, "X-Fmn-Signature"),
+            webhook_signature(std::string("secret-") + kUp,
+                              std::stoll(header(r.headers, "X-Fmn-Timestamp")), r.body));
+  EXPECT_EQ(sink_->counters().delivered.load(), 1u);
+  EXPECT_EQ(sink_->counters().truncated.load(), 1u);
+
+  sink_->deliver(std::vector<Notification>{to(kUp, "m2")});  // an ordinary one goes whole
+  ASSERT_EQ(requests_->size(), 2u);
+  EXPECT_EQ(requests_->back().body.find("truncated"), std::string::npos);
+  EXPECT_NE(requests_->back().body.find("\"usernames\":[\"bowlofeggs\""), std::string::npos);
+  EXPECT_EQ(sink_->counters().truncated.load(), 1u);
+}
+
 TEST_F(WebhookSinkUnitTest, AReceiverThatIsDownDelaysOnlyItsOwnNotificationsInOrder) {
   (*script_)[kDown] = {503};
   sink_->deliver(std::vector<Notification>{to(kDown, "d1"), to(kUp, "u1"), to(kDown, "d2")});
