@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <limits>
 
 #include "bench/bus_pipeline.h"
 #include "bench/corpus_publisher.h"
@@ -55,6 +56,18 @@ class LatencySink : public sinks::Sink {
   }
 };
 
+// The upper bound, in microseconds, of the bucket holding the `q` quantile of `h`.
+double percentile_bound_us(const metrics::Histogram& h, double q) {
+  const uint64_t count = h.count();
+  if (count == 0) return 0;
+  const auto rank = static_cast<uint64_t>(q * static_cast<double>(count - 1)) + 1;
+  const std::vector<double>& bounds = h.bounds();
+  for (size_t i = 0; i < bounds.size(); ++i) {
+    if (h.cumulative(i) >= rank) return bounds[i] * 1e6;
+  }
+  return std::numeric_limits<double>::infinity();
+}
+
 }  // namespace
 
 Result<Pass> run_pass(const EngineSetup& setup, uint64_t messages, double rate,
@@ -91,6 +104,8 @@ Result<Pass> run_pass(const EngineSetup& setup, uint64_t messages, double rate,
   Clock::time_point first_sent{Clock::duration(messages > 0 ? sent[0].load() : 0)};
   pass.drain_seconds = std::chrono::duration<double>(end - first_sent).count();
   pass.latencies_us = std::move(latency.latencies_us);
+  pass.in_pipeline_p50_us = percentile_bound_us(bus.in_pipeline(), 0.5);
+  pass.in_pipeline_p99_us = percentile_bound_us(bus.in_pipeline(), 0.99);
   return pass;
 }
 

@@ -25,6 +25,10 @@ struct Pass {
   double drain_seconds = 0;
   // From publish to the sink queue, one per message with notifications, in microseconds.
   std::vector<double> latencies_us;
+  // Of that, per batch: from being read off the bus to the sink queue (the pipeline's own
+  // part), to the 5 µs bucket holding the percentile.
+  double in_pipeline_p50_us = 0;
+  double in_pipeline_p99_us = 0;
 };
 
 struct PassOptions {

@@ -7,6 +7,19 @@
 #include "pipeline/graph.h"
 
 namespace fmn::bench {
+namespace {
+
+// 5 µs steps up to 2 ms, then the service's latency buckets.
+std::vector<double> fine_latency_bounds() {
+  std::vector<double> bounds;
+  for (int us = 5; us <= 2000; us += 5) bounds.push_back(us * 1e-6);
+  for (double b : metrics::latency_buckets()) {
+    if (b > bounds.back()) bounds.push_back(b);
+  }
+  return bounds;
+}
+
+}  // namespace
 
 // The bus source, ended after `limit` messages so the graph drains and returns; notes when the
 // first message was read.
@@ -56,6 +69,7 @@ BusPipeline::BusPipeline(const EngineSetup& setup, sinks::Sink& sink,
       admit_(stats_, 100000),
       worker_(sink, options.sink_queue, std::chrono::milliseconds(10'000),
               std::chrono::milliseconds(200), options.outbox),
+      in_pipeline_(fine_latency_bounds()),
       until_delivered_(options.until_delivered) {
   router_.route_unrouted(worker_);
 }
@@ -63,8 +77,9 @@ BusPipeline::BusPipeline(const EngineSetup& setup, sinks::Sink& sink,
 BusPipeline::~BusPipeline() { worker_.stop(); }
 
 BusPipeline::Clock::time_point BusPipeline::run(sinks::Sink& graph_sink) {
-  pipeline::run_graph(*limited_, parse_, setup_.matcher(), graph_sink, stats_,
-                      pipeline::GraphOptions{}, &admit_);
+  pipeline::GraphOptions graph;
+  graph.latency.total = &in_pipeline_;
+  pipeline::run_graph(*limited_, parse_, setup_.matcher(), graph_sink, stats_, graph, &admit_);
   auto end = Clock::now();
   worker_.stop();
   return until_delivered_ ? Clock::now() : end;

@@ -120,20 +120,27 @@ void run(const E2eFlags& flags) {
   // As many latency passes as throughput repetitions; the medians of their percentiles are the
   // figures (one pass of a second or less is at the mercy of the scheduler on a shared host).
   double half_rate = flags.latency_rate > 0 ? flags.latency_rate : full / 2;
-  std::vector<double> p50s, p99s;
+  std::vector<double> p50s, p99s, in_p50s, in_p99s;
   for (int rep = 0; rep < std::max(1, flags.repetitions); ++rep) {
     auto half = run_pass(**setup, flags.latency_messages, half_rate, pass_options);
     if (!half) return fail(half.error().message);
     p50s.push_back(percentile(half->latencies_us, 0.5));
     p99s.push_back(percentile(half->latencies_us, 0.99));
+    in_p50s.push_back(half->in_pipeline_p50_us);
+    in_p99s.push_back(half->in_pipeline_p99_us);
     std::printf(
         "half load (%.0f msg/s), pass %d: bus -> sink queue latency p50 %.1f us, p99 %.1f us "
-        "(%zu messages with notifications)\n",
-        half_rate, rep + 1, p50s.back(), p99s.back(), half->latencies_us.size());
+        "(%zu messages with notifications); of which read -> sink queue, per batch: p50 <= %.0f "
+        "us, p99 <= %.0f us\n",
+        half_rate, rep + 1, p50s.back(), p99s.back(), half->latencies_us.size(), in_p50s.back(),
+        in_p99s.back());
   }
   const double p50 = percentile(p50s, 0.5), p99 = percentile(p99s, 0.5);
-  std::printf("half load (%.0f msg/s): p50 %.1f us, p99 %.1f us (medians of %zu passes)\n",
-              half_rate, p50, p99, p50s.size());
+  const double in_p50 = percentile(in_p50s, 0.5), in_p99 = percentile(in_p99s, 0.5);
+  std::printf(
+      "half load (%.0f msg/s): p50 %.1f us, p99 %.1f us; read -> sink queue per batch p50 <= "
+      "%.0f us, p99 <= %.0f us (medians of %zu passes)\n",
+      half_rate, p50, p99, in_p50, in_p99, p50s.size());
   double naive =
       naive_msgs_per_s(*(*setup)->engine().current(), (*setup)->messages(), flags.naive_seconds);
   double rss = rss_mb();
@@ -143,6 +150,8 @@ void run(const E2eFlags& flags) {
   Extras extras = {{"users", double(flags.setup.users)},
                    {"p50_us", p50},
                    {"p99_us", p99},
+                   {"in_pipeline_p50_us", in_p50},
+                   {"in_pipeline_p99_us", in_p99},
                    {"batch_wait_us", double(flags.batch_wait_us)},
                    {"render", pass_options.render ? 1.0 : 0.0},
                    {"rss_mb", rss},
