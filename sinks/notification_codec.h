@@ -5,9 +5,9 @@
 // Display texts (subtitle, link, agent) longer than a rendering shows (kMaxFieldBytes,
 // renderer.h) are not kept whole, so a stored notification does not copy a message's long texts
 // (the lists of usernames and packages are kept whole: events carry them whole).
-// decode(encode(n)) still renders exactly like n; its message is marked
-// `redelivered` (it was stored, so it may have been delivered before). Pure functions;
-// thread-safe; decode never throws.
+// decode(encode(n)) still renders exactly like n; its message is marked `redelivered` (it was
+// stored, so it may have been delivered before). Pure functions; thread-safe; decode never
+// throws.
 #pragma once
 
 #include <span>
