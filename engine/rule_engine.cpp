@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/thread_name.h"
 #include "dsl/codegen/shape_compiler.h"
 
 namespace fmn::engine {
@@ -47,6 +48,7 @@ Result<std::unique_ptr<RuleEngine>> RuleEngine::create(EngineOptions options) {
   engine->publish_locked();
   if (options.mode == EngineMode::kAuto) {
     engine->compiler_thread_ = std::thread([e = engine.get()] { e->compile_loop(); });
+    name_thread(engine->compiler_thread_, "rule-compiler");
   }
   return engine;
 }
@@ -106,6 +108,7 @@ void RuleEngine::update(std::vector<UserRules> upserts, const std::vector<UserId
     compactor_ = std::thread([this, base = base_, delta = delta_, seq = seq_]() mutable {
       compact(std::move(base), std::move(delta), seq);
     });
+    name_thread(compactor_, "rule-compactor");
   }
 }
 

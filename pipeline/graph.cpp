@@ -4,13 +4,29 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/task_arena.h>
+#include <tbb/task_scheduler_observer.h>
 
 #include <semaphore>
+
+#include "core/thread_name.h"
 
 namespace fmn::pipeline {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Names the arena's worker threads "stage" as they join it (the thread reading the bus is the
+// caller's and keeps its name).
+class StageThreadNames : public tbb::task_scheduler_observer {
+ public:
+  explicit StageThreadNames(tbb::task_arena& arena) : tbb::task_scheduler_observer(arena) {
+    observe(true);
+  }
+  ~StageThreadNames() override { observe(false); }
+  void on_scheduler_entry(bool worker) override {
+    if (worker) name_this_thread("stage");
+  }
+};
 
 void observe(metrics::Histogram* h, Clock::time_point since, Clock::time_point now) {
   if (h != nullptr) h->observe(std::chrono::duration<double>(now - since).count());
@@ -120,6 +136,7 @@ void run_graph(bus::Source& source, const ParseStage& parse, const Matcher& matc
   const int threads = tbb::info::default_concurrency() + 1;
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);
   tbb::task_arena arena(threads);
+  StageThreadNames names(arena);
   arena.execute([&] { run_in_arena(source, parse, matcher, sink, stats, options, admit); });
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/bounded_id.h"
 #include "core/log.h"
+#include "core/thread_name.h"
 #include "sinks/renderer.h"
 #include "sinks/text_escape.h"
 
@@ -11,6 +12,7 @@ HistoryRecorder::HistoryRecorder(std::shared_ptr<sinks::DeliveryHistory> history
                                  const Clock& clock)
     : history_(std::move(history)), capacity_(capacity > 0 ? capacity : 1), clock_(clock) {
   thread_ = std::thread([this] { run(); });
+  name_thread(thread_, "history");
 }
 
 void HistoryRecorder::record(const Notification& n, sinks::DeliveryStatus status,

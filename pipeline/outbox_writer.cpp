@@ -4,6 +4,8 @@
 #include <chrono>
 #include <span>
 
+#include "core/thread_name.h"
+
 namespace fmn::pipeline {
 
 OutboxWriter::OutboxWriter(sinks::RedisOutbox& outbox, OnFailure on_failure, Written written,
@@ -14,6 +16,7 @@ OutboxWriter::OutboxWriter(sinks::RedisOutbox& outbox, OnFailure on_failure, Wri
       failed_(std::move(failed)),
       unwritten_(std::move(unwritten)) {
   thread_ = std::thread([this] { run(); });
+  name_thread(thread_, "outbox-" + outbox_.kind());
 }
 
 OutboxWriter::~OutboxWriter() { stop(); }

@@ -2,6 +2,7 @@
 
 #include "core/envelope_parser.h"
 #include "core/log.h"
+#include "core/thread_name.h"
 
 namespace fmn::pipeline {
 
@@ -15,6 +16,7 @@ RecentRecorder::RecentRecorder(std::shared_ptr<sinks::RecentMessages> ring,
       max_queued_(max_queued),
       clock_(clock) {
   thread_ = std::thread([this] { run(); });
+  name_thread(thread_, "recent");
 }
 
 RecentRecorder::~RecentRecorder() {

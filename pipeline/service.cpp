@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "core/log.h"
+#include "core/thread_name.h"
 #include "engine/rule_engine.h"
 #include "pipeline/service_impl.h"
 #include "pipeline/systemd_notify.h"
@@ -133,6 +134,7 @@ ServiceSummary Service::run() {
 
   std::atomic<bool> done{false};
   std::thread housekeeper([&] { s.housekeeping(done); });
+  name_thread(housekeeper, "housekeeping");
 
   auto parse_error = [](const std::string& what) { log::warn("parse_error", {{"detail", what}}); };
   auto signature_rejected = [](const Message& m, const SignatureCheck& check) {

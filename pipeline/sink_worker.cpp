@@ -1,6 +1,7 @@
 #include "pipeline/sink_worker.h"
 
 #include "core/log.h"
+#include "core/thread_name.h"
 
 namespace fmn::pipeline {
 SinkWorker::SinkWorker(sinks::Sink& sink, size_t capacity, std::chrono::milliseconds stop_grace,
@@ -25,6 +26,7 @@ SinkWorker::SinkWorker(sinks::Sink& sink, size_t capacity, std::chrono::millisec
         [this](std::span<const OutboxWriter::Batch> batches) { drop_unwritten(batches); });
   }
   thread_ = std::thread([this] { run(); });
+  name_thread(thread_, "sink-" + std::string(sink_.name()));
 }
 
 SinkWorker::~SinkWorker() { stop(); }

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include "core/thread_name.h"
 #include "prefs/file_store.h"
 #include "prefs/toml_writer.h"
 
@@ -16,6 +17,7 @@ FileWatcher::FileWatcher(std::string path, RuleValidator validator, const Popula
   for (const auto& user : initial.users) users_[user.name] = write_user_toml(user);
   last_stamp_ = stamp();
   thread_ = std::thread([this] { run(); });
+  name_thread(thread_, "prefs-watch");
 }
 
 FileWatcher::~FileWatcher() {

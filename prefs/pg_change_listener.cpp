@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "core/thread_name.h"
 #include "prefs/pg_population_copy.h"
 #include "prefs/pg_user_rows.h"
 
@@ -74,6 +75,7 @@ Result<std::unique_ptr<PgChangeListener>> PgChangeListener::start(std::string co
     return Error{ErrorCode::kIo, std::string("listening for preference changes: ") + e.what()};
   }
   listener->thread_ = std::thread([l = listener.get()] { l->run(); });
+  name_thread(listener->thread_, "prefs-listen");
   return listener;
 }
 

@@ -4,6 +4,7 @@
 #include <future>
 
 #include "core/log.h"
+#include "core/thread_name.h"
 
 namespace fmn::sinks {
 namespace {
@@ -61,6 +62,8 @@ SseRedisBacklog::SseRedisBacklog(SseRedisConfig config, Written written,
       reader_(std::move(reader)) {
   thread_ = std::thread([this] { write_loop(); });
   reader_thread_ = std::thread([this] { read_loop(); });
+  name_thread(thread_, "sse-backlog-w");
+  name_thread(reader_thread_, "sse-backlog-r");
 }
 
 SseRedisBacklog::~SseRedisBacklog() {

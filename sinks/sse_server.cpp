@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/log.h"
+#include "core/thread_name.h"
 #include "sinks/sse_server_impl.h"
 #include "sinks/sse_session.h"
 
@@ -65,6 +66,7 @@ Result<bool> SseServer::Impl::listen() {
 void SseServer::Impl::run() {
   for (auto& thread : threads_) {
     thread->thread = std::thread([&io = thread->io] { io.run(); });
+    name_thread(thread->thread, "sse-io");
   }
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/log.h"
+#include "core/thread_name.h"
 
 namespace fmn::web {
 
@@ -148,6 +149,7 @@ class HttpServer::Impl {
     });
     for (int i = 0; i < std::max(1, config_.threads); ++i) {
       threads_.emplace_back([this] { io_.run(); });
+      name_thread(threads_.back(), config_.name + "-io");
     }
   }
 

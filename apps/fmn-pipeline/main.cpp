@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/log.h"
+#include "core/thread_name.h"
 #include "core/version.h"
 #include "pipeline/config_check.h"
 #include "pipeline/service.h"
@@ -148,6 +149,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::thread signals(handle_signals, std::ref(**service), set);
+  fmn::name_thread(signals, "signals");
   fmn::pipeline::ServiceSummary s = (*service)->run();
   pthread_kill(signals.native_handle(), SIGUSR2);
   signals.join();

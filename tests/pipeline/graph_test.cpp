@@ -1,6 +1,7 @@
 #include "pipeline/graph.h"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
 #include <tbb/info.h>
 
 #include <chrono>
@@ -174,6 +175,41 @@ class MatcherWaitingForTheSource : public Matcher {
   Rendezvous& r_;
 };
 
+// Runs the rendezvous through a graph of batches of 8; `delivered` is called on the thread that
+// delivers each batch. Returns the notifications delivered.
+size_t run_rendezvous(
+    Rendezvous& r, const std::function<void()>& delivered = [] {}) {
+  SecondBatchWaitsSource source(r);
+  PipelineStats stats;
+  auto meta = MetaExtractor::builtin();
+  EXPECT_TRUE(meta.ok()) << meta.error().message;
+  if (!meta.ok()) return 0;
+  ParseStage parse(**meta, stats, [](const std::string&) {});
+  MatcherWaitingForTheSource matcher(r);
+  RecordingSink sink;
+  sink.after_batch = [&] {
+    delivered();
+    r.set(&Rendezvous::first_batch_delivered);
+  };
+  run_graph(source, parse, matcher, sink, stats, GraphOptions{.batch_size = 8, .max_in_flight = 4});
+  return sink.topics.size();
+}
+
+// The first batch is matched and delivered while the thread that reads the bus waits in the
+// source: on one of the arena's threads, which are named for what they do.
+TEST(Graph, TheStagesRunOnThreadsNamedStage) {
+  Rendezvous r;
+  std::string first_batch_thread;
+  run_rendezvous(r, [&] {
+    if (!first_batch_thread.empty()) return;
+    char name[16] = {};
+    pthread_getname_np(pthread_self(), name, sizeof name);
+    first_batch_thread = name;
+  });
+  EXPECT_FALSE(r.gave_up);
+  EXPECT_EQ(first_batch_thread, "stage");
+}
+
 // Runs this thread, and the threads it starts, on one CPU while in scope, as on a machine with
 // a single one.
 class OneCpu {
@@ -193,17 +229,8 @@ TEST(Graph, TheSourceMayWaitForTheSinksOnOneCpu) {
                     "(as ctest does)";
   }
   Rendezvous r;
-  SecondBatchWaitsSource source(r);
-  PipelineStats stats;
-  auto meta = MetaExtractor::builtin();
-  ASSERT_TRUE(meta.ok()) << meta.error().message;
-  ParseStage parse(**meta, stats, [](const std::string&) {});
-  MatcherWaitingForTheSource matcher(r);
-  RecordingSink sink;
-  sink.after_batch = [&] { r.set(&Rendezvous::first_batch_delivered); };
-  run_graph(source, parse, matcher, sink, stats, GraphOptions{.batch_size = 8, .max_in_flight = 4});
+  EXPECT_EQ(run_rendezvous(r), 16u);
   EXPECT_FALSE(r.gave_up);
-  EXPECT_EQ(sink.topics.size(), 16u);
 }
 
 // With every stage thread busy matching, the source is still asked for batches, as many as the

@@ -1,10 +1,13 @@
 #include "pipeline/sink_worker.h"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include <condition_variable>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/pipeline/recording_sink.h"
 
@@ -76,6 +79,34 @@ TEST(SinkWorker, ConfirmationRequestsAreSentOnTheWorkersThread) {
   worker.stop();  // sends what is queued first
   EXPECT_EQ(sink.confirmations(), (std::vector<std::string>{"r@example.org", "s@example.org"}));
   for (std::thread::id id : sink.confirmation_threads()) EXPECT_NE(id, std::this_thread::get_id());
+}
+
+// Records the name of the thread it delivers on.
+class ThreadNameSink : public sinks::Sink {
+ public:
+  std::string_view name() const override { return "email"; }
+  void deliver(std::span<const Notification>) override {
+    char name[16] = {};
+    pthread_getname_np(pthread_self(), name, sizeof name);
+    std::lock_guard lock(mu_);
+    names_.emplace_back(name);
+  }
+  std::vector<std::string> names() {
+    std::lock_guard lock(mu_);
+    return names_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> names_;
+};
+
+TEST(SinkWorker, DeliversOnAThreadNamedAfterItsSink) {
+  ThreadNameSink sink;
+  SinkWorker worker(sink, 100);
+  worker.submit(batch_of("u", 2));
+  worker.stop();
+  EXPECT_EQ(sink.names(), std::vector<std::string>{"sink-email"});
 }
 
 TEST(SinkWorker, SingleNotificationsPassAFullQueue) {
