@@ -6,7 +6,8 @@
 // runs from the first delivery to the last ack. fmn's rate over the no-op's says whether the
 // broker or fmn is the bound. The CPU each consumer used per message (all its threads) says the
 // same on a machine busy with other work, where the rates measure who got the cores: fmn
-// competes with the broker for them, the no-op consumer hardly does. --isolate gives the broker
+// competes with the broker for them, the no-op consumer hardly does; fmn's is also printed by
+// kind of thread (bench/thread_cpu.h: the reader, the stages, the sink). --isolate gives the broker
 // the first CPU and the consumers the others, as when the broker runs on a host of its own:
 // then the rates say whether the broker or the consumer is the bound, not who got the cores.
 // Without --amqp a private broker is started (tests/support).
@@ -15,12 +16,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <string>
 
 #include "bench/bench_commands.h"
 #include "bench/bench_report.h"
 #include "bench/engine_setup.h"
+#include "bench/thread_cpu.h"
 #include "bus/amqp_connection.h"
 #include "bus/amqp_publisher.h"
 #include "bus/amqp_source.h"
@@ -107,7 +110,11 @@ void drop_queue(const AmqpFlags& flags, const std::string& queue) {
 struct Consumed {
   Run run;
   double cpu_seconds = 0;
-  double cpu_us_per_msg() const { return run.messages ? cpu_seconds * 1e6 / run.messages : 0; }
+  std::map<std::string, double> cpu_by_thread;  // seconds, by kind (bench/thread_cpu.h)
+  double cpu_us_per_msg() const { return per_msg_us(cpu_seconds); }
+  double per_msg_us(double seconds) const {
+    return run.messages ? seconds * 1e6 / run.messages : 0;
+  }
 };
 
 // The no-op consumer: takes deliveries and acks them, nothing else.
@@ -223,10 +230,12 @@ void run(AmqpFlags flags) {
   std::vector<double> fmn_cpu, noop_cpu;  // µs per message
   uint64_t notifications = 0, short_runs = 0;
   auto timed = [](auto consume) -> std::optional<Consumed> {
+    ThreadCpuSampler threads;
     double start = process_cpu_seconds();
     std::optional<Run> run = consume();
     if (!run) return std::nullopt;
-    return Consumed{*run, process_cpu_seconds() - start};
+    const double cpu = process_cpu_seconds() - start;
+    return Consumed{*run, cpu, threads.stop()};
   };
   for (int rep = 0; rep < flags.repetitions; ++rep) {
     const std::string noop_queue = "fmn-bench-noop", fmn_queue = "fmn-bench-fmn";
@@ -246,6 +255,11 @@ void run(AmqpFlags flags) {
     std::printf(
         "  repetition %d: fmn %.0f msg/s (%.1f µs CPU/msg), no-op %.0f msg/s (%.1f µs CPU/msg)\n",
         rep + 1, fmn->run.msgs_per_s(), fmn_cpu.back(), noop->run.msgs_per_s(), noop_cpu.back());
+    std::printf("    fmn's CPU a message by thread:");
+    for (const auto& [kind, seconds] : fmn->cpu_by_thread) {
+      std::printf(" %s %.2f µs;", kind.c_str(), fmn->per_msg_us(seconds));
+    }
+    std::printf("\n");
   }
   double noop_rate = median_run(noop_runs).msgs_per_s();
   double fmn_rate = median_run(fmn_runs).msgs_per_s();

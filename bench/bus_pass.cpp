@@ -3,9 +3,11 @@
 #include <atomic>
 #include <chrono>
 #include <limits>
+#include <optional>
 
 #include "bench/bus_pipeline.h"
 #include "bench/corpus_publisher.h"
+#include "bench/thread_cpu.h"
 #include "sinks/counting_sink.h"
 #include "web/public_url.h"
 
@@ -72,6 +74,10 @@ double percentile_bound_us(const metrics::Histogram& h, double q) {
 
 Result<Pass> run_pass(const EngineSetup& setup, uint64_t messages, double rate,
                       const PassOptions& options) {
+  // Where the CPU goes, for throughput passes (not read at a paced rate, where the sampler's own
+  // reads could delay the messages it would time).
+  std::optional<ThreadCpuSampler> cpu;
+  if (rate == 0) cpu.emplace();
   sinks::RenderConfig render;
   render.base_url = std::string(web::kDefaultPublicUrl);
   render.unsubscribe_secret = "fmn-bench";
@@ -106,6 +112,7 @@ Result<Pass> run_pass(const EngineSetup& setup, uint64_t messages, double rate,
   pass.latencies_us = std::move(latency.latencies_us);
   pass.in_pipeline_p50_us = percentile_bound_us(bus.in_pipeline(), 0.5);
   pass.in_pipeline_p99_us = percentile_bound_us(bus.in_pipeline(), 0.99);
+  if (cpu) pass.cpu_seconds = cpu->stop();
   return pass;
 }
 

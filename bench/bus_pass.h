@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "bench/engine_setup.h"
@@ -29,6 +31,8 @@ struct Pass {
   // part), to the 5 µs bucket holding the percentile.
   double in_pipeline_p50_us = 0;
   double in_pipeline_p99_us = 0;
+  // CPU seconds of the pass by kind of thread (bench/thread_cpu.h).
+  std::map<std::string, double> cpu_seconds;
 };
 
 struct PassOptions {

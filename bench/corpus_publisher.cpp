@@ -2,9 +2,12 @@
 
 #include <chrono>
 #include <limits>
+#include <zmq.hpp>
 
+#include "bench/thread_cpu.h"
 #include "bus/replayer.h"
 #include "bus/zmq_publisher.h"
+#include "core/thread_name.h"
 
 namespace fmn::bench {
 
@@ -14,6 +17,7 @@ CorpusPublisher::CorpusPublisher(std::vector<std::string> endpoints,
   thread_ = std::thread(
       [this, endpoints = std::move(endpoints), &corpus, options,
        before_send = std::move(before_send)] { run(endpoints, corpus, options, before_send); });
+  name_thread(thread_, "publisher");
 }
 
 void CorpusPublisher::join() {
@@ -27,7 +31,10 @@ void CorpusPublisher::run(const std::vector<std::string>& endpoints,
   socket_options.connect = endpoints;
   socket_options.sndhwm = options.sndhwm;
   socket_options.block_when_full = !options.drop_when_full;
-  auto pub = bus::ZmqPublisher::create(socket_options);
+  // Its I/O threads are named apart from the pipeline's (bench/thread_cpu.h).
+  zmq::context_t context;
+  context.set(zmq::ctxopt::thread_name_prefix, kPublisherIoPrefix);
+  auto pub = bus::ZmqPublisher::create(socket_options, &context);
   if (!pub || (*pub)->wait_for_subscriptions(1, std::chrono::seconds(10)) == 0) return;
   connected_ = true;
   bus::ReplayOptions replay;

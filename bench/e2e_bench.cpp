@@ -10,10 +10,13 @@
 // batch is in Redis before its sink sees it), to measure what it costs: each repetition then
 // runs without it too, in alternating order, and the median of the pairs' ratios is printed. With
 // --sink render the sink renders every notification for its destination kind (email, IRC line, SSE
-// event) and the figure ends when it has rendered the last. With --json the last line is one JSON
-// object.
+// event) and the figure ends when it has rendered the last. It also prints the CPU a message by
+// kind of thread (bench/thread_cpu.h): the pipeline's, and the publisher's beside it on the same
+// cores. With --json the last line is one JSON object.
 #include <algorithm>
 #include <cstdio>
+#include <map>
+#include <string>
 
 #include "bench/bench_commands.h"
 #include "bench/bench_report.h"
@@ -44,6 +47,27 @@ double percentile(std::vector<double> v, double p) {
   size_t i = std::min(v.size() - 1, static_cast<size_t>(p * double(v.size())));
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
   return v[i];
+}
+
+struct CpuShares {
+  double fmn_us = 0;        // the pipeline's threads, a message
+  double publisher_us = 0;  // the bench's publisher and its ZeroMQ I/O
+};
+
+// Prints the CPU a message by kind of thread (medians over the passes), then what the
+// pipeline's threads use in all and what the bench's publisher uses beside them on the same
+// cores.
+CpuShares print_cpu_shares(const std::map<std::string, std::vector<double>>& cpu_us) {
+  CpuShares shares;
+  std::printf("CPU a message, by thread (medians of the throughput passes):");
+  for (const auto& [kind, us] : cpu_us) {
+    const double median = percentile(us, 0.5);
+    std::printf(" %s %.2f us;", kind.c_str(), median);
+    (kind.starts_with("publisher") ? shares.publisher_us : shares.fmn_us) += median;
+  }
+  std::printf(" the pipeline's in all %.2f us, the publisher's %.2f us\n", shares.fmn_us,
+              shares.publisher_us);
+  return shares;
 }
 
 void run(const E2eFlags& flags) {
@@ -83,6 +107,7 @@ void run(const E2eFlags& flags) {
   PassOptions without_outbox = pass_options;
   without_outbox.outbox = nullptr;
   double per_msg = 0;
+  std::map<std::string, std::vector<double>> cpu_us;  // per message, by kind of thread, per pass
   // One throughput pass, added to `to`; false (the bench failed) when it could not run.
   auto timed = [&](const PassOptions& options, std::vector<Run>& to) {
     auto pass = run_pass(**setup, flags.messages, 0, options);
@@ -90,8 +115,14 @@ void run(const E2eFlags& flags) {
       fail(pass.error().message);
       return false;
     }
-    per_msg = double(pass->notifications) / double(std::max<uint64_t>(1, pass->received));
+    const double received = double(std::max<uint64_t>(1, pass->received));
+    per_msg = double(pass->notifications) / received;
     to.push_back({.messages = pass->received, .seconds = pass->seconds});
+    if (&to == &runs) {
+      for (const auto& [kind, seconds] : pass->cpu_seconds) {
+        cpu_us[kind].push_back(seconds * 1e6 / received);
+      }
+    }
     return true;
   };
   for (int rep = 0; rep < flags.repetitions; ++rep) {
@@ -114,6 +145,7 @@ void run(const E2eFlags& flags) {
                       {"outbox_ratio", ratio},
                       {"outbox_overhead_pct", 100 * (1 - ratio)}};
   }
+  const CpuShares cpu = print_cpu_shares(cpu_us);
   const FanOut& fan_out = (*setup)->fan_out();
   std::printf("notifications per message: mean %.2f (corpus p99 %.0f); %.0f notifications/s\n",
               per_msg, fan_out.p99, full * per_msg);
@@ -159,7 +191,9 @@ void run(const E2eFlags& flags) {
                    {"notifications_per_msg_p99", fan_out.p99},
                    {"notifications_per_s", full * per_msg},
                    {"naive_msgs_per_s", naive},
-                   {"speedup_vs_naive", full / naive}};
+                   {"speedup_vs_naive", full / naive},
+                   {"fmn_cpu_us_per_msg", cpu.fmn_us},
+                   {"publisher_cpu_us_per_msg", cpu.publisher_us}};
   extras.insert(extras.end(), outbox_figures.begin(), outbox_figures.end());
   print_report(stdout, "e2e", runs, flags.json, extras);
 }

@@ -1,0 +1,96 @@
+#include "bench/thread_cpu.h"
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/thread_name.h"
+
+namespace fmn::bench {
+namespace {
+
+// Seconds on a CPU: nanoseconds from schedstat, or stat's utime + stime (clock ticks) where
+// the kernel keeps no schedstat.
+double cpu_seconds(const std::filesystem::path& task) {
+  std::ifstream schedstat(task / "schedstat");
+  double ns = 0;
+  if (schedstat >> ns) return ns / 1e9;
+  std::ifstream stat_file(task / "stat");
+  std::string stat((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
+  const size_t after_name = stat.rfind(')');
+  if (after_name == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(after_name + 2));  // from field 3, the state
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stod(field);
+    if (i == 15) stime = std::stod(field);
+  }
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+}  // namespace
+
+std::string thread_kind(std::string_view name, bool main_thread) {
+  if (main_thread) return "reader";
+  if (name == "stage") return "stage";
+  if (name.starts_with("sink-")) return "sink";
+  if (name.starts_with("outbox-")) return "outbox";
+  if (name == "publisher") return "publisher";
+  if (name.starts_with(std::to_string(kPublisherIoPrefix) + "/ZMQbg/")) return "publisher I/O";
+  if (name.starts_with("ZMQbg/")) return "bus I/O";
+  return "other";
+}
+
+ThreadCpuSampler::ThreadCpuSampler() {
+  sample();
+  for (auto& [tid, thread] : threads_) thread.first = thread.last;
+  thread_ = std::thread([this] {
+    sampler_tid_ = static_cast<pid_t>(syscall(SYS_gettid));
+    while (!stopping_.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      sample();
+    }
+  });
+  name_thread(thread_, "cpu-sampler");
+}
+
+ThreadCpuSampler::~ThreadCpuSampler() { stop(); }
+
+void ThreadCpuSampler::sample() {
+  const pid_t main_tid = getpid();
+  std::error_code ec;
+  std::lock_guard lock(mu_);
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    const pid_t tid = static_cast<pid_t>(std::stol(entry.path().filename().string()));
+    std::ifstream comm(entry.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    const double seconds = cpu_seconds(entry.path());
+    if (seconds == 0 && name.empty()) continue;  // ended while being read
+    Thread& thread = threads_[tid];
+    thread.kind = thread_kind(name, tid == main_tid);
+    thread.last = seconds;
+  }
+}
+
+std::map<std::string, double> ThreadCpuSampler::stop() {
+  if (thread_.joinable()) {
+    stopping_.store(true);
+    thread_.join();
+    sample();
+  }
+  std::lock_guard lock(mu_);
+  std::map<std::string, double> by_kind;
+  for (const auto& [tid, thread] : threads_) {
+    if (tid == sampler_tid_) continue;
+    by_kind[thread.kind] += thread.last - thread.first;
+  }
+  return by_kind;
+}
+
+}  // namespace fmn::bench
