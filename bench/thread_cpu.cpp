@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "core/thread_name.h"
@@ -14,15 +15,15 @@ namespace fmn::bench {
 namespace {
 
 // Seconds on a CPU: nanoseconds from schedstat, or stat's utime + stime (clock ticks) where
-// the kernel keeps no schedstat.
-double cpu_seconds(const std::filesystem::path& task) {
+// the kernel keeps no schedstat. Nothing when the thread has ended meanwhile.
+std::optional<double> cpu_seconds(const std::filesystem::path& task) {
   std::ifstream schedstat(task / "schedstat");
   double ns = 0;
   if (schedstat >> ns) return ns / 1e9;
   std::ifstream stat_file(task / "stat");
   std::string stat((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
   const size_t after_name = stat.rfind(')');
-  if (after_name == std::string::npos) return 0;
+  if (after_name == std::string::npos) return std::nullopt;
   std::istringstream fields(stat.substr(after_name + 2));  // from field 3, the state
   std::string field;
   double utime = 0, stime = 0;
@@ -70,11 +71,11 @@ void ThreadCpuSampler::sample() {
     std::ifstream comm(entry.path() / "comm");
     std::string name;
     std::getline(comm, name);
-    const double seconds = cpu_seconds(entry.path());
-    if (seconds == 0 && name.empty()) continue;  // ended while being read
+    const std::optional<double> seconds = cpu_seconds(entry.path());
+    if (!seconds || name.empty()) continue;  // ended while being read
     Thread& thread = threads_[tid];
     thread.kind = thread_kind(name, tid == main_tid);
-    thread.last = seconds;
+    thread.last = *seconds;
   }
 }
 
