@@ -107,9 +107,12 @@ void run(const E2eFlags& flags) {
   PassOptions without_outbox = pass_options;
   without_outbox.outbox = nullptr;
   double per_msg = 0;
-  std::map<std::string, std::vector<double>> cpu_us;  // per message, by kind of thread, per pass
-  // One throughput pass, added to `to`; false (the bench failed) when it could not run.
-  auto timed = [&](const PassOptions& options, std::vector<Run>& to) {
+  // The passes' CPU a message by kind of thread: those with the outbox when it is on.
+  std::map<std::string, std::vector<double>> cpu_us;
+  // One throughput pass, added to `to` (its CPU to `cpu_to`, when given); false (the bench
+  // failed) when it could not run.
+  auto timed = [&](const PassOptions& options, std::vector<Run>& to,
+                   std::map<std::string, std::vector<double>>* cpu_to) {
     auto pass = run_pass(**setup, flags.messages, 0, options);
     if (!pass) {
       fail(pass.error().message);
@@ -118,18 +121,18 @@ void run(const E2eFlags& flags) {
     const double received = double(std::max<uint64_t>(1, pass->received));
     per_msg = double(pass->notifications) / received;
     to.push_back({.messages = pass->received, .seconds = pass->seconds});
-    if (&to == &runs) {
+    if (cpu_to != nullptr) {
       for (const auto& [kind, seconds] : pass->cpu_seconds) {
-        cpu_us[kind].push_back(seconds * 1e6 / received);
+        (*cpu_to)[kind].push_back(seconds * 1e6 / received);
       }
     }
     return true;
   };
   for (int rep = 0; rep < flags.repetitions; ++rep) {
     const bool without_first = rep % 2 == 0;
-    if (outbox && without_first && !timed(without_outbox, runs_without)) return;
-    if (!timed(pass_options, runs)) return;
-    if (outbox && !without_first && !timed(without_outbox, runs_without)) return;
+    if (outbox && without_first && !timed(without_outbox, runs_without, nullptr)) return;
+    if (!timed(pass_options, runs, &cpu_us)) return;
+    if (outbox && !without_first && !timed(without_outbox, runs_without, nullptr)) return;
     if (outbox) ratios.push_back(runs.back().msgs_per_s() / runs_without.back().msgs_per_s());
   }
   double full = median_run(runs).msgs_per_s();

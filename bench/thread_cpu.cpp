@@ -1,37 +1,26 @@
 #include "bench/thread_cpu.h"
 
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <sstream>
 
 #include "core/thread_name.h"
 
 namespace fmn::bench {
 namespace {
 
-// Seconds on a CPU: nanoseconds from schedstat, or stat's utime + stime (clock ticks) where
-// the kernel keeps no schedstat. Nothing when the thread has ended meanwhile.
+constexpr std::string_view kSamplerName = "cpu-sampler";
+
+// Seconds on a CPU (schedstat's first field, in nanoseconds); nothing when the thread has ended
+// meanwhile.
 std::optional<double> cpu_seconds(const std::filesystem::path& task) {
   std::ifstream schedstat(task / "schedstat");
   double ns = 0;
   if (schedstat >> ns) return ns / 1e9;
-  std::ifstream stat_file(task / "stat");
-  std::string stat((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
-  const size_t after_name = stat.rfind(')');
-  if (after_name == std::string::npos) return std::nullopt;
-  std::istringstream fields(stat.substr(after_name + 2));  // from field 3, the state
-  std::string field;
-  double utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i == 14) utime = std::stod(field);
-    if (i == 15) stime = std::stod(field);
-  }
-  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  return std::nullopt;
 }
 
 }  // namespace
@@ -51,13 +40,12 @@ ThreadCpuSampler::ThreadCpuSampler() {
   sample();
   for (auto& [tid, thread] : threads_) thread.first = thread.last;
   thread_ = std::thread([this] {
-    sampler_tid_ = static_cast<pid_t>(syscall(SYS_gettid));
     while (!stopping_.load()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       sample();
     }
   });
-  name_thread(thread_, "cpu-sampler");
+  name_thread(thread_, kSamplerName);
 }
 
 ThreadCpuSampler::~ThreadCpuSampler() { stop(); }
@@ -73,6 +61,7 @@ void ThreadCpuSampler::sample() {
     std::getline(comm, name);
     const std::optional<double> seconds = cpu_seconds(entry.path());
     if (!seconds || name.empty()) continue;  // ended while being read
+    if (name == kSamplerName) continue;      // not counted
     Thread& thread = threads_[tid];
     thread.kind = thread_kind(name, tid == main_tid);
     thread.last = *seconds;
@@ -87,10 +76,7 @@ std::map<std::string, double> ThreadCpuSampler::stop() {
   }
   std::lock_guard lock(mu_);
   std::map<std::string, double> by_kind;
-  for (const auto& [tid, thread] : threads_) {
-    if (tid == sampler_tid_) continue;
-    by_kind[thread.kind] += thread.last - thread.first;
-  }
+  for (const auto& [tid, thread] : threads_) by_kind[thread.kind] += thread.last - thread.first;
   return by_kind;
 }
 

@@ -1,5 +1,5 @@
 // ThreadCpuSampler: the CPU time of this process's threads over a span, summed by what they do,
-// from /proc/self/task (each thread's name, core/thread_name.h, and its time on a CPU). It reads
+// from /proc/self/task (each thread's name, core/thread_name.h, and its schedstat). It reads
 // them when made, every 20 ms on a thread of its own ("cpu-sampler", not counted) and when
 // stopped, and keeps each thread's last reading: a thread that ends within the span (the
 // publisher, the sink queue's thread) counts up to its last sample.
@@ -46,7 +46,6 @@ class ThreadCpuSampler {
 
   std::mutex mu_;
   std::map<pid_t, Thread> threads_;
-  pid_t sampler_tid_ = 0;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };
